@@ -1,0 +1,178 @@
+"""``/api/v1``: me, users in scope, their role assignments, roles, audit log, personal tokens."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, jsonify
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from core.accounts import services
+from core.accounts.schemas import (
+    AssignmentCreateSchema,
+    AssignmentSchema,
+    AuditEntrySchema,
+    RoleSchema,
+    TokenCreateSchema,
+    UserCreateSchema,
+    UserSchema,
+    UserUpdateSchema,
+)
+from core.api import api_doc, json_body, paginate
+from core.db import db
+from core.errors import DomainError
+from core.models import Assignment, AuditLog, Role, User
+from core.permissions import current_scope, permission_required, registry, reset_scope, scoped
+from core.tree import node_ref
+
+api = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
+USER_PARAM = [{"in": "path", "name": "user_id", "required": True, "schema": {"type": "integer"}}]
+
+
+def _with_assignments(stmt: sa.Select) -> sa.Select:
+    return stmt.options(selectinload(User.assignments).selectinload(Assignment.role))
+
+
+def _user_in_scope(user_id: int) -> User:
+    user = db.session.scalar(scoped(_with_assignments(sa.select(User).where(User.id == user_id)),
+                                    User, "users.manage"))
+    if user is None:
+        abort(404)
+    return user
+
+
+def _dump_user(user: User) -> dict:
+    services.attach_nodes(db.session, [user])
+    return UserSchema().dump(user)
+
+
+def _node_in_scope(ref: str, field: str):
+    node = node_ref(db.session, ref=ref)
+    if node is None or not current_scope().allows("users.manage", node):
+        message = _("No place with code %(code)s in your part of the tree.", code=ref)
+        raise DomainError(message, {field: [message]})
+    return node
+
+
+@api.get("/me")
+@login_required
+@api_doc("The signed-in user, with roles and places", response_schema=UserSchema, tags=["accounts"])
+def me():
+    user = db.session.scalar(_with_assignments(sa.select(User).where(User.id == current_user.id)))
+    body = _dump_user(user)
+    body["permissions"] = {
+        name: [node.ref for node in current_scope().nodes(name)]
+        for name in (p.name for p in registry())
+        if current_scope().holds_anywhere(name)
+    }
+    return jsonify(body)
+
+
+@api.post("/me/tokens")
+@login_required
+@api_doc("Create a personal API token (shown once)", request_schema=TokenCreateSchema, status=201,
+         tags=["accounts"])
+def create_token():
+    data = json_body(TokenCreateSchema())
+    token = services.issue_token(db.session, current_user, data["name"])
+    db.session.commit()
+    return jsonify({"name": data["name"], "token": token}), 201
+
+
+@api.get("/users")
+@permission_required("users.manage")
+@api_doc("Users whose account belongs to your part of the tree", response_schema=UserSchema,
+         paginated=True, tags=["accounts"])
+def list_users():
+    page = paginate(scoped(_with_assignments(sa.select(User).order_by(User.username)), User, "users.manage"))
+    services.attach_nodes(db.session, page.items)
+    return jsonify(page.to_json(UserSchema()))
+
+
+@api.post("/users")
+@permission_required("users.manage")
+@api_doc("Create a user (must change the password at first sign-in)", request_schema=UserCreateSchema,
+         response_schema=UserSchema, status=201, tags=["accounts"])
+def create_user():
+    data = json_body(UserCreateSchema())
+    home = _node_in_scope(data.pop("home_node"), "home_node")
+    user = services.create_user(db.session, home_node_id=home.id, must_change_password=True, **data)
+    db.session.commit()
+    return jsonify(_dump_user(user)), 201
+
+
+@api.get("/users/<int:user_id>")
+@permission_required("users.manage")
+@api_doc("Read a user", response_schema=UserSchema, tags=["accounts"], parameters=USER_PARAM)
+def read_user(user_id: int):
+    return jsonify(_dump_user(_user_in_scope(user_id)))
+
+
+@api.patch("/users/<int:user_id>")
+@permission_required("users.manage")
+@api_doc("Change a user (name, mobile, active, language, password)", request_schema=UserUpdateSchema,
+         response_schema=UserSchema, tags=["accounts"], parameters=USER_PARAM)
+def update_user(user_id: int):
+    user = _user_in_scope(user_id)
+    if not services.can_manage_user(db.session, current_scope(), user):
+        abort(403)
+    data = json_body(UserUpdateSchema())
+    password = data.pop("password", None)
+    services.update_user(db.session, user, **data)
+    if password:
+        services.reset_password(db.session, user, password)
+    db.session.commit()
+    return jsonify(_dump_user(user))
+
+
+@api.post("/users/<int:user_id>/assignments")
+@permission_required("users.manage")
+@api_doc("Give a user a role at a node", request_schema=AssignmentCreateSchema,
+         response_schema=AssignmentSchema, status=201, tags=["accounts"], parameters=USER_PARAM)
+def create_assignment(user_id: int):
+    user = _user_in_scope(user_id)
+    data = json_body(AssignmentCreateSchema())
+    role = db.session.scalar(sa.select(Role).where(Role.key == data["role"]))
+    if role is None:
+        message = _("Unknown role %(key)s.", key=data["role"])
+        raise DomainError(message, {"role": [message]})
+    node = _node_in_scope(data["node"], "node")
+    assignment = services.assign(db.session, current_scope(), registry(), user=user, role=role, node=node,
+                                 actor_id=current_user.id)
+    db.session.commit()
+    if user.id == current_user.id:
+        reset_scope()
+    assignment.node = node
+    return jsonify(AssignmentSchema().dump(assignment)), 201
+
+
+@api.delete("/users/<int:user_id>/assignments/<int:assignment_id>")
+@permission_required("users.manage")
+@api_doc("Remove a role assignment", status=204, tags=["accounts"], parameters=USER_PARAM + [
+    {"in": "path", "name": "assignment_id", "required": True, "schema": {"type": "integer"}}])
+def delete_assignment(user_id: int, assignment_id: int):
+    user = _user_in_scope(user_id)
+    assignment = next((a for a in user.assignments if a.id == assignment_id), None)
+    if assignment is None:
+        abort(404)
+    services.revoke(db.session, current_scope(), registry(), assignment)
+    db.session.commit()
+    return "", 204
+
+
+@api.get("/roles")
+@login_required
+@api_doc("Roles and the permission patterns they carry", response_schema=RoleSchema, tags=["accounts"])
+def list_roles():
+    roles = db.session.scalars(sa.select(Role).options(selectinload(Role.grants)).order_by(Role.id)).all()
+    return jsonify({"items": RoleSchema().dump(roles, many=True)})
+
+
+@api.get("/audit")
+@permission_required("audit.view")
+@api_doc("Audit log entries in your scope, newest first", response_schema=AuditEntrySchema,
+         paginated=True, tags=["audit"])
+def list_audit():
+    stmt = sa.select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())
+    return jsonify(paginate(scoped(stmt, AuditLog, "audit.view")).to_json(AuditEntrySchema()))

@@ -1,0 +1,66 @@
+"""Wires accounts, roles and the audit log into the platform through the component hooks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from core.hookspecs import hookimpl
+from core.navigation import NavEntry
+
+# Demo accounts: (username, display name, role, node ref)
+DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
+    ("admin", "区管理员 王建国", "district_admin", "110105"),
+    ("street_admin", "建外街道 李红梅", "street_admin", "110105001"),
+    ("community_admin", "永安里东社区 张伟", "community_admin", "110105001001"),
+    ("worker", "社区专干 刘芳", "program_worker", "110105001001"),
+    ("building_leader", "楼长 陈志强", "building_leader", "110105001001-b01"),
+    ("inspector", "区督查 赵敏", "inspector", "110105"),
+)
+
+
+@hookimpl
+def jiedao_blueprints(app: Flask) -> list[Any]:
+    from core.accounts.api import api
+    from core.accounts.views import bp
+
+    return [bp, api]
+
+
+@hookimpl
+def jiedao_navigation() -> list[NavEntry]:
+    return [
+        NavEntry("accounts.home", _l("Home"), None, icon="home", order=0),
+        NavEntry("accounts.users", _l("Users"), "users.manage", icon="users", order=20),
+        NavEntry("accounts.roles", _l("Roles"), "users.manage", icon="key", order=21),
+        NavEntry("accounts.audit_log", _l("Audit log"), "audit.view", icon="log", order=90),
+    ]
+
+
+@hookimpl
+def jiedao_demo_seed(session: Any, options: dict[str, Any]) -> None:
+    from core.accounts import services
+    from core.models import User
+    from core.tree import node_ref
+
+    services.sync_builtin_roles(session)
+    for username, display_name, role_key, ref in DEMO_ACCOUNTS:
+        node = node_ref(session, ref=ref)
+        if node is None:
+            continue
+        user = session.scalar(sa.select(User).where(User.username == username))
+        if user is None:
+            user = services.create_user(
+                session, username=username, display_name=display_name,
+                password=options["password"], home_node_id=node.id,
+            )
+        else:
+            if not user.check_password(options["password"]):
+                user.set_password(options["password"])
+            user.active = True
+            user.must_change_password = False
+        services.assign_builtin(session, user, role_key, node)
+        options["accounts"].append((username, role_key, f"{node.name} ({node.ref})"))

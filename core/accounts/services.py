@@ -1,0 +1,264 @@
+"""Account operations: users, passwords, roles, assignments and tokens — validated and audited."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.auth import new_token, token_digest
+from core.db import utcnow
+from core.errors import Conflict, DomainError
+from core.models import ApiToken, Assignment, Role, RolePermission, User
+from core.permissions import (
+    BUILTIN_ROLES,
+    PermissionRegistry,
+    Scope,
+    builtin_role,
+    may_grant,
+)
+from core.tree import NodeRef, node_ref, node_refs
+
+USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{2,63}")
+ROLE_KEY = re.compile(r"[a-z][a-z0-9_]{2,63}")
+PASSWORD_MIN = 8
+
+
+def _invalid(field: str, message: str) -> DomainError:
+    return DomainError(_("Some fields are not valid."), {field: [message]})
+
+
+def check_password_strength(password: str, field: str = "password") -> None:
+    if len(password or "") < PASSWORD_MIN:
+        raise _invalid(field, _("A password needs at least %(n)s characters.", n=PASSWORD_MIN))
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    home_node_id: int,
+    mobile: str | None = None,
+    locale: str | None = None,
+    must_change_password: bool = False,
+) -> User:
+    username = (username or "").strip()
+    if not USERNAME.fullmatch(username):
+        raise _invalid(
+            "username", _("3–64 letters, digits, '.', '_' or '-', starting with a letter or digit.")
+        )
+    if session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == username.lower())):
+        message = _("The username %(name)s is taken.", name=username)
+        raise Conflict(message, {"username": [message]})
+    check_password_strength(password)
+    user = User(
+        username=username,
+        display_name=display_name.strip() or username,
+        mobile=mobile or None,
+        locale=locale or None,
+        home_node_id=home_node_id,
+        must_change_password=must_change_password,
+        session_version=0,
+        active=True,
+    )
+    user.set_password(password)
+    session.add(user)
+    session.flush()
+    audit.record(
+        "user.create", node=node_ref(session, id=home_node_id), object_type="user",
+        object_id=user.id, summary=_("Created account %(name)s", name=username),
+    )
+    return user
+
+
+def update_user(session: Session, user: User, **fields: object) -> User:
+    allowed = {"display_name", "mobile", "active", "locale"}
+    data = {k: v for k, v in fields.items() if k in allowed}
+    if "mobile" in data and not data["mobile"]:
+        data["mobile"] = None
+    changed = audit.changes(user, data)
+    for key, (_old, new) in changed.items():
+        setattr(user, key, new)
+    if "active" in changed and not user.active:
+        user.session_version += 1  # end the account's sessions
+    if changed:
+        audit.record(
+            "user.update", node=node_ref(session, id=user.home_node_id), object_type="user",
+            object_id=user.id, summary=_("Changed account %(name)s", name=user.username),
+            details={k: v for k, v in changed.items()},
+        )
+    return user
+
+
+def reset_password(session: Session, user: User, password: str) -> None:
+    """An admin sets a new password; the user must change it at next sign-in."""
+    check_password_strength(password)
+    user.set_password(password)
+    user.must_change_password = True
+    audit.record(
+        "user.password_reset", node=node_ref(session, id=user.home_node_id), object_type="user",
+        object_id=user.id, summary=_("Reset the password of %(name)s", name=user.username),
+    )
+
+
+def change_own_password(session: Session, user: User, current: str, new: str) -> None:
+    if not user.check_password(current):
+        raise _invalid("current_password", _("The current password is not correct."))
+    check_password_strength(new, "new_password")
+    if current == new:
+        raise _invalid("new_password", _("Choose a password different from the current one."))
+    user.set_password(new)
+    user.must_change_password = False
+    audit.record(
+        "user.password_change", node=node_ref(session, id=user.home_node_id), object_type="user",
+        object_id=user.id, summary=_("%(name)s changed their password", name=user.username), user=user,
+    )
+
+
+def sync_builtin_roles(session: Session) -> None:
+    """Create the built-in roles and keep their permission patterns as the code declares them."""
+    existing = {r.key: r for r in session.scalars(sa.select(Role).where(Role.builtin.is_(True)))}
+    for spec in BUILTIN_ROLES:
+        role = existing.get(spec.key)
+        if role is None:
+            role = Role(key=spec.key, name=spec.key, builtin=True)
+            session.add(role)
+        wanted = set(spec.patterns)
+        have = {g.permission: g for g in role.grants}
+        for pattern in wanted - have.keys():
+            role.grants.append(RolePermission(permission=pattern))
+        for pattern in have.keys() - wanted:
+            role.grants.remove(have[pattern])
+    session.flush()
+
+
+def role_label(role: Role) -> str:
+    spec = builtin_role(role.key) if role.builtin else None
+    return str(spec.label) if spec else role.name
+
+
+def create_role(
+    session: Session, scope: Scope, declared: PermissionRegistry, *, key: str, name: str,
+    permissions: Iterable[str], node: NodeRef,
+) -> Role:
+    """A custom role; its author must hold every permission in it (at ``node``, their place)."""
+    key = (key or "").strip()
+    if not ROLE_KEY.fullmatch(key):
+        raise _invalid("key", _("3–64 lower-case letters, digits or '_', starting with a letter."))
+    if session.scalar(sa.select(Role.id).where(Role.key == key)):
+        message = _("A role with key %(key)s exists.", key=key)
+        raise Conflict(message, {"key": [message]})
+    permissions = sorted(set(permissions))
+    unknown = [p for p in permissions if p not in declared]
+    if not permissions or unknown:
+        message = _("Choose one or more known permissions.") if not unknown else _(
+            "Unknown permissions: %(names)s", names=", ".join(unknown)
+        )
+        raise _invalid("permissions", message)
+    if not set(permissions) <= scope.permissions_at(node, declared):
+        raise _invalid("permissions", _("A role can only carry permissions you hold yourself."))
+    role = Role(key=key, name=name.strip() or key, builtin=False,
+                grants=[RolePermission(permission=p) for p in permissions])
+    session.add(role)
+    session.flush()
+    audit.record("role.create", node=node, object_type="role", object_id=role.key,
+                 summary=_("Created role %(name)s", name=role.name), details={"permissions": permissions})
+    return role
+
+
+def assign(session: Session, scope: Scope, declared: PermissionRegistry, *, user: User, role: Role,
+           node: NodeRef, actor_id: int | None) -> Assignment:
+    """Give ``role`` to ``user`` at ``node`` — only within the actor's scope and their own rights."""
+    if not may_grant(scope, role.patterns, node, declared):
+        raise DomainError(
+            _("You can only grant roles at or below your own places, and never more than you hold."),
+            {"role": [_("Not yours to grant here.")]},
+        )
+    exists = session.scalar(sa.select(Assignment.id).where(
+        Assignment.user_id == user.id, Assignment.role_id == role.id, Assignment.node_id == node.id))
+    if exists:
+        message = _("%(user)s already has this role here.", user=user.username)
+        raise Conflict(message, {"role": [message]})
+    assignment = Assignment(user_id=user.id, role_id=role.id, node_id=node.id, created_by_id=actor_id)
+    session.add(assignment)
+    session.flush()
+    audit.record(
+        "assignment.create", node=node, object_type="user", object_id=user.id,
+        summary=_("Gave %(user)s the role %(role)s at %(place)s",
+                  user=user.username, role=role_label(role), place=node.name),
+    )
+    return assignment
+
+
+def assign_builtin(session: Session, user: User, role_key: str, node: NodeRef) -> Assignment:
+    """Bootstrap grant (CLI, demo): no actor to check against."""
+    sync_builtin_roles(session)
+    role = session.scalar(sa.select(Role).where(Role.key == role_key))
+    existing = session.scalar(sa.select(Assignment).where(
+        Assignment.user_id == user.id, Assignment.role_id == role.id, Assignment.node_id == node.id))
+    if existing:
+        return existing
+    assignment = Assignment(user_id=user.id, role_id=role.id, node_id=node.id)
+    session.add(assignment)
+    session.flush()
+    audit.record("assignment.create", node=node, object_type="user", object_id=user.id,
+                 summary=f"{user.username}: {role_label(role)} @ {node.name}", user=user)
+    return assignment
+
+
+def revoke(session: Session, scope: Scope, declared: PermissionRegistry, assignment: Assignment) -> None:
+    node = node_ref(session, id=assignment.node_id)
+    if node is None or not may_grant(scope, assignment.role.patterns, node, declared):
+        raise DomainError(_("You can only remove roles that you could have granted."))
+    session.delete(assignment)
+    audit.record(
+        "assignment.delete", node=node, object_type="user", object_id=assignment.user_id,
+        summary=_("Removed the role %(role)s of %(user)s at %(place)s", role=role_label(assignment.role),
+                  user=assignment.user.username, place=node.name),
+    )
+
+
+def can_manage_user(session: Session, scope: Scope, user: User) -> bool:
+    """Manage an account only if it belongs to your subtree and holds nothing outside it, so a
+    street admin cannot reset the password of someone who also administers the district."""
+    home = node_ref(session, id=user.home_node_id)
+    if home is None or not scope.allows("users.manage", home):
+        return False
+    places = node_refs(session, {a.node_id for a in user.assignments})
+    return all(scope.allows("users.manage", place) for place in places.values())
+
+
+def issue_token(session: Session, user: User, name: str) -> str:
+    """Create a personal API token; the plain token is returned once and never stored."""
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 64:
+        raise _invalid("name", _("Give the token a name (at most 64 characters)."))
+    token = new_token()
+    session.add(ApiToken(user_id=user.id, name=name, digest=token_digest(token)))
+    audit.record("token.create", node=node_ref(session, id=user.home_node_id), object_type="user",
+                 object_id=user.id, summary=_("Created API token %(name)s", name=name), user=user)
+    return token
+
+
+def revoke_token(session: Session, user: User, token: ApiToken) -> None:
+    token.revoked_at = utcnow()
+    audit.record("token.revoke", node=node_ref(session, id=user.home_node_id), object_type="user",
+                 object_id=user.id, summary=_("Revoked API token %(name)s", name=token.name), user=user)
+
+
+def attach_nodes(session: Session, users: Iterable[User]) -> None:
+    """Give users and their assignments a ``home_node``/``node`` (a NodeRef) in one query,
+    so lists show place names without one query per row."""
+    users = list(users)
+    ids = {u.home_node_id for u in users} | {a.node_id for u in users for a in u.assignments}
+    refs = node_refs(session, ids)
+    for user in users:
+        user.home_node = refs.get(user.home_node_id)
+        for assignment in user.assignments:
+            assignment.node = refs.get(assignment.node_id)

@@ -1,0 +1,391 @@
+"""Pages: sign in/out, own account (password, language, tokens), home, users, roles, audit log."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import selectinload
+from werkzeug.security import check_password_hash
+
+from core import audit
+from core.accounts import services
+from core.accounts.schemas import LoginSchema, PasswordChangeSchema, UserCreateSchema, UserUpdateSchema
+from core.api import paginate
+from core.config import SUPPORTED_LOCALES
+from core.db import db, utcnow
+from core.errors import DomainError
+from core.forms import empty_form, load_form
+from core.models import ApiToken, Assignment, AuditLog, Role, User
+from core.permissions import (
+    current_scope,
+    may_grant,
+    permission_required,
+    registry,
+    reset_scope,
+    scoped,
+)
+from core.tree import node_ref
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+# Checked against when the username is unknown, so both failures take the same time.
+_DUMMY_HASH = "scrypt:32768:8:1$0000000000000000$" + "0" * 128
+PASSWORD_CHANGE_ALLOWED = {"accounts.password", "accounts.logout", "accounts.set_locale", "static"}
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative targets, never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("accounts.home")
+
+
+@bp.before_app_request
+def _force_password_change():
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in PASSWORD_CHANGE_ALLOWED
+    ):
+        if request.path.startswith("/api/"):
+            abort(403)
+        flash(_("Please choose a new password before you continue."), "warning")
+        return redirect(url_for("accounts.password"))
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = empty_form()
+    status = 200
+    if request.method == "POST":
+        form = load_form(LoginSchema())
+        form.values.pop("password", None)
+        if form.ok:
+            username = form.data["username"]
+            user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
+            password_ok = (
+                user.check_password(form.data["password"]) if user
+                else check_password_hash(_DUMMY_HASH, form.data["password"])
+            )
+            if user is not None and password_ok and user.active:
+                login_user(user, remember=form.data["remember"])
+                user.last_login_at = utcnow()
+                audit.record("user.login", node=node_ref(db.session, id=user.home_node_id),
+                             object_type="user", object_id=user.id,
+                             summary=_("%(name)s signed in", name=user.username), user=user)
+                db.session.commit()
+                return redirect(_safe_next(request.args.get("next")))
+            current_app.logger.warning("failed sign-in for %r from %s", username, request.remote_addr)
+            # Same message whether the user exists, the password is wrong or the account is off.
+            form.errors = {"_schema": [_("Wrong username or password.")]}
+        status = 401 if form.ok or "_schema" in form.errors else 422
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/locale")
+def set_locale():
+    locale = request.form.get("locale", "")
+    if locale in SUPPORTED_LOCALES:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.get("/")
+@login_required
+def home():
+    user = db.session.scalar(
+        sa.select(User).where(User.id == current_user.id)
+        .options(selectinload(User.assignments).selectinload(Assignment.role))
+    )
+    services.attach_nodes(db.session, [user])
+    return render_template("accounts/home.html", user=user, role_label=services.role_label)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = empty_form()
+    status = 200
+    if request.method == "POST":
+        form = load_form(PasswordChangeSchema())
+        form.values = {}
+        if form.ok:
+            try:
+                services.change_own_password(
+                    db.session, current_user, form.data["current_password"], form.data["new_password"]
+                )
+                db.session.commit()
+                login_user(current_user, fresh=True)  # the session id carries the new version
+                flash(_("Your password was changed."), "success")
+                return redirect(url_for("accounts.home"))
+            except DomainError as exc:
+                db.session.rollback()
+                form.fail(exc)
+        status = 422
+    return render_template("accounts/password.html", form=form), status
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    new_token = None
+    if request.method == "POST":
+        try:
+            new_token = services.issue_token(db.session, current_user, request.form.get("name", ""))
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.fields.get("name", [exc.message])[0], "error")
+    rows = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
+    ).all()
+    return render_template("accounts/tokens.html", tokens=rows, new_token=new_token)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == current_user.id)
+    )
+    if token is None:
+        abort(404)
+    services.revoke_token(db.session, current_user, token)
+    db.session.commit()
+    flash(_("The token was revoked."), "success")
+    return redirect(url_for("accounts.tokens"))
+
+
+# --- users ---------------------------------------------------------------------------------
+
+
+def _user_in_scope(user_id: int) -> User:
+    stmt = scoped(
+        sa.select(User).where(User.id == user_id)
+        .options(selectinload(User.assignments).selectinload(Assignment.role)),
+        User, "users.manage",
+    )
+    user = db.session.scalar(stmt)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _grantable_roles() -> list[Role]:
+    """Roles the current user could grant somewhere (the check at a node happens on submit)."""
+    scope = current_scope()
+    declared = registry()
+    roots = scope.nodes("users.manage")
+    roles = db.session.scalars(sa.select(Role).options(selectinload(Role.grants)).order_by(Role.id)).all()
+    return [r for r in roles if any(
+        may_grant(scope, r.patterns, root, declared) for root in roots)]
+
+
+@bp.get("/users")
+@permission_required("users.manage")
+def users():
+    q = request.args.get("q", "").strip()[:64]
+    stmt = sa.select(User).options(selectinload(User.assignments).selectinload(Assignment.role))
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(sa.or_(User.username.ilike(like), User.display_name.like(like), User.mobile.like(like)))
+    page = paginate(scoped(stmt.order_by(User.username), User, "users.manage"))
+    services.attach_nodes(db.session, page.items)
+    return render_template("accounts/users.html", page=page, q=q, role_label=services.role_label)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@permission_required("users.manage")
+def new_user():
+    roots = current_scope().nodes("users.manage")
+    form = empty_form(home_node=roots[0].ref if roots else "")
+    status = 200
+    if request.method == "POST":
+        form = load_form(UserCreateSchema())
+        form.values.pop("password", None)
+        if form.ok:
+            try:
+                home = _node_for_users_manage(form.data["home_node"], "home_node")
+                user = services.create_user(
+                    db.session, username=form.data["username"], display_name=form.data["display_name"],
+                    password=form.data["password"], home_node_id=home.id, mobile=form.data["mobile"],
+                    locale=form.data["locale"], must_change_password=True,
+                )
+                db.session.commit()
+                flash(_("Account %(name)s was created. Give it a role below.", name=user.username), "success")
+                return redirect(url_for("accounts.user", user_id=user.id))
+            except DomainError as exc:
+                db.session.rollback()
+                form.fail(exc)
+                status = exc.status
+        else:
+            status = 422
+    return render_template("accounts/user_new.html", form=form, roots=roots), status
+
+
+def _node_for_users_manage(ref: str, field: str):
+    """A node in the user's users.manage scope, or a field error (existence is not leaked)."""
+    node = node_ref(db.session, ref=ref)
+    if node is None or not current_scope().allows("users.manage", node):
+        message = _("No place with code %(code)s in your part of the tree.", code=ref)
+        raise DomainError(message, {field: [message]})
+    return node
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@permission_required("users.manage")
+def user(user_id: int):
+    target = _user_in_scope(user_id)
+    manageable = services.can_manage_user(db.session, current_scope(), target)
+    form = empty_form(display_name=target.display_name, mobile=target.mobile or "",
+                      active="true" if target.active else "", locale=target.locale or "")
+    status = 200
+    if request.method == "POST":
+        if not manageable:
+            abort(403)
+        form = load_form(UserUpdateSchema())
+        form.values.pop("password", None)
+        if form.ok:
+            data = dict(form.data)
+            data.setdefault("active", False)  # an unchecked box is not sent
+            new_password = data.pop("password", None)
+            try:
+                services.update_user(db.session, target, **data)
+                if new_password:
+                    services.reset_password(db.session, target, new_password)
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(url_for("accounts.user", user_id=target.id))
+            except DomainError as exc:
+                db.session.rollback()
+                form.fail(exc)
+                status = exc.status
+        else:
+            status = 422
+    services.attach_nodes(db.session, [target])
+    return render_template(
+        "accounts/user.html", target=target, form=form, manageable=manageable,
+        role_options=[(r.key, services.role_label(r)) for r in _grantable_roles()],
+        role_label=services.role_label, assign_form=empty_form(),
+    ), status
+
+
+@bp.post("/users/<int:user_id>/assignments")
+@permission_required("users.manage")
+def add_assignment(user_id: int):
+    target = _user_in_scope(user_id)
+    role = db.session.scalar(sa.select(Role).where(Role.key == request.form.get("role", "")))
+    try:
+        if role is None:
+            raise DomainError(_("Choose a role."), {"role": [_("Choose a role.")]})
+        node = _node_for_users_manage(request.form.get("node", "").strip(), "node")
+        services.assign(db.session, current_scope(), registry(), user=target, role=role, node=node,
+                        actor_id=current_user.id)
+        db.session.commit()
+        if target.id == current_user.id:
+            reset_scope()
+        flash(_("Role given."), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        detail = next(iter(exc.fields.values()), [exc.message])[0]
+        flash(detail, "error")
+        return redirect(url_for("accounts.user", user_id=target.id)), 303
+    return redirect(url_for("accounts.user", user_id=target.id))
+
+
+@bp.post("/users/<int:user_id>/assignments/<int:assignment_id>/delete")
+@permission_required("users.manage")
+def remove_assignment(user_id: int, assignment_id: int):
+    target = _user_in_scope(user_id)
+    assignment = next((a for a in target.assignments if a.id == assignment_id), None)
+    if assignment is None:
+        abort(404)
+    try:
+        services.revoke(db.session, current_scope(), registry(), assignment)
+        db.session.commit()
+        flash(_("Role removed."), "success")
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("accounts.user", user_id=target.id))
+
+
+# --- roles ---------------------------------------------------------------------------------
+
+
+@bp.route("/roles", methods=["GET", "POST"])
+@permission_required("users.manage")
+def roles():
+    form = empty_form()
+    status = 200
+    if request.method == "POST":
+        from core.accounts.schemas import RoleCreateSchema
+
+        form = load_form(RoleCreateSchema(), multi=("permissions",))
+        if form.ok:
+            try:
+                roots = current_scope().nodes("users.manage")
+                services.create_role(
+                    db.session, current_scope(), registry(), key=form.data["key"], name=form.data["name"],
+                    permissions=form.data["permissions"], node=roots[0],
+                )
+                db.session.commit()
+                flash(_("Role created."), "success")
+                return redirect(url_for("accounts.roles"))
+            except DomainError as exc:
+                db.session.rollback()
+                form.fail(exc)
+                status = exc.status
+        else:
+            status = 422
+    all_roles = db.session.scalars(sa.select(Role).options(selectinload(Role.grants)).order_by(Role.id)).all()
+    return render_template(
+        "accounts/roles.html", roles=all_roles, form=form, permissions=list(registry()),
+        role_label=services.role_label,
+    ), status
+
+
+# --- audit log -----------------------------------------------------------------------------
+
+
+@bp.get("/audit")
+@permission_required("audit.view")
+def audit_log():
+    stmt = sa.select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())
+    action = request.args.get("action", "").strip()[:64]
+    username = request.args.get("user", "").strip()[:64]
+    if action:
+        stmt = stmt.where(AuditLog.action.startswith(action, autoescape=True))
+    if username:
+        stmt = stmt.where(AuditLog.username == username)
+    page = paginate(scoped(stmt, AuditLog, "audit.view"))
+    return render_template("accounts/audit.html", page=page, action=action, username=username)

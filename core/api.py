@@ -1,0 +1,188 @@
+"""JSON API plumbing shared by every ``/api/v1`` endpoint: request bodies through marshmallow,
+pagination with totals, and the OpenAPI 3 document built from the endpoints themselves."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import marshmallow as ma
+import sqlalchemy as sa
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec_webframeworks.flask import FlaskPlugin
+from flask import Flask, current_app, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
+
+import core
+from core.db import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+MAX_PER_PAGE = 200
+
+
+def json_body(schema: ma.Schema, *, partial: bool = False) -> dict[str, Any]:
+    """The request's JSON object loaded through ``schema`` (400 if not JSON, 422 if invalid)."""
+    data = request.get_json(silent=True)
+    if data is None or not isinstance(data, dict):
+        exc = BadRequest()
+        exc.jiedao_message = _("The request body must be a JSON object.")  # type: ignore[attr-defined]
+        raise exc
+    return schema.load(data, partial=partial)
+
+
+def page_args() -> tuple[int, int]:
+    """``?page=&per_page=`` with bounds; bad values are a 400, not a 500."""
+    try:
+        page = int(request.args.get("page", 1))
+        per_page = int(request.args.get("per_page", current_app.config["PER_PAGE"]))
+    except ValueError:
+        exc = BadRequest()
+        exc.jiedao_message = _("page and per_page must be whole numbers.")  # type: ignore[attr-defined]
+        raise exc from None
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        exc = BadRequest()
+        exc.jiedao_message = _("page starts at 1; per_page is between 1 and %(max)s.", max=MAX_PER_PAGE)  # type: ignore[attr-defined]
+        raise exc
+    return page, per_page
+
+
+class Page:
+    """One page of a select, with the total count of the whole filtered select."""
+
+    def __init__(self, stmt: sa.Select, page: int, per_page: int, *, scalars: bool = True) -> None:
+        self.page = page
+        self.per_page = per_page
+        count_stmt = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+        self.total = db.session.scalar(count_stmt) or 0
+        paged = stmt.limit(per_page).offset((page - 1) * per_page)
+        result = db.session.execute(paged)
+        self.items = list(result.scalars()) if scalars else list(result)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    def to_json(self, schema: ma.Schema) -> dict[str, Any]:
+        return {
+            "items": schema.dump(self.items, many=True),
+            "page": self.page,
+            "per_page": self.per_page,
+            "total": self.total,
+            "pages": self.pages,
+        }
+
+
+def paginate(stmt: sa.Select, *, scalars: bool = True) -> Page:
+    page, per_page = page_args()
+    return Page(stmt, page, per_page, scalars=scalars)
+
+
+class PageSchema(ma.Schema):
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+    total = ma.fields.Integer()
+    pages = ma.fields.Integer()
+
+
+class ErrorSchema(ma.Schema):
+    class _Body(ma.Schema):
+        code = ma.fields.String()
+        message = ma.fields.String()
+        fields = ma.fields.Dict()
+
+    error = ma.fields.Nested(_Body)
+
+
+def api_doc(
+    summary: str,
+    *,
+    request_schema: type[ma.Schema] | None = None,
+    response_schema: type[ma.Schema] | None = None,
+    paginated: bool = False,
+    status: int = 200,
+    tags: list[str] | None = None,
+    parameters: list[dict[str, Any]] | None = None,
+) -> Callable[[F], F]:
+    """Describe an endpoint for the OpenAPI document; one view serves one method."""
+
+    def decorator(view: F) -> F:
+        view._api_doc = {  # type: ignore[attr-defined]
+            "summary": summary,
+            "request": request_schema,
+            "response": response_schema,
+            "paginated": paginated,
+            "status": status,
+            "tags": tags or [],
+            "parameters": parameters or [],
+        }
+        return view
+
+    return decorator
+
+
+def _operation(doc: dict[str, Any]) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": doc["summary"], "tags": doc["tags"], "responses": {}}
+    params = list(doc["parameters"])
+    if doc["paginated"]:
+        params += [
+            {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1}},
+            {"in": "query", "name": "per_page", "schema": {"type": "integer", "maximum": MAX_PER_PAGE}},
+        ]
+    if params:
+        op["parameters"] = params
+    if doc["request"] is not None:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": doc["request"]}},
+        }
+    body: dict[str, Any] = {"description": "OK"}
+    if doc["response"] is not None:
+        if doc["paginated"]:
+            schema = {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Page"},
+                    {"type": "object", "properties": {"items": {"type": "array", "items": doc["response"]}}},
+                ]
+            }
+            body["content"] = {"application/json": {"schema": schema}}
+        else:
+            body["content"] = {"application/json": {"schema": doc["response"]}}
+    op["responses"][str(doc["status"])] = body
+    error = {"description": "Error", "content": {"application/json": {"schema": "Error"}}}
+    for code in ("400", "403", "404", "422"):
+        op["responses"][code] = error
+    return op
+
+
+def build_openapi(app: Flask) -> dict[str, Any]:
+    spec = APISpec(
+        title="Jiedao API",
+        version=core.__version__,
+        openapi_version="3.0.3",
+        plugins=[FlaskPlugin(), MarshmallowPlugin()],
+        info={"description": "街道 platform API. Errors: {\"error\": {\"code\", \"message\", \"fields\"}}."},
+    )
+    spec.components.schema("Error", schema=ErrorSchema)
+    spec.components.schema("Page", schema=PageSchema)
+    spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
+    spec.components.security_scheme("token", {"type": "http", "scheme": "bearer"})
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        view = app.view_functions.get(rule.endpoint)
+        doc = getattr(view, "_api_doc", None)
+        if doc is None:
+            continue
+        methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+        operations = {method.lower(): _operation(doc) for method in methods}
+        spec.path(view=view, app=app, operations=operations)
+    return spec.to_dict()

@@ -1,0 +1,134 @@
+"""The app factory: configuration, database, languages, sign-in, components and their parts."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+import core
+from core import auth, i18n
+from core.api import build_openapi
+from core.components import make_manager
+from core.config import load_config
+from core.db import db
+from core.errors import error_payload, is_api_request, register_error_handlers
+from core.navigation import NavEntry, visible_entries
+from core.permissions import CORE_PERMISSIONS, PermissionRegistry, current_scope
+
+csrf = CSRFProtect()
+CORE_DIR = Path(__file__).resolve().parent
+
+
+def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask:
+    """Build the platform app from ``JIEDAO_*`` settings (``environ``) plus explicit overrides."""
+    config = load_config(environ, **overrides)
+    app = Flask("core", instance_path=config["INSTANCE_PATH"], instance_relative_config=True)
+    app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+
+    db.init_app(app)
+    auth.init_app(app)
+    register_error_handlers(app)
+    _register_csrf(app)
+
+    manager = make_manager()
+    app.extensions["jiedao.components"] = manager
+
+    permissions = PermissionRegistry()
+    for name, label in CORE_PERMISSIONS:
+        permissions.declare(name, label)
+    manager.hook.jiedao_permissions(registry=permissions)
+    app.extensions["jiedao.permissions"] = permissions
+
+    translation_dirs = [CORE_DIR / "translations"]
+    for _name, component in manager.list_name_plugin():
+        folder = Path(component.__file__).resolve().parent / "translations"
+        if folder not in translation_dirs:
+            translation_dirs.append(folder)
+    i18n.init_app(app, translation_dirs)
+
+    for blueprints in manager.hook.jiedao_blueprints(app=app):
+        for blueprint in blueprints:
+            app.register_blueprint(blueprint)
+
+    navigation: list[NavEntry] = [e for entries in manager.hook.jiedao_navigation() for e in entries]
+    app.extensions["jiedao.navigation"] = sorted(navigation, key=lambda e: (e.order, e.endpoint))
+
+    _register_core_routes(app)
+    _register_template_helpers(app)
+    manager.hook.jiedao_app_ready(app=app)
+    return app
+
+
+def _register_core_routes(app: Flask) -> None:
+    @app.get("/healthz")
+    def healthz():
+        """Liveness and database reachability, for load balancers and monitoring."""
+        try:
+            db.session.execute(sa.text("SELECT 1"))
+            database = "ok"
+        except sa.exc.SQLAlchemyError as exc:
+            app.logger.error("health check: database unreachable: %s", exc)
+            database = "unavailable"
+        status = "ok" if database == "ok" else "degraded"
+        components = [name for name, _ in app.extensions["jiedao.components"].list_name_plugin()]
+        body = {"status": status, "database": database, "version": core.__version__,
+                "components": sorted(components)}
+        return jsonify(body), 200 if status == "ok" else 503
+
+    @app.get("/api/v1/openapi.json")
+    def openapi():
+        return jsonify(build_openapi(app))
+
+
+
+def _register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def navigation_context() -> dict[str, Any]:
+        if not current_user.is_authenticated:
+            return {"nav_entries": []}
+        entries = visible_entries(app.extensions["jiedao.navigation"], current_scope().holds_anywhere)
+        return {"nav_entries": entries}
+
+    def url_with(**changes: Any) -> str:
+        """The current page's URL with some query arguments changed (pagination links)."""
+        args = request.args.to_dict()
+        args.update({k: v for k, v in changes.items() if v is not None})
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+    app.jinja_env.globals.update(
+        jiedao_version=core.__version__,
+        locale_labels=i18n.LOCALE_LABELS,
+        url_with=url_with,
+    )
+
+
+def _register_csrf(app: Flask) -> None:
+    """Every state-changing request carries a CSRF token (form field or ``X-CSRFToken`` header),
+    except token-authenticated API calls, which send no cookie and so cannot be forged."""
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf.init_app(app)
+
+    @app.before_request
+    def _check_csrf() -> None:
+        if request.method in {"GET", "HEAD", "OPTIONS"} or not app.config.get("WTF_CSRF_ENABLED", True):
+            return
+        if request.path.startswith("/api/") and request.headers.get("Authorization", "").startswith("Bearer "):
+            return
+        csrf.protect()
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc: CSRFError):
+        message = _("Your form expired or came from elsewhere. Reload the page and try again.")
+        if is_api_request():
+            response = jsonify(error_payload("csrf", message))
+            return response, 400
+        return render_template("error.html", status=400, message=message), 400

@@ -1,0 +1,73 @@
+"""Sign-in with flask-login: session cookies for pages, session or personal API token for the API."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from flask import Flask, Request, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager
+from werkzeug.exceptions import Unauthorized
+
+from core.db import db, utcnow
+from core.errors import is_api_request
+from core.models import ApiToken, User
+
+login_manager = LoginManager()
+login_manager.login_view = "accounts.login"
+login_manager.login_message = _l("Please sign in to continue.")
+login_manager.login_message_category = "info"
+# "strong": a session whose identifier (IP + user agent) changes is dropped, not just unmarked.
+login_manager.session_protection = "strong"
+
+TOKEN_PREFIX = "jd_"
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Session ids are ``<id>:<session_version>``: changing the password ends other sessions."""
+    try:
+        raw_id, version = user_id.split(":")
+        user = db.session.get(User, int(raw_id))
+    except ValueError:
+        return None
+    if user is None or str(user.session_version) != version:
+        return None
+    return user
+
+
+@login_manager.request_loader
+def load_user_from_token(req: Request) -> User | None:
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer ") or not req.path.startswith("/api/"):
+        return None
+    token = header.removeprefix("Bearer ").strip()
+    row = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.digest == token_digest(token), ApiToken.revoked_at.is_(None))
+    ).first()
+    if row is None or not row.user.active:
+        return None
+    row.last_used_at = utcnow()
+    db.session.commit()
+    return row.user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    if is_api_request():
+        raise Unauthorized()
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)

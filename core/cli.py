@@ -1,0 +1,120 @@
+"""The ``jiedao`` command line: database, dev server, demo; components add their own commands."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from flask import Flask
+
+from core.config import ConfigError
+
+_app: Flask | None = None
+
+
+def get_app() -> Flask:
+    """The app for this process (created on first use, from the environment)."""
+    global _app
+    if _app is None:
+        from core.app import create_app
+
+        try:
+            _app = create_app()
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+    return _app
+
+
+@contextmanager
+def app_context() -> Iterator[Flask]:
+    app = get_app()
+    with app.app_context():
+        yield app
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jiedao")
+def cli() -> None:
+    """Jiedao (街道): a multi-tenant platform for street offices."""
+
+
+@cli.group()
+def db() -> None:
+    """Database schema (Alembic migrations of core and components)."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="heads", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Bring the database to the newest schema."""
+    from core import migrate
+
+    with app_context() as app:
+        migrate.upgrade(app.config["DATABASE_URL"], revision)
+    click.echo("Database is at the newest schema." if revision == "heads" else f"Upgraded to {revision}.")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Take the schema back to REVISION (``base`` empties the database)."""
+    from core import migrate
+
+    with app_context() as app:
+        migrate.downgrade(app.config["DATABASE_URL"], revision)
+    click.echo(f"Downgraded to {revision}.")
+
+
+def _serve(app: Flask, host: str, port: int) -> None:
+    from werkzeug.serving import run_simple
+
+    click.echo(f" * Jiedao on http://{host}:{port}/  (Ctrl+C stops it)")
+    run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Run the development server (use gunicorn in production)."""
+    os.environ.setdefault("JIEDAO_ENV", "development")
+    _serve(get_app(), host, port)
+
+
+DEMO_PASSWORD = "jiedao-demo"
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Seed and print the accounts, then exit")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Create or update the demo database (district 110105), print its accounts and serve it."""
+    os.environ.setdefault("JIEDAO_ENV", "demo")
+    from core import migrate
+    from core.db import db as database
+
+    with app_context() as app:
+        if app.config["JIEDAO_ENV"] == "production":
+            raise click.ClickException("The demo refuses to run with JIEDAO_ENV=production.")
+        migrate.upgrade(app.config["DATABASE_URL"])
+        options: dict[str, Any] = {"password": DEMO_PASSWORD, "accounts": []}
+        app.extensions["jiedao.components"].hook.jiedao_demo_seed(session=database.session, options=options)
+        database.session.commit()
+        click.echo(f"Demo database: {app.config['DATABASE_URL']}")
+        click.echo(f"Accounts (password for all: {DEMO_PASSWORD}):")
+        for username, role, place in options["accounts"]:
+            click.echo(f"  {username:<18} {role:<22} {place}")
+    if not no_serve:
+        _serve(app, host, port)
+
+
+def main() -> None:
+    """Console-script entry: component commands join the group before it runs."""
+    from core.components import make_manager
+
+    make_manager().hook.jiedao_cli(cli=cli)
+    cli(prog_name="jiedao")

@@ -1,0 +1,99 @@
+"""Configuration from ``JIEDAO_*`` environment variables (twelve-factor), with an instance folder.
+
+Every setting has one name, one default and one line of documentation in ``SETTINGS``; the README's
+configuration table is generated from the same list so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENTS = ("production", "development", "demo", "testing")
+
+
+class ConfigError(RuntimeError):
+    """The platform cannot start with the configuration it was given."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | None
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("JIEDAO_ENV", "production", "production, development, demo or testing"),
+    Setting("JIEDAO_INSTANCE_PATH", "./instance", "folder for the SQLite file, generated secret key, compiled catalogues"),
+    Setting("JIEDAO_DATABASE_URL", "sqlite:///<instance>/jiedao.db", "SQLAlchemy URL; PostgreSQL: postgresql+psycopg://user@host/db"),
+    Setting("JIEDAO_SECRET_KEY", None, "signs session cookies; required in production (refuses to start without it)"),
+    Setting("JIEDAO_LOCALE", "zh_Hans_CN", "default interface language (zh_Hans_CN or en)"),
+    Setting("JIEDAO_TIMEZONE", "Asia/Shanghai", "time zone used to show dates and times"),
+    Setting("JIEDAO_PER_PAGE", "50", "default page size of lists and API pages (max 200)"),
+    Setting("JIEDAO_SESSION_COOKIE_SECURE", "false", "send the session cookie over HTTPS only (set true behind TLS)"),
+    Setting("JIEDAO_LOG_LEVEL", "INFO", "logging level"),
+)
+
+SUPPORTED_LOCALES = ("zh_Hans_CN", "en")
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(environ: dict[str, str] | None = None, **overrides: Any) -> dict[str, Any]:
+    """Return the Flask config mapping for the environment (``os.environ`` by default)."""
+    env = dict(os.environ if environ is None else environ)
+    mode = overrides.pop("ENV", None) or env.get("JIEDAO_ENV") or "production"
+    if mode not in ENVIRONMENTS:
+        raise ConfigError(f"JIEDAO_ENV must be one of {', '.join(ENVIRONMENTS)}, not {mode!r}")
+    instance = Path(env.get("JIEDAO_INSTANCE_PATH") or Path.cwd() / "instance").resolve()
+    locale = env.get("JIEDAO_LOCALE") or "zh_Hans_CN"
+    if locale not in SUPPORTED_LOCALES:
+        raise ConfigError(f"JIEDAO_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}, not {locale!r}")
+    try:
+        per_page = max(1, min(200, int(env.get("JIEDAO_PER_PAGE") or 50)))
+    except ValueError as exc:
+        raise ConfigError("JIEDAO_PER_PAGE must be a whole number") from exc
+    config: dict[str, Any] = {
+        "JIEDAO_ENV": mode,
+        "INSTANCE_PATH": str(instance),
+        "DATABASE_URL": env.get("JIEDAO_DATABASE_URL") or f"sqlite:///{instance / 'jiedao.db'}",
+        "SECRET_KEY": env.get("JIEDAO_SECRET_KEY") or None,
+        "BABEL_DEFAULT_LOCALE": locale,
+        "BABEL_DEFAULT_TIMEZONE": env.get("JIEDAO_TIMEZONE") or "Asia/Shanghai",
+        "PER_PAGE": per_page,
+        "SESSION_COOKIE_SECURE": _truthy(env.get("JIEDAO_SESSION_COOKIE_SECURE")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "LOG_LEVEL": env.get("JIEDAO_LOG_LEVEL") or "INFO",
+        "TESTING": mode == "testing",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "JSON_AS_ASCII": False,
+    }
+    config.update(overrides)
+    if not config["SECRET_KEY"]:
+        if config["JIEDAO_ENV"] == "production":
+            raise ConfigError(
+                "JIEDAO_SECRET_KEY is not set. A production start needs a long random secret "
+                "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        config["SECRET_KEY"] = _instance_secret(Path(config["INSTANCE_PATH"]))
+    return config
+
+
+def _instance_secret(instance: Path) -> str:
+    """Dev/demo/test only: keep a generated key in the instance folder so sessions survive restarts."""
+    instance.mkdir(parents=True, exist_ok=True)
+    key_file = instance / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key

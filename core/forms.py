@@ -1,0 +1,52 @@
+"""HTML forms validated by the same marshmallow schemas as the API.
+
+A failed form is rendered again with what the user typed and a message under each field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import request
+
+from core.errors import DomainError, validation_fields
+
+FORM_META_FIELDS = {"csrf_token", "next"}
+
+
+class FormResult:
+    def __init__(self, values: dict[str, Any], data: dict[str, Any] | None, errors: dict[str, Any]):
+        self.values = values
+        self.data = data or {}
+        self.errors = errors
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def fail(self, exc: DomainError) -> FormResult:
+        """Attach a service's refusal to the form so it is shown next to the fields."""
+        self.errors = dict(exc.fields) or {"_schema": [exc.message]}
+        if exc.fields:
+            self.errors.setdefault("_schema", [exc.message])
+        return self
+
+
+def empty_form(**values: Any) -> FormResult:
+    return FormResult(values, None, {})
+
+
+def load_form(schema: ma.Schema, *, multi: tuple[str, ...] = ()) -> FormResult:
+    """Validate ``request.form`` through ``schema``; empty inputs count as not given."""
+    values: dict[str, Any] = {}
+    for key in request.form:
+        if key in FORM_META_FIELDS:
+            continue
+        values[key] = request.form.getlist(key) if key in multi else request.form[key]
+    submitted = {k: v for k, v in values.items() if v not in ("", [])}
+    try:
+        data = schema.load(submitted)
+    except ma.ValidationError as exc:
+        return FormResult(values, None, validation_fields(exc))
+    return FormResult(values, data, {})

@@ -1,0 +1,260 @@
+"""Permissions: the registry of dotted permission strings, built-in roles, and the one API that
+every view uses to ask "may this user do P at node N" and "which rows may this user see for P".
+
+A role holds permission *patterns* (``tenants.view``, ``safety.*``, ``*``); an assignment gives a
+role to a user at a node, valid in the node's whole subtree. The user's assignments are loaded in
+one query per request (:func:`current_scope`); every check after that is in memory, and list
+filtering is a SQL predicate built by the model (``Model.__scope_clause__(nodes)``), never a loop
+over loaded rows.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from typing import Any, Protocol, TypeVar
+
+import sqlalchemy as sa
+from flask import current_app, g
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import Forbidden, NotFound
+
+from core.tree import NodeRef, node_table
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Permission:
+    name: str
+    label: Any
+    description: Any = ""
+
+
+class PermissionRegistry:
+    """All permissions declared by core and by components/plugins, by name."""
+
+    def __init__(self) -> None:
+        self._permissions: dict[str, Permission] = {}
+
+    def declare(self, name: str, label: Any, description: Any = "") -> Permission:
+        if not name or any(ch in name for ch in "*?[] ") or name.count(".") < 1:
+            raise ValueError(f"permission names are dotted words like 'tenants.view', not {name!r}")
+        if name in self._permissions:
+            raise ValueError(f"permission {name!r} is declared twice")
+        permission = Permission(name, label, description)
+        self._permissions[name] = permission
+        return permission
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._permissions
+
+    def __iter__(self):
+        return iter(sorted(self._permissions.values(), key=lambda p: p.name))
+
+    def get(self, name: str) -> Permission | None:
+        return self._permissions.get(name)
+
+    def expand(self, patterns: Iterable[str]) -> set[str]:
+        """The declared permissions that a set of patterns grants."""
+        patterns = list(patterns)
+        return {name for name in self._permissions if any(fnmatchcase(name, p) for p in patterns)}
+
+
+@dataclass(frozen=True)
+class BuiltinRole:
+    key: str
+    label: Any
+    patterns: tuple[str, ...]
+    description: Any = ""
+
+
+CORE_PERMISSIONS: tuple[tuple[str, Any], ...] = (
+    ("tenants.view", _l("View the tenant tree")),
+    ("tenants.manage", _l("Create and edit tree nodes")),
+    ("users.manage", _l("Manage users and their roles")),
+    ("modules.manage", _l("Turn program modules on and off")),
+    ("audit.view", _l("Read the audit log")),
+)
+
+# Plugins add their own grants to these roles through their permission hooks (plugin-system issue).
+BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
+    BuiltinRole("district_admin", _l("District admin"), ("*",), _l("Everything in the district")),
+    BuiltinRole(
+        "street_admin",
+        _l("Street admin"),
+        ("tenants.view", "tenants.manage", "users.manage", "modules.manage", "audit.view"),
+        _l("Runs one street office and its communities"),
+    ),
+    BuiltinRole(
+        "community_admin",
+        _l("Community admin"),
+        ("tenants.view", "tenants.manage", "users.manage", "audit.view"),
+        _l("Runs one community: grids, buildings, staff accounts"),
+    ),
+    BuiltinRole(
+        "program_worker", _l("Program worker"), ("tenants.view",), _l("Keeps program ledgers")
+    ),
+    BuiltinRole(
+        "building_leader", _l("Building leader"), ("tenants.view",), _l("楼长: looks after buildings")
+    ),
+    BuiltinRole(
+        "inspector", _l("Read-only inspector"), ("tenants.view", "audit.view"), _l("Reads, never writes")
+    ),
+)
+BUILTIN_ROLE_KEYS = frozenset(role.key for role in BUILTIN_ROLES)
+
+
+def builtin_role(key: str) -> BuiltinRole | None:
+    return next((role for role in BUILTIN_ROLES if role.key == key), None)
+
+
+def registry() -> PermissionRegistry:
+    return current_app.extensions["jiedao.permissions"]
+
+
+@dataclass
+class Scope:
+    """What one user may do where: (permission pattern, node) pairs from their assignments."""
+
+    user_id: int | None
+    grants: list[tuple[str, NodeRef]] = field(default_factory=list)
+
+    def _matching(self, permission: str) -> list[NodeRef]:
+        return [node for pattern, node in self.grants if fnmatchcase(permission, pattern)]
+
+    def nodes(self, permission: str) -> list[NodeRef]:
+        """The topmost nodes where the user holds ``permission`` (nested ones are dropped)."""
+        nodes = sorted(set(self._matching(permission)), key=lambda n: len(n.path))
+        roots: list[NodeRef] = []
+        for node in nodes:
+            if not any(root.contains(node) for root in roots):
+                roots.append(node)
+        return roots
+
+    def allows(self, permission: str, target: NodeRef | str) -> bool:
+        """May the user do ``permission`` at ``target`` (a node or a materialized path)?"""
+        return any(node.contains(target) for node in self._matching(permission))
+
+    def holds_anywhere(self, permission: str) -> bool:
+        return bool(self._matching(permission))
+
+    def permissions_at(self, target: NodeRef | str, declared: PermissionRegistry) -> set[str]:
+        patterns = [pattern for pattern, node in self.grants if node.contains(target)]
+        return declared.expand(patterns)
+
+
+def load_scope(session: Session, user_id: int) -> Scope:
+    """All of a user's grants with their nodes, in one query."""
+    from core.models import Assignment, RolePermission
+
+    stmt = (
+        sa.select(
+            RolePermission.permission,
+            node_table.c.id,
+            node_table.c.kind,
+            node_table.c.ref,
+            node_table.c.name,
+            node_table.c.path,
+        )
+        .join(Assignment, Assignment.role_id == RolePermission.role_id)
+        .join(node_table, node_table.c.id == Assignment.node_id)
+        .where(Assignment.user_id == user_id)
+    )
+    grants = [(row[0], NodeRef(*row[1:])) for row in session.execute(stmt)]
+    return Scope(user_id, grants)
+
+
+def current_scope() -> Scope:
+    """The signed-in user's scope, loaded once per request."""
+    scope = g.get("_jiedao_scope")
+    if scope is None:
+        if current_user and current_user.is_authenticated:
+            from core.db import db
+
+            scope = load_scope(db.session, current_user.id)
+        else:
+            scope = Scope(None)
+        g._jiedao_scope = scope
+    return scope
+
+
+def reset_scope() -> None:
+    """Forget the cached scope (after the user's own assignments change)."""
+    g.pop("_jiedao_scope", None)
+
+
+def can(permission: str, target: NodeRef | str) -> bool:
+    return current_scope().allows(permission, target)
+
+
+def require(permission: str, target: NodeRef | str) -> None:
+    """Raise 403 unless the user may do ``permission`` at ``target``."""
+    if not can(permission, target):
+        raise Forbidden()
+
+
+class ScopedModel(Protocol):
+    @classmethod
+    def __scope_clause__(cls, nodes: list[NodeRef]) -> sa.ColumnElement[bool]: ...
+
+
+def scope_clause(model: type[ScopedModel], permission: str) -> sa.ColumnElement[bool]:
+    """The SQL predicate "rows of ``model`` the user may see for ``permission``"."""
+    nodes = current_scope().nodes(permission)
+    if not nodes:
+        return sa.false()
+    return model.__scope_clause__(nodes)
+
+
+def scoped(stmt: sa.Select, model: type[ScopedModel], permission: str) -> sa.Select:
+    """Filter a select to what the user may see for ``permission`` — in SQL, before loading."""
+    return stmt.where(scope_clause(model, permission))
+
+
+def get_in_scope_or_404(stmt: sa.Select, model: type[ScopedModel], permission: str) -> Any:
+    """One row through the scope filter; rows outside it do not exist for this user (404)."""
+    from core.db import db
+
+    obj = db.session.scalars(scoped(stmt, model, permission)).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def permission_required(permission: str) -> Callable[[F], F]:
+    """View decorator: signed in, and holding ``permission`` somewhere in the tree.
+
+    Views still scope their queries with :func:`scoped`; this only turns away users who could
+    see nothing at all, with 403.
+    """
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if not current_scope().holds_anywhere(permission):
+                raise Forbidden()
+            return view(*args, **kwargs)
+
+        wrapped.required_permission = permission  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def may_grant(scope: Scope, role_patterns: Iterable[str], node: NodeRef, declared: PermissionRegistry) -> bool:
+    """An admin may grant a role at ``node`` only if they manage users there and already hold
+    every permission the role carries there: nobody hands out more than they have."""
+    if not scope.allows("users.manage", node):
+        return False
+    wanted = declared.expand(role_patterns)
+    held_patterns = [pattern for pattern, grant_node in scope.grants if grant_node.contains(node)]
+    # Literal pattern check as well, so "*" can only be granted by someone holding "*".
+    literal_ok = all(any(fnmatchcase(p, held) for held in held_patterns) for p in role_patterns)
+    return literal_ok and wanted <= declared.expand(held_patterns)

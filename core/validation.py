@@ -1,0 +1,100 @@
+"""Marshmallow helpers: a base schema and translation of marshmallow's built-in messages.
+
+Marshmallow's own messages are English strings, some with values filled in ("Longer than maximum
+length 64."). Rather than re-declare every field's messages, errors pass through
+:func:`translate_messages` on their way out, which maps each template to its catalogue entry and
+carries the filled-in values over.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import marshmallow as ma
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+# marshmallow template -> our translated template (same placeholders)
+_TEMPLATES: dict[str, Any] = {
+    "Missing data for required field.": _l("This field is required."),
+    "Field may not be null.": _l("This field may not be empty."),
+    "Unknown field.": _l("Unknown field."),
+    "Invalid input type.": _l("Invalid input type."),
+    "Invalid input.": _l("Invalid input."),
+    "Invalid value.": _l("Invalid value."),
+    "Not a valid string.": _l("Not a valid text."),
+    "Not a valid integer.": _l("Not a valid whole number."),
+    "Not a valid number.": _l("Not a valid number."),
+    "Not a valid boolean.": _l("Not a valid yes/no value."),
+    "Not a valid date.": _l("Not a valid date (YYYY-MM-DD)."),
+    "Not a valid datetime.": _l("Not a valid date and time."),
+    "Not a valid email address.": _l("Not a valid email address."),
+    "Not a valid list.": _l("Not a valid list."),
+    "Not a valid mapping type.": _l("Not a valid object."),
+    "Must be one of: {choices}.": _l("Must be one of: {choices}."),
+    "Length must be between {min} and {max}.": _l("Length must be between {min} and {max}."),
+    "Shorter than minimum length {min}.": _l("Must be at least {min} characters."),
+    "Longer than maximum length {max}.": _l("Must be at most {max} characters."),
+    "Must be greater than or equal to {min}.": _l("Must be at least {min}."),
+    "Must be less than or equal to {max}.": _l("Must be at most {max}."),
+    "Must be greater than or equal to {min} and less than or equal to {max}.": _l(
+        "Must be between {min} and {max}."
+    ),
+    "String does not match expected pattern.": _l("Not in the expected format."),
+}
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)
+    regex = "".join(
+        re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+    )
+    return re.compile(f"^{regex}$")
+
+
+_PATTERNS = [(_compile(template), target) for template, target in _TEMPLATES.items()]
+
+
+def translate_message(message: str) -> str:
+    for pattern, target in _PATTERNS:
+        match = pattern.match(message)
+        if match:
+            return str(target).format(**match.groupdict())
+    return message
+
+
+def translate_messages(messages: Any) -> Any:
+    if isinstance(messages, dict):
+        return {key: translate_messages(value) for key, value in messages.items()}
+    if isinstance(messages, list):
+        return [translate_messages(item) for item in messages]
+    if isinstance(messages, str):
+        return translate_message(messages)
+    return messages
+
+
+class Schema(ma.Schema):
+    """Base schema: unknown fields are refused; strings are stripped."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    @ma.pre_load
+    def _strip_strings(self, data: Any, **_kwargs: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+        return data
+
+
+def required_text(max_length: int, **kwargs: Any) -> ma.fields.String:
+    """A required, non-blank string of bounded length."""
+    return ma.fields.String(
+        required=True, validate=[ma.validate.Length(min=1, max=max_length)], **kwargs
+    )
+
+
+def mobile_number(value: str | None) -> None:
+    """Mainland mobile numbers: 11 digits starting with 1."""
+    if value and not re.fullmatch(r"1[3-9]\d{9}", value):
+        raise ma.ValidationError(_("A mobile number has 11 digits and starts with 1."))

@@ -1,0 +1,1 @@
+"""Alembic environment of Jiedao (see core.migrate)."""

@@ -1,0 +1,44 @@
+"""Wires the tree into the platform through the same hooks a plugin uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, url_for
+from flask_babel import lazy_gettext as _l
+
+from core.hookspecs import hookimpl
+from core.navigation import NavEntry
+from tenants import models  # noqa: F401 - registers the tables with the metadata
+
+
+@hookimpl
+def jiedao_blueprints(app: Flask) -> list[Any]:
+    from tenants.api import api
+    from tenants.views import bp
+
+    return [bp, api]
+
+
+@hookimpl
+def jiedao_navigation() -> list[NavEntry]:
+    return [NavEntry("tenants.tree", _l("Tenant tree"), "tenants.view", icon="tree", order=10)]
+
+
+@hookimpl
+def jiedao_app_ready(app: Flask) -> None:
+    app.jinja_env.globals["node_url"] = lambda ref: url_for("tenants.node", ref=ref)
+
+
+@hookimpl
+def jiedao_cli(cli: Any) -> None:
+    from tenants.cli import register
+
+    register(cli)
+
+
+@hookimpl(tryfirst=True)  # the tree comes before anything that lives in it
+def jiedao_demo_seed(session: Any, options: dict[str, Any]) -> None:
+    from tenants.demo import seed_tree
+
+    seed_tree(session, options)

@@ -1,0 +1,65 @@
+"""The demo district 110105 (朝阳区): streets, communities with grids, and buildings.
+
+Deterministic and idempotent: running it again updates names and adds what is missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tenants import services
+from tenants.models import Node, NodeKind
+
+DEMO_DISTRICT = ("110105", "朝阳区")
+DEMO_STREETS: dict[tuple[str, str], list[tuple[str, str]]] = {
+    ("110105001", "建外街道"): [
+        ("110105001001", "永安里东社区"),
+        ("110105001002", "建国里社区"),
+        ("110105001003", "光华里社区"),
+        ("110105001004", "北郎东社区"),
+    ],
+    ("110105002", "朝外街道"): [
+        ("110105002001", "吉祥里社区"),
+        ("110105002002", "雅宝里社区"),
+        ("110105002003", "芳草地社区"),
+    ],
+    ("110105003", "呼家楼街道"): [
+        ("110105003001", "呼家楼北社区"),
+        ("110105003002", "金台里社区"),
+        ("110105003003", "核桃园社区"),
+    ],
+}
+BUILDINGS_PER_COMMUNITY = 12
+GRIDS_PER_COMMUNITY = 3
+
+
+def _ensure(session: Session, parent: Node | None, kind: NodeKind, code: str, name: str,
+            community_code: str | None = None) -> Node:
+    from tenants.codes import make_ref
+
+    existing = services.find_by_ref(session, make_ref(kind, code, community_code))
+    if existing is not None:
+        existing.name = name
+        return existing
+    return services.create_node(session, parent=parent, kind=kind.value, code=code, name=name)
+
+
+def seed_tree(session: Session, _options: dict[str, Any]) -> Node:
+    district = _ensure(session, None, NodeKind.DISTRICT, *DEMO_DISTRICT)
+    for (street_code, street_name), communities in DEMO_STREETS.items():
+        street = _ensure(session, district, NodeKind.STREET, street_code, street_name)
+        for community_code, community_name in communities:
+            community = _ensure(session, street, NodeKind.COMMUNITY, community_code, community_name)
+            grids = [
+                _ensure(session, community, NodeKind.GRID, str(g), f"第{'一二三四五'[g - 1]}网格",
+                        community_code)
+                for g in range(1, GRIDS_PER_COMMUNITY + 1)
+            ]
+            for number in range(1, BUILDINGS_PER_COMMUNITY + 1):
+                grid = grids[(number - 1) * GRIDS_PER_COMMUNITY // BUILDINGS_PER_COMMUNITY]
+                _ensure(session, grid, NodeKind.BUILDING, f"{number:02d}", f"{number}号楼",
+                        community_code)
+    session.flush()
+    return district

@@ -1,0 +1,175 @@
+"""Tree nodes and the ``TenantOwned`` mixin for every table whose rows belong to a place."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, relationship
+
+from core.db import Base, PathString, TimestampMixin
+from core.tree import NODE_TABLE, NodeRef, node_table, subtree_clause
+
+
+class NodeKind(StrEnum):
+    DISTRICT = "district"
+    STREET = "street"
+    COMMUNITY = "community"
+    GRID = "grid"
+    BUILDING = "building"
+
+
+class NodeStatus(StrEnum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+KIND_LABELS = {
+    NodeKind.DISTRICT: _l("District"),
+    NodeKind.STREET: _l("Street"),
+    NodeKind.COMMUNITY: _l("Community"),
+    NodeKind.GRID: _l("Grid"),
+    NodeKind.BUILDING: _l("Building"),
+}
+STATUS_LABELS = {NodeStatus.ACTIVE: _l("Active"), NodeStatus.ARCHIVED: _l("Archived")}
+
+# Which kinds may sit directly under which. Districts are roots (a city deployment holds several).
+ALLOWED_PARENTS: dict[NodeKind, tuple[NodeKind, ...]] = {
+    NodeKind.DISTRICT: (),
+    NodeKind.STREET: (NodeKind.DISTRICT,),
+    NodeKind.COMMUNITY: (NodeKind.STREET,),
+    NodeKind.GRID: (NodeKind.COMMUNITY,),
+    NodeKind.BUILDING: (NodeKind.COMMUNITY, NodeKind.GRID),
+}
+CHILD_KINDS: dict[NodeKind, tuple[NodeKind, ...]] = {
+    kind: tuple(k for k, parents in ALLOWED_PARENTS.items() if kind in parents) for kind in NodeKind
+}
+
+
+class Node(TimestampMixin, Base):
+    """One place in the tree.
+
+    ``code`` is what people use: the 统计用区划代码 of districts (6 digits), streets (9) and
+    communities (12), or a short code unique in its community for grids and buildings. ``ref`` is
+    the code made unique across the deployment (``<community code>-b<code>`` for a building,
+    ``-g`` for a grid) and names the node in URLs. ``path`` is the materialized path of ids.
+    ``district_id``/``street_id``/``community_id`` are this node's own ancestors of those kinds
+    (or itself), so tenant-owned rows copy them instead of walking the tree.
+    """
+
+    __tablename__ = NODE_TABLE
+    __table_args__ = (
+        sa.Index("ix_tenants_node_path", "path"),
+        sa.Index("ix_tenants_node_parent_id_name", "parent_id", "name"),
+        sa.Index("ix_tenants_node_name", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey(f"{NODE_TABLE}.id"))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    code: Mapped[str] = mapped_column(sa.String(32))
+    ref: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    status: Mapped[str] = mapped_column(sa.String(16), default=NodeStatus.ACTIVE.value)
+    path: Mapped[str] = mapped_column(PathString(), default="")
+    depth: Mapped[int] = mapped_column(default=0)
+    district_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
+    street_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
+    community_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
+    archived_at: Mapped[datetime | None]
+
+    parent: Mapped[Node | None] = relationship(remote_side=[id])
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[NodeKind(self.kind)])
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[NodeStatus(self.status)])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == NodeStatus.ARCHIVED
+
+    def as_ref(self) -> NodeRef:
+        return NodeRef(self.id, self.kind, self.ref, self.name, self.path)
+
+    @classmethod
+    def __scope_clause__(cls, nodes: list[NodeRef]) -> sa.ColumnElement[bool]:
+        return sa.or_(*(subtree_clause(cls.path, node.path) for node in nodes))
+
+    def __repr__(self) -> str:
+        return f"<Node {self.kind} {self.ref} {self.name}>"
+
+
+class TenantOwned:
+    """Mixin for tables whose rows belong to a place in the tree.
+
+    Set ``node`` (or ``node_id``); ``district_id``, ``street_id`` and ``community_id`` are filled
+    from the node on flush and indexed, so "every row in street S" is one indexed equality and a
+    row never needs the tree walked to be scoped.
+    """
+
+    @declared_attr
+    def node_id(cls) -> Mapped[int]:  # noqa: N805 - declared_attr takes the class
+        return mapped_column(sa.ForeignKey(f"{NODE_TABLE}.id"), index=True)
+
+    @declared_attr
+    def district_id(cls) -> Mapped[int | None]:  # noqa: N805
+        return mapped_column(sa.Integer, index=True)
+
+    @declared_attr
+    def street_id(cls) -> Mapped[int | None]:  # noqa: N805
+        return mapped_column(sa.Integer, index=True)
+
+    @declared_attr
+    def community_id(cls) -> Mapped[int | None]:  # noqa: N805
+        return mapped_column(sa.Integer, index=True)
+
+    @declared_attr
+    def node(cls) -> Mapped[Node]:  # noqa: N805
+        return relationship(Node, foreign_keys=lambda: [cls.node_id])  # type: ignore[list-item]
+
+    @classmethod
+    def __scope_clause__(cls, nodes: list[NodeRef]) -> sa.ColumnElement[bool]:
+        """Rows under any of ``nodes``: an indexed equality for districts, streets and communities;
+        for grids and buildings, the owning node must lie in the subtree."""
+        clauses: list[sa.ColumnElement[bool]] = []
+        for node in nodes:
+            if node.kind == NodeKind.DISTRICT:
+                clauses.append(cls.district_id == node.id)
+            elif node.kind == NodeKind.STREET:
+                clauses.append(cls.street_id == node.id)
+            elif node.kind == NodeKind.COMMUNITY:
+                clauses.append(cls.community_id == node.id)
+            elif node.kind == NodeKind.BUILDING:
+                clauses.append(cls.node_id == node.id)
+            else:
+                inner = sa.select(node_table.c.id).where(subtree_clause(node_table.c.path, node.path))
+                clauses.append(cls.node_id.in_(inner))
+        return sa.or_(*clauses)
+
+
+def copy_tenant_keys(row: Any, node: Node) -> None:
+    row.district_id = node.district_id
+    row.street_id = node.street_id
+    row.community_id = node.community_id
+
+
+@event.listens_for(Session, "before_flush")
+def _fill_tenant_keys(session: Session, _context: Any, _instances: Any) -> None:
+    for obj in list(session.new) + list(session.dirty):
+        if not isinstance(obj, TenantOwned):
+            continue
+        node = obj.node if obj.node is not None else session.get(Node, obj.node_id)
+        if node is None:
+            continue
+        if (obj.district_id, obj.street_id, obj.community_id) != (
+            node.district_id, node.street_id, node.community_id,
+        ):
+            copy_tenant_keys(obj, node)

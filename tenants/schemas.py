@@ -1,0 +1,42 @@
+"""API and form schemas of the tree."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from core.validation import Schema, required_text
+from tenants.models import NodeKind
+
+
+class NodeSchema(Schema):
+    ref = ma.fields.String(dump_only=True, metadata={"description": "Unique reference used in URLs"})
+    kind = ma.fields.String(dump_only=True)
+    code = ma.fields.String(dump_only=True)
+    name = ma.fields.String(dump_only=True)
+    status = ma.fields.String(dump_only=True)
+    depth = ma.fields.Integer(dump_only=True)
+    parent = ma.fields.Method("_parent_ref", dump_only=True, allow_none=True)
+    created_at = ma.fields.DateTime(dump_only=True)
+    updated_at = ma.fields.DateTime(dump_only=True)
+
+    def _parent_ref(self, node) -> str | None:
+        return node.parent.ref if node.parent_id else None
+
+
+class NodeCreateSchema(Schema):
+    parent = required_text(64, metadata={"description": "ref (code) of the parent node"})
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf([k.value for k in NodeKind]))
+    code = required_text(32)
+    name = required_text(100)
+
+
+class NodeUpdateSchema(Schema):
+    code = ma.fields.String(validate=ma.validate.Length(min=1, max=32))
+    name = ma.fields.String(validate=ma.validate.Length(min=1, max=100))
+
+
+class NodeSearchArgs(Schema):
+    q = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
+    kind = ma.fields.String(load_default=None, validate=ma.validate.OneOf([k.value for k in NodeKind]))
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()

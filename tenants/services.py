@@ -1,0 +1,203 @@
+"""Tree operations. Views check permissions and call these; these validate, write and audit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.errors import Conflict, DomainError
+from core.tree import ancestor_ids, subtree_clause
+from tenants.codes import code_error, make_ref
+from tenants.models import ALLOWED_PARENTS, KIND_LABELS, Node, NodeKind, NodeStatus
+
+NAME_MAX = 100
+
+
+def _community_code(parent: Node | None, session: Session) -> str | None:
+    """The community code a grid/building ref is built from."""
+    if parent is None or parent.community_id is None:
+        return None
+    if parent.kind == NodeKind.COMMUNITY:
+        return parent.code
+    community = session.get(Node, parent.community_id)
+    return community.code if community else None
+
+
+def _validate_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_("Some fields are not valid."), {"name": [_("This field is required.")]})
+    if len(name) > NAME_MAX:
+        raise DomainError(
+            _("Some fields are not valid."),
+            {"name": [_("Must be at most %(max)s characters.", max=NAME_MAX)]},
+        )
+    return name
+
+
+def _validated_ref(session: Session, kind: NodeKind, code: str, parent: Node | None,
+                   exclude_id: int | None = None) -> str:
+    error = code_error(kind, code, NodeKind(parent.kind) if parent else None,
+                       parent.code if parent else None)
+    if error:
+        raise DomainError(_("Some fields are not valid."), {"code": [error]})
+    ref = make_ref(kind, code, _community_code(parent, session))
+    clash = session.scalar(sa.select(Node.id).where(Node.ref == ref, Node.id != (exclude_id or 0)))
+    if clash is not None:
+        if kind in (NodeKind.GRID, NodeKind.BUILDING):
+            message = _("Code %(code)s is already used in this community.", code=code)
+        else:
+            message = _("Code %(code)s is already used.", code=code)
+        raise Conflict(message, {"code": [message]})
+    return ref
+
+
+def create_node(session: Session, *, parent: Node | None, kind: str, code: str, name: str) -> Node:
+    """Add a node under ``parent`` (``None`` only for a district), validating kind, code and name."""
+    try:
+        node_kind = NodeKind(kind)
+    except ValueError:
+        raise DomainError(
+            _("Some fields are not valid."), {"kind": [_("Unknown kind of node.")]}
+        ) from None
+    allowed = ALLOWED_PARENTS[node_kind]
+    if (parent is None and allowed) or (parent is not None and NodeKind(parent.kind) not in allowed):
+        names = "、".join(str(KIND_LABELS[k]) for k in allowed) or _("none (it is a root)")
+        message = _("A %(kind)s can only be placed under: %(parents)s.",
+                    kind=KIND_LABELS[node_kind], parents=names)
+        raise DomainError(message, {"parent": [message]})
+    if parent is not None and parent.status == NodeStatus.ARCHIVED:
+        raise DomainError(_("Nothing can be added under an archived node."))
+    name = _validate_name(name)
+    code = (code or "").strip()
+    ref = _validated_ref(session, node_kind, code, parent)
+
+    node = Node(parent=parent, kind=node_kind.value, code=code, ref=ref, name=name)
+    session.add(node)
+    session.flush()  # the id is part of the path
+    node.path = f"{parent.path if parent else '/'}{node.id}/"
+    node.depth = (parent.depth + 1) if parent else 0
+    node.district_id = node.id if node_kind == NodeKind.DISTRICT else parent.district_id
+    node.street_id = node.id if node_kind == NodeKind.STREET else (parent.street_id if parent else None)
+    node.community_id = (
+        node.id if node_kind == NodeKind.COMMUNITY else (parent.community_id if parent else None)
+    )
+    audit.record(
+        "node.create", node=node.as_ref(), object_type="node", object_id=node.ref,
+        summary=_("Created %(kind)s %(name)s (%(code)s)", kind=node.kind_label, name=name, code=code),
+    )
+    return node
+
+
+def update_node(session: Session, node: Node, *, name: str | None = None, code: str | None = None) -> Node:
+    """Rename a node or correct its code. Codes of nodes with children change only through
+    tree changes, because their children's codes and references are built on them."""
+    if node.status == NodeStatus.ARCHIVED:
+        raise DomainError(_("An archived node is read-only."))
+    changes: dict[str, list[str]] = {}
+    if name is not None:
+        name = _validate_name(name)
+        if name != node.name:
+            changes["name"] = [node.name, name]
+    if code is not None and code.strip() != node.code:
+        code = code.strip()
+        has_children = session.scalar(sa.select(sa.func.count()).where(Node.parent_id == node.id))
+        if has_children and node.kind in (NodeKind.DISTRICT, NodeKind.STREET, NodeKind.COMMUNITY):
+            message = _("The code of a node with children cannot be changed here.")
+            raise DomainError(message, {"code": [message]})
+        parent = session.get(Node, node.parent_id) if node.parent_id else None
+        node.ref = _validated_ref(session, NodeKind(node.kind), code, parent, exclude_id=node.id)
+        changes["code"] = [node.code, code]
+        node.code = code
+    if "name" in changes:
+        node.name = changes["name"][1]
+    if changes:
+        audit.record(
+            "node.update", node=node.as_ref(), object_type="node", object_id=node.ref,
+            summary=_("Changed %(name)s", name=node.name), details=changes,
+        )
+    return node
+
+
+def ancestors(session: Session, node: Node) -> list[Node]:
+    """The node's ancestors from the root down, in one query."""
+    ids = ancestor_ids(node.path)[:-1]
+    if not ids:
+        return []
+    by_id = {n.id: n for n in session.scalars(sa.select(Node).where(Node.id.in_(ids)))}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def descendant_counts(session: Session, node: Node) -> dict[str, int]:
+    """How many nodes of each kind lie beneath ``node``."""
+    stmt = (
+        sa.select(Node.kind, sa.func.count())
+        .where(subtree_clause(Node.path, node.path), Node.id != node.id)
+        .group_by(Node.kind)
+    )
+    return dict(session.execute(stmt).all())
+
+
+# For children of a given kind, the column on descendants that names that child.
+_CHILD_KEY = {
+    NodeKind.STREET: Node.street_id,
+    NodeKind.COMMUNITY: Node.community_id,
+    NodeKind.GRID: Node.parent_id,
+}
+
+
+@dataclass
+class ChildRow:
+    node: Node
+    counts: dict[str, int]
+
+
+def children_with_counts(session: Session, parent: Node, *, page_nodes: list[Node]) -> list[ChildRow]:
+    """Descendant counts by kind for a page of children, in one grouped query per child kind."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for child in page_nodes:
+        by_kind[child.kind].append(child.id)
+    for kind, ids in by_kind.items():
+        key = _CHILD_KEY.get(NodeKind(kind))
+        if key is None:
+            continue
+        stmt = (
+            sa.select(key, Node.kind, sa.func.count())
+            .where(key.in_(ids), Node.id.not_in(ids))
+            .group_by(key, Node.kind)
+        )
+        for owner, child_kind, count in session.execute(stmt):
+            counts[owner][child_kind] = count
+    return [ChildRow(child, counts.get(child.id, {})) for child in page_nodes]
+
+
+def children_query(parent: Node) -> sa.Select:
+    return sa.select(Node).where(Node.parent_id == parent.id).order_by(Node.kind, Node.code)
+
+
+def search_query(text: str, kind: str | None = None) -> sa.Select:
+    """Nodes whose name contains ``text`` or whose code starts with it."""
+    stmt = sa.select(Node)
+    text = (text or "").strip()
+    if text:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(
+            sa.or_(
+                Node.name.like(f"%{escaped}%", escape="\\"),
+                Node.code.like(f"{escaped}%", escape="\\"),
+                Node.ref.like(f"{escaped}%", escape="\\"),
+            )
+        )
+    if kind:
+        stmt = stmt.where(Node.kind == kind)
+    return stmt.order_by(Node.depth, Node.ref)
+
+
+def find_by_ref(session: Session, ref: str) -> Node | None:
+    return session.scalar(sa.select(Node).where(Node.ref == ref))

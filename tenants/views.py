@@ -1,0 +1,123 @@
+"""Tree pages: places in scope, search, node detail with children and counts, create and edit."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy.orm import selectinload
+
+from core.api import paginate
+from core.db import db
+from core.errors import DomainError
+from core.forms import empty_form, load_form
+from core.permissions import can, current_scope, get_in_scope_or_404, permission_required, require, scoped
+from tenants import services
+from tenants.models import CHILD_KINDS, KIND_LABELS, Node, NodeKind
+from tenants.schemas import NodeUpdateSchema
+
+bp = Blueprint("tenants", __name__, template_folder="templates")
+
+
+def load_node(ref: str, permission: str = "tenants.view") -> Node:
+    """A node the user may see, else 404 — the same answer as for a node that does not exist."""
+    return get_in_scope_or_404(sa.select(Node).where(Node.ref == ref), Node, permission)
+
+
+def breadcrumb(node: Node) -> list[tuple[str, str | None]]:
+    """Ancestors as (label, url); only nodes the user may open are links."""
+    trail = [*services.ancestors(db.session, node), node]
+    return [
+        (n.name, url_for("tenants.node", ref=n.ref) if can("tenants.view", n.path) else None)
+        for n in trail
+    ]
+
+
+@bp.get("/tree")
+@permission_required("tenants.view")
+def tree():
+    """The user's places, and search by name or code within them."""
+    q = request.args.get("q", "").strip()[:100]
+    kind = request.args.get("kind") or None
+    if kind not in {k.value for k in NodeKind}:
+        kind = None
+    roots = current_scope().nodes("tenants.view")
+    results = None
+    if q or kind:
+        stmt = scoped(services.search_query(q, kind), Node, "tenants.view")
+        results = paginate(stmt.options(selectinload(Node.parent)))
+    root_nodes = db.session.scalars(
+        sa.select(Node).where(Node.id.in_([r.id for r in roots])).order_by(Node.depth, Node.ref)
+    ).all()
+    return render_template(
+        "tenants/tree.html", roots=root_nodes, results=results, q=q, kind=kind, kinds=KIND_LABELS
+    )
+
+
+def _render_node(node: Node, form, status: int = 200):
+    page = paginate(services.children_query(node))
+    child_kinds = CHILD_KINDS[NodeKind(node.kind)]
+    if form is None:
+        form = empty_form(kind=child_kinds[0].value if child_kinds else "")
+    return render_template(
+        "tenants/node.html",
+        node=node,
+        page=page,
+        rows=services.children_with_counts(db.session, node, page_nodes=page.items),
+        counts=services.descendant_counts(db.session, node),
+        breadcrumb=breadcrumb(node),
+        kinds=KIND_LABELS,
+        child_kinds=child_kinds,
+        kind_options=[(k.value, str(KIND_LABELS[k])) for k in child_kinds],
+        can_manage=can("tenants.manage", node.path) and not node.is_archived,
+        form=form,
+    ), status
+
+
+@bp.get("/n/<ref>")
+@login_required
+def node(ref: str):
+    return _render_node(load_node(ref), None)
+
+
+@bp.post("/n/<ref>/children")
+@login_required
+def create_child(ref: str):
+    parent = load_node(ref)
+    require("tenants.manage", parent.path)
+    values = {k: request.form.get(k, "") for k in ("kind", "code", "name")}
+    try:
+        child = services.create_node(db.session, parent=parent, **values)
+    except DomainError as exc:
+        db.session.rollback()
+        return _render_node(parent, empty_form(**values).fail(exc), exc.status)
+    db.session.commit()
+    flash(_("%(name)s was added.", name=child.name), "success")
+    return redirect(url_for("tenants.node", ref=parent.ref))
+
+
+@bp.route("/n/<ref>/edit", methods=["GET", "POST"])
+@login_required
+def edit(ref: str):
+    node = load_node(ref)
+    require("tenants.manage", node.path)
+    form = empty_form(name=node.name, code=node.code)
+    status = 200
+    if request.method == "POST":
+        form = load_form(NodeUpdateSchema())
+        if form.ok:
+            try:
+                services.update_node(db.session, node, **form.data)
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(url_for("tenants.node", ref=node.ref))
+            except DomainError as exc:
+                db.session.rollback()
+                form.fail(exc)
+                status = exc.status
+        else:
+            status = 422
+    return render_template(
+        "tenants/edit.html", node=node, form=form, breadcrumb=breadcrumb(node)
+    ), status
