@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, jsonify, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -108,6 +109,7 @@ def _register_template_helpers(app: Flask) -> None:
         jiedao_version=core.__version__,
         locale_labels=i18n.LOCALE_LABELS,
         url_with=url_with,
+        get_locale=get_locale,
     )
 
 

@@ -36,7 +36,10 @@ class NodeUpdateSchema(Schema):
 
 
 class NodeSearchArgs(Schema):
+    """Query arguments of the node list; paging arguments are read by core.api.paginate."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
     q = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
     kind = ma.fields.String(load_default=None, validate=ma.validate.OneOf([k.value for k in NodeKind]))
-    page = ma.fields.Integer()
-    per_page = ma.fields.Integer()

@@ -208,7 +208,7 @@ def assign_builtin(session: Session, user: User, role_key: str, node: NodeRef) -
     session.add(assignment)
     session.flush()
     audit.record("assignment.create", node=node, object_type="user", object_id=user.id,
-                 summary=f"{user.username}: {role_label(role)} @ {node.name}", user=user)
+                 summary=f"{user.username}: {role_label(role)} @ {node.name}")
     return assignment
 
 

@@ -1,0 +1,170 @@
+"""Test fixtures: the real app on a real database built by the real migrations.
+
+SQLite by default; set ``JIEDAO_TEST_DATABASE_URL`` (CI does) to run the same suite on PostgreSQL.
+Each test starts from an empty database holding the small world below.
+
+    110105 朝阳区 (district)
+    ├── 110105001 建外街道 (street A)
+    │   ├── 110105001001 永安里东社区 (A1) ── grid g1 ── building b01;  building b02
+    │   └── 110105001002 建国里社区 (A2) ── building b01
+    └── 110105002 朝外街道 (street B)
+        └── 110105002001 吉祥里社区 (B1) ── building b01
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from core import migrate
+from core.app import create_app
+from core.db import Base, db, make_engine
+
+PASSWORD = "test-password-1"
+TEST_DATABASE_URL = os.environ.get("JIEDAO_TEST_DATABASE_URL", "").strip()
+
+WORLD = [
+    # (parent ref, kind, code, name)
+    (None, "district", "110105", "朝阳区"),
+    ("110105", "street", "110105001", "建外街道"),
+    ("110105001", "community", "110105001001", "永安里东社区"),
+    ("110105001001", "grid", "g1", "第一网格"),
+    ("110105001001-gg1", "building", "b01", "1号楼"),
+    ("110105001001", "building", "b02", "2号楼"),
+    ("110105001", "community", "110105001002", "建国里社区"),
+    ("110105001002", "building", "b01", "1号楼"),
+    ("110105", "street", "110105002", "朝外街道"),
+    ("110105002", "community", "110105002001", "吉祥里社区"),
+    ("110105002001", "building", "b01", "1号楼"),
+]
+
+# One account per built-in role at its natural place.
+ACCOUNTS = {
+    "district_admin": ("d_admin", "110105"),
+    "street_admin": ("s_admin", "110105001"),
+    "community_admin": ("c_admin", "110105001001"),
+    "program_worker": ("worker", "110105001001"),
+    "building_leader": ("leader", "110105001001-bb01"),
+    "inspector": ("inspector", "110105"),
+}
+
+
+@dataclass
+class World:
+    app: Flask
+
+    def node(self, ref: str):
+        from tenants.models import Node
+
+        return db.session.scalar(sa.select(Node).where(Node.ref == ref))
+
+    def user(self, username: str):
+        from core.models import User
+
+        return db.session.scalar(sa.select(User).where(User.username == username))
+
+    def add_user(self, username: str, role: str | None = None, at: str | None = None,
+                 home: str | None = None):
+        from core.accounts import services
+
+        with self.app.app_context():
+            home_node = self.node(home or at or "110105")
+            user = services.create_user(db.session, username=username, display_name=username,
+                                        password=PASSWORD, home_node_id=home_node.id)
+            if role:
+                services.assign_builtin(db.session, user, role, self.node(at).as_ref())
+            db.session.commit()
+            return user.id
+
+
+def _reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if TEST_DATABASE_URL:
+        _reset_postgres(TEST_DATABASE_URL)
+        url = TEST_DATABASE_URL
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'jiedao-test.db'}"
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    environ = {
+        "JIEDAO_ENV": "testing",
+        "JIEDAO_DATABASE_URL": database_url,
+        "JIEDAO_INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+    }
+    return create_app(environ, WTF_CSRF_ENABLED=False, PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")
+
+
+def _clear(app: Flask) -> None:
+    with app.app_context():
+        with db.engine.begin() as conn:
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def world(app: Flask) -> Iterator[World]:
+    """An empty database with the small tree above, built-in roles and one account per role."""
+    from core.accounts import services
+    from tenants import services as tree
+
+    _clear(app)
+    w = World(app)
+    with app.app_context():
+        services.sync_builtin_roles(db.session)
+        for parent_ref, kind, code, name in WORLD:
+            parent = w.node(parent_ref) if parent_ref else None
+            tree.create_node(db.session, parent=parent, kind=kind, code=code, name=name)
+        db.session.commit()
+    for role, (username, ref) in ACCOUNTS.items():
+        w.add_user(username, role, ref)
+    yield w
+    with app.app_context():
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app: Flask, world: World) -> FlaskClient:
+    return app.test_client()
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD):
+    return client.post("/login", data={"username": username, "password": password})
+
+
+@pytest.fixture
+def as_user(app: Flask, world: World):
+    """``as_user("s_admin")`` → a test client signed in as that account."""
+
+    def make(username: str) -> FlaskClient:
+        c = app.test_client()
+        response = login(c, username)
+        assert response.status_code == 302, f"could not sign in as {username}"
+        return c
+
+    return make
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(
+        r'name="csrf-token" content="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
