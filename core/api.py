@@ -44,7 +44,9 @@ def page_args() -> tuple[int, int]:
         raise exc from None
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         exc = BadRequest()
-        exc.jiedao_message = _("page starts at 1; per_page is between 1 and %(max)s.", max=MAX_PER_PAGE)  # type: ignore[attr-defined]
+        exc.jiedao_message = _(
+            "page starts at 1; per_page is between 1 and %(max)s.", max=MAX_PER_PAGE
+        )  # type: ignore[attr-defined]
         raise exc
     return page, per_page
 
@@ -137,7 +139,11 @@ def _operation(doc: dict[str, Any]) -> dict[str, Any]:
     if doc["paginated"]:
         params += [
             {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1}},
-            {"in": "query", "name": "per_page", "schema": {"type": "integer", "maximum": MAX_PER_PAGE}},
+            {
+                "in": "query",
+                "name": "per_page",
+                "schema": {"type": "integer", "maximum": MAX_PER_PAGE},
+            },
         ]
     if params:
         op["parameters"] = params
@@ -152,7 +158,10 @@ def _operation(doc: dict[str, Any]) -> dict[str, Any]:
             schema = {
                 "allOf": [
                     {"$ref": "#/components/schemas/Page"},
-                    {"type": "object", "properties": {"items": {"type": "array", "items": doc["response"]}}},
+                    {
+                        "type": "object",
+                        "properties": {"items": {"type": "array", "items": doc["response"]}},
+                    },
                 ]
             }
             body["content"] = {"application/json": {"schema": schema}}
@@ -171,11 +180,15 @@ def build_openapi(app: Flask) -> dict[str, Any]:
         version=core.__version__,
         openapi_version="3.0.3",
         plugins=[FlaskPlugin(), MarshmallowPlugin()],
-        info={"description": "街道 platform API. Errors: {\"error\": {\"code\", \"message\", \"fields\"}}."},
+        info={
+            "description": '街道 platform API. Errors: {"error": {"code", "message", "fields"}}.'
+        },
     )
     spec.components.schema("Error", schema=ErrorSchema)
     spec.components.schema("Page", schema=PageSchema)
-    spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
+    spec.components.security_scheme(
+        "session", {"type": "apiKey", "in": "cookie", "name": "session"}
+    )
     spec.components.security_scheme("token", {"type": "http", "scheme": "bearer"})
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         view = app.view_functions.get(rule.endpoint)

@@ -60,7 +60,9 @@ def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask
         for blueprint in blueprints:
             app.register_blueprint(blueprint)
 
-    navigation: list[NavEntry] = [e for entries in manager.hook.jiedao_navigation() for e in entries]
+    navigation: list[NavEntry] = [
+        e for entries in manager.hook.jiedao_navigation() for e in entries
+    ]
     app.extensions["jiedao.navigation"] = sorted(navigation, key=lambda e: (e.order, e.endpoint))
 
     _register_core_routes(app)
@@ -81,8 +83,12 @@ def _register_core_routes(app: Flask) -> None:
             database = "unavailable"
         status = "ok" if database == "ok" else "degraded"
         components = [name for name, _ in app.extensions["jiedao.components"].list_name_plugin()]
-        body = {"status": status, "database": database, "version": core.__version__,
-                "components": sorted(components)}
+        body = {
+            "status": status,
+            "database": database,
+            "version": core.__version__,
+            "components": sorted(components),
+        }
         return jsonify(body), 200 if status == "ok" else 503
 
     @app.get("/api/v1/openapi.json")
@@ -90,13 +96,14 @@ def _register_core_routes(app: Flask) -> None:
         return jsonify(build_openapi(app))
 
 
-
 def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def navigation_context() -> dict[str, Any]:
         if not current_user.is_authenticated:
             return {"nav_entries": []}
-        entries = visible_entries(app.extensions["jiedao.navigation"], current_scope().holds_anywhere)
+        entries = visible_entries(
+            app.extensions["jiedao.navigation"], current_scope().holds_anywhere
+        )
         return {"nav_entries": entries}
 
     def url_with(**changes: Any) -> str:
@@ -121,9 +128,13 @@ def _register_csrf(app: Flask) -> None:
 
     @app.before_request
     def _check_csrf() -> None:
-        if request.method in {"GET", "HEAD", "OPTIONS"} or not app.config.get("WTF_CSRF_ENABLED", True):
+        if request.method in {"GET", "HEAD", "OPTIONS"} or not app.config.get(
+            "WTF_CSRF_ENABLED", True
+        ):
             return
-        if request.path.startswith("/api/") and request.headers.get("Authorization", "").startswith("Bearer "):
+        if request.path.startswith("/api/") and request.headers.get("Authorization", "").startswith(
+            "Bearer "
+        ):
             return
         csrf.protect()
 

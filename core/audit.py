@@ -46,7 +46,5 @@ def record(
 def changes(obj: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
     """Old and new values of the fields in ``data`` that differ from ``obj``'s."""
     return {
-        key: [getattr(obj, key), value]
-        for key, value in data.items()
-        if getattr(obj, key) != value
+        key: [getattr(obj, key), value] for key, value in data.items() if getattr(obj, key) != value
     }

@@ -53,7 +53,9 @@ def load_user_from_token(req: Request) -> User | None:
         return None
     token = header.removeprefix("Bearer ").strip()
     row = db.session.scalars(
-        sa.select(ApiToken).where(ApiToken.digest == token_digest(token), ApiToken.revoked_at.is_(None))
+        sa.select(ApiToken).where(
+            ApiToken.digest == token_digest(token), ApiToken.revoked_at.is_(None)
+        )
     ).first()
     if row is None or not row.user.active:
         return None

@@ -54,7 +54,9 @@ def db_upgrade(revision: str) -> None:
 
     with app_context() as app:
         migrate.upgrade(app.config["DATABASE_URL"], revision)
-    click.echo("Database is at the newest schema." if revision == "heads" else f"Upgraded to {revision}.")
+    click.echo(
+        "Database is at the newest schema." if revision == "heads" else f"Upgraded to {revision}."
+    )
 
 
 @db.command("downgrade")
@@ -102,7 +104,9 @@ def demo(host: str, port: int, no_serve: bool) -> None:
             raise click.ClickException("The demo refuses to run with JIEDAO_ENV=production.")
         migrate.upgrade(app.config["DATABASE_URL"])
         options: dict[str, Any] = {"password": DEMO_PASSWORD, "accounts": []}
-        app.extensions["jiedao.components"].hook.jiedao_demo_seed(session=database.session, options=options)
+        app.extensions["jiedao.components"].hook.jiedao_demo_seed(
+            session=database.session, options=options
+        )
         database.session.commit()
         click.echo(f"Demo database: {app.config['DATABASE_URL']}")
         click.echo(f"Accounts (password for all: {DEMO_PASSWORD}):")

@@ -28,13 +28,29 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("JIEDAO_ENV", "production", "production, development, demo or testing"),
-    Setting("JIEDAO_INSTANCE_PATH", "./instance", "folder for the SQLite file, generated secret key, compiled catalogues"),
-    Setting("JIEDAO_DATABASE_URL", "sqlite:///<instance>/jiedao.db", "SQLAlchemy URL; PostgreSQL: postgresql+psycopg://user@host/db"),
-    Setting("JIEDAO_SECRET_KEY", None, "signs session cookies; required in production (refuses to start without it)"),
+    Setting(
+        "JIEDAO_INSTANCE_PATH",
+        "./instance",
+        "folder for the SQLite file, generated secret key, compiled catalogues",
+    ),
+    Setting(
+        "JIEDAO_DATABASE_URL",
+        "sqlite:///<instance>/jiedao.db",
+        "SQLAlchemy URL; PostgreSQL: postgresql+psycopg://user@host/db",
+    ),
+    Setting(
+        "JIEDAO_SECRET_KEY",
+        None,
+        "signs session cookies; required in production (refuses to start without it)",
+    ),
     Setting("JIEDAO_LOCALE", "zh_Hans_CN", "default interface language (zh_Hans_CN or en)"),
     Setting("JIEDAO_TIMEZONE", "Asia/Shanghai", "time zone used to show dates and times"),
     Setting("JIEDAO_PER_PAGE", "50", "default page size of lists and API pages (max 200)"),
-    Setting("JIEDAO_SESSION_COOKIE_SECURE", "false", "send the session cookie over HTTPS only (set true behind TLS)"),
+    Setting(
+        "JIEDAO_SESSION_COOKIE_SECURE",
+        "false",
+        "send the session cookie over HTTPS only (set true behind TLS)",
+    ),
     Setting("JIEDAO_LOG_LEVEL", "INFO", "logging level"),
 )
 
@@ -54,7 +70,9 @@ def load_config(environ: dict[str, str] | None = None, **overrides: Any) -> dict
     instance = Path(env.get("JIEDAO_INSTANCE_PATH") or Path.cwd() / "instance").resolve()
     locale = env.get("JIEDAO_LOCALE") or "zh_Hans_CN"
     if locale not in SUPPORTED_LOCALES:
-        raise ConfigError(f"JIEDAO_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}, not {locale!r}")
+        raise ConfigError(
+            f"JIEDAO_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}, not {locale!r}"
+        )
     try:
         per_page = max(1, min(200, int(env.get("JIEDAO_PER_PAGE") or 50)))
     except ValueError as exc:

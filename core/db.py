@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
+from flask.globals import app_ctx
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, scoped_session, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    scoped_session,
+    sessionmaker,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -43,7 +52,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def PathString(length: int = 255) -> sa.types.TypeEngine:  # noqa: N802 - reads like a type
+def PathString(length: int = 255) -> sa.types.TypeEngine:
     """A string compared byte-wise: materialized paths need ``'/'`` to sort before digits.
 
     PostgreSQL's default collation may ignore punctuation, which would break the range predicate
@@ -84,21 +93,37 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+class _AppBoundSession(Session):
+    """A session that talks to the engine of the current app (apps may use different databases)."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Engine:
+        if self.bind is not None:
+            return self.bind
+        return current_app.extensions["jiedao.engine"]
+
+
+def _app_context_id() -> int:
+    """One session per app context (request or CLI command), like Flask-SQLAlchemy does."""
+    try:
+        return id(app_ctx._get_current_object())
+    except RuntimeError:
+        return threading.get_ident()
+
+
 class Database:
-    """Holds the engine and a scoped session that is removed at the end of each app context."""
+    """Gives each app its engine and each app context one session, removed at its end."""
 
     def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self.session = scoped_session(sessionmaker(expire_on_commit=False))
+        self.session = scoped_session(
+            sessionmaker(class_=_AppBoundSession, expire_on_commit=False), scopefunc=_app_context_id
+        )
+
+    @property
+    def engine(self) -> Engine:
+        return current_app.extensions["jiedao.engine"]
 
     def init_app(self, app: Flask) -> None:
-        url = app.config["DATABASE_URL"]
-        if self.engine is None or str(self.engine.url) != str(sa.engine.make_url(url)):
-            if self.engine is not None:
-                self.session.remove()
-                self.engine.dispose()
-            self.engine = make_engine(url)
-        self.session.configure(bind=self.engine)
+        app.extensions["jiedao.engine"] = make_engine(app.config["DATABASE_URL"])
         app.extensions["jiedao.db"] = self
 
         @app.teardown_appcontext

@@ -100,10 +100,16 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
         "program_worker", _l("Program worker"), ("tenants.view",), _l("Keeps program ledgers")
     ),
     BuiltinRole(
-        "building_leader", _l("Building leader"), ("tenants.view",), _l("楼长: looks after buildings")
+        "building_leader",
+        _l("Building leader"),
+        ("tenants.view",),
+        _l("Looks after buildings"),
     ),
     BuiltinRole(
-        "inspector", _l("Read-only inspector"), ("tenants.view", "audit.view"), _l("Reads, never writes")
+        "inspector",
+        _l("Read-only inspector"),
+        ("tenants.view", "audit.view"),
+        _l("Reads, never writes"),
     ),
 )
 BUILTIN_ROLE_KEYS = frozenset(role.key for role in BUILTIN_ROLES)
@@ -248,7 +254,9 @@ def permission_required(permission: str) -> Callable[[F], F]:
     return decorator
 
 
-def may_grant(scope: Scope, role_patterns: Iterable[str], node: NodeRef, declared: PermissionRegistry) -> bool:
+def may_grant(
+    scope: Scope, role_patterns: Iterable[str], node: NodeRef, declared: PermissionRegistry
+) -> bool:
     """An admin may grant a role at ``node`` only if they manage users there and already hold
     every permission the role carries there: nobody hands out more than they have."""
     if not scope.allows("users.manage", node):

@@ -87,10 +87,15 @@ class Schema(ma.Schema):
         return data
 
 
+def not_blank(value: str) -> None:
+    if not value or not value.strip():
+        raise ma.ValidationError(_("This field is required."))
+
+
 def required_text(max_length: int, **kwargs: Any) -> ma.fields.String:
     """A required, non-blank string of bounded length."""
     return ma.fields.String(
-        required=True, validate=[ma.validate.Length(min=1, max=max_length)], **kwargs
+        required=True, validate=[not_blank, ma.validate.Length(max=max_length)], **kwargs
     )
 
 

@@ -27,9 +27,16 @@ def _node_in_scope(ref: str) -> Node:
 
 @api.get("")
 @permission_required("tenants.view")
-@api_doc("List or search nodes in your scope", response_schema=NodeSchema, paginated=True, tags=TAGS,
-         parameters=[{"in": "query", "name": "q", "schema": {"type": "string"}},
-                     {"in": "query", "name": "kind", "schema": {"type": "string"}}])
+@api_doc(
+    "List or search nodes in your scope",
+    response_schema=NodeSchema,
+    paginated=True,
+    tags=TAGS,
+    parameters=[
+        {"in": "query", "name": "q", "schema": {"type": "string"}},
+        {"in": "query", "name": "kind", "schema": {"type": "string"}},
+    ],
+)
 def list_nodes():
     args = NodeSearchArgs().load(request.args.to_dict())
     stmt = scoped(services.search_query(args["q"], args["kind"]), Node, "tenants.view")
@@ -38,11 +45,18 @@ def list_nodes():
 
 @api.post("")
 @permission_required("tenants.manage")
-@api_doc("Create a node under a parent", request_schema=NodeCreateSchema, response_schema=NodeSchema,
-         status=201, tags=TAGS)
+@api_doc(
+    "Create a node under a parent",
+    request_schema=NodeCreateSchema,
+    response_schema=NodeSchema,
+    status=201,
+    tags=TAGS,
+)
 def create_node():
     data = json_body(NodeCreateSchema())
-    parent = get_in_scope_or_404(sa.select(Node).where(Node.ref == data["parent"]), Node, "tenants.view")
+    parent = get_in_scope_or_404(
+        sa.select(Node).where(Node.ref == data["parent"]), Node, "tenants.view"
+    )
     require("tenants.manage", parent.path)
     node = services.create_node(
         db.session, parent=parent, kind=data["kind"], code=data["code"], name=data["name"]
@@ -63,8 +77,13 @@ def read_node(ref: str):
 
 @api.patch("/<ref>")
 @permission_required("tenants.view")
-@api_doc("Rename a node or correct its code", request_schema=NodeUpdateSchema,
-         response_schema=NodeSchema, tags=TAGS, parameters=REF_PARAM)
+@api_doc(
+    "Rename a node or correct its code",
+    request_schema=NodeUpdateSchema,
+    response_schema=NodeSchema,
+    tags=TAGS,
+    parameters=REF_PARAM,
+)
 def update_node(ref: str):
     node = _node_in_scope(ref)
     require("tenants.manage", node.path)
@@ -78,8 +97,13 @@ def update_node(ref: str):
 
 @api.get("/<ref>/children")
 @permission_required("tenants.view")
-@api_doc("Children of a node", response_schema=NodeSchema, paginated=True, tags=TAGS,
-         parameters=REF_PARAM)
+@api_doc(
+    "Children of a node",
+    response_schema=NodeSchema,
+    paginated=True,
+    tags=TAGS,
+    parameters=REF_PARAM,
+)
 def children(ref: str):
     node = _node_in_scope(ref)
     stmt = services.children_query(node).options(selectinload(Node.parent))

@@ -13,12 +13,19 @@ from core.errors import DomainError
 def register(cli: click.Group) -> None:
     @cli.command("create-admin")
     @click.argument("username")
-    @click.option("--district", "district_code", required=True, help="6-digit district code, e.g. 110105")
+    @click.option(
+        "--district", "district_code", required=True, help="6-digit district code, e.g. 110105"
+    )
     @click.option("--district-name", help="Name of the district, if it does not exist yet")
     @click.option("--display-name", default=None, help="Shown in the interface (default: username)")
     @click.password_option(help="Asked for if not given")
-    def create_admin(username: str, district_code: str, district_name: str | None,
-                     display_name: str | None, password: str) -> None:
+    def create_admin(
+        username: str,
+        district_code: str,
+        district_name: str | None,
+        display_name: str | None,
+        password: str,
+    ) -> None:
         """Create a district administrator (and the district, if new)."""
         from core.accounts import services as accounts
         from tenants import services
@@ -29,13 +36,25 @@ def register(cli: click.Group) -> None:
             try:
                 if district is None:
                     if not district_name:
-                        raise click.UsageError(_("District %(code)s does not exist: give --district-name.", code=district_code))
+                        raise click.UsageError(
+                            _(
+                                "District %(code)s does not exist: give --district-name.",
+                                code=district_code,
+                            )
+                        )
                     district = services.create_node(
-                        db.session, parent=None, kind=NodeKind.DISTRICT, code=district_code, name=district_name
+                        db.session,
+                        parent=None,
+                        kind=NodeKind.DISTRICT,
+                        code=district_code,
+                        name=district_name,
                     )
                 user = accounts.create_user(
-                    db.session, username=username, display_name=display_name or username,
-                    password=password, home_node_id=district.id,
+                    db.session,
+                    username=username,
+                    display_name=display_name or username,
+                    password=password,
+                    home_node_id=district.id,
                 )
                 accounts.assign_builtin(db.session, user, "district_admin", district.as_ref())
                 db.session.commit()
@@ -43,5 +62,11 @@ def register(cli: click.Group) -> None:
                 db.session.rollback()
                 details = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in exc.fields.items())
                 raise click.ClickException(f"{exc.message} {details}".strip()) from None
-            click.echo(_("Created district admin %(user)s for %(name)s (%(code)s).",
-                         user=username, name=district.name, code=district.code))
+            click.echo(
+                _(
+                    "Created district admin %(user)s for %(name)s (%(code)s).",
+                    user=username,
+                    name=district.name,
+                    code=district.code,
+                )
+            )

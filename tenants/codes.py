@@ -17,7 +17,9 @@ DIVISION_LENGTHS = {NodeKind.DISTRICT: 6, NodeKind.STREET: 9, NodeKind.COMMUNITY
 LOCAL_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,31}")
 
 
-def code_error(kind: NodeKind, code: str, parent_kind: NodeKind | None, parent_code: str | None) -> str | None:
+def code_error(
+    kind: NodeKind, code: str, parent_kind: NodeKind | None, parent_code: str | None
+) -> str | None:
     """Why ``code`` is not a valid code for a ``kind`` node under the given parent, or None."""
     if kind in DIVISION_LENGTHS:
         length = DIVISION_LENGTHS[kind]
@@ -28,16 +30,12 @@ def code_error(kind: NodeKind, code: str, parent_kind: NodeKind | None, parent_c
                 return _("A district code cannot end in 00 (that names a province or city).")
             return None
         if parent_code is not None and not code.startswith(parent_code):
-            return _(
-                "The code must begin with its parent's code %(parent)s.", parent=parent_code
-            )
+            return _("The code must begin with its parent's code %(parent)s.", parent=parent_code)
         if code[-3:] == "000":
             return _("The last three digits cannot be 000.")
         return None
     if not LOCAL_CODE.fullmatch(code):
-        return _(
-            "Use 1–32 letters, digits, '-' or '_' (starting with a letter or digit)."
-        )
+        return _("Use 1–32 letters, digits, '-' or '_' (starting with a letter or digit).")
     return None
 
 

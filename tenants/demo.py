@@ -35,8 +35,14 @@ BUILDINGS_PER_COMMUNITY = 12
 GRIDS_PER_COMMUNITY = 3
 
 
-def _ensure(session: Session, parent: Node | None, kind: NodeKind, code: str, name: str,
-            community_code: str | None = None) -> Node:
+def _ensure(
+    session: Session,
+    parent: Node | None,
+    kind: NodeKind,
+    code: str,
+    name: str,
+    community_code: str | None = None,
+) -> Node:
     from tenants.codes import make_ref
 
     existing = services.find_by_ref(session, make_ref(kind, code, community_code))
@@ -53,13 +59,25 @@ def seed_tree(session: Session, _options: dict[str, Any]) -> Node:
         for community_code, community_name in communities:
             community = _ensure(session, street, NodeKind.COMMUNITY, community_code, community_name)
             grids = [
-                _ensure(session, community, NodeKind.GRID, str(g), f"第{'一二三四五'[g - 1]}网格",
-                        community_code)
+                _ensure(
+                    session,
+                    community,
+                    NodeKind.GRID,
+                    str(g),
+                    f"第{'一二三四五'[g - 1]}网格",
+                    community_code,
+                )
                 for g in range(1, GRIDS_PER_COMMUNITY + 1)
             ]
             for number in range(1, BUILDINGS_PER_COMMUNITY + 1):
                 grid = grids[(number - 1) * GRIDS_PER_COMMUNITY // BUILDINGS_PER_COMMUNITY]
-                _ensure(session, grid, NodeKind.BUILDING, f"{number:02d}", f"{number}号楼",
-                        community_code)
+                _ensure(
+                    session,
+                    grid,
+                    NodeKind.BUILDING,
+                    f"{number:02d}",
+                    f"{number}号楼",
+                    community_code,
+                )
     session.flush()
     return district

@@ -116,23 +116,23 @@ class TenantOwned:
     """
 
     @declared_attr
-    def node_id(cls) -> Mapped[int]:  # noqa: N805 - declared_attr takes the class
+    def node_id(cls) -> Mapped[int]:
         return mapped_column(sa.ForeignKey(f"{NODE_TABLE}.id"), index=True)
 
     @declared_attr
-    def district_id(cls) -> Mapped[int | None]:  # noqa: N805
+    def district_id(cls) -> Mapped[int | None]:
         return mapped_column(sa.Integer, index=True)
 
     @declared_attr
-    def street_id(cls) -> Mapped[int | None]:  # noqa: N805
+    def street_id(cls) -> Mapped[int | None]:
         return mapped_column(sa.Integer, index=True)
 
     @declared_attr
-    def community_id(cls) -> Mapped[int | None]:  # noqa: N805
+    def community_id(cls) -> Mapped[int | None]:
         return mapped_column(sa.Integer, index=True)
 
     @declared_attr
-    def node(cls) -> Mapped[Node]:  # noqa: N805
+    def node(cls) -> Mapped[Node]:
         return relationship(Node, foreign_keys=lambda: [cls.node_id])  # type: ignore[list-item]
 
     @classmethod
@@ -150,7 +150,9 @@ class TenantOwned:
             elif node.kind == NodeKind.BUILDING:
                 clauses.append(cls.node_id == node.id)
             else:
-                inner = sa.select(node_table.c.id).where(subtree_clause(node_table.c.path, node.path))
+                inner = sa.select(node_table.c.id).where(
+                    subtree_clause(node_table.c.path, node.path)
+                )
                 clauses.append(cls.node_id.in_(inner))
         return sa.or_(*clauses)
 
@@ -170,6 +172,8 @@ def _fill_tenant_keys(session: Session, _context: Any, _instances: Any) -> None:
         if node is None:
             continue
         if (obj.district_id, obj.street_id, obj.community_id) != (
-            node.district_id, node.street_id, node.community_id,
+            node.district_id,
+            node.street_id,
+            node.community_id,
         ):
             copy_tenant_keys(obj, node)

@@ -9,7 +9,9 @@ from tenants.models import NodeKind
 
 
 class NodeSchema(Schema):
-    ref = ma.fields.String(dump_only=True, metadata={"description": "Unique reference used in URLs"})
+    ref = ma.fields.String(
+        dump_only=True, metadata={"description": "Unique reference used in URLs"}
+    )
     kind = ma.fields.String(dump_only=True)
     code = ma.fields.String(dump_only=True)
     name = ma.fields.String(dump_only=True)
@@ -42,4 +44,6 @@ class NodeSearchArgs(Schema):
         unknown = ma.EXCLUDE
 
     q = ma.fields.String(load_default="", validate=ma.validate.Length(max=100))
-    kind = ma.fields.String(load_default=None, validate=ma.validate.OneOf([k.value for k in NodeKind]))
+    kind = ma.fields.String(
+        load_default=None, validate=ma.validate.OneOf([k.value for k in NodeKind])
+    )

@@ -40,10 +40,12 @@ def _validate_name(name: str) -> str:
     return name
 
 
-def _validated_ref(session: Session, kind: NodeKind, code: str, parent: Node | None,
-                   exclude_id: int | None = None) -> str:
-    error = code_error(kind, code, NodeKind(parent.kind) if parent else None,
-                       parent.code if parent else None)
+def _validated_ref(
+    session: Session, kind: NodeKind, code: str, parent: Node | None, exclude_id: int | None = None
+) -> str:
+    error = code_error(
+        kind, code, NodeKind(parent.kind) if parent else None, parent.code if parent else None
+    )
     if error:
         raise DomainError(_("Some fields are not valid."), {"code": [error]})
     ref = make_ref(kind, code, _community_code(parent, session))
@@ -66,10 +68,15 @@ def create_node(session: Session, *, parent: Node | None, kind: str, code: str, 
             _("Some fields are not valid."), {"kind": [_("Unknown kind of node.")]}
         ) from None
     allowed = ALLOWED_PARENTS[node_kind]
-    if (parent is None and allowed) or (parent is not None and NodeKind(parent.kind) not in allowed):
+    if (parent is None and allowed) or (
+        parent is not None and NodeKind(parent.kind) not in allowed
+    ):
         names = "、".join(str(KIND_LABELS[k]) for k in allowed) or _("none (it is a root)")
-        message = _("A %(kind)s can only be placed under: %(parents)s.",
-                    kind=KIND_LABELS[node_kind], parents=names)
+        message = _(
+            "A %(kind)s can only be placed under: %(parents)s.",
+            kind=KIND_LABELS[node_kind],
+            parents=names,
+        )
         raise DomainError(message, {"parent": [message]})
     if parent is not None and parent.status == NodeStatus.ARCHIVED:
         raise DomainError(_("Nothing can be added under an archived node."))
@@ -83,18 +90,27 @@ def create_node(session: Session, *, parent: Node | None, kind: str, code: str, 
     node.path = f"{parent.path if parent else '/'}{node.id}/"
     node.depth = (parent.depth + 1) if parent else 0
     node.district_id = node.id if node_kind == NodeKind.DISTRICT else parent.district_id
-    node.street_id = node.id if node_kind == NodeKind.STREET else (parent.street_id if parent else None)
+    node.street_id = (
+        node.id if node_kind == NodeKind.STREET else (parent.street_id if parent else None)
+    )
     node.community_id = (
         node.id if node_kind == NodeKind.COMMUNITY else (parent.community_id if parent else None)
     )
     audit.record(
-        "node.create", node=node.as_ref(), object_type="node", object_id=node.ref,
-        summary=_("Created %(kind)s %(name)s (%(code)s)", kind=node.kind_label, name=name, code=code),
+        "node.create",
+        node=node.as_ref(),
+        object_type="node",
+        object_id=node.ref,
+        summary=_(
+            "Created %(kind)s %(name)s (%(code)s)", kind=node.kind_label, name=name, code=code
+        ),
     )
     return node
 
 
-def update_node(session: Session, node: Node, *, name: str | None = None, code: str | None = None) -> Node:
+def update_node(
+    session: Session, node: Node, *, name: str | None = None, code: str | None = None
+) -> Node:
     """Rename a node or correct its code. Codes of nodes with children change only through
     tree changes, because their children's codes and references are built on them."""
     if node.status == NodeStatus.ARCHIVED:
@@ -118,8 +134,12 @@ def update_node(session: Session, node: Node, *, name: str | None = None, code: 
         node.name = changes["name"][1]
     if changes:
         audit.record(
-            "node.update", node=node.as_ref(), object_type="node", object_id=node.ref,
-            summary=_("Changed %(name)s", name=node.name), details=changes,
+            "node.update",
+            node=node.as_ref(),
+            object_type="node",
+            object_id=node.ref,
+            summary=_("Changed %(name)s", name=node.name),
+            details=changes,
         )
     return node
 
@@ -157,7 +177,9 @@ class ChildRow:
     counts: dict[str, int]
 
 
-def children_with_counts(session: Session, parent: Node, *, page_nodes: list[Node]) -> list[ChildRow]:
+def children_with_counts(
+    session: Session, parent: Node, *, page_nodes: list[Node]
+) -> list[ChildRow]:
     """Descendant counts by kind for a page of children, in one grouped query per child kind."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     by_kind: dict[str, list[int]] = defaultdict(list)

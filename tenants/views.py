@@ -12,7 +12,14 @@ from core.api import paginate
 from core.db import db
 from core.errors import DomainError
 from core.forms import empty_form, load_form
-from core.permissions import can, current_scope, get_in_scope_or_404, permission_required, require, scoped
+from core.permissions import (
+    can,
+    current_scope,
+    get_in_scope_or_404,
+    permission_required,
+    require,
+    scoped,
+)
 from tenants import services
 from tenants.models import CHILD_KINDS, KIND_LABELS, Node, NodeKind
 from tenants.schemas import NodeUpdateSchema

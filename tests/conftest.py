@@ -70,14 +70,20 @@ class World:
 
         return db.session.scalar(sa.select(User).where(User.username == username))
 
-    def add_user(self, username: str, role: str | None = None, at: str | None = None,
-                 home: str | None = None):
+    def add_user(
+        self, username: str, role: str | None = None, at: str | None = None, home: str | None = None
+    ):
         from core.accounts import services
 
         with self.app.app_context():
             home_node = self.node(home or at or "110105")
-            user = services.create_user(db.session, username=username, display_name=username,
-                                        password=PASSWORD, home_node_id=home_node.id)
+            user = services.create_user(
+                db.session,
+                username=username,
+                display_name=username,
+                password=PASSWORD,
+                home_node_id=home_node.id,
+            )
             if role:
                 services.assign_builtin(db.session, user, role, self.node(at).as_ref())
             db.session.commit()
@@ -114,10 +120,9 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
 
 
 def _clear(app: Flask) -> None:
-    with app.app_context():
-        with db.engine.begin() as conn:
-            for table in reversed(Base.metadata.sorted_tables):
-                conn.execute(table.delete())
+    with app.app_context(), db.engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 @pytest.fixture
@@ -165,6 +170,7 @@ def as_user(app: Flask, world: World):
 
 def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html) or re.search(
-        r'name="csrf-token" content="([^"]+)"', html)
+        r'name="csrf-token" content="([^"]+)"', html
+    )
     assert match, "no CSRF token on the page"
     return match.group(1)

@@ -35,8 +35,9 @@ def _with_assignments(stmt: sa.Select) -> sa.Select:
 
 
 def _user_in_scope(user_id: int) -> User:
-    user = db.session.scalar(scoped(_with_assignments(sa.select(User).where(User.id == user_id)),
-                                    User, "users.manage"))
+    user = db.session.scalar(
+        scoped(_with_assignments(sa.select(User).where(User.id == user_id)), User, "users.manage")
+    )
     if user is None:
         abort(404)
     return user
@@ -71,8 +72,12 @@ def me():
 
 @api.post("/me/tokens")
 @login_required
-@api_doc("Create a personal API token (shown once)", request_schema=TokenCreateSchema, status=201,
-         tags=["accounts"])
+@api_doc(
+    "Create a personal API token (shown once)",
+    request_schema=TokenCreateSchema,
+    status=201,
+    tags=["accounts"],
+)
 def create_token():
     data = json_body(TokenCreateSchema())
     token = services.issue_token(db.session, current_user, data["name"])
@@ -82,18 +87,29 @@ def create_token():
 
 @api.get("/users")
 @permission_required("users.manage")
-@api_doc("Users whose account belongs to your part of the tree", response_schema=UserSchema,
-         paginated=True, tags=["accounts"])
+@api_doc(
+    "Users whose account belongs to your part of the tree",
+    response_schema=UserSchema,
+    paginated=True,
+    tags=["accounts"],
+)
 def list_users():
-    page = paginate(scoped(_with_assignments(sa.select(User).order_by(User.username)), User, "users.manage"))
+    page = paginate(
+        scoped(_with_assignments(sa.select(User).order_by(User.username)), User, "users.manage")
+    )
     services.attach_nodes(db.session, page.items)
     return jsonify(page.to_json(UserSchema()))
 
 
 @api.post("/users")
 @permission_required("users.manage")
-@api_doc("Create a user (must change the password at first sign-in)", request_schema=UserCreateSchema,
-         response_schema=UserSchema, status=201, tags=["accounts"])
+@api_doc(
+    "Create a user (must change the password at first sign-in)",
+    request_schema=UserCreateSchema,
+    response_schema=UserSchema,
+    status=201,
+    tags=["accounts"],
+)
 def create_user():
     data = json_body(UserCreateSchema())
     home = _node_in_scope(data.pop("home_node"), "home_node")
@@ -111,8 +127,13 @@ def read_user(user_id: int):
 
 @api.patch("/users/<int:user_id>")
 @permission_required("users.manage")
-@api_doc("Change a user (name, mobile, active, language, password)", request_schema=UserUpdateSchema,
-         response_schema=UserSchema, tags=["accounts"], parameters=USER_PARAM)
+@api_doc(
+    "Change a user (name, mobile, active, language, password)",
+    request_schema=UserUpdateSchema,
+    response_schema=UserSchema,
+    tags=["accounts"],
+    parameters=USER_PARAM,
+)
 def update_user(user_id: int):
     user = _user_in_scope(user_id)
     if not services.can_manage_user(db.session, current_scope(), user):
@@ -128,8 +149,14 @@ def update_user(user_id: int):
 
 @api.post("/users/<int:user_id>/assignments")
 @permission_required("users.manage")
-@api_doc("Give a user a role at a node", request_schema=AssignmentCreateSchema,
-         response_schema=AssignmentSchema, status=201, tags=["accounts"], parameters=USER_PARAM)
+@api_doc(
+    "Give a user a role at a node",
+    request_schema=AssignmentCreateSchema,
+    response_schema=AssignmentSchema,
+    status=201,
+    tags=["accounts"],
+    parameters=USER_PARAM,
+)
 def create_assignment(user_id: int):
     user = _user_in_scope(user_id)
     data = json_body(AssignmentCreateSchema())
@@ -138,8 +165,15 @@ def create_assignment(user_id: int):
         message = _("Unknown role %(key)s.", key=data["role"])
         raise DomainError(message, {"role": [message]})
     node = _node_in_scope(data["node"], "node")
-    assignment = services.assign(db.session, current_scope(), registry(), user=user, role=role, node=node,
-                                 actor_id=current_user.id)
+    assignment = services.assign(
+        db.session,
+        current_scope(),
+        registry(),
+        user=user,
+        role=role,
+        node=node,
+        actor_id=current_user.id,
+    )
     db.session.commit()
     if user.id == current_user.id:
         reset_scope()
@@ -149,8 +183,15 @@ def create_assignment(user_id: int):
 
 @api.delete("/users/<int:user_id>/assignments/<int:assignment_id>")
 @permission_required("users.manage")
-@api_doc("Remove a role assignment", status=204, tags=["accounts"], parameters=USER_PARAM + [
-    {"in": "path", "name": "assignment_id", "required": True, "schema": {"type": "integer"}}])
+@api_doc(
+    "Remove a role assignment",
+    status=204,
+    tags=["accounts"],
+    parameters=[
+        *USER_PARAM,
+        {"in": "path", "name": "assignment_id", "required": True, "schema": {"type": "integer"}},
+    ],
+)
 def delete_assignment(user_id: int, assignment_id: int):
     user = _user_in_scope(user_id)
     assignment = next((a for a in user.assignments if a.id == assignment_id), None)
@@ -163,16 +204,24 @@ def delete_assignment(user_id: int, assignment_id: int):
 
 @api.get("/roles")
 @login_required
-@api_doc("Roles and the permission patterns they carry", response_schema=RoleSchema, tags=["accounts"])
+@api_doc(
+    "Roles and the permission patterns they carry", response_schema=RoleSchema, tags=["accounts"]
+)
 def list_roles():
-    roles = db.session.scalars(sa.select(Role).options(selectinload(Role.grants)).order_by(Role.id)).all()
+    roles = db.session.scalars(
+        sa.select(Role).options(selectinload(Role.grants)).order_by(Role.id)
+    ).all()
     return jsonify({"items": RoleSchema().dump(roles, many=True)})
 
 
 @api.get("/audit")
 @permission_required("audit.view")
-@api_doc("Audit log entries in your scope, newest first", response_schema=AuditEntrySchema,
-         paginated=True, tags=["audit"])
+@api_doc(
+    "Audit log entries in your scope, newest first",
+    response_schema=AuditEntrySchema,
+    paginated=True,
+    tags=["audit"],
+)
 def list_audit():
     stmt = sa.select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())
     return jsonify(paginate(scoped(stmt, AuditLog, "audit.view")).to_json(AuditEntrySchema()))

@@ -54,8 +54,11 @@ def jiedao_demo_seed(session: Any, options: dict[str, Any]) -> None:
         user = session.scalar(sa.select(User).where(User.username == username))
         if user is None:
             user = services.create_user(
-                session, username=username, display_name=display_name,
-                password=options["password"], home_node_id=node.id,
+                session,
+                username=username,
+                display_name=display_name,
+                password=options["password"],
+                home_node_id=node.id,
             )
         else:
             if not user.check_password(options["password"]):

@@ -48,7 +48,9 @@ class UserSchema(Schema):
     mobile = ma.fields.String(dump_only=True, allow_none=True)
     active = ma.fields.Boolean(dump_only=True)
     locale = ma.fields.String(dump_only=True, allow_none=True)
-    home_node = ma.fields.Function(lambda u: u.home_node.ref if u.home_node else None, dump_only=True)
+    home_node = ma.fields.Function(
+        lambda u: u.home_node.ref if u.home_node else None, dump_only=True
+    )
     must_change_password = ma.fields.Boolean(dump_only=True)
     last_login_at = ma.fields.DateTime(dump_only=True, allow_none=True)
     assignments = ma.fields.List(ma.fields.Nested(AssignmentSchema), dump_only=True)
@@ -58,9 +60,13 @@ class UserCreateSchema(Schema):
     username = required_text(64)
     display_name = required_text(64)
     password = required_text(256)
-    home_node = required_text(64, metadata={"description": "ref (code) of the node the account belongs to"})
+    home_node = required_text(
+        64, metadata={"description": "ref (code) of the node the account belongs to"}
+    )
     mobile = ma.fields.String(load_default=None, allow_none=True, validate=mobile_number)
-    locale = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.OneOf(SUPPORTED_LOCALES))
+    locale = ma.fields.String(
+        load_default=None, allow_none=True, validate=ma.validate.OneOf(SUPPORTED_LOCALES)
+    )
 
 
 class UserUpdateSchema(Schema):
@@ -68,8 +74,10 @@ class UserUpdateSchema(Schema):
     mobile = ma.fields.String(allow_none=True, validate=mobile_number)
     active = ma.fields.Boolean()
     locale = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(SUPPORTED_LOCALES))
-    password = ma.fields.String(validate=ma.validate.Length(min=1, max=256),
-                                metadata={"description": "new password; must be changed at next sign-in"})
+    password = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=256),
+        metadata={"description": "new password; must be changed at next sign-in"},
+    )
 
 
 class AssignmentCreateSchema(Schema):
@@ -88,7 +96,9 @@ class RoleSchema(Schema):
 class RoleCreateSchema(Schema):
     key = required_text(64)
     name = required_text(64)
-    permissions = ma.fields.List(ma.fields.String(), required=True, validate=ma.validate.Length(min=1))
+    permissions = ma.fields.List(
+        ma.fields.String(), required=True, validate=ma.validate.Length(min=1)
+    )
 
 
 class TokenCreateSchema(Schema):

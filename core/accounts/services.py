@@ -71,8 +71,11 @@ def create_user(
     session.add(user)
     session.flush()
     audit.record(
-        "user.create", node=node_ref(session, id=home_node_id), object_type="user",
-        object_id=user.id, summary=_("Created account %(name)s", name=username),
+        "user.create",
+        node=node_ref(session, id=home_node_id),
+        object_type="user",
+        object_id=user.id,
+        summary=_("Created account %(name)s", name=username),
     )
     return user
 
@@ -89,8 +92,11 @@ def update_user(session: Session, user: User, **fields: object) -> User:
         user.session_version += 1  # end the account's sessions
     if changed:
         audit.record(
-            "user.update", node=node_ref(session, id=user.home_node_id), object_type="user",
-            object_id=user.id, summary=_("Changed account %(name)s", name=user.username),
+            "user.update",
+            node=node_ref(session, id=user.home_node_id),
+            object_type="user",
+            object_id=user.id,
+            summary=_("Changed account %(name)s", name=user.username),
             details={k: v for k, v in changed.items()},
         )
     return user
@@ -102,8 +108,11 @@ def reset_password(session: Session, user: User, password: str) -> None:
     user.set_password(password)
     user.must_change_password = True
     audit.record(
-        "user.password_reset", node=node_ref(session, id=user.home_node_id), object_type="user",
-        object_id=user.id, summary=_("Reset the password of %(name)s", name=user.username),
+        "user.password_reset",
+        node=node_ref(session, id=user.home_node_id),
+        object_type="user",
+        object_id=user.id,
+        summary=_("Reset the password of %(name)s", name=user.username),
     )
 
 
@@ -116,8 +125,12 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
     user.set_password(new)
     user.must_change_password = False
     audit.record(
-        "user.password_change", node=node_ref(session, id=user.home_node_id), object_type="user",
-        object_id=user.id, summary=_("%(name)s changed their password", name=user.username), user=user,
+        "user.password_change",
+        node=node_ref(session, id=user.home_node_id),
+        object_type="user",
+        object_id=user.id,
+        summary=_("%(name)s changed their password", name=user.username),
+        user=user,
     )
 
 
@@ -144,8 +157,14 @@ def role_label(role: Role) -> str:
 
 
 def create_role(
-    session: Session, scope: Scope, declared: PermissionRegistry, *, key: str, name: str,
-    permissions: Iterable[str], node: NodeRef,
+    session: Session,
+    scope: Scope,
+    declared: PermissionRegistry,
+    *,
+    key: str,
+    name: str,
+    permissions: Iterable[str],
+    node: NodeRef,
 ) -> Role:
     """A custom role; its author must hold every permission in it (at ``node``, their place)."""
     key = (key or "").strip()
@@ -157,41 +176,77 @@ def create_role(
     permissions = sorted(set(permissions))
     unknown = [p for p in permissions if p not in declared]
     if not permissions or unknown:
-        message = _("Choose one or more known permissions.") if not unknown else _(
-            "Unknown permissions: %(names)s", names=", ".join(unknown)
+        message = (
+            _("Choose one or more known permissions.")
+            if not unknown
+            else _("Unknown permissions: %(names)s", names=", ".join(unknown))
         )
         raise _invalid("permissions", message)
     if not set(permissions) <= scope.permissions_at(node, declared):
         raise _invalid("permissions", _("A role can only carry permissions you hold yourself."))
-    role = Role(key=key, name=name.strip() or key, builtin=False,
-                grants=[RolePermission(permission=p) for p in permissions])
+    role = Role(
+        key=key,
+        name=name.strip() or key,
+        builtin=False,
+        grants=[RolePermission(permission=p) for p in permissions],
+    )
     session.add(role)
     session.flush()
-    audit.record("role.create", node=node, object_type="role", object_id=role.key,
-                 summary=_("Created role %(name)s", name=role.name), details={"permissions": permissions})
+    audit.record(
+        "role.create",
+        node=node,
+        object_type="role",
+        object_id=role.key,
+        summary=_("Created role %(name)s", name=role.name),
+        details={"permissions": permissions},
+    )
     return role
 
 
-def assign(session: Session, scope: Scope, declared: PermissionRegistry, *, user: User, role: Role,
-           node: NodeRef, actor_id: int | None) -> Assignment:
+def assign(
+    session: Session,
+    scope: Scope,
+    declared: PermissionRegistry,
+    *,
+    user: User,
+    role: Role,
+    node: NodeRef,
+    actor_id: int | None,
+) -> Assignment:
     """Give ``role`` to ``user`` at ``node`` — only within the actor's scope and their own rights."""
     if not may_grant(scope, role.patterns, node, declared):
         raise DomainError(
-            _("You can only grant roles at or below your own places, and never more than you hold."),
+            _(
+                "You can only grant roles at or below your own places, and never more than you hold."
+            ),
             {"role": [_("Not yours to grant here.")]},
         )
-    exists = session.scalar(sa.select(Assignment.id).where(
-        Assignment.user_id == user.id, Assignment.role_id == role.id, Assignment.node_id == node.id))
+    exists = session.scalar(
+        sa.select(Assignment.id).where(
+            Assignment.user_id == user.id,
+            Assignment.role_id == role.id,
+            Assignment.node_id == node.id,
+        )
+    )
     if exists:
         message = _("%(user)s already has this role here.", user=user.username)
         raise Conflict(message, {"role": [message]})
-    assignment = Assignment(user_id=user.id, role_id=role.id, node_id=node.id, created_by_id=actor_id)
+    assignment = Assignment(
+        user_id=user.id, role_id=role.id, node_id=node.id, created_by_id=actor_id
+    )
     session.add(assignment)
     session.flush()
     audit.record(
-        "assignment.create", node=node, object_type="user", object_id=user.id,
-        summary=_("Gave %(user)s the role %(role)s at %(place)s",
-                  user=user.username, role=role_label(role), place=node.name),
+        "assignment.create",
+        node=node,
+        object_type="user",
+        object_id=user.id,
+        summary=_(
+            "Gave %(user)s the role %(role)s at %(place)s",
+            user=user.username,
+            role=role_label(role),
+            place=node.name,
+        ),
     )
     return assignment
 
@@ -200,27 +255,46 @@ def assign_builtin(session: Session, user: User, role_key: str, node: NodeRef) -
     """Bootstrap grant (CLI, demo): no actor to check against."""
     sync_builtin_roles(session)
     role = session.scalar(sa.select(Role).where(Role.key == role_key))
-    existing = session.scalar(sa.select(Assignment).where(
-        Assignment.user_id == user.id, Assignment.role_id == role.id, Assignment.node_id == node.id))
+    existing = session.scalar(
+        sa.select(Assignment).where(
+            Assignment.user_id == user.id,
+            Assignment.role_id == role.id,
+            Assignment.node_id == node.id,
+        )
+    )
     if existing:
         return existing
     assignment = Assignment(user_id=user.id, role_id=role.id, node_id=node.id)
     session.add(assignment)
     session.flush()
-    audit.record("assignment.create", node=node, object_type="user", object_id=user.id,
-                 summary=f"{user.username}: {role_label(role)} @ {node.name}")
+    audit.record(
+        "assignment.create",
+        node=node,
+        object_type="user",
+        object_id=user.id,
+        summary=f"{user.username}: {role_label(role)} @ {node.name}",
+    )
     return assignment
 
 
-def revoke(session: Session, scope: Scope, declared: PermissionRegistry, assignment: Assignment) -> None:
+def revoke(
+    session: Session, scope: Scope, declared: PermissionRegistry, assignment: Assignment
+) -> None:
     node = node_ref(session, id=assignment.node_id)
     if node is None or not may_grant(scope, assignment.role.patterns, node, declared):
         raise DomainError(_("You can only remove roles that you could have granted."))
     session.delete(assignment)
     audit.record(
-        "assignment.delete", node=node, object_type="user", object_id=assignment.user_id,
-        summary=_("Removed the role %(role)s of %(user)s at %(place)s", role=role_label(assignment.role),
-                  user=assignment.user.username, place=node.name),
+        "assignment.delete",
+        node=node,
+        object_type="user",
+        object_id=assignment.user_id,
+        summary=_(
+            "Removed the role %(role)s of %(user)s at %(place)s",
+            role=role_label(assignment.role),
+            user=assignment.user.username,
+            place=node.name,
+        ),
     )
 
 
@@ -241,15 +315,27 @@ def issue_token(session: Session, user: User, name: str) -> str:
         raise _invalid("name", _("Give the token a name (at most 64 characters)."))
     token = new_token()
     session.add(ApiToken(user_id=user.id, name=name, digest=token_digest(token)))
-    audit.record("token.create", node=node_ref(session, id=user.home_node_id), object_type="user",
-                 object_id=user.id, summary=_("Created API token %(name)s", name=name), user=user)
+    audit.record(
+        "token.create",
+        node=node_ref(session, id=user.home_node_id),
+        object_type="user",
+        object_id=user.id,
+        summary=_("Created API token %(name)s", name=name),
+        user=user,
+    )
     return token
 
 
 def revoke_token(session: Session, user: User, token: ApiToken) -> None:
     token.revoked_at = utcnow()
-    audit.record("token.revoke", node=node_ref(session, id=user.home_node_id), object_type="user",
-                 object_id=user.id, summary=_("Revoked API token %(name)s", name=token.name), user=user)
+    audit.record(
+        "token.revoke",
+        node=node_ref(session, id=user.home_node_id),
+        object_type="user",
+        object_id=user.id,
+        summary=_("Revoked API token %(name)s", name=token.name),
+        user=user,
+    )
 
 
 def attach_nodes(session: Session, users: Iterable[User]) -> None:

@@ -23,7 +23,12 @@ from werkzeug.security import check_password_hash
 
 from core import audit
 from core.accounts import services
-from core.accounts.schemas import LoginSchema, PasswordChangeSchema, UserCreateSchema, UserUpdateSchema
+from core.accounts.schemas import (
+    LoginSchema,
+    PasswordChangeSchema,
+    UserCreateSchema,
+    UserUpdateSchema,
+)
 from core.api import paginate
 from core.config import SUPPORTED_LOCALES
 from core.db import db, utcnow
@@ -81,20 +86,30 @@ def login():
         form.values.pop("password", None)
         if form.ok:
             username = form.data["username"]
-            user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.lower()))
+            user = db.session.scalar(
+                sa.select(User).where(sa.func.lower(User.username) == username.lower())
+            )
             password_ok = (
-                user.check_password(form.data["password"]) if user
+                user.check_password(form.data["password"])
+                if user
                 else check_password_hash(_DUMMY_HASH, form.data["password"])
             )
             if user is not None and password_ok and user.active:
                 login_user(user, remember=form.data["remember"])
                 user.last_login_at = utcnow()
-                audit.record("user.login", node=node_ref(db.session, id=user.home_node_id),
-                             object_type="user", object_id=user.id,
-                             summary=_("%(name)s signed in", name=user.username), user=user)
+                audit.record(
+                    "user.login",
+                    node=node_ref(db.session, id=user.home_node_id),
+                    object_type="user",
+                    object_id=user.id,
+                    summary=_("%(name)s signed in", name=user.username),
+                    user=user,
+                )
                 db.session.commit()
                 return redirect(_safe_next(request.args.get("next")))
-            current_app.logger.warning("failed sign-in for %r from %s", username, request.remote_addr)
+            current_app.logger.warning(
+                "failed sign-in for %r from %s", username, request.remote_addr
+            )
             # Same message whether the user exists, the password is wrong or the account is off.
             form.errors = {"_schema": [_("Wrong username or password.")]}
         status = 401 if form.ok or "_schema" in form.errors else 422
@@ -123,7 +138,8 @@ def set_locale():
 @login_required
 def home():
     user = db.session.scalar(
-        sa.select(User).where(User.id == current_user.id)
+        sa.select(User)
+        .where(User.id == current_user.id)
         .options(selectinload(User.assignments).selectinload(Assignment.role))
     )
     services.attach_nodes(db.session, [user])
@@ -141,7 +157,10 @@ def password():
         if form.ok:
             try:
                 services.change_own_password(
-                    db.session, current_user, form.data["current_password"], form.data["new_password"]
+                    db.session,
+                    current_user,
+                    form.data["current_password"],
+                    form.data["new_password"],
                 )
                 db.session.commit()
                 login_user(current_user, fresh=True)  # the session id carries the new version
@@ -166,7 +185,9 @@ def tokens():
             db.session.rollback()
             flash(exc.fields.get("name", [exc.message])[0], "error")
     rows = db.session.scalars(
-        sa.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == current_user.id)
+        .order_by(ApiToken.created_at.desc())
     ).all()
     return render_template("accounts/tokens.html", tokens=rows, new_token=new_token)
 
@@ -190,9 +211,11 @@ def revoke_token(token_id: int):
 
 def _user_in_scope(user_id: int) -> User:
     stmt = scoped(
-        sa.select(User).where(User.id == user_id)
+        sa.select(User)
+        .where(User.id == user_id)
         .options(selectinload(User.assignments).selectinload(Assignment.role)),
-        User, "users.manage",
+        User,
+        "users.manage",
     )
     user = db.session.scalar(stmt)
     if user is None:
@@ -205,9 +228,10 @@ def _grantable_roles() -> list[Role]:
     scope = current_scope()
     declared = registry()
     roots = scope.nodes("users.manage")
-    roles = db.session.scalars(sa.select(Role).options(selectinload(Role.grants)).order_by(Role.id)).all()
-    return [r for r in roles if any(
-        may_grant(scope, r.patterns, root, declared) for root in roots)]
+    roles = db.session.scalars(
+        sa.select(Role).options(selectinload(Role.grants)).order_by(Role.id)
+    ).all()
+    return [r for r in roles if any(may_grant(scope, r.patterns, root, declared) for root in roots)]
 
 
 @bp.get("/users")
@@ -217,7 +241,9 @@ def users():
     stmt = sa.select(User).options(selectinload(User.assignments).selectinload(Assignment.role))
     if q:
         like = f"%{q}%"
-        stmt = stmt.where(sa.or_(User.username.ilike(like), User.display_name.like(like), User.mobile.like(like)))
+        stmt = stmt.where(
+            sa.or_(User.username.ilike(like), User.display_name.like(like), User.mobile.like(like))
+        )
     page = paginate(scoped(stmt.order_by(User.username), User, "users.manage"))
     services.attach_nodes(db.session, page.items)
     return render_template("accounts/users.html", page=page, q=q, role_label=services.role_label)
@@ -236,12 +262,20 @@ def new_user():
             try:
                 home = _node_for_users_manage(form.data["home_node"], "home_node")
                 user = services.create_user(
-                    db.session, username=form.data["username"], display_name=form.data["display_name"],
-                    password=form.data["password"], home_node_id=home.id, mobile=form.data["mobile"],
-                    locale=form.data["locale"], must_change_password=True,
+                    db.session,
+                    username=form.data["username"],
+                    display_name=form.data["display_name"],
+                    password=form.data["password"],
+                    home_node_id=home.id,
+                    mobile=form.data["mobile"],
+                    locale=form.data["locale"],
+                    must_change_password=True,
                 )
                 db.session.commit()
-                flash(_("Account %(name)s was created. Give it a role below.", name=user.username), "success")
+                flash(
+                    _("Account %(name)s was created. Give it a role below.", name=user.username),
+                    "success",
+                )
                 return redirect(url_for("accounts.user", user_id=user.id))
             except DomainError as exc:
                 db.session.rollback()
@@ -266,8 +300,12 @@ def _node_for_users_manage(ref: str, field: str):
 def user(user_id: int):
     target = _user_in_scope(user_id)
     manageable = services.can_manage_user(db.session, current_scope(), target)
-    form = empty_form(display_name=target.display_name, mobile=target.mobile or "",
-                      active="true" if target.active else "", locale=target.locale or "")
+    form = empty_form(
+        display_name=target.display_name,
+        mobile=target.mobile or "",
+        active="true" if target.active else "",
+        locale=target.locale or "",
+    )
     status = 200
     if request.method == "POST":
         if not manageable:
@@ -293,9 +331,13 @@ def user(user_id: int):
             status = 422
     services.attach_nodes(db.session, [target])
     return render_template(
-        "accounts/user.html", target=target, form=form, manageable=manageable,
+        "accounts/user.html",
+        target=target,
+        form=form,
+        manageable=manageable,
         role_options=[(r.key, services.role_label(r)) for r in _grantable_roles()],
-        role_label=services.role_label, assign_form=empty_form(),
+        role_label=services.role_label,
+        assign_form=empty_form(),
     ), status
 
 
@@ -308,8 +350,15 @@ def add_assignment(user_id: int):
         if role is None:
             raise DomainError(_("Choose a role."), {"role": [_("Choose a role.")]})
         node = _node_for_users_manage(request.form.get("node", "").strip(), "node")
-        services.assign(db.session, current_scope(), registry(), user=target, role=role, node=node,
-                        actor_id=current_user.id)
+        services.assign(
+            db.session,
+            current_scope(),
+            registry(),
+            user=target,
+            role=role,
+            node=node,
+            actor_id=current_user.id,
+        )
         db.session.commit()
         if target.id == current_user.id:
             reset_scope()
@@ -355,8 +404,13 @@ def roles():
             try:
                 roots = current_scope().nodes("users.manage")
                 services.create_role(
-                    db.session, current_scope(), registry(), key=form.data["key"], name=form.data["name"],
-                    permissions=form.data["permissions"], node=roots[0],
+                    db.session,
+                    current_scope(),
+                    registry(),
+                    key=form.data["key"],
+                    name=form.data["name"],
+                    permissions=form.data["permissions"],
+                    node=roots[0],
                 )
                 db.session.commit()
                 flash(_("Role created."), "success")
@@ -367,9 +421,14 @@ def roles():
                 status = exc.status
         else:
             status = 422
-    all_roles = db.session.scalars(sa.select(Role).options(selectinload(Role.grants)).order_by(Role.id)).all()
+    all_roles = db.session.scalars(
+        sa.select(Role).options(selectinload(Role.grants)).order_by(Role.id)
+    ).all()
     return render_template(
-        "accounts/roles.html", roles=all_roles, form=form, permissions=list(registry()),
+        "accounts/roles.html",
+        roles=all_roles,
+        form=form,
+        permissions=list(registry()),
         role_label=services.role_label,
     ), status
 

@@ -21,8 +21,10 @@ def test_failed_logins_do_not_reveal_whether_the_user_exists(client, world, app)
     wrong_password = login(client, "s_admin", "not-the-password")
     unknown_user = login(client, "nobody-here", "not-the-password")
     assert wrong_password.status_code == unknown_user.status_code == 401
+
     def error_of(r):
         return r.text.split('role="alert">')[1].split("<")[0]
+
     assert error_of(wrong_password) == error_of(unknown_user)
     # The typed username is kept; the password never comes back.
     assert 'value="s_admin"' in wrong_password.text
@@ -44,15 +46,23 @@ def test_next_is_followed_only_within_the_site(client):
     r = client.post("/login?next=/tree", data={"username": "s_admin", "password": PASSWORD})
     assert r.headers["Location"] == "/tree"
     client.post("/logout")
-    r = client.post("/login?next=//evil.example/x", data={"username": "s_admin", "password": PASSWORD})
+    r = client.post(
+        "/login?next=//evil.example/x", data={"username": "s_admin", "password": PASSWORD}
+    )
     assert r.headers["Location"] == "/"
 
 
 def test_change_password_ends_other_sessions(app, world, as_user):
     first = as_user("worker")
     second = as_user("worker")
-    r = first.post("/account/password", data={
-        "current_password": PASSWORD, "new_password": "new-password-9", "confirm_password": "new-password-9"})
+    r = first.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "new-password-9",
+            "confirm_password": "new-password-9",
+        },
+    )
     assert r.status_code == 302
     assert first.get("/").status_code == 200  # the session that changed it stays signed in
     assert second.get("/").status_code == 302  # the other one is signed out
@@ -63,28 +73,55 @@ def test_change_password_ends_other_sessions(app, world, as_user):
 
 def test_change_password_errors(as_user):
     c = as_user("worker")
-    r = c.post("/account/password", data={
-        "current_password": "wrong", "new_password": "new-password-9", "confirm_password": "new-password-9"})
+    r = c.post(
+        "/account/password",
+        data={
+            "current_password": "wrong",
+            "new_password": "new-password-9",
+            "confirm_password": "new-password-9",
+        },
+    )
     assert r.status_code == 422 and 'class="field-error"' in r.text
-    r = c.post("/account/password", data={
-        "current_password": PASSWORD, "new_password": "short", "confirm_password": "short"})
+    r = c.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "short", "confirm_password": "short"},
+    )
     assert r.status_code == 422
-    r = c.post("/account/password", data={
-        "current_password": PASSWORD, "new_password": "new-password-9", "confirm_password": "other-password-9"})
+    r = c.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "new-password-9",
+            "confirm_password": "other-password-9",
+        },
+    )
     assert r.status_code == 422
 
 
 def test_new_accounts_must_change_their_password_first(as_user, app):
     admin = as_user("c_admin")
-    r = admin.post("/api/v1/users", json={"username": "newbie", "display_name": "新人", "password": "first-pass-1",
-                                          "home_node": "110105001001"})
+    r = admin.post(
+        "/api/v1/users",
+        json={
+            "username": "newbie",
+            "display_name": "新人",
+            "password": "first-pass-1",
+            "home_node": "110105001001",
+        },
+    )
     assert r.status_code == 201 and r.json["must_change_password"] is True
     c = app.test_client()
     assert login(c, "newbie", "first-pass-1").status_code == 302
     assert c.get("/tree").headers["Location"] == "/account/password"
     assert c.get("/api/v1/nodes").status_code == 403
-    c.post("/account/password", data={"current_password": "first-pass-1", "new_password": "second-pass-2",
-                                      "confirm_password": "second-pass-2"})
+    c.post(
+        "/account/password",
+        data={
+            "current_password": "first-pass-1",
+            "new_password": "second-pass-2",
+            "confirm_password": "second-pass-2",
+        },
+    )
     assert c.get("/").status_code == 200
 
 
@@ -98,12 +135,23 @@ def test_session_protection_drops_a_stolen_cookie(client):
 
 
 def test_csrf_is_enforced_on_forms_and_session_api(database_url, tmp_path, world):
-    app = create_app({"JIEDAO_ENV": "testing", "JIEDAO_DATABASE_URL": database_url,
-                      "JIEDAO_INSTANCE_PATH": str(tmp_path)}, PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")
+    app = create_app(
+        {
+            "JIEDAO_ENV": "testing",
+            "JIEDAO_DATABASE_URL": database_url,
+            "JIEDAO_INSTANCE_PATH": str(tmp_path),
+        },
+        PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+    )
     c = app.test_client()
     assert c.post("/login", data={"username": "s_admin", "password": PASSWORD}).status_code == 400
     token = csrf_token_from(c.get("/login").text)
-    assert c.post("/login", data={"username": "s_admin", "password": PASSWORD, "csrf_token": token}).status_code == 302
+    assert (
+        c.post(
+            "/login", data={"username": "s_admin", "password": PASSWORD, "csrf_token": token}
+        ).status_code
+        == 302
+    )
     r = c.patch("/api/v1/nodes/110105001001", json={"name": "改名"})
     assert r.status_code == 400 and r.json["error"]["code"] == "csrf"
     token = csrf_token_from(c.get("/").text)
@@ -128,5 +176,10 @@ def test_api_tokens(as_user, app, world):
     with app.app_context():
         token_id = db.session.scalar(sa.select(ApiToken.id))
     assert c.post(f"/account/tokens/{token_id}/revoke").status_code == 302
-    assert anonymous.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
-    assert anonymous.get("/api/v1/me", headers={"Authorization": "Bearer jd_nonsense"}).status_code == 401
+    assert (
+        anonymous.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    )
+    assert (
+        anonymous.get("/api/v1/me", headers={"Authorization": "Bearer jd_nonsense"}).status_code
+        == 401
+    )

@@ -31,14 +31,18 @@ def street_b(world, app):
 def test_every_route_with_a_b_object_is_refused(app, as_user, street_b):
     c = as_user("s_admin")
     checked = 0
+    b_values = {"ref": "110105002001", **street_b}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static" or not rule.arguments:
             continue
-        values = {"ref": "110105002001", **street_b}
-        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(b_values[m.group(1)]), rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
-            response = c.open(url, method=method, json={} if rule.rule.startswith("/api/") else None,
-                              data=None if rule.rule.startswith("/api/") else {"name": "x"})
+            response = c.open(
+                url,
+                method=method,
+                json={} if rule.rule.startswith("/api/") else None,
+                data=None if rule.rule.startswith("/api/") else {"name": "x"},
+            )
             assert response.status_code in (403, 404), (method, url, response.status_code)
             checked += 1
     assert checked >= 15
@@ -65,7 +69,9 @@ def test_audit_log_shows_only_own_subtree(as_user, app, street_b):
     entries = c.get("/api/v1/audit?per_page=200").json["items"]
     assert entries, "street A's own entries are visible"
     with app.app_context():
-        b_entries = db.session.scalars(sa.select(AuditLog).where(AuditLog.summary.contains("b_worker"))).all()
+        b_entries = db.session.scalars(
+            sa.select(AuditLog).where(AuditLog.summary.contains("b_worker"))
+        ).all()
         assert b_entries
     ids = {e["id"] for e in entries}
     assert not ids & {e.id for e in b_entries}
@@ -74,17 +80,40 @@ def test_audit_log_shows_only_own_subtree(as_user, app, street_b):
 
 def test_cannot_write_into_b_by_naming_it(as_user, world, app, street_b):
     c = as_user("s_admin")
-    r = c.post("/api/v1/nodes", json={"parent": "110105002001", "kind": "building", "code": "x1", "name": "x"})
+    r = c.post(
+        "/api/v1/nodes",
+        json={"parent": "110105002001", "kind": "building", "code": "x1", "name": "x"},
+    )
     assert r.status_code == 404
-    r = c.post("/api/v1/users", json={"username": "sneaky", "display_name": "x", "password": "long-enough-1",
-                                       "home_node": "110105002001"})
+    r = c.post(
+        "/api/v1/users",
+        json={
+            "username": "sneaky",
+            "display_name": "x",
+            "password": "long-enough-1",
+            "home_node": "110105002001",
+        },
+    )
     assert r.status_code == 422 and "home_node" in r.json["error"]["fields"]
-    own = c.post("/api/v1/users", json={"username": "mine", "display_name": "x", "password": "long-enough-1",
-                                         "home_node": "110105001001"})
+    own = c.post(
+        "/api/v1/users",
+        json={
+            "username": "mine",
+            "display_name": "x",
+            "password": "long-enough-1",
+            "home_node": "110105001001",
+        },
+    )
     assert own.status_code == 201
-    r = c.post(f"/api/v1/users/{own.json['id']}/assignments", json={"role": "program_worker", "node": "110105002001"})
+    r = c.post(
+        f"/api/v1/users/{own.json['id']}/assignments",
+        json={"role": "program_worker", "node": "110105002001"},
+    )
     assert r.status_code == 422 and "node" in r.json["error"]["fields"]
-    r = c.post(f"/users/{own.json['id']}/assignments", data={"role": "program_worker", "node": "110105002001"})
+    r = c.post(
+        f"/users/{own.json['id']}/assignments",
+        data={"role": "program_worker", "node": "110105002001"},
+    )
     assert r.status_code in (302, 303)
     with app.app_context():
         assert world.node("110105002001").name == "吉祥里社区"

@@ -3,7 +3,14 @@ sibling subtree — read and write, through the API and the pages, as real HTTP 
 
 import pytest
 
-ROLES = ["district_admin", "street_admin", "community_admin", "program_worker", "building_leader", "inspector"]
+ROLES = [
+    "district_admin",
+    "street_admin",
+    "community_admin",
+    "program_worker",
+    "building_leader",
+    "inspector",
+]
 WRITERS = {"district_admin", "street_admin", "community_admin"}  # roles carrying tenants.manage
 
 TARGETS = {
@@ -43,7 +50,9 @@ def test_api_matrix(client_for, role, relation):
     assert read.status_code == expected(role, relation, "read"), read.json
     write = c.patch(f"/api/v1/nodes/{ref}", json={"name": "改名"})
     assert write.status_code == expected(role, relation, "write"), write.json
-    children = c.post("/api/v1/nodes", json={"parent": ref, "kind": "building", "code": "zz9", "name": "新楼"})
+    children = c.post(
+        "/api/v1/nodes", json={"parent": ref, "kind": "building", "code": "zz9", "name": "新楼"}
+    )
     if role not in WRITERS:
         want = 403  # creating nodes is not theirs anywhere; nothing about the parent is revealed
     elif relation not in {"own", "descendant"}:
@@ -59,7 +68,9 @@ def test_page_matrix(client_for, role, relation):
     c = client_for(role)
     ref = TARGETS[relation]
     assert c.get(f"/n/{ref}").status_code == expected(role, relation, "read")
-    edit = c.post(f"/n/{ref}/edit", data={"name": "改名", "code": ref.split("-b")[-1] if "-b" in ref else ref})
+    edit = c.post(
+        f"/n/{ref}/edit", data={"name": "改名", "code": ref.split("-b")[-1] if "-b" in ref else ref}
+    )
     want = expected(role, relation, "write")
     assert edit.status_code == (302 if want == 200 else want)
 

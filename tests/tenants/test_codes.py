@@ -34,7 +34,12 @@ def test_valid_codes(app, kind, code, parent_kind, parent_code):
         (NodeKind.STREET, "110105000", NodeKind.DISTRICT, "110105"),  # 000 names the district
         (NodeKind.STREET, "11010500a", NodeKind.DISTRICT, "110105"),
         (NodeKind.STREET, "１１０１０５００１", NodeKind.DISTRICT, "110105"),  # full-width digits
-        (NodeKind.COMMUNITY, "110105002001", NodeKind.STREET, "110105001"),  # sibling street's prefix
+        (
+            NodeKind.COMMUNITY,
+            "110105002001",
+            NodeKind.STREET,
+            "110105001",
+        ),  # sibling street's prefix
         (NodeKind.COMMUNITY, "110105001000", NodeKind.STREET, "110105001"),
         (NodeKind.COMMUNITY, "1101050010011", NodeKind.STREET, "110105001"),  # 13 digits
         (NodeKind.BUILDING, "3 号楼", NodeKind.COMMUNITY, "110105001001"),

@@ -15,7 +15,12 @@ def test_create_street_community_grid_building(as_user, world):
     r = create(c, parent="110105", kind="street", code="110105003", name="呼家楼街道")
     assert r.status_code == 201, r.json
     assert r.json["ref"] == "110105003" and r.json["parent"] == "110105"
-    assert create(c, parent="110105003", kind="community", code="110105003001", name="金台里社区").status_code == 201
+    assert (
+        create(
+            c, parent="110105003", kind="community", code="110105003001", name="金台里社区"
+        ).status_code
+        == 201
+    )
     r = create(c, parent="110105003001", kind="grid", code="1", name="第一网格")
     assert r.status_code == 201 and r.json["ref"] == "110105003001-g1"
     r = create(c, parent="110105003001-g1", kind="building", code="07", name="7号楼")
@@ -47,16 +52,36 @@ def test_building_codes_are_unique_per_community_only(as_user):
 @pytest.mark.parametrize(
     ("body", "status", "field"),
     [
-        ({"parent": "110105", "kind": "community", "code": "110105001009", "name": "x"}, 422, "parent"),
-        ({"parent": "110105001001", "kind": "street", "code": "110105009", "name": "x"}, 422, "parent"),
+        (
+            {"parent": "110105", "kind": "community", "code": "110105001009", "name": "x"},
+            422,
+            "parent",
+        ),
+        (
+            {"parent": "110105001001", "kind": "street", "code": "110105009", "name": "x"},
+            422,
+            "parent",
+        ),
         ({"parent": "110105", "kind": "street", "code": "110106001", "name": "x"}, 422, "code"),
-        ({"parent": "110105001", "kind": "community", "code": "110105002009", "name": "x"}, 422, "code"),
+        (
+            {"parent": "110105001", "kind": "community", "code": "110105002009", "name": "x"},
+            422,
+            "code",
+        ),
         ({"parent": "110105", "kind": "street", "code": "110105001", "name": "重复"}, 409, "code"),
-        ({"parent": "110105", "kind": "street", "code": "110105009", "name": "长" * 101}, 422, "name"),
+        (
+            {"parent": "110105", "kind": "street", "code": "110105009", "name": "长" * 101},
+            422,
+            "name",
+        ),
         ({"parent": "110105", "kind": "street", "code": "110105009", "name": ""}, 422, "name"),
         ({"parent": "110105", "kind": "village", "code": "110105009", "name": "x"}, 422, "kind"),
         ({"parent": "110105", "kind": "street", "code": "110105009"}, 422, "name"),
-        ({"parent": "110105", "kind": "street", "code": "110105009", "name": "x", "extra": 1}, 422, "extra"),
+        (
+            {"parent": "110105", "kind": "street", "code": "110105009", "name": "x", "extra": 1},
+            422,
+            "extra",
+        ),
         ({"parent": "999999", "kind": "street", "code": "999999001", "name": "x"}, 404, None),
     ],
 )
@@ -108,7 +133,10 @@ def test_search_and_pagination_totals(as_user):
     r = c.get("/api/v1/nodes?q=1号楼")
     assert r.status_code == 200
     assert r.json["total"] == 3 and {n["ref"] for n in r.json["items"]} == {
-        "110105001001-bb01", "110105001002-bb01", "110105002001-bb01"}
+        "110105001001-bb01",
+        "110105001002-bb01",
+        "110105002001-bb01",
+    }
     r = c.get("/api/v1/nodes?q=110105001&per_page=2&page=2")
     assert r.json["total"] == 7 and r.json["pages"] == 4 and len(r.json["items"]) == 2
     r = c.get("/api/v1/nodes?kind=street")

@@ -1,0 +1,108 @@
+"""API plumbing: OpenAPI document, health check, error format, one assignments query per request."""
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from core.db import db
+
+
+def test_openapi_document_lists_the_endpoints(client):
+    r = client.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    spec = r.json
+    assert spec["openapi"].startswith("3.")
+    paths = spec["paths"]
+    for path, method in [
+        ("/api/v1/nodes", "get"),
+        ("/api/v1/nodes", "post"),
+        ("/api/v1/nodes/{ref}", "get"),
+        ("/api/v1/nodes/{ref}", "patch"),
+        ("/api/v1/nodes/{ref}/children", "get"),
+        ("/api/v1/users", "get"),
+        ("/api/v1/users", "post"),
+        ("/api/v1/users/{user_id}", "patch"),
+        ("/api/v1/users/{user_id}/assignments", "post"),
+        ("/api/v1/me", "get"),
+        ("/api/v1/audit", "get"),
+    ]:
+        assert method in paths[path], (path, method)
+    create = paths["/api/v1/nodes"]["post"]
+    assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "NodeCreate"
+    )
+    assert "NodeCreate" in spec["components"]["schemas"]
+    assert set(spec["components"]["schemas"]["NodeCreate"]["required"]) == {
+        "parent",
+        "kind",
+        "code",
+        "name",
+    }
+
+
+def test_openapi_document_validates(client):
+    from openapi_spec_validator import validate
+
+    validate(client.get("/api/v1/openapi.json").json)
+
+
+def test_healthz(client):
+    r = client.get("/healthz")
+    assert r.status_code == 200
+    assert r.json["status"] == "ok" and r.json["database"] == "ok" and r.json["version"]
+    assert "tenants.component" in r.json["components"]
+
+
+def test_errors_are_json_with_a_4xx(as_user, client):
+    assert client.get("/api/v1/nodes").status_code == 401
+    assert client.get("/api/v1/nodes").json["error"]["code"] == "unauthorized"
+    c = as_user("d_admin")
+    r = c.delete("/api/v1/nodes")
+    assert r.status_code == 405 and r.json["error"]["code"] == "method_not_allowed"
+    r = c.get("/api/v1/nowhere")
+    assert r.status_code == 404 and set(r.json["error"]) == {"code", "message", "fields"}
+    page = c.get("/nowhere")
+    assert page.status_code == 404 and "<html" in page.text
+
+
+def test_one_query_for_the_users_assignments_per_request(as_user, app):
+    c = as_user("s_admin")
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        r = c.get("/n/110105001")  # page with breadcrumb, nav, children, links: many checks
+        assert r.status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assignment_queries = [s for s in statements if "core_assignment" in s]
+    assert len(assignment_queries) == 1, assignment_queries
+    assert len(statements) <= 10, statements  # no N+1 over children
+
+
+def test_scoped_list_filters_in_sql(as_user, app):
+    """The node list is filtered before loading: the SQL carries the subtree predicate."""
+    c = as_user("s_admin")
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda conn, cursor, statement, *a: statements.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        c.get("/api/v1/nodes")
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    listing = [
+        s
+        for s in statements
+        if s.lstrip().upper().startswith("SELECT") and "tenants_node.path >=" in s
+    ]
+    assert listing, statements
+    with app.app_context():
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).select_from(sa.text("tenants_node"))) == 11
+        )

@@ -1,0 +1,57 @@
+"""The schema comes from the migrations, from empty to head and back, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from core import migrate
+from core.db import Base, make_engine
+from tests.conftest import TEST_DATABASE_URL
+
+SCHEMA = "jiedao_migration_test"
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """A database nobody else uses: a new SQLite file, or a fresh schema on the PostgreSQL server."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    admin = make_engine(TEST_DATABASE_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        conn.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
+    separator = "&" if "?" in TEST_DATABASE_URL else "?"
+    yield f"{TEST_DATABASE_URL}{separator}options=-csearch_path%3D{SCHEMA}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+    admin.dispose()
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_empty_to_head_matches_the_models_and_back_to_base(empty_database_url):
+    url = empty_database_url
+    assert _tables(url) == set()
+    migrate.upgrade(url)
+    assert _tables(url) == set(Base.metadata.tables)
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert set(context.get_current_heads()) == migrate.heads(url)
+        diff = compare_metadata(context, Base.metadata)
+    engine.dispose()
+    assert diff == [], f"models and migrations differ: {diff}"
+    migrate.downgrade(url, "base")
+    assert _tables(url) == set()
+    migrate.upgrade(url)  # and up again
+    assert _tables(url) == set(Base.metadata.tables)
