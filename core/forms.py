@@ -38,13 +38,13 @@ def empty_form(**values: Any) -> FormResult:
 
 
 def load_form(schema: ma.Schema, *, multi: tuple[str, ...] = ()) -> FormResult:
-    """Validate ``request.form`` through ``schema``; empty inputs count as not given."""
+    """Validate ``request.form`` through ``schema``; an empty input is ``None`` (a cleared field)."""
     values: dict[str, Any] = {}
     for key in request.form:
         if key in FORM_META_FIELDS:
             continue
         values[key] = request.form.getlist(key) if key in multi else request.form[key]
-    submitted = {k: v for k, v in values.items() if v not in ("", [])}
+    submitted = {k: (None if v == "" else v) for k, v in values.items() if v != []}
     try:
         data = schema.load(submitted)
     except ma.ValidationError as exc:

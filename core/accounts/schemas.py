@@ -75,6 +75,7 @@ class UserUpdateSchema(Schema):
     active = ma.fields.Boolean()
     locale = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(SUPPORTED_LOCALES))
     password = ma.fields.String(
+        allow_none=True,
         validate=ma.validate.Length(min=1, max=256),
         metadata={"description": "new password; must be changed at next sign-in"},
     )

@@ -51,3 +51,13 @@ def test_bad_settings_are_named(tmp_path, environ):
     with pytest.raises(ConfigError) as info:
         load_config({"JIEDAO_ENV": "demo", "JIEDAO_INSTANCE_PATH": str(tmp_path), **environ})
     assert next(iter(environ)) in str(info.value)
+
+
+def test_readme_documents_every_setting():
+    from pathlib import Path
+
+    from core.config import SETTINGS
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for setting in SETTINGS:
+        assert f"`{setting.name}`" in readme, setting.name

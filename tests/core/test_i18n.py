@@ -30,12 +30,18 @@ def test_errors_in_chinese_and_english(as_user):
     r = c.post("/api/v1/nodes", json=bad_code)
     assert r.json["error"]["message"] == "部分字段填写有误。"
     assert r.json["error"]["fields"]["code"] == ["编码必须以上级编码110105开头。"]
-    assert c.post("/api/v1/nodes", json=no_name).json["error"]["fields"]["name"] == ["此项为必填项。"]
+    assert c.post("/api/v1/nodes", json=no_name).json["error"]["fields"]["name"] == [
+        "此项为必填项。"
+    ]
     c.post("/locale", data={"locale": "en"})
     r = c.post("/api/v1/nodes", json=bad_code)
     assert r.json["error"]["message"] == "Some fields are not valid."
-    assert r.json["error"]["fields"]["code"] == ["The code must begin with its parent's code 110105."]
-    assert c.post("/api/v1/nodes", json=no_name).json["error"]["fields"]["name"] == ["This field is required."]
+    assert r.json["error"]["fields"]["code"] == [
+        "The code must begin with its parent's code 110105."
+    ]
+    assert c.post("/api/v1/nodes", json=no_name).json["error"]["fields"]["name"] == [
+        "This field is required."
+    ]
 
 
 def test_language_is_kept_per_user(app, world, as_user):
