@@ -22,10 +22,12 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Mapped, mapped_column
 
 from core import migrate
 from core.app import create_app
 from core.db import Base, db, make_engine
+from tenants.models import TenantOwned
 
 PASSWORD = "test-password-1"
 TEST_DATABASE_URL = os.environ.get("JIEDAO_TEST_DATABASE_URL", "").strip()
@@ -54,6 +56,18 @@ ACCOUNTS = {
     "building_leader": ("leader", "110105001001-bb01"),
     "inspector": ("inspector", "110105"),
 }
+
+
+class LedgerRow(TenantOwned, Base):
+    """A tenant-owned table that exists only in the test database, standing in for a plugin's."""
+
+    __tablename__ = "testing_ledger_row"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(50))
+
+
+TEST_ONLY_TABLES = {LedgerRow.__tablename__}
 
 
 @dataclass
@@ -106,6 +120,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'jiedao-test.db'}"
     migrate.upgrade(url)
+    engine = make_engine(url)
+    LedgerRow.__table__.create(engine, checkfirst=True)
+    engine.dispose()
     return url
 
 
