@@ -101,7 +101,10 @@ class Node(TimestampMixin, Base):
 
     @classmethod
     def __scope_clause__(cls, nodes: list[NodeRef]) -> sa.ColumnElement[bool]:
-        return sa.or_(*(subtree_clause(cls.path, node.path) for node in nodes))
+        """Nodes in the subtrees: key equalities for districts/streets/communities, path ranges below."""
+        return keyed_scope_clause(
+            cls, nodes, lambda deep: sa.or_(*(subtree_clause(cls.path, n.path) for n in deep))
+        )
 
     def __repr__(self) -> str:
         return f"<Node {self.kind} {self.ref} {self.name}>"
@@ -137,24 +140,51 @@ class TenantOwned:
 
     @classmethod
     def __scope_clause__(cls, nodes: list[NodeRef]) -> sa.ColumnElement[bool]:
-        """Rows under any of ``nodes``: an indexed equality for districts, streets and communities;
-        for grids and buildings, the owning node must lie in the subtree."""
-        clauses: list[sa.ColumnElement[bool]] = []
-        for node in nodes:
-            if node.kind == NodeKind.DISTRICT:
-                clauses.append(cls.district_id == node.id)
-            elif node.kind == NodeKind.STREET:
-                clauses.append(cls.street_id == node.id)
-            elif node.kind == NodeKind.COMMUNITY:
-                clauses.append(cls.community_id == node.id)
-            elif node.kind == NodeKind.BUILDING:
-                clauses.append(cls.node_id == node.id)
-            else:
+        """Rows under any of ``nodes``: indexed key lookups for districts, streets and communities;
+        for grids and buildings, the owning node must lie in their subtree."""
+
+        def below_community(deep: list[NodeRef]) -> sa.ColumnElement[bool]:
+            buildings = [n.id for n in deep if n.kind == NodeKind.BUILDING]  # leaves
+            grids = [n for n in deep if n.kind != NodeKind.BUILDING]
+            clauses = [cls.node_id.in_(buildings)] if buildings else []
+            if grids:
                 inner = sa.select(node_table.c.id).where(
-                    subtree_clause(node_table.c.path, node.path)
+                    sa.or_(*(subtree_clause(node_table.c.path, n.path) for n in grids))
                 )
                 clauses.append(cls.node_id.in_(inner))
-        return sa.or_(*clauses)
+            return sa.or_(*clauses)
+
+        return keyed_scope_clause(cls, nodes, below_community)
+
+
+_KEY_OF_KIND = {
+    NodeKind.DISTRICT: "district_id",
+    NodeKind.STREET: "street_id",
+    NodeKind.COMMUNITY: "community_id",
+}
+
+
+def keyed_scope_clause(
+    model: Any, nodes: list[NodeRef], below_community: Any
+) -> sa.ColumnElement[bool]:
+    """One ``key IN (ids)`` per kind (an OR of equalities on one column makes PostgreSQL leave
+    the index-only path, see benchmarks/README.md); nodes below communities go to
+    ``below_community(nodes)``."""
+    ids: dict[str, list[int]] = {}
+    deep: list[NodeRef] = []
+    for node in nodes:
+        key = _KEY_OF_KIND.get(NodeKind(node.kind))
+        if key is None:
+            deep.append(node)
+        else:
+            ids.setdefault(key, []).append(node.id)
+    clauses = [
+        getattr(model, key) == values[0] if len(values) == 1 else getattr(model, key).in_(values)
+        for key, values in ids.items()
+    ]
+    if deep:
+        clauses.append(below_community(deep))
+    return sa.or_(*clauses)
 
 
 def copy_tenant_keys(row: Any, node: Node) -> None:

@@ -85,7 +85,7 @@ def test_one_query_for_the_users_assignments_per_request(as_user, app):
 
 
 def test_scoped_list_filters_in_sql(as_user, app):
-    """The node list is filtered before loading: the SQL carries the subtree predicate."""
+    """The node list is filtered before loading: the SQL carries the street's key."""
     c = as_user("s_admin")
     statements: list[str] = []
     with app.app_context():
@@ -99,7 +99,7 @@ def test_scoped_list_filters_in_sql(as_user, app):
     listing = [
         s
         for s in statements
-        if s.lstrip().upper().startswith("SELECT") and "tenants_node.path >=" in s
+        if s.lstrip().upper().startswith("SELECT") and "tenants_node.street_id =" in s
     ]
     assert listing, statements
     with app.app_context():
