@@ -146,7 +146,7 @@ class TenantOwned:
         def below_community(deep: list[NodeRef]) -> sa.ColumnElement[bool]:
             buildings = [n.id for n in deep if n.kind == NodeKind.BUILDING]  # leaves
             grids = [n for n in deep if n.kind != NodeKind.BUILDING]
-            clauses = [cls.node_id.in_(buildings)] if buildings else []
+            clauses = [key_in(cls.node_id, buildings)] if buildings else []
             if grids:
                 inner = sa.select(node_table.c.id).where(
                     sa.or_(*(subtree_clause(node_table.c.path, n.path) for n in grids))
@@ -155,6 +155,10 @@ class TenantOwned:
             return sa.or_(*clauses)
 
         return keyed_scope_clause(cls, nodes, below_community)
+
+
+def key_in(column: Any, ids: list[int]) -> sa.ColumnElement[bool]:
+    return column == ids[0] if len(ids) == 1 else column.in_(ids)
 
 
 _KEY_OF_KIND = {
@@ -178,10 +182,7 @@ def keyed_scope_clause(
             deep.append(node)
         else:
             ids.setdefault(key, []).append(node.id)
-    clauses = [
-        getattr(model, key) == values[0] if len(values) == 1 else getattr(model, key).in_(values)
-        for key, values in ids.items()
-    ]
+    clauses = [key_in(getattr(model, key), values) for key, values in ids.items()]
     if deep:
         clauses.append(below_community(deep))
     return sa.or_(*clauses)
