@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -21,10 +20,8 @@ from core.accounts.schemas import (
 )
 from core.api import api_doc, json_body, paginate
 from core.db import db
-from core.errors import DomainError
 from core.models import Assignment, AuditLog, Role, User
 from core.permissions import current_scope, permission_required, registry, reset_scope, scoped
-from core.tree import node_ref
 
 api = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
 USER_PARAM = [{"in": "path", "name": "user_id", "required": True, "schema": {"type": "integer"}}]
@@ -35,9 +32,7 @@ def _with_assignments(stmt: sa.Select) -> sa.Select:
 
 
 def _user_in_scope(user_id: int) -> User:
-    user = db.session.scalar(
-        scoped(_with_assignments(sa.select(User).where(User.id == user_id)), User, "users.manage")
-    )
+    user = services.user_in_scope(db.session, user_id)
     if user is None:
         abort(404)
     return user
@@ -46,14 +41,6 @@ def _user_in_scope(user_id: int) -> User:
 def _dump_user(user: User) -> dict:
     services.attach_nodes(db.session, [user])
     return UserSchema().dump(user)
-
-
-def _node_in_scope(ref: str, field: str):
-    node = node_ref(db.session, ref=ref)
-    if node is None or not current_scope().allows("users.manage", node):
-        message = _("No place with code %(code)s in your part of the tree.", code=ref)
-        raise DomainError(message, {field: [message]})
-    return node
 
 
 @api.get("/me")
@@ -112,7 +99,7 @@ def list_users():
 )
 def create_user():
     data = json_body(UserCreateSchema())
-    home = _node_in_scope(data.pop("home_node"), "home_node")
+    home = services.managed_node(db.session, current_scope(), data.pop("home_node"), "home_node")
     user = services.create_user(db.session, home_node_id=home.id, must_change_password=True, **data)
     db.session.commit()
     return jsonify(_dump_user(user)), 201
@@ -160,24 +147,18 @@ def update_user(user_id: int):
 def create_assignment(user_id: int):
     user = _user_in_scope(user_id)
     data = json_body(AssignmentCreateSchema())
-    role = db.session.scalar(sa.select(Role).where(Role.key == data["role"]))
-    if role is None:
-        message = _("Unknown role %(key)s.", key=data["role"])
-        raise DomainError(message, {"role": [message]})
-    node = _node_in_scope(data["node"], "node")
-    assignment = services.assign(
+    assignment = services.grant(
         db.session,
         current_scope(),
         registry(),
         user=user,
-        role=role,
-        node=node,
+        role_key=data["role"],
+        node_ref_text=data["node"],
         actor_id=current_user.id,
     )
     db.session.commit()
     if user.id == current_user.id:
         reset_scope()
-    assignment.node = node
     return jsonify(AssignmentSchema().dump(assignment)), 201
 
 

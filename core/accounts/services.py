@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from core import audit
 from core.auth import new_token, token_digest
@@ -20,6 +20,7 @@ from core.permissions import (
     Scope,
     builtin_role,
     may_grant,
+    scoped,
 )
 from core.tree import NodeRef, node_ref, node_refs
 
@@ -30,6 +31,27 @@ PASSWORD_MIN = 8
 
 def _invalid(field: str, message: str) -> DomainError:
     return DomainError(_("Some fields are not valid."), {field: [message]})
+
+
+def _audit_account(
+    session: Session,
+    action: str,
+    user: User,
+    summary: str,
+    *,
+    actor: User | None = None,
+    details: dict | None = None,
+) -> None:
+    """Account events are filed under the account's home node, so its admins can read them."""
+    audit.record(
+        action,
+        node=node_ref(session, id=user.home_node_id),
+        object_type="user",
+        object_id=user.id,
+        summary=summary,
+        details=details,
+        user=actor,
+    )
 
 
 def check_password_strength(password: str, field: str = "password") -> None:
@@ -70,13 +92,7 @@ def create_user(
     user.set_password(password)
     session.add(user)
     session.flush()
-    audit.record(
-        "user.create",
-        node=node_ref(session, id=home_node_id),
-        object_type="user",
-        object_id=user.id,
-        summary=_("Created account %(name)s", name=username),
-    )
+    _audit_account(session, "user.create", user, _("Created account %(name)s", name=username))
     return user
 
 
@@ -91,14 +107,8 @@ def update_user(session: Session, user: User, **fields: object) -> User:
     if "active" in changed and not user.active:
         user.session_version += 1  # end the account's sessions
     if changed:
-        audit.record(
-            "user.update",
-            node=node_ref(session, id=user.home_node_id),
-            object_type="user",
-            object_id=user.id,
-            summary=_("Changed account %(name)s", name=user.username),
-            details={k: v for k, v in changed.items()},
-        )
+        summary = _("Changed account %(name)s", name=user.username)
+        _audit_account(session, "user.update", user, summary, details=dict(changed))
     return user
 
 
@@ -107,12 +117,11 @@ def reset_password(session: Session, user: User, password: str) -> None:
     check_password_strength(password)
     user.set_password(password)
     user.must_change_password = True
-    audit.record(
+    _audit_account(
+        session,
         "user.password_reset",
-        node=node_ref(session, id=user.home_node_id),
-        object_type="user",
-        object_id=user.id,
-        summary=_("Reset the password of %(name)s", name=user.username),
+        user,
+        _("Reset the password of %(name)s", name=user.username),
     )
 
 
@@ -124,13 +133,12 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
         raise _invalid("new_password", _("Choose a password different from the current one."))
     user.set_password(new)
     user.must_change_password = False
-    audit.record(
+    _audit_account(
+        session,
         "user.password_change",
-        node=node_ref(session, id=user.home_node_id),
-        object_type="user",
-        object_id=user.id,
-        summary=_("%(name)s changed their password", name=user.username),
-        user=user,
+        user,
+        _("%(name)s changed their password", name=user.username),
+        actor=user,
     )
 
 
@@ -315,26 +323,16 @@ def issue_token(session: Session, user: User, name: str) -> str:
         raise _invalid("name", _("Give the token a name (at most 64 characters)."))
     token = new_token()
     session.add(ApiToken(user_id=user.id, name=name, digest=token_digest(token)))
-    audit.record(
-        "token.create",
-        node=node_ref(session, id=user.home_node_id),
-        object_type="user",
-        object_id=user.id,
-        summary=_("Created API token %(name)s", name=name),
-        user=user,
+    _audit_account(
+        session, "token.create", user, _("Created API token %(name)s", name=name), actor=user
     )
     return token
 
 
 def revoke_token(session: Session, user: User, token: ApiToken) -> None:
     token.revoked_at = utcnow()
-    audit.record(
-        "token.revoke",
-        node=node_ref(session, id=user.home_node_id),
-        object_type="user",
-        object_id=user.id,
-        summary=_("Revoked API token %(name)s", name=token.name),
-        user=user,
+    _audit_account(
+        session, "token.revoke", user, _("Revoked API token %(name)s", name=token.name), actor=user
     )
 
 
@@ -348,3 +346,46 @@ def attach_nodes(session: Session, users: Iterable[User]) -> None:
         user.home_node = refs.get(user.home_node_id)
         for assignment in user.assignments:
             assignment.node = refs.get(assignment.node_id)
+
+
+def user_in_scope(session: Session, user_id: int) -> User | None:
+    """An account the current user may manage (by home node), with its roles loaded."""
+    stmt = (
+        sa.select(User)
+        .where(User.id == user_id)
+        .options(selectinload(User.assignments).selectinload(Assignment.role))
+    )
+    return session.scalar(scoped(stmt, User, "users.manage"))
+
+
+def managed_node(session: Session, scope: Scope, ref: str, field: str) -> NodeRef:
+    """A node where the user manages users, or a field error that does not reveal whether a node
+    outside their scope exists."""
+    node = node_ref(session, ref=(ref or "").strip())
+    if node is None or not scope.allows("users.manage", node):
+        message = _("No place with code %(code)s in your part of the tree.", code=ref)
+        raise DomainError(message, {field: [message]})
+    return node
+
+
+def grant(
+    session: Session,
+    scope: Scope,
+    declared: PermissionRegistry,
+    *,
+    user: User,
+    role_key: str,
+    node_ref_text: str,
+    actor_id: int | None,
+) -> Assignment:
+    """Resolve a role key and a node code typed by an admin, then :func:`assign`."""
+    role = session.scalar(sa.select(Role).where(Role.key == (role_key or "")))
+    if role is None:
+        message = _("Choose a role.") if not role_key else _("Unknown role %(key)s.", key=role_key)
+        raise DomainError(message, {"role": [message]})
+    node = managed_node(session, scope, node_ref_text, "node")
+    assignment = assign(
+        session, scope, declared, user=user, role=role, node=node, actor_id=actor_id
+    )
+    assignment.node = node
+    return assignment

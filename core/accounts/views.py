@@ -210,14 +210,7 @@ def revoke_token(token_id: int):
 
 
 def _user_in_scope(user_id: int) -> User:
-    stmt = scoped(
-        sa.select(User)
-        .where(User.id == user_id)
-        .options(selectinload(User.assignments).selectinload(Assignment.role)),
-        User,
-        "users.manage",
-    )
-    user = db.session.scalar(stmt)
+    user = services.user_in_scope(db.session, user_id)
     if user is None:
         abort(404)
     return user
@@ -260,7 +253,9 @@ def new_user():
         form.values.pop("password", None)
         if form.ok:
             try:
-                home = _node_for_users_manage(form.data["home_node"], "home_node")
+                home = services.managed_node(
+                    db.session, current_scope(), form.data["home_node"], "home_node"
+                )
                 user = services.create_user(
                     db.session,
                     username=form.data["username"],
@@ -284,15 +279,6 @@ def new_user():
         else:
             status = 422
     return render_template("accounts/user_new.html", form=form, roots=roots), status
-
-
-def _node_for_users_manage(ref: str, field: str):
-    """A node in the user's users.manage scope, or a field error (existence is not leaked)."""
-    node = node_ref(db.session, ref=ref)
-    if node is None or not current_scope().allows("users.manage", node):
-        message = _("No place with code %(code)s in your part of the tree.", code=ref)
-        raise DomainError(message, {field: [message]})
-    return node
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -345,18 +331,14 @@ def user(user_id: int):
 @permission_required("users.manage")
 def add_assignment(user_id: int):
     target = _user_in_scope(user_id)
-    role = db.session.scalar(sa.select(Role).where(Role.key == request.form.get("role", "")))
     try:
-        if role is None:
-            raise DomainError(_("Choose a role."), {"role": [_("Choose a role.")]})
-        node = _node_for_users_manage(request.form.get("node", "").strip(), "node")
-        services.assign(
+        services.grant(
             db.session,
             current_scope(),
             registry(),
             user=target,
-            role=role,
-            node=node,
+            role_key=request.form.get("role", ""),
+            node_ref_text=request.form.get("node", ""),
             actor_id=current_user.id,
         )
         db.session.commit()
