@@ -6,7 +6,7 @@ import hashlib
 import secrets
 
 import sqlalchemy as sa
-from flask import Flask, Request, redirect, request, url_for
+from flask import Flask, Request, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from werkzeug.exceptions import Unauthorized
@@ -68,6 +68,7 @@ def load_user_from_token(req: Request) -> User | None:
 def unauthorized():
     if is_api_request():
         raise Unauthorized()
+    flash(str(login_manager.login_message), login_manager.login_message_category)
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 

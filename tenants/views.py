@@ -66,7 +66,9 @@ def _render_node(node: Node, form, status: int = 200):
     page = paginate(services.children_query(node))
     child_kinds = CHILD_KINDS[NodeKind(node.kind)]
     if form is None:
-        form = empty_form(kind=child_kinds[0].value if child_kinds else "")
+        wanted = request.args.get("kind", "")
+        default = wanted if wanted in child_kinds else (child_kinds[0].value if child_kinds else "")
+        form = empty_form(kind=default)
     return render_template(
         "tenants/node.html",
         node=node,
@@ -101,7 +103,8 @@ def create_child(ref: str):
         return _render_node(parent, empty_form(**values).fail(exc), exc.status)
     db.session.commit()
     flash(_("%(name)s was added.", name=child.name), "success")
-    return redirect(url_for("tenants.node", ref=parent.ref))
+    # Land on the message (not the form's #add), keeping the kind for the next entry.
+    return redirect(url_for("tenants.node", ref=parent.ref, kind=child.kind, _anchor="main"))
 
 
 @bp.route("/n/<ref>/edit", methods=["GET", "POST"])

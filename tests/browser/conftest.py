@@ -50,13 +50,23 @@ DEFAULT_TIMEOUT_MS = 10_000
 
 def browser_required() -> bool:
     """CI sets ``JIEDAO_REQUIRE_BROWSER=1``: a missing browser is then a failure, not a skip."""
-    return os.environ.get("JIEDAO_REQUIRE_BROWSER", "").strip().lower() not in {"", "0", "false", "no"}
+    value = os.environ.get("JIEDAO_REQUIRE_BROWSER", "").strip().lower()
+    return value not in {"", "0", "false", "no"}
 
 
 def _unavailable(reason: str) -> NoReturn:
     if browser_required():
         pytest.fail(f"JIEDAO_REQUIRE_BROWSER is set but {reason}", pytrace=False)
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)
+
+
+def require_playwright() -> None:
+    """Call at the top of a test module, before importing playwright: without the package the
+    module is skipped, or (``JIEDAO_REQUIRE_BROWSER``) fails to collect, which fails the run."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("the Python package 'playwright' is not installed (pip install -e .[test])")
 
 
 # --- the app, served ------------------------------------------------------------------------
@@ -107,8 +117,9 @@ def live_server(live_app: Flask, world) -> Iterator[str]:
         server.server_close()
         thread.join(timeout=10)
     if errors:
-        pytest.fail("the app raised while serving this test:\n\n" + "\n\n".join(errors),
-                    pytrace=False)
+        pytest.fail(
+            "the app raised while serving this test:\n\n" + "\n\n".join(errors), pytrace=False
+        )
 
 
 @pytest.fixture
@@ -132,11 +143,10 @@ def tr(live_app: Flask) -> Callable[..., str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Headless Debian Chromium, once per session."""
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the Python package 'playwright' is not installed (pip install -e .[test])")
+    require_playwright()
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is missing (run .ci/install-browser.sh)")
     with sync_playwright() as playwright:
@@ -176,8 +186,11 @@ def new_page(browser, live_server: str) -> Iterator[Callable[..., Any]]:
         page.on("pageerror", lambda exc: problems.append(f"JavaScript error on {page.url}: {exc}"))
         page.on(
             "response",
-            lambda r: problems.append(f"{r.status} from {r.request.method} {r.url}")
-            if r.status >= 500 else None,
+            lambda r: (
+                problems.append(f"{r.status} from {r.request.method} {r.url}")
+                if r.status >= 500
+                else None
+            ),
         )
         return page
 

@@ -9,6 +9,7 @@ from tests.conftest import PASSWORD, csrf_token_from, login
 
 def test_login_logout(client):
     assert client.get("/").status_code == 302
+    assert "请登录后继续。" in client.get("/tree", follow_redirects=True).text
     r = login(client, "s_admin")
     assert r.status_code == 302 and r.headers["Location"] == "/"
     home = client.get("/")
