@@ -12,16 +12,17 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 import core
 from core import auth, i18n
 from core.api import build_openapi
-from core.components import make_manager
 from core.config import load_config
 from core.db import db
 from core.errors import error_payload, is_api_request, register_error_handlers
 from core.navigation import NavEntry, visible_entries
 from core.permissions import CORE_PERMISSIONS, PermissionRegistry, current_scope
+from core.plugins import INTERNAL_COMPONENTS, PluginSystem, load_plugins
 
 csrf = CSRFProtect()
 CORE_DIR = Path(__file__).resolve().parent
@@ -40,35 +41,70 @@ def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask
     register_error_handlers(app)
     _register_csrf(app)
 
-    manager = make_manager()
-    app.extensions["jiedao.components"] = manager
+    plugins = load_plugins(app.config.get("PLUGINS"), app.config.get("PLUGIN_ENTRY_POINTS"))
+    app.extensions["jiedao.plugins"] = plugins
+    app.extensions["jiedao.components"] = plugins.manager
 
     permissions = PermissionRegistry()
     for name, label in CORE_PERMISSIONS:
         permissions.declare(name, label)
-    manager.hook.jiedao_permissions(registry=permissions)
+    plugins.call(
+        "jiedao_permissions",
+        per_plugin=lambda name: {"registry": permissions.for_plugin(name)},
+        registry=permissions,
+    )
     app.extensions["jiedao.permissions"] = permissions
 
-    translation_dirs = [CORE_DIR / "translations"]
-    for _name, component in manager.list_name_plugin():
-        folder = Path(component.__file__).resolve().parent / "translations"
-        if folder not in translation_dirs:
-            translation_dirs.append(folder)
-    i18n.init_app(app, translation_dirs)
+    translation_dirs = [CORE_DIR / "translations", *plugins.folders("translations")]
+    translation_dirs += [Path(p) for _n, p in plugins.call("jiedao_translations")]
+    i18n.init_app(app, list(dict.fromkeys(translation_dirs)))
+    template_dirs = [
+        *plugins.folders("templates"),
+        *(Path(p) for _n, p in plugins.call("jiedao_templates")),
+    ]
+    app.jinja_loader = ChoiceLoader(
+        [app.jinja_loader, FileSystemLoader([str(d) for d in template_dirs])]
+    )
 
-    for blueprints in manager.hook.jiedao_blueprints(app=app):
-        for blueprint in blueprints:
-            app.register_blueprint(blueprint)
+    for name, blueprints in plugins.call("jiedao_blueprints", app=app):
+        _register_blueprints(app, plugins, name, blueprints)
 
     navigation: list[NavEntry] = [
-        e for entries in manager.hook.jiedao_navigation() for e in entries
+        e for _name, entries in plugins.call("jiedao_navigation") for e in entries
     ]
     app.extensions["jiedao.navigation"] = sorted(navigation, key=lambda e: (e.order, e.endpoint))
+    for info in plugins.plugins.values():
+        if not info.active:
+            permissions.remove_prefix(f"{info.name}.")
 
     _register_core_routes(app)
     _register_template_helpers(app)
-    manager.hook.jiedao_app_ready(app=app)
+    plugins.call("jiedao_app_ready", app=app)
     return app
+
+
+def _register_blueprints(
+    app: Flask, plugins: PluginSystem, name: str, blueprints: list[Any]
+) -> None:
+    """Core's components register what they like; a plugin's blueprints must be the kinds that
+    enforce scope and the module switch (they carry ``jiedao_module`` = the plugin's name)."""
+    if name in INTERNAL_COMPONENTS:
+        for blueprint in blueprints:
+            app.register_blueprint(blueprint)
+        return
+    wrong = [bp.name for bp in blueprints if getattr(bp, "jiedao_module", None) != name]
+    if wrong:
+        plugins.mark_broken(
+            name,
+            "blueprints must be CommunityBlueprint or RollupBlueprint of "
+            f"module {name!r}: {', '.join(wrong)}",
+        )
+        return
+    try:
+        for blueprint in blueprints:
+            app.register_blueprint(blueprint)
+    except Exception as exc:  # a clash with another blueprint's name, a bad rule …
+        plugins.mark_broken(name, f"its blueprints cannot be registered: {exc}")
 
 
 def _register_core_routes(app: Flask) -> None:

@@ -62,11 +62,14 @@ def db_upgrade(revision: str) -> None:
 @db.command("downgrade")
 @click.argument("revision")
 def db_downgrade(revision: str) -> None:
-    """Take the schema back to REVISION (``base`` empties the database)."""
+    """Take the schema back to REVISION (``base`` empties the database; ``PLUGIN@base`` removes
+    one plugin's tables)."""
     from core import migrate
 
     with app_context() as app:
-        migrate.downgrade(app.config["DATABASE_URL"], revision)
+        migrate.downgrade(
+            app.config["DATABASE_URL"], revision, plugins=app.extensions["jiedao.plugins"]
+        )
     click.echo(f"Downgraded to {revision}.")
 
 
@@ -118,7 +121,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
 
 def main() -> None:
     """Console-script entry: component commands join the group before it runs."""
-    from core.components import make_manager
+    from core.plugins import load_plugins
 
-    make_manager().hook.jiedao_cli(cli=cli)
+    load_plugins().call("jiedao_cli", cli=cli)
     cli(prog_name="jiedao")

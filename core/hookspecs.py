@@ -1,43 +1,153 @@
-"""The hooks through which components add to the platform.
+"""The hook contract between the platform and its plugins (pluggy).
 
-Core's own parts (``core.accounts``) and ``tenants`` register through these same hooks, so the
-app factory wires everything the same way and core never imports what sits above it. The plugin
-system will extend this contract (entry-point discovery, manifests, per-plugin migrations …);
-these are the hooks the platform core needs today.
+A plugin is a module (or package) named by an entry point in the group ``jiedao.plugins``. It
+carries ``manifest = core.plugins.Manifest(...)`` and implements any of the hooks below with the
+public marker::
+
+    from core.hookspecs import hookimpl
+
+    @hookimpl
+    def jiedao_permissions(registry):
+        registry.declare("eldercare.visit.edit", _l("Record home visits"), grants=["program_worker"])
+
+Core's own parts (``core.accounts``) and ``tenants`` implement these same hooks. A plugin may add
+hookspecs of its own for other plugins: put them in a module and point ``jiedao_hookspecs`` (a
+module attribute of the plugin) at it. ``docs/plugins.md`` documents every hook with an example.
+Hooks that return something return it for the plugin that implements them; core gathers the
+results, and a plugin that raises is marked broken without taking the platform down.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 if TYPE_CHECKING:
     import click
+    import marshmallow
     from flask import Blueprint, Flask
     from sqlalchemy.orm import Session
 
     from core.navigation import NavEntry
     from core.permissions import PermissionRegistry
+    from core.reports import CalendarEntry, Export, Import, Indicator
+    from core.tree import NodeRef
 
 PROJECT = "jiedao"
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
+# --- code, schema and assets -----------------------------------------------------------------
+
+
+@hookspec
+def jiedao_models() -> list[Any]:
+    """Return the modules that define the plugin's SQLAlchemy models (tables prefixed
+    ``<plugin>_``), so core imports them before migrations and scope checks."""
+
+
+@hookspec
+def jiedao_migrations() -> Path:
+    """Return the folder of the plugin's Alembic versions (its own branch, labelled with the
+    plugin's name). Default when not implemented: ``<package>/migrations``."""
+
+
+@hookspec
+def jiedao_templates() -> Path:
+    """Return a folder of Jinja templates (default: ``<package>/templates``); put them in a
+    subfolder named after the plugin (``templates/eldercare/list.html``)."""
+
+
+@hookspec
+def jiedao_translations() -> Path:
+    """Return the plugin's Babel catalogue folder (default: ``<package>/translations``)."""
+
+
 @hookspec
 def jiedao_permissions(registry: PermissionRegistry) -> None:
-    """Declare permissions with ``registry.declare(name, label)``."""
+    """Declare permissions with ``registry.declare(name, label, grants=[built-in role keys])``;
+    ``grants`` are the built-in roles that get the permission by default."""
 
 
 @hookspec
 def jiedao_blueprints(app: Flask) -> list[Blueprint]:
-    """Return Flask blueprints to register (HTML pages and ``/api/v1`` endpoints)."""
+    """Return blueprints. Plugins return ``tenants.modules.CommunityBlueprint`` (pages and API
+    under ``/c/<community>/<plugin>``) or ``RollupBlueprint`` (read views of a street or district
+    under ``/r/<node>/<plugin>``): core refuses other blueprints from plugins, because those two
+    enforce the scope and the module switch for every route."""
 
 
 @hookspec
 def jiedao_navigation() -> list[NavEntry]:
-    """Return sidebar entries; each names the permission a user must hold to see it."""
+    """Return sidebar entries; each names the permission it needs (and, for plugins, the module:
+    shown only where the module is on)."""
+
+
+@hookspec
+def jiedao_settings_schema() -> type[marshmallow.Schema]:
+    """Return the marshmallow schema of the plugin's per-community settings; ``load_default``
+    values are the defaults a community starts with."""
+
+
+# --- lifecycle -------------------------------------------------------------------------------
+
+
+@hookspec
+def jiedao_module_enabled(
+    session: Session, community: NodeRef, module: str, settings: dict
+) -> None:
+    """A module was switched on at a community (called for every plugin; check ``module``)."""
+
+
+@hookspec
+def jiedao_module_disabled(session: Session, community: NodeRef, module: str) -> None:
+    """A module was switched off at a community; its data stays."""
+
+
+@hookspec
+def jiedao_node_created(session: Session, node: NodeRef) -> None:
+    """A tree node was created."""
+
+
+@hookspec
+def jiedao_node_merged(session: Session, source: NodeRef, target: NodeRef) -> None:
+    """Community ``source`` was merged into ``target`` (tenant-owned rows already moved)."""
+
+
+@hookspec
+def jiedao_node_archived(session: Session, node: NodeRef) -> None:
+    """A node was archived (it stays readable, no longer writable)."""
+
+
+# --- figures, files, calendar ----------------------------------------------------------------
+
+
+@hookspec
+def jiedao_indicators() -> list[Indicator]:
+    """Return named, unit-bearing figures (``core.reports.Indicator``) that core computes for any
+    node and period, over the communities beneath it where the module is on."""
+
+
+@hookspec
+def jiedao_exports() -> list[Export]:
+    """Return ledger exports (``core.reports.Export``); core applies the user's scope, writes
+    xlsx or CSV and audits the download."""
+
+
+@hookspec
+def jiedao_imports() -> list[Import]:
+    """Return row imports (``core.reports.Import``): rows pass the schema, all or nothing."""
+
+
+@hookspec
+def jiedao_calendar() -> list[CalendarEntry]:
+    """Return observance days and campaign periods (12.4 宪法日, 11.9 消防日, 安全生产月 …)."""
+
+
+# --- operations ------------------------------------------------------------------------------
 
 
 @hookspec
@@ -47,9 +157,10 @@ def jiedao_cli(cli: click.Group) -> None:
 
 @hookspec
 def jiedao_demo_seed(session: Session, options: dict[str, Any]) -> None:
-    """Add demo data; called by ``jiedao demo`` in registration order. Must be idempotent."""
+    """Add demo data; called by ``jiedao demo`` after the tree, in dependency order. Must be
+    idempotent. ``options["password"]`` is the demo password."""
 
 
 @hookspec
 def jiedao_app_ready(app: Flask) -> None:
-    """Called once the app is assembled (components can add template globals, handlers …)."""
+    """Called once the app is assembled (template globals, extra handlers …)."""

@@ -1,39 +1,70 @@
 """Alembic, driven from code: the ``migrations/`` environment with one folder of versions per owner.
 
-Core's versions (which include the tree's tables) live in ``migrations/versions``; the plugin
-system adds each plugin's own branch folder to ``version_locations``.
+Core's versions (which include the tree's tables) live in ``migrations/versions`` (branch
+``core``). Each active plugin owns a branch labelled with its name, in its package's
+``migrations`` folder (or the folder its ``jiedao_migrations`` hook returns); its first revision
+``depends_on`` core's. ``upgrade(url)`` takes every branch to head; ``downgrade(url,
+"<plugin>@base")`` takes one plugin's branch back to nothing.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
+if TYPE_CHECKING:
+    from core.plugins import PluginSystem
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def alembic_config(database_url: str, connection: Connection | None = None) -> Config:
+def version_locations(plugins: PluginSystem) -> list[Path]:
+    locations = [MIGRATIONS_DIR / "versions"]
+    overrides = dict(plugins.call("jiedao_migrations"))
+    for info in plugins.active():
+        folder = Path(overrides[info.name]) if info.name in overrides else None
+        if folder is None and info.package_dir is not None:
+            folder = info.package_dir / "migrations"
+        if folder is not None and folder.is_dir():
+            locations.append(folder)
+    return locations
+
+
+def alembic_config(
+    database_url: str, connection: Connection | None = None, plugins: PluginSystem | None = None
+) -> Config:
+    if plugins is None:
+        from core.plugins import load_plugins
+
+        plugins = load_plugins()
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("path_separator", "os")
-    config.set_main_option("version_locations", str(MIGRATIONS_DIR / "versions"))
+    config.set_main_option(
+        "version_locations", os.pathsep.join(str(p) for p in version_locations(plugins))
+    )
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     if connection is not None:
         config.attributes["connection"] = connection
     return config
 
 
-def upgrade(database_url: str, revision: str = "heads") -> None:
-    command.upgrade(alembic_config(database_url), revision)
+def upgrade(
+    database_url: str, revision: str = "heads", plugins: PluginSystem | None = None
+) -> None:
+    command.upgrade(alembic_config(database_url, plugins=plugins), revision)
 
 
-def downgrade(database_url: str, revision: str) -> None:
-    command.downgrade(alembic_config(database_url), revision)
+def downgrade(database_url: str, revision: str, plugins: PluginSystem | None = None) -> None:
+    command.downgrade(alembic_config(database_url, plugins=plugins), revision)
 
 
-def heads(database_url: str) -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config(database_url)).get_heads())
+def heads(database_url: str, plugins: PluginSystem | None = None) -> set[str]:
+    config = alembic_config(database_url, plugins=plugins)
+    return set(ScriptDirectory.from_config(config).get_heads())

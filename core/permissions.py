@@ -40,15 +40,36 @@ class PermissionRegistry:
 
     def __init__(self) -> None:
         self._permissions: dict[str, Permission] = {}
+        # built-in role key -> permissions that plugins grant it by default
+        self.default_grants: dict[str, set[str]] = {}
 
-    def declare(self, name: str, label: Any, description: Any = "") -> Permission:
+    def declare(
+        self, name: str, label: Any, description: Any = "", *, grants: Iterable[str] = ()
+    ) -> Permission:
+        """Declare a permission; ``grants`` names built-in roles that hold it by default."""
         if not name or any(ch in name for ch in "*?[] ") or name.count(".") < 1:
             raise ValueError(f"permission names are dotted words like 'tenants.view', not {name!r}")
         if name in self._permissions:
             raise ValueError(f"permission {name!r} is declared twice")
+        unknown = set(grants) - BUILTIN_ROLE_KEYS
+        if unknown:
+            raise ValueError(f"{name}: unknown built-in roles {sorted(unknown)}")
         permission = Permission(name, label, description)
         self._permissions[name] = permission
+        for role in grants:
+            self.default_grants.setdefault(role, set()).add(name)
         return permission
+
+    def for_plugin(self, plugin: str) -> PermissionRegistry:
+        """The registry as a plugin sees it: it may declare only ``<plugin>.…`` permissions."""
+        return _PluginRegistry(self, plugin)  # type: ignore[return-value]
+
+    def remove_prefix(self, prefix: str) -> None:
+        """Forget a broken plugin's permissions."""
+        for name in [n for n in self._permissions if n.startswith(prefix)]:
+            del self._permissions[name]
+        for granted in self.default_grants.values():
+            granted.difference_update({n for n in granted if n.startswith(prefix)})
 
     def __contains__(self, name: object) -> bool:
         return name in self._permissions
@@ -63,6 +84,22 @@ class PermissionRegistry:
         """The declared permissions that a set of patterns grants."""
         patterns = list(patterns)
         return {name for name in self._permissions if any(fnmatchcase(name, p) for p in patterns)}
+
+
+class _PluginRegistry:
+    def __init__(self, registry: PermissionRegistry, plugin: str) -> None:
+        self._registry = registry
+        self._plugin = plugin
+
+    def declare(self, name: str, label: Any, description: Any = "", *, grants: Iterable[str] = ()):
+        if not name.startswith(f"{self._plugin}."):
+            raise ValueError(
+                f"plugin {self._plugin} may only declare {self._plugin}.… permissions, not {name!r}"
+            )
+        return self._registry.declare(name, label, description, grants=grants)
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._registry, attr)
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
-from core.components import make_manager
+import core.models  # noqa: F401 - core's tables
 from core.db import Base, make_engine
+from core.plugins import load_plugins
 
-make_manager()  # imports every component's models into Base.metadata
-import core.models  # noqa: E402,F401
+load_plugins()  # imports the tree's and every plugin's models into Base.metadata
 
 config = context.config
 target_metadata = Base.metadata

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from flask import has_app_context
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session, selectinload
 
@@ -20,6 +21,7 @@ from core.permissions import (
     Scope,
     builtin_role,
     may_grant,
+    registry,
     scoped,
 )
 from core.tree import NodeRef, node_ref, node_refs
@@ -142,8 +144,11 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
     )
 
 
-def sync_builtin_roles(session: Session) -> None:
-    """Create the built-in roles and keep their permission patterns as the code declares them."""
+def sync_builtin_roles(session: Session, declared: PermissionRegistry | None = None) -> None:
+    """Create the built-in roles and keep their permissions as core declares them plus the
+    default grants of the installed plugins (``declared``, the app's registry by default)."""
+    if declared is None and has_app_context():
+        declared = registry()
     existing = {r.key: r for r in session.scalars(sa.select(Role).where(Role.builtin.is_(True)))}
     for spec in BUILTIN_ROLES:
         role = existing.get(spec.key)
@@ -151,6 +156,8 @@ def sync_builtin_roles(session: Session) -> None:
             role = Role(key=spec.key, name=spec.key, builtin=True)
             session.add(role)
         wanted = set(spec.patterns)
+        if declared is not None and "*" not in wanted:
+            wanted |= declared.default_grants.get(spec.key, set())
         have = {g.permission: g for g in role.grants}
         for pattern in wanted - have.keys():
             role.grants.append(RolePermission(permission=pattern))

@@ -5,8 +5,8 @@ from click.testing import CliRunner
 
 from core import cli as cli_module
 from core.app import create_app
-from core.components import make_manager
 from core.db import db
+from core.plugins import load_plugins
 
 
 def test_demo_seeds_a_district_that_accepts_every_demo_account(tmp_path, monkeypatch):
@@ -15,7 +15,7 @@ def test_demo_seeds_a_district_that_accepts_every_demo_account(tmp_path, monkeyp
     monkeypatch.setenv("JIEDAO_INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("JIEDAO_ENV", raising=False)
     monkeypatch.setattr(cli_module, "_app", None)
-    make_manager().hook.jiedao_cli(cli=cli_module.cli)
+    load_plugins().call("jiedao_cli", cli=cli_module.cli)
     runner = CliRunner()
     result = runner.invoke(cli_module.cli, ["demo", "--no-serve"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -71,7 +71,7 @@ def test_create_admin_makes_the_first_district(tmp_path, monkeypatch):
     monkeypatch.setenv("JIEDAO_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("JIEDAO_ENV", "development")
     monkeypatch.setattr(cli_module, "_app", None)
-    make_manager().hook.jiedao_cli(cli=cli_module.cli)
+    load_plugins().call("jiedao_cli", cli=cli_module.cli)
     runner = CliRunner()
     assert runner.invoke(cli_module.cli, ["db", "upgrade"]).exit_code == 0
     result = runner.invoke(
