@@ -1,0 +1,508 @@
+"""Modules per community: which plugins run where, with settings and history — and the blueprints
+through which every plugin route is scoped and switched off where its module is off.
+
+A plugin's pages live under the community they act on (``/c/<community>/<plugin>/…``, API
+``/api/v1/c/<community>/<plugin>/…``); read views of a street or district under
+``/r/<node>/<plugin>/…``. Both blueprint kinds check, before any view of the plugin runs: the
+plugin is active, the user holds one of its permissions at that place, and (for community routes)
+the module is on there. A plugin cannot forget these checks because core refuses plugin
+blueprints of any other kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import Blueprint, current_app, g, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import Mapped, Session, mapped_column
+from werkzeug.exceptions import Forbidden, NotFound
+
+from core import audit
+from core.db import Base, utcnow
+from core.errors import DomainError
+from core.permissions import Scope, current_scope, registry
+from core.plugins import PluginInfo, PluginSystem
+from core.tree import NodeRef, subtree_clause
+from tenants.models import Node, NodeKind, NodeStatus
+
+
+class ModuleState(Base):
+    """Module M at community C: on or off, and its settings (kept while off)."""
+
+    __tablename__ = "tenants_module"
+    __table_args__ = (
+        sa.UniqueConstraint("community_id", "module"),
+        sa.Index("ix_tenants_module_module_enabled", "module", "enabled"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("tenants_node.id"))
+    module: Mapped[str] = mapped_column(sa.String(64))
+    enabled: Mapped[bool] = mapped_column(default=False)
+    settings: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id"))
+
+
+class ModuleEvent(Base):
+    """History: who switched what on or off, or changed settings, where and when."""
+
+    __tablename__ = "tenants_module_event"
+    __table_args__ = (sa.Index("ix_tenants_module_event_community_at", "community_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey("tenants_node.id"))
+    module: Mapped[str] = mapped_column(sa.String(64))
+    action: Mapped[str] = mapped_column(sa.String(16))  # enabled, disabled, settings
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id"))
+    username: Mapped[str] = mapped_column(sa.String(64), default="")
+    details: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+
+
+# --- what is installed -----------------------------------------------------------------------
+
+
+def plugin_system() -> PluginSystem:
+    return current_app.extensions["jiedao.plugins"]
+
+
+def module_label(name: str) -> str:
+    info = plugin_system().plugins.get(name)
+    return str(info.manifest.label) if info and info.manifest else name
+
+
+def _active_plugin(name: str) -> PluginInfo:
+    info = plugin_system().plugins.get(name)
+    if info is None or info.manifest is None:
+        message = _("There is no module named %(name)s.", name=name)
+        raise DomainError(message, {"module": [message]})
+    if not info.active:
+        message = _("The module %(name)s cannot be used: %(reason)s", name=name, reason=info.reason)
+        raise DomainError(message, {"module": [message]})
+    return info
+
+
+def settings_schema(module: str) -> ma.Schema | None:
+    for name, schema_class in plugin_system().call("jiedao_settings_schema"):
+        if name == module:
+            return schema_class()
+    return None
+
+
+def validated_settings(module: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Settings through the plugin's schema: defaults filled in; errors as a 422 with fields."""
+    schema = settings_schema(module)
+    if schema is None:
+        return {}
+    from core.errors import validation_fields
+
+    try:
+        return schema.dump(schema.load(data))
+    except ma.ValidationError as exc:
+        raise DomainError(_("Some settings are not valid."), validation_fields(exc)) from None
+
+
+# --- state -----------------------------------------------------------------------------------
+
+
+def enabled_modules(session: Session, community_id: int) -> set[str]:
+    rows = session.scalars(
+        sa.select(ModuleState.module).where(
+            ModuleState.community_id == community_id, ModuleState.enabled.is_(True)
+        )
+    )
+    active = {info.name for info in plugin_system().active()}
+    return set(rows) & active
+
+
+def is_enabled(session: Session, community_id: int, module: str) -> bool:
+    return bool(
+        session.scalar(
+            sa.select(ModuleState.id).where(
+                ModuleState.community_id == community_id,
+                ModuleState.module == module,
+                ModuleState.enabled.is_(True),
+            )
+        )
+    )
+
+
+def module_settings(session: Session, community_id: int, module: str) -> dict[str, Any]:
+    """The community's settings of a module, with the plugin's defaults for what is unset."""
+    stored = session.scalar(
+        sa.select(ModuleState.settings).where(
+            ModuleState.community_id == community_id, ModuleState.module == module
+        )
+    )
+    schema = settings_schema(module)
+    if schema is None:
+        return dict(stored or {})
+    try:
+        return schema.dump(schema.load(stored or {}))
+    except ma.ValidationError:  # settings of an older plugin version: fall back to defaults
+        return schema.dump(schema.load({}))
+
+
+def enabled_communities(module: str) -> sa.Select:
+    """SELECT of the ids of communities where ``module`` is on."""
+    return sa.select(ModuleState.community_id).where(
+        ModuleState.module == module, ModuleState.enabled.is_(True)
+    )
+
+
+def communities_under(session: Session, node: Node) -> list[Node]:
+    """Active communities in the subtree of ``node`` (the node itself if it is one)."""
+    if node.kind == NodeKind.COMMUNITY:
+        return [node]
+    stmt = (
+        sa.select(Node)
+        .where(
+            Node.kind == NodeKind.COMMUNITY,
+            Node.status == NodeStatus.ACTIVE,
+            subtree_clause(Node.path, node.path),
+        )
+        .order_by(Node.code)
+    )
+    return list(session.scalars(stmt))
+
+
+def usage_counts(session: Session) -> dict[str, int]:
+    """How many communities run each module."""
+    stmt = (
+        sa.select(ModuleState.module, sa.func.count())
+        .where(ModuleState.enabled.is_(True))
+        .group_by(ModuleState.module)
+    )
+    return dict(session.execute(stmt).all())
+
+
+# --- switching -------------------------------------------------------------------------------
+
+
+@dataclass
+class SwitchResult:
+    changed: list[str] = field(default_factory=list)  # community refs
+    also: list[str] = field(default_factory=list)  # dependency modules switched with it
+    messages: list[str] = field(default_factory=list)
+
+
+def _dependencies(module: str) -> list[str]:
+    """``module``'s dependencies, deepest first, all active (or a refusal naming the problem)."""
+    order: list[str] = []
+
+    def visit(name: str) -> None:
+        info = _active_plugin(name)
+        for dep in info.manifest.requires:
+            if dep not in order:
+                visit(dep)
+        if name not in order:
+            order.append(name)
+
+    visit(module)
+    return order[:-1]
+
+
+def _dependents(module: str) -> list[str]:
+    return [
+        info.name for info in plugin_system().active() if module in (info.manifest.requires or ())
+    ]
+
+
+def _record(
+    session: Session, community: Node, module: str, action: str, details: dict | None, actor: Any
+) -> None:
+    authenticated = bool(actor is not None and getattr(actor, "is_authenticated", False))
+    session.add(
+        ModuleEvent(
+            community_id=community.id,
+            module=module,
+            action=action,
+            user_id=actor.id if authenticated else None,
+            username=actor.username if authenticated else "",
+            details=details,
+        )
+    )
+
+
+def _state(session: Session, community: Node, module: str) -> ModuleState:
+    state = session.scalar(
+        sa.select(ModuleState).where(
+            ModuleState.community_id == community.id, ModuleState.module == module
+        )
+    )
+    if state is None:
+        state = ModuleState(community_id=community.id, module=module, enabled=False, settings={})
+        session.add(state)
+    return state
+
+
+def _actor() -> Any:
+    from flask import has_request_context
+
+    return current_user if has_request_context() and current_user.is_authenticated else None
+
+
+def enable(
+    session: Session, node: Node, module: str, settings: dict[str, Any] | None = None
+) -> SwitchResult:
+    """Switch ``module`` on at a community, or at every community under a street or district,
+    together with the modules it depends on. Callers check ``modules.manage`` at ``node``."""
+    if node.is_archived:
+        raise DomainError(_("An archived node is read-only."))
+    dependencies = _dependencies(module)  # refuses unknown or broken modules and dependencies
+    data = validated_settings(module, settings or {}) if settings is not None else None
+    actor = _actor()
+    result = SwitchResult()
+    for community in communities_under(session, node):
+        for name in [*dependencies, module]:
+            state = _state(session, community, name)
+            if name == module and data is not None:
+                state.settings = data
+            if state.enabled:
+                continue
+            state.enabled = True
+            state.updated_by_id = actor.id if actor else None
+            if not state.settings:
+                state.settings = validated_settings(name, {})
+            session.flush()
+            _record(session, community, name, "enabled", None, actor)
+            plugin_system().call(
+                "jiedao_module_enabled",
+                session=session,
+                community=community.as_ref(),
+                module=name,
+                settings=dict(state.settings),
+            )
+            if name != module and name not in result.also:
+                result.also.append(name)
+            if community.ref not in result.changed:
+                result.changed.append(community.ref)
+    if result.also:
+        result.messages.append(
+            _(
+                "Also switched on, because %(module)s needs them: %(deps)s",
+                module=module_label(module),
+                deps="、".join(module_label(m) for m in result.also),
+            )
+        )
+    if result.changed:
+        audit.record(
+            "module.enable",
+            node=node.as_ref(),
+            object_type="module",
+            object_id=module,
+            summary=_(
+                "Switched %(module)s on at %(count)s communities under %(place)s",
+                module=module_label(module),
+                count=len(result.changed),
+                place=node.name,
+            ),
+            details={"communities": result.changed, "also": result.also},
+        )
+    return result
+
+
+def disable(session: Session, node: Node, module: str) -> SwitchResult:
+    """Switch ``module`` off at a community (or all under a street/district); its data stays.
+    Refused while a module that depends on it is on there."""
+    if node.is_archived:
+        raise DomainError(_("An archived node is read-only."))
+    if module not in plugin_system().plugins:
+        message = _("There is no module named %(name)s.", name=module)
+        raise DomainError(message, {"module": [message]})
+    actor = _actor()
+    result = SwitchResult()
+    communities = communities_under(session, node)
+    dependents = _dependents(module)
+    for community in communities:
+        blocking = [d for d in dependents if is_enabled(session, community.id, d)]
+        if blocking:
+            message = _(
+                "%(module)s is needed by %(others)s at %(place)s; switch those off first.",
+                module=module_label(module),
+                others="、".join(module_label(d) for d in blocking),
+                place=community.name,
+            )
+            raise DomainError(message, {"module": [message]})
+    for community in communities:
+        state = _state(session, community, module)
+        if not state.enabled:
+            continue
+        state.enabled = False
+        state.updated_by_id = actor.id if actor else None
+        session.flush()
+        _record(session, community, module, "disabled", None, actor)
+        plugin_system().call(
+            "jiedao_module_disabled", session=session, community=community.as_ref(), module=module
+        )
+        result.changed.append(community.ref)
+    if result.changed:
+        audit.record(
+            "module.disable",
+            node=node.as_ref(),
+            object_type="module",
+            object_id=module,
+            summary=_(
+                "Switched %(module)s off at %(count)s communities under %(place)s",
+                module=module_label(module),
+                count=len(result.changed),
+                place=node.name,
+            ),
+            details={"communities": result.changed},
+        )
+    return result
+
+
+def update_settings(session: Session, community: Node, module: str, data: dict[str, Any]) -> dict:
+    _active_plugin(module)
+    if community.kind != NodeKind.COMMUNITY:
+        raise DomainError(_("Settings belong to a community."))
+    clean = validated_settings(module, data)
+    state = _state(session, community, module)
+    old = dict(state.settings or {})
+    state.settings = clean
+    actor = _actor()
+    state.updated_by_id = actor.id if actor else None
+    changes = {k: [old.get(k), v] for k, v in clean.items() if old.get(k) != v}
+    _record(session, community, module, "settings", changes, actor)
+    audit.record(
+        "module.settings",
+        node=community.as_ref(),
+        object_type="module",
+        object_id=module,
+        summary=_("Changed the settings of %(module)s", module=module_label(module)),
+        details=changes,
+    )
+    return clean
+
+
+# --- plugin blueprints ------------------------------------------------------------------------
+
+
+def _module_permissions(module: str) -> list[str]:
+    return [p.name for p in registry() if p.name.startswith(f"{module}.")]
+
+
+def _may_use(scope: Scope, module: str, place: NodeRef) -> bool:
+    return any(scope.allows(p, place) for p in _module_permissions(module))
+
+
+class _ModuleBlueprint(Blueprint):
+    """Shared checks of plugin blueprints: plugin active, user signed in and holding one of the
+    plugin's permissions at the place in the URL."""
+
+    place_arg = ""
+
+    def __init__(
+        self, module: str, name: str, import_name: str, *, api: bool = False, **kwargs: Any
+    ) -> None:
+        prefix = f"/api/v1{self.prefix(module)}" if api else self.prefix(module)
+        kwargs.setdefault("url_prefix", prefix)
+        super().__init__(name, import_name, **kwargs)
+        self.jiedao_module = module
+        self.url_value_preprocessor(self._take_place)
+        self.url_defaults(self._give_place)
+        self.before_request(self._guard)
+
+    @staticmethod
+    def prefix(module: str) -> str:
+        raise NotImplementedError
+
+    def _take_place(self, _endpoint: str | None, values: dict[str, Any] | None) -> None:
+        g.place_ref = (values or {}).pop(self.place_arg, None)
+
+    def _give_place(self, endpoint: str, values: dict[str, Any]) -> None:
+        place = g.get("place")
+        if place is not None and self.place_arg not in values:
+            values[self.place_arg] = place.ref
+
+    def _load_place(self) -> Node:
+        from core.db import db
+
+        node = db.session.scalar(sa.select(Node).where(Node.ref == g.get("place_ref")))
+        if node is None or not _may_use(current_scope(), self.jiedao_module, node.path):
+            raise NotFound()
+        return node
+
+    def _guard(self) -> Any:
+        if not plugin_system().is_active(self.jiedao_module):
+            exc = NotFound()
+            exc.jiedao_message = _("The module %(name)s is not available.", name=self.jiedao_module)
+            raise exc
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        g.place = self._load_place()
+        g.module = self.jiedao_module
+        return None
+
+
+class CommunityBlueprint(_ModuleBlueprint):
+    """A plugin's pages (or, with ``api=True``, JSON endpoints) for one community:
+    ``/c/<community>/<module>/…``. Views find the community in ``g.community``."""
+
+    place_arg = "community"
+
+    @staticmethod
+    def prefix(module: str) -> str:
+        return f"/c/<community>/{module}"
+
+    def _load_place(self) -> Node:
+        from core.db import db
+
+        node = super()._load_place()
+        if node.kind != NodeKind.COMMUNITY:
+            raise NotFound()
+        if not is_enabled(db.session, node.id, self.jiedao_module):
+            exc = NotFound()
+            exc.jiedao_message = _(
+                "The module %(module)s is not enabled in %(place)s.",
+                module=module_label(self.jiedao_module),
+                place=node.name,
+            )
+            raise exc
+        g.community = node
+        return node
+
+
+class RollupBlueprint(_ModuleBlueprint):
+    """A plugin's read views over a street or district: ``/r/<node>/<module>/…``. Views find the
+    node in ``g.node`` and should filter with :func:`module_scope_clause`."""
+
+    place_arg = "node"
+
+    @staticmethod
+    def prefix(module: str) -> str:
+        return f"/r/<node>/{module}"
+
+    def _load_place(self) -> Node:
+        node = super()._load_place()
+        if request.method not in {"GET", "HEAD"}:
+            raise Forbidden()  # roll-ups read; writes happen under a community
+        g.node = node
+        return node
+
+
+def require(permission: str) -> None:
+    """Inside a plugin route: the user must hold ``permission`` at the route's place (403)."""
+    if not current_scope().allows(permission, g.place.path):
+        raise Forbidden()
+
+
+def module_scope_clause(model: Any, permission: str) -> sa.ColumnElement[bool]:
+    """Rows of a TenantOwned ``model`` the user may see for ``permission``, in communities where
+    the route's module is on, under the route's place."""
+    from core.permissions import scope_clause
+
+    module = g.module
+    return sa.and_(
+        scope_clause(model, permission),
+        model.__scope_clause__([g.place.as_ref()]),
+        model.community_id.in_(enabled_communities(module)),
+    )
