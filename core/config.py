@@ -52,6 +52,11 @@ SETTINGS: tuple[Setting, ...] = (
         "send the session cookie over HTTPS only (set true behind TLS)",
     ),
     Setting("JIEDAO_LOG_LEVEL", "INFO", "logging level"),
+    Setting(
+        "JIEDAO_PLUGINS",
+        None,
+        "comma-separated allow-list of plugins to load (default: every installed one)",
+    ),
 )
 
 SUPPORTED_LOCALES = ("zh_Hans_CN", "en")
@@ -90,6 +95,7 @@ def load_config(environ: dict[str, str] | None = None, **overrides: Any) -> dict
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "LOG_LEVEL": env.get("JIEDAO_LOG_LEVEL") or "INFO",
+        "PLUGINS": env.get("JIEDAO_PLUGINS") or "",
         "TESTING": mode == "testing",
         "WTF_CSRF_TIME_LIMIT": None,
         "JSON_AS_ASCII": False,

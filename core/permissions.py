@@ -56,7 +56,7 @@ class PermissionRegistry:
             raise ValueError(f"{name}: unknown built-in roles {sorted(unknown)}")
         permission = Permission(name, label, description)
         self._permissions[name] = permission
-        for role in grants:
+        for role in roles_holding(grants):
             self.default_grants.setdefault(role, set()).add(name)
         return permission
 
@@ -150,6 +150,28 @@ BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
     ),
 )
 BUILTIN_ROLE_KEYS = frozenset(role.key for role in BUILTIN_ROLES)
+
+# Built-in roles that hand out other built-in roles hold everything those carry (nobody grants
+# more than they hold), so a plugin's default grant to a role also goes to the roles above it.
+BUILTIN_ROLES_ABOVE: dict[str, tuple[str, ...]] = {
+    "building_leader": ("community_admin",),
+    "program_worker": ("community_admin",),
+    "community_admin": ("street_admin",),
+    "inspector": ("street_admin",),
+    "street_admin": (),
+}
+
+
+def roles_holding(grants: Iterable[str]) -> set[str]:
+    """The roles given, plus every built-in role above them (the district admin holds ``*``)."""
+    held: set[str] = set()
+    pending = list(grants)
+    while pending:
+        role = pending.pop()
+        if role not in held:
+            held.add(role)
+            pending.extend(BUILTIN_ROLES_ABOVE.get(role, ()))
+    return held
 
 
 def builtin_role(key: str) -> BuiltinRole | None:

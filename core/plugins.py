@@ -63,35 +63,38 @@ class PluginInfo:
 
     @property
     def package_dir(self) -> Path | None:
-        module = self.module if isinstance(self.module, ModuleType) else None
-        if module is None and self.module is not None:
-            module = importlib.import_module(type(self.module).__module__)
-        file = getattr(module, "__file__", None)
-        return Path(file).resolve().parent if file else None
+        """The folder of a package plugin (its templates/, translations/, migrations/)."""
+        if not self.entry_point:
+            return None
+        module = importlib.import_module(self.entry_point.split(":")[0])
+        if not hasattr(module, "__path__") or not getattr(module, "__file__", None):
+            return None
+        return Path(module.__file__).resolve().parent
 
     @property
     def active(self) -> bool:
         return self.status == "active"
 
 
-def _package_of(target: Any) -> str:
-    """The package a plugin lives in (its tables and folders belong to it)."""
-    module = (
-        target
-        if isinstance(target, ModuleType)
-        else importlib.import_module(type(target).__module__)
-    )
-    return (
-        module.__name__ if hasattr(module, "__path__") else (module.__package__ or module.__name__)
-    )
+def _owner_module(entry_point_value: str) -> ModuleType:
+    """The module an entry point names (``pkg.mod`` of ``pkg.mod:obj``): a plugin owns the tables
+    of the ORM classes defined in it (and, if it is a package, beneath it)."""
+    return importlib.import_module(entry_point_value.split(":")[0])
 
 
-def _tables_of(package: str, imported: set[str]) -> set[str]:
-    """Tables of ORM classes defined in ``package``, plus plain tables its import added."""
+def _tables_of(owner: ModuleType, imported: set[str]) -> set[str]:
+    """Tables of ORM classes defined in the plugin's module or package, plus plain tables that
+    appeared while it was imported."""
+    name = owner.__name__
+    is_package = hasattr(owner, "__path__")
     mapped: dict[str, str] = {}
     for mapper in Base.registry.mappers:
         mapped[mapper.local_table.name] = mapper.class_.__module__
-    owned = {t for t, mod in mapped.items() if mod == package or mod.startswith(package + ".")}
+    owned = {
+        table
+        for table, module in mapped.items()
+        if module == name or (is_package and module.startswith(name + "."))
+    }
     return owned | {t for t in imported if t not in mapped}
 
 
@@ -189,7 +192,7 @@ class PluginSystem:
         if not supported:
             self._refuse(info, f"supports core {manifest.core}, this is core {core.__version__}")
             return
-        tables = _tables_of(_package_of(target), imported)
+        tables = _tables_of(_owner_module(info.entry_point), imported)
         unprefixed = sorted(t for t in tables if not t.startswith(f"{info.name}_"))
         if unprefixed:
             for table in unprefixed:

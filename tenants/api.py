@@ -6,14 +6,23 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import NotFound
 
 from core.api import api_doc, json_body, paginate
 from core.db import db
 from core.errors import DomainError
 from core.permissions import get_in_scope_or_404, permission_required, require, scoped
-from tenants import services
-from tenants.models import Node
-from tenants.schemas import NodeCreateSchema, NodeSchema, NodeSearchArgs, NodeUpdateSchema
+from core.tree import subtree_clause
+from tenants import modules, services
+from tenants.models import Node, NodeKind
+from tenants.schemas import (
+    ModuleSwitchSchema,
+    NodeCreateSchema,
+    NodeSchema,
+    NodeSearchArgs,
+    NodeUpdateSchema,
+    PluginSchema,
+)
 
 api = Blueprint("tenants_api", __name__, url_prefix="/api/v1/nodes")
 TAGS = ["tree"]
@@ -108,3 +117,112 @@ def children(ref: str):
     node = _node_in_scope(ref)
     stmt = services.children_query(node).options(selectinload(Node.parent))
     return jsonify(paginate(stmt).to_json(NodeSchema()))
+
+
+# --- modules ---------------------------------------------------------------------------------
+
+modules_api = Blueprint("modules_api", __name__, url_prefix="/api/v1")
+MODULE_TAGS = ["modules"]
+SETTINGS_PARAMS = [
+    *REF_PARAM,
+    {"in": "path", "name": "module", "required": True, "schema": {"type": "string"}},
+]
+
+
+@modules_api.get("/modules")
+@permission_required("tenants.view")
+@api_doc("Installed plugins with status and how many communities use them", tags=MODULE_TAGS)
+def installed_modules():
+    system = modules.plugin_system()
+    usage = modules.usage_counts(db.session)
+    items = PluginSchema().dump(sorted(system.plugins.values(), key=lambda p: p.name), many=True)
+    for item in items:
+        item["communities"] = usage.get(item["name"], 0)
+    return jsonify({"items": items})
+
+
+@modules_api.get("/nodes/<ref>/modules")
+@permission_required("tenants.view")
+@api_doc(
+    "Modules switched on at each community under a node",
+    paginated=True,
+    tags=MODULE_TAGS,
+    parameters=REF_PARAM,
+)
+def node_modules(ref: str):
+    node = _node_in_scope(ref)
+    stmt = sa.select(Node).where(Node.kind == NodeKind.COMMUNITY).order_by(Node.code)
+    stmt = (
+        stmt.where(Node.id == node.id)
+        if node.kind == NodeKind.COMMUNITY
+        else stmt.where(subtree_clause(Node.path, node.path))
+    )
+    page = paginate(stmt)
+    body = {
+        "items": [
+            {
+                "ref": c.ref,
+                "name": c.name,
+                "modules": sorted(modules.enabled_modules(db.session, c.id)),
+            }
+            for c in page.items
+        ],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+        "pages": page.pages,
+    }
+    return jsonify(body)
+
+
+@modules_api.post("/nodes/<ref>/modules")
+@permission_required("modules.manage")
+@api_doc(
+    "Switch a module on or off at a community, or at every community under a street or "
+    "district (dependencies are switched on with it)",
+    request_schema=ModuleSwitchSchema,
+    tags=MODULE_TAGS,
+    parameters=REF_PARAM,
+)
+def switch_module(ref: str):
+    node = _node_in_scope(ref)
+    require("modules.manage", node.path)
+    data = json_body(ModuleSwitchSchema())
+    if data["enabled"]:
+        result = modules.enable(db.session, node, data["module"], data["settings"])
+    else:
+        result = modules.disable(db.session, node, data["module"])
+    db.session.commit()
+    return jsonify({"changed": result.changed, "also": result.also, "messages": result.messages})
+
+
+@modules_api.get("/nodes/<ref>/modules/<module>/settings")
+@permission_required("tenants.view")
+@api_doc(
+    "A module's settings at a community (defaults filled in)",
+    tags=MODULE_TAGS,
+    parameters=SETTINGS_PARAMS,
+)
+def read_settings(ref: str, module: str):
+    node = _node_in_scope(ref)
+    if node.kind != NodeKind.COMMUNITY or module not in modules.plugin_system().plugins:
+        raise NotFound()
+    return jsonify(modules.module_settings(db.session, node.id, module))
+
+
+@modules_api.put("/nodes/<ref>/modules/<module>/settings")
+@permission_required("modules.manage")
+@api_doc(
+    "Replace a module's settings at a community (validated by the plugin)",
+    tags=MODULE_TAGS,
+    parameters=SETTINGS_PARAMS,
+)
+def write_settings(ref: str, module: str):
+    node = _node_in_scope(ref)
+    require("modules.manage", node.path)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise DomainError(_("The request body must be a JSON object."))
+    clean = modules.update_settings(db.session, node, module, data)
+    db.session.commit()
+    return jsonify(clean)

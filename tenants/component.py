@@ -14,20 +14,27 @@ from tenants import models, modules  # noqa: F401 - registers the tables with th
 
 @hookimpl
 def jiedao_blueprints(app: Flask) -> list[Any]:
-    from tenants.api import api
+    from tenants.api import api, modules_api
+    from tenants.module_views import bp as modules_bp
     from tenants.views import bp
 
-    return [bp, api]
+    return [bp, api, modules_bp, modules_api]
 
 
 @hookimpl
 def jiedao_navigation() -> list[NavEntry]:
-    return [NavEntry("tenants.tree", _l("Tenant tree"), "tenants.view", icon="tree", order=10)]
+    return [
+        NavEntry("tenants.tree", _l("Tenant tree"), "tenants.view", icon="tree", order=10),
+        NavEntry("modules.installed", _l("Modules"), "modules.manage", icon="puzzle", order=30),
+    ]
 
 
 @hookimpl
 def jiedao_app_ready(app: Flask) -> None:
+    from tenants.module_views import module_nav_context
+
     app.jinja_env.globals["node_url"] = lambda ref: url_for("tenants.node", ref=ref)
+    app.context_processor(module_nav_context)
 
 
 @hookimpl

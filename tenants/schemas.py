@@ -47,3 +47,21 @@ class NodeSearchArgs(Schema):
     kind = ma.fields.String(
         load_default=None, validate=ma.validate.OneOf([k.value for k in NodeKind])
     )
+
+
+class ModuleSwitchSchema(Schema):
+    module = required_text(64)
+    enabled = ma.fields.Boolean(required=True)
+    settings = ma.fields.Dict(load_default=None, allow_none=True)
+
+
+class PluginSchema(Schema):
+    name = ma.fields.String()
+    label = ma.fields.Function(lambda p: str(p.manifest.label) if p.manifest else p.name)
+    version = ma.fields.Function(lambda p: p.manifest.version if p.manifest else None)
+    core = ma.fields.Function(lambda p: p.manifest.core if p.manifest else None)
+    requires = ma.fields.Function(lambda p: list(p.manifest.requires) if p.manifest else [])
+    icon = ma.fields.Function(lambda p: p.manifest.icon if p.manifest else None)
+    status = ma.fields.String()
+    reason = ma.fields.String()
+    distribution = ma.fields.String()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy.orm import selectinload
@@ -63,6 +63,7 @@ def tree():
 
 
 def _render_node(node: Node, form, status: int = 200):
+    g.node_in_view = node  # the sidebar shows this community's modules
     page = paginate(services.children_query(node))
     child_kinds = CHILD_KINDS[NodeKind(node.kind)]
     if form is None:

@@ -17,17 +17,17 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.metadata import EntryPoint
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy.orm import Mapped, mapped_column
 
 from core import migrate
 from core.app import create_app
 from core.db import Base, db, make_engine
-from tenants.models import TenantOwned
+from core.plugins import ENTRY_POINT_GROUP, load_plugins
 
 PASSWORD = "test-password-1"
 TEST_DATABASE_URL = os.environ.get("JIEDAO_TEST_DATABASE_URL", "").strip()
@@ -58,16 +58,28 @@ ACCOUNTS = {
 }
 
 
-class LedgerRow(TenantOwned, Base):
-    """A tenant-owned table that exists only in the test database, standing in for a plugin's."""
-
-    __tablename__ = "testing_ledger_row"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(sa.String(50))
+def _ep(name: str, value: str) -> EntryPoint:
+    return EntryPoint(name=name, value=value, group=ENTRY_POINT_GROUP)
 
 
-TEST_ONLY_TABLES = {LedgerRow.__tablename__}
+# The plugins the test app "has installed": one good one, one depending on it, and broken ones.
+TEST_PLUGINS = [
+    _ep("ledger", "tests.fixture_plugins.ledger"),
+    _ep("ledger_extra", "tests.fixture_plugins.ledger_extra"),
+    _ep("fails_import", "tests.fixture_plugins.fails_import"),
+    _ep("raises_in_hook", "tests.fixture_plugins.broken:raises_in_hook"),
+    _ep("future", "tests.fixture_plugins.broken:future"),
+    _ep("needs_missing", "tests.fixture_plugins.broken:needs_missing"),
+    _ep("needs_broken", "tests.fixture_plugins.broken:needs_broken"),
+    _ep("no_manifest", "tests.fixture_plugins.broken:no_manifest"),
+    _ep("foreign_perm", "tests.fixture_plugins.broken:foreign_perm"),
+    _ep("plain_blueprint", "tests.fixture_plugins.broken:plain_blueprint"),
+    _ep("unprefixed", "tests.fixture_plugins.unprefixed:plugin"),
+]
+
+
+def plugins_for_tests():
+    return load_plugins(allow="", eps=TEST_PLUGINS)
 
 
 @dataclass
@@ -119,10 +131,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         url = TEST_DATABASE_URL
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'jiedao-test.db'}"
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    LedgerRow.__table__.create(engine, checkfirst=True)
-    engine.dispose()
+    migrate.upgrade(url, plugins=plugins_for_tests())
     return url
 
 
@@ -133,7 +142,13 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
         "JIEDAO_DATABASE_URL": database_url,
         "JIEDAO_INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
     }
-    return create_app(environ, WTF_CSRF_ENABLED=False, PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")
+    return create_app(
+        environ,
+        WTF_CSRF_ENABLED=False,
+        PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+        PLUGINS="",
+        PLUGIN_ENTRY_POINTS=TEST_PLUGINS,
+    )
 
 
 def _clear(app: Flask) -> None:

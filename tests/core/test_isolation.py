@@ -31,11 +31,17 @@ def street_b(world, app):
 def test_every_route_with_a_b_object_is_refused(app, as_user, street_b):
     c = as_user("s_admin")
     checked = 0
-    b_values = {"ref": "110105002001", **street_b}
+    b_values = {
+        "ref": "110105002001",
+        "community": "110105002001",
+        "node": "110105002",
+        "module": "testing_ledger",
+        **street_b,
+    }
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static" or not rule.arguments:
             continue
-        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(b_values[m.group(1)]), rule.rule)
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(b_values.get(m.group(1), 1)), rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             response = c.open(
                 url,

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from core.db import db
 from core.permissions import load_scope, scoped
-from tests.conftest import LedgerRow
+from tests.fixture_plugins.ledger.models import LedgerRow
 
 
 def _rows(world):
