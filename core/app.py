@@ -43,7 +43,6 @@ def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask
 
     plugins = load_plugins(app.config.get("PLUGINS"), app.config.get("PLUGIN_ENTRY_POINTS"))
     app.extensions["jiedao.plugins"] = plugins
-    app.extensions["jiedao.components"] = plugins.manager
 
     permissions = PermissionRegistry()
     for name, label in CORE_PERMISSIONS:
@@ -117,15 +116,25 @@ def _register_core_routes(app: Flask) -> None:
         except sa.exc.SQLAlchemyError as exc:
             app.logger.error("health check: database unreachable: %s", exc)
             database = "unavailable"
-        status = "ok" if database == "ok" else "degraded"
-        components = [name for name, _ in app.extensions["jiedao.components"].list_name_plugin()]
+        system: PluginSystem = app.extensions["jiedao.plugins"]
+        plugins = {
+            info.name: {
+                "status": info.status,
+                "reason": info.reason,
+                "version": info.manifest.version if info.manifest else None,
+            }
+            for info in system.plugins.values()
+        }
+        broken = any(p["status"] == "broken" for p in plugins.values())
         body = {
-            "status": status,
+            "status": "ok" if database == "ok" and not broken else "degraded",
             "database": database,
             "version": core.__version__,
-            "components": sorted(components),
+            "components": list(INTERNAL_COMPONENTS),
+            "plugins": plugins,
         }
-        return jsonify(body), 200 if status == "ok" else 503
+        # Broken plugins degrade the platform but it still serves: only a lost database is a 503.
+        return jsonify(body), 200 if database == "ok" else 503
 
     @app.get("/api/v1/openapi.json")
     def openapi():

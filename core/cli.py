@@ -49,11 +49,18 @@ def db() -> None:
 @db.command("upgrade")
 @click.option("--revision", default="heads", show_default=True)
 def db_upgrade(revision: str) -> None:
-    """Bring the database to the newest schema."""
+    """Bring the database to the newest schema (core and every installed plugin's branch)."""
     from core import migrate
+    from core.accounts.services import sync_builtin_roles
+    from core.db import db as database
 
     with app_context() as app:
-        migrate.upgrade(app.config["DATABASE_URL"], revision)
+        migrate.upgrade(
+            app.config["DATABASE_URL"], revision, plugins=app.extensions["jiedao.plugins"]
+        )
+        if revision == "heads":
+            sync_builtin_roles(database.session)  # plugins' default grants to built-in roles
+            database.session.commit()
     click.echo(
         "Database is at the newest schema." if revision == "heads" else f"Upgraded to {revision}."
     )
@@ -89,6 +96,42 @@ def serve(host: str, port: int) -> None:
     _serve(get_app(), host, port)
 
 
+@cli.group()
+def plugins() -> None:
+    """Installed plugins."""
+
+
+@plugins.command("list")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def plugins_list(as_json: bool) -> None:
+    """Every installed plugin with version, status and, if broken, why."""
+    import json
+
+    with app_context() as app:
+        system = app.extensions["jiedao.plugins"]
+        rows = [
+            {
+                "name": info.name,
+                "label": str(info.manifest.label) if info.manifest else info.name,
+                "version": info.manifest.version if info.manifest else None,
+                "core": info.manifest.core if info.manifest else None,
+                "requires": list(info.manifest.requires) if info.manifest else [],
+                "status": info.status,
+                "reason": info.reason,
+                "distribution": info.distribution,
+            }
+            for info in sorted(system.plugins.values(), key=lambda i: i.name)
+        ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No plugins are installed.")
+    for row in rows:
+        line = f"{row['name']:<20} {row['version'] or '-':<10} {row['status']:<7} {row['label']}"
+        click.echo(line + (f"  ({row['reason']})" if row["reason"] else ""))
+
+
 DEMO_PASSWORD = "jiedao-demo"
 
 
@@ -105,11 +148,10 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     with app_context() as app:
         if app.config["JIEDAO_ENV"] == "production":
             raise click.ClickException("The demo refuses to run with JIEDAO_ENV=production.")
-        migrate.upgrade(app.config["DATABASE_URL"])
+        plugins = app.extensions["jiedao.plugins"]
+        migrate.upgrade(app.config["DATABASE_URL"], plugins=plugins)
         options: dict[str, Any] = {"password": DEMO_PASSWORD, "accounts": []}
-        app.extensions["jiedao.components"].hook.jiedao_demo_seed(
-            session=database.session, options=options
-        )
+        plugins.call("jiedao_demo_seed", session=database.session, options=options)
         database.session.commit()
         click.echo(f"Demo database: {app.config['DATABASE_URL']}")
         click.echo(f"Accounts (password for all: {DEMO_PASSWORD}):")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
+from flask_login import login_required
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
 from core.api import api_doc, json_body, paginate
-from core.db import db
+from core.db import db, utcnow
 from core.errors import DomainError
 from core.permissions import get_in_scope_or_404, permission_required, require, scoped
 from core.tree import subtree_clause
@@ -226,3 +227,46 @@ def write_settings(ref: str, module: str):
     clean = modules.update_settings(db.session, node, module, data)
     db.session.commit()
     return jsonify(clean)
+
+
+@modules_api.get("/nodes/<ref>/indicators")
+@permission_required("tenants.view")
+@api_doc(
+    "Plugin figures for a node and a year, rolled up over the communities beneath it where "
+    "each module is on",
+    tags=MODULE_TAGS,
+    parameters=[*REF_PARAM, {"in": "query", "name": "year", "schema": {"type": "integer"}}],
+)
+def node_indicators(ref: str):
+    from core.permissions import current_scope
+    from core.reports import Period
+
+    node = _node_in_scope(ref)
+    try:
+        year = int(request.args.get("year") or utcnow().year)
+        period = Period.year(year)
+    except ValueError:
+        raise DomainError(
+            _("year must be a year, e.g. 2026."), {"year": [_("Not a valid year.")]}
+        ) from None
+    items = modules.indicator_values(db.session, current_scope(), node.as_ref(), period)
+    return jsonify({"node": node.ref, "year": year, "items": items})
+
+
+@modules_api.get("/calendar")
+@login_required
+@api_doc("Observance days and campaigns contributed by the plugins", tags=MODULE_TAGS)
+def calendar():
+    items = [
+        {
+            "month": e.month,
+            "day": e.day,
+            "label": str(e.label),
+            "module": e.module,
+            "end_month": e.end_month,
+            "end_day": e.end_day,
+        }
+        for e in modules.calendar()
+        if modules.plugin_system().is_active(e.module) or not e.module
+    ]
+    return jsonify({"items": items})

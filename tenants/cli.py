@@ -70,3 +70,52 @@ def register(cli: click.Group) -> None:
                     code=district.code,
                 )
             )
+
+    @cli.group()
+    def modules() -> None:
+        """Switch program modules on or off at a community, or at all communities under a node."""
+
+    def _switch(module: str, node_code: str, on: bool) -> None:
+        from tenants import modules as module_service
+        from tenants import services
+
+        with app_context():
+            node = services.find_by_ref(db.session, node_code)
+            if node is None:
+                raise click.ClickException(_("No place with code %(code)s.", code=node_code))
+            try:
+                if on:
+                    result = module_service.enable(db.session, node, module)
+                else:
+                    result = module_service.disable(db.session, node, module)
+                db.session.commit()
+            except DomainError as exc:
+                db.session.rollback()
+                raise click.ClickException(exc.message) from None
+            for message in result.messages:
+                click.echo(message)
+            click.echo(
+                _(
+                    "%(module)s: changed at %(count)s communities.",
+                    module=module,
+                    count=len(result.changed),
+                )
+            )
+
+    @modules.command("enable")
+    @click.argument("module")
+    @click.option(
+        "--node", "node_code", required=True, help="code of a community, street or district"
+    )
+    def enable(module: str, node_code: str) -> None:
+        """Switch MODULE on (with the modules it needs)."""
+        _switch(module, node_code, True)
+
+    @modules.command("disable")
+    @click.argument("module")
+    @click.option(
+        "--node", "node_code", required=True, help="code of a community, street or district"
+    )
+    def disable(module: str, node_code: str) -> None:
+        """Switch MODULE off (its data stays)."""
+        _switch(module, node_code, False)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import NotFound
 
 from core.api import Page, page_args
 from core.db import db
@@ -224,3 +225,45 @@ def module_nav_context() -> dict[str, Any]:
     if not entries:
         return {}
     return {"module_nav": {"community": community, "entries": entries}}
+
+
+@bp.get("/n/<ref>/exports/<name>.<fmt>")
+@login_required
+def export(ref: str, name: str, fmt: str):
+    """A plugin ledger as xlsx or CSV, with the user's scope applied; the download is audited."""
+    from flask import Response
+
+    from core import audit
+    from core.reports import write_csv, write_xlsx
+
+    node = load_node(ref)
+    found = modules.exports().get(name)
+    if (
+        found is None
+        or fmt not in ("xlsx", "csv")
+        or not modules.plugin_system().is_active(found.module)
+    ):
+        raise NotFound()
+    require(found.permission, node.path)
+    rows = found.rows(
+        db.session, modules.export_scope(node.as_ref(), found), request.args.to_dict()
+    )
+    if fmt == "xlsx":
+        body = write_xlsx(found.columns, rows, str(found.label))
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = write_csv(found.columns, rows)
+        mimetype = "text/csv; charset=utf-8"
+    audit.record(
+        "export",
+        node=node.as_ref(),
+        object_type="export",
+        object_id=name,
+        summary=_("Exported %(name)s of %(place)s", name=str(found.label), place=node.name),
+        details={"format": fmt, "filters": request.args.to_dict()},
+    )
+    db.session.commit()
+    filename = f"{name}-{node.ref}.{fmt}"
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"}
+    )

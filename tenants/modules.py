@@ -506,3 +506,73 @@ def module_scope_clause(model: Any, permission: str) -> sa.ColumnElement[bool]:
         model.__scope_clause__([g.place.as_ref()]),
         model.community_id.in_(enabled_communities(module)),
     )
+
+
+# --- indicators, exports, calendar -----------------------------------------------------------
+
+
+def indicators() -> dict[str, Any]:
+    """Every active plugin's indicators by name."""
+    return {
+        ind.name: ind for _n, found in plugin_system().call("jiedao_indicators") for ind in found
+    }
+
+
+def indicator_communities(node: NodeRef, module: str) -> sa.Select:
+    """Ids of the communities under ``node`` where ``module`` is on: what a figure rolls up over."""
+    return sa.select(Node.id).where(
+        Node.kind == NodeKind.COMMUNITY,
+        subtree_clause(Node.path, node.path),
+        Node.id.in_(enabled_communities(module)),
+    )
+
+
+def indicator_values(session: Session, scope: Scope, node: NodeRef, period: Any) -> list[dict]:
+    """The figures the user may read at ``node`` (one of the module's permissions there)."""
+    values = []
+    for indicator in indicators().values():
+        if not _may_use(scope, indicator.module, node.path):
+            continue
+        try:
+            value = indicator.compute(
+                session, indicator_communities(node, indicator.module), period
+            )
+        except Exception as exc:  # a plugin's figure must not take the page down
+            plugin_system().mark_broken(
+                indicator.module, f"indicator {indicator.name} failed: {exc}"
+            )
+            continue
+        values.append(
+            {
+                "name": indicator.name,
+                "label": str(indicator.label),
+                "unit": str(indicator.unit),
+                "module": indicator.module,
+                "value": value,
+            }
+        )
+    return values
+
+
+def exports() -> dict[str, Any]:
+    return {exp.name: exp for _n, found in plugin_system().call("jiedao_exports") for exp in found}
+
+
+def export_scope(node: NodeRef, export: Any) -> Any:
+    """``scope_clause(Model)`` for an export at ``node``: the user's scope for the export's
+    permission, the node's subtree, and only communities where the module is on."""
+    from core.permissions import scope_clause
+
+    def clause(model: Any) -> sa.ColumnElement[bool]:
+        return sa.and_(
+            scope_clause(model, export.permission),
+            model.__scope_clause__([node]),
+            model.community_id.in_(enabled_communities(export.module)),
+        )
+
+    return clause
+
+
+def calendar() -> list[Any]:
+    entries = [e for _n, found in plugin_system().call("jiedao_calendar") for e in found]
+    return sorted(entries, key=lambda e: (e.month, e.day))

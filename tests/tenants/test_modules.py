@@ -1,0 +1,253 @@
+"""Modules per community: switching with dependencies and history, settings, and the module
+switch enforced on every route of a plugin."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from core.db import db
+from tenants.modules import ModuleEvent, ModuleState
+from tests.fixture_plugins import ledger
+from tests.fixture_plugins.ledger.models import LedgerRow
+
+A1, A2, B1 = "110105001001", "110105001002", "110105002001"
+
+
+def switch(client, ref, module, enabled, **extra):
+    return client.post(
+        f"/api/v1/nodes/{ref}/modules", json={"module": module, "enabled": enabled, **extra}
+    )
+
+
+def states(app) -> dict[tuple[str, str], bool]:
+    from tenants.models import Node
+
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(Node.ref, ModuleState.module, ModuleState.enabled).join(
+                Node, Node.id == ModuleState.community_id
+            )
+        )
+        return {(ref, module): enabled for ref, module, enabled in rows}
+
+
+def test_enabling_enables_dependencies_and_says_so(as_user, app):
+    ledger.EVENTS.clear()
+    c = as_user("s_admin")  # modules are chosen by street and district admins
+    r = switch(c, A1, "ledger_extra", True)
+    assert r.status_code == 200, r.json
+    assert r.json["also"] == ["ledger"] and r.json["changed"] == [A1]
+    assert "测试台账" in r.json["messages"][0] or "Test ledger" in r.json["messages"][0]
+    assert states(app) == {(A1, "ledger"): True, (A1, "ledger_extra"): True}
+    assert ("enabled", "ledger", A1) in ledger.EVENTS
+    # Switching ledger off while ledger_extra needs it is refused, naming the reason.
+    r = switch(c, A1, "ledger", False)
+    assert r.status_code == 422 and r.json["error"]["fields"]["module"]
+    assert switch(c, A1, "ledger_extra", False).status_code == 200
+    assert switch(c, A1, "ledger", False).status_code == 200
+    assert ("disabled", "ledger", A1) in ledger.EVENTS
+    with app.app_context():
+        history = db.session.scalars(sa.select(ModuleEvent.action).order_by(ModuleEvent.id)).all()
+        users = set(db.session.scalars(sa.select(ModuleEvent.username)))
+    assert history == ["enabled", "enabled", "disabled", "disabled"]
+    assert users == {"s_admin"}
+
+
+@pytest.mark.parametrize(
+    ("module", "message"),
+    [("nonexistent", "nonexistent"), ("future", ">=99"), ("needs_broken", "future")],
+)
+def test_unknown_or_broken_modules_are_refused(as_user, app, module, message):
+    r = switch(as_user("s_admin"), A1, module, True)
+    assert r.status_code == 422
+    assert message in r.json["error"]["message"]
+    assert states(app) == {}
+
+
+def test_a_street_switches_all_its_communities_and_nobody_else(as_user, app, world):
+    s = as_user("s_admin")
+    r = switch(s, "110105001", "ledger", True)
+    assert r.status_code == 200 and sorted(r.json["changed"]) == [A1, A2]
+    assert states(app) == {(A1, "ledger"): True, (A2, "ledger"): True}
+    assert switch(s, B1, "ledger", True).status_code == 404  # another street
+    assert switch(s, "110105", "ledger", True).status_code == 404  # above their street
+    assert switch(as_user("worker"), A1, "ledger", True).status_code == 403
+    page = s.get("/n/110105001/modules").text
+    assert page.count('class="toggle on"') == 2
+
+
+def test_settings_are_validated_by_the_plugin(as_user, app):
+    c = as_user("s_admin")
+    switch(c, A1, "ledger", True)
+    assert c.get(f"/api/v1/nodes/{A1}/modules/ledger/settings").json == {
+        "deadline_days": 30,
+        "mode": "simple",
+        "notify": False,
+    }
+    r = c.put(
+        f"/api/v1/nodes/{A1}/modules/ledger/settings", json={"deadline_days": 0, "mode": "odd"}
+    )
+    assert r.status_code == 422
+    assert set(r.json["error"]["fields"]) == {"deadline_days", "mode"}
+    r = c.put(f"/api/v1/nodes/{A1}/modules/ledger/settings", json={"deadline_days": 14})
+    assert r.status_code == 200 and r.json["deadline_days"] == 14 and r.json["mode"] == "simple"
+    form = c.post(
+        f"/n/{A1}/modules/ledger/settings", data={"deadline_days": "abc", "mode": "strict"}
+    )
+    assert (
+        form.status_code == 422
+        and 'value="abc"' in form.text
+        and 'class="field-error"' in form.text
+    )
+    ok = c.post(
+        f"/n/{A1}/modules/ledger/settings",
+        data={"deadline_days": "7", "mode": "strict", "notify": "true"},
+    )
+    assert ok.status_code == 302
+    assert c.get(f"/api/v1/nodes/{A1}/modules/ledger/settings").json == {
+        "deadline_days": 7,
+        "mode": "strict",
+        "notify": True,
+    }
+    assert switch(c, A1, "ledger", True, settings={"deadline_days": 999}).status_code == 422
+
+
+def _plugin_urls(app, community: str):
+    """Every URL rule of the ledger plugin (enumerated, not hand-picked), filled in."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] not in {"ledger", "ledger_api", "ledger_rollup"}:
+            continue
+        values = {"community": community, "node": "110105001", "row_id": 1}
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            yield rule, method, url
+
+
+def test_a_disabled_module_refuses_every_route_and_keeps_its_data(as_user, app, world):
+    c = as_user("s_admin")
+    switch(c, A1, "ledger", True)
+    assert c.post(f"/c/{A1}/ledger/", data={"title": "第一条"}).status_code == 302
+    assert c.post(f"/api/v1/c/{A1}/ledger/rows", json={"title": "第二条"}).status_code == 201
+    switch(c, A1, "ledger", False)
+    checked = 0
+    for rule, method, url in _plugin_urls(app, A1):
+        r = c.open(
+            url,
+            method=method,
+            data={"title": "x"} if not url.startswith("/api/") else None,
+            json={"title": "x"} if url.startswith("/api/") else None,
+        )
+        if rule.endpoint.startswith("ledger_rollup"):
+            # A roll-up reads across the street, but only communities where the module is on.
+            assert r.status_code == 200 and r.json == {"items": []}, url
+        else:
+            assert r.status_code == 404, (method, url, r.status_code)
+            if url.startswith("/api/"):
+                assert (
+                    "未启用" in r.json["error"]["message"]
+                    or "not enabled" in r.json["error"]["message"]
+                )
+            else:
+                assert "未启用" in r.text or "not enabled" in r.text
+        checked += 1
+    assert checked >= 6
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LedgerRow)) == 2
+    switch(c, A1, "ledger", True)  # the data comes back
+    assert c.get(f"/api/v1/c/{A1}/ledger/rows").json["items"][0]["title"] == "第一条"
+    assert "第二条" in c.get(f"/c/{A1}/ledger/").text
+
+
+def test_plugin_routes_respect_scope_and_permissions(as_user, app, world):
+    d = as_user("d_admin")
+    switch(d, "110105", "ledger", True)
+    worker = as_user("worker")  # program worker of A1
+    assert worker.get(f"/c/{A1}/ledger/").status_code == 200
+    assert worker.get(f"/c/{A2}/ledger/").status_code == 404  # another community
+    assert worker.get(f"/c/{B1}/ledger/").status_code == 404
+    leader = as_user("leader")  # building leader: no ledger permission at all
+    assert leader.get(f"/c/{A1}/ledger/").status_code == 404
+    inspector = as_user("inspector")  # reads, never writes
+    assert inspector.get(f"/c/{B1}/ledger/").status_code == 200
+    assert inspector.post(f"/c/{B1}/ledger/", data={"title": "x"}).status_code == 403
+    assert as_user("s_admin").get("/r/110105002/ledger/rows").status_code == 404
+    assert as_user("s_admin").post("/r/110105001/ledger/rows").status_code in (403, 405)
+
+
+def test_rollups_cover_only_enabled_communities_in_scope(as_user, app, world):
+    d = as_user("d_admin")
+    switch(d, "110105", "ledger", True)
+    for ref, title in [(A1, "a1"), (A2, "a2"), (B1, "b1")]:
+        d.post(f"/api/v1/c/{ref}/ledger/rows", json={"title": title})
+    switch(d, A2, "ledger", False)
+    assert d.get("/r/110105/ledger/rows").json["items"] == ["a1", "b1"]
+    assert as_user("s_admin").get("/r/110105001/ledger/rows").json["items"] == ["a1"]
+    figures = d.get("/api/v1/nodes/110105/indicators?year=2026").json["items"]
+    assert {f["name"]: f["value"] for f in figures} == {"ledger.rows": 2}
+    street = as_user("s_admin").get("/api/v1/nodes/110105001/indicators").json["items"]
+    assert street[0]["value"] == 1
+    assert d.get("/api/v1/nodes/110105/indicators?year=abc").status_code == 422
+
+
+def test_navigation_shows_enabled_modules_only(as_user, world):
+    worker = as_user("worker")
+    assert f"/c/{A1}/ledger/" not in worker.get("/").text
+    assert switch(as_user("c_admin"), A1, "ledger", True).status_code == 403  # not theirs to choose
+    switch(as_user("s_admin"), A1, "ledger", True)
+    assert f'href="/c/{A1}/ledger/"' in worker.get("/").text
+    assert f'href="/c/{A1}/ledger/"' in as_user("c_admin").get(f"/n/{A1}").text
+
+
+def test_exports_apply_scope_and_are_audited(as_user, app, world):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from core.models import AuditLog
+
+    d = as_user("d_admin")
+    switch(d, "110105", "ledger", True)
+    for ref, title in [(A1, "a1"), (A2, "a2"), (B1, "b1")]:
+        d.post(f"/api/v1/c/{ref}/ledger/rows", json={"title": title})
+    s = as_user("s_admin")
+    r = s.get("/n/110105001/exports/ledger.rows.xlsx")
+    assert r.status_code == 200
+    sheet = load_workbook(BytesIO(r.data)).worksheets[0]
+    titles = sorted(row[0] for row in sheet.iter_rows(min_row=2, values_only=True))
+    assert titles == ["a1", "a2"]
+    csv = s.get("/n/110105001/exports/ledger.rows.csv")
+    assert csv.data.startswith("\ufeff".encode()) and "a1" in csv.data.decode("utf-8-sig")
+    assert s.get("/n/110105002/exports/ledger.rows.xlsx").status_code == 404
+    assert as_user("leader").get(f"/n/{A1}-bb01/exports/ledger.rows.xlsx").status_code == 403
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).where(AuditLog.action == "export")) == 2
+
+
+def test_calendar_and_installed_pages(as_user):
+    d = as_user("d_admin")
+    items = d.get("/api/v1/calendar").json["items"]
+    assert {"month": 12, "day": 4, "module": "ledger"}.items() <= items[0].items()
+    installed = {p["name"]: p for p in d.get("/api/v1/modules").json["items"]}
+    assert installed["ledger_extra"]["requires"] == ["ledger"]
+    assert installed["unprefixed"]["status"] == "broken"
+    assert as_user("worker").get("/modules").status_code == 403
+
+
+def test_modules_cli(app, world, monkeypatch):
+    from click.testing import CliRunner
+
+    from core import cli as cli_module
+    from tenants.cli import register
+
+    monkeypatch.setattr(cli_module, "_app", app)
+    if "modules" not in cli_module.cli.commands:
+        register(cli_module.cli)
+    runner = CliRunner()
+    result = runner.invoke(
+        cli_module.cli, ["modules", "enable", "ledger_extra", "--node", "110105001"]
+    )
+    assert result.exit_code == 0, result.output
+    assert states(app)[(A2, "ledger")] is True
+    bad = runner.invoke(cli_module.cli, ["modules", "enable", "future", "--node", A1])
+    assert bad.exit_code != 0 and ">=99" in bad.output
