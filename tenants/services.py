@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -96,6 +97,10 @@ def create_node(session: Session, *, parent: Node | None, kind: str, code: str, 
     node.community_id = (
         node.id if node_kind == NodeKind.COMMUNITY else (parent.community_id if parent else None)
     )
+    if has_app_context() and "jiedao.plugins" in current_app.extensions:
+        current_app.extensions["jiedao.plugins"].call(
+            "jiedao_node_created", session=session, node=node.as_ref()
+        )
     audit.record(
         "node.create",
         node=node.as_ref(),

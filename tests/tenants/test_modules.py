@@ -115,10 +115,10 @@ def test_settings_are_validated_by_the_plugin(as_user, app):
 
 def _plugin_urls(app, community: str):
     """Every URL rule of the ledger plugin (enumerated, not hand-picked), filled in."""
+    values = {"community": community, "node": "110105001", "row_id": 1}
     for rule in app.url_map.iter_rules():
         if rule.endpoint.split(".")[0] not in {"ledger", "ledger_api", "ledger_rollup"}:
             continue
-        values = {"community": community, "node": "110105001", "row_id": 1}
         url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             yield rule, method, url
@@ -251,3 +251,12 @@ def test_modules_cli(app, world, monkeypatch):
     assert states(app)[(A2, "ledger")] is True
     bad = runner.invoke(cli_module.cli, ["modules", "enable", "future", "--node", A1])
     assert bad.exit_code != 0 and ">=99" in bad.output
+
+
+def test_plugins_hear_about_new_nodes(as_user):
+    ledger.EVENTS.clear()
+    r = as_user("c_admin").post(
+        "/api/v1/nodes", json={"parent": A1, "kind": "building", "code": "b09", "name": "9号楼"}
+    )
+    assert r.status_code == 201
+    assert ("node_created", "building", f"{A1}-bb09") in ledger.EVENTS

@@ -122,3 +122,8 @@ def jiedao_exports() -> list[Export]:
 @hookimpl
 def jiedao_calendar() -> list[CalendarEntry]:
     return [CalendarEntry(12, 4, _l("Constitution Day"), module="ledger")]
+
+
+@hookimpl
+def jiedao_node_created(session: Any, node: Any) -> None:
+    EVENTS.append(("node_created", node.kind, node.ref))
