@@ -15,6 +15,15 @@ from core.config import ConfigError
 _app: Flask | None = None
 
 
+def _migration(action: Any, *args: Any, **kwargs: Any) -> None:
+    from core.migrate import UnknownRevision
+
+    try:
+        action(*args, **kwargs)
+    except UnknownRevision as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def get_app() -> Flask:
     """The app for this process (created on first use, from the environment)."""
     global _app
@@ -74,8 +83,11 @@ def db_downgrade(revision: str) -> None:
     from core import migrate
 
     with app_context() as app:
-        migrate.downgrade(
-            app.config["DATABASE_URL"], revision, plugins=app.extensions["jiedao.plugins"]
+        _migration(
+            migrate.downgrade,
+            app.config["DATABASE_URL"],
+            revision,
+            plugins=app.extensions["jiedao.plugins"],
         )
     click.echo(f"Downgraded to {revision}.")
 
@@ -164,6 +176,8 @@ def demo(host: str, port: int, no_serve: bool) -> None:
 def main() -> None:
     """Console-script entry: component commands join the group before it runs."""
     from core.plugins import load_plugins
+    from core.scaffold import register as register_scaffold
 
+    register_scaffold(cli)
     load_plugins().call("jiedao_cli", cli=cli)
     cli(prog_name="jiedao")

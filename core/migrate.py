@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
@@ -27,7 +27,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 def version_locations(plugins: PluginSystem) -> list[Path]:
     locations = [MIGRATIONS_DIR / "versions"]
     overrides = dict(plugins.call("jiedao_migrations"))
-    for info in plugins.active():
+    # Every installed plugin's branch stays known, also of plugins that are off or broken: the
+    # database may hold their revisions, and Alembic must find them to upgrade anything.
+    for info in plugins.installed():
         folder = Path(overrides[info.name]) if info.name in overrides else None
         if folder is None and info.package_dir is not None:
             folder = info.package_dir / "migrations"
@@ -52,17 +54,36 @@ def alembic_config(
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     if connection is not None:
         config.attributes["connection"] = connection
+    config.attributes["plugins"] = plugins  # env.py loads the models of these plugins, no others
     return config
+
+
+class UnknownRevision(RuntimeError):
+    """The database holds a revision no installed package provides (an uninstalled plugin)."""
+
+
+def _run(action: Any, config: Config, revision: str) -> None:
+    from alembic.util.exc import CommandError
+
+    try:
+        action(config, revision)
+    except CommandError as exc:
+        if "Can't locate revision" in str(exc):
+            raise UnknownRevision(
+                f"{exc}. A plugin whose tables are in this database is no longer installed: "
+                "install it again, or before uninstalling run `jiedao db downgrade <plugin>@base`."
+            ) from exc
+        raise
 
 
 def upgrade(
     database_url: str, revision: str = "heads", plugins: PluginSystem | None = None
 ) -> None:
-    command.upgrade(alembic_config(database_url, plugins=plugins), revision)
+    _run(command.upgrade, alembic_config(database_url, plugins=plugins), revision)
 
 
 def downgrade(database_url: str, revision: str, plugins: PluginSystem | None = None) -> None:
-    command.downgrade(alembic_config(database_url, plugins=plugins), revision)
+    _run(command.downgrade, alembic_config(database_url, plugins=plugins), revision)
 
 
 def heads(database_url: str, plugins: PluginSystem | None = None) -> set[str]:

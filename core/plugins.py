@@ -66,7 +66,10 @@ class PluginInfo:
         """The folder of a package plugin (its templates/, translations/, migrations/)."""
         if not self.entry_point:
             return None
-        module = importlib.import_module(self.entry_point.split(":")[0])
+        try:
+            module = importlib.import_module(self.entry_point.split(":")[0])
+        except Exception:  # a plugin that cannot even be imported has no folder to offer
+            return None
         if not hasattr(module, "__path__") or not getattr(module, "__file__", None):
             return None
         return Path(module.__file__).resolve().parent
@@ -82,19 +85,20 @@ def _owner_module(entry_point_value: str) -> ModuleType:
     return importlib.import_module(entry_point_value.split(":")[0])
 
 
-def _tables_of(owner: ModuleType, imported: set[str]) -> set[str]:
-    """Tables of ORM classes defined in the plugin's module or package, plus plain tables that
-    appeared while it was imported."""
-    name = owner.__name__
-    is_package = hasattr(owner, "__path__")
+def _tables_of(owners: list[ModuleType], imported: set[str]) -> set[str]:
+    """Tables of ORM classes defined in the plugin's module or package (or in the model modules
+    its ``jiedao_models`` returns), plus plain tables that appeared while it was imported."""
     mapped: dict[str, str] = {}
     for mapper in Base.registry.mappers:
         mapped[mapper.local_table.name] = mapper.class_.__module__
-    owned = {
-        table
-        for table, module in mapped.items()
-        if module == name or (is_package and module.startswith(name + "."))
-    }
+
+    def owned_by(module: str) -> bool:
+        return any(
+            module == o.__name__ or (hasattr(o, "__path__") and module.startswith(o.__name__ + "."))
+            for o in owners
+        )
+
+    owned = {table for table, module in mapped.items() if owned_by(module)}
     return owned | {t for t in imported if t not in mapped}
 
 
@@ -192,7 +196,16 @@ class PluginSystem:
         if not supported:
             self._refuse(info, f"supports core {manifest.core}, this is core {core.__version__}")
             return
-        tables = _tables_of(_owner_module(info.entry_point), imported)
+        owners = [_owner_module(info.entry_point)]
+        models_hook = getattr(target, "jiedao_models", None)
+        if callable(models_hook):
+            try:
+                # A plugin may import its models lazily: the modules it names are its own.
+                owners += [m for m in (models_hook() or []) if isinstance(m, ModuleType)]
+            except Exception as exc:
+                self._refuse(info, f"raised in jiedao_models: {type(exc).__name__}: {exc}")
+                return
+        tables = _tables_of(owners, imported)
         unprefixed = sorted(t for t in tables if not t.startswith(f"{info.name}_"))
         if unprefixed:
             for table in unprefixed:
@@ -274,7 +287,8 @@ class PluginSystem:
     def call(
         self, hook_name: str, *, per_plugin: Any = None, **kwargs: Any
     ) -> list[tuple[str, Any]]:
-        """Call a hook on every component and active plugin, in registration order.
+        """Call a hook on core's components, then every active plugin in dependency order
+        (``tryfirst``/``trylast`` impls first/last).
 
         Returns ``(name, result)`` for results that are not None. A plugin that raises is marked
         broken (with the error as its reason) and skipped; a core component's error propagates.
@@ -282,7 +296,13 @@ class PluginSystem:
         """
         caller = getattr(self.manager.hook, hook_name)
         results: list[tuple[str, Any]] = []
-        for impl in reversed(caller.get_hookimpls()):
+        impls = caller.get_hookimpls()  # registration order: core's components, then plugins
+        ordered = (
+            [i for i in impls if i.tryfirst]
+            + [i for i in impls if not i.tryfirst and not i.trylast]
+            + [i for i in impls if i.trylast]
+        )
+        for impl in ordered:
             own = kwargs
             if per_plugin is not None and impl.plugin_name not in INTERNAL_COMPONENTS:
                 own = {**kwargs, **per_plugin(impl.plugin_name)}
@@ -303,6 +323,10 @@ class PluginSystem:
         return results
 
     # --- facts for the app ---------------------------------------------------------------
+
+    def installed(self) -> list[PluginInfo]:
+        """Every plugin found, whatever its status (its migrations must stay known)."""
+        return [self.plugins[name] for name in sorted(self.plugins)]
 
     def active(self) -> list[PluginInfo]:
         return [self.plugins[name] for name in self.order if self.plugins[name].active]

@@ -53,7 +53,11 @@ def _compile(template: str) -> re.Pattern[str]:
     return re.compile(f"^{regex}$")
 
 
-_PATTERNS = [(_compile(template), target) for template, target in _TEMPLATES.items()]
+# Longest first, so "… {min} and … {max}." is not taken for "… {min}." with a long {min}.
+_PATTERNS = [
+    (_compile(template), target)
+    for template, target in sorted(_TEMPLATES.items(), key=lambda item: -len(item[0]))
+]
 
 
 def translate_message(message: str) -> str:

@@ -8,16 +8,27 @@ import core.models  # noqa: F401 - core's tables
 from core.db import Base, make_engine
 from core.plugins import load_plugins
 
-load_plugins()  # imports the tree's and every plugin's models into Base.metadata
-
 config = context.config
+# The plugins the migration runs for (core.migrate passes them); their models are imported.
+if config.attributes.get("plugins") is None:
+    load_plugins()
 target_metadata = Base.metadata
+
+
+def render_item(type_: str, obj, autogen_context):
+    """Autogenerate writes portable types: UTCDateTime is a DateTime(timezone=True) column."""
+    from core.db import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def run_migrations(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        render_item=render_item,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

@@ -11,6 +11,7 @@ blueprints of any other kind.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -387,7 +388,11 @@ def update_settings(session: Session, community: Node, module: str, data: dict[s
 
 
 def _module_permissions(module: str) -> list[str]:
-    return [p.name for p in registry() if p.name.startswith(f"{module}.")]
+    """The permissions a plugin declared (computed once per app)."""
+    cache = current_app.extensions.setdefault("jiedao.module_permissions", {})
+    if module not in cache:
+        cache[module] = [p.name for p in registry() if p.name.startswith(f"{module}.")]
+    return cache[module]
 
 
 def _may_use(scope: Scope, module: str, place: NodeRef) -> bool:
@@ -456,10 +461,25 @@ class CommunityBlueprint(_ModuleBlueprint):
     def _load_place(self) -> Node:
         from core.db import db
 
-        node = super()._load_place()
-        if node.kind != NodeKind.COMMUNITY:
+        # The community and whether the module is on there, in one query.
+        row = db.session.execute(
+            sa.select(Node, ModuleState.enabled)
+            .outerjoin(
+                ModuleState,
+                sa.and_(
+                    ModuleState.community_id == Node.id, ModuleState.module == self.jiedao_module
+                ),
+            )
+            .where(Node.ref == g.get("place_ref"), Node.kind == NodeKind.COMMUNITY)
+        ).first()
+        if row is None or not _may_use(current_scope(), self.jiedao_module, row[0].path):
             raise NotFound()
-        if not is_enabled(db.session, node.id, self.jiedao_module):
+        node, enabled = row
+        if request.method not in {"GET", "HEAD", "OPTIONS"} and node.is_archived:
+            exc = Forbidden()
+            exc.jiedao_message = _("An archived node is read-only.")
+            raise exc
+        if not enabled:
             exc = NotFound()
             exc.jiedao_message = _(
                 "The module %(module)s is not enabled in %(place)s.",
@@ -511,11 +531,18 @@ def module_scope_clause(model: Any, permission: str) -> sa.ColumnElement[bool]:
 # --- indicators, exports, calendar -----------------------------------------------------------
 
 
+def _contributions(hook: str) -> list[Any]:
+    """What the active plugins return from ``hook``, each stamped with its plugin's name."""
+    return [
+        item if item.module else dataclasses.replace(item, module=name)
+        for name, found in plugin_system().call(hook)
+        for item in found
+    ]
+
+
 def indicators() -> dict[str, Any]:
     """Every active plugin's indicators by name."""
-    return {
-        ind.name: ind for _n, found in plugin_system().call("jiedao_indicators") for ind in found
-    }
+    return {ind.name: ind for ind in _contributions("jiedao_indicators")}
 
 
 def indicator_communities(node: NodeRef, module: str) -> sa.Select:
@@ -555,7 +582,7 @@ def indicator_values(session: Session, scope: Scope, node: NodeRef, period: Any)
 
 
 def exports() -> dict[str, Any]:
-    return {exp.name: exp for _n, found in plugin_system().call("jiedao_exports") for exp in found}
+    return {exp.name: exp for exp in _contributions("jiedao_exports")}
 
 
 def export_scope(node: NodeRef, export: Any) -> Any:
@@ -574,5 +601,4 @@ def export_scope(node: NodeRef, export: Any) -> Any:
 
 
 def calendar() -> list[Any]:
-    entries = [e for _n, found in plugin_system().call("jiedao_calendar") for e in found]
-    return sorted(entries, key=lambda e: (e.month, e.day))
+    return sorted(_contributions("jiedao_calendar"), key=lambda e: (e.month, e.day))

@@ -24,8 +24,12 @@ def test_built_in_plugins_import_only_declared_dependencies():
         for other in built_in_plugins():
             if other in allowed:
                 continue
-            chain = graph.find_shortest_chain(importer=f"plugins.{name}", imported=f"plugins.{other}")
-            assert chain is None, f"plugins.{name} imports plugins.{other} without requiring it: {chain}"
+            chain = graph.find_shortest_chain(
+                importer=f"plugins.{name}", imported=f"plugins.{other}"
+            )
+            assert chain is None, (
+                f"plugins.{name} imports plugins.{other} without requiring it: {chain}"
+            )
 
 
 def test_the_checker_sees_an_undeclared_import(tmp_path, monkeypatch):

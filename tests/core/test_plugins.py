@@ -18,6 +18,7 @@ REASONS = {
     "foreign_perm": "may only declare foreign_perm.",
     "plain_blueprint": "blueprints must be CommunityBlueprint or RollupBlueprint",
     "unprefixed": "defines tables without the prefix unprefixed_: stuff",
+    "lazy_models": "defines tables without the prefix lazy_models_: not_prefixed",
 }
 
 

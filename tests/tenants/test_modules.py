@@ -260,3 +260,15 @@ def test_plugins_hear_about_new_nodes(as_user):
     )
     assert r.status_code == 201
     assert ("node_created", "building", f"{A1}-bb09") in ledger.EVENTS
+
+
+def test_an_archived_community_is_read_only_for_plugins(as_user, app, world):
+    s = as_user("s_admin")
+    switch(s, A1, "ledger", True)
+    with app.app_context():
+        world.node(A1).status = "archived"
+        db.session.commit()
+    assert s.get(f"/c/{A1}/ledger/").status_code == 200
+    r = s.post(f"/api/v1/c/{A1}/ledger/rows", json={"title": "x"})
+    assert r.status_code == 403 and r.json["error"]["message"]
+    assert switch(s, A1, "ledger", False).status_code == 422

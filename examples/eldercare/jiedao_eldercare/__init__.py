@@ -1,0 +1,112 @@
+"""居家养老 (home care for the elderly): a third-party Jiedao plugin, module ``eldercare``.
+
+Community workers record their home visits to elderly residents (who, when, by whom, what the
+elder needs); each community sets how many visits an elder should get per month. Streets and
+districts see the figures rolled up. Everything reaches the platform through the hooks below;
+nothing in core knows this plugin exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask_babel import lazy_gettext as _l
+
+from core.hookspecs import hookimpl
+from core.navigation import NavEntry
+from core.plugins import Manifest
+from core.reports import CalendarEntry, Column, Export, Indicator
+
+from . import models, services
+from .schemas import SettingsSchema
+
+__version__ = "0.1.0"
+
+MODULE = "eldercare"
+VIEW = "eldercare.view"
+EDIT = "eldercare.edit"
+
+manifest = Manifest(
+    name=MODULE,
+    label=_l("Home care for the elderly"),
+    version=__version__,
+    core=">=0.1,<1",
+    icon="heart",
+    description=_l("Home visits to elderly residents, with a monthly visit target."),
+)
+
+
+@hookimpl
+def jiedao_models() -> list[Any]:
+    return [models]
+
+
+@hookimpl
+def jiedao_permissions(registry: Any) -> None:
+    # Grants also reach the built-in roles above (community admin, street admin).
+    registry.declare(VIEW, _l("Read home-care visits"), grants=["program_worker", "inspector"])
+    registry.declare(EDIT, _l("Record home-care visits"), grants=["program_worker"])
+
+
+@hookimpl
+def jiedao_blueprints(app: Any) -> list[Any]:
+    from .views import api, pages, rollup
+
+    return [pages, api, rollup]
+
+
+@hookimpl
+def jiedao_navigation() -> list[NavEntry]:
+    return [NavEntry("eldercare.index", _l("Home care"), VIEW, icon="heart", module=MODULE)]
+
+
+@hookimpl
+def jiedao_settings_schema() -> type[ma.Schema]:
+    return SettingsSchema
+
+
+@hookimpl
+def jiedao_indicators() -> list[Indicator]:
+    return [
+        Indicator(
+            "eldercare.visits",
+            _l("Home-care visits"),
+            _l("visits"),
+            services.count_visits,
+            module=MODULE,
+        ),
+        Indicator(
+            "eldercare.elders_visited",
+            _l("Elders visited at home"),
+            _l("people"),
+            services.count_elders_visited,
+            module=MODULE,
+        ),
+    ]
+
+
+@hookimpl
+def jiedao_exports() -> list[Export]:
+    return [
+        Export(
+            "eldercare.visits",
+            _l("Home-care visits"),
+            VIEW,
+            [
+                Column("community", _l("Community")),
+                Column("elder_name", _l("Elder")),
+                Column("visit_date", _l("Visit date")),
+                Column("visitor", _l("Visitor")),
+                Column("needs", _l("Needs")),
+                Column("notes", _l("Notes")),
+            ],
+            services.export_rows,
+            module=MODULE,
+        )
+    ]
+
+
+@hookimpl
+def jiedao_calendar() -> list[CalendarEntry]:
+    return [CalendarEntry(10, 1, _l("International Day of Older Persons"), module=MODULE)]
