@@ -602,3 +602,73 @@ def export_scope(node: NodeRef, export: Any) -> Any:
 
 def calendar() -> list[Any]:
     return sorted(_contributions("jiedao_calendar"), key=lambda e: (e.month, e.day))
+
+
+def imports() -> dict[str, Any]:
+    return {imp.name: imp for imp in _contributions("jiedao_imports")}
+
+
+@dataclass
+class ImportReport:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)  # row, column, value, reason
+
+
+def _cell_text(value: Any) -> str:
+    """A spreadsheet cell as the text a user typed: 3.0 is "3", a date cell is "2026-06-01"."""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def check_import(spec: Any, table: Any) -> ImportReport:
+    """Every row of ``table`` through the import's schema; each problem is reported with its
+    row number (as the spreadsheet shows it), column, value and reason. Nothing is written."""
+    from core.errors import validation_fields
+
+    report = ImportReport()
+    by_header = {str(c.label): c.key for c in spec.columns} | {c.key: c.key for c in spec.columns}
+    keys = [by_header.get(h) for h in table.headers]
+    known = {c.key for c in spec.columns}
+    for column in spec.columns:
+        if column.key not in keys and spec.schema().fields[column.key].required:
+            report.errors.append(
+                {
+                    "row": 1,
+                    "column": str(column.label),
+                    "value": None,
+                    "reason": _("This column is missing."),
+                }
+            )
+    for header, key in zip(table.headers, keys, strict=True):
+        if key is None and header:
+            report.errors.append(
+                {"row": 1, "column": header, "value": header, "reason": _("Unknown column.")}
+            )
+    if report.errors:
+        return report
+    labels = {c.key: str(c.label) for c in spec.columns}
+    schema = spec.schema()
+    for number, values in enumerate(table.rows, start=2):
+        raw = {
+            k: v for k, v in zip(keys, values, strict=False) if k in known and v not in (None, "")
+        }
+        raw = {k: _cell_text(v) for k, v in raw.items()}
+        try:
+            report.rows.append(schema.load(raw))
+        except ma.ValidationError as exc:
+            for key, messages in validation_fields(exc).items():
+                for message in messages if isinstance(messages, list) else [messages]:
+                    report.errors.append(
+                        {
+                            "row": number,
+                            "column": labels.get(key, key),
+                            "value": raw.get(key),
+                            "reason": str(message),
+                        }
+                    )
+    return report

@@ -272,3 +272,69 @@ def test_an_archived_community_is_read_only_for_plugins(as_user, app, world):
     r = s.post(f"/api/v1/c/{A1}/ledger/rows", json={"title": "x"})
     assert r.status_code == 403 and r.json["error"]["message"]
     assert switch(s, A1, "ledger", False).status_code == 422
+
+
+def _xlsx(rows):
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload(client, content, filename, dry_run=False):
+    from io import BytesIO
+
+    url = f"/api/v1/nodes/{A1}/imports/ledger.rows" + ("?dry_run=1" if dry_run else "")
+    return client.post(
+        url, data={"file": (BytesIO(content), filename)}, content_type="multipart/form-data"
+    )
+
+
+def _row_count(app):
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(LedgerRow))
+
+
+def test_imports_xlsx_and_csv_in_utf8_and_gbk(as_user, app, world):
+    switch(as_user("s_admin"), A1, "ledger", True)
+    worker = as_user("worker")
+    r = _upload(worker, _xlsx([["标题", "数量"], ["第一条", 3], ["第二条", 4.0]]), "rows.xlsx")
+    assert r.status_code == 200, r.json
+    assert r.json == {"created": 2}
+    csv_text = "标题,数量\n第三条,5\n"
+    assert _upload(worker, csv_text.encode("gbk"), "rows.csv").json == {"created": 1}
+    assert _upload(worker, ("\ufeff" + csv_text).encode("utf-8"), "rows.csv").json == {"created": 1}
+    assert _upload(worker, csv_text.encode("utf-8"), "rows.csv", dry_run=True).json == {
+        "dry_run": True,
+        "rows": 1,
+    }
+    assert _row_count(app) == 4
+
+
+def test_a_bad_import_reports_every_problem_and_writes_nothing(as_user, app, world):
+    switch(as_user("s_admin"), A1, "ledger", True)
+    worker = as_user("worker")
+    r = _upload(
+        worker, _xlsx([["标题", "数量"], ["好的", 1], ["", 2], ["x" * 60, -1]]), "rows.xlsx"
+    )
+    assert r.status_code == 422
+    problems = {(p["row"], p["column"]) for p in r.json["error"]["rows"]}
+    assert problems == {(3, "标题"), (4, "标题"), (4, "数量")}
+    assert _row_count(app) == 0
+    wrong_header = _upload(worker, "名字\n张三\n".encode(), "rows.csv")
+    assert wrong_header.status_code == 422
+    assert {p["column"] for p in wrong_header.json["error"]["rows"]} == {"标题", "名字"}
+    unreadable = _upload(worker, b"PK\x03\x04 not really a workbook", "rows.xlsx")
+    assert unreadable.status_code == 422 and "file" in unreadable.json["error"]["fields"]
+    assert _upload(worker, b"\xff\xfe\x00garbage\x81", "rows.csv").status_code in (200, 422)
+    assert _row_count(app) == 0
+    assert _upload(as_user("inspector"), "标题\n甲\n".encode(), "rows.csv").status_code == 403
+    switch(as_user("s_admin"), A1, "ledger", False)
+    assert _upload(worker, "标题\n甲\n".encode(), "rows.csv").status_code == 422
+    assert _row_count(app) == 0

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from core.hookspecs import hookimpl
 from core.navigation import NavEntry
 from core.plugins import Manifest
-from core.reports import CalendarEntry, Column, Export, Indicator
+from core.reports import CalendarEntry, Column, Export, Import, Indicator
 
 manifest = Manifest(
     name="ledger",
@@ -127,3 +127,30 @@ def jiedao_calendar() -> list[CalendarEntry]:
 @hookimpl
 def jiedao_node_created(session: Any, node: Any) -> None:
     EVENTS.append(("node_created", node.kind, node.ref))
+
+
+class RowIn(ma.Schema):
+    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=50))
+    size = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=0))
+
+
+def _save_rows(session: Any, community: Any, rows: list[dict]) -> int:
+    from tests.fixture_plugins.ledger.models import LedgerRow
+
+    session.add_all(LedgerRow(title=row["title"], node_id=community.id) for row in rows)
+    session.flush()
+    return len(rows)
+
+
+@hookimpl
+def jiedao_imports() -> list[Import]:
+    return [
+        Import(
+            "ledger.rows",
+            _l("Ledger rows"),
+            "ledger.edit",
+            [Column("title", "标题"), Column("size", "数量")],
+            RowIn,
+            _save_rows,
+        )
+    ]
