@@ -64,8 +64,11 @@ def db_upgrade(revision: str) -> None:
     from core.db import db as database
 
     with app_context() as app:
-        migrate.upgrade(
-            app.config["DATABASE_URL"], revision, plugins=app.extensions["jiedao.plugins"]
+        _migration(
+            migrate.upgrade,
+            app.config["DATABASE_URL"],
+            revision,
+            plugins=app.extensions["jiedao.plugins"],
         )
         if revision == "heads":
             sync_builtin_roles(database.session)  # plugins' default grants to built-in roles

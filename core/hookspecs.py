@@ -8,7 +8,7 @@ public marker::
 
     @hookimpl
     def jiedao_permissions(registry):
-        registry.declare("eldercare.visit.edit", _l("Record home visits"), grants=["program_worker"])
+        registry.declare("eldercare.edit", _l("Record home visits"), grants=["program_worker"])
 
 Core's own parts (``core.accounts``) and ``tenants`` implement these same hooks. A plugin may add
 hookspecs of its own for other plugins: put them in a module and point ``jiedao_hookspecs`` (a
@@ -58,7 +58,7 @@ def jiedao_migrations() -> Path:
 @hookspec
 def jiedao_templates() -> Path:
     """Return a folder of Jinja templates (default: ``<package>/templates``); put them in a
-    subfolder named after the plugin (``templates/eldercare/list.html``)."""
+    subfolder named after the plugin (``templates/eldercare/index.html``)."""
 
 
 @hookspec

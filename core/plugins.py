@@ -12,6 +12,7 @@ the same manager but are trusted: their errors propagate.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import os
 from collections.abc import Iterable
@@ -63,16 +64,17 @@ class PluginInfo:
 
     @property
     def package_dir(self) -> Path | None:
-        """The folder of a package plugin (its templates/, translations/, migrations/)."""
+        """The folder of a package plugin (its templates/, translations/, migrations/), found
+        without running the package, so a plugin that fails to import keeps its migrations."""
         if not self.entry_point:
             return None
         try:
-            module = importlib.import_module(self.entry_point.split(":")[0])
-        except Exception:  # a plugin that cannot even be imported has no folder to offer
+            spec = importlib.util.find_spec(self.entry_point.split(":")[0])
+        except (ImportError, ValueError):
             return None
-        if not hasattr(module, "__path__") or not getattr(module, "__file__", None):
+        if spec is None or not spec.submodule_search_locations:
             return None
-        return Path(module.__file__).resolve().parent
+        return Path(next(iter(spec.submodule_search_locations))).resolve()
 
     @property
     def active(self) -> bool:
