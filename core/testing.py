@@ -49,7 +49,7 @@ from __future__ import annotations
 import importlib
 import os
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -238,6 +238,30 @@ class JiedaoWorld:
             return user.id
 
 
+def build_world(
+    app: Flask,
+    nodes: Iterable[tuple[str | None, str, str, str]],
+    accounts: dict[str, tuple[str, str]],
+) -> JiedaoWorld:
+    """Empty the database, then create ``nodes`` ((parent ref, kind, code, name), parents first),
+    sync the built-in roles and create ``accounts`` (role → (username, node ref))."""
+    from core.accounts import services
+    from core.db import db
+
+    tree = _tenants("services")
+    _clear(app)
+    world = JiedaoWorld(app)
+    with app.app_context():
+        services.sync_builtin_roles(db.session)
+        for parent_ref, kind, code, name in nodes:
+            parent = world.node(parent_ref) if parent_ref else None
+            tree.create_node(db.session, parent=parent, kind=kind, code=code, name=name)
+        db.session.commit()
+    for role, (username, ref) in accounts.items():
+        world.add_user(username, role, ref)
+    return world
+
+
 # --- fixtures --------------------------------------------------------------------------------
 
 
@@ -295,20 +319,9 @@ def jiedao_app(
 @pytest.fixture
 def jiedao_world(jiedao_app: Flask) -> Iterator[JiedaoWorld]:
     """An empty database with the small tree, built-in roles and one account per role."""
-    from core.accounts import services
     from core.db import db
 
-    tree = _tenants("services")
-    _clear(jiedao_app)
-    world = JiedaoWorld(jiedao_app)
-    with jiedao_app.app_context():
-        services.sync_builtin_roles(db.session)
-        for parent_ref, kind, code, name in WORLD:
-            parent = world.node(parent_ref) if parent_ref else None
-            tree.create_node(db.session, parent=parent, kind=kind, code=code, name=name)
-        db.session.commit()
-    for role, (username, ref) in ACCOUNTS.items():
-        world.add_user(username, role, ref)
+    world = build_world(jiedao_app, WORLD, ACCOUNTS)
     yield world
     with jiedao_app.app_context():
         db.session.remove()

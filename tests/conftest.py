@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from importlib.metadata import EntryPoint
 
 import pytest
@@ -26,10 +25,11 @@ from flask.testing import FlaskClient
 
 from core import migrate
 from core.app import create_app
-from core.db import Base, db, make_engine
+from core.db import db, make_engine
 from core.plugins import ENTRY_POINT_GROUP, load_plugins
+from core.testing import PASSWORD, build_world, login  # noqa: F401 - tests import these from here
+from core.testing import JiedaoWorld as World
 
-PASSWORD = "test-password-1"
 TEST_DATABASE_URL = os.environ.get("JIEDAO_TEST_DATABASE_URL", "").strip()
 
 WORLD = [
@@ -83,40 +83,6 @@ def plugins_for_tests():
     return load_plugins(allow="", eps=TEST_PLUGINS)
 
 
-@dataclass
-class World:
-    app: Flask
-
-    def node(self, ref: str):
-        from tenants.models import Node
-
-        return db.session.scalar(sa.select(Node).where(Node.ref == ref))
-
-    def user(self, username: str):
-        from core.models import User
-
-        return db.session.scalar(sa.select(User).where(User.username == username))
-
-    def add_user(
-        self, username: str, role: str | None = None, at: str | None = None, home: str | None = None
-    ):
-        from core.accounts import services
-
-        with self.app.app_context():
-            home_node = self.node(home or at or "110105")
-            user = services.create_user(
-                db.session,
-                username=username,
-                display_name=username,
-                password=PASSWORD,
-                home_node_id=home_node.id,
-            )
-            if role:
-                services.assign_builtin(db.session, user, role, self.node(at).as_ref())
-            db.session.commit()
-            return user.id
-
-
 def _reset_postgres(url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as conn:
@@ -152,33 +118,10 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
     )
 
 
-def _clear(app: Flask) -> None:
-    """Empty every table of the schema (tables of plugins installed elsewhere in the environment
-    may be in the metadata without being in this database)."""
-    with app.app_context(), db.engine.begin() as conn:
-        existing = set(sa.inspect(conn).get_table_names())
-        for table in reversed(Base.metadata.sorted_tables):
-            if table.name in existing:
-                conn.execute(table.delete())
-
-
 @pytest.fixture
 def world(app: Flask) -> Iterator[World]:
     """An empty database with the small tree above, built-in roles and one account per role."""
-    from core.accounts import services
-    from tenants import services as tree
-
-    _clear(app)
-    w = World(app)
-    with app.app_context():
-        services.sync_builtin_roles(db.session)
-        for parent_ref, kind, code, name in WORLD:
-            parent = w.node(parent_ref) if parent_ref else None
-            tree.create_node(db.session, parent=parent, kind=kind, code=code, name=name)
-        db.session.commit()
-    for role, (username, ref) in ACCOUNTS.items():
-        w.add_user(username, role, ref)
-    yield w
+    yield build_world(app, WORLD, ACCOUNTS)
     with app.app_context():
         db.session.remove()
 
@@ -186,10 +129,6 @@ def world(app: Flask) -> Iterator[World]:
 @pytest.fixture
 def client(app: Flask, world: World) -> FlaskClient:
     return app.test_client()
-
-
-def login(client: FlaskClient, username: str, password: str = PASSWORD):
-    return client.post("/login", data={"username": username, "password": password})
 
 
 @pytest.fixture
