@@ -24,11 +24,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import random
-import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -44,13 +41,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
+from common import Stats, drop_schema, environment, log, prepare_database
 from flask import Flask, jsonify
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from core import migrate
-from core.db import make_engine
 from core.plugins import ENTRY_POINT_GROUP, load_plugins
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -272,24 +269,6 @@ def entry_points(names: list[str]) -> list[EntryPoint]:
 # Timing helpers
 
 
-@dataclass(frozen=True)
-class Stats:
-    """Wall-clock figures of repeated runs, in milliseconds."""
-
-    median: float
-    min: float
-    max: float
-    n: int
-
-    @classmethod
-    def of(cls, samples_s: list[float]) -> Stats:
-        ms = [s * 1000 for s in samples_s]
-        return cls(statistics.median(ms), min(ms), max(ms), len(ms))
-
-    def as_dict(self) -> dict[str, float]:
-        return {"median_ms": self.median, "min_ms": self.min, "max_ms": self.max, "n": self.n}
-
-
 def time_interleaved(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, Stats]:
     """Median/min/max of ``repeat`` calls of each function, run in turn (one of each per round)
     after a few untimed warm-ups, so that cache warmth and background load fall on all alike."""
@@ -303,10 +282,6 @@ def time_interleaved(fns: dict[str, Callable[[], object]], repeat: int) -> dict[
             fn()
             samples[key].append(time.perf_counter() - start)
     return {key: Stats.of(values) for key, values in samples.items()}
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
 
 
 @contextmanager
@@ -326,45 +301,6 @@ def statements(engine: Engine) -> Iterator[list[str]]:
 
 # --------------------------------------------------------------------------------------------
 # Database preparation
-
-
-SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
-
-
-def prepare_database(url: str | None, schema: str, workdir: Path) -> str:
-    """The URL to benchmark against, with an empty place to build in.
-
-    No URL: a fresh SQLite file in the temp dir. An SQLite URL must name a file that does not
-    exist yet. PostgreSQL: the schema ``schema`` dropped, recreated and made the connection's
-    ``search_path`` through the libpq ``options`` parameter (no other schema is touched).
-    """
-    if url is None:
-        return f"sqlite:///{workdir / 'bench.sqlite3'}"
-    parsed = make_url(url)
-    if parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    if parsed.drivername.startswith("sqlite"):
-        if parsed.database and Path(parsed.database).exists():
-            raise SystemExit(f"{parsed.database} exists; give a new SQLite file (or no URL)")
-        return url
-    if not parsed.drivername.startswith("postgresql"):
-        raise SystemExit("only SQLite and PostgreSQL URLs are supported")
-    if not SCHEMA_NAME.fullmatch(schema) or schema == "public":
-        raise SystemExit("--schema must be a plain lower-case identifier other than public")
-    admin = make_engine(parsed.render_as_string(hide_password=False))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    admin.dispose()
-    parsed = parsed.update_query_dict({"options": f"-csearch_path={schema}"})
-    return parsed.render_as_string(hide_password=False)
-
-
-def drop_schema(url: str, schema: str) -> None:
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    engine.dispose()
 
 
 def analyze(engine: Engine) -> None:
@@ -741,26 +677,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if args.smoke:
         args.rows, args.repeat, args.startup_runs = 100, 20, 2
     return args
-
-
-def environment(engine: Engine) -> dict[str, Any]:
-    import core
-
-    with engine.connect() as conn:
-        if engine.dialect.name == "postgresql":
-            server = conn.exec_driver_sql("SHOW server_version").scalar()
-        else:
-            server = conn.exec_driver_sql("SELECT sqlite_version()").scalar()
-    return {
-        "dialect": engine.dialect.name,
-        "driver": engine.dialect.driver,
-        "server_version": server,
-        "python": platform.python_version(),
-        "sqlalchemy": sa.__version__,
-        "core": core.__version__,
-        "machine": f"{platform.system()} {platform.machine()}",
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
 
 
 def print_summary(report: dict[str, Any]) -> None:

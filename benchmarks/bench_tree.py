@@ -17,11 +17,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import random
-import re
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -33,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from common import Stats, drop_schema, environment, log, prepare_database
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -92,24 +90,6 @@ class Sizes:
         return 1 + self.streets * (1 + self.communities * (1 + self.buildings))
 
 
-@dataclass(frozen=True)
-class Stats:
-    """Wall-clock figures of repeated runs, in milliseconds."""
-
-    median: float
-    min: float
-    max: float
-    n: int
-
-    @classmethod
-    def of(cls, samples_s: list[float]) -> Stats:
-        ms = [s * 1000 for s in samples_s]
-        return cls(statistics.median(ms), min(ms), max(ms), len(ms))
-
-    def as_dict(self) -> dict[str, float]:
-        return {"median_ms": self.median, "min_ms": self.min, "max_ms": self.max, "n": self.n}
-
-
 def time_it(
     fn: Callable[[], object], repeat: int, *, after: Callable[[], None] | None = None
 ) -> Stats:
@@ -165,52 +145,8 @@ def time_per_call(fn: Callable[[], object], repeat: int, loops: int = INNER_LOOP
     return Stats(stats.median / loops, stats.min / loops, stats.max / loops, stats.n)
 
 
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
 # --------------------------------------------------------------------------------------------
 # Database preparation
-
-
-SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
-
-
-def prepare_database(url: str | None, schema: str) -> tuple[str, Path | None]:
-    """The URL to benchmark against, with an empty place to build in, and the temp dir to remove.
-
-    No URL: a fresh SQLite file in a new temp dir. An SQLite URL must name a file that does not
-    exist yet (nothing real gets overwritten). PostgreSQL: the schema ``schema`` dropped,
-    recreated and made the connection's ``search_path`` through the libpq ``options`` parameter.
-    """
-    if url is None:
-        workdir = Path(tempfile.mkdtemp(prefix="jiedao-bench-"))
-        return f"sqlite:///{workdir / 'bench.sqlite3'}", workdir
-    parsed = make_url(url)
-    if parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    if parsed.drivername.startswith("sqlite"):
-        if parsed.database and Path(parsed.database).exists():
-            raise SystemExit(f"{parsed.database} exists; give a new SQLite file (or no URL)")
-        return url, None
-    if not parsed.drivername.startswith("postgresql"):
-        raise SystemExit("only SQLite and PostgreSQL URLs are supported")
-    if not SCHEMA_NAME.fullmatch(schema):
-        raise SystemExit(f"--schema must be a plain lower-case identifier, not {schema!r}")
-    admin = make_engine(parsed.render_as_string(hide_password=False))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    admin.dispose()
-    parsed = parsed.update_query_dict({"options": f"-csearch_path={schema}"})
-    return parsed.render_as_string(hide_password=False), None
-
-
-def drop_schema(url: str, schema: str) -> None:
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    engine.dispose()
 
 
 def analyze(engine: Engine) -> None:
@@ -613,24 +549,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def environment(engine: Engine) -> dict[str, Any]:
-    """What the figures were measured on."""
-    with engine.connect() as conn:
-        if engine.dialect.name == "postgresql":
-            server = conn.exec_driver_sql("SHOW server_version").scalar()
-        else:
-            server = conn.exec_driver_sql("SELECT sqlite_version()").scalar()
-    return {
-        "dialect": engine.dialect.name,
-        "driver": engine.dialect.driver,
-        "server_version": server,
-        "python": platform.python_version(),
-        "sqlalchemy": sa.__version__,
-        "machine": f"{platform.system()} {platform.machine()}",
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-
-
 def print_summary(report: dict[str, Any]) -> None:
     """One table of everything, for reading at a glance."""
     build = report["build"]
@@ -669,7 +587,8 @@ def print_summary(report: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sizes = Sizes(args.streets, args.communities, args.buildings, args.rows)
-    url, workdir = prepare_database(args.database_url, args.schema)
+    workdir = Path(tempfile.mkdtemp(prefix="jiedao-bench-")) if args.database_url is None else None
+    url = prepare_database(args.database_url, args.schema, workdir or Path())
     log(f"database: {make_url(url).render_as_string(hide_password=True)}")
     log(
         f"sizes: {sizes.streets} streets × {sizes.communities} communities × {sizes.buildings} "

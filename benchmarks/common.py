@@ -1,0 +1,98 @@
+"""What the benchmark scripts share: figures of repeated runs, the database to build in, and a
+description of the machine. Imported by the scripts as ``common`` (they run from this folder)."""
+
+from __future__ import annotations
+
+import platform
+import re
+import statistics
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+
+import core
+from core.db import make_engine
+
+SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Wall-clock figures of repeated runs, in milliseconds."""
+
+    median: float
+    min: float
+    max: float
+    n: int
+
+    @classmethod
+    def of(cls, samples_s: list[float]) -> Stats:
+        ms = [s * 1000 for s in samples_s]
+        return cls(statistics.median(ms), min(ms), max(ms), len(ms))
+
+    def as_dict(self) -> dict[str, float]:
+        return {"median_ms": self.median, "min_ms": self.min, "max_ms": self.max, "n": self.n}
+
+
+def log(message: str) -> None:
+    print(message, flush=True)
+
+
+def prepare_database(url: str | None, schema: str, sqlite_dir: Path) -> str:
+    """The URL to benchmark against, with an empty place to build in.
+
+    No URL: a fresh SQLite file in ``sqlite_dir``. An SQLite URL must name a file that does not
+    exist yet (nothing real gets overwritten). PostgreSQL: the schema ``schema`` dropped,
+    recreated and made the connection's ``search_path`` through the libpq ``options`` parameter,
+    so no other schema is touched.
+    """
+    if url is None:
+        return f"sqlite:///{sqlite_dir / 'bench.sqlite3'}"
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername.startswith("sqlite"):
+        if parsed.database and Path(parsed.database).exists():
+            raise SystemExit(f"{parsed.database} exists; give a new SQLite file (or no URL)")
+        return url
+    if not parsed.drivername.startswith("postgresql"):
+        raise SystemExit("only SQLite and PostgreSQL URLs are supported")
+    if not SCHEMA_NAME.fullmatch(schema) or schema == "public":
+        raise SystemExit("--schema must be a plain lower-case identifier other than public")
+    admin = make_engine(parsed.render_as_string(hide_password=False))
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    admin.dispose()
+    parsed = parsed.update_query_dict({"options": f"-csearch_path={schema}"})
+    return parsed.render_as_string(hide_password=False)
+
+
+def drop_schema(url: str, schema: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    engine.dispose()
+
+
+def environment(engine: Engine) -> dict[str, Any]:
+    """What the figures were measured on."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            server = conn.exec_driver_sql("SHOW server_version").scalar()
+        else:
+            server = conn.exec_driver_sql("SELECT sqlite_version()").scalar()
+    return {
+        "dialect": engine.dialect.name,
+        "driver": engine.dialect.driver,
+        "server_version": server,
+        "python": platform.python_version(),
+        "sqlalchemy": sa.__version__,
+        "core": core.__version__,
+        "machine": f"{platform.system()} {platform.machine()}",
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
