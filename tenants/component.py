@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.hookspecs import hookimpl
 from core.navigation import NavEntry
-from tenants import models, modules  # noqa: F401 - registers the tables with the metadata
+from tenants import models, modules, onboarding, presets  # noqa: F401 - registers the tables
 
 
 @hookimpl

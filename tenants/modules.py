@@ -210,6 +210,22 @@ def _dependencies(module: str) -> list[str]:
     return order[:-1]
 
 
+def dependencies(module: str) -> list[str]:
+    """The modules ``module`` needs, deepest first (a refusal if any is missing or broken)."""
+    return _dependencies(module)
+
+
+def dependency_order(names: list[str]) -> list[str]:
+    """``names`` ordered so that each comes after the ones it depends on."""
+    wanted = set(names)
+    order: list[str] = []
+    for name in sorted(names):
+        for needed in [*_dependencies(name), name]:
+            if needed in wanted and needed not in order:
+                order.append(needed)
+    return order
+
+
 def _dependents(module: str) -> list[str]:
     return [
         info.name for info in plugin_system().active() if module in (info.manifest.requires or ())

@@ -1,0 +1,655 @@
+"""Onboarding a street or community: a wizard whose draft lives in the database until confirmed.
+
+Steps: the place (its 区划代码 and name; the parent is inferred from the code's prefix) →
+buildings (typed or from a sheet) → first accounts → modules (a preset or toggles) → review. The
+draft is saved at every step, so an admin can leave and come back (or a colleague with the same
+rights can finish it). Nothing reaches the tree until the review is confirmed, and then all of it
+is written in one transaction. One-time passwords of the new accounts exist only in the response
+that confirms the draft.
+
+The district's onboarding page (:func:`community_status`) shows what each community still lacks.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
+
+from core import audit
+from core.accounts.services import USERNAME, assign, create_user
+from core.db import Base, TimestampMixin, utcnow
+from core.errors import DomainError
+from core.models import Assignment, Role, User
+from core.permissions import PermissionRegistry, Scope, may_grant, scoped
+from core.reports import Column, Table, read_table
+from core.tree import NODE_TABLE, subtree_clause
+from core.validation import Schema, mobile_number, required_text
+from tenants import presets, services
+from tenants.codes import code_error, parent_code_of
+from tenants.models import KIND_LABELS, Node, NodeKind, NodeStatus
+from tenants.modules import ImportReport, ModuleState, check_import
+
+
+class DraftStatus:
+    DRAFT = "draft"
+    DONE = "done"
+    DISCARDED = "discarded"
+
+
+STEP_LABELS = {
+    "place": _l("Place"),
+    "buildings": _l("Buildings"),
+    "accounts": _l("Accounts"),
+    "modules": _l("Modules"),
+    "review": _l("Review"),
+}
+STEPS = {
+    NodeKind.STREET: ("place", "accounts", "review"),
+    NodeKind.COMMUNITY: ("place", "buildings", "accounts", "modules", "review"),
+}
+# The roles a wizard hands out at a new place of each kind.
+FIRST_ROLES = {
+    NodeKind.STREET: ("street_admin", "inspector"),
+    NodeKind.COMMUNITY: ("community_admin", "program_worker"),
+}
+
+
+class OnboardingDraft(TimestampMixin, Base):
+    """A street or community being onboarded. ``data`` holds the later steps:
+    ``buildings`` [{code, name}], ``accounts`` [{username, display_name, mobile, role}],
+    ``modules`` {module: settings} and ``preset_id``."""
+
+    __tablename__ = "tenants_onboarding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int] = mapped_column(sa.ForeignKey(f"{NODE_TABLE}.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    code: Mapped[str] = mapped_column(sa.String(32))
+    name: Mapped[str] = mapped_column(sa.String(100))
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    status: Mapped[str] = mapped_column(sa.String(16), default=DraftStatus.DRAFT, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id"))
+    node_id: Mapped[int | None] = mapped_column(sa.ForeignKey(f"{NODE_TABLE}.id"))
+    completed_at: Mapped[datetime | None]
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        return STEPS[NodeKind(self.kind)]
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[NodeKind(self.kind)])
+
+    @property
+    def buildings(self) -> list[dict[str, str]]:
+        return list((self.data or {}).get("buildings", []))
+
+    @property
+    def accounts(self) -> list[dict[str, str]]:
+        return list((self.data or {}).get("accounts", []))
+
+    @property
+    def modules(self) -> dict[str, dict[str, Any]]:
+        return dict((self.data or {}).get("modules", {}))
+
+    @property
+    def preset_id(self) -> int | None:
+        return (self.data or {}).get("preset_id")
+
+    def _set(self, key: str, value: Any) -> None:
+        # A new dict, so SQLAlchemy sees the JSON column change.
+        self.data = {**(self.data or {}), key: value}
+
+
+def _invalid(field_name: str, message: str) -> DomainError:
+    return DomainError(message, {field_name: [message]})
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def drafts_query(status: str = DraftStatus.DRAFT) -> sa.Select:
+    """Drafts (newest first) whose parent lies in the user's ``tenants.manage`` scope."""
+    stmt = (
+        sa.select(OnboardingDraft)
+        .join(Node, Node.id == OnboardingDraft.parent_id)
+        .where(OnboardingDraft.status == status)
+        .order_by(OnboardingDraft.updated_at.desc(), OnboardingDraft.id.desc())
+    )
+    return scoped(stmt, Node, "tenants.manage")
+
+
+def parent_of(session: Session, draft: OnboardingDraft) -> Node:
+    return session.get(Node, draft.parent_id)
+
+
+# --- step 1: the place -----------------------------------------------------------------------
+
+
+@dataclass
+class Place:
+    kind: NodeKind
+    code: str
+    name: str
+    parent: Node
+
+
+def infer_place(
+    session: Session, scope: Scope, code: str, name: str, *, draft_id: int | None = None
+) -> Place:
+    """Read a new place from its code: 9 digits is a street, 12 a community; the parent is the
+    code's prefix and must be in the user's ``tenants.manage`` scope."""
+    code = (code or "").strip()
+    found = parent_code_of(code)
+    if found is None:
+        raise _invalid(
+            "code", _("Enter the 9-digit code of a street or the 12-digit code of a community.")
+        )
+    parent_kind, parent_code = found
+    kind = NodeKind.STREET if parent_kind == NodeKind.DISTRICT else NodeKind.COMMUNITY
+    error = code_error(kind, code, parent_kind, parent_code)
+    if error:
+        raise _invalid("code", error)
+    parent = services.find_by_ref(session, parent_code)
+    if parent is None or not scope.allows("tenants.manage", parent.path):
+        raise _invalid(
+            "code",
+            _(
+                "There is no %(kind)s with code %(code)s in your part of the tree.",
+                kind=KIND_LABELS[parent_kind],
+                code=parent_code,
+            ),
+        )
+    if parent.status == NodeStatus.ARCHIVED:
+        raise _invalid("code", _("%(name)s is archived.", name=parent.name))
+    existing = services.find_by_ref(session, code)
+    if existing is not None:
+        raise _invalid(
+            "code", _("Code %(code)s is already used by %(name)s.", code=code, name=existing.name)
+        )
+    other = session.scalar(
+        sa.select(OnboardingDraft).where(
+            OnboardingDraft.code == code,
+            OnboardingDraft.status == DraftStatus.DRAFT,
+            OnboardingDraft.id != (draft_id or 0),
+        )
+    )
+    if other is not None:
+        raise _invalid(
+            "code", _("%(code)s is already being onboarded (draft %(id)s).", code=code, id=other.id)
+        )
+    return Place(kind, code, services._validate_name(name), parent)
+
+
+def start(session: Session, scope: Scope, user: User, code: str, name: str) -> OnboardingDraft:
+    place = infer_place(session, scope, code, name)
+    draft = OnboardingDraft(
+        parent_id=place.parent.id,
+        kind=place.kind.value,
+        code=place.code,
+        name=place.name,
+        data={},
+        status=DraftStatus.DRAFT,
+        created_by_id=user.id,
+    )
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def update_place(
+    session: Session, scope: Scope, draft: OnboardingDraft, code: str, name: str
+) -> Place:
+    """Correct the code or name; a different kind of place would need other steps, so the kind
+    stays (start a new draft instead)."""
+    place = infer_place(session, scope, code, name, draft_id=draft.id)
+    if place.kind.value != draft.kind:
+        raise _invalid(
+            "code",
+            _(
+                "This draft is for a %(kind)s; start a new one for another kind.",
+                kind=draft.kind_label,
+            ),
+        )
+    draft.code, draft.name, draft.parent_id = place.code, place.name, place.parent.id
+    return place
+
+
+# --- step 2: buildings -----------------------------------------------------------------------
+
+
+class BuildingSchema(Schema):
+    code = required_text(32, metadata={"label": _l("Building code")})
+    name = required_text(services.NAME_MAX, metadata={"label": _l("Name")})
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """The columns of a sheet the wizard reads (what :func:`tenants.modules.check_import` needs)."""
+
+    columns: tuple[Column, ...]
+    schema: type[ma.Schema]
+
+
+BUILDING_SHEET = SheetSpec(
+    columns=(Column("code", _l("Building code")), Column("name", _l("Name"))),
+    schema=BuildingSchema,
+)
+BUILDING_EXAMPLE = {"code": "b01", "name": "1号楼"}
+
+
+def _building_error(code: str, taken: set[str]) -> str | None:
+    error = code_error(NodeKind.BUILDING, code, NodeKind.COMMUNITY, None)
+    if error:
+        return error
+    if code.lower() in taken:
+        return _("Code %(code)s is already used in this community.", code=code)
+    return None
+
+
+def add_building(draft: OnboardingDraft, code: str, name: str) -> None:
+    try:
+        data = BuildingSchema().load({"code": code or "", "name": name or ""})
+    except ma.ValidationError as exc:
+        from core.errors import validation_fields
+
+        raise DomainError(_("Some fields are not valid."), validation_fields(exc)) from None
+    error = _building_error(data["code"], {b["code"].lower() for b in draft.buildings})
+    if error:
+        raise _invalid("code", error)
+    draft._set("buildings", [*draft.buildings, data])
+
+
+def remove_building(draft: OnboardingDraft, code: str) -> None:
+    draft._set("buildings", [b for b in draft.buildings if b["code"] != code])
+
+
+def buildings_from_sheet(draft: OnboardingDraft, table: Table) -> ImportReport:
+    """Every row checked (columns, code rules, duplicates in the sheet and in the draft); the
+    buildings are added only if no row has a problem."""
+    report = check_import(BUILDING_SHEET, table)
+    if report.errors:
+        return report
+    taken = {b["code"].lower() for b in draft.buildings}
+    code_label = str(BUILDING_SHEET.columns[0].label)
+    for number, row in enumerate(report.rows, start=2):
+        error = _building_error(row["code"], taken)
+        if error:
+            report.errors.append(
+                {"row": number, "column": code_label, "value": row["code"], "reason": error}
+            )
+        taken.add(row["code"].lower())
+    if not report.errors:
+        draft._set("buildings", [*draft.buildings, *report.rows])
+    return report
+
+
+def read_sheet(filename: str, content: bytes) -> Table:
+    """The uploaded sheet, or a refusal that names the accepted formats."""
+    from core.reports import UnreadableFile
+
+    if not content:
+        raise _invalid("file", _("Choose a file to upload."))
+    try:
+        return read_table(filename or "", content)
+    except UnreadableFile:
+        raise _invalid(
+            "file",
+            _("This file cannot be read: upload .xlsx, or .csv in UTF-8 or GBK."),
+        ) from None
+
+
+# --- step 3: accounts ------------------------------------------------------------------------
+
+
+class AccountSchema(Schema):
+    username = required_text(64)
+    display_name = required_text(100)
+    mobile = ma.fields.String(load_default=None, allow_none=True, validate=mobile_number)
+    role = required_text(64)
+
+
+def role_choices(session: Session, draft: OnboardingDraft) -> list[tuple[str, str]]:
+    from core.accounts.services import role_label
+
+    keys = FIRST_ROLES[NodeKind(draft.kind)]
+    roles = session.scalars(sa.select(Role).where(Role.key.in_(keys))).all()
+    by_key = {r.key: r for r in roles}
+    return [(key, role_label(by_key[key])) for key in keys if key in by_key]
+
+
+def add_account(
+    session: Session,
+    scope: Scope,
+    declared: PermissionRegistry,
+    draft: OnboardingDraft,
+    values: dict[str, Any],
+) -> None:
+    try:
+        data = AccountSchema().load({k: v for k, v in values.items() if v not in (None, "")})
+    except ma.ValidationError as exc:
+        from core.errors import validation_fields
+
+        raise DomainError(_("Some fields are not valid."), validation_fields(exc)) from None
+    username = data["username"]
+    if not USERNAME.fullmatch(username):
+        raise _invalid(
+            "username", _("3–64 letters, digits, '.', '_' or '-', starting with a letter or digit.")
+        )
+    taken = session.scalar(
+        sa.select(User.id).where(sa.func.lower(User.username) == username.lower())
+    )
+    if taken or username.lower() in {a["username"].lower() for a in draft.accounts}:
+        raise _invalid("username", _("The username %(name)s is taken.", name=username))
+    role = session.scalar(sa.select(Role).where(Role.key == data["role"]))
+    if role is None or role.key not in FIRST_ROLES[NodeKind(draft.kind)]:
+        raise _invalid("role", _("Choose a role."))
+    parent = parent_of(session, draft)
+    if not may_grant(scope, role.patterns, parent.as_ref(), declared):
+        raise _invalid("role", _("Not yours to grant here."))
+    draft._set("accounts", [*draft.accounts, data])
+
+
+def remove_account(draft: OnboardingDraft, username: str) -> None:
+    draft._set("accounts", [a for a in draft.accounts if a["username"] != username])
+
+
+# --- step 4: modules -------------------------------------------------------------------------
+
+
+def may_choose_modules(scope: Scope, parent: Node) -> bool:
+    return scope.allows("modules.manage", parent.path)
+
+
+def set_modules(
+    session: Session,
+    scope: Scope,
+    draft: OnboardingDraft,
+    *,
+    preset_id: int | None,
+    chosen: list[str],
+) -> None:
+    """Keep a preset's modules with its settings, plus any toggled on by hand (with defaults)."""
+    parent = parent_of(session, draft)
+    if not may_choose_modules(scope, parent):
+        raise DomainError(_("Modules are chosen by an admin who may switch them on here."))
+    selected: dict[str, dict[str, Any] | None] = {}
+    if preset_id:
+        preset = session.get(presets.ModulePreset, preset_id)
+        if (
+            preset is None
+            or preset.deleted_at is not None
+            or preset.district_id != parent.district_id
+        ):
+            raise _invalid("preset", _("Choose one of the district's presets."))
+        selected.update(preset.modules)
+    for name in chosen:
+        selected.setdefault(name, None)
+    draft._set("modules", presets.clean_modules(selected))
+    draft._set("preset_id", preset_id or None)
+
+
+# --- step 5: review and confirm --------------------------------------------------------------
+
+
+def missing(draft: OnboardingDraft) -> list[str]:
+    """What the new place will still lack (shown at review; it does not block)."""
+    gaps: list[str] = []
+    admin_role = FIRST_ROLES[NodeKind(draft.kind)][0]
+    if draft.kind == NodeKind.COMMUNITY and not draft.buildings:
+        gaps.append(_("No buildings yet."))
+    if not any(a["role"] == admin_role for a in draft.accounts):
+        gaps.append(_("No admin account yet."))
+    if draft.kind == NodeKind.COMMUNITY and not draft.modules:
+        gaps.append(_("No modules switched on yet."))
+    return gaps
+
+
+def one_time_password() -> str:
+    """A password to hand over once; its holder must change it at first sign-in."""
+    return secrets.token_urlsafe(9)
+
+
+@dataclass
+class Confirmed:
+    node: Node
+    passwords: list[tuple[str, str, str]] = field(default_factory=list)  # username, name, pw
+    modules: list[str] = field(default_factory=list)
+
+
+def confirm(
+    session: Session,
+    scope: Scope,
+    declared: PermissionRegistry,
+    draft: OnboardingDraft,
+    actor: User,
+) -> Confirmed:
+    """Create the place, its buildings, accounts and modules — all or nothing (the caller
+    commits, or rolls back on a refusal)."""
+    if draft.status != DraftStatus.DRAFT:
+        raise DomainError(_("This draft was already confirmed or discarded."))
+    place = infer_place(session, scope, draft.code, draft.name, draft_id=draft.id)
+    node = services.create_node(
+        session, parent=place.parent, kind=place.kind.value, code=place.code, name=place.name
+    )
+    for building in draft.buildings:
+        try:
+            services.create_node(
+                session, parent=node, kind="building", code=building["code"], name=building["name"]
+            )
+        except DomainError as exc:
+            raise DomainError(
+                _("Building %(code)s: %(message)s", code=building["code"], message=exc.message)
+            ) from None
+    result = Confirmed(node)
+    roles = {r.key: r for r in session.scalars(sa.select(Role))}
+    for account in draft.accounts:
+        password = one_time_password()
+        try:
+            user = create_user(
+                session,
+                username=account["username"],
+                display_name=account["display_name"],
+                password=password,
+                home_node_id=node.id,
+                mobile=account.get("mobile"),
+                must_change_password=True,
+            )
+            assign(
+                session,
+                scope,
+                declared,
+                user=user,
+                role=roles[account["role"]],
+                node=node.as_ref(),
+                actor_id=actor.id,
+            )
+        except DomainError as exc:
+            raise DomainError(
+                _("Account %(name)s: %(message)s", name=account["username"], message=exc.message)
+            ) from None
+        result.passwords.append((user.username, user.display_name, password))
+    if draft.modules:
+        if not may_choose_modules(scope, place.parent):
+            raise DomainError(_("Modules are chosen by an admin who may switch them on here."))
+        applied = presets.apply_modules(session, node, draft.modules)
+        result.modules = [module for _ref, module in applied.switched_on]
+    draft.status, draft.node_id, draft.completed_at = DraftStatus.DONE, node.id, utcnow()
+    audit.record(
+        "onboarding.confirm",
+        node=node.as_ref(),
+        object_type="node",
+        object_id=node.ref,
+        summary=_("Onboarded %(kind)s %(name)s", kind=node.kind_label, name=node.name),
+        details={
+            "buildings": len(draft.buildings),
+            "accounts": [a["username"] for a in draft.accounts],
+            "modules": result.modules,
+            "preset_id": draft.preset_id,
+        },
+    )
+    return result
+
+
+def discard(draft: OnboardingDraft) -> None:
+    """Drafts are kept (status discarded), never deleted."""
+    if draft.status == DraftStatus.DRAFT:
+        draft.status = DraftStatus.DISCARDED
+
+
+# --- the district's view ---------------------------------------------------------------------
+
+
+@dataclass
+class CommunityStatus:
+    community: Node
+    street: Node | None
+    buildings: int
+    accounts: int
+    has_admin: bool
+    modules: list[str]
+
+    @property
+    def gaps(self) -> list[str]:
+        gaps = []
+        if not self.has_admin:
+            gaps.append(_("No community admin"))
+        if not self.buildings:
+            gaps.append(_("No buildings"))
+        if not self.modules:
+            gaps.append(_("No modules"))
+        return gaps
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ref": self.community.ref,
+            "name": self.community.name,
+            "street": self.street.ref if self.street else None,
+            "buildings": self.buildings,
+            "accounts": self.accounts,
+            "has_admin": self.has_admin,
+            "modules": self.modules,
+            "complete": not self.gaps,
+        }
+
+
+def _has_building(community_id: Any) -> sa.Exists:
+    child = aliased(Node)
+    return sa.exists().where(
+        child.community_id == community_id,
+        child.kind == NodeKind.BUILDING,
+        child.status == NodeStatus.ACTIVE,
+    )
+
+
+def _has_admin(community_id: Any) -> sa.Exists:
+    placed = aliased(Node)
+    return (
+        sa.exists()
+        .where(Assignment.node_id == placed.id, placed.community_id == community_id)
+        .where(Assignment.role_id == Role.id, Role.key == "community_admin")
+        .where(Assignment.user_id == User.id, User.active.is_(True))
+    )
+
+
+def _has_module(community_id: Any) -> sa.Exists:
+    return sa.exists().where(
+        ModuleState.community_id == community_id, ModuleState.enabled.is_(True)
+    )
+
+
+def communities_query(node: Node, *, incomplete_only: bool = False) -> sa.Select:
+    """Active communities under ``node``, by code; optionally only those still lacking
+    a community admin, a building or a module."""
+    stmt = (
+        sa.select(Node)
+        .where(
+            Node.kind == NodeKind.COMMUNITY,
+            Node.status == NodeStatus.ACTIVE,
+            subtree_clause(Node.path, node.path),
+        )
+        .order_by(Node.code)
+    )
+    if incomplete_only:
+        stmt = stmt.where(
+            sa.or_(
+                ~_has_building(Node.id),
+                ~_has_admin(Node.id),
+                ~_has_module(Node.id),
+            )
+        )
+    return stmt
+
+
+def community_status(session: Session, communities: list[Node]) -> list[CommunityStatus]:
+    """Buildings, accounts, admin and modules of a page of communities: four grouped queries."""
+    ids = [c.id for c in communities]
+    if not ids:
+        return []
+    buildings = dict(
+        session.execute(
+            sa.select(Node.community_id, sa.func.count())
+            .where(
+                Node.community_id.in_(ids),
+                Node.kind == NodeKind.BUILDING,
+                Node.status == NodeStatus.ACTIVE,
+            )
+            .group_by(Node.community_id)
+        ).all()
+    )
+    placed = (
+        sa.select(Node.community_id, Assignment.user_id, Role.key)
+        .join(Assignment, Assignment.node_id == Node.id)
+        .join(Role, Role.id == Assignment.role_id)
+        .join(User, User.id == Assignment.user_id)
+        .where(Node.community_id.in_(ids), User.active.is_(True))
+    )
+    accounts: dict[int, set[int]] = {}
+    admins: set[int] = set()
+    for community_id, user_id, role_key in session.execute(placed):
+        accounts.setdefault(community_id, set()).add(user_id)
+        if role_key == "community_admin":
+            admins.add(community_id)
+    running: dict[int, list[str]] = {}
+    for community_id, module in session.execute(
+        sa.select(ModuleState.community_id, ModuleState.module)
+        .where(ModuleState.community_id.in_(ids), ModuleState.enabled.is_(True))
+        .order_by(ModuleState.module)
+    ):
+        running.setdefault(community_id, []).append(module)
+    streets = {
+        s.id: s
+        for s in session.scalars(
+            sa.select(Node).where(Node.id.in_({c.street_id for c in communities}))
+        )
+    }
+    return [
+        CommunityStatus(
+            community=c,
+            street=streets.get(c.street_id),
+            buildings=buildings.get(c.id, 0),
+            accounts=len(accounts.get(c.id, ())),
+            has_admin=c.id in admins,
+            modules=running.get(c.id, []),
+        )
+        for c in communities
+    ]
+
+
+def drafts_under(session: Session, node: Node) -> list[OnboardingDraft]:
+    """Open drafts whose new place would lie under ``node``."""
+    stmt = (
+        sa.select(OnboardingDraft)
+        .join(Node, Node.id == OnboardingDraft.parent_id)
+        .where(OnboardingDraft.status == DraftStatus.DRAFT, subtree_clause(Node.path, node.path))
+        .order_by(OnboardingDraft.code)
+    )
+    return list(session.scalars(stmt))
