@@ -16,15 +16,18 @@ from tenants import models, modules, onboarding, presets  # noqa: F401 - registe
 def jiedao_blueprints(app: Flask) -> list[Any]:
     from tenants.api import api, modules_api
     from tenants.module_views import bp as modules_bp
+    from tenants.onboarding_views import api as onboarding_api
+    from tenants.onboarding_views import bp as onboarding_bp
     from tenants.views import bp
 
-    return [bp, api, modules_bp, modules_api]
+    return [bp, api, modules_bp, modules_api, onboarding_bp, onboarding_api]
 
 
 @hookimpl
 def jiedao_navigation() -> list[NavEntry]:
     return [
         NavEntry("tenants.tree", _l("Tenant tree"), "tenants.view", icon="tree", order=10),
+        NavEntry("onboarding.start", _l("Onboarding"), "tenants.manage", icon="plus", order=20),
         NavEntry("modules.installed", _l("Modules"), "modules.manage", icon="puzzle", order=30),
     ]
 
@@ -33,7 +36,10 @@ def jiedao_navigation() -> list[NavEntry]:
 def jiedao_app_ready(app: Flask) -> None:
     from tenants.module_views import module_nav_context
 
+    from core.permissions import can
+
     app.jinja_env.globals["node_url"] = lambda ref: url_for("tenants.node", ref=ref)
+    app.jinja_env.globals["can"] = can  # may the user do X at a node's path (links to show)
     app.context_processor(module_nav_context)
 
 

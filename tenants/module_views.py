@@ -100,7 +100,7 @@ def matrix(ref: str):
     )
 
 
-def _settings_fields(schema: ma.Schema) -> list[dict[str, Any]]:
+def settings_fields(schema: ma.Schema) -> list[dict[str, Any]]:
     """What the settings form shows for each schema field."""
     fields = []
     for name, field in schema.fields.items():
@@ -143,7 +143,7 @@ def settings(ref: str, module: str):
     )
     status = 200
     if request.method == "POST":
-        fields = _settings_fields(schema)
+        fields = settings_fields(schema)
         values = {f["name"]: request.form.get(f["name"], "") for f in fields}
         data: dict[str, Any] = {}
         for f in fields:
@@ -166,7 +166,7 @@ def settings(ref: str, module: str):
         community=community,
         module=module,
         label=modules.module_label(module),
-        fields=_settings_fields(schema),
+        fields=settings_fields(schema),
         form=form,
         breadcrumb=breadcrumb(community),
     ), status

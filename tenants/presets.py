@@ -65,15 +65,23 @@ def presets_query(district_id: int) -> sa.Select:
     )
 
 
-def get_preset(session: Session, scope: Scope, preset_id: int, permission: str) -> ModulePreset:
-    """A live preset of a district where the user holds ``permission``, else 404-like refusal."""
+def get_preset(
+    session: Session, scope: Scope, preset_id: int, *, to_apply: bool = False
+) -> ModulePreset:
+    """A live preset the user may manage (``modules.manage`` at its district) or, ``to_apply``,
+    use (``modules.manage`` anywhere in the district, e.g. a street admin); else 404."""
     from werkzeug.exceptions import NotFound
 
     preset = session.get(ModulePreset, preset_id)
     if preset is None or preset.deleted_at is not None:
         raise NotFound()
     district = session.get(Node, preset.district_id)
-    if district is None or not scope.allows(permission, district.path):
+    if district is None:
+        raise NotFound()
+    allowed = scope.allows("modules.manage", district.path) or (
+        to_apply and any(n.path.startswith(district.path) for n in scope.nodes("modules.manage"))
+    )
+    if not allowed:
         raise NotFound()
     return preset
 

@@ -1,0 +1,679 @@
+"""Onboarding pages (the wizard and a district's onboarding state) and module presets; their API.
+
+Views are thin: they load what the user may see (404 otherwise), check the write permission
+(403), call :mod:`tenants.onboarding` / :mod:`tenants.presets` and commit or roll back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.exceptions import NotFound
+
+from core.api import Page, api_doc, json_body, page_args
+from core.db import db
+from core.errors import DomainError
+from core.forms import FormResult, empty_form
+from core.permissions import current_scope, permission_required, registry, require
+from core.reports import write_xlsx
+from core.validation import Schema, required_text
+from tenants import modules, onboarding, presets
+from tenants.models import Node, NodeKind
+from tenants.module_views import settings_fields
+from tenants.onboarding import OnboardingDraft
+from tenants.views import breadcrumb, load_node
+
+bp = Blueprint("onboarding", __name__)
+api = Blueprint("onboarding_api", __name__, url_prefix="/api/v1")
+TAGS = ["onboarding"]
+
+
+# --- the wizard ------------------------------------------------------------------------------
+
+
+def _load_draft(draft_id: int) -> OnboardingDraft:
+    """An open draft under the user's ``tenants.manage`` scope, else 404."""
+    draft = db.session.scalar(
+        onboarding.drafts_query().where(OnboardingDraft.id == draft_id).limit(1)
+    )
+    if draft is None:
+        raise NotFound()
+    return draft
+
+
+def _render_step(draft: OnboardingDraft | None, step: str, status: int = 200, **context: Any):
+    parent = onboarding.parent_of(db.session, draft) if draft is not None else None
+    return render_template(
+        f"tenants/onboarding/{step}.html",
+        draft=draft,
+        step=step,
+        parent=parent,
+        step_labels=onboarding.STEP_LABELS,
+        **context,
+    ), status
+
+
+def _next_step(draft: OnboardingDraft, step: str) -> Any:
+    steps = draft.steps
+    following = steps[min(steps.index(step) + 1, len(steps) - 1)]
+    return redirect(url_for("onboarding.step", draft_id=draft.id, step=following))
+
+
+@bp.route("/onboarding", methods=["GET", "POST"])
+@permission_required("tenants.manage")
+def start():
+    """Open drafts, and step 1 of a new one: code and name; the parent is shown to confirm."""
+    form = empty_form()
+    place = None
+    status = 200
+    if request.method == "POST":
+        form = empty_form(code=request.form.get("code", ""), name=request.form.get("name", ""))
+        try:
+            if request.form.get("confirm") == "yes":
+                draft = onboarding.start(
+                    db.session,
+                    current_scope(),
+                    current_user,
+                    form.values["code"],
+                    form.values["name"],
+                )
+                db.session.commit()
+                return _next_step(draft, "place")
+            place = onboarding.infer_place(
+                db.session, current_scope(), form.values["code"], form.values["name"]
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            form.fail(exc)
+            status = exc.status
+    drafts = db.session.scalars(onboarding.drafts_query()).all()
+    return _render_step(None, "place", status, form=form, place=place, drafts=drafts)
+
+
+@bp.route("/onboarding/<int:draft_id>/<step>", methods=["GET", "POST"])
+@login_required
+def step(draft_id: int, step: str):
+    draft = _load_draft(draft_id)
+    if step not in draft.steps:
+        raise NotFound()
+    handler = _STEPS[step]
+    return handler(draft)
+
+
+def _place(draft: OnboardingDraft):
+    form = empty_form(code=draft.code, name=draft.name)
+    place = None
+    status = 200
+    if request.method == "POST":
+        form = empty_form(code=request.form.get("code", ""), name=request.form.get("name", ""))
+        try:
+            place = onboarding.infer_place(
+                db.session,
+                current_scope(),
+                form.values["code"],
+                form.values["name"],
+                draft_id=draft.id,
+            )
+            if request.form.get("confirm") == "yes":
+                onboarding.update_place(
+                    db.session, current_scope(), draft, form.values["code"], form.values["name"]
+                )
+                db.session.commit()
+                return _next_step(draft, "place")
+        except DomainError as exc:
+            db.session.rollback()
+            form.fail(exc)
+            status = exc.status
+    return _render_step(draft, "place", status, form=form, place=place, drafts=[])
+
+
+def _buildings(draft: OnboardingDraft):
+    form = empty_form()
+    report = None
+    status = 200
+    if request.method == "POST":
+        action = request.form.get("action", "add")
+        try:
+            if action == "remove":
+                onboarding.remove_building(draft, request.form.get("code", ""))
+            elif action == "upload":
+                upload = request.files.get("file")
+                table = onboarding.read_sheet(
+                    upload.filename if upload else "", upload.read() if upload else b""
+                )
+                report = onboarding.buildings_from_sheet(draft, table)
+                if report.errors:
+                    db.session.rollback()
+                    flash(_("Nothing was added: correct the rows below and upload again."), "error")
+                    return _render_step(draft, "buildings", 422, form=form, report=report)
+                flash(_("%(count)s buildings added.", count=len(report.rows)), "success")
+            elif action == "next":
+                return _next_step(draft, "buildings")
+            else:
+                form = empty_form(
+                    code=request.form.get("code", ""), name=request.form.get("name", "")
+                )
+                onboarding.add_building(draft, form.values["code"], form.values["name"])
+            db.session.commit()
+            return redirect(url_for("onboarding.step", draft_id=draft.id, step="buildings"))
+        except DomainError as exc:
+            db.session.rollback()
+            form.fail(exc)
+            status = exc.status
+    return _render_step(draft, "buildings", status, form=form, report=report)
+
+
+def _accounts(draft: OnboardingDraft):
+    form = empty_form(role=onboarding.FIRST_ROLES[NodeKind(draft.kind)][0])
+    status = 200
+    if request.method == "POST":
+        action = request.form.get("action", "add")
+        try:
+            if action == "remove":
+                onboarding.remove_account(draft, request.form.get("username", ""))
+            elif action == "next":
+                return _next_step(draft, "accounts")
+            else:
+                keys = ("username", "display_name", "mobile", "role")
+                form = empty_form(**{k: request.form.get(k, "") for k in keys})
+                onboarding.add_account(
+                    db.session, current_scope(), registry(), draft, dict(form.values)
+                )
+            db.session.commit()
+            return redirect(url_for("onboarding.step", draft_id=draft.id, step="accounts"))
+        except DomainError as exc:
+            db.session.rollback()
+            form.fail(exc)
+            status = exc.status
+    return _render_step(
+        draft,
+        "accounts",
+        status,
+        form=form,
+        roles=onboarding.role_choices(db.session, draft),
+    )
+
+
+def _modules(draft: OnboardingDraft):
+    parent = onboarding.parent_of(db.session, draft)
+    allowed = onboarding.may_choose_modules(current_scope(), parent)
+    form = empty_form(preset=str(draft.preset_id or ""))
+    status = 200
+    if request.method == "POST" and allowed:
+        raw_preset = request.form.get("preset", "")
+        form = empty_form(preset=raw_preset)
+        try:
+            onboarding.set_modules(
+                db.session,
+                current_scope(),
+                draft,
+                preset_id=int(raw_preset) if raw_preset.isdigit() else None,
+                chosen=request.form.getlist("module"),
+            )
+            db.session.commit()
+            return _next_step(draft, "modules")
+        except DomainError as exc:
+            db.session.rollback()
+            form.fail(exc)
+            status = exc.status
+    elif request.method == "POST":
+        return _next_step(draft, "modules")
+    district_presets = db.session.scalars(presets.presets_query(parent.district_id)).all()
+    return _render_step(
+        draft,
+        "modules",
+        status,
+        form=form,
+        allowed=allowed,
+        presets=district_presets,
+        preset_options=[("", _("No preset"))] + [(str(p.id), p.name) for p in district_presets],
+        installed=modules.plugin_system().active(),
+        chosen=set(draft.modules),
+    )
+
+
+def _review(draft: OnboardingDraft):
+    if request.method == "POST":
+        try:
+            result = onboarding.confirm(
+                db.session, current_scope(), registry(), draft, current_user
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return _review_page(draft, exc.status)
+        db.session.commit()
+        response = Response(
+            render_template(
+                "tenants/onboarding/done.html",
+                result=result,
+                labels={m: modules.module_label(m) for m in result.modules},
+            )
+        )
+        response.headers["Cache-Control"] = "no-store"  # the one-time passwords are on it
+        return response
+    return _review_page(draft)
+
+
+def _review_page(draft: OnboardingDraft, status: int = 200):
+    preset = db.session.get(presets.ModulePreset, draft.preset_id) if draft.preset_id else None
+    return _render_step(
+        draft,
+        "review",
+        status,
+        gaps=onboarding.missing(draft),
+        preset=preset,
+        roles=dict(onboarding.role_choices(db.session, draft)),
+        labels={m: modules.module_label(m) for m in draft.modules},
+    )
+
+
+_STEPS = {
+    "place": _place,
+    "buildings": _buildings,
+    "accounts": _accounts,
+    "modules": _modules,
+    "review": _review,
+}
+
+
+@bp.post("/onboarding/<int:draft_id>/discard")
+@login_required
+def discard(draft_id: int):
+    draft = _load_draft(draft_id)
+    onboarding.discard(draft)
+    db.session.commit()
+    flash(_("The draft for %(name)s was discarded.", name=draft.name), "info")
+    return redirect(url_for("onboarding.start"))
+
+
+@bp.get("/onboarding/buildings-template.xlsx")
+@login_required
+def buildings_template():
+    body = write_xlsx(
+        onboarding.BUILDING_SHEET.columns, [onboarding.BUILDING_EXAMPLE], str(_("Buildings"))
+    )
+    return Response(
+        body,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": "attachment; filename=buildings-template.xlsx"},
+    )
+
+
+# --- a district's (or street's) onboarding state ------------------------------------------------
+
+
+def _status_node(ref: str) -> Node:
+    node = load_node(ref)
+    if node.kind not in (NodeKind.DISTRICT, NodeKind.STREET):
+        raise NotFound()
+    require("tenants.manage", node.path)
+    return node
+
+
+@bp.get("/n/<ref>/onboarding")
+@login_required
+def status(ref: str):
+    node = _status_node(ref)
+    incomplete = request.args.get("incomplete") == "1"
+    page = Page(onboarding.communities_query(node, incomplete_only=incomplete), *page_args())
+    return render_template(
+        "tenants/onboarding/status.html",
+        node=node,
+        page=page,
+        rows=onboarding.community_status(db.session, page.items),
+        drafts=onboarding.drafts_under(db.session, node),
+        incomplete=incomplete,
+        labels={p.name: modules.module_label(p.name) for p in modules.plugin_system().active()},
+        breadcrumb=breadcrumb(node),
+    )
+
+
+# --- presets ---------------------------------------------------------------------------------
+
+
+def _district(ref: str, permission: str = "modules.manage") -> Node:
+    node = load_node(ref)
+    if node.kind != NodeKind.DISTRICT:
+        raise NotFound()
+    require(permission, node.path)
+    return node
+
+
+def _chosen_from_form() -> dict[str, dict[str, Any] | None]:
+    """Modules ticked on the preset form, with the settings typed under each."""
+    chosen: dict[str, dict[str, Any] | None] = {}
+    for name in request.form.getlist("module"):
+        schema = modules.settings_schema(name)
+        data: dict[str, Any] = {}
+        for spec in settings_fields(schema) if schema is not None else []:
+            raw = request.form.get(f"{name}.{spec['name']}", "")
+            if spec["kind"] == "checkbox":
+                data[spec["name"]] = raw in ("true", "on")
+            elif raw != "":
+                data[spec["name"]] = raw
+        chosen[name] = data
+    return chosen
+
+
+def _preset_form_values(preset: presets.ModulePreset | None) -> dict[str, Any]:
+    if preset is None:
+        return {"name": "", "description": ""}
+    values: dict[str, Any] = {"name": preset.name, "description": preset.description}
+    for module, settings in preset.modules.items():
+        for key, value in settings.items():
+            values[f"{module}.{key}"] = "true" if value is True else "" if value is False else value
+    return values
+
+
+def _render_presets(district: Node, form: FormResult, editing=None, status: int = 200):
+    installed = modules.plugin_system().active()
+    return render_template(
+        "tenants/onboarding/presets.html",
+        node=district,
+        presets=db.session.scalars(presets.presets_query(district.id)).all(),
+        form=form,
+        editing=editing,
+        installed=installed,
+        settings={
+            p.name: settings_fields(schema)
+            for p in installed
+            if (schema := modules.settings_schema(p.name)) is not None
+        },
+        chosen=set(request.form.getlist("module"))
+        if request.method == "POST"
+        else (set(editing.modules) if editing else set()),
+        labels={p.name: modules.module_label(p.name) for p in installed},
+        breadcrumb=breadcrumb(district),
+    ), status
+
+
+@bp.route("/n/<ref>/presets", methods=["GET", "POST"])
+@login_required
+def preset_list(ref: str):
+    district = _district(ref)
+    form = empty_form(**_preset_form_values(None))
+    if request.method == "POST":
+        form = empty_form(**request.form.to_dict())
+        try:
+            preset = presets.create_preset(
+                db.session,
+                district,
+                name=request.form.get("name", ""),
+                description=request.form.get("description", ""),
+                chosen=_chosen_from_form(),
+            )
+            db.session.commit()
+            flash(_("The preset %(name)s was saved.", name=preset.name), "success")
+            return redirect(url_for("onboarding.preset_list", ref=ref))
+        except DomainError as exc:
+            db.session.rollback()
+            return _render_presets(district, form.fail(exc), status=exc.status)
+    return _render_presets(district, form)
+
+
+def _preset_for_form(
+    preset_id: int, *, to_apply: bool = False
+) -> tuple[presets.ModulePreset, Node]:
+    preset = presets.get_preset(db.session, current_scope(), preset_id, to_apply=to_apply)
+    return preset, db.session.get(Node, preset.district_id)
+
+
+@bp.route("/presets/<int:preset_id>", methods=["GET", "POST"])
+@login_required
+def preset_edit(preset_id: int):
+    preset, district = _preset_for_form(preset_id)
+    form = empty_form(**_preset_form_values(preset))
+    if request.method == "POST":
+        form = empty_form(**request.form.to_dict())
+        try:
+            presets.update_preset(
+                db.session,
+                preset,
+                name=request.form.get("name", ""),
+                description=request.form.get("description", ""),
+                chosen=_chosen_from_form(),
+            )
+            db.session.commit()
+            flash(_("The preset %(name)s was saved.", name=preset.name), "success")
+            return redirect(url_for("onboarding.preset_list", ref=district.ref))
+        except DomainError as exc:
+            db.session.rollback()
+            return _render_presets(district, form.fail(exc), preset, exc.status)
+    return _render_presets(district, form, preset)
+
+
+@bp.post("/presets/<int:preset_id>/delete")
+@login_required
+def preset_delete(preset_id: int):
+    preset, district = _preset_for_form(preset_id)
+    presets.delete_preset(db.session, preset)
+    db.session.commit()
+    flash(_("The preset %(name)s was deleted.", name=preset.name), "info")
+    return redirect(url_for("onboarding.preset_list", ref=district.ref))
+
+
+def _targets(text: str) -> list[Node]:
+    """Codes typed by the user (one per line, or separated by commas or spaces)."""
+    refs = [r for r in text.replace(",", " ").replace("，", " ").split() if r]
+    found = {n.ref: n for n in db.session.scalars(sa.select(Node).where(Node.ref.in_(refs)))}
+    missing = [r for r in refs if r not in found]
+    if missing:
+        message = _(
+            "No place with code %(code)s in your part of the tree.", code="、".join(missing)
+        )
+        raise DomainError(message, {"targets": [message]})
+    return [found[r] for r in refs]
+
+
+@bp.route("/presets/<int:preset_id>/apply", methods=["GET", "POST"])
+@login_required
+def preset_apply(preset_id: int):
+    preset, district = _preset_for_form(preset_id, to_apply=True)
+    form = empty_form(targets=request.args.get("targets", ""))
+    status = 200
+    if request.method == "POST":
+        form = empty_form(
+            targets=request.form.get("targets", ""), exclusive=request.form.get("exclusive", "")
+        )
+        try:
+            result = presets.apply_preset(
+                db.session,
+                current_scope(),
+                preset,
+                _targets(form.values["targets"]),
+                exclusive=form.values["exclusive"] in ("true", "on"),
+            )
+            db.session.commit()
+            flash(
+                _(
+                    "%(name)s applied to %(count)s communities: %(on)s switched on, %(off)s off.",
+                    name=preset.name,
+                    count=result.communities,
+                    on=len(result.switched_on),
+                    off=len(result.switched_off),
+                ),
+                "success",
+            )
+            return redirect(url_for("onboarding.preset_apply", preset_id=preset.id))
+        except DomainError as exc:
+            db.session.rollback()
+            form.fail(exc)
+            status = exc.status
+    return render_template(
+        "tenants/onboarding/apply.html",
+        preset=preset,
+        node=district,
+        form=form,
+        labels={m: modules.module_label(m) for m in preset.modules},
+        breadcrumb=breadcrumb(district),
+    ), status
+
+
+# --- API -------------------------------------------------------------------------------------
+
+
+class PresetSchema(Schema):
+    id = ma.fields.Integer(dump_only=True)
+    name = required_text(presets.NAME_MAX)
+    description = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
+    modules = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Dict(allow_none=True),
+        required=True,
+        metadata={"description": "module name → settings (empty for the module's defaults)"},
+    )
+
+
+class PresetApplySchema(Schema):
+    targets = ma.fields.List(
+        ma.fields.String(),
+        required=True,
+        validate=ma.validate.Length(min=1),
+        metadata={"description": "refs of communities, streets or the district"},
+    )
+    exclusive = ma.fields.Boolean(
+        load_default=False, metadata={"description": "also switch off modules not in the preset"}
+    )
+
+
+class CommunityStatusSchema(Schema):
+    ref = ma.fields.String()
+    name = ma.fields.String()
+    street = ma.fields.String(allow_none=True)
+    buildings = ma.fields.Integer()
+    accounts = ma.fields.Integer()
+    has_admin = ma.fields.Boolean()
+    modules = ma.fields.List(ma.fields.String())
+    complete = ma.fields.Boolean()
+
+
+REF_PARAM = [{"in": "path", "name": "ref", "required": True, "schema": {"type": "string"}}]
+ID_PARAM = [{"in": "path", "name": "preset_id", "required": True, "schema": {"type": "integer"}}]
+
+
+@api.get("/nodes/<ref>/onboarding")
+@login_required
+@api_doc(
+    "What each community under a district or street still lacks",
+    response_schema=CommunityStatusSchema,
+    paginated=True,
+    tags=TAGS,
+    parameters=[*REF_PARAM, {"in": "query", "name": "incomplete", "schema": {"type": "string"}}],
+)
+def api_status(ref: str):
+    node = _status_node(ref)
+    page = Page(
+        onboarding.communities_query(node, incomplete_only=request.args.get("incomplete") == "1"),
+        *page_args(),
+    )
+    page.items = [r.as_dict() for r in onboarding.community_status(db.session, page.items)]
+    return jsonify(page.to_json(CommunityStatusSchema()))
+
+
+@api.get("/nodes/<ref>/presets")
+@login_required
+@api_doc(
+    "A district's module presets", response_schema=PresetSchema, tags=TAGS, parameters=REF_PARAM
+)
+def api_presets(ref: str):
+    district = _district(ref)
+    items = db.session.scalars(presets.presets_query(district.id))
+    return jsonify({"items": [p.as_dict() for p in items]})
+
+
+@api.post("/nodes/<ref>/presets")
+@login_required
+@api_doc(
+    "Create a module preset",
+    request_schema=PresetSchema,
+    response_schema=PresetSchema,
+    status=201,
+    tags=TAGS,
+    parameters=REF_PARAM,
+)
+def api_create_preset(ref: str):
+    district = _district(ref)
+    data = json_body(PresetSchema())
+    preset = presets.create_preset(
+        db.session,
+        district,
+        name=data["name"],
+        description=data["description"],
+        chosen=data["modules"],
+    )
+    db.session.commit()
+    return jsonify(preset.as_dict()), 201
+
+
+@api.get("/presets/<int:preset_id>")
+@login_required
+@api_doc("Read a module preset", response_schema=PresetSchema, tags=TAGS, parameters=ID_PARAM)
+def api_preset(preset_id: int):
+    return jsonify(_preset_for_form(preset_id)[0].as_dict())
+
+
+@api.put("/presets/<int:preset_id>")
+@login_required
+@api_doc(
+    "Replace a module preset",
+    request_schema=PresetSchema,
+    response_schema=PresetSchema,
+    tags=TAGS,
+    parameters=ID_PARAM,
+)
+def api_update_preset(preset_id: int):
+    preset, _district_node = _preset_for_form(preset_id)
+    data = json_body(PresetSchema())
+    presets.update_preset(
+        db.session,
+        preset,
+        name=data["name"],
+        description=data["description"],
+        chosen=data["modules"],
+    )
+    db.session.commit()
+    return jsonify(preset.as_dict())
+
+
+@api.delete("/presets/<int:preset_id>")
+@login_required
+@api_doc("Delete a module preset (soft)", status=204, tags=TAGS, parameters=ID_PARAM)
+def api_delete_preset(preset_id: int):
+    preset, _district_node = _preset_for_form(preset_id)
+    presets.delete_preset(db.session, preset)
+    db.session.commit()
+    return "", 204
+
+
+@api.post("/presets/<int:preset_id>/apply")
+@login_required
+@api_doc(
+    "Apply a preset to every community under the given places",
+    request_schema=PresetApplySchema,
+    tags=TAGS,
+    parameters=ID_PARAM,
+)
+def api_apply_preset(preset_id: int):
+    preset, _district_node = _preset_for_form(preset_id, to_apply=True)
+    data = json_body(PresetApplySchema())
+    result = presets.apply_preset(
+        db.session,
+        current_scope(),
+        preset,
+        _targets(" ".join(data["targets"])),
+        exclusive=data["exclusive"],
+    )
+    db.session.commit()
+    return jsonify(
+        {
+            "communities": result.communities,
+            "switched_on": [{"community": c, "module": m} for c, m in result.switched_on],
+            "switched_off": [{"community": c, "module": m} for c, m in result.switched_off],
+        }
+    )
