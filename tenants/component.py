@@ -34,9 +34,8 @@ def jiedao_navigation() -> list[NavEntry]:
 
 @hookimpl
 def jiedao_app_ready(app: Flask) -> None:
-    from tenants.module_views import module_nav_context
-
     from core.permissions import can
+    from tenants.module_views import module_nav_context
 
     app.jinja_env.globals["node_url"] = lambda ref: url_for("tenants.node", ref=ref)
     app.jinja_env.globals["can"] = can  # may the user do X at a node's path (links to show)

@@ -630,7 +630,7 @@ class ImportReport:
     errors: list[dict[str, Any]] = field(default_factory=list)  # row, column, value, reason
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """A spreadsheet cell as the text a user typed: 3.0 is "3", a date cell is "2026-06-01"."""
     if isinstance(value, datetime):
         return (
@@ -673,7 +673,7 @@ def check_import(spec: Any, table: Any) -> ImportReport:
         raw = {
             k: v for k, v in zip(keys, values, strict=False) if k in known and v not in (None, "")
         }
-        raw = {k: _cell_text(v) for k, v in raw.items()}
+        raw = {k: cell_text(v) for k, v in raw.items()}
         try:
             report.rows.append(schema.load(raw))
         except ma.ValidationError as exc:

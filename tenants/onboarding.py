@@ -35,7 +35,7 @@ from core.validation import Schema, mobile_number, required_text
 from tenants import presets, services
 from tenants.codes import code_error, parent_code_of
 from tenants.models import KIND_LABELS, Node, NodeKind, NodeStatus
-from tenants.modules import ImportReport, ModuleState, check_import
+from tenants.modules import ImportReport, ModuleState, cell_text, check_import
 
 
 class DraftStatus:
@@ -226,8 +226,16 @@ def update_place(
 # --- step 2: buildings -----------------------------------------------------------------------
 
 
+def _local_code(value: str) -> None:
+    error = code_error(NodeKind.BUILDING, value, NodeKind.COMMUNITY, None)
+    if error:
+        raise ma.ValidationError(error)
+
+
 class BuildingSchema(Schema):
-    code = required_text(32, metadata={"label": _l("Building code")})
+    code = ma.fields.String(
+        required=True, validate=_local_code, metadata={"label": _l("Building code")}
+    )
     name = required_text(services.NAME_MAX, metadata={"label": _l("Name")})
 
 
@@ -246,10 +254,7 @@ BUILDING_SHEET = SheetSpec(
 BUILDING_EXAMPLE = {"code": "b01", "name": "1号楼"}
 
 
-def _building_error(code: str, taken: set[str]) -> str | None:
-    error = code_error(NodeKind.BUILDING, code, NodeKind.COMMUNITY, None)
-    if error:
-        return error
+def _duplicate(code: str, taken: set[str]) -> str | None:
     if code.lower() in taken:
         return _("Code %(code)s is already used in this community.", code=code)
     return None
@@ -262,7 +267,7 @@ def add_building(draft: OnboardingDraft, code: str, name: str) -> None:
         from core.errors import validation_fields
 
         raise DomainError(_("Some fields are not valid."), validation_fields(exc)) from None
-    error = _building_error(data["code"], {b["code"].lower() for b in draft.buildings})
+    error = _duplicate(data["code"], {b["code"].lower() for b in draft.buildings})
     if error:
         raise _invalid("code", error)
     draft._set("buildings", [*draft.buildings, data])
@@ -276,17 +281,22 @@ def buildings_from_sheet(draft: OnboardingDraft, table: Table) -> ImportReport:
     """Every row checked (columns, code rules, duplicates in the sheet and in the draft); the
     buildings are added only if no row has a problem."""
     report = check_import(BUILDING_SHEET, table)
-    if report.errors:
+    if any(e["row"] == 1 for e in report.errors):  # wrong columns: rows cannot be read
         return report
+    code_column = BUILDING_SHEET.columns[0]
+    index = next(
+        i for i, h in enumerate(table.headers) if h in (str(code_column.label), code_column.key)
+    )
     taken = {b["code"].lower() for b in draft.buildings}
-    code_label = str(BUILDING_SHEET.columns[0].label)
-    for number, row in enumerate(report.rows, start=2):
-        error = _building_error(row["code"], taken)
+    for number, values in enumerate(table.rows, start=2):
+        code = cell_text(values[index]) if values[index] not in (None, "") else ""
+        error = _duplicate(code, taken) if code else None
         if error:
             report.errors.append(
-                {"row": number, "column": code_label, "value": row["code"], "reason": error}
+                {"row": number, "column": str(code_column.label), "value": code, "reason": error}
             )
-        taken.add(row["code"].lower())
+        taken.add(code.lower())
+    report.errors.sort(key=lambda e: e["row"])
     if not report.errors:
         draft._set("buildings", [*draft.buildings, *report.rows])
     return report
@@ -446,7 +456,7 @@ def confirm(
                 session, parent=node, kind="building", code=building["code"], name=building["name"]
             )
         except DomainError as exc:
-            raise DomainError(
+            raise type(exc)(
                 _("Building %(code)s: %(message)s", code=building["code"], message=exc.message)
             ) from None
     result = Confirmed(node)
@@ -473,7 +483,7 @@ def confirm(
                 actor_id=actor.id,
             )
         except DomainError as exc:
-            raise DomainError(
+            raise type(exc)(
                 _("Account %(name)s: %(message)s", name=account["username"], message=exc.message)
             ) from None
         result.passwords.append((user.username, user.display_name, password))
