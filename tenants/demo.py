@@ -80,4 +80,36 @@ def seed_tree(session: Session, _options: dict[str, Any]) -> Node:
                     community_code,
                 )
     session.flush()
+    seed_presets(session, district)
     return district
+
+
+# Demo presets: (name, description, modules it takes if installed; None = every active module).
+DEMO_PRESETS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
+    ("标准城市社区", "城市社区常用的全部业务模块", None),
+    (
+        "农村社区",
+        "村改居及农村社区：基础台账、安全生产、计划生育",
+        ("registry", "safety", "family_planning"),
+    ),
+)
+
+
+def seed_presets(session: Session, district: Node) -> None:
+    """The demo district's module presets, over the plugins installed here."""
+    from tenants import modules, presets
+
+    active = [p.name for p in modules.plugin_system().active()]
+    for name, description, wanted in DEMO_PRESETS:
+        chosen = {m: None for m in active if wanted is None or m in wanted}
+        existing = session.scalar(
+            presets.presets_query(district.id).where(presets.ModulePreset.name == name)
+        )
+        if existing is None:
+            presets.create_preset(
+                session, district, name=name, description=description, chosen=chosen
+            )
+        elif set(existing.modules) != set(chosen):
+            presets.update_preset(
+                session, existing, name=name, description=description, chosen=chosen
+            )

@@ -53,6 +53,8 @@ def test_demo_seeds_a_district_that_accepts_every_demo_account(tmp_path, monkeyp
     c = app.test_client()
     r = c.post("/login", data={"username": "admin", "password": "jiedao-demo"})
     assert r.status_code == 302
+    presets = {p["name"] for p in c.get("/api/v1/nodes/110105/presets").json["items"]}
+    assert presets == {"标准城市社区", "农村社区"}
     streets = c.get("/api/v1/nodes/110105/children").json
     assert streets["total"] >= 2
     assert all(len(s["code"]) == 9 and s["code"].startswith("110105") for s in streets["items"])
