@@ -26,6 +26,7 @@ from flask_babel import force_locale, gettext
 from werkzeug.serving import make_server
 
 from core.app import create_app
+from tests.conftest import TEST_PLUGINS
 
 CHROMIUM = Path(os.environ.get("JIEDAO_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -83,6 +84,8 @@ def live_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Fla
     live = create_app(
         environ,
         PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+        PLUGINS="",
+        PLUGIN_ENTRY_POINTS=TEST_PLUGINS,  # the plugins the database was migrated with
         # Answer errors as in production (the 500 page), but remember them: see live_server.
         PROPAGATE_EXCEPTIONS=False,
     )
