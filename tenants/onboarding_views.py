@@ -316,12 +316,45 @@ def _status_node(ref: str) -> Node:
     return node
 
 
-@bp.get("/n/<ref>/onboarding")
+@bp.route("/n/<ref>/onboarding", methods=["GET", "POST"])
 @login_required
 def status(ref: str):
+    """Each community's accounts, buildings and modules; ticked ones can get a preset."""
     node = _status_node(ref)
+    scope = current_scope()
+    if request.method == "POST":
+        require("modules.manage", node.path)
+        try:
+            raw = request.form.get("preset", "")
+            preset = presets.get_preset(
+                db.session, scope, int(raw) if raw.isdigit() else 0, to_apply=True
+            )
+            result = presets.apply_preset(
+                db.session,
+                scope,
+                preset,
+                _targets(" ".join(request.form.getlist("community"))),
+                exclusive=False,
+            )
+            db.session.commit()
+            flash(
+                _(
+                    "%(name)s applied to %(count)s communities: %(on)s switched on, %(off)s off.",
+                    name=preset.name,
+                    count=result.communities,
+                    on=len(result.switched_on),
+                    off=len(result.switched_off),
+                ),
+                "success",
+            )
+        except (DomainError, NotFound) as exc:
+            db.session.rollback()
+            message = exc.message if isinstance(exc, DomainError) else _("Choose a preset.")
+            flash(message, "error")
+        return redirect(url_for("onboarding.status", ref=ref, **request.args))
     incomplete = request.args.get("incomplete") == "1"
     page = Page(onboarding.communities_query(node, incomplete_only=incomplete), *page_args())
+    can_apply = scope.allows("modules.manage", node.path)
     return render_template(
         "tenants/onboarding/status.html",
         node=node,
@@ -330,6 +363,9 @@ def status(ref: str):
         drafts=onboarding.drafts_under(db.session, node),
         incomplete=incomplete,
         labels={p.name: modules.module_label(p.name) for p in modules.plugin_system().active()},
+        presets=db.session.scalars(presets.presets_query(node.district_id)).all()
+        if can_apply
+        else [],
         breadcrumb=breadcrumb(node),
     )
 

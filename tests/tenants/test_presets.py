@@ -179,3 +179,25 @@ def test_preset_pages(app, as_user):
     assert c.post(f"/presets/{preset_id}/delete").status_code == 302
     assert c.get("/api/v1/nodes/110105/presets").json["items"] == []
     assert "村改居" not in c.get("/n/110105/presets").text
+
+
+def test_apply_to_ticked_communities_on_the_onboarding_page(app, as_user):
+    preset = create(as_user("d_admin")).json
+    s_admin = as_user("s_admin")
+    page = s_admin.get("/n/110105001/onboarding").text
+    assert 'id="apply-preset"' in page and "标准城市社区" in page
+    r = s_admin.post(
+        "/n/110105001/onboarding", data={"preset": str(preset["id"]), "community": [A2]}
+    )
+    assert r.status_code == 302
+    assert set(running(app)) == {(A2, "ledger")}
+    # A community of another street, slipped into the form, is refused; nothing changes.
+    r = s_admin.post(
+        "/n/110105001/onboarding", data={"preset": str(preset["id"]), "community": [A1, B1]}
+    )
+    assert set(running(app)) == {(A2, "ledger")}
+    s_admin.post("/n/110105001/onboarding", data={"preset": "0", "community": [A1]})
+    assert set(running(app)) == {(A2, "ledger")}
+    # Without modules.manage there is no form, and posting is forbidden.
+    c_admin = as_user("c_admin")
+    assert c_admin.get("/n/110105001/onboarding").status_code == 404
