@@ -158,11 +158,9 @@ def enabled_communities(module: str) -> sa.Select:
     )
 
 
-def communities_under(session: Session, node: Node) -> list[Node]:
-    """Active communities in the subtree of ``node`` (the node itself if it is one)."""
-    if node.kind == NodeKind.COMMUNITY:
-        return [node]
-    stmt = (
+def communities_query(node: Node) -> sa.Select:
+    """Active communities in the subtree of ``node``, by code."""
+    return (
         sa.select(Node)
         .where(
             Node.kind == NodeKind.COMMUNITY,
@@ -171,7 +169,13 @@ def communities_under(session: Session, node: Node) -> list[Node]:
         )
         .order_by(Node.code)
     )
-    return list(session.scalars(stmt))
+
+
+def communities_under(session: Session, node: Node) -> list[Node]:
+    """Active communities in the subtree of ``node`` (the node itself if it is one)."""
+    if node.kind == NodeKind.COMMUNITY:
+        return [node]
+    return list(session.scalars(communities_query(node)))
 
 
 def usage_counts(session: Session) -> dict[str, int]:

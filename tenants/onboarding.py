@@ -32,7 +32,7 @@ from core.permissions import PermissionRegistry, Scope, may_grant, scoped
 from core.reports import Column, Table, read_table
 from core.tree import NODE_TABLE, subtree_clause
 from core.validation import Schema, mobile_number, required_text
-from tenants import presets, services
+from tenants import modules, presets, services
 from tenants.codes import code_error, parent_code_of
 from tenants.models import KIND_LABELS, Node, NodeKind, NodeStatus
 from tenants.modules import ImportReport, ModuleState, cell_text, check_import
@@ -579,15 +579,7 @@ def _has_module(community_id: Any) -> sa.Exists:
 def communities_query(node: Node, *, incomplete_only: bool = False) -> sa.Select:
     """Active communities under ``node``, by code; optionally only those still lacking
     a community admin, a building or a module."""
-    stmt = (
-        sa.select(Node)
-        .where(
-            Node.kind == NodeKind.COMMUNITY,
-            Node.status == NodeStatus.ACTIVE,
-            subtree_clause(Node.path, node.path),
-        )
-        .order_by(Node.code)
-    )
+    stmt = modules.communities_query(node)
     if incomplete_only:
         stmt = stmt.where(
             sa.or_(

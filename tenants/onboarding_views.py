@@ -337,16 +337,7 @@ def status(ref: str):
                 exclusive=False,
             )
             db.session.commit()
-            flash(
-                _(
-                    "%(name)s applied to %(count)s communities: %(on)s switched on, %(off)s off.",
-                    name=preset.name,
-                    count=result.communities,
-                    on=len(result.switched_on),
-                    off=len(result.switched_off),
-                ),
-                "success",
-            )
+            flash(_applied(preset, result), "success")
         except (DomainError, NotFound) as exc:
             db.session.rollback()
             message = exc.message if isinstance(exc, DomainError) else _("Choose a preset.")
@@ -494,6 +485,16 @@ def preset_delete(preset_id: int):
     return redirect(url_for("onboarding.preset_list", ref=district.ref))
 
 
+def _applied(preset: presets.ModulePreset, result: presets.ApplyResult) -> str:
+    return _(
+        "%(name)s applied to %(count)s communities: %(on)s switched on, %(off)s off.",
+        name=preset.name,
+        count=result.communities,
+        on=len(result.switched_on),
+        off=len(result.switched_off),
+    )
+
+
 def _targets(text: str) -> list[Node]:
     """Codes typed by the user (one per line, or separated by commas or spaces)."""
     refs = [r for r in text.replace(",", " ").replace("，", " ").split() if r]
@@ -526,16 +527,7 @@ def preset_apply(preset_id: int):
                 exclusive=form.values["exclusive"] in ("true", "on"),
             )
             db.session.commit()
-            flash(
-                _(
-                    "%(name)s applied to %(count)s communities: %(on)s switched on, %(off)s off.",
-                    name=preset.name,
-                    count=result.communities,
-                    on=len(result.switched_on),
-                    off=len(result.switched_off),
-                ),
-                "success",
-            )
+            flash(_applied(preset, result), "success")
             return redirect(url_for("onboarding.preset_apply", preset_id=preset.id))
         except DomainError as exc:
             db.session.rollback()
