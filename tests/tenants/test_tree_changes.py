@@ -122,7 +122,9 @@ def rows_at(app, ref: str) -> set[str]:
     with app.app_context():
         community = db.session.scalar(sa.select(Node.id).where(Node.ref == ref))
         return set(
-            db.session.scalars(sa.select(LedgerRow.title).where(LedgerRow.community_id == community))
+            db.session.scalars(
+                sa.select(LedgerRow.title).where(LedgerRow.community_id == community)
+            )
         )
 
 
@@ -272,7 +274,7 @@ def test_refusal_reasons_name_the_problem(world, app, as_user):
     d = as_user("d_admin")
     reasons = {
         (A1, f"{A1}-gg1"): "不能移到它自己下面",
-        (A1, DISTRICT): "只能放在",
+        (A1, DISTRICT): "只能设在",
         (STREET_A, DISTRICT): "不能移动",
         (f"{A1}-bb02", A1): "已经在",
     }
@@ -322,9 +324,7 @@ def test_moving_a_grid_takes_its_buildings_and_refuses_clashes(world, app, as_us
 # --- merge -------------------------------------------------------------------------------------
 
 
-def test_merging_moves_places_rows_modules_assignments_and_archives_the_source(
-    world, app, as_user
-):
+def test_merging_moves_places_rows_modules_assignments_and_archives_the_source(world, app, as_user):
     from tenants import modules
 
     add_rows(world, 2)
@@ -386,9 +386,12 @@ def test_merging_moves_places_rows_modules_assignments_and_archives_the_source(
         both = world.user("both")
         assert [a.node_id for a in both.assignments] == [a1.id]
         assert world.user("a2_admin").assignments[0].node_id == a1.id
-        assert db.session.scalar(
-            sa.select(sa.func.count()).where(User.home_node_id == world.node(A2).id)
-        ) == 0
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).where(User.home_node_id == world.node(A2).id)
+            )
+            == 0
+        )
     assert_consistent(app)
     assert ("node_merged", A2, f"{A1} left=0") in ledger.EVENTS
     assert ("enabled", "ledger_extra", A1) in ledger.EVENTS
@@ -458,9 +461,12 @@ def test_archiving_makes_writes_fail_and_reads_work_and_restore_brings_it_back(
     assert "badge-warn" in page and f"/n/{A1}/restore" in page
     # Writes fail: the plugin's pages, the tree, the modules…
     assert worker.post(f"/api/v1/c/{A1}/ledger/rows", json={"title": "x"}).status_code == 403
-    assert d.post(
-        "/api/v1/nodes", json={"parent": A1, "kind": "building", "code": "b09", "name": "9号楼"}
-    ).status_code == 422
+    assert (
+        d.post(
+            "/api/v1/nodes", json={"parent": A1, "kind": "building", "code": "b09", "name": "9号楼"}
+        ).status_code
+        == 422
+    )
     assert d.patch(f"/api/v1/nodes/{A1}", json={"name": "改名"}).status_code == 422
     assert (
         d.post(f"/api/v1/nodes/{A1}/modules", json={"module": "ledger", "enabled": False})
