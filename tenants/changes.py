@@ -1,4 +1,5 @@
-"""Tree changes of real life: rename, move, merge, archive, restore.
+"""Tree changes of real life: move, merge, archive, restore (a rename is
+``tenants.services.update_node``, audited as ``node.update`` and shown in the same history).
 
 Each operation validates everything first (nothing is written on refusal), then rewrites the tree
 and every tenant-owned row beneath it with set-based UPDATEs — one statement per table, never a
@@ -35,7 +36,6 @@ from tenants.models import (
     NodeStatus,
     TenantOwned,
 )
-from tenants.services import update_node
 
 # What can move: communities change street, grids and buildings change community (or grid).
 # Streets and districts carry division codes that every code beneath them begins with; moving
@@ -138,15 +138,6 @@ def suggest_local_code(session: Session, kind: NodeKind, code: str, community_co
 
 def _subtree_ids(session: Session, node: Node) -> list[int]:
     return list(session.scalars(sa.select(Node.id).where(subtree_clause(Node.path, node.path))))
-
-
-# --- rename ------------------------------------------------------------------------------------
-
-
-def rename(session: Session, node: Node, name: str, *, scope: Scope) -> Node:
-    """A new name; the code and every reference stay (audited as ``node.update``)."""
-    _require_manage(scope, node)
-    return update_node(session, node, name=name)
 
 
 # --- move --------------------------------------------------------------------------------------
