@@ -113,13 +113,29 @@ def jiedao_node_created(session: Session, node: NodeRef) -> None:
 
 
 @hookspec
+def jiedao_node_moved(
+    session: Session, node: NodeRef, old_parent: NodeRef, new_parent: NodeRef
+) -> None:
+    """A node moved to another parent with its subtree (a building to another grid or community,
+    a community to another street). ``node`` carries the new path and ref; the paths and keys of
+    the subtree and of every tenant-owned row beneath it are already rewritten."""
+
+
+@hookspec
 def jiedao_node_merged(session: Session, source: NodeRef, target: NodeRef) -> None:
-    """Community ``source`` was merged into ``target`` (tenant-owned rows already moved)."""
+    """Community ``source`` was merged into ``target`` (tenant-owned rows already moved; the
+    source is archived and points to the target; ``jiedao_node_archived`` is not called for it)."""
 
 
 @hookspec
 def jiedao_node_archived(session: Session, node: NodeRef) -> None:
-    """A node was archived (it stays readable, no longer writable)."""
+    """A node was archived with its subtree (it stays readable, no longer writable); called once,
+    for the node the user archived."""
+
+
+@hookspec
+def jiedao_node_restored(session: Session, node: NodeRef) -> None:
+    """An archived node was restored, with the part of its subtree archived together with it."""
 
 
 # --- figures, files, calendar ----------------------------------------------------------------

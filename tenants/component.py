@@ -14,13 +14,22 @@ from tenants import models, modules, onboarding, presets  # noqa: F401 - registe
 
 @hookimpl
 def jiedao_blueprints(app: Flask) -> list[Any]:
+    from tenants import change_views
     from tenants.api import api, modules_api
     from tenants.module_views import bp as modules_bp
     from tenants.onboarding_views import api as onboarding_api
     from tenants.onboarding_views import bp as onboarding_bp
     from tenants.views import bp
 
-    return [bp, api, modules_bp, modules_api, onboarding_bp, onboarding_api]
+    return [
+        bp,
+        api,
+        modules_bp,
+        modules_api,
+        onboarding_bp,
+        onboarding_api,
+        *change_views.blueprints(),
+    ]
 
 
 @hookimpl

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, relationship
@@ -81,8 +82,11 @@ class Node(TimestampMixin, Base):
     street_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
     community_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
     archived_at: Mapped[datetime | None]
+    # Set when this community was merged into another (it is archived and points there).
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey(f"{NODE_TABLE}.id"))
 
-    parent: Mapped[Node | None] = relationship(remote_side=[id])
+    parent: Mapped[Node | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    merged_into: Mapped[Node | None] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
 
     @property
     def kind_label(self) -> str:
@@ -194,12 +198,32 @@ def copy_tenant_keys(row: Any, node: Node) -> None:
     row.community_id = node.community_id
 
 
+def _refuse_if_archived(node: Node | None) -> None:
+    if node is not None and node.status == NodeStatus.ARCHIVED:
+        from core.errors import Conflict
+
+        raise Conflict(_("%(place)s is archived: its records are read-only.", place=node.name))
+
+
 @event.listens_for(Session, "before_flush")
 def _fill_tenant_keys(session: Session, _context: Any, _instances: Any) -> None:
+    """Copy the owning node's keys onto new and changed rows, and refuse every write of a row
+    that belongs (or belonged, before a re-homing) to an archived node: archived places keep
+    their data read-only, whatever code path tries to write it."""
+    for obj in session.deleted:
+        if isinstance(obj, TenantOwned):
+            _refuse_if_archived(session.get(Node, obj.node_id))
     for obj in list(session.new) + list(session.dirty):
         if not isinstance(obj, TenantOwned):
             continue
         node = obj.node if obj.node is not None else session.get(Node, obj.node_id)
+        if obj in session.dirty:
+            if not session.is_modified(obj, include_collections=False):
+                continue
+            previous = sa.inspect(obj).attrs.node_id.history.deleted
+            if previous and previous[0] is not None and previous[0] != obj.node_id:
+                _refuse_if_archived(session.get(Node, previous[0]))
+        _refuse_if_archived(node)
         if node is None:
             continue
         if (obj.district_id, obj.street_id, obj.community_id) != (

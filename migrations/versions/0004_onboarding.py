@@ -1,7 +1,7 @@
 """onboarding drafts and module presets
 
 Revision ID: 0004_onboarding
-Revises: 0002_modules
+Revises: 0003_tree_changes
 Create Date: 2026-11-23
 
 Drafts of the onboarding wizard (kept after confirmation or discard) and each district's
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_onboarding"
-down_revision = "0002_modules"
+down_revision = "0003_tree_changes"
 branch_labels = None
 depends_on = None
 

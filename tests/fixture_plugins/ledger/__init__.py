@@ -129,6 +129,30 @@ def jiedao_node_created(session: Any, node: Any) -> None:
     EVENTS.append(("node_created", node.kind, node.ref))
 
 
+@hookimpl
+def jiedao_node_moved(session: Any, node: Any, old_parent: Any, new_parent: Any) -> None:
+    EVENTS.append(("node_moved", node.ref, f"{old_parent.ref}>{new_parent.ref}"))
+
+
+@hookimpl
+def jiedao_node_merged(session: Any, source: Any, target: Any) -> None:
+    from tests.fixture_plugins.ledger.models import LedgerRow
+
+    # Rows are already moved when plugins are told.
+    left = session.scalar(sa.select(sa.func.count()).where(LedgerRow.community_id == source.id))
+    EVENTS.append(("node_merged", source.ref, f"{target.ref} left={left}"))
+
+
+@hookimpl
+def jiedao_node_archived(session: Any, node: Any) -> None:
+    EVENTS.append(("node_archived", node.kind, node.ref))
+
+
+@hookimpl
+def jiedao_node_restored(session: Any, node: Any) -> None:
+    EVENTS.append(("node_restored", node.kind, node.ref))
+
+
 class RowIn(ma.Schema):
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=50))
     size = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=0))
