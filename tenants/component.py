@@ -15,10 +15,12 @@ from tenants import models, modules  # noqa: F401 - registers the tables with th
 @hookimpl
 def jiedao_blueprints(app: Flask) -> list[Any]:
     from tenants.api import api, modules_api
+    from tenants.import_views import api as imports_api
+    from tenants.import_views import bp as imports_bp
     from tenants.module_views import bp as modules_bp
     from tenants.views import bp
 
-    return [bp, api, modules_bp, modules_api]
+    return [bp, api, modules_bp, modules_api, imports_bp, imports_api]
 
 
 @hookimpl

@@ -186,7 +186,8 @@ class UserImportResult(ImportResult):
         return body
 
 
-Progress = Callable[[int], None]
+# progress(rows_just_checked, total_rows): for progress bars on large files.
+Progress = Callable[[int, int], None]
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -504,7 +505,7 @@ def import_tree(
         if row is not None:
             rows.append(row)
         if progress and index % 500 == 499:
-            progress(500)
+            progress(500, len(table.rows))
 
     # Duplicates inside the file: the same place twice.
     first_row: dict[str, int] = {}
@@ -599,7 +600,7 @@ def import_tree(
         creates.append(row)
 
     if progress:
-        progress(len(table.rows) % 500)
+        progress(len(table.rows) % 500, len(table.rows))
     if result.errors:
         result.errors.sort(key=lambda e: (e["row"], e["column"]))
         return result
@@ -851,13 +852,14 @@ def users_template_xlsx() -> bytes:
     return _template(USER_COLUMNS, USER_EXAMPLE, "用户")
 
 
-def tree_rows(session: Session, root: Node) -> Iterator[dict[str, Any]]:
-    """The subtree of ``root`` (``root`` included) as import rows, parents before children."""
+def tree_rows(session: Session, root: Node | None) -> Iterator[dict[str, Any]]:
+    """The subtree of ``root`` (``root`` included; None: the whole tree) as import rows,
+    parents before children."""
     parent = aliased(Node)
     stmt = (
         sa.select(Node.kind, Node.code, Node.name, Node.ref, parent.kind, parent.code, parent.ref)
         .outerjoin(parent, parent.id == Node.parent_id)
-        .where(subtree_clause(Node.path, root.path))
+        .where(subtree_clause(Node.path, root.path) if root is not None else sa.true())
         .order_by(Node.depth, Node.ref)
     )
     for kind, code, name, _ref, parent_kind, parent_code, parent_ref in session.execute(stmt):
@@ -870,9 +872,14 @@ def tree_rows(session: Session, root: Node) -> Iterator[dict[str, Any]]:
         yield row
 
 
-def export_tree(session: Session, root: Node) -> bytes:
-    """The subtree of ``root`` as an xlsx in the import format (export → edit → import)."""
-    return _workbook(TREE_COLUMNS, tree_rows(session, root), "区划")
+def export_tree(session: Session, root: Node | Sequence[Node] | None) -> bytes:
+    """The subtree of ``root`` (or of each of several roots; None: the whole tree) as an xlsx
+    in the import format (export → edit → import)."""
+    roots: Sequence[Node | None] = (
+        [root] if root is None or isinstance(root, Node) else sorted(root, key=lambda n: n.path)
+    )
+    rows = (row for r in roots for row in tree_rows(session, r))
+    return _workbook(TREE_COLUMNS, rows, "区划")
 
 
 # --- users ---------------------------------------------------------------------------------
@@ -966,7 +973,7 @@ def import_users(
         if row is not None:
             rows.append(row)
         if progress and index % 100 == 99:
-            progress(100)
+            progress(100, len(records))
 
     # One account may span rows; its name and mobile must agree; (role, place) pairs are unique.
     by_user: dict[str, list[_UserRow]] = defaultdict(list)
@@ -1019,7 +1026,7 @@ def import_users(
         plans.append((user, user_rows))
 
     if progress:
-        progress(len(records) % 100)
+        progress(len(records) % 100, len(records))
     if result.errors:
         result.errors.sort(key=lambda e: (e["row"], e["column"]))
         return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -324,3 +325,188 @@ def test_created_nodes_reach_the_plugins_hook(world, monkeypatch):
     assert sorted(seen) == sorted(
         ["110105001003", "110105001003-gg1", "110105001003-b01", "110105001003-b02"]
     )
+
+
+# --- web pages -----------------------------------------------------------------------------
+
+
+def upload(client, url, filename, content, **data):
+    return client.post(
+        url,
+        data={"file": (io.BytesIO(content), filename), **data},
+        content_type="multipart/form-data",
+    )
+
+
+def test_web_import_checks_then_confirms(as_user, world):
+    c = as_user("s_admin")
+    assert c.get("/imports/tree").status_code == 200
+    with world.app.app_context():
+        before = counts()
+    checked = upload(c, "/imports/tree", "tree.xlsx", xlsx(NEW_ROWS))
+    assert checked.status_code == 200
+    assert 'data-count="created">4<' in checked.text
+    token = re.search(r'name="token" value="([^"]+)"', checked.text).group(1)
+    with world.app.app_context():
+        assert counts() == before  # the check wrote nothing
+    done = c.post("/imports/tree", data={"token": token})
+    assert done.status_code == 200 and 'data-count="created">4<' in done.text
+    with world.app.app_context():
+        assert counts()["Node"] == before["Node"] + 4
+    # The token is spent; the same file again has nothing to change.
+    assert c.post("/imports/tree", data={"token": token}).status_code == 422
+    again = upload(c, "/imports/tree", "tree.xlsx", xlsx(NEW_ROWS))
+    assert 'data-count="unchanged">4<' in again.text and 'name="token"' not in again.text
+
+
+def test_web_import_reports_problems_and_writes_nothing(as_user, world):
+    c = as_user("s_admin")
+    with world.app.app_context():
+        before = counts()
+    rows = [["楼栋", "b09", "9号楼", "110105002001", ""]]
+    r = upload(c, "/imports/tree", "tree.xlsx", xlsx(rows))
+    assert r.status_code == 422
+    assert "data-import-errors" in r.text and "110105002001" in r.text
+    assert "没有写入" in r.text and 'name="token"' not in r.text
+    assert c.post("/imports/tree", data={}).status_code == 422
+    with world.app.app_context():
+        assert counts() == before
+
+
+def test_web_import_under_a_node_and_its_permissions(as_user, world):
+    rows = [["楼栋", "b03", "3号楼", "", ""]]
+    c = as_user("c_admin")
+    r = upload(c, "/imports/tree?node=110105001001", "b.xlsx", xlsx(rows))
+    assert r.status_code == 200, r.text
+    token = re.search(r'name="token" value="([^"]+)"', r.text).group(1)
+    assert c.post("/imports/tree?node=110105001001", data={"token": token}).status_code == 200
+    with world.app.app_context():
+        assert node(world, "110105001001-bb03") is not None
+    assert c.get("/imports/tree?node=110105002001").status_code == 404  # not in scope
+    assert as_user("s_admin").get("/imports/tree?node=110105002001").status_code == 404
+    assert as_user("worker").get("/imports/tree").status_code == 403
+    assert as_user("inspector").get("/imports/tree").status_code == 403
+    # A token is its owner's: another admin cannot spend it.
+    r = upload(c, "/imports/tree?node=110105001001", "b.xlsx", xlsx([["楼栋", "b04", "4号楼"]]))
+    token = re.search(r'name="token" value="([^"]+)"', r.text).group(1)
+    assert as_user("s_admin").post("/imports/tree", data={"token": token}).status_code == 422
+
+
+def test_templates_and_exports_download(as_user):
+    c = as_user("s_admin")
+    r = c.get("/imports/tree/template.xlsx")
+    assert r.status_code == 200 and r.mimetype == imports_views_xlsx()
+    assert [c.value for c in load_workbook(io.BytesIO(r.data)).active[1]] == HEADERS
+    r = c.get("/exports/tree.xlsx")
+    values = [
+        [c.value for c in row] for row in load_workbook(io.BytesIO(r.data)).active.iter_rows()
+    ]
+    refs = {row[1] for row in values[1:]}
+    assert "110105001" in refs and "110105002" not in refs and "110105002001" not in refs
+    assert c.get("/exports/tree.xlsx?node=110105002").status_code == 404
+    assert as_user("worker").get("/exports/tree.xlsx?node=110105001001").status_code == 200
+    assert as_user("worker").get("/imports/tree/template.xlsx").status_code == 403
+
+
+def imports_views_xlsx():
+    from tenants.import_views import XLSX
+
+    return XLSX
+
+
+def test_pages_link_to_import_and_export(as_user):
+    page = as_user("s_admin").get("/tree").text
+    assert 'href="/imports/tree"' in page and 'href="/imports/users"' in page
+    node_page = as_user("c_admin").get("/n/110105001001").text
+    assert 'href="/imports/tree?node=110105001001"' in node_page
+    assert 'href="/imports/tree' not in as_user("worker").get("/tree").text
+
+
+# --- API -----------------------------------------------------------------------------------
+
+
+def test_api_import_dry_run_then_real(as_user, world):
+    c = as_user("s_admin")
+    with world.app.app_context():
+        before = counts()
+    r = upload(c, "/api/v1/imports/tree?dry_run=1", "tree.csv", csv_text(NEW_ROWS).encode("gbk"))
+    assert r.status_code == 200 and r.json["created"] == 4 and r.json["dry_run"] is True
+    with world.app.app_context():
+        assert counts() == before
+    r = upload(c, "/api/v1/imports/tree", "tree.csv", csv_text(NEW_ROWS).encode("gbk"))
+    assert r.status_code == 200 and r.json["created"] == 4
+    bad = upload(
+        c,
+        "/api/v1/imports/tree",
+        "t.csv",
+        csv_text([["楼栋", "x y", "楼", "110105001001"]]).encode(),
+    )
+    assert bad.status_code == 422 and bad.json["error"]["rows"][0]["row"] == 2
+    assert c.post("/api/v1/imports/tree").status_code == 422
+    assert as_user("worker").post("/api/v1/imports/tree").status_code == 403
+    exported = c.get("/api/v1/exports/tree?node=110105001003")
+    assert exported.status_code == 200 and exported.mimetype == imports_views_xlsx()
+    assert c.get("/api/v1/exports/tree?node=110105002").status_code == 404
+
+
+def test_api_is_documented(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert "post" in paths["/api/v1/imports/tree"] and "post" in paths["/api/v1/imports/users"]
+    assert "get" in paths["/api/v1/exports/tree"] and "get" in paths["/api/v1/exports/users"]
+
+
+# --- CLI -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli(app, monkeypatch):
+    from core import cli as cli_module
+    from tenants.cli import register
+
+    monkeypatch.setattr(cli_module, "_app", app)
+    if "tenants" not in cli_module.cli.commands:
+        register(cli_module.cli)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(cli_module.cli, list(args))
+
+
+def test_cli_import_dry_run_import_and_export(cli, world, tmp_path):
+    path = tmp_path / "tree.xlsx"
+    path.write_bytes(xlsx(NEW_ROWS))
+    dry = cli("tenants", "import", str(path), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "4" in dry.output
+    with world.app.app_context():
+        assert node(world, "110105001003") is None
+    done = cli("tenants", "import", str(path), "--as", "s_admin")
+    assert done.exit_code == 0, done.output
+    with world.app.app_context():
+        assert node(world, "110105001003-b01").name == "1号楼"
+        entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "tree.import"))
+        assert entry.username == "s_admin"
+    out = tmp_path / "export.xlsx"
+    exported = cli("tenants", "export", "--node", "110105001003", "-o", str(out))
+    assert exported.exit_code == 0, exported.output
+    assert len(list(load_workbook(out).active.iter_rows())) == 5
+
+
+def test_cli_reports_rows_and_exits_1(cli, world, tmp_path):
+    path = tmp_path / "tree.csv"
+    path.write_bytes(csv_text([["楼栋", "b09", "9号楼", "110105002001", ""]]).encode("gbk"))
+    with world.app.app_context():
+        before = counts()
+    result = cli("tenants", "import", str(path), "--as", "s_admin")
+    assert result.exit_code == 1
+    assert "110105002001" in result.output and "2" in result.output
+    with world.app.app_context():
+        assert counts() == before
+    assert cli("tenants", "import", str(path), "--as", "nobody").exit_code != 0
+
+
+def test_cli_progress_bar_on_large_files(cli, world, tmp_path):
+    rows = [["楼栋", f"{i:04d}", f"新{i}号楼", "110105001001", ""] for i in range(1200)]
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(xlsx(rows))
+    result = cli("tenants", "import", str(path), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "1200" in result.output
