@@ -367,7 +367,7 @@ def test_web_import_reports_problems_and_writes_nothing(as_user, world):
     r = upload(c, "/imports/tree", "tree.xlsx", xlsx(rows))
     assert r.status_code == 422
     assert "data-import-errors" in r.text and "110105002001" in r.text
-    assert "没有写入" in r.text and 'name="token"' not in r.text
+    assert "未写入任何数据" in r.text and 'name="token"' not in r.text
     assert c.post("/imports/tree", data={}).status_code == 422
     with world.app.app_context():
         assert counts() == before
