@@ -780,23 +780,24 @@ def _audit_created(created: list[NodeRef], actor: Any) -> None:
     authenticated = bool(actor is not None and getattr(actor, "is_authenticated", False))
     ip = request.remote_addr if has_request_context() else None
     now = utcnow()
+    # Translated once, filled per node: the same words create_node records.
+    template = _("Created %(kind)s %(name)s (%(code)s)")
+    kinds = {kind.value: str(services.KIND_LABELS[kind]) for kind in NodeKind}
+    user_id = actor.id if authenticated else None
+    username = actor.username if authenticated else ""
     entries = [
         {
             "at": now,
-            "user_id": actor.id if authenticated else None,
-            "username": actor.username if authenticated else "",
+            "user_id": user_id,
+            "username": username,
             "node_id": ref.id,
             "node_path": ref.path,
             "action": "node.create",
             "object_type": "node",
             "object_id": ref.ref,
-            "summary": _(
-                "Created %(kind)s %(name)s (%(code)s)",
-                kind=services.KIND_LABELS[NodeKind(ref.kind)],
-                name=ref.name,
-                code=ref.ref,
-            )[:500],
-            "details": {"import": True},
+            "summary": (template % {"kind": kinds[ref.kind], "name": ref.name, "code": ref.ref})[
+                :500
+            ],
             "ip": ip,
         }
         for ref in created
