@@ -444,6 +444,11 @@ def test_api_import_dry_run_then_real(as_user, world):
     assert bad.status_code == 422 and bad.json["error"]["rows"][0]["row"] == 2
     assert c.post("/api/v1/imports/tree").status_code == 422
     assert as_user("worker").post("/api/v1/imports/tree").status_code == 403
+    content = xlsx([["楼栋", "b09", "9号楼", "", ""]])
+    assert upload(c, "/api/v1/imports/tree?node=110105002001", "b.xlsx", content).status_code == 404
+    assert (
+        upload(as_user("inspector"), "/api/v1/imports/tree", "b.xlsx", content).status_code == 403
+    )
     exported = c.get("/api/v1/exports/tree?node=110105001003")
     assert exported.status_code == 200 and exported.mimetype == imports_views_xlsx()
     assert c.get("/api/v1/exports/tree?node=110105002").status_code == 404

@@ -175,6 +175,13 @@ def test_api_user_import_returns_passwords_once(as_user, world):
         c, "/api/v1/imports/users", "u.csv", ("\ufeff" + csv_text(ROWS, HEADERS)).encode()
     )
     assert again.json["unchanged"] == 2 and again.json["new_accounts"] == []
+    worker = as_user("worker")
+    assert worker.post("/api/v1/imports/users").status_code == 403
+    assert worker.get("/api/v1/exports/users").status_code == 403
+    assert c.get("/api/v1/exports/users?node=110105002").status_code == 404
+    exported = c.get("/api/v1/exports/users").data
+    names = {r[0].value for r in load_workbook(io.BytesIO(exported)).active.iter_rows(min_row=2)}
+    assert "zhangsan" in names and "d_admin" not in names
 
 
 def test_cli_users_import_prints_passwords(world, tmp_path, app, monkeypatch):
