@@ -120,8 +120,51 @@ class UnreadableFile(ValueError):
 
 @dataclass
 class Table:
+    """Header and data rows of a sheet; ``numbers[i]`` is the row number of ``rows[i]`` as the
+    spreadsheet shows it (blank rows are skipped but still counted)."""
+
     headers: list[str]
     rows: list[list[Any]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.numbers:
+            self.numbers = list(range(2, len(self.rows) + 2))
+
+
+# Share of the non-ASCII characters of a GB18030-decoded file that must be common Chinese
+# (GB2312) for the file to count as Chinese text: Shift-JIS or Latin-1 bytes decode as GB18030
+# without error but into rare characters, so a low share means a wrong encoding.
+_GB2312_SHARE = 0.8
+
+
+def _plausible_gb_text(text: str) -> bool:
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    if not wide:
+        return True
+    common = 0
+    for ch in wide:
+        try:
+            ch.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common / len(wide) >= _GB2312_SHARE
+
+
+def decode_csv(content: bytes) -> str:
+    """CSV bytes as text: UTF-8 (with or without BOM), else GB18030/GBK if it reads as Chinese."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = content.decode("gb18030")
+    except UnicodeDecodeError:
+        raise UnreadableFile("not UTF-8 or GB18030 text") from None
+    if not _plausible_gb_text(text):
+        raise UnreadableFile("not UTF-8, and not Chinese text in GB18030/GBK")
+    return text
 
 
 def read_table(filename: str, content: bytes) -> Table:
@@ -129,21 +172,27 @@ def read_table(filename: str, content: bytes) -> Table:
     if filename.lower().endswith(".xlsx"):
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            values = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise UnreadableFile(str(exc)) from exc
-        values = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
     else:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise UnreadableFile("not UTF-8 or GB18030 text")
-        values = list(csv.reader(io.StringIO(text)))
-    values = [r for r in values if any(v not in (None, "") for v in r)]
-    if not values:
+        text = decode_csv(content)
+        if "\x00" in text:
+            raise UnreadableFile("binary data, not a CSV file")
+        try:
+            values = list(csv.reader(io.StringIO(text)))
+        except csv.Error as exc:
+            raise UnreadableFile(str(exc)) from exc
+    numbered = [
+        (number, r)
+        for number, r in enumerate(values, start=1)
+        if any(v not in (None, "") for v in r)
+    ]
+    if not numbered:
         return Table([])
-    headers = [str(h).strip() if h is not None else "" for h in values[0]]
-    return Table(headers, [list(r) + [None] * (len(headers) - len(r)) for r in values[1:]])
+    headers = [str(h).strip() if h is not None else "" for h in numbered[0][1]]
+    return Table(
+        headers,
+        [list(r) + [None] * (len(headers) - len(r)) for _n, r in numbered[1:]],
+        [n for n, _r in numbered[1:]],
+    )

@@ -1,6 +1,12 @@
-"""``jiedao create-admin``: the first district and its administrator."""
+"""``jiedao create-admin``, ``jiedao modules``, and spreadsheet import/export of the tree
+(``jiedao tenants import|export``) and of users (``jiedao users import|export``)."""
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import click
 from flask_babel import gettext as _
@@ -119,3 +125,182 @@ def register(cli: click.Group) -> None:
     def disable(module: str, node_code: str) -> None:
         """Switch MODULE off (its data stays)."""
         _switch(module, node_code, False)
+
+    register_imports(cli)
+
+
+def _report(result: Any) -> None:
+    """The import report as on the web page: row, column, value, reason; then the counts."""
+    from tenants.imports import UserImportResult
+
+    for error in result.errors:
+        click.echo(
+            _(
+                "Row %(row)s\t%(column)s\t%(value)s\t%(reason)s",
+                row=error["row"],
+                column=error["column"] or "-",
+                value=error["value"] if error["value"] is not None else "-",
+                reason=error["reason"],
+            ),
+            err=True,
+        )
+    if result.errors:
+        click.echo(
+            _("%(count)s problems; nothing was written.", count=len(result.errors)), err=True
+        )
+        return
+    counts = _(
+        "%(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+    )
+    if result.dry_run:
+        click.echo(_("Dry run, nothing was written: %(counts)s", counts=counts))
+    elif not (result.created or result.updated):
+        click.echo(_("Nothing to change: %(counts)s", counts=counts))
+    else:
+        click.echo(counts)
+    if isinstance(result, UserImportResult) and result.new_accounts:
+        click.echo(
+            _("One-time passwords (shown once; the users must change them at first sign-in):")
+        )
+        for account in result.new_accounts:
+            click.echo(f"  {account.username}\t{account.display_name}\t{account.password}")
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None]]:
+    """A progress callback that shows a bar once a file turns out to be large."""
+    state: dict[str, Any] = {}
+
+    def advance(step: int, total: int) -> None:
+        if total < PROGRESS_FROM:
+            return
+        if "bar" not in state:
+            state["bar"] = click.progressbar(
+                length=total, label=_("Checking rows"), file=sys.stderr
+            ).__enter__()
+        state["bar"].update(step)
+
+    try:
+        yield advance
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+
+PROGRESS_FROM = 1000  # rows
+
+
+def _importer_scope(username: str | None) -> tuple[Any, Any]:
+    """(scope, actor): a named account's, or the operator's (None: everything)."""
+    import sqlalchemy as sa
+
+    from core.models import User
+    from core.permissions import load_scope
+
+    if not username:
+        return None, None
+    user = db.session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(_("No user %(name)s.", name=username))
+    return load_scope(db.session, user.id), user
+
+
+def _run_import(kind: str, path: str, dry_run: bool, username: str | None) -> None:
+    from pathlib import Path
+
+    from tenants import imports
+
+    with app_context():
+        scope, actor = _importer_scope(username)
+        content = Path(path).read_bytes()
+        with _progress_bar() as progress:
+            run = imports.import_tree if kind == "tree" else imports.import_users
+            result = run(
+                db.session,
+                Path(path).name,
+                content,
+                scope=scope,
+                dry_run=dry_run,
+                actor=actor,
+                progress=progress,
+            )
+        if result.ok and not dry_run:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        _report(result)
+        if not result.ok:
+            raise SystemExit(1)
+
+
+def _export_root(code: str | None) -> Any:
+    from tenants import services
+
+    if not code:
+        return None
+    node = services.find_by_ref(db.session, code)
+    if node is None:
+        raise click.ClickException(_("No place with code %(code)s.", code=code))
+    return node
+
+
+def register_imports(cli: click.Group) -> None:
+    @cli.group("tenants")
+    def tenants_group() -> None:
+        """The tenant tree: import and export streets, communities, grids and buildings."""
+
+    @tenants_group.command("import")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--dry-run", is_flag=True, help="Check every row, write nothing")
+    @click.option("--as", "username", help="Import with this account's rights (default: all)")
+    def tenants_import(file: str, dry_run: bool, username: str | None) -> None:
+        """Import a tree sheet (.xlsx, or .csv in UTF-8 or GBK): all rows or none."""
+        _run_import("tree", file, dry_run, username)
+
+    @tenants_group.command("export")
+    @click.option("--node", "code", help="Export this place and everything beneath it")
+    @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+    def tenants_export(code: str | None, output: str) -> None:
+        """Export the tree (or a subtree) to xlsx in the import format."""
+        from pathlib import Path
+
+        from tenants import imports
+
+        with app_context():
+            Path(output).write_bytes(imports.export_tree(db.session, _export_root(code)))
+        click.echo(_("Written to %(file)s.", file=output))
+
+    @cli.group("users")
+    def users_group() -> None:
+        """Accounts: import and export users with their roles."""
+
+    @users_group.command("import")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--dry-run", is_flag=True, help="Check every row, write nothing")
+    @click.option("--as", "username", help="Import with this account's rights (default: all)")
+    def users_import(file: str, dry_run: bool, username: str | None) -> None:
+        """Import users (one row per role) from .xlsx or .csv: all rows or none."""
+        _run_import("users", file, dry_run, username)
+
+    @users_group.command("export")
+    @click.option("--node", "code", help="Only accounts that belong to this place's subtree")
+    @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+    def users_export(code: str | None, output: str) -> None:
+        """Export users and their roles to xlsx in the import format."""
+        from pathlib import Path
+
+        from core.permissions import Scope
+        from tenants import imports
+
+        with app_context():
+            root = _export_root(code)
+            scope = (
+                Scope(None, [("*", root.as_ref())])
+                if root is not None
+                else imports.operator_scope(db.session)
+            )
+            Path(output).write_bytes(imports.export_users(db.session, scope))
+        click.echo(_("Written to %(file)s.", file=output))

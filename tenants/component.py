@@ -16,6 +16,8 @@ from tenants import models, modules, onboarding, presets  # noqa: F401 - registe
 def jiedao_blueprints(app: Flask) -> list[Any]:
     from tenants import change_views
     from tenants.api import api, modules_api
+    from tenants.import_views import api as imports_api
+    from tenants.import_views import bp as imports_bp
     from tenants.module_views import bp as modules_bp
     from tenants.onboarding_views import api as onboarding_api
     from tenants.onboarding_views import bp as onboarding_bp
@@ -28,6 +30,8 @@ def jiedao_blueprints(app: Flask) -> list[Any]:
         modules_api,
         onboarding_bp,
         onboarding_api,
+        imports_bp,
+        imports_api,
         *change_views.blueprints(),
     ]
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.errors import Conflict, DomainError
-from core.tree import ancestor_ids, subtree_clause
+from core.tree import NodeRef, ancestor_ids, subtree_clause
 from tenants.codes import code_error, make_ref
 from tenants.models import ALLOWED_PARENTS, KIND_LABELS, Node, NodeKind, NodeStatus
 
@@ -29,15 +29,68 @@ def _community_code(parent: Node | None, session: Session) -> str | None:
     return community.code if community else None
 
 
+def name_error(name: str) -> str | None:
+    """Why ``name`` (already stripped) cannot name a node, or None."""
+    if not name:
+        return _("This field is required.")
+    if len(name) > NAME_MAX:
+        return _("Must be at most %(max)s characters.", max=NAME_MAX)
+    return None
+
+
+def placement_error(kind: NodeKind, parent_kind: NodeKind | None) -> str | None:
+    """Why a ``kind`` node cannot sit under a ``parent_kind`` node (None: a root), or None."""
+    allowed = ALLOWED_PARENTS[kind]
+    if (parent_kind is None and not allowed) or (
+        parent_kind is not None and parent_kind in allowed
+    ):
+        return None
+    names = "、".join(str(KIND_LABELS[k]) for k in allowed) or _("none (it is a root)")
+    return _(
+        "A %(kind)s can only be placed under: %(parents)s.", kind=KIND_LABELS[kind], parents=names
+    )
+
+
+@dataclass(frozen=True)
+class TreeKeys:
+    """Where a node sits: its materialized path, depth and denormalized ancestor keys."""
+
+    path: str
+    depth: int
+    district_id: int | None
+    street_id: int | None
+    community_id: int | None
+
+
+def tree_keys(node_id: int, kind: NodeKind, parent: Node | TreeKeys | None) -> TreeKeys:
+    """The path and keys of a new node with id ``node_id`` under ``parent`` — the one rule for
+    :func:`create_node` and for batched inserts (imports)."""
+    return TreeKeys(
+        path=f"{parent.path if parent else '/'}{node_id}/",
+        depth=(parent.depth + 1) if parent else 0,
+        district_id=node_id
+        if kind == NodeKind.DISTRICT
+        else (parent.district_id if parent else None),
+        street_id=node_id if kind == NodeKind.STREET else (parent.street_id if parent else None),
+        community_id=(
+            node_id if kind == NodeKind.COMMUNITY else (parent.community_id if parent else None)
+        ),
+    )
+
+
+def notify_created(session: Session, node: NodeRef) -> None:
+    """Tell plugins about a new node (``jiedao_node_created``)."""
+    if has_app_context() and "jiedao.plugins" in current_app.extensions:
+        current_app.extensions["jiedao.plugins"].call(
+            "jiedao_node_created", session=session, node=node
+        )
+
+
 def _validate_name(name: str) -> str:
     name = (name or "").strip()
-    if not name:
-        raise DomainError(_("Some fields are not valid."), {"name": [_("This field is required.")]})
-    if len(name) > NAME_MAX:
-        raise DomainError(
-            _("Some fields are not valid."),
-            {"name": [_("Must be at most %(max)s characters.", max=NAME_MAX)]},
-        )
+    error = name_error(name)
+    if error:
+        raise DomainError(_("Some fields are not valid."), {"name": [error]})
     return name
 
 
@@ -68,16 +121,8 @@ def create_node(session: Session, *, parent: Node | None, kind: str, code: str, 
         raise DomainError(
             _("Some fields are not valid."), {"kind": [_("Unknown kind of node.")]}
         ) from None
-    allowed = ALLOWED_PARENTS[node_kind]
-    if (parent is None and allowed) or (
-        parent is not None and NodeKind(parent.kind) not in allowed
-    ):
-        names = "、".join(str(KIND_LABELS[k]) for k in allowed) or _("none (it is a root)")
-        message = _(
-            "A %(kind)s can only be placed under: %(parents)s.",
-            kind=KIND_LABELS[node_kind],
-            parents=names,
-        )
+    message = placement_error(node_kind, NodeKind(parent.kind) if parent else None)
+    if message:
         raise DomainError(message, {"parent": [message]})
     if parent is not None and parent.status == NodeStatus.ARCHIVED:
         raise DomainError(_("Nothing can be added under an archived node."))
@@ -88,19 +133,14 @@ def create_node(session: Session, *, parent: Node | None, kind: str, code: str, 
     node = Node(parent=parent, kind=node_kind.value, code=code, ref=ref, name=name)
     session.add(node)
     session.flush()  # the id is part of the path
-    node.path = f"{parent.path if parent else '/'}{node.id}/"
-    node.depth = (parent.depth + 1) if parent else 0
-    node.district_id = node.id if node_kind == NodeKind.DISTRICT else parent.district_id
-    node.street_id = (
-        node.id if node_kind == NodeKind.STREET else (parent.street_id if parent else None)
+    keys = tree_keys(node.id, node_kind, parent)
+    node.path, node.depth = keys.path, keys.depth
+    node.district_id, node.street_id, node.community_id = (
+        keys.district_id,
+        keys.street_id,
+        keys.community_id,
     )
-    node.community_id = (
-        node.id if node_kind == NodeKind.COMMUNITY else (parent.community_id if parent else None)
-    )
-    if has_app_context() and "jiedao.plugins" in current_app.extensions:
-        current_app.extensions["jiedao.plugins"].call(
-            "jiedao_node_created", session=session, node=node.as_ref()
-        )
+    notify_created(session, node.as_ref())
     audit.record(
         "node.create",
         node=node.as_ref(),

@@ -1,0 +1,353 @@
+"""Spreadsheet import and export pages and their JSON API.
+
+Web flow: upload → the file is kept server-side under a random token and checked (a dry run) →
+the report (row, column, value, reason) or the counts of what would change → confirm → the
+import runs again from the kept file, in one transaction → the result (one-time passwords of
+new accounts are shown on that page only, never stored in clear).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import NotFound
+
+from core.api import api_doc
+from core.db import db
+from core.errors import DomainError
+from core.permissions import (
+    current_scope,
+    get_in_scope_or_404,
+    permission_required,
+    require,
+)
+from tenants import imports
+from tenants.models import Node
+
+bp = Blueprint(
+    "imports",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/tenants-static",
+)
+api = Blueprint("imports_api", __name__, url_prefix="/api/v1")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+STAGED_FOR = 24 * 3600  # seconds an unconfirmed upload is kept
+KINDS = {"tree": "tenants.manage", "users": "users.manage"}
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _xlsx(content: bytes, filename: str) -> Response:
+    response = make_response(content)
+    response.headers["Content-Type"] = XLSX
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _stamp() -> str:
+    return time.strftime("%Y%m%d")
+
+
+def _node_for(ref: str | None, permission: str) -> Node | None:
+    """A node in the user's scope (404 otherwise, as for a node that does not exist) where they
+    hold ``permission`` (403 if they only see it)."""
+    if not ref:
+        return None
+    node = get_in_scope_or_404(sa.select(Node).where(Node.ref == ref), Node, "tenants.view")
+    require(permission, node.path)
+    return node
+
+
+def _staging_dir() -> Path:
+    path = Path(current_app.instance_path) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _stage(kind: str, filename: str, content: bytes, under: Node | None) -> str:
+    """Keep an upload until it is confirmed (or for a day); returns its token."""
+    folder = _staging_dir()
+    now = time.time()
+    for old in folder.glob("*.json"):
+        if now - old.stat().st_mtime > STAGED_FOR:
+            old.unlink(missing_ok=True)
+            old.with_suffix(".bin").unlink(missing_ok=True)
+    token = secrets.token_urlsafe(18)
+    (folder / f"{token}.bin").write_bytes(content)
+    meta = {
+        "user_id": current_user.id,
+        "kind": kind,
+        "filename": filename,
+        "under": under.ref if under is not None else None,
+    }
+    (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+    return token
+
+
+def _staged(kind: str, token: str) -> tuple[dict[str, Any], bytes]:
+    """The kept upload of this user; a stale or foreign token is a clear 422, not a 500."""
+    folder = _staging_dir()
+    meta_path = folder / f"{token}.json"
+    if not token.replace("-", "").replace("_", "").isalnum() or not meta_path.is_file():
+        raise DomainError(_("This upload has expired. Choose the file again."))
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("user_id") != current_user.id or meta.get("kind") != kind:
+        raise DomainError(_("This upload has expired. Choose the file again."))
+    return meta, (folder / f"{token}.bin").read_bytes()
+
+
+def _unstage(token: str) -> None:
+    folder = _staging_dir()
+    (folder / f"{token}.json").unlink(missing_ok=True)
+    (folder / f"{token}.bin").unlink(missing_ok=True)
+
+
+def _run(kind: str, filename: str, content: bytes, *, dry_run: bool, under: Node | None) -> Any:
+    """One import in one transaction: committed if it wrote and all was well, else rolled back."""
+    if kind == "tree":
+        result = imports.import_tree(
+            db.session, filename, content, scope=current_scope(), dry_run=dry_run, under=under
+        )
+    else:
+        result = imports.import_users(
+            db.session, filename, content, scope=current_scope(), dry_run=dry_run
+        )
+    if result.ok and not dry_run:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return result
+
+
+def _upload() -> tuple[str, bytes] | None:
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return None
+    return upload.filename, upload.read()
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def _page(kind: str, *, under: Node | None = None, status: int = 200, **context: Any):
+    response = make_response(
+        render_template(
+            "tenants/import.html",
+            kind=kind,
+            under=under,
+            title=_("Import places") if kind == "tree" else _("Import users"),
+            **context,
+        ),
+        status,
+    )
+    response.headers["Cache-Control"] = "no-store"  # one-time passwords must not be cached
+    return response
+
+
+def _import_page(kind: str):
+    under = _node_for(request.values.get("node"), KINDS[kind]) if kind == "tree" else None
+    if request.method == "GET":
+        return _page(kind, under=under)
+    token = request.form.get("token", "")
+    if token:  # confirm a checked upload
+        meta, content = _staged(kind, token)
+        if meta["under"] and (under is None or under.ref != meta["under"]):
+            under = _node_for(meta["under"], KINDS[kind])
+        result = _run(kind, meta["filename"], content, dry_run=False, under=under)
+        if result.ok:
+            _unstage(token)
+        return _page(kind, under=under, result=result, status=200 if result.ok else 422)
+    upload = _upload()
+    if upload is None:
+        return _page(kind, under=under, status=422, file_error=_("Choose a file to import."))
+    filename, content = upload
+    result = _run(kind, filename, content, dry_run=True, under=under)
+    if not result.ok:
+        return _page(kind, under=under, result=result, status=422)
+    token = _stage(kind, filename, content, under) if (result.created or result.updated) else ""
+    return _page(kind, under=under, result=result, token=token)
+
+
+@bp.route("/imports/tree", methods=["GET", "POST"])
+@permission_required("tenants.manage")
+def tree_import():
+    return _import_page("tree")
+
+
+@bp.route("/imports/users", methods=["GET", "POST"])
+@permission_required("users.manage")
+def users_import():
+    return _import_page("users")
+
+
+@bp.get("/imports/tree/template.xlsx")
+@permission_required("tenants.manage")
+def tree_template():
+    return _xlsx(imports.tree_template_xlsx(), "tree-template.xlsx")
+
+
+@bp.get("/imports/users/template.xlsx")
+@permission_required("users.manage")
+def users_template():
+    return _xlsx(imports.users_template_xlsx(), "users-template.xlsx")
+
+
+def _export_tree() -> Response:
+    ref = request.args.get("node")
+    if ref:
+        roots = [_node_for(ref, "tenants.view")]
+    else:
+        ids = [n.id for n in current_scope().nodes("tenants.view")]
+        roots = list(db.session.scalars(sa.select(Node).where(Node.id.in_(ids))))
+    name = f"tree-{ref or 'all'}-{_stamp()}.xlsx"
+    return _xlsx(imports.export_tree(db.session, roots), name)
+
+
+def _export_users() -> Response:
+    from core.permissions import Scope
+
+    scope = current_scope()
+    ref = request.args.get("node")
+    if ref:
+        node = _node_for(ref, "users.manage")
+        scope = Scope(scope.user_id, [("users.manage", node.as_ref())])
+    return _xlsx(imports.export_users(db.session, scope), f"users-{ref or 'all'}-{_stamp()}.xlsx")
+
+
+@bp.get("/exports/tree.xlsx")
+@permission_required("tenants.view")
+def tree_export():
+    return _export_tree()
+
+
+@bp.get("/exports/users.xlsx")
+@permission_required("users.manage")
+def users_export():
+    return _export_users()
+
+
+# --- API -----------------------------------------------------------------------------------
+
+FILE_PARAMS = [
+    {"in": "query", "name": "dry_run", "schema": {"type": "boolean"}},
+]
+
+
+def _api_import(kind: str):
+    upload = _upload()
+    if upload is None:
+        raise DomainError(_("Choose a file to import."), {"file": [_("Choose a file to import.")]})
+    under = _node_for(request.args.get("node"), KINDS[kind]) if kind == "tree" else None
+    dry_run = request.args.get("dry_run", "").lower() in ("1", "true", "yes")
+    result = _run(kind, upload[0], upload[1], dry_run=dry_run, under=under)
+    body = result.as_dict()
+    if not result.ok:
+        message = _("%(count)s problems; nothing was imported.", count=len(result.errors))
+        return jsonify(
+            {
+                "error": {
+                    "code": "invalid_rows",
+                    "message": message,
+                    "fields": {},
+                    "rows": result.errors,
+                },
+                "report": body,
+            }
+        ), 422
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@api.post("/imports/tree")
+@permission_required("tenants.manage")
+@api_doc(
+    "Import streets, communities, grids and buildings from a multipart 'file' (.xlsx, or .csv in "
+    "UTF-8 or GBK). Every row is checked first; any problem → 422 with the rows and nothing "
+    "written. ?dry_run=1 only checks. ?node=REF: parent of grid/building rows without one. "
+    "Returns created/updated/unchanged counts.",
+    tags=["imports"],
+    parameters=[*FILE_PARAMS, {"in": "query", "name": "node", "schema": {"type": "string"}}],
+)
+def api_tree_import():
+    return _api_import("tree")
+
+
+@api.post("/imports/users")
+@permission_required("users.manage")
+@api_doc(
+    "Import users, one row per role (multipart 'file'). New accounts get a one-time password, "
+    "returned once in new_accounts; they must change it at first sign-in. ?dry_run=1 only checks.",
+    tags=["imports"],
+    parameters=FILE_PARAMS,
+)
+def api_users_import():
+    return _api_import("users")
+
+
+@api.get("/exports/tree")
+@permission_required("tenants.view")
+@api_doc(
+    "The tree in your scope (or ?node=REF's subtree) as xlsx in the import format",
+    tags=["imports"],
+    parameters=[{"in": "query", "name": "node", "schema": {"type": "string"}}],
+)
+def api_tree_export():
+    return _export_tree()
+
+
+@api.get("/exports/users")
+@permission_required("users.manage")
+@api_doc(
+    "Users in your scope with their roles, as xlsx in the import format",
+    tags=["imports"],
+    parameters=[{"in": "query", "name": "node", "schema": {"type": "string"}}],
+)
+def api_users_export():
+    return _export_users()
+
+
+@api.get("/imports/<kind>/template")
+@permission_required("tenants.view")
+@api_doc(
+    "The import template (tree or users): Chinese headers and an example row",
+    tags=["imports"],
+    parameters=[{"in": "path", "name": "kind", "required": True, "schema": {"type": "string"}}],
+)
+def api_template(kind: str):
+    if kind == "tree":
+        return _xlsx(imports.tree_template_xlsx(), "tree-template.xlsx")
+    if kind == "users":
+        return _xlsx(imports.users_template_xlsx(), "users-template.xlsx")
+    raise NotFound()
+
+
+@bp.app_context_processor
+def _import_links() -> dict[str, Any]:
+    """``may_import(permission)`` for the import/export links on the tree pages."""
+
+    def may_import(permission: str) -> bool:
+        return bool(current_user.is_authenticated and current_scope().holds_anywhere(permission))
+
+    return {"may_import": may_import}
