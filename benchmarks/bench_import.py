@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import shutil
 import sys
 import tempfile
@@ -35,13 +34,12 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from common import Stats, drop_schema, environment, log, prepare_database
+from common import Stats, drop_schema, environment, log, prepare_database, write_report
 from openpyxl import Workbook
 
 from core import migrate
 from core.db import db
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
 COMMUNITIES = 10
 
 
@@ -226,10 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     log(f"  import ÷ bare insert: {report['ratio_import_to_bare_insert']:.1f}×")
     name = env["dialect"] + ("-smoke" if args.smoke else "")
-    output = args.output or RESULTS_DIR / f"import-{name}.json"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
-    log(f"  report: {output}")
+    write_report(report, f"import-{name}", args.output)
     return 0
 
 

@@ -21,9 +21,7 @@ is dropped and recreated first, so the database's other schemas are left alone.
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import shutil
 import sys
 import tempfile
 import time
@@ -31,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from common import Stats, drop_schema, environment, log, prepare_database
+from common import Stats, clean_up, environment, log, prepare_database, write_report
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -40,7 +38,6 @@ from core.db import Base
 from core.permissions import Scope
 from tenants.models import TenantOwned
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
 BATCH = 20_000
 GOAL_S = 5.0
 DISTRICT = ("110105", "朝阳区")
@@ -276,20 +273,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         log(f"  statements per move: {result['statements_per_move']}")
         name = f"move-{env['dialect']}" + ("-smoke" if args.smoke else "")
-        output = args.output or RESULTS_DIR / f"{name}.json"
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
-        log(f"\nwrote {output}")
+        write_report(report, name, args.output)
     finally:
-        dialect = engine.dialect.name if engine is not None else make_url(url).get_backend_name()
         if engine is not None:
             engine.dispose()
-        if args.keep:
-            log(f"kept: {workdir} and {make_url(url).render_as_string(hide_password=True)}")
-        else:
-            if dialect == "postgresql":
-                drop_schema(url, args.schema)
-            shutil.rmtree(workdir, ignore_errors=True)
+        clean_up(url, args.schema, workdir, keep=args.keep)
     return 0
 
 

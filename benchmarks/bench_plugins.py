@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,7 +40,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
-from common import Stats, drop_schema, environment, log, prepare_database
+from common import Stats, clean_up, environment, log, prepare_database, write_report
 from flask import Flask, jsonify
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
@@ -50,7 +49,6 @@ from sqlalchemy.orm import Session
 from core import migrate
 from core.plugins import ENTRY_POINT_GROUP, load_plugins
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PAGE = 50
 MEASURED = "benchplug07"  # the plugin whose page is timed
@@ -797,20 +795,11 @@ def main(argv: list[str] | None = None) -> int:
         }
         print_summary(report)
         name = f"plugins-{engine.dialect.name}" + ("-smoke" if args.smoke else "")
-        output = args.output or RESULTS_DIR / f"{name}.json"
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
-        log(f"\nwrote {output}")
+        write_report(report, name, args.output)
     finally:
-        dialect = engine.dialect.name if engine is not None else make_url(url).get_backend_name()
         if engine is not None:
             engine.dispose()
-        if args.keep:
-            log(f"kept: {workdir} and {make_url(url).render_as_string(hide_password=True)}")
-        else:
-            if dialect == "postgresql":
-                drop_schema(url, args.schema)
-            shutil.rmtree(workdir, ignore_errors=True)
+        clean_up(url, args.schema, workdir, keep=args.keep)
     return 0
 
 

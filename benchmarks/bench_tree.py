@@ -16,9 +16,7 @@ dropped and recreated first, so the database's other schemas are left alone.
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import shutil
 import sys
 import tempfile
 import time
@@ -30,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from common import Stats, drop_schema, environment, log, prepare_database
+from common import Stats, clean_up, environment, log, prepare_database, write_report
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -42,7 +40,6 @@ from core.permissions import Scope, load_scope
 from core.tree import NodeRef
 from tenants.models import Node, TenantOwned
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
 DISTRICT_CODE = "110105"
 BATCH = 50_000
 PAGE = 50
@@ -658,18 +655,10 @@ def main(argv: list[str] | None = None) -> int:
             log(f"-- load_scope\n{permissions['load_scope_plan']}")
 
         name = engine.dialect.name + ("-smoke" if args.smoke else "")
-        output = args.output or RESULTS_DIR / f"{name}.json"
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
-        log(f"\nwrote {output}")
+        write_report(report, name, args.output)
     finally:
         engine.dispose()
-        if args.keep:
-            log(f"kept: {make_url(url).render_as_string(hide_password=True)}")
-        elif engine.dialect.name == "postgresql":
-            drop_schema(url, args.schema)
-        elif workdir is not None:
-            shutil.rmtree(workdir, ignore_errors=True)
+        clean_up(url, args.schema, workdir, keep=args.keep)
     return 0
 
 

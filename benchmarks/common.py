@@ -38,6 +38,9 @@ class Stats:
         return {"median_ms": self.median, "min_ms": self.min, "max_ms": self.max, "n": self.n}
 
 
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
 def log(message: str) -> None:
     print(message, flush=True)
 
@@ -77,6 +80,32 @@ def drop_schema(url: str, schema: str) -> None:
     with engine.begin() as conn:
         conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
     engine.dispose()
+
+
+def write_report(report: dict[str, Any], name: str, output: Path | None = None) -> Path:
+    """The figures as JSON in benchmarks/results/<name>.json (or ``output``)."""
+    import json
+
+    output = output or RESULTS_DIR / f"{name}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
+    log(f"\nwrote {output}")
+    return output
+
+
+def clean_up(url: str, schema: str, workdir: Path | None, *, keep: bool) -> None:
+    """Drop the benchmark's PostgreSQL schema and its temporary folder, unless ``keep``."""
+    import shutil
+
+    from sqlalchemy.engine import make_url
+
+    if keep:
+        log(f"kept: {workdir or ''} {make_url(url).render_as_string(hide_password=True)}")
+        return
+    if make_url(url).get_backend_name() == "postgresql":
+        drop_schema(url, schema)
+    if workdir is not None:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def environment(engine: Engine) -> dict[str, Any]:

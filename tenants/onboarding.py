@@ -12,7 +12,6 @@ The district's onboarding page (:func:`community_status`) shows what each commun
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -34,6 +33,7 @@ from core.tree import NODE_TABLE, subtree_clause
 from core.validation import Schema, mobile_number, required_text
 from tenants import modules, presets, services
 from tenants.codes import code_error, parent_code_of
+from tenants.imports import new_password
 from tenants.models import KIND_LABELS, Node, NodeKind, NodeStatus
 from tenants.modules import ImportReport, ModuleState, cell_text, check_import
 
@@ -423,11 +423,6 @@ def missing(draft: OnboardingDraft) -> list[str]:
     return gaps
 
 
-def one_time_password() -> str:
-    """A password to hand over once; its holder must change it at first sign-in."""
-    return secrets.token_urlsafe(9)
-
-
 @dataclass
 class Confirmed:
     node: Node
@@ -462,7 +457,7 @@ def confirm(
     result = Confirmed(node)
     roles = {r.key: r for r in session.scalars(sa.select(Role))}
     for account in draft.accounts:
-        password = one_time_password()
+        password = new_password()
         try:
             user = create_user(
                 session,
