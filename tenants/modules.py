@@ -673,7 +673,7 @@ def check_import(spec: Any, table: Any) -> ImportReport:
         return report
     labels = {c.key: str(c.label) for c in spec.columns}
     schema = spec.schema()
-    for number, values in enumerate(table.rows, start=2):
+    for number, values in zip(table.numbers, table.rows, strict=True):
         raw = {
             k: v for k, v in zip(keys, values, strict=False) if k in known and v not in (None, "")
         }

@@ -288,7 +288,7 @@ def buildings_from_sheet(draft: OnboardingDraft, table: Table) -> ImportReport:
         i for i, h in enumerate(table.headers) if h in (str(code_column.label), code_column.key)
     )
     taken = {b["code"].lower() for b in draft.buildings}
-    for number, values in enumerate(table.rows, start=2):
+    for number, values in zip(table.numbers, table.rows, strict=True):
         code = cell_text(values[index]) if values[index] not in (None, "") else ""
         error = _duplicate(code, taken) if code else None
         if error:

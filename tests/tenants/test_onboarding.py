@@ -370,3 +370,18 @@ def test_buildings_template_is_a_real_sheet(as_user):
     assert r.status_code == 200
     rows = list(load_workbook(io.BytesIO(r.data)).active.iter_rows(values_only=True))
     assert rows == [("楼栋编号", "名称"), ("b01", "1号楼")]
+
+
+def test_sheet_problems_name_the_rows_the_spreadsheet_shows(app, as_user):
+    c = as_user("d_admin")
+    start_draft(c)
+    base = f"/onboarding/{draft_of(app).id}/buildings"
+    # Row 3 is blank; the bad code sits on spreadsheet row 4.
+    content = sheet([["楼栋编号", "名称"], ["b01", "1号楼"], [None, None], ["b 2", "2号楼"]])
+    r = c.post(
+        base,
+        data={"action": "upload", "file": (io.BytesIO(content), "b.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 422
+    assert re.search(r'data-label="行">4</td>', r.text), r.text
