@@ -36,7 +36,7 @@ manifest = Manifest(
 
 RESIDENT_COLUMNS = [
     Column("community", _l("Community")),
-    Column("name", _l("Name")),
+    Column("name", _l("Full name")),
     Column("gender", _l("Gender")),
     Column("id_number", _l("Resident ID")),
     Column("birth_date", _l("Date of birth")),
@@ -74,7 +74,7 @@ UNIT_COLUMNS = [
 ]
 # What an import file may have (header = these labels, or the keys).
 RESIDENT_IMPORT = [
-    Column("name", _l("Name")),
+    Column("name", _l("Full name")),
     Column("id_number", _l("Resident ID")),
     Column("gender", _l("Gender")),
     Column("mobile", _l("Mobile")),

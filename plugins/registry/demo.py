@@ -46,7 +46,13 @@ HOMETOWNS = [
 ETHNICITIES = ["汉族"] * 18 + ["回族", "满族"]
 STREET_ADDRESS = "北京市朝阳区"
 SHOPS = ["便利店", "超市", "餐馆", "理发店", "药店", "水果店", "洗衣店", "五金店"]
-COMPANIES = ["科技有限公司", "商贸有限公司", "物业管理有限公司", "文化传媒有限公司", "建筑工程有限公司"]
+COMPANIES = [
+    "科技有限公司",
+    "商贸有限公司",
+    "物业管理有限公司",
+    "文化传媒有限公司",
+    "建筑工程有限公司",
+]
 BRANDS = "华信瑞丰安达盛世恒通鑫源嘉禾金桥宏远天成博雅"
 
 
@@ -66,7 +72,10 @@ def _credit_code(rng: random.Random) -> str:
 
 
 def _mobile(rng: random.Random) -> str:
-    return rng.choice(["138", "139", "136", "150", "186", "189", "135"]) + f"{rng.randrange(10**8):08d}"
+    return (
+        rng.choice(["138", "139", "136", "150", "186", "189", "135"])
+        + f"{rng.randrange(10**8):08d}"
+    )
 
 
 def _tags(rng: random.Random, born: date, male: bool) -> Iterator[str]:
@@ -164,7 +173,9 @@ def seed_community(session: Session, community: Node) -> None:
                     **keys,
                     "node_id": node_id,
                     "household_id": household_id,
-                    "relation": "head" if member == 0 else rng.choice(["spouse", "child", "parent"]),
+                    "relation": "head"
+                    if member == 0
+                    else rng.choice(["spouse", "child", "parent"]),
                     "name": head if member == 0 else _name(rng),
                     "gender": "M" if male else "F",
                     "id_number": number,
@@ -212,7 +223,9 @@ def seed_community(session: Session, community: Node) -> None:
                 "contact_name": _name(rng),
                 "contact_phone": _mobile(rng),
                 "address": f"{STREET_ADDRESS}{community.name[:-2]}路{rng.randrange(1, 99)}号",
-                "industry": "零售业" if shop else rng.choice(["信息技术", "批发业", "物业管理", "建筑业"]),
+                "industry": "零售业"
+                if shop
+                else rng.choice(["信息技术", "批发业", "物业管理", "建筑业"]),
                 "size_class": "below" if shop or rng.random() < 0.6 else "above",
                 "output_value": rng.randrange(50, 50000),
                 "headcount": rng.randrange(2, 300),

@@ -76,7 +76,7 @@ SIZE_CLASSES = {"above": _l("Above designated size"), "below": _l("Below designa
 # What other plugins see of a tag declared by the registry itself.
 OWN_TAGS = [
     Tag("elderly", _l("Elderly"), MODULE),
-    Tag("disabled", _l("Disabled"), MODULE),
+    Tag("disabled", _l("Person with a disability"), MODULE),
     Tag("dibao", _l("Minimum living allowance"), MODULE),
     Tag("left_behind_child", _l("Left-behind child"), MODULE),
     Tag("childbearing_woman", _l("Woman of childbearing age"), MODULE),
@@ -1202,7 +1202,7 @@ def _import_all(
                 key: [_("Row %(row)s: %(reason)s", row=number, reason=m) for m in messages]
                 for key, messages in exc.fields.items()
             }
-            raise DomainError(
+            raise type(exc)(
                 _("Row %(row)s: %(reason)s; nothing was imported.", row=number, reason=exc.message),
                 fields,
             ) from None

@@ -64,7 +64,7 @@ LIST_ARGS = [
 ]
 
 FIELD_LABELS: dict[str, Any] = {
-    "name": _l("Name"),
+    "name": _l("Full name"),
     "gender": _l("Gender"),
     "id_number": _l("Resident ID"),
     "birth_date": _l("Date of birth"),
@@ -457,7 +457,7 @@ def restore(plural: str, record_id: int) -> Any:
     )
 
 
-@pages.post("/residents/<int:record_id>/<any(manage,move-out,death):step>")
+@pages.post("/residents/<int:record_id>/<any(manage,'move-out',death):step>")
 def resident_step(record_id: int, step: str) -> Any:
     require(EDIT)
     kind = KINDS["residents"]
@@ -576,7 +576,7 @@ def api_restore(plural: str, record_id: int) -> Any:
     return jsonify(dump(kind, obj))
 
 
-@api.post("/residents/<int:record_id>/<any(manage,move-out,death):step>")
+@api.post("/residents/<int:record_id>/<any(manage,'move-out',death):step>")
 @api_doc(
     "A dated lifecycle step: manage (人在管理), move-out (人走注销), death",
     request_schema=StepSchema,
