@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
@@ -38,6 +39,12 @@ def _not_future(value: date) -> None:
 def _phone(value: str | None) -> None:
     if value and not re.fullmatch(r"[\d-]{7,20}", value):
         raise ma.ValidationError(_("A phone number has 7 to 20 digits (and dashes)."))
+
+
+def _amount(value: Decimal | None) -> None:
+    """A plain function, not ``Range``: apispec would write a Decimal range as strings."""
+    if value is not None and not 0 <= value <= 10**11:
+        raise ma.ValidationError(_("Give an amount between 0 and 100,000,000,000."))
 
 
 class ResidentIdField(ma.fields.String):
@@ -168,7 +175,7 @@ class UnitSchema(RegistrySchema):
         as_string=True,
         load_default=None,
         allow_none=True,
-        validate=ma.validate.Range(min=0, max=10**11),
+        validate=_amount,
         metadata={"description": "annual output value, 万元"},
     )
     headcount = ma.fields.Integer(

@@ -50,6 +50,18 @@ RECORD = [
     *COMMUNITY,
     {"in": "path", "name": "record_id", "required": True, "schema": {"type": "integer"}},
 ]
+
+
+def _path_choice(name: str, values: list[str]) -> dict[str, Any]:
+    return {
+        "in": "path",
+        "name": name,
+        "required": True,
+        "schema": {"type": "string", "enum": values},
+    }
+
+
+ANY_RECORD = [*RECORD, _path_choice("plural", ["residents", "households", "units"])]
 LIST_ARGS = [
     {"in": "query", "name": name, "schema": {"type": "string"}, "description": text}
     for name, text in [
@@ -528,7 +540,7 @@ for _plural, _kind in KINDS.items():
 @api_doc(
     "One record (?unmask=1: unmasked ID and phone numbers, audited; needs registry.sensitive.view)",
     tags=[MODULE],
-    parameters=RECORD,
+    parameters=ANY_RECORD,
 )
 def api_record(plural: str, record_id: int) -> Any:
     require(VIEW)
@@ -542,7 +554,7 @@ def api_record(plural: str, record_id: int) -> Any:
 @api_doc(
     "Change a record (only the fields given); every change is kept in its history",
     tags=[MODULE],
-    parameters=RECORD,
+    parameters=ANY_RECORD,
 )
 def api_update(plural: str, record_id: int) -> Any:
     require(EDIT)
@@ -555,7 +567,7 @@ def api_update(plural: str, record_id: int) -> Any:
 
 @api.delete("/<any(residents,households,units):plural>/<int:record_id>")
 @api_doc(
-    "Delete a record (soft: an administrator can restore it)", tags=[MODULE], parameters=RECORD
+    "Delete a record (soft: an administrator can restore it)", tags=[MODULE], parameters=ANY_RECORD
 )
 def api_delete(plural: str, record_id: int) -> Any:
     require(EDIT)
@@ -566,7 +578,7 @@ def api_delete(plural: str, record_id: int) -> Any:
 
 
 @api.post("/<any(residents,households,units):plural>/<int:record_id>/restore")
-@api_doc("Restore a deleted record", tags=[MODULE], parameters=RECORD)
+@api_doc("Restore a deleted record", tags=[MODULE], parameters=ANY_RECORD)
 def api_restore(plural: str, record_id: int) -> Any:
     require(RESTORE)
     kind = KINDS[plural]
@@ -581,7 +593,7 @@ def api_restore(plural: str, record_id: int) -> Any:
     "A dated lifecycle step: manage (人在管理), move-out (人走注销), death",
     request_schema=StepSchema,
     tags=[MODULE],
-    parameters=RECORD,
+    parameters=[*RECORD, _path_choice("step", ["manage", "move-out", "death"])],
 )
 def api_step(record_id: int, step: str) -> Any:
     require(EDIT)
@@ -600,7 +612,7 @@ def api_step(record_id: int, step: str) -> Any:
 @api_doc(
     "A record's history, newest first: who, when, old and new values (IDs and phones masked)",
     tags=[MODULE],
-    parameters=RECORD,
+    parameters=ANY_RECORD,
 )
 def api_history(plural: str, record_id: int) -> Any:
     require(VIEW)
@@ -643,7 +655,11 @@ def api_tags() -> Any:
 @api_doc(
     "Search for the picker widget: ?q= name prefix or ID suffix; 20 at most, masked",
     tags=[MODULE],
-    parameters=[*COMMUNITY, {"in": "query", "name": "q", "schema": {"type": "string"}}],
+    parameters=[
+        *COMMUNITY,
+        _path_choice("plural", ["residents", "units"]),
+        {"in": "query", "name": "q", "schema": {"type": "string"}},
+    ],
 )
 def api_picker(plural: str) -> Any:
     require(VIEW)
