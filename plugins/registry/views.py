@@ -330,7 +330,8 @@ def _form_page(kind: Kind, obj: Any = None) -> Any:
         form = load_form(schema, multi=("tags",))
         status = 422
         if form.ok:
-            data = dict(form.data)
+            # An edit changes what the form shows, not the fields it leaves out (arrival date).
+            data = {k: v for k, v in form.data.items() if obj is None or k in request.form}
             if kind.key == "resident":  # no box ticked: no tags
                 data["tags"] = data.get("tags") or []
             try:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from openpyxl import load_workbook
@@ -21,6 +22,12 @@ from plugins.registry.models import (
 )
 
 from .conftest import A1, A2, B1, STREET_A, api, make_code, make_id, page
+
+
+def today() -> date:
+    """Today where the platform counts days (JIEDAO_TIMEZONE, Asia/Shanghai by default)."""
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
 
 WANG = {"name": "王秀兰", "id_number": make_id(date(1950, 5, 4), 124), "mobile": "13812345678"}
 
@@ -129,7 +136,7 @@ def test_a_household_must_be_in_a_building_of_its_community(as_user, enable, cou
 def test_the_floating_population_lifecycle(as_user, enable, app):
     enable()
     worker = as_user("worker")
-    arrived = date.today() - timedelta(days=30)
+    arrived = today() - timedelta(days=30)
     r = create(worker, {**WANG, "status": "floating", "arrived_on": arrived.isoformat()})
     assert r.status_code == 201 and r.json["status"] == "floating"
     rid = r.json["id"]
@@ -138,14 +145,12 @@ def test_the_floating_population_lifecycle(as_user, enable, app):
     assert early.status_code == 422 and early.json["error"]["fields"]["managed_on"]
     managed = worker.post(f"{url}/manage", json={"on": (arrived + timedelta(days=2)).isoformat()})
     assert managed.status_code == 200 and managed.json["managed_on"]
-    assert worker.post(f"{url}/manage", json={"on": date.today().isoformat()}).status_code == 409
+    assert worker.post(f"{url}/manage", json={"on": today().isoformat()}).status_code == 409
     assert worker.get(f"{api()}/residents?status=floating").json["total"] == 1
-    gone = worker.post(f"{url}/move-out", json={"on": date.today().isoformat()})
+    gone = worker.post(f"{url}/move-out", json={"on": today().isoformat()})
     assert gone.status_code == 200
-    assert (
-        gone.json["status"] == "moved_out" and gone.json["departed_on"] == date.today().isoformat()
-    )
-    twice = worker.post(f"{url}/move-out", json={"on": date.today().isoformat()})
+    assert gone.json["status"] == "moved_out" and gone.json["departed_on"] == today().isoformat()
+    twice = worker.post(f"{url}/move-out", json={"on": today().isoformat()})
     assert twice.status_code == 409
     assert "已注销" in twice.json["error"]["message"] or "已" in twice.json["error"]["message"]
     history = worker.get(f"{url}/history").json["items"]
@@ -352,17 +357,21 @@ def test_forms_show_field_errors_and_save(as_user, enable):
     detail = worker.get(ok.headers["Location"]).text
     assert "流动人口" in detail and "育龄妇女" in detail
     rid = int(ok.headers["Location"].rstrip("/").split("/")[-1])
+    arrived = worker.get(f"{api()}/residents/{rid}").json["arrived_on"]
+    assert arrived == today().isoformat()  # a floating resident's registration day
     edit = worker.post(
         f"{page()}/residents/{rid}/edit",
         data={"name": "刘芳芳", "id_number": make_id(sequence=124)},
     )
     assert edit.status_code == 302
+    after = worker.get(f"{api()}/residents/{rid}").json
+    assert after["arrived_on"] == arrived and after["tags"] == []  # box unticked: tag removed
     assert "刘芳 → 刘芳芳" in worker.get(f"{page()}/residents/{rid}").text
-    moved = worker.post(f"{page()}/residents/{rid}/move-out", data={"on": date.today().isoformat()})
+    moved = worker.post(f"{page()}/residents/{rid}/move-out", data={"on": today().isoformat()})
     assert moved.status_code == 302
     again = worker.post(
         f"{page()}/residents/{rid}/move-out",
-        data={"on": date.today().isoformat()},
+        data={"on": today().isoformat()},
         follow_redirects=True,
     )
     assert "已迁出" in again.text
@@ -400,7 +409,7 @@ def test_indicators_and_the_street_summary(as_user, enable):
         s_admin, {"name": "李强", "id_number": make_id(sequence=11), "status": "floating"}, ref=A2
     )
     create(s_admin, {"name": "某店", "credit_code": make_code(), "kind": "shop"}, plural="units")
-    year = date.today().year
+    year = today().year
     items = s_admin.get(f"/api/v1/nodes/{STREET_A}/indicators?year={year}").json["items"]
     values = {i["name"]: i["value"] for i in items if i["module"] == "registry"}
     assert values["registry.residents"] == 2 and values["registry.floating"] == 1
