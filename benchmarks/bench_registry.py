@@ -96,17 +96,18 @@ def check_char(body: str) -> str:
 
 
 def generate_residents(tree: Tree, count: int, seed: int) -> Iterator[tuple[Any, ...]]:
-    """Residents spread over every building; valid, unique IDs (the sequence number is unique
-    per birth date and area, taken from the row number)."""
+    """Residents spread over every building, with valid IDs unique in the whole district."""
     rng = random.Random(seed)
     keys = tree.building_keys
     now = datetime.now(UTC)
     start = date(1935, 1, 1)
     for i in range(1, count + 1):
         bid, did, sid, cid = keys[rng.randrange(len(keys))]
-        born = start + timedelta(days=rng.randrange(0, 365 * 88))
-        male = rng.random() < 0.5
-        sequence = (i % 500) * 2 + (1 if male else 0)
+        # (birth date, sequence) unique per row: i // 1000 → a day (7919 is coprime with the
+        # 32,120 days counted), i % 1000 → the sequence, whose parity is the gender.
+        born = start + timedelta(days=(i // 1000 * 7919) % (365 * 88))
+        sequence = i % 1000
+        male = sequence % 2 == 1
         body = f"{rng.choice(AREAS)}{born:%Y%m%d}{sequence:03d}"
         number = body + check_char(body)
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))

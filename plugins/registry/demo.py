@@ -149,21 +149,28 @@ def seed_community(session: Session, community: Node) -> None:
                     "notes": "",
                     "created_at": now,
                     "updated_at": now,
-                    "_building": building.name,
                 }
             )
-    rows = [{k: v for k, v in h.items() if not k.startswith("_")} for h in households]
-    if rows:
-        session.execute(sa.insert(RegistryHousehold), rows)
+    if households:
+        session.execute(sa.insert(RegistryHousehold), households)
     household_rows = session.execute(
-        sa.select(RegistryHousehold.id, RegistryHousehold.node_id, RegistryHousehold.head_name)
+        sa.select(
+            RegistryHousehold.id,
+            RegistryHousehold.node_id,
+            RegistryHousehold.head_name,
+            Node.name,
+            RegistryHousehold.entrance,
+            RegistryHousehold.room,
+        )
+        .join(Node, Node.id == RegistryHousehold.node_id)
         .where(RegistryHousehold.community_id == community.id)
         .order_by(RegistryHousehold.id)
     ).all()
     residents: list[dict[str, Any]] = []
     tags: list[tuple[int, str]] = []  # (index in residents, tag)
     seen: set[str] = set()
-    for household_id, node_id, head in household_rows:
+    for household_id, node_id, head, building, entrance, room in household_rows:
+        address = f"{STREET_ADDRESS}{community.name}{building}{entrance}单元{room}室"
         for member in range(rng.choice((1, 2, 2, 3, 3, 4))):
             floating = rng.random() < 0.2
             male = rng.random() < 0.5 if member else True
@@ -190,7 +197,7 @@ def seed_community(session: Session, community: Node) -> None:
                     "mobile": _mobile(rng) if (ON - born).days > 16 * 365 else "",
                     "ethnicity": rng.choice(ETHNICITIES),
                     "hukou_address": f"{hometown}{rng.randrange(1, 200)}号",
-                    "current_address": f"{STREET_ADDRESS}{community.name}",
+                    "current_address": address,
                     "status": "floating" if floating else "registered",
                     "arrived_on": arrived,
                     "managed_on": arrived + timedelta(days=7) if arrived else None,
