@@ -479,3 +479,51 @@ def test_demo_data_is_valid_deterministic_and_idempotent(app, world):
         codes = db.session.scalars(sa.select(RegistryUnit.credit_code)).all()
         assert codes and all(check_credit_code(c) is None for c in codes)
     assert snapshot() == first
+
+
+def test_units_and_households_import_from_xlsx_all_or_nothing(as_user, enable, count):
+    from openpyxl import Workbook
+
+    enable(A1, A2)
+    worker = as_user("worker")
+
+    def xlsx(rows):
+        book = Workbook()
+        for row in rows:
+            book.active.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue()
+
+    def upload(name, rows, query=""):
+        return worker.post(
+            f"/api/v1/nodes/{A1}/imports/{name}{query}",
+            data={"file": (io.BytesIO(xlsx(rows)), "import.xlsx")},
+            content_type="multipart/form-data",
+        )
+
+    header = ["单位名称", "统一社会信用代码", "单位类型", "规模", "从业人数"]
+    good = ["永安便利店", make_code("MA0000001"), "商铺", "规下", 5]
+    wrong = ["某公司", "91350100M000100Y44", "企业", "规上", 20]
+    r = upload("registry.units", [header, good, wrong])
+    assert r.status_code == 422
+    assert [(p["row"], p["column"]) for p in r.json["error"]["rows"]] == [(3, "统一社会信用代码")]
+    assert count(RegistryUnit) == 0
+    assert upload("registry.units", [header, good]).json == {"created": 1}
+    assert worker.get(f"{api()}/units?kind=shop").json["items"][0]["headcount"] == 5
+
+    header = ["楼栋", "单元", "门牌号", "户主", "住房性质"]
+    ours = ["1号楼", "1", "101", "张伟", "自有住房"]
+    theirs = ["110105001002-bb01", "1", "102", "李娜", "租住"]  # a building of 建国里社区
+    r = upload("registry.households", [header, ours, theirs])
+    assert r.status_code == 422 and "第3行" in r.json["error"]["message"]
+    assert count(RegistryHousehold) == 0
+    assert upload("registry.households", [header, ours]).json == {"created": 1}
+
+
+def test_the_api_is_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert "/api/v1/c/{community}/registry/residents" in paths
+    assert "post" in paths["/api/v1/c/{community}/registry/residents"]
+    assert "/api/v1/c/{community}/registry/{plural}/{record_id}/history" in paths
+    assert "/api/v1/r/{node}/registry/summary" in paths
