@@ -301,6 +301,13 @@ def test_a_worker_of_one_community_sees_nothing_of_another(as_user, enable):
     assert inspector.get(f"{page(B1)}/residents/{b1}").status_code == 200
     assert create(inspector, ref=B1).status_code == 403
     assert inspector.get(f"{page(B1)}/residents/new").status_code == 403
+    record = f"{api(B1)}/residents/{b1}"
+    assert inspector.patch(record, json={"name": "x"}).status_code == 403
+    assert inspector.delete(record).status_code == 403
+    assert inspector.post(f"{record}/move-out", json={"on": "2026-01-01"}).status_code == 403
+    assert inspector.post(f"{record}/restore").status_code == 403
+    assert inspector.get(f"{record}?unmask=1").status_code == 403
+    assert inspector.post(f"{page(B1)}/residents/{b1}/delete").status_code == 403
 
 
 def test_where_the_module_is_off_its_pages_refuse(as_user, enable):
