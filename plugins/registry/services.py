@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -236,7 +236,7 @@ def masked_changes(change: RegistryChange, unmasked: bool) -> dict[str, list[Any
 # --- places ----------------------------------------------------------------------------------
 
 
-def _refuse(field: str, message: str, conflict: bool = False) -> None:
+def _refuse(field: str, message: str, conflict: bool = False) -> NoReturn:
     raise (Conflict if conflict else DomainError)(message, {field: [message]})
 
 
@@ -288,7 +288,6 @@ def building_in(session: Session, community: Node, ref: str) -> Node:
             community=community.name,
         ),
     )
-    raise AssertionError  # unreachable
 
 
 # --- residents -------------------------------------------------------------------------------
@@ -997,7 +996,9 @@ def count_tagged(tag: str) -> Callable[[Session, sa.Select, Period], int]:
     return compute
 
 
-def summary(session: Session, clause: sa.ColumnElement[bool]) -> list[dict[str, Any]]:
+def summary(
+    session: Session, clause: Callable[[Any], sa.ColumnElement[bool]]
+) -> list[dict[str, Any]]:
     """Residents, floating residents, households and units per community (street/district view)."""
     residents = (
         sa.select(

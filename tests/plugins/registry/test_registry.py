@@ -534,3 +534,56 @@ def test_the_api_is_in_the_openapi_document(client):
     assert "post" in paths["/api/v1/c/{community}/registry/residents"]
     assert "/api/v1/c/{community}/registry/{plural}/{record_id}/history" in paths
     assert "/api/v1/r/{node}/registry/summary" in paths
+
+
+def test_the_picker_macro_points_at_the_search_endpoint(app, world):
+    from flask import render_template_string
+
+    from core.forms import empty_form
+
+    template = (
+        '{% from "registry/_picker.html" import registry_picker %}'
+        '{{ registry_picker(form, "resident_id", "居民", community="110105001001") }}'
+    )
+    with app.test_request_context("/"):
+        html = render_template_string(template, form=empty_form(resident_id=7))
+    assert 'data-url="/api/v1/c/110105001001/registry/picker/residents"' in html
+    assert 'name="resident_id" value="7"' in html
+
+
+def test_every_page_renders_for_each_kind(as_user, enable):
+    enable()
+    c_admin = as_user("c_admin")
+    house = create(
+        c_admin, {"building": "1号楼", "room": "101", "head_name": "张伟"}, plural="households"
+    ).json["id"]
+    resident = create(c_admin, {**WANG, "household_id": house, "relation": "head"}).json["id"]
+    unit = create(c_admin, {"name": "甲公司", "credit_code": make_code()}, plural="units").json[
+        "id"
+    ]
+    for plural, rid in (("residents", resident), ("households", house), ("units", unit)):
+        for url in (
+            f"{page()}/{plural}/{rid}",
+            f"{page()}/{plural}/{rid}/edit",
+            f"{page()}/{plural}/new",
+            f"{page()}/{plural if plural != 'residents' else ''}?deleted=1",
+        ):
+            assert c_admin.get(url).status_code == 200, url
+    edit = c_admin.get(f"{page()}/households/{house}/edit").text
+    assert 'value="110105001001-bb01" selected' in edit and 'value="101"' in edit
+    assert (
+        "王秀兰" in c_admin.get(f"{page()}/households?q=张").text
+        or "张伟" in c_admin.get(f"{page()}/households?q=张").text
+    )
+    moved = c_admin.post(
+        f"{page()}/households/{house}/edit",
+        data={
+            "building": "110105001001-bb02",
+            "room": "101",
+            "head_name": "张伟",
+            "tenure": "owned",
+        },
+    )
+    assert moved.status_code == 302
+    body = c_admin.get(f"{api()}/residents/{resident}").json
+    assert body["node"] == "110105001001-bb02"  # members moved with their household
