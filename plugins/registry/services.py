@@ -1194,20 +1194,36 @@ def export_units(
 def _import_all(
     session: Session, rows: list[dict[str, Any]], write: Callable[[dict[str, Any]], Any]
 ) -> int:
-    """Write every row or none: the first refusal names its row and nothing is kept."""
+    """Write every row or none. Every refused row is reported (services check before they add
+    anything, so the rows after a refusal are still checked); then nothing is kept."""
+    refusals: list[tuple[int, DomainError]] = []
     for number, row in enumerate(rows, start=2):
         try:
             write(row)
         except DomainError as exc:
-            fields = {
-                key: [_("Row %(row)s: %(reason)s", row=number, reason=m) for m in messages]
-                for key, messages in exc.fields.items()
-            }
-            raise type(exc)(
-                _("Row %(row)s: %(reason)s; nothing was imported.", row=number, reason=exc.message),
-                fields,
-            ) from None
-    return len(rows)
+            refusals.append((number, exc))
+    if not refusals:
+        return len(rows)
+    fields: dict[str, list[str]] = {}
+    for number, exc in refusals:
+        for key, messages in (exc.fields or {"_schema": [exc.message]}).items():
+            fields.setdefault(key, []).extend(
+                _("Row %(row)s: %(reason)s", row=number, reason=m) for m in messages
+            )
+    number, first = refusals[0]
+    if len(refusals) == 1:
+        message = _("Row %(row)s: %(reason)s; nothing was imported.", row=number,
+                    reason=first.message)  # fmt: skip
+    else:
+        message = _(
+            "%(count)s rows were refused (the first, row %(row)s: %(reason)s); nothing was "
+            "imported.",
+            count=len(refusals),
+            row=number,
+            reason=first.message,
+        )
+    conflict = all(isinstance(exc, Conflict) for _number, exc in refusals)
+    raise (Conflict if conflict else DomainError)(message, fields)
 
 
 def import_residents(session: Session, community: Node, rows: list[dict[str, Any]]) -> int:

@@ -265,6 +265,14 @@ def test_imports_check_every_row_and_write_all_or_nothing(as_user, enable, count
     # A duplicate inside the file is found while saving: still nothing is written.
     r = upload(good + second + f"王二,{WANG['id_number']},,户籍居民,\n")
     assert r.status_code == 409 and "第4行" in r.json["error"]["message"]
+    r = upload(
+        good
+        + second
+        + f"王二,{WANG['id_number']},,户籍居民,\n"
+        + f"李三,{make_id(sequence=11)},,,\n"
+    )
+    assert r.status_code == 409 and r.json["error"]["message"].startswith("2行未通过")
+    assert [m[:3] for m in r.json["error"]["fields"]["id_number"]] == ["第4行", "第5行"]
     assert count(RegistryResident) == 0 and count(RegistryChange) == 0
     dry = upload(good + second, "gbk", "?dry_run=1")
     assert dry.status_code == 200 and dry.json == {"dry_run": True, "rows": 2}
