@@ -76,6 +76,7 @@ TEST_PLUGINS = [
     _ep("plain_blueprint", "tests.fixture_plugins.broken:plain_blueprint"),
     _ep("unprefixed", "tests.fixture_plugins.unprefixed:plugin"),
     _ep("lazy_models", "tests.fixture_plugins.lazy_models:plugin"),
+    _ep("registry", "plugins.registry"),
 ]
 
 

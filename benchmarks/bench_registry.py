@@ -1,0 +1,321 @@
+"""Benchmark the registry: resident search in a large district, and a streamed xlsx export.
+
+Why: the registry holds every resident of a district (2,000,000 in a big one), and workers look
+people up all day by the first characters of a name or the last digits of an ID. The issue's
+goals: search by name prefix and by ID suffix, within a community and within a street, under
+50 ms (median); an export of 10,000 filtered rows to xlsx under 5 s with bounded memory.
+
+What is timed is the plugin's own code path: ``services.search_residents`` (what the picker
+and other plugins call, scope and module check included, first 20 matches), the list's page
+(first 50 + total count, ``services.residents_query`` + ``core.api.Page``) and
+``services.export_residents`` written by ``core.reports.write_xlsx`` (openpyxl write-only)
+with tracemalloc's peak. Figures are printed, never asserted.
+
+    python benchmarks/bench_registry.py                       # SQLite file, 100,000 residents
+    python benchmarks/bench_registry.py --smoke               # a few thousand, seconds
+    python benchmarks/bench_registry.py --database-url postgresql+psycopg://postgres@127.0.0.1/db
+        # PostgreSQL: 2,000,000 residents (--residents N for another size), in the schema
+        # --schema (default bench_registry), dropped and recreated first
+
+Rows are generated in Python (valid GB 11643 IDs) and bulk-loaded: COPY on PostgreSQL,
+executemany on SQLite — no ORM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from bench_tree import NODE_COLUMNS, Sizes, Tree, analyze, bulk_insert, generate_nodes
+from common import Stats, drop_schema, environment, log, prepare_database
+from sqlalchemy.engine import make_url
+
+from core import migrate
+from core.db import make_engine
+from core.permissions import Scope
+from core.plugins import load_plugins
+from core.tree import NodeRef
+from tenants.models import Node
+from tenants.modules import enabled_communities
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+# Surnames roughly by frequency (王 and 李 are each about 7% of the population).
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红玉梅海燕文斌晓东春雪立新宇"
+AREAS = ["110105", "110101", "410102", "340104", "510107", "130102", "370102", "430102"]
+RESIDENT_COLUMNS = (
+    "id", "node_id", "district_id", "street_id", "community_id", "name", "gender",
+    "id_number", "id_reversed", "birth_date", "mobile", "ethnicity", "hukou_address",
+    "current_address", "status", "relation", "notes", "created_at", "updated_at",
+)  # fmt: skip
+EXPORT_ROWS = 10_000
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", help="PostgreSQL or new SQLite URL (default: temp)")
+    parser.add_argument("--schema", default="bench_registry", help="PostgreSQL schema to use")
+    parser.add_argument("--residents", type=int, help="default 2,000,000 (PG) / 100,000 (SQLite)")
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes for CI")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args(argv)
+    postgres = bool(args.database_url and args.database_url.startswith("postgresql"))
+    if args.residents is None:
+        args.residents = 3_000 if args.smoke else (2_000_000 if postgres else 100_000)
+    if args.smoke:
+        args.repeat = min(args.repeat, 5)
+    return args
+
+
+def tree_sizes(residents: int) -> Sizes:
+    """About 4,000 residents per community (a big Beijing community), 25 per street."""
+    communities = max(1, min(25, residents // 4_000))
+    streets = max(1, residents // (communities * 4_000))
+    return Sizes(streets, communities, 12, 0)
+
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def check_char(body: str) -> str:
+    """GB 11643 check character (inlined: 2M calls)."""
+    return "10X98765432"[sum(int(d) * w for d, w in zip(body, WEIGHTS, strict=True)) % 11]
+
+
+def generate_residents(tree: Tree, count: int, seed: int) -> Iterator[tuple[Any, ...]]:
+    """Residents spread over every building, with valid IDs unique in the whole district."""
+    rng = random.Random(seed)
+    keys = tree.building_keys
+    now = datetime.now(UTC)
+    start = date(1935, 1, 1)
+    for i in range(1, count + 1):
+        bid, did, sid, cid = keys[rng.randrange(len(keys))]
+        # (birth date, sequence) unique per row: i // 1000 → a day (7919 is coprime with the
+        # 32,120 days counted), i % 1000 → the sequence, whose parity is the gender.
+        born = start + timedelta(days=(i // 1000 * 7919) % (365 * 88))
+        sequence = i % 1000
+        male = sequence % 2 == 1
+        body = f"{rng.choice(AREAS)}{born:%Y%m%d}{sequence:03d}"
+        number = body + check_char(body)
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        yield (
+            i, bid, did, sid, cid, name, "M" if male else "F", number, number[::-1], born,
+            f"13{rng.randrange(10**9):09d}", "汉族", "", f"朝阳区{sid}街{bid}号楼",
+            "floating" if rng.random() < 0.1 else "registered", "", "", now, now,
+        )  # fmt: skip
+
+
+def time_it(fn: Callable[[], Any], repeat: int) -> tuple[Stats, Any]:
+    fn()  # warm up (plans, caches)
+    samples, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        samples.append(time.perf_counter() - t0)
+    return Stats.of(samples), result
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    sizes = tree_sizes(args.residents)
+    workdir = Path(tempfile.mkdtemp(prefix="jiedao-bench-"))
+    url = prepare_database(args.database_url, args.schema, workdir)
+    log(f"database: {make_url(url).render_as_string(hide_password=True)}")
+    log(
+        f"sizes: {sizes.streets} streets × {sizes.communities} communities × {sizes.buildings} "
+        f"buildings; {args.residents:,} residents; repeat {args.repeat}"
+    )
+    plugins = load_plugins()
+    if not plugins.is_active("registry"):
+        raise SystemExit("the registry plugin is not installed: pip install -e . first")
+    t0 = time.perf_counter()
+    migrate.upgrade(url, plugins=plugins)
+    engine = make_engine(url)
+    log(f"schema: {time.perf_counter() - t0:.2f} s")
+    try:
+        return run(args, sizes, url, engine, workdir)
+    finally:
+        engine.dispose()
+        if args.database_url and url.startswith("postgresql") and not args.keep:
+            drop_schema(url, args.schema)
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, sizes: Sizes, url: str, engine: Any, workdir: Path) -> int:
+    from plugins.registry.models import RegistryResident
+    from tenants.modules import ModuleState
+
+    trees: list[Tree] = []
+    t0 = time.perf_counter()
+    with engine.begin() as conn:
+        bulk_insert(conn, Node.__table__, NODE_COLUMNS, generate_nodes(sizes, trees))
+    tree = trees[0]
+    community_ids = [c.id for refs in tree.communities.values() for c in refs]
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(ModuleState.__table__),
+            [{"community_id": cid, "module": "registry", "enabled": True, "settings": {},
+              "updated_at": datetime.now(UTC)} for cid in community_ids],
+        )  # fmt: skip
+    log(f"tree: {len(community_ids)} communities in {time.perf_counter() - t0:.2f} s")
+
+    t0 = time.perf_counter()
+    with engine.begin() as conn:
+        loaded = bulk_insert(
+            conn,
+            RegistryResident.__table__,
+            RESIDENT_COLUMNS,
+            generate_residents(tree, args.residents, args.seed),
+        )
+    load_s = time.perf_counter() - t0
+    log(f"residents: {loaded:,} in {load_s:.1f} s ({loaded / load_s:,.0f} rows/s)")
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "SELECT setval(pg_get_serial_sequence('registry_resident', 'id'), "
+                "(SELECT max(id) FROM registry_resident))"
+            )
+    analyze(engine)
+
+    from core.app import create_app
+
+    app = create_app(
+        {
+            "JIEDAO_ENV": "testing",
+            "JIEDAO_DATABASE_URL": url,
+            "JIEDAO_INSTANCE_PATH": str(workdir / "instance"),
+        }
+    )
+    with app.app_context():
+        report = measure(args, tree, engine)
+    report["environment"] = environment(engine)
+    report["sizes"] = {
+        "residents": args.residents,
+        "streets": sizes.streets,
+        "communities": len(community_ids),
+        "buildings_per_community": sizes.buildings,
+        "smoke": args.smoke,
+        "repeat": args.repeat,
+    }
+    report["build"] = {
+        "method": "COPY" if engine.dialect.name == "postgresql" else "executemany",
+        "load_s": round(load_s, 1),
+        "rows_per_s": round(loaded / load_s),
+    }
+    RESULTS_DIR.mkdir(exist_ok=True)
+    out = RESULTS_DIR / f"registry-{engine.dialect.name}-{args.residents}.json"
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    log(f"written to {out}")
+    return 0
+
+
+def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]:
+    from core.api import Page
+    from core.db import db
+    from core.reports import write_xlsx
+    from plugins.registry import RESIDENT_COLUMNS as EXPORT_COLUMNS
+    from plugins.registry import services
+    from plugins.registry.models import RegistryResident
+
+    session = db.session
+    street: NodeRef = tree.streets[0]
+    community: NodeRef = tree.communities[street.id][0]
+    worker = Scope(None, [("registry.*", community)])
+    street_admin = Scope(None, [("registry.*", street)])
+    # Real values to look for: a common surname, a two-character prefix, an ID's last 4 and 6.
+    sample = session.execute(
+        sa.select(RegistryResident.name, RegistryResident.id_number)
+        .where(RegistryResident.community_id == community.id)
+        .limit(1)
+    ).one()
+    texts = {
+        "surname": sample.name[0],
+        "name_prefix_2": sample.name[:2],
+        "id_suffix_4": sample.id_number[-4:],
+        "id_suffix_6": sample.id_number[-6:],
+    }
+    results: dict[str, Any] = {"search": {}, "list_page": {}}
+    log("search (services.search_residents, first 20; median ms):")
+    for place, scope, node in (("community", worker, community), ("street", street_admin, None)):
+        for label, text in texts.items():
+            stats, found = time_it(
+                lambda s=scope, t=text, n=node: services.search_residents(session, s, t, n),
+                args.repeat,
+            )
+            results["search"][f"{place}/{label}"] = {**stats.as_dict(), "found": len(found)}
+            log(f"  {place:9} {label:14} {stats.median:8.2f} ms  ({len(found)} found)")
+    log("list page (50 rows + total count; median ms):")
+    for place, where in (
+        ("community", RegistryResident.community_id == community.id),
+        ("street", RegistryResident.street_id == street.id),
+    ):
+        for label in ("surname", "id_suffix_4"):
+            stmt = services.residents_query(session, where, {"q": texts[label]})
+            stats, page = time_it(lambda s=stmt: Page(s, 1, 50), args.repeat)
+            results["list_page"][f"{place}/{label}"] = {**stats.as_dict(), "total": page.total}
+            log(f"  {place:9} {label:14} {stats.median:8.2f} ms  (total {page.total})")
+
+    # The export: a street's floating residents (10% of its ~100,000 residents at full size).
+    filters = {"status": "floating"}
+    stmt = services.residents_query(session, RegistryResident.street_id == street.id, filters)
+    expected = session.scalar(
+        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+    )
+
+    def scope_clause(model: Any) -> sa.ColumnElement[bool]:
+        """What ``tenants.modules.export_scope`` gives a street admin exporting at the street."""
+        return sa.and_(
+            model.__scope_clause__([street]),
+            model.community_id.in_(enabled_communities("registry")),
+        )
+
+    def export() -> bytes:
+        session.expunge_all()
+        rows = services.export_residents(session, scope_clause, filters)
+        return write_xlsx(EXPORT_COLUMNS, rows, "居民")
+
+    # Time without tracemalloc (it slows allocation-heavy Python several times), then one more
+    # run under tracemalloc for the memory peak.
+    samples = []
+    for _ in range(1 if args.smoke else 3):
+        t0 = time.perf_counter()
+        size = len(export())
+        samples.append(time.perf_counter() - t0)
+    tracemalloc.start()
+    export()
+    peaks = [tracemalloc.get_traced_memory()[1]]
+    tracemalloc.stop()
+    stats = Stats.of(samples)
+    export = {
+        **stats.as_dict(),
+        "rows": expected,
+        "filters": filters,
+        "rows_per_s": round(expected / (stats.median / 1000)),
+        "tracemalloc_peak_mb": round(max(peaks) / 2**20, 1),
+        "xlsx_mb": round(size / 2**20, 2),
+    }
+    log(
+        f"export: {expected:,} rows to xlsx in {stats.median / 1000:.2f} s median "
+        f"({export['rows_per_s']:,} rows/s), tracemalloc peak {export['tracemalloc_peak_mb']} MB, "
+        f"file {export['xlsx_mb']} MB"
+    )
+    results["export"] = export
+    return results
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""The registry's tables (all prefixed ``registry_``).
+
+Every row is tenant-owned: its node is the building it is in when one is known, else the
+community, so a building leader's scope reaches the residents of their building and
+``community_id``/``street_id``/``district_id`` are indexed keys for every list and roll-up.
+
+Search indexes (see benchmarks/bench_registry.py):
+
+- name prefix: ``(community_id, name)`` and ``(street_id, name)``; on PostgreSQL with
+  ``text_pattern_ops`` so ``LIKE '王%'`` uses them whatever the database's collation.
+- ID suffix: the ID is also stored reversed (``id_reversed``), so "ends with 1234" is the prefix
+  search ``id_reversed LIKE '4321%'`` on ``(community_id, id_reversed)`` / ``(street_id, …)``.
+  A reversed column serves a suffix of any length (4 digits, 6, the whole number) with one index,
+  where a fixed ``id_suffix`` column would serve one length only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Base, TimestampMixin, UTCDateTime, utcnow
+from tenants.models import TenantOwned
+
+LIVE = "deleted_at IS NULL"
+
+
+def _pattern_index(name: str, *columns: str) -> sa.Index:
+    text_column = columns[-1]
+    return sa.Index(name, *columns, postgresql_ops={text_column: "text_pattern_ops"})
+
+
+class SoftDeleted:
+    """Deleted rows stay, with who and when, until an admin restores them."""
+
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id"))
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class RegistryHousehold(TimestampMixin, SoftDeleted, TenantOwned, Base):
+    """户: a dwelling in a building (node = the building), with its members."""
+
+    __tablename__ = "registry_household"
+    __table_args__ = (
+        sa.Index("ix_registry_household_community_address", "community_id", "node_id", "room"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entrance: Mapped[str] = mapped_column(sa.String(20), default="")  # 单元
+    room: Mapped[str] = mapped_column(sa.String(20))  # 室
+    head_name: Mapped[str] = mapped_column(sa.String(50))  # 户主
+    tenure: Mapped[str] = mapped_column(sa.String(10), default="owned")  # owned, rented, other
+    moved_in_on: Mapped[date | None]
+    moved_out_on: Mapped[date | None]
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+
+    members: Mapped[list[RegistryResident]] = relationship(
+        back_populates="household",
+        primaryjoin="and_(RegistryResident.household_id == RegistryHousehold.id, "
+        "RegistryResident.deleted_at.is_(None))",
+        viewonly=True,
+        order_by="RegistryResident.id",
+    )
+
+    @property
+    def address(self) -> str:
+        building = self.node.name if self.node is not None else ""
+        entrance = f"{self.entrance}单元" if self.entrance else ""
+        return f"{building}{entrance}{self.room}室"
+
+
+class RegistryResident(TimestampMixin, SoftDeleted, TenantOwned, Base):
+    """居民. Status: registered (户籍), floating (流动人口), moved_out, deceased.
+
+    Floating residents go through 人来登记 (``arrived_on``), 人在管理 (``managed_on``) and
+    人走注销 (``departed_on``, status moved_out)."""
+
+    __tablename__ = "registry_resident"
+    __table_args__ = (
+        _pattern_index("ix_registry_resident_community_name", "community_id", "name"),
+        _pattern_index("ix_registry_resident_street_name", "street_id", "name"),
+        _pattern_index("ix_registry_resident_community_idrev", "community_id", "id_reversed"),
+        _pattern_index("ix_registry_resident_street_idrev", "street_id", "id_reversed"),
+        sa.Index(
+            "uq_registry_resident_community_id_number",
+            "community_id",
+            "id_number",
+            unique=True,
+            sqlite_where=sa.text(LIVE),
+            postgresql_where=sa.text(LIVE),
+        ),
+        sa.Index("ix_registry_resident_household_id", "household_id"),
+        sa.Index("ix_registry_resident_community_status", "community_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(50))
+    gender: Mapped[str] = mapped_column(sa.String(1))  # M, F (from the ID)
+    id_number: Mapped[str] = mapped_column(sa.String(18))
+    id_reversed: Mapped[str] = mapped_column(sa.String(18))
+    birth_date: Mapped[date]
+    mobile: Mapped[str] = mapped_column(sa.String(11), default="")
+    ethnicity: Mapped[str] = mapped_column(sa.String(20), default="汉族")
+    hukou_address: Mapped[str] = mapped_column(sa.String(200), default="")
+    current_address: Mapped[str] = mapped_column(sa.String(200), default="")
+    status: Mapped[str] = mapped_column(sa.String(12), default="registered")
+    arrived_on: Mapped[date | None]  # moved in / 人来登记
+    managed_on: Mapped[date | None]  # floating: 人在管理 since
+    departed_on: Mapped[date | None]  # moved out / 人走注销 / died
+    household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registry_household.id"))
+    relation: Mapped[str] = mapped_column(sa.String(12), default="")  # head, spouse, child …
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+
+    household: Mapped[RegistryHousehold | None] = relationship(
+        foreign_keys=[household_id], back_populates="members"
+    )
+    tag_rows: Mapped[list[RegistryResidentTag]] = relationship(
+        cascade="all, delete-orphan", order_by="RegistryResidentTag.tag"
+    )
+
+    @property
+    def tags(self) -> list[str]:
+        return [t.tag for t in self.tag_rows]
+
+
+class RegistryResidentTag(Base):
+    """A program tag on a resident (elderly, disabled, dibao …); tags are declared by plugins
+    through the ``registry_tags`` hook."""
+
+    __tablename__ = "registry_resident_tag"
+    __table_args__ = (sa.Index("ix_registry_resident_tag_tag", "tag", "resident_id"),)
+
+    resident_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registry_resident.id"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+
+
+class RegistryUnit(TimestampMixin, SoftDeleted, TenantOwned, Base):
+    """单位: an enterprise, shop, school, property company … in a community (or a building)."""
+
+    __tablename__ = "registry_unit"
+    __table_args__ = (
+        _pattern_index("ix_registry_unit_community_name", "community_id", "name"),
+        _pattern_index("ix_registry_unit_street_name", "street_id", "name"),
+        sa.Index(
+            "uq_registry_unit_community_credit_code",
+            "community_id",
+            "credit_code",
+            unique=True,
+            sqlite_where=sa.text(LIVE),
+            postgresql_where=sa.text(LIVE),
+        ),
+        sa.Index("ix_registry_unit_community_kind", "community_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    credit_code: Mapped[str] = mapped_column(sa.String(18))
+    kind: Mapped[str] = mapped_column(sa.String(20), default="enterprise")
+    legal_representative: Mapped[str] = mapped_column(sa.String(50), default="")
+    contact_name: Mapped[str] = mapped_column(sa.String(50), default="")
+    contact_phone: Mapped[str] = mapped_column(sa.String(20), default="")
+    address: Mapped[str] = mapped_column(sa.String(200), default="")
+    industry: Mapped[str] = mapped_column(sa.String(50), default="")
+    size_class: Mapped[str] = mapped_column(
+        sa.String(10), default="below"
+    )  # 规上 above / 规下 below
+    output_value: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))  # 万元 a year
+    headcount: Mapped[int | None]
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class RegistryChange(TenantOwned, Base):
+    """History of a record: who changed what, when, from which value to which.
+
+    Kept here rather than read back from the audit log: the timeline of one record is one indexed
+    lookup on ``(object_type, object_id)``, and old/new values are structured, not a summary."""
+
+    __tablename__ = "registry_change"
+    __table_args__ = (sa.Index("ix_registry_change_object", "object_type", "object_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object_type: Mapped[str] = mapped_column(sa.String(12))  # resident, household, unit
+    object_id: Mapped[int]
+    action: Mapped[str] = mapped_column(sa.String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id"))
+    username: Mapped[str] = mapped_column(sa.String(64), default="")
+    changes: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
