@@ -24,9 +24,7 @@ executemany on SQLite — no ORM.
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import shutil
 import sys
 import tempfile
 import time
@@ -38,7 +36,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from bench_tree import NODE_COLUMNS, Sizes, Tree, analyze, bulk_insert, generate_nodes
-from common import Stats, drop_schema, environment, log, prepare_database
+from common import Stats, clean_up, environment, log, prepare_database, write_report
 from sqlalchemy.engine import make_url
 
 from core import migrate
@@ -49,7 +47,6 @@ from core.tree import NodeRef
 from tenants.models import Node
 from tenants.modules import enabled_communities
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
 # Surnames roughly by frequency (王 and 李 are each about 7% of the population).
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红玉梅海燕文斌晓东春雪立新宇"
@@ -149,10 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         return run(args, sizes, url, engine, workdir)
     finally:
         engine.dispose()
-        if args.database_url and url.startswith("postgresql") and not args.keep:
-            drop_schema(url, args.schema)
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
+        clean_up(url, args.schema, workdir, keep=args.keep)
 
 
 def run(args: argparse.Namespace, sizes: Sizes, url: str, engine: Any, workdir: Path) -> int:
@@ -216,10 +210,7 @@ def run(args: argparse.Namespace, sizes: Sizes, url: str, engine: Any, workdir: 
         "load_s": round(load_s, 1),
         "rows_per_s": round(loaded / load_s),
     }
-    RESULTS_DIR.mkdir(exist_ok=True)
-    out = RESULTS_DIR / f"registry-{engine.dialect.name}-{args.residents}.json"
-    out.write_text(json.dumps(report, ensure_ascii=False, indent=2))
-    log(f"written to {out}")
+    write_report(report, f"registry-{engine.dialect.name}-{args.residents}")
     return 0
 
 
