@@ -53,6 +53,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("JIEDAO_LOG_LEVEL", "INFO", "logging level"),
     Setting(
+        "JIEDAO_MAX_UPLOAD_MB",
+        "20",
+        "largest upload (spreadsheet imports) in MB; larger requests get a 413",
+    ),
+    Setting(
         "JIEDAO_PLUGINS",
         None,
         "comma-separated allow-list of plugins to load (default: every installed one)",
@@ -82,6 +87,12 @@ def load_config(environ: dict[str, str] | None = None, **overrides: Any) -> dict
         per_page = max(1, min(200, int(env.get("JIEDAO_PER_PAGE") or 50)))
     except ValueError as exc:
         raise ConfigError("JIEDAO_PER_PAGE must be a whole number") from exc
+    try:
+        max_upload_mb = float(env.get("JIEDAO_MAX_UPLOAD_MB") or 20)
+    except ValueError as exc:
+        raise ConfigError("JIEDAO_MAX_UPLOAD_MB must be a number of megabytes") from exc
+    if max_upload_mb <= 0:
+        raise ConfigError("JIEDAO_MAX_UPLOAD_MB must be more than 0")
     config: dict[str, Any] = {
         "JIEDAO_ENV": mode,
         "INSTANCE_PATH": str(instance),
@@ -90,6 +101,7 @@ def load_config(environ: dict[str, str] | None = None, **overrides: Any) -> dict
         "BABEL_DEFAULT_LOCALE": locale,
         "BABEL_DEFAULT_TIMEZONE": env.get("JIEDAO_TIMEZONE") or "Asia/Shanghai",
         "PER_PAGE": per_page,
+        "MAX_CONTENT_LENGTH": int(max_upload_mb * 1024 * 1024),
         "SESSION_COOKIE_SECURE": _truthy(env.get("JIEDAO_SESSION_COOKIE_SECURE")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

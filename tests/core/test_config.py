@@ -32,9 +32,11 @@ def test_defaults_and_overrides(tmp_path):
             "JIEDAO_DATABASE_URL": "postgresql+psycopg://u@h/db",
             "JIEDAO_PER_PAGE": "500",
             "JIEDAO_SESSION_COOKIE_SECURE": "true",
+            "JIEDAO_MAX_UPLOAD_MB": "0.5",
             "JIEDAO_INSTANCE_PATH": str(tmp_path),
         }
     )
+    assert config["MAX_CONTENT_LENGTH"] == 512 * 1024
     assert config["DATABASE_URL"] == "postgresql+psycopg://u@h/db"
     assert config["PER_PAGE"] == 200 and config["SESSION_COOKIE_SECURE"] is True
 
@@ -45,6 +47,8 @@ def test_defaults_and_overrides(tmp_path):
         {"JIEDAO_ENV": "staging"},
         {"JIEDAO_LOCALE": "fr"},
         {"JIEDAO_PER_PAGE": "many"},
+        {"JIEDAO_MAX_UPLOAD_MB": "lots"},
+        {"JIEDAO_MAX_UPLOAD_MB": "0"},
     ],
 )
 def test_bad_settings_are_named(tmp_path, environ):

@@ -515,3 +515,22 @@ def test_cli_progress_bar_on_large_files(cli, world, tmp_path):
     result = cli("tenants", "import", str(path), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "1200" in result.output
+
+
+def test_an_upload_over_the_limit_is_refused_with_413(app, as_user, world):
+    c = as_user("d_admin")
+    with app.app_context():
+        before = counts()
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 2048
+    try:
+        big = csv_text(NEW_ROWS).encode("utf-8") + b"," * 4096
+        r = upload(c, "/api/v1/imports/tree", "tree.csv", big)
+        page = upload(c, "/imports/tree", "tree.csv", big)
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = limit
+    assert r.status_code == 413
+    assert r.json["error"]["message"] == "上传的文件过大。"
+    assert page.status_code == 413 and "上传的文件过大" in page.text
+    with app.app_context():
+        assert counts() == before
