@@ -72,34 +72,49 @@ UNIT_COLUMNS = [
     Column("output_value", _l("Annual output value (10,000 yuan)")),
     Column("headcount", _l("Headcount")),
 ]
-# What an import file may have (header = these labels, or the keys).
-RESIDENT_IMPORT = [
-    Column("name", _l("Full name")),
-    Column("id_number", _l("Resident ID")),
-    Column("gender", _l("Gender")),
-    Column("mobile", _l("Mobile")),
-    Column("ethnicity", _l("Ethnicity")),
-    Column("status", _l("Residence status")),
-    Column("current_address", _l("Current address")),
-    Column("hukou_address", _l("Hukou address")),
-    Column("arrived_on", _l("Arrived on")),
-    Column("building", _l("Building")),
-    Column("relation", _l("Relation to the head")),
-    Column("tags", _l("Tags")),
-    Column("notes", _l("Notes")),
-]
-HOUSEHOLD_IMPORT = [
-    Column("building", _l("Building")),
-    Column("entrance", _l("Entrance")),
-    Column("room", _l("Room")),
-    Column("head_name", _l("Head of household")),
-    Column("tenure", _l("Tenure")),
-    Column("moved_in_on", _l("Moved in on")),
-    Column("notes", _l("Notes")),
-]
+# What an import file may have (header = these labels, or the keys): the export's columns
+# (one label per key) plus the ones only an import takes.
+_IMPORT_ONLY = {
+    c.key: c
+    for c in (
+        Column("building", _l("Building")),
+        Column("relation", _l("Relation to the head")),
+        Column("tags", _l("Tags")),
+        Column("notes", _l("Notes")),
+    )
+}
+
+
+def _import_columns(exported: list[Column], keys: tuple[str, ...]) -> list[Column]:
+    known = {c.key: c for c in exported} | _IMPORT_ONLY
+    return [known[key] for key in keys]
+
+
+RESIDENT_IMPORT = _import_columns(
+    RESIDENT_COLUMNS,
+    (
+        "name",
+        "id_number",
+        "gender",
+        "mobile",
+        "ethnicity",
+        "status",
+        "current_address",
+        "hukou_address",
+        "arrived_on",
+        "building",
+        "relation",
+        "tags",
+        "notes",
+    ),
+)
+HOUSEHOLD_IMPORT = _import_columns(
+    HOUSEHOLD_COLUMNS,
+    ("building", "entrance", "room", "head_name", "tenure", "moved_in_on", "notes"),
+)
 UNIT_IMPORT = [c for c in UNIT_COLUMNS if c.key != "community"] + [
-    Column("building", _l("Building")),
-    Column("notes", _l("Notes")),
+    _IMPORT_ONLY["building"],
+    _IMPORT_ONLY["notes"],
 ]
 
 
