@@ -20,6 +20,8 @@ from sqlalchemy.orm import (
     sessionmaker,
 )
 
+from core import clock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -49,7 +51,8 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, in UTC, from the platform clock (tests can fix it: ``core.clock.fixed``)."""
+    return clock.now()
 
 
 def PathString(length: int = 255) -> sa.types.TypeEngine:
@@ -69,6 +72,17 @@ class Base(DeclarativeBase):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SoftDeleteMixin:
+    """Deleted ledger rows stay, with who and when, until someone with the right restores them."""
+
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id"))
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

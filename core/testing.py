@@ -25,6 +25,8 @@ Fixtures
         account per role (password :data:`PASSWORD`); returns a :class:`JiedaoWorld`.
     ``jiedao_client_for`` (function)
         ``make(username)`` → a Flask test client signed in as that account.
+    ``jiedao_clock`` (function)
+        ``set_clock(instant)`` stops the platform clock (``core.clock``) for the test.
     ``jiedao_enable_module`` (function)
         ``enable(module, ref="110105001001", settings=None)`` switches a module on at a node
         (a community, or every community under a street or district) through
@@ -358,3 +360,22 @@ def jiedao_enable_module(jiedao_app: Flask, jiedao_world: JiedaoWorld) -> Callab
             return list(result.changed)
 
     return enable
+
+
+@pytest.fixture
+def jiedao_clock() -> Iterator[Callable[..., Any]]:
+    """``set_clock(datetime)`` stops the platform clock (``core.clock``) at that timezone-aware
+    instant until the test ends; ``set_clock("2026-03-10T16:30:00+00:00")`` takes ISO text."""
+    from datetime import datetime
+
+    from core import clock
+
+    previous = clock.stop(None)
+    clock.stop(previous)
+
+    def set_clock(at: datetime | str) -> datetime:
+        clock.stop(datetime.fromisoformat(at) if isinstance(at, str) else at)
+        return clock.now()
+
+    yield set_clock
+    clock.stop(previous)

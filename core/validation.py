@@ -9,11 +9,15 @@ carries the filled-in values over.
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from core import clock
 
 # marshmallow template -> our translated template (same placeholders)
 _TEMPLATES: dict[str, Any] = {
@@ -107,3 +111,54 @@ def mobile_number(value: str | None) -> None:
     """Mainland mobile numbers: 11 digits starting with 1."""
     if value and not re.fullmatch(r"1[3-9]\d{9}", value):
         raise ma.ValidationError(_("A mobile number has 11 digits and starts with 1."))
+
+
+def choice(choices: dict[str, Any], **kwargs: Any) -> ma.fields.String:
+    """One of ``choices`` (key → label); with :class:`ChoiceSchema` the label is accepted too."""
+    return ma.fields.String(
+        validate=ma.validate.OneOf(list(choices)), metadata={"choices": choices}, **kwargs
+    )
+
+
+def optional_text(max_length: int, **kwargs: Any) -> ma.fields.String:
+    """An optional string of bounded length (``None`` when left out)."""
+    return ma.fields.String(
+        load_default=None, allow_none=True, validate=ma.validate.Length(max=max_length), **kwargs
+    )
+
+
+def phone_number(value: str | None) -> None:
+    """A landline or mobile number: 7 to 20 digits and dashes."""
+    if value and not re.fullmatch(r"[\d-]{7,20}", value):
+        raise ma.ValidationError(_("A phone number has 7 to 20 digits (and dashes)."))
+
+
+def amount(value: Decimal | None) -> None:
+    """A plain function, not ``Range``: apispec would write a Decimal range as strings."""
+    if value is not None and not 0 <= value <= 10**11:
+        raise ma.ValidationError(_("Give an amount between 0 and 100,000,000,000."))
+
+
+def not_future(value: date) -> None:
+    """A date that has happened (in the platform's time zone), after 1900."""
+    if value > clock.today():
+        raise ma.ValidationError(_("The date cannot be in the future."))
+    if value.year < 1900:
+        raise ma.ValidationError(_("Give a date after 1900 (YYYY-MM-DD)."))
+
+
+class ChoiceSchema(Schema):
+    """Choice fields accept the label a user sees (流动人口) as well as the key (``floating``),
+    so spreadsheets can use words."""
+
+    @ma.pre_load
+    def _labels_to_keys(self, data: Any, **_kwargs: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for name, field in self.fields.items():
+            choices = field.metadata.get("choices")
+            if choices and isinstance(data.get(name), str):
+                by_label = {str(label): key for key, label in choices.items()}
+                data[name] = by_label.get(data[name], data[name])
+        return data

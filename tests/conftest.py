@@ -77,6 +77,7 @@ TEST_PLUGINS = [
     _ep("unprefixed", "tests.fixture_plugins.unprefixed:plugin"),
     _ep("lazy_models", "tests.fixture_plugins.lazy_models:plugin"),
     _ep("registry", "plugins.registry"),
+    _ep("safety", "plugins.safety"),
 ]
 
 

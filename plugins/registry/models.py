@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, TimestampMixin, UTCDateTime, utcnow
+from core.db import Base, SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
 from tenants.models import TenantOwned
 
 LIVE = "deleted_at IS NULL"
@@ -34,18 +34,7 @@ def _pattern_index(name: str, *columns: str) -> sa.Index:
     return sa.Index(name, *columns, postgresql_ops={text_column: "text_pattern_ops"})
 
 
-class SoftDeleted:
-    """Deleted rows stay, with who and when, until an admin restores them."""
-
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    deleted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id"))
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
-
-
-class RegistryHousehold(TimestampMixin, SoftDeleted, TenantOwned, Base):
+class RegistryHousehold(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     """户: a dwelling in a building (node = the building), with its members."""
 
     __tablename__ = "registry_household"
@@ -77,7 +66,7 @@ class RegistryHousehold(TimestampMixin, SoftDeleted, TenantOwned, Base):
         return f"{building}{entrance}{self.room}室"
 
 
-class RegistryResident(TimestampMixin, SoftDeleted, TenantOwned, Base):
+class RegistryResident(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     """居民. Status: registered (户籍), floating (流动人口), moved_out, deceased.
 
     Floating residents go through 人来登记 (``arrived_on``), 人在管理 (``managed_on``) and
@@ -144,7 +133,7 @@ class RegistryResidentTag(Base):
     tag: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
 
 
-class RegistryUnit(TimestampMixin, SoftDeleted, TenantOwned, Base):
+class RegistryUnit(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     """单位: an enterprise, shop, school, property company … in a community (or a building)."""
 
     __tablename__ = "registry_unit"

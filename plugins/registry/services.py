@@ -12,16 +12,15 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NoReturn
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context, has_request_context
+from flask import has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import Session, selectinload
 
-from core import audit
+from core import audit, clock
 from core.db import utcnow
 from core.errors import Conflict, DomainError
 from core.permissions import Scope, current_scope
@@ -120,8 +119,7 @@ OBJECT_TYPES = {"resident": RegistryResident, "household": RegistryHousehold, "u
 
 def today() -> date:
     """Today in the platform's time zone (``JIEDAO_TIMEZONE``)."""
-    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"] if has_app_context() else None
-    return datetime.now(ZoneInfo(zone or "Asia/Shanghai")).date()
+    return clock.today()
 
 
 def declared_tags() -> dict[str, Tag]:

@@ -1,0 +1,51 @@
+"""What the forms, the API and the imports accept. One schema per record serves all three; choice
+fields take their key (``major``) or what a user sees (重大隐患), so spreadsheets can use words."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_babel import lazy_gettext as _l
+
+from core.validation import ChoiceSchema, Schema
+
+from . import services
+
+
+class SettingsSchema(Schema):
+    """Per-community settings (Modules page): rectification deadlines and the training target."""
+
+    general_deadline_days = ma.fields.Integer(
+        load_default=services.DEFAULT_SETTINGS["general_deadline_days"],
+        validate=ma.validate.Range(min=1, max=365),
+        metadata={"label": _l("Days to rectify a general hazard")},
+    )
+    major_deadline_days = ma.fields.Integer(
+        load_default=services.DEFAULT_SETTINGS["major_deadline_days"],
+        validate=ma.validate.Range(min=1, max=730),
+        metadata={"label": _l("Days to rectify a major hazard")},
+    )
+    training_target = ma.fields.Integer(
+        load_default=services.DEFAULT_SETTINGS["training_target"],
+        validate=ma.validate.Range(min=0, max=100000),
+        metadata={"label": _l("Three-key-post trainees a year (target)")},
+    )
+    certificate_warning_days = ma.fields.Integer(
+        load_default=services.DEFAULT_SETTINGS["certificate_warning_days"],
+        validate=ma.validate.Range(min=1, max=365),
+        metadata={"label": _l("Warn of certificates expiring within (days)")},
+    )
+
+
+# === enterprises and major hazard sources (lead) ==============================================
+
+
+# === inspections and hazards (lead) ===========================================================
+
+
+# === training, accidents, activities (training helper) ========================================
+
+
+# === imports (exports helper) =================================================================
+
+
+__all__ = ["ChoiceSchema", "SettingsSchema"]
