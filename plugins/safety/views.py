@@ -44,5 +44,3 @@ def index() -> Any:
 
 
 # === street and district dashboard (dashboard helper) =========================================
-
-
