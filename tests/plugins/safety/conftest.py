@@ -68,6 +68,23 @@ def unit(app, world):
 
 
 @pytest.fixture
+def enterprise(app, world, unit):
+    """``enterprise(ref=A1, **fields)`` puts a new unit on the enterprise ledger; returns its id."""
+    from plugins.safety import services
+
+    def make(ref: str = A1, **fields) -> int:
+        unit_id = unit(ref, name=fields.pop("name", None))
+        with app.app_context():
+            created = services.create_enterprise(
+                db.session, world.node(ref), {"unit_id": unit_id, **fields}
+            )
+            db.session.commit()
+            return created.id
+
+    return make
+
+
+@pytest.fixture
 def count(app):
     """``count(Model, *where)`` → rows in the database now."""
 

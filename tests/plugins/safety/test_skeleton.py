@@ -16,3 +16,17 @@ def test_overview_needs_the_module_and_the_scope(enable, as_user):
     assert worker.get(page(B1) + "/").status_code == 404
     enable(B1)
     assert worker.get(page(B1) + "/").status_code == 404
+
+
+def test_an_enterprise_of_another_community_is_refused(app, world, enable, enterprise):
+    import pytest
+
+    from core.db import db
+    from core.errors import DomainError
+    from plugins.safety import services
+
+    enable(A1, B1)
+    elsewhere = enterprise(B1)
+    with app.app_context(), pytest.raises(DomainError) as refused:
+        services.enterprise_in(db.session, world.node(A1), elsewhere)
+    assert "不在" in refused.value.message or "not in" in refused.value.message
