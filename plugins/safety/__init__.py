@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 
 from core.hookspecs import hookimpl
 from core.navigation import NavEntry
 from core.plugins import Manifest
+from core.reports import Column, Export, Import
 
 from . import models
 from .services import CLOSE_MAJOR, EDIT, MODULE, SENSITIVE, VIEW
@@ -81,3 +83,136 @@ def jiedao_navigation() -> list[NavEntry]:
 
 
 # === exports, imports and demo data (exports helper) ==========================================
+
+ENTERPRISE_COLUMNS = [
+    Column("community", _l("Community")),
+    Column("name", _l("Enterprise name")),
+    Column("credit_code", _l("Unified social credit code")),
+    Column("sector", _l("Sector")),
+    Column("risk_level", _l("Risk level")),
+    Column("standardisation", _l("Safety standardisation")),
+    Column("standard_level", _l("Standardisation level")),
+    Column("demonstration", _l("Demonstration enterprise")),
+    Column("principal_name", _l("Principal")),
+    Column("principal_phone", _l("Principal's phone")),
+    Column("safety_manager_name", _l("Safety manager")),
+    Column("safety_manager_phone", _l("Safety manager's phone")),
+    Column("hazard_sources", _l("Major hazard sources")),
+    Column("open_hazards", _l("Open hazards")),
+]
+SOURCE_COLUMNS = [
+    Column("community", _l("Community")),
+    Column("enterprise", _l("Enterprise")),
+    Column("credit_code", _l("Unified social credit code")),
+    Column("name", _l("Major hazard source")),
+    Column("grade", _l("Grade")),
+    Column("substances", _l("Hazardous substances")),
+    Column("quantity", _l("Quantity")),
+    Column("responsible_person", _l("Person responsible")),
+    Column("monitoring", _l("Monitoring measures")),
+    Column("registered_on", _l("Filed on")),
+]
+INSPECTION_COLUMNS = [
+    Column("community", _l("Community")),
+    Column("done_on", _l("Inspection date")),
+    Column("kind", _l("Kind of inspection")),
+    Column("target", _l("Inspected")),
+    Column("inspectors", _l("Inspectors")),
+    Column("findings", _l("Findings")),
+    Column("hazards_found", _l("Hazards found")),
+]
+HAZARD_COLUMNS = [
+    Column("number", _l("Hazard number")),
+    Column("community", _l("Community")),
+    Column("enterprise", _l("Enterprise")),
+    Column("location", _l("Location")),
+    Column("description", _l("Hazard description")),
+    Column("category", _l("Category")),
+    Column("severity", _l("Severity")),
+    Column("found_on", _l("Found on")),
+    Column("found_by", _l("Found by")),
+    Column("notice_number", _l("Rectification notice number")),
+    Column("deadline", _l("Rectification deadline")),
+    Column("responsible_person", _l("Person responsible")),
+    Column("status", _l("Status")),
+    Column("closed_on", _l("Rectified on")),
+    Column("overdue", _l("Overdue")),
+]
+# An exported file imports as it is: the import takes the export's columns (the community, the
+# counts and 是否逾期 are ignored) and notes.
+ENTERPRISE_IMPORT = [*ENTERPRISE_COLUMNS, Column("notes", _l("Notes"))]
+HAZARD_IMPORT = HAZARD_COLUMNS
+
+
+@hookimpl
+def jiedao_exports() -> list[Export]:
+    from . import services
+
+    return [
+        Export(
+            "safety.enterprises",
+            _l("Enterprise safety ledger"),
+            VIEW,
+            ENTERPRISE_COLUMNS,
+            services.export_enterprises,
+            module=MODULE,
+        ),
+        Export(
+            "safety.hazard_sources",
+            _l("Major hazard sources"),
+            VIEW,
+            SOURCE_COLUMNS,
+            services.export_hazard_sources,
+            module=MODULE,
+        ),
+        Export(
+            "safety.inspections",
+            _l("Safety inspections"),
+            VIEW,
+            INSPECTION_COLUMNS,
+            services.export_inspections,
+            module=MODULE,
+        ),
+        Export(
+            "safety.hazards",
+            _l("Hidden dangers and their rectification"),
+            VIEW,
+            HAZARD_COLUMNS,
+            services.export_hazards,
+            module=MODULE,
+        ),
+    ]
+
+
+@hookimpl
+def jiedao_imports() -> list[Import]:
+    from . import services
+    from .schemas import EnterpriseImportSchema, HazardImportSchema
+
+    return [
+        Import(
+            "safety.enterprises",
+            _l("Enterprise safety ledger"),
+            EDIT,
+            ENTERPRISE_IMPORT,
+            EnterpriseImportSchema,
+            services.import_enterprises,
+            module=MODULE,
+        ),
+        Import(
+            "safety.hazards",
+            _l("Historical hidden dangers"),
+            EDIT,
+            HAZARD_IMPORT,
+            HazardImportSchema,
+            services.import_hazards,
+            module=MODULE,
+        ),
+    ]
+
+
+@hookimpl
+def jiedao_demo_seed(session: Session, options: dict[str, Any]) -> None:
+    from .demo import seed
+
+    seed(session, options)

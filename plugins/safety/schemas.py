@@ -6,7 +6,16 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from core.validation import ChoiceSchema, Schema
+from core.validation import (
+    ChoiceSchema,
+    Schema,
+    choice,
+    not_future,
+    optional_text,
+    phone_number,
+    required_text,
+)
+from plugins.registry.schemas import CreditCodeField
 
 from . import services
 
@@ -46,6 +55,62 @@ class SettingsSchema(Schema):
 
 
 # === imports (exports helper) =================================================================
+
+
+class YesNoField(ma.fields.Boolean):
+    """是/否 as the exports write it, or the usual true/false words."""
+
+    truthy = ma.fields.Boolean.truthy | {"是", "Yes"}
+    falsy = ma.fields.Boolean.falsy | {"否", "No"}
+
+
+class EnterpriseImportSchema(ChoiceSchema):
+    """A row of the enterprise import: the export's columns (community and counts ignored)."""
+
+    community = ma.fields.String(load_default=None, allow_none=True)  # ignored
+    name = required_text(100)
+    credit_code = CreditCodeField(required=True)
+    sector = choice(services.SECTORS, load_default=None, allow_none=True)
+    risk_level = choice(services.RISK_LEVELS, load_default=None, allow_none=True)
+    standardisation = choice(services.STANDARDISATION, load_default=None, allow_none=True)
+    standard_level = choice(services.STANDARD_LEVELS, load_default=None, allow_none=True)
+    demonstration = YesNoField(load_default=None, allow_none=True)
+    principal_name = optional_text(50)
+    principal_phone = ma.fields.String(load_default=None, allow_none=True, validate=phone_number)
+    safety_manager_name = optional_text(50)
+    safety_manager_phone = ma.fields.String(
+        load_default=None, allow_none=True, validate=phone_number
+    )
+    notes = optional_text(2000)
+    hazard_sources = ma.fields.String(load_default=None, allow_none=True)  # ignored
+    open_hazards = ma.fields.String(load_default=None, allow_none=True)  # ignored
+
+
+class HazardImportSchema(ChoiceSchema):
+    """A row of the historical hazard import (the hazard export's columns; community and
+    overdue ignored). Dates that contradict each other are refused per row and column."""
+
+    number = optional_text(30)
+    community = ma.fields.String(load_default=None, allow_none=True)  # ignored
+    found_on = ma.fields.Date(required=True, validate=not_future)
+    description = required_text(2000)
+    location = optional_text(200)
+    category = choice(services.HAZARD_CATEGORIES, load_default="other")
+    severity = choice(services.SEVERITIES, load_default="general")
+    enterprise = optional_text(100)
+    found_by = optional_text(100)
+    notice_number = optional_text(40)
+    deadline = ma.fields.Date(load_default=None, allow_none=True)
+    responsible_person = optional_text(50)
+    status = choice(services.HAZARD_STATUSES, required=True)
+    closed_on = ma.fields.Date(load_default=None, allow_none=True, validate=not_future)
+    overdue = ma.fields.String(load_default=None, allow_none=True)  # ignored
+
+    @ma.validates_schema
+    def _dates(self, data: dict, **_kwargs: object) -> None:
+        problems = services.hazard_import_problems(data)
+        if problems:
+            raise ma.ValidationError({key: [message] for key, message in problems.items()})
 
 
 __all__ = ["ChoiceSchema", "SettingsSchema"]

@@ -9,6 +9,7 @@ closed and its deadline is before today.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NoReturn
@@ -933,3 +934,441 @@ def hazards_query(
 
 
 # === exports and imports (exports helper) =====================================================
+
+# The ledgers as street offices file them upward (安全生产台账): one row per record, labels
+# instead of keys, dates as ISO text. Phones of enterprise principals and safety managers are
+# personal mobiles of named people even though they are business contacts, so they are masked
+# like the registry's unit contact phones, and shown only on ``?unmask=1`` to holders of
+# ``registry.sensitive.view`` where the row is (audited).
+YES_NO = {True: _l("Yes"), False: _l("No")}
+
+
+def _labels(choices: dict[str, Any]) -> dict[str, str]:
+    return {key: str(label) for key, label in choices.items()}
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _filter_choice(filters: dict[str, str], key: str, choices: Any) -> str | None:
+    """A list filter from the query string: one of ``choices``, else refused (422)."""
+    value = (filters.get(key) or "").strip()
+    if not value:
+        return None
+    if value not in choices:
+        refuse(key, _("Unknown value: %(value)s.", value=value))
+    return value
+
+
+def _filter_id(filters: dict[str, str], key: str) -> int | None:
+    value = (filters.get(key) or "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        refuse(key, _("Not a valid whole number."))
+    return int(value)
+
+
+def _filter_date(filters: dict[str, str], key: str) -> date | None:
+    value = (filters.get(key) or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        refuse(key, _("Not a valid date (YYYY-MM-DD)."))
+
+
+def _wants_unmasked(filters: dict[str, str]) -> bool:
+    return filters.get("unmask") in ("1", "true")
+
+
+def _unmasked_case(model: Any, filters: dict[str, str]) -> sa.ColumnElement[bool]:
+    """Per row: asked for unmasked phones and allowed to see them where the row is."""
+    from plugins.registry.services import SENSITIVE as UNMASK
+
+    nodes = current_scope().nodes(UNMASK) if _wants_unmasked(filters) else []
+    if not nodes:
+        return sa.false()
+    return sa.case((model.__scope_clause__(nodes), sa.true()), else_=sa.false())
+
+
+def _audit_unmasked(name: str, filters: dict[str, str]) -> None:
+    from plugins.registry.services import SENSITIVE as UNMASK
+
+    if _wants_unmasked(filters) and current_scope().holds_anywhere(UNMASK):
+        audit.record(
+            "safety.export.unmasked",
+            node=None,
+            object_type="export",
+            object_id=name,
+            summary=_("Exported %(name)s with unmasked phone numbers", name=name),
+            details={"filters": filters},
+        )
+
+
+def export_enterprises(
+    session: Session, scope_clause: Callable[[Any], Any], filters: dict[str, str]
+) -> Iterator[dict[str, Any]]:
+    """企业安全生产台账: filters ``risk_level``, ``sector``, ``standardisation``, ``q`` (name)."""
+    where = [scope_clause(SafetyEnterprise), SafetyEnterprise.deleted_at.is_(None)]
+    for key, choices in (
+        ("risk_level", RISK_LEVELS),
+        ("sector", SECTORS),
+        ("standardisation", STANDARDISATION),
+    ):
+        value = _filter_choice(filters, key, choices)
+        if value:
+            where.append(getattr(SafetyEnterprise, key) == value)
+    if (filters.get("q") or "").strip():
+        text = filters["q"].strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append(SafetyEnterprise.name.like(f"%{text}%", escape="\\"))
+    _audit_unmasked("safety.enterprises", filters)
+    sources = (
+        sa.select(sa.func.count(SafetyHazardSource.id))
+        .where(
+            SafetyHazardSource.enterprise_id == SafetyEnterprise.id,
+            SafetyHazardSource.deleted_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    open_hazards = (
+        sa.select(sa.func.count(SafetyHazard.id))
+        .where(
+            SafetyHazard.enterprise_id == SafetyEnterprise.id,
+            SafetyHazard.status != "closed",
+            SafetyHazard.deleted_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    stmt = (
+        sa.select(
+            SafetyEnterprise,
+            RegistryUnit.credit_code,
+            Node.name,
+            sources,
+            open_hazards,
+            _unmasked_case(SafetyEnterprise, filters),
+        )
+        .join(RegistryUnit, RegistryUnit.id == SafetyEnterprise.unit_id)
+        .join(Node, Node.id == SafetyEnterprise.community_id)
+        .where(*where)
+        .order_by(Node.ref, SafetyEnterprise.name, SafetyEnterprise.id)
+    )
+    return _enterprise_rows(session, stmt)
+
+
+def _enterprise_rows(session: Session, stmt: sa.Select) -> Iterator[dict[str, Any]]:
+    from plugins.registry.validators import mask_mobile
+
+    sectors, risks = _labels(SECTORS), _labels(RISK_LEVELS)
+    states, levels = _labels(STANDARDISATION), _labels(STANDARD_LEVELS)
+    for row in session.execute(stmt.execution_options(yield_per=1000)):
+        enterprise, code, community, sources, open_hazards, unmasked = row
+
+        def phone(number: str, unmasked: bool = unmasked) -> str:
+            return number if unmasked else mask_mobile(number)
+
+        yield {
+            "community": community,
+            "name": enterprise.name,
+            "credit_code": code,
+            "sector": sectors.get(enterprise.sector, enterprise.sector),
+            "risk_level": risks.get(enterprise.risk_level, enterprise.risk_level),
+            "standardisation": states.get(enterprise.standardisation, enterprise.standardisation),
+            "standard_level": levels.get(enterprise.standard_level, enterprise.standard_level)
+            if enterprise.standard_level
+            else "",
+            "demonstration": str(YES_NO[bool(enterprise.demonstration)]),
+            "principal_name": enterprise.principal_name,
+            "principal_phone": phone(enterprise.principal_phone),
+            "safety_manager_name": enterprise.safety_manager_name,
+            "safety_manager_phone": phone(enterprise.safety_manager_phone),
+            "hazard_sources": sources,
+            "open_hazards": open_hazards,
+        }
+
+
+def export_hazard_sources(
+    session: Session, scope_clause: Callable[[Any], Any], filters: dict[str, str]
+) -> Iterator[dict[str, Any]]:
+    """重大危险源台账: filters ``enterprise`` (id), ``grade``."""
+    where = [
+        scope_clause(SafetyHazardSource),
+        SafetyHazardSource.deleted_at.is_(None),
+        SafetyEnterprise.deleted_at.is_(None),
+    ]
+    enterprise_id = _filter_id(filters, "enterprise")
+    if enterprise_id is not None:
+        where.append(SafetyHazardSource.enterprise_id == enterprise_id)
+    grade = _filter_choice(filters, "grade", SOURCE_GRADES)
+    if grade:
+        where.append(SafetyHazardSource.grade == grade)
+    stmt = (
+        sa.select(SafetyHazardSource, SafetyEnterprise.name, RegistryUnit.credit_code, Node.name)
+        .join(SafetyEnterprise, SafetyEnterprise.id == SafetyHazardSource.enterprise_id)
+        .join(RegistryUnit, RegistryUnit.id == SafetyEnterprise.unit_id)
+        .join(Node, Node.id == SafetyHazardSource.community_id)
+        .where(*where)
+        .order_by(Node.ref, SafetyEnterprise.name, SafetyHazardSource.id)
+    )
+    return _source_rows(session, stmt)
+
+
+def _source_rows(session: Session, stmt: sa.Select) -> Iterator[dict[str, Any]]:
+    grades = _labels(SOURCE_GRADES)
+    for source, enterprise, code, community in session.execute(
+        stmt.execution_options(yield_per=1000)
+    ):
+        yield {
+            "community": community,
+            "enterprise": enterprise,
+            "credit_code": code,
+            "name": source.name,
+            "grade": grades.get(source.grade, source.grade),
+            "substances": source.substances,
+            "quantity": source.quantity,
+            "responsible_person": source.responsible_person,
+            "monitoring": source.monitoring,
+            "registered_on": _iso(source.registered_on),
+        }
+
+
+def export_inspections(
+    session: Session, scope_clause: Callable[[Any], Any], filters: dict[str, str]
+) -> Iterator[dict[str, Any]]:
+    """安全检查台账: the inspections done (``state=planned`` for the plan), with the list's
+    filters ``kind``, ``enterprise`` (id), ``since``/``until``."""
+    clean = {
+        "kind": _filter_choice(filters, "kind", INSPECTION_KINDS),
+        "state": _filter_choice(filters, "state", ("planned", "done")) or "done",
+        "enterprise": _filter_id(filters, "enterprise"),
+        "since": _filter_date(filters, "since"),
+        "until": _filter_date(filters, "until"),
+    }
+    found = (
+        sa.select(sa.func.count(SafetyHazard.id))
+        .where(SafetyHazard.inspection_id == SafetyInspection.id, SafetyHazard.deleted_at.is_(None))
+        .scalar_subquery()
+    )
+    from sqlalchemy.orm import joinedload
+
+    stmt = (
+        inspections_query(scope_clause(SafetyInspection), clean)
+        .add_columns(Node.name, found)
+        .join(Node, Node.id == SafetyInspection.community_id)
+        .options(joinedload(SafetyInspection.enterprise), joinedload(SafetyInspection.node))
+    )
+    return _inspection_rows(session, stmt)
+
+
+def _inspection_rows(session: Session, stmt: sa.Select) -> Iterator[dict[str, Any]]:
+    kinds = _labels(INSPECTION_KINDS)
+    for inspection, community, found in session.execute(stmt.execution_options(yield_per=500)):
+        yield {
+            "community": community,
+            "done_on": _iso(inspection.done_on or inspection.planned_on),
+            "kind": kinds.get(inspection.kind, inspection.kind),
+            "target": inspection_target(inspection),
+            "inspectors": inspection.inspectors,
+            "findings": inspection.findings,
+            "hazards_found": found,
+        }
+
+
+def export_hazards(
+    session: Session, scope_clause: Callable[[Any], Any], filters: dict[str, str]
+) -> Iterator[dict[str, Any]]:
+    """隐患排查治理台账: filters ``status`` (or ``open``), ``severity``, ``category``,
+    ``overdue=1``, ``enterprise`` (id), ``since``/``until`` (found on); 是否逾期 as of today."""
+    day = today()
+    clean = {
+        "status": _filter_choice(filters, "status", (*HAZARD_STATUSES, "open")),
+        "severity": _filter_choice(filters, "severity", SEVERITIES),
+        "category": _filter_choice(filters, "category", HAZARD_CATEGORIES),
+        "enterprise": _filter_id(filters, "enterprise"),
+        "since": _filter_date(filters, "since"),
+        "until": _filter_date(filters, "until"),
+        "overdue": filters.get("overdue") in ("1", "true"),
+    }
+    from sqlalchemy.orm import joinedload
+
+    stmt = (
+        hazards_query(session, scope_clause(SafetyHazard), clean, day)
+        .add_columns(Node.name)
+        .join(Node, Node.id == SafetyHazard.community_id)
+        .options(joinedload(SafetyHazard.enterprise))
+    )
+    return _hazard_rows(session, stmt, day)
+
+
+def _hazard_rows(session: Session, stmt: sa.Select, day: date) -> Iterator[dict[str, Any]]:
+    statuses, severities = _labels(HAZARD_STATUSES), _labels(SEVERITIES)
+    categories = _labels(HAZARD_CATEGORIES)
+    for hazard, community in session.execute(stmt.execution_options(yield_per=500)):
+        yield {
+            "number": hazard.number,
+            "community": community,
+            "enterprise": hazard.enterprise.name if hazard.enterprise is not None else "",
+            "location": hazard.location,
+            "description": hazard.description,
+            "category": categories.get(hazard.category, hazard.category),
+            "severity": severities.get(hazard.severity, hazard.severity),
+            "found_on": _iso(hazard.found_on),
+            "found_by": hazard.found_by,
+            "notice_number": hazard.notice_number,
+            "deadline": _iso(hazard.deadline),
+            "responsible_person": hazard.responsible_person,
+            "status": statuses.get(hazard.status, hazard.status),
+            "closed_on": _iso(hazard.closed_on),
+            "overdue": str(YES_NO[is_overdue(hazard, day)]),
+        }
+
+
+# --- imports (all or nothing: see plugins.registry.services._import_all) ---------------------
+
+
+def import_enterprise(
+    session: Session, community: Node, row: dict[str, Any], user: Any = None
+) -> SafetyEnterprise:
+    """One row of an enterprise import: the unit is the community's registry unit with the
+    row's credit code, registered first (same transaction) when the registry lacks it."""
+    from plugins.registry.services import create_unit
+
+    writable(community)
+    unit = session.scalar(
+        sa.select(RegistryUnit).where(
+            RegistryUnit.community_id == community.id,
+            RegistryUnit.credit_code == row["credit_code"],
+            RegistryUnit.deleted_at.is_(None),
+        )
+    )
+    if unit is None:
+        unit = create_unit(
+            session,
+            community,
+            {"name": row["name"], "credit_code": row["credit_code"], "kind": "enterprise"},
+            user,
+        )
+    data = {key: row.get(key) for key in ENTERPRISE_FIELDS}
+    return create_enterprise(session, community, {"unit_id": unit.id, **data}, user)
+
+
+def import_enterprises(session: Session, community: Node, rows: list[dict[str, Any]]) -> int:
+    from plugins.registry.services import _import_all
+
+    return _import_all(session, rows, lambda row: import_enterprise(session, community, row))
+
+
+def hazard_import_problems(values: dict[str, Any]) -> dict[str, str]:
+    """What is wrong with the dates and status of a historical hazard (field → reason); the
+    import schema reports these per row and column, ``import_hazard`` refuses them again."""
+    found_on, deadline = values.get("found_on"), values.get("deadline")
+    closed_on, status = values.get("closed_on"), values.get("status")
+    problems: dict[str, str] = {}
+    if found_on and deadline and deadline < found_on:
+        problems["deadline"] = _("The deadline cannot be before the date the hazard was found.")
+    if status == "closed" and not closed_on:
+        problems["closed_on"] = _("A closed hazard needs the date it was closed.")
+    elif closed_on and status != "closed":
+        problems["closed_on"] = _("Only a closed hazard has a closing date.")
+    elif found_on and closed_on and closed_on < found_on:
+        problems["closed_on"] = _(
+            "The closing date cannot be before the date the hazard was found."
+        )
+    return problems
+
+
+def _enterprise_of_row(session: Session, community: Node, text: str | None) -> Any:
+    """The community's live enterprise with this credit code or name. An enterprise of another
+    community is refused with the same words as an unknown one (nothing leaks across)."""
+    if not text:
+        return None
+    from plugins.registry.validators import normalize_credit_code
+
+    found = session.scalar(
+        sa.select(SafetyEnterprise)
+        .join(RegistryUnit, RegistryUnit.id == SafetyEnterprise.unit_id)
+        .where(
+            SafetyEnterprise.community_id == community.id,
+            SafetyEnterprise.deleted_at.is_(None),
+            sa.or_(
+                RegistryUnit.credit_code == normalize_credit_code(text),
+                SafetyEnterprise.name == text.strip(),
+            ),
+        )
+        .order_by(SafetyEnterprise.id)
+        .limit(1)
+    )
+    if found is None:
+        refuse(
+            "enterprise",
+            _(
+                "%(name)s is not on the enterprise ledger of %(community)s.",
+                name=text,
+                community=community.name,
+            ),
+        )
+    return found
+
+
+def import_hazard(
+    session: Session, community: Node, row: dict[str, Any], user: Any = None
+) -> SafetyHazard:
+    """A historical hazard, written with its final status and one ``import`` event (its
+    earlier steps are not known). Numbered ``YH<year>-NNNN`` unless the row has a number."""
+    writable(community)
+    problems = hazard_import_problems(row)
+    if problems:
+        field, message = next(iter(problems.items()))
+        refuse(field, message)
+    values = {k: row[k] for k in HAZARD_FIELDS if row.get(k) is not None}
+    values.setdefault("severity", "general")
+    values.setdefault(
+        "deadline", default_deadline(session, community, values["severity"], values["found_on"])
+    )
+    _check_hazard_dates(values)
+    enterprise = _enterprise_of_row(session, community, row.get("enterprise"))
+    number = row.get("number") or next_hazard_number(session, community, values["found_on"].year)
+    if session.scalar(
+        sa.select(SafetyHazard.id).where(
+            SafetyHazard.community_id == community.id, SafetyHazard.number == number
+        )
+    ):
+        refuse(
+            "number",
+            _(
+                "The number %(number)s is already used in %(community)s.",
+                number=number,
+                community=community.name,
+            ),
+            True,
+        )
+    hazard = SafetyHazard(
+        node_id=enterprise.node_id if enterprise is not None else community.id,
+        number=number,
+        enterprise_id=enterprise.id if enterprise is not None else None,
+        status=row["status"],
+        notice_number=row.get("notice_number") or "",
+        closed_on=row.get("closed_on"),
+        **values,
+    )
+    session.add(hazard)
+    session.flush()
+    event(
+        session,
+        hazard,
+        "import",
+        "",
+        on=hazard.closed_on or hazard.found_on,
+        changes={k: [None, getattr(hazard, k)] for k in ("status", "severity", "deadline")},
+        user=user,
+    )
+    return hazard
+
+
+def import_hazards(session: Session, community: Node, rows: list[dict[str, Any]]) -> int:
+    from plugins.registry.services import _import_all
+
+    return _import_all(session, rows, lambda row: import_hazard(session, community, row))
