@@ -244,7 +244,7 @@ def test_historical_hazards_import_with_their_final_status(app, as_user, hazard_
             enterprise="北京华信化工有限公司",
             deadline="2026-05-20",
             severity="major",
-        ),  # fmt: skip
+        ),
         row(found_on="2025-07-01", status="notified", location="3号楼地下室"),
         row(found_on="2026-06-14", status="found"),
     ]
