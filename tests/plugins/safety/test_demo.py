@@ -1,0 +1,139 @@
+"""The demo data: every hazard status with a consistent timeline, overdue ones, certificates
+expiring soon, one accident, the calendar's campaigns; deterministic and idempotent."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from itertools import pairwise
+
+import sqlalchemy as sa
+
+from core.db import db
+from plugins.safety import services
+from plugins.safety.models import (
+    SafetyAccident,
+    SafetyActivity,
+    SafetyEnterprise,
+    SafetyHazard,
+    SafetyHazardEvent,
+    SafetyHazardSource,
+    SafetyInspection,
+    SafetyTrainee,
+)
+from tenants import modules
+
+from .conftest import A1, B1, beijing
+
+
+def seed(app) -> None:
+    from plugins.registry import demo as registry_demo
+    from plugins.safety import demo
+
+    with app.test_request_context():
+        registry_demo.seed(db.session, {})  # the registry's demo runs first (a dependency)
+        demo.seed(db.session, {})
+        db.session.commit()
+
+
+def test_the_demo_covers_every_state_and_is_idempotent(app, world, clock):
+    clock(beijing("2026-11-20 09:00"))
+    seed(app)
+    today = date(2026, 11, 20)
+    with app.app_context():
+        s = db.session
+        for ref in (A1, B1):
+            assert modules.is_enabled(s, world.node(ref).id, "safety")
+        statuses = set(s.scalars(sa.select(SafetyHazard.status).distinct()))
+        assert statuses == set(services.HAZARD_STATUSES)
+        overdue = s.scalar(
+            sa.select(sa.func.count())
+            .select_from(SafetyHazard)
+            .where(services.overdue_clause(services.today()))
+        )
+        assert overdue >= 3
+        for hazard in s.scalars(sa.select(SafetyHazard)):
+            steps = services.hazard_timeline(s, hazard)
+            assert steps[0].action == "found" and steps[-1].to_status == hazard.status
+            assert all(a.to_status == b.from_status for a, b in pairwise(steps))
+            assert (hazard.closed_on is not None) == (hazard.status == "closed")
+            assert hazard.deadline >= hazard.found_on <= today
+            assert hazard.community_id == hazard.enterprise.community_id
+        sectors = set(s.scalars(sa.select(SafetyEnterprise.sector).distinct()))
+        assert {"hazardous_chemicals", "fireworks", "crowded_place", "gas"} <= sectors
+        assert s.scalar(
+            sa.select(sa.func.count()).where(SafetyEnterprise.demonstration.is_(True))
+        ) == s.scalar(sa.select(sa.func.count(sa.distinct(SafetyEnterprise.community_id))))
+        assert s.scalar(sa.select(sa.func.count(SafetyHazardSource.id))) >= 3
+        kinds = set(s.scalars(sa.select(SafetyInspection.kind).distinct()))
+        assert kinds == set(services.INSPECTION_KINDS)
+        checklist = s.scalar(sa.select(SafetyInspection.checklist).limit(1))
+        assert {i["result"] for i in checklist} <= set(services.CHECK_RESULTS)
+        expiring = s.scalar(
+            sa.select(sa.func.count()).where(
+                SafetyTrainee.post.in_(services.THREE_POSTS),
+                SafetyTrainee.certificate_expires_on.between(today, today + timedelta(days=60)),
+            )
+        )
+        assert expiring >= 1
+        accidents = s.scalars(sa.select(SafetyAccident)).all()
+        assert len(accidents) == 1 and accidents[0].meeting_held
+        fire_days = s.scalars(
+            sa.select(SafetyActivity.held_on).where(SafetyActivity.kind == "fire_day")
+        ).all()
+        assert fire_days and all(d == date(2026, 11, 9) for d in fire_days)
+        before = {
+            m.__tablename__: s.scalar(sa.select(sa.func.count()).select_from(m))
+            for m in (SafetyEnterprise, SafetyHazard, SafetyHazardEvent, SafetyInspection)
+        }
+    seed(app)  # a second run adds nothing
+    with app.app_context():
+        after = {
+            name: db.session.scalar(sa.select(sa.func.count()).select_from(sa.table(name)))
+            for name in before
+        }
+    assert after == before
+
+
+def test_the_demo_is_deterministic(app, world, clock):
+    clock(beijing("2026-06-15 10:00"))
+    seed(app)
+
+    def snapshot():
+        with app.app_context():
+            return db.session.execute(
+                sa.select(
+                    SafetyHazard.number,
+                    SafetyHazard.status,
+                    SafetyHazard.found_on,
+                    SafetyHazard.deadline,
+                    SafetyHazard.description,
+                ).order_by(SafetyHazard.community_id, SafetyHazard.number)
+            ).all()
+
+    first = snapshot()
+    with app.app_context():
+        for model in (SafetyHazardEvent, SafetyHazard):
+            db.session.execute(sa.delete(model))
+        for model in (SafetyTrainee, SafetyAccident, SafetyActivity, SafetyHazardSource):
+            db.session.execute(sa.delete(model))
+        db.session.execute(sa.text("DELETE FROM safety_training"))
+        db.session.execute(sa.delete(SafetyInspection))
+        db.session.execute(sa.delete(SafetyEnterprise))
+        db.session.commit()
+    seed(app)
+    assert snapshot() == first and len(first) > 20
+
+
+def test_the_demo_ledgers_export(app, world, clock, as_user):
+    from .test_exports import table
+
+    clock(beijing("2026-11-20 09:00"))
+    seed(app)
+    with app.app_context():
+        overdue = db.session.scalar(
+            sa.select(sa.func.count()).where(services.overdue_clause(services.today()))
+        )
+    d_admin = as_user("d_admin")
+    assert len(table(d_admin, "110105", "safety.hazards", "?overdue=1")) - 1 == overdue
+    for name in ("safety.enterprises", "safety.hazard_sources", "safety.inspections"):
+        assert len(table(d_admin, "110105", name)) > 3
