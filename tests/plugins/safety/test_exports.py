@@ -70,15 +70,23 @@ def ledger(app, world, enable, clock, enterprise):
         inspection = services.create_inspection(
             db.session,
             community,
-            {"kind": "special", "done_on": date(2026, 5, 20), "enterprise_id": chemicals,
-             "inspectors": "王强、街道安监科"},
-        )  # fmt: skip
+            {
+                "kind": "special",
+                "done_on": date(2026, 5, 20),
+                "enterprise_id": chemicals,
+                "inspectors": "王强、街道安监科",
+            },
+        )
         first = services.create_hazard(
             db.session,
             community,
-            {"description": "储罐区可燃气体检测仪未检定", "found_on": date(2026, 5, 20),
-             "inspection_id": inspection.id, "severity": "major"},
-        )  # fmt: skip
+            {
+                "description": "储罐区可燃气体检测仪未检定",
+                "found_on": date(2026, 5, 20),
+                "inspection_id": inspection.id,
+                "severity": "major",
+            },
+        )
         services.create_hazard(
             db.session,
             community,
@@ -131,12 +139,11 @@ def test_the_enterprise_ledger_with_masked_phones(app, as_user, ledger):
     assert row["safety_manager_phone"] == "139****4321"
     assert (row["hazard_sources"], row["open_hazards"]) == (1, 1)
     # Asking is not enough: the worker does not hold registry.sensitive.view.
-    again = records(app, plugin.ENTERPRISE_COLUMNS, table(worker, A1, "safety.enterprises",
-                                                          "?unmask=1"))  # fmt: skip
+    unmask = "?unmask=1"
+    again = records(app, plugin.ENTERPRISE_COLUMNS, table(worker, A1, "safety.enterprises", unmask))
     assert again[0]["principal_phone"] == "138****5678"
     admin = as_user("c_admin")
-    shown = records(app, plugin.ENTERPRISE_COLUMNS, table(admin, A1, "safety.enterprises",
-                                                          "?unmask=1"))  # fmt: skip
+    shown = records(app, plugin.ENTERPRISE_COLUMNS, table(admin, A1, "safety.enterprises", unmask))
     assert shown[0]["principal_phone"] == "13812345678"
     with app.app_context():
         who = db.session.scalars(

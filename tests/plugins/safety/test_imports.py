@@ -91,14 +91,12 @@ def test_enterprises_round_trip_into_another_community(app, as_user, setup, ente
     # The units were registered in A2's registry in the same transaction.
     assert count(RegistryUnit, RegistryUnit.community_id == _id(app, A2)) == units + 2
     again = table(s_admin, A2, "safety.enterprises", "?unmask=1")
-    strip = [[c for key, c in zip(_keys(), row, strict=True) if key != "community"]
-             for row in exported[1:]]  # fmt: skip
-    assert [[c for key, c in zip(_keys(), row, strict=True) if key != "community"]
-            for row in again[1:]] == strip  # fmt: skip
+    assert _without_community(again) == _without_community(exported)
 
 
-def _keys() -> list[str]:
-    return [c.key for c in plugin.ENTERPRISE_COLUMNS]
+def _without_community(rows: list[list]) -> list[list]:
+    keys = [c.key for c in plugin.ENTERPRISE_COLUMNS]
+    return [[c for key, c in zip(keys, row, strict=True) if key != "community"] for row in rows]
 
 
 def _id(app, ref: str) -> int:
@@ -267,8 +265,8 @@ def test_historical_hazards_import_with_their_final_status(app, as_user, hazard_
         events = db.session.scalars(sa.select(SafetyHazardEvent)).all()
         assert [(e.action, e.to_status) for e in events] == [("import", h.status) for h in hazards]
         assert {e.username for e in events} == {"worker"}
-    exported = records(app, plugin.HAZARD_COLUMNS, table(as_user("worker"), A1, "safety.hazards",
-                                                          "?overdue=1"))  # fmt: skip
+    overdue = table(as_user("worker"), A1, "safety.hazards", "?overdue=1")
+    exported = records(app, plugin.HAZARD_COLUMNS, overdue)
     assert [h["number"] for h in exported] == ["YH2025-0101", "YH2025-0100"]
 
 
