@@ -97,8 +97,8 @@ ENTERPRISE_COLUMNS = [
     Column("principal_phone", _l("Principal's phone")),
     Column("safety_manager_name", _l("Safety manager")),
     Column("safety_manager_phone", _l("Safety manager's phone")),
-    Column("hazard_sources", _l("Major hazard sources")),
-    Column("open_hazards", _l("Open hazards")),
+    Column("hazard_sources", _l("Number of major hazard sources")),
+    Column("open_hazards", _l("Number of open hazards")),
 ]
 SOURCE_COLUMNS = [
     Column("community", _l("Community")),
@@ -108,7 +108,7 @@ SOURCE_COLUMNS = [
     Column("grade", _l("Grade")),
     Column("substances", _l("Hazardous substances")),
     Column("quantity", _l("Quantity")),
-    Column("responsible_person", _l("Person responsible")),
+    Column("responsible_person", _l("Person in charge")),
     Column("monitoring", _l("Monitoring measures")),
     Column("registered_on", _l("Filed on")),
 ]
@@ -159,7 +159,7 @@ def jiedao_exports() -> list[Export]:
         ),
         Export(
             "safety.hazard_sources",
-            _l("Major hazard sources"),
+            _l("Major hazard source ledger"),
             VIEW,
             SOURCE_COLUMNS,
             services.export_hazard_sources,
@@ -167,7 +167,7 @@ def jiedao_exports() -> list[Export]:
         ),
         Export(
             "safety.inspections",
-            _l("Safety inspections"),
+            _l("Safety inspection ledger"),
             VIEW,
             INSPECTION_COLUMNS,
             services.export_inspections,
@@ -175,7 +175,7 @@ def jiedao_exports() -> list[Export]:
         ),
         Export(
             "safety.hazards",
-            _l("Hidden dangers and their rectification"),
+            _l("Hidden danger ledger"),
             VIEW,
             HAZARD_COLUMNS,
             services.export_hazards,
