@@ -1189,7 +1189,7 @@ def export_units(
 # --- imports ---------------------------------------------------------------------------------
 
 
-def _import_all(
+def import_all(
     session: Session, rows: list[dict[str, Any]], write: Callable[[dict[str, Any]], Any]
 ) -> int:
     """Write every row or none. Every refused row is reported (services check before they add
@@ -1225,12 +1225,12 @@ def _import_all(
 
 
 def import_residents(session: Session, community: Node, rows: list[dict[str, Any]]) -> int:
-    return _import_all(session, rows, lambda row: create_resident(session, community, row))
+    return import_all(session, rows, lambda row: create_resident(session, community, row))
 
 
 def import_households(session: Session, community: Node, rows: list[dict[str, Any]]) -> int:
-    return _import_all(session, rows, lambda row: create_household(session, community, row))
+    return import_all(session, rows, lambda row: create_household(session, community, row))
 
 
 def import_units(session: Session, community: Node, rows: list[dict[str, Any]]) -> int:
-    return _import_all(session, rows, lambda row: create_unit(session, community, row))
+    return import_all(session, rows, lambda row: create_unit(session, community, row))

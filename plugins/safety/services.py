@@ -927,6 +927,18 @@ def hazards_query(
     return stmt.order_by(SafetyHazard.found_on.desc(), SafetyHazard.id.desc())
 
 
+def enterprises_query(where: sa.ColumnElement[bool], filters: dict[str, Any]) -> sa.Select:
+    """Live enterprises matching ``where`` and the list's filters: ``sector``, ``risk_level``,
+    ``standardisation``, ``q`` (part of the name)."""
+    stmt = sa.select(SafetyEnterprise).where(where, SafetyEnterprise.deleted_at.is_(None))
+    for key in ("sector", "risk_level", "standardisation"):
+        if filters.get(key):
+            stmt = stmt.where(getattr(SafetyEnterprise, key) == filters[key])
+    if filters.get("q"):
+        stmt = stmt.where(SafetyEnterprise.name.contains(filters["q"], autoescape=True))
+    return stmt.order_by(SafetyEnterprise.name, SafetyEnterprise.id)
+
+
 def enterprise_options(session: Session, community: Node) -> list[tuple[int, str]]:
     """(id, name) of the community's live enterprises, for the forms' selects."""
     stmt = (
@@ -1089,18 +1101,17 @@ def export_enterprises(
     session: Session, scope_clause: Callable[[Any], Any], filters: dict[str, str]
 ) -> Iterator[dict[str, Any]]:
     """企业安全生产台账: filters ``risk_level``, ``sector``, ``standardisation``, ``q`` (name)."""
-    where = [scope_clause(SafetyEnterprise), SafetyEnterprise.deleted_at.is_(None)]
-    for key, choices in (
-        ("risk_level", RISK_LEVELS),
-        ("sector", SECTORS),
-        ("standardisation", STANDARDISATION),
-    ):
-        value = _filter_choice(filters, key, choices)
-        if value:
-            where.append(getattr(SafetyEnterprise, key) == value)
-    if (filters.get("q") or "").strip():
-        text = filters["q"].strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(SafetyEnterprise.name.like(f"%{text}%", escape="\\"))
+    clean = {
+        key: _filter_choice(filters, key, choices)
+        for key, choices in (
+            ("risk_level", RISK_LEVELS),
+            ("sector", SECTORS),
+            ("standardisation", STANDARDISATION),
+        )
+    }
+    query = enterprises_query(
+        scope_clause(SafetyEnterprise), {**clean, "q": (filters.get("q") or "").strip()}
+    )
     _audit_unmasked("safety.enterprises", filters)
     sources = (
         sa.select(sa.func.count(SafetyHazardSource.id))
@@ -1130,7 +1141,7 @@ def export_enterprises(
         )
         .join(RegistryUnit, RegistryUnit.id == SafetyEnterprise.unit_id)
         .join(Node, Node.id == SafetyEnterprise.community_id)
-        .where(*where)
+        .where(SafetyEnterprise.id.in_(query.with_only_columns(SafetyEnterprise.id).order_by(None)))
         .order_by(Node.ref, SafetyEnterprise.name, SafetyEnterprise.id)
     )
     return _enterprise_rows(session, stmt)
@@ -1303,7 +1314,7 @@ def _hazard_rows(session: Session, stmt: sa.Select, day: date) -> Iterator[dict[
         }
 
 
-# --- imports (all or nothing: see plugins.registry.services._import_all) ---------------------
+# --- imports (all or nothing: see plugins.registry.services.import_all) ---------------------
 
 
 def import_enterprise(
@@ -1333,9 +1344,9 @@ def import_enterprise(
 
 
 def import_enterprises(session: Session, community: Node, rows: list[dict[str, Any]]) -> int:
-    from plugins.registry.services import _import_all
+    from plugins.registry.services import import_all
 
-    return _import_all(session, rows, lambda row: import_enterprise(session, community, row))
+    return import_all(session, rows, lambda row: import_enterprise(session, community, row))
 
 
 def hazard_import_problems(values: dict[str, Any]) -> dict[str, str]:
@@ -1446,6 +1457,6 @@ def import_hazard(
 
 
 def import_hazards(session: Session, community: Node, rows: list[dict[str, Any]]) -> int:
-    from plugins.registry.services import _import_all
+    from plugins.registry.services import import_all
 
-    return _import_all(session, rows, lambda row: import_hazard(session, community, row))
+    return import_all(session, rows, lambda row: import_hazard(session, community, row))

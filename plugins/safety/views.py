@@ -217,20 +217,12 @@ def index() -> Any:
 # --- enterprises -----------------------------------------------------------------------------
 
 
-def enterprises_query(where: Any, filters: dict[str, Any]) -> sa.Select:
-    stmt = sa.select(SafetyEnterprise).where(where, SafetyEnterprise.deleted_at.is_(None))
-    for key in ("sector", "risk_level", "standardisation"):
-        if filters.get(key):
-            stmt = stmt.where(getattr(SafetyEnterprise, key) == filters[key])
-    if filters.get("q"):
-        stmt = stmt.where(SafetyEnterprise.name.contains(filters["q"], autoescape=True))
-    return stmt.order_by(SafetyEnterprise.name, SafetyEnterprise.id)
-
-
 @pages.get("/enterprises")
 def enterprises() -> Any:
     require(VIEW)
-    stmt = enterprises_query(SafetyEnterprise.community_id == g.community.id, list_filters())
+    stmt = services.enterprises_query(
+        SafetyEnterprise.community_id == g.community.id, list_filters()
+    )
     return render_template(
         "safety/enterprises.html",
         page=paginate(stmt),
@@ -586,7 +578,9 @@ def dump_enterprise(obj: SafetyEnterprise) -> dict[str, Any]:
 )
 def api_enterprises() -> Any:
     require(VIEW)
-    stmt = enterprises_query(SafetyEnterprise.community_id == g.community.id, list_filters())
+    stmt = services.enterprises_query(
+        SafetyEnterprise.community_id == g.community.id, list_filters()
+    )
     return _page_json(paginate(stmt), dump_enterprise)
 
 
