@@ -167,9 +167,7 @@ class TrainingSchema(ChoiceSchema):
 
     id = ma.fields.Integer(dump_only=True)
     title = required_text(200, metadata={"label": _l("Title")})
-    category = choice(
-        services.TRAINING_CATEGORIES, load_default="general", metadata={"label": _l("Category")}
-    )
+    category = choice(services.TRAINING_CATEGORIES, load_default="general")
     held_on = ma.fields.Date(required=True, metadata={"label": _l("Held on")})
     place = optional_text(200, metadata={"label": _l("Place")})
     teacher = optional_text(100, metadata={"label": _l("Teacher")})
@@ -193,7 +191,7 @@ class TraineeSchema(ChoiceSchema):
     enterprise_id = ma.fields.Integer(
         allow_none=True, load_default=None, metadata={"label": _l("Enterprise")}
     )
-    post = choice(services.POSTS, load_default="frontline", metadata={"label": _l("Post")})
+    post = choice(services.POSTS, load_default="frontline")
     certificate_number = optional_text(40, metadata={"label": _l("Certificate number")})
     certificate_issued_on = ma.fields.Date(**_DATE, metadata={"label": _l("Certificate issued on")})
     certificate_expires_on = ma.fields.Date(
@@ -213,10 +211,8 @@ class AccidentSchema(ChoiceSchema):
         allow_none=True, load_default=None, metadata={"label": _l("Enterprise")}
     )
     place = optional_text(200, metadata={"label": _l("Place")})
-    kind = choice(services.ACCIDENT_KINDS, load_default="other", metadata={"label": _l("Kind")})
-    grade = choice(
-        services.ACCIDENT_GRADES, load_default="general", metadata={"label": _l("Grade")}
-    )
+    kind = choice(services.ACCIDENT_KINDS, load_default="other")
+    grade = choice(services.ACCIDENT_GRADES, load_default="general")
     deaths = ma.fields.Integer(
         load_default=0,
         validate=ma.validate.Range(min=0, max=100000),
@@ -256,7 +252,7 @@ class ActivitySchema(ChoiceSchema):
     """A publicity activity (宣传活动)."""
 
     id = ma.fields.Integer(dump_only=True)
-    kind = choice(services.ACTIVITY_KINDS, load_default="other", metadata={"label": _l("Kind")})
+    kind = choice(services.ACTIVITY_KINDS, load_default="other")
     title = required_text(200, metadata={"label": _l("Title")})
     held_on = ma.fields.Date(required=True, metadata={"label": _l("Held on")})
     place = optional_text(200, metadata={"label": _l("Place")})

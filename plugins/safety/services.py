@@ -1017,8 +1017,6 @@ from core.reports import CalendarEntry, Period  # noqa: E402
 from .models import (  # noqa: E402
     SafetyAccident,
     SafetyActivity,
-    SafetyHazard,
-    SafetyInspection,
     SafetyPhoto,
     SafetyTrainee,
     SafetyTraining,
@@ -1714,7 +1712,6 @@ def export_accidents(
 ) -> Iterator[dict[str, Any]]:
     """事故台账: casualty details and liability masked unless ``?unmask=1`` and the user holds
     ``safety.sensitive.view`` over the row (the unmasked export is audited)."""
-    from core.permissions import current_scope
 
     clean = _export_filters(filters, {"kind": ACCIDENT_KINDS, "grade": ACCIDENT_GRADES})
     holders = current_scope().nodes(SENSITIVE) if _wants_unmasked(filters) else []

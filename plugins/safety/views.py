@@ -883,19 +883,8 @@ def rollup_api_hazards() -> Any:
 # Imports of this section stay here so the shared header is left to the lead (hoist at merge).
 from collections.abc import Callable  # noqa: E402
 
-import marshmallow as ma  # noqa: E402
-import sqlalchemy as sa  # noqa: E402
-from flask import abort, flash, g, jsonify, redirect, request, send_file, url_for  # noqa: E402
-from flask_babel import gettext as _  # noqa: E402
-from flask_babel import lazy_gettext as _l  # noqa: E402
+from flask import send_file  # noqa: E402
 
-from core.api import api_doc, json_body, paginate  # noqa: E402
-from core.db import db  # noqa: E402
-from core.errors import DomainError  # noqa: E402
-from core.forms import empty_form, load_form  # noqa: E402
-from core.permissions import can  # noqa: E402
-
-from . import services  # noqa: E402
 from .models import (  # noqa: E402
     SafetyAccident,
     SafetyActivity,
@@ -910,7 +899,7 @@ from .schemas import (  # noqa: E402
     TraineeSchema,
     TrainingSchema,
 )
-from .services import EDIT, SENSITIVE  # noqa: E402
+from .services import SENSITIVE  # noqa: E402
 
 OWNER_PLURALS = {"inspections": "inspection", "hazards": "hazard", "activities": "activity"}
 TRAINEE_RECORD = [
@@ -946,10 +935,6 @@ UNMASK = [
 ]
 
 
-def _can_write() -> bool:
-    return can(EDIT, g.community.path) and not g.community.is_archived
-
-
 def _list_filters(choices: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """``?year=`` and the choice filters of a list; a bad value is a translated 422."""
     filters: dict[str, Any] = {}
@@ -967,32 +952,6 @@ def _list_filters(choices: dict[str, dict[str, Any]]) -> dict[str, Any]:
                 raise DomainError(message, {key: [message]})
             filters[key] = value
     return filters
-
-
-def _load(model: Any, record_id: int) -> Any:
-    """A live record of the URL's community (404 otherwise)."""
-    obj = db.session.scalar(
-        sa.select(model).where(
-            model.id == record_id,
-            model.community_id == g.community.id,
-            model.deleted_at.is_(None),
-        )
-    )
-    if obj is None:
-        abort(404)
-    return obj
-
-
-def _page_json(page: Any, dump: Callable[[Any], dict[str, Any]]) -> Any:
-    return jsonify(
-        {
-            "items": [dump(obj) for obj in page.items],
-            "page": page.page,
-            "per_page": page.per_page,
-            "total": page.total,
-            "pages": page.pages,
-        }
-    )
 
 
 def _form_data(form: Any, obj: Any, booleans: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -1135,7 +1094,7 @@ def trainings() -> Any:
         progress=services.training_progress(db.session, g.community, _progress_year()),
         categories=services.TRAINING_CATEGORIES,
         posts=services.POSTS,
-        can_edit=_can_write(),
+        can_edit=can_edit(),
     )
 
 
@@ -1155,7 +1114,7 @@ def new_training() -> Any:
 @pages.route("/trainings/<int:record_id>/edit", methods=["GET", "POST"])
 def edit_training(record_id: int) -> Any:
     require(EDIT)
-    obj = _load(SafetyTraining, record_id)
+    obj = load_record(SafetyTraining, record_id)
     return _form_page(
         TrainingSchema(),
         obj,
@@ -1176,20 +1135,20 @@ def _training_page(obj: SafetyTraining, form: Any, status: int = 200) -> Any:
         form=form,
         fields=TRAINEE_FORM,
         enterprises=_enterprise_options(),
-        can_edit=_can_write(),
+        can_edit=can_edit(),
     ), status
 
 
 @pages.get("/trainings/<int:record_id>")
 def training(record_id: int) -> Any:
     require(VIEW)
-    return _training_page(_load(SafetyTraining, record_id), empty_form(passed="true"))
+    return _training_page(load_record(SafetyTraining, record_id), empty_form(passed="true"))
 
 
 @pages.post("/trainings/<int:record_id>/delete")
 def delete_training(record_id: int) -> Any:
     require(EDIT)
-    obj = _load(SafetyTraining, record_id)
+    obj = load_record(SafetyTraining, record_id)
     return _delete(obj, obj.title, "safety.trainings")
 
 
@@ -1197,7 +1156,7 @@ def delete_training(record_id: int) -> Any:
 def add_trainee(record_id: int) -> Any:
     """The add-a-trainee form of a session's page; a refusal shows the page again (422)."""
     require(EDIT)
-    obj = _load(SafetyTraining, record_id)
+    obj = load_record(SafetyTraining, record_id)
     form = load_form(TraineeSchema())
     if form.ok:
         data = dict(form.data)
@@ -1216,7 +1175,7 @@ def add_trainee(record_id: int) -> Any:
 @pages.route("/trainees/<int:trainee_id>/edit", methods=["GET", "POST"])
 def edit_trainee(trainee_id: int) -> Any:
     require(EDIT)
-    obj = _load(SafetyTrainee, trainee_id)
+    obj = load_record(SafetyTrainee, trainee_id)
     return _form_page(
         TraineeSchema(),
         obj,
@@ -1232,7 +1191,7 @@ def edit_trainee(trainee_id: int) -> Any:
 @pages.post("/trainees/<int:trainee_id>/delete")
 def delete_trainee(trainee_id: int) -> Any:
     require(EDIT)
-    obj = _load(SafetyTrainee, trainee_id)
+    obj = load_record(SafetyTrainee, trainee_id)
     services.soft_delete(db.session, obj, obj.name)
     db.session.commit()
     flash(_("Deleted."), "success")
@@ -1316,7 +1275,7 @@ def accidents() -> Any:
         filters=request.args,
         kinds=services.ACCIDENT_KINDS,
         grades=services.ACCIDENT_GRADES,
-        can_edit=_can_write(),
+        can_edit=can_edit(),
     )
 
 
@@ -1338,7 +1297,7 @@ def edit_accident(record_id: int) -> Any:
     """Editing shows the sensitive fields, so it needs safety.sensitive.view as well."""
     require(EDIT)
     require(SENSITIVE)
-    obj = _load(SafetyAccident, record_id)
+    obj = load_record(SafetyAccident, record_id)
     return _form_page(
         AccidentSchema(),
         obj,
@@ -1354,7 +1313,7 @@ def edit_accident(record_id: int) -> Any:
 @pages.get("/accidents/<int:record_id>")
 def accident(record_id: int) -> Any:
     require(VIEW)
-    obj = _load(SafetyAccident, record_id)
+    obj = load_record(SafetyAccident, record_id)
     unmasked = _unmask_requested(obj)
     return render_template(
         "safety/accident.html",
@@ -1367,14 +1326,14 @@ def accident(record_id: int) -> Any:
             (entry, services.masked_changes(entry.details, unmasked))
             for entry in services.accident_history(db.session, obj)
         ],
-        can_edit=_can_write(),
+        can_edit=can_edit(),
     )
 
 
 @pages.post("/accidents/<int:record_id>/delete")
 def delete_accident(record_id: int) -> Any:
     require(EDIT)
-    obj = _load(SafetyAccident, record_id)
+    obj = load_record(SafetyAccident, record_id)
     return _delete(obj, obj.occurred_on.isoformat(), "safety.accidents")
 
 
@@ -1409,7 +1368,7 @@ def activities() -> Any:
         page=page,
         filters=request.args,
         kinds=services.ACTIVITY_KINDS,
-        can_edit=_can_write(),
+        can_edit=can_edit(),
     )
 
 
@@ -1429,7 +1388,7 @@ def new_activity() -> Any:
 @pages.route("/activities/<int:record_id>/edit", methods=["GET", "POST"])
 def edit_activity(record_id: int) -> Any:
     require(EDIT)
-    obj = _load(SafetyActivity, record_id)
+    obj = load_record(SafetyActivity, record_id)
     return _form_page(
         ActivitySchema(),
         obj,
@@ -1444,21 +1403,21 @@ def edit_activity(record_id: int) -> Any:
 @pages.get("/activities/<int:record_id>")
 def activity(record_id: int) -> Any:
     require(VIEW)
-    obj = _load(SafetyActivity, record_id)
+    obj = load_record(SafetyActivity, record_id)
     return render_template(
         "safety/activity.html",
         record=obj,
         data=dump_activity(obj),
         fields=ACTIVITY_FORM,
         photos=services.photos_of(db.session, "activity", obj.id),
-        can_edit=_can_write(),
+        can_edit=can_edit(),
     )
 
 
 @pages.post("/activities/<int:record_id>/delete")
 def delete_activity(record_id: int) -> Any:
     require(EDIT)
-    obj = _load(SafetyActivity, record_id)
+    obj = load_record(SafetyActivity, record_id)
     return _delete(obj, obj.title, "safety.activities")
 
 
@@ -1521,7 +1480,7 @@ def upload_photo(owners: str, record_id: int) -> Any:
 
 
 def _photo(photo_id: int) -> SafetyPhoto:
-    return _load(SafetyPhoto, photo_id)
+    return load_record(SafetyPhoto, photo_id)
 
 
 @pages.get("/photos/<int:photo_id>")
@@ -1608,7 +1567,7 @@ def api_training_progress() -> Any:
 @api_doc("A training session and its trainees", tags=[MODULE], parameters=RECORD)
 def api_training(record_id: int) -> Any:
     require(VIEW)
-    obj = _load(SafetyTraining, record_id)
+    obj = load_record(SafetyTraining, record_id)
     return jsonify(dump_training(obj) | {"items": [dump_trainee(t) for t in obj.trainees]})
 
 
@@ -1622,7 +1581,7 @@ def api_training(record_id: int) -> Any:
 )
 def api_update_training(record_id: int) -> Any:
     require(EDIT)
-    obj = _load(SafetyTraining, record_id)
+    obj = load_record(SafetyTraining, record_id)
     services.update_training(db.session, obj, json_body(TrainingSchema(), partial=True))
     db.session.commit()
     return jsonify(dump_training(obj))
@@ -1632,7 +1591,7 @@ def api_update_training(record_id: int) -> Any:
 @api_doc("Delete a training session (soft)", tags=[MODULE], parameters=RECORD)
 def api_delete_training(record_id: int) -> Any:
     require(EDIT)
-    obj = _load(SafetyTraining, record_id)
+    obj = load_record(SafetyTraining, record_id)
     services.soft_delete(db.session, obj, obj.title)
     db.session.commit()
     return "", 204
@@ -1644,7 +1603,7 @@ def api_delete_training(record_id: int) -> Any:
 )
 def api_trainees(record_id: int) -> Any:
     require(VIEW)
-    obj = _load(SafetyTraining, record_id)
+    obj = load_record(SafetyTraining, record_id)
     return jsonify({"items": [dump_trainee(t) for t in obj.trainees]})
 
 
@@ -1659,7 +1618,7 @@ def api_trainees(record_id: int) -> Any:
 )
 def api_add_trainee(record_id: int) -> Any:
     require(EDIT)
-    obj = _load(SafetyTraining, record_id)
+    obj = load_record(SafetyTraining, record_id)
     trainee = services.add_trainee(db.session, obj, json_body(TraineeSchema()))
     db.session.commit()
     return jsonify(dump_trainee(trainee)), 201
@@ -1669,7 +1628,7 @@ def api_add_trainee(record_id: int) -> Any:
 @api_doc("One trainee", response_schema=TraineeSchema, tags=[MODULE], parameters=TRAINEE_RECORD)
 def api_trainee(trainee_id: int) -> Any:
     require(VIEW)
-    return jsonify(dump_trainee(_load(SafetyTrainee, trainee_id)))
+    return jsonify(dump_trainee(load_record(SafetyTrainee, trainee_id)))
 
 
 @api.patch("/trainees/<int:trainee_id>")
@@ -1682,7 +1641,7 @@ def api_trainee(trainee_id: int) -> Any:
 )
 def api_update_trainee(trainee_id: int) -> Any:
     require(EDIT)
-    obj = _load(SafetyTrainee, trainee_id)
+    obj = load_record(SafetyTrainee, trainee_id)
     services.update_trainee(db.session, obj, json_body(TraineeSchema(), partial=True))
     db.session.commit()
     return jsonify(dump_trainee(obj))
@@ -1692,7 +1651,7 @@ def api_update_trainee(trainee_id: int) -> Any:
 @api_doc("Delete a trainee (soft)", tags=[MODULE], parameters=TRAINEE_RECORD)
 def api_delete_trainee(trainee_id: int) -> Any:
     require(EDIT)
-    obj = _load(SafetyTrainee, trainee_id)
+    obj = load_record(SafetyTrainee, trainee_id)
     services.soft_delete(db.session, obj, obj.name)
     db.session.commit()
     return "", 204
@@ -1763,7 +1722,7 @@ def api_create_accident() -> Any:
 )
 def api_accident(record_id: int) -> Any:
     require(VIEW)
-    obj = _load(SafetyAccident, record_id)
+    obj = load_record(SafetyAccident, record_id)
     return jsonify(dump_accident(obj, _unmask_requested(obj)))
 
 
@@ -1776,7 +1735,7 @@ def api_accident(record_id: int) -> Any:
 )
 def api_accident_history(record_id: int) -> Any:
     require(VIEW)
-    obj = _load(SafetyAccident, record_id)
+    obj = load_record(SafetyAccident, record_id)
     unmasked = _unmask_requested(obj)
     return jsonify(
         {
@@ -1804,7 +1763,7 @@ def api_accident_history(record_id: int) -> Any:
 )
 def api_update_accident(record_id: int) -> Any:
     require(EDIT)
-    obj = _load(SafetyAccident, record_id)
+    obj = load_record(SafetyAccident, record_id)
     data = json_body(AccidentSchema(), partial=True)
     if any(key in data for key in services.ACCIDENT_SENSITIVE_FIELDS):
         require(SENSITIVE)
@@ -1817,7 +1776,7 @@ def api_update_accident(record_id: int) -> Any:
 @api_doc("Delete an accident (soft)", tags=[MODULE], parameters=RECORD)
 def api_delete_accident(record_id: int) -> Any:
     require(EDIT)
-    obj = _load(SafetyAccident, record_id)
+    obj = load_record(SafetyAccident, record_id)
     services.soft_delete(db.session, obj, obj.occurred_on.isoformat())
     db.session.commit()
     return "", 204
@@ -1858,7 +1817,7 @@ def api_create_activity() -> Any:
 @api_doc("One activity, with its photos", tags=[MODULE], parameters=RECORD)
 def api_activity(record_id: int) -> Any:
     require(VIEW)
-    obj = _load(SafetyActivity, record_id)
+    obj = load_record(SafetyActivity, record_id)
     photos = [dump_photo(p) for p in services.photos_of(db.session, "activity", obj.id)]
     return jsonify(dump_activity(obj) | {"photos": photos})
 
@@ -1873,7 +1832,7 @@ def api_activity(record_id: int) -> Any:
 )
 def api_update_activity(record_id: int) -> Any:
     require(EDIT)
-    obj = _load(SafetyActivity, record_id)
+    obj = load_record(SafetyActivity, record_id)
     services.update_activity(db.session, obj, json_body(ActivitySchema(), partial=True))
     db.session.commit()
     return jsonify(dump_activity(obj))
@@ -1883,7 +1842,7 @@ def api_update_activity(record_id: int) -> Any:
 @api_doc("Delete an activity (soft)", tags=[MODULE], parameters=RECORD)
 def api_delete_activity(record_id: int) -> Any:
     require(EDIT)
-    obj = _load(SafetyActivity, record_id)
+    obj = load_record(SafetyActivity, record_id)
     services.soft_delete(db.session, obj, obj.title)
     db.session.commit()
     return "", 204
