@@ -956,7 +956,10 @@ def _list_filters(choices: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 def _form_data(form: Any, obj: Any, booleans: tuple[str, ...] = ()) -> dict[str, Any]:
     """What an edit form changes: the fields it shows (an unticked box is a no)."""
-    return {k: v for k, v in form.data.items() if obj is None or k in request.form or k in booleans}
+    data = {k: v for k, v in form.data.items() if obj is None or k in request.form}
+    for key in booleans:
+        data[key] = request.form.get(key) in ("true", "on")
+    return data
 
 
 def _form_values(schema: ma.Schema, obj: Any) -> dict[str, Any]:
