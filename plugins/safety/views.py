@@ -1461,9 +1461,8 @@ def _back(default: str) -> str:
 
 
 def _owner_page(owner_type: str, record_id: int) -> str:
-    if owner_type == "activity":
-        return url_for("safety.activity", record_id=record_id)
-    return url_for("safety.index")
+    """The page of the inspection, hazard or activity (``safety.<owner_type>``)."""
+    return url_for(f"safety.{owner_type}", record_id=record_id)
 
 
 @pages.post("/<any(inspections,hazards,activities):owners>/<int:record_id>/photos")
