@@ -157,9 +157,19 @@ class TransitionSchema(Schema):
 # === training, accidents, activities (training helper) ========================================
 
 # Imports of this section stay here so the shared header is left to the lead (hoist at merge).
-from core.validation import amount, choice, not_future, optional_text, required_text  # noqa: E402
+from typing import Any  # noqa: E402
+
+from flask_babel import gettext as _  # noqa: E402
+
+from core.validation import amount  # noqa: E402
 
 _DATE = {"allow_none": True, "load_default": None}
+
+
+def _hours(value: Any) -> None:
+    """A plain function, not ``Range``: apispec would write a Decimal range as strings."""
+    if value is not None and not 0 <= value <= 1000:
+        raise ma.ValidationError(_("Give a number of hours between 0 and 1000."))
 
 
 class TrainingSchema(ChoiceSchema):
@@ -176,7 +186,7 @@ class TrainingSchema(ChoiceSchema):
         as_string=True,
         allow_none=True,
         load_default=None,
-        validate=ma.validate.Range(min=0, max=1000),
+        validate=_hours,
         metadata={"label": _l("Hours")},
     )
     notes = optional_text(2000, metadata={"label": _l("Notes")})

@@ -1011,6 +1011,7 @@ import uuid  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 
 from flask import current_app  # noqa: E402
+from sqlalchemy.orm import selectinload  # noqa: E402
 
 from core.reports import CalendarEntry, Period  # noqa: E402
 
@@ -1234,7 +1235,9 @@ def trainings_query(clause: Any, filters: dict[str, Any]) -> sa.Select:
                 SafetyTrainee.deleted_at.is_(None),
             )
         )
-    return stmt.order_by(SafetyTraining.held_on.desc(), SafetyTraining.id.desc())
+    return stmt.options(
+        selectinload(SafetyTraining.trainees).selectinload(SafetyTrainee.enterprise)
+    ).order_by(SafetyTraining.held_on.desc(), SafetyTraining.id.desc())
 
 
 def _community_ids(communities: Node | sa.Select) -> sa.Select:
@@ -1452,7 +1455,9 @@ def accidents_query(clause: Any, filters: dict[str, Any]) -> sa.Select:
     for key in ("kind", "grade"):
         if filters.get(key):
             stmt = stmt.where(getattr(SafetyAccident, key) == filters[key])
-    return stmt.order_by(SafetyAccident.occurred_on.desc(), SafetyAccident.id.desc())
+    return stmt.options(selectinload(SafetyAccident.enterprise)).order_by(
+        SafetyAccident.occurred_on.desc(), SafetyAccident.id.desc()
+    )
 
 
 def create_activity(
