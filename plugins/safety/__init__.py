@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from core.hookspecs import hookimpl
 from core.navigation import NavEntry
 from core.plugins import Manifest
-from core.reports import Column, Export, Import
+from core.reports import CalendarEntry, Column, Export, Import
 
 from . import models
 from .services import CLOSE_MAJOR, EDIT, MODULE, SENSITIVE, VIEW
@@ -78,7 +78,6 @@ def jiedao_navigation() -> list[NavEntry]:
 
 # === training, accidents, activities, calendar (training helper) ==============================
 
-from core.reports import CalendarEntry, Column, Export  # noqa: E402
 
 TRAINING_COLUMNS = [
     Column("community", _l("Community")),

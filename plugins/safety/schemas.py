@@ -3,12 +3,16 @@ fields take their key (``major``) or what a user sees (重大隐患), so spreads
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.validation import (
     ChoiceSchema,
     Schema,
+    amount,
     choice,
     not_future,
     optional_text,
@@ -158,11 +162,7 @@ class TransitionSchema(Schema):
 # === training, accidents, activities (training helper) ========================================
 
 # Imports of this section stay here so the shared header is left to the lead (hoist at merge).
-from typing import Any  # noqa: E402
 
-from flask_babel import gettext as _  # noqa: E402
-
-from core.validation import amount  # noqa: E402
 
 _DATE = {"allow_none": True, "load_default": None}
 

@@ -9,32 +9,40 @@ closed and its deadline is before today.
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NoReturn
 
 import sqlalchemy as sa
-from flask import has_request_context
+from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from core import audit, clock
 from core.db import utcnow
 from core.errors import Conflict, DomainError, NotPermitted
 from core.permissions import Scope, current_scope
+from core.reports import CalendarEntry, Period
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node
 from tenants.modules import module_settings
 
 from .models import (
+    SafetyAccident,
+    SafetyActivity,
     SafetyEnterprise,
     SafetyHazard,
     SafetyHazardEvent,
     SafetyHazardSource,
     SafetyInspection,
+    SafetyPhoto,
+    SafetyTrainee,
+    SafetyTraining,
 )
 
 MODULE = "safety"
@@ -1019,22 +1027,7 @@ def community_summary(session: Session, community: Node) -> dict[str, int]:
 # === training, accidents, activities, photos (training helper) ================================
 
 # Imports of this section stay here so the shared header is left to the lead (hoist at merge).
-import os  # noqa: E402
-import uuid  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
 
-from flask import current_app  # noqa: E402
-from sqlalchemy.orm import selectinload  # noqa: E402
-
-from core.reports import CalendarEntry, Period  # noqa: E402
-
-from .models import (  # noqa: E402
-    SafetyAccident,
-    SafetyActivity,
-    SafetyPhoto,
-    SafetyTrainee,
-    SafetyTraining,
-)
 
 TRAINING_FIELDS = ("title", "category", "held_on", "place", "teacher", "hours", "notes")
 TRAINEE_FIELDS = (

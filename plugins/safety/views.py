@@ -9,12 +9,24 @@ clause, so another community's record is a 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
@@ -30,8 +42,19 @@ from tenants.models import Node
 from tenants.modules import CommunityBlueprint, RollupBlueprint, module_scope_clause, require
 
 from . import services
-from .models import SafetyEnterprise, SafetyHazard, SafetyInspection
+from .models import (
+    SafetyAccident,
+    SafetyActivity,
+    SafetyEnterprise,
+    SafetyHazard,
+    SafetyInspection,
+    SafetyPhoto,
+    SafetyTrainee,
+    SafetyTraining,
+)
 from .schemas import (
+    AccidentSchema,
+    ActivitySchema,
     CheckItemSchema,
     EnterpriseSchema,
     EnterpriseUpdateSchema,
@@ -39,9 +62,12 @@ from .schemas import (
     HazardSourceSchema,
     HazardUpdateSchema,
     InspectionSchema,
+    PhotoSchema,
+    TraineeSchema,
+    TrainingSchema,
     TransitionSchema,
 )
-from .services import CLOSE_MAJOR, EDIT, MODULE, VIEW
+from .services import CLOSE_MAJOR, EDIT, MODULE, SENSITIVE, VIEW
 
 pages = CommunityBlueprint(MODULE, MODULE, __name__)
 api = CommunityBlueprint(MODULE, "safety_api", __name__, api=True)
@@ -875,25 +901,7 @@ def rollup_api_hazards() -> Any:
 # === training, accidents, activities, photos (training helper) ================================
 
 # Imports of this section stay here so the shared header is left to the lead (hoist at merge).
-from collections.abc import Callable  # noqa: E402
 
-from flask import send_file  # noqa: E402
-
-from .models import (  # noqa: E402
-    SafetyAccident,
-    SafetyActivity,
-    SafetyPhoto,
-    SafetyTrainee,
-    SafetyTraining,
-)
-from .schemas import (  # noqa: E402
-    AccidentSchema,
-    ActivitySchema,
-    PhotoSchema,
-    TraineeSchema,
-    TrainingSchema,
-)
-from .services import SENSITIVE  # noqa: E402
 
 OWNER_PLURALS = {"inspections": "inspection", "hazards": "hazard", "activities": "activity"}
 TRAINEE_RECORD = [
