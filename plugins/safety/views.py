@@ -450,6 +450,7 @@ def inspection(record_id: int) -> Any:
     return render_template(
         "safety/inspection.html",
         record=obj,
+        photos=services.photos_of(db.session, "inspection", obj.id),
         target=services.inspection_target(obj),
         hazards=db.session.scalars(found).all(),
         can_edit=can_edit(),
@@ -527,6 +528,7 @@ def hazard(record_id: int) -> Any:
     return render_template(
         "safety/hazard.html",
         record=obj,
+        photos=services.photos_of(db.session, "hazard", obj.id),
         timeline=services.hazard_timeline(db.session, obj),
         next_steps=[
             a for a, (sources, _t) in services.TRANSITIONS.items() if obj.status in sources
