@@ -51,6 +51,7 @@ def jiedao_permissions(registry: Any) -> None:
         _l("See casualty details and liability findings of accidents"),
         grants=["community_admin"],
     )
+    declare_roles(registry)  # the dashboard helper's section below
 
 
 @hookimpl
@@ -78,6 +79,17 @@ def jiedao_navigation() -> list[NavEntry]:
 
 
 # === indicators (dashboard helper) ============================================================
+
+
+def declare_roles(registry: Any) -> None:
+    """安全生产监察员: a bureau's inspector who reads safety across a whole street or district
+    (assigned at that node) and nothing else — no other module, no writes, no audit log."""
+    registry.declare_role(
+        "safety_inspector",
+        _l("Safety inspector"),
+        [VIEW, "tenants.view"],
+        _l("Reads the safety ledgers and dashboards of a whole area, and nothing else"),
+    )
 
 
 # === exports, imports and demo data (exports helper) ==========================================
