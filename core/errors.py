@@ -30,6 +30,14 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class NotPermitted(DomainError):
+    """A step the user's roles do not allow here, refused with the reason (e.g. closing a major
+    hazard needs the street's sign-off)."""
+
+    status = 403
+    code = "forbidden"
+
+
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
 

@@ -22,12 +22,19 @@ from sqlalchemy.orm import Session
 
 from core import audit, clock
 from core.db import utcnow
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, NotPermitted
+from core.permissions import Scope, current_scope
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node
 from tenants.modules import module_settings
 
-from .models import SafetyEnterprise, SafetyHazardSource
+from .models import (
+    SafetyEnterprise,
+    SafetyHazard,
+    SafetyHazardEvent,
+    SafetyHazardSource,
+    SafetyInspection,
+)
 
 MODULE = "safety"
 VIEW = "safety.view"
@@ -386,8 +393,537 @@ def add_hazard_source(
 
 # === inspections (lead) =======================================================================
 
+INSPECTION_FIELDS = (
+    "kind",
+    "planned",
+    "planned_on",
+    "done_on",
+    "area",
+    "inspectors",
+    "checklist",
+    "findings",
+)
+# The default checklist (安全检查表) offered on a new inspection; users add their own items.
+DEFAULT_CHECKLIST = (
+    _l("Fire escapes and exits clear, signs lit"),
+    _l("Extinguishers and hydrants present and in date"),
+    _l("Electrical wiring and sockets safe, no overloaded strips"),
+    _l("Gas pipes, valves and alarms in order"),
+    _l("Special operators hold valid certificates"),
+    _l("Safety rules, responsibilities and emergency plan posted"),
+    _l("Hazardous goods stored and labelled properly"),
+    _l("Staff trained; drill held this year"),
+)
+
+
+def _check_inspection(data: dict[str, Any]) -> None:
+    if data.get("done_on") and data["done_on"] > today():
+        refuse("done_on", _("An inspection cannot be done in the future; plan it instead."))
+    if not data.get("done_on") and not data.get("planned_on"):
+        refuse("planned_on", _("Give the date it was done, or the date it is planned for."))
+    for row in data.get("checklist") or []:
+        if row.get("result") not in CHECK_RESULTS:
+            refuse("checklist", _("Every checklist item needs a result."))
+
+
+def _inspection_place(session: Session, community: Node, data: dict[str, Any]) -> tuple[int, Any]:
+    """Where an inspection (or a hazard) happened: the enterprise's node, a building of the
+    community, or the community itself."""
+    enterprise = enterprise_in(session, community, data.get("enterprise_id"))
+    if enterprise is not None:
+        return enterprise.node_id, enterprise
+    building = data.get("building")
+    if building:
+        from plugins.registry.services import building_in
+
+        return building_in(session, community, building).id, None
+    return community.id, None
+
+
+def create_inspection(
+    session: Session, community: Node, data: dict[str, Any], user: Any = None
+) -> SafetyInspection:
+    """Record an inspection done (``done_on``) or planned (``planned_on``)."""
+    writable(community)
+    _check_inspection(data)
+    node_id, enterprise = _inspection_place(session, community, data)
+    values = {k: data[k] for k in INSPECTION_FIELDS if data.get(k) is not None}
+    values["planned"] = bool(
+        data.get("planned") or (data.get("planned_on") and not data.get("done_on"))
+    )
+    inspection = SafetyInspection(
+        node_id=node_id, enterprise_id=enterprise.id if enterprise else None, **values
+    )
+    session.add(inspection)
+    session.flush()
+    record(
+        session,
+        inspection,
+        "create",
+        _("Recorded an inspection of %(target)s", target=inspection_target(inspection)),
+        {k: [None, getattr(inspection, k)] for k in ("kind", "planned_on", "done_on")},
+        user,
+    )
+    return inspection
+
+
+def update_inspection(
+    session: Session, inspection: SafetyInspection, data: dict[str, Any], user: Any = None
+) -> SafetyInspection:
+    """Edit an inspection, or complete a planned one by giving ``done_on`` and the results."""
+    community = session.get(Node, inspection.community_id)
+    writable(community)
+    if inspection.deleted_at is not None:
+        raise DomainError(_("A deleted record cannot be changed."))
+    merged = {k: getattr(inspection, k) for k in INSPECTION_FIELDS} | {
+        k: v for k, v in data.items() if k in INSPECTION_FIELDS
+    }
+    _check_inspection(merged)
+    changes = diff(inspection, data, INSPECTION_FIELDS)
+    if "enterprise_id" in data or "building" in data:
+        node_id, enterprise = _inspection_place(session, community, data)
+        new_id = enterprise.id if enterprise else None
+        if new_id != inspection.enterprise_id or node_id != inspection.node_id:
+            changes["enterprise_id"] = [inspection.enterprise_id, new_id]
+            inspection.enterprise_id, inspection.node_id = new_id, node_id
+    for key in INSPECTION_FIELDS:
+        if key in changes:
+            setattr(inspection, key, changes[key][1])
+    if changes:
+        session.flush()
+        record(
+            session,
+            inspection,
+            "update",
+            _("Changed the inspection of %(target)s", target=inspection_target(inspection)),
+            {k: v for k, v in changes.items() if k != "checklist"},
+            user,
+        )
+    return inspection
+
+
+def inspection_target(inspection: SafetyInspection) -> str:
+    """What was inspected, as a list shows it: the enterprise, else the area, else the place."""
+    if inspection.enterprise is not None:
+        return inspection.enterprise.name
+    if inspection.area:
+        return inspection.area
+    return inspection.node.name if inspection.node is not None else ""
+
+
+def inspections_query(where: sa.ColumnElement[bool], filters: dict[str, Any]) -> sa.Select:
+    """Inspections matching ``where`` and the list's filters: ``kind``, ``state`` (planned or
+    done), ``enterprise`` (id), ``since``/``until`` (done or planned date)."""
+    stmt = sa.select(SafetyInspection).where(where, SafetyInspection.deleted_at.is_(None))
+    if filters.get("kind"):
+        stmt = stmt.where(SafetyInspection.kind == filters["kind"])
+    if filters.get("state") == "planned":
+        stmt = stmt.where(SafetyInspection.done_on.is_(None))
+    elif filters.get("state") == "done":
+        stmt = stmt.where(SafetyInspection.done_on.is_not(None))
+    if filters.get("enterprise"):
+        stmt = stmt.where(SafetyInspection.enterprise_id == filters["enterprise"])
+    day = sa.func.coalesce(SafetyInspection.done_on, SafetyInspection.planned_on)
+    if filters.get("since"):
+        stmt = stmt.where(day >= filters["since"])
+    if filters.get("until"):
+        stmt = stmt.where(day <= filters["until"])
+    return stmt.order_by(day.desc(), SafetyInspection.id.desc())
+
 
 # === hazards and their workflow (lead) ========================================================
+
+HAZARD_FIELDS = (
+    "description",
+    "location",
+    "category",
+    "severity",
+    "found_on",
+    "found_by",
+    "deadline",
+    "responsible_person",
+    "responsible_phone",
+    "measures",
+)
+# action → (statuses it starts from, status it leads to)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "notify": (("found",), "notified"),
+    "start": (("notified",), "rectifying"),
+    "submit": (("notified", "rectifying"), "submitted"),
+    "close": (("submitted",), "closed"),
+    "reopen": (("submitted",), "rectifying"),
+}
+ACTIONS = {
+    "found": _l("Found"),
+    "import": _l("Imported"),
+    "edit": _l("Edited"),
+    "notify": _l("Rectification notice issued"),
+    "start": _l("Rectification started"),
+    "submit": _l("Submitted for re-inspection"),
+    "close": _l("Re-inspection passed, closed"),
+    "reopen": _l("Re-inspection failed, re-opened"),
+    "delete": _l("Deleted"),
+}
+
+
+def overdue_clause(day: date) -> sa.ColumnElement[bool]:
+    """Open (not closed, not deleted) hazards whose deadline is before ``day``: the predicate
+    the partial indexes ``ix_safety_hazard_*_open_deadline`` serve."""
+    return sa.and_(
+        SafetyHazard.status != "closed",
+        SafetyHazard.deleted_at.is_(None),
+        SafetyHazard.deadline < day,
+    )
+
+
+def is_overdue(hazard: SafetyHazard, day: date | None = None) -> bool:
+    """Past its deadline and not closed, as of ``day`` (today in the platform's zone)."""
+    day = day or today()
+    return (
+        hazard.status != "closed"
+        and hazard.deleted_at is None
+        and hazard.deadline is not None
+        and hazard.deadline < day
+    )
+
+
+def days_overdue(hazard: SafetyHazard, day: date | None = None) -> int:
+    return (
+        (day or today()).toordinal() - hazard.deadline.toordinal() if is_overdue(hazard, day) else 0
+    )
+
+
+def next_number(session: Session, community: Node, column: Any, prefix: str) -> str:
+    """The next ``<prefix>NNNN`` among the community's hazards (隐患编号, 通知书编号)."""
+    taken = session.scalars(
+        sa.select(column).where(
+            SafetyHazard.community_id == community.id, column.like(f"{prefix}%")
+        )
+    ).all()
+    serials = [int(t[len(prefix) :]) for t in taken if t[len(prefix) :].isdigit()]
+    return f"{prefix}{max(serials, default=0) + 1:04d}"
+
+
+def next_hazard_number(session: Session, community: Node, year: int) -> str:
+    """隐患编号: ``YH<year>-NNNN``, counted per community and year."""
+    return next_number(session, community, SafetyHazard.number, f"YH{year}-")
+
+
+def default_deadline(session: Session, community: Node, severity: str, start: date) -> date:
+    """The community's rectification period (settings) for ``severity``, from ``start``."""
+    days = settings(session, community)[
+        f"{'major' if severity == 'major' else 'general'}_deadline_days"
+    ]
+    return date.fromordinal(start.toordinal() + int(days))
+
+
+def _check_hazard_dates(values: dict[str, Any]) -> None:
+    found_on, deadline = values.get("found_on"), values.get("deadline")
+    if found_on and found_on > today():
+        refuse("found_on", _("The date cannot be in the future."))
+    if found_on and deadline and deadline < found_on:
+        refuse("deadline", _("The deadline cannot be before the date the hazard was found."))
+
+
+def event(
+    session: Session,
+    hazard: SafetyHazard,
+    action: str,
+    from_status: str,
+    *,
+    on: date | None = None,
+    comment: str = "",
+    changes: dict[str, list[Any]] | None = None,
+    user: Any = None,
+) -> SafetyHazardEvent:
+    """One step of the hazard's timeline, and its audit entry."""
+    who = actor(user)
+    step = SafetyHazardEvent(
+        node_id=hazard.node_id,
+        hazard_id=hazard.id,
+        action=action,
+        from_status=from_status,
+        to_status=hazard.status,
+        on=on,
+        user_id=getattr(who, "id", None),
+        username=getattr(who, "username", "") or "",
+        comment=comment or "",
+        changes={k: [plain(o), plain(n)] for k, (o, n) in (changes or {}).items()} or None,
+    )
+    session.add(step)
+    session.flush()
+    record(
+        session,
+        hazard,
+        action,
+        _(
+            "%(action)s: hazard %(number)s",
+            action=ACTIONS.get(action, action),
+            number=hazard.number,
+        ),
+        changes,
+        user,
+    )
+    return step
+
+
+def create_hazard(
+    session: Session, community: Node, data: dict[str, Any], user: Any = None
+) -> SafetyHazard:
+    """Record a hidden danger found (status ``found``). Its deadline defaults from the
+    community's settings; the enterprise and the inspection must be of this community."""
+    writable(community)
+    values = {k: data[k] for k in HAZARD_FIELDS if data.get(k) is not None}
+    inspection = None
+    if data.get("inspection_id"):
+        inspection = session.get(SafetyInspection, data["inspection_id"])
+        if (
+            inspection is None
+            or inspection.deleted_at is not None
+            or inspection.community_id != community.id
+        ):
+            refuse(
+                "inspection_id",
+                _("There is no such inspection in %(community)s.", community=community.name),
+            )
+        values.setdefault("found_on", inspection.done_on or inspection.planned_on)
+    place = dict(data)
+    if inspection is not None and not data.get("enterprise_id") and not data.get("building"):
+        place["enterprise_id"] = inspection.enterprise_id
+    node_id, enterprise = _inspection_place(session, community, place)
+    if inspection is not None and not enterprise and not data.get("building"):
+        node_id = inspection.node_id
+    if not values.get("found_on"):
+        refuse("found_on", _("This field is required."))
+    values.setdefault("severity", "general")
+    values.setdefault(
+        "deadline", default_deadline(session, community, values["severity"], values["found_on"])
+    )
+    _check_hazard_dates(values)
+    number = data.get("number") or next_hazard_number(session, community, values["found_on"].year)
+    if session.scalar(
+        sa.select(SafetyHazard.id).where(
+            SafetyHazard.community_id == community.id, SafetyHazard.number == number
+        )
+    ):
+        refuse(
+            "number",
+            _(
+                "The number %(number)s is already used in %(community)s.",
+                number=number,
+                community=community.name,
+            ),
+            True,
+        )
+    hazard = SafetyHazard(
+        node_id=node_id,
+        number=number,
+        enterprise_id=enterprise.id if enterprise else None,
+        inspection_id=inspection.id if inspection else None,
+        status="found",
+        **values,
+    )
+    session.add(hazard)
+    session.flush()
+    event(
+        session,
+        hazard,
+        "found",
+        "",
+        on=hazard.found_on,
+        changes={k: [None, getattr(hazard, k)] for k in ("severity", "deadline", "description")},
+        user=user,
+    )
+    return hazard
+
+
+def update_hazard(
+    session: Session, hazard: SafetyHazard, data: dict[str, Any], user: Any = None
+) -> SafetyHazard:
+    """Edit an open hazard's facts (the status moves only through :func:`hazard_transition`);
+    every change goes to its timeline."""
+    writable(session.get(Node, hazard.community_id))
+    if hazard.deleted_at is not None:
+        raise DomainError(_("A deleted record cannot be changed."))
+    if hazard.status == "closed":
+        raise Conflict(_("A closed hazard cannot be changed."))
+    changes = diff(hazard, data, HAZARD_FIELDS)
+    merged = {k: getattr(hazard, k) for k in HAZARD_FIELDS} | {
+        k: n for k, (_o, n) in changes.items()
+    }
+    _check_hazard_dates(merged)
+    for key, (_old, new) in changes.items():
+        setattr(hazard, key, new if new is not None else ("" if key not in ("deadline",) else None))
+    if changes:
+        session.flush()
+        event(session, hazard, "edit", hazard.status, changes=changes, user=user)
+    return hazard
+
+
+def hazard_transition(
+    session: Session,
+    hazard: SafetyHazard,
+    action: str,
+    data: dict[str, Any],
+    user: Any = None,
+    *,
+    scope: Scope | None = None,
+) -> SafetyHazard:
+    """Move a hazard along its workflow (``TRANSITIONS``), dated ``data["on"]`` (today if not
+    given), with a comment. ``notify`` issues the 整改通知书 (number, deadline, responsible
+    person); ``close`` needs a passed re-inspection, and for a major hazard the street's
+    sign-off (``safety.hazard.close_major``); ``reopen`` (failed re-inspection) needs a comment."""
+    community = session.get(Node, hazard.community_id)
+    writable(community)
+    if hazard.deleted_at is not None:
+        raise DomainError(_("A deleted record cannot be changed."))
+    if action not in TRANSITIONS:
+        refuse("action", _("Unknown step."))
+    sources, target = TRANSITIONS[action]
+    if hazard.status not in sources:
+        if action == "close":
+            refuse(
+                "status",
+                _(
+                    "A hazard is closed only after it has been re-inspected: submit the "
+                    "rectification for re-inspection first."
+                ),
+                True,
+            )
+        refuse(
+            "status",
+            _(
+                "This step is not possible while the hazard is %(status)s.",
+                status=HAZARD_STATUSES[hazard.status],
+            ),
+            True,
+        )
+    on = data.get("on") or today()
+    comment = (data.get("comment") or "").strip()
+    if on > today():
+        refuse("on", _("The date cannot be in the future."))
+    if on < hazard.found_on:
+        refuse("on", _("The date cannot be before the date the hazard was found."))
+    if (
+        action == "close"
+        and hazard.severity == "major"
+        and not (scope or current_scope()).allows(CLOSE_MAJOR, community.path)
+    ):
+        message = _(
+            "Closing a major hazard needs the street's sign-off (permission to close major "
+            "hazards)."
+        )
+        raise NotPermitted(message, {"status": [message]})
+    if action == "reopen" and not comment:
+        refuse("comment", _("Say why the re-inspection failed."))
+    changes: dict[str, list[Any]] = {}
+    if action == "notify":
+        deadline = data.get("deadline") or hazard.deadline
+        if deadline < hazard.found_on:
+            refuse("deadline", _("The deadline cannot be before the date the hazard was found."))
+        if deadline < on:
+            refuse("deadline", _("The deadline cannot be before the notice is issued."))
+        responsible = (data.get("responsible_person") or hazard.responsible_person or "").strip()
+        if not responsible:
+            refuse("responsible_person", _("Name the person responsible for the rectification."))
+        number = (data.get("notice_number") or "").strip() or next_number(
+            session, community, SafetyHazard.notice_number, f"ZG{on.year}-"
+        )
+        updates = {
+            "notice_number": number,
+            "notice_issued_on": on,
+            "deadline": deadline,
+            "responsible_person": responsible,
+            "responsible_phone": data.get("responsible_phone") or hazard.responsible_phone,
+            "measures": data.get("measures") or hazard.measures,
+        }
+        changes = diff(hazard, updates, tuple(updates))
+        for key, value in updates.items():
+            setattr(hazard, key, value)
+    elif action == "reopen":
+        deadline = data.get("deadline")
+        if deadline is not None:
+            if deadline < on:
+                refuse("deadline", _("The new deadline cannot be before the re-inspection."))
+            changes["deadline"] = [hazard.deadline, deadline]
+            hazard.deadline = deadline
+        hazard.reopened += 1
+    elif action == "close":
+        changes["closed_on"] = [None, on]
+        hazard.closed_on = on
+    before = hazard.status
+    hazard.status = target
+    session.flush()
+    event(session, hazard, action, before, on=on, comment=comment, changes=changes, user=user)
+    return hazard
+
+
+def delete_hazard(session: Session, hazard: SafetyHazard, user: Any = None) -> None:
+    soft_delete(session, hazard, hazard.number, user)
+    session.add(
+        SafetyHazardEvent(
+            node_id=hazard.node_id,
+            hazard_id=hazard.id,
+            action="delete",
+            from_status=hazard.status,
+            to_status=hazard.status,
+            user_id=getattr(actor(user), "id", None),
+            username=getattr(actor(user), "username", "") or "",
+        )
+    )
+    session.flush()
+
+
+def hazard_timeline(session: Session, hazard: SafetyHazard) -> list[SafetyHazardEvent]:
+    """The hazard's steps, oldest first (one indexed lookup)."""
+    stmt = (
+        sa.select(SafetyHazardEvent)
+        .where(SafetyHazardEvent.hazard_id == hazard.id)
+        .order_by(SafetyHazardEvent.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def hazards_query(
+    session: Session,
+    where: sa.ColumnElement[bool],
+    filters: dict[str, Any],
+    day: date | None = None,
+) -> sa.Select:
+    """Hazards matching ``where`` (a community, or a scope) and the list's filters: ``status``
+    (a status, or ``open``), ``severity``, ``category``, ``overdue`` (past the deadline as of
+    ``day``, oldest deadline first), ``enterprise`` (id), ``inspection`` (id), ``since``/``until``
+    (found on), ``q`` (number or part of the description)."""
+    day = day or today()
+    stmt = sa.select(SafetyHazard).where(where, SafetyHazard.deleted_at.is_(None))
+    status = filters.get("status")
+    if status == "open":
+        stmt = stmt.where(SafetyHazard.status != "closed")
+    elif status:
+        stmt = stmt.where(SafetyHazard.status == status)
+    for key in ("severity", "category"):
+        if filters.get(key):
+            stmt = stmt.where(getattr(SafetyHazard, key) == filters[key])
+    if filters.get("enterprise"):
+        stmt = stmt.where(SafetyHazard.enterprise_id == filters["enterprise"])
+    if filters.get("inspection"):
+        stmt = stmt.where(SafetyHazard.inspection_id == filters["inspection"])
+    if filters.get("since"):
+        stmt = stmt.where(SafetyHazard.found_on >= filters["since"])
+    if filters.get("until"):
+        stmt = stmt.where(SafetyHazard.found_on <= filters["until"])
+    if filters.get("q"):
+        text = filters["q"].strip()
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(
+            sa.or_(
+                SafetyHazard.number == text,
+                SafetyHazard.description.like(f"%{escaped}%", escape="\\"),
+            )
+        )
+    if filters.get("overdue") in ("1", "true", True):
+        return stmt.where(overdue_clause(day)).order_by(SafetyHazard.deadline, SafetyHazard.id)
+    return stmt.order_by(SafetyHazard.found_on.desc(), SafetyHazard.id.desc())
 
 
 # === training, accidents, activities, photos (training helper) ================================
