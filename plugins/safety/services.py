@@ -974,7 +974,10 @@ def _rectified(period: Period) -> sa.ColumnElement[bool]:
 
 def _rate(period: Period, _day: date) -> sa.ColumnElement[Any]:
     found = _count_if(_in(SafetyHazard.found_on, period))
-    return sa.func.round(100.0 * _count_if(_rectified(period)) / sa.func.nullif(found, 0), 1)
+    # 100.0 as SQL text: a NUMERIC constant on PostgreSQL (round(numeric, int) exists there, not
+    # round(double precision, int)), a REAL on SQLite (no integer division).
+    hundred = sa.literal_column("100.0")
+    return sa.func.round(hundred * _count_if(_rectified(period)) / sa.func.nullif(found, 0), 1)
 
 
 @dataclass(frozen=True)
@@ -1174,14 +1177,22 @@ def community_figures(
     if not ids:
         return rows
     for table, (column, live) in _sources().items():
-        figures = [f for f in FIGURES if f.table == table]
+        # A rate comes from its counted parts (as in totals), which saves summing them twice.
+        figures = [f for f in FIGURES if f.table == table and not f.rate]
         stmt = live(sa.select(column, *(f.expression(period, day) for f in figures))).where(
             column.in_(ids)
         )
         for cid, *values in session.execute(stmt.group_by(column)):
             for figure, raw in zip(figures, values, strict=True):
                 rows[cid][figure.key] = _value(figure, raw)
+    for row in rows.values():
+        row["rectification_rate"] = _percent(row["hazards_rectified"], row["hazards_found"])
     return rows
+
+
+def _percent(part: int, whole: int) -> float | None:
+    """``part`` of ``whole`` in % to one decimal, as the SQL of ``rectification_rate`` rounds."""
+    return round(100.0 * part / whole, 1) if whole else None
 
 
 def totals(rows: dict[int, dict[str, Any]]) -> dict[str, Any]:
@@ -1189,8 +1200,7 @@ def totals(rows: dict[int, dict[str, Any]]) -> dict[str, Any]:
     total: dict[str, Any] = {
         f.key: sum(r[f.key] for r in rows.values()) for f in FIGURES if not f.rate
     }
-    found, rectified = total["hazards_found"], total["hazards_rectified"]
-    total["rectification_rate"] = round(100.0 * rectified / found, 1) if found else None
+    total["rectification_rate"] = _percent(total["hazards_rectified"], total["hazards_found"])
     return total
 
 

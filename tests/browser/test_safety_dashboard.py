@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import require_playwright
+from tests.plugins.safety.conftest import clock, enable  # noqa: F401 - fixtures of `rows`
 from tests.plugins.safety.test_indicators import rows  # noqa: F401 - hand-counted figures
 
 require_playwright()
