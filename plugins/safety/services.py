@@ -929,6 +929,83 @@ def hazards_query(
     return stmt.order_by(SafetyHazard.found_on.desc(), SafetyHazard.id.desc())
 
 
+def enterprise_options(session: Session, community: Node) -> list[tuple[int, str]]:
+    """(id, name) of the community's live enterprises, for the forms' selects."""
+    stmt = (
+        sa.select(SafetyEnterprise.id, SafetyEnterprise.name)
+        .where(SafetyEnterprise.community_id == community.id, SafetyEnterprise.deleted_at.is_(None))
+        .order_by(SafetyEnterprise.name)
+    )
+    return [(row.id, row.name) for row in session.execute(stmt)]
+
+
+def units_off_the_ledger(session: Session, community: Node) -> list[tuple[int, str]]:
+    """(id, name) of the community's registry units not yet on the enterprise ledger."""
+    on_ledger = sa.select(SafetyEnterprise.unit_id).where(SafetyEnterprise.deleted_at.is_(None))
+    stmt = (
+        sa.select(RegistryUnit.id, RegistryUnit.name)
+        .where(
+            RegistryUnit.community_id == community.id,
+            RegistryUnit.deleted_at.is_(None),
+            RegistryUnit.id.not_in(on_ledger),
+        )
+        .order_by(RegistryUnit.name)
+    )
+    return [(row.id, row.name) for row in session.execute(stmt)]
+
+
+def open_hazard_counts(session: Session, community: Node) -> dict[int, int]:
+    """Open hazards per enterprise of the community (one grouped query)."""
+    stmt = (
+        sa.select(SafetyHazard.enterprise_id, sa.func.count())
+        .where(
+            SafetyHazard.community_id == community.id,
+            SafetyHazard.status != "closed",
+            SafetyHazard.deleted_at.is_(None),
+            SafetyHazard.enterprise_id.is_not(None),
+        )
+        .group_by(SafetyHazard.enterprise_id)
+    )
+    return dict(session.execute(stmt).all())
+
+
+def community_summary(session: Session, community: Node) -> dict[str, int]:
+    """The overview's figures: open, overdue and major open hazards now; hazards found and
+    inspections done this year; enterprises on the ledger."""
+    day = today()
+    start = date(day.year, 1, 1)
+    live = sa.and_(SafetyHazard.community_id == community.id, SafetyHazard.deleted_at.is_(None))
+    is_open = SafetyHazard.status != "closed"
+    hazards = session.execute(
+        sa.select(
+            sa.func.count().filter(is_open),
+            sa.func.count().filter(overdue_clause(day)),
+            sa.func.count().filter(is_open, SafetyHazard.severity == "major"),
+            sa.func.count().filter(SafetyHazard.found_on >= start),
+        ).where(live)
+    ).one()
+    inspections = session.scalar(
+        sa.select(sa.func.count()).where(
+            SafetyInspection.community_id == community.id,
+            SafetyInspection.deleted_at.is_(None),
+            SafetyInspection.done_on >= start,
+        )
+    )
+    enterprises = session.scalar(
+        sa.select(sa.func.count()).where(
+            SafetyEnterprise.community_id == community.id, SafetyEnterprise.deleted_at.is_(None)
+        )
+    )
+    return {
+        "open": hazards[0],
+        "overdue": hazards[1],
+        "major_open": hazards[2],
+        "found_this_year": hazards[3],
+        "inspections_this_year": inspections or 0,
+        "enterprises": enterprises or 0,
+    }
+
+
 # === training, accidents, activities, photos (training helper) ================================
 
 

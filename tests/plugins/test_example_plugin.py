@@ -82,5 +82,5 @@ def test_the_pytest_plugin_is_light_and_its_fixtures_are_prefixed():
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
     fixtures = [name for name, obj in vars(core.testing).items() if "Fixture" in type(obj).__name__]
-    assert len(fixtures) == 6
+    assert len(fixtures) == 7
     assert all(name.startswith("jiedao_") for name in fixtures), fixtures

@@ -54,8 +54,9 @@ def test_the_whole_workflow_with_a_failed_reinspection(hazards, count):
     assert (hazard.status, hazard.notice_number) == ("notified", "ZG2026-0001")
     hazards.step(hazard, "start", on=date(2026, 6, 3))
     hazards.step(hazard, "submit", on=date(2026, 6, 10), comment="已更换配电箱并上锁")
-    hazards.step(hazard, "reopen", on=date(2026, 6, 11), comment="线路仍未穿管",
-                 deadline=date(2026, 6, 20))  # fmt: skip
+    hazards.step(
+        hazard, "reopen", on=date(2026, 6, 11), comment="线路仍未穿管", deadline=date(2026, 6, 20)
+    )
     assert (hazard.status, hazard.reopened, hazard.deadline) == ("rectifying", 1, date(2026, 6, 20))
     hazards.step(hazard, "submit", on=date(2026, 6, 14))
     hazards.step(hazard, "close", on=date(2026, 6, 15), comment="复查合格")
@@ -120,8 +121,13 @@ def test_a_notice_deadline_before_the_finding_or_the_notice_is_refused(hazards):
     hazard = hazards.create()
     for deadline in (date(2026, 5, 30), date(2026, 6, 1)):
         with pytest.raises(DomainError) as refused:
-            hazards.step(hazard, "notify", on=date(2026, 6, 3), deadline=deadline,
-                         responsible_person="李建国")  # fmt: skip
+            hazards.step(
+                hazard,
+                "notify",
+                on=date(2026, 6, 3),
+                deadline=deadline,
+                responsible_person="李建国",
+            )
         db.session.rollback()
         assert "deadline" in refused.value.fields
     assert db.session.get(SafetyHazard, hazard.id).status == "found"
