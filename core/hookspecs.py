@@ -69,7 +69,9 @@ def jiedao_translations() -> Path:
 @hookspec
 def jiedao_permissions(registry: PermissionRegistry) -> None:
     """Declare permissions with ``registry.declare(name, label, grants=[built-in role keys])``;
-    ``grants`` are the built-in roles that get the permission by default."""
+    ``grants`` are the built-in roles that get the permission by default. A plugin may also
+    contribute a built-in role: ``registry.declare_role("<plugin>_…", label, patterns)``
+    (its own permissions plus ``tenants.view``)."""
 
 
 @hookspec

@@ -11,6 +11,7 @@ over loaded rows.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -26,6 +27,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 from core.tree import NodeRef, node_table
 
 F = TypeVar("F", bound=Callable[..., Any])
+ROLE_KEY = re.compile(r"[a-z][a-z0-9_]{2,63}")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class PermissionRegistry:
         self._permissions: dict[str, Permission] = {}
         # built-in role key -> permissions that plugins grant it by default
         self.default_grants: dict[str, set[str]] = {}
+        # roles contributed by plugins (declare_role), by key, in declaration order
+        self.plugin_roles: dict[str, BuiltinRole] = {}
 
     def declare(
         self, name: str, label: Any, description: Any = "", *, grants: Iterable[str] = ()
@@ -60,6 +64,34 @@ class PermissionRegistry:
             self.default_grants.setdefault(role, set()).add(name)
         return permission
 
+    def declare_role(
+        self, key: str, label: Any, patterns: Iterable[str], description: Any = ""
+    ) -> BuiltinRole:
+        """Declare a built-in role contributed by a plugin (e.g. a bureau's read-only inspector of
+        one program). ``sync_builtin_roles`` creates it and keeps its permissions like the core
+        built-ins; admins grant it through the usual user and role pages."""
+        patterns = tuple(dict.fromkeys(patterns))
+        if not ROLE_KEY.fullmatch(key or ""):
+            raise ValueError(f"role keys are lower-case words like 'safety_inspector', not {key!r}")
+        if key in BUILTIN_ROLE_KEYS or key in self.plugin_roles:
+            raise ValueError(f"role {key!r} is declared twice")
+        if not patterns:
+            raise ValueError(f"role {key!r} carries no permissions")
+        unknown = [p for p in patterns if not any(ch in p for ch in "*?[") and p not in self]
+        if unknown:
+            raise ValueError(f"role {key!r}: undeclared permissions {unknown}")
+        role = BuiltinRole(key, label, patterns, description)
+        self.plugin_roles[key] = role
+        return role
+
+    def role(self, key: str) -> BuiltinRole | None:
+        """A built-in role of core or of a plugin, by key."""
+        return builtin_role(key) or self.plugin_roles.get(key)
+
+    def builtin_roles(self) -> tuple[BuiltinRole, ...]:
+        """Core's built-in roles, then the plugins'."""
+        return (*BUILTIN_ROLES, *self.plugin_roles.values())
+
     def for_plugin(self, plugin: str) -> PermissionRegistry:
         """The registry as a plugin sees it: it may declare only ``<plugin>.…`` permissions."""
         return _PluginRegistry(self, plugin)  # type: ignore[return-value]
@@ -70,6 +102,12 @@ class PermissionRegistry:
             del self._permissions[name]
         for granted in self.default_grants.values():
             granted.difference_update({n for n in granted if n.startswith(prefix)})
+        # A plugin role keeps its key and label (assignments stay valid) but loses what the
+        # broken plugin gave it; the next sync_builtin_roles removes those grants.
+        for key, role in list(self.plugin_roles.items()):
+            kept = tuple(p for p in role.patterns if not p.startswith(prefix))
+            if kept != role.patterns:
+                self.plugin_roles[key] = BuiltinRole(key, role.label, kept, role.description)
 
     def __contains__(self, name: object) -> bool:
         return name in self._permissions
@@ -97,6 +135,24 @@ class _PluginRegistry:
                 f"plugin {self._plugin} may only declare {self._plugin}.… permissions, not {name!r}"
             )
         return self._registry.declare(name, label, description, grants=grants)
+
+    def declare_role(
+        self, key: str, label: Any, patterns: Iterable[str], description: Any = ""
+    ) -> BuiltinRole:
+        """A plugin's role: key ``<plugin>_…``, carrying only the plugin's own permissions and
+        ``tenants.view`` (so its holders can find their places in the tree)."""
+        if not (key or "").startswith(f"{self._plugin}_"):
+            raise ValueError(f"plugin {self._plugin} may only declare {self._plugin}_… roles")
+        patterns = tuple(patterns)
+        foreign = [
+            p for p in patterns if p != "tenants.view" and not p.startswith(f"{self._plugin}.")
+        ]
+        if foreign:
+            raise ValueError(
+                f"role {key!r} may carry only {self._plugin}.… permissions and tenants.view, "
+                f"not {foreign}"
+            )
+        return self._registry.declare_role(key, label, patterns, description)
 
     def __getattr__(self, attr: str) -> Any:
         return getattr(self._registry, attr)
@@ -175,6 +231,7 @@ def roles_holding(grants: Iterable[str]) -> set[str]:
 
 
 def builtin_role(key: str) -> BuiltinRole | None:
+    """A core built-in role by key (plugins' roles: ``PermissionRegistry.role``)."""
     return next((role for role in BUILTIN_ROLES if role.key == key), None)
 
 

@@ -150,7 +150,8 @@ def sync_builtin_roles(session: Session, declared: PermissionRegistry | None = N
     if declared is None and has_app_context():
         declared = registry()
     existing = {r.key: r for r in session.scalars(sa.select(Role).where(Role.builtin.is_(True)))}
-    for spec in BUILTIN_ROLES:
+    specs = declared.builtin_roles() if declared is not None else BUILTIN_ROLES
+    for spec in specs:
         role = existing.get(spec.key)
         if role is None:
             role = Role(key=spec.key, name=spec.key, builtin=True)
@@ -167,7 +168,12 @@ def sync_builtin_roles(session: Session, declared: PermissionRegistry | None = N
 
 
 def role_label(role: Role) -> str:
-    spec = builtin_role(role.key) if role.builtin else None
+    """A built-in role's translated label (core's or a plugin's), else the role's name."""
+    spec = None
+    if role.builtin:
+        spec = builtin_role(role.key)
+        if spec is None and has_app_context():
+            spec = registry().role(role.key)
     return str(spec.label) if spec else role.name
 
 
@@ -185,7 +191,7 @@ def create_role(
     key = (key or "").strip()
     if not ROLE_KEY.fullmatch(key):
         raise _invalid("key", _("3–64 lower-case letters, digits or '_', starting with a letter."))
-    if session.scalar(sa.select(Role.id).where(Role.key == key)):
+    if session.scalar(sa.select(Role.id).where(Role.key == key)) or declared.role(key):
         message = _("A role with key %(key)s exists.", key=key)
         raise Conflict(message, {"key": [message]})
     permissions = sorted(set(permissions))

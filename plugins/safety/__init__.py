@@ -53,6 +53,7 @@ def jiedao_permissions(registry: Any) -> None:
         _l("See casualty details and liability findings of accidents"),
         grants=["community_admin"],
     )
+    declare_roles(registry)  # the dashboard helper's section below
 
 
 @hookimpl
@@ -134,41 +135,28 @@ def jiedao_calendar() -> list[CalendarEntry]:
     return calendar_entries()
 
 
-@hookimpl(specname="jiedao_exports")
-def training_exports() -> list[Export]:
-    """The training (one row per trainee), accident and activity ledgers. A second
-    ``jiedao_exports`` implementation of this module, hence ``specname``."""
-    from . import services
-
-    return [
-        Export(
-            "safety.trainings",
-            _l("Training ledger"),
-            VIEW,
-            TRAINING_COLUMNS,
-            services.export_trainings,
-            module=MODULE,
-        ),
-        Export(
-            "safety.accidents",
-            _l("Accident ledger"),
-            VIEW,
-            ACCIDENT_COLUMNS,
-            services.export_accidents,
-            module=MODULE,
-        ),
-        Export(
-            "safety.activities",
-            _l("Publicity activities"),
-            VIEW,
-            ACTIVITY_COLUMNS,
-            services.export_activities,
-            module=MODULE,
-        ),
-    ]
-
-
 # === indicators (dashboard helper) ============================================================
+
+
+def declare_roles(registry: Any) -> None:
+    """安全生产监察员: a bureau's inspector who reads safety across a whole street or district
+    (assigned at that node) and nothing else — no other module, no writes, no audit log."""
+    registry.declare_role(
+        "safety_inspector",
+        _l("Safety inspector"),
+        [VIEW, "tenants.view"],
+        _l("Reads the safety ledgers and dashboards of a whole area, and nothing else"),
+    )
+
+
+@hookimpl
+def jiedao_indicators() -> list[Any]:
+    """The safety figures (services.FIGURES), each one SQL aggregate over the communities."""
+    from core.reports import Indicator
+
+    from .services import FIGURES, indicator
+
+    return [Indicator(f.name, f.label, f.unit, indicator(f), module=MODULE) for f in FIGURES]
 
 
 # === exports, imports and demo data (exports helper) ==========================================
@@ -235,6 +223,7 @@ HAZARD_IMPORT = HAZARD_COLUMNS
 
 @hookimpl
 def jiedao_exports() -> list[Export]:
+    """Every safety ledger as street offices file it upward."""
     from . import services
 
     return [
@@ -268,6 +257,30 @@ def jiedao_exports() -> list[Export]:
             VIEW,
             HAZARD_COLUMNS,
             services.export_hazards,
+            module=MODULE,
+        ),
+        Export(
+            "safety.trainings",
+            _l("Training ledger"),
+            VIEW,
+            TRAINING_COLUMNS,
+            services.export_trainings,
+            module=MODULE,
+        ),
+        Export(
+            "safety.accidents",
+            _l("Accident ledger"),
+            VIEW,
+            ACCIDENT_COLUMNS,
+            services.export_accidents,
+            module=MODULE,
+        ),
+        Export(
+            "safety.activities",
+            _l("Publicity activities"),
+            VIEW,
+            ACTIVITY_COLUMNS,
+            services.export_activities,
             module=MODULE,
         ),
     ]
