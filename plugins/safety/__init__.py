@@ -88,7 +88,7 @@ TRAINING_COLUMNS = [
     Column("place", _l("Place")),
     Column("teacher", _l("Teacher")),
     Column("hours", _l("Hours")),
-    Column("name", _l("Name")),
+    Column("name", _l("Full name")),
     Column("enterprise", _l("Enterprise")),
     Column("post", _l("Post")),
     Column("certificate_number", _l("Certificate number")),

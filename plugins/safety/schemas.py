@@ -198,7 +198,7 @@ class TraineeSchema(ChoiceSchema):
 
     id = ma.fields.Integer(dump_only=True)
     training_id = ma.fields.Integer(dump_only=True)
-    name = required_text(50, metadata={"label": _l("Name")})
+    name = required_text(50, metadata={"label": _l("Full name")})
     enterprise_id = ma.fields.Integer(
         allow_none=True, load_default=None, metadata={"label": _l("Enterprise")}
     )

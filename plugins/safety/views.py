@@ -1053,7 +1053,7 @@ TRAINING_FORM = [
     ("input", "notes", _l("Notes"), {"maxlength": 2000}),
 ]
 TRAINEE_FORM = [
-    ("input", "name", _l("Name"), {"required": True, "maxlength": 50}),
+    ("input", "name", _l("Full name"), {"required": True, "maxlength": 50}),
     ("enterprise", "enterprise_id", _l("Enterprise"), None),
     ("select", "post", _l("Post"), services.POSTS),
     ("input", "certificate_number", _l("Certificate number"), {"maxlength": 40}),
