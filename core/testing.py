@@ -370,8 +370,7 @@ def jiedao_clock() -> Iterator[Callable[..., Any]]:
 
     from core import clock
 
-    previous = clock.stop(None)
-    clock.stop(previous)
+    previous = clock.stop(None)  # running until the test stops it; put back afterwards
 
     def set_clock(at: datetime | str) -> datetime:
         clock.stop(datetime.fromisoformat(at) if isinstance(at, str) else at)

@@ -232,6 +232,12 @@ def diff(obj: Any, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, l
     }
 
 
+def live(obj: Any) -> None:
+    """A soft-deleted record is read-only."""
+    if obj.deleted_at is not None:
+        raise DomainError(_("A deleted record cannot be changed."))
+
+
 def soft_delete(session: Session, obj: Any, label: str, user: Any = None) -> None:
     """Soft delete: the row stays with who and when (lists hide it)."""
     writable(session.get(Node, obj.community_id))
@@ -351,8 +357,7 @@ def update_enterprise(
     session: Session, enterprise: SafetyEnterprise, data: dict[str, Any], user: Any = None
 ) -> SafetyEnterprise:
     writable(session.get(Node, enterprise.community_id))
-    if enterprise.deleted_at is not None:
-        raise DomainError(_("A deleted record cannot be changed."))
+    live(enterprise)
     changes = diff(enterprise, data, ENTERPRISE_FIELDS)
     merged = {k: getattr(enterprise, k) for k in ENTERPRISE_FIELDS} | {
         k: new for k, (_old, new) in changes.items()
@@ -378,8 +383,7 @@ def add_hazard_source(
 ) -> SafetyHazardSource:
     """Register a major hazard source (重大危险源) of an enterprise."""
     writable(session.get(Node, enterprise.community_id))
-    if enterprise.deleted_at is not None:
-        raise DomainError(_("A deleted record cannot be changed."))
+    live(enterprise)
     if data.get("registered_on") and data["registered_on"] > today():
         refuse("registered_on", _("The date cannot be in the future."))
     source = SafetyHazardSource(
@@ -486,8 +490,7 @@ def update_inspection(
     """Edit an inspection, or complete a planned one by giving ``done_on`` and the results."""
     community = session.get(Node, inspection.community_id)
     writable(community)
-    if inspection.deleted_at is not None:
-        raise DomainError(_("A deleted record cannot be changed."))
+    live(inspection)
     merged = {k: getattr(inspection, k) for k in INSPECTION_FIELDS} | {
         k: v for k, v in data.items() if k in INSPECTION_FIELDS
     }
@@ -756,8 +759,7 @@ def update_hazard(
     """Edit an open hazard's facts (the status moves only through :func:`hazard_transition`);
     every change goes to its timeline."""
     writable(session.get(Node, hazard.community_id))
-    if hazard.deleted_at is not None:
-        raise DomainError(_("A deleted record cannot be changed."))
+    live(hazard)
     if hazard.status == "closed":
         raise Conflict(_("A closed hazard cannot be changed."))
     changes = diff(hazard, data, HAZARD_FIELDS)
@@ -788,8 +790,7 @@ def hazard_transition(
     sign-off (``safety.hazard.close_major``); ``reopen`` (failed re-inspection) needs a comment."""
     community = session.get(Node, hazard.community_id)
     writable(community)
-    if hazard.deleted_at is not None:
-        raise DomainError(_("A deleted record cannot be changed."))
+    live(hazard)
     if action not in TRANSITIONS:
         refuse("action", _("Unknown step."))
     sources, target = TRANSITIONS[action]
@@ -927,11 +928,10 @@ def hazards_query(
         stmt = stmt.where(SafetyHazard.found_on <= filters["until"])
     if filters.get("q"):
         text = filters["q"].strip()
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(
             sa.or_(
                 SafetyHazard.number == text,
-                SafetyHazard.description.like(f"%{escaped}%", escape="\\"),
+                SafetyHazard.description.contains(text, autoescape=True),
             )
         )
     if filters.get("overdue") in ("1", "true", True):
@@ -991,41 +991,19 @@ def open_hazard_counts(session: Session, community: Node) -> dict[int, int]:
     return dict(session.execute(stmt).all())
 
 
-def community_summary(session: Session, community: Node) -> dict[str, int]:
-    """The overview's figures: open, overdue and major open hazards now; hazards found and
-    inspections done this year; enterprises on the ledger."""
+def community_summary(session: Session, community: Node) -> dict[str, Any]:
+    """The overview's figures: the dashboard's figures of the community for this year (overdue
+    and major hazards open as of today), plus the hazards open now."""
     day = today()
-    start = date(day.year, 1, 1)
-    live = sa.and_(SafetyHazard.community_id == community.id, SafetyHazard.deleted_at.is_(None))
-    is_open = SafetyHazard.status != NOT_CLOSED
-    hazards = session.execute(
-        sa.select(
-            sa.func.count().filter(is_open),
-            sa.func.count().filter(overdue_clause(day)),
-            sa.func.count().filter(is_open, SafetyHazard.severity == "major"),
-            sa.func.count().filter(SafetyHazard.found_on >= start),
-        ).where(live)
-    ).one()
-    inspections = session.scalar(
+    figures = community_figures(session, sa.select(sa.literal(community.id)), Period.year(day.year))
+    open_now = session.scalar(
         sa.select(sa.func.count()).where(
-            SafetyInspection.community_id == community.id,
-            SafetyInspection.deleted_at.is_(None),
-            SafetyInspection.done_on >= start,
+            SafetyHazard.community_id == community.id,
+            SafetyHazard.deleted_at.is_(None),
+            SafetyHazard.status != NOT_CLOSED,
         )
     )
-    enterprises = session.scalar(
-        sa.select(sa.func.count()).where(
-            SafetyEnterprise.community_id == community.id, SafetyEnterprise.deleted_at.is_(None)
-        )
-    )
-    return {
-        "open": hazards[0],
-        "overdue": hazards[1],
-        "major_open": hazards[2],
-        "found_this_year": hazards[3],
-        "inspections_this_year": inspections or 0,
-        "enterprises": enterprises or 0,
-    }
+    return {**figures[community.id], "open": open_now or 0}
 
 
 # === training, accidents, activities, photos (training helper) ================================
@@ -1093,11 +1071,6 @@ PHOTO_TYPES = (
 PHOTO_CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
-def _live(obj: Any) -> None:
-    if obj.deleted_at is not None:
-        raise DomainError(_("A deleted record cannot be changed."))
-
-
 def _values(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
     """The ``fields`` given in ``data``; a cleared text is "" (the column's empty value)."""
     return {
@@ -1128,51 +1101,80 @@ def _check_trainee(merged: dict[str, Any]) -> None:
         )
 
 
+def _add_dated(
+    session: Session,
+    community: Node,
+    model: Any,
+    fields: tuple[str, ...],
+    data: dict[str, Any],
+    summary: Callable[[Any], str],
+    user: Any = None,
+) -> Any:
+    """Create a community's dated record (a training session, an activity), audited."""
+    writable(community)
+    _not_too_far("held_on", data.get("held_on"))
+    values = {k: v for k, v in _values(data, fields).items() if v is not None}
+    obj = model(node_id=community.id, **values)
+    session.add(obj)
+    session.flush()
+    created = {k: [None, getattr(obj, k)] for k in fields if getattr(obj, k)}
+    record(session, obj, "create", summary(obj), created, user)
+    return obj
+
+
+def _change_dated(
+    session: Session,
+    obj: Any,
+    fields: tuple[str, ...],
+    required: tuple[str, ...],
+    data: dict[str, Any],
+    summary: Callable[[Any], str],
+    user: Any = None,
+) -> Any:
+    """Edit a dated record: only the fields given; a required field left empty keeps its value."""
+    writable(session.get(Node, obj.community_id))
+    live(obj)
+    _not_too_far("held_on", data.get("held_on"))
+    values = _values(data, fields)
+    for key in required:
+        if key in values and values[key] is None:
+            values.pop(key)
+    changes = diff(obj, values, fields)
+    for key, (_old, new) in changes.items():
+        setattr(obj, key, new)
+    if changes:
+        session.flush()
+        record(session, obj, "update", summary(obj), changes, user)
+    return obj
+
+
 def create_training(
     session: Session, community: Node, data: dict[str, Any], user: Any = None
 ) -> SafetyTraining:
     """Record a training session of the community."""
-    writable(community)
-    _not_too_far("held_on", data.get("held_on"))
-    values = {k: v for k, v in _values(data, TRAINING_FIELDS).items() if v is not None}
-    training = SafetyTraining(node_id=community.id, **values)
-    session.add(training)
-    session.flush()
-    record(
+    return _add_dated(
         session,
-        training,
-        "create",
-        _("Recorded the training %(title)s", title=training.title),
-        {k: [None, getattr(training, k)] for k in TRAINING_FIELDS if getattr(training, k)},
+        community,
+        SafetyTraining,
+        TRAINING_FIELDS,
+        data,
+        lambda t: _("Recorded the training %(title)s", title=t.title),
         user,
     )
-    return training
 
 
 def update_training(
     session: Session, training: SafetyTraining, data: dict[str, Any], user: Any = None
 ) -> SafetyTraining:
-    writable(session.get(Node, training.community_id))
-    _live(training)
-    _not_too_far("held_on", data.get("held_on"))
-    values = _values(data, TRAINING_FIELDS)
-    for required in ("title", "held_on", "category"):
-        if required in values and values[required] is None:
-            values.pop(required)
-    changes = diff(training, values, TRAINING_FIELDS)
-    for key, (_old, new) in changes.items():
-        setattr(training, key, new)
-    if changes:
-        session.flush()
-        record(
-            session,
-            training,
-            "update",
-            _("Changed the training %(title)s", title=training.title),
-            changes,
-            user,
-        )
-    return training
+    return _change_dated(
+        session,
+        training,
+        TRAINING_FIELDS,
+        ("title", "held_on", "category"),
+        data,
+        lambda t: _("Changed the training %(title)s", title=t.title),
+        user,
+    )
 
 
 def add_trainee(
@@ -1181,7 +1183,7 @@ def add_trainee(
     """Add a person to a session; their enterprise must be in the session's community."""
     community = session.get(Node, training.community_id)
     writable(community)
-    _live(training)
+    live(training)
     values = {k: v for k, v in _values(data, TRAINEE_FIELDS).items() if v is not None}
     enterprise_in(session, community, values.get("enterprise_id"))
     _check_trainee(values)
@@ -1204,7 +1206,7 @@ def update_trainee(
 ) -> SafetyTrainee:
     community = session.get(Node, trainee.community_id)
     writable(community)
-    _live(trainee)
+    live(trainee)
     values = _values(data, TRAINEE_FIELDS)
     for required in ("name", "post", "passed"):
         if required in values and values[required] is None:
@@ -1373,7 +1375,7 @@ def update_accident(
     """Change an accident; the old and new values go to the audit log (its history)."""
     community = session.get(Node, accident.community_id)
     writable(community)
-    _live(accident)
+    live(accident)
     values = _values(data, ACCIDENT_FIELDS)
     for required in ("occurred_on", "kind", "grade", "deaths", "serious_injuries"):
         if required in values and values[required] is None:
@@ -1474,47 +1476,29 @@ def create_activity(
     session: Session, community: Node, data: dict[str, Any], user: Any = None
 ) -> SafetyActivity:
     """Record a publicity activity (安全生产月, 11.9, 12.2, 安康杯, 五进, drills)."""
-    writable(community)
-    _not_too_far("held_on", data.get("held_on"))
-    values = {k: v for k, v in _values(data, ACTIVITY_FIELDS).items() if v is not None}
-    activity = SafetyActivity(node_id=community.id, **values)
-    session.add(activity)
-    session.flush()
-    record(
+    return _add_dated(
         session,
-        activity,
-        "create",
-        _("Recorded the activity %(title)s", title=activity.title),
-        {k: [None, getattr(activity, k)] for k in ACTIVITY_FIELDS if getattr(activity, k)},
+        community,
+        SafetyActivity,
+        ACTIVITY_FIELDS,
+        data,
+        lambda a: _("Recorded the activity %(title)s", title=a.title),
         user,
     )
-    return activity
 
 
 def update_activity(
     session: Session, activity: SafetyActivity, data: dict[str, Any], user: Any = None
 ) -> SafetyActivity:
-    writable(session.get(Node, activity.community_id))
-    _live(activity)
-    _not_too_far("held_on", data.get("held_on"))
-    values = _values(data, ACTIVITY_FIELDS)
-    for required in ("kind", "title", "held_on", "headcount"):
-        if required in values and values[required] is None:
-            values.pop(required)
-    changes = diff(activity, values, ACTIVITY_FIELDS)
-    for key, (_old, new) in changes.items():
-        setattr(activity, key, new)
-    if changes:
-        session.flush()
-        record(
-            session,
-            activity,
-            "update",
-            _("Changed the activity %(title)s", title=activity.title),
-            changes,
-            user,
-        )
-    return activity
+    return _change_dated(
+        session,
+        activity,
+        ACTIVITY_FIELDS,
+        ("kind", "title", "held_on", "headcount"),
+        data,
+        lambda a: _("Changed the activity %(title)s", title=a.title),
+        user,
+    )
 
 
 def activities_query(clause: Any, filters: dict[str, Any]) -> sa.Select:
@@ -2023,8 +2007,8 @@ def indicator(figure: Figure) -> Callable[[Session, sa.Select, Period], float | 
     """The ``compute`` of an indicator: ``figure`` as one aggregate over ``communities``."""
 
     def compute(session: Session, communities: sa.Select, period: Period) -> float | int | None:
-        column, live = _sources()[figure.table]
-        stmt = live(sa.select(figure.expression(period, as_of(period)))).where(
+        column, only_live = _sources()[figure.table]
+        stmt = only_live(sa.select(figure.expression(period, as_of(period)))).where(
             column.in_(communities)
         )
         return _value(figure, session.scalar(stmt))

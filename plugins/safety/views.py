@@ -340,10 +340,7 @@ def add_source(record_id: int) -> Any:
 def delete_enterprise(record_id: int) -> Any:
     require(EDIT)
     obj = load_record(SafetyEnterprise, record_id)
-    services.soft_delete(db.session, obj, obj.name)
-    db.session.commit()
-    flash(_("Deleted."), "success")
-    return redirect(url_for("safety.enterprises"))
+    return _delete(obj, obj.name, "safety.enterprises")
 
 
 # --- inspections -----------------------------------------------------------------------------
@@ -982,17 +979,11 @@ def _form_values(schema: ma.Schema, obj: Any) -> dict[str, Any]:
 
 
 def _enterprise_options() -> list[tuple[Any, str]]:
-    from .models import SafetyEnterprise
-
-    rows = db.session.execute(
-        sa.select(SafetyEnterprise.id, SafetyEnterprise.name)
-        .where(
-            SafetyEnterprise.community_id == g.community.id,
-            SafetyEnterprise.deleted_at.is_(None),
-        )
-        .order_by(SafetyEnterprise.name)
-    ).all()
-    return [("", "—"), *((str(i), n) for i, n in rows)]
+    """The community's enterprises for a select, with an empty choice first."""
+    return [
+        ("", "—"),
+        *((str(i), n) for i, n in services.enterprise_options(db.session, g.community)),
+    ]
 
 
 def _form_page(
@@ -1011,18 +1002,9 @@ def _form_page(
     status = 200
     if request.method == "POST":
         form = load_form(schema)
-        status = 422
-        if form.ok:
-            try:
-                saved = save(_form_data(form, obj, booleans))
-            except DomainError as exc:
-                db.session.rollback()
-                form.fail(exc)
-                status = exc.status
-            else:
-                db.session.commit()
-                flash(_("Saved."), "success")
-                return redirect(done(saved))
+        response, status = _save(form, lambda _data: save(_form_data(form, obj, booleans)), done)
+        if response is not None:
+            return response
     return render_template(
         "safety/record_form.html",
         form=form,
