@@ -114,7 +114,7 @@ ACTIONS: dict[str, Any] = {
     "create": _l("Registered"),
     "update": _l("Changed"),
     "manage": _l("Taken into management"),
-    "move_out": _l("Moved out"),
+    "move_out": _l("Moved away"),
     "death": _l("Died"),
     "delete": _l("Deleted"),
     "restore": _l("Restored"),
