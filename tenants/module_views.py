@@ -173,12 +173,27 @@ def settings(ref: str, module: str):
 
 
 # --- the sidebar's module section -----------------------------------------------------------
+#
+# A plugin's entries (``NavEntry(module=...)``) point at a CommunityBlueprint view (shown at a
+# community where the module is on) or at a RollupBlueprint view (shown at a street or district
+# with a community beneath where it is on). Which one is read from the endpoint's blueprint, so
+# an entry cannot name the wrong kind of place.
+
+PLACE_KINDS = (NodeKind.COMMUNITY, NodeKind.STREET, NodeKind.DISTRICT)
 
 
 def _module_entries() -> list[NavEntry]:
     from flask import current_app
 
     return [e for e in current_app.extensions["jiedao.navigation"] if e.module]
+
+
+def _place_arg(entry: NavEntry) -> str | None:
+    """``"community"`` or ``"node"``: the URL argument of the entry's plugin blueprint."""
+    from flask import current_app
+
+    blueprint = current_app.blueprints.get(entry.endpoint.rpartition(".")[0])
+    return getattr(blueprint, "place_arg", None) or None
 
 
 def _entry_urls(community: Node) -> dict[str, str]:
@@ -190,41 +205,68 @@ def _entry_urls(community: Node) -> dict[str, str]:
         if (
             entry.module in enabled
             and entry.module not in urls
+            and _place_arg(entry) == "community"
             and (entry.permission is None or scope.allows(entry.permission, community.path))
         ):
             urls[entry.module] = url_for(entry.endpoint, community=community.ref)
     return urls
 
 
-def _context_community() -> Node | None:
-    """The community the user is working in: the one in the URL, else their only one."""
-    place = g.get("community") or g.get("node_in_view")
-    if place is not None and place.kind == NodeKind.COMMUNITY:
+def _context_place() -> Node | None:
+    """The community, street or district the user is working at: the one in the URL (a plugin
+    page's place, a tree page's node), else their only root node."""
+    place = g.get("place") or g.get("node_in_view")
+    if place is not None and place.kind in PLACE_KINDS:
         return place
     roots = current_scope().nodes("tenants.view")
-    if len(roots) == 1 and roots[0].kind == NodeKind.COMMUNITY:
+    if len(roots) == 1 and roots[0].kind in PLACE_KINDS:
         return db.session.get(Node, roots[0].id)
     return None
 
 
+def _modules_on_beneath(place: Node) -> set[str]:
+    """The modules switched on at one community or more in ``place``'s subtree (one query)."""
+    from core.tree import subtree_clause
+
+    return set(
+        db.session.scalars(
+            sa.select(modules.ModuleState.module)
+            .distinct()
+            .join(Node, Node.id == modules.ModuleState.community_id)
+            .where(modules.ModuleState.enabled.is_(True), subtree_clause(Node.path, place.path))
+        )
+    )
+
+
 def module_nav_context() -> dict[str, Any]:
+    """``module_nav``: the place's name and its plugin entries as (label, url, active)."""
     if not current_user.is_authenticated or request.endpoint == "static":
         return {}
-    community = _context_community()
-    if community is None:
+    place = _context_place()
+    if place is None:
         return {}
+    at_community = place.kind == NodeKind.COMMUNITY
+    wanted_arg = "community" if at_community else "node"
     scope = current_scope()
-    enabled = modules.enabled_modules(db.session, community.id)
+    system = modules.plugin_system()
+    running = (
+        modules.enabled_modules(db.session, place.id)
+        if at_community
+        else _modules_on_beneath(place)
+    )
     entries = []
     for entry in _module_entries():
-        if entry.module in enabled and (
-            entry.permission is None or scope.allows(entry.permission, community.path)
+        if (
+            entry.module in running
+            and system.is_active(entry.module)
+            and _place_arg(entry) == wanted_arg
+            and (entry.permission is None or scope.allows(entry.permission, place.path))
         ):
-            url = url_for(entry.endpoint, community=community.ref)
+            url = url_for(entry.endpoint, **{wanted_arg: place.ref})
             entries.append((entry.label, url, request.endpoint == entry.endpoint))
     if not entries:
         return {}
-    return {"module_nav": {"community": community, "entries": entries}}
+    return {"module_nav": {"place": place, "entries": entries}}
 
 
 @bp.get("/n/<ref>/exports/<name>.<fmt>")
