@@ -224,18 +224,33 @@ def _context_place() -> Node | None:
     return None
 
 
-def _modules_on_beneath(place: Node) -> set[str]:
-    """The modules switched on at one community or more in ``place``'s subtree (one query)."""
-    from core.tree import subtree_clause
+def _running_beneath(place: Node, candidates: set[str]) -> set[str]:
+    """Which of ``candidates`` are on at one community or more beneath a street or district.
 
-    return set(
-        db.session.scalars(
-            sa.select(modules.ModuleState.module)
-            .distinct()
-            .join(Node, Node.id == modules.ModuleState.community_id)
-            .where(modules.ModuleState.enabled.is_(True), subtree_clause(Node.path, place.path))
+    One SELECT of an EXISTS per module, each walking the place's communities by ``parent_id``
+    (a community's parent is always a street) and probing the (community, module) key, so it
+    stops at the first community where the module is on and never reads grids or buildings.
+    """
+    if not candidates:
+        return set()
+    if place.kind == NodeKind.STREET:
+        beneath = Node.parent_id == place.id
+    else:
+        streets = sa.select(Node.id).where(Node.parent_id == place.id)
+        beneath = Node.parent_id.in_(streets.scalar_subquery())
+    ordered = sorted(candidates)
+    state = modules.ModuleState
+    checks = [
+        sa.exists().where(
+            beneath,
+            sa.exists().where(
+                state.community_id == Node.id, state.module == module, state.enabled.is_(True)
+            ),
         )
-    )
+        for module in ordered
+    ]
+    row = db.session.execute(sa.select(*checks)).one()
+    return {module for module, on in zip(ordered, row, strict=True) if on}
 
 
 def module_nav_context() -> dict[str, Any]:
@@ -245,25 +260,31 @@ def module_nav_context() -> dict[str, Any]:
     place = _context_place()
     if place is None:
         return {}
-    at_community = place.kind == NodeKind.COMMUNITY
-    wanted_arg = "community" if at_community else "node"
+    place_arg = "community" if place.kind == NodeKind.COMMUNITY else "node"
     scope = current_scope()
     system = modules.plugin_system()
-    running = (
-        modules.enabled_modules(db.session, place.id)
-        if at_community
-        else _modules_on_beneath(place)
-    )
-    entries = []
-    for entry in _module_entries():
-        if (
-            entry.module in running
-            and system.is_active(entry.module)
-            and _place_arg(entry) == wanted_arg
-            and (entry.permission is None or scope.allows(entry.permission, place.path))
-        ):
-            url = url_for(entry.endpoint, **{wanted_arg: place.ref})
-            entries.append((entry.label, url, request.endpoint == entry.endpoint))
+    usable = [
+        entry
+        for entry in _module_entries()
+        if _place_arg(entry) == place_arg
+        and system.is_active(entry.module)
+        and (entry.permission is None or scope.allows(entry.permission, place.path))
+    ]
+    if not usable:
+        return {}
+    if place_arg == "community":
+        running = modules.enabled_modules(db.session, place.id)
+    else:
+        running = _running_beneath(place, {entry.module for entry in usable})
+    entries = [
+        (
+            entry.label,
+            url_for(entry.endpoint, **{place_arg: place.ref}),
+            request.endpoint == entry.endpoint,
+        )
+        for entry in usable
+        if entry.module in running
+    ]
     if not entries:
         return {}
     return {"module_nav": {"place": place, "entries": entries}}
