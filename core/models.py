@@ -152,6 +152,18 @@ class AuditLog(Base):
         return sa.or_(*(subtree_clause(cls.node_path, node.path) for node in nodes))
 
 
+class Serial(Base):
+    """The last serial handed out per community, prefix and year (``core.numbering``): one row
+    locked by one atomic UPDATE per number, so concurrent writers never draw the same one."""
+
+    __tablename__ = "core_serial"
+
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey(NODE_FK), primary_key=True)
+    prefix: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
+
+
 def _users_scope_clause(nodes: list[NodeRef]) -> sa.ColumnElement[bool]:
     from core.tree import node_table
 
