@@ -1,4 +1,7 @@
-"""Tree nodes and the ``TenantOwned`` mixin for every table whose rows belong to a place."""
+"""Tree nodes; the ``TenantOwned`` mixin (defined in ``core.tenancy``) gets its keys filled here.
+
+``TenantOwned``, ``key_in`` and ``keyed_scope_clause`` are re-exported for existing imports.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +13,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from core.db import Base, PathString, TimestampMixin
-from core.tree import NODE_TABLE, NodeRef, node_table, subtree_clause
+from core.tenancy import TenantOwned, keyed_scope_clause
+from core.tree import NODE_TABLE, NodeRef, subtree_clause
 
 
 class NodeKind(StrEnum):
@@ -112,84 +116,6 @@ class Node(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Node {self.kind} {self.ref} {self.name}>"
-
-
-class TenantOwned:
-    """Mixin for tables whose rows belong to a place in the tree.
-
-    Set ``node`` (or ``node_id``); ``district_id``, ``street_id`` and ``community_id`` are filled
-    from the node on flush and indexed, so "every row in street S" is one indexed equality and a
-    row never needs the tree walked to be scoped.
-    """
-
-    @declared_attr
-    def node_id(cls) -> Mapped[int]:
-        return mapped_column(sa.ForeignKey(f"{NODE_TABLE}.id"), index=True)
-
-    @declared_attr
-    def district_id(cls) -> Mapped[int | None]:
-        return mapped_column(sa.Integer, index=True)
-
-    @declared_attr
-    def street_id(cls) -> Mapped[int | None]:
-        return mapped_column(sa.Integer, index=True)
-
-    @declared_attr
-    def community_id(cls) -> Mapped[int | None]:
-        return mapped_column(sa.Integer, index=True)
-
-    @declared_attr
-    def node(cls) -> Mapped[Node]:
-        return relationship(Node, foreign_keys=lambda: [cls.node_id])  # type: ignore[list-item]
-
-    @classmethod
-    def __scope_clause__(cls, nodes: list[NodeRef]) -> sa.ColumnElement[bool]:
-        """Rows under any of ``nodes``: indexed key lookups for districts, streets and communities;
-        for grids and buildings, the owning node must lie in their subtree."""
-
-        def below_community(deep: list[NodeRef]) -> sa.ColumnElement[bool]:
-            buildings = [n.id for n in deep if n.kind == NodeKind.BUILDING]  # leaves
-            grids = [n for n in deep if n.kind != NodeKind.BUILDING]
-            clauses = [key_in(cls.node_id, buildings)] if buildings else []
-            if grids:
-                inner = sa.select(node_table.c.id).where(
-                    sa.or_(*(subtree_clause(node_table.c.path, n.path) for n in grids))
-                )
-                clauses.append(cls.node_id.in_(inner))
-            return sa.or_(*clauses)
-
-        return keyed_scope_clause(cls, nodes, below_community)
-
-
-def key_in(column: Any, ids: list[int]) -> sa.ColumnElement[bool]:
-    return column == ids[0] if len(ids) == 1 else column.in_(ids)
-
-
-_KEY_OF_KIND = {
-    NodeKind.DISTRICT: "district_id",
-    NodeKind.STREET: "street_id",
-    NodeKind.COMMUNITY: "community_id",
-}
-
-
-def keyed_scope_clause(
-    model: Any, nodes: list[NodeRef], below_community: Any
-) -> sa.ColumnElement[bool]:
-    """One ``key IN (ids)`` per kind (an OR of equalities on one column makes PostgreSQL leave
-    the index-only path, see benchmarks/README.md); nodes below communities go to
-    ``below_community(nodes)``."""
-    ids: dict[str, list[int]] = {}
-    deep: list[NodeRef] = []
-    for node in nodes:
-        key = _KEY_OF_KIND.get(NodeKind(node.kind))
-        if key is None:
-            deep.append(node)
-        else:
-            ids.setdefault(key, []).append(node.id)
-    clauses = [key_in(getattr(model, key), values) for key, values in ids.items()]
-    if deep:
-        clauses.append(below_community(deep))
-    return sa.or_(*clauses)
 
 
 def copy_tenant_keys(row: Any, node: Node) -> None:

@@ -1,12 +1,8 @@
-"""Modules per community: which plugins run where, with settings and history — and the blueprints
-through which every plugin route is scoped and switched off where its module is off.
+"""Modules per community: which plugins run where, with settings and history.
 
-A plugin's pages live under the community they act on (``/c/<community>/<plugin>/…``, API
-``/api/v1/c/<community>/<plugin>/…``); read views of a street or district under
-``/r/<node>/<plugin>/…``. Both blueprint kinds check, before any view of the plugin runs: the
-plugin is active, the user holds one of its permissions at that place, and (for community routes)
-the module is on there. A plugin cannot forget these checks because core refuses plugin
-blueprints of any other kind.
+The plugin blueprints that scope every plugin route and refuse it where its module is off live
+in ``core.tenancy`` (the plugin SDK is built on them) and read this module's ``tenants_module``
+table as a schema contract; they are re-exported here for existing imports.
 """
 
 from __future__ import annotations
@@ -18,17 +14,25 @@ from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import Blueprint, current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import Mapped, Session, mapped_column
-from werkzeug.exceptions import Forbidden, NotFound
 
 from core import audit
 from core.db import Base, utcnow
 from core.errors import DomainError
-from core.permissions import Scope, current_scope, registry
-from core.plugins import PluginInfo, PluginSystem
+from core.permissions import Scope
+from core.plugins import PluginInfo
+from core.tenancy import (  # noqa: F401 - plugins and tests import these from here
+    CommunityBlueprint,
+    RollupBlueprint,
+    enabled_communities,
+    module_label,
+    module_scope_clause,
+    plugin_system,
+    require,
+)
+from core.tenancy import may_use as _may_use
 from core.tree import NodeRef, subtree_clause
 from tenants.models import Node, NodeKind, NodeStatus
 
@@ -68,15 +72,6 @@ class ModuleEvent(Base):
 
 
 # --- what is installed -----------------------------------------------------------------------
-
-
-def plugin_system() -> PluginSystem:
-    return current_app.extensions["jiedao.plugins"]
-
-
-def module_label(name: str) -> str:
-    info = plugin_system().plugins.get(name)
-    return str(info.manifest.label) if info and info.manifest else name
 
 
 def _active_plugin(name: str) -> PluginInfo:
@@ -149,13 +144,6 @@ def module_settings(session: Session, community_id: int, module: str) -> dict[st
         return schema.dump(schema.load(stored or {}))
     except ma.ValidationError:  # settings of an older plugin version: fall back to defaults
         return schema.dump(schema.load({}))
-
-
-def enabled_communities(module: str) -> sa.Select:
-    """SELECT of the ids of communities where ``module`` is on."""
-    return sa.select(ModuleState.community_id).where(
-        ModuleState.module == module, ModuleState.enabled.is_(True)
-    )
 
 
 def communities_query(node: Node) -> sa.Select:
@@ -402,150 +390,6 @@ def update_settings(session: Session, community: Node, module: str, data: dict[s
         details=changes,
     )
     return clean
-
-
-# --- plugin blueprints ------------------------------------------------------------------------
-
-
-def _module_permissions(module: str) -> list[str]:
-    """The permissions a plugin declared (computed once per app)."""
-    cache = current_app.extensions.setdefault("jiedao.module_permissions", {})
-    if module not in cache:
-        cache[module] = [p.name for p in registry() if p.name.startswith(f"{module}.")]
-    return cache[module]
-
-
-def _may_use(scope: Scope, module: str, place: NodeRef) -> bool:
-    return any(scope.allows(p, place) for p in _module_permissions(module))
-
-
-class _ModuleBlueprint(Blueprint):
-    """Shared checks of plugin blueprints: plugin active, user signed in and holding one of the
-    plugin's permissions at the place in the URL."""
-
-    place_arg = ""
-
-    def __init__(
-        self, module: str, name: str, import_name: str, *, api: bool = False, **kwargs: Any
-    ) -> None:
-        prefix = f"/api/v1{self.prefix(module)}" if api else self.prefix(module)
-        kwargs.setdefault("url_prefix", prefix)
-        super().__init__(name, import_name, **kwargs)
-        self.jiedao_module = module
-        self.url_value_preprocessor(self._take_place)
-        self.url_defaults(self._give_place)
-        self.before_request(self._guard)
-
-    @staticmethod
-    def prefix(module: str) -> str:
-        raise NotImplementedError
-
-    def _take_place(self, _endpoint: str | None, values: dict[str, Any] | None) -> None:
-        g.place_ref = (values or {}).pop(self.place_arg, None)
-
-    def _give_place(self, endpoint: str, values: dict[str, Any]) -> None:
-        place = g.get("place")
-        if place is not None and self.place_arg not in values:
-            values[self.place_arg] = place.ref
-
-    def _load_place(self) -> Node:
-        from core.db import db
-
-        node = db.session.scalar(sa.select(Node).where(Node.ref == g.get("place_ref")))
-        if node is None or not _may_use(current_scope(), self.jiedao_module, node.path):
-            raise NotFound()
-        return node
-
-    def _guard(self) -> Any:
-        if not plugin_system().is_active(self.jiedao_module):
-            exc = NotFound()
-            exc.jiedao_message = _("The module %(name)s is not available.", name=self.jiedao_module)
-            raise exc
-        if not current_user.is_authenticated:
-            return current_app.login_manager.unauthorized()
-        g.place = self._load_place()
-        g.module = self.jiedao_module
-        return None
-
-
-class CommunityBlueprint(_ModuleBlueprint):
-    """A plugin's pages (or, with ``api=True``, JSON endpoints) for one community:
-    ``/c/<community>/<module>/…``. Views find the community in ``g.community``."""
-
-    place_arg = "community"
-
-    @staticmethod
-    def prefix(module: str) -> str:
-        return f"/c/<community>/{module}"
-
-    def _load_place(self) -> Node:
-        from core.db import db
-
-        # The community and whether the module is on there, in one query.
-        row = db.session.execute(
-            sa.select(Node, ModuleState.enabled)
-            .outerjoin(
-                ModuleState,
-                sa.and_(
-                    ModuleState.community_id == Node.id, ModuleState.module == self.jiedao_module
-                ),
-            )
-            .where(Node.ref == g.get("place_ref"), Node.kind == NodeKind.COMMUNITY)
-        ).first()
-        if row is None or not _may_use(current_scope(), self.jiedao_module, row[0].path):
-            raise NotFound()
-        node, enabled = row
-        if request.method not in {"GET", "HEAD", "OPTIONS"} and node.is_archived:
-            exc = Forbidden()
-            exc.jiedao_message = _("An archived node is read-only.")
-            raise exc
-        if not enabled:
-            exc = NotFound()
-            exc.jiedao_message = _(
-                "The module %(module)s is not enabled in %(place)s.",
-                module=module_label(self.jiedao_module),
-                place=node.name,
-            )
-            raise exc
-        g.community = node
-        return node
-
-
-class RollupBlueprint(_ModuleBlueprint):
-    """A plugin's read views over a street or district: ``/r/<node>/<module>/…``. Views find the
-    node in ``g.node`` and should filter with :func:`module_scope_clause`."""
-
-    place_arg = "node"
-
-    @staticmethod
-    def prefix(module: str) -> str:
-        return f"/r/<node>/{module}"
-
-    def _load_place(self) -> Node:
-        node = super()._load_place()
-        if request.method not in {"GET", "HEAD"}:
-            raise Forbidden()  # roll-ups read; writes happen under a community
-        g.node = node
-        return node
-
-
-def require(permission: str) -> None:
-    """Inside a plugin route: the user must hold ``permission`` at the route's place (403)."""
-    if not current_scope().allows(permission, g.place.path):
-        raise Forbidden()
-
-
-def module_scope_clause(model: Any, permission: str) -> sa.ColumnElement[bool]:
-    """Rows of a TenantOwned ``model`` the user may see for ``permission``, in communities where
-    the route's module is on, under the route's place."""
-    from core.permissions import scope_clause
-
-    module = g.module
-    return sa.and_(
-        scope_clause(model, permission),
-        model.__scope_clause__([g.place.as_ref()]),
-        model.community_id.in_(enabled_communities(module)),
-    )
 
 
 # --- indicators, exports, calendar -----------------------------------------------------------

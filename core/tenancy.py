@@ -1,0 +1,294 @@
+"""Tenant-owned rows and the plugin blueprints that scope every plugin route.
+
+These sit in core, not in ``tenants``, because the plugin SDK (``core.sdk``) is built on them and
+core never imports ``tenants``. Like :mod:`core.tree`, they rely on schema contracts instead of
+imports: the tree's ``tenants_node`` table (its ORM class is found in the declarative registry
+by table name) and the module switches' ``tenants_module`` table (``community_id``, ``module``,
+``enabled``), both owned by ``tenants``.
+
+A plugin's pages live under the community they act on (``/c/<community>/<plugin>/…``, API
+``/api/v1/c/<community>/<plugin>/…``); read views of a street or district under
+``/r/<node>/<plugin>/…``. Both blueprint kinds check, before any view of the plugin runs: the
+plugin is active, the user holds one of its permissions at that place, and (for community routes)
+the module is on there. A plugin cannot forget these checks because core refuses plugin
+blueprints of any other kind.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, g, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from werkzeug.exceptions import Forbidden, NotFound
+
+from core.db import Base
+from core.permissions import Scope, current_scope, registry, scope_clause
+from core.plugins import PluginSystem
+from core.tree import NODE_TABLE, NodeRef, node_table, subtree_clause
+
+MODULE_TABLE = "tenants_module"
+COMMUNITY = "community"
+BUILDING = "building"
+
+module_table = sa.table(
+    MODULE_TABLE,
+    sa.column("community_id", sa.Integer),
+    sa.column("module", sa.String),
+    sa.column("enabled", sa.Boolean),
+)
+
+
+@cache
+def node_model() -> Any:
+    """The ORM class mapped to the tree's table (``tenants.models.Node``), without importing it."""
+    for mapper in Base.registry.mappers:
+        if mapper.local_table.name == NODE_TABLE:
+            return mapper.class_
+    raise LookupError(f"no ORM class maps {NODE_TABLE}")
+
+
+# --- scope predicates ------------------------------------------------------------------------
+
+_KEY_OF_KIND = {"district": "district_id", "street": "street_id", COMMUNITY: "community_id"}
+
+
+def key_in(column: Any, ids: list[int]) -> sa.ColumnElement[bool]:
+    return column == ids[0] if len(ids) == 1 else column.in_(ids)
+
+
+def keyed_scope_clause(
+    model: Any, nodes: list[NodeRef], below_community: Any
+) -> sa.ColumnElement[bool]:
+    """One ``key IN (ids)`` per kind (an OR of equalities on one column makes PostgreSQL leave
+    the index-only path, see benchmarks/README.md); nodes below communities go to
+    ``below_community(nodes)``."""
+    ids: dict[str, list[int]] = {}
+    deep: list[NodeRef] = []
+    for node in nodes:
+        key = _KEY_OF_KIND.get(node.kind)
+        if key is None:
+            deep.append(node)
+        else:
+            ids.setdefault(key, []).append(node.id)
+    clauses = [key_in(getattr(model, key), values) for key, values in ids.items()]
+    if deep:
+        clauses.append(below_community(deep))
+    return sa.or_(*clauses)
+
+
+class TenantOwned:
+    """Mixin for tables whose rows belong to a place in the tree.
+
+    Set ``node`` (or ``node_id``); ``district_id``, ``street_id`` and ``community_id`` are filled
+    from the node on flush (by ``tenants.models``) and indexed, so "every row in street S" is one
+    indexed equality and a row never needs the tree walked to be scoped.
+    """
+
+    @declared_attr
+    def node_id(cls) -> Mapped[int]:
+        return mapped_column(sa.ForeignKey(f"{NODE_TABLE}.id"), index=True)
+
+    @declared_attr
+    def district_id(cls) -> Mapped[int | None]:
+        return mapped_column(sa.Integer, index=True)
+
+    @declared_attr
+    def street_id(cls) -> Mapped[int | None]:
+        return mapped_column(sa.Integer, index=True)
+
+    @declared_attr
+    def community_id(cls) -> Mapped[int | None]:
+        return mapped_column(sa.Integer, index=True)
+
+    @declared_attr
+    def node(cls) -> Mapped[Any]:
+        return relationship("Node", foreign_keys=lambda: [cls.node_id])  # type: ignore[list-item]
+
+    @classmethod
+    def __scope_clause__(cls, nodes: list[NodeRef]) -> sa.ColumnElement[bool]:
+        """Rows under any of ``nodes``: indexed key lookups for districts, streets and communities;
+        for grids and buildings, the owning node must lie in their subtree."""
+
+        def below_community(deep: list[NodeRef]) -> sa.ColumnElement[bool]:
+            buildings = [n.id for n in deep if n.kind == BUILDING]  # leaves
+            grids = [n for n in deep if n.kind != BUILDING]
+            clauses = [key_in(cls.node_id, buildings)] if buildings else []
+            if grids:
+                inner = sa.select(node_table.c.id).where(
+                    sa.or_(*(subtree_clause(node_table.c.path, n.path) for n in grids))
+                )
+                clauses.append(cls.node_id.in_(inner))
+            return sa.or_(*clauses)
+
+        return keyed_scope_clause(cls, nodes, below_community)
+
+
+# --- modules ---------------------------------------------------------------------------------
+
+
+def plugin_system() -> PluginSystem:
+    return current_app.extensions["jiedao.plugins"]
+
+
+def module_label(name: str) -> str:
+    info = plugin_system().plugins.get(name)
+    return str(info.manifest.label) if info and info.manifest else name
+
+
+def enabled_communities(module: str) -> sa.Select:
+    """SELECT of the ids of communities where ``module`` is on."""
+    return sa.select(module_table.c.community_id).where(
+        module_table.c.module == module, module_table.c.enabled.is_(True)
+    )
+
+
+def _module_permissions(module: str) -> list[str]:
+    """The permissions a plugin declared (computed once per app)."""
+    cache_ = current_app.extensions.setdefault("jiedao.module_permissions", {})
+    if module not in cache_:
+        cache_[module] = [p.name for p in registry() if p.name.startswith(f"{module}.")]
+    return cache_[module]
+
+
+def may_use(scope: Scope, module: str, place: NodeRef | str) -> bool:
+    """Does the user hold any of the module's permissions at ``place`` (a node or a path)?"""
+    path = place if isinstance(place, str) else place.path
+    return any(scope.allows(p, path) for p in _module_permissions(module))
+
+
+# --- plugin blueprints ------------------------------------------------------------------------
+
+
+class _ModuleBlueprint(Blueprint):
+    """Shared checks of plugin blueprints: plugin active, user signed in and holding one of the
+    plugin's permissions at the place in the URL."""
+
+    place_arg = ""
+
+    def __init__(
+        self, module: str, name: str, import_name: str, *, api: bool = False, **kwargs: Any
+    ) -> None:
+        prefix = f"/api/v1{self.prefix(module)}" if api else self.prefix(module)
+        kwargs.setdefault("url_prefix", prefix)
+        super().__init__(name, import_name, **kwargs)
+        self.jiedao_module = module
+        self.jiedao_api = api
+        self.url_value_preprocessor(self._take_place)
+        self.url_defaults(self._give_place)
+        self.before_request(self._guard)
+
+    @staticmethod
+    def prefix(module: str) -> str:
+        raise NotImplementedError
+
+    def _take_place(self, _endpoint: str | None, values: dict[str, Any] | None) -> None:
+        g.place_ref = (values or {}).pop(self.place_arg, None)
+
+    def _give_place(self, endpoint: str, values: dict[str, Any]) -> None:
+        place = g.get("place")
+        if place is not None and self.place_arg not in values:
+            values[self.place_arg] = place.ref
+
+    def _load_place(self) -> Any:
+        from core.db import db
+
+        node_cls = node_model()
+        node = db.session.scalar(sa.select(node_cls).where(node_cls.ref == g.get("place_ref")))
+        if node is None or not may_use(current_scope(), self.jiedao_module, node.path):
+            raise NotFound()
+        return node
+
+    def _guard(self) -> Any:
+        if not plugin_system().is_active(self.jiedao_module):
+            exc = NotFound()
+            exc.jiedao_message = _("The module %(name)s is not available.", name=self.jiedao_module)
+            raise exc
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        g.place = self._load_place()
+        g.module = self.jiedao_module
+        return None
+
+
+class CommunityBlueprint(_ModuleBlueprint):
+    """A plugin's pages (or, with ``api=True``, JSON endpoints) for one community:
+    ``/c/<community>/<module>/…``. Views find the community in ``g.community``."""
+
+    place_arg = "community"
+
+    @staticmethod
+    def prefix(module: str) -> str:
+        return f"/c/<community>/{module}"
+
+    def _load_place(self) -> Any:
+        from core.db import db
+
+        node_cls = node_model()
+        # The community and whether the module is on there, in one query.
+        row = db.session.execute(
+            sa.select(node_cls, module_table.c.enabled)
+            .outerjoin(
+                module_table,
+                sa.and_(
+                    module_table.c.community_id == node_cls.id,
+                    module_table.c.module == self.jiedao_module,
+                ),
+            )
+            .where(node_cls.ref == g.get("place_ref"), node_cls.kind == COMMUNITY)
+        ).first()
+        if row is None or not may_use(current_scope(), self.jiedao_module, row[0].path):
+            raise NotFound()
+        node, enabled = row
+        if request.method not in {"GET", "HEAD", "OPTIONS"} and node.is_archived:
+            exc = Forbidden()
+            exc.jiedao_message = _("An archived node is read-only.")
+            raise exc
+        if not enabled:
+            exc = NotFound()
+            exc.jiedao_message = _(
+                "The module %(module)s is not enabled in %(place)s.",
+                module=module_label(self.jiedao_module),
+                place=node.name,
+            )
+            raise exc
+        g.community = node
+        return node
+
+
+class RollupBlueprint(_ModuleBlueprint):
+    """A plugin's read views over a street or district: ``/r/<node>/<module>/…``. Views find the
+    node in ``g.node`` and should filter with :func:`module_scope_clause`."""
+
+    place_arg = "node"
+
+    @staticmethod
+    def prefix(module: str) -> str:
+        return f"/r/<node>/{module}"
+
+    def _load_place(self) -> Any:
+        node = super()._load_place()
+        if request.method not in {"GET", "HEAD"}:
+            raise Forbidden()  # roll-ups read; writes happen under a community
+        g.node = node
+        return node
+
+
+def require(permission: str) -> None:
+    """Inside a plugin route: the user must hold ``permission`` at the route's place (403)."""
+    if not current_scope().allows(permission, g.place.path):
+        raise Forbidden()
+
+
+def module_scope_clause(model: Any, permission: str) -> sa.ColumnElement[bool]:
+    """Rows of a TenantOwned ``model`` the user may see for ``permission``, in communities where
+    the route's module is on, under the route's place."""
+    return sa.and_(
+        scope_clause(model, permission),
+        model.__scope_clause__([g.place.as_ref()]),
+        model.community_id.in_(enabled_communities(g.module)),
+    )
