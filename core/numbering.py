@@ -19,10 +19,11 @@ How: one row per (community, prefix, year) in ``core_serial`` holds the last ser
 A number is one atomic ``UPDATE … SET last = last + 1 … RETURNING last`` (SQLite ≥ 3.35 and
 PostgreSQL), so two writers are serialised on that row and get different serials; the row is
 created first with an ``INSERT … ON CONFLICT DO NOTHING`` starting from the highest number already
-stored in the column, so existing data is respected; a number stored past the counter (typed in
-by hand, imported) lifts it, so the next one follows the highest stored. The draw belongs to the
-caller's transaction: a rollback gives the number back. Serials are zero-padded to four digits
-and grow past 9999 (``YH2026-10000``).
+stored in the column, so existing data is respected. A number written through the ORM past the
+counter (typed in by hand, imported) lifts it (an ``after_flush`` listener), so the next one
+follows it; a drawn number that is taken anyway (rows written by plain SQL) is skipped. The draw
+belongs to the caller's transaction: a rollback gives the number back. Serials are zero-padded to
+four digits and grow past 9999 (``YH2026-10000``).
 
 Merging communities (``tenants.changes.merge``) goes through the same declarations:
 :func:`plan_merge` finds the numbers both communities hold, :func:`carry_out_merge` gives the
@@ -39,17 +40,30 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, attributes, mapped_column
 
 from core import clock
 from core.db import Base
-from core.models import Serial
+from core.tree import NODE_TABLE
 
 SERIAL_WIDTH = 4
 # Draws before giving up on a number nobody stored meanwhile (each draw moves the counter up).
 MAX_DRAWS = 10
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+class Serial(Base):
+    """The last serial handed out per community, prefix and year: one row, locked by the one
+    atomic UPDATE that draws a number, so concurrent writers never draw the same one."""
+
+    __tablename__ = "core_serial"
+
+    community_id: Mapped[int] = mapped_column(sa.ForeignKey(f"{NODE_TABLE}.id"), primary_key=True)
+    prefix: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
 
 
 class Numbered(NamedTuple):
@@ -151,14 +165,13 @@ def _create_counter(session: Session, prefix: str, community_id: int, year: int,
     )
 
 
-def _draw(session: Session, prefix: str, community_id: int, year: int, floor: int) -> int | None:
-    """The counter's next serial, and at least ``floor + 1``: one atomic UPDATE … RETURNING."""
+def _draw(session: Session, prefix: str, community_id: int, year: int) -> int | None:
+    """The counter's next serial: one atomic UPDATE … RETURNING (None: no counter yet)."""
     t = Serial.__table__
-    last = sa.case((t.c.last < floor, sa.literal(floor)), else_=t.c.last)
     return session.execute(
         t.update()
         .where(*_key(prefix, community_id, year))
-        .values(last=last + 1)
+        .values(last=t.c.last + 1)
         .returning(t.c.last)
     ).scalar_one_or_none()
 
@@ -169,19 +182,25 @@ def current_serial(session: Session, prefix: str, community_id: int, year: int) 
     return session.scalar(sa.select(t.c.last).where(*_key(prefix, community_id, year)))
 
 
+def _only_digits(text: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+    """``text`` is one to nine digits (a serial the counter's integer holds), in SQL that
+    SQLite and PostgreSQL both speak."""
+    return sa.and_(sa.func.length(text).between(1, 9), sa.func.ltrim(text, "0123456789") == "")
+
+
 def highest_serial(session: Session, numbered: NumberedColumn, community_id: int, year: int) -> int:
-    """The highest serial of ``year`` stored in the column for the community (0 if none)."""
+    """The highest serial of ``year`` stored in the column for the community (0 if none): one
+    aggregate over the year's numbers (run when a counter starts, and after a clash)."""
     column = numbered.attribute
-    values = session.scalars(
-        sa.select(column).where(
+    start = f"{numbered.prefix}{year}-"
+    serial = sa.func.substr(column, len(start) + 1)
+    highest = session.scalar(
+        sa.select(sa.func.max(sa.case((_only_digits(serial), sa.cast(serial, sa.Integer))))).where(
             numbered.model.community_id == community_id,  # type: ignore[attr-defined]
-            column.startswith(f"{numbered.prefix}{year}-", autoescape=True),
+            column.startswith(start, autoescape=True),
         )
     )
-    return max(
-        (p[1] for v in values if (p := parse_number(numbered.prefix, v)) and p[0] == year),
-        default=0,
-    )
+    return int(highest or 0)
 
 
 def raise_counter(
@@ -218,18 +237,52 @@ def next_number(
     numbered = numbered_column(attribute)
     prefix = numbered.prefix
     for _attempt in range(MAX_DRAWS):
-        # Numbers stored past the counter (typed in by hand, imported) raise it: the next one
-        # follows the highest stored.
-        floor = highest_serial(session, numbered, community_id, year)
-        serial = _draw(session, prefix, community_id, year, floor)
+        serial = _draw(session, prefix, community_id, year)
         if serial is None:
-            _create_counter(session, prefix, community_id, year, floor)
-            serial = _draw(session, prefix, community_id, year, floor)
+            start = highest_serial(session, numbered, community_id, year)
+            _create_counter(session, prefix, community_id, year, start)
+            serial = _draw(session, prefix, community_id, year)
             assert serial is not None
         number = format_number(prefix, year, serial)
         if not _taken(session, numbered, community_id, number):
             return number
+        # Stored past the counter without it knowing (written by SQL, not the ORM): continue
+        # after the highest stored.
+        raise_counter(
+            session,
+            prefix,
+            community_id,
+            year,
+            highest_serial(session, numbered, community_id, year),
+        )
     raise RuntimeError(f"no free number {prefix}{year}-… in community {community_id}")
+
+
+@event.listens_for(Session, "after_flush")
+def _lift_counters(session: Session, _context: Any) -> None:
+    """A number written through the ORM past its counter (typed in by hand, imported) lifts the
+    counter, so the next number follows it. A counter not started yet is left alone: it starts
+    from the numbers stored. Drawn numbers make this a no-op on a row the draw has locked."""
+    lifts: dict[tuple[str, int, int], int] = {}
+    for obj in (*session.new, *session.dirty):
+        numbered = declared(type(obj))
+        community_id = getattr(obj, "community_id", None) if numbered else None
+        if community_id is None:
+            continue
+        for key, declaration in numbered.items():
+            if obj not in session.new and not attributes.get_history(obj, key).added:
+                continue
+            parsed = parse_number(declaration.prefix, getattr(obj, key))
+            if parsed:
+                counter = (declaration.prefix, community_id, parsed[0])
+                lifts[counter] = max(lifts.get(counter, 0), parsed[1])
+    t = Serial.__table__
+    for (prefix, community_id, year), serial in sorted(lifts.items()):
+        session.connection().execute(
+            t.update()
+            .where(*_key(prefix, community_id, year), t.c.last < serial)
+            .values(last=serial)
+        )
 
 
 # --- merging communities -----------------------------------------------------------------------

@@ -517,8 +517,8 @@ def _ledger_rows(session: Session, source: Node) -> tuple[dict[str, int], list[L
         )
         other.rows += count
         other.tables.append(table.name)
-    ledgers = sorted(named, key=lambda item: (item.module_label, item.label))
-    ledgers += sorted(unnamed.values(), key=lambda item: item.module_label)
+    # By module; in each, the named ledgers by name, then the module's other records.
+    ledgers = sorted(named, key=lambda item: item.label) + list(unnamed.values())
     return rows, sorted(ledgers, key=lambda item: item.module_label)
 
 

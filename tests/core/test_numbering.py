@@ -55,7 +55,12 @@ def test_numbers_are_zero_padded_and_grow_past_9999():
 
 
 def test_the_first_number_continues_from_the_stored_ones(world):
-    store(world, A1, "YH2026-0009", "YH2026-9999", "YH2025-12000", "临时-3", "YH2026-abc")
+    store(
+        world,
+        A1,
+        *("YH2026-0009", "YH2026-9999", "YH2025-12000"),
+        *("临时-3", "YH2026-abc", "YH2026-99a", "YH2026-", "YH2026-123456789012"),  # not serials
+    )
     assert draw(world, A1) == "YH2026-10000"
     assert draw(world, A1) == "YH2026-10001"
     assert draw(world, A1, 2025) == "YH2025-12001"
