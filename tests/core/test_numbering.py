@@ -91,6 +91,13 @@ def test_a_number_stored_past_the_counter_lifts_it_and_a_rollback_gives_a_number
         )
         db.session.rollback()
     assert draw(world, A1) == "YH2026-0032"
+    # A counter behind the stored numbers (rows written by plain SQL): the taken number is
+    # skipped, and the counter continues after the highest stored.
+    with world.app.app_context():
+        db.session.execute(sa.update(Serial).values(last=1))
+        db.session.commit()
+    assert draw(world, A1) == "YH2026-0031"  # 0002 is taken: after the highest stored, 0030
+    assert draw(world, A1) == "YH2026-0032"
 
 
 def test_only_declared_columns_are_numbered(world):
