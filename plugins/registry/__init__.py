@@ -210,6 +210,8 @@ def jiedao_exports() -> list[Export]:
 
 @hookimpl
 def jiedao_imports() -> list[Import]:
+    """Each row is written by the service that creates the record by hand, so an import checks
+    exactly what the form checks (core.exchange numbers the rows and rolls back on a refusal)."""
     from .schemas import HouseholdSchema, ResidentSchema, UnitSchema
 
     return [
@@ -219,8 +221,8 @@ def jiedao_imports() -> list[Import]:
             EDIT,
             RESIDENT_IMPORT,
             ResidentSchema,
-            services.import_residents,
             module=MODULE,
+            write_row=services.create_resident,
         ),
         Import(
             "registry.households",
@@ -228,8 +230,8 @@ def jiedao_imports() -> list[Import]:
             EDIT,
             HOUSEHOLD_IMPORT,
             HouseholdSchema,
-            services.import_households,
             module=MODULE,
+            write_row=services.create_household,
         ),
         Import(
             "registry.units",
@@ -237,8 +239,8 @@ def jiedao_imports() -> list[Import]:
             EDIT,
             UNIT_IMPORT,
             UnitSchema,
-            services.import_units,
             module=MODULE,
+            write_row=services.create_unit,
         ),
     ]
 
