@@ -58,7 +58,13 @@ class Indicator:
 @dataclass(frozen=True)
 class Export:
     """A ledger export. ``rows(session, scope_clause, filters)`` yields dicts keyed by column;
-    ``scope_clause(Model)`` is the user's scope predicate for ``permission``."""
+    ``scope_clause(Model)`` is the user's scope predicate for ``permission``.
+
+    ``session`` is a reading session of the export's own, kept open while the file streams; the
+    first row is fetched before anything is sent, so refuse bad ``filters`` (a DomainError)
+    before yielding it. Audit entries go through :func:`core.audit.record` as usual. Values:
+    ``date``/``datetime`` become date cells, numbers number cells, anything else text
+    (:mod:`core.exchange`)."""
 
     name: str
     label: Any

@@ -49,13 +49,7 @@ from core.permissions import (
 from tenants import imports, modules
 from tenants.models import Node, NodeKind
 
-bp = Blueprint(
-    "imports",
-    __name__,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/tenants-static",
-)
+bp = Blueprint("imports", __name__, template_folder="templates")
 api = Blueprint("imports_api", __name__, url_prefix="/api/v1")
 
 XLSX = exchange.XLSX_MIMETYPE

@@ -84,30 +84,45 @@ def sheet_title(title: str) -> str:
     return INVALID_TITLE_REGEX.sub("_", title)[:31] or "Sheet1"
 
 
-class _CellWriter:
-    """Turns values into write-only cells: plain values where openpyxl gets them right, styled
-    or typed cells for dates and for text that openpyxl would take for a formula."""
+class _RowWriter:
+    """Turns a row's values into what a write-only sheet appends: plain values where openpyxl
+    gets them right, typed cells for dates and for text that openpyxl would take for a formula.
+    The typed cells are made once per column and refilled: openpyxl writes a row out before the
+    next is appended, and making a styled cell per value would cost more than writing it."""
 
-    def __init__(self, sheet: Any) -> None:
+    def __init__(self, sheet: Any, width: int) -> None:
         self.sheet = sheet
+        self.cells: list[dict[str, Any]] = [{} for _ in range(width)]
 
-    def __call__(self, value: Any) -> Any:
-        value = _plain(value)
-        if isinstance(value, str):
-            if value.startswith("="):
-                cell = WriteOnlyCell(self.sheet, value=value)
-                cell.data_type = "s"  # openpyxl would otherwise write <f>, a formula
-                return cell
-            return value
-        if isinstance(value, datetime):
-            cell = WriteOnlyCell(self.sheet, value=value)
-            cell.number_format = DATE_FORMAT if value.time() == time() else DATETIME_FORMAT
-            return cell
-        if isinstance(value, date):
-            cell = WriteOnlyCell(self.sheet, value=value)
-            cell.number_format = DATE_FORMAT
-            return cell
-        return value
+    def _cell(self, index: int, kind: str) -> Any:
+        cell = self.cells[index].get(kind)
+        if cell is None:
+            cell = WriteOnlyCell(self.sheet)
+            if kind in ("date", "datetime"):
+                cell.number_format = DATE_FORMAT if kind == "date" else DATETIME_FORMAT
+            self.cells[index][kind] = cell
+        return cell
+
+    def __call__(self, values: Iterable[Any]) -> list[Any]:
+        out = []
+        for index, raw in enumerate(values):
+            value = _plain(raw)
+            if isinstance(value, str):
+                if value.startswith("="):
+                    cell = self._cell(index, "text")
+                    cell.value = value
+                    cell.data_type = "s"  # openpyxl would otherwise write <f>, a formula
+                    value = cell
+            elif isinstance(value, datetime):
+                cell = self._cell(index, "date" if value.time() == time() else "datetime")
+                cell.value = value
+                value = cell
+            elif isinstance(value, date):
+                cell = self._cell(index, "date")
+                cell.value = value
+                value = cell
+            out.append(value)
+        return out
 
 
 def save_xlsx(columns: Sequence[Column], rows: Iterable[Row], title: str, target: IO[bytes]) -> int:
@@ -130,11 +145,11 @@ def save_xlsx(columns: Sequence[Column], rows: Iterable[Row], title: str, target
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    cell = _CellWriter(sheet)
+    cells = _RowWriter(sheet, len(columns))
     keys = [c.key for c in columns]
     count = 0
     for row in chain(sample, rows):
-        sheet.append([cell(row.get(k)) for k in keys])
+        sheet.append(cells([row.get(k) for k in keys]))
         count += 1
     workbook.save(target)
     return count

@@ -2555,4 +2555,3 @@ def import_hazard(
         user=user,
     )
     return hazard
-
