@@ -80,7 +80,7 @@ class Import:
     ``write_row(session, community, data)`` writes it — the service that creates the record,
     raising :class:`core.errors.DomainError` to refuse it. Every refused row is reported with its
     spreadsheet row number; if any is, nothing is written; a dry run runs the same writes and
-    rolls them back.
+    rolls them back — so ``write_row`` keeps its effects in the session (no mail, no files).
 
     ``save(session, community, rows)`` is the older whole-batch writer, still run (after every
     row passed the schema) when there is no ``write_row``; it cannot say which row it refused."""

@@ -54,6 +54,8 @@ api = Blueprint("imports_api", __name__, url_prefix="/api/v1")
 
 XLSX = exchange.XLSX_MIMETYPE
 STAGED_FOR = 24 * 3600  # seconds an unconfirmed upload is kept
+# A ledger's sheet holds personal data (ID numbers, phones): kept an hour for the confirm step.
+LEDGER_STAGED_FOR = 3600
 KINDS = {"tree": "tenants.manage", "users": "users.manage"}
 
 
@@ -88,12 +90,24 @@ def _staging_dir() -> Path:
     return path
 
 
-def _stage(kind: str, filename: str, content: bytes, under: Node | None) -> str:
-    """Keep an upload until it is confirmed (or for a day); returns its token."""
+def _expired(meta_path: Path, now: float) -> bool:
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        lifetime = float(meta.get("lifetime", STAGED_FOR))
+        return now - meta_path.stat().st_mtime > lifetime
+    except (OSError, ValueError):
+        return True
+
+
+def _stage(
+    kind: str, filename: str, content: bytes, under: Node | None, lifetime: int = STAGED_FOR
+) -> str:
+    """Keep an upload until it is confirmed (or for ``lifetime`` seconds); returns its token.
+    Expired uploads of anyone are removed on the way."""
     folder = _staging_dir()
     now = time.time()
     for old in folder.glob("*.json"):
-        if now - old.stat().st_mtime > STAGED_FOR:
+        if _expired(old, now):
             old.unlink(missing_ok=True)
             old.with_suffix(".bin").unlink(missing_ok=True)
     token = secrets.token_urlsafe(18)
@@ -103,6 +117,7 @@ def _stage(kind: str, filename: str, content: bytes, under: Node | None) -> str:
         "kind": kind,
         "filename": filename,
         "under": under.ref if under is not None else None,
+        "lifetime": lifetime,
     }
     (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
     return token
@@ -112,7 +127,11 @@ def _staged(kind: str, token: str) -> tuple[dict[str, Any], bytes]:
     """The kept upload of this user; a stale or foreign token is a clear 422, not a 500."""
     folder = _staging_dir()
     meta_path = folder / f"{token}.json"
-    if not token.replace("-", "").replace("_", "").isalnum() or not meta_path.is_file():
+    if (
+        not token.replace("-", "").replace("_", "").isalnum()
+        or not meta_path.is_file()
+        or _expired(meta_path, time.time())
+    ):
         raise DomainError(_("This upload has expired. Choose the file again."))
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     if meta.get("user_id") != current_user.id or meta.get("kind") != kind:
@@ -487,7 +506,7 @@ def ledger_import(ref: str, name: str):
         return _ledger_page(
             community, spec, status=422, file_error=_("The file has no rows to import.")
         )
-    token = _stage(kind, filename, content, community)
+    token = _stage(kind, filename, content, community, LEDGER_STAGED_FOR)
     return _ledger_page(community, spec, report=report, filename=filename, token=token)
 
 

@@ -778,24 +778,15 @@ def _audit_created(created: list[NodeRef], actor: Any) -> None:
 # --- tree export and template --------------------------------------------------------------
 
 
-def _workbook(columns: Sequence[Column], rows: Iterable[dict[str, Any]], title: str) -> bytes:
-    """An xlsx in the import format. Codes are text (string cells), so 01 keeps its zero."""
-    return write_xlsx(columns, rows, title)
-
-
-def _template(columns: Sequence[Column], examples: Iterable[dict[str, Any]], title: str) -> bytes:
-    """Headers, example rows, and every column formatted as text so Excel keeps what is typed."""
-    return template_xlsx(columns, examples, title)
-
-
 def tree_template_xlsx() -> bytes:
-    """The tree import template: Chinese headers and example rows (a community, grid, building)."""
-    return _template(TREE_COLUMNS, TREE_EXAMPLE, "区划")
+    """The tree import template: Chinese headers and example rows (a community, grid, building);
+    every column is text, so Excel keeps the leading zeros of codes typed into it."""
+    return template_xlsx(TREE_COLUMNS, TREE_EXAMPLE, "区划")
 
 
 def users_template_xlsx() -> bytes:
     """The user import template: Chinese headers and an example row."""
-    return _template(USER_COLUMNS, USER_EXAMPLE, "用户")
+    return template_xlsx(USER_COLUMNS, USER_EXAMPLE, "用户")
 
 
 def tree_rows(session: Session, root: Node | None) -> Iterator[dict[str, Any]]:
@@ -825,7 +816,7 @@ def export_tree(session: Session, root: Node | Sequence[Node] | None) -> bytes:
         [root] if root is None or isinstance(root, Node) else sorted(root, key=lambda n: n.path)
     )
     rows = (row for r in roots for row in tree_rows(session, r))
-    return _workbook(TREE_COLUMNS, rows, "区划")
+    return write_xlsx(TREE_COLUMNS, rows, "区划")
 
 
 # --- users ---------------------------------------------------------------------------------
@@ -1186,7 +1177,7 @@ def user_rows(session: Session, scope: Scope) -> Iterator[dict[str, Any]]:
 
 def export_users(session: Session, scope: Scope) -> bytes:
     """The accounts in ``scope`` as an xlsx in the user import format."""
-    return _workbook(USER_COLUMNS, user_rows(session, scope), "用户")
+    return write_xlsx(USER_COLUMNS, user_rows(session, scope), "用户")
 
 
 def raise_for_errors(result: ImportResult) -> None:

@@ -268,3 +268,22 @@ def test_community_pages_link_to_the_imports_the_user_may_run(app, as_user, worl
 def test_the_page_script_shows_upload_progress(client):
     script = client.get("/static/jiedao.js").text
     assert "form[data-upload]" in script and "xhr.upload.addEventListener" in script
+
+
+def test_a_checked_file_is_kept_for_an_hour_only(app, as_user, registry_on):
+    """The sheet holds ID numbers: an unconfirmed upload is refused, then removed, after an hour."""
+    import os
+    import time
+    from pathlib import Path
+
+    worker = as_user("worker")
+    sheet = f"{RESIDENTS}王秀兰,{WANG_ID},,户籍居民\n".encode()
+    token = token_in(page_upload(worker, sheet).text)
+    kept = Path(app.instance_path) / "imports" / f"{token}.json"
+    assert kept.is_file() and kept.with_suffix(".bin").read_bytes() == sheet
+    hour_and_a_bit = time.time() - 3700
+    os.utime(kept, (hour_and_a_bit, hour_and_a_bit))
+    assert worker.post(PAGE, data={"token": token}).status_code == 422
+    token_in(page_upload(worker, sheet).text)  # the next upload clears expired ones away
+    assert not kept.exists() and not kept.with_suffix(".bin").exists()
+    assert count(app, RegistryResident) == 0
