@@ -276,59 +276,32 @@ def calendar():
 @permission_required("tenants.view")
 @api_doc(
     "Import rows of a plugin ledger into a community from an xlsx or CSV file (UTF-8 or GBK): "
-    "every row is checked first; any problem and nothing is written. ?dry_run=1 only checks.",
+    "every row is checked and written in a savepoint; any problem and nothing is kept (422, or "
+    "409 when every problem is a duplicate of data already there, with every problem in "
+    "error.rows as {row, column, value, reason}, rows numbered as the spreadsheet shows them). "
+    "?dry_run=1 runs the same checks and writes, then rolls them back.",
     tags=MODULE_TAGS,
     parameters=[
         *REF_PARAM,
         {"in": "path", "name": "name", "required": True, "schema": {"type": "string"}},
+        {"in": "query", "name": "dry_run", "schema": {"type": "boolean"}},
     ],
 )
 def import_rows(ref: str, name: str):
-    from core import audit
-    from core.reports import UnreadableFile, read_table
+    from tenants.import_views import import_refusal, ledger_import_target, run_ledger_import
 
-    community = _node_in_scope(ref)
-    spec = modules.imports().get(name)
-    if spec is None or community.kind != NodeKind.COMMUNITY:
-        raise NotFound()
-    if not modules.is_enabled(db.session, community.id, spec.module):
-        raise DomainError(
-            _(
-                "The module %(module)s is not enabled in %(place)s.",
-                module=modules.module_label(spec.module),
-                place=community.name,
-            )
-        )
-    require(spec.permission, community.path)
+    community, spec = ledger_import_target(ref, name, writing=True)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise DomainError(_("Choose a file to import."), {"file": [_("Choose a file to import.")]})
-    try:
-        table = read_table(upload.filename, upload.read())
-    except UnreadableFile:
-        message = _("The file cannot be read: use .xlsx, or .csv in UTF-8 or GBK.")
-        raise DomainError(message, {"file": [message]}) from None
-    report = modules.check_import(spec, table)
-    if report.errors:
-        body = {
-            "error": {
-                "code": "invalid_rows",
-                "message": _("%(count)s problems; nothing was imported.", count=len(report.errors)),
-                "fields": {},
-                "rows": report.errors,
-            }
-        }
-        return jsonify(body), 422
-    if request.args.get("dry_run") in ("1", "true"):
-        return jsonify({"dry_run": True, "rows": len(report.rows)})
-    created = spec.save(db.session, community, report.rows)
-    audit.record(
-        "import",
-        node=community.as_ref(),
-        object_type="import",
-        object_id=name,
-        summary=_("Imported %(count)s rows of %(name)s", count=created, name=str(spec.label)),
-        details={"file": upload.filename},
-    )
+    dry_run = request.args.get("dry_run", "").lower() in ("1", "true", "yes")
+    report = run_ledger_import(community, spec, upload.filename, upload.read(), dry_run=dry_run)
+    if not report.ok:
+        db.session.rollback()
+        body, status = import_refusal(report)
+        return jsonify(body), status
+    if dry_run:
+        db.session.rollback()
+        return jsonify({"dry_run": True, "rows": report.written})
     db.session.commit()
-    return jsonify({"created": created})
+    return jsonify({"created": report.written})

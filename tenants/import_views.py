@@ -4,6 +4,11 @@ Web flow: upload → the file is kept server-side under a random token and check
 the report (row, column, value, reason) or the counts of what would change → confirm → the
 import runs again from the kept file, in one transaction → the result (one-time passwords of
 new accounts are shown on that page only, never stored in clear).
+
+The same flow serves every import a plugin contributes (``jiedao_imports``), at a community:
+``/n/<community>/imports/<name>`` (endpoint ``imports.ledger_import``, arguments ``ref`` and
+``name``; ``?next=`` a page to return to). Templates link to it with
+``ledger_import_url(name, community)``, which is None where the user may not import.
 """
 
 from __future__ import annotations
@@ -19,15 +24,19 @@ from flask import (
     Blueprint,
     Response,
     current_app,
+    flash,
     jsonify,
     make_response,
+    redirect,
     render_template,
     request,
+    url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
-from werkzeug.exceptions import NotFound
+from flask_login import current_user, login_required
+from werkzeug.exceptions import Forbidden, NotFound
 
+from core import audit, exchange
 from core.api import api_doc
 from core.db import db
 from core.errors import DomainError
@@ -37,20 +46,16 @@ from core.permissions import (
     permission_required,
     require,
 )
-from tenants import imports
-from tenants.models import Node
+from tenants import imports, modules
+from tenants.models import Node, NodeKind
 
-bp = Blueprint(
-    "imports",
-    __name__,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/tenants-static",
-)
+bp = Blueprint("imports", __name__, template_folder="templates")
 api = Blueprint("imports_api", __name__, url_prefix="/api/v1")
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = exchange.XLSX_MIMETYPE
 STAGED_FOR = 24 * 3600  # seconds an unconfirmed upload is kept
+# A ledger's sheet holds personal data (ID numbers, phones): kept an hour for the confirm step.
+LEDGER_STAGED_FOR = 3600
 KINDS = {"tree": "tenants.manage", "users": "users.manage"}
 
 
@@ -85,12 +90,24 @@ def _staging_dir() -> Path:
     return path
 
 
-def _stage(kind: str, filename: str, content: bytes, under: Node | None) -> str:
-    """Keep an upload until it is confirmed (or for a day); returns its token."""
+def _expired(meta_path: Path, now: float) -> bool:
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        lifetime = float(meta.get("lifetime", STAGED_FOR))
+        return now - meta_path.stat().st_mtime > lifetime
+    except (OSError, ValueError):
+        return True
+
+
+def _stage(
+    kind: str, filename: str, content: bytes, under: Node | None, lifetime: int = STAGED_FOR
+) -> str:
+    """Keep an upload until it is confirmed (or for ``lifetime`` seconds); returns its token.
+    Expired uploads of anyone are removed on the way."""
     folder = _staging_dir()
     now = time.time()
     for old in folder.glob("*.json"):
-        if now - old.stat().st_mtime > STAGED_FOR:
+        if _expired(old, now):
             old.unlink(missing_ok=True)
             old.with_suffix(".bin").unlink(missing_ok=True)
     token = secrets.token_urlsafe(18)
@@ -100,6 +117,7 @@ def _stage(kind: str, filename: str, content: bytes, under: Node | None) -> str:
         "kind": kind,
         "filename": filename,
         "under": under.ref if under is not None else None,
+        "lifetime": lifetime,
     }
     (folder / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
     return token
@@ -109,7 +127,11 @@ def _staged(kind: str, token: str) -> tuple[dict[str, Any], bytes]:
     """The kept upload of this user; a stale or foreign token is a clear 422, not a 500."""
     folder = _staging_dir()
     meta_path = folder / f"{token}.json"
-    if not token.replace("-", "").replace("_", "").isalnum() or not meta_path.is_file():
+    if (
+        not token.replace("-", "").replace("_", "").isalnum()
+        or not meta_path.is_file()
+        or _expired(meta_path, time.time())
+    ):
         raise DomainError(_("This upload has expired. Choose the file again."))
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     if meta.get("user_id") != current_user.id or meta.get("kind") != kind:
@@ -343,11 +365,212 @@ def api_template(kind: str):
     raise NotFound()
 
 
+# --- plugin ledger imports at a community ------------------------------------------------
+
+
+def ledger_import_target(ref: str, name: str, *, writing: bool = False) -> tuple[Node, Any]:
+    """The community and the import for ``/n/<ref>/imports/<name>``, with the API's checks: the
+    community in the user's scope (404), the import known (404), its module on there (422) and
+    the import's permission held there (403); writing at an archived community is refused."""
+    community = get_in_scope_or_404(sa.select(Node).where(Node.ref == ref), Node, "tenants.view")
+    spec = modules.imports().get(name)
+    if spec is None or community.kind != NodeKind.COMMUNITY:
+        raise NotFound()
+    if not modules.is_enabled(db.session, community.id, spec.module):
+        raise DomainError(
+            _(
+                "The module %(module)s is not enabled in %(place)s.",
+                module=modules.module_label(spec.module),
+                place=community.name,
+            )
+        )
+    require(spec.permission, community.path)
+    if writing and community.is_archived:
+        exc = Forbidden()
+        exc.jiedao_message = _("An archived node is read-only.")
+        raise exc
+    return community, spec
+
+
+def run_ledger_import(
+    community: Node, spec: Any, filename: str, content: bytes, *, dry_run: bool
+) -> exchange.ImportReport:
+    """Read the upload (a refusal naming ``file`` if it cannot be), check and write every row
+    (:func:`core.exchange.run_import`) and audit an import that wrote. The caller commits."""
+    table = exchange.read_upload(filename, content)
+    report = exchange.run_import(db.session, spec, table, community, dry_run=dry_run)
+    if report.ok and not dry_run:
+        audit.record(
+            "import",
+            node=community.as_ref(),
+            object_type="import",
+            object_id=spec.name,
+            summary=_(
+                "Imported %(count)s rows of %(name)s", count=report.written, name=str(spec.label)
+            ),
+            details={"file": filename, "rows": report.written},
+        )
+    return report
+
+
+def import_refusal(report: exchange.ImportReport) -> tuple[dict[str, Any], int]:
+    """The API's answer to an import with problems: every problem in ``rows``; 409 when each
+    one is a conflict with data already there (a duplicate), else 422."""
+    body = {
+        "error": {
+            "code": "conflict" if report.conflict else "invalid_rows",
+            "message": report.message(),
+            "fields": report.fields(),
+            "rows": report.errors,
+        }
+    }
+    return body, 409 if report.conflict else 422
+
+
+def _local_url(url: str | None) -> str | None:
+    """``next`` only if it is a path on this site (never another host)."""
+    if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return None
+
+
+def _ledger_page(community: Node, spec: Any, *, status: int = 200, **context: Any):
+    response = make_response(
+        render_template(
+            "tenants/ledger_import.html",
+            community=community,
+            spec=spec,
+            guide=exchange.column_guide(spec.columns, spec.schema),
+            back=_local_url(request.values.get("next")),
+            **context,
+        ),
+        status,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _ledger_run(
+    community: Node, spec: Any, filename: str, content: bytes, *, dry_run: bool
+) -> exchange.ImportReport:
+    report = run_ledger_import(community, spec, filename, content, dry_run=dry_run)
+    if report.ok and not dry_run:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return report
+
+
+@bp.route("/n/<ref>/imports/<name>", methods=["GET", "POST"])
+@login_required
+def ledger_import(ref: str, name: str):
+    """Upload → check (a dry run: every check the import runs) → the report, or confirm → the
+    import of exactly the checked file, kept server-side under a token until then."""
+    community, spec = ledger_import_target(ref, name, writing=request.method == "POST")
+    if request.method == "GET":
+        return _ledger_page(community, spec)
+    kind = f"ledger:{name}"
+    token = request.form.get("token", "")
+    if token:
+        meta, content = _staged(kind, token)
+        if meta.get("under") != community.ref:
+            raise DomainError(_("This upload has expired. Choose the file again."))
+        report = _ledger_run(community, spec, meta["filename"], content, dry_run=False)
+        _unstage(token)  # spent either way: a refused file is corrected and chosen again
+        if not report.ok:
+            return _ledger_page(
+                community, spec, report=report, filename=meta["filename"], status=422
+            )
+        flash(
+            _(
+                "Imported %(count)s rows into %(name)s.",
+                count=report.written,
+                name=str(spec.label),
+            ),
+            "success",
+        )
+        back = _local_url(request.form.get("next"))
+        return redirect(back or url_for("imports.ledger_import", ref=ref, name=name))
+    upload = _upload()
+    if upload is None:
+        return _ledger_page(community, spec, status=422, file_error=_("Choose a file to import."))
+    filename, content = upload
+    try:
+        report = _ledger_run(community, spec, filename, content, dry_run=True)
+    except DomainError as exc:  # the file itself: unreadable, empty, too long
+        db.session.rollback()
+        return _ledger_page(community, spec, status=exc.status, file_error=exc.message)
+    if not report.ok:
+        return _ledger_page(community, spec, report=report, filename=filename, status=422)
+    if not report.written:
+        return _ledger_page(
+            community, spec, status=422, file_error=_("The file has no rows to import.")
+        )
+    token = _stage(kind, filename, content, community, LEDGER_STAGED_FOR)
+    return _ledger_page(community, spec, report=report, filename=filename, token=token)
+
+
+@bp.get("/n/<ref>/imports/<name>/template.xlsx")
+@login_required
+def ledger_template(ref: str, name: str):
+    """The import's header row (its column labels) and no example row: an example left in by
+    mistake would be imported as a record (a made-up resident with a made-up ID number)."""
+    _community, spec = ledger_import_target(ref, name)
+    content = exchange.template_xlsx(
+        spec.columns, (), str(spec.label), typed=exchange.typed_columns(spec.columns, spec.schema)
+    )
+    return _xlsx(content, f"{name}-template.xlsx")
+
+
+def ledger_imports_at(node: Any) -> list[tuple[str, str]]:
+    """(label, URL) of each import the user may run at ``node`` (a community whose module is
+    on, holding the import's permission there); empty elsewhere."""
+    if (
+        node is None
+        or not current_user.is_authenticated
+        or getattr(node, "kind", None) != NodeKind.COMMUNITY
+        or getattr(node, "is_archived", False)
+    ):
+        return []
+    enabled = modules.enabled_modules(db.session, node.id)
+    scope = current_scope()
+    return [
+        (str(spec.label), url_for("imports.ledger_import", ref=node.ref, name=spec.name))
+        for spec in modules.imports().values()
+        if spec.module in enabled and scope.allows(spec.permission, node.path)
+    ]
+
+
+def ledger_import_url(name: str, community: Any, back: str | None = None) -> str | None:
+    """The import page of ``name`` at ``community`` if the user may import there, else None:
+    ``{% set url = ledger_import_url('registry.residents', g.community) %}``."""
+    if (
+        community is None
+        or not current_user.is_authenticated
+        or getattr(community, "kind", None) != NodeKind.COMMUNITY
+        or getattr(community, "is_archived", False)
+    ):
+        return None
+    spec = modules.imports().get(name)
+    if (
+        spec is None
+        or not current_scope().allows(spec.permission, community.path)
+        or not modules.is_enabled(db.session, community.id, spec.module)
+    ):
+        return None
+    return url_for("imports.ledger_import", ref=community.ref, name=name, next=back)
+
+
 @bp.app_context_processor
 def _import_links() -> dict[str, Any]:
-    """``may_import(permission)`` for the import/export links on the tree pages."""
+    """``may_import(permission)`` for the import/export links on the tree pages;
+    ``ledger_import_url`` and ``ledger_imports_at`` for plugin ledgers' "import" buttons."""
 
     def may_import(permission: str) -> bool:
         return bool(current_user.is_authenticated and current_scope().holds_anywhere(permission))
 
-    return {"may_import": may_import}
+    return {
+        "may_import": may_import,
+        "ledger_import_url": ledger_import_url,
+        "ledger_imports_at": ledger_imports_at,
+    }

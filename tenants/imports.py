@@ -14,6 +14,12 @@ Entry points (the onboarding wizard, the web pages, the API and the CLI all call
     export_tree(session, root) -> bytes;  export_users(session, scope) -> bytes
     tree_template_xlsx() -> bytes;  users_template_xlsx() -> bytes
 
+Reading, header mapping, row numbers, the problem list and the all-or-nothing SAVEPOINT are the
+exchange engine's (:mod:`core.exchange`), shared with plugin ledger imports; what is particular
+here are the checks, which work on whole sets of rows (one lookup per 1,000 codes) so that a
+street's 10,000 buildings check in seconds. A dry run runs every check and writes nothing (the
+writes that follow the checks refuse nothing the checks let through).
+
 ``scope`` is the importer's :class:`core.permissions.Scope` (``None``: the operator at the command
 line, who may do everything). Nodes are created and changed where the scope holds
 ``tenants.manage``; accounts and roles where it holds ``users.manage`` and the role may be
@@ -22,12 +28,10 @@ granted (:func:`core.permissions.may_grant`).
 
 from __future__ import annotations
 
-import io
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 import marshmallow as ma
@@ -36,17 +40,26 @@ from flask import has_request_context, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from core import audit
 from core.accounts import services as accounts
 from core.db import utcnow
 from core.errors import DomainError
+from core.exchange import (
+    Column,
+    HeaderMap,
+    Problems,
+    Table,
+    all_or_nothing,
+    map_headers,
+    read_upload,
+    sheet_rows,
+    template_xlsx,
+    write_xlsx,
+)
 from core.models import Assignment, AuditLog, Role, User
 from core.permissions import PermissionRegistry, Scope, may_grant, registry
-from core.reports import Column, Table, UnreadableFile, read_table
 from core.tree import NodeRef, subtree_clause
 from core.validation import mobile_number
 from tenants import services
@@ -54,7 +67,7 @@ from tenants.codes import DIVISION_LENGTHS, code_error, make_ref, parent_code_of
 from tenants.models import Node, NodeKind, NodeStatus
 
 BATCH = 1000  # rows per INSERT/UPDATE statement and per IN (...) lookup
-MAX_ROWS = 50_000
+MAX_ROWS = 50_000  # rows of one upload (core.exchange.read_upload refuses more)
 DISPLAY_NAME_MAX = 64
 
 # The file format: (key, header). Headers are part of the format, not of the interface.
@@ -129,25 +142,22 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return self.problems.sorted()
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.problems
 
     @property
     def written(self) -> bool:
         return self.ok and not self.dry_run and bool(self.created or self.updated)
 
     def error(self, row: int, column: str, value: Any, reason: str) -> None:
-        self.errors.append(
-            {
-                "row": row,
-                "column": column,
-                "value": None if value in (None, "") else str(value),
-                "reason": reason,
-            }
-        )
+        self.problems.add(row, column, value, reason)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -193,76 +203,32 @@ Progress = Callable[[int, int], None]
 # --- reading -------------------------------------------------------------------------------
 
 
-def cell_text(value: Any) -> str:
-    """A cell as the text a user typed: 3.0 is "3", a date cell is "2026-06-01"."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _read(result: ImportResult, filename: str, content: bytes) -> Table | None:
-    lower = (filename or "").lower()
-    if not (lower.endswith(".xlsx") or lower.endswith(".csv")):
-        result.error(0, "", filename, _("Use an .xlsx file, or a .csv file in UTF-8 or GBK."))
-        return None
     try:
-        table = read_table(lower, content)
-    except UnreadableFile:
-        result.error(
-            0,
-            "",
-            filename,
-            _("The file cannot be read: use .xlsx, or .csv in UTF-8 or GBK."),
-        )
-        return None
-    if not table.headers:
-        result.error(0, "", filename, _("The file is empty."))
-        return None
-    if len(table.rows) > MAX_ROWS:
-        result.error(
-            0, "", len(table.rows), _("At most %(n)s rows can be imported at once.", n=MAX_ROWS)
-        )
+        table = read_upload(filename, content, max_rows=MAX_ROWS)
+    except DomainError as exc:  # the file as a whole: a problem of "row 0"
+        result.error(0, "", filename, exc.message)
         return None
     result.rows = len(table.rows)
     return table
 
 
-def _header_keys(
-    result: ImportResult, headers: list[str], columns: Sequence[Column], required: Sequence[str]
-) -> list[str | None]:
-    """Map each header to a column key; unknown, doubled and missing columns are errors of
-    row 1 (a wrong header usually means a wrong file, so rows are not checked then)."""
-    by_header = {str(c.label): c.key for c in columns} | {c.key: c.key for c in columns}
-    keys: list[str | None] = []
-    seen: set[str] = set()
-    for header in headers:
-        key = by_header.get(header) or by_header.get(header.lower())
-        if not header:
-            keys.append(None)
-            continue
-        if key is None:
-            result.error(1, header, header, _("Unknown column."))
-        elif key in seen:
-            result.error(1, header, header, _("This column appears twice."))
-        else:
-            seen.add(key)
-        keys.append(key)
-    labels = {c.key: str(c.label) for c in columns}
-    for key in required:
-        if key not in seen:
-            result.error(1, labels[key], None, _("This column is missing."))
-    return keys
+def _columns(
+    result: ImportResult, table: Table, columns: Sequence[Column], required: Sequence[str]
+) -> HeaderMap | None:
+    """Which column each header names; None (problems of row 1 noted) when a column is unknown,
+    doubled or missing — a wrong header means a wrong file, so rows are not checked then."""
+    headers, problems = map_headers(table.headers, columns, required)
+    if problems:
+        result.problems.extend(problems)
+        return None
+    return headers
 
 
-def _records(table: Table, keys: list[str | None]) -> Iterator[tuple[int, dict[str, str]]]:
-    for number, values in zip(table.numbers, table.rows, strict=True):
-        yield number, {k: cell_text(v) for k, v in zip(keys, values, strict=False) if k}
+def _records(table: Table, headers: HeaderMap) -> Iterator[tuple[int, dict[str, str]]]:
+    """(spreadsheet row number, cells by column key as text) of each data row."""
+    for row in sheet_rows(table, headers):
+        yield row.number, row.values
 
 
 def _chunks(items: Sequence[Any], size: int = BATCH) -> Iterator[Sequence[Any]]:
@@ -350,7 +316,7 @@ def _parse_tree_row(
     labels: dict[str, str],
     under: Node | None,
 ) -> _TreeRow | None:
-    errors_before = len(result.errors)
+    errors_before = len(result.problems)
     kind_text = raw.get("kind", "")
     kind = _KIND_ALIASES.get(kind_text) or _KIND_ALIASES.get(kind_text.lower())
     if not kind_text:
@@ -407,7 +373,7 @@ def _parse_tree_row(
         else:
             parent_ref = f"{community}-g{grid}"
     if parent_ref is None and kind != NodeKind.DISTRICT:
-        if len(result.errors) == errors_before:
+        if len(result.problems) == errors_before:
             message = code_error(kind, code, None, None) or _("This field is required.")
             column = labels["code"] if code_error(kind, code, None, None) else labels["parent"]
             result.error(number, column, code if column == labels["code"] else None, message)
@@ -491,16 +457,14 @@ def import_tree(
     table = _read(result, filename, content)
     if table is None:
         return result
-    keys = _header_keys(result, table.headers, TREE_COLUMNS, TREE_REQUIRED)
-    if result.errors:
+    headers = _columns(result, table, TREE_COLUMNS, TREE_REQUIRED)
+    if headers is None:
         return result
-    labels = {c.key: str(c.label) for c in TREE_COLUMNS}
-    header_of = {k: h for h, k in zip(table.headers, keys, strict=True) if k}
-    labels.update(header_of)
+    labels = {c.key: headers.header(c.key) for c in TREE_COLUMNS}
     scope = scope if scope is not None else operator_scope(session)
 
     rows: list[_TreeRow] = []
-    for index, (number, raw) in enumerate(_records(table, keys)):
+    for index, (number, raw) in enumerate(_records(table, headers)):
         row = _parse_tree_row(result, number, raw, labels, under)
         if row is not None:
             rows.append(row)
@@ -601,14 +565,19 @@ def import_tree(
 
     if progress:
         progress(len(table.rows) % 500, len(table.rows))
-    if result.errors:
-        result.errors.sort(key=lambda e: (e["row"], e["column"]))
+    if result.problems:
         return result
     result.created = len(creates)
     result.updated = len(updates)
     if dry_run or not (creates or updates):
         return result  # an import that changes nothing writes nothing, not even an audit entry
-    _apply_tree(session, result, creates, updates, existing, actor=_actor(actor), under=under)
+    try:
+        with all_or_nothing(session):
+            _apply_tree(
+                session, result, creates, updates, existing, actor=_actor(actor), under=under
+            )
+    except DomainError as exc:  # e.g. a place archived meanwhile: nothing of the file is kept
+        result.error(0, "", filename, exc.message)
     return result
 
 
@@ -809,48 +778,15 @@ def _audit_created(created: list[NodeRef], actor: Any) -> None:
 # --- tree export and template --------------------------------------------------------------
 
 
-def _workbook(columns: Sequence[Column], rows: Iterable[dict[str, Any]], title: str) -> bytes:
-    """An xlsx in the import format; every cell is text, so codes like 01 keep their zeros."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for index in range(len(columns)):
-        letter = chr(ord("A") + index)
-        sheet.column_dimensions[letter].width = 18
-    sheet.append([str(c.label) for c in columns])
-    for row in rows:
-        sheet.append(["" if row.get(c.key) is None else str(row.get(c.key)) for c in columns])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _template(columns: Sequence[Column], examples: Iterable[dict[str, Any]], title: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append([str(c.label) for c in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for example in examples:
-        sheet.append([example.get(c.key, "") for c in columns])
-    for index in range(len(columns)):
-        letter = chr(ord("A") + index)
-        sheet.column_dimensions[letter].width = 18
-        for cell in sheet[letter]:
-            cell.number_format = "@"  # text: Excel keeps leading zeros of codes
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def tree_template_xlsx() -> bytes:
-    """The tree import template: Chinese headers and example rows (a community, grid, building)."""
-    return _template(TREE_COLUMNS, TREE_EXAMPLE, "区划")
+    """The tree import template: Chinese headers and example rows (a community, grid, building);
+    every column is text, so Excel keeps the leading zeros of codes typed into it."""
+    return template_xlsx(TREE_COLUMNS, TREE_EXAMPLE, "区划")
 
 
 def users_template_xlsx() -> bytes:
     """The user import template: Chinese headers and an example row."""
-    return _template(USER_COLUMNS, USER_EXAMPLE, "用户")
+    return template_xlsx(USER_COLUMNS, USER_EXAMPLE, "用户")
 
 
 def tree_rows(session: Session, root: Node | None) -> Iterator[dict[str, Any]]:
@@ -880,7 +816,7 @@ def export_tree(session: Session, root: Node | Sequence[Node] | None) -> bytes:
         [root] if root is None or isinstance(root, Node) else sorted(root, key=lambda n: n.path)
     )
     rows = (row for r in roots for row in tree_rows(session, r))
-    return _workbook(TREE_COLUMNS, rows, "区划")
+    return write_xlsx(TREE_COLUMNS, rows, "区划")
 
 
 # --- users ---------------------------------------------------------------------------------
@@ -946,16 +882,15 @@ def import_users(
     table = _read(result, filename, content)
     if table is None:
         return result
-    keys = _header_keys(result, table.headers, USER_COLUMNS, USER_REQUIRED)
-    if result.errors:
+    headers = _columns(result, table, USER_COLUMNS, USER_REQUIRED)
+    if headers is None:
         return result
-    labels = {c.key: str(c.label) for c in USER_COLUMNS}
-    labels.update({k: h for h, k in zip(table.headers, keys, strict=True) if k})
+    labels = {c.key: headers.header(c.key) for c in USER_COLUMNS}
     scope = scope if scope is not None else operator_scope(session)
     declared = declared if declared is not None else registry()
     actor = _actor(actor)
 
-    records = list(_records(table, keys))
+    records = list(_records(table, headers))
     roles = _role_lookup(session)
     nodes = _node_lookup(session, {raw.get("node", "") for _n, raw in records} - {""})
     usernames = {raw.get("username", "").lower() for _n, raw in records} - {""}
@@ -1028,10 +963,29 @@ def import_users(
 
     if progress:
         progress(len(records) % 100, len(records))
-    if result.errors:
-        result.errors.sort(key=lambda e: (e["row"], e["column"]))
+    if result.problems:
         return result
 
+    try:
+        with all_or_nothing(session):
+            _write_users(session, result, plans, scope, declared, actor, filename)
+    except DomainError as exc:  # refused while writing (changed meanwhile): nothing is kept
+        result.new_accounts.clear()
+        result.error(0, "", filename, exc.message)
+    return result
+
+
+def _write_users(
+    session: Session,
+    result: UserImportResult,
+    plans: list[tuple[User | None, list[_UserRow]]],
+    scope: Scope,
+    declared: PermissionRegistry,
+    actor: Any,
+    filename: str,
+) -> None:
+    """Counts what the checked rows change and, unless a dry run, writes it and audits."""
+    dry_run = result.dry_run
     for user, user_rows in plans:
         name = next((r.display_name for r in user_rows if r.display_name), "")
         mobile = next((r.mobile for r in user_rows if r.mobile), "")
@@ -1097,7 +1051,6 @@ def import_users(
             },
             user=actor,
         )
-    return result
 
 
 def _grant_rows(
@@ -1132,7 +1085,7 @@ def _check_user_row(
     scope: Scope,
     declared: PermissionRegistry,
 ) -> _UserRow | None:
-    errors_before = len(result.errors)
+    errors_before = len(result.problems)
     username = raw.get("username", "")
     if not username:
         result.error(number, labels["username"], None, _("This field is required."))
@@ -1178,7 +1131,7 @@ def _check_user_row(
         and not may_grant(scope, role.patterns, node, declared)
     ):
         result.error(number, labels["role"], role_text, _("Not yours to grant here."))
-    if len(result.errors) > errors_before:
+    if len(result.problems) > errors_before:
         return None
     return _UserRow(number, username, display_name, mobile, role, node, raw)
 
@@ -1224,7 +1177,7 @@ def user_rows(session: Session, scope: Scope) -> Iterator[dict[str, Any]]:
 
 def export_users(session: Session, scope: Scope) -> bytes:
     """The accounts in ``scope`` as an xlsx in the user import format."""
-    return _workbook(USER_COLUMNS, user_rows(session, scope), "用户")
+    return write_xlsx(USER_COLUMNS, user_rows(session, scope), "用户")
 
 
 def raise_for_errors(result: ImportResult) -> None:

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from core import audit
+from core import audit, exchange
 from core.db import Base, utcnow
 from core.errors import DomainError
 from core.permissions import Scope
@@ -472,67 +472,22 @@ def imports() -> dict[str, Any]:
     return {imp.name: imp for imp in _contributions("jiedao_imports")}
 
 
-@dataclass
-class ImportReport:
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)  # row, column, value, reason
+# The import engine lives in core (:mod:`core.exchange`); these names stay importable from here.
+ImportReport = exchange.ImportReport
+cell_text = exchange.cell_text
 
 
-def cell_text(value: Any) -> str:
-    """A spreadsheet cell as the text a user typed: 3.0 is "3", a date cell is "2026-06-01"."""
-    if isinstance(value, datetime):
-        return (
-            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-        )
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def check_import(spec: Any, table: Any) -> exchange.ImportReport:
+    """Every row of ``table`` through the import's schema only (nothing is written); the
+    problems by spreadsheet row. :func:`core.exchange.run_import` also runs the writer."""
+    return exchange.run_import(
+        None, _SchemaOnly(spec.columns, spec.schema), table, None, dry_run=True
+    )
 
 
-def check_import(spec: Any, table: Any) -> ImportReport:
-    """Every row of ``table`` through the import's schema; each problem is reported with its
-    row number (as the spreadsheet shows it), column, value and reason. Nothing is written."""
-    from core.errors import validation_fields
-
-    report = ImportReport()
-    by_header = {str(c.label): c.key for c in spec.columns} | {c.key: c.key for c in spec.columns}
-    keys = [by_header.get(h) for h in table.headers]
-    known = {c.key for c in spec.columns}
-    for column in spec.columns:
-        if column.key not in keys and spec.schema().fields[column.key].required:
-            report.errors.append(
-                {
-                    "row": 1,
-                    "column": str(column.label),
-                    "value": None,
-                    "reason": _("This column is missing."),
-                }
-            )
-    for header, key in zip(table.headers, keys, strict=True):
-        if key is None and header:
-            report.errors.append(
-                {"row": 1, "column": header, "value": header, "reason": _("Unknown column.")}
-            )
-    if report.errors:
-        return report
-    labels = {c.key: str(c.label) for c in spec.columns}
-    schema = spec.schema()
-    for number, values in zip(table.numbers, table.rows, strict=True):
-        raw = {
-            k: v for k, v in zip(keys, values, strict=False) if k in known and v not in (None, "")
-        }
-        raw = {k: cell_text(v) for k, v in raw.items()}
-        try:
-            report.rows.append(schema.load(raw))
-        except ma.ValidationError as exc:
-            for key, messages in validation_fields(exc).items():
-                for message in messages if isinstance(messages, list) else [messages]:
-                    report.errors.append(
-                        {
-                            "row": number,
-                            "column": labels.get(key, key),
-                            "value": raw.get(key),
-                            "reason": str(message),
-                        }
-                    )
-    return report
+@dataclass(frozen=True)
+class _SchemaOnly:
+    columns: Any
+    schema: Any
+    write_row: None = None
+    save: None = None

@@ -12,7 +12,8 @@ The district's onboarding page (:func:`community_status`) shows what each commun
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -26,16 +27,16 @@ from core import audit
 from core.accounts.services import USERNAME, assign, create_user
 from core.db import Base, TimestampMixin, utcnow
 from core.errors import DomainError
+from core.exchange import Column, ImportReport, Table, UnreadableFile, read_table, run_import
 from core.models import Assignment, Role, User
 from core.permissions import PermissionRegistry, Scope, may_grant, scoped
-from core.reports import Column, Table, read_table
 from core.tree import NODE_TABLE, subtree_clause
 from core.validation import Schema, mobile_number, required_text
 from tenants import modules, presets, services
 from tenants.codes import code_error, parent_code_of
 from tenants.imports import new_password
 from tenants.models import KIND_LABELS, Node, NodeKind, NodeStatus
-from tenants.modules import ImportReport, ModuleState, cell_text, check_import
+from tenants.modules import ModuleState
 
 
 class DraftStatus:
@@ -241,10 +242,12 @@ class BuildingSchema(Schema):
 
 @dataclass(frozen=True)
 class SheetSpec:
-    """The columns of a sheet the wizard reads (what :func:`tenants.modules.check_import` needs)."""
+    """A sheet the wizard reads, as :func:`core.exchange.run_import` runs it: columns, the
+    schema of a row and what takes each checked row."""
 
     columns: tuple[Column, ...]
     schema: type[ma.Schema]
+    write_row: Callable[[Any, Any, dict[str, Any]], Any] | None = None
 
 
 BUILDING_SHEET = SheetSpec(
@@ -280,32 +283,25 @@ def remove_building(draft: OnboardingDraft, code: str) -> None:
 def buildings_from_sheet(draft: OnboardingDraft, table: Table) -> ImportReport:
     """Every row checked (columns, code rules, duplicates in the sheet and in the draft); the
     buildings are added only if no row has a problem."""
-    report = check_import(BUILDING_SHEET, table)
-    if any(e["row"] == 1 for e in report.errors):  # wrong columns: rows cannot be read
-        return report
-    code_column = BUILDING_SHEET.columns[0]
-    index = next(
-        i for i, h in enumerate(table.headers) if h in (str(code_column.label), code_column.key)
-    )
     taken = {b["code"].lower() for b in draft.buildings}
-    for number, values in zip(table.numbers, table.rows, strict=True):
-        code = cell_text(values[index]) if values[index] not in (None, "") else ""
-        error = _duplicate(code, taken) if code else None
+    added: list[dict[str, Any]] = []
+
+    def add(_session: Any, _community: Any, data: dict[str, Any]) -> None:
+        error = _duplicate(data["code"], taken)
         if error:
-            report.errors.append(
-                {"row": number, "column": str(code_column.label), "value": code, "reason": error}
-            )
-        taken.add(code.lower())
-    report.errors.sort(key=lambda e: e["row"])
-    if not report.errors:
-        draft._set("buildings", [*draft.buildings, *report.rows])
+            raise _invalid("code", error)
+        taken.add(data["code"].lower())
+        added.append(data)
+
+    sheet = replace(BUILDING_SHEET, write_row=add)
+    report = run_import(None, sheet, table, None, dry_run=False)
+    if report.ok:
+        draft._set("buildings", [*draft.buildings, *added])
     return report
 
 
 def read_sheet(filename: str, content: bytes) -> Table:
     """The uploaded sheet, or a refusal that names the accepted formats."""
-    from core.reports import UnreadableFile
-
     if not content:
         raise _invalid("file", _("Choose a file to upload."))
     try:

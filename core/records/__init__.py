@@ -10,7 +10,7 @@ from werkzeug.routing import BuildError
 from core.records import history, softdelete  # noqa: F401 - the history table; live-rows criteria
 from core.records.fields import S1, S2, S3, choices_of, describe, display, max_length, widget_of
 
-IMPORT_PAGE = "modules.import_page"
+IMPORT_PAGE = "imports.ledger_import"
 
 
 def import_url(name: str) -> str | None:

@@ -542,54 +542,15 @@ class Ledger:
             self.edit,
             columns,
             self.schema,
-            self.import_rows,
             module=self.module,
             write_row=self.write_new,
         )
-
-    def import_rows(self, session: Session, community: Any, rows: list[dict[str, Any]]) -> int:
-        """Write every row or none; every refused row is reported with its number."""
-        refusals: list[tuple[int, DomainError]] = []
-        for number, row in enumerate(rows, start=2):
-            try:
-                with session.begin_nested():
-                    self.write_new(session, community, row)
-            except DomainError as exc:
-                refusals.append((number, exc))
-        if refusals:
-            raise refused_rows(refusals)
-        return len(rows)
 
 
 def _l_community() -> Any:
     from flask_babel import lazy_gettext
 
     return lazy_gettext("Community")
-
-
-def refused_rows(refusals: list[tuple[int, DomainError]]) -> DomainError:
-    """One error for the refused rows of an import, each message with its row number."""
-    fields: dict[str, list[str]] = {}
-    for number, exc in refusals:
-        for key, messages in (exc.fields or {"_schema": [exc.message]}).items():
-            fields.setdefault(key, []).extend(
-                _("Row %(row)s: %(reason)s", row=number, reason=m) for m in messages
-            )
-    number, first = refusals[0]
-    if len(refusals) == 1:
-        message = _(
-            "Row %(row)s: %(reason)s; nothing was imported.", row=number, reason=first.message
-        )
-    else:
-        message = _(
-            "%(count)s rows were refused (the first, row %(row)s: %(reason)s); nothing was "
-            "imported.",
-            count=len(refusals),
-            row=number,
-            reason=first.message,
-        )
-    conflict = all(isinstance(exc, Conflict) for _number, exc in refusals)
-    return (Conflict if conflict else DomainError)(message, fields)
 
 
 def type_of_node() -> Any:

@@ -1,5 +1,6 @@
-// Jiedao: the little script the pages need (sidebar toggle on phones). No dependencies.
+// Jiedao: the little script the pages need. No dependencies.
 document.addEventListener("DOMContentLoaded", function () {
+  // Sidebar toggle on phones.
   var toggle = document.querySelector("[data-nav-toggle]");
   var sidebar = document.getElementById("sidebar");
   if (toggle && sidebar) {
@@ -8,4 +9,45 @@ document.addEventListener("DOMContentLoaded", function () {
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+
+  // Uploads (form[data-upload]): a progress bar while a large file goes up, then "checking"
+  // while the server reads every row; the answer replaces the page. Without script, or without
+  // XMLHttpRequest, the form posts normally.
+  if (!window.FormData || !window.XMLHttpRequest) return;
+  document.querySelectorAll("form[data-upload]").forEach(function (form) {
+    var bar = form.querySelector("progress");
+    var status = form.querySelector("[data-upload-status]");
+    function say(key) {
+      if (status) status.textContent = status.getAttribute(key) || "";
+    }
+    form.addEventListener("submit", function (event) {
+      var input = form.querySelector("input[type=file]");
+      if (!input || !input.files.length) return;
+      event.preventDefault();
+      var button = form.querySelector("button[type=submit]");
+      if (button) button.disabled = true;
+      if (bar) { bar.hidden = false; bar.value = 0; bar.max = 1; }
+      say("data-uploading");
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.upload.addEventListener("progress", function (e) {
+        if (bar && e.lengthComputable) { bar.max = e.total; bar.value = e.loaded; }
+      });
+      xhr.upload.addEventListener("load", function () {
+        if (bar) bar.removeAttribute("value");  // indeterminate while the rows are checked
+        say("data-checking");
+      });
+      xhr.addEventListener("load", function () {
+        document.open();
+        document.write(xhr.responseText);
+        document.close();
+      });
+      xhr.addEventListener("error", function () {
+        if (button) button.disabled = false;
+        if (bar) bar.hidden = true;
+        say("data-failed");
+      });
+      xhr.send(new FormData(form));
+    });
+  });
 });

@@ -307,8 +307,8 @@ def jiedao_imports() -> list[Import]:
             EDIT,
             ENTERPRISE_IMPORT,
             EnterpriseImportSchema,
-            services.import_enterprises,
             module=MODULE,
+            write_row=services.import_enterprise,
         ),
         Import(
             "safety.hazards",
@@ -316,8 +316,8 @@ def jiedao_imports() -> list[Import]:
             EDIT,
             HAZARD_IMPORT,
             HazardImportSchema,
-            services.import_hazards,
             module=MODULE,
+            write_row=services.import_hazard,
         ),
     ]
 

@@ -2415,7 +2415,7 @@ def _hazard_rows(session: Session, stmt: sa.Select, day: date) -> Iterator[dict[
         }
 
 
-# --- imports (all or nothing: see plugins.registry.services.import_all) ---------------------
+# --- imports: one row each (core.exchange.run_import numbers, reports and rolls back) --------
 
 
 def import_enterprise(
@@ -2442,12 +2442,6 @@ def import_enterprise(
         )
     data = {key: row.get(key) for key in ENTERPRISE_FIELDS}
     return create_enterprise(session, community, {"unit_id": unit.id, **data}, user)
-
-
-def import_enterprises(session: Session, community: Node, rows: list[dict[str, Any]]) -> int:
-    from plugins.registry.services import import_all
-
-    return import_all(session, rows, lambda row: import_enterprise(session, community, row))
 
 
 def hazard_import_problems(values: dict[str, Any]) -> dict[str, str]:
@@ -2555,9 +2549,3 @@ def import_hazard(
         user=user,
     )
     return hazard
-
-
-def import_hazards(session: Session, community: Node, rows: list[dict[str, Any]]) -> int:
-    from plugins.registry.services import import_all
-
-    return import_all(session, rows, lambda row: import_hazard(session, community, row))

@@ -306,6 +306,11 @@ def test_every_refused_hazard_row_is_reported_and_nothing_written(app, as_user, 
     ]
     r = upload(worker, "safety.hazards", saved)
     assert r.status_code == 422
-    assert refused_rows(r) == {(3, "enterprise"), (4, "enterprise"), (5, "number"), (7, "number")}
+    assert refused_rows(r) == {
+        (3, column["enterprise"]),
+        (4, column["enterprise"]),
+        (5, column["number"]),
+        (7, column["number"]),
+    }
     assert "吉祥里" not in str(r.json)  # nothing of the other community is told
     assert (count(SafetyHazard), count(SafetyHazardEvent)) == before

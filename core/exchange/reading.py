@@ -1,0 +1,150 @@
+"""Reading uploaded sheets: the first sheet of an xlsx, or a CSV in UTF-8 (with or without BOM)
+or GB18030/GBK — what offices' Excel and WPS save. Row numbers are the ones the spreadsheet shows:
+blank rows are skipped but still counted, so "row 4" is the row a user finds at 4."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from openpyxl import load_workbook
+
+from core.errors import DomainError
+
+MAX_ROWS = 50_000  # rows one upload may hold: a street's buildings, a community's residents
+
+# What a CSV writer prefixes with an apostrophe so that a spreadsheet does not run it as a formula
+# (OWASP "CSV injection"); the reader takes the apostrophe off again, so export → import is exact.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class UnreadableFile(ValueError):
+    """The upload is neither a readable xlsx nor a CSV in UTF-8 or GB18030."""
+
+
+@dataclass
+class Table:
+    """Header and data rows of a sheet; ``numbers[i]`` is the row number of ``rows[i]`` as the
+    spreadsheet shows it (blank rows are skipped but still counted)."""
+
+    headers: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.numbers:
+            self.numbers = list(range(2, len(self.rows) + 2))
+
+
+# Share of the non-ASCII characters of a GB18030-decoded file that must be common Chinese
+# (GB2312) for the file to count as Chinese text: Shift-JIS or Latin-1 bytes decode as GB18030
+# without error but into rare characters, so a low share means a wrong encoding.
+_GB2312_SHARE = 0.8
+
+
+def _plausible_gb_text(text: str) -> bool:
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    if not wide:
+        return True
+    common = 0
+    for ch in wide:
+        try:
+            ch.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common / len(wide) >= _GB2312_SHARE
+
+
+def decode_csv(content: bytes) -> str:
+    """CSV bytes as text: UTF-8 (with or without BOM), else GB18030/GBK if it reads as Chinese."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = content.decode("gb18030")
+    except UnicodeDecodeError:
+        raise UnreadableFile("not UTF-8 or GB18030 text") from None
+    if not _plausible_gb_text(text):
+        raise UnreadableFile("not UTF-8, and not Chinese text in GB18030/GBK")
+    return text
+
+
+def _unneutralised(value: str) -> str:
+    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_TRIGGERS:
+        return value[1:]
+    return value
+
+
+def read_table(filename: str, content: bytes) -> Table:
+    """Read the first sheet of an xlsx, or a CSV in UTF-8 (with or without BOM) or GB18030/GBK."""
+    if filename.lower().endswith(".xlsx"):
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            values = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise UnreadableFile(str(exc)) from exc
+    else:
+        text = decode_csv(content)
+        if "\x00" in text:
+            raise UnreadableFile("binary data, not a CSV file")
+        try:
+            values = [[_unneutralised(v) for v in r] for r in csv.reader(io.StringIO(text))]
+        except csv.Error as exc:
+            raise UnreadableFile(str(exc)) from exc
+    numbered = [
+        (number, r)
+        for number, r in enumerate(values, start=1)
+        if any(v not in (None, "") for v in r)
+    ]
+    if not numbered:
+        return Table([])
+    headers = [str(h).strip() if h is not None else "" for h in numbered[0][1]]
+    return Table(
+        headers,
+        [list(r) + [None] * (len(headers) - len(r)) for _n, r in numbered[1:]],
+        [n for n, _r in numbered[1:]],
+    )
+
+
+def _refuse_file(message: str) -> DomainError:
+    return DomainError(message, {"file": [message]})
+
+
+def read_upload(filename: str, content: bytes, *, max_rows: int = MAX_ROWS) -> Table:
+    """An uploaded sheet with a header row, or a refusal naming the field ``file``: the wrong
+    kind of file, unreadable, empty, or more than ``max_rows`` rows."""
+    lower = (filename or "").lower()
+    if not (lower.endswith(".xlsx") or lower.endswith(".csv")):
+        raise _refuse_file(_("Use an .xlsx file, or a .csv file in UTF-8 or GBK."))
+    try:
+        table = read_table(lower, content)
+    except UnreadableFile:
+        raise _refuse_file(
+            _("The file cannot be read: use .xlsx, or .csv in UTF-8 or GBK.")
+        ) from None
+    if not table.headers:
+        raise _refuse_file(_("The file is empty."))
+    if len(table.rows) > max_rows:
+        raise _refuse_file(_("At most %(n)s rows can be imported at once.", n=max_rows))
+    return table
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a user typed: 3.0 is "3", a date cell is "2026-06-01", empty is ""."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.time() == datetime.min.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

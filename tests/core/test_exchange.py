@@ -1,0 +1,333 @@
+"""The exchange engine on its own: reading sheets with the row numbers a spreadsheet shows,
+header mapping, an import run against the real database (every problem, all or nothing, a dry
+run that runs the same writes), and xlsx/CSV writing (types, header, formula injection, memory
+that stays flat in the number of rows)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+import tracemalloc
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import marshmallow as ma
+import pytest
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook, load_workbook
+
+from core import exchange
+from core.db import db
+from core.errors import Conflict, DomainError
+from core.exchange import Column
+from tests.fixture_plugins.ledger.models import LedgerRow
+
+A1 = "110105001001"
+
+
+def xlsx(rows: list[list[Any]]) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_row_numbers_are_the_spreadsheets_blank_rows_included(kind):
+    rows = [["标题", "数量"], ["甲", 1], [None, None], ["乙", 2], [None, None], [None, None]]
+    csv_text = "标题,数量\n甲,1\n\n乙,2\n,\n"
+    content = xlsx(rows) if kind == "xlsx" else csv_text.encode("gbk")
+    table = exchange.read_table(f"t.{kind}", content)
+    assert table.headers == ["标题", "数量"]
+    assert table.numbers == [2, 4]
+    assert [exchange.cell_text(r[0]) for r in table.rows] == ["甲", "乙"]
+
+
+def test_cell_text_is_what_a_user_typed():
+    assert exchange.cell_text(3.0) == "3"
+    assert exchange.cell_text(2.5) == "2.5"
+    assert exchange.cell_text(datetime(2026, 6, 1)) == "2026-06-01"
+    assert exchange.cell_text(datetime(2026, 6, 1, 9, 30)) == "2026-06-01 09:30:00"
+    assert exchange.cell_text(date(2026, 6, 1)) == "2026-06-01"
+    assert exchange.cell_text(None) == "" and exchange.cell_text("  a ") == "a"
+
+
+def test_read_upload_refuses_what_it_cannot_read_naming_the_file(app):
+    with app.test_request_context():
+        for filename, content in [
+            ("t.xls", xlsx([["a"], ["b"]])),
+            ("t.xlsx", b"PK\x03\x04 not a workbook"),
+            ("t.csv", b""),
+            ("t.csv", "a\n" + "x\n" * 11),
+        ]:
+            data = content.encode() if isinstance(content, str) else content
+            with pytest.raises(DomainError) as refused:
+                exchange.read_upload(filename, data, max_rows=10)
+            assert "file" in refused.value.fields, filename
+        assert exchange.read_upload("T.XLSX", xlsx([["a"], ["b"]])).numbers == [2]
+
+
+# --- headers ---------------------------------------------------------------------------------
+
+COLUMNS = [Column("title", _l("Title")), Column("size", "数量")]
+
+
+def test_headers_by_label_in_any_language_or_by_key(app):
+    with app.test_request_context():  # Chinese interface: Title is 标题
+        headers, problems = exchange.map_headers(["Title", "size"], COLUMNS, ["title"])
+        assert not problems and headers.keys == ["title", "size"]
+        assert headers.header("title") == "Title"  # problems speak of the file's own header
+        headers, problems = exchange.map_headers(["标题", "", "数量"], COLUMNS, ["title"])
+        assert not problems and headers.keys == ["title", None, "size"]
+
+
+def test_unknown_doubled_and_missing_columns_are_row_1(app):
+    with app.test_request_context():
+        _headers, problems = exchange.map_headers(["名字", "数量", "size"], COLUMNS, ["title"])
+    assert [(p["row"], p["column"]) for p in problems.items] == [
+        (1, "名字"),
+        (1, "size"),
+        (1, "标题"),
+    ]
+    assert [p["reason"] for p in problems.items] == [
+        "无法识别的列。",
+        "此列出现了两次。",
+        "缺少此列。",
+    ]
+
+
+# --- an import run ---------------------------------------------------------------------------
+
+
+class RowSchema(ma.Schema):
+    title = ma.fields.String(required=True, validate=ma.validate.Length(max=50))
+    size = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=0))
+
+
+def write_row(session, community, data) -> LedgerRow:
+    """Refuses a title already in the ledger — also one written by an earlier row."""
+    taken = session.scalar(
+        sa.select(LedgerRow.id).where(
+            LedgerRow.community_id == community.id, LedgerRow.title == data["title"]
+        )
+    )
+    if taken:
+        raise Conflict("taken", {"title": ["This title is already in the ledger."]})
+    row = LedgerRow(title=data["title"], node_id=community.id)
+    session.add(row)
+    session.flush()
+    if data.get("size") == 13:  # refused after writing: the row's own SAVEPOINT undoes it
+        raise DomainError("unlucky", {"size": ["Thirteen is refused."]})
+    return row
+
+
+@dataclass(frozen=True)
+class Spec:
+    columns: Any = tuple(COLUMNS)
+    schema: Any = RowSchema
+    write_row: Any = write_row
+    save: Any = None
+
+
+def titles() -> list[str]:
+    return sorted(db.session.scalars(sa.select(LedgerRow.title)))
+
+
+def run(world, rows, *, dry_run=False):
+    table = exchange.read_table("t.xlsx", xlsx([["标题", "数量"], *rows]))
+    return exchange.run_import(db.session, Spec(), table, world.node(A1), dry_run=dry_run)
+
+
+def test_a_good_sheet_is_written_and_the_caller_commits(app, world):
+    with app.test_request_context():
+        report = run(world, [["甲", 1], ["乙", None]])
+        assert report.ok and report.written == 2 and report.rows[0] == {"title": "甲", "size": 1}
+        db.session.commit()
+        assert titles() == ["乙", "甲"]
+
+
+def test_every_bad_row_is_reported_with_its_own_row_and_nothing_is_written(app, world):
+    rows = [
+        ["甲", 1],
+        [None, None],  # row 3: blank, still counted
+        ["乙", -1],  # row 4: the schema refuses it
+        ["甲", 2],  # row 5: the writer refuses it (row 2 wrote 甲 in the SAVEPOINT)
+        ["丙", 13],  # row 6: refused after it wrote
+        ["丙", 3],  # row 7: fine, because row 6's write was undone
+    ]
+    with app.test_request_context():
+        report = run(world, rows)
+        assert [(p["row"], p["column"], p["value"]) for p in report.errors] == [
+            (4, "数量", "-1"),
+            (5, "标题", "甲"),
+            (6, "数量", "13"),
+        ]
+        assert report.written == 2 and not report.conflict  # two kinds of refusal: 422
+        assert report.fields()["title"] == ["第5行：This title is already in the ledger."]
+        assert report.message().startswith("3行未通过（首个为第4行")
+        db.session.commit()
+        assert titles() == []
+
+
+def test_a_dry_run_runs_the_same_writes_and_keeps_nothing(app, world):
+    with app.test_request_context():
+        dry = run(world, [["甲", 1], ["甲", 2]], dry_run=True)
+        assert [(p["row"], p["column"]) for p in dry.errors] == [(3, "标题")]
+        assert dry.conflict  # only duplicates: the API answers 409
+        good = run(world, [["甲", 1], ["乙", 2]], dry_run=True)
+        assert good.ok and good.written == 2
+        db.session.commit()
+        assert titles() == []
+
+
+def test_a_database_refusal_is_a_row_problem_not_a_500(app, world):
+    def without_title(session, community, data):
+        if data["title"] == "坏":
+            session.add(LedgerRow(title=None, node_id=community.id))  # NOT NULL
+        else:
+            session.add(LedgerRow(title=data["title"], node_id=community.id))
+
+    spec = Spec(write_row=without_title)
+    table = exchange.read_table("t.csv", "标题\n好\n坏\n也好\n".encode())
+    with app.test_request_context():
+        report = exchange.run_import(db.session, spec, table, world.node(A1), dry_run=False)
+        assert [(p["row"], p["reason"]) for p in report.errors] == [(3, "与现有数据冲突。")]
+        assert report.written == 2 and report.conflict
+        db.session.commit()
+        assert titles() == []
+
+
+def test_wrong_headers_stop_before_any_row(app, world):
+    with app.test_request_context():
+        table = exchange.read_table("t.csv", "名字\n张三\n".encode())
+        report = exchange.run_import(db.session, Spec(), table, world.node(A1), dry_run=False)
+        assert {p["row"] for p in report.errors} == {1} and report.written == 0
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    Column("name", "名称"),
+    Column("on", "日期"),
+    Column("at", "时间"),
+    Column("count", "数量"),
+    Column("amount", "金额"),
+    Column("note", "备注"),
+]
+
+
+def sample_rows():
+    return [
+        {
+            "name": "北京华信化工有限公司",
+            "on": date(2026, 6, 1),
+            "at": datetime(2026, 6, 1, 1, 30, tzinfo=UTC),
+            "count": 3,
+            "amount": Decimal("12.50"),
+            "note": '=HYPERLINK("http://evil.example","点我")',
+        },
+        {"name": "01", "on": None, "at": None, "count": -5, "amount": 0.5, "note": "-1+2"},
+    ]
+
+
+def test_xlsx_has_a_bold_frozen_header_typed_cells_and_no_formulas(app):
+    with app.app_context():  # the platform's zone (Asia/Shanghai) for aware datetimes
+        content = exchange.write_xlsx(EXPORT_COLUMNS, sample_rows(), "台账/导出")
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet.title == "台账_导出"
+    assert sheet.freeze_panes == "A2"
+    header = sheet[1]
+    assert [c.value for c in header] == [c.label for c in EXPORT_COLUMNS]
+    assert all(c.font.b for c in header)
+    first, second = list(sheet.iter_rows(min_row=2))
+    assert first[1].value == datetime(2026, 6, 1) and first[1].number_format == "yyyy-mm-dd"
+    assert first[2].value == datetime(2026, 6, 1, 9, 30)  # 01:30 UTC is 09:30 in Beijing
+    assert (first[3].value, first[3].data_type) == (3, "n")
+    assert (second[3].value, second[4].value) == (-5, 0.5)
+    assert first[5].data_type == "s" and first[5].value.startswith("=HYPERLINK")
+    assert (second[0].value, second[0].data_type) == ("01", "s")  # codes keep their zeros
+    xml = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml  # nothing is a formula
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCDEF"]
+    assert widths[0] >= 20 > widths[3]  # the long Chinese name gets a wide column
+
+
+def test_csv_is_utf8_with_bom_and_neutralises_formulas(app):
+    with app.app_context():
+        content = exchange.write_csv(EXPORT_COLUMNS, sample_rows())
+    assert content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows[0] == [str(c.label) for c in EXPORT_COLUMNS]
+    assert rows[1][:5] == [
+        "北京华信化工有限公司",
+        "2026-06-01",
+        "2026-06-01 09:30:00",
+        "3",
+        "12.50",
+    ]
+    assert rows[1][5].startswith("'=HYPERLINK")
+    assert rows[2][3] == "-5" and rows[2][5] == "'-1+2"  # numbers stay numbers, text is quoted
+    for trigger in ("+1", "@SUM(A1)", "\tx", "\rx"):
+        assert exchange.csv_value(trigger) == "'" + trigger
+    # Reading the file back takes the apostrophes off: export → import is exact.
+    table = exchange.read_table("t.csv", content)
+    assert table.rows[0][5] == '=HYPERLINK("http://evil.example","点我")'
+
+
+def test_columns_are_chosen_by_key_in_order(app):
+    assert [c.key for c in exchange.select_columns(EXPORT_COLUMNS, "note,name")] == [
+        "note",
+        "name",
+    ]
+    assert exchange.select_columns(EXPORT_COLUMNS, "") == EXPORT_COLUMNS
+    with app.test_request_context(), pytest.raises(DomainError) as refused:
+        exchange.select_columns(EXPORT_COLUMNS, "name,password")
+    assert "password" in refused.value.fields["columns"][0]
+
+
+def test_a_template_is_the_header_row_with_text_columns(app):
+    content = exchange.template_xlsx(COLUMNS[1:], (), "模板", typed=())
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert [[c.value for c in r] for r in sheet.iter_rows()] == [["数量"]]
+    assert sheet["A1"].font.b and sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["A"].number_format == "@"
+
+
+def _peak(write, rows: int) -> int:
+    def generate():
+        for i in range(rows):
+            yield {"name": f"第{i}号楼", "on": date(2026, 1, 1), "count": i, "note": "备注" * 5}
+
+    tracemalloc.start()
+    try:
+        write(generate())
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_memory_stays_flat_in_the_number_of_rows(app):
+    columns = [EXPORT_COLUMNS[i] for i in (0, 1, 3, 5)]
+
+    def to_xlsx(rows):
+        with tempfile.TemporaryFile() as target:
+            exchange.save_xlsx(columns, rows, "t", target)
+
+    def to_csv(rows):
+        for _chunk in exchange.iter_csv(columns, rows):
+            pass
+
+    for write in (to_xlsx, to_csv):
+        small, large = _peak(write, 500), _peak(write, 5000)
+        # Ten times the rows: a list of them would take ten times the memory.
+        assert large < small * 2, (write.__name__, small, large)
