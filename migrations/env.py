@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import core.attachments  # core_attachment
 import core.models  # noqa: F401 - core's tables
 from core.db import Base, make_engine
 from core.plugins import load_plugins
