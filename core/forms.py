@@ -37,9 +37,14 @@ def empty_form(**values: Any) -> FormResult:
     return FormResult(values, None, {})
 
 
-def load_form(schema: ma.Schema, *, multi: tuple[str, ...] = ()) -> FormResult:
-    """Validate ``request.form`` through ``schema``; an empty input is ``None`` (a cleared field)."""
-    values: dict[str, Any] = {}
+def load_form(
+    schema: ma.Schema, *, multi: tuple[str, ...] = (), booleans: tuple[str, ...] = ()
+) -> FormResult:
+    """Validate ``request.form`` through ``schema``; an empty input is ``None`` (a cleared field).
+
+    ``multi``: fields sent as several values (checkbox groups); ``booleans``: checkboxes, which
+    a browser leaves out when unticked, so they are ``false`` when missing."""
+    values: dict[str, Any] = {name: "false" for name in booleans if name not in request.form}
     for key in request.form:
         if key in FORM_META_FIELDS:
             continue

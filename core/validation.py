@@ -158,7 +158,7 @@ class ChoiceSchema(Schema):
         data = dict(data)
         for name, field in self.fields.items():
             choices = field.metadata.get("choices")
-            if choices and isinstance(data.get(name), str):
+            if choices and not callable(choices) and isinstance(data.get(name), str):
                 by_label = {str(label): key for key, label in choices.items()}
                 data[name] = by_label.get(data[name], data[name])
         return data

@@ -108,7 +108,7 @@ def add_attachment(
     judged by its content and must be one of ``types``; errors name ``field`` (422, or 413 for a
     file over the limit). The file reaches ``uploads/<module>/`` when the transaction commits."""
     if getattr(owner, "deleted_at", None) is not None:
-        refuse("owner_id", _("This record is deleted."))
+        refuse("owner_id", _("A deleted record takes no attachments."))
     details = _details(caption, kind, kinds)
     if upload is None or not upload.filename:
         refuse(field, _("Choose a file to upload."))

@@ -1,7 +1,7 @@
 """attachments: files (photos, scans, receipts) attached to records of any module
 
-Revision ID: 0005_attachments
-Revises: 0004_onboarding
+Revision ID: 0006_attachments
+Revises: 0005_record_change
 Create Date: 2026-11-24
 
 One row per file, at the owner record's node (tenant keys like every tenant-owned row), the
@@ -12,8 +12,8 @@ deleted them. The files live under the instance folder, ``uploads/<module>/<stor
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_attachments"
-down_revision = "0004_onboarding"
+revision = "0006_attachments"
+down_revision = "0005_record_change"
 branch_labels = None
 depends_on = None
 
