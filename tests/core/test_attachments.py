@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 from core.attachments import IMAGES_AND_PDF, Attachment, add_attachment, attachments_of
 from core.db import db
 from core.models import Assignment, AuditLog, Role, RolePermission
+from core.records.softdelete import get_any, including_deleted
 
 A1, A2, B1, STREET_B = "110105001001", "110105001002", "110105002001", "110105002"
 NOW = "2026-06-15T10:00:00+08:00"
@@ -412,7 +413,7 @@ def test_soft_delete_hides_it_and_both_steps_are_audited(app, world, hazard, as_
     assert worker.get(api() + f"/hazards/{rid}/photos").json == {"items": []}
     assert worker.delete(api() + f"/photos/{pid}").status_code == 404
     with app.app_context():
-        row = db.session.get(Attachment, pid)
+        row = get_any(db.session, Attachment, pid)  # deleted rows are hidden from plain reads
         user = world.user("worker")
         assert row.deleted_at is not None and row.deleted_by_id == user.id
         assert (uploads / "safety" / row.stored_as).is_file()  # the file stays
@@ -589,7 +590,8 @@ def test_a_photo_uploaded_before_the_upgrade_is_served_after_it(fresh_database_u
         assert served.status_code == 200 and served.data == PNG
         assert served.mimetype == "image/png"
         with app.app_context():
-            rows = db.session.scalars(sa.select(Attachment).order_by(Attachment.id)).all()
+            every = including_deleted(sa.select(Attachment).order_by(Attachment.id))
+            rows = db.session.scalars(every).all()
             assert [(a.module, a.user_id, a.deleted_at is None) for a in rows] == [
                 ("safety", worker_id, True),
                 ("safety", worker_id, False),  # a deleted photo stays deleted, and kept
