@@ -17,7 +17,7 @@ from alembic import op
 revision = "safety_0002"
 down_revision = "safety_0001"
 branch_labels = None
-depends_on = "0006_attachments"
+depends_on = "0007_attachments"
 
 PREFIX = "safety."
 OWNER_TYPES = ("inspection", "hazard", "activity")

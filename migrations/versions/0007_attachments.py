@@ -1,7 +1,7 @@
 """attachments: files (photos, scans, receipts) attached to records of any module
 
-Revision ID: 0006_attachments
-Revises: 0005_record_change
+Revision ID: 0007_attachments
+Revises: 0006_serials
 Create Date: 2026-11-24
 
 One row per file, at the owner record's node (tenant keys like every tenant-owned row), the
@@ -12,8 +12,8 @@ deleted them. The files live under the instance folder, ``uploads/<module>/<stor
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_attachments"
-down_revision = "0005_record_change"
+revision = "0007_attachments"
+down_revision = "0006_serials"
 branch_labels = None
 depends_on = None
 
