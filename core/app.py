@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 import core
+import core.attachments  # maps core_attachment, so tree moves re-home its rows
 from core import auth, i18n
 from core.api import build_openapi
 from core.config import load_config

@@ -55,7 +55,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "JIEDAO_MAX_UPLOAD_MB",
         "20",
-        "largest upload (spreadsheet imports) in MB; larger requests get a 413",
+        "largest upload (spreadsheet imports, attachments) in MB; larger requests get a 413",
     ),
     Setting(
         "JIEDAO_PLUGINS",

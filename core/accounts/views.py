@@ -52,13 +52,23 @@ _DUMMY_HASH = "scrypt:32768:8:1$0000000000000000$" + "0" * 128
 PASSWORD_CHANGE_ALLOWED = {"accounts.password", "accounts.logout", "accounts.set_locale", "static"}
 
 
+def safe_local_path(target: str | None) -> str | None:
+    r"""``target`` if it is a path on this site, else None: never an open redirect. Browsers drop
+    tabs and newlines from a URL and read a backslash as a slash, so ``/\t/host`` and ``/\host``
+    are refused like ``//host``."""
+    if not target or not target.startswith("/") or "\\" in target:
+        return None
+    if any(not c.isprintable() for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return None
+    return target
+
+
 def _safe_next(target: str | None) -> str:
     """Only same-site relative targets, never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("accounts.home")
+    return safe_local_path(target) or url_for("accounts.home")
 
 
 @bp.before_app_request

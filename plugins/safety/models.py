@@ -275,23 +275,3 @@ class SafetyActivity(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     headcount: Mapped[int] = mapped_column(default=0)
     organiser: Mapped[str] = mapped_column(sa.String(100), default="")
     summary: Mapped[str] = mapped_column(sa.Text, default="")
-
-
-class SafetyPhoto(TenantOwned, Base):
-    """A photo of an inspection, a hazard (before/after rectification) or an activity. The file
-    lives under the instance folder (``uploads/safety/``); the row says whose it is."""
-
-    __tablename__ = "safety_photo"
-    __table_args__ = (sa.Index("ix_safety_photo_owner", "owner_type", "owner_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    owner_type: Mapped[str] = mapped_column(sa.String(12))  # inspection, hazard, activity
-    owner_id: Mapped[int]
-    filename: Mapped[str] = mapped_column(sa.String(200))  # as uploaded
-    stored_as: Mapped[str] = mapped_column(sa.String(80))  # <uuid>.<ext> under uploads/safety
-    content_type: Mapped[str] = mapped_column(sa.String(40))
-    size: Mapped[int]
-    caption: Mapped[str] = mapped_column(sa.String(200), default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id"))
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

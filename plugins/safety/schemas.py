@@ -276,19 +276,6 @@ class ActivitySchema(ChoiceSchema):
     summary = optional_text(5000, metadata={"label": _l("Summary")})
 
 
-class PhotoSchema(Schema):
-    """A stored photo (output only; uploads are multipart)."""
-
-    id = ma.fields.Integer(dump_only=True)
-    owner_type = ma.fields.String(dump_only=True)
-    owner_id = ma.fields.Integer(dump_only=True)
-    filename = ma.fields.String(dump_only=True)
-    content_type = ma.fields.String(dump_only=True)
-    size = ma.fields.Integer(dump_only=True)
-    caption = ma.fields.String(dump_only=True)
-    at = ma.fields.DateTime(dump_only=True)
-
-
 # === imports (exports helper) =================================================================
 
 

@@ -1,5 +1,5 @@
 """Every domain operation of the safety ledgers: enterprises and major hazard sources,
-inspections, the hidden-danger workflow, training, accidents, activities, photos, indicators,
+inspections, the hidden-danger workflow, training, accidents, activities, indicators,
 exports and imports.
 
 Services validate, flush, record history and audit, and raise ``DomainError``; views commit.
@@ -9,8 +9,6 @@ closed and its deadline is before today.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,7 +16,7 @@ from decimal import Decimal
 from typing import Any, NoReturn
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context
+from flask import has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -41,7 +39,6 @@ from .models import (
     SafetyHazardEvent,
     SafetyHazardSource,
     SafetyInspection,
-    SafetyPhoto,
     SafetyTrainee,
     SafetyTraining,
 )
@@ -1000,7 +997,7 @@ def community_summary(session: Session, community: Node) -> dict[str, Any]:
     return {**figures[community.id], "open": open_now or 0}
 
 
-# === training, accidents, activities, photos (training helper) ================================
+# === training, accidents, activities (training helper) ========================================
 
 # Imports of this section stay here so the shared header is left to the lead (hoist at merge).
 
@@ -1051,18 +1048,6 @@ _TEXT_FIELDS = {
 }
 MASK = "***"
 PLANNING_HORIZON_DAYS = 366  # a session or activity may be entered up to a year ahead
-
-PHOTO_OWNERS: dict[str, Any] = {
-    "inspection": SafetyInspection,
-    "hazard": SafetyHazard,
-    "activity": SafetyActivity,
-}
-# Magic bytes → (extension, content type). The extension a user gave is never trusted.
-PHOTO_TYPES = (
-    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
-)
-PHOTO_CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
 def _values(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
@@ -1504,116 +1489,6 @@ def activities_query(clause: Any, filters: dict[str, Any]) -> sa.Select:
     if filters.get("kind"):
         stmt = stmt.where(SafetyActivity.kind == filters["kind"])
     return stmt.order_by(SafetyActivity.held_on.desc(), SafetyActivity.id.desc())
-
-
-# --- photos ----------------------------------------------------------------------------------
-
-
-def photo_type(content: bytes) -> tuple[str, str] | None:
-    """(extension, content type) from the file's first bytes: JPEG, PNG or WebP; else None."""
-    for magic, ext, content_type in PHOTO_TYPES:
-        if content.startswith(magic):
-            return ext, content_type
-    if len(content) >= 12 and content[:4] == b"RIFF" and content[8:12] == b"WEBP":
-        return "webp", "image/webp"
-    return None
-
-
-def photo_owner(session: Session, community: Node, owner_type: str, owner_id: int) -> Any:
-    """The live inspection, hazard or activity ``owner_id`` of ``community``, else None."""
-    model = PHOTO_OWNERS.get(owner_type)
-    if model is None:
-        return None
-    return session.scalar(
-        sa.select(model).where(
-            model.id == owner_id,
-            model.community_id == community.id,
-            model.deleted_at.is_(None),
-        )
-    )
-
-
-def photo_folder() -> str:
-    return os.path.join(current_app.instance_path, "uploads", "safety")
-
-
-def photo_file(photo: SafetyPhoto) -> str:
-    return os.path.join(photo_folder(), photo.stored_as)
-
-
-def add_photo(
-    session: Session,
-    community: Node,
-    owner_type: str,
-    owner_id: int,
-    filename: str,
-    content: bytes,
-    user: Any = None,
-    caption: str = "",
-) -> SafetyPhoto:
-    """Store an uploaded photo of an inspection, hazard or activity of ``community``. Only
-    JPEG, PNG and WebP are taken, judged by their bytes, not by the file name."""
-    writable(community)
-    owner = photo_owner(session, community, owner_type, owner_id)
-    if owner is None:
-        refuse("owner_id", _("There is no such record in %(community)s.", community=community.name))
-    if not content:
-        refuse("photo", _("Choose a photo to upload."))
-    found = photo_type(content)
-    if found is None:
-        refuse("photo", _("Only JPEG, PNG and WebP photos can be uploaded."))
-    ext, content_type = found
-    stored_as = f"{uuid.uuid4().hex}.{ext}"
-    photo = SafetyPhoto(
-        node_id=owner.node_id,
-        owner_type=owner_type,
-        owner_id=owner.id,
-        filename=os.path.basename((filename or "").replace("\\", "/"))[:200] or stored_as,
-        stored_as=stored_as,
-        content_type=content_type,
-        size=len(content),
-        caption=(caption or "")[:200],
-        user_id=getattr(actor(user), "id", None),
-    )
-    session.add(photo)
-    session.flush()
-    os.makedirs(photo_folder(), exist_ok=True)
-    with open(photo_file(photo), "wb") as out:
-        out.write(content)
-    record(
-        session,
-        photo,
-        "create",
-        _("Added the photo %(name)s", name=photo.filename),
-        {"owner": [None, f"{owner_type}:{owner.id}"], "size": [None, photo.size]},
-        user,
-    )
-    return photo
-
-
-def photos_of(session: Session, owner_type: str, owner_id: int) -> list[SafetyPhoto]:
-    """The live photos of a record, oldest first."""
-    return list(
-        session.scalars(
-            sa.select(SafetyPhoto)
-            .where(
-                SafetyPhoto.owner_type == owner_type,
-                SafetyPhoto.owner_id == owner_id,
-                SafetyPhoto.deleted_at.is_(None),
-            )
-            .order_by(SafetyPhoto.id)
-        )
-    )
-
-
-def delete_photo(session: Session, photo: SafetyPhoto, user: Any = None) -> None:
-    """Soft delete: the row and the file stay, lists and pages hide the photo."""
-    writable(session.get(Node, photo.community_id))
-    if photo.deleted_at is not None:
-        raise Conflict(_("This record is already deleted."))
-    photo.deleted_at = utcnow()
-    session.flush()
-    record(session, photo, "delete", _("Deleted %(what)s", what=photo.filename), user=user)
 
 
 # --- calendar ----------------------------------------------------------------------------------

@@ -24,7 +24,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -32,6 +31,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from core.api import api_doc, json_body, paginate
+from core.attachments import IMAGES, attachment_routes
 from core.db import db
 from core.errors import DomainError
 from core.forms import empty_form, load_form
@@ -48,7 +48,6 @@ from .models import (
     SafetyEnterprise,
     SafetyHazard,
     SafetyInspection,
-    SafetyPhoto,
     SafetyTrainee,
     SafetyTraining,
 )
@@ -62,7 +61,6 @@ from .schemas import (
     HazardSourceSchema,
     HazardUpdateSchema,
     InspectionSchema,
-    PhotoSchema,
     TraineeSchema,
     TrainingSchema,
     TransitionSchema,
@@ -447,7 +445,7 @@ def inspection(record_id: int) -> Any:
     return render_template(
         "safety/inspection.html",
         record=obj,
-        photos=services.photos_of(db.session, "inspection", obj.id),
+        photos=PHOTOS.block(db.session, "inspections", obj),
         target=services.inspection_target(obj),
         hazards=db.session.scalars(found).all(),
         can_edit=can_edit(),
@@ -525,7 +523,7 @@ def hazard(record_id: int) -> Any:
     return render_template(
         "safety/hazard.html",
         record=obj,
-        photos=services.photos_of(db.session, "hazard", obj.id),
+        photos=PHOTOS.block(db.session, "hazards", obj),
         timeline=services.hazard_timeline(db.session, obj),
         next_steps=[
             a for a, (sources, _t) in services.TRANSITIONS.items() if obj.status in sources
@@ -902,19 +900,9 @@ def rollup_api_hazards() -> Any:
 # Imports of this section stay here so the shared header is left to the lead (hoist at merge).
 
 
-OWNER_PLURALS = {"inspections": "inspection", "hazards": "hazard", "activities": "activity"}
 TRAINEE_RECORD = [
     *COMMUNITY,
     {"in": "path", "name": "trainee_id", "required": True, "schema": {"type": "integer"}},
-]
-OWNER_RECORD = [
-    *RECORD,
-    {
-        "in": "path",
-        "name": "owners",
-        "required": True,
-        "schema": {"type": "string", "enum": list(OWNER_PLURALS)},
-    },
 ]
 LIST_FILTERS = [
     {"in": "query", "name": name, "schema": {"type": "string"}, "description": text}
@@ -1398,7 +1386,7 @@ def activity(record_id: int) -> Any:
         record=obj,
         data=dump_activity(obj),
         fields=ACTIVITY_FORM,
-        photos=services.photos_of(db.session, "activity", obj.id),
+        photos=PHOTOS.block(db.session, "activities", obj),
         can_edit=can_edit(),
     )
 
@@ -1410,97 +1398,25 @@ def delete_activity(record_id: int) -> Any:
     return _delete(obj, obj.title, "safety.activities")
 
 
-# --- photos --------------------------------------------------------------------------------
+# --- photos: the platform's attachments --------------------------------------------------------
+
+# Upload, serve and delete pages and API (``/<owners>/<id>/photos``, ``/photos/<id>``), with
+# endpoints upload_photo, photo, delete_photo, api_photos, api_upload_photo, api_delete_photo.
+PHOTOS = attachment_routes(
+    pages,
+    api,
+    owners={
+        "inspections": (SafetyInspection, "safety.inspection", VIEW, EDIT),
+        "hazards": (SafetyHazard, "safety.hazard", VIEW, EDIT),
+        "activities": (SafetyActivity, "safety.activity", VIEW, EDIT),
+    },
+    name="photo",
+    field="photo",
+    types=IMAGES,
+)
 
 
-def _owner(owners: str, record_id: int) -> tuple[str, Any]:
-    """The inspection, hazard or activity of the URL's community (404 otherwise)."""
-    owner_type = OWNER_PLURALS[owners]
-    owner = services.photo_owner(db.session, g.community, owner_type, record_id)
-    if owner is None:
-        abort(404)
-    return owner_type, owner
-
-
-def _upload(owners: str, record_id: int) -> SafetyPhoto:
-    owner_type, owner = _owner(owners, record_id)
-    upload = request.files.get("photo")
-    if upload is None or not upload.filename:
-        services.refuse("photo", _("Choose a photo to upload."))
-    return services.add_photo(
-        db.session,
-        g.community,
-        owner_type,
-        owner.id,
-        upload.filename,
-        upload.read(),
-        caption=request.form.get("caption", "").strip(),
-    )
-
-
-def _back(default: str) -> str:
-    """The page the upload form was on (a local path only), else ``default``."""
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
-
-
-def _owner_page(owner_type: str, record_id: int) -> str:
-    """The page of the inspection, hazard or activity (``safety.<owner_type>``)."""
-    return url_for(f"safety.{owner_type}", record_id=record_id)
-
-
-@pages.post("/<any(inspections,hazards,activities):owners>/<int:record_id>/photos")
-def upload_photo(owners: str, record_id: int) -> Any:
-    """Upload a photo (multipart field ``photo``) and go back to the page it came from."""
-    require(EDIT)
-    back = _back(_owner_page(OWNER_PLURALS[owners], record_id))
-    try:
-        _upload(owners, record_id)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(back), 303
-    db.session.commit()
-    flash(_("Photo added."), "success")
-    return redirect(back)
-
-
-def _photo(photo_id: int) -> SafetyPhoto:
-    return load_record(SafetyPhoto, photo_id)
-
-
-@pages.get("/photos/<int:photo_id>")
-def photo(photo_id: int) -> Any:
-    """The photo's file, only within the community (and so the user's scope and the module)."""
-    require(VIEW)
-    found = _photo(photo_id)
-    return send_file(
-        services.photo_file(found),
-        mimetype=found.content_type,
-        download_name=found.filename,
-        max_age=0,
-    )
-
-
-@pages.post("/photos/<int:photo_id>/delete")
-def delete_photo(photo_id: int) -> Any:
-    require(EDIT)
-    found = _photo(photo_id)
-    services.delete_photo(db.session, found)
-    db.session.commit()
-    flash(_("Deleted."), "success")
-    return redirect(_back(_owner_page(found.owner_type, found.owner_id)))
-
-
-def dump_photo(photo: SafetyPhoto) -> dict[str, Any]:
-    data = PhotoSchema().dump(photo)
-    data["url"] = url_for("safety.photo", photo_id=photo.id, community=g.community.ref)
-    return data
-
-
-# --- training, accidents, activities, photos: JSON API ------------------------------------
+# --- training, accidents, activities: JSON API ---------------------------------------------
 
 
 def _api_list(query: sa.Select, dump: Callable[[Any], dict[str, Any]]) -> Any:
@@ -1806,7 +1722,7 @@ def api_create_activity() -> Any:
 def api_activity(record_id: int) -> Any:
     require(VIEW)
     obj = load_record(SafetyActivity, record_id)
-    photos = [dump_photo(p) for p in services.photos_of(db.session, "activity", obj.id)]
+    photos = [PHOTOS.dump(p) for p in PHOTOS.items(db.session, "activities", obj.id)]
     return jsonify(dump_activity(obj) | {"photos": photos})
 
 
@@ -1832,53 +1748,6 @@ def api_delete_activity(record_id: int) -> Any:
     require(EDIT)
     obj = load_record(SafetyActivity, record_id)
     services.soft_delete(db.session, obj, obj.title)
-    db.session.commit()
-    return "", 204
-
-
-@api.get("/<any(inspections,hazards,activities):owners>/<int:record_id>/photos")
-@api_doc(
-    "The photos of an inspection, hazard or activity",
-    response_schema=PhotoSchema,
-    tags=[MODULE],
-    parameters=OWNER_RECORD,
-)
-def api_photos(owners: str, record_id: int) -> Any:
-    require(VIEW)
-    owner_type, owner = _owner(owners, record_id)
-    return jsonify(
-        {"items": [dump_photo(p) for p in services.photos_of(db.session, owner_type, owner.id)]}
-    )
-
-
-@api.post("/<any(inspections,hazards,activities):owners>/<int:record_id>/photos")
-@api_doc(
-    "Upload a photo (multipart/form-data, field photo; JPEG, PNG or WebP judged by the file's "
-    "bytes; optional caption)",
-    response_schema=PhotoSchema,
-    status=201,
-    tags=[MODULE],
-    parameters=OWNER_RECORD,
-)
-def api_upload_photo(owners: str, record_id: int) -> Any:
-    require(EDIT)
-    photo = _upload(owners, record_id)
-    db.session.commit()
-    return jsonify(dump_photo(photo)), 201
-
-
-@api.delete("/photos/<int:photo_id>")
-@api_doc(
-    "Delete a photo (soft)",
-    tags=[MODULE],
-    parameters=[
-        *COMMUNITY,
-        {"in": "path", "name": "photo_id", "required": True, "schema": {"type": "integer"}},
-    ],
-)
-def api_delete_photo(photo_id: int) -> Any:
-    require(EDIT)
-    services.delete_photo(db.session, _photo(photo_id))
     db.session.commit()
     return "", 204
 

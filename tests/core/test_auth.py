@@ -1,5 +1,6 @@
 """Sign-in, sign-out, passwords, sessions, CSRF and API tokens."""
 
+import pytest
 import sqlalchemy as sa
 
 from core.app import create_app
@@ -49,6 +50,17 @@ def test_next_is_followed_only_within_the_site(client):
     client.post("/logout")
     r = client.post(
         "/login?next=//evil.example/x", data={"username": "s_admin", "password": PASSWORD}
+    )
+    assert r.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example/x", "/\\/evil.example", "/\t/evil.example"])
+def test_next_that_a_browser_reads_as_another_site_is_refused(client, target):
+    """Browsers read a backslash as a slash and drop tabs: ``/\\host`` is ``//host``."""
+    r = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"username": "s_admin", "password": PASSWORD},
     )
     assert r.headers["Location"] == "/"
 
