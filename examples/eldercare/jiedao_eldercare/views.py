@@ -42,7 +42,6 @@ rollup = RollupBlueprint(MODULE, "eldercare_rollup", __name__, api=True)  # /api
 register_ledgers(LEDGERS, pages=pages, api=api)
 
 YEAR = Filter("year", "year", _l("Year"))
-NODE = {"in": "path", "name": "node", "required": True, "schema": {"type": "string"}}
 
 
 @pages.get("/")
@@ -65,7 +64,7 @@ def index() -> Any:
 @api_doc(
     "Visits and elders visited per community under a street or district, for a year",
     tags=[MODULE],
-    parameters=[NODE, YEAR.openapi()],
+    parameters=[YEAR.openapi()],  # the path's <node> is documented from the URL rule
 )
 def api_summary() -> Any:
     require(VIEW)

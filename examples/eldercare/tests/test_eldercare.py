@@ -369,6 +369,15 @@ def test_the_street_sees_the_roll_up(jiedao_enable_module, jiedao_client_for):
     assert worker.get(SUMMARY).status_code == 404
 
 
+def test_the_api_is_documented(jiedao_app, jiedao_client_for):
+    spec = jiedao_client_for("worker").get("/api/v1/openapi.json").json
+    paths = spec["paths"]
+    assert {"get", "post"} <= set(paths["/api/v1/c/{community}/eldercare/visits"])
+    assert "/api/v1/c/{community}/eldercare/{plural}/{record_id}/history" in paths
+    summary = paths["/api/v1/r/{node}/eldercare/summary"]["get"]
+    assert {p["name"] for p in summary["parameters"]} == {"node", "year"}
+
+
 def test_the_calendar_has_the_day_of_older_persons():
     (entry,) = jiedao_eldercare.jiedao_calendar()
     assert (entry.month, entry.day, entry.module) == (10, 1, "eldercare")
