@@ -163,3 +163,7 @@ def _users_scope_clause(nodes: list[NodeRef]) -> sa.ColumnElement[bool]:
 
 # Users are scoped by their home node: an admin sees the accounts that belong to their subtree.
 User.__scope_clause__ = classmethod(lambda cls, nodes: _users_scope_clause(nodes))  # type: ignore[attr-defined]
+
+# core_serial (the counters of ledger numbers) lives with its logic; imported here so that the
+# migrations and the tests' table list see it with the rest of core's tables.
+from core.numbering import Serial  # noqa: E402,F401

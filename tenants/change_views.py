@@ -331,7 +331,9 @@ def api_move(ref: str):
 @permission_required("tenants.manage")
 @api_doc(
     "Merge a community into another: grids, buildings, tenant-owned rows, modules, role "
-    "assignments and accounts move; the source is archived and points to the target. "
+    "assignments and accounts move; the source is archived and points to the target. Ledger "
+    "numbers both communities hold (e.g. hazard numbers) are renumbered in the source's records "
+    "from the target's counters (listed in renumbered, audited per record). "
     "dry_run only counts what would move.",
     request_schema=MergeSchema,
     tags=TAGS,

@@ -20,7 +20,7 @@ from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from core import audit
+from core import audit, numbering
 from core.db import Base, utcnow
 from core.errors import Conflict, DomainError
 from core.models import Assignment, AuditLog, User
@@ -80,12 +80,12 @@ def _require_active(node: Node, field_name: str | None = None) -> None:
         raise Conflict(message, {field_name: [message]} if field_name else None)
 
 
-def tenant_owned_tables(session: Session) -> list[sa.Table]:
-    """The tables of every mapped ``TenantOwned`` class (core, tenants and every plugin) that
-    exist in this database, found through the mapper registry — so a plugin's ledger moves with
-    the tree without the plugin doing anything."""
+def tenant_owned_models(session: Session) -> list[tuple[sa.Table, type]]:
+    """Every mapped ``TenantOwned`` class (core, tenants and every plugin) whose table exists in
+    this database, with its table, found through the mapper registry — so a plugin's ledger moves
+    with the tree without the plugin doing anything."""
     present = set(sa.inspect(session.connection()).get_table_names())
-    tables: dict[str, sa.Table] = {}
+    found: dict[str, tuple[sa.Table, type]] = {}
     for mapper in Base.registry.mappers:
         cls = mapper.class_
         table = mapper.local_table
@@ -94,8 +94,27 @@ def tenant_owned_tables(session: Session) -> list[sa.Table]:
         if not isinstance(table, sa.Table) or table.name not in present:
             continue
         if {"node_id", "district_id", "street_id", "community_id"} <= set(table.c.keys()):
-            tables[table.name] = table
-    return [tables[name] for name in sorted(tables)]
+            found[table.name] = (table, cls)
+    return [found[name] for name in sorted(found)]
+
+
+def tenant_owned_tables(session: Session) -> list[sa.Table]:
+    """The tables of :func:`tenant_owned_models`."""
+    return [table for table, _cls in tenant_owned_models(session)]
+
+
+def module_of_table(table: str) -> str | None:
+    """The plugin whose ``<name>_`` prefixes the table (the longest name wins), if any."""
+    if not (has_app_context() and "jiedao.plugins" in current_app.extensions):
+        return None
+    names = [n for n in modules.plugin_system().plugins if table.startswith(f"{n}_")]
+    return max(names, key=len) if names else None
+
+
+def module_label_of_table(table: str) -> str:
+    """The manifest label of the module owning ``table`` (the platform's own tables: "Platform")."""
+    module = module_of_table(table)
+    return modules.module_label(module) if module else _("Platform")
 
 
 def _community_of(session: Session, node: Node) -> Node | None:
@@ -397,6 +416,17 @@ class Clash:
 
 
 @dataclass
+class LedgerRows:
+    """How many rows of one ledger (or of a module's ledgers without a name) a merge moves."""
+
+    module: str | None  # plugin name; None for the platform's own tables
+    module_label: str
+    label: str
+    rows: int
+    tables: list[str] = field(default_factory=list)
+
+
+@dataclass
 class MergePreview:
     """What a merge of ``source`` into ``target`` moves, counted before anything is written."""
 
@@ -404,11 +434,28 @@ class MergePreview:
     target: Node
     nodes: dict[str, int] = field(default_factory=dict)  # kind -> count
     rows: dict[str, int] = field(default_factory=dict)  # table -> count
+    ledgers: list[LedgerRows] = field(default_factory=list)  # the rows, in words
     assignments: int = 0
     users: int = 0
     modules: list[str] = field(default_factory=list)  # on at the source
     new_modules: list[str] = field(default_factory=list)  # switched on at the target by it
     clashes: list[Clash] = field(default_factory=list)
+    numbering: numbering.MergeNumbering = field(default_factory=numbering.MergeNumbering)
+
+    @property
+    def renumberings(self) -> list[numbering.Renumbering]:
+        """The source's records whose number the target already holds: they get new ones."""
+        return self.numbering.renumberings
+
+    @staticmethod
+    def module_labels(names: list[str]) -> list[str]:
+        """The modules' manifest labels (安全生产), not their keys."""
+        return [modules.module_label(name) for name in names]
+
+    @staticmethod
+    def ledger_name(item: numbering.Renumbering) -> str:
+        """「安全生产 · 隐患排查治理」: the module's label and the ledger's (and column's) name."""
+        return f"{module_label_of_table(item.table)} · {item.numbered.ledger}"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -416,12 +463,63 @@ class MergePreview:
             "target": self.target.ref,
             "nodes": self.nodes,
             "rows": self.rows,
+            "ledgers": [
+                {
+                    "module": ledger.module,
+                    "module_label": ledger.module_label,
+                    "label": ledger.label,
+                    "rows": ledger.rows,
+                    "tables": ledger.tables,
+                }
+                for ledger in self.ledgers
+            ],
             "assignments": self.assignments,
             "users": self.users,
             "modules": self.modules,
             "new_modules": self.new_modules,
             "clashes": [c.__dict__ for c in self.clashes],
+            "renumbered": [
+                {
+                    "ledger": item.table,
+                    "column": item.numbered.key,
+                    "label": self.ledger_name(item),
+                    "id": item.row_id,
+                    "from": item.old,
+                    "to": item.new,
+                }
+                for item in self.renumberings
+            ],
         }
+
+
+def _ledger_rows(session: Session, source: Node) -> tuple[dict[str, int], list[LedgerRows]]:
+    """The source's rows per table, and in words: per module, each named ledger with its count
+    and the ledgers without a name (``__label__``) together as "other records"."""
+    rows: dict[str, int] = {}
+    named: list[LedgerRows] = []
+    unnamed: dict[str | None, LedgerRows] = {}
+    for table, cls in tenant_owned_models(session):
+        count = session.scalar(
+            sa.select(sa.func.count()).select_from(table).where(table.c.community_id == source.id)
+        )
+        if not count:
+            continue
+        rows[table.name] = count
+        module = module_of_table(table.name)
+        module_label = module_label_of_table(table.name)
+        if getattr(cls, "__label__", None):
+            named.append(
+                LedgerRows(module, module_label, numbering.ledger_label(cls), count, [table.name])
+            )
+            continue
+        other = unnamed.setdefault(
+            module, LedgerRows(module, module_label, _("Other records"), 0, [])
+        )
+        other.rows += count
+        other.tables.append(table.name)
+    # By module; in each, the named ledgers by name, then the module's other records.
+    ledgers = sorted(named, key=lambda item: item.label) + list(unnamed.values())
+    return rows, sorted(ledgers, key=lambda item: item.module_label)
 
 
 def _check_merge(session: Session, source: Node, target: Node | None, scope: Scope) -> Node:
@@ -460,12 +558,9 @@ def merge_preview(
             sa.select(Node.kind, sa.func.count()).where(below).group_by(Node.kind)
         ).all()
     )
-    for table in tenant_owned_tables(session):
-        count = session.scalar(
-            sa.select(sa.func.count()).select_from(table).where(table.c.community_id == source.id)
-        )
-        if count:
-            preview.rows[table.name] = count
+    preview.rows, preview.ledgers = _ledger_rows(session, source)
+    # Numbers (隐患编号 …) both communities hold: the source's records get new ones.
+    preview.numbering = numbering.plan_merge(session, source.id, target.id)
     preview.assignments = session.scalar(
         sa.select(sa.func.count()).where(Assignment.node_id == source.id)
     )
@@ -543,7 +638,12 @@ def merge(
             )
             .values(code=clash.new_code, ref=new_ref, updated_at=now)
         )
-    # 2. Tenant-owned rows: beneath the source get the target's keys; the source's own rows
+    # 2. Numbers the target holds already: the source's records get fresh ones from the
+    #    target's counters, which go past every number moving in (before the rows move: the
+    #    numbers are unique per community).
+    renumbered = numbering.carry_out_merge(session, preview.numbering, target.id)
+    preview.numbering.renumberings = renumbered
+    # 3. Tenant-owned rows: beneath the source get the target's keys; the source's own rows
     #    belong to the target.
     keys = {
         "district_id": target.district_id,
@@ -558,7 +658,7 @@ def merge(
         session.execute(
             table.update().where(table.c.node_id == source.id).values(node_id=target.id)
         )
-    # 3. Grids and buildings go under the target (same depth: both are communities).
+    # 4. Grids and buildings go under the target (same depth: both are communities).
     session.execute(
         nodes.update()
         .where(subtree_clause(nodes.c.path, source.path), nodes.c.id != source.id)
@@ -573,7 +673,7 @@ def merge(
     session.execute(
         nodes.update().where(nodes.c.parent_id == source.id).values(parent_id=target.id)
     )
-    # 4. Role assignments at the source hold at the target (duplicates dropped); accounts that
+    # 5. Role assignments at the source hold at the target (duplicates dropped); accounts that
     #    belonged to the source belong to the target.
     assignments = Assignment.__table__
     twin = assignments.alias("twin")
@@ -595,7 +695,7 @@ def merge(
         .where(User.__table__.c.home_node_id == source.id)
         .values(home_node_id=target.id)
     )
-    # 5. The source is archived and points to the target.
+    # 6. The source is archived and points to the target.
     session.execute(
         nodes.update()
         .where(nodes.c.id == source.id)
@@ -609,7 +709,7 @@ def merge(
     session.expire_all()
     session.refresh(source)
     session.refresh(target)
-    # 6. Modules on at the source are on at the target (the target's settings win).
+    # 7. Modules on at the source are on at the target (the target's settings win).
     carried = _carry_modules(session, source, target)
     preview.new_modules = carried
 
@@ -622,8 +722,10 @@ def merge(
         "users": preview.users,
         "modules": carried,
         "renamed": {c.code: c.new_code for c in preview.clashes},
+        "renumbered": _renumbered_summary(renumbered),
     }
     summary = _("Merged %(source)s into %(target)s", source=source.name, target=target.name)
+    _audit_renumberings(session, renumbered, source, target)
     for place, action in ((source, "node.merge"), (target, "node.merge_in")):
         audit.record(
             action,
@@ -636,6 +738,50 @@ def merge(
     _tell("jiedao_node_merged", session=session, source=source.as_ref(), target=target.as_ref())
     preview.rows = moved
     return preview
+
+
+def _renumbered_summary(renumbered: list[numbering.Renumbering]) -> dict[str, dict[str, str]]:
+    """``{"safety_hazard.number": {"YH2026-0001": "YH2026-0002"}}``: the merge's own record."""
+    summary: dict[str, dict[str, str]] = {}
+    for item in renumbered:
+        summary.setdefault(f"{item.table}.{item.numbered.key}", {})[item.old] = item.new
+    return summary
+
+
+def renumber_action(table: str) -> str:
+    """The audit action of a renumbered record: ``safety.hazard.renumber`` for
+    ``safety_hazard``, next to the ledger's own actions."""
+    module = module_of_table(table)
+    if module:
+        return f"{module}.{table.removeprefix(f'{module}_')}.renumber"
+    return f"{table}.renumber"
+
+
+def _audit_renumberings(
+    session: Session, renumbered: list[numbering.Renumbering], source: Node, target: Node
+) -> None:
+    """One audit entry per renumbered record, at its place after the merge (the source's own
+    records are the target's now), old number → new."""
+    places: dict[int, Node] = {}
+    for item in renumbered:
+        node_id = target.id if item.node_id == source.id else item.node_id
+        place = places.get(node_id) or session.get(Node, node_id)
+        places[node_id] = place
+        audit.record(
+            renumber_action(item.table),
+            node=place.as_ref(),
+            object_type=item.table,
+            object_id=item.row_id,
+            summary=_(
+                "%(ledger)s: %(old)s is now %(new)s (%(source)s merged into %(target)s)",
+                ledger=MergePreview.ledger_name(item),
+                old=item.old,
+                new=item.new,
+                source=source.name,
+                target=target.name,
+            ),
+            details={item.numbered.key: [item.old, item.new], "merged_from": source.ref},
+        )
 
 
 def _carry_modules(session: Session, source: Node, target: Node) -> list[str]:

@@ -828,6 +828,7 @@ def detail_page(ledger: Ledger, record_id: int) -> Any:
         {
             "at": change.at,
             "action": action_label(change.action, ledger.actions),
+            "kind": change.action,
             "username": change.username,
             "changes": shown_changes(schema, change),
         }

@@ -78,6 +78,15 @@ def jiedao_navigation() -> list[NavEntry]:
             "registry.households", _l("Households"), VIEW, icon="home", order=21, module=MODULE
         ),
         NavEntry("registry.units", _l("Units"), VIEW, icon="building", order=22, module=MODULE),
+        # A RollupBlueprint view: shown at a street or district where the registry runs beneath.
+        NavEntry(
+            "registry_rollup.overview",
+            _l("Basic registry"),
+            VIEW,
+            icon="users",
+            order=20,
+            module=MODULE,
+        ),
     ]
 
 

@@ -45,7 +45,7 @@ RESTORE = "registry.restore"
 STATUSES = {
     "registered": _l("Registered resident"),
     "floating": _l("Floating resident"),
-    "moved_out": _l("Moved out"),
+    "moved_out": _l("Moved away"),
     "deceased": _l("Deceased"),
 }
 PRESENT = ("registered", "floating")
@@ -55,7 +55,7 @@ RELATIONS = {
     "head": _l("Head of household"),
     "spouse": _l("Spouse"),
     "child": _l("Child"),
-    "parent": _l("Parent"),
+    "parent": _l("Father or mother"),
     "other": _l("Other relation"),
 }
 UNIT_KINDS = {
@@ -112,7 +112,7 @@ UNIT_FIELDS = (
 )
 ACTIONS: dict[str, Any] = {
     "manage": _l("Taken into management"),
-    "move_out": _l("Moved out"),
+    "move_out": _l("Moved away"),
     "death": _l("Died"),
 }
 

@@ -15,9 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
+from core.numbering import Numbered
 from tenants.models import TenantOwned
 
 LIVE = "deleted_at IS NULL"
@@ -109,6 +111,9 @@ class SafetyHazard(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     """隐患: found → notified (整改通知书) → rectifying → submitted → closed, or re-opened."""
 
     __tablename__ = "safety_hazard"
+    __label__ = _l("Hidden dangers")
+    # 隐患编号 YH<year>-NNNN and 整改通知书编号 ZG<year>-NNNN, per community (core.numbering).
+    __numbered__ = {"number": "YH", "notice_number": Numbered("ZG", _l("Notice number"))}
     __table_args__ = (
         sa.Index(
             "ix_safety_hazard_street_open_deadline",

@@ -24,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import Session, selectinload
 
-from core import audit, clock
+from core import audit, clock, numbering
 from core.db import utcnow
 from core.errors import Conflict, DomainError, NotPermitted
 from core.permissions import Scope, current_scope
@@ -609,20 +609,14 @@ def days_overdue(hazard: SafetyHazard, day: date | None = None) -> int:
     )
 
 
-def next_number(session: Session, community: Node, column: Any, prefix: str) -> str:
-    """The next ``<prefix>NNNN`` among the community's hazards (隐患编号, 通知书编号)."""
-    taken = session.scalars(
-        sa.select(column).where(
-            SafetyHazard.community_id == community.id, column.like(f"{prefix}%")
-        )
-    ).all()
-    serials = [int(t[len(prefix) :]) for t in taken if t[len(prefix) :].isdigit()]
-    return f"{prefix}{max(serials, default=0) + 1:04d}"
-
-
 def next_hazard_number(session: Session, community: Node, year: int) -> str:
-    """隐患编号: ``YH<year>-NNNN``, counted per community and year."""
-    return next_number(session, community, SafetyHazard.number, f"YH{year}-")
+    """隐患编号: ``YH<year>-NNNN``, counted per community and year (``core.numbering``)."""
+    return numbering.next_number(session, SafetyHazard.number, community.id, year)
+
+
+def next_notice_number(session: Session, community: Node, year: int) -> str:
+    """整改通知书编号: ``ZG<year>-NNNN``, counted per community and year (``core.numbering``)."""
+    return numbering.next_number(session, SafetyHazard.notice_number, community.id, year)
 
 
 def default_deadline(session: Session, community: Node, severity: str, start: date) -> date:
@@ -840,8 +834,8 @@ def hazard_transition(
         responsible = (data.get("responsible_person") or hazard.responsible_person or "").strip()
         if not responsible:
             refuse("responsible_person", _("Name the person responsible for the rectification."))
-        number = (data.get("notice_number") or "").strip() or next_number(
-            session, community, SafetyHazard.notice_number, f"ZG{on.year}-"
+        number = (data.get("notice_number") or "").strip() or next_notice_number(
+            session, community, on.year
         )
         updates = {
             "notice_number": number,

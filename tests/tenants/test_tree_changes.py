@@ -601,3 +601,143 @@ def test_the_new_endpoints_are_in_the_openapi_document(client):
     for action in ("move", "merge", "archive", "restore"):
         assert "post" in paths[f"/api/v1/nodes/{{ref}}/{action}"]
     assert "get" in paths["/api/v1/nodes/{ref}/history"]
+
+
+# --- merge: ledger numbers ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def hazards_in_both(world, app, jiedao_clock):
+    """Safety on at A1 and A2, each with hazards numbered from 1 in 2026 (A2: two, the first
+    notified): both hold YH2026-0001 and ZG2026-0001. Returns A2's hazard ids."""
+    from datetime import date
+
+    from core.permissions import load_scope
+    from plugins.safety import services
+    from tenants import modules
+
+    jiedao_clock("2026-06-15T10:00:00+08:00")
+    ids = []
+    with app.app_context():
+        admin = world.user("s_admin")
+        for ref, count in ((A1, 1), (A2, 2)):
+            modules.enable(db.session, world.node(ref), "safety")
+            for i in range(count):
+                hazard = services.create_hazard(
+                    db.session,
+                    world.node(ref),
+                    {"description": f"{ref} 隐患{i}", "found_on": date(2026, 6, 1)},
+                )
+                if i == 0:
+                    services.hazard_transition(
+                        db.session,
+                        hazard,
+                        "notify",
+                        {"on": date(2026, 6, 2), "responsible_person": "李建国"},
+                        admin,
+                        scope=load_scope(db.session, admin.id),
+                    )
+                if ref == A2:
+                    ids.append(hazard.id)
+        db.session.commit()
+    return ids
+
+
+def hazard_numbers(app, ref: str) -> dict[int, tuple[str, str]]:
+    from plugins.safety.models import SafetyHazard
+
+    with app.app_context():
+        community = db.session.scalar(sa.select(Node.id).where(Node.ref == ref))
+        rows = db.session.execute(
+            sa.select(SafetyHazard.id, SafetyHazard.number, SafetyHazard.notice_number).where(
+                SafetyHazard.community_id == community
+            )
+        )
+        return {i: (n, notice) for i, n, notice in rows}
+
+
+def visible_text(html: str) -> str:
+    import re
+
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_merging_communities_that_hold_the_same_hazard_numbers_renumbers_the_merged_ones(
+    world, app, as_user, hazards_in_both
+):
+    first, second = hazards_in_both
+    s = as_user("s_admin")
+    # The preview says, in words, which records get which new number before anything is written.
+    r = s.post(f"/api/v1/nodes/{A2}/merge", json={"into": A1, "dry_run": True})
+    assert r.status_code == 200, r.json
+    assert [(x["ledger"], x["id"], x["from"], x["to"]) for x in r.json["renumbered"]] == [
+        ("safety_hazard", first, "ZG2026-0001", "ZG2026-0002"),
+        ("safety_hazard", first, "YH2026-0001", "YH2026-0003"),  # A2 brings 0002 along
+    ]
+    page = s.get(f"/n/{A2}/merge?into={A1}").text
+    assert 'id="renumbered"' in page
+    text = " ".join(visible_text(page).split())
+    assert "安全生产 · 隐患排查治理: YH2026-0001 → YH2026-0003" in text
+    assert "安全生产 · 隐患排查治理 · 整改通知书编号: ZG2026-0001 → ZG2026-0002" in text
+
+    r = s.post(f"/n/{A2}/merge", data={"into": A1, "rename_clashes": "true"})
+    assert r.status_code == 302, r.text
+    numbers = hazard_numbers(app, A1)
+    assert numbers[first] == ("YH2026-0003", "ZG2026-0002")
+    assert numbers[second] == ("YH2026-0002", "")  # no clash: kept
+    assert sorted(n for n, _notice in numbers.values()) == [
+        "YH2026-0001",
+        "YH2026-0002",
+        "YH2026-0003",
+    ]
+    with app.app_context():
+        # One audit entry per renumbered record, at its place in A1, old → new …
+        entries = db.session.scalars(
+            sa.select(AuditLog)
+            .where(AuditLog.action == "safety.hazard.renumber")
+            .order_by(AuditLog.id)
+        ).all()
+        assert [(e.object_id, e.details["merged_from"]) for e in entries] == [
+            (str(first), A2),
+            (str(first), A2),
+        ]
+        assert {tuple(v) for e in entries for k, v in e.details.items() if k != "merged_from"} == {
+            ("YH2026-0001", "YH2026-0003"),
+            ("ZG2026-0001", "ZG2026-0002"),
+        }
+        assert all(e.node_id == world.node(A1).id for e in entries)
+        # … and the merge's own entry sums them up.
+        merge_entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "node.merge"))
+        assert merge_entry.details["renumbered"] == {
+            "safety_hazard.number": {"YH2026-0001": "YH2026-0003"},
+            "safety_hazard.notice_number": {"ZG2026-0001": "ZG2026-0002"},
+        }
+    # The street admin reads it in the audit log, in words.
+    log = " ".join(visible_text(s.get("/audit?action=safety.hazard.renumber").text).split())
+    assert "隐患排查治理：YH2026-0001 改为 YH2026-0003（建国里社区并入永安里东社区）" in log
+    # A1's counters went past every number that moved in: the next hazard and notice follow.
+    r = s.post(
+        f"/api/v1/c/{A1}/safety/hazards", json={"description": "新隐患", "found_on": "2026-06-10"}
+    )
+    assert r.status_code == 201, r.json
+    assert r.json["number"] == "YH2026-0004"
+    assert_consistent(app)
+
+
+def test_the_merge_preview_names_modules_and_ledgers_in_words(world, app, as_user, hazards_in_both):
+    from tenants import modules
+
+    add_rows(world, 1)
+    with app.app_context():
+        modules.enable(db.session, world.node(A2), "ledger")
+        db.session.commit()
+    page = as_user("s_admin").get(f"/n/{A2}/merge?into={A1}").text
+    text = " ".join(visible_text(page).split())
+    # Modules by their labels, ledgers by their names (or "other records" of the module), counted.
+    assert 'data-rows="safety_hazard">2<' in page
+    assert "安全生产 隐患排查治理 2" in text
+    assert "Test ledger 其他记录 2" in text
+    modules_on = page.split('data-count="modules">')[1].split("<")[0]
+    assert modules_on == "Test ledger、基础台账、安全生产"
+    for raw in ("safety_hazard", "safety_hazard_event", "ledger_row", "registry", "safety、"):
+        assert raw not in text
