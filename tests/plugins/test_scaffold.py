@@ -87,7 +87,11 @@ def test_plugin_new_writes_a_package_that_installs_and_passes_its_tests(tmp_path
 @pytest.mark.parametrize("name", ["x", "abcdefghijklmnopqrstuvwx"])
 def test_short_and_long_names_give_lint_clean_code(tmp_path, name):
     project = scaffold.create_plugin(
-        name, tmp_path, label="A label of forty characters, just so ok", installed=set()
+        name,
+        tmp_path,
+        label="A label of forty characters, just so ok",
+        label_zh="居家养老" * 10,  # forty characters, each two columns wide
+        installed=set(),
     )
     assert project.name == "jiedao-" + name.replace("_", "-")
     assert _ruff("check", ".", cwd=project).returncode == 0
