@@ -1,10 +1,13 @@
 """``jiedao plugin new NAME``: write a complete, installable plugin package to start from.
 
 The package (``<DIR>/jiedao-<name>/``, distribution ``jiedao-<name>``, import package
-``jiedao_<name>``) has a manifest and hooks, a ``TenantOwned`` model ``<name>_entry`` with its
-first migration on the plugin's own Alembic branch, marshmallow schemas, a service, a
-``CommunityBlueprint`` list-and-create page and JSON API, a template, zh_Hans_CN and en catalogues
-and tests that run against the real platform with the ``core.testing`` fixtures.
+``jiedao_<name>``) imports only ``core.sdk``: a manifest and hooks, a ``TenantOwned`` model
+``<name>_entry`` (soft-deleted) with its first migration on the plugin's own Alembic branch, a
+described marshmallow schema, a ``Ledger`` declaration whose list, forms, detail with history,
+delete/restore, JSON API, export and import core generates (``register_ledgers``,
+``ledgers_exports``, ``ledgers_imports``), a rule that reads a per-community setting, zh_Hans_CN
+and en catalogues and tests that run against the real platform with the ``core.testing``
+fixtures.
 
 The files come from ``core/scaffold_template``: paths and contents are filled in with
 ``string.Template`` (``${name}``, ``${package}`` …; ``{name}``/``{package}`` in file names), and the
@@ -32,7 +35,7 @@ RENAMES = {"gitignore": ".gitignore"}
 ENTRY_POINT_GROUP = "jiedao.plugins"  # core.plugins.ENTRY_POINT_GROUP (kept light to import)
 
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
-MAX_NAME_LENGTH = 24  # "fk_<name>_entry_created_by_id_core_user" stays within PostgreSQL's 63
+MAX_NAME_LENGTH = 24  # "fk_<name>_entry_deleted_by_id_core_user" stays within PostgreSQL's 63
 LABEL_PATTERN = re.compile(r"[^\"'\\%$`{}<>\n\r\t]+")
 MAX_LABEL_LENGTH = 40
 # Names core or its components use for blueprints, permission prefixes or tables.
@@ -42,8 +45,7 @@ RESERVED_NAMES = frozenset(
 )
 # Messages of the template's catalogue: a label equal to one of them would repeat a msgid.
 TEMPLATE_MESSAGES = frozenset(
-    {"Entries kept per community.", "New entry", "No entries yet.", "Notes", "Notes are required"}
-    | {"Recorded", "Save", "Title", "An archived community is read-only."}
+    {"Entries kept per community.", "Entry", "Notes", "Notes are required", "Recorded", "Title"}
     | {"Notes are required in this community."}
 )
 

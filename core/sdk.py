@@ -14,11 +14,13 @@ plugin that uses only this module.
 from __future__ import annotations
 
 from core.api import api_doc, json_body, paginate
-from core.db import Base, SoftDeleteMixin, TimestampMixin, utcnow
+from core.clock import now, today
+from core.db import Base, SoftDeleteMixin, TimestampMixin, db, utcnow
 from core.errors import Conflict, DomainError, NotPermitted
 from core.forms import empty_form, load_form
 from core.hookspecs import hookimpl
 from core.navigation import NavEntry
+from core.permissions import can
 from core.plugins import Manifest
 from core.records.fields import S1, S2, S3, describe, display
 from core.records.history import record_change, timeline
@@ -39,8 +41,10 @@ from core.tenancy import (
     TenantOwned,
     enabled_communities,
     module_scope_clause,
+    module_settings,
     require,
 )
+from core.tree import NodeRef, node_refs
 from core.validation import (
     ChoiceSchema,
     Schema,
@@ -71,6 +75,7 @@ __all__ = [
     "Ledger",
     "Manifest",
     "NavEntry",
+    "NodeRef",
     "NotPermitted",
     "Period",
     "RollupBlueprint",
@@ -80,7 +85,9 @@ __all__ = [
     "TimestampMixin",
     "amount",
     "api_doc",
+    "can",
     "choice",
+    "db",
     "describe",
     "display",
     "empty_form",
@@ -95,7 +102,10 @@ __all__ = [
     "mask",
     "mobile_number",
     "module_scope_clause",
+    "module_settings",
+    "node_refs",
     "not_future",
+    "now",
     "optional_text",
     "paginate",
     "parse_filters",
@@ -106,5 +116,6 @@ __all__ = [
     "require",
     "required_text",
     "timeline",
+    "today",
     "utcnow",
 ]

@@ -19,11 +19,12 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+import marshmallow as ma
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column, relationship
 from werkzeug.exceptions import Forbidden, NotFound
 
 from core.db import Base
@@ -40,6 +41,7 @@ module_table = sa.table(
     sa.column("community_id", sa.Integer),
     sa.column("module", sa.String),
     sa.column("enabled", sa.Boolean),
+    sa.column("settings", sa.JSON),
 )
 
 
@@ -145,6 +147,30 @@ def enabled_communities(module: str) -> sa.Select:
     return sa.select(module_table.c.community_id).where(
         module_table.c.module == module, module_table.c.enabled.is_(True)
     )
+
+
+def settings_schema(module: str) -> ma.Schema | None:
+    """The plugin's settings schema (``jiedao_settings_schema``), if it declares one."""
+    for name, schema_class in plugin_system().call("jiedao_settings_schema"):
+        if name == module:
+            return schema_class()
+    return None
+
+
+def module_settings(session: Session, community_id: int, module: str) -> dict[str, Any]:
+    """The community's settings of a module, with the plugin's defaults for what is unset."""
+    stored = session.scalar(
+        sa.select(module_table.c.settings).where(
+            module_table.c.community_id == community_id, module_table.c.module == module
+        )
+    )
+    schema = settings_schema(module)
+    if schema is None:
+        return dict(stored or {})
+    try:
+        return schema.dump(schema.load(stored or {}))
+    except ma.ValidationError:  # settings of an older plugin version: fall back to defaults
+        return schema.dump(schema.load({}))
 
 
 def _module_permissions(module: str) -> list[str]:

@@ -29,8 +29,10 @@ from core.tenancy import (  # noqa: F401 - plugins and tests import these from h
     enabled_communities,
     module_label,
     module_scope_clause,
+    module_settings,
     plugin_system,
     require,
+    settings_schema,
 )
 from core.tenancy import may_use as _may_use
 from core.tree import NodeRef, subtree_clause
@@ -85,13 +87,6 @@ def _active_plugin(name: str) -> PluginInfo:
     return info
 
 
-def settings_schema(module: str) -> ma.Schema | None:
-    for name, schema_class in plugin_system().call("jiedao_settings_schema"):
-        if name == module:
-            return schema_class()
-    return None
-
-
 def validated_settings(module: str, data: dict[str, Any]) -> dict[str, Any]:
     """Settings through the plugin's schema: defaults filled in; errors as a 422 with fields."""
     schema = settings_schema(module)
@@ -128,22 +123,6 @@ def is_enabled(session: Session, community_id: int, module: str) -> bool:
             )
         )
     )
-
-
-def module_settings(session: Session, community_id: int, module: str) -> dict[str, Any]:
-    """The community's settings of a module, with the plugin's defaults for what is unset."""
-    stored = session.scalar(
-        sa.select(ModuleState.settings).where(
-            ModuleState.community_id == community_id, ModuleState.module == module
-        )
-    )
-    schema = settings_schema(module)
-    if schema is None:
-        return dict(stored or {})
-    try:
-        return schema.dump(schema.load(stored or {}))
-    except ma.ValidationError:  # settings of an older plugin version: fall back to defaults
-        return schema.dump(schema.load({}))
 
 
 def communities_query(node: Node) -> sa.Select:

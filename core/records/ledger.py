@@ -168,7 +168,9 @@ class Ledger:
     record and its history (default: :meth:`create_record`/:meth:`update_record`, which set the
     schema's fields on the model, placed at the community). ``check(session, community, data,
     obj)`` adds domain checks to the default writers; ``before_restore(session, obj)`` refuses a
-    restore (e.g. the ID was registered again meanwhile)."""
+    restore (e.g. the ID was registered again meanwhile). The "new" form starts with the fields'
+    ``load_default`` values, then ``new_values()`` (values known at run time: today's date, the
+    signed-in worker's name)."""
 
     module: str
     name: str
@@ -193,6 +195,7 @@ class Ledger:
     title_of: Callable[[Any], str] | None = None
     dump_extra: Callable[[Any, dict[str, Any]], None] | None = None
     form_values: Callable[[Any], dict[str, Any]] | None = None
+    new_values: Callable[[], dict[str, Any]] | None = None
     context: Callable[[], dict[str, Any]] | None = None
     templates: dict[str, str] = field(default_factory=dict)
     list_path: str | None = None
@@ -499,10 +502,12 @@ class Ledger:
             if nodes
             else sa.false()
         )
-        if nodes and self.has_sensitive():
+        # Recorded where the user holds the sensitive permission (the places whose rows came
+        # out unmasked), so the admins there find it in their audit log.
+        for node in nodes if self.has_sensitive() else []:
             audit.record(
                 f"{self.module}.export.unmasked",
-                node=None,
+                node=node,
                 object_type="export",
                 object_id=self.export_name,
                 summary=_(
@@ -681,18 +686,40 @@ def list_page(ledger: Ledger) -> Any:
     )
 
 
+def _form_value(f: ma.fields.Field, value: Any) -> Any:
+    """A value as the form's inputs hold it."""
+    if isinstance(f, ma.fields.Boolean):
+        return "true" if value else ""
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return plain(value)
+
+
+def _new_values(ledger: Ledger) -> dict[str, Any]:
+    """What the "new" form starts with: the fields' defaults, then the ledger's ``new_values``."""
+    fields = dict(ledger.form_fields(False))
+    values: dict[str, Any] = {}
+    for name, f in fields.items():
+        default = f.load_default
+        if default is ma.missing:
+            continue
+        value = default() if callable(default) else default
+        if value is not None:
+            values[name] = _form_value(f, value)
+    extra = ledger.new_values() if ledger.new_values is not None else {}
+    for name, value in extra.items():
+        values[name] = _form_value(fields[name], value) if name in fields else plain(value)
+    return values
+
+
 def _form_values(ledger: Ledger, obj: Any) -> dict[str, Any]:
     if ledger.form_values is not None:
         return ledger.form_values(obj)
     values: dict[str, Any] = {}
     for name, f in ledger.form_fields(True):
         value = getattr(obj, name, None)
-        if value is None:
-            continue
-        if isinstance(f, ma.fields.Boolean):
-            values[name] = "true" if value else ""
-        else:
-            values[name] = plain(value)
+        if value is not None:
+            values[name] = _form_value(f, value)
     return values
 
 
@@ -706,7 +733,7 @@ def form_page(ledger: Ledger, obj: Any = None) -> Any:
     require(ledger.edit)
     editing = obj is not None
     fields = ledger.form_fields(editing)
-    form: FormResult = empty_form(**(_form_values(ledger, obj) if editing else {}))
+    form: FormResult = empty_form(**(_form_values(ledger, obj) if editing else _new_values(ledger)))
     status = 200
     if request.method == "POST":
         schema = (ledger.update_schema or ledger.schema)() if editing else ledger.schema()

@@ -1,9 +1,10 @@
 """居家养老 (home care for the elderly): a third-party Jiedao plugin, module ``eldercare``.
 
-Community workers record their home visits to elderly residents (who, when, by whom, what the
-elder needs); each community sets how many visits an elder should get per month. Streets and
-districts see the figures rolled up. Everything reaches the platform through the hooks below;
-nothing in core knows this plugin exists.
+Community workers record their visits to elderly residents (who, when, at home or by phone, by
+whom, what the elder needs); each community sets how many visits an elder should get per month.
+Streets and districts see the figures rolled up. The plugin imports only ``core.sdk``: the visits
+ledger is a declaration (``ledgers.py``), its pages, API, history, export and import are the
+platform's. Nothing in core knows this plugin exists.
 """
 
 from __future__ import annotations
@@ -13,19 +14,23 @@ from typing import Any
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from core.hookspecs import hookimpl
-from core.navigation import NavEntry
-from core.plugins import Manifest
-from core.reports import CalendarEntry, Column, Export, Indicator
+from core.sdk import (
+    CalendarEntry,
+    Export,
+    Import,
+    Indicator,
+    Manifest,
+    NavEntry,
+    hookimpl,
+    ledgers_exports,
+    ledgers_imports,
+)
 
 from . import models, services
 from .schemas import SettingsSchema
+from .services import EDIT, MODULE, RESTORE, SENSITIVE, VIEW
 
-__version__ = "0.1.0"
-
-MODULE = "eldercare"
-VIEW = "eldercare.view"
-EDIT = "eldercare.edit"
+__version__ = "0.2.0"
 
 manifest = Manifest(
     name=MODULE,
@@ -47,6 +52,10 @@ def jiedao_permissions(registry: Any) -> None:
     # Grants also reach the built-in roles above (community admin, street admin).
     registry.declare(VIEW, _l("Read home-care visits"), grants=["program_worker", "inspector"])
     registry.declare(EDIT, _l("Record home-care visits"), grants=["program_worker"])
+    registry.declare(
+        SENSITIVE, _l("See elders' full phone numbers in home care"), grants=["community_admin"]
+    )
+    registry.declare(RESTORE, _l("Restore deleted home-care visits"), grants=["community_admin"])
 
 
 @hookimpl
@@ -88,23 +97,16 @@ def jiedao_indicators() -> list[Indicator]:
 
 @hookimpl
 def jiedao_exports() -> list[Export]:
-    return [
-        Export(
-            "eldercare.visits",
-            _l("Home-care visits"),
-            VIEW,
-            [
-                Column("community", _l("Community")),
-                Column("elder_name", _l("Elder")),
-                Column("visit_date", _l("Visit date")),
-                Column("visitor", _l("Visitor")),
-                Column("needs", _l("Needs")),
-                Column("notes", _l("Notes")),
-            ],
-            services.export_rows,
-            module=MODULE,
-        )
-    ]
+    from .ledgers import LEDGERS
+
+    return ledgers_exports(LEDGERS)
+
+
+@hookimpl
+def jiedao_imports() -> list[Import]:
+    from .ledgers import LEDGERS
+
+    return ledgers_imports(LEDGERS)
 
 
 @hookimpl

@@ -1,76 +1,56 @@
-"""Writes and queries of home-care visits. Writes add to the caller's session, with their audit
-entry; the view commits."""
+"""居家养老's own rules and figures. The ledger (``ledgers.py``) writes, lists, exports and keeps
+the history of visits; what is eldercare's is here: a visit is recorded once, the month against
+each community's target, the indicators and the street's roll-up."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from core import audit
-from core.errors import DomainError
-from core.reports import Period
-from tenants.models import Node
+from core.sdk import Conflict, Period, node_refs
 
 from .models import EldercareVisit
 
 MODULE = "eldercare"
+VIEW = "eldercare.view"
+EDIT = "eldercare.edit"
+RESTORE = "eldercare.restore"
+SENSITIVE = "eldercare.sensitive.view"
 
 
-def today() -> date:
-    """Today in the platform's time zone (``JIEDAO_TIMEZONE``), not the server's."""
-    zone = current_app.config["BABEL_DEFAULT_TIMEZONE"] if has_app_context() else None
-    return datetime.now(ZoneInfo(zone or "Asia/Shanghai")).date()
+def visit_title(visit: EldercareVisit) -> str:
+    """How a visit is named on its page, in the history and the audit log."""
+    return f"{visit.elder_name} {visit.visit_date.isoformat()}"
 
 
-def visits_query(community_id: int, elder: str | None = None) -> sa.Select:
-    """A community's visits, latest first (optionally of one elder)."""
-    stmt = (
-        sa.select(EldercareVisit)
-        .where(EldercareVisit.community_id == community_id)
-        .order_by(EldercareVisit.visit_date.desc(), EldercareVisit.id.desc())
+def check_visit(
+    session: Session, community: Any, data: dict[str, Any], visit: EldercareVisit | None
+) -> None:
+    """A visit of one kind to one elder on one day is recorded once (a form sent twice, two
+    workers recording the same call): the second is refused with a 409 naming the date."""
+    elder = data.get("elder_name", visit.elder_name if visit else None)
+    day = data.get("visit_date", visit.visit_date if visit else None)
+    kind = data.get("kind", visit.kind if visit else None) or "home"
+    stmt = sa.select(EldercareVisit.id).where(
+        EldercareVisit.community_id == community.id,
+        EldercareVisit.elder_name == elder,
+        EldercareVisit.visit_date == day,
+        EldercareVisit.kind == kind,
     )
-    if elder:
-        stmt = stmt.where(EldercareVisit.elder_name == elder)
-    return stmt
-
-
-def record_visit(
-    session: Session, community: Node, data: dict[str, Any], user: Any = None
-) -> EldercareVisit:
-    """Record a visit in ``community`` from data validated by ``VisitSchema``."""
-    if community.is_archived:
-        raise DomainError(_("An archived community is read-only."))
-    visit = EldercareVisit(
-        elder_name=data["elder_name"],
-        visit_date=data["visit_date"],
-        visitor=data["visitor"],
-        needs=(data.get("needs") or "").strip(),
-        notes=(data.get("notes") or "").strip(),
-        node_id=community.id,
-        recorded_by_id=getattr(user, "id", None),
-    )
-    session.add(visit)
-    session.flush()
-    audit.record(
-        "eldercare.visit.create",
-        node=community.as_ref(),
-        object_type=EldercareVisit.__tablename__,
-        object_id=visit.id,
-        summary=_(
-            "Recorded a home visit to %(elder)s on %(date)s",
-            elder=visit.elder_name,
-            date=visit.visit_date.isoformat(),
-        ),
-    )
-    return visit
+    if visit is not None:
+        stmt = stmt.where(EldercareVisit.id != visit.id)
+    if session.scalar(stmt.limit(1)) is not None:
+        message = _(
+            "This visit to %(elder)s on %(date)s is already recorded.",
+            elder=elder,
+            date=day.isoformat(),
+        )
+        raise Conflict(message, {"visit_date": [message]})
 
 
 @dataclass(frozen=True)
@@ -133,41 +113,26 @@ def count_elders_visited(session: Session, communities: sa.Select, period: Perio
 def rollup(
     session: Session, clause: sa.ColumnElement[bool], period: Period
 ) -> list[dict[str, Any]]:
-    """Visits and elders visited per community, for the rows ``clause`` lets through."""
+    """Visits and elders visited per community, for the rows ``clause`` lets through; one
+    GROUP BY, then the communities' names in one query."""
     stmt = (
         sa.select(
-            Node.ref,
-            Node.name,
+            EldercareVisit.community_id,
             sa.func.count(EldercareVisit.id),
             sa.func.count(sa.distinct(EldercareVisit.elder_name)),
         )
-        .join(Node, Node.id == EldercareVisit.community_id)
         .where(clause, EldercareVisit.visit_date.between(period.start, period.end))
-        .group_by(Node.ref, Node.name)
-        .order_by(Node.ref)
+        .group_by(EldercareVisit.community_id)
     )
-    return [
-        {"community": ref, "name": name, "visits": visits, "elders": elders}
-        for ref, name, visits, elders in session.execute(stmt)
-    ]
-
-
-def export_rows(
-    session: Session, scope_clause: Callable[[Any], Any], filters: dict[str, str]
-) -> Iterator[dict[str, Any]]:
-    """Rows of the ``eldercare.visits`` export: what the user may see, by community and date."""
-    stmt = (
-        sa.select(EldercareVisit, Node.name)
-        .join(Node, Node.id == EldercareVisit.community_id)
-        .where(scope_clause(EldercareVisit))
-        .order_by(Node.ref, EldercareVisit.visit_date, EldercareVisit.id)
-    )
-    for visit, community in session.execute(stmt):
-        yield {
-            "community": community,
-            "elder_name": visit.elder_name,
-            "visit_date": visit.visit_date.isoformat(),
-            "visitor": visit.visitor,
-            "needs": visit.needs,
-            "notes": visit.notes,
+    counts = session.execute(stmt).all()
+    nodes = node_refs(session, {community_id for community_id, _v, _e in counts})
+    items = [
+        {
+            "community": nodes[community_id].ref,
+            "name": nodes[community_id].name,
+            "visits": visits,
+            "elders": elders,
         }
+        for community_id, visits, elders in counts
+    ]
+    return sorted(items, key=lambda item: item["community"])

@@ -1,0 +1,99 @@
+"""What ``core.sdk`` gives a small plugin beyond the ledger views: one import for everything,
+module settings read from core, "new" forms that start from the schema's defaults and the
+ledger's ``new_values``, and unmasked exports that the admins of the place find in their audit
+log. The registry plugin (built on the SDK) is the ledger used here."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+import core.sdk
+from core.db import db
+from core.records.ledger import Ledger, _new_values
+from plugins.registry.models import RegistryResident
+from plugins.registry.schemas import ResidentSchema
+from tests.plugins.registry.conftest import make_id
+
+A1 = "110105001001"
+
+
+@pytest.fixture
+def enable(app, world):
+    from tenants import modules
+
+    def switch(module: str, ref: str = A1) -> None:
+        with app.app_context():
+            modules.enable(db.session, world.node(ref), module)
+            db.session.commit()
+
+    return switch
+
+
+def test_the_sdk_exports_what_it_lists():
+    missing = [name for name in core.sdk.__all__ if not hasattr(core.sdk, name)]
+    assert missing == []
+    for name in ("db", "today", "now", "can", "module_settings", "node_refs", "NodeRef"):
+        assert name in core.sdk.__all__
+
+
+def test_module_settings_come_from_core_with_the_plugins_defaults(app, world, enable):
+    from tenants import modules
+
+    enable("ledger")
+    with app.app_context():
+        community = world.node(A1)
+        assert core.sdk.module_settings(db.session, community.id, "ledger") == {
+            "deadline_days": 30,
+            "mode": "simple",
+            "notify": False,
+        }
+        modules.update_settings(db.session, community, "ledger", {"deadline_days": 60})
+        db.session.commit()
+        assert core.sdk.module_settings(db.session, community.id, "ledger")["deadline_days"] == 60
+    assert modules.module_settings is core.sdk.module_settings  # one reader, not two
+
+
+def test_a_new_form_starts_from_the_schemas_defaults(as_user, enable):
+    enable("registry")
+    form = as_user("worker").get(f"/c/{A1}/registry/residents/new").text
+    # ResidentSchema.status has load_default="registered": that choice is taken already.
+    assert re.search(r'<option value="registered"[^>]* selected|value="registered" checked', form)
+
+
+def test_new_values_fill_in_what_is_known_at_run_time(app):
+    ledger = Ledger(
+        module="registry",
+        name="resident",
+        plural="residents",
+        model=RegistryResident,
+        schema=ResidentSchema,
+        title="Residents",
+        label="Resident",
+        view="registry.view",
+        edit="registry.edit",
+        new_values=lambda: {"arrived_on": date(2026, 3, 1), "name": "王"},
+    )
+    with app.test_request_context():
+        values = _new_values(ledger)
+    assert values["status"] == "registered"  # the schema's default
+    assert values["arrived_on"] == "2026-03-01"  # as the date input holds it
+    assert values["name"] == "王"
+
+
+def test_an_unmasked_export_is_in_the_audit_log_of_the_place(as_user, enable):
+    """Regression: the entry was written without a node, so no admin's audit log showed it."""
+    enable("registry")
+    c_admin = as_user("c_admin")
+    created = c_admin.post(
+        f"/api/v1/c/{A1}/registry/residents",
+        json={"name": "王秀兰", "id_number": make_id(date(1950, 5, 4), 124)},
+    )
+    assert created.status_code == 201, created.json
+    assert c_admin.get(f"/n/{A1}/exports/registry.residents.xlsx?unmask=1").status_code == 200
+    for admin in ("d_admin", "s_admin", "c_admin"):
+        entries = as_user(admin).get("/api/v1/audit").json["items"]
+        unmasked = [e for e in entries if e["action"] == "registry.export.unmasked"]
+        assert [e["username"] for e in unmasked] == ["c_admin"], admin
