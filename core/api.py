@@ -58,6 +58,7 @@ class Page:
         self.page = page
         self.per_page = per_page
         count_stmt = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+        count_stmt = count_stmt.execution_options(**stmt.get_execution_options())
         self.total = db.session.scalar(count_stmt) or 0
         paged = stmt.limit(per_page).offset((page - 1) * per_page)
         result = db.session.execute(paged)
@@ -174,6 +175,22 @@ def _operation(doc: dict[str, Any]) -> dict[str, Any]:
     return op
 
 
+def _path_parameters(rule: Any, given: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The path parameters of a URL rule that its documentation does not name itself, typed
+    from the rule's converters (``int`` → integer, ``any(a,b)`` → an enum)."""
+    named = {p["name"] for p in given if p.get("in") == "path"}
+    found = []
+    for name in sorted(rule.arguments - named):
+        converter = rule._converters.get(name)
+        schema: dict[str, Any] = {"type": "string"}
+        if converter is not None and type(converter).__name__ == "IntegerConverter":
+            schema = {"type": "integer"}
+        elif converter is not None and type(converter).__name__ == "AnyConverter":
+            schema = {"type": "string", "enum": sorted(converter.items)}
+        found.append({"in": "path", "name": name, "required": True, "schema": schema})
+    return found
+
+
 def build_openapi(app: Flask) -> dict[str, Any]:
     spec = APISpec(
         title="Jiedao API",
@@ -196,6 +213,10 @@ def build_openapi(app: Flask) -> dict[str, Any]:
         if doc is None:
             continue
         methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+        doc = {
+            **doc,
+            "parameters": [*_path_parameters(rule, doc["parameters"]), *doc["parameters"]],
+        }
         operations = {method.lower(): _operation(doc) for method in methods}
         spec.path(view=view, app=app, operations=operations)
     return spec.to_dict()

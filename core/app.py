@@ -157,6 +157,14 @@ def _register_template_helpers(app: Flask) -> None:
         args.update({k: v for k, v in changes.items() if v is not None})
         return url_for(request.endpoint, **(request.view_args or {}), **args)
 
+    from core import records
+    from core.clock import localtime
+
+    records.init_app(app)
+
+    app.jinja_env.filters["localtime"] = lambda instant, fmt="%Y-%m-%d %H:%M": (
+        localtime(instant).strftime(fmt) if instant else ""
+    )
     app.jinja_env.globals.update(
         jiedao_version=core.__version__,
         locale_labels=i18n.LOCALE_LABELS,

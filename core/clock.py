@@ -31,6 +31,11 @@ def zone() -> ZoneInfo:
     return ZoneInfo(name or DEFAULT_ZONE)
 
 
+def localtime(instant: datetime) -> datetime:
+    """An instant in the platform's time zone, as users read times (history, audit log)."""
+    return instant.astimezone(zone())
+
+
 def today() -> date:
     """Today's date in the platform's time zone."""
     return now().astimezone(zone()).date()

@@ -86,6 +86,7 @@ class SoftDeleteMixin:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # transactions begin in _sqlite_begin
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -104,7 +105,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = sa.create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _sqlite_begin(conn: Any) -> None:
+    """Begin SQLite transactions ourselves: pysqlite begins one only before a write, so a
+    SAVEPOINT issued first (``session.begin_nested()``, as all-or-nothing imports do) would run
+    outside any transaction and its RELEASE would commit. The recipe of SQLAlchemy's SQLite
+    dialect documentation ("Serializable isolation / Savepoints / Transactional DDL")."""
+    conn.exec_driver_sql("BEGIN")
 
 
 class _AppBoundSession(Session):

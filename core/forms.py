@@ -37,16 +37,32 @@ def empty_form(**values: Any) -> FormResult:
     return FormResult(values, None, {})
 
 
-def load_form(schema: ma.Schema, *, multi: tuple[str, ...] = ()) -> FormResult:
-    """Validate ``request.form`` through ``schema``; an empty input is ``None`` (a cleared field)."""
-    values: dict[str, Any] = {}
+def load_form(
+    schema: ma.Schema,
+    *,
+    multi: tuple[str, ...] = (),
+    booleans: tuple[str, ...] = (),
+    skip_prefixes: tuple[str, ...] = (),
+) -> FormResult:
+    """Validate ``request.form`` through ``schema``; an empty input is ``None`` (a cleared field).
+
+    ``multi``: fields sent as several values (checkbox groups); ``booleans``: checkboxes, which
+    a browser leaves out when unticked, so they are ``false`` when missing; ``skip_prefixes``:
+    inputs the view reads itself (e.g. a checklist's ``item-3``, ``result-3``). An error on a
+    field the schema does not know also goes to the form's top, so no refusal is silent."""
+    values: dict[str, Any] = {name: "false" for name in booleans if name not in request.form}
     for key in request.form:
-        if key in FORM_META_FIELDS:
+        if key in FORM_META_FIELDS or key.startswith(skip_prefixes or ("\0",)):
             continue
         values[key] = request.form.getlist(key) if key in multi else request.form[key]
     submitted = {k: (None if v == "" else v) for k, v in values.items() if v != []}
     try:
         data = schema.load(submitted)
     except ma.ValidationError as exc:
-        return FormResult(values, None, validation_fields(exc))
+        errors = validation_fields(exc)
+        stray = [f"{key}: {' '.join(map(str, m))}" for key, m in errors.items()
+                 if key != "_schema" and key not in schema.fields]  # fmt: skip
+        if stray:
+            errors.setdefault("_schema", []).extend(stray)
+        return FormResult(values, None, errors)
     return FormResult(values, data, {})

@@ -3,11 +3,17 @@
 Catalogues (``<component>/translations/<locale>/LC_MESSAGES/messages.po``) are compiled to ``.mo``
 when the app starts if the compiled file is missing or older than its source, so a fresh install
 (from git or from an sdist) shows Chinese without a separate build step.
+
+All catalogues share one translation domain: core's first, then the components' and the active
+plugins', and for a msgid in several of them the *last* one's translation is used everywhere.
+:func:`catalogue_clashes` finds the msgids two catalogues translate differently.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -62,8 +68,67 @@ def ensure_compiled(directory: Path, fallback_root: Path) -> Path:
     return target
 
 
+@dataclass(frozen=True)
+class CatalogueClash:
+    """A msgid two catalogues translate differently: ``second`` (merged later) wins app-wide."""
+
+    locale: str
+    msgid: str
+    first: Path  # the .po file merged earlier
+    first_text: str
+    second: Path
+    second_text: str
+
+    def __str__(self) -> str:
+        return (
+            f"msgid {self.msgid!r} ({self.locale}) is {self.first_text!r} in {self.first} "
+            f"but {self.second_text!r} in {self.second}"
+        )
+
+
+def _translations(po_path: Path) -> dict[tuple[str | None, str], str]:
+    """(msgctxt, msgid) → msgstr of the entries the compiled catalogue carries (translated, not
+    fuzzy); plural entries by their singular, their forms joined with `` | ``."""
+    with po_path.open("rb") as po_file:
+        catalogue = read_po(po_file)
+    found: dict[tuple[str | None, str], str] = {}
+    for message in catalogue:
+        if not message.id or message.fuzzy:
+            continue
+        msgid = message.id if isinstance(message.id, str) else message.id[0]
+        text = message.string if isinstance(message.string, str) else " | ".join(message.string)
+        if text.strip(" |"):
+            found[(message.context, msgid)] = text
+    return found
+
+
+def catalogue_clashes(
+    translation_dirs: Sequence[Path], locales: Iterable[str] = SUPPORTED_LOCALES
+) -> list[CatalogueClash]:
+    """Every msgid that two of the folders' catalogues translate differently, per locale, in
+    merge order (``translation_dirs`` as given to :func:`init_app`). A msgid only one catalogue
+    translates, or that several translate alike, is fine."""
+    clashes: list[CatalogueClash] = []
+    for locale in locales:
+        seen: dict[tuple[str | None, str], list[tuple[Path, str]]] = {}
+        for folder in translation_dirs:
+            po_path = Path(folder) / locale / "LC_MESSAGES" / "messages.po"
+            if not po_path.is_file():
+                continue
+            for key, text in _translations(po_path).items():
+                earlier = seen.setdefault(key, [])
+                clashes += [
+                    CatalogueClash(locale, key[1], path, other, po_path, text)
+                    for path, other in earlier
+                    if other != text
+                ]
+                earlier.append((po_path, text))
+    return clashes
+
+
 def init_app(app: Flask, translation_dirs: list[Path]) -> None:
     fallback = Path(app.config["INSTANCE_PATH"]) / "translations"
+    app.extensions["jiedao.translation_dirs"] = [d for d in translation_dirs if d.is_dir()]
     compiled = [str(ensure_compiled(d, fallback)) for d in translation_dirs if d.is_dir()]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(compiled)
     babel.init_app(app, locale_selector=select_locale)

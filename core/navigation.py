@@ -8,14 +8,18 @@ from typing import Any
 
 @dataclass(frozen=True)
 class NavEntry:
+    """One sidebar link: an endpoint without URL arguments, or a plugin page (``module``)."""
+
     endpoint: str
     label: Any  # a lazy translated string
     permission: str | None = None
     icon: str = "dot"
     order: int = 100
     section: str = "platform"
-    # A plugin's entry names its module: it points into a community and is shown (by the tree's
-    # module context) only where the module is on and the user may use it.
+    # A plugin's entry names its module; the tree's module context places it. An endpoint of a
+    # CommunityBlueprint is shown at a community where the module is on, one of a RollupBlueprint
+    # at a street or district with such a community beneath; both only to users holding
+    # ``permission`` at that place.
     module: str | None = None
 
 

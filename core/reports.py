@@ -78,6 +78,8 @@ class Import:
     schema: type[ma.Schema]
     save: Callable[[Session, Any, list[dict[str, Any]]], int]
     module: str = ""
+    # Writes one row (``write_row(session, community, data)``), raising DomainError to refuse it.
+    write_row: Callable[[Session, Any, dict[str, Any]], Any] | None = None
 
 
 @dataclass(frozen=True)

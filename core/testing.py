@@ -43,7 +43,8 @@ The world::
         └── 110105002001 吉祥里社区 (B1) ── building b01
 
 Helpers for tests: :func:`login`, :func:`schema_differences` (the plugin's models against its
-migrations) and :func:`catalogue_gaps` (messages in the code missing from a catalogue).
+migrations), :func:`catalogue_gaps` (messages in the code missing from a catalogue) and
+:func:`translation_clashes` (msgids the plugin translates differently from another catalogue).
 """
 
 from __future__ import annotations
@@ -158,6 +159,29 @@ def catalogue_gaps(package_dir: str | Path, locale: str = "zh_Hans_CN") -> list[
     ):
         found.add(message if isinstance(message, str) else message[0])
     return sorted(found - known)
+
+
+def translation_clashes(
+    app: Flask, package_dir: str | Path | None = None, locales: Iterable[str] | None = None
+) -> list[str]:
+    """The msgids two of the app's catalogues translate differently — one sentence per clash,
+    naming the msgid and both ``.po`` files — since the merged domain shows only one of the two
+    translations everywhere. With ``package_dir``, only the clashes of that package's catalogue
+    (``<package_dir>/translations``, added last if the app does not load it). ``locales``:
+    default every supported locale."""
+    from core.config import SUPPORTED_LOCALES
+    from core.i18n import catalogue_clashes
+
+    folders = [Path(d).resolve() for d in app.extensions["jiedao.translation_dirs"]]
+    own = Path(package_dir).resolve() / "translations" if package_dir is not None else None
+    if own is not None and own not in folders:
+        folders.append(own)
+    clashes = catalogue_clashes(folders, SUPPORTED_LOCALES if locales is None else locales)
+    return [
+        str(clash)
+        for clash in clashes
+        if own is None or own in (clash.first.parents[2], clash.second.parents[2])
+    ]
 
 
 def _empty_database(url: str) -> None:

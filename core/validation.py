@@ -9,6 +9,7 @@ carries the filled-in values over.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -95,16 +96,31 @@ class Schema(ma.Schema):
         return data
 
 
+Validator = Callable[[Any], Any]
+
+
+def _with_own(own: list[Validator], validate: Validator | Iterable[Validator] | None) -> list:
+    """The helper's own checks followed by the caller's ``validate=`` (one callable or several),
+    so a field gets both rather than a clash of two ``validate`` arguments."""
+    if validate is None:
+        return own
+    if callable(validate):
+        return [*own, validate]
+    return [*own, *validate]
+
+
 def not_blank(value: str) -> None:
     if not value or not value.strip():
         raise ma.ValidationError(_("This field is required."))
 
 
-def required_text(max_length: int, **kwargs: Any) -> ma.fields.String:
-    """A required, non-blank string of bounded length."""
-    return ma.fields.String(
-        required=True, validate=[not_blank, ma.validate.Length(max=max_length)], **kwargs
-    )
+def required_text(
+    max_length: int, *, validate: Validator | Iterable[Validator] | None = None, **kwargs: Any
+) -> ma.fields.String:
+    """A required, non-blank string of at most ``max_length`` characters; ``validate`` adds
+    checks after those two, ``kwargs`` go to ``marshmallow.fields.String``."""
+    own: list[Validator] = [not_blank, ma.validate.Length(max=max_length)]
+    return ma.fields.String(required=True, validate=_with_own(own, validate), **kwargs)
 
 
 def mobile_number(value: str | None) -> None:
@@ -113,18 +129,28 @@ def mobile_number(value: str | None) -> None:
         raise ma.ValidationError(_("A mobile number has 11 digits and starts with 1."))
 
 
-def choice(choices: dict[str, Any], **kwargs: Any) -> ma.fields.String:
-    """One of ``choices`` (key → label); with :class:`ChoiceSchema` the label is accepted too."""
-    return ma.fields.String(
-        validate=ma.validate.OneOf(list(choices)), metadata={"choices": choices}, **kwargs
-    )
+def choice(
+    choices: dict[str, Any],
+    *,
+    validate: Validator | Iterable[Validator] | None = None,
+    **kwargs: Any,
+) -> ma.fields.String:
+    """One of ``choices`` (key → label); with :class:`ChoiceSchema` the label is accepted too.
+    ``validate`` adds checks after the choice."""
+    own: list[Validator] = [ma.validate.OneOf(list(choices))]
+    metadata = {**kwargs.pop("metadata", {}), "choices": choices}
+    return ma.fields.String(validate=_with_own(own, validate), metadata=metadata, **kwargs)
 
 
-def optional_text(max_length: int, **kwargs: Any) -> ma.fields.String:
-    """An optional string of bounded length (``None`` when left out)."""
-    return ma.fields.String(
-        load_default=None, allow_none=True, validate=ma.validate.Length(max=max_length), **kwargs
-    )
+def optional_text(
+    max_length: int, *, validate: Validator | Iterable[Validator] | None = None, **kwargs: Any
+) -> ma.fields.String:
+    """An optional string of at most ``max_length`` characters (``None`` when left out);
+    ``validate`` adds checks after the length (they see only values that are given)."""
+    own: list[Validator] = [ma.validate.Length(max=max_length)]
+    kwargs.setdefault("load_default", None)
+    kwargs.setdefault("allow_none", True)
+    return ma.fields.String(validate=_with_own(own, validate), **kwargs)
 
 
 def phone_number(value: str | None) -> None:
@@ -158,7 +184,7 @@ class ChoiceSchema(Schema):
         data = dict(data)
         for name, field in self.fields.items():
             choices = field.metadata.get("choices")
-            if choices and isinstance(data.get(name), str):
+            if choices and not callable(choices) and isinstance(data.get(name), str):
                 by_label = {str(label): key for key, label in choices.items()}
                 data[name] = by_label.get(data[name], data[name])
         return data

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-import core.models  # noqa: F401 - core's tables
+import core.models  # core's tables
+import core.records  # noqa: F401 - the change history table
 from core.db import Base, make_engine
 from core.plugins import load_plugins
 

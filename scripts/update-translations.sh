@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Re-extract the messages of core and tenants and merge them into their catalogues.
+# Re-extract the messages of core, tenants and each built-in plugin and merge them into their catalogues.
 # Translate the new entries in translations/*/LC_MESSAGES/messages.po; the app compiles them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for component in core tenants; do
+for component in core tenants plugins/*/; do
+  component=${component%/}
   pot="$component/translations/messages.pot"
   mkdir -p "$component/translations"
   pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \

@@ -173,12 +173,27 @@ def settings(ref: str, module: str):
 
 
 # --- the sidebar's module section -----------------------------------------------------------
+#
+# A plugin's entries (``NavEntry(module=...)``) point at a CommunityBlueprint view (shown at a
+# community where the module is on) or at a RollupBlueprint view (shown at a street or district
+# with a community beneath where it is on). Which one is read from the endpoint's blueprint, so
+# an entry cannot name the wrong kind of place.
+
+PLACE_KINDS = (NodeKind.COMMUNITY, NodeKind.STREET, NodeKind.DISTRICT)
 
 
 def _module_entries() -> list[NavEntry]:
     from flask import current_app
 
     return [e for e in current_app.extensions["jiedao.navigation"] if e.module]
+
+
+def _place_arg(entry: NavEntry) -> str | None:
+    """``"community"`` or ``"node"``: the URL argument of the entry's plugin blueprint."""
+    from flask import current_app
+
+    blueprint = current_app.blueprints.get(entry.endpoint.rpartition(".")[0])
+    return getattr(blueprint, "place_arg", None) or None
 
 
 def _entry_urls(community: Node) -> dict[str, str]:
@@ -190,41 +205,89 @@ def _entry_urls(community: Node) -> dict[str, str]:
         if (
             entry.module in enabled
             and entry.module not in urls
+            and _place_arg(entry) == "community"
             and (entry.permission is None or scope.allows(entry.permission, community.path))
         ):
             urls[entry.module] = url_for(entry.endpoint, community=community.ref)
     return urls
 
 
-def _context_community() -> Node | None:
-    """The community the user is working in: the one in the URL, else their only one."""
-    place = g.get("community") or g.get("node_in_view")
-    if place is not None and place.kind == NodeKind.COMMUNITY:
+def _context_place() -> Node | None:
+    """The community, street or district the user is working at: the one in the URL (a plugin
+    page's place, a tree page's node), else their only root node."""
+    place = g.get("place") or g.get("node_in_view")
+    if place is not None and place.kind in PLACE_KINDS:
         return place
     roots = current_scope().nodes("tenants.view")
-    if len(roots) == 1 and roots[0].kind == NodeKind.COMMUNITY:
+    if len(roots) == 1 and roots[0].kind in PLACE_KINDS:
         return db.session.get(Node, roots[0].id)
     return None
 
 
+def _running_beneath(place: Node, candidates: set[str]) -> set[str]:
+    """Which of ``candidates`` are on at one community or more beneath a street or district.
+
+    One SELECT of an EXISTS per module, each walking the place's communities by ``parent_id``
+    (a community's parent is always a street) and probing the (community, module) key, so it
+    stops at the first community where the module is on and never reads grids or buildings.
+    """
+    if not candidates:
+        return set()
+    if place.kind == NodeKind.STREET:
+        beneath = Node.parent_id == place.id
+    else:
+        streets = sa.select(Node.id).where(Node.parent_id == place.id)
+        beneath = Node.parent_id.in_(streets.scalar_subquery())
+    ordered = sorted(candidates)
+    state = modules.ModuleState
+    checks = [
+        sa.exists().where(
+            beneath,
+            sa.exists().where(
+                state.community_id == Node.id, state.module == module, state.enabled.is_(True)
+            ),
+        )
+        for module in ordered
+    ]
+    row = db.session.execute(sa.select(*checks)).one()
+    return {module for module, on in zip(ordered, row, strict=True) if on}
+
+
 def module_nav_context() -> dict[str, Any]:
+    """``module_nav``: the place's name and its plugin entries as (label, url, active)."""
     if not current_user.is_authenticated or request.endpoint == "static":
         return {}
-    community = _context_community()
-    if community is None:
+    place = _context_place()
+    if place is None:
         return {}
+    place_arg = "community" if place.kind == NodeKind.COMMUNITY else "node"
     scope = current_scope()
-    enabled = modules.enabled_modules(db.session, community.id)
-    entries = []
-    for entry in _module_entries():
-        if entry.module in enabled and (
-            entry.permission is None or scope.allows(entry.permission, community.path)
-        ):
-            url = url_for(entry.endpoint, community=community.ref)
-            entries.append((entry.label, url, request.endpoint == entry.endpoint))
+    system = modules.plugin_system()
+    usable = [
+        entry
+        for entry in _module_entries()
+        if _place_arg(entry) == place_arg
+        and system.is_active(entry.module)
+        and (entry.permission is None or scope.allows(entry.permission, place.path))
+    ]
+    if not usable:
+        return {}
+    if place_arg == "community":
+        running = modules.enabled_modules(db.session, place.id)
+    else:
+        running = _running_beneath(place, {entry.module for entry in usable})
+    entries = [
+        (
+            entry.label,
+            url_for(entry.endpoint, **{place_arg: place.ref}),
+            request.endpoint == entry.endpoint,
+        )
+        for entry in usable
+        if entry.module in running
+    ]
     if not entries:
         return {}
-    return {"module_nav": {"community": community, "entries": entries}}
+    return {"module_nav": {"place": place, "entries": entries}}
 
 
 @bp.get("/n/<ref>/exports/<name>.<fmt>")

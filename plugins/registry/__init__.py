@@ -13,10 +13,16 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from core.hookspecs import hookimpl
-from core.navigation import NavEntry
-from core.plugins import Manifest
-from core.reports import Column, Export, Import, Indicator
+from core.sdk import (
+    Export,
+    Import,
+    Indicator,
+    Manifest,
+    NavEntry,
+    hookimpl,
+    ledgers_exports,
+    ledgers_imports,
+)
 
 from . import hookspecs as jiedao_hookspecs  # noqa: F401 - the registry_tags hook for others
 from . import models, services
@@ -33,89 +39,6 @@ manifest = Manifest(
     icon="users",
     description=_l("Households, residents and units, shared by every program."),
 )
-
-RESIDENT_COLUMNS = [
-    Column("community", _l("Community")),
-    Column("name", _l("Full name")),
-    Column("gender", _l("Gender")),
-    Column("id_number", _l("Resident ID")),
-    Column("birth_date", _l("Date of birth")),
-    Column("mobile", _l("Mobile")),
-    Column("ethnicity", _l("Ethnicity")),
-    Column("status", _l("Residence status")),
-    Column("current_address", _l("Current address")),
-    Column("hukou_address", _l("Hukou address")),
-    Column("arrived_on", _l("Arrived on")),
-    Column("departed_on", _l("Left on")),
-]
-HOUSEHOLD_COLUMNS = [
-    Column("community", _l("Community")),
-    Column("building", _l("Building")),
-    Column("entrance", _l("Entrance")),
-    Column("room", _l("Room")),
-    Column("head_name", _l("Head of household")),
-    Column("tenure", _l("Tenure")),
-    Column("members", _l("Members")),
-    Column("moved_in_on", _l("Moved in on")),
-]
-UNIT_COLUMNS = [
-    Column("community", _l("Community")),
-    Column("name", _l("Unit name")),
-    Column("credit_code", _l("Unified social credit code")),
-    Column("kind", _l("Unit type")),
-    Column("legal_representative", _l("Legal representative")),
-    Column("contact_name", _l("Contact person")),
-    Column("contact_phone", _l("Contact phone")),
-    Column("address", _l("Address")),
-    Column("industry", _l("Industry")),
-    Column("size_class", _l("Size class")),
-    Column("output_value", _l("Annual output value (10,000 yuan)")),
-    Column("headcount", _l("Headcount")),
-]
-# What an import file may have (header = these labels, or the keys): the export's columns
-# (one label per key) plus the ones only an import takes.
-_IMPORT_ONLY = {
-    c.key: c
-    for c in (
-        Column("building", _l("Building")),
-        Column("relation", _l("Relation to the head")),
-        Column("tags", _l("Tags")),
-        Column("notes", _l("Notes")),
-    )
-}
-
-
-def _import_columns(exported: list[Column], keys: tuple[str, ...]) -> list[Column]:
-    known = {c.key: c for c in exported} | _IMPORT_ONLY
-    return [known[key] for key in keys]
-
-
-RESIDENT_IMPORT = _import_columns(
-    RESIDENT_COLUMNS,
-    (
-        "name",
-        "id_number",
-        "gender",
-        "mobile",
-        "ethnicity",
-        "status",
-        "current_address",
-        "hukou_address",
-        "arrived_on",
-        "building",
-        "relation",
-        "tags",
-        "notes",
-    ),
-)
-HOUSEHOLD_IMPORT = _import_columns(
-    HOUSEHOLD_COLUMNS,
-    ("building", "entrance", "room", "head_name", "tenure", "moved_in_on", "notes"),
-)
-UNIT_IMPORT = [c for c in UNIT_COLUMNS if c.key != "community"] + [
-    _IMPORT_ONLY["building"],
-    _IMPORT_ONLY["notes"],
-]
 
 
 @hookimpl
@@ -155,6 +78,15 @@ def jiedao_navigation() -> list[NavEntry]:
             "registry.households", _l("Households"), VIEW, icon="home", order=21, module=MODULE
         ),
         NavEntry("registry.units", _l("Units"), VIEW, icon="building", order=22, module=MODULE),
+        # A RollupBlueprint view: shown at a street or district where the registry runs beneath.
+        NavEntry(
+            "registry_rollup.overview",
+            _l("Basic registry"),
+            VIEW,
+            icon="users",
+            order=20,
+            module=MODULE,
+        ),
     ]
 
 
@@ -185,62 +117,16 @@ def jiedao_indicators() -> list[Indicator]:
 
 @hookimpl
 def jiedao_exports() -> list[Export]:
-    return [
-        Export(
-            "registry.residents",
-            _l("Residents"),
-            VIEW,
-            RESIDENT_COLUMNS,
-            services.export_residents,
-            module=MODULE,
-        ),
-        Export(
-            "registry.households",
-            _l("Households"),
-            VIEW,
-            HOUSEHOLD_COLUMNS,
-            services.export_households,
-            module=MODULE,
-        ),
-        Export(
-            "registry.units", _l("Units"), VIEW, UNIT_COLUMNS, services.export_units, module=MODULE
-        ),
-    ]
+    from .ledgers import LEDGERS
+
+    return ledgers_exports(LEDGERS)
 
 
 @hookimpl
 def jiedao_imports() -> list[Import]:
-    from .schemas import HouseholdSchema, ResidentSchema, UnitSchema
+    from .ledgers import LEDGERS
 
-    return [
-        Import(
-            "registry.residents",
-            _l("Residents"),
-            EDIT,
-            RESIDENT_IMPORT,
-            ResidentSchema,
-            services.import_residents,
-            module=MODULE,
-        ),
-        Import(
-            "registry.households",
-            _l("Households"),
-            EDIT,
-            HOUSEHOLD_IMPORT,
-            HouseholdSchema,
-            services.import_households,
-            module=MODULE,
-        ),
-        Import(
-            "registry.units",
-            _l("Units"),
-            EDIT,
-            UNIT_IMPORT,
-            UnitSchema,
-            services.import_units,
-            module=MODULE,
-        ),
-    ]
+    return ledgers_imports(LEDGERS)
 
 
 @hookimpl

@@ -16,10 +16,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
+from core.records.history import RecordChange
 from tenants.models import Node, NodeKind
 
 from .models import (
-    RegistryChange,
     RegistryHousehold,
     RegistryResident,
     RegistryResidentTag,
@@ -263,12 +263,12 @@ def _history(session: Session, community: Node, keys: dict[str, Any], now: Any) 
         ).all()
         if rows:
             session.execute(
-                sa.insert(RegistryChange),
+                sa.insert(RecordChange),
                 [
                     {
                         **keys,
                         "node_id": node_id,
-                        "object_type": object_type,
+                        "object_type": f"registry.{object_type}",
                         "object_id": object_id,
                         "action": "create",
                         "at": now,

@@ -16,14 +16,13 @@ Search indexes (see benchmarks/bench_registry.py):
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
+from core.db import Base, SoftDeleteMixin, TimestampMixin
 from tenants.models import TenantOwned
 
 LIVE = "deleted_at IS NULL"
@@ -166,22 +165,3 @@ class RegistryUnit(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     output_value: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))  # 万元 a year
     headcount: Mapped[int | None]
     notes: Mapped[str] = mapped_column(sa.Text, default="")
-
-
-class RegistryChange(TenantOwned, Base):
-    """History of a record: who changed what, when, from which value to which.
-
-    Kept here rather than read back from the audit log: the timeline of one record is one indexed
-    lookup on ``(object_type, object_id)``, and old/new values are structured, not a summary."""
-
-    __tablename__ = "registry_change"
-    __table_args__ = (sa.Index("ix_registry_change_object", "object_type", "object_id", "id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    object_type: Mapped[str] = mapped_column(sa.String(12))  # resident, household, unit
-    object_id: Mapped[int]
-    action: Mapped[str] = mapped_column(sa.String(20))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id"))
-    username: Mapped[str] = mapped_column(sa.String(64), default="")
-    changes: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)

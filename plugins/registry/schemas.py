@@ -8,7 +8,9 @@ from typing import Any
 
 import marshmallow as ma
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from core.records.fields import S2, describe
 from core.validation import (
     ChoiceSchema,
     Schema,
@@ -22,7 +24,14 @@ from core.validation import (
 )
 
 from . import services
-from .validators import check_credit_code, check_resident_id, normalize_credit_code, normalize_id
+from .validators import (
+    check_credit_code,
+    check_resident_id,
+    mask_id,
+    mask_mobile,
+    normalize_credit_code,
+    normalize_id,
+)
 
 
 class ResidentIdField(ma.fields.String):
@@ -72,25 +81,107 @@ class TagsField(ma.fields.Field):
         return list(value or [])
 
 
+def _tag_choices() -> dict[str, Any]:
+    return {key: tag.label for key, tag in services.declared_tags().items()}
+
+
+def _building_choices() -> dict[str, Any]:
+    """The community's buildings by ref (the forms' select)."""
+    from flask import g
+
+    from core.db import db
+
+    return {b.ref: b.name for b in services.buildings(db.session, g.community)}
+
+
+def _household_address(resident: Any) -> str | None:
+    return resident.household.address if resident.household is not None else None
+
+
+def _building_name(record: Any) -> str | None:
+    node = record.node
+    return node.name if node is not None and node.kind == "building" else None
+
+
+BUILDING = _l("Building")
+NOTES = _l("Notes")
+
+
 class ResidentSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
-    name = required_text(50, metadata={"description": "姓名"})
-    id_number = ResidentIdField(required=True, metadata={"description": "身份证号 (GB 11643)"})
-    gender = choice(services.GENDERS, load_default=None, allow_none=True)
-    birth_date = ma.fields.Date(load_default=None, allow_none=True)
-    mobile = ma.fields.String(load_default=None, allow_none=True, validate=mobile_number)
-    ethnicity = optional_text(20)
-    hukou_address = optional_text(200)
-    current_address = optional_text(200)
-    status = choice({k: services.STATUSES[k] for k in services.PRESENT}, load_default="registered")
-    arrived_on = ma.fields.Date(load_default=None, allow_none=True, validate=not_future)
-    managed_on = ma.fields.Date(dump_only=True)
-    departed_on = ma.fields.Date(dump_only=True)
-    household_id = ma.fields.Integer(load_default=None, allow_none=True)
-    building = ma.fields.String(load_only=True, load_default=None, allow_none=True)
-    relation = choice(services.RELATIONS, load_default=None, allow_none=True)
-    tags = TagsField(load_default=None, allow_none=True)
-    notes = optional_text(2000)
+    name = describe(required_text(50), label=_l("Full name"), column=True, sort=True)
+    gender = describe(
+        choice(services.GENDERS, load_default=None, allow_none=True),
+        label=_l("Gender"),
+        column=True,
+    )
+    id_number = describe(
+        ResidentIdField(required=True, metadata={"description": "身份证号 (GB 11643)"}),
+        label=_l("Resident ID"),
+        sensitivity=S2,
+        mask=mask_id,
+        column=True,
+    )
+    birth_date = describe(
+        ma.fields.Date(load_default=None, allow_none=True),
+        label=_l("Date of birth"),
+        imports=False,
+        form=False,
+        sort=True,
+    )
+    mobile = describe(
+        ma.fields.String(load_default=None, allow_none=True, validate=mobile_number),
+        label=_l("Mobile"),
+        sensitivity=S2,
+        mask=mask_mobile,
+        column=True,
+    )
+    ethnicity = describe(optional_text(20), label=_l("Ethnicity"))
+    status = describe(
+        choice({k: services.STATUSES[k] for k in services.PRESENT}, load_default="registered"),
+        label=_l("Residence status"),
+        column=True,
+        choices=services.STATUSES,
+    )
+    current_address = describe(optional_text(200), label=_l("Current address"), column=True)
+    hukou_address = describe(optional_text(200), label=_l("Hukou address"))
+    arrived_on = describe(
+        ma.fields.Date(load_default=None, allow_none=True, validate=not_future),
+        label=_l("Arrived on"),
+        sort=True,
+    )
+    managed_on = describe(ma.fields.Date(dump_only=True), label=_l("In management since"))
+    departed_on = describe(ma.fields.Date(dump_only=True), label=_l("Left on"))
+    household_id = describe(
+        ma.fields.Integer(load_default=None, allow_none=True),
+        label=_l("Household"),
+        picker="registry_api.api_picker_households",
+        export=False,
+        imports=False,
+    )
+    household = describe(
+        ma.fields.Function(_household_address, dump_only=True), label=_l("Household")
+    )
+    building = describe(
+        ma.fields.String(load_only=True, load_default=None, allow_none=True),
+        label=BUILDING,
+        widget="select",
+        choices=_building_choices,
+    )
+    building_name = describe(ma.fields.Function(_building_name, dump_only=True), label=BUILDING)
+    relation = describe(
+        choice(services.RELATIONS, load_default=None, allow_none=True),
+        label=_l("Relation to the head"),
+        widget="select",
+    )
+    tags = describe(
+        TagsField(load_default=None, allow_none=True),
+        label=_l("Tags"),
+        column=True,
+        choices=_tag_choices,
+        widget="checkboxes",
+    )
+    notes = describe(optional_text(2000), label=NOTES)
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
 
@@ -104,47 +195,93 @@ class ResidentUpdateSchema(ResidentSchema):
 
 class HouseholdSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
-    building = ma.fields.String(
-        required=True,
-        validate=ma.validate.Length(min=1, max=100),
-        metadata={"description": "the building's ref, code or name, e.g. 1号楼"},
+    address = describe(ma.fields.String(dump_only=True), label=_l("Address"), column=True)
+    building = describe(
+        ma.fields.String(
+            required=True,
+            validate=ma.validate.Length(min=1, max=100),
+            metadata={"description": "the building's ref, code or name, e.g. 1号楼"},
+        ),
+        label=BUILDING,
+        widget="select",
+        choices=_building_choices,
     )
-    entrance = optional_text(20)
-    room = required_text(20)
-    head_name = required_text(50)
-    tenure = choice(services.TENURES, load_default="owned")
-    moved_in_on = ma.fields.Date(load_default=None, allow_none=True, validate=not_future)
-    moved_out_on = ma.fields.Date(load_default=None, allow_none=True, validate=not_future)
-    notes = optional_text(2000)
-    address = ma.fields.String(dump_only=True)
-    members = ma.fields.Function(lambda h: len(h.members), dump_only=True)
+    building_name = describe(ma.fields.Function(_building_name, dump_only=True), label=BUILDING)
+    entrance = describe(optional_text(20), label=_l("Entrance"))
+    room = describe(required_text(20), label=_l("Room"))
+    head_name = describe(required_text(50), label=_l("Head of household"), column=True, sort=True)
+    tenure = describe(
+        choice(services.TENURES, load_default="owned"), label=_l("Tenure"), column=True
+    )
+    members = describe(
+        ma.fields.Function(lambda h: len(h.members), dump_only=True),
+        label=_l("Members"),
+        column=True,
+    )
+    moved_in_on = describe(
+        ma.fields.Date(load_default=None, allow_none=True, validate=not_future),
+        label=_l("Moved in on"),
+        column=True,
+        sort=True,
+    )
+    moved_out_on = describe(
+        ma.fields.Date(load_default=None, allow_none=True, validate=not_future),
+        label=_l("Moved out on"),
+    )
+    notes = describe(optional_text(2000), label=NOTES)
     created_at = ma.fields.DateTime(dump_only=True)
 
 
 class UnitSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
-    name = required_text(100)
-    credit_code = CreditCodeField(required=True, metadata={"description": "统一社会信用代码"})
-    kind = choice(services.UNIT_KINDS, load_default="enterprise")
-    legal_representative = optional_text(50)
-    contact_name = optional_text(50)
-    contact_phone = ma.fields.String(load_default=None, allow_none=True, validate=phone_number)
-    address = optional_text(200)
-    industry = optional_text(50)
-    size_class = choice(services.SIZE_CLASSES, load_default="below")
-    output_value = ma.fields.Decimal(
-        places=2,
-        as_string=True,
-        load_default=None,
-        allow_none=True,
-        validate=amount,
-        metadata={"description": "annual output value, 万元"},
+    name = describe(required_text(100), label=_l("Unit name"), column=True, sort=True)
+    credit_code = describe(
+        CreditCodeField(required=True, metadata={"description": "统一社会信用代码"}),
+        label=_l("Unified social credit code"),
+        column=True,
     )
-    headcount = ma.fields.Integer(
-        load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=10**7)
+    kind = describe(
+        choice(services.UNIT_KINDS, load_default="enterprise"), label=_l("Unit type"), column=True
     )
-    building = ma.fields.String(load_only=True, load_default=None, allow_none=True)
-    notes = optional_text(2000)
+    legal_representative = describe(optional_text(50), label=_l("Legal representative"))
+    contact_name = describe(optional_text(50), label=_l("Contact person"))
+    contact_phone = describe(
+        ma.fields.String(load_default=None, allow_none=True, validate=phone_number),
+        label=_l("Contact phone"),
+        sensitivity=S2,
+        mask=mask_mobile,
+        column=True,
+    )
+    address = describe(optional_text(200), label=_l("Address"), column=True)
+    industry = describe(optional_text(50), label=_l("Industry"))
+    size_class = describe(
+        choice(services.SIZE_CLASSES, load_default="below"), label=_l("Size class"), column=True
+    )
+    output_value = describe(
+        ma.fields.Decimal(
+            places=2,
+            as_string=True,
+            load_default=None,
+            allow_none=True,
+            validate=amount,
+            metadata={"description": "annual output value, 万元"},
+        ),
+        label=_l("Annual output value (10,000 yuan)"),
+    )
+    headcount = describe(
+        ma.fields.Integer(
+            load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=10**7)
+        ),
+        label=_l("Headcount"),
+    )
+    building = describe(
+        ma.fields.String(load_only=True, load_default=None, allow_none=True),
+        label=BUILDING,
+        widget="select",
+        choices=_building_choices,
+    )
+    building_name = describe(ma.fields.Function(_building_name, dump_only=True), label=BUILDING)
+    notes = describe(optional_text(2000), label=NOTES)
     created_at = ma.fields.DateTime(dump_only=True)
 
 

@@ -1,5 +1,6 @@
 """Every domain operation of the registry: writes (with history and audit), searches, the
-floating-population lifecycle, indicators, exports and imports.
+floating-population lifecycle and indicators. Lists, exports and imports are the ledgers'
+(``ledgers.py``).
 
 Services validate, flush, record history and audit, and raise ``DomainError``; views commit.
 Other plugins use :func:`search_residents`, :func:`get_resident`, :func:`search_units` and
@@ -8,22 +9,19 @@ Other plugins use :func:`search_residents`, :func:`get_resident`, :func:`search_
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import date, datetime
-from decimal import Decimal
+from collections.abc import Callable
+from datetime import date
 from typing import Any, NoReturn
 
 import sqlalchemy as sa
-from flask import has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from core import audit, clock
-from core.db import utcnow
+from core import clock
 from core.errors import Conflict, DomainError
-from core.permissions import Scope, current_scope
+from core.permissions import Scope
+from core.records.history import diff, plain, record_change
 from core.reports import Period
 from core.tree import NodeRef
 from tenants.models import Node, NodeKind
@@ -31,13 +29,12 @@ from tenants.modules import enabled_communities
 
 from .hookspecs import Tag
 from .models import (
-    RegistryChange,
     RegistryHousehold,
     RegistryResident,
     RegistryResidentTag,
     RegistryUnit,
 )
-from .validators import mask_id, mask_mobile, parse_resident_id
+from .validators import parse_resident_id
 
 MODULE = "registry"
 VIEW = "registry.view"
@@ -48,7 +45,7 @@ RESTORE = "registry.restore"
 STATUSES = {
     "registered": _l("Registered resident"),
     "floating": _l("Floating resident"),
-    "moved_out": _l("Moved out"),
+    "moved_out": _l("Moved away"),
     "deceased": _l("Deceased"),
 }
 PRESENT = ("registered", "floating")
@@ -58,7 +55,7 @@ RELATIONS = {
     "head": _l("Head of household"),
     "spouse": _l("Spouse"),
     "child": _l("Child"),
-    "parent": _l("Parent"),
+    "parent": _l("Father or mother"),
     "other": _l("Other relation"),
 }
 UNIT_KINDS = {
@@ -113,8 +110,11 @@ UNIT_FIELDS = (
     "headcount",
     "notes",
 )
-SENSITIVE_FIELDS = {"id_number": mask_id, "mobile": mask_mobile, "contact_phone": mask_mobile}
-OBJECT_TYPES = {"resident": RegistryResident, "household": RegistryHousehold, "unit": RegistryUnit}
+ACTIONS: dict[str, Any] = {
+    "manage": _l("Taken into management"),
+    "move_out": _l("Moved away"),
+    "death": _l("Died"),
+}
 
 
 def today() -> date:
@@ -141,23 +141,6 @@ def tag_label(key: str) -> str:
 # --- history and audit -----------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    """A value as JSON keeps it: dates as ISO text, decimals as text."""
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-def _actor(user: Any) -> Any:
-    if user is not None:
-        return user
-    if has_request_context() and current_user.is_authenticated:
-        return current_user
-    return None
-
-
 def _history(
     session: Session,
     obj: Any,
@@ -167,68 +150,21 @@ def _history(
     summary: str,
     user: Any = None,
 ) -> None:
-    """One entry in the record's timeline and one in the audit log, in the caller's transaction."""
-    actor = _actor(user)
-    plain = {k: [_plain(old), _plain(new)] for k, (old, new) in (changes or {}).items()}
-    session.add(
-        RegistryChange(
-            node_id=obj.node_id,
-            object_type=object_type,
-            object_id=obj.id,
-            action=action,
-            user_id=getattr(actor, "id", None),
-            username=getattr(actor, "username", "") or "",
-            changes=plain or None,
-        )
-    )
-    audited = {
-        k: [SENSITIVE_FIELDS[k](o), SENSITIVE_FIELDS[k](n)] if k in SENSITIVE_FIELDS else [o, n]
-        for k, (o, n) in plain.items()
-    }
-    audit.record(
-        f"registry.{object_type}.{action}",
-        node=_node_ref(session, obj.node_id),
-        object_type=type(obj).__tablename__,
-        object_id=obj.id,
+    """One entry in the record's timeline and one in the audit log, in the caller's transaction
+    (ID and phone numbers masked in both)."""
+    from .schemas import HouseholdSchema, ResidentSchema, UnitSchema
+
+    schemas = {"resident": ResidentSchema, "household": HouseholdSchema, "unit": UnitSchema}
+    record_change(
+        session,
+        obj,
+        object_type=f"{MODULE}.{object_type}",
+        action=action,
+        changes=changes,
         summary=summary,
-        details=audited or None,
-        user=actor,
+        schema=schemas[object_type](),
+        user=user,
     )
-
-
-def _node_ref(session: Session, node_id: int) -> NodeRef:
-    return session.get(Node, node_id).as_ref()
-
-
-def _diff(obj: Any, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
-    return {
-        key: [getattr(obj, key), data[key]]
-        for key in fields
-        if key in data and getattr(obj, key) != data[key]
-    }
-
-
-def timeline(session: Session, object_type: str, object_id: int) -> list[RegistryChange]:
-    """A record's history, newest first (one indexed lookup)."""
-    stmt = (
-        sa.select(RegistryChange)
-        .where(RegistryChange.object_type == object_type, RegistryChange.object_id == object_id)
-        .order_by(RegistryChange.id.desc())
-    )
-    return list(session.scalars(stmt))
-
-
-def masked_changes(change: RegistryChange, unmasked: bool) -> dict[str, list[Any]]:
-    """A change's old/new values, with IDs and phones masked unless ``unmasked``."""
-    values = change.changes or {}
-    if unmasked:
-        return values
-    return {
-        key: [SENSITIVE_FIELDS[key](old), SENSITIVE_FIELDS[key](new)]
-        if key in SENSITIVE_FIELDS
-        else [old, new]
-        for key, (old, new) in values.items()
-    }
 
 
 # --- places ----------------------------------------------------------------------------------
@@ -413,7 +349,7 @@ def update_resident(
     if "household_id" in data or "building" in data:
         resident.node_id = _resident_node(session, community, data)
     data.pop("building", None)
-    changes = _diff(resident, data, RESIDENT_FIELDS)
+    changes = diff(resident, data, RESIDENT_FIELDS)
     for key, (_old, new) in changes.items():
         setattr(resident, key, new if new is not None else _empty(RegistryResident, key))
     resident.id_reversed = resident.id_number[::-1]
@@ -544,7 +480,7 @@ def update_household(
     _writable(community)
     if household.deleted_at is not None:
         raise DomainError(_("A deleted record cannot be changed; restore it first."))
-    changes = _diff(household, data, (*HOUSEHOLD_FIELDS, "moved_out_on"))
+    changes = diff(household, data, (*HOUSEHOLD_FIELDS, "moved_out_on"))
     if data.get("building"):
         building = building_in(session, community, data["building"])
         if building.id != household.node_id:
@@ -637,7 +573,7 @@ def update_unit(
     if "building" in data:
         building = data.pop("building")
         unit.node_id = building_in(session, community, building).id if building else community.id
-    changes = _diff(unit, data, UNIT_FIELDS)
+    changes = diff(unit, data, UNIT_FIELDS)
     for key, (_old, new) in changes.items():
         setattr(unit, key, new if new is not None else _empty(RegistryUnit, key))
     if changes:
@@ -654,47 +590,30 @@ def update_unit(
     return unit
 
 
-# --- soft delete and restore -----------------------------------------------------------------
+# --- restore ----------------------------------------------------------------------------------
 
 
-def _label(obj: Any) -> str:
-    return obj.address if isinstance(obj, RegistryHousehold) else obj.name
-
-
-def _type_of(obj: Any) -> str:
-    return next(k for k, model in OBJECT_TYPES.items() if isinstance(obj, model))
-
-
-def delete_record(session: Session, obj: Any, user: Any = None) -> None:
-    """Soft delete: the row stays with who and when; an admin can restore it."""
-    _writable(session.get(Node, obj.community_id))
-    if obj.deleted_at is not None:
-        raise Conflict(_("This record is already deleted."))
-    actor = _actor(user)
-    obj.deleted_at = utcnow()
-    obj.deleted_by_id = getattr(actor, "id", None)
-    session.flush()
-    _history(
-        session, obj, _type_of(obj), "delete", None, _("Deleted %(what)s", what=_label(obj)), user
-    )
-
-
-def restore_record(session: Session, obj: Any, user: Any = None) -> None:
-    """Undo a soft delete, unless the ID or credit code has been registered again meanwhile."""
+def check_restorable(session: Session, obj: Any) -> None:
+    """A deleted resident or unit comes back only if its ID or credit code is free meanwhile."""
     community = session.get(Node, obj.community_id)
-    _writable(community)
-    if obj.deleted_at is None:
-        raise Conflict(_("This record is not deleted."))
     if isinstance(obj, RegistryResident):
         _check_id(session, community, {"id_number": obj.id_number}, exclude=obj.id)
     if isinstance(obj, RegistryUnit):
         _check_credit_code(session, community, obj.credit_code, exclude=obj.id)
-    obj.deleted_at = None
-    obj.deleted_by_id = None
-    session.flush()
-    _history(
-        session, obj, _type_of(obj), "restore", None, _("Restored %(what)s", what=_label(obj)), user
-    )
+
+
+def household_form_values(household: RegistryHousehold) -> dict[str, Any]:
+    """What a household's edit form starts with (its building by ref)."""
+    values = {k: plain(getattr(household, k)) for k in HOUSEHOLD_FIELDS}
+    values["building"] = household.node.ref
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def unit_form_values(unit: RegistryUnit) -> dict[str, Any]:
+    values = {k: plain(getattr(unit, k)) for k in UNIT_FIELDS}
+    if unit.node_id != unit.community_id:
+        values["building"] = unit.node.ref
+    return {k: v for k, v in values.items() if v is not None}
 
 
 # --- lists and search ------------------------------------------------------------------------
@@ -722,107 +641,6 @@ def resident_text_clause(session: Session, text: str) -> sa.ColumnElement[bool]:
     if _looks_like_id(text):
         return prefix_clause(session, RegistryResident.id_reversed, text.upper()[::-1])
     return prefix_clause(session, RegistryResident.name, text)
-
-
-def residents_query(
-    session: Session,
-    where: sa.ColumnElement[bool],
-    filters: dict[str, Any],
-    *,
-    deleted: bool = False,
-) -> sa.Select:
-    """Residents matching ``where`` (a community or a scope) and the list's filters:
-    ``q`` (name prefix or ID suffix), ``address``, ``building`` (node id), ``status``, ``tag``."""
-    stmt = sa.select(RegistryResident).where(where)
-    stmt = stmt.where(
-        RegistryResident.deleted_at.is_not(None)
-        if deleted
-        else RegistryResident.deleted_at.is_(None)
-    )
-    if filters.get("q"):
-        stmt = stmt.where(resident_text_clause(session, filters["q"]))
-    if filters.get("address"):
-        pattern = f"%{_escape_like(filters['address'])}%"
-        stmt = stmt.where(
-            sa.or_(
-                RegistryResident.current_address.like(pattern, escape="\\"),
-                RegistryResident.hukou_address.like(pattern, escape="\\"),
-            )
-        )
-    if filters.get("building"):
-        stmt = stmt.where(RegistryResident.node_id == filters["building"])
-    if filters.get("status"):
-        stmt = stmt.where(RegistryResident.status == filters["status"])
-    if filters.get("tag"):
-        tagged = sa.select(RegistryResidentTag.resident_id).where(
-            RegistryResidentTag.tag == filters["tag"]
-        )
-        stmt = stmt.where(RegistryResident.id.in_(tagged))
-    return stmt.options(selectinload(RegistryResident.tag_rows)).order_by(
-        RegistryResident.name, RegistryResident.id
-    )
-
-
-def households_query(
-    session: Session,
-    where: sa.ColumnElement[bool],
-    filters: dict[str, Any],
-    *,
-    deleted: bool = False,
-) -> sa.Select:
-    stmt = (
-        sa.select(RegistryHousehold).join(Node, Node.id == RegistryHousehold.node_id).where(where)
-    )
-    stmt = stmt.where(
-        RegistryHousehold.deleted_at.is_not(None)
-        if deleted
-        else RegistryHousehold.deleted_at.is_(None)
-    )
-    if filters.get("q"):
-        text = filters["q"].strip()
-        pattern = f"%{_escape_like(text)}%"
-        stmt = stmt.where(
-            sa.or_(
-                prefix_clause(session, RegistryHousehold.head_name, text),
-                RegistryHousehold.room.like(pattern, escape="\\"),
-                Node.name.like(pattern, escape="\\"),
-            )
-        )
-    if filters.get("building"):
-        stmt = stmt.where(RegistryHousehold.node_id == filters["building"])
-    return stmt.order_by(
-        Node.code, RegistryHousehold.entrance, RegistryHousehold.room, RegistryHousehold.id
-    )
-
-
-def units_query(
-    session: Session,
-    where: sa.ColumnElement[bool],
-    filters: dict[str, Any],
-    *,
-    deleted: bool = False,
-) -> sa.Select:
-    stmt = sa.select(RegistryUnit).where(where)
-    stmt = stmt.where(
-        RegistryUnit.deleted_at.is_not(None) if deleted else RegistryUnit.deleted_at.is_(None)
-    )
-    if filters.get("q"):
-        text = filters["q"].strip()
-        if len(text) == 18 and text.isalnum():
-            stmt = stmt.where(RegistryUnit.credit_code == text.upper())
-        else:
-            stmt = stmt.where(prefix_clause(session, RegistryUnit.name, text))
-    if filters.get("address"):
-        stmt = stmt.where(
-            RegistryUnit.address.like(f"%{_escape_like(filters['address'])}%", escape="\\")
-        )
-    if filters.get("kind"):
-        stmt = stmt.where(RegistryUnit.kind == filters["kind"])
-    if filters.get("size_class"):
-        stmt = stmt.where(RegistryUnit.size_class == filters["size_class"])
-    if filters.get("building"):
-        stmt = stmt.where(RegistryUnit.node_id == filters["building"])
-    return stmt.order_by(RegistryUnit.name, RegistryUnit.id)
 
 
 def visible_clause(model: Any, scope: Scope, permission: str = VIEW) -> sa.ColumnElement[bool]:
@@ -855,10 +673,14 @@ def search_residents(
     text = (text or "").strip()
     if not text:
         return []
-    stmt = residents_query(
-        session,
-        sa.and_(visible_clause(RegistryResident, scope), _within(RegistryResident, community)),
-        {"q": text},
+    stmt = (
+        sa.select(RegistryResident)
+        .where(
+            visible_clause(RegistryResident, scope),
+            _within(RegistryResident, community),
+            resident_text_clause(session, text),
+        )
+        .order_by(RegistryResident.name, RegistryResident.id)
     )
     return list(session.scalars(stmt.limit(limit)))
 
@@ -869,7 +691,6 @@ def get_resident(
     """The resident if ``scope`` may see it (and it is not deleted), else ``None``."""
     stmt = sa.select(RegistryResident).where(
         RegistryResident.id == resident_id,
-        RegistryResident.deleted_at.is_(None),
         visible_clause(RegistryResident, scope),
         _within(RegistryResident, community),
     )
@@ -888,10 +709,44 @@ def search_units(
     text = (text or "").strip()
     if not text:
         return []
-    stmt = units_query(
-        session,
-        sa.and_(visible_clause(RegistryUnit, scope), _within(RegistryUnit, community)),
-        {"q": text},
+    by_text = (
+        RegistryUnit.credit_code == text.upper()
+        if len(text) == 18 and text.isalnum()
+        else prefix_clause(session, RegistryUnit.name, text)
+    )
+    stmt = (
+        sa.select(RegistryUnit)
+        .where(visible_clause(RegistryUnit, scope), _within(RegistryUnit, community), by_text)
+        .order_by(RegistryUnit.name, RegistryUnit.id)
+    )
+    return list(session.scalars(stmt.limit(limit)))
+
+
+def search_households(
+    session: Session,
+    scope: Scope,
+    text: str,
+    community: Node | NodeRef | None = None,
+    *,
+    limit: int = 20,
+) -> list[RegistryHousehold]:
+    """Households whose head's name starts with ``text`` or whose room or building contains it."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    stmt = (
+        sa.select(RegistryHousehold)
+        .join(Node, Node.id == RegistryHousehold.node_id)
+        .where(
+            visible_clause(RegistryHousehold, scope),
+            _within(RegistryHousehold, community),
+            sa.or_(
+                prefix_clause(session, RegistryHousehold.head_name, text),
+                RegistryHousehold.room.contains(text, autoescape=True),
+                Node.name.contains(text, autoescape=True),
+            ),
+        )
+        .order_by(Node.code, RegistryHousehold.room, RegistryHousehold.id)
     )
     return list(session.scalars(stmt.limit(limit)))
 
@@ -901,36 +756,10 @@ def get_unit(
 ) -> RegistryUnit | None:
     stmt = sa.select(RegistryUnit).where(
         RegistryUnit.id == unit_id,
-        RegistryUnit.deleted_at.is_(None),
         visible_clause(RegistryUnit, scope),
         _within(RegistryUnit, community),
     )
     return session.scalar(stmt)
-
-
-def household_options(session: Session, community: Node) -> list[RegistryHousehold]:
-    stmt = households_query(session, RegistryHousehold.community_id == community.id, {})
-    return list(session.scalars(stmt.options(selectinload(RegistryHousehold.node))))
-
-
-# --- sensitive data --------------------------------------------------------------------------
-
-
-def may_unmask(place: Node | NodeRef | str, scope: Scope | None = None) -> bool:
-    path = place if isinstance(place, str) else place.path
-    return (scope or current_scope()).allows(SENSITIVE, path)
-
-
-def record_unmask(session: Session, obj: Any, user: Any = None) -> None:
-    """Unmasking a record's ID and phone numbers is written to the audit log."""
-    audit.record(
-        f"registry.{_type_of(obj)}.unmask",
-        node=_node_ref(session, obj.node_id),
-        object_type=type(obj).__tablename__,
-        object_id=obj.id,
-        summary=_("Viewed the unmasked ID and phone numbers of %(what)s", what=_label(obj)),
-        user=_actor(user),
-    )
 
 
 # --- indicators ------------------------------------------------------------------------------
@@ -1050,142 +879,6 @@ def summary(
     ]
 
 
-# --- exports ---------------------------------------------------------------------------------
-
-
-def _wants_unmasked(filters: dict[str, str]) -> bool:
-    return filters.get("unmask") in ("1", "true")
-
-
-def _sensitive_case(model: Any, filters: dict[str, str]) -> sa.ColumnElement[bool]:
-    """Per row: may the user see this row unmasked (asked for and holding the permission)?"""
-    if not _wants_unmasked(filters):
-        return sa.false()
-    nodes = current_scope().nodes(SENSITIVE)
-    if not nodes:
-        return sa.false()
-    return sa.case((model.__scope_clause__(nodes), sa.true()), else_=sa.false())
-
-
-def _audit_unmasked_export(session: Session, name: str, filters: dict[str, str]) -> None:
-    if _wants_unmasked(filters) and current_scope().holds_anywhere(SENSITIVE):
-        audit.record(
-            "registry.export.unmasked",
-            node=None,
-            object_type="export",
-            object_id=name,
-            summary=_("Exported %(name)s with unmasked ID and phone numbers", name=name),
-            details={"filters": filters},
-        )
-
-
-def _export_filters(filters: dict[str, str]) -> dict[str, Any]:
-    clean: dict[str, Any] = {
-        k: v for k, v in filters.items() if k in ("q", "address", "status", "tag", "kind")
-    }
-    if filters.get("building", "").isdigit():
-        clean["building"] = int(filters["building"])
-    return clean
-
-
-def export_residents(
-    session: Session, scope_clause: Callable[[Any], Any], filters: dict[str, str]
-) -> Iterator[dict[str, Any]]:
-    """Rows of ``registry.residents``: the user's scope and the list's filters; IDs and mobiles
-    masked unless ``?unmask=1`` and the user holds ``registry.sensitive.view`` there (audited).
-    Streamed from the database in batches."""
-    _audit_unmasked_export(session, "registry.residents", filters)
-    query = residents_query(session, scope_clause(RegistryResident), _export_filters(filters))
-    stmt = (
-        sa.select(
-            RegistryResident.name,
-            RegistryResident.gender,
-            RegistryResident.id_number,
-            RegistryResident.birth_date,
-            RegistryResident.mobile,
-            RegistryResident.ethnicity,
-            RegistryResident.status,
-            RegistryResident.current_address,
-            RegistryResident.hukou_address,
-            RegistryResident.arrived_on,
-            RegistryResident.departed_on,
-            Node.name.label("community"),
-            _sensitive_case(RegistryResident, filters).label("unmasked"),
-        )
-        .join(Node, Node.id == RegistryResident.community_id)
-        .where(RegistryResident.id.in_(query.with_only_columns(RegistryResident.id).order_by(None)))
-        .order_by(Node.ref, RegistryResident.name, RegistryResident.id)
-    )
-    statuses = {k: str(v) for k, v in STATUSES.items()}
-    genders = {k: str(v) for k, v in GENDERS.items()}
-    for row in session.execute(stmt.execution_options(yield_per=1000)):
-        yield {
-            "community": row.community,
-            "name": row.name,
-            "gender": genders.get(row.gender, row.gender),
-            "id_number": row.id_number if row.unmasked else mask_id(row.id_number),
-            "birth_date": row.birth_date.isoformat(),
-            "mobile": row.mobile if row.unmasked else mask_mobile(row.mobile),
-            "ethnicity": row.ethnicity,
-            "status": statuses.get(row.status, row.status),
-            "current_address": row.current_address,
-            "hukou_address": row.hukou_address,
-            "arrived_on": row.arrived_on.isoformat() if row.arrived_on else "",
-            "departed_on": row.departed_on.isoformat() if row.departed_on else "",
-        }
-
-
-def export_households(
-    session: Session, scope_clause: Callable[[Any], Any], filters: dict[str, str]
-) -> Iterator[dict[str, Any]]:
-    stmt = households_query(session, scope_clause(RegistryHousehold), _export_filters(filters))
-    stmt = stmt.add_columns(Node.name).options(selectinload(RegistryHousehold.members))
-    community_names: dict[int, str] = {}
-    tenures = {k: str(v) for k, v in TENURES.items()}
-    for household, building in session.execute(stmt.execution_options(yield_per=500)):
-        if household.community_id not in community_names:
-            community_names[household.community_id] = session.scalar(
-                sa.select(Node.name).where(Node.id == household.community_id)
-            )
-        yield {
-            "community": community_names[household.community_id],
-            "building": building,
-            "entrance": household.entrance,
-            "room": household.room,
-            "head_name": household.head_name,
-            "tenure": tenures.get(household.tenure, household.tenure),
-            "members": len(household.members),
-            "moved_in_on": household.moved_in_on.isoformat() if household.moved_in_on else "",
-        }
-
-
-def export_units(
-    session: Session, scope_clause: Callable[[Any], Any], filters: dict[str, str]
-) -> Iterator[dict[str, Any]]:
-    _audit_unmasked_export(session, "registry.units", filters)
-    stmt = units_query(session, scope_clause(RegistryUnit), _export_filters(filters))
-    stmt = stmt.add_columns(Node.name, _sensitive_case(RegistryUnit, filters)).join(
-        Node, Node.id == RegistryUnit.community_id
-    )
-    kinds = {k: str(v) for k, v in UNIT_KINDS.items()}
-    sizes = {k: str(v) for k, v in SIZE_CLASSES.items()}
-    for unit, community, unmasked in session.execute(stmt.execution_options(yield_per=1000)):
-        yield {
-            "community": community,
-            "name": unit.name,
-            "credit_code": unit.credit_code,
-            "kind": kinds.get(unit.kind, unit.kind),
-            "legal_representative": unit.legal_representative,
-            "contact_name": unit.contact_name,
-            "contact_phone": unit.contact_phone if unmasked else mask_mobile(unit.contact_phone),
-            "address": unit.address,
-            "industry": unit.industry,
-            "size_class": sizes.get(unit.size_class, unit.size_class),
-            "output_value": str(unit.output_value) if unit.output_value is not None else "",
-            "headcount": unit.headcount,
-        }
-
-
 # --- imports ---------------------------------------------------------------------------------
 
 
@@ -1210,8 +903,9 @@ def import_all(
             )
     number, first = refusals[0]
     if len(refusals) == 1:
-        message = _("Row %(row)s: %(reason)s; nothing was imported.", row=number,
-                    reason=first.message)  # fmt: skip
+        message = _(
+            "Row %(row)s: %(reason)s; nothing was imported.", row=number, reason=first.message
+        )
     else:
         message = _(
             "%(count)s rows were refused (the first, row %(row)s: %(reason)s); nothing was "

@@ -1,12 +1,25 @@
-"""Checks of Chinese identity numbers, as pure functions (no app, no database).
+"""Checks of Chinese identity numbers, with our own translated message for each problem.
 
 - 公民身份号码 (resident ID), GB 11643-1999: 6-digit address code, 8-digit birth date, 3-digit
   sequence (odd for men, even for women), ISO 7064 MOD 11-2 check character (0-9 or X).
 - 统一社会信用代码 (unified social credit code), GB 32100-2015: 18 characters from a 31-character
   alphabet (digits and capitals without I, O, Z, S, V), the last a MOD 31 check character.
 
-Each ``check_*`` function returns the problem as a translated message, or ``None`` when the value
-is valid, so schemas, imports and services share one set of messages.
+The algorithms are python-stdnum's (``stdnum.cn.ric``, ``stdnum.cn.uscc``). Its ``validate``
+functions are not called whole, because each raises one generic exception in its own order (the
+check digit before the birth date) and both refuse numbers the registry must accept:
+
+- ``ric.validate`` looks the address code up in stdnum's county list for the birth year, so it
+  refuses codes of districts created or renamed later (people keep the code they were first
+  registered under: a Chengdu 武侯区 number of someone born in 1970) and codes newer than the
+  list;
+- ``uscc.validate`` wants digits in the first 8 places, refusing codes registered by the
+  authorities ``A``, ``N`` and ``Y`` that GB 32100 allows (``N2…``: 农村集体经济组织).
+
+So the functions here check in the order a clerk corrects a number — length, characters, birth
+date, check character — each with its message, and use stdnum for the date and check parts.
+``check_*`` returns the problem as a translated message, or ``None`` when the value is valid, so
+schemas, imports and services share one set of messages.
 """
 
 from __future__ import annotations
@@ -16,12 +29,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError
 
-ID_WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]  # 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2
-ID_CHECK = "10X98765432"  # check character for (sum of weighted digits) mod 11
+from core import clock
 
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-CREDIT_WEIGHTS = [3**i % 31 for i in range(17)]  # 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28
 CREDIT_AUTHORITIES = "123456789ANY"  # first character: the registering authority
 
 
@@ -36,17 +49,17 @@ class ResidentId:
 
 def id_check_character(first17: str) -> str:
     """The GB 11643 check character of the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
-    return ID_CHECK[total % 11]
+    return ric.calc_check_digit(first17 + "?")  # stdnum's function skips the last character
 
 
 def normalize_id(value: str) -> str:
-    """Spaces removed, a lower-case x made upper-case (people type both)."""
+    """Whitespace removed (spreadsheet cells bring tabs and line breaks), ``x`` made ``X``."""
     return re.sub(r"\s+", "", value or "").upper()
 
 
 def check_resident_id(value: str, today: date | None = None) -> str | None:
-    """Why ``value`` is not a valid resident ID (length, characters, birth date, check digit)."""
+    """Why ``value`` is not a valid resident ID (length, characters, birth date, check digit);
+    a birth date after ``today`` (default: the platform's today, ``core.clock``) is refused."""
     number = normalize_id(value)
     if len(number) != 18:
         return _("A resident ID has 18 characters; this one has %(n)s.", n=len(number))
@@ -55,12 +68,12 @@ def check_resident_id(value: str, today: date | None = None) -> str | None:
     if number[:2] < "11" or number[:2] > "91":
         return _("The resident ID does not begin with a province code.")
     try:
-        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
+        born = ric.get_birth_date(number)
+    except ValidationError:
         return _("The birth date in the resident ID (%(text)s) is not a date.", text=number[6:14])
-    if born.year < 1880 or born > (today or date.today()):
+    if born.year < 1880 or born > (today or clock.today()):
         return _("The birth date in the resident ID (%(text)s) is not possible.", text=number[6:14])
-    if id_check_character(number[:17]) != number[17]:
+    if ric.calc_check_digit(number) != number[17]:
         return _("The check digit of the resident ID is wrong: check the number again.")
     return None
 
@@ -71,17 +84,16 @@ def parse_resident_id(value: str, today: date | None = None) -> ResidentId:
     if problem:
         raise ValueError(problem)
     number = normalize_id(value)
-    born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    return ResidentId(number, born, "M" if int(number[16]) % 2 else "F")
+    return ResidentId(number, ric.get_birth_date(number), "M" if int(number[16]) % 2 else "F")
 
 
 def credit_check_character(first17: str) -> str:
     """The GB 32100 check character of the first 17 characters."""
-    total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(first17, CREDIT_WEIGHTS, strict=True))
-    return CREDIT_ALPHABET[(31 - total % 31) % 31]
+    return uscc.calc_check_digit(first17)
 
 
 def normalize_credit_code(value: str) -> str:
+    """Whitespace removed, letters made capitals."""
     return re.sub(r"\s+", "", value or "").upper()
 
 
@@ -101,7 +113,7 @@ def check_credit_code(value: str) -> str | None:
         return _("The first character of a unified social credit code is 1-9, A, N or Y.")
     if not code[2:8].isdigit():
         return _("Characters 3 to 8 of a unified social credit code are the area code (digits).")
-    if credit_check_character(code[:17]) != code[17]:
+    if uscc.calc_check_digit(code) != code[17]:
         return _("The check character of the unified social credit code is wrong.")
     return None
 

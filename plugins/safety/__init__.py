@@ -74,6 +74,15 @@ def jiedao_blueprints(app: Any) -> list[Any]:
 def jiedao_navigation() -> list[NavEntry]:
     return [
         NavEntry("safety.index", _l("Safety"), VIEW, icon="shield", order=30, module=MODULE),
+        # A RollupBlueprint view: shown at a street or district where safety runs beneath.
+        NavEntry(
+            "safety_rollup.dashboard",
+            _l("Safety dashboard"),
+            VIEW,
+            icon="shield",
+            order=30,
+            module=MODULE,
+        ),
     ]
 
 

@@ -380,7 +380,7 @@ def _inspection_form(obj: Any = None) -> Any:
     ]
     form, status = empty_form(**values), 200
     if request.method == "POST":
-        form = load_form(InspectionSchema())
+        form = load_form(InspectionSchema(), skip_prefixes=("item-", "result-", "note-"))
         rows, problems = _checklist_from_form()
         checklist = rows or checklist
         if problems:

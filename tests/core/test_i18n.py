@@ -7,6 +7,7 @@ from babel.messages.pofile import read_po
 
 import core
 import tenants
+from core.testing import translation_clashes
 from tests.conftest import login
 
 CATALOGUES = [
@@ -79,3 +80,49 @@ def test_catalogues_cover_the_source(folder, tmp_path):
     ):
         found.add(message if isinstance(message, str) else message[0])
     assert found - known == set()
+
+
+EXAMPLE_PLUGIN = Path(__file__).parents[2] / "examples" / "eldercare" / "jiedao_eldercare"
+
+
+def test_no_two_catalogues_translate_a_msgid_differently(app):
+    """Catalogues merge into one domain: a msgid translated two ways shows one of them
+    everywhere (the tree's "Parent" became the registry's 父母)."""
+    assert translation_clashes(app) == []
+    assert translation_clashes(app, EXAMPLE_PLUGIN) == []
+
+
+def write_catalogue(package: Path, entries: dict[str, str], locale: str = "zh_Hans_CN") -> Path:
+    po = package / "translations" / locale / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+    body = "".join(f'msgid "{k}"\nmsgstr "{v}"\n\n' for k, v in entries.items())
+    po.write_text(f'msgid ""\nmsgstr ""\n"Language: {locale}\\n"\n\n{body}', encoding="utf-8")
+    return po
+
+
+def test_a_clash_names_the_msgid_and_both_catalogues(app, tmp_path):
+    # 辖区树 is tenants' wording of "Tenant tree"; 用户名 is core's of "Username".
+    po = write_catalogue(
+        tmp_path / "jiedao_parks",
+        {"Tenant tree": "组织树", "Username": "用户名", "Park": "公园"},
+    )
+    tenants_po = Path(tenants.__file__).parent / "translations/zh_Hans_CN/LC_MESSAGES/messages.po"
+    clashes = translation_clashes(app, tmp_path / "jiedao_parks")
+    assert clashes == [
+        f"msgid 'Tenant tree' (zh_Hans_CN) is '辖区树' in {tenants_po.resolve()} "
+        f"but '组织树' in {po.resolve()}"
+    ]
+    assert translation_clashes(app, tmp_path / "jiedao_parks", locales=["en"]) == []
+
+
+def test_clashes_are_found_between_any_two_catalogues_in_merge_order(tmp_path):
+    from core.i18n import catalogue_clashes
+
+    first = write_catalogue(tmp_path / "a", {"Open": "打开", "Close": "关闭"})
+    second = write_catalogue(tmp_path / "b", {"Open": "开放", "Close": "关闭"})
+    third = write_catalogue(tmp_path / "c", {"Open": "开放"})
+    found = catalogue_clashes([p.parents[2] for p in (first, second, third)], ["zh_Hans_CN"])
+    assert [(c.msgid, c.first, c.first_text, c.second, c.second_text) for c in found] == [
+        ("Open", first, "打开", second, "开放"),
+        ("Open", first, "打开", third, "开放"),
+    ]

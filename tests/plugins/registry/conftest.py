@@ -52,6 +52,7 @@ def count(app):
 
     def rows(model, *where) -> int:
         with app.app_context():
-            return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+            stmt = sa.select(sa.func.count()).select_from(model).where(*where)
+            return db.session.scalar(stmt.execution_options(include_deleted=True))
 
     return rows

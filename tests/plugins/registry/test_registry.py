@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 import plugins.registry
 from core.db import db
 from core.models import AuditLog
+from core.records.history import RecordChange
 from core.testing import catalogue_gaps, schema_differences
 from plugins.registry.models import (
-    RegistryChange,
     RegistryHousehold,
     RegistryResident,
     RegistryUnit,
@@ -183,12 +183,16 @@ def test_every_edit_is_kept_with_who_when_and_old_and_new_values(as_user, enable
     assert history[0]["changes"]["tags"] == [[], ["elderly"]]
     assert {h["username"] for h in history} == {"worker"}
     with app.app_context():
+        # History never keeps an S2 value in clear (shared/programs/README.md): masked as shown.
         stored = db.session.scalars(
-            sa.select(RegistryChange).where(RegistryChange.object_id == rid)
+            sa.select(RecordChange).where(
+                RecordChange.object_type == "registry.resident", RecordChange.object_id == rid
+            )
         ).all()
         assert any(
-            c.changes and c.changes.get("mobile") == ["13812345678", "13900001111"] for c in stored
+            c.changes and c.changes.get("mobile") == ["138****5678", "139****1111"] for c in stored
         )
+        assert not any("13900001111" in str(c.changes) for c in stored)
     html = worker.get(f"{page()}/residents/{rid}").text
     assert 'data-registry="timeline"' in html and "王秀兰 → 王秀英" in html
     assert "13900001111" not in html
@@ -273,7 +277,7 @@ def test_imports_check_every_row_and_write_all_or_nothing(as_user, enable, count
     )
     assert r.status_code == 409 and r.json["error"]["message"].startswith("2行未通过")
     assert [m[:3] for m in r.json["error"]["fields"]["id_number"]] == ["第4行", "第5行"]
-    assert count(RegistryResident) == 0 and count(RegistryChange) == 0
+    assert count(RegistryResident) == 0 and count(RecordChange) == 0
     dry = upload(good + second, "gbk", "?dry_run=1")
     assert dry.status_code == 200 and dry.json == {"dry_run": True, "rows": 2}
     assert count(RegistryResident) == 0

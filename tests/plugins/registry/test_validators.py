@@ -106,3 +106,31 @@ def test_masks_keep_the_area_code_and_the_last_digits():
     assert mask_id("110105194912311234") == "110105********1234"
     assert mask_mobile("13812345678") == "138****5678"
     assert mask_id("") == "" and mask_mobile(None) == ""
+
+
+def test_a_birth_date_after_the_platforms_today_is_refused():
+    """The default "today" is the platform's (``core.clock``), not the server's date."""
+    from datetime import datetime
+
+    from core import clock
+
+    born_2010 = "11010520100101001"
+    number = born_2010 + id_check_character(born_2010)
+    with clock.fixed(datetime.fromisoformat("2005-06-01T12:00:00+08:00")):
+        assert "not possible" in check_resident_id(number)
+        with pytest.raises(ValueError, match="not possible"):
+            parse_resident_id(number)
+    # 16:30 UTC on 31 December 2009 is already 1 January 2010 in Beijing.
+    with clock.fixed(datetime.fromisoformat("2009-12-31T16:30:00+00:00")):
+        assert check_resident_id(number) is None
+
+
+def test_old_address_codes_and_every_authority_are_accepted():
+    """Numbers python-stdnum's whole-number ``validate`` would refuse but GB 11643 / GB 32100
+    allow: an address code newer than the birth (武侯区 dates from 1990), and credit codes of the
+    authorities A, N (农村集体经济组织) and Y."""
+    wuhou_1970 = "51010719700704356"
+    assert check_resident_id(wuhou_1970 + id_check_character(wuhou_1970)) is None
+    for body in ("N2110105MF0012345", "A1110105MB0012345", "Y1110105MC0012345"):
+        assert check_credit_code(body + credit_check_character(body)) is None
+    assert "check character" in check_credit_code("N2110105MF0012345" + "0")

@@ -86,11 +86,12 @@ def enterprise(app, world, unit):
 
 @pytest.fixture
 def count(app):
-    """``count(Model, *where)`` → rows in the database now."""
+    """``count(Model, *where)`` → rows in the database now (soft-deleted ones too)."""
 
     def rows(model, *where) -> int:
         with app.app_context():
-            return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+            stmt = sa.select(sa.func.count()).select_from(model).where(*where)
+            return db.session.scalar(stmt.execution_options(include_deleted=True))
 
     return rows
 

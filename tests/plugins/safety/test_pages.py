@@ -4,6 +4,7 @@ its scope (404), without the permission (403) and where the module is off (404).
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from plugins.safety.models import SafetyEnterprise, SafetyHazard, SafetyInspection
 
@@ -227,3 +228,36 @@ def test_the_street_list_covers_only_communities_with_the_module_on(world_on, as
     district = as_user("d_admin").get(f"/api/v1/r/{DISTRICT}/safety/hazards").get_json()
     assert district["total"] == 3
     assert street.get(f"/api/v1/r/{DISTRICT}/safety/hazards").status_code == 404
+
+
+def test_an_inspection_is_recorded_through_the_form_with_its_checklist(world_on, as_user, app):
+    """The form's checklist inputs (item-N, result-N, note-N) used to be refused as unknown
+    fields: every save answered 422 with no message."""
+    from core.db import db
+
+    worker = as_user("worker")
+    response = worker.post(
+        f"{page()}/inspections/new",
+        data={
+            "kind": "routine",
+            "done_on": "2026-06-01",
+            "area": "1号楼地下车库",
+            "inspectors": "张三",
+            "item-0": "疏散通道",
+            "result-0": "ok",
+            "item-1": "灭火器",
+            "result-1": "fail",
+            "note-1": "过期两具",
+            "item-2": "",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    with app.app_context():
+        inspection = db.session.scalars(sa.select(SafetyInspection)).one()
+        assert [(c["item"], c["result"]) for c in inspection.checklist] == [
+            ("疏散通道", "ok"),
+            ("灭火器", "fail"),
+        ]
+        assert inspection.checklist[1]["note"] == "过期两具"
+    stray = worker.post(f"{page()}/inspections/new", data={"kind": "routine", "bogus": "1"})
+    assert stray.status_code == 422 and "bogus" in stray.get_data(as_text=True)

@@ -1,7 +1,7 @@
 """serial numbers: one counter per community, prefix and year (core.numbering)
 
-Revision ID: 0005_serials
-Revises: 0004_onboarding
+Revision ID: 0006_serials
+Revises: 0005_record_change
 Create Date: 2026-11-24
 
 Ledger numbers such as 隐患编号 YH2026-0001 are drawn from these counters with one atomic UPDATE,
@@ -12,8 +12,8 @@ stored in its ledger, so existing data needs nothing copied here.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_serials"
-down_revision = "0004_onboarding"
+revision = "0006_serials"
+down_revision = "0005_record_change"
 branch_labels = None
 depends_on = None
 

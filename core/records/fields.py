@@ -1,0 +1,164 @@
+"""What a schema field says about itself to the generated pages, exports and history.
+
+A ledger's marshmallow schema is its single description: each field carries, in its
+``metadata``, the label users see, its sensitivity class, whether the list shows it or filters
+by it, how the form renders it and whether exports carry it. :func:`describe` sets these on any
+marshmallow field, so plugins keep using the validators they know::
+
+    name = describe(required_text(50), label=_l("Full name"), column=True, sort=True)
+    id_number = describe(ResidentIdField(required=True), label=_l("Resident ID"),
+                         sensitivity=S2, mask=mask_id, column=True)
+    status = describe(choice(STATUSES), label=_l("Residence status"), filter="choice")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import marshmallow as ma
+from flask_babel import gettext as _
+
+S1, S2, S3 = "S1", "S2", "S3"
+FILTER_KINDS = ("choice", "date", "year", "text", "tag", "place", "bool")
+WIDGETS = (
+    "text",
+    "textarea",
+    "select",
+    "radio",
+    "checkbox",
+    "checkboxes",
+    "date",
+    "number",
+    "picker",
+)
+
+
+def describe(
+    field: ma.fields.Field,
+    *,
+    label: Any,
+    sensitivity: str = S1,
+    mask: Callable[[Any], Any] | None = None,
+    column: bool = False,
+    sort: bool = False,
+    filter: str | None = None,
+    export: bool = True,
+    widget: str | None = None,
+    picker: str | None = None,
+    help: Any = None,
+    choices: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
+    imports: bool = True,
+    form: bool = True,
+) -> ma.fields.Field:
+    """Attach what the generated views need to ``field`` and return it.
+
+    ``column``/``sort``: shown (sortable) in the list; ``filter``: one of :data:`FILTER_KINDS`;
+    ``widget``: the form's input (chosen from the field's type when left out); ``picker``: the
+    endpoint of a JSON search (``{"items": [{"id", "label"}]}``) for fields that refer to one of
+    thousands of records; ``choices``: key → label (or a function giving them, for choices
+    declared at run time such as tags), when the field does not carry them already.
+    """
+    if sensitivity not in (S1, S2, S3):
+        raise ValueError(f"sensitivity must be S1, S2 or S3, not {sensitivity!r}")
+    if filter is not None and filter not in FILTER_KINDS:
+        raise ValueError(f"filter must be one of {FILTER_KINDS}, not {filter!r}")
+    if widget is not None and widget not in WIDGETS:
+        raise ValueError(f"widget must be one of {WIDGETS}, not {widget!r}")
+    meta = {
+        "label": label,
+        "sensitivity": sensitivity,
+        "column": column,
+        "sort": sort,
+        "export": export,
+        "imports": imports,
+        "form": form,
+    }
+    optional = {
+        "mask": mask,
+        "filter": filter,
+        "widget": widget,
+        "picker": picker,
+        "help": help,
+        "choices": choices,
+    }
+    meta.update({k: v for k, v in optional.items() if v is not None})
+    field.metadata.update(meta)
+    return field
+
+
+def label_of(field: ma.fields.Field, name: str) -> str:
+    return str(field.metadata.get("label", name))
+
+
+def choices_of(field: ma.fields.Field) -> dict[str, Any]:
+    found = field.metadata.get("choices") or {}
+    return found() if callable(found) else found
+
+
+def sensitivity_of(field: ma.fields.Field | None) -> str:
+    return field.metadata.get("sensitivity", S1) if field is not None else S1
+
+
+def widget_of(field: ma.fields.Field) -> str:
+    """The form input for a field: declared, or chosen from its type."""
+    declared = field.metadata.get("widget")
+    if declared:
+        return declared
+    if field.metadata.get("picker"):
+        return "picker"
+    choices = choices_of(field)
+    if choices:
+        if isinstance(field, ma.fields.List):
+            return "checkboxes"
+        return "radio" if len(choices) <= 4 else "select"
+    if isinstance(field, ma.fields.Boolean):
+        return "checkbox"
+    if isinstance(field, ma.fields.Date):
+        return "date"
+    if isinstance(field, ma.fields.Integer | ma.fields.Decimal | ma.fields.Float):
+        return "number"
+    length = _max_length(field)
+    if length is None or length > 200:
+        return "textarea"
+    return "text"
+
+
+def _max_length(field: ma.fields.Field) -> int | None:
+    for validator in field.validators:
+        if isinstance(validator, ma.validate.Length) and validator.max is not None:
+            return validator.max
+    return None
+
+
+def max_length(field: ma.fields.Field) -> int | None:
+    return _max_length(field)
+
+
+def is_required(field: ma.fields.Field) -> bool:
+    return bool(field.required)
+
+
+def display(field: ma.fields.Field | None, value: Any) -> str:
+    """A value as users read it: choice labels, dates as YYYY-MM-DD, yes/no, lists joined."""
+    if value is None or value == "":
+        return ""
+    choices = choices_of(field) if field is not None else {}
+    if isinstance(value, list | tuple):
+        return "、".join(display(field, v) for v in value)
+    if choices and isinstance(value, str):
+        label = choices.get(value)
+        return str(label.label if hasattr(label, "label") else label) if label else value
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime):
+        from core.clock import localtime
+
+        return localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)

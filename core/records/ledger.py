@@ -1,0 +1,1170 @@
+"""A program ledger as a declaration: model + schema + ``Ledger(...)`` give the list page, the
+detail page with its history, the forms, delete and restore with confirmation, the JSON API,
+the xlsx/CSV export and the row import.
+
+The schema's fields carry their label, sensitivity, list column, filter and form widget
+(:func:`core.records.fields.describe`); the ledger adds what belongs to the register as a whole
+(its permissions, filters that are not a plain column, the order, how a record is written).
+:func:`register_ledgers` adds the routes of a plugin's ledgers to its blueprints; the views
+below are thin and shared by every ledger of every plugin, so a fix here fixes them all.
+
+Record-level routes of one plugin share one URL rule per action, with the ledger chosen by the
+URL's ``plural`` segment (``/<any(residents,units):plural>/<id>/edit``); list, "new" and detail
+routes are per ledger (``/residents``, ``/residents/new``, ``/residents/<id>``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session, selectinload
+
+from core import audit
+from core.api import api_doc, json_body, paginate
+from core.db import db, utcnow
+from core.errors import Conflict, DomainError, validation_fields
+from core.forms import FormResult, empty_form, load_form
+from core.permissions import can, current_scope
+from core.records.fields import (
+    S2,
+    S3,
+    choices_of,
+    display,
+    label_of,
+    sensitivity_of,
+    widget_of,
+)
+from core.records.history import (
+    action_label,
+    actor,
+    diff,
+    plain,
+    record_change,
+    shown_changes,
+    timeline,
+)
+from core.records.sensitivity import mask, protect, sensitive_fields
+from core.records.softdelete import including_deleted
+from core.reports import Column, Export, Import
+from core.tenancy import module_scope_clause, require
+from core.tree import NodeRef, node_ref
+
+# --- filters ---------------------------------------------------------------------------------
+
+YEAR_RANGE = (1900, 2999)
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One query argument of a list, its export and its API.
+
+    ``kind``: ``choice`` (one of ``choices``), ``bool`` (1/true), ``int`` (an id), ``place`` (a
+    node id beneath the community, e.g. a building), ``date``, ``year`` or ``text``. ``clause``
+    turns the parsed value into a predicate (``clause(session, value)``); without one, the
+    ``column`` (default: the filter's name) is compared for equality — for ``year`` it is a date
+    column and the year's range is used."""
+
+    name: str
+    kind: str = "choice"
+    label: Any = None
+    choices: dict[str, Any] | Callable[[], dict[str, Any]] | None = None
+    clause: Callable[[Session, Any], sa.ColumnElement[bool]] | None = None
+    column: str | None = None
+    description: str = ""
+
+    def options(self) -> dict[str, Any]:
+        found = self.choices() if callable(self.choices) else (self.choices or {})
+        return found
+
+    def parse(self, raw: str) -> Any:
+        """The typed value of ``raw``; a :class:`DomainError` naming the argument if it is bad."""
+        text = raw.strip()
+
+        def refuse(message: str) -> DomainError:
+            return DomainError(message, {self.name: [message]})
+
+        if self.kind == "choice":
+            if self.choices is not None and text not in self.options():
+                raise refuse(_("Choose from the list."))
+            return text
+        if self.kind == "bool":
+            if text not in ("1", "true", "0", "false"):
+                raise refuse(_("Use 1 or 0."))
+            return text in ("1", "true")
+        if self.kind in ("int", "place"):
+            if not text.isdigit() or len(text) > 9:
+                raise refuse(_("Choose from the list."))
+            return int(text)
+        if self.kind == "date":
+            try:
+                return date.fromisoformat(text)
+            except ValueError:
+                raise refuse(_("Not a valid date (YYYY-MM-DD).")) from None
+        if self.kind == "year":
+            if not text.isdigit() or not YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]:
+                raise refuse(_("Give a year between 1900 and 2999."))
+            return int(text)
+        if len(text) > 100:
+            raise refuse(_("Must be at most %(max)s characters.", max=100))
+        return text
+
+    def predicate(self, session: Session, model: Any, value: Any) -> sa.ColumnElement[bool]:
+        if self.clause is not None:
+            return self.clause(session, value)
+        column = getattr(model, self.column or self.name)
+        if self.kind == "year":
+            return sa.and_(column >= date(value, 1, 1), column <= date(value, 12, 31))
+        if self.kind == "text":
+            return column.contains(value, autoescape=True)
+        return column == value
+
+    def openapi(self) -> dict[str, Any]:
+        types = {"bool": "boolean", "int": "integer", "place": "integer", "year": "integer"}
+        schema: dict[str, Any] = {"type": types.get(self.kind, "string")}
+        if self.kind == "date":
+            schema["format"] = "date"
+        if self.kind == "choice" and self.choices is not None and not callable(self.choices):
+            schema["enum"] = list(self.choices)
+        return {
+            "in": "query",
+            "name": self.name,
+            "schema": schema,
+            "description": self.description or str(self.label or self.name),
+        }
+
+
+def parse_filters(filters: Sequence[Filter], args: Any) -> dict[str, Any]:
+    """The arguments of ``args`` that ``filters`` know, parsed; unknown ones are ignored (a
+    page's own arguments such as ``page`` share the query string)."""
+    parsed: dict[str, Any] = {}
+    for spec in filters:
+        raw = args.get(spec.name, "")
+        if isinstance(raw, str) and raw.strip():
+            parsed[spec.name] = spec.parse(raw)
+    return parsed
+
+
+# --- the declaration -------------------------------------------------------------------------
+
+
+Writer = Callable[..., Any]
+
+
+@dataclass
+class Ledger:
+    """One register of a plugin (居民, 隐患, 培训 …).
+
+    ``module``/``name``: the record's type is ``<module>.<name>`` in history and the audit log;
+    ``plural``: its URL segment. ``view``/``edit``/``restore``/``sensitive`` are permission
+    names. ``create(session, community, data)`` and ``update(session, obj, data)`` write a
+    record and its history (default: :meth:`create_record`/:meth:`update_record`, which set the
+    schema's fields on the model, placed at the community). ``check(session, community, data,
+    obj)`` adds domain checks to the default writers; ``before_restore(session, obj)`` refuses a
+    restore (e.g. the ID was registered again meanwhile)."""
+
+    module: str
+    name: str
+    plural: str
+    model: Any
+    schema: type[ma.Schema]
+    title: Any
+    label: Any
+    view: str
+    edit: str
+    restore: str | None = None
+    sensitive: str | None = None
+    update_schema: type[ma.Schema] | None = None
+    filters: Sequence[Filter] = ()
+    order: Callable[[], Sequence[Any]] | None = None
+    query: Callable[[sa.ColumnElement[bool]], sa.Select] | None = None
+    options: Callable[[sa.Select], sa.Select] | None = None
+    create: Writer | None = None
+    update: Writer | None = None
+    check: Callable[..., None] | None = None
+    before_restore: Callable[[Session, Any], None] | None = None
+    title_of: Callable[[Any], str] | None = None
+    dump_extra: Callable[[Any, dict[str, Any]], None] | None = None
+    form_values: Callable[[Any], dict[str, Any]] | None = None
+    context: Callable[[], dict[str, Any]] | None = None
+    templates: dict[str, str] = field(default_factory=dict)
+    list_path: str | None = None
+    list_endpoint: str | None = None
+    rollup: bool = False
+    exportable: bool = True
+    importable: bool = True
+    export_extra: Sequence[tuple[Column, Callable[[Any], Any]]] = ()
+    actions: dict[str, Any] = field(default_factory=dict)
+
+    # --- names -------------------------------------------------------------------------
+
+    @property
+    def object_type(self) -> str:
+        return f"{self.module}.{self.name}"
+
+    @property
+    def export_name(self) -> str:
+        return f"{self.module}.{self.plural}"
+
+    def endpoint(self, action: str) -> str:
+        """The page endpoint of ``action``: list, new, detail, edit, delete, restore."""
+        names = {
+            "list": self.list_endpoint or self.plural,
+            "new": f"new_{self.name}",
+            "detail": self.name,
+            "edit": "edit",
+            "delete": "delete",
+            "restore": "restore",
+        }
+        return f"{self.module}.{names[action]}"
+
+    def url(self, action: str, obj: Any = None, **args: Any) -> str:
+        if obj is not None:
+            args["record_id"] = obj.id
+        if action in ("edit", "delete", "restore"):
+            args["plural"] = self.plural
+        return url_for(self.endpoint(action), **args)
+
+    def record_title(self, obj: Any) -> str:
+        if self.title_of is not None:
+            return self.title_of(obj)
+        return str(getattr(obj, "name", None) or getattr(obj, "title", None) or obj.id)
+
+    # --- fields ------------------------------------------------------------------------
+
+    def dump_schema(self) -> ma.Schema:
+        return self.schema()
+
+    def fields(self) -> dict[str, ma.fields.Field]:
+        return dict(self.schema().fields)
+
+    def shown_fields(self) -> list[tuple[str, ma.fields.Field]]:
+        """Fields a record shows (dumped and labelled)."""
+        return [
+            (name, f)
+            for name, f in self.fields().items()
+            if not f.load_only and "label" in f.metadata
+        ]
+
+    def form_fields(self, editing: bool) -> list[tuple[str, ma.fields.Field]]:
+        schema = (self.update_schema or self.schema)() if editing else self.schema()
+        return [
+            (name, f)
+            for name, f in schema.fields.items()
+            if not f.dump_only and "label" in f.metadata and f.metadata.get("form") is not False
+        ]
+
+    def columns(self) -> list[tuple[str, ma.fields.Field]]:
+        return [(name, f) for name, f in self.shown_fields() if f.metadata.get("column")]
+
+    def sortable(self) -> dict[str, Any]:
+        return {
+            name: getattr(self.model, name)
+            for name, f in self.fields().items()
+            if f.metadata.get("sort") and hasattr(self.model, name)
+        }
+
+    def has_sensitive(self) -> bool:
+        return bool(sensitive_fields(self.schema()))
+
+    def may_unmask(self, place: NodeRef | str) -> bool:
+        return bool(self.sensitive) and current_scope().allows(self.sensitive, place)
+
+    # --- queries -----------------------------------------------------------------------
+
+    def base_query(self, where: sa.ColumnElement[bool]) -> sa.Select:
+        stmt = self.query(where) if self.query is not None else sa.select(self.model).where(where)
+        stmt = stmt.options(selectinload(self.model.node))
+        return self.options(stmt) if self.options is not None else stmt
+
+    def filtered(
+        self,
+        session: Session,
+        where: sa.ColumnElement[bool],
+        filters: dict[str, Any],
+        *,
+        deleted: bool = False,
+        sort: str | None = None,
+    ) -> sa.Select:
+        """The ledger's rows under ``where`` with the parsed ``filters``, in the asked order."""
+        stmt = self.base_query(where)
+        if deleted:
+            stmt = including_deleted(stmt).where(self.model.deleted_at.is_not(None))
+        for spec in self.filters:
+            if spec.name in filters:
+                stmt = stmt.where(spec.predicate(session, self.model, filters[spec.name]))
+        return stmt.order_by(*self._order(sort))
+
+    def _order(self, sort: str | None) -> list[Any]:
+        if sort:
+            column = self.sortable()[sort.lstrip("-")]
+            return [column.desc() if sort.startswith("-") else column.asc(), self.model.id]
+        if self.order is not None:
+            return [*self.order(), self.model.id]
+        return [self.model.id.desc()]
+
+    def parse_sort(self, args: Any) -> str | None:
+        raw = (args.get("sort") or "").strip()
+        if not raw:
+            return None
+        if raw.lstrip("-") not in self.sortable():
+            message = _("This column cannot be sorted.")
+            raise DomainError(message, {"sort": [message]})
+        return raw
+
+    # --- writes ------------------------------------------------------------------------
+
+    def _writable(self, community: Any) -> None:
+        if community.is_archived:
+            raise DomainError(_("An archived community is read-only."))
+
+    def model_fields(self) -> tuple[str, ...]:
+        columns = set(sa.inspect(self.model).columns.keys())
+        return tuple(name for name in self.schema().fields if name in columns and name != "id")
+
+    def create_record(self, session: Session, community: Any, data: dict[str, Any]) -> Any:
+        """The default writer: the schema's fields on a new row placed at the community."""
+        self._writable(community)
+        if self.check is not None:
+            self.check(session, community, data, None)
+        values = {k: data[k] for k in self.model_fields() if data.get(k) is not None}
+        obj = self.model(node_id=data.pop("node_id", None) or community.id, **values)
+        session.add(obj)
+        session.flush()
+        created = {k: [None, getattr(obj, k)] for k in self.model_fields() if getattr(obj, k)}
+        self.history(session, obj, "create", created)
+        return obj
+
+    def update_record(self, session: Session, obj: Any, data: dict[str, Any]) -> Any:
+        """The default editor: changed fields set, the change kept in the history."""
+        community = session.get(type_of_node(), obj.community_id)
+        self._writable(community)
+        if obj.deleted_at is not None:
+            raise DomainError(_("A deleted record cannot be changed; restore it first."))
+        if self.check is not None:
+            self.check(session, community, data, obj)
+        changes = diff(obj, data, self.model_fields())
+        for key, (_old, new) in changes.items():
+            setattr(obj, key, new if new is not None else empty_value(self.model, key))
+        if changes:
+            session.flush()
+            self.history(session, obj, "update", changes)
+        return obj
+
+    def write_new(self, session: Session, community: Any, data: dict[str, Any]) -> Any:
+        writer = self.create or self.create_record
+        return writer(session, community, dict(data))
+
+    def write_update(self, session: Session, obj: Any, data: dict[str, Any]) -> Any:
+        writer = self.update or self.update_record
+        return writer(session, obj, dict(data))
+
+    def history(
+        self,
+        session: Session,
+        obj: Any,
+        action: str,
+        changes: dict[str, list[Any]] | None,
+        summary: str | None = None,
+        user: Any = None,
+    ) -> None:
+        """One history and one audit entry for ``obj`` (protected by the schema's classes)."""
+        summaries = {
+            "create": _("Registered %(what)s %(name)s"),
+            "update": _("Changed %(what)s %(name)s"),
+            "delete": _("Deleted %(what)s %(name)s"),
+            "restore": _("Restored %(what)s %(name)s"),
+        }
+        text = summary or summaries.get(action, "%(what)s %(name)s") % {
+            "what": str(self.label),
+            "name": self.record_title(obj),
+        }
+        record_change(
+            session,
+            obj,
+            object_type=self.object_type,
+            action=action,
+            changes=changes,
+            summary=text,
+            schema=self.schema(),
+            user=user,
+        )
+
+    def delete(self, session: Session, obj: Any, user: Any = None) -> None:
+        """Soft delete: the row stays with who and when; a restorer can bring it back."""
+        community = session.get(type_of_node(), obj.community_id)
+        self._writable(community)
+        if obj.deleted_at is not None:
+            raise Conflict(_("This record is already deleted."))
+        who = actor(user)
+        obj.deleted_at = utcnow()
+        obj.deleted_by_id = getattr(who, "id", None)
+        session.flush()
+        self.history(session, obj, "delete", None, user=user)
+
+    def undelete(self, session: Session, obj: Any, user: Any = None) -> None:
+        community = session.get(type_of_node(), obj.community_id)
+        self._writable(community)
+        if obj.deleted_at is None:
+            raise Conflict(_("This record is not deleted."))
+        if self.before_restore is not None:
+            self.before_restore(session, obj)
+        obj.deleted_at = None
+        obj.deleted_by_id = None
+        session.flush()
+        self.history(session, obj, "restore", None, user=user)
+
+    # --- reading out -------------------------------------------------------------------
+
+    def dump(self, obj: Any, unmasked: bool = False, community: str | None = None) -> dict:
+        """A record as JSON: S2 masked and S3 hidden unless ``unmasked``."""
+        schema = self.schema()
+        data = protect(schema, schema.dump(obj), unmasked)
+        node = obj.node
+        data["community"] = community or (g.community.ref if "community" in g else None)
+        data["node"] = node.ref if node is not None else None
+        data["deleted"] = obj.deleted_at is not None
+        if self.has_sensitive():
+            data["masked"] = not unmasked
+        if self.dump_extra is not None:
+            self.dump_extra(obj, data)
+        return data
+
+    def facts(self, obj: Any, unmasked: bool) -> list[dict[str, Any]]:
+        """Label, shown text and class of each field of a record, for its page."""
+        schema = self.schema()
+        dumped = schema.dump(obj)
+        facts = []
+        for name, f in self.shown_fields():
+            value = dumped.get(name)
+            level = sensitivity_of(f)
+            hidden = level == S3 and not unmasked and value not in (None, "", [])
+            shown = value if unmasked or level != S2 else mask(f, value)
+            facts.append(
+                {
+                    "name": name,
+                    "label": label_of(f, name),
+                    "text": "" if hidden else display(f, shown),
+                    "hidden": hidden,
+                    "widget": widget_of(f),
+                    "value": shown,
+                }
+            )
+        return facts
+
+    def cells(self, obj: Any) -> list[dict[str, Any]]:
+        """The list columns of a record, masked (lists never unmask)."""
+        dumped = self.schema().dump(obj)
+        cells = []
+        for name, f in self.columns():
+            value = mask(f, dumped.get(name))
+            cells.append({"name": name, "label": label_of(f, name), "text": display(f, value)})
+        return cells
+
+    # --- exports and imports -----------------------------------------------------------
+
+    def export_columns(self) -> list[tuple[Column, ma.fields.Field | None]]:
+        found: list[tuple[Column, ma.fields.Field | None]] = [
+            (Column("community", _l_community()), None)
+        ]
+        for name, f in self.shown_fields():
+            if f.metadata.get("export", True):
+                found.append((Column(name, f.metadata["label"]), f))
+        return found
+
+    def export_spec(self) -> Export:
+        columns = [c for c, _f in self.export_columns()] + [c for c, _v in self.export_extra]
+        return Export(
+            self.export_name, self.title, self.view, columns, self.export_rows, module=self.module
+        )
+
+    def export_rows(
+        self, session: Session, scope_clause: Callable[[Any], Any], filters: dict[str, str]
+    ) -> Iterator[dict[str, Any]]:
+        """The export's rows: the user's scope and the list's filters; S2 fields unmasked and S3
+        fields included only for holders of the sensitive permission who ask (``unmask=1``),
+        row by row where they hold it, audited. Streamed in batches."""
+        parsed = parse_filters(self.filters, filters)
+        wants = filters.get("unmask") in ("1", "true") and bool(self.sensitive)
+        nodes = current_scope().nodes(self.sensitive) if wants and self.sensitive else []
+        unmasked_case = (
+            sa.case((self.model.__scope_clause__(nodes), sa.true()), else_=sa.false())
+            if nodes
+            else sa.false()
+        )
+        if nodes and self.has_sensitive():
+            audit.record(
+                f"{self.module}.export.unmasked",
+                node=None,
+                object_type="export",
+                object_id=self.export_name,
+                summary=_(
+                    "Exported %(name)s with unmasked ID and phone numbers", name=self.export_name
+                ),
+                details={"filters": filters},
+            )
+        stmt = self.filtered(session, scope_clause(self.model), parsed)
+        node_cls = type_of_node()
+        stmt = stmt.add_columns(node_cls.name, unmasked_case).join(
+            node_cls, node_cls.id == self.model.community_id
+        )
+        columns = self.export_columns()
+        schema = self.schema()
+        for obj, community, unmasked in session.execute(stmt.execution_options(yield_per=500)):
+            dumped = schema.dump(obj)
+            row: dict[str, Any] = {"community": community}
+            for column, f in columns[1:]:
+                value = dumped.get(column.key)
+                if not unmasked:
+                    value = mask(f, value)
+                row[column.key] = cell_value(f, value)
+            for column, value_of in self.export_extra:
+                row[column.key] = value_of(obj)
+            yield row
+
+    def import_spec(self) -> Import:
+        fields = [
+            (name, f)
+            for name, f in self.schema().fields.items()
+            if not f.dump_only and "label" in f.metadata and f.metadata.get("imports", True)
+        ]
+        columns = [Column(name, f.metadata["label"]) for name, f in fields]
+        return Import(
+            self.export_name,
+            self.title,
+            self.edit,
+            columns,
+            self.schema,
+            self.import_rows,
+            module=self.module,
+            write_row=self.write_new,
+        )
+
+    def import_rows(self, session: Session, community: Any, rows: list[dict[str, Any]]) -> int:
+        """Write every row or none; every refused row is reported with its number."""
+        refusals: list[tuple[int, DomainError]] = []
+        for number, row in enumerate(rows, start=2):
+            try:
+                with session.begin_nested():
+                    self.write_new(session, community, row)
+            except DomainError as exc:
+                refusals.append((number, exc))
+        if refusals:
+            raise refused_rows(refusals)
+        return len(rows)
+
+
+def _l_community() -> Any:
+    from flask_babel import lazy_gettext
+
+    return lazy_gettext("Community")
+
+
+def refused_rows(refusals: list[tuple[int, DomainError]]) -> DomainError:
+    """One error for the refused rows of an import, each message with its row number."""
+    fields: dict[str, list[str]] = {}
+    for number, exc in refusals:
+        for key, messages in (exc.fields or {"_schema": [exc.message]}).items():
+            fields.setdefault(key, []).extend(
+                _("Row %(row)s: %(reason)s", row=number, reason=m) for m in messages
+            )
+    number, first = refusals[0]
+    if len(refusals) == 1:
+        message = _(
+            "Row %(row)s: %(reason)s; nothing was imported.", row=number, reason=first.message
+        )
+    else:
+        message = _(
+            "%(count)s rows were refused (the first, row %(row)s: %(reason)s); nothing was "
+            "imported.",
+            count=len(refusals),
+            row=number,
+            reason=first.message,
+        )
+    conflict = all(isinstance(exc, Conflict) for _number, exc in refusals)
+    return (Conflict if conflict else DomainError)(message, fields)
+
+
+def type_of_node() -> Any:
+    from core.tenancy import node_model
+
+    return node_model()
+
+
+def cell_value(f: ma.fields.Field | None, value: Any) -> Any:
+    """A dumped value as a spreadsheet cell: dates as dates, numbers as numbers, labels for
+    choices, lists joined."""
+    if value is None:
+        return None
+    if f is not None and isinstance(f, ma.fields.Date) and isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    if f is not None and isinstance(f, ma.fields.DateTime) and isinstance(value, str):
+        try:
+            from core.clock import localtime
+
+            return localtime(datetime.fromisoformat(value)).replace(tzinfo=None)
+        except ValueError:
+            return value
+    if isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, Decimal):
+        return value
+    if f is not None and isinstance(f, ma.fields.Decimal) and isinstance(value, str):
+        try:
+            return Decimal(value)
+        except ArithmeticError:
+            return value
+    return display(f, value)
+
+
+def empty_value(model: Any, key: str) -> Any:
+    """What a cleared optional field holds: "" for text columns, None otherwise."""
+    column = model.__table__.c[key]
+    return "" if isinstance(column.type, sa.String | sa.Text) and not column.nullable else None
+
+
+# --- views -----------------------------------------------------------------------------------
+
+
+def _deleted_requested(ledger: Ledger) -> bool:
+    if request.args.get("deleted") not in ("1", "true"):
+        return False
+    if not ledger.restore:
+        abort(404)
+    require(ledger.restore)
+    return True
+
+
+def community_rows(ledger: Ledger) -> sa.Select:
+    """The list of the URL's community, with the request's filters, order and deleted flag."""
+    return ledger.filtered(
+        db.session,
+        ledger.model.community_id == g.community.id,
+        parse_filters(ledger.filters, request.args),
+        deleted=_deleted_requested(ledger),
+        sort=ledger.parse_sort(request.args),
+    )
+
+
+def load(ledger: Ledger, record_id: int, *, deleted_ok: bool = False) -> Any:
+    """A record of the URL's community; deleted ones only for restorers (404 otherwise)."""
+    stmt = sa.select(ledger.model).where(
+        ledger.model.id == record_id, ledger.model.community_id == g.community.id
+    )
+    obj = db.session.scalar(including_deleted(stmt))
+    if obj is None:
+        abort(404)
+    if obj.deleted_at is not None and not (
+        deleted_ok and ledger.restore and can(ledger.restore, g.community.path)
+    ):
+        abort(404)
+    return obj
+
+
+def can_edit(ledger: Ledger) -> bool:
+    return can(ledger.edit, g.community.path) and not g.community.is_archived
+
+
+def _unmask_requested(ledger: Ledger, obj: Any) -> bool:
+    """``?unmask=1`` by a holder of the sensitive permission: audited; without it, a 403."""
+    if request.args.get("unmask") not in ("1", "true"):
+        return False
+    if not ledger.sensitive:
+        abort(404)
+    require(ledger.sensitive)
+    audit.record(
+        f"{ledger.object_type}.unmask",
+        node=node_ref(db.session, id=obj.node_id),
+        object_type=type(obj).__tablename__,
+        object_id=obj.id,
+        summary=_(
+            "Viewed the unmasked ID and phone numbers of %(what)s",
+            what=ledger.record_title(obj),
+        ),
+    )
+    db.session.commit()
+    return True
+
+
+def _context(ledger: Ledger) -> dict[str, Any]:
+    extra = ledger.context() if ledger.context is not None else {}
+    return {"ledger": ledger, **extra}
+
+
+def _template(ledger: Ledger, key: str) -> list[str]:
+    return [t for t in (ledger.templates.get(key), f"records/{key}.html") if t]
+
+
+def list_page(ledger: Ledger) -> Any:
+    require(ledger.view)
+    page = paginate(community_rows(ledger))
+    return render_template(
+        _template(ledger, "list"),
+        page=page,
+        filters=request.args,
+        can_edit=can_edit(ledger),
+        can_restore=bool(ledger.restore) and can(ledger.restore, g.community.path),
+        showing_deleted=request.args.get("deleted") in ("1", "true"),
+        may_unmask=ledger.may_unmask(g.community.path),
+        **_context(ledger),
+    )
+
+
+def _form_values(ledger: Ledger, obj: Any) -> dict[str, Any]:
+    if ledger.form_values is not None:
+        return ledger.form_values(obj)
+    values: dict[str, Any] = {}
+    for name, f in ledger.form_fields(True):
+        value = getattr(obj, name, None)
+        if value is None:
+            continue
+        if isinstance(f, ma.fields.Boolean):
+            values[name] = "true" if value else ""
+        else:
+            values[name] = plain(value)
+    return values
+
+
+def _list_fields(fields: list[tuple[str, ma.fields.Field]]) -> tuple[str, ...]:
+    return tuple(
+        name for name, f in fields if isinstance(f, ma.fields.List) or widget_of(f) == "checkboxes"
+    )
+
+
+def form_page(ledger: Ledger, obj: Any = None) -> Any:
+    require(ledger.edit)
+    editing = obj is not None
+    fields = ledger.form_fields(editing)
+    form: FormResult = empty_form(**(_form_values(ledger, obj) if editing else {}))
+    status = 200
+    if request.method == "POST":
+        schema = (ledger.update_schema or ledger.schema)() if editing else ledger.schema()
+        multi = _list_fields(fields)
+        booleans = tuple(n for n, f in fields if isinstance(f, ma.fields.Boolean))
+        form = load_form(schema, multi=multi, booleans=booleans)
+        status = 422
+        if form.ok:
+            # An edit changes what the form sent, not the fields it leaves out; unticked
+            # boxes are not sent, so they count as sent empty.
+            sent = set(request.form) | set(multi) | set(booleans)
+            data = {k: v for k, v in form.data.items() if not editing or k in sent}
+            for name in multi:  # no box ticked: an empty list
+                data[name] = data.get(name) or []
+            try:
+                if editing:
+                    ledger.write_update(db.session, obj, data)
+                else:
+                    obj = ledger.write_new(db.session, g.community, data)
+            except DomainError as exc:
+                db.session.rollback()
+                form.fail(exc)
+                status = exc.status
+            else:
+                db.session.commit()
+                flash(_("Saved."), "success")
+                return redirect(ledger.url("detail", obj))
+    return render_template(
+        _template(ledger, "form"),
+        form=form,
+        record=obj,
+        fields=fields,
+        selected=_selected(form, fields),
+        **_context(ledger),
+    ), status
+
+
+def _selected(form: FormResult, fields: list[tuple[str, ma.fields.Field]]) -> dict[str, list]:
+    """The ticked boxes of each list field (as typed on a failed form)."""
+    chosen: dict[str, list] = {}
+    for name in _list_fields(fields):
+        value = request.form.getlist(name) if request.method == "POST" else form.values.get(name)
+        chosen[name] = list(value or [])
+    return chosen
+
+
+def detail_page(ledger: Ledger, record_id: int) -> Any:
+    require(ledger.view)
+    obj = load(ledger, record_id, deleted_ok=True)
+    unmasked = _unmask_requested(ledger, obj)
+    schema = ledger.schema()
+    history = [
+        {
+            "at": change.at,
+            "action": action_label(change.action, ledger.actions),
+            "kind": change.action,
+            "username": change.username,
+            "changes": shown_changes(schema, change),
+        }
+        for change in timeline(db.session, ledger.object_type, obj.id)
+    ]
+    return render_template(
+        _template(ledger, "detail"),
+        record=obj,
+        facts=ledger.facts(obj, unmasked),
+        data=ledger.dump(obj, unmasked),
+        unmasked=unmasked,
+        may_unmask=ledger.has_sensitive() and ledger.may_unmask(g.community.path),
+        history=history,
+        can_edit=can_edit(ledger) and obj.deleted_at is None,
+        can_restore=bool(ledger.restore)
+        and can(ledger.restore, g.community.path)
+        and not g.community.is_archived,
+        **_context(ledger),
+    )
+
+
+def confirm_page(ledger: Ledger, record_id: int, action: str) -> Any:
+    """Delete and restore ask first (GET shows what will happen; POST does it)."""
+    permission = ledger.edit if action == "delete" else ledger.restore
+    if not permission:
+        abort(404)
+    require(permission)
+    obj = load(ledger, record_id, deleted_ok=action == "restore")
+    if request.method == "GET":
+        return render_template(
+            _template(ledger, "confirm"), record=obj, action=action, **_context(ledger)
+        )
+    try:
+        if action == "delete":
+            ledger.delete(db.session, obj)
+        else:
+            ledger.undelete(db.session, obj)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(ledger.url("detail", obj))
+    db.session.commit()
+    if action == "delete":
+        flash(_("Deleted. An administrator can restore it."), "success")
+        return redirect(ledger.url("list"))
+    flash(_("Restored."), "success")
+    return redirect(ledger.url("detail", obj))
+
+
+# --- API -------------------------------------------------------------------------------------
+
+
+def page_json(page: Any, items: list[dict[str, Any]]) -> Any:
+    return jsonify(
+        {
+            "items": items,
+            "page": page.page,
+            "per_page": page.per_page,
+            "total": page.total,
+            "pages": page.pages,
+        }
+    )
+
+
+def api_list(ledger: Ledger) -> Any:
+    require(ledger.view)
+    page = paginate(community_rows(ledger))
+    return page_json(page, [ledger.dump(obj) for obj in page.items])
+
+
+def api_create(ledger: Ledger) -> Any:
+    require(ledger.edit)
+    obj = ledger.write_new(db.session, g.community, json_body(ledger.schema()))
+    db.session.commit()
+    return jsonify(ledger.dump(obj)), 201
+
+
+def api_get(ledger: Ledger, record_id: int) -> Any:
+    require(ledger.view)
+    obj = load(ledger, record_id, deleted_ok=True)
+    return jsonify(ledger.dump(obj, _unmask_requested(ledger, obj)))
+
+
+def api_update(ledger: Ledger, record_id: int) -> Any:
+    require(ledger.edit)
+    obj = load(ledger, record_id)
+    schema = (ledger.update_schema or ledger.schema)()
+    ledger.write_update(db.session, obj, json_body(schema, partial=True))
+    db.session.commit()
+    return jsonify(ledger.dump(obj))
+
+
+def api_delete(ledger: Ledger, record_id: int) -> Any:
+    require(ledger.edit)
+    ledger.delete(db.session, load(ledger, record_id))
+    db.session.commit()
+    return "", 204
+
+
+def api_restore(ledger: Ledger, record_id: int) -> Any:
+    if not ledger.restore:
+        abort(404)
+    require(ledger.restore)
+    obj = load(ledger, record_id, deleted_ok=True)
+    ledger.undelete(db.session, obj)
+    db.session.commit()
+    return jsonify(ledger.dump(obj))
+
+
+def api_history(ledger: Ledger, record_id: int) -> Any:
+    require(ledger.view)
+    obj = load(ledger, record_id, deleted_ok=True)
+    return jsonify(
+        {
+            "items": [
+                {
+                    "at": change.at.isoformat(),
+                    "action": change.action,
+                    "username": change.username,
+                    "changes": change.changes or {},
+                }
+                for change in timeline(db.session, ledger.object_type, obj.id)
+            ]
+        }
+    )
+
+
+def rollup_rows(ledger: Ledger) -> sa.Select:
+    return ledger.filtered(
+        db.session,
+        module_scope_clause(ledger.model, ledger.view),
+        parse_filters(ledger.filters, request.args),
+        sort=ledger.parse_sort(request.args),
+    )
+
+
+def community_refs(items: list[Any]) -> dict[int, Any]:
+    """The communities of a page of rows: id → node, in one query."""
+    ids = {obj.community_id for obj in items}
+    if not ids:
+        return {}
+    node_cls = type_of_node()
+    return {n.id: n for n in db.session.scalars(sa.select(node_cls).where(node_cls.id.in_(ids)))}
+
+
+def rollup_api_list(ledger: Ledger) -> Any:
+    require(ledger.view)
+    page = paginate(rollup_rows(ledger))
+    nodes = community_refs(page.items)
+    items = [
+        ledger.dump(
+            obj, community=nodes[obj.community_id].ref if obj.community_id in nodes else None
+        )
+        for obj in page.items
+    ]
+    return page_json(page, items)
+
+
+def rollup_page(ledger: Ledger) -> Any:
+    require(ledger.view)
+    page = paginate(rollup_rows(ledger))
+    return render_template(
+        _template(ledger, "rollup"),
+        page=page,
+        filters=request.args,
+        communities=community_refs(page.items),
+        **_context(ledger),
+    )
+
+
+# --- registration ----------------------------------------------------------------------------
+
+PATH_COMMUNITY = {"in": "path", "name": "community", "required": True, "schema": {"type": "string"}}
+PATH_NODE = {"in": "path", "name": "node", "required": True, "schema": {"type": "string"}}
+PATH_RECORD = {"in": "path", "name": "record_id", "required": True, "schema": {"type": "integer"}}
+QUERY_SORT = {
+    "in": "query",
+    "name": "sort",
+    "schema": {"type": "string"},
+    "description": "a sortable column; -column for descending",
+}
+QUERY_DELETED = {
+    "in": "query",
+    "name": "deleted",
+    "schema": {"type": "string"},
+    "description": "1: deleted records (needs the restore permission)",
+}
+QUERY_UNMASK = {
+    "in": "query",
+    "name": "unmask",
+    "schema": {"type": "string"},
+    "description": "1: unmasked identifiers (needs the sensitive permission; audited)",
+}
+
+
+def _plural_param(ledgers: Sequence[Ledger]) -> dict[str, Any]:
+    return {
+        "in": "path",
+        "name": "plural",
+        "required": True,
+        "schema": {"type": "string", "enum": [ledger.plural for ledger in ledgers]},
+    }
+
+
+def register_ledgers(
+    ledgers: Sequence[Ledger],
+    *,
+    pages: Any,
+    api: Any = None,
+    rollup: Any = None,
+    rollup_api: Any = None,
+) -> None:
+    """Add the routes of a plugin's ledgers to its blueprints (call once, with all of them)."""
+    by_plural = {ledger.plural: ledger for ledger in ledgers}
+    plurals = ",".join(by_plural)
+    any_plural = f"<any({plurals}):plural>"
+    tags = [ledgers[0].module] if ledgers else []
+
+    def pick(plural: str) -> Ledger:
+        return by_plural[plural]
+
+    for ledger in ledgers:
+        base = f"/{ledger.plural}"
+        pages.add_url_rule(
+            ledger.list_path or base,
+            ledger.list_endpoint or ledger.plural,
+            lambda ledger=ledger: list_page(ledger),
+        )
+        pages.add_url_rule(
+            f"{base}/new",
+            f"new_{ledger.name}",
+            lambda ledger=ledger: form_page(ledger),
+            methods=["GET", "POST"],
+        )
+        pages.add_url_rule(
+            f"{base}/<int:record_id>",
+            ledger.name,
+            lambda record_id, ledger=ledger: detail_page(ledger, record_id),
+        )
+        if api is not None:
+            params = [PATH_COMMUNITY, *(f.openapi() for f in ledger.filters), QUERY_SORT]
+            if ledger.restore:
+                params.append(QUERY_DELETED)
+            api.add_url_rule(
+                base,
+                f"{ledger.name}_list",
+                api_doc(
+                    f"{ledger.plural.capitalize()} of a community (filters, order, pagination)",
+                    response_schema=ledger.schema,
+                    paginated=True,
+                    tags=tags,
+                    parameters=params,
+                )(lambda ledger=ledger: api_list(ledger)),
+                methods=["GET"],
+            )
+            api.add_url_rule(
+                base,
+                f"{ledger.name}_create",
+                api_doc(
+                    f"Register a {ledger.name}",
+                    request_schema=ledger.schema,
+                    response_schema=ledger.schema,
+                    status=201,
+                    tags=tags,
+                    parameters=[PATH_COMMUNITY],
+                )(lambda ledger=ledger: api_create(ledger)),
+                methods=["POST"],
+            )
+        if ledger.rollup and rollup is not None:
+            rollup.add_url_rule(base, ledger.plural, lambda ledger=ledger: rollup_page(ledger))
+        if ledger.rollup and rollup_api is not None:
+            rollup_api.add_url_rule(
+                base,
+                f"rollup_{ledger.plural}",
+                api_doc(
+                    f"{ledger.plural.capitalize()} across the communities of a street or district",
+                    response_schema=ledger.schema,
+                    paginated=True,
+                    tags=tags,
+                    parameters=[PATH_NODE, *(f.openapi() for f in ledger.filters), QUERY_SORT],
+                )(lambda ledger=ledger: rollup_api_list(ledger)),
+            )
+
+    pages.add_url_rule(
+        f"/{any_plural}/<int:record_id>/edit",
+        "edit",
+        lambda plural, record_id: form_page(pick(plural), load(pick(plural), record_id)),
+        methods=["GET", "POST"],
+    )
+    for action in ("delete", "restore"):
+        pages.add_url_rule(
+            f"/{any_plural}/<int:record_id>/{action}",
+            action,
+            lambda plural, record_id, action=action: confirm_page(pick(plural), record_id, action),
+            methods=["GET", "POST"],
+        )
+    if api is None:
+        return
+    record = [PATH_COMMUNITY, _plural_param(ledgers), PATH_RECORD]
+    routes: list[tuple[str, str, str, Callable[..., Any], str, list[dict[str, Any]]]] = [
+        (
+            "",
+            "api_record",
+            "GET",
+            api_get,
+            "One record (?unmask=1: unmasked identifiers, audited; needs the sensitive permission)",
+            [*record, QUERY_UNMASK],
+        ),
+        (
+            "",
+            "api_update",
+            "PATCH",
+            api_update,
+            "Change a record (only the fields given); every change is kept in its history",
+            record,
+        ),
+        (
+            "",
+            "api_delete",
+            "DELETE",
+            api_delete,
+            "Delete a record (soft: an administrator can restore it)",
+            record,
+        ),
+        ("/restore", "api_restore", "POST", api_restore, "Restore a deleted record", record),
+        (
+            "/history",
+            "api_history",
+            "GET",
+            api_history,
+            "A record's history, newest first: who, when, old and new values (identifiers masked)",
+            record,
+        ),
+    ]
+    for suffix, endpoint, method, view, summary, params in routes:
+        api.add_url_rule(
+            f"/{any_plural}/<int:record_id>{suffix}",
+            endpoint,
+            api_doc(summary, tags=tags, parameters=params)(
+                lambda plural, record_id, view=view: view(pick(plural), record_id)
+            ),
+            methods=[method],
+        )
+
+
+def ledgers_exports(ledgers: Sequence[Ledger]) -> list[Export]:
+    return [ledger.export_spec() for ledger in ledgers if ledger.exportable]
+
+
+def ledgers_imports(ledgers: Sequence[Ledger]) -> list[Import]:
+    return [ledger.import_spec() for ledger in ledgers if ledger.importable]
+
+
+def validation_error(exc: ma.ValidationError) -> DomainError:
+    return DomainError(_("Some fields are not valid."), validation_fields(exc))
+
+
+__all__ = [
+    "Filter",
+    "Ledger",
+    "choices_of",
+    "ledgers_exports",
+    "ledgers_imports",
+    "parse_filters",
+    "register_ledgers",
+]

@@ -1,0 +1,110 @@
+"""Everything a program plugin needs, in one import.
+
+    from core.sdk import (
+        hookimpl, Manifest, CommunityBlueprint, RollupBlueprint, require,
+        Ledger, Filter, describe, S1, S2, S3, register_ledgers,
+    )
+
+A plugin holds its domain — models, schemas with their labels and sensitivity, rules and
+workflows — and declares its ledgers; the list, form, detail, history, export, import, API and
+masking machinery is core's. ``docs/plugins.md`` is the guide; ``jiedao plugin new`` writes a
+plugin that uses only this module.
+"""
+
+from __future__ import annotations
+
+from core.api import api_doc, json_body, paginate
+from core.db import Base, SoftDeleteMixin, TimestampMixin, utcnow
+from core.errors import Conflict, DomainError, NotPermitted
+from core.forms import empty_form, load_form
+from core.hookspecs import hookimpl
+from core.navigation import NavEntry
+from core.plugins import Manifest
+from core.records.fields import S1, S2, S3, describe, display
+from core.records.history import record_change, timeline
+from core.records.ledger import (
+    Filter,
+    Ledger,
+    ledgers_exports,
+    ledgers_imports,
+    parse_filters,
+    register_ledgers,
+)
+from core.records.sensitivity import mask, protect
+from core.records.softdelete import get_any, including_deleted
+from core.reports import CalendarEntry, Column, Export, Import, Indicator, Period
+from core.tenancy import (
+    CommunityBlueprint,
+    RollupBlueprint,
+    TenantOwned,
+    enabled_communities,
+    module_scope_clause,
+    require,
+)
+from core.validation import (
+    ChoiceSchema,
+    Schema,
+    amount,
+    choice,
+    mobile_number,
+    not_future,
+    optional_text,
+    phone_number,
+    required_text,
+)
+
+__all__ = [
+    "S1",
+    "S2",
+    "S3",
+    "Base",
+    "CalendarEntry",
+    "ChoiceSchema",
+    "Column",
+    "CommunityBlueprint",
+    "Conflict",
+    "DomainError",
+    "Export",
+    "Filter",
+    "Import",
+    "Indicator",
+    "Ledger",
+    "Manifest",
+    "NavEntry",
+    "NotPermitted",
+    "Period",
+    "RollupBlueprint",
+    "Schema",
+    "SoftDeleteMixin",
+    "TenantOwned",
+    "TimestampMixin",
+    "amount",
+    "api_doc",
+    "choice",
+    "describe",
+    "display",
+    "empty_form",
+    "enabled_communities",
+    "get_any",
+    "hookimpl",
+    "including_deleted",
+    "json_body",
+    "ledgers_exports",
+    "ledgers_imports",
+    "load_form",
+    "mask",
+    "mobile_number",
+    "module_scope_clause",
+    "not_future",
+    "optional_text",
+    "paginate",
+    "parse_filters",
+    "phone_number",
+    "protect",
+    "record_change",
+    "register_ledgers",
+    "require",
+    "required_text",
+    "timeline",
+    "utcnow",
+]

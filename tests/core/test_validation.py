@@ -1,0 +1,72 @@
+"""The field helpers of core.validation take extra checks (``validate=``) next to their own."""
+
+import marshmallow as ma
+import pytest
+
+from core.validation import (
+    ChoiceSchema,
+    Schema,
+    choice,
+    mobile_number,
+    not_blank,
+    optional_text,
+    phone_number,
+    required_text,
+    translate_messages,
+)
+
+
+def no_test_numbers(value: str) -> None:
+    if value.startswith("1380000"):
+        raise ma.ValidationError("a test number")
+
+
+def no_work_contacts(value: str) -> None:
+    if value == "work":
+        raise ma.ValidationError("no work contacts")
+
+
+class ContactSchema(ChoiceSchema):
+    mobile = optional_text(11, validate=mobile_number)
+    phone = required_text(20, validate=[phone_number, no_test_numbers])
+    kind = choice({"home": "家庭", "work": "单位"}, validate=no_work_contacts)
+    note = optional_text(5, validate=not_blank, load_default="-")
+
+
+def errors(data: dict) -> dict:
+    try:
+        ContactSchema().load(data)
+    except ma.ValidationError as exc:
+        return translate_messages(exc.messages)
+    return {}
+
+
+@pytest.fixture
+def chinese(app):
+    with app.test_request_context():
+        yield
+
+
+def test_own_checks_and_the_callers_checks_both_run(chinese):
+    """Regression: ``optional_text(20, validate=mobile_number)`` raised TypeError."""
+    good = {"mobile": "13912345678", "phone": "010-65001234", "kind": "家庭"}
+    assert ContactSchema().load(good) == {**good, "kind": "home", "note": "-"}
+    assert errors({**good, "mobile": "12345"}) == {
+        "mobile": ["手机号码应为以 1 开头的 11 位数字。"]
+    }
+    assert errors({**good, "mobile": "139123456789"})["mobile"][0] == "不能超过11个字符。"
+    assert errors({**good, "phone": "abc"}) == {"phone": ["电话号码为7到20位数字（可含短横线）。"]}
+    assert errors({**good, "phone": "13800001234"}) == {"phone": ["a test number"]}
+    assert errors({**good, "phone": " "})["phone"][0] == "此项为必填项。"
+    assert errors({**good, "phone": "1" * 21})["phone"][0] == "不能超过20个字符。"
+    assert errors({**good, "kind": "单位"}) == {"kind": ["no work contacts"]}
+    assert errors({**good, "kind": "other"})["kind"][0].startswith("须为以下值之一")
+    assert errors({**good, "note": " "}) == {"note": ["此项为必填项。"]}
+
+
+def test_left_out_optional_text_is_none_and_skips_the_checks(chinese):
+    class Optional(Schema):
+        mobile = optional_text(11, validate=mobile_number)
+
+    assert Optional().load({}) == {"mobile": None}
+    assert Optional().load({"mobile": None}) == {"mobile": None}
