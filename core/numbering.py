@@ -49,6 +49,7 @@ from core.db import Base
 from core.tree import NODE_TABLE
 
 SERIAL_WIDTH = 4
+SERIAL_DIGITS = 9  # the most a serial has: the counter is a 32-bit integer
 # Draws before giving up on a number nobody stored meanwhile (each draw moves the counter up).
 MAX_DRAWS = 10
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -103,8 +104,9 @@ def format_number(prefix: str, year: int, serial: int) -> str:
 
 
 def parse_number(prefix: str, value: str | None) -> tuple[int, int] | None:
-    """(year, serial) of a number in the ``<prefix><year>-<serial>`` form, else ``None``."""
-    match = re.fullmatch(rf"{re.escape(prefix)}(\d{{4}})-(\d+)", value or "")
+    """(year, serial) of a number in the ``<prefix><year>-<serial>`` form, else ``None``
+    (a serial has one to nine digits)."""
+    match = re.fullmatch(rf"{re.escape(prefix)}(\d{{4}})-(\d{{1,{SERIAL_DIGITS}}})", value or "")
     return (int(match[1]), int(match[2])) if match else None
 
 
@@ -183,9 +185,10 @@ def current_serial(session: Session, prefix: str, community_id: int, year: int) 
 
 
 def _only_digits(text: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
-    """``text`` is one to nine digits (a serial the counter's integer holds), in SQL that
-    SQLite and PostgreSQL both speak."""
-    return sa.and_(sa.func.length(text).between(1, 9), sa.func.ltrim(text, "0123456789") == "")
+    """``text`` is a serial (one to nine digits), in SQL that SQLite and PostgreSQL both speak."""
+    return sa.and_(
+        sa.func.length(text).between(1, SERIAL_DIGITS), sa.func.ltrim(text, "0123456789") == ""
+    )
 
 
 def highest_serial(session: Session, numbered: NumberedColumn, community_id: int, year: int) -> int:

@@ -51,6 +51,7 @@ def test_numbers_are_zero_padded_and_grow_past_9999():
     assert numbering.parse_number("YH", "YH2026-10000") == (2026, 10000)
     assert numbering.parse_number("YH", "ZG2026-0001") is None
     assert numbering.parse_number("YH", "YH2026-12a") is None
+    assert numbering.parse_number("YH", "YH2026-1234567890") is None  # past the counter's range
     assert numbering.parse_number("A_B", "AxB2026-0001") is None  # the prefix is literal
 
 
