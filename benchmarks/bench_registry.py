@@ -7,9 +7,10 @@ goals: search by name prefix and by ID suffix, within a community and within a s
 
 What is timed is the plugin's own code path: ``services.search_residents`` (what the picker
 and other plugins call, scope and module check included, first 20 matches), the list's page
-(first 50 + total count, ``services.residents_query`` + ``core.api.Page``) and
-``services.export_residents`` written by ``core.reports.write_xlsx`` (openpyxl write-only)
-with tracemalloc's peak. Figures are printed, never asserted.
+through the generated ledger (first 50 + total count, ``ledgers.residents.filtered`` +
+``core.api.Page``) beside the same page from a hand-written query (the ratio is the ledger's
+overhead), and the ledger's export (``Ledger.export_rows``) written by
+``core.reports.write_xlsx`` with tracemalloc's peak. Figures are printed, never asserted.
 
     python benchmarks/bench_registry.py                       # SQLite file, 100,000 residents
     python benchmarks/bench_registry.py --smoke               # a few thousand, seconds
@@ -218,8 +219,8 @@ def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]
     from core.api import Page
     from core.db import db
     from core.reports import write_xlsx
-    from plugins.registry import RESIDENT_COLUMNS as EXPORT_COLUMNS
     from plugins.registry import services
+    from plugins.registry.ledgers import residents
     from plugins.registry.models import RegistryResident
 
     session = db.session
@@ -249,20 +250,39 @@ def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]
             )
             results["search"][f"{place}/{label}"] = {**stats.as_dict(), "found": len(found)}
             log(f"  {place:9} {label:14} {stats.median:8.2f} ms  ({len(found)} found)")
-    log("list page (50 rows + total count; median ms):")
+    log("list page (50 rows + total count; median ms): ledger / hand-written query")
     for place, where in (
         ("community", RegistryResident.community_id == community.id),
         ("street", RegistryResident.street_id == street.id),
     ):
         for label in ("surname", "id_suffix_4"):
-            stmt = services.residents_query(session, where, {"q": texts[label]})
+            stmt = residents.filtered(session, where, {"q": texts[label]})
             stats, page = time_it(lambda s=stmt: Page(s, 1, 50), args.repeat)
-            results["list_page"][f"{place}/{label}"] = {**stats.as_dict(), "total": page.total}
-            log(f"  {place:9} {label:14} {stats.median:8.2f} ms  (total {page.total})")
+            by_hand = (
+                sa.select(RegistryResident)
+                .where(
+                    where,
+                    RegistryResident.deleted_at.is_(None),
+                    services.resident_text_clause(session, texts[label]),
+                )
+                .order_by(RegistryResident.name, RegistryResident.id)
+            )
+            hand, _page = time_it(lambda s=by_hand: Page(s, 1, 50), args.repeat)
+            ratio = stats.median / hand.median if hand.median else None
+            results["list_page"][f"{place}/{label}"] = {
+                **stats.as_dict(),
+                "total": page.total,
+                "hand_written_median_ms": round(hand.median, 2),
+                "ratio": round(ratio, 2) if ratio else None,
+            }
+            log(
+                f"  {place:9} {label:14} {stats.median:8.2f} ms / {hand.median:8.2f} ms"
+                f"  ({ratio or 0:.2f}x, total {page.total})"
+            )
 
     # The export: a street's floating residents (10% of its ~100,000 residents at full size).
     filters = {"status": "floating"}
-    stmt = services.residents_query(session, RegistryResident.street_id == street.id, filters)
+    stmt = residents.filtered(session, RegistryResident.street_id == street.id, filters)
     expected = session.scalar(
         sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
     )
@@ -276,8 +296,8 @@ def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]
 
     def export() -> bytes:
         session.expunge_all()
-        rows = services.export_residents(session, scope_clause, filters)
-        return write_xlsx(EXPORT_COLUMNS, rows, "居民")
+        rows = residents.export_rows(session, scope_clause, filters)
+        return write_xlsx(residents.export_spec().columns, rows, "居民")
 
     # Time without tracemalloc (it slows allocation-heavy Python several times), then one more
     # run under tracemalloc for the memory peak.

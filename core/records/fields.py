@@ -94,8 +94,19 @@ def label_of(field: ma.fields.Field, name: str) -> str:
 
 
 def choices_of(field: ma.fields.Field) -> dict[str, Any]:
+    """A field's choices; those given by a function are computed once per request (a list or
+    an export shows thousands of cells)."""
     found = field.metadata.get("choices") or {}
-    return found() if callable(found) else found
+    if not callable(found):
+        return found
+    from flask import g, has_app_context
+
+    if not has_app_context():
+        return found()
+    cache = g.setdefault("jiedao_choices", {})
+    if found not in cache:
+        cache[found] = found()
+    return cache[found]
 
 
 def sensitivity_of(field: ma.fields.Field | None) -> str:

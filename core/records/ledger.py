@@ -520,16 +520,14 @@ class Ledger:
         stmt = stmt.add_columns(node_cls.name, unmasked_case).join(
             node_cls, node_cls.id == self.model.community_id
         )
-        columns = self.export_columns()
+        columns = [(c.key, f, cell_writer(f)) for c, f in self.export_columns()[1:]]
         schema = self.schema()
         for obj, community, unmasked in session.execute(stmt.execution_options(yield_per=500)):
             dumped = schema.dump(obj)
             row: dict[str, Any] = {"community": community}
-            for column, f in columns[1:]:
-                value = dumped.get(column.key)
-                if not unmasked:
-                    value = mask(f, value)
-                row[column.key] = cell_value(f, value)
+            for key, f, write in columns:
+                value = dumped.get(key)
+                row[key] = write(value if unmasked else mask(f, value))
             for column, value_of in self.export_extra:
                 row[column.key] = value_of(obj)
             yield row
@@ -562,6 +560,20 @@ def type_of_node() -> Any:
     from core.tenancy import node_model
 
     return node_model()
+
+
+def cell_writer(f: ma.fields.Field | None) -> Callable[[Any], Any]:
+    """``cell_value`` for one column, with its choice labels translated once, not per cell."""
+    labels = {k: str(getattr(v, "label", v)) for k, v in choices_of(f).items()} if f else {}
+    if not labels:
+        return lambda value: cell_value(f, value)
+
+    def write(value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return "、".join(labels.get(v, str(v)) for v in value)
+        return labels.get(value, value) if isinstance(value, str) else cell_value(f, value)
+
+    return write
 
 
 def cell_value(f: ma.fields.Field | None, value: Any) -> Any:

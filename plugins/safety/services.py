@@ -11,21 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Any, NoReturn
 
 import sqlalchemy as sa
-from flask import has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy.orm import Session, selectinload
 
 from core import audit, clock, numbering
 from core.db import utcnow
 from core.errors import Conflict, DomainError, NotPermitted
 from core.permissions import Scope, current_scope
+from core.records.history import actor, diff, plain
 from core.reports import CalendarEntry, Period
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node
@@ -181,24 +179,6 @@ def writable(community: Node) -> None:
         raise DomainError(_("An archived community is read-only."))
 
 
-def actor(user: Any = None) -> Any:
-    """Who is doing this: ``user``, else the signed-in user of the request, else nobody."""
-    if user is not None:
-        return user
-    if has_request_context() and current_user.is_authenticated:
-        return current_user
-    return None
-
-
-def plain(value: Any) -> Any:
-    """A value as JSON keeps it: dates as ISO text, decimals as text."""
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def record(
     session: Session,
     obj: Any,
@@ -218,15 +198,6 @@ def record(
         details={k: [plain(o), plain(n)] for k, (o, n) in (changes or {}).items()} or None,
         user=actor(user),
     )
-
-
-def diff(obj: Any, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, list[Any]]:
-    """Old and new values of the ``fields`` in ``data`` that differ from ``obj``'s."""
-    return {
-        key: [getattr(obj, key), data[key]]
-        for key in fields
-        if key in data and getattr(obj, key) != data[key]
-    }
 
 
 def live(obj: Any) -> None:
