@@ -206,6 +206,11 @@ class Ledger:
     export_extra: Sequence[tuple[Column, Callable[[Any], Any]]] = ()
     actions: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Merge previews and renumbering name a table by its ledger (core.numbering).
+        if "__label__" not in vars(self.model):
+            self.model.__label__ = self.title
+
     # --- names -------------------------------------------------------------------------
 
     @property

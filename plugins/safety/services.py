@@ -24,6 +24,7 @@ from core.db import utcnow
 from core.errors import Conflict, DomainError, NotPermitted
 from core.permissions import Scope, current_scope
 from core.records.history import actor, diff, plain
+from core.records.ledger import empty_value
 from core.reports import CalendarEntry, Period
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node
@@ -472,7 +473,8 @@ def update_inspection(
             inspection.enterprise_id, inspection.node_id = new_id, node_id
     for key in INSPECTION_FIELDS:
         if key in changes:
-            setattr(inspection, key, changes[key][1])
+            value = changes[key][1]
+            setattr(inspection, key, empty_value(SafetyInspection, key) if value is None else value)
     if changes:
         session.flush()
         record(

@@ -261,3 +261,17 @@ def test_an_inspection_is_recorded_through_the_form_with_its_checklist(world_on,
         assert inspection.checklist[1]["note"] == "过期两具"
     stray = worker.post(f"{page()}/inspections/new", data={"kind": "routine", "bogus": "1"})
     assert stray.status_code == 422 and "bogus" in stray.get_data(as_text=True)
+
+
+def test_clearing_an_inspections_findings_through_the_api_is_not_a_500(world_on, as_user):
+    """Found by schemathesis: PATCH {"findings": null} wrote NULL into a NOT NULL column."""
+    worker = as_user("worker")
+    created = worker.post(
+        f"{api()}/inspections",
+        json={"kind": "routine", "done_on": "2026-06-01", "area": "车库", "findings": "堵塞"},
+    )
+    assert created.status_code == 201, created.json
+    url = f"{api()}/inspections/{created.json['id']}"
+    cleared = worker.patch(url, json={"findings": None, "planned": False, "planned_on": None})
+    assert cleared.status_code == 200, cleared.json
+    assert worker.get(url).json["findings"] == ""
