@@ -337,7 +337,9 @@ class Ledger:
         columns = set(sa.inspect(self.model).columns.keys())
         return tuple(name for name in self.schema().fields if name in columns and name != "id")
 
-    def create_record(self, session: Session, community: Any, data: dict[str, Any]) -> Any:
+    def create_record(
+        self, session: Session, community: Any, data: dict[str, Any], user: Any = None
+    ) -> Any:
         """The default writer: the schema's fields on a new row placed at the community."""
         self._writable(community)
         if self.check is not None:
@@ -347,7 +349,7 @@ class Ledger:
         session.add(obj)
         session.flush()
         created = {k: [None, getattr(obj, k)] for k in self.model_fields() if getattr(obj, k)}
-        self.history(session, obj, "create", created)
+        self.history(session, obj, "create", created, user=user)
         return obj
 
     def update_record(self, session: Session, obj: Any, data: dict[str, Any]) -> Any:

@@ -22,6 +22,7 @@ from core import clock
 from core.errors import Conflict, DomainError
 from core.permissions import Scope
 from core.records.history import diff, plain, record_change
+from core.records.ledger import empty_value
 from core.reports import Period
 from core.tree import NodeRef
 from tenants.models import Node, NodeKind
@@ -131,11 +132,6 @@ def declared_tags() -> dict[str, Tag]:
         for tag in found or []:
             tags.setdefault(tag.key, tag if tag.module else Tag(tag.key, tag.label, name))
     return tags
-
-
-def tag_label(key: str) -> str:
-    tag = declared_tags().get(key)
-    return str(tag.label) if tag else key
 
 
 # --- history and audit -----------------------------------------------------------------------
@@ -351,7 +347,7 @@ def update_resident(
     data.pop("building", None)
     changes = diff(resident, data, RESIDENT_FIELDS)
     for key, (_old, new) in changes.items():
-        setattr(resident, key, new if new is not None else _empty(RegistryResident, key))
+        setattr(resident, key, new if new is not None else empty_value(RegistryResident, key))
     resident.id_reversed = resident.id_number[::-1]
     tag_change = _set_tags(session, resident, data.get("tags"))
     if tag_change:
@@ -368,12 +364,6 @@ def update_resident(
             user,
         )
     return resident
-
-
-def _empty(model: Any, key: str) -> Any:
-    """What a cleared optional field holds: "" for text columns, None otherwise."""
-    column = model.__table__.c[key]
-    return "" if isinstance(column.type, sa.String | sa.Text) and not column.nullable else None
 
 
 def start_management(
@@ -491,7 +481,9 @@ def update_household(
     for key in (*HOUSEHOLD_FIELDS, "moved_out_on"):
         if key in changes:
             value = changes[key][1]
-            setattr(household, key, value if value is not None else _empty(RegistryHousehold, key))
+            setattr(
+                household, key, value if value is not None else empty_value(RegistryHousehold, key)
+            )
     if changes:
         session.flush()
         session.refresh(household, ["node"])
@@ -533,61 +525,31 @@ def _check_credit_code(
         )
 
 
+def check_unit(
+    session: Session, community: Node, data: dict[str, Any], unit: RegistryUnit | None
+) -> None:
+    """The units ledger's rule: a credit code once per community; ``building`` places the unit
+    (in the community when left empty)."""
+    if data.get("credit_code"):
+        _check_credit_code(
+            session, community, data["credit_code"], exclude=unit.id if unit else None
+        )
+    if "building" in data:
+        building = data.pop("building")
+        node_id = building_in(session, community, building).id if building else community.id
+        if unit is None:
+            data["node_id"] = node_id
+        else:
+            unit.node_id = node_id
+
+
 def create_unit(
     session: Session, community: Node, data: dict[str, Any], user: Any = None
 ) -> RegistryUnit:
-    _writable(community)
-    _check_credit_code(session, community, data["credit_code"])
-    node_id = (
-        building_in(session, community, data["building"]).id
-        if data.get("building")
-        else (community.id)
-    )
-    unit = RegistryUnit(
-        node_id=node_id, **{k: data[k] for k in UNIT_FIELDS if data.get(k) is not None}
-    )
-    session.add(unit)
-    session.flush()
-    created = {k: [None, getattr(unit, k)] for k in UNIT_FIELDS if getattr(unit, k)}
-    _history(
-        session,
-        unit,
-        "unit",
-        "create",
-        created,
-        _("Registered unit %(name)s", name=unit.name),
-        user,
-    )
-    return unit
+    """Register a unit (other plugins call this, e.g. safety's enterprise import)."""
+    from .ledgers import units
 
-
-def update_unit(
-    session: Session, unit: RegistryUnit, data: dict[str, Any], user: Any = None
-) -> RegistryUnit:
-    community = session.get(Node, unit.community_id)
-    _writable(community)
-    if unit.deleted_at is not None:
-        raise DomainError(_("A deleted record cannot be changed; restore it first."))
-    if data.get("credit_code"):
-        _check_credit_code(session, community, data["credit_code"], exclude=unit.id)
-    if "building" in data:
-        building = data.pop("building")
-        unit.node_id = building_in(session, community, building).id if building else community.id
-    changes = diff(unit, data, UNIT_FIELDS)
-    for key, (_old, new) in changes.items():
-        setattr(unit, key, new if new is not None else _empty(RegistryUnit, key))
-    if changes:
-        session.flush()
-        _history(
-            session,
-            unit,
-            "unit",
-            "update",
-            changes,
-            _("Changed unit %(name)s", name=unit.name),
-            user,
-        )
-    return unit
+    return units.create_record(session, community, dict(data), user)
 
 
 # --- restore ----------------------------------------------------------------------------------
