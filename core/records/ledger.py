@@ -204,6 +204,7 @@ class Ledger:
     exportable: bool = True
     importable: bool = True
     export_extra: Sequence[tuple[Column, Callable[[Any], Any]]] = ()
+    place_field: str | None = None  # the form field that names the record's node (a building)
     actions: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -739,6 +740,8 @@ def _form_values(ledger: Ledger, obj: Any) -> dict[str, Any]:
         value = getattr(obj, name, None)
         if value is not None:
             values[name] = _form_value(f, value)
+    if ledger.place_field and obj.node_id != obj.community_id:
+        values[ledger.place_field] = obj.node.ref
     return values
 
 

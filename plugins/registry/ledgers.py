@@ -71,6 +71,7 @@ COMMON = {
     "restore": RESTORE,
     "sensitive": SENSITIVE,
     "list_path": None,
+    "place_field": "building",
     "context": lambda: {
         "tabs": TABS,
         "relations": services.RELATIONS,
@@ -134,7 +135,6 @@ households = Ledger(
     create=services.create_household,
     update=services.update_household,
     title_of=lambda h: h.address,
-    form_values=services.household_form_values,
     templates={"detail": "registry/household.html"},
     **COMMON,
 )
@@ -156,7 +156,6 @@ units = Ledger(
     order=lambda: [RegistryUnit.name],
     check=services.check_unit,
     before_restore=services.check_restorable,
-    form_values=services.unit_form_values,
     rollup=True,
     **COMMON,
 )

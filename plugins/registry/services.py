@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.errors import Conflict, DomainError
 from core.permissions import Scope
-from core.records.history import diff, plain, record_change
+from core.records.history import diff, record_change
 from core.records.ledger import empty_value
 from core.reports import Period
 from core.tree import NodeRef
@@ -97,20 +97,6 @@ RESIDENT_FIELDS = (
     "notes",
 )
 HOUSEHOLD_FIELDS = ("entrance", "room", "head_name", "tenure", "moved_in_on", "notes")
-UNIT_FIELDS = (
-    "name",
-    "credit_code",
-    "kind",
-    "legal_representative",
-    "contact_name",
-    "contact_phone",
-    "address",
-    "industry",
-    "size_class",
-    "output_value",
-    "headcount",
-    "notes",
-)
 ACTIONS: dict[str, Any] = {
     "manage": _l("Taken into management"),
     "move_out": _l("Moved away"),
@@ -562,20 +548,6 @@ def check_restorable(session: Session, obj: Any) -> None:
         _check_id(session, community, {"id_number": obj.id_number}, exclude=obj.id)
     if isinstance(obj, RegistryUnit):
         _check_credit_code(session, community, obj.credit_code, exclude=obj.id)
-
-
-def household_form_values(household: RegistryHousehold) -> dict[str, Any]:
-    """What a household's edit form starts with (its building by ref)."""
-    values = {k: plain(getattr(household, k)) for k in HOUSEHOLD_FIELDS}
-    values["building"] = household.node.ref
-    return {k: v for k, v in values.items() if v is not None}
-
-
-def unit_form_values(unit: RegistryUnit) -> dict[str, Any]:
-    values = {k: plain(getattr(unit, k)) for k in UNIT_FIELDS}
-    if unit.node_id != unit.community_id:
-        values["building"] = unit.node.ref
-    return {k: v for k, v in values.items() if v is not None}
 
 
 # --- lists and search ------------------------------------------------------------------------
