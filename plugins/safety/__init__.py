@@ -53,7 +53,7 @@ def jiedao_permissions(registry: Any) -> None:
         _l("See casualty details and liability findings of accidents"),
         grants=["community_admin"],
     )
-    declare_roles(registry)  # the dashboard helper's section below
+    declare_roles(registry)  # the dashboard's roles, below
 
 
 @hookimpl
@@ -86,7 +86,7 @@ def jiedao_navigation() -> list[NavEntry]:
     ]
 
 
-# === training, accidents, activities, calendar (training helper) ==============================
+# === training, accidents, activities, calendar ================================================
 
 
 TRAINING_COLUMNS = [
@@ -144,7 +144,7 @@ def jiedao_calendar() -> list[CalendarEntry]:
     return calendar_entries()
 
 
-# === indicators (dashboard helper) ============================================================
+# === indicators ===============================================================================
 
 
 def declare_roles(registry: Any) -> None:
@@ -168,7 +168,7 @@ def jiedao_indicators() -> list[Any]:
     return [Indicator(f.name, f.label, f.unit, indicator(f), module=MODULE) for f in FIGURES]
 
 
-# === exports, imports and demo data (exports helper) ==========================================
+# === exports, imports and demo data ===========================================================
 
 ENTERPRISE_COLUMNS = [
     Column("community", _l("Community")),

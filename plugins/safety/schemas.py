@@ -49,7 +49,7 @@ class SettingsSchema(Schema):
     )
 
 
-# === enterprises and major hazard sources (lead) ==============================================
+# === enterprises and major hazard sources =====================================================
 
 
 class EnterpriseSchema(ChoiceSchema):
@@ -87,7 +87,7 @@ class HazardSourceSchema(ChoiceSchema):
     registered_on = ma.fields.Date(load_default=None, allow_none=True, validate=not_future)
 
 
-# === inspections and hazards (lead) ===========================================================
+# === inspections and hazards ==================================================================
 
 
 class CheckItemSchema(Schema):
@@ -159,9 +159,7 @@ class TransitionSchema(Schema):
     measures = optional_text(2000)
 
 
-# === training, accidents, activities (training helper) ========================================
-
-# Imports of this section stay here so the shared header is left to the lead (hoist at merge).
+# === training, accidents, activities ==========================================================
 
 
 _DATE = {"allow_none": True, "load_default": None}
@@ -276,7 +274,7 @@ class ActivitySchema(ChoiceSchema):
     summary = optional_text(5000, metadata={"label": _l("Summary")})
 
 
-# === imports (exports helper) =================================================================
+# === imports ==================================================================================
 
 
 class YesNoField(ma.fields.Boolean):

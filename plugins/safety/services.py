@@ -166,7 +166,7 @@ def today() -> date:
     return clock.today()
 
 
-# --- shared helpers (lead; every section uses them) ------------------------------------------
+# --- shared helpers (every section uses them) ------------------------------------------
 
 
 def refuse(field: str, message: str, conflict: bool = False) -> NoReturn:
@@ -243,7 +243,7 @@ def enterprise_in(session: Session, community: Node, enterprise_id: int | None) 
     return enterprise
 
 
-# === enterprises and major hazard sources (lead) ==============================================
+# === enterprises and major hazard sources =====================================================
 
 ENTERPRISE_FIELDS = (
     "risk_level",
@@ -377,7 +377,7 @@ def add_hazard_source(
     return source
 
 
-# === inspections (lead) =======================================================================
+# === inspections ==============================================================================
 
 INSPECTION_FIELDS = (
     "kind",
@@ -517,7 +517,7 @@ def inspections_query(where: sa.ColumnElement[bool], filters: dict[str, Any]) ->
     return stmt.order_by(day.desc(), SafetyInspection.id.desc())
 
 
-# === hazards and their workflow (lead) ========================================================
+# === hazards and their workflow ===============================================================
 
 HAZARD_FIELDS = (
     "description",
@@ -970,9 +970,7 @@ def community_summary(session: Session, community: Node) -> dict[str, Any]:
     return {**figures[community.id], "open": open_now or 0}
 
 
-# === training, accidents, activities (training helper) ========================================
-
-# Imports of this section stay here so the shared header is left to the lead (hoist at merge).
+# === training, accidents, activities ==========================================================
 
 
 TRAINING_FIELDS = ("title", "category", "held_on", "place", "teacher", "hours", "notes")
@@ -1478,7 +1476,7 @@ def calendar_entries() -> list[CalendarEntry]:
     ]
 
 
-# --- exports (training helper's ledgers) ----------------------------------------------------
+# --- exports of training, accidents and activities ----------------------------------------------------
 
 
 def _export_filters(filters: dict[str, str], choices: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -1628,7 +1626,7 @@ def export_activities(
         }
 
 
-# === indicators and the dashboard (dashboard helper) ==========================================
+# === indicators and the dashboard =============================================================
 #
 # Every figure is one SQL aggregate expression over one table (``FIGURES``). An indicator runs its
 # expression over the rolled-up communities; ``community_figures`` runs all expressions of a table
@@ -1971,7 +1969,7 @@ def parse_period(args: Any, day: date | None = None) -> tuple[Period, str]:
     return Period(start, date.fromordinal(end)), _("Q%(q)s %(year)s", q=q, year=year)
 
 
-# === exports and imports (exports helper) =====================================================
+# === exports and imports ======================================================================
 
 # The ledgers as street offices file them upward (安全生产台账): one row per record, labels
 # instead of keys, dates as ISO text. Phones of enterprise principals and safety managers are

@@ -80,7 +80,7 @@ RECORD = [
 ]
 
 
-# === overview, enterprises, hazard sources, inspections, hazards (lead) =======================
+# === overview, enterprises, hazard sources, inspections, hazards ==============================
 
 HAZARD_ACTIONS = list(services.TRANSITIONS)
 LIST_ARGS = [
@@ -118,7 +118,7 @@ def safety_tabs() -> dict[str, Any]:
 
 
 def lead_choices() -> dict[str, Any]:
-    """Labels the lead's templates need."""
+    """Labels the enterprise, inspection and hazard templates need."""
     return {
         "risk_levels": services.RISK_LEVELS,
         "sectors": services.SECTORS,
@@ -895,9 +895,7 @@ def rollup_api_hazards() -> Any:
     return _page_json(page, dump)
 
 
-# === training, accidents, activities, photos (training helper) ================================
-
-# Imports of this section stay here so the shared header is left to the lead (hoist at merge).
+# === training, accidents, activities, photos ==================================================
 
 
 TRAINEE_RECORD = [
@@ -1752,7 +1750,7 @@ def api_delete_activity(record_id: int) -> Any:
     return "", 204
 
 
-# === street and district dashboard (dashboard helper) =========================================
+# === street and district dashboard ============================================================
 
 DASHBOARD_ARGS = [
     *NODE,

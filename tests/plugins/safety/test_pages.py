@@ -1,4 +1,4 @@
-"""The lead's pages and API: enterprises, inspections, hazards; every route refuses users outside
+"""The safety pages and API: enterprises, inspections, hazards; every route refuses users outside
 its scope (404), without the permission (403) and where the module is off (404)."""
 
 from __future__ import annotations

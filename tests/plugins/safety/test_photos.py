@@ -187,7 +187,7 @@ def count_photos(app) -> int:
         return db.session.scalar(sa.select(sa.func.count()).select_from(Attachment))
 
 
-def test_services_for_the_lead(ready, app, world, owners):
+def test_attachment_services_on_safety_records(ready, app, world, owners):
     from werkzeug.datastructures import FileStorage
 
     from core.attachments import add_attachment, attachments_of
