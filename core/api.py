@@ -76,9 +76,15 @@ class Page:
     def has_next(self) -> bool:
         return self.page < self.pages
 
-    def to_json(self, schema: ma.Schema) -> dict[str, Any]:
+    def to_json(self, dump: ma.Schema | Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+        """The page as the API answers it; items dumped by a schema or a function of one row."""
+        items = (
+            dump.dump(self.items, many=True)
+            if isinstance(dump, ma.Schema)
+            else [dump(item) for item in self.items]
+        )
         return {
-            "items": schema.dump(self.items, many=True),
+            "items": items,
             "page": self.page,
             "per_page": self.per_page,
             "total": self.total,

@@ -131,25 +131,17 @@ def widget_of(field: ma.fields.Field) -> str:
         return "date"
     if isinstance(field, ma.fields.Integer | ma.fields.Decimal | ma.fields.Float):
         return "number"
-    length = _max_length(field)
+    length = max_length(field)
     if length is None or length > 200:
         return "textarea"
     return "text"
 
 
-def _max_length(field: ma.fields.Field) -> int | None:
+def max_length(field: ma.fields.Field) -> int | None:
     for validator in field.validators:
         if isinstance(validator, ma.validate.Length) and validator.max is not None:
             return validator.max
     return None
-
-
-def max_length(field: ma.fields.Field) -> int | None:
-    return _max_length(field)
-
-
-def is_required(field: ma.fields.Field) -> bool:
-    return bool(field.required)
 
 
 def display(field: ma.fields.Field | None, value: Any) -> str:

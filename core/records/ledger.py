@@ -25,12 +25,13 @@ import marshmallow as ma
 import sqlalchemy as sa
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
 from core import audit
 from core.api import api_doc, json_body, paginate
 from core.db import db, utcnow
-from core.errors import Conflict, DomainError, validation_fields
+from core.errors import Conflict, DomainError
 from core.forms import FormResult, empty_form, load_form
 from core.permissions import can, current_scope
 from core.records.fields import (
@@ -54,7 +55,7 @@ from core.records.history import (
 from core.records.sensitivity import mask, protect, sensitive_fields
 from core.records.softdelete import including_deleted
 from core.reports import Column, Export, Import
-from core.tenancy import module_scope_clause, require
+from core.tenancy import module_scope_clause, node_model, require
 from core.tree import NodeRef, node_ref
 
 # --- filters ---------------------------------------------------------------------------------
@@ -248,9 +249,6 @@ class Ledger:
 
     # --- fields ------------------------------------------------------------------------
 
-    def dump_schema(self) -> ma.Schema:
-        return self.schema()
-
     def fields(self) -> dict[str, ma.fields.Field]:
         return dict(self.schema().fields)
 
@@ -355,7 +353,7 @@ class Ledger:
 
     def update_record(self, session: Session, obj: Any, data: dict[str, Any]) -> Any:
         """The default editor: changed fields set, the change kept in the history."""
-        community = session.get(type_of_node(), obj.community_id)
+        community = session.get(node_model(), obj.community_id)
         self._writable(community)
         if obj.deleted_at is not None:
             raise DomainError(_("A deleted record cannot be changed; restore it first."))
@@ -410,7 +408,7 @@ class Ledger:
 
     def delete(self, session: Session, obj: Any, user: Any = None) -> None:
         """Soft delete: the row stays with who and when; a restorer can bring it back."""
-        community = session.get(type_of_node(), obj.community_id)
+        community = session.get(node_model(), obj.community_id)
         self._writable(community)
         if obj.deleted_at is not None:
             raise Conflict(_("This record is already deleted."))
@@ -421,7 +419,7 @@ class Ledger:
         self.history(session, obj, "delete", None, user=user)
 
     def undelete(self, session: Session, obj: Any, user: Any = None) -> None:
-        community = session.get(type_of_node(), obj.community_id)
+        community = session.get(node_model(), obj.community_id)
         self._writable(community)
         if obj.deleted_at is None:
             raise Conflict(_("This record is not deleted."))
@@ -483,7 +481,7 @@ class Ledger:
 
     def export_columns(self) -> list[tuple[Column, ma.fields.Field | None]]:
         found: list[tuple[Column, ma.fields.Field | None]] = [
-            (Column("community", _l_community()), None)
+            (Column("community", _l("Community")), None)
         ]
         for name, f in self.shown_fields():
             if f.metadata.get("export", True):
@@ -524,7 +522,7 @@ class Ledger:
                 details={"filters": filters},
             )
         stmt = self.filtered(session, scope_clause(self.model), parsed)
-        node_cls = type_of_node()
+        node_cls = node_model()
         stmt = stmt.add_columns(node_cls.name, unmasked_case).join(
             node_cls, node_cls.id == self.model.community_id
         )
@@ -556,18 +554,6 @@ class Ledger:
             module=self.module,
             write_row=self.write_new,
         )
-
-
-def _l_community() -> Any:
-    from flask_babel import lazy_gettext
-
-    return lazy_gettext("Community")
-
-
-def type_of_node() -> Any:
-    from core.tenancy import node_model
-
-    return node_model()
 
 
 def cell_writer(f: ma.fields.Field | None) -> Callable[[Any], Any]:
@@ -864,22 +850,10 @@ def confirm_page(ledger: Ledger, record_id: int, action: str) -> Any:
 # --- API -------------------------------------------------------------------------------------
 
 
-def page_json(page: Any, items: list[dict[str, Any]]) -> Any:
-    return jsonify(
-        {
-            "items": items,
-            "page": page.page,
-            "per_page": page.per_page,
-            "total": page.total,
-            "pages": page.pages,
-        }
-    )
-
-
 def api_list(ledger: Ledger) -> Any:
     require(ledger.view)
     page = paginate(community_rows(ledger))
-    return page_json(page, [ledger.dump(obj) for obj in page.items])
+    return jsonify(page.to_json(ledger.dump))
 
 
 def api_create(ledger: Ledger) -> Any:
@@ -953,7 +927,7 @@ def community_refs(items: list[Any]) -> dict[int, Any]:
     ids = {obj.community_id for obj in items}
     if not ids:
         return {}
-    node_cls = type_of_node()
+    node_cls = node_model()
     return {n.id: n for n in db.session.scalars(sa.select(node_cls).where(node_cls.id.in_(ids)))}
 
 
@@ -961,13 +935,12 @@ def rollup_api_list(ledger: Ledger) -> Any:
     require(ledger.view)
     page = paginate(rollup_rows(ledger))
     nodes = community_refs(page.items)
-    items = [
-        ledger.dump(
-            obj, community=nodes[obj.community_id].ref if obj.community_id in nodes else None
-        )
-        for obj in page.items
-    ]
-    return page_json(page, items)
+
+    def dump(obj: Any) -> dict[str, Any]:
+        node = nodes.get(obj.community_id)
+        return ledger.dump(obj, community=node.ref if node is not None else None)
+
+    return jsonify(page.to_json(dump))
 
 
 def rollup_page(ledger: Ledger) -> Any:
@@ -1163,10 +1136,6 @@ def ledgers_exports(ledgers: Sequence[Ledger]) -> list[Export]:
 
 def ledgers_imports(ledgers: Sequence[Ledger]) -> list[Import]:
     return [ledger.import_spec() for ledger in ledgers if ledger.importable]
-
-
-def validation_error(exc: ma.ValidationError) -> DomainError:
-    return DomainError(_("Some fields are not valid."), validation_fields(exc))
 
 
 __all__ = [

@@ -191,18 +191,6 @@ def can_edit() -> bool:
     return can(EDIT, g.community.path) and not g.community.is_archived
 
 
-def _page_json(page: Any, dump: Any) -> Any:
-    return jsonify(
-        {
-            "items": [dump(obj) for obj in page.items],
-            "page": page.page,
-            "per_page": page.per_page,
-            "total": page.total,
-            "pages": page.pages,
-        }
-    )
-
-
 def _save(form: Any, write: Any, done: Any) -> Any:
     """Run a service on a valid form: commit and redirect, or show the refusal (422/409/403)."""
     if not form.ok:
@@ -604,7 +592,7 @@ def api_enterprises() -> Any:
     stmt = services.enterprises_query(
         SafetyEnterprise.community_id == g.community.id, list_filters()
     )
-    return _page_json(paginate(stmt), dump_enterprise)
+    return jsonify(paginate(stmt).to_json(dump_enterprise))
 
 
 @api.post("/enterprises")
@@ -685,7 +673,7 @@ def api_inspections() -> Any:
     stmt = services.inspections_query(
         SafetyInspection.community_id == g.community.id, list_filters()
     )
-    return _page_json(paginate(stmt), InspectionSchema().dump)
+    return jsonify(paginate(stmt).to_json(InspectionSchema()))
 
 
 @api.post("/inspections")
@@ -739,7 +727,7 @@ def api_hazards() -> Any:
     stmt = services.hazards_query(
         db.session, SafetyHazard.community_id == g.community.id, list_filters()
     ).options(selectinload(SafetyHazard.enterprise))
-    return _page_json(paginate(stmt), dump_hazard)
+    return jsonify(paginate(stmt).to_json(dump_hazard))
 
 
 @api.post("/hazards")
@@ -892,7 +880,7 @@ def rollup_api_hazards() -> Any:
         data["community"] = names[obj.community_id][0]
         return data
 
-    return _page_json(page, dump)
+    return jsonify(page.to_json(dump))
 
 
 # === training, accidents, activities, photos ==================================================
@@ -1419,7 +1407,7 @@ PHOTOS = attachment_routes(
 
 def _api_list(query: sa.Select, dump: Callable[[Any], dict[str, Any]]) -> Any:
     require(VIEW)
-    return _page_json(paginate(query), dump)
+    return jsonify(paginate(query).to_json(dump))
 
 
 @api.get("/trainings")
