@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 import marshmallow as ma
@@ -208,6 +209,12 @@ class Ledger:
     place_field: str | None = None  # the form field that names the record's node (a building)
     actions: dict[str, Any] = field(default_factory=dict)
 
+    @cached_property
+    def reader(self) -> ma.Schema:
+        """One instance of the schema for reading out (dumps, labels, columns): lists build
+        cells for every row, and a schema instance is costly to build."""
+        return self.schema()
+
     def __post_init__(self) -> None:
         # Merge previews and renumbering name a table by its ledger (core.numbering).
         if "__label__" not in vars(self.model):
@@ -250,7 +257,7 @@ class Ledger:
     # --- fields ------------------------------------------------------------------------
 
     def fields(self) -> dict[str, ma.fields.Field]:
-        return dict(self.schema().fields)
+        return dict(self.reader.fields)
 
     def shown_fields(self) -> list[tuple[str, ma.fields.Field]]:
         """Fields a record shows (dumped and labelled)."""
@@ -279,7 +286,7 @@ class Ledger:
         }
 
     def has_sensitive(self) -> bool:
-        return bool(sensitive_fields(self.schema()))
+        return bool(sensitive_fields(self.reader))
 
     def may_unmask(self, place: NodeRef | str) -> bool:
         return bool(self.sensitive) and current_scope().allows(self.sensitive, place)
@@ -334,7 +341,7 @@ class Ledger:
 
     def model_fields(self) -> tuple[str, ...]:
         columns = set(sa.inspect(self.model).columns.keys())
-        return tuple(name for name in self.schema().fields if name in columns and name != "id")
+        return tuple(name for name in self.reader.fields if name in columns and name != "id")
 
     def create_record(
         self, session: Session, community: Any, data: dict[str, Any], user: Any = None
@@ -402,7 +409,7 @@ class Ledger:
             action=action,
             changes=changes,
             summary=text,
-            schema=self.schema(),
+            schema=self.reader,
             user=user,
         )
 
@@ -434,7 +441,7 @@ class Ledger:
 
     def dump(self, obj: Any, unmasked: bool = False, community: str | None = None) -> dict:
         """A record as JSON: S2 masked and S3 hidden unless ``unmasked``."""
-        schema = self.schema()
+        schema = self.reader
         data = protect(schema, schema.dump(obj), unmasked)
         node = obj.node
         data["community"] = community or (g.community.ref if "community" in g else None)
@@ -448,7 +455,7 @@ class Ledger:
 
     def facts(self, obj: Any, unmasked: bool) -> list[dict[str, Any]]:
         """Label, shown text and class of each field of a record, for its page."""
-        schema = self.schema()
+        schema = self.reader
         dumped = schema.dump(obj)
         facts = []
         for name, f in self.shown_fields():
@@ -470,7 +477,7 @@ class Ledger:
 
     def cells(self, obj: Any) -> list[dict[str, Any]]:
         """The list columns of a record, masked (lists never unmask)."""
-        dumped = self.schema().dump(obj)
+        dumped = self.reader.dump(obj)
         cells = []
         for name, f in self.columns():
             value = mask(f, dumped.get(name))
@@ -527,7 +534,7 @@ class Ledger:
             node_cls, node_cls.id == self.model.community_id
         )
         columns = [(c.key, f, cell_writer(f)) for c, f in self.export_columns()[1:]]
-        schema = self.schema()
+        schema = self.reader
         for obj, community, unmasked in session.execute(stmt.execution_options(yield_per=500)):
             dumped = schema.dump(obj)
             row: dict[str, Any] = {"community": community}
@@ -541,7 +548,7 @@ class Ledger:
     def import_spec(self) -> Import:
         fields = [
             (name, f)
-            for name, f in self.schema().fields.items()
+            for name, f in self.reader.fields.items()
             if not f.dump_only and "label" in f.metadata and f.metadata.get("imports", True)
         ]
         columns = [Column(name, f.metadata["label"]) for name, f in fields]
@@ -792,7 +799,7 @@ def detail_page(ledger: Ledger, record_id: int) -> Any:
     require(ledger.view)
     obj = load(ledger, record_id, deleted_ok=True)
     unmasked = _unmask_requested(ledger, obj)
-    schema = ledger.schema()
+    schema = ledger.reader
     history = [
         {
             "at": change.at,
