@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
-from core import audit, clock, numbering
+from core import audit, numbering
 from core.db import utcnow
 from core.errors import Conflict, DomainError, NotPermitted
 from core.permissions import Scope, current_scope
@@ -28,8 +28,19 @@ from core.records.ledger import empty_value
 from core.reports import CalendarEntry, Period
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node
-from tenants.modules import module_settings
 
+from .common import (  # noqa: F401 - re-exported while the sub-areas move out
+    CLOSE_MAJOR,
+    DEFAULT_SETTINGS,
+    EDIT,
+    MODULE,
+    SENSITIVE,
+    VIEW,
+    refuse,
+    settings,
+    today,
+    writable,
+)
 from .models import (
     SafetyAccident,
     SafetyActivity,
@@ -41,12 +52,6 @@ from .models import (
     SafetyTrainee,
     SafetyTraining,
 )
-
-MODULE = "safety"
-VIEW = "safety.view"
-EDIT = "safety.edit"
-CLOSE_MAJOR = "safety.hazard.close_major"
-SENSITIVE = "safety.sensitive.view"
 
 # 风险等级 (four colours: blue, yellow, orange, red)
 RISK_LEVELS = {
@@ -153,31 +158,7 @@ ACTIVITY_KINDS = {
     "other": _l("Other activity"),
 }
 
-DEFAULT_SETTINGS: dict[str, Any] = {
-    "general_deadline_days": 15,  # 一般隐患: rectify within … days of the finding
-    "major_deadline_days": 60,  # 重大隐患
-    "training_target": 95,  # 全年完成三项岗位人员培训95人 (seed 004)
-    "certificate_warning_days": 60,
-}
-
-
-def today() -> date:
-    """Today in the platform's time zone (``JIEDAO_TIMEZONE``)."""
-    return clock.today()
-
-
 # --- shared helpers (every section uses them) ------------------------------------------
-
-
-def refuse(field: str, message: str, conflict: bool = False) -> NoReturn:
-    """Refuse with ``message`` on ``field`` (422, or 409 for a conflict); nothing is written."""
-    raise (Conflict if conflict else DomainError)(message, {field: [message]})
-
-
-def writable(community: Node) -> None:
-    """Archived communities are read-only."""
-    if community.is_archived:
-        raise DomainError(_("An archived community is read-only."))
 
 
 def record(
@@ -216,11 +197,6 @@ def soft_delete(session: Session, obj: Any, label: str, user: Any = None) -> Non
     obj.deleted_by_id = getattr(actor(user), "id", None)
     session.flush()
     record(session, obj, "delete", _("Deleted %(what)s", what=label), user=user)
-
-
-def settings(session: Session, community: Node) -> dict[str, Any]:
-    """The community's safety settings, defaults filled in."""
-    return {**DEFAULT_SETTINGS, **module_settings(session, community.id, MODULE)}
 
 
 def enterprise_in(session: Session, community: Node, enterprise_id: int | None) -> Any:

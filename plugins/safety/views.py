@@ -17,7 +17,6 @@ import marshmallow as ma
 import sqlalchemy as sa
 from flask import (
     abort,
-    current_app,
     flash,
     g,
     jsonify,
@@ -39,7 +38,7 @@ from core.permissions import can
 from plugins.registry import services as registry_services
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node
-from tenants.modules import CommunityBlueprint, RollupBlueprint, module_scope_clause, require
+from tenants.modules import module_scope_clause, require
 
 from . import services
 from .models import (
@@ -66,19 +65,7 @@ from .schemas import (
     TransitionSchema,
 )
 from .services import CLOSE_MAJOR, EDIT, MODULE, SENSITIVE, VIEW
-
-pages = CommunityBlueprint(MODULE, MODULE, __name__)
-api = CommunityBlueprint(MODULE, "safety_api", __name__, api=True)
-rollup = RollupBlueprint(MODULE, "safety_rollup", __name__)
-rollup_api = RollupBlueprint(MODULE, "safety_rollup_api", __name__, api=True)
-
-COMMUNITY = [{"in": "path", "name": "community", "required": True, "schema": {"type": "string"}}]
-NODE = [{"in": "path", "name": "node", "required": True, "schema": {"type": "string"}}]
-RECORD = [
-    *COMMUNITY,
-    {"in": "path", "name": "record_id", "required": True, "schema": {"type": "integer"}},
-]
-
+from .web import COMMUNITY, NODE, RECORD, api, pages, rollup, rollup_api
 
 # === overview, enterprises, hazard sources, inspections, hazards ==============================
 
@@ -98,23 +85,6 @@ LIST_ARGS = [
         ("q", "hazard number or part of its description; enterprise name"),
     ]
 ]
-
-
-TABS = [
-    ("safety.index", "overview", _l("Overview")),
-    ("safety.enterprises", "enterprises", _l("Enterprises")),
-    ("safety.inspections", "inspections", _l("Inspections")),
-    ("safety.hazards", "hazards", _l("Hidden dangers")),
-    ("safety.trainings", "trainings", _l("Training")),
-    ("safety.accidents", "accidents", _l("Accidents")),
-    ("safety.activities", "activities", _l("Activities")),
-]
-
-
-@pages.context_processor
-def safety_tabs() -> dict[str, Any]:
-    """The tabs between the community's safety ledgers (``safety/_nav.html``)."""
-    return {"safety_tabs": [tab for tab in TABS if tab[0] in current_app.view_functions]}
 
 
 def lead_choices() -> dict[str, Any]:

@@ -1,0 +1,49 @@
+"""What every safety sub-area shares: the module's name, its permissions, its settings and the
+platform's "today"."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, NoReturn
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from core import clock
+from core.errors import Conflict, DomainError
+from tenants.models import Node
+from tenants.modules import module_settings
+
+MODULE = "safety"
+VIEW = "safety.view"
+EDIT = "safety.edit"
+CLOSE_MAJOR = "safety.hazard.close_major"
+SENSITIVE = "safety.sensitive.view"
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "general_deadline_days": 15,  # 一般隐患: rectify within … days of the finding
+    "major_deadline_days": 60,  # 重大隐患
+    "training_target": 95,  # 全年完成三项岗位人员培训95人 (seed 004)
+    "certificate_warning_days": 60,
+}
+
+
+def today() -> date:
+    """Today in the platform's time zone (``JIEDAO_TIMEZONE``)."""
+    return clock.today()
+
+
+def refuse(field: str, message: str, conflict: bool = False) -> NoReturn:
+    """Refuse with ``message`` on ``field`` (422, or 409 for a conflict); nothing is written."""
+    raise (Conflict if conflict else DomainError)(message, {field: [message]})
+
+
+def writable(community: Node) -> None:
+    """Archived communities are read-only."""
+    if community.is_archived:
+        raise DomainError(_("An archived community is read-only."))
+
+
+def settings(session: Session, community: Node) -> dict[str, Any]:
+    """The community's safety settings, defaults filled in."""
+    return {**DEFAULT_SETTINGS, **module_settings(session, community.id, MODULE)}

@@ -1,0 +1,46 @@
+"""The safety module's four blueprints and the tabs between its ledgers.
+
+Every sub-area adds its own routes to these blueprints (``<area>/views.py``) and its ledgers to
+``views.LEDGERS``; the blueprints check that the module is active and on at the place before any
+view runs (404 otherwise).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from tenants.modules import CommunityBlueprint, RollupBlueprint
+
+from .common import MODULE
+
+pages = CommunityBlueprint(MODULE, MODULE, __name__)
+api = CommunityBlueprint(MODULE, "safety_api", __name__, api=True)
+rollup = RollupBlueprint(MODULE, "safety_rollup", __name__)
+rollup_api = RollupBlueprint(MODULE, "safety_rollup_api", __name__, api=True)
+
+COMMUNITY = [{"in": "path", "name": "community", "required": True, "schema": {"type": "string"}}]
+NODE = [{"in": "path", "name": "node", "required": True, "schema": {"type": "string"}}]
+RECORD = [
+    *COMMUNITY,
+    {"in": "path", "name": "record_id", "required": True, "schema": {"type": "integer"}},
+]
+
+
+TABS = [
+    ("safety.index", "overview", _l("Overview")),
+    ("safety.enterprises", "enterprises", _l("Enterprises")),
+    ("safety.inspections", "inspections", _l("Inspections")),
+    ("safety.hazards", "hazards", _l("Hidden dangers")),
+    ("safety.trainings", "trainings", _l("Training")),
+    ("safety.accidents", "accidents", _l("Accidents")),
+    ("safety.activities", "activities", _l("Activities")),
+]
+
+
+@pages.context_processor
+def safety_tabs() -> dict[str, Any]:
+    """The tabs between the community's safety ledgers (``safety/_nav.html``)."""
+    return {"safety_tabs": [tab for tab in TABS if tab[0] in current_app.view_functions]}
