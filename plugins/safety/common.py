@@ -14,6 +14,8 @@ from core.errors import Conflict, DomainError
 from tenants.models import Node
 from tenants.modules import module_settings
 
+from .models import SafetyEnterprise
+
 MODULE = "safety"
 VIEW = "safety.view"
 EDIT = "safety.edit"
@@ -47,3 +49,23 @@ def writable(community: Node) -> None:
 def settings(session: Session, community: Node) -> dict[str, Any]:
     """The community's safety settings, defaults filled in."""
     return {**DEFAULT_SETTINGS, **module_settings(session, community.id, MODULE)}
+
+
+def enterprise_in(session: Session, community: Node, enterprise_id: int | None) -> Any:
+    """The live enterprise ``enterprise_id`` if it is in ``community``; refused otherwise
+    (an inspection, hazard, trainee or accident never points into another community)."""
+    if enterprise_id is None:
+        return None
+    enterprise = session.get(SafetyEnterprise, enterprise_id)
+    if enterprise is None or enterprise.deleted_at is not None:
+        refuse("enterprise_id", _("There is no such enterprise."))
+    if enterprise.community_id != community.id:
+        refuse(
+            "enterprise_id",
+            _(
+                "The enterprise %(name)s is not in %(community)s.",
+                name=enterprise.name,
+                community=community.name,
+            ),
+        )
+    return enterprise

@@ -36,6 +36,7 @@ from .common import (  # noqa: F401 - re-exported while the sub-areas move out
     MODULE,
     SENSITIVE,
     VIEW,
+    enterprise_in,
     refuse,
     settings,
     today,
@@ -197,26 +198,6 @@ def soft_delete(session: Session, obj: Any, label: str, user: Any = None) -> Non
     obj.deleted_by_id = getattr(actor(user), "id", None)
     session.flush()
     record(session, obj, "delete", _("Deleted %(what)s", what=label), user=user)
-
-
-def enterprise_in(session: Session, community: Node, enterprise_id: int | None) -> Any:
-    """The live enterprise ``enterprise_id`` if it is in ``community``; refused otherwise
-    (an inspection, hazard, trainee or accident never points into another community)."""
-    if enterprise_id is None:
-        return None
-    enterprise = session.get(SafetyEnterprise, enterprise_id)
-    if enterprise is None or enterprise.deleted_at is not None:
-        refuse("enterprise_id", _("There is no such enterprise."))
-    if enterprise.community_id != community.id:
-        refuse(
-            "enterprise_id",
-            _(
-                "The enterprise %(name)s is not in %(community)s.",
-                name=enterprise.name,
-                community=community.name,
-            ),
-        )
-    return enterprise
 
 
 # === enterprises and major hazard sources =====================================================
