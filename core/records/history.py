@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from core import audit
 from core.db import Base, UTCDateTime, utcnow
 from core.records.fields import display, label_of
-from core.records.sensitivity import HIDDEN, WITHHELD, protected_changes
+from core.records.sensitivity import HIDDEN, WITHHELD, protected_changes, read_changes
 from core.tenancy import TenantOwned
 from core.tree import node_ref
 
@@ -102,7 +102,6 @@ def record_change(
         for key, (old, new) in (changes or {}).items()
         if plain(old) != plain(new)
     }
-    kept = protected_changes(schema, values)
     entry = RecordChange(
         node_id=obj.node_id,
         object_type=object_type,
@@ -110,7 +109,7 @@ def record_change(
         action=action,
         user_id=getattr(who, "id", None),
         username=getattr(who, "username", "") or "",
-        changes=kept,
+        changes=protected_changes(schema, values, sealed=True),
     )
     session.add(entry)
     audit.record(
@@ -119,7 +118,7 @@ def record_change(
         object_type=type(obj).__tablename__,
         object_id=obj.id,
         summary=summary,
-        details=kept,
+        details=protected_changes(schema, values),
         user=who,
     )
     return entry
@@ -143,15 +142,17 @@ class ShownChange:
     new: str
 
 
-def shown_changes(schema: ma.Schema | None, change: RecordChange) -> list[ShownChange]:
+def shown_changes(
+    schema: ma.Schema | None, change: RecordChange, unmasked: bool = False
+) -> list[ShownChange]:
     """A history entry as people read it: field labels, choice labels, no keys, only what
-    changed."""
+    changed; sealed S3 values opened only when ``unmasked``."""
     fields = schema.fields if schema is not None else {}
     shown = []
-    for key, pair in (change.changes or {}).items():
-        old, new = pair
-        if old == new:
-            continue
+    stored = change.changes or {}
+    for key, (old, new) in read_changes(stored, unmasked).items():
+        if stored[key][0] == stored[key][1]:
+            continue  # compared as stored: two withheld values may still differ
         field = fields.get(key)
 
         def text(value: Any, field: Any = field) -> str:

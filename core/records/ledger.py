@@ -53,7 +53,7 @@ from core.records.history import (
     shown_changes,
     timeline,
 )
-from core.records.sensitivity import mask, protect, sensitive_fields
+from core.records.sensitivity import mask, protect, read_changes, sensitive_fields
 from core.records.softdelete import including_deleted
 from core.reports import Column, Export, Import
 from core.tenancy import module_scope_clause, node_model, require
@@ -524,7 +524,7 @@ class Ledger:
                 object_type="export",
                 object_id=self.export_name,
                 summary=_(
-                    "Exported %(name)s with unmasked ID and phone numbers", name=self.export_name
+                    "Exported %(name)s with its sensitive fields in clear", name=self.export_name
                 ),
                 details={"filters": filters},
             )
@@ -667,7 +667,7 @@ def _unmask_requested(ledger: Ledger, obj: Any) -> bool:
         object_type=type(obj).__tablename__,
         object_id=obj.id,
         summary=_(
-            "Viewed the unmasked ID and phone numbers of %(what)s",
+            "Viewed the sensitive fields of %(what)s in clear",
             what=ledger.record_title(obj),
         ),
     )
@@ -806,7 +806,7 @@ def detail_page(ledger: Ledger, record_id: int) -> Any:
             "action": action_label(change.action, ledger.actions),
             "kind": change.action,
             "username": change.username,
-            "changes": shown_changes(schema, change),
+            "changes": shown_changes(schema, change, unmasked),
         }
         for change in timeline(db.session, ledger.object_type, obj.id)
     ]
@@ -903,8 +903,10 @@ def api_restore(ledger: Ledger, record_id: int) -> Any:
 
 
 def api_history(ledger: Ledger, record_id: int) -> Any:
+    """A record's history, newest first; sealed S3 values opened on ``?unmask=1`` for holders."""
     require(ledger.view)
     obj = load(ledger, record_id, deleted_ok=True)
+    unmasked = _unmask_requested(ledger, obj)
     return jsonify(
         {
             "items": [
@@ -912,7 +914,7 @@ def api_history(ledger: Ledger, record_id: int) -> Any:
                     "at": change.at.isoformat(),
                     "action": change.action,
                     "username": change.username,
-                    "changes": change.changes or {},
+                    "changes": read_changes(change.changes, unmasked),
                 }
                 for change in timeline(db.session, ledger.object_type, obj.id)
             ]
