@@ -30,7 +30,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from core.api import api_doc, json_body, paginate
-from core.attachments import IMAGES, attachment_routes
 from core.db import db
 from core.errors import DomainError
 from core.forms import empty_form, load_form
@@ -65,7 +64,7 @@ from .schemas import (
     TransitionSchema,
 )
 from .services import CLOSE_MAJOR, EDIT, MODULE, SENSITIVE, VIEW
-from .web import COMMUNITY, NODE, RECORD, api, pages, rollup, rollup_api
+from .web import COMMUNITY, NODE, PHOTOS, RECORD, api, pages, rollup, rollup_api
 
 # === overview, enterprises, hazard sources, inspections, hazards ==============================
 
@@ -1352,24 +1351,6 @@ def delete_activity(record_id: int) -> Any:
     require(EDIT)
     obj = load_record(SafetyActivity, record_id)
     return _delete(obj, obj.title, "safety.activities")
-
-
-# --- photos: the platform's attachments --------------------------------------------------------
-
-# Upload, serve and delete pages and API (``/<owners>/<id>/photos``, ``/photos/<id>``), with
-# endpoints upload_photo, photo, delete_photo, api_photos, api_upload_photo, api_delete_photo.
-PHOTOS = attachment_routes(
-    pages,
-    api,
-    owners={
-        "inspections": (SafetyInspection, "safety.inspection", VIEW, EDIT),
-        "hazards": (SafetyHazard, "safety.hazard", VIEW, EDIT),
-        "activities": (SafetyActivity, "safety.activity", VIEW, EDIT),
-    },
-    name="photo",
-    field="photo",
-    types=IMAGES,
-)
 
 
 # --- training, accidents, activities: JSON API ---------------------------------------------

@@ -12,9 +12,11 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from core.attachments import IMAGES, attachment_routes
 from tenants.modules import CommunityBlueprint, RollupBlueprint
 
-from .common import MODULE
+from .common import EDIT, MODULE, VIEW
+from .models import SafetyActivity, SafetyHazard, SafetyInspection
 
 pages = CommunityBlueprint(MODULE, MODULE, __name__)
 api = CommunityBlueprint(MODULE, "safety_api", __name__, api=True)
@@ -27,6 +29,24 @@ RECORD = [
     *COMMUNITY,
     {"in": "path", "name": "record_id", "required": True, "schema": {"type": "integer"}},
 ]
+
+
+# --- photos: the platform's attachments --------------------------------------------------------
+
+# Upload, serve and delete pages and API (``/<owners>/<id>/photos``, ``/photos/<id>``), with
+# endpoints upload_photo, photo, delete_photo, api_photos, api_upload_photo, api_delete_photo.
+PHOTOS = attachment_routes(
+    pages,
+    api,
+    owners={
+        "inspections": (SafetyInspection, "safety.inspection", VIEW, EDIT),
+        "hazards": (SafetyHazard, "safety.hazard", VIEW, EDIT),
+        "activities": (SafetyActivity, "safety.activity", VIEW, EDIT),
+    },
+    name="photo",
+    field="photo",
+    types=IMAGES,
+)
 
 
 TABS = [

@@ -1,0 +1,100 @@
+"""隐患 and the steps of their workflow (``safety_hazard``, ``safety_hazard_event``).
+
+Hazards carry the two partial indexes the overdue list and the dashboard need (see
+benchmarks/bench_safety.py): open hazards by deadline per street and per community.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Base, SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
+from core.numbering import Numbered
+from tenants.models import TenantOwned
+
+if TYPE_CHECKING:
+    from plugins.safety.models import SafetyEnterprise, SafetyInspection
+
+OPEN = "status <> 'closed' AND deleted_at IS NULL"
+
+
+class SafetyHazard(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
+    """隐患: found → notified (整改通知书) → rectifying → submitted → closed, or re-opened."""
+
+    __tablename__ = "safety_hazard"
+    __label__ = _l("Hidden dangers")
+    # 隐患编号 YH<year>-NNNN and 整改通知书编号 ZG<year>-NNNN, per community (core.numbering).
+    __numbered__ = {"number": "YH", "notice_number": Numbered("ZG", _l("Notice number"))}
+    __table_args__ = (
+        sa.Index(
+            "ix_safety_hazard_street_open_deadline",
+            "street_id",
+            "deadline",
+            sqlite_where=sa.text(OPEN),
+            postgresql_where=sa.text(OPEN),
+        ),
+        sa.Index(
+            "ix_safety_hazard_community_open_deadline",
+            "community_id",
+            "deadline",
+            sqlite_where=sa.text(OPEN),
+            postgresql_where=sa.text(OPEN),
+        ),
+        sa.Index("ix_safety_hazard_community_found", "community_id", "found_on"),
+        sa.Index("ix_safety_hazard_street_found", "street_id", "found_on"),
+        sa.Index("ix_safety_hazard_enterprise", "enterprise_id"),
+        sa.Index("ix_safety_hazard_inspection", "inspection_id"),
+        sa.UniqueConstraint("community_id", "number", name="uq_safety_hazard_community_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(30))  # 隐患编号, unique in the community
+    inspection_id: Mapped[int | None] = mapped_column(sa.ForeignKey("safety_inspection.id"))
+    enterprise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("safety_enterprise.id"))
+    description: Mapped[str] = mapped_column(sa.Text)
+    location: Mapped[str] = mapped_column(sa.String(200), default="")
+    category: Mapped[str] = mapped_column(sa.String(16), default="other")
+    severity: Mapped[str] = mapped_column(sa.String(8), default="general")  # general, major
+    status: Mapped[str] = mapped_column(sa.String(12), default="found")
+    found_on: Mapped[date]
+    found_by: Mapped[str] = mapped_column(sa.String(100), default="")
+    notice_number: Mapped[str] = mapped_column(sa.String(40), default="")  # 整改通知书编号
+    notice_issued_on: Mapped[date | None]
+    deadline: Mapped[date | None]
+    responsible_person: Mapped[str] = mapped_column(sa.String(50), default="")
+    responsible_phone: Mapped[str] = mapped_column(sa.String(20), default="")
+    measures: Mapped[str] = mapped_column(sa.Text, default="")  # 整改要求 / 措施
+    closed_on: Mapped[date | None]
+    reopened: Mapped[int] = mapped_column(default=0)  # failed re-inspections so far
+
+    enterprise: Mapped[SafetyEnterprise | None] = relationship()
+    inspection: Mapped[SafetyInspection | None] = relationship()
+    events: Mapped[list[SafetyHazardEvent]] = relationship(
+        back_populates="hazard", order_by="SafetyHazardEvent.id"
+    )
+
+
+class SafetyHazardEvent(TenantOwned, Base):
+    """One step of a hazard's workflow: who, when, from which status to which, and why."""
+
+    __tablename__ = "safety_hazard_event"
+    __table_args__ = (sa.Index("ix_safety_hazard_event_hazard", "hazard_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hazard_id: Mapped[int] = mapped_column(sa.ForeignKey("safety_hazard.id"))
+    action: Mapped[str] = mapped_column(sa.String(16))  # found, notify, start, submit, close …
+    from_status: Mapped[str] = mapped_column(sa.String(12), default="")
+    to_status: Mapped[str] = mapped_column(sa.String(12))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    on: Mapped[date | None]  # the date the step took effect, as the user gave it
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id"))
+    username: Mapped[str] = mapped_column(sa.String(64), default="")
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    changes: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+
+    hazard: Mapped[SafetyHazard] = relationship(back_populates="events")
