@@ -72,7 +72,8 @@ class Filter:
     node id beneath the community, e.g. a building), ``date``, ``year`` or ``text``. ``clause``
     turns the parsed value into a predicate (``clause(session, value)``); without one, the
     ``column`` (default: the filter's name) is compared for equality — for ``year`` it is a date
-    column and the year's range is used."""
+    column and the year's range is used. ``order``: the order of the rows while the filter is on
+    and no column sort is asked (an overdue list, oldest deadline first)."""
 
     name: str
     kind: str = "choice"
@@ -81,6 +82,7 @@ class Filter:
     clause: Callable[[Session, Any], sa.ColumnElement[bool]] | None = None
     column: str | None = None
     description: str = ""
+    order: Callable[[], Sequence[Any]] | None = None
 
     def options(self) -> dict[str, Any]:
         found = self.choices() if callable(self.choices) else (self.choices or {})
@@ -314,12 +316,15 @@ class Ledger:
         for spec in self.filters:
             if spec.name in filters:
                 stmt = stmt.where(spec.predicate(session, self.model, filters[spec.name]))
-        return stmt.order_by(*self._order(sort))
+        return stmt.order_by(*self._order(sort, filters))
 
-    def _order(self, sort: str | None) -> list[Any]:
+    def _order(self, sort: str | None, filters: dict[str, Any]) -> list[Any]:
         if sort:
             column = self.sortable()[sort.lstrip("-")]
             return [column.desc() if sort.startswith("-") else column.asc(), self.model.id]
+        for spec in self.filters:
+            if spec.order is not None and filters.get(spec.name):
+                return [*spec.order(), self.model.id]
         if self.order is not None:
             return [*self.order(), self.model.id]
         return [self.model.id.desc()]
@@ -579,7 +584,7 @@ def cell_writer(f: ma.fields.Field | None) -> Callable[[Any], Any]:
 
 def cell_value(f: ma.fields.Field | None, value: Any) -> Any:
     """A dumped value as a spreadsheet cell: dates as dates, numbers as numbers, labels for
-    choices, lists joined."""
+    choices and yes/no, lists joined."""
     if value is None:
         return None
     if f is not None and isinstance(f, ma.fields.Date) and isinstance(value, str):
@@ -594,7 +599,9 @@ def cell_value(f: ma.fields.Field | None, value: Any) -> Any:
             return localtime(datetime.fromisoformat(value)).replace(tzinfo=None)
         except ValueError:
             return value
-    if isinstance(value, bool | int | float):
+    if isinstance(value, bool):
+        return display(f, value)  # 是/否, as the ledgers are filed, not TRUE/FALSE
+    if isinstance(value, int | float):
         return value
     if isinstance(value, Decimal):
         return value
