@@ -33,6 +33,7 @@ WIDGETS = (
     "date",
     "number",
     "picker",
+    "hidden",  # carried through the form, not typed (e.g. the inspection a hazard came from)
 )
 
 

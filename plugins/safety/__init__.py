@@ -16,6 +16,7 @@ from core.hookspecs import hookimpl
 from core.navigation import NavEntry
 from core.plugins import Manifest
 from core.reports import CalendarEntry, Column, Export, Import
+from core.sdk import ledgers_exports, ledgers_imports
 
 from . import models
 from .services import CLOSE_MAJOR, EDIT, MODULE, SENSITIVE, VIEW
@@ -207,35 +208,19 @@ INSPECTION_COLUMNS = [
     Column("findings", _l("Findings")),
     Column("hazards_found", _l("Hazards found")),
 ]
-HAZARD_COLUMNS = [
-    Column("number", _l("Hazard number")),
-    Column("community", _l("Community")),
-    Column("enterprise", _l("Enterprise")),
-    Column("location", _l("Location")),
-    Column("description", _l("Hazard description")),
-    Column("category", _l("Category")),
-    Column("severity", _l("Severity")),
-    Column("found_on", _l("Found on")),
-    Column("found_by", _l("Found by")),
-    Column("notice_number", _l("Rectification notice number")),
-    Column("deadline", _l("Rectification deadline")),
-    Column("responsible_person", _l("Person responsible")),
-    Column("status", _l("Status")),
-    Column("closed_on", _l("Rectified on")),
-    Column("overdue", _l("Overdue")),
-]
 # An exported file imports as it is: the import takes the export's columns (the community, the
 # counts and 是否逾期 are ignored) and notes.
 ENTERPRISE_IMPORT = [*ENTERPRISE_COLUMNS, Column("notes", _l("Notes"))]
-HAZARD_IMPORT = HAZARD_COLUMNS
 
 
 @hookimpl
 def jiedao_exports() -> list[Export]:
     """Every safety ledger as street offices file it upward."""
     from . import services
+    from .views import LEDGERS
 
     return [
+        *ledgers_exports(LEDGERS),
         Export(
             "safety.enterprises",
             _l("Enterprise safety ledger"),
@@ -258,14 +243,6 @@ def jiedao_exports() -> list[Export]:
             VIEW,
             INSPECTION_COLUMNS,
             services.export_inspections,
-            module=MODULE,
-        ),
-        Export(
-            "safety.hazards",
-            _l("Hidden danger ledger"),
-            VIEW,
-            HAZARD_COLUMNS,
-            services.export_hazards,
             module=MODULE,
         ),
         Export(
@@ -298,9 +275,13 @@ def jiedao_exports() -> list[Export]:
 @hookimpl
 def jiedao_imports() -> list[Import]:
     from . import services
-    from .schemas import EnterpriseImportSchema, HazardImportSchema
+    from .hazards.ledgers import historical_import
+    from .schemas import EnterpriseImportSchema
+    from .views import LEDGERS
 
     return [
+        *ledgers_imports(LEDGERS),
+        historical_import,
         Import(
             "safety.enterprises",
             _l("Enterprise safety ledger"),
@@ -309,15 +290,6 @@ def jiedao_imports() -> list[Import]:
             EnterpriseImportSchema,
             module=MODULE,
             write_row=services.import_enterprise,
-        ),
-        Import(
-            "safety.hazards",
-            _l("Historical hidden dangers"),
-            EDIT,
-            HAZARD_IMPORT,
-            HazardImportSchema,
-            module=MODULE,
-            write_row=services.import_hazard,
         ),
     ]
 

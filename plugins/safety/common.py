@@ -69,3 +69,17 @@ def enterprise_in(session: Session, community: Node, enterprise_id: int | None) 
             ),
         )
     return enterprise
+
+
+def place_of(session: Session, community: Node, data: dict[str, Any]) -> tuple[int, Any]:
+    """Where an inspection or a hazard happened — the enterprise's node, a building of the
+    community, or the community itself — and the enterprise, if any."""
+    enterprise = enterprise_in(session, community, data.get("enterprise_id"))
+    if enterprise is not None:
+        return enterprise.node_id, enterprise
+    building = data.get("building")
+    if building:
+        from plugins.registry.services import building_in
+
+        return building_in(session, community, building).id, None
+    return community.id, None

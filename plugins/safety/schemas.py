@@ -113,52 +113,6 @@ class InspectionSchema(ChoiceSchema):
     created_at = ma.fields.DateTime(dump_only=True)
 
 
-class HazardSchema(ChoiceSchema):
-    id = ma.fields.Integer(dump_only=True)
-    number = optional_text(
-        30, metadata={"description": "隐患编号; numbered YH<year>-NNNN if left out"}
-    )
-    inspection_id = ma.fields.Integer(load_default=None, allow_none=True)
-    enterprise_id = ma.fields.Integer(load_default=None, allow_none=True)
-    building = ma.fields.String(load_only=True, load_default=None, allow_none=True)
-    description = required_text(2000)
-    location = optional_text(200)
-    category = choice(services.HAZARD_CATEGORIES, load_default="other")
-    severity = choice(services.SEVERITIES, load_default="general")
-    status = ma.fields.String(dump_only=True)
-    found_on = ma.fields.Date(load_default=None, allow_none=True)
-    found_by = optional_text(100)
-    notice_number = ma.fields.String(dump_only=True)
-    notice_issued_on = ma.fields.Date(dump_only=True)
-    deadline = ma.fields.Date(
-        load_default=None, allow_none=True, metadata={"description": "defaults from the settings"}
-    )
-    responsible_person = optional_text(50)
-    responsible_phone = ma.fields.String(load_default=None, allow_none=True, validate=phone_number)
-    measures = optional_text(2000)
-    closed_on = ma.fields.Date(dump_only=True)
-    reopened = ma.fields.Integer(dump_only=True)
-    created_at = ma.fields.DateTime(dump_only=True)
-
-
-class HazardUpdateSchema(HazardSchema):
-    class Meta:
-        exclude = ("number", "inspection_id", "enterprise_id", "building")
-
-
-class TransitionSchema(Schema):
-    """A workflow step: its date, a comment, and for a notice its number, deadline and the
-    person responsible (a re-opening may set a new deadline)."""
-
-    on = ma.fields.Date(load_default=None, allow_none=True)
-    comment = optional_text(2000)
-    notice_number = optional_text(40)
-    deadline = ma.fields.Date(load_default=None, allow_none=True)
-    responsible_person = optional_text(50)
-    responsible_phone = ma.fields.String(load_default=None, allow_none=True, validate=phone_number)
-    measures = optional_text(2000)
-
-
 # === training, accidents, activities ==========================================================
 
 
@@ -304,33 +258,6 @@ class EnterpriseImportSchema(ChoiceSchema):
     notes = optional_text(2000)
     hazard_sources = ma.fields.String(load_default=None, allow_none=True)  # ignored
     open_hazards = ma.fields.String(load_default=None, allow_none=True)  # ignored
-
-
-class HazardImportSchema(ChoiceSchema):
-    """A row of the historical hazard import (the hazard export's columns; community and
-    overdue ignored). Dates that contradict each other are refused per row and column."""
-
-    number = optional_text(30)
-    community = ma.fields.String(load_default=None, allow_none=True)  # ignored
-    found_on = ma.fields.Date(required=True, validate=not_future)
-    description = required_text(2000)
-    location = optional_text(200)
-    category = choice(services.HAZARD_CATEGORIES, load_default="other")
-    severity = choice(services.SEVERITIES, load_default="general")
-    enterprise = optional_text(100)
-    found_by = optional_text(100)
-    notice_number = optional_text(40)
-    deadline = ma.fields.Date(load_default=None, allow_none=True)
-    responsible_person = optional_text(50)
-    status = choice(services.HAZARD_STATUSES, required=True)
-    closed_on = ma.fields.Date(load_default=None, allow_none=True, validate=not_future)
-    overdue = ma.fields.String(load_default=None, allow_none=True)  # ignored
-
-    @ma.validates_schema
-    def _dates(self, data: dict, **_kwargs: object) -> None:
-        problems = services.hazard_import_problems(data)
-        if problems:
-            raise ma.ValidationError({key: [message] for key, message in problems.items()})
 
 
 __all__ = ["ChoiceSchema", "SettingsSchema"]

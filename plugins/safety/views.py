@@ -34,12 +34,16 @@ from core.db import db
 from core.errors import DomainError
 from core.forms import empty_form, load_form
 from core.permissions import can
+from core.sdk import register_ledgers
 from plugins.registry import services as registry_services
 from plugins.registry.models import RegistryUnit
-from tenants.models import Node
-from tenants.modules import module_scope_clause, require
+from tenants.modules import require
 
 from . import services
+from .hazards import views as hazard_views  # noqa: F401 - the workflow routes
+from .hazards import workflow
+from .hazards.ledgers import LEDGERS as HAZARD_LEDGERS
+from .hazards.ledgers import hazards
 from .models import (
     SafetyAccident,
     SafetyActivity,
@@ -55,20 +59,19 @@ from .schemas import (
     CheckItemSchema,
     EnterpriseSchema,
     EnterpriseUpdateSchema,
-    HazardSchema,
     HazardSourceSchema,
-    HazardUpdateSchema,
     InspectionSchema,
     TraineeSchema,
     TrainingSchema,
-    TransitionSchema,
 )
-from .services import CLOSE_MAJOR, EDIT, MODULE, SENSITIVE, VIEW
+from .services import EDIT, MODULE, SENSITIVE, VIEW
 from .web import COMMUNITY, NODE, PHOTOS, RECORD, api, pages, rollup, rollup_api
+
+LEDGERS = [*HAZARD_LEDGERS]
+register_ledgers(LEDGERS, pages=pages, api=api, rollup=rollup, rollup_api=rollup_api)
 
 # === overview, enterprises, hazard sources, inspections, hazards ==============================
 
-HAZARD_ACTIONS = list(services.TRANSITIONS)
 LIST_ARGS = [
     {"in": "query", "name": name, "schema": {"type": "string"}, "description": text}
     for name, text in [
@@ -96,13 +99,13 @@ def lead_choices() -> dict[str, Any]:
         "source_grades": services.SOURCE_GRADES,
         "inspection_kinds": services.INSPECTION_KINDS,
         "check_results": services.CHECK_RESULTS,
-        "statuses": services.HAZARD_STATUSES,
-        "severities": services.SEVERITIES,
-        "categories": services.HAZARD_CATEGORIES,
-        "actions": services.ACTIONS,
-        "today": services.today(),
-        "is_overdue": services.is_overdue,
-        "days_overdue": services.days_overdue,
+        "statuses": workflow.HAZARD_STATUSES,
+        "severities": workflow.SEVERITIES,
+        "categories": workflow.HAZARD_CATEGORIES,
+        "actions": workflow.ACTIONS,
+        "today": workflow.today(),
+        "is_overdue": workflow.is_overdue,
+        "days_overdue": workflow.days_overdue,
     }
 
 
@@ -184,7 +187,7 @@ def index() -> Any:
     require(VIEW)
     here = SafetyHazard.community_id == g.community.id
     overdue = db.session.scalars(
-        services.hazards_query(db.session, here, {"overdue": "1"}).limit(20)
+        hazards.filtered(db.session, here, {"overdue": True}).limit(20)
     ).all()
     return render_template(
         "safety/index.html",
@@ -262,7 +265,7 @@ def enterprise(record_id: int) -> Any:
         record=obj,
         unit=db.session.get(RegistryUnit, obj.unit_id),
         hazards=db.session.scalars(
-            services.hazards_query(db.session, where, {"enterprise": obj.id}).limit(50)
+            hazards.filtered(db.session, where, {"enterprise": obj.id}).limit(50)
         ).all(),
         inspections=db.session.scalars(
             services.inspections_query(
@@ -396,7 +399,7 @@ def edit_inspection(record_id: int) -> Any:
 def inspection(record_id: int) -> Any:
     require(VIEW)
     obj = load_record(SafetyInspection, record_id)
-    found = services.hazards_query(
+    found = hazards.filtered(
         db.session, SafetyHazard.community_id == g.community.id, {"inspection": obj.id}
     )
     return render_template(
@@ -410,136 +413,7 @@ def inspection(record_id: int) -> Any:
     )
 
 
-# --- hazards ---------------------------------------------------------------------------------
-
-
-@pages.get("/hazards")
-def hazards() -> Any:
-    require(VIEW)
-    stmt = services.hazards_query(
-        db.session, SafetyHazard.community_id == g.community.id, list_filters()
-    ).options(selectinload(SafetyHazard.enterprise))
-    return render_template(
-        "safety/hazards.html",
-        page=paginate(stmt),
-        filters=request.args,
-        enterprises=services.enterprise_options(db.session, g.community),
-        can_edit=can_edit(),
-        rollup=False,
-        communities={},
-        **lead_choices(),
-    )
-
-
-def _hazard_form(obj: Any = None) -> Any:
-    require(EDIT)
-    if obj is not None:
-        values = {k: getattr(obj, k) for k in services.HAZARD_FIELDS}
-    else:
-        values = {"found_on": services.today().isoformat(), "severity": "general"}
-        for key in ("inspection", "enterprise"):
-            if request.args.get(key, "").isdigit():
-                values[f"{key}_id"] = int(request.args[key])
-    form, status = empty_form(**values), 200
-    if request.method == "POST":
-        form = load_form(HazardSchema() if obj is None else HazardUpdateSchema())
-
-        def write(data: dict[str, Any]) -> Any:
-            if obj is None:
-                return services.create_hazard(db.session, g.community, data)
-            return services.update_hazard(db.session, obj, data)
-
-        done, status = _save(form, write, lambda h: url_for("safety.hazard", record_id=h.id))
-        if done is not None:
-            return done
-    return render_template(
-        "safety/hazard_form.html",
-        form=form,
-        record=obj,
-        enterprises=services.enterprise_options(db.session, g.community),
-        buildings=[(b.ref, b.name) for b in registry_services.buildings(db.session, g.community)],
-        **lead_choices(),
-    ), status
-
-
-@pages.route("/hazards/new", methods=["GET", "POST"])
-def new_hazard() -> Any:
-    return _hazard_form()
-
-
-@pages.route("/hazards/<int:record_id>/edit", methods=["GET", "POST"])
-def edit_hazard(record_id: int) -> Any:
-    require(EDIT)
-    return _hazard_form(load_record(SafetyHazard, record_id))
-
-
-@pages.get("/hazards/<int:record_id>")
-def hazard(record_id: int) -> Any:
-    require(VIEW)
-    obj = load_record(SafetyHazard, record_id)
-    return render_template(
-        "safety/hazard.html",
-        record=obj,
-        photos=PHOTOS.block(db.session, "hazards", obj),
-        timeline=services.hazard_timeline(db.session, obj),
-        next_steps=[
-            a for a, (sources, _t) in services.TRANSITIONS.items() if obj.status in sources
-        ],
-        may_close_major=can(CLOSE_MAJOR, g.community.path),
-        form=empty_form(),
-        can_edit=can_edit(),
-        **lead_choices(),
-    )
-
-
-@pages.get("/hazards/<int:record_id>/notice")
-def notice(record_id: int) -> Any:
-    """整改通知书, laid out for printing (the browser's print dialog makes the PDF)."""
-    require(VIEW)
-    obj = load_record(SafetyHazard, record_id)
-    if not obj.notice_number:
-        abort(404)
-    return render_template("safety/notice.html", record=obj, **lead_choices())
-
-
-@pages.post("/hazards/<int:record_id>/<any(notify,start,submit,close,reopen):action>")
-def hazard_step(record_id: int, action: str) -> Any:
-    require(EDIT)
-    obj = load_record(SafetyHazard, record_id)
-    form = load_form(TransitionSchema())
-    if form.ok:
-        try:
-            services.hazard_transition(db.session, obj, action, form.data)
-        except DomainError as exc:
-            db.session.rollback()
-            form.fail(exc)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("safety.hazard", record_id=obj.id))
-    flash(" ".join(m for ms in form.errors.values() for m in ms), "error")
-    return redirect(url_for("safety.hazard", record_id=obj.id)), 303
-
-
-@pages.post("/hazards/<int:record_id>/delete")
-def delete_hazard(record_id: int) -> Any:
-    require(EDIT)
-    obj = load_record(SafetyHazard, record_id)
-    services.delete_hazard(db.session, obj)
-    db.session.commit()
-    flash(_("Deleted."), "success")
-    return redirect(url_for("safety.hazards"))
-
-
 # --- community API ---------------------------------------------------------------------------
-
-
-def dump_hazard(obj: SafetyHazard) -> dict[str, Any]:
-    data = HazardSchema().dump(obj)
-    data["overdue"] = services.is_overdue(obj)
-    data["enterprise"] = obj.enterprise.name if obj.enterprise else None
-    data["community"] = g.community.ref if "community" in g else None
-    return data
 
 
 def dump_enterprise(obj: SafetyEnterprise) -> dict[str, Any]:
@@ -681,175 +555,6 @@ def api_update_inspection(record_id: int) -> Any:
     services.update_inspection(db.session, obj, json_body(InspectionSchema(), partial=True))
     db.session.commit()
     return jsonify(InspectionSchema().dump(obj))
-
-
-@api.get("/hazards")
-@api_doc(
-    "The community's hidden dangers (filters: status, severity, overdue, enterprise, period)",
-    paginated=True,
-    response_schema=HazardSchema,
-    tags=[MODULE],
-    parameters=[*COMMUNITY, *LIST_ARGS],
-)
-def api_hazards() -> Any:
-    require(VIEW)
-    stmt = services.hazards_query(
-        db.session, SafetyHazard.community_id == g.community.id, list_filters()
-    ).options(selectinload(SafetyHazard.enterprise))
-    return jsonify(paginate(stmt).to_json(dump_hazard))
-
-
-@api.post("/hazards")
-@api_doc(
-    "Record a hidden danger found (the deadline defaults from the settings)",
-    request_schema=HazardSchema,
-    response_schema=HazardSchema,
-    status=201,
-    tags=[MODULE],
-    parameters=COMMUNITY,
-)
-def api_create_hazard() -> Any:
-    require(EDIT)
-    obj = services.create_hazard(db.session, g.community, json_body(HazardSchema()))
-    db.session.commit()
-    return jsonify(dump_hazard(obj)), 201
-
-
-@api.get("/hazards/<int:record_id>")
-@api_doc("One hidden danger", response_schema=HazardSchema, tags=[MODULE], parameters=RECORD)
-def api_hazard(record_id: int) -> Any:
-    require(VIEW)
-    return jsonify(dump_hazard(load_record(SafetyHazard, record_id)))
-
-
-@api.patch("/hazards/<int:record_id>")
-@api_doc(
-    "Change an open hazard's facts (kept in its timeline)",
-    request_schema=HazardUpdateSchema,
-    tags=[MODULE],
-    parameters=RECORD,
-)
-def api_update_hazard(record_id: int) -> Any:
-    require(EDIT)
-    obj = load_record(SafetyHazard, record_id)
-    services.update_hazard(db.session, obj, json_body(HazardUpdateSchema(), partial=True))
-    db.session.commit()
-    return jsonify(dump_hazard(obj))
-
-
-@api.delete("/hazards/<int:record_id>")
-@api_doc("Delete a hazard (soft)", tags=[MODULE], parameters=RECORD)
-def api_delete_hazard(record_id: int) -> Any:
-    require(EDIT)
-    services.delete_hazard(db.session, load_record(SafetyHazard, record_id))
-    db.session.commit()
-    return "", 204
-
-
-@api.post("/hazards/<int:record_id>/<any(notify,start,submit,close,reopen):action>")
-@api_doc(
-    "A workflow step: notify (整改通知书), start, submit (for re-inspection), close (re-inspection "
-    "passed; major hazards need safety.hazard.close_major), reopen (re-inspection failed)",
-    request_schema=TransitionSchema,
-    tags=[MODULE],
-    parameters=[
-        *RECORD,
-        {
-            "in": "path",
-            "name": "action",
-            "required": True,
-            "schema": {"type": "string", "enum": HAZARD_ACTIONS},
-        },
-    ],
-)
-def api_hazard_step(record_id: int, action: str) -> Any:
-    require(EDIT)
-    obj = load_record(SafetyHazard, record_id)
-    services.hazard_transition(db.session, obj, action, json_body(TransitionSchema()))
-    db.session.commit()
-    return jsonify(dump_hazard(obj))
-
-
-@api.get("/hazards/<int:record_id>/events")
-@api_doc(
-    "A hazard's timeline, oldest first: who, when, from which status to which, comment",
-    tags=[MODULE],
-    parameters=RECORD,
-)
-def api_hazard_events(record_id: int) -> Any:
-    require(VIEW)
-    obj = load_record(SafetyHazard, record_id)
-    return jsonify(
-        {
-            "items": [
-                {
-                    "at": e.at.isoformat(),
-                    "on": e.on.isoformat() if e.on else None,
-                    "action": e.action,
-                    "from": e.from_status,
-                    "to": e.to_status,
-                    "username": e.username,
-                    "comment": e.comment,
-                    "changes": e.changes,
-                }
-                for e in services.hazard_timeline(db.session, obj)
-            ]
-        }
-    )
-
-
-# --- street and district: hazards across communities -----------------------------------------
-
-
-def _rollup_hazards() -> sa.Select:
-    where = module_scope_clause(SafetyHazard, VIEW)
-    return services.hazards_query(db.session, where, list_filters()).options(
-        selectinload(SafetyHazard.enterprise)
-    )
-
-
-def _community_names(items: list[Any]) -> dict[int, tuple[str, str]]:
-    ids = {obj.community_id for obj in items}
-    rows = db.session.execute(sa.select(Node.id, Node.ref, Node.name).where(Node.id.in_(ids)))
-    return {cid: (ref, name) for cid, ref, name in rows} if ids else {}
-
-
-@rollup.get("/hazards")
-def rollup_hazards() -> Any:
-    """Hidden dangers of every community of a street or district (the overdue list first)."""
-    require(VIEW)
-    page = paginate(_rollup_hazards())
-    return render_template(
-        "safety/hazards.html",
-        page=page,
-        filters=request.args,
-        enterprises=[],
-        can_edit=False,
-        rollup=True,
-        communities=_community_names(page.items),
-        **lead_choices(),
-    )
-
-
-@rollup_api.get("/hazards")
-@api_doc(
-    "Hidden dangers across the communities of a street or district (same filters)",
-    paginated=True,
-    response_schema=HazardSchema,
-    tags=[MODULE],
-    parameters=[*NODE, *LIST_ARGS],
-)
-def rollup_api_hazards() -> Any:
-    require(VIEW)
-    page = paginate(_rollup_hazards())
-    names = _community_names(page.items)
-
-    def dump(obj: SafetyHazard) -> dict[str, Any]:
-        data = dump_hazard(obj)
-        data["community"] = names[obj.community_id][0]
-        return data
-
-    return jsonify(page.to_json(dump))
 
 
 # === training, accidents, activities, photos ==================================================

@@ -73,7 +73,7 @@ def uploads(app) -> Path:
 @pytest.fixture
 def hazard(app, world, jiedao_clock):
     """``hazard(ref=A1)``: safety on there and a new hazard; returns the hazard's id."""
-    from plugins.safety import services
+    from plugins.safety.hazards import workflow
     from tenants import modules
 
     jiedao_clock(NOW)
@@ -82,7 +82,7 @@ def hazard(app, world, jiedao_clock):
         with app.app_context():
             community = world.node(ref)
             modules.enable(db.session, community, "safety")
-            created = services.create_hazard(
+            created = workflow.create_hazard(
                 db.session, community, {"description": "楼道堆物", "found_on": date(2026, 6, 1)}
             )
             db.session.commit()
@@ -514,7 +514,7 @@ def test_a_photo_uploaded_before_the_upgrade_is_served_after_it(fresh_database_u
     from core.app import create_app
     from core.db import utcnow
     from core.testing import build_world, login
-    from plugins.safety import services
+    from plugins.safety.hazards import workflow
     from tenants import modules
     from tests.conftest import ACCOUNTS, TEST_PLUGINS, WORLD, plugins_for_tests
 
@@ -545,7 +545,7 @@ def test_a_photo_uploaded_before_the_upgrade_is_served_after_it(fresh_database_u
         with app.app_context():
             community = world.node(A1)
             modules.enable(db.session, community, "safety")
-            found = services.create_hazard(
+            found = workflow.create_hazard(
                 db.session,
                 community,
                 {"description": "电动车楼道充电", "found_on": date(2026, 5, 1)},

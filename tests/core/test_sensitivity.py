@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import marshmallow as ma
 import sqlalchemy as sa
 
-from core.models import AuditLog
 from core.db import db
+from core.models import AuditLog
 from core.records.fields import S3, describe
 from core.records.history import RecordChange, record_change, shown_changes
 from core.records.sensitivity import WITHHELD, read_changes, seal, unseal

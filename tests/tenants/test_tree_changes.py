@@ -613,7 +613,7 @@ def hazards_in_both(world, app, jiedao_clock):
     from datetime import date
 
     from core.permissions import load_scope
-    from plugins.safety import services
+    from plugins.safety.hazards import workflow
     from tenants import modules
 
     jiedao_clock("2026-06-15T10:00:00+08:00")
@@ -623,13 +623,13 @@ def hazards_in_both(world, app, jiedao_clock):
         for ref, count in ((A1, 1), (A2, 2)):
             modules.enable(db.session, world.node(ref), "safety")
             for i in range(count):
-                hazard = services.create_hazard(
+                hazard = workflow.create_hazard(
                     db.session,
                     world.node(ref),
                     {"description": f"{ref} 隐患{i}", "found_on": date(2026, 6, 1)},
                 )
                 if i == 0:
-                    services.hazard_transition(
+                    workflow.hazard_transition(
                         db.session,
                         hazard,
                         "notify",

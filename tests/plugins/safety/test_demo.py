@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from core.db import db
 from plugins.safety import services
+from plugins.safety.hazards import workflow
 from plugins.safety.models import (
     SafetyAccident,
     SafetyActivity,
@@ -44,15 +45,15 @@ def test_the_demo_covers_every_state_and_is_idempotent(app, world, clock):
         for ref in (A1, B1):
             assert modules.is_enabled(s, world.node(ref).id, "safety")
         statuses = set(s.scalars(sa.select(SafetyHazard.status).distinct()))
-        assert statuses == set(services.HAZARD_STATUSES)
+        assert statuses == set(workflow.HAZARD_STATUSES)
         overdue = s.scalar(
             sa.select(sa.func.count())
             .select_from(SafetyHazard)
-            .where(services.overdue_clause(services.today()))
+            .where(workflow.overdue_clause(services.today()))
         )
         assert overdue >= 3
         for hazard in s.scalars(sa.select(SafetyHazard)):
-            steps = services.hazard_timeline(s, hazard)
+            steps = workflow.hazard_timeline(s, hazard)
             assert steps[0].action == "found" and steps[-1].to_status == hazard.status
             assert all(a.to_status == b.from_status for a, b in pairwise(steps))
             assert (hazard.closed_on is not None) == (hazard.status == "closed")
@@ -131,7 +132,7 @@ def test_the_demo_ledgers_export(app, world, clock, as_user):
     seed(app)
     with app.app_context():
         overdue = db.session.scalar(
-            sa.select(sa.func.count()).where(services.overdue_clause(services.today()))
+            sa.select(sa.func.count()).where(workflow.overdue_clause(services.today()))
         )
     d_admin = as_user("d_admin")
     assert len(table(d_admin, "110105", "safety.hazards", "?overdue=1")) - 1 == overdue

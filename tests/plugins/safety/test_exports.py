@@ -4,7 +4,7 @@ filters, scope (a street sees only its communities) and masked phones."""
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +15,8 @@ from core.db import db
 from core.models import AuditLog
 from core.permissions import load_scope
 from plugins.safety import services
+from plugins.safety.hazards import workflow
+from plugins.safety.hazards.ledgers import hazards as hazard_ledger
 from plugins.safety.models import SafetyEnterprise
 
 from .conftest import A1, A2, B1, DISTRICT, STREET_A, STREET_B, beijing
@@ -25,7 +27,16 @@ def table(client, ref: str, name: str, query: str = "") -> list[list]:
     r = client.get(f"/n/{ref}/exports/{name}.xlsx{query}")
     assert r.status_code == 200, r.text[:300]
     sheet = load_workbook(io.BytesIO(r.data)).worksheets[0]
-    return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+    return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def _cell(value):
+    """A cell as a user reads it: empty, or a date cell as the day it shows (YYYY-MM-DD)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and value.time() == time():
+        return value.date().isoformat()
+    return value
 
 
 def labels(app, columns) -> list[str]:
@@ -77,7 +88,7 @@ def ledger(app, world, enable, clock, enterprise):
                 "inspectors": "王强、街道安监科",
             },
         )
-        first = services.create_hazard(
+        first = workflow.create_hazard(
             db.session,
             community,
             {
@@ -87,19 +98,19 @@ def ledger(app, world, enable, clock, enterprise):
                 "severity": "major",
             },
         )
-        services.create_hazard(
+        workflow.create_hazard(
             db.session,
             community,
             {"description": "楼道堆放杂物", "found_on": date(2026, 6, 10), "location": "2号楼"},
         )
-        closed = services.create_hazard(
+        closed = workflow.create_hazard(
             db.session,
             community,
             {"description": "灭火器过期", "found_on": date(2026, 5, 1), "enterprise_id": chemicals},
         )
         scope = load_scope(db.session, world.user("s_admin").id)
         for action in ("notify", "start", "submit", "close"):
-            services.hazard_transition(
+            workflow.hazard_transition(
                 db.session,
                 closed,
                 action,
@@ -107,7 +118,7 @@ def ledger(app, world, enable, clock, enterprise):
                 world.user("s_admin"),
                 scope=scope,
             )
-        services.hazard_transition(
+        workflow.hazard_transition(
             db.session,
             first,
             "notify",
@@ -184,14 +195,16 @@ def test_the_hazard_ledger_and_its_filters(app, as_user, ledger):
     worker = as_user("worker")
 
     def hazards(query: str = "") -> list[dict]:
-        return records(app, plugin.HAZARD_COLUMNS, table(worker, A1, "safety.hazards", query))
+        return records(
+            app, hazard_ledger.export_spec().columns, table(worker, A1, "safety.hazards", query)
+        )
 
     everything = hazards()
     assert [r["number"] for r in everything] == ["YH2026-0002", "YH2026-0001", "YH2026-0003"]
     with app.test_request_context():
         yes, no = str(services.YES_NO[True]), str(services.YES_NO[False])
-        closed = str(services.HAZARD_STATUSES["closed"])
-        major = str(services.SEVERITIES["major"])
+        closed = str(workflow.HAZARD_STATUSES["closed"])
+        major = str(workflow.SEVERITIES["major"])
     by_number = {r["number"]: r for r in everything}
     first = by_number["YH2026-0001"]
     assert first["enterprise"] == "北京华信化工有限公司" and first["severity"] == major

@@ -10,7 +10,8 @@ import pytest
 from core.db import db
 from core.errors import Conflict, DomainError, NotPermitted
 from core.permissions import load_scope
-from plugins.safety import services
+from plugins.safety.hazards import workflow
+from plugins.safety.hazards.ledgers import hazards as hazard_ledger
 from plugins.safety.models import SafetyHazard, SafetyHazardEvent
 
 from .conftest import A1, B1, beijing
@@ -29,13 +30,13 @@ def hazards(app, world, enable, clock):
         def create(self, ref: str = A1, **data):
             data.setdefault("description", "配电箱未上锁，电线裸露")
             data.setdefault("found_on", date(2026, 6, 1))
-            hazard = services.create_hazard(db.session, world.node(ref), data)
+            hazard = workflow.create_hazard(db.session, world.node(ref), data)
             db.session.commit()
             return hazard
 
         def step(self, hazard, action, user="s_admin", **data):
             who = world.user(user)
-            services.hazard_transition(
+            workflow.hazard_transition(
                 db.session, hazard, action, data, who, scope=load_scope(db.session, who.id)
             )
             db.session.commit()
@@ -61,7 +62,7 @@ def test_the_whole_workflow_with_a_failed_reinspection(hazards, count):
     hazards.step(hazard, "submit", on=date(2026, 6, 14))
     hazards.step(hazard, "close", on=date(2026, 6, 15), comment="复查合格")
     assert (hazard.status, hazard.closed_on) == ("closed", date(2026, 6, 15))
-    steps = services.hazard_timeline(db.session, hazard)
+    steps = workflow.hazard_timeline(db.session, hazard)
     assert [(s.action, s.from_status, s.to_status) for s in steps] == [
         ("found", "", "found"),
         ("notify", "found", "notified"),
@@ -152,10 +153,10 @@ def test_reopening_needs_a_reason(hazards):
 def test_overdue_follows_the_date_in_beijing(hazards, clock, instant, overdue):
     hazard = hazards.create()  # deadline 2026-06-16
     clock(beijing(instant))
-    assert services.is_overdue(hazard) is overdue
+    assert workflow.is_overdue(hazard) is overdue
     found = db.session.scalars(
-        services.hazards_query(
-            db.session, SafetyHazard.community_id == hazard.community_id, {"overdue": "1"}
+        hazard_ledger.filtered(
+            db.session, SafetyHazard.community_id == hazard.community_id, {"overdue": True}
         )
     ).all()
     assert (hazard in found) is overdue
@@ -165,26 +166,26 @@ def test_an_utc_server_clock_just_after_midnight_in_beijing(hazards, clock):
     """16:30 UTC on the 16th is already the 17th in Beijing: overdue, though UTC says the 16th."""
     hazard = hazards.create()
     clock("2026-06-16T16:30:00+00:00")
-    assert services.today() == date(2026, 6, 17)
-    assert services.is_overdue(hazard)
-    assert services.days_overdue(hazard) == 1
+    assert workflow.today() == date(2026, 6, 17)
+    assert workflow.is_overdue(hazard)
+    assert workflow.days_overdue(hazard) == 1
 
 
 def test_closed_and_deleted_hazards_are_never_overdue(hazards, clock):
     closed, deleted = hazards.create(), hazards.create()
     for action in ("notify", "submit", "close"):
         hazards.step(closed, action, on=date(2026, 6, 5), responsible_person="李建国")
-    services.delete_hazard(db.session, deleted, None)
+    hazard_ledger.delete(db.session, deleted)
     db.session.commit()
     clock(beijing("2026-07-01 09:00"))
-    assert not services.is_overdue(closed) and not services.is_overdue(deleted)
+    assert not workflow.is_overdue(closed) and not workflow.is_overdue(deleted)
 
 
 def test_deadlines_default_from_the_community_settings(app, world, enable, clock):
     enable(A1, settings={"general_deadline_days": 7, "major_deadline_days": 30})
     clock(beijing("2026-06-15 10:00"))
     with app.app_context():
-        hazard = services.create_hazard(
+        hazard = workflow.create_hazard(
             db.session,
             world.node(A1),
             {"description": "消防通道堵塞", "found_on": date(2026, 6, 1)},

@@ -15,6 +15,9 @@ import plugins.safety as plugin
 from core.db import db
 from plugins.registry.models import RegistryUnit
 from plugins.safety import services
+from plugins.safety.hazards import workflow
+from plugins.safety.hazards.ledgers import hazards as hazard_ledger
+from plugins.safety.hazards.ledgers import historical_import
 from plugins.safety.models import SafetyEnterprise, SafetyHazard, SafetyHazardEvent
 from tests.plugins.registry.conftest import make_code
 
@@ -214,10 +217,10 @@ def hazard_file(app, setup, enterprise):
                 )
             ).all()
         )
-    header = header_of(app, plugin.HAZARD_IMPORT, HAZARD_KEYS)
+    header = header_of(app, historical_import.columns, HAZARD_KEYS)
     with app.test_request_context():
-        status = {k: str(v) for k, v in services.HAZARD_STATUSES.items()}
-        major = str(services.SEVERITIES["major"])
+        status = {k: str(v) for k, v in workflow.HAZARD_STATUSES.items()}
+        major = str(workflow.SEVERITIES["major"])
 
     def row(**values) -> list:
         values.setdefault("found_on", "2025-03-01")
@@ -266,7 +269,7 @@ def test_historical_hazards_import_with_their_final_status(app, as_user, hazard_
         assert [(e.action, e.to_status) for e in events] == [("import", h.status) for h in hazards]
         assert {e.username for e in events} == {"worker"}
     overdue = table(as_user("worker"), A1, "safety.hazards", "?overdue=1")
-    exported = records(app, plugin.HAZARD_COLUMNS, overdue)
+    exported = records(app, hazard_ledger.export_spec().columns, overdue)
     assert [h["number"] for h in exported] == ["YH2025-0101", "YH2025-0100"]
 
 

@@ -42,6 +42,7 @@ def ready(enable, clock):
 def owners(app, world):
     """``owners(ref)`` → {"inspections": id, "hazards": id, "activities": id} in ``ref``."""
     from plugins.safety import services
+    from plugins.safety.hazards import workflow
 
     def make(ref: str = A1) -> dict[str, int]:
         with app.app_context():
@@ -49,7 +50,7 @@ def owners(app, world):
             inspection = services.create_inspection(
                 db.session, community, {"done_on": date(2026, 6, 1), "area": "小区东门"}
             )
-            hazard = services.create_hazard(
+            hazard = workflow.create_hazard(
                 db.session,
                 community,
                 {"description": "消防通道堵塞", "found_on": date(2026, 6, 1)},

@@ -1,0 +1,161 @@
+"""The hidden-danger ledger (隐患排查治理台账), declared: its filters, order and writers.
+
+The status moves only through the workflow steps (``views``); the ledger's forms edit the facts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session, selectinload
+
+from core.db import db
+from core.permissions import can
+from core.records.history import shown_changes
+from core.reports import Import
+from core.sdk import Filter, Ledger
+
+from ..common import CLOSE_MAJOR, EDIT, MODULE, VIEW, today
+from ..web import PHOTOS
+from .models import SafetyHazard
+from .schemas import HazardImportSchema, HazardSchema, HazardUpdateSchema
+from .workflow import (
+    ACTIONS,
+    HAZARD_CATEGORIES,
+    HAZARD_STATUSES,
+    NOT_CLOSED,
+    SEVERITIES,
+    TRANSITIONS,
+    create_hazard,
+    days_overdue,
+    hazard_timeline,
+    import_hazard,
+    is_overdue,
+    overdue_clause,
+    update_hazard,
+)
+
+
+def _status(_session: Session, status: str) -> sa.ColumnElement[bool]:
+    if status == "open":
+        return SafetyHazard.status != NOT_CLOSED
+    return SafetyHazard.status == status
+
+
+def _overdue(_session: Session, overdue: bool) -> sa.ColumnElement[bool]:
+    return overdue_clause(today()) if overdue else sa.true()
+
+
+def _since(_session: Session, day: date) -> sa.ColumnElement[bool]:
+    return SafetyHazard.found_on >= day
+
+
+def _until(_session: Session, day: date) -> sa.ColumnElement[bool]:
+    return SafetyHazard.found_on <= day
+
+
+def _text(_session: Session, text: str) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        SafetyHazard.number == text, SafetyHazard.description.contains(text, autoescape=True)
+    )
+
+
+def _context() -> dict[str, Any]:
+    """What the hazard pages show beside the fields: labels, overdue, the next steps, the
+    timeline with field labels, the photos."""
+    return {
+        "statuses": HAZARD_STATUSES,
+        "severities": SEVERITIES,
+        "categories": HAZARD_CATEGORIES,
+        "actions": ACTIONS,
+        "today": today(),
+        "is_overdue": is_overdue,
+        "days_overdue": days_overdue,
+        "next_steps": lambda h: [
+            a for a, (starts, _to) in TRANSITIONS.items() if h.status in starts
+        ],
+        "may_close_major": lambda: can(CLOSE_MAJOR, g.community.path),
+        "hazard_timeline": lambda h: hazard_timeline(db.session, h),
+        "event_changes": lambda e: shown_changes(hazards.reader, e),
+        "photos": lambda h: PHOTOS.block(db.session, "hazards", h),
+    }
+
+
+def _new_values() -> dict[str, Any]:
+    from flask import request
+
+    values: dict[str, Any] = {"found_on": today()}
+    for key in ("inspection", "enterprise"):
+        if request.args.get(key, "").isdigit():
+            values[f"{key}_id"] = int(request.args[key])
+    return values
+
+
+hazards = Ledger(
+    module=MODULE,
+    name="hazard",
+    plural="hazards",
+    model=SafetyHazard,
+    schema=HazardSchema,
+    update_schema=HazardUpdateSchema,
+    title=_l("Hidden dangers"),
+    label=_l("Hidden danger"),
+    view=VIEW,
+    edit=EDIT,
+    filters=(
+        Filter("q", "text", _l("Number or description"), clause=_text),
+        Filter(
+            "status",
+            "choice",
+            _l("Status"),
+            {"open": _l("Not closed yet"), **HAZARD_STATUSES},
+            clause=_status,
+        ),
+        Filter("severity", "choice", _l("Severity"), SEVERITIES),
+        Filter("category", "choice", _l("Category"), HAZARD_CATEGORIES),
+        Filter(
+            "overdue",
+            "bool",
+            _l("Overdue"),
+            clause=_overdue,
+            order=lambda: [SafetyHazard.deadline],
+            description="1: open hazards past their deadline, oldest deadline first",
+        ),
+        Filter("enterprise", "int", _l("Enterprise"), column="enterprise_id"),
+        Filter("inspection", "int", _l("Inspection"), column="inspection_id"),
+        Filter("since", "date", _l("Found from"), clause=_since),
+        Filter("until", "date", _l("Found until"), clause=_until),
+    ),
+    order=lambda: [SafetyHazard.found_on.desc(), SafetyHazard.id.desc()],
+    options=lambda stmt: stmt.options(selectinload(SafetyHazard.enterprise)),
+    create=create_hazard,
+    update=update_hazard,
+    title_of=lambda h: h.number,
+    new_values=_new_values,
+    context=_context,
+    templates={
+        "detail": "safety/hazard.html",
+        "list": "safety/hazards.html",
+        "rollup": "safety/hazards_rollup.html",
+    },
+    rollup=True,
+    importable=False,  # historical hazards come in through their own import (see __init__)
+)
+
+# An exported ledger imports as it is: the historical import reads the export's columns (the
+# community and 是否逾期 are ignored) and writes each hazard with its final status.
+historical_import = Import(
+    "safety.hazards",
+    _l("Historical hidden dangers"),
+    EDIT,
+    hazards.export_spec().columns,
+    HazardImportSchema,
+    module=MODULE,
+    write_row=import_hazard,
+)
+
+LEDGERS = [hazards]

@@ -1,0 +1,491 @@
+"""The hazard workflow and its rules: numbering, default deadlines, overdue, the steps from the
+finding to closing, and the import of historical hazards.
+
+Every write adds one step to the hazard's own timeline (``safety_hazard_event``: who, when, from
+which status to which, why) and one audit entry. Dates are in the platform's time zone; a hazard
+is overdue when it is not closed and its deadline is before today.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from core import audit, numbering
+from core.errors import Conflict, DomainError, NotPermitted
+from core.permissions import Scope, current_scope
+from core.records.history import actor, diff, plain
+from plugins.registry.models import RegistryUnit
+from tenants.models import Node
+
+from ..common import CLOSE_MAJOR, place_of, refuse, settings, today, writable
+from ..models import SafetyEnterprise, SafetyInspection
+from .models import SafetyHazard, SafetyHazardEvent
+
+HAZARD_STATUSES = {
+    "found": _l("Found"),
+    "notified": _l("Notice issued"),
+    "rectifying": _l("Rectifying"),
+    "submitted": _l("Awaiting re-inspection"),
+    "closed": _l("Closed"),
+}
+# "Not closed", written into the SQL as a literal rather than a bound parameter: SQLite uses the
+# partial indexes (WHERE status <> 'closed' …) only when the query repeats their predicate as text.
+NOT_CLOSED = sa.literal("closed", literal_execute=True)
+SEVERITIES = {"general": _l("General hazard"), "major": _l("Major hazard")}
+HAZARD_CATEGORIES = {
+    "fire": _l("Fire safety"),
+    "electrical": _l("Electrical"),
+    "gas": _l("Gas"),
+    "chemicals": _l("Hazardous chemicals"),
+    "structure": _l("Buildings and structures"),
+    "equipment": _l("Equipment"),
+    "management": _l("Management"),
+    "other": _l("Other hazard"),
+}
+HAZARD_FIELDS = (
+    "description",
+    "location",
+    "category",
+    "severity",
+    "found_on",
+    "found_by",
+    "deadline",
+    "responsible_person",
+    "responsible_phone",
+    "measures",
+)
+# action → (statuses it starts from, status it leads to)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "notify": (("found",), "notified"),
+    "start": (("notified",), "rectifying"),
+    "submit": (("notified", "rectifying"), "submitted"),
+    "close": (("submitted",), "closed"),
+    "reopen": (("submitted",), "rectifying"),
+}
+ACTIONS = {
+    "found": _l("Found"),
+    "import": _l("Imported"),
+    "edit": _l("Edited"),
+    "notify": _l("Rectification notice issued"),
+    "start": _l("Rectification started"),
+    "submit": _l("Submitted for re-inspection"),
+    "close": _l("Re-inspection passed, closed"),
+    "reopen": _l("Re-inspection failed, re-opened"),
+    "delete": _l("Deleted"),
+}
+
+
+# --- overdue, numbers, deadlines ---------------------------------------------------------------
+
+
+def overdue_clause(day: date) -> sa.ColumnElement[bool]:
+    """Open (not closed, not deleted) hazards whose deadline is before ``day``: the predicate
+    the partial indexes ``ix_safety_hazard_*_open_deadline`` serve."""
+    return sa.and_(
+        SafetyHazard.status != NOT_CLOSED,
+        SafetyHazard.deleted_at.is_(None),
+        SafetyHazard.deadline < day,
+    )
+
+
+def is_overdue(hazard: SafetyHazard, day: date | None = None) -> bool:
+    """Past its deadline and not closed, as of ``day`` (today in the platform's zone)."""
+    day = day or today()
+    return (
+        hazard.status != "closed"
+        and hazard.deleted_at is None
+        and hazard.deadline is not None
+        and hazard.deadline < day
+    )
+
+
+def days_overdue(hazard: SafetyHazard, day: date | None = None) -> int:
+    return (
+        (day or today()).toordinal() - hazard.deadline.toordinal() if is_overdue(hazard, day) else 0
+    )
+
+
+def next_hazard_number(session: Session, community: Node, year: int) -> str:
+    """隐患编号: ``YH<year>-NNNN``, counted per community and year (``core.numbering``)."""
+    return numbering.next_number(session, SafetyHazard.number, community.id, year)
+
+
+def next_notice_number(session: Session, community: Node, year: int) -> str:
+    """整改通知书编号: ``ZG<year>-NNNN``, counted per community and year (``core.numbering``)."""
+    return numbering.next_number(session, SafetyHazard.notice_number, community.id, year)
+
+
+def default_deadline(session: Session, community: Node, severity: str, start: date) -> date:
+    """The community's rectification period (settings) for ``severity``, from ``start``."""
+    days = settings(session, community)[
+        f"{'major' if severity == 'major' else 'general'}_deadline_days"
+    ]
+    return date.fromordinal(start.toordinal() + int(days))
+
+
+def _check_dates(values: dict[str, Any]) -> None:
+    found_on, deadline = values.get("found_on"), values.get("deadline")
+    if found_on and found_on > today():
+        refuse("found_on", _("The date cannot be in the future."))
+    if found_on and deadline and deadline < found_on:
+        refuse("deadline", _("The deadline cannot be before the date the hazard was found."))
+
+
+def _number(session: Session, community: Node, given: str | None, found_on: date) -> str:
+    """The hazard's number: the one given if it is free in the community, else the next one."""
+    number = given or next_hazard_number(session, community, found_on.year)
+    taken = sa.select(SafetyHazard.id).where(
+        SafetyHazard.community_id == community.id, SafetyHazard.number == number
+    )
+    if session.scalar(taken):
+        refuse(
+            "number",
+            _(
+                "The number %(number)s is already used in %(community)s.",
+                number=number,
+                community=community.name,
+            ),
+            True,
+        )
+    return number
+
+
+def _facts(session: Session, community: Node, data: dict[str, Any]) -> dict[str, Any]:
+    """The hazard's own fields from ``data``, with the severity and deadline defaulted."""
+    values = {k: data[k] for k in HAZARD_FIELDS if data.get(k) is not None}
+    if not values.get("found_on"):
+        refuse("found_on", _("This field is required."))
+    values.setdefault("severity", "general")
+    values.setdefault(
+        "deadline", default_deadline(session, community, values["severity"], values["found_on"])
+    )
+    _check_dates(values)
+    return values
+
+
+# --- the timeline ------------------------------------------------------------------------------
+
+
+def event(
+    session: Session,
+    hazard: SafetyHazard,
+    action: str,
+    from_status: str,
+    *,
+    on: date | None = None,
+    comment: str = "",
+    changes: dict[str, list[Any]] | None = None,
+    user: Any = None,
+) -> SafetyHazardEvent:
+    """One step of the hazard's timeline, and its audit entry."""
+    who = actor(user)
+    kept = {k: [plain(o), plain(n)] for k, (o, n) in (changes or {}).items()} or None
+    step = SafetyHazardEvent(
+        node_id=hazard.node_id,
+        hazard_id=hazard.id,
+        action=action,
+        from_status=from_status,
+        to_status=hazard.status,
+        on=on,
+        user_id=getattr(who, "id", None),
+        username=getattr(who, "username", "") or "",
+        comment=comment or "",
+        changes=kept,
+    )
+    session.add(step)
+    session.flush()
+    audit.record(
+        f"safety.hazard.{action}",
+        node=session.get(Node, hazard.node_id).as_ref(),
+        object_type=SafetyHazard.__tablename__,
+        object_id=hazard.id,
+        summary=_(
+            "%(action)s: hazard %(number)s",
+            action=ACTIONS.get(action, action),
+            number=hazard.number,
+        ),
+        details=kept,
+        user=who,
+    )
+    return step
+
+
+def hazard_timeline(session: Session, hazard: SafetyHazard) -> list[SafetyHazardEvent]:
+    """The hazard's steps, oldest first (one indexed lookup)."""
+    stmt = (
+        sa.select(SafetyHazardEvent)
+        .where(SafetyHazardEvent.hazard_id == hazard.id)
+        .order_by(SafetyHazardEvent.id)
+    )
+    return list(session.scalars(stmt))
+
+
+# --- writes ------------------------------------------------------------------------------------
+
+
+def _inspection_in(session: Session, community: Node, inspection_id: int) -> SafetyInspection:
+    inspection = session.get(SafetyInspection, inspection_id)
+    if inspection is None or inspection.deleted_at is not None:
+        inspection = None
+    if inspection is None or inspection.community_id != community.id:
+        refuse(
+            "inspection_id",
+            _("There is no such inspection in %(community)s.", community=community.name),
+        )
+    return inspection
+
+
+def create_hazard(
+    session: Session, community: Node, data: dict[str, Any], user: Any = None
+) -> SafetyHazard:
+    """Record a hidden danger found (status ``found``). Its deadline defaults from the
+    community's settings; a hazard found by an inspection is dated and placed by it unless the
+    data say otherwise; the enterprise and the inspection must be of this community."""
+    writable(community)
+    data = dict(data)
+    inspection = None
+    if data.get("inspection_id"):
+        inspection = _inspection_in(session, community, data["inspection_id"])
+        data.setdefault("found_on", None)
+        data["found_on"] = data["found_on"] or inspection.done_on or inspection.planned_on
+        if not data.get("enterprise_id") and not data.get("building"):
+            data["enterprise_id"] = inspection.enterprise_id
+    node_id, enterprise = place_of(session, community, data)
+    if inspection is not None and not enterprise and not data.get("building"):
+        node_id = inspection.node_id
+    values = _facts(session, community, data)
+    hazard = SafetyHazard(
+        node_id=node_id,
+        number=_number(session, community, data.get("number"), values["found_on"]),
+        enterprise_id=enterprise.id if enterprise else None,
+        inspection_id=inspection.id if inspection else None,
+        status="found",
+        **values,
+    )
+    session.add(hazard)
+    session.flush()
+    created = {k: [None, getattr(hazard, k)] for k in ("severity", "deadline", "description")}
+    event(session, hazard, "found", "", on=hazard.found_on, changes=created, user=user)
+    return hazard
+
+
+def update_hazard(
+    session: Session, hazard: SafetyHazard, data: dict[str, Any], user: Any = None
+) -> SafetyHazard:
+    """Edit an open hazard's facts (the status moves only through :func:`hazard_transition`);
+    every change goes to its timeline."""
+    writable(session.get(Node, hazard.community_id))
+    if hazard.deleted_at is not None:
+        raise DomainError(_("A deleted record cannot be changed."))
+    if hazard.status == "closed":
+        raise Conflict(_("A closed hazard cannot be changed."))
+    changes = diff(hazard, data, HAZARD_FIELDS)
+    merged = {k: getattr(hazard, k) for k in HAZARD_FIELDS} | {
+        k: n for k, (_o, n) in changes.items()
+    }
+    _check_dates(merged)
+    for key, (_old, new) in changes.items():
+        setattr(hazard, key, new if new is not None or key == "deadline" else "")
+    if changes:
+        session.flush()
+        event(session, hazard, "edit", hazard.status, changes=changes, user=user)
+    return hazard
+
+
+def _notify(session: Session, hazard: SafetyHazard, data: dict[str, Any], on: date) -> dict:
+    """The 整改通知书: its number, the deadline and the person responsible."""
+    deadline = data.get("deadline") or hazard.deadline
+    if deadline < hazard.found_on:
+        refuse("deadline", _("The deadline cannot be before the date the hazard was found."))
+    if deadline < on:
+        refuse("deadline", _("The deadline cannot be before the notice is issued."))
+    responsible = (data.get("responsible_person") or hazard.responsible_person or "").strip()
+    if not responsible:
+        refuse("responsible_person", _("Name the person responsible for the rectification."))
+    community = session.get(Node, hazard.community_id)
+    number = (data.get("notice_number") or "").strip() or next_notice_number(
+        session, community, on.year
+    )
+    updates = {
+        "notice_number": number,
+        "notice_issued_on": on,
+        "deadline": deadline,
+        "responsible_person": responsible,
+        "responsible_phone": data.get("responsible_phone") or hazard.responsible_phone,
+        "measures": data.get("measures") or hazard.measures,
+    }
+    changes = diff(hazard, updates, tuple(updates))
+    for key, value in updates.items():
+        setattr(hazard, key, value)
+    return changes
+
+
+def _refuse_step(hazard: SafetyHazard, action: str) -> None:
+    if action == "close":
+        refuse(
+            "status",
+            _(
+                "A hazard is closed only after it has been re-inspected: submit the "
+                "rectification for re-inspection first."
+            ),
+            True,
+        )
+    refuse(
+        "status",
+        _(
+            "This step is not possible while the hazard is %(status)s.",
+            status=HAZARD_STATUSES[hazard.status],
+        ),
+        True,
+    )
+
+
+def hazard_transition(
+    session: Session,
+    hazard: SafetyHazard,
+    action: str,
+    data: dict[str, Any],
+    user: Any = None,
+    *,
+    scope: Scope | None = None,
+) -> SafetyHazard:
+    """Move a hazard along its workflow (``TRANSITIONS``), dated ``data["on"]`` (today if not
+    given), with a comment. ``notify`` issues the 整改通知书 (number, deadline, responsible
+    person); ``close`` needs a passed re-inspection, and for a major hazard the street's
+    sign-off (``safety.hazard.close_major``); ``reopen`` (failed re-inspection) needs a comment."""
+    community = session.get(Node, hazard.community_id)
+    writable(community)
+    if hazard.deleted_at is not None:
+        raise DomainError(_("A deleted record cannot be changed."))
+    if action not in TRANSITIONS:
+        refuse("action", _("Unknown step."))
+    sources, target = TRANSITIONS[action]
+    if hazard.status not in sources:
+        _refuse_step(hazard, action)
+    on = data.get("on") or today()
+    comment = (data.get("comment") or "").strip()
+    if on > today():
+        refuse("on", _("The date cannot be in the future."))
+    if on < hazard.found_on:
+        refuse("on", _("The date cannot be before the date the hazard was found."))
+    if (
+        action == "close"
+        and hazard.severity == "major"
+        and not (scope or current_scope()).allows(CLOSE_MAJOR, community.path)
+    ):
+        message = _(
+            "Closing a major hazard needs the street's sign-off (permission to close major "
+            "hazards)."
+        )
+        raise NotPermitted(message, {"status": [message]})
+    if action == "reopen" and not comment:
+        refuse("comment", _("Say why the re-inspection failed."))
+    changes: dict[str, list[Any]] = {}
+    if action == "notify":
+        changes = _notify(session, hazard, data, on)
+    elif action == "reopen":
+        deadline = data.get("deadline")
+        if deadline is not None:
+            if deadline < on:
+                refuse("deadline", _("The new deadline cannot be before the re-inspection."))
+            changes["deadline"] = [hazard.deadline, deadline]
+            hazard.deadline = deadline
+        hazard.reopened += 1
+    elif action == "close":
+        changes["closed_on"] = [None, on]
+        hazard.closed_on = on
+    before = hazard.status
+    hazard.status = target
+    session.flush()
+    event(session, hazard, action, before, on=on, comment=comment, changes=changes, user=user)
+    return hazard
+
+
+# --- the import of historical hazards ----------------------------------------------------------
+
+
+def import_problems(values: dict[str, Any]) -> dict[str, str]:
+    """What is wrong with the dates and status of a historical hazard (field → reason); the
+    import schema reports these per row and column, ``import_hazard`` refuses them again."""
+    found_on, deadline = values.get("found_on"), values.get("deadline")
+    closed_on, status = values.get("closed_on"), values.get("status")
+    problems: dict[str, str] = {}
+    if found_on and deadline and deadline < found_on:
+        problems["deadline"] = _("The deadline cannot be before the date the hazard was found.")
+    if status == "closed" and not closed_on:
+        problems["closed_on"] = _("A closed hazard needs the date it was closed.")
+    elif closed_on and status != "closed":
+        problems["closed_on"] = _("Only a closed hazard has a closing date.")
+    elif found_on and closed_on and closed_on < found_on:
+        problems["closed_on"] = _(
+            "The closing date cannot be before the date the hazard was found."
+        )
+    return problems
+
+
+def _enterprise_of_row(session: Session, community: Node, text: str | None) -> Any:
+    """The community's live enterprise with this credit code or name. An enterprise of another
+    community is refused with the same words as an unknown one (nothing leaks across)."""
+    if not text:
+        return None
+    from plugins.registry.validators import normalize_credit_code
+
+    found = session.scalar(
+        sa.select(SafetyEnterprise)
+        .join(RegistryUnit, RegistryUnit.id == SafetyEnterprise.unit_id)
+        .where(
+            SafetyEnterprise.community_id == community.id,
+            SafetyEnterprise.deleted_at.is_(None),
+            sa.or_(
+                RegistryUnit.credit_code == normalize_credit_code(text),
+                SafetyEnterprise.name == text.strip(),
+            ),
+        )
+        .order_by(SafetyEnterprise.id)
+        .limit(1)
+    )
+    if found is None:
+        refuse(
+            "enterprise",
+            _(
+                "%(name)s is not on the enterprise ledger of %(community)s.",
+                name=text,
+                community=community.name,
+            ),
+        )
+    return found
+
+
+def import_hazard(
+    session: Session, community: Node, row: dict[str, Any], user: Any = None
+) -> SafetyHazard:
+    """A historical hazard, written with its final status and one ``import`` event (its
+    earlier steps are not known). Numbered ``YH<year>-NNNN`` unless the row has a number."""
+    writable(community)
+    problems = import_problems(row)
+    if problems:
+        field, message = next(iter(problems.items()))
+        refuse(field, message)
+    values = _facts(session, community, row)
+    enterprise = _enterprise_of_row(session, community, row.get("enterprise"))
+    hazard = SafetyHazard(
+        node_id=enterprise.node_id if enterprise is not None else community.id,
+        number=_number(session, community, row.get("number"), values["found_on"]),
+        enterprise_id=enterprise.id if enterprise is not None else None,
+        status=row["status"],
+        notice_number=row.get("notice_number") or "",
+        closed_on=row.get("closed_on"),
+        **values,
+    )
+    session.add(hazard)
+    session.flush()
+    imported = {k: [None, getattr(hazard, k)] for k in ("status", "severity", "deadline")}
+    on = hazard.closed_on or hazard.found_on
+    event(session, hazard, "import", "", on=on, changes=imported, user=user)
+    return hazard
