@@ -5,10 +5,11 @@ overdue list and the street dashboard every day. The issue's goals, on PostgreSQ
 of 20 communities holding 200,000 hazards over five years:
 
 - the overdue list (first page of 50 open hazards past their deadline, oldest deadline first,
-  with the total count) under 50 ms median — ``services.hazards_query(…, {"overdue": "1"})``
-  paged by ``core.api.Page``, served by the partial index ``ix_safety_hazard_street_open_deadline``;
+  with the total count) under 50 ms median — the hazard ledger's query with ``overdue=1``
+  (``hazards.filtered``) paged by ``core.api.Page``, served by the partial index
+  ``ix_safety_hazard_street_open_deadline``;
 - the street dashboard (every figure of the year + the per-community ranking,
-  ``services.dashboard``) under 200 ms median.
+  ``figures.dashboard``) under 200 ms median.
 
 Each is compared with a hand-written SQL statement computing the same rows or figures (the
 ratio says what the ORM and the shared expressions cost). Figures are printed, never asserted.
@@ -237,7 +238,7 @@ def hand_written_overdue(session: Any, street_id: int) -> tuple[int, list[Any]]:
 
 
 def hand_written_figures(session: Any, ids: list[int], period: Any) -> dict[int, dict[str, Any]]:
-    """The dashboard's figures per community in plain SQL (same definitions, see services)."""
+    """The dashboard's figures per community in plain SQL (same definitions, see dashboard/figures.py)."""
     params = {"s": period.start, "e": period.end, "d": min(period.end, TODAY)}
     ids_sql = ", ".join(str(int(i)) for i in ids)
     hazards = session.execute(
@@ -278,10 +279,12 @@ def hand_written_figures(session: Any, ids: list[int], period: Any) -> dict[int,
 
 
 def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]:
+    from core import clock
     from core.api import Page
     from core.db import db
     from core.reports import Period
-    from plugins.safety import services
+    from plugins.safety.dashboard import figures
+    from plugins.safety.hazards.ledgers import hazards
     from plugins.safety.models import SafetyHazard
 
     session = db.session
@@ -289,10 +292,9 @@ def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]
     results: dict[str, Any] = {}
 
     def overdue_page() -> Page:
-        stmt = services.hazards_query(
-            session, SafetyHazard.street_id == street.id, {"overdue": "1"}, TODAY
-        )
-        return Page(stmt, 1, 50)
+        with clock.fixed(datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=clock.zone())):
+            stmt = hazards.filtered(session, SafetyHazard.street_id == street.id, {"overdue": True})
+            return Page(stmt, 1, 50)
 
     stats, page = time_it(overdue_page, args.repeat)
     raw, (raw_total, raw_rows) = time_it(
@@ -316,11 +318,11 @@ def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]
         ("year", Period.year(2026)),
         ("five_years", Period(TODAY - timedelta(days=DAYS), TODAY)),
     ):
-        stats, data = time_it(lambda p=period: services.dashboard(session, street, p), args.repeat)
+        stats, data = time_it(lambda p=period: figures.dashboard(session, street, p), args.repeat)
         raw, by_hand = time_it(lambda p=period: hand_written_figures(session, ids, p), args.repeat)
         mine = {
             row_id: row
-            for row_id, row in services.community_figures(
+            for row_id, row in figures.community_figures(
                 session, sa.select(Node.id).where(Node.id.in_(ids)), period
             ).items()
         }

@@ -161,10 +161,11 @@ def declare_roles(registry: Any) -> None:
 
 @hookimpl
 def jiedao_indicators() -> list[Any]:
-    """The safety figures (services.FIGURES), each one SQL aggregate over the communities."""
+    """The safety figures (dashboard.figures.FIGURES), each one SQL aggregate over the
+    communities."""
     from core.reports import Indicator
 
-    from .services import FIGURES, indicator
+    from .dashboard.figures import FIGURES, indicator
 
     return [Indicator(f.name, f.label, f.unit, indicator(f), module=MODULE) for f in FIGURES]
 

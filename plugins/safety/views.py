@@ -40,6 +40,8 @@ from plugins.registry.models import RegistryUnit
 from tenants.modules import require
 
 from . import services
+from .dashboard import views as dashboard_views  # noqa: F401 - the dashboard routes
+from .dashboard.figures import community_summary
 from .hazards import views as hazard_views  # noqa: F401 - the workflow routes
 from .hazards import workflow
 from .hazards.ledgers import LEDGERS as HAZARD_LEDGERS
@@ -65,7 +67,7 @@ from .schemas import (
     TrainingSchema,
 )
 from .services import EDIT, MODULE, SENSITIVE, VIEW
-from .web import COMMUNITY, NODE, PHOTOS, RECORD, api, pages, rollup, rollup_api
+from .web import COMMUNITY, PHOTOS, RECORD, api, pages, rollup, rollup_api
 
 LEDGERS = [*HAZARD_LEDGERS]
 register_ledgers(LEDGERS, pages=pages, api=api, rollup=rollup, rollup_api=rollup_api)
@@ -192,7 +194,7 @@ def index() -> Any:
     return render_template(
         "safety/index.html",
         overdue=overdue,
-        summary=services.community_summary(db.session, g.community),
+        summary=community_summary(db.session, g.community),
         can_edit=can_edit(),
         **lead_choices(),
     )
@@ -1392,102 +1394,3 @@ def api_delete_activity(record_id: int) -> Any:
     services.soft_delete(db.session, obj, obj.title)
     db.session.commit()
     return "", 204
-
-
-# === street and district dashboard ============================================================
-
-DASHBOARD_ARGS = [
-    *NODE,
-    {"in": "query", "name": "year", "schema": {"type": "integer"}},
-    {"in": "query", "name": "quarter", "schema": {"type": "integer", "enum": [1, 2, 3, 4]}},
-    {"in": "query", "name": "from", "schema": {"type": "string", "format": "date"}},
-    {"in": "query", "name": "to", "schema": {"type": "string", "format": "date"}},
-    {"in": "query", "name": "sort", "schema": {"type": "string"}},
-    {"in": "query", "name": "order", "schema": {"type": "string", "enum": ["asc", "desc"]}},
-]
-
-
-def _dashboard() -> dict[str, Any]:
-    """The figures of the period the query asks for, over the communities of ``g.node`` where
-    safety is on (``indicator_communities``); only users holding ``safety.view`` there."""
-    require(VIEW)
-    period, label = services.parse_period(request.args)
-    data = services.dashboard(
-        db.session,
-        g.node,
-        period,
-        sort=request.args.get("sort", ""),
-        descending=request.args.get("order", "desc") != "asc",
-    )
-    return {"period": period, "period_label": label, **data}
-
-
-@rollup.get("/")
-def dashboard() -> Any:
-    """安全生产统计: totals, the ranking of the communities and charts, for a street/district."""
-    data = _dashboard()
-    figures = {f.key: f for f in services.FIGURES}
-    ranking = data["ranking"]
-    charts = {
-        "hazards": {
-            "labels": [r["name"] for r in ranking],
-            "datasets": [
-                {"label": str(figures[k].label), "data": [r[k] for r in ranking]}
-                for k in ("hazards_found", "hazards_closed", "hazards_overdue")
-            ],
-        },
-        "rate": {
-            "labels": [r["name"] for r in ranking],
-            "datasets": [
-                {
-                    "label": str(figures["rectification_rate"].label),
-                    "data": [r["rectification_rate"] for r in ranking],
-                }
-            ],
-        },
-    }
-    return render_template(
-        "safety/dashboard.html",
-        node=g.node,
-        figures=services.FIGURES,
-        charts=charts,
-        args=request.args,
-        **data,
-    )
-
-
-@rollup_api.get("/dashboard")
-@api_doc(
-    "Safety figures of a street or district for a period: totals and the communities' ranking",
-    tags=[MODULE],
-    parameters=DASHBOARD_ARGS,
-)
-def dashboard_api() -> Any:
-    """The dashboard as JSON: totals, indicators with labels and units, and the ranking."""
-    data = _dashboard()
-    period = data["period"]
-    return jsonify(
-        {
-            "node": g.node.ref,
-            "period": {
-                "start": period.start.isoformat(),
-                "end": period.end.isoformat(),
-                "label": data["period_label"],
-            },
-            "as_of": data["as_of"].isoformat(),
-            "indicators": [
-                {
-                    "name": f.name,
-                    "key": f.key,
-                    "label": str(f.label),
-                    "unit": str(f.unit),
-                    "value": data["totals"][f.key],
-                }
-                for f in services.FIGURES
-            ],
-            "totals": data["totals"],
-            "ranking": data["ranking"],
-            "sort": data["sort"],
-            "order": data["order"],
-        }
-    )

@@ -205,14 +205,14 @@ def test_rolled_up_to_the_street_and_the_district(app, world, rows):
 
 
 def test_community_figures_add_up_to_the_indicators(app, world, rows):
-    from plugins.safety import services
+    from plugins.safety.dashboard import figures as safety_figures
     from tenants.modules import indicator_communities
 
     with app.app_context():
         communities = indicator_communities(world.node(DISTRICT).as_ref(), "safety")
-        per = services.community_figures(db.session, communities, Y2026)
+        per = safety_figures.community_figures(db.session, communities, Y2026)
         assert per[world.node(A1).id] == A1_2026
-        total = services.totals(per)
+        total = safety_figures.totals(per)
     assert total == figures(app, world, DISTRICT, Y2026)
 
 

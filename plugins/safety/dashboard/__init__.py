@@ -1,0 +1,1 @@
+"""The figures of safety and the street dashboard that shows them."""
