@@ -27,6 +27,7 @@ from core.records.history import record_change, timeline
 from core.records.ledger import (
     Filter,
     Ledger,
+    Steps,
     ledgers_exports,
     ledgers_imports,
     parse_filters,
@@ -81,6 +82,7 @@ __all__ = [
     "RollupBlueprint",
     "Schema",
     "SoftDeleteMixin",
+    "Steps",
     "TenantOwned",
     "TimestampMixin",
     "amount",

@@ -162,6 +162,25 @@ def parse_filters(filters: Sequence[Filter], args: Any) -> dict[str, Any]:
 Writer = Callable[..., Any]
 
 
+@dataclass(frozen=True)
+class Steps:
+    """Actions on one record beyond editing it (人走注销, 下达整改通知书 …), each ``POST
+    /<plural>/<id>/<step>``: as a page (back to the record, a refusal shown there) and in the
+    API (the record as JSON; a refusal is a 4xx naming the field). ``run(session, obj, step,
+    data)`` does the step with the data ``schema`` loaded; ``permission`` defaults to the
+    ledger's edit permission."""
+
+    names: Sequence[str]
+    schema: type[ma.Schema]
+    run: Callable[[Session, Any, str, dict[str, Any]], Any]
+    summary: str = "A step of a record"
+    permission: str | None = None
+
+    @property
+    def rule(self) -> str:
+        return "<any(" + ",".join(f"'{name}'" for name in self.names) + "):step>"
+
+
 @dataclass
 class Ledger:
     """One register of a plugin (居民, 隐患, 培训 …).
@@ -210,6 +229,7 @@ class Ledger:
     export_extra: Sequence[tuple[Column, Callable[[Any], Any]]] = ()
     place_field: str | None = None  # the form field that names the record's node (a building)
     actions: dict[str, Any] = field(default_factory=dict)
+    steps: Steps | None = None
 
     @cached_property
     def reader(self) -> ma.Schema:
@@ -861,6 +881,27 @@ def confirm_page(ledger: Ledger, record_id: int, action: str) -> Any:
     return redirect(ledger.url("detail", obj))
 
 
+def step_page(ledger: Ledger, record_id: int, step: str) -> Any:
+    """A step from the record's page: back to the record, with the refusal if there is one."""
+    steps = ledger.steps
+    require(steps.permission or ledger.edit)
+    obj = load(ledger, record_id)
+    form = load_form(steps.schema())
+    if form.ok:
+        try:
+            steps.run(db.session, obj, step, form.data)
+        except DomainError as exc:
+            db.session.rollback()
+            form.fail(exc)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(ledger.url("detail", obj))
+    messages = dict.fromkeys(str(m) for ms in form.errors.values() for m in ms)
+    flash(" ".join(messages), "error")
+    return redirect(ledger.url("detail", obj)), 303
+
+
 # --- API -------------------------------------------------------------------------------------
 
 
@@ -905,6 +946,15 @@ def api_restore(ledger: Ledger, record_id: int) -> Any:
     require(ledger.restore)
     obj = load(ledger, record_id, deleted_ok=True)
     ledger.undelete(db.session, obj)
+    db.session.commit()
+    return jsonify(ledger.dump(obj))
+
+
+def api_step(ledger: Ledger, record_id: int, step: str) -> Any:
+    steps = ledger.steps
+    require(steps.permission or ledger.edit)
+    obj = load(ledger, record_id)
+    steps.run(db.session, obj, step, json_body(steps.schema()))
     db.session.commit()
     return jsonify(ledger.dump(obj))
 
@@ -1005,6 +1055,29 @@ def _plural_param(ledgers: Sequence[Ledger]) -> dict[str, Any]:
     }
 
 
+def _add_step_routes(ledger: Ledger, pages: Any, api: Any) -> None:
+    rule = f"/{ledger.plural}/<int:record_id>/{ledger.steps.rule}"
+    pages.add_url_rule(
+        rule,
+        f"{ledger.name}_step",
+        lambda record_id, step, ledger=ledger: step_page(ledger, record_id, step),
+        methods=["POST"],
+    )
+    if api is None:
+        return
+    api.add_url_rule(
+        rule,
+        f"api_{ledger.name}_step",
+        api_doc(
+            ledger.steps.summary,
+            request_schema=ledger.steps.schema,
+            response_schema=ledger.schema,
+            tags=[ledger.module],
+        )(lambda record_id, step, ledger=ledger: api_step(ledger, record_id, step)),
+        methods=["POST"],
+    )
+
+
 def register_ledgers(
     ledgers: Sequence[Ledger],
     *,
@@ -1040,6 +1113,8 @@ def register_ledgers(
             ledger.name,
             lambda record_id, ledger=ledger: detail_page(ledger, record_id),
         )
+        if ledger.steps is not None:
+            _add_step_routes(ledger, pages, api)
         if api is not None:
             params = [PATH_COMMUNITY, *(f.openapi() for f in ledger.filters), QUERY_SORT]
             if ledger.restore:
@@ -1157,6 +1232,7 @@ def ledgers_imports(ledgers: Sequence[Ledger]) -> list[Import]:
 __all__ = [
     "Filter",
     "Ledger",
+    "Steps",
     "choices_of",
     "ledgers_exports",
     "ledgers_imports",

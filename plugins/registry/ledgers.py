@@ -15,13 +15,27 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
 from core.db import db
-from core.sdk import Filter, Ledger
+from core.sdk import Filter, Ledger, Steps
 from tenants.models import Node
 
 from . import services
 from .models import RegistryHousehold, RegistryResident, RegistryResidentTag, RegistryUnit
-from .schemas import HouseholdSchema, ResidentSchema, ResidentUpdateSchema, UnitSchema
+from .schemas import (
+    HouseholdSchema,
+    ResidentSchema,
+    ResidentUpdateSchema,
+    StepSchema,
+    UnitSchema,
+)
 from .services import EDIT, MODULE, RESTORE, SENSITIVE, VIEW
+
+
+def _lifecycle_step(session: Session, obj: RegistryResident, step: str, data: dict) -> None:
+    """人在管理 (manage), 人走注销 (move-out) or death, dated ``data["on"]``."""
+    if step == "manage":
+        services.start_management(session, obj, data["on"])
+    else:
+        services.move_out(session, obj, data["on"], deceased=step == "death")
 
 
 def _building_ids() -> dict[int, str]:
@@ -115,6 +129,12 @@ residents = Ledger(
     templates={"detail": "registry/resident.html"},
     rollup=True,
     actions=services.ACTIONS,
+    steps=Steps(
+        ("manage", "move-out", "death"),
+        StepSchema,
+        _lifecycle_step,
+        "A dated lifecycle step: manage (人在管理), move-out (人走注销), death",
+    ),
     **{**COMMON, "list_path": "/"},
     list_endpoint="index",
 )

@@ -11,19 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import marshmallow as ma
-from flask import flash, g, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import g, jsonify, render_template, request, url_for
 
 from core.db import db
-from core.errors import DomainError, validation_fields
 from core.permissions import current_scope
-from core.records.ledger import load, rollup_rows
+from core.records.ledger import rollup_rows
 from core.sdk import (
     CommunityBlueprint,
     RollupBlueprint,
     api_doc,
-    json_body,
     module_scope_clause,
     paginate,
     register_ledgers,
@@ -32,8 +28,7 @@ from core.sdk import (
 
 from . import services
 from .ledgers import LEDGERS, residents, units
-from .schemas import StepSchema
-from .services import EDIT, MODULE, VIEW
+from .services import MODULE, VIEW
 from .validators import mask_id
 
 pages = CommunityBlueprint(MODULE, MODULE, __name__)
@@ -45,48 +40,6 @@ register_ledgers(LEDGERS, pages=pages, api=api, rollup=rollup, rollup_api=rollup
 
 COMMUNITY = [{"in": "path", "name": "community", "required": True, "schema": {"type": "string"}}]
 NODE = [{"in": "path", "name": "node", "required": True, "schema": {"type": "string"}}]
-STEPS = ["manage", "move-out", "death"]
-
-
-def _step(obj: Any, step: str, on: Any) -> None:
-    if step == "manage":
-        services.start_management(db.session, obj, on)
-    else:
-        services.move_out(db.session, obj, on, deceased=step == "death")
-
-
-@pages.post("/residents/<int:record_id>/<any(manage,'move-out',death):step>")
-def resident_step(record_id: int, step: str) -> Any:
-    require(EDIT)
-    obj = load(residents, record_id)
-    try:
-        try:
-            on = StepSchema().load({"on": request.form.get("on", "").strip() or None})["on"]
-        except ma.ValidationError as exc:
-            fields = validation_fields(exc)
-            raise DomainError(fields["on"][0], {"on": fields["on"]}) from None
-        _step(obj, step, on)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Saved."), "success")
-    return redirect(residents.url("detail", obj))
-
-
-@api.post("/residents/<int:record_id>/<any(manage,'move-out',death):step>")
-@api_doc(
-    "A dated lifecycle step: manage (人在管理), move-out (人走注销), death",
-    request_schema=StepSchema,
-    tags=[MODULE],
-)
-def api_step(record_id: int, step: str) -> Any:
-    require(EDIT)
-    obj = load(residents, record_id)
-    _step(obj, step, json_body(StepSchema())["on"])
-    db.session.commit()
-    return jsonify(residents.dump(obj))
 
 
 @api.get("/tags")

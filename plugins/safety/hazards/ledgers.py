@@ -17,12 +17,12 @@ from core.db import db
 from core.permissions import can
 from core.records.history import shown_changes
 from core.reports import Import
-from core.sdk import Filter, Ledger
+from core.sdk import Filter, Ledger, Steps
 
 from ..common import CLOSE_MAJOR, EDIT, MODULE, VIEW, today
 from ..web import PHOTOS
 from .models import SafetyHazard
-from .schemas import HazardImportSchema, HazardSchema, HazardUpdateSchema
+from .schemas import HazardImportSchema, HazardSchema, HazardUpdateSchema, TransitionSchema
 from .workflow import (
     ACTIONS,
     HAZARD_CATEGORIES,
@@ -33,6 +33,7 @@ from .workflow import (
     create_hazard,
     days_overdue,
     hazard_timeline,
+    hazard_transition,
     import_hazard,
     is_overdue,
     overdue_clause,
@@ -143,7 +144,15 @@ hazards = Ledger(
         "rollup": "safety/hazards_rollup.html",
     },
     rollup=True,
-    importable=False,  # historical hazards come in through their own import (see __init__)
+    importable=False,  # historical hazards come in through their own import (below)
+    steps=Steps(
+        tuple(TRANSITIONS),
+        TransitionSchema,
+        lambda session, hazard, step, data: hazard_transition(session, hazard, step, data),
+        "A workflow step: notify (整改通知书), start, submit (for re-inspection), close "
+        "(re-inspection passed; major hazards need safety.hazard.close_major), reopen "
+        "(re-inspection failed)",
+    ),
 )
 
 # An exported ledger imports as it is: the historical import reads the export's columns (the
