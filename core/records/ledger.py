@@ -36,7 +36,6 @@ from core.errors import Conflict, DomainError
 from core.forms import FormResult, empty_form, load_form
 from core.permissions import can, current_scope
 from core.records.fields import (
-    S2,
     S3,
     choices_of,
     display,
@@ -487,7 +486,7 @@ class Ledger:
             value = dumped.get(name)
             level = sensitivity_of(f)
             hidden = level == S3 and not unmasked and value not in (None, "", [])
-            shown = value if unmasked or level != S2 else mask(f, value)
+            shown = value if unmasked else mask(f, value)
             facts.append(
                 {
                     "name": name,

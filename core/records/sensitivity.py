@@ -3,7 +3,8 @@
 - **S1** personal: shown to the module's viewers in scope.
 - **S2** identifiers (ID number, phone, bank account): masked unless the viewer holds the
   module's ``*.sensitive.view`` and asks (``?unmask=1``), which is audited.
-- **S3** special categories: not shown at all ("已隐藏") without that permission.
+- **S3** special categories: not shown at all without that permission — pages say "已隐藏",
+  JSON, lists and exports hold ``***``.
 
 History and the audit log never store an S2 or S3 value in clear. S2 values are stored masked.
 S3 values are withheld from the audit log (only that the field changed) and sealed in a record's
@@ -50,7 +51,7 @@ def mask(field: ma.fields.Field | None, value: Any) -> Any:
         masker = field.metadata.get("mask") or mask_text
         return masker(value) if value not in (None, "") else value
     if level == S3:
-        return None if value in (None, "") else str(HIDDEN)
+        return None if value in (None, "") else WITHHELD
     return value
 
 

@@ -72,3 +72,14 @@ def test_a_sealed_value_from_another_secret_reads_as_withheld(app):
             assert unseal(sealed) == WITHHELD
         finally:
             app.secret_key = original
+
+
+def test_a_hidden_s3_value_reads_as_withheld_and_an_empty_one_stays_empty():
+    from core.records.sensitivity import mask, protect
+
+    liability = CaseSchema().fields["liability"]
+    assert mask(liability, FINDING) == WITHHELD
+    assert mask(liability, "") is None and mask(liability, None) is None
+    dumped = {"place": "仓库", "liability": FINDING}
+    assert protect(CaseSchema(), dumped) == {"place": "仓库", "liability": WITHHELD}
+    assert protect(CaseSchema(), dumped, unmasked=True) == dumped
