@@ -309,6 +309,10 @@ class Ledger:
     def has_sensitive(self) -> bool:
         return bool(sensitive_fields(self.reader))
 
+    def s3_fields(self) -> set[str]:
+        """Fields whose values only holders of the sensitive permission may see or change."""
+        return {name for name, level in sensitive_fields(self.reader).items() if level == S3}
+
     def may_unmask(self, place: NodeRef | str) -> bool:
         return bool(self.sensitive) and current_scope().allows(self.sensitive, place)
 
@@ -770,9 +774,20 @@ def _list_fields(fields: list[tuple[str, ma.fields.Field]]) -> tuple[str, ...]:
     )
 
 
+def _require_sensitive(ledger: Ledger) -> None:
+    """Changing an S3 value, or opening the edit form that shows them, needs the sensitive
+    permission: nobody overwrites what they may not read. Recording a new one does not (who
+    reports a casualty knows it)."""
+    if not ledger.sensitive:
+        abort(403)
+    require(ledger.sensitive)
+
+
 def form_page(ledger: Ledger, obj: Any = None) -> Any:
     require(ledger.edit)
     editing = obj is not None
+    if editing and ledger.s3_fields():
+        _require_sensitive(ledger)
     fields = ledger.form_fields(editing)
     form: FormResult = empty_form(**(_form_values(ledger, obj) if editing else _new_values(ledger)))
     status = 200
@@ -927,7 +942,10 @@ def api_update(ledger: Ledger, record_id: int) -> Any:
     require(ledger.edit)
     obj = load(ledger, record_id)
     schema = (ledger.update_schema or ledger.schema)()
-    ledger.write_update(db.session, obj, json_body(schema, partial=True))
+    data = json_body(schema, partial=True)
+    if ledger.s3_fields() & data.keys():
+        _require_sensitive(ledger)
+    ledger.write_update(db.session, obj, data)
     db.session.commit()
     return jsonify(ledger.dump(obj))
 

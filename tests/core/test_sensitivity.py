@@ -83,3 +83,19 @@ def test_a_hidden_s3_value_reads_as_withheld_and_an_empty_one_stays_empty():
     dumped = {"place": "仓库", "liability": FINDING}
     assert protect(CaseSchema(), dumped) == {"place": "仓库", "liability": WITHHELD}
     assert protect(CaseSchema(), dumped, unmasked=True) == dumped
+
+
+def test_a_ledger_names_the_s3_fields_that_need_the_sensitive_permission():
+    from core.records.ledger import Ledger
+
+    class Model:
+        pass
+
+    def ledger(schema: type[ma.Schema]) -> Ledger:
+        return Ledger("test", "case", "cases", Model, schema, "Cases", "Case", "t.view", "t.edit")
+
+    class Plain(ma.Schema):
+        place = describe(ma.fields.String(), label="Place")
+
+    assert ledger(CaseSchema).s3_fields() == {"liability"}
+    assert ledger(Plain).s3_fields() == set()
