@@ -190,9 +190,11 @@ class Ledger:
     record and its history (default: :meth:`create_record`/:meth:`update_record`, which set the
     schema's fields on the model, placed at the community). ``check(session, community, data,
     obj)`` adds domain checks to the default writers; ``before_restore(session, obj)`` refuses a
-    restore (e.g. the ID was registered again meanwhile). The "new" form starts with the fields'
-    ``load_default`` values, then ``new_values()`` (values known at run time: today's date, the
-    signed-in worker's name)."""
+    restore (e.g. the ID was registered again meanwhile). ``dump_extra(obj, data)`` adds to
+    every record's JSON, ``dump_detail(obj, data)`` only to one record's own (its GET and the
+    answers to its writes): what costs a query per record, such as its photos. The "new" form
+    starts with the fields' ``load_default`` values, then ``new_values()`` (values known at run
+    time: today's date, the signed-in worker's name)."""
 
     module: str
     name: str
@@ -216,6 +218,7 @@ class Ledger:
     before_restore: Callable[[Session, Any], None] | None = None
     title_of: Callable[[Any], str] | None = None
     dump_extra: Callable[[Any, dict[str, Any]], None] | None = None
+    dump_detail: Callable[[Any, dict[str, Any]], None] | None = None
     form_values: Callable[[Any], dict[str, Any]] | None = None
     new_values: Callable[[], dict[str, Any]] | None = None
     context: Callable[[], dict[str, Any]] | None = None
@@ -479,6 +482,13 @@ class Ledger:
             data["masked"] = not unmasked
         if self.dump_extra is not None:
             self.dump_extra(obj, data)
+        return data
+
+    def dump_one(self, obj: Any, unmasked: bool = False) -> dict:
+        """One record's own JSON: :meth:`dump` and what ``dump_detail`` adds."""
+        data = self.dump(obj, unmasked)
+        if self.dump_detail is not None:
+            self.dump_detail(obj, data)
         return data
 
     def facts(self, obj: Any, unmasked: bool) -> list[dict[str, Any]]:
@@ -929,13 +939,13 @@ def api_create(ledger: Ledger) -> Any:
     require(ledger.edit)
     obj = ledger.write_new(db.session, g.community, json_body(ledger.schema()))
     db.session.commit()
-    return jsonify(ledger.dump(obj)), 201
+    return jsonify(ledger.dump_one(obj)), 201
 
 
 def api_get(ledger: Ledger, record_id: int) -> Any:
     require(ledger.view)
     obj = load(ledger, record_id, deleted_ok=True)
-    return jsonify(ledger.dump(obj, _unmask_requested(ledger, obj)))
+    return jsonify(ledger.dump_one(obj, _unmask_requested(ledger, obj)))
 
 
 def api_update(ledger: Ledger, record_id: int) -> Any:
@@ -947,7 +957,7 @@ def api_update(ledger: Ledger, record_id: int) -> Any:
         _require_sensitive(ledger)
     ledger.write_update(db.session, obj, data)
     db.session.commit()
-    return jsonify(ledger.dump(obj))
+    return jsonify(ledger.dump_one(obj))
 
 
 def api_delete(ledger: Ledger, record_id: int) -> Any:
@@ -964,7 +974,7 @@ def api_restore(ledger: Ledger, record_id: int) -> Any:
     obj = load(ledger, record_id, deleted_ok=True)
     ledger.undelete(db.session, obj)
     db.session.commit()
-    return jsonify(ledger.dump(obj))
+    return jsonify(ledger.dump_one(obj))
 
 
 def api_step(ledger: Ledger, record_id: int, step: str) -> Any:

@@ -97,3 +97,21 @@ def test_an_unmasked_export_is_in_the_audit_log_of_the_place(as_user, enable):
         entries = as_user(admin).get("/api/v1/audit").json["items"]
         unmasked = [e for e in entries if e["action"] == "registry.export.unmasked"]
         assert [e["username"] for e in unmasked] == ["c_admin"], admin
+
+
+def test_a_records_own_json_adds_what_its_list_rows_leave_out(app, as_user, enable):
+    from dataclasses import replace
+
+    from plugins.registry.ledgers import residents
+
+    enable("registry")
+    created = as_user("worker").post(
+        f"/api/v1/c/{A1}/registry/residents",
+        json={"name": "王秀兰", "id_number": make_id(date(1950, 5, 4), 124)},
+    )
+    assert created.status_code == 201, created.json
+    ledger = replace(residents, dump_detail=lambda obj, data: data.update(visits=[obj.id]))
+    with app.test_request_context():
+        obj = db.session.get(RegistryResident, created.json["id"])
+        assert ledger.dump_one(obj)["visits"] == [obj.id]
+        assert "visits" not in ledger.dump(obj)
