@@ -232,6 +232,7 @@ class Ledger:
     place_field: str | None = None  # the form field that names the record's node (a building)
     actions: dict[str, Any] = field(default_factory=dict)
     steps: Steps | None = None
+    qualified_actions: bool = False  # the history API names steps as the audit log does
 
     @cached_property
     def reader(self) -> ma.Schema:
@@ -253,6 +254,11 @@ class Ledger:
     @property
     def export_name(self) -> str:
         return f"{self.module}.{self.plural}"
+
+    def history_action(self, action: str) -> str:
+        """A history step's name in the API: ``update``, or with ``qualified_actions`` the
+        audit log's ``<module>.<name>.update``."""
+        return f"{self.object_type}.{action}" if self.qualified_actions else action
 
     def endpoint(self, action: str) -> str:
         """The page endpoint of ``action``: list, new, detail, edit, delete, restore."""
@@ -996,7 +1002,7 @@ def api_history(ledger: Ledger, record_id: int) -> Any:
             "items": [
                 {
                     "at": change.at.isoformat(),
-                    "action": change.action,
+                    "action": ledger.history_action(change.action),
                     "username": change.username,
                     "changes": read_changes(change.changes, unmasked),
                 }

@@ -115,3 +115,13 @@ def test_a_records_own_json_adds_what_its_list_rows_leave_out(app, as_user, enab
         obj = db.session.get(RegistryResident, created.json["id"])
         assert ledger.dump_one(obj)["visits"] == [obj.id]
         assert "visits" not in ledger.dump(obj)
+
+
+def test_a_ledger_may_name_its_history_steps_as_the_audit_log_does():
+    from dataclasses import replace
+
+    from plugins.registry.ledgers import residents
+
+    assert residents.history_action("update") == "update"
+    qualified = replace(residents, qualified_actions=True)
+    assert qualified.history_action("update") == "registry.resident.update"
