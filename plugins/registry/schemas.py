@@ -86,11 +86,14 @@ def _tag_choices() -> dict[str, Any]:
 
 
 def _building_choices() -> dict[str, Any]:
-    """The community's buildings by ref (the forms' select)."""
+    """The community's buildings by ref (the forms' select); none outside a community (an
+    export of a street)."""
     from flask import g
 
     from core.db import db
 
+    if "community" not in g:
+        return {}
     return {b.ref: b.name for b in services.buildings(db.session, g.community)}
 
 

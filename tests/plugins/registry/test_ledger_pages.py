@@ -105,3 +105,11 @@ def test_delete_and_restore_ask_first(as_user, enable):
     assert ask.status_code == 200 and 'data-confirm="restore"' in ask.text
     assert c_admin.post(f"{page()}/residents/{rid}/restore").status_code == 302
     assert worker.get(f"{api()}/residents/{rid}").json["deleted"] is False
+
+
+def test_building_choices_outside_a_community_are_none(app):
+    """Regression: a street's export of households asked for the community's buildings."""
+    from plugins.registry.schemas import _building_choices
+
+    with app.test_request_context():
+        assert _building_choices() == {}
