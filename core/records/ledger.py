@@ -573,9 +573,10 @@ class Ledger:
                 details={"filters": filters},
             )
         stmt = self.filtered(session, scope_clause(self.model), parsed)
-        node_cls = node_model()
-        stmt = stmt.add_columns(node_cls.name, unmasked_case).join(
-            node_cls, node_cls.id == self.model.community_id
+        # Aliased: a ledger's own query may join the tree already (households by building).
+        community_node = sa.orm.aliased(node_model())
+        stmt = stmt.add_columns(community_node.name, unmasked_case).join(
+            community_node, community_node.id == self.model.community_id
         )
         columns = [(c.key, f, cell_writer(f)) for c, f in self.export_columns()[1:]]
         schema = self.reader

@@ -125,3 +125,16 @@ def test_a_ledger_may_name_its_history_steps_as_the_audit_log_does():
     assert residents.history_action("update") == "update"
     qualified = replace(residents, qualified_actions=True)
     assert qualified.history_action("update") == "registry.resident.update"
+
+
+def test_a_ledger_whose_query_joins_the_tree_exports(as_user, enable):
+    """Regression: the households' own join of the tree made the export's join ambiguous."""
+    enable("registry")
+    worker = as_user("worker")
+    made = worker.post(
+        f"/api/v1/c/{A1}/registry/households",
+        json={"building": "1号楼", "room": "101", "head_name": "王秀兰"},
+    )
+    assert made.status_code == 201, made.json
+    export = worker.get(f"/n/{A1}/exports/registry.households.csv")
+    assert export.status_code == 200 and "王秀兰" in export.data.decode("utf-8-sig")
