@@ -194,7 +194,9 @@ class Ledger:
     every record's JSON, ``dump_detail(obj, data)`` only to one record's own (its GET and the
     answers to its writes): what costs a query per record, such as its photos. The "new" form
     starts with the fields' ``load_default`` values, then ``new_values()`` (values known at run
-    time: today's date, the signed-in worker's name)."""
+    time: today's date, the signed-in worker's name). ``export_parts=(ledger, parts_of)``
+    exports a record once per part (a training session, once per trainee), the part ledger's
+    columns beside the record's; a record without parts is a row of its own."""
 
     module: str
     name: str
@@ -229,6 +231,7 @@ class Ledger:
     exportable: bool = True
     importable: bool = True
     export_extra: Sequence[tuple[Column, Callable[[Any], Any]]] = ()
+    export_parts: tuple[Ledger, Callable[[Any], Sequence[Any]]] | None = None
     place_field: str | None = None  # the form field that names the record's node (a building)
     actions: dict[str, Any] = field(default_factory=dict)
     steps: Steps | None = None
@@ -539,8 +542,17 @@ class Ledger:
                 found.append((Column(name, f.metadata["label"]), f))
         return found
 
+    def part_columns(self) -> list[tuple[Column, ma.fields.Field | None]]:
+        """The columns ``export_parts`` adds: the part ledger's, but for the keys a record's
+        own columns use (the record's value stands)."""
+        if self.export_parts is None:
+            return []
+        own = {c.key for c, _f in self.export_columns()} | {c.key for c, _v in self.export_extra}
+        return [(c, f) for c, f in self.export_parts[0].export_columns() if c.key not in own]
+
     def export_spec(self) -> Export:
         columns = [c for c, _f in self.export_columns()] + [c for c, _v in self.export_extra]
+        columns += [c for c, _f in self.part_columns()]
         return Export(
             self.export_name, self.title, self.view, columns, self.export_rows, module=self.module
         )
@@ -579,16 +591,26 @@ class Ledger:
             community_node, community_node.id == self.model.community_id
         )
         columns = [(c.key, f, cell_writer(f)) for c, f in self.export_columns()[1:]]
-        schema = self.reader
+        part_writers = [(c.key, f, cell_writer(f)) for c, f in self.part_columns()]
         for obj, community, unmasked in session.execute(stmt.execution_options(yield_per=500)):
-            dumped = schema.dump(obj)
-            row: dict[str, Any] = {"community": community}
-            for key, f, write in columns:
-                value = dumped.get(key)
-                row[key] = write(value if unmasked else mask(f, value))
+            row: dict[str, Any] = {"community": community, **self.cells_of(obj, columns, unmasked)}
             for column, value_of in self.export_extra:
                 row[column.key] = value_of(obj)
-            yield row
+            parts = self.export_parts[1](obj) if self.export_parts is not None else ()
+            if not parts:
+                yield row
+            for part in parts:  # a part comes out unmasked with its record
+                yield row | self.export_parts[0].cells_of(part, part_writers, unmasked)
+
+    def cells_of(
+        self, obj: Any, columns: list[tuple[str, Any, Callable[[Any], Any]]], unmasked: bool
+    ) -> dict[str, Any]:
+        """A record's export cells: each column's value, masked unless ``unmasked``."""
+        dumped = self.reader.dump(obj)
+        return {
+            key: write(dumped.get(key) if unmasked else mask(f, dumped.get(key)))
+            for key, f, write in columns
+        }
 
     def import_spec(self) -> Import:
         fields = [

@@ -138,3 +138,33 @@ def test_a_ledger_whose_query_joins_the_tree_exports(as_user, enable):
     assert made.status_code == 201, made.json
     export = worker.get(f"/n/{A1}/exports/registry.households.csv")
     assert export.status_code == 200 and "王秀兰" in export.data.decode("utf-8-sig")
+
+
+def test_an_export_may_carry_a_row_per_part_of_a_record(app, world, as_user, enable):
+    from dataclasses import replace
+
+    from flask import g
+
+    from plugins.registry.ledgers import households, residents
+
+    enable("registry")
+    worker = as_user("worker")
+    base = f"/api/v1/c/{A1}/registry"
+    for room in ("101", "102"):
+        made = worker.post(
+            f"{base}/households", json={"building": "1号楼", "room": room, "head_name": "王秀兰"}
+        )
+        assert made.status_code == 201, made.json
+    for sequence in (124, 131):
+        member = {"name": "王秀兰", "id_number": make_id(date(1950, 5, 4), sequence)}
+        joined = worker.post(f"{base}/residents", json={**member, "household_id": made.json["id"]})
+        assert joined.status_code == 201, joined.json
+    ledger = replace(households, export_parts=(residents, lambda h: h.members))
+    keys = [c.key for c in ledger.export_spec().columns]
+    assert keys.count("notes") == 1 and "id_number" in keys and "room" in keys
+    with app.test_request_context():
+        community = g.community = world.node(A1)
+        rows = list(ledger.export_rows(db.session, lambda m: m.community_id == community.id, {}))
+    by_room = sorted((row["room"], row.get("id_number")) for row in rows)
+    assert [room for room, _id in by_room] == ["101", "102", "102"]
+    assert by_room[0][1] is None and "*" in by_room[1][1]  # a part's S2 stays masked
