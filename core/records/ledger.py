@@ -232,6 +232,7 @@ class Ledger:
     importable: bool = True
     export_extra: Sequence[tuple[Column, Callable[[Any], Any]]] = ()
     export_parts: tuple[Ledger, Callable[[Any], Sequence[Any]]] | None = None
+    export_order: Callable[[], Sequence[Any]] | None = None  # when filed unlike the list
     place_field: str | None = None  # the form field that names the record's node (a building)
     actions: dict[str, Any] = field(default_factory=dict)
     steps: Steps | None = None
@@ -585,6 +586,8 @@ class Ledger:
                 details={"filters": filters},
             )
         stmt = self.filtered(session, scope_clause(self.model), parsed)
+        if self.export_order is not None:  # a ledger book is filed oldest first
+            stmt = stmt.order_by(None).order_by(*self.export_order(), self.model.id)
         # Aliased: a ledger's own query may join the tree already (households by building).
         community_node = sa.orm.aliased(node_model())
         stmt = stmt.add_columns(community_node.name, unmasked_case).join(

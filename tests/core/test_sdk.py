@@ -168,3 +168,32 @@ def test_an_export_may_carry_a_row_per_part_of_a_record(app, world, as_user, ena
     by_room = sorted((row["room"], row.get("id_number")) for row in rows)
     assert [room for room, _id in by_room] == ["101", "102", "102"]
     assert by_room[0][1] is None and "*" in by_room[1][1]  # a part's S2 stays masked
+
+
+def test_an_export_may_file_its_rows_unlike_the_list(app, world, as_user, enable):
+    from dataclasses import replace
+
+    from flask import g
+
+    from plugins.registry.ledgers import residents
+
+    enable("registry")
+    worker = as_user("worker")
+    for name, sequence in (("李建国", 131), ("王秀兰", 124)):  # the list: by name
+        made = worker.post(
+            f"/api/v1/c/{A1}/registry/residents",
+            json={"name": name, "id_number": make_id(date(1950, 5, 4), sequence)},
+        )
+        assert made.status_code == 201, made.json
+    newest_first = replace(residents, export_order=lambda: [RegistryResident.id.desc()])
+    with app.test_request_context():
+        community = g.community = world.node(A1)
+        where = lambda m: m.community_id == community.id  # noqa: E731
+        assert [r["name"] for r in residents.export_rows(db.session, where, {})] == [
+            "李建国",
+            "王秀兰",
+        ]
+        assert [r["name"] for r in newest_first.export_rows(db.session, where, {})] == [
+            "王秀兰",
+            "李建国",
+        ]
