@@ -53,6 +53,7 @@ def describe(
     choices: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
     imports: bool = True,
     form: bool = True,
+    shown: bool = True,
 ) -> ma.fields.Field:
     """Attach what the generated views need to ``field`` and return it.
 
@@ -60,7 +61,9 @@ def describe(
     ``widget``: the form's input (chosen from the field's type when left out); ``picker``: the
     endpoint of a JSON search (``{"items": [{"id", "label"}]}``) for fields that refer to one of
     thousands of records; ``choices``: key → label (or a function giving them, for choices
-    declared at run time such as tags), when the field does not carry them already.
+    declared at run time such as tags), when the field does not carry them already;
+    ``shown=False``: a form field whose value another field shows (an enterprise's id, shown by
+    its name): left off pages, lists and exports, still in the form and the JSON.
     """
     if sensitivity not in (S1, S2, S3):
         raise ValueError(f"sensitivity must be S1, S2 or S3, not {sensitivity!r}")
@@ -76,6 +79,7 @@ def describe(
         "export": export,
         "imports": imports,
         "form": form,
+        "shown": shown,
     }
     optional = {
         "mask": mask,
@@ -152,9 +156,9 @@ def display(field: ma.fields.Field | None, value: Any) -> str:
     choices = choices_of(field) if field is not None else {}
     if isinstance(value, list | tuple):
         return "、".join(display(field, v) for v in value)
-    if choices and isinstance(value, str):
-        label = choices.get(value)
-        return str(label.label if hasattr(label, "label") else label) if label else value
+    if choices and isinstance(value, str | int) and not isinstance(value, bool):
+        label = choices.get(value)  # keys are text, or ids (an enterprise chosen by id)
+        return str(label.label if hasattr(label, "label") else label) if label else str(value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, datetime):

@@ -298,7 +298,7 @@ class Ledger:
         return [
             (name, f)
             for name, f in self.fields().items()
-            if not f.load_only and "label" in f.metadata
+            if not f.load_only and "label" in f.metadata and f.metadata.get("shown", True)
         ]
 
     def form_fields(self, editing: bool) -> list[tuple[str, ma.fields.Field]]:

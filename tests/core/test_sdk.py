@@ -197,3 +197,25 @@ def test_an_export_may_file_its_rows_unlike_the_list(app, world, as_user, enable
             "王秀兰",
             "李建国",
         ]
+
+
+def test_a_field_another_field_shows_stays_in_the_form_and_ids_read_as_their_choice():
+    import marshmallow as ma
+
+    from core.records.fields import describe, display
+
+    class Model:
+        pass
+
+    class CaseSchema(ma.Schema):
+        enterprise_id = describe(
+            ma.fields.Integer(), label="Enterprise", choices={7: "瑞丰燃气"}, shown=False
+        )
+        enterprise = describe(ma.fields.String(dump_only=True), label="Enterprise")
+
+    ledger = Ledger("t", "case", "cases", Model, CaseSchema, "Cases", "Case", "t.view", "t.edit")
+    assert [name for name, _f in ledger.shown_fields()] == ["enterprise"]
+    assert [c.key for c, _f in ledger.export_columns()] == ["community", "enterprise"]
+    assert [name for name, _f in ledger.form_fields(editing=False)] == ["enterprise_id"]
+    chosen = CaseSchema().fields["enterprise_id"]
+    assert display(chosen, 7) == "瑞丰燃气" and display(chosen, 8) == "8"
