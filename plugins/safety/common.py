@@ -1,16 +1,21 @@
-"""What every safety sub-area shares: the module's name, its permissions, its settings and the
-platform's "today"."""
+"""What every safety sub-area shares: the module's name, its permissions, its settings, the
+platform's "today" and the fields several ledgers carry (an enterprise, a planned date)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any, NoReturn
 
+import marshmallow as ma
+from flask import g
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core import clock
+from core.db import db
 from core.errors import Conflict, DomainError
+from core.sdk import describe
 from tenants.models import Node
 from tenants.modules import module_settings
 
@@ -83,3 +88,51 @@ def place_of(session: Session, community: Node, data: dict[str, Any]) -> tuple[i
 
         return building_in(session, community, building).id, None
     return community.id, None
+
+
+def enterprise_choices() -> dict[Any, str]:
+    """The community's enterprises by id (the forms' select); none outside a community."""
+    from .services import enterprise_options
+
+    return dict(enterprise_options(db.session, g.community)) if "community" in g else {}
+
+
+def enterprise_select() -> ma.fields.Field:
+    """The enterprise a record is of, chosen by id in its form; its name shows it elsewhere."""
+    return describe(
+        ma.fields.Integer(load_default=None, allow_none=True),
+        label=_l("Enterprise"),
+        widget="select",
+        choices=enterprise_choices,
+        imports=False,
+        shown=False,
+    )
+
+
+def enterprise_name() -> ma.fields.Field:
+    """The record's enterprise by name, for its list, page and export."""
+    return describe(
+        ma.fields.Function(lambda r: r.enterprise.name if r.enterprise else None, dump_only=True),
+        label=_l("Enterprise"),
+        column=True,
+    )
+
+
+def choice_label(key: str, choices: dict[str, Any]) -> ma.fields.Field:
+    """``<key>_label`` in the JSON: the label of the choice made, for clients that show it."""
+    return ma.fields.Function(lambda obj: str(choices.get(getattr(obj, key), "")), dump_only=True)
+
+
+def _at_most_a_year_ahead(day: date) -> None:
+    if (day - today()).days > 365:
+        raise ma.ValidationError(_("The date can be at most one year ahead."))
+
+
+def held_on_date() -> ma.fields.Field:
+    """When a training session or an activity is held: it may be entered up to a year ahead."""
+    return describe(
+        ma.fields.Date(required=True, validate=_at_most_a_year_ahead),
+        label=_l("Held on"),
+        column=True,
+        sort=True,
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import marshmallow as ma
 from flask import g
 from flask_babel import lazy_gettext as _l
@@ -20,16 +18,10 @@ from core.validation import (
     required_text,
 )
 
+from ..common import enterprise_name, enterprise_select
 from .workflow import HAZARD_CATEGORIES, HAZARD_STATUSES, SEVERITIES, import_problems, is_overdue
 
 OPTIONAL_DATE = {"load_default": None, "allow_none": True}
-
-
-def _enterprises() -> dict[Any, str]:
-    """The community's enterprises by id (the form's select)."""
-    from plugins.safety.services import enterprise_options
-
-    return dict(enterprise_options(db.session, g.community)) if "community" in g else {}
 
 
 def _buildings() -> dict[str, str]:
@@ -53,18 +45,8 @@ class HazardSchema(ChoiceSchema):
         widget="hidden",
         export=False,
     )
-    enterprise_id = describe(
-        ma.fields.Integer(load_default=None, allow_none=True),
-        label=_l("Enterprise"),
-        widget="select",
-        choices=_enterprises,
-        export=False,
-    )
-    enterprise = describe(
-        ma.fields.Function(lambda h: h.enterprise.name if h.enterprise else None, dump_only=True),
-        label=_l("Enterprise"),
-        column=True,
-    )
+    enterprise_id = enterprise_select()
+    enterprise = enterprise_name()
     building = describe(
         ma.fields.String(load_only=True, load_default=None, allow_none=True),
         label=_l("Building"),
