@@ -87,60 +87,12 @@ def jiedao_navigation() -> list[NavEntry]:
     ]
 
 
-# === training, accidents, activities, calendar ================================================
-
-
-TRAINING_COLUMNS = [
-    Column("community", _l("Community")),
-    Column("title", _l("Training")),
-    Column("category", _l("Category")),
-    Column("held_on", _l("Held on")),
-    Column("place", _l("Place")),
-    Column("teacher", _l("Teacher")),
-    Column("hours", _l("Hours")),
-    Column("name", _l("Full name")),
-    Column("enterprise", _l("Enterprise")),
-    Column("post", _l("Post")),
-    Column("certificate_number", _l("Certificate number")),
-    Column("certificate_issued_on", _l("Certificate issued on")),
-    Column("certificate_expires_on", _l("Certificate expires on")),
-    Column("passed", _l("Passed")),
-]
-ACCIDENT_COLUMNS = [
-    Column("community", _l("Community")),
-    Column("occurred_on", _l("Occurred on")),
-    Column("enterprise", _l("Enterprise")),
-    Column("place", _l("Place")),
-    Column("kind", _l("Kind")),
-    Column("grade", _l("Grade")),
-    Column("deaths", _l("Deaths")),
-    Column("serious_injuries", _l("Serious injuries")),
-    Column("minor_injuries", _l("Minor injuries")),
-    Column("direct_loss", _l("Direct loss (10,000 yuan)")),
-    Column("summary", _l("Summary")),
-    Column("cause", _l("Cause")),
-    Column("measures", _l("Measures")),
-    Column("meeting_held", _l("On-site meeting held")),
-    Column("meeting_on", _l("On-site meeting on")),
-    Column("lessons", _l("Lessons")),
-    Column("casualty_details", _l("Casualty details")),
-    Column("liability", _l("Liability findings")),
-]
-ACTIVITY_COLUMNS = [
-    Column("community", _l("Community")),
-    Column("kind", _l("Kind")),
-    Column("title", _l("Title")),
-    Column("held_on", _l("Held on")),
-    Column("place", _l("Place")),
-    Column("headcount", _l("Participants")),
-    Column("organiser", _l("Organiser")),
-    Column("summary", _l("Summary")),
-]
+# === calendar =================================================================================
 
 
 @hookimpl
 def jiedao_calendar() -> list[CalendarEntry]:
-    from .services import calendar_entries
+    from .activities.services import calendar_entries
 
     return calendar_entries()
 
@@ -244,30 +196,6 @@ def jiedao_exports() -> list[Export]:
             VIEW,
             INSPECTION_COLUMNS,
             services.export_inspections,
-            module=MODULE,
-        ),
-        Export(
-            "safety.trainings",
-            _l("Training ledger"),
-            VIEW,
-            TRAINING_COLUMNS,
-            services.export_trainings,
-            module=MODULE,
-        ),
-        Export(
-            "safety.accidents",
-            _l("Accident ledger"),
-            VIEW,
-            ACCIDENT_COLUMNS,
-            services.export_accidents,
-            module=MODULE,
-        ),
-        Export(
-            "safety.activities",
-            _l("Publicity activities"),
-            VIEW,
-            ACTIVITY_COLUMNS,
-            services.export_activities,
             module=MODULE,
         ),
     ]

@@ -31,7 +31,7 @@ from ..models import (
     SafetyTrainee,
     SafetyTraining,
 )
-from ..services import THREE_POSTS
+from ..training.services import THREE_POSTS
 
 
 def as_of(period: Period, day: date | None = None) -> date:

@@ -26,10 +26,10 @@ def ready(enable, clock):
 def accident_in(app, world, ref: str = A1, **fields) -> int:
     from datetime import date
 
-    from plugins.safety import services
+    from plugins.safety.accidents.ledgers import accidents
 
     with app.app_context():
-        made = services.create_accident(
+        made = accidents.write_new(
             db.session,
             world.node(ref),
             {
@@ -241,3 +241,4 @@ def test_tenant_isolation_of_every_accident_route(ready, app, world, as_user):
         db.session.commit()
     assert worker.get(api() + f"/accidents/{mine}").status_code == 404
     assert worker.get(page() + "/accidents").status_code == 404
+

@@ -21,10 +21,10 @@ def ready(enable, clock):
 def activity_in(app, world, ref: str = A1, **fields) -> int:
     from datetime import date
 
-    from plugins.safety import services
+    from plugins.safety.activities.ledgers import activities
 
     with app.app_context():
-        made = services.create_activity(
+        made = activities.write_new(
             db.session,
             world.node(ref),
             {"kind": "safety_month", "title": "安全生产月咨询日", "held_on": date(2026, 6, 16)}
@@ -143,15 +143,16 @@ def test_the_safety_calendar(ready, as_user):
 def test_training_export_is_one_row_per_trainee(ready, app, world, as_user):
     from datetime import date
 
-    from plugins.safety import services
+    from plugins.safety.training import services
+    from plugins.safety.training.ledgers import trainings
 
     with app.app_context():
-        training = services.create_training(
+        training = trainings.write_new(
             db.session, world.node(A1), {"title": "安全管理人员培训", "held_on": date(2026, 3, 2)}
         )
         for name in ("甲", "乙"):
             services.add_trainee(db.session, training, {"name": name, "post": "safety_manager"})
-        services.create_training(
+        trainings.write_new(
             db.session, world.node(A1), {"title": "空培训", "held_on": date(2026, 3, 3)}
         )
         db.session.commit()

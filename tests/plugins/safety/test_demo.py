@@ -21,6 +21,7 @@ from plugins.safety.models import (
     SafetyInspection,
     SafetyTrainee,
 )
+from plugins.safety.training.services import THREE_POSTS
 from tenants import modules
 
 from .conftest import A1, B1, beijing
@@ -71,7 +72,7 @@ def test_the_demo_covers_every_state_and_is_idempotent(app, world, clock):
         assert {i["result"] for i in checklist} <= set(services.CHECK_RESULTS)
         expiring = s.scalar(
             sa.select(sa.func.count()).where(
-                SafetyTrainee.post.in_(services.THREE_POSTS),
+                SafetyTrainee.post.in_(THREE_POSTS),
                 SafetyTrainee.certificate_expires_on.between(today, today + timedelta(days=60)),
             )
         )

@@ -42,6 +42,7 @@ def ready(enable, clock):
 def owners(app, world):
     """``owners(ref)`` → {"inspections": id, "hazards": id, "activities": id} in ``ref``."""
     from plugins.safety import services
+    from plugins.safety.activities.ledgers import activities
     from plugins.safety.hazards import workflow
 
     def make(ref: str = A1) -> dict[str, int]:
@@ -55,7 +56,7 @@ def owners(app, world):
                 community,
                 {"description": "消防通道堵塞", "found_on": date(2026, 6, 1)},
             )
-            activity = services.create_activity(
+            activity = activities.write_new(
                 db.session,
                 community,
                 {"kind": "drill", "title": "演练", "held_on": date(2026, 6, 2)},

@@ -20,10 +20,10 @@ def ready(enable, clock):
 
 
 def session_in(app, world, ref: str = A1, **fields) -> int:
-    from plugins.safety import services
+    from plugins.safety.training.ledgers import trainings
 
     with app.app_context():
-        created = services.create_training(
+        created = trainings.write_new(
             db.session,
             world.node(ref),
             {"title": "三项岗位培训", "held_on": fields.pop("held_on", None) or _day("2026-05-10")}
@@ -34,7 +34,7 @@ def session_in(app, world, ref: str = A1, **fields) -> int:
 
 
 def trainee_in(app, training_id: int, **fields) -> int:
-    from plugins.safety import services
+    from plugins.safety.training import services
 
     with app.app_context():
         training = db.session.get(SafetyTraining, training_id)
@@ -197,7 +197,7 @@ def test_progress_against_the_default_and_a_changed_target(ready, app, world, as
     listing = worker.get(page() + "/trainings")
     assert listing.status_code == 200 and "3" in listing.text
 
-    from plugins.safety import services
+    from plugins.safety.training import services
 
     with app.app_context():
         import sqlalchemy as sa

@@ -1,0 +1,97 @@
+"""The training ledger (培训台账) and its trainees, declared: filters, order, the checks, the
+export of one row per trainee."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session, selectinload
+
+from core.sdk import Filter, Ledger, db, empty_form, parse_filters
+
+from ..common import EDIT, MODULE, VIEW, today
+from .models import SafetyTrainee, SafetyTraining
+from .schemas import TraineeSchema, TraineeUpdateSchema, TrainingSchema, training_choices
+from .services import POSTS, TRAINING_CATEGORIES, check_trainee, training_progress
+
+YEAR = Filter("year", "year", _l("Year"), column="held_on")
+
+
+def _with_post(_session: Session, post: str) -> sa.ColumnElement[bool]:
+    """Sessions with at least one trainee of ``post``."""
+    return sa.exists().where(
+        SafetyTrainee.training_id == SafetyTraining.id,
+        SafetyTrainee.post == post,
+        SafetyTrainee.deleted_at.is_(None),
+    )
+
+
+def progress_year() -> int:
+    """The year of ``?year=`` (a 422 naming it if bad), else this year."""
+    return parse_filters([YEAR], request.args).get("year") or today().year
+
+
+def _context() -> dict[str, Any]:
+    """The year's progress above the list; a session's trainees and the form to add one."""
+    return {
+        "progress": lambda: training_progress(db.session, g.community, progress_year()),
+        "trainee_ledger": trainees,
+        "trainee_form": lambda: g.get("trainee_form") or empty_form(passed="true"),
+    }
+
+
+trainees = Ledger(
+    module=MODULE,
+    name="trainee",
+    plural="trainees",
+    model=SafetyTrainee,
+    schema=TraineeSchema,
+    update_schema=TraineeUpdateSchema,
+    title=_l("Trainees"),
+    label=_l("Trainee"),
+    view=VIEW,
+    edit=EDIT,
+    filters=(
+        Filter("q", "text", _l("Full name"), column="name"),
+        Filter("post", "choice", _l("Post"), POSTS),
+        Filter("training", "int", _l("Training"), training_choices, column="training_id"),
+    ),
+    order=lambda: [SafetyTrainee.id.desc()],
+    options=lambda stmt: stmt.options(
+        selectinload(SafetyTrainee.training), selectinload(SafetyTrainee.enterprise)
+    ),
+    check=check_trainee,
+    exportable=False,  # the training ledger's export carries them, a row each
+    importable=False,
+)
+
+trainings = Ledger(
+    module=MODULE,
+    name="training",
+    plural="trainings",
+    model=SafetyTraining,
+    schema=TrainingSchema,
+    title=_l("Training ledger"),
+    label=_l("Training"),
+    view=VIEW,
+    edit=EDIT,
+    filters=(
+        YEAR,
+        Filter("category", "choice", _l("Category"), TRAINING_CATEGORIES),
+        Filter("post", "choice", _l("Post"), POSTS, clause=_with_post),
+    ),
+    order=lambda: [SafetyTraining.held_on.desc(), SafetyTraining.id.desc()],
+    options=lambda stmt: stmt.options(
+        selectinload(SafetyTraining.trainees).selectinload(SafetyTrainee.enterprise)
+    ),
+    dump_detail=lambda t, data: data.update(items=[trainees.dump(p) for p in t.trainees]),
+    export_parts=(trainees, lambda t: t.trainees),
+    export_order=lambda: [SafetyTraining.held_on],
+    context=_context,
+    templates={"list": "safety/trainings.html", "detail": "safety/training.html"},
+)
+
+LEDGERS = [trainings, trainees]

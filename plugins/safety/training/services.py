@@ -1,0 +1,141 @@
+"""The training rules: who may be a trainee and what a certificate needs, the year's count of
+trained three-post people against the target, and the certificates about to expire."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session, selectinload
+
+from core.reports import Period
+from tenants.models import Node
+
+from ..common import enterprise_in, refuse, settings, today
+from .models import SafetyTrainee, SafetyTraining
+
+TRAINING_CATEGORIES = {
+    "three_posts": _l("Three key posts"),
+    "frontline": _l("Front-line workers"),
+    "general": _l("General safety training"),
+}
+# 三项岗位: the three key posts that need a certificate, then everyone else.
+POSTS = {
+    "principal": _l("Principal manager"),
+    "safety_manager": _l("Safety manager"),
+    "special_operator": _l("Special operator"),
+    "frontline": _l("Front-line worker"),
+    "other": _l("Other trainee"),
+}
+THREE_POSTS = ("principal", "safety_manager", "special_operator")
+CERTIFICATE = ("post", "certificate_number", "certificate_issued_on", "certificate_expires_on")
+
+
+def check_trainee(
+    session: Session, community: Node, data: dict[str, Any], trainee: SafetyTrainee | None
+) -> None:
+    """A new trainee joins a live session of the community and sits at its place; their
+    enterprise is of the community; a certificate expires after it was issued, is not issued in
+    the future, and a three-post certificate carries its expiry date (the warnings watch it)."""
+    if trainee is None:
+        training = session.get(SafetyTraining, data.get("training_id") or 0)
+        if training is None or training.deleted_at or training.community_id != community.id:
+            refuse("training_id", _("There is no such training."))
+        data["node_id"] = training.node_id
+    enterprise_in(session, community, data.get("enterprise_id"))
+    post, number, issued, expires = (data.get(k, getattr(trainee, k, None)) for k in CERTIFICATE)
+    if issued and expires and expires < issued:
+        refuse("certificate_expires_on", _("The certificate cannot expire before it was issued."))
+    if issued and issued > today():
+        refuse("certificate_issued_on", _("The date cannot be in the future."))
+    if post in THREE_POSTS and number and not expires:
+        refuse(
+            "certificate_expires_on",
+            _("A certificate of the three key posts needs its expiry date."),
+        )
+
+
+def add_trainee(session: Session, training: SafetyTraining, data: dict[str, Any]) -> SafetyTrainee:
+    """A person added to a session (its page's form, its API)."""
+    from .ledgers import trainees
+
+    community = session.get(Node, training.community_id)
+    return trainees.write_new(session, community, {**data, "training_id": training.id})
+
+
+def _community_ids(communities: Node | sa.Select) -> sa.Select:
+    if isinstance(communities, Node):
+        return sa.select(sa.literal(communities.id))
+    return communities
+
+
+def trained_three_posts(session: Session, communities: Node | sa.Select, year: int) -> int:
+    """Three-key-post people trained in ``year``: passed, in live sessions held that year; a
+    person (name and enterprise in a community) trained twice counts once."""
+    period = Period.year(year)
+    people = (
+        sa.select(SafetyTrainee.community_id, SafetyTrainee.name, SafetyTrainee.enterprise_id)
+        .join(SafetyTraining, SafetyTraining.id == SafetyTrainee.training_id)
+        .where(
+            SafetyTrainee.community_id.in_(_community_ids(communities)),
+            SafetyTrainee.deleted_at.is_(None),
+            SafetyTraining.deleted_at.is_(None),
+            SafetyTrainee.passed.is_(True),
+            SafetyTrainee.post.in_(THREE_POSTS),
+            SafetyTraining.held_on.between(period.start, period.end),
+        )
+        .distinct()
+        .subquery()
+    )
+    return session.scalar(sa.select(sa.func.count()).select_from(people)) or 0
+
+
+def training_progress(session: Session, communities: Node | sa.Select, year: int) -> dict[str, Any]:
+    """Trained three-post people in ``year`` against the yearly target (the sum of the
+    communities' ``training_target`` settings)."""
+    if isinstance(communities, Node):
+        target = int(settings(session, communities)["training_target"])
+    else:
+        target = sum(
+            int(settings(session, node)["training_target"])
+            for node in session.scalars(sa.select(Node).where(Node.id.in_(communities)))
+        )
+    trained = trained_three_posts(session, communities, year)
+    return {
+        "year": year,
+        "trained": trained,
+        "target": target,
+        "rate": round(trained * 100 / target, 1) if target else None,
+    }
+
+
+def expiring_certificates(session: Session, community: Node) -> dict[str, Any]:
+    """Certificates of live trainees expiring within the community's warning ``days`` of
+    ``today``, and those already expired (``expired``), soonest first."""
+    day = today()
+    days = int(settings(session, community)["certificate_warning_days"])
+    rows = session.scalars(
+        sa.select(SafetyTrainee)
+        .join(SafetyTraining, SafetyTraining.id == SafetyTrainee.training_id)
+        .where(
+            SafetyTrainee.community_id == community.id,
+            SafetyTrainee.deleted_at.is_(None),
+            SafetyTraining.deleted_at.is_(None),
+            SafetyTrainee.certificate_expires_on.is_not(None),
+            SafetyTrainee.certificate_expires_on <= day + timedelta(days=days),
+        )
+        .options(selectinload(SafetyTrainee.training), selectinload(SafetyTrainee.enterprise))
+        .order_by(SafetyTrainee.certificate_expires_on, SafetyTrainee.id)
+    )
+    items = [
+        {
+            "trainee": trainee,
+            "expired": trainee.certificate_expires_on < day,
+            "days_left": (trainee.certificate_expires_on - day).days,
+        }
+        for trainee in rows
+    ]
+    return {"days": days, "today": day, "items": items}
