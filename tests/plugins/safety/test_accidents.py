@@ -242,3 +242,25 @@ def test_tenant_isolation_of_every_accident_route(ready, app, world, as_user):
     assert worker.get(api() + f"/accidents/{mine}").status_code == 404
     assert worker.get(page() + "/accidents").status_code == 404
 
+
+def test_the_audit_log_never_shows_the_sensitive_values(ready, app, world, as_user):
+    import json
+
+    aid = accident_in(app, world)
+    admin = as_user("c_admin")
+    assert (
+        admin.patch(api() + f"/accidents/{aid}", json={"liability": "新的认定"}).status_code == 200
+    )
+    assert admin.get(api() + f"/accidents/{aid}?unmask=1").status_code == 200
+    assert as_user("worker").get("/api/v1/audit").status_code == 403
+    for reader in ("inspector", "c_admin"):  # both read the audit log; only c_admin unmasks
+        entries = as_user(reader).get("/api/v1/audit?per_page=200").json["items"]
+        accident = [e for e in entries if e["object_type"] == "safety_accident"]
+        assert {e["action"] for e in accident} >= {
+            "safety.accident.create",
+            "safety.accident.update",
+        }
+        text = json.dumps(entries, ensure_ascii=False)
+        assert SECRET not in text and BLAME not in text and "新的认定" not in text, reader
+        changed = next(e for e in accident if e["action"] == "safety.accident.update")
+        assert changed["details"]["liability"] == ["***", "***"]
