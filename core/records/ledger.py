@@ -41,6 +41,7 @@ from core.records.fields import (
     choices_of,
     display,
     label_of,
+    row_fields,
     sensitivity_of,
     widget_of,
 )
@@ -496,6 +497,7 @@ class Ledger:
                     "hidden": hidden,
                     "widget": widget_of(f),
                     "value": shown,
+                    "rows": _fact_rows(f, shown) if not hidden else None,
                 }
             )
         return facts
@@ -586,6 +588,21 @@ class Ledger:
             module=self.module,
             write_row=self.write_new,
         )
+
+
+def _fact_rows(f: ma.fields.Field, value: Any) -> dict[str, Any] | None:
+    """A rows field (a checklist) as its page shows it: column labels, and per row the cells
+    as read and the row as stored."""
+    columns = row_fields(f)
+    if not columns:
+        return None
+    return {
+        "labels": [label_of(c, name) for name, c in columns.items()],
+        "lines": [
+            {"value": row, "cells": [display(c, row.get(name)) for name, c in columns.items()]}
+            for row in value or []
+        ],
+    }
 
 
 def cell_writer(f: ma.fields.Field | None) -> Callable[[Any], Any]:
@@ -767,8 +784,14 @@ def _form_values(ledger: Ledger, obj: Any) -> dict[str, Any]:
 
 def _list_fields(fields: list[tuple[str, ma.fields.Field]]) -> tuple[str, ...]:
     return tuple(
-        name for name, f in fields if isinstance(f, ma.fields.List) or widget_of(f) == "checkboxes"
+        name
+        for name, f in fields
+        if widget_of(f) == "checkboxes" or (isinstance(f, ma.fields.List) and not row_fields(f))
     )
+
+
+def _rows_fields(fields: list[tuple[str, ma.fields.Field]]) -> tuple[str, ...]:
+    return tuple(name for name, f in fields if widget_of(f) == "rows")
 
 
 def form_page(ledger: Ledger, obj: Any = None) -> Any:
@@ -779,16 +802,16 @@ def form_page(ledger: Ledger, obj: Any = None) -> Any:
     status = 200
     if request.method == "POST":
         schema = (ledger.update_schema or ledger.schema)() if editing else ledger.schema()
-        multi = _list_fields(fields)
+        multi, rows = _list_fields(fields), _rows_fields(fields)
         booleans = tuple(n for n, f in fields if isinstance(f, ma.fields.Boolean))
-        form = load_form(schema, multi=multi, booleans=booleans)
+        form = load_form(schema, multi=multi, booleans=booleans, rows=rows)
         status = 422
         if form.ok:
             # An edit changes what the form sent, not the fields it leaves out; unticked
-            # boxes are not sent, so they count as sent empty.
-            sent = set(request.form) | set(multi) | set(booleans)
+            # boxes are not sent, so they count as sent empty, and so do tables left empty.
+            sent = set(request.form) | set(multi) | set(booleans) | set(rows)
             data = {k: v for k, v in form.data.items() if not editing or k in sent}
-            for name in multi:  # no box ticked: an empty list
+            for name in (*multi, *rows):  # no box ticked, no row filled in: an empty list
                 data[name] = data.get(name) or []
             try:
                 if editing:

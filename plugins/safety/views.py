@@ -340,7 +340,7 @@ def _inspection_form(obj: Any = None) -> Any:
     ]
     form, status = empty_form(**values), 200
     if request.method == "POST":
-        form = load_form(InspectionSchema(), skip_prefixes=("item-", "result-", "note-"))
+        form = load_form(InspectionSchema(), rows=("checklist",))
         rows, problems = _checklist_from_form()
         checklist = rows or checklist
         if problems:
