@@ -194,7 +194,8 @@ class Ledger:
     obj)`` adds domain checks to the default writers; ``before_restore(session, obj)`` refuses a
     restore (e.g. the ID was registered again meanwhile). The "new" form starts with the fields'
     ``load_default`` values, then ``new_values()`` (values known at run time: today's date, the
-    signed-in worker's name)."""
+    signed-in worker's name). ``import_schema``/``import_row``: an import of rows shaped
+    otherwise than the form (see :meth:`import_spec`)."""
 
     module: str
     name: str
@@ -227,6 +228,8 @@ class Ledger:
     rollup: bool = False
     exportable: bool = True
     importable: bool = True
+    import_schema: type[ma.Schema] | None = None
+    import_row: Writer | None = None
     export_extra: Sequence[tuple[Column, Callable[[Any], Any]]] = ()
     place_field: str | None = None  # the form field that names the record's node (a building)
     actions: dict[str, Any] = field(default_factory=dict)
@@ -573,20 +576,39 @@ class Ledger:
             yield row
 
     def import_spec(self) -> Import:
-        fields = [
-            (name, f)
-            for name, f in self.reader.fields.items()
-            if not f.dump_only and "label" in f.metadata and f.metadata.get("imports", True)
-        ]
-        columns = [Column(name, f.metadata["label"]) for name, f in fields]
+        """The ledger's import: its schema's loadable labelled fields, written by its writer; or,
+        with ``import_schema``, rows of another shape — an exported file, with names where the
+        form takes ids — written by ``import_row``, its columns labelled and ordered as the
+        export has them."""
+        if self.import_schema is None:
+            schema, write = self.schema, self.write_new
+            fields = [
+                (name, f)
+                for name, f in self.reader.fields.items()
+                if not f.dump_only and "label" in f.metadata and f.metadata.get("imports", True)
+            ]
+            columns = [Column(name, f.metadata["label"]) for name, f in fields]
+        else:
+            schema, write = self.import_schema, self.import_row or self.write_new
+            labels = {c.key: c.label for c, _f in self.export_columns()}
+            labels |= {
+                n: f.metadata["label"] for n, f in self.fields().items() if "label" in f.metadata
+            }
+            columns = [
+                Column(name, f.metadata.get("label") or labels.get(name, name))
+                for name, f in schema().fields.items()
+                if not f.dump_only
+            ]
+            order = list(labels)  # the export's columns first, then the form's, then its own
+            columns.sort(key=lambda c: order.index(c.key) if c.key in order else len(order))
         return Import(
             self.export_name,
             self.title,
             self.edit,
             columns,
-            self.schema,
+            schema,
             module=self.module,
-            write_row=self.write_new,
+            write_row=write,
         )
 
 
