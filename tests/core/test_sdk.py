@@ -97,3 +97,31 @@ def test_an_unmasked_export_is_in_the_audit_log_of_the_place(as_user, enable):
         entries = as_user(admin).get("/api/v1/audit").json["items"]
         unmasked = [e for e in entries if e["action"] == "registry.export.unmasked"]
         assert [e["username"] for e in unmasked] == ["c_admin"], admin
+
+
+def test_records_of_a_ledger_show_as_a_table_on_another_page(app, world, as_user, enable):
+    """``records/_related.html``: another ledger's records with its list columns, each linked."""
+    import sqlalchemy as sa
+    from flask import g, render_template_string
+
+    from plugins.registry.ledgers import units
+    from plugins.registry.models import RegistryUnit
+    from tests.plugins.registry.conftest import make_code
+
+    enable("registry")
+    body = {
+        "name": "朝阳燃气站",
+        "credit_code": make_code("MA01GAX01"),
+        "contact_phone": "13812345678",
+    }
+    assert as_user("worker").post(f"/api/v1/c/{A1}/registry/units", json=body).status_code == 201
+    template = '{% from "records/_related.html" import related %}{{ related(ledger, items) }}'
+    with app.test_request_context():
+        g.place = world.node(A1)
+        items = db.session.scalars(sa.select(RegistryUnit)).all()
+        html = render_template_string(template, ledger=units, items=items)
+        empty = render_template_string(template, ledger=units, items=[])
+    unit_id = items[0].id
+    assert f'<a href="/c/{A1}/registry/units/{unit_id}">朝阳燃气站</a>' in html
+    assert "138****5678" in html and "13812345678" not in html  # masked, as in the list
+    assert 'class="muted empty"' in empty
