@@ -57,17 +57,14 @@ def enterprise_in(session: Session, community: Node, enterprise_id: int | None) 
     if enterprise_id is None:
         return None
     enterprise = session.get(SafetyEnterprise, enterprise_id)
-    if enterprise is None or enterprise.deleted_at is not None:
+    # Another community's enterprise is refused as a missing one: its name is not this
+    # community's to read.
+    if (
+        enterprise is None
+        or enterprise.deleted_at is not None
+        or enterprise.community_id != community.id
+    ):
         refuse("enterprise_id", _("There is no such enterprise."))
-    if enterprise.community_id != community.id:
-        refuse(
-            "enterprise_id",
-            _(
-                "The enterprise %(name)s is not in %(community)s.",
-                name=enterprise.name,
-                community=community.name,
-            ),
-        )
     return enterprise
 
 

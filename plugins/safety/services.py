@@ -203,17 +203,9 @@ SOURCE_FIELDS = (
 
 def _unit_in(session: Session, community: Node, unit_id: int) -> RegistryUnit:
     unit = session.get(RegistryUnit, unit_id)
-    if unit is None or unit.deleted_at is not None:
+    # Another community's unit is refused as a missing one: its name is not ours to read.
+    if unit is None or unit.deleted_at is not None or unit.community_id != community.id:
         refuse("unit_id", _("There is no such unit in the registry."))
-    if unit.community_id != community.id:
-        refuse(
-            "unit_id",
-            _(
-                "The unit %(name)s is not in %(community)s.",
-                name=unit.name,
-                community=community.name,
-            ),
-        )
     return unit
 
 
