@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NoReturn
 
+import sqlalchemy as sa
+from flask import g, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from core import clock
+from core.db import db
 from core.errors import Conflict, DomainError
 from tenants.models import Node
 from tenants.modules import module_settings
@@ -20,6 +23,7 @@ MODULE = "safety"
 VIEW = "safety.view"
 EDIT = "safety.edit"
 CLOSE_MAJOR = "safety.hazard.close_major"
+RESTORE = "safety.restore"
 SENSITIVE = "safety.sensitive.view"
 
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -66,6 +70,35 @@ def enterprise_in(session: Session, community: Node, enterprise_id: int | None) 
     ):
         refuse("enterprise_id", _("There is no such enterprise."))
     return enterprise
+
+
+def enterprise_options(session: Session, community: Node) -> list[tuple[int, str]]:
+    """(id, name) of the community's live enterprises, for the forms' selects."""
+    stmt = (
+        sa.select(SafetyEnterprise.id, SafetyEnterprise.name)
+        .where(SafetyEnterprise.community_id == community.id, SafetyEnterprise.deleted_at.is_(None))
+        .order_by(SafetyEnterprise.name)
+    )
+    return [(row.id, row.name) for row in session.execute(stmt)]
+
+
+def enterprise_choices() -> dict[int, str]:
+    """The community's enterprises by id, for a form's select or a list's filter."""
+    return dict(enterprise_options(db.session, g.community)) if "community" in g else {}
+
+
+def building_choices() -> dict[str, str]:
+    """The community's buildings by ref, for the select that places a record in one."""
+    from plugins.registry.services import buildings
+
+    return {b.ref: b.name for b in buildings(db.session, g.community)} if "community" in g else {}
+
+
+def chosen_ids(*keys: str) -> dict[str, int]:
+    """``?enterprise=3`` → ``{"enterprise_id": 3}``: what a "new" form starts with when another
+    record's page links to it."""
+    args = request.args
+    return {f"{key}_id": int(args[key]) for key in keys if args.get(key, "").isdigit()}
 
 
 def place_of(session: Session, community: Node, data: dict[str, Any]) -> tuple[int, Any]:

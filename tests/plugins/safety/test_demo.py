@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from core.db import db
 from plugins.safety import services
 from plugins.safety.hazards import workflow
+from plugins.safety.inspections import rules as inspection_rules
 from plugins.safety.models import (
     SafetyAccident,
     SafetyActivity,
@@ -66,9 +67,9 @@ def test_the_demo_covers_every_state_and_is_idempotent(app, world, clock):
         ) == s.scalar(sa.select(sa.func.count(sa.distinct(SafetyEnterprise.community_id))))
         assert s.scalar(sa.select(sa.func.count(SafetyHazardSource.id))) >= 3
         kinds = set(s.scalars(sa.select(SafetyInspection.kind).distinct()))
-        assert kinds == set(services.INSPECTION_KINDS)
+        assert kinds == set(inspection_rules.INSPECTION_KINDS)
         checklist = s.scalar(sa.select(SafetyInspection.checklist).limit(1))
-        assert {i["result"] for i in checklist} <= set(services.CHECK_RESULTS)
+        assert {i["result"] for i in checklist} <= set(inspection_rules.CHECK_RESULTS)
         expiring = s.scalar(
             sa.select(sa.func.count()).where(
                 SafetyTrainee.post.in_(services.THREE_POSTS),
