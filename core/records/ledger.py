@@ -369,8 +369,10 @@ class Ledger:
             raise DomainError(_("An archived community is read-only."))
 
     def model_fields(self) -> tuple[str, ...]:
-        columns = set(sa.inspect(self.model).columns.keys())
-        return tuple(name for name in self.reader.fields if name in columns and name != "id")
+        """The schema's fields that are the model's columns: what the default writers set and
+        the history records (not the id, nor the row's own created/updated times)."""
+        columns = set(sa.inspect(self.model).columns.keys()) - {"id", "created_at", "updated_at"}
+        return tuple(name for name in self.reader.fields if name in columns)
 
     def create_record(
         self, session: Session, community: Any, data: dict[str, Any], user: Any = None

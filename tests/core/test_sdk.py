@@ -15,7 +15,7 @@ from core.db import db
 from core.records.ledger import Ledger, _new_values
 from plugins.registry.models import RegistryResident
 from plugins.registry.schemas import ResidentSchema
-from tests.plugins.registry.conftest import make_id
+from tests.plugins.registry.conftest import make_code, make_id
 
 A1 = "110105001001"
 
@@ -125,3 +125,13 @@ def test_records_of_a_ledger_show_as_a_table_on_another_page(app, world, as_user
     assert f'<a href="/c/{A1}/registry/units/{unit_id}">朝阳燃气站</a>' in html
     assert "138****5678" in html and "13812345678" not in html  # masked, as in the list
     assert 'class="muted empty"' in empty
+
+
+def test_a_records_history_keeps_its_facts_not_its_timestamps(as_user, enable):
+    """The first history entry listed created_at, unlabelled, among what was registered."""
+    enable("registry")
+    worker = as_user("worker")
+    body = {"name": "朝阳燃气站", "credit_code": make_code("MA01GAX02")}
+    unit = worker.post(f"/api/v1/c/{A1}/registry/units", json=body).json
+    (created,) = worker.get(f"/api/v1/c/{A1}/registry/units/{unit['id']}/history").json["items"]
+    assert "name" in created["changes"] and "created_at" not in created["changes"]
