@@ -55,13 +55,10 @@ class EnterpriseSchema(ChoiceSchema):
         ma.fields.Function(lambda e: e.unit.credit_code, dump_only=True), label=CREDIT_CODE
     )
     sector = describe(
-        choice(rules.SECTORS, load_default="general"), label=_l("Sector"), column=True, sort=True
+        choice(rules.SECTORS, load_default="general"), label=_l("Sector"), column=True
     )
     risk_level = describe(
-        choice(rules.RISK_LEVELS, load_default="low"),
-        label=_l("Risk level"),
-        column=True,
-        sort=True,
+        choice(rules.RISK_LEVELS, load_default="low"), label=_l("Risk level"), column=True
     )
     standardisation = describe(
         choice(rules.STANDARDISATION, load_default="not_started"),
@@ -114,7 +111,9 @@ class HazardSourceSchema(ChoiceSchema):
         ma.fields.Function(lambda s: s.enterprise.unit.credit_code, dump_only=True),
         label=CREDIT_CODE,
     )
-    name = describe(required_text(100), label=_l("Major hazard source"), column=True, sort=True)
+    name = describe(
+        required_text(100), label=_l("Name of the major hazard source"), column=True, sort=True
+    )
     grade = describe(choice(rules.SOURCE_GRADES, required=True), label=_l("Grade"), column=True)
     substances = describe(optional_text(200), label=_l("Hazardous substances"), column=True)
     quantity = describe(optional_text(50), label=_l("Quantity"), column=True)
