@@ -17,6 +17,7 @@ from core.validation import (
     not_future,
     optional_text,
     phone_number,
+    record_id,
     required_text,
 )
 from plugins.registry.schemas import CreditCodeField
@@ -42,7 +43,7 @@ def _phone(label: Any) -> ma.fields.Field:
 class EnterpriseSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
     unit_id = describe(
-        ma.fields.Integer(required=True, load_only=True, metadata={"description": "the unit"}),
+        record_id(required=True, load_only=True, metadata={"description": "the unit"}),
         label=_l("Unit in the registry"),
         widget="select",
         choices=_units,
@@ -97,7 +98,7 @@ class EnterpriseUpdateSchema(EnterpriseSchema):
 class HazardSourceSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
     enterprise_id = describe(
-        ma.fields.Integer(load_default=None, allow_none=True, load_only=True),
+        record_id(load_default=None, allow_none=True, load_only=True),
         label=ENTERPRISE,
         widget="select",
         choices=enterprise_choices,

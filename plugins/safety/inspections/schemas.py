@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
 from core.sdk import describe
-from core.validation import ChoiceSchema, Schema, choice, optional_text, required_text
+from core.validation import ChoiceSchema, Schema, choice, optional_text, record_id, required_text
 
 from ..common import building_choices, enterprise_choices
 from .rules import CHECK_RESULTS, INSPECTION_KINDS, inspection_target
@@ -43,7 +43,7 @@ class InspectionSchema(ChoiceSchema):
     )
     planned = ma.fields.Boolean(load_default=False)
     enterprise_id = describe(
-        ma.fields.Integer(load_default=None, allow_none=True, load_only=True),
+        record_id(load_default=None, allow_none=True, load_only=True),
         label=_l("Enterprise"),
         widget="select",
         choices=enterprise_choices,

@@ -114,3 +114,15 @@ def test_a_deleted_enterprise_comes_back_through_an_admin(ready, as_user, enterp
     assert admin.post(f"{page()}/enterprises/{firm}/restore").status_code == 302
     history = worker.get(f"{api()}/enterprises/{firm}/history").json["items"]
     assert [h["action"] for h in history] == ["restore", "delete", "create"]
+
+
+def test_an_id_no_column_holds_is_a_422_on_its_field(ready, as_user):
+    """On PostgreSQL such an id reached the database, which refused it: a 500."""
+    worker = as_user("worker")
+    for path, body, key in (
+        ("/inspections", {"done_on": "2026-06-02"}, "enterprise_id"),
+        ("/enterprises", {}, "unit_id"),
+        ("/hazard_sources", {"name": "液氨储罐区", "grade": "3"}, "enterprise_id"),
+    ):
+        refused = worker.post(api() + path, json={**body, key: 10**20})
+        assert refused.status_code == 422 and list(refused.json["error"]["fields"]) == [key]
