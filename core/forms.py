@@ -9,8 +9,10 @@ from typing import Any
 
 import marshmallow as ma
 from flask import request
+from flask_babel import gettext as _
 
 from core.errors import DomainError, validation_fields
+from core.records.fields import label_of, row_fields
 
 FORM_META_FIELDS = {"csrf_token", "next"}
 
@@ -42,27 +44,68 @@ def load_form(
     *,
     multi: tuple[str, ...] = (),
     booleans: tuple[str, ...] = (),
-    skip_prefixes: tuple[str, ...] = (),
+    rows: tuple[str, ...] = (),
 ) -> FormResult:
     """Validate ``request.form`` through ``schema``; an empty input is ``None`` (a cleared field).
 
     ``multi``: fields sent as several values (checkbox groups); ``booleans``: checkboxes, which
-    a browser leaves out when unticked, so they are ``false`` when missing; ``skip_prefixes``:
-    inputs the view reads itself (e.g. a checklist's ``item-3``, ``result-3``). An error on a
-    field the schema does not know also goes to the form's top, so no refusal is silent."""
+    a browser leaves out when unticked, so they are ``false`` when missing; ``rows``: fields
+    holding a table of rows (``List(Nested(RowSchema))``, e.g. a checklist) sent as one input per
+    cell, ``<column>-<n>`` (``item-3``, ``result-3``), read in the order of ``n`` with the rows
+    left empty left out. An error on a field the schema does not know also goes to the form's
+    top, so no refusal is silent."""
+    columns = {name: row_fields(schema.fields[name]) for name in rows}
+    prefixes = tuple(f"{column}-" for name in rows for column in columns[name]) or ("\0",)
     values: dict[str, Any] = {name: "false" for name in booleans if name not in request.form}
     for key in request.form:
-        if key in FORM_META_FIELDS or key.startswith(skip_prefixes or ("\0",)):
+        if key in FORM_META_FIELDS or key.startswith(prefixes):
             continue
         values[key] = request.form.getlist(key) if key in multi else request.form[key]
     submitted = {k: (None if v == "" else v) for k, v in values.items() if v != []}
+    for name in rows:
+        values[name] = _typed_rows(tuple(columns[name]))
+        submitted[name] = [{k: v or None for k, v in row.items()} for row in values[name]]
     try:
         data = schema.load(submitted)
     except ma.ValidationError as exc:
         errors = validation_fields(exc)
+        for name in rows:
+            if name in errors:
+                errors[name] = _row_messages(errors[name], columns[name])
         stray = [f"{key}: {' '.join(map(str, m))}" for key, m in errors.items()
                  if key != "_schema" and key not in schema.fields]  # fmt: skip
         if stray:
             errors.setdefault("_schema", []).extend(stray)
         return FormResult(values, None, errors)
     return FormResult(values, data, {})
+
+
+def _typed_rows(columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a table input as typed, in the order of their numbers; empty rows left out."""
+    numbers = set()
+    for key in request.form:
+        column, _dash, number = key.rpartition("-")
+        if column in columns and number.isdigit():
+            numbers.add(int(number))
+    typed = [{c: request.form.get(f"{c}-{n}", "") for c in columns} for n in sorted(numbers)]
+    return [row for row in typed if any(value.strip() for value in row.values())]
+
+
+def _row_messages(problems: Any, columns: dict[str, ma.fields.Field]) -> list[str]:
+    """A rows field's errors (``{index: {column: [messages]}}``) as lines naming row and column."""
+    if not isinstance(problems, dict):
+        return list(problems)
+    lines = []
+    for index, found in problems.items():
+        for column, messages in found.items() if isinstance(found, dict) else [("", found)]:
+            label = label_of(columns[column], column) if column in columns else ""
+            for message in messages:
+                lines.append(
+                    _(
+                        "Row %(row)s, %(column)s: %(message)s",
+                        row=int(index) + 1,
+                        column=label,
+                        message=message,
+                    )
+                )
+    return lines

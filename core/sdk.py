@@ -55,6 +55,7 @@ from core.validation import (
     not_future,
     optional_text,
     phone_number,
+    record_id,
     required_text,
 )
 
@@ -114,6 +115,7 @@ __all__ = [
     "phone_number",
     "protect",
     "record_change",
+    "record_id",
     "register_ledgers",
     "require",
     "required_text",

@@ -165,6 +165,17 @@ def amount(value: Decimal | None) -> None:
         raise ma.ValidationError(_("Give an amount between 0 and 100,000,000,000."))
 
 
+MAX_ID = 2**31 - 1  # the largest id an integer column holds (PostgreSQL's int4)
+
+
+def record_id(**kwargs: Any) -> ma.fields.Integer:
+    """The id of another record (an enterprise, a unit): a whole number from 1 to
+    :data:`MAX_ID`; a larger one is a 422 on the field, never sent to the database (where
+    PostgreSQL refuses it with an error). ``kwargs`` go to ``marshmallow.fields.Integer``."""
+    in_range = ma.validate.Range(min=1, max=MAX_ID, error=_l("There is no such record."))
+    return ma.fields.Integer(validate=in_range, **kwargs)
+
+
 def not_future(value: date) -> None:
     """A date that has happened (in the platform's time zone), after 1900."""
     if value > clock.today():

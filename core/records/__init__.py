@@ -8,7 +8,17 @@ from flask import Flask, g, url_for
 from werkzeug.routing import BuildError
 
 from core.records import history, softdelete  # noqa: F401 - the history table; live-rows criteria
-from core.records.fields import S1, S2, S3, choices_of, describe, display, max_length, widget_of
+from core.records.fields import (
+    S1,
+    S2,
+    S3,
+    choices_of,
+    describe,
+    display,
+    max_length,
+    row_fields,
+    widget_of,
+)
 
 IMPORT_PAGE = "imports.ledger_import"
 
@@ -24,7 +34,11 @@ def import_url(name: str) -> str | None:
 def init_app(app: Flask) -> None:
     """Template helpers the generated pages (and plugin templates) use."""
     app.jinja_env.globals.update(
-        widget_of=widget_of, choices_of=choices_of, max_length=max_length, import_url=import_url
+        widget_of=widget_of,
+        choices_of=choices_of,
+        max_length=max_length,
+        row_fields=row_fields,
+        import_url=import_url,
     )
 
 

@@ -34,6 +34,7 @@ WIDGETS = (
     "number",
     "picker",
     "hidden",  # carried through the form, not typed (e.g. the inspection a hazard came from)
+    "rows",  # a table of small forms, one per row (the items of a checklist)
 )
 
 
@@ -125,6 +126,8 @@ def widget_of(field: ma.fields.Field) -> str:
         return declared
     if field.metadata.get("picker"):
         return "picker"
+    if row_fields(field):
+        return "rows"
     choices = choices_of(field)
     if choices:
         if isinstance(field, ma.fields.List):
@@ -142,6 +145,13 @@ def widget_of(field: ma.fields.Field) -> str:
     return "text"
 
 
+def row_fields(field: ma.fields.Field | None) -> dict[str, ma.fields.Field]:
+    """The fields of one row of a ``List(Nested(RowSchema))`` field (a checklist's item, result
+    and note); empty for any other field."""
+    inner = getattr(field, "inner", None)
+    return dict(inner.schema.fields) if isinstance(inner, ma.fields.Nested) else {}
+
+
 def max_length(field: ma.fields.Field) -> int | None:
     for validator in field.validators:
         if isinstance(validator, ma.validate.Length) and validator.max is not None:
@@ -156,6 +166,10 @@ def display(field: ma.fields.Field | None, value: Any) -> str:
     choices = choices_of(field) if field is not None else {}
     if isinstance(value, list | tuple):
         return "、".join(display(field, v) for v in value)
+    if isinstance(value, dict):  # one row of a rows field: its cells, in the row's field order
+        subs = row_fields(field)
+        cells = [display(subs.get(key), value.get(key)) for key in subs or value]
+        return " ".join(cell for cell in cells if cell)
     if choices and isinstance(value, str | int) and not isinstance(value, bool):
         label = choices.get(value)  # keys are text, or ids (an enterprise chosen by id)
         return str(label.label if hasattr(label, "label") else label) if label else str(value)

@@ -40,6 +40,7 @@ from core.records.fields import (
     choices_of,
     display,
     label_of,
+    row_fields,
     sensitivity_of,
     widget_of,
 )
@@ -196,7 +197,9 @@ class Ledger:
     starts with the fields' ``load_default`` values, then ``new_values()`` (values known at run
     time: today's date, the signed-in worker's name). ``export_parts=(ledger, parts_of)``
     exports a record once per part (a training session, once per trainee), the part ledger's
-    columns beside the record's; a record without parts is a row of its own."""
+    columns beside the record's; a record without parts is a row of its own.
+    ``import_schema``/``import_row``: an import of rows shaped otherwise than the form (see
+    :meth:`import_spec`)."""
 
     module: str
     name: str
@@ -230,6 +233,8 @@ class Ledger:
     rollup: bool = False
     exportable: bool = True
     importable: bool = True
+    import_schema: type[ma.Schema] | None = None
+    import_row: Writer | None = None
     export_extra: Sequence[tuple[Column, Callable[[Any], Any]]] = ()
     export_parts: tuple[Ledger, Callable[[Any], Sequence[Any]]] | None = None
     export_order: Callable[[], Sequence[Any]] | None = None  # when filed unlike the list
@@ -381,8 +386,10 @@ class Ledger:
             raise DomainError(_("An archived community is read-only."))
 
     def model_fields(self) -> tuple[str, ...]:
-        columns = set(sa.inspect(self.model).columns.keys())
-        return tuple(name for name in self.reader.fields if name in columns and name != "id")
+        """The schema's fields that are the model's columns: what the default writers set and
+        the history records (not the id, nor the row's own created/updated times)."""
+        columns = set(sa.inspect(self.model).columns.keys()) - {"id", "created_at", "updated_at"}
+        return tuple(name for name in self.reader.fields if name in columns)
 
     def create_record(
         self, session: Session, community: Any, data: dict[str, Any], user: Any = None
@@ -519,6 +526,7 @@ class Ledger:
                     "hidden": hidden,
                     "widget": widget_of(f),
                     "value": shown,
+                    "rows": _fact_rows(f, shown) if not hidden else None,
                 }
             )
         return facts
@@ -616,21 +624,55 @@ class Ledger:
         }
 
     def import_spec(self) -> Import:
-        fields = [
-            (name, f)
-            for name, f in self.reader.fields.items()
-            if not f.dump_only and "label" in f.metadata and f.metadata.get("imports", True)
-        ]
-        columns = [Column(name, f.metadata["label"]) for name, f in fields]
+        """The ledger's import: its schema's loadable labelled fields, written by its writer; or,
+        with ``import_schema``, rows of another shape — an exported file, with names where the
+        form takes ids — written by ``import_row``, its columns labelled and ordered as the
+        export has them."""
+        if self.import_schema is None:
+            schema, write = self.schema, self.write_new
+            fields = [
+                (name, f)
+                for name, f in self.reader.fields.items()
+                if not f.dump_only and "label" in f.metadata and f.metadata.get("imports", True)
+            ]
+            columns = [Column(name, f.metadata["label"]) for name, f in fields]
+        else:
+            schema, write = self.import_schema, self.import_row or self.write_new
+            labels = {c.key: c.label for c, _f in self.export_columns()}
+            labels |= {
+                n: f.metadata["label"] for n, f in self.fields().items() if "label" in f.metadata
+            }
+            columns = [
+                Column(name, f.metadata.get("label") or labels.get(name, name))
+                for name, f in schema().fields.items()
+                if not f.dump_only
+            ]
+            order = list(labels)  # the export's columns first, then the form's, then its own
+            columns.sort(key=lambda c: order.index(c.key) if c.key in order else len(order))
         return Import(
             self.export_name,
             self.title,
             self.edit,
             columns,
-            self.schema,
+            schema,
             module=self.module,
-            write_row=self.write_new,
+            write_row=write,
         )
+
+
+def _fact_rows(f: ma.fields.Field, value: Any) -> dict[str, Any] | None:
+    """A rows field (a checklist) as its page shows it: column labels, and per row the cells
+    as read and the row as stored."""
+    columns = row_fields(f)
+    if not columns:
+        return None
+    return {
+        "labels": [label_of(c, name) for name, c in columns.items()],
+        "lines": [
+            {"value": row, "cells": [display(c, row.get(name)) for name, c in columns.items()]}
+            for row in value or []
+        ],
+    }
 
 
 def cell_writer(f: ma.fields.Field | None) -> Callable[[Any], Any]:
@@ -812,7 +854,9 @@ def _form_values(ledger: Ledger, obj: Any) -> dict[str, Any]:
 
 def _list_fields(fields: list[tuple[str, ma.fields.Field]]) -> tuple[str, ...]:
     return tuple(
-        name for name, f in fields if isinstance(f, ma.fields.List) or widget_of(f) == "checkboxes"
+        name
+        for name, f in fields
+        if widget_of(f) == "checkboxes" or (isinstance(f, ma.fields.List) and not row_fields(f))
     )
 
 
@@ -825,6 +869,10 @@ def _require_sensitive(ledger: Ledger) -> None:
     require(ledger.sensitive)
 
 
+def _rows_fields(fields: list[tuple[str, ma.fields.Field]]) -> tuple[str, ...]:
+    return tuple(name for name, f in fields if widget_of(f) == "rows")
+
+
 def form_page(ledger: Ledger, obj: Any = None) -> Any:
     require(ledger.edit)
     editing = obj is not None
@@ -835,16 +883,16 @@ def form_page(ledger: Ledger, obj: Any = None) -> Any:
     status = 200
     if request.method == "POST":
         schema = (ledger.update_schema or ledger.schema)() if editing else ledger.schema()
-        multi = _list_fields(fields)
+        multi, rows = _list_fields(fields), _rows_fields(fields)
         booleans = tuple(n for n, f in fields if isinstance(f, ma.fields.Boolean))
-        form = load_form(schema, multi=multi, booleans=booleans)
+        form = load_form(schema, multi=multi, booleans=booleans, rows=rows)
         status = 422
         if form.ok:
             # An edit changes what the form sent, not the fields it leaves out; unticked
-            # boxes are not sent, so they count as sent empty.
-            sent = set(request.form) | set(multi) | set(booleans)
+            # boxes are not sent, so they count as sent empty, and so do tables left empty.
+            sent = set(request.form) | set(multi) | set(booleans) | set(rows)
             data = {k: v for k, v in form.data.items() if not editing or k in sent}
-            for name in multi:  # no box ticked: an empty list
+            for name in (*multi, *rows):  # no box ticked, no row filled in: an empty list
                 data[name] = data.get(name) or []
             try:
                 if editing:

@@ -1,8 +1,10 @@
 """安全生产 (safety): enterprise ledger, major hazard sources, inspections, hidden dangers and
 their rectification, training of the three key posts, accidents and campaigns.
 
-Module ``safety``; requires ``registry`` (an enterprise is a registry unit). Wiring only: the
-domain lives in ``services.py``, pages and API in ``views.py``. See README.md in this folder.
+Module ``safety``; requires ``registry`` (an enterprise is a registry unit). Wiring only: each
+sub-area is a package (``enterprises``, ``inspections``, ``hazards``, ``training``,
+``accidents``, ``activities``, ``dashboard``) with its tables, schemas, rules and ledgers;
+``views.py`` gathers the ledgers onto the blueprints. See README.md in this folder.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from sqlalchemy.orm import Session
 from core.hookspecs import hookimpl
 from core.navigation import NavEntry
 from core.plugins import Manifest
-from core.reports import CalendarEntry, Column, Export, Import
+from core.reports import CalendarEntry, Export, Import
 from core.sdk import ledgers_exports, ledgers_imports
 
 from . import models
-from .services import CLOSE_MAJOR, EDIT, MODULE, SENSITIVE, VIEW
+from .common import CLOSE_MAJOR, EDIT, MODULE, RESTORE, SENSITIVE, VIEW
 
 __version__ = "0.1.0"
 
@@ -49,6 +51,7 @@ def jiedao_permissions(registry: Any) -> None:
     registry.declare(
         CLOSE_MAJOR, _l("Sign off the closing of major hazards"), grants=["street_admin"]
     )
+    registry.declare(RESTORE, _l("Restore deleted safety records"), grants=["community_admin"])
     registry.declare(
         SENSITIVE,
         _l("See casualty details and liability findings of accidents"),
@@ -97,7 +100,7 @@ def jiedao_calendar() -> list[CalendarEntry]:
     return calendar_entries()
 
 
-# === indicators ===============================================================================
+# === roles and indicators ===================================================================
 
 
 def declare_roles(registry: Any) -> None:
@@ -124,103 +127,21 @@ def jiedao_indicators() -> list[Any]:
 
 # === exports, imports and demo data ===========================================================
 
-ENTERPRISE_COLUMNS = [
-    Column("community", _l("Community")),
-    Column("name", _l("Enterprise name")),
-    Column("credit_code", _l("Unified social credit code")),
-    Column("sector", _l("Sector")),
-    Column("risk_level", _l("Risk level")),
-    Column("standardisation", _l("Safety standardisation")),
-    Column("standard_level", _l("Standardisation level")),
-    Column("demonstration", _l("Demonstration enterprise")),
-    Column("principal_name", _l("Principal")),
-    Column("principal_phone", _l("Principal's phone")),
-    Column("safety_manager_name", _l("Safety manager")),
-    Column("safety_manager_phone", _l("Safety manager's phone")),
-    Column("hazard_sources", _l("Number of major hazard sources")),
-    Column("open_hazards", _l("Number of open hazards")),
-]
-SOURCE_COLUMNS = [
-    Column("community", _l("Community")),
-    Column("enterprise", _l("Enterprise")),
-    Column("credit_code", _l("Unified social credit code")),
-    Column("name", _l("Major hazard source")),
-    Column("grade", _l("Grade")),
-    Column("substances", _l("Hazardous substances")),
-    Column("quantity", _l("Quantity")),
-    Column("responsible_person", _l("Person in charge")),
-    Column("monitoring", _l("Monitoring measures")),
-    Column("registered_on", _l("Filed on")),
-]
-INSPECTION_COLUMNS = [
-    Column("community", _l("Community")),
-    Column("done_on", _l("Inspection date")),
-    Column("kind", _l("Kind of inspection")),
-    Column("target", _l("Inspected")),
-    Column("inspectors", _l("Inspectors")),
-    Column("findings", _l("Findings")),
-    Column("hazards_found", _l("Hazards found")),
-]
-# An exported file imports as it is: the import takes the export's columns (the community, the
-# counts and 是否逾期 are ignored) and notes.
-ENTERPRISE_IMPORT = [*ENTERPRISE_COLUMNS, Column("notes", _l("Notes"))]
-
 
 @hookimpl
 def jiedao_exports() -> list[Export]:
     """Every safety ledger as street offices file it upward."""
-    from . import services
     from .views import LEDGERS
 
-    return [
-        *ledgers_exports(LEDGERS),
-        Export(
-            "safety.enterprises",
-            _l("Enterprise safety ledger"),
-            VIEW,
-            ENTERPRISE_COLUMNS,
-            services.export_enterprises,
-            module=MODULE,
-        ),
-        Export(
-            "safety.hazard_sources",
-            _l("Major hazard source ledger"),
-            VIEW,
-            SOURCE_COLUMNS,
-            services.export_hazard_sources,
-            module=MODULE,
-        ),
-        Export(
-            "safety.inspections",
-            _l("Safety inspection ledger"),
-            VIEW,
-            INSPECTION_COLUMNS,
-            services.export_inspections,
-            module=MODULE,
-        ),
-    ]
+    return ledgers_exports(LEDGERS)
 
 
 @hookimpl
 def jiedao_imports() -> list[Import]:
-    from . import services
     from .hazards.ledgers import historical_import
-    from .schemas import EnterpriseImportSchema
     from .views import LEDGERS
 
-    return [
-        *ledgers_imports(LEDGERS),
-        historical_import,
-        Import(
-            "safety.enterprises",
-            _l("Enterprise safety ledger"),
-            EDIT,
-            ENTERPRISE_IMPORT,
-            EnterpriseImportSchema,
-            module=MODULE,
-            write_row=services.import_enterprise,
-        ),
-    ]
+    return [*ledgers_imports(LEDGERS), historical_import]
 
 
 @hookimpl

@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any, NoReturn
 
 import marshmallow as ma
-from flask import g
+import sqlalchemy as sa
+from flask import g, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -25,6 +26,7 @@ MODULE = "safety"
 VIEW = "safety.view"
 EDIT = "safety.edit"
 CLOSE_MAJOR = "safety.hazard.close_major"
+RESTORE = "safety.restore"
 SENSITIVE = "safety.sensitive.view"
 
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -62,18 +64,44 @@ def enterprise_in(session: Session, community: Node, enterprise_id: int | None) 
     if enterprise_id is None:
         return None
     enterprise = session.get(SafetyEnterprise, enterprise_id)
-    if enterprise is None or enterprise.deleted_at is not None:
+    # Another community's enterprise is refused as a missing one: its name is not this
+    # community's to read.
+    if (
+        enterprise is None
+        or enterprise.deleted_at is not None
+        or enterprise.community_id != community.id
+    ):
         refuse("enterprise_id", _("There is no such enterprise."))
-    if enterprise.community_id != community.id:
-        refuse(
-            "enterprise_id",
-            _(
-                "The enterprise %(name)s is not in %(community)s.",
-                name=enterprise.name,
-                community=community.name,
-            ),
-        )
     return enterprise
+
+
+def enterprise_options(session: Session, community: Node) -> list[tuple[int, str]]:
+    """(id, name) of the community's live enterprises, for the forms' selects."""
+    stmt = (
+        sa.select(SafetyEnterprise.id, SafetyEnterprise.name)
+        .where(SafetyEnterprise.community_id == community.id, SafetyEnterprise.deleted_at.is_(None))
+        .order_by(SafetyEnterprise.name)
+    )
+    return [(row.id, row.name) for row in session.execute(stmt)]
+
+
+def enterprise_choices() -> dict[int, str]:
+    """The community's enterprises by id, for a form's select or a list's filter."""
+    return dict(enterprise_options(db.session, g.community)) if "community" in g else {}
+
+
+def building_choices() -> dict[str, str]:
+    """The community's buildings by ref, for the select that places a record in one."""
+    from plugins.registry.services import buildings
+
+    return {b.ref: b.name for b in buildings(db.session, g.community)} if "community" in g else {}
+
+
+def chosen_ids(*keys: str) -> dict[str, int]:
+    """``?enterprise=3`` → ``{"enterprise_id": 3}``: what a "new" form starts with when another
+    record's page links to it."""
+    args = request.args
+    return {f"{key}_id": int(args[key]) for key in keys if args.get(key, "").isdigit()}
 
 
 def place_of(session: Session, community: Node, data: dict[str, Any]) -> tuple[int, Any]:
@@ -88,13 +116,6 @@ def place_of(session: Session, community: Node, data: dict[str, Any]) -> tuple[i
 
         return building_in(session, community, building).id, None
     return community.id, None
-
-
-def enterprise_choices() -> dict[Any, str]:
-    """The community's enterprises by id (the forms' select); none outside a community."""
-    from .services import enterprise_options
-
-    return dict(enterprise_options(db.session, g.community)) if "community" in g else {}
 
 
 def enterprise_select() -> ma.fields.Field:

@@ -27,6 +27,7 @@ from core.db import utcnow
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node, NodeKind
 
+from .common import MODULE, today
 from .models import (
     SafetyAccident,
     SafetyActivity,
@@ -38,7 +39,6 @@ from .models import (
     SafetyTrainee,
     SafetyTraining,
 )
-from .services import MODULE, today
 
 DEMO_DISTRICT = "110105"
 ACCIDENT_COMMUNITY = "110105001001"  # the one demo accident happens here

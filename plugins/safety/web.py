@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 
 from core.attachments import IMAGES, attachment_routes
@@ -62,5 +62,16 @@ TABS = [
 
 @pages.context_processor
 def safety_tabs() -> dict[str, Any]:
-    """The tabs between the community's safety ledgers (``safety/_nav.html``)."""
-    return {"safety_tabs": [tab for tab in TABS if tab[0] in current_app.view_functions]}
+    """The tabs between the community's safety ledgers: ``tabs`` as the generated ledger pages
+    take them, ``safety_tabs`` with their keys for the overview (``safety/_nav.html``)."""
+    shown = [tab for tab in TABS if tab[0] in current_app.view_functions]
+    return {"safety_tabs": shown, "tabs": [(endpoint, label) for endpoint, _key, label in shown]}
+
+
+def records_of(ledger: Any, **filters: Any) -> list[Any]:
+    """The community's records of ``ledger`` with ``filters`` (the first 50, in the ledger's
+    order), for another record's page: an enterprise's hazards, an inspection's findings."""
+    from core.db import db
+
+    stmt = ledger.filtered(db.session, ledger.model.community_id == g.community.id, filters)
+    return db.session.scalars(stmt.limit(50)).all()

@@ -15,7 +15,7 @@ from core.db import db
 from core.records.ledger import Ledger, _new_values
 from plugins.registry.models import RegistryResident
 from plugins.registry.schemas import ResidentSchema
-from tests.plugins.registry.conftest import make_id
+from tests.plugins.registry.conftest import make_code, make_id
 
 A1 = "110105001001"
 
@@ -219,3 +219,41 @@ def test_a_field_another_field_shows_stays_in_the_form_and_ids_read_as_their_cho
     assert [name for name, _f in ledger.form_fields(editing=False)] == ["enterprise_id"]
     chosen = CaseSchema().fields["enterprise_id"]
     assert display(chosen, 7) == "瑞丰燃气" and display(chosen, 8) == "8"
+
+
+def test_records_of_a_ledger_show_as_a_table_on_another_page(app, world, as_user, enable):
+    """``records/_related.html``: another ledger's records with its list columns, each linked."""
+    import sqlalchemy as sa
+    from flask import g, render_template_string
+
+    from plugins.registry.ledgers import units
+    from plugins.registry.models import RegistryUnit
+    from tests.plugins.registry.conftest import make_code
+
+    enable("registry")
+    body = {
+        "name": "朝阳燃气站",
+        "credit_code": make_code("MA01GAX01"),
+        "contact_phone": "13812345678",
+    }
+    assert as_user("worker").post(f"/api/v1/c/{A1}/registry/units", json=body).status_code == 201
+    template = '{% from "records/_related.html" import related %}{{ related(ledger, items) }}'
+    with app.test_request_context():
+        g.place = world.node(A1)
+        items = db.session.scalars(sa.select(RegistryUnit)).all()
+        html = render_template_string(template, ledger=units, items=items)
+        empty = render_template_string(template, ledger=units, items=[])
+    unit_id = items[0].id
+    assert f'<a href="/c/{A1}/registry/units/{unit_id}">朝阳燃气站</a>' in html
+    assert "138****5678" in html and "13812345678" not in html  # masked, as in the list
+    assert 'class="muted empty"' in empty
+
+
+def test_a_records_history_keeps_its_facts_not_its_timestamps(as_user, enable):
+    """The first history entry listed created_at, unlabelled, among what was registered."""
+    enable("registry")
+    worker = as_user("worker")
+    body = {"name": "朝阳燃气站", "credit_code": make_code("MA01GAX02")}
+    unit = worker.post(f"/api/v1/c/{A1}/registry/units", json=body).json
+    (created,) = worker.get(f"/api/v1/c/{A1}/registry/units/{unit['id']}/history").json["items"]
+    assert "name" in created["changes"] and "created_at" not in created["changes"]

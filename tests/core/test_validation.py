@@ -70,3 +70,18 @@ def test_left_out_optional_text_is_none_and_skips_the_checks(chinese):
 
     assert Optional().load({}) == {"mobile": None}
     assert Optional().load({"mobile": None}) == {"mobile": None}
+
+
+def test_a_record_id_beyond_what_a_column_holds_is_refused_on_the_field():
+    """PostgreSQL answered an id of 10**20 with an error (a 500), not "no such record"."""
+    from core.validation import MAX_ID, record_id
+
+    class PickSchema(Schema):
+        unit_id = record_id(required=True)
+
+    assert PickSchema().load({"unit_id": "12"}) == {"unit_id": 12}  # a form's select sends text
+    assert PickSchema().load({"unit_id": MAX_ID}) == {"unit_id": MAX_ID}
+    for bad in (0, -3, MAX_ID + 1, 10**20):
+        with pytest.raises(ma.ValidationError) as refused:
+            PickSchema().load({"unit_id": bad})
+        assert list(refused.value.messages) == ["unit_id"]

@@ -65,7 +65,7 @@ def _text(_session: Session, text: str) -> sa.ColumnElement[bool]:
     )
 
 
-def _context() -> dict[str, Any]:
+def hazard_context() -> dict[str, Any]:
     """What the hazard pages show beside the fields: labels, overdue, the next steps, the
     timeline with field labels, the photos."""
     return {
@@ -137,7 +137,7 @@ hazards = Ledger(
     update=update_hazard,
     title_of=lambda h: h.number,
     new_values=_new_values,
-    context=_context,
+    context=hazard_context,
     templates={
         "detail": "safety/hazard.html",
         "list": "safety/hazards.html",

@@ -14,7 +14,7 @@ from core.sdk import require
 
 from ..common import MODULE, VIEW
 from ..web import api, pages
-from .ledgers import _context, hazards
+from .ledgers import hazard_context, hazards
 from .workflow import hazard_timeline
 
 
@@ -25,7 +25,7 @@ def notice(record_id: int) -> Any:
     obj = load(hazards, record_id)
     if not obj.notice_number:
         abort(404)
-    return render_template("safety/notice.html", record=obj, **_context())
+    return render_template("safety/notice.html", record=obj, **hazard_context())
 
 
 @api.get("/hazards/<int:record_id>/events")

@@ -70,12 +70,12 @@ def unit(app, world):
 @pytest.fixture
 def enterprise(app, world, unit):
     """``enterprise(ref=A1, **fields)`` puts a new unit on the enterprise ledger; returns its id."""
-    from plugins.safety import services
+    from plugins.safety.enterprises.ledgers import enterprises
 
     def make(ref: str = A1, **fields) -> int:
         unit_id = unit(ref, name=fields.pop("name", None))
         with app.app_context():
-            created = services.create_enterprise(
+            created = enterprises.write_new(
                 db.session, world.node(ref), {"unit_id": unit_id, **fields}
             )
             db.session.commit()

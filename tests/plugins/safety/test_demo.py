@@ -9,8 +9,9 @@ from itertools import pairwise
 import sqlalchemy as sa
 
 from core.db import db
-from plugins.safety import services
+from plugins.safety import common
 from plugins.safety.hazards import workflow
+from plugins.safety.inspections import rules as inspection_rules
 from plugins.safety.models import (
     SafetyAccident,
     SafetyActivity,
@@ -50,7 +51,7 @@ def test_the_demo_covers_every_state_and_is_idempotent(app, world, clock):
         overdue = s.scalar(
             sa.select(sa.func.count())
             .select_from(SafetyHazard)
-            .where(workflow.overdue_clause(services.today()))
+            .where(workflow.overdue_clause(common.today()))
         )
         assert overdue >= 3
         for hazard in s.scalars(sa.select(SafetyHazard)):
@@ -67,9 +68,9 @@ def test_the_demo_covers_every_state_and_is_idempotent(app, world, clock):
         ) == s.scalar(sa.select(sa.func.count(sa.distinct(SafetyEnterprise.community_id))))
         assert s.scalar(sa.select(sa.func.count(SafetyHazardSource.id))) >= 3
         kinds = set(s.scalars(sa.select(SafetyInspection.kind).distinct()))
-        assert kinds == set(services.INSPECTION_KINDS)
+        assert kinds == set(inspection_rules.INSPECTION_KINDS)
         checklist = s.scalar(sa.select(SafetyInspection.checklist).limit(1))
-        assert {i["result"] for i in checklist} <= set(services.CHECK_RESULTS)
+        assert {i["result"] for i in checklist} <= set(inspection_rules.CHECK_RESULTS)
         expiring = s.scalar(
             sa.select(sa.func.count()).where(
                 SafetyTrainee.post.in_(THREE_POSTS),
@@ -133,7 +134,7 @@ def test_the_demo_ledgers_export(app, world, clock, as_user):
     seed(app)
     with app.app_context():
         overdue = db.session.scalar(
-            sa.select(sa.func.count()).where(workflow.overdue_clause(services.today()))
+            sa.select(sa.func.count()).where(workflow.overdue_clause(common.today()))
         )
     d_admin = as_user("d_admin")
     assert len(table(d_admin, "110105", "safety.hazards", "?overdue=1")) - 1 == overdue

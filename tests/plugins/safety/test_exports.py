@@ -8,15 +8,19 @@ from datetime import date, datetime, time
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from openpyxl import load_workbook
 
-import plugins.safety as plugin
 from core.db import db
 from core.models import AuditLog
 from core.permissions import load_scope
-from plugins.safety import services
+from plugins.safety.enterprises import rules as enterprise_rules
+from plugins.safety.enterprises.ledgers import enterprises as enterprise_ledger
+from plugins.safety.enterprises.ledgers import hazard_sources as source_ledger
 from plugins.safety.hazards import workflow
 from plugins.safety.hazards.ledgers import hazards as hazard_ledger
+from plugins.safety.inspections import rules as inspection_rules
+from plugins.safety.inspections.ledgers import inspections as inspection_ledger
 from plugins.safety.models import SafetyEnterprise
 
 from .conftest import A1, A2, B1, DISTRICT, STREET_A, STREET_B, beijing
@@ -73,12 +77,12 @@ def ledger(app, world, enable, clock, enterprise):
     with app.app_context():
         community = world.node(A1)
         owner = db.session.get(SafetyEnterprise, chemicals)
-        services.add_hazard_source(
+        enterprise_rules.add_hazard_source(
             db.session,
             owner,
             {"name": "液氨储罐区", "grade": "3", "substances": "液氨", "quantity": "18 t"},
         )
-        inspection = services.create_inspection(
+        inspection = inspection_ledger.write_new(
             db.session,
             community,
             {
@@ -132,16 +136,18 @@ def ledger(app, world, enable, clock, enterprise):
 
 def test_the_enterprise_ledger_with_masked_phones(app, as_user, ledger):
     worker = as_user("worker")
-    rows = records(app, plugin.ENTERPRISE_COLUMNS, table(worker, A1, "safety.enterprises"))
+    rows = records(
+        app, enterprise_ledger.export_spec().columns, table(worker, A1, "safety.enterprises")
+    )
     assert len(rows) == 1
     row = rows[0]
     with app.test_request_context():
         expected = {
-            "sector": str(services.SECTORS["hazardous_chemicals"]),
-            "risk_level": str(services.RISK_LEVELS["major"]),
-            "standardisation": str(services.STANDARDISATION["compliant"]),
-            "standard_level": str(services.STANDARD_LEVELS["3"]),
-            "demonstration": str(services.YES_NO[True]),
+            "sector": str(enterprise_rules.SECTORS["hazardous_chemicals"]),
+            "risk_level": str(enterprise_rules.RISK_LEVELS["major"]),
+            "standardisation": str(enterprise_rules.STANDARDISATION["compliant"]),
+            "standard_level": str(enterprise_rules.STANDARD_LEVELS["3"]),
+            "demonstration": _("Yes"),
         }
     assert {k: row[k] for k in expected} == expected
     assert row["community"] == "永安里东社区" and row["name"] == "北京华信化工有限公司"
@@ -151,10 +157,16 @@ def test_the_enterprise_ledger_with_masked_phones(app, as_user, ledger):
     assert (row["hazard_sources"], row["open_hazards"]) == (1, 1)
     # Asking is not enough: the worker does not hold registry.sensitive.view.
     unmask = "?unmask=1"
-    again = records(app, plugin.ENTERPRISE_COLUMNS, table(worker, A1, "safety.enterprises", unmask))
+    again = records(
+        app,
+        enterprise_ledger.export_spec().columns,
+        table(worker, A1, "safety.enterprises", unmask),
+    )
     assert again[0]["principal_phone"] == "138****5678"
     admin = as_user("c_admin")
-    shown = records(app, plugin.ENTERPRISE_COLUMNS, table(admin, A1, "safety.enterprises", unmask))
+    shown = records(
+        app, enterprise_ledger.export_spec().columns, table(admin, A1, "safety.enterprises", unmask)
+    )
     assert shown[0]["principal_phone"] == "13812345678"
     with app.app_context():
         who = db.session.scalars(
@@ -165,13 +177,17 @@ def test_the_enterprise_ledger_with_masked_phones(app, as_user, ledger):
 
 def test_a_street_exports_its_communities_only(app, as_user, ledger):
     s_admin = as_user("s_admin")
-    rows = records(app, plugin.ENTERPRISE_COLUMNS, table(s_admin, STREET_A, "safety.enterprises"))
+    rows = records(
+        app, enterprise_ledger.export_spec().columns, table(s_admin, STREET_A, "safety.enterprises")
+    )
     assert sorted(r["community"] for r in rows) == ["建国里社区", "永安里东社区"]
     for name in ("safety.enterprises", "safety.hazards", "safety.inspections"):
         assert s_admin.get(f"/n/{STREET_B}/exports/{name}.xlsx").status_code == 404
         assert s_admin.get(f"/n/{B1}/exports/{name}.xlsx").status_code == 404
     district = records(
-        app, plugin.ENTERPRISE_COLUMNS, table(as_user("d_admin"), DISTRICT, "safety.enterprises")
+        app,
+        enterprise_ledger.export_spec().columns,
+        table(as_user("d_admin"), DISTRICT, "safety.enterprises"),
     )
     assert len(district) == 3
     worker = as_user("worker")
@@ -202,7 +218,7 @@ def test_the_hazard_ledger_and_its_filters(app, as_user, ledger):
     everything = hazards()
     assert [r["number"] for r in everything] == ["YH2026-0002", "YH2026-0001", "YH2026-0003"]
     with app.test_request_context():
-        yes, no = str(services.YES_NO[True]), str(services.YES_NO[False])
+        yes, no = _("Yes"), _("No")
         closed = str(workflow.HAZARD_STATUSES["closed"])
         major = str(workflow.SEVERITIES["major"])
     by_number = {r["number"]: r for r in everything}
@@ -234,9 +250,11 @@ def test_the_hazard_ledger_and_its_filters(app, as_user, ledger):
 
 def test_inspections_and_major_hazard_sources(app, as_user, ledger):
     worker = as_user("worker")
-    inspections = records(app, plugin.INSPECTION_COLUMNS, table(worker, A1, "safety.inspections"))
+    inspections = records(
+        app, inspection_ledger.export_spec().columns, table(worker, A1, "safety.inspections")
+    )
     with app.test_request_context():
-        special = str(services.INSPECTION_KINDS["special"])
+        special = str(inspection_rules.INSPECTION_KINDS["special"])
     assert inspections == [
         {
             "community": "永安里东社区",
@@ -249,7 +267,9 @@ def test_inspections_and_major_hazard_sources(app, as_user, ledger):
         }
     ]
     assert len(table(worker, A1, "safety.inspections", "?kind=routine")) == 1  # header only
-    sources = records(app, plugin.SOURCE_COLUMNS, table(worker, A1, "safety.hazard_sources"))
+    sources = records(
+        app, source_ledger.export_spec().columns, table(worker, A1, "safety.hazard_sources")
+    )
     assert [(s["enterprise"], s["name"], s["substances"]) for s in sources] == [
         ("北京华信化工有限公司", "液氨储罐区", "液氨")
     ]

@@ -11,10 +11,10 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-import plugins.safety as plugin
 from core.db import db
 from plugins.registry.models import RegistryUnit
-from plugins.safety import services
+from plugins.safety.enterprises import rules as enterprise_rules
+from plugins.safety.enterprises.ledgers import enterprises as enterprise_ledger
 from plugins.safety.hazards import workflow
 from plugins.safety.hazards.ledgers import hazards as hazard_ledger
 from plugins.safety.hazards.ledgers import historical_import
@@ -98,7 +98,7 @@ def test_enterprises_round_trip_into_another_community(app, as_user, setup, ente
 
 
 def _without_community(rows: list[list]) -> list[list]:
-    keys = [c.key for c in plugin.ENTERPRISE_COLUMNS]
+    keys = [c.key for c in enterprise_ledger.export_spec().columns]
     return [[c for key, c in zip(keys, row, strict=True) if key != "community"] for row in rows]
 
 
@@ -114,9 +114,9 @@ def test_an_enterprise_import_uses_the_unit_already_registered(app, as_user, set
     with app.app_context():
         code = db.session.get(RegistryUnit, unit_id).credit_code
     keys = ("name", "credit_code", "sector", "principal_phone")
-    header = header_of(app, plugin.ENTERPRISE_IMPORT, keys)
+    header = header_of(app, enterprise_ledger.import_spec().columns, keys)
     with app.test_request_context():
-        gas = str(services.SECTORS["gas"])
+        gas = str(enterprise_rules.SECTORS["gas"])
     r = upload(
         as_user("worker"), "safety.enterprises", [header, ["瑞丰燃气", code, gas, "13800001111"]]
     )
@@ -143,10 +143,10 @@ def test_every_refused_enterprise_row_is_reported_and_nothing_written(
         )
     worker = as_user("worker")
     keys = ("name", "credit_code", "standardisation", "standard_level", "principal_phone")
-    header = header_of(app, plugin.ENTERPRISE_IMPORT, keys)
+    header = header_of(app, enterprise_ledger.import_spec().columns, keys)
     with app.test_request_context():
-        compliant = str(services.STANDARDISATION["compliant"])
-        creating = str(services.STANDARDISATION["creating"])
+        compliant = str(enterprise_rules.STANDARDISATION["compliant"])
+        creating = str(enterprise_rules.STANDARDISATION["creating"])
     good = ["新企业一", make_code("MA0NEW001"), compliant, "3", "13800001111"]
     before = (count(SafetyEnterprise), count(RegistryUnit))
     # Cells the schema refuses: reported per row and column, the save never runs.
@@ -182,7 +182,7 @@ def test_every_refused_enterprise_row_is_reported_and_nothing_written(
 
 
 def test_only_the_ledger_keepers_import(app, as_user, setup):
-    header = header_of(app, plugin.ENTERPRISE_IMPORT, ("name", "credit_code"))
+    header = header_of(app, enterprise_ledger.import_spec().columns, ("name", "credit_code"))
     rows = [header, ["某企业", make_code("MA0PERM01")]]
     assert upload(as_user("inspector"), "safety.enterprises", rows).status_code == 403
     assert upload(as_user("worker"), "safety.enterprises", rows, A2).status_code == 404

@@ -41,14 +41,14 @@ def ready(enable, clock):
 @pytest.fixture
 def owners(app, world):
     """``owners(ref)`` → {"inspections": id, "hazards": id, "activities": id} in ``ref``."""
-    from plugins.safety import services
     from plugins.safety.activities.ledgers import activities
     from plugins.safety.hazards import workflow
+    from plugins.safety.inspections.ledgers import inspections
 
     def make(ref: str = A1) -> dict[str, int]:
         with app.app_context():
             community = world.node(ref)
-            inspection = services.create_inspection(
+            inspection = inspections.write_new(
                 db.session, community, {"done_on": date(2026, 6, 1), "area": "小区东门"}
             )
             hazard = workflow.create_hazard(

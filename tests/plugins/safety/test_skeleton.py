@@ -23,10 +23,14 @@ def test_an_enterprise_of_another_community_is_refused(app, world, enable, enter
 
     from core.db import db
     from core.errors import DomainError
-    from plugins.safety import services
+    from plugins.safety import common
 
     enable(A1, B1)
     elsewhere = enterprise(B1)
     with app.app_context(), pytest.raises(DomainError) as refused:
-        services.enterprise_in(db.session, world.node(A1), elsewhere)
-    assert "不在" in refused.value.message or "not in" in refused.value.message
+        common.enterprise_in(db.session, world.node(A1), elsewhere)
+    with app.app_context(), pytest.raises(DomainError) as missing:
+        common.enterprise_in(db.session, world.node(A1), elsewhere + 1000)
+    # Refused exactly as one that does not exist: another community's record is never named.
+    assert refused.value.message == missing.value.message
+    assert refused.value.fields == {"enterprise_id": [missing.value.message]}

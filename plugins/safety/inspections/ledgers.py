@@ -1,0 +1,88 @@
+"""The inspection ledger (安全检查台账), declared: its filters, its order (latest first, a
+planned inspection by the day it is planned for), its checks, the default checklist."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session, selectinload
+
+from core.db import db
+from core.sdk import Filter, Ledger
+
+from ..common import EDIT, MODULE, RESTORE, VIEW, chosen_ids, enterprise_choices, today
+from ..web import PHOTOS, records_of
+from . import rules
+from .models import SafetyInspection
+from .schemas import InspectionSchema
+
+
+def _day() -> sa.ColumnElement[date]:
+    """The day of an inspection: done on, or planned for."""
+    return sa.func.coalesce(SafetyInspection.done_on, SafetyInspection.planned_on)
+
+
+STATES = {"planned": _l("Planned"), "done": _l("Done")}
+
+
+def _state(_session: Session, state: str) -> sa.ColumnElement[bool]:
+    done = SafetyInspection.done_on
+    return done.is_(None) if state == "planned" else done.is_not(None)
+
+
+def _since(_session: Session, day: date) -> sa.ColumnElement[bool]:
+    return _day() >= day
+
+
+def _until(_session: Session, day: date) -> sa.ColumnElement[bool]:
+    return _day() <= day
+
+
+def _context() -> dict[str, Any]:
+    from ..hazards.ledgers import hazards
+
+    return {
+        "photos": lambda i: PHOTOS.block(db.session, "inspections", i),
+        "found_by": lambda i: (hazards, records_of(hazards, inspection=i.id)),
+    }
+
+
+inspections = Ledger(
+    module=MODULE,
+    name="inspection",
+    plural="inspections",
+    model=SafetyInspection,
+    schema=InspectionSchema,
+    title=_l("Safety inspection ledger"),
+    label=_l("Inspection"),
+    view=VIEW,
+    edit=EDIT,
+    restore=RESTORE,
+    filters=(
+        Filter("kind", "choice", _l("Kind of inspection"), rules.INSPECTION_KINDS),
+        Filter("state", "choice", _l("State"), STATES, clause=_state),
+        Filter("enterprise", "int", _l("Enterprise"), enterprise_choices, column="enterprise_id"),
+        Filter("since", "date", _l("From"), clause=_since),
+        Filter("until", "date", _l("to"), clause=_until),
+    ),
+    order=lambda: [_day().desc()],
+    options=lambda stmt: stmt.options(
+        selectinload(SafetyInspection.enterprise), selectinload(SafetyInspection.hazards)
+    ),
+    check=rules.check_inspection,
+    title_of=rules.inspection_title,
+    new_values=lambda: {
+        "done_on": today(),
+        "checklist": rules.new_checklist(),
+        **chosen_ids("enterprise"),
+    },
+    context=_context,
+    templates={"detail": "safety/inspection.html"},
+    place_field="building",
+    importable=False,
+)
+
+LEDGERS = [inspections]

@@ -1,0 +1,76 @@
+"""What the inspection form, the API, the list and the export accept and show."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_babel import lazy_gettext as _l
+
+from core.sdk import describe
+from core.validation import ChoiceSchema, Schema, choice, optional_text, record_id, required_text
+
+from ..common import building_choices, enterprise_choices
+from .rules import CHECK_RESULTS, INSPECTION_KINDS, inspection_target
+
+DATE = {"load_default": None, "allow_none": True}
+
+
+class CheckItemSchema(Schema):
+    item = describe(required_text(200), label=_l("Item"))
+    result = describe(choice(CHECK_RESULTS, required=True), label=_l("Result"))
+    note = describe(optional_text(500), label=_l("Note"))
+
+
+class InspectionSchema(ChoiceSchema):
+    id = ma.fields.Integer(dump_only=True)
+    done_on = describe(
+        ma.fields.Date(**DATE),
+        label=_l("Done on"),
+        column=True,
+        sort=True,
+        help=_l("Leave empty for an inspection that is only planned."),
+    )
+    planned_on = describe(
+        ma.fields.Date(**DATE), label=_l("Planned for"), column=True, sort=True, export=False
+    )
+    kind = describe(
+        choice(INSPECTION_KINDS, load_default="routine"),
+        label=_l("Kind of inspection"),
+        column=True,
+        widget="select",
+    )
+    target = describe(
+        ma.fields.Function(inspection_target, dump_only=True), label=_l("Inspected"), column=True
+    )
+    planned = ma.fields.Boolean(load_default=False)
+    enterprise_id = describe(
+        record_id(load_default=None, allow_none=True, load_only=True),
+        label=_l("Enterprise"),
+        widget="select",
+        choices=enterprise_choices,
+    )
+    building = describe(
+        ma.fields.String(load_only=True, load_default=None, allow_none=True),
+        label=_l("Building"),
+        widget="select",
+        choices=building_choices,
+    )
+    area = describe(
+        optional_text(200),
+        label=_l("Area"),
+        export=False,
+        help=_l(
+            "When the inspection covers an area rather than an enterprise, e.g. 3号院 courtyards."
+        ),
+    )
+    inspectors = describe(optional_text(200), label=_l("Inspectors"), column=True)
+    checklist = describe(
+        ma.fields.List(ma.fields.Nested(CheckItemSchema), **DATE),
+        label=_l("Checklist"),
+        export=False,
+        help=_l("Add an item in the empty row; clear an item to leave it out."),
+    )
+    findings = describe(optional_text(5000), label=_l("Findings"), widget="textarea")
+    hazards_found = describe(
+        ma.fields.Function(lambda i: len(i.hazards), dump_only=True), label=_l("Hazards found")
+    )
+    created_at = ma.fields.DateTime(dump_only=True)
