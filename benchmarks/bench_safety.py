@@ -9,7 +9,7 @@ of 20 communities holding 200,000 hazards over five years:
   (``hazards.filtered``) paged by ``core.api.Page``, served by the partial index
   ``ix_safety_hazard_street_open_deadline``;
 - the street dashboard (every figure of the year + the per-community ranking,
-  ``figures.dashboard``) under 200 ms median.
+  ``figures.SAFETY.ranking``) under 200 ms median.
 
 Each is compared with a hand-written SQL statement computing the same rows or figures (the
 ratio says what the ORM and the shared expressions cost). Figures are printed, never asserted.
@@ -286,6 +286,7 @@ def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]
     from plugins.safety.dashboard import figures
     from plugins.safety.hazards.ledgers import hazards
     from plugins.safety.models import SafetyHazard
+    from tenants.modules import indicator_communities
 
     session = db.session
     street = session.get(Node, tree.streets[0].id)
@@ -318,11 +319,14 @@ def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]
         ("year", Period.year(2026)),
         ("five_years", Period(TODAY - timedelta(days=DAYS), TODAY)),
     ):
-        stats, data = time_it(lambda p=period: figures.dashboard(session, street, p), args.repeat)
+        communities = indicator_communities(street.as_ref(), "safety")
+        stats, data = time_it(
+            lambda p=period, c=communities: figures.SAFETY.ranking(session, c, p), args.repeat
+        )
         raw, by_hand = time_it(lambda p=period: hand_written_figures(session, ids, p), args.repeat)
         mine = {
             row_id: row
-            for row_id, row in figures.community_figures(
+            for row_id, row in figures.SAFETY.per_community(
                 session, sa.select(Node.id).where(Node.id.in_(ids)), period
             ).items()
         }

@@ -116,13 +116,10 @@ def declare_roles(registry: Any) -> None:
 
 @hookimpl
 def jiedao_indicators() -> list[Any]:
-    """The safety figures (dashboard.figures.FIGURES), each one SQL aggregate over the
-    communities."""
-    from core.reports import Indicator
+    """The safety figures (dashboard/figures.py), each one SQL aggregate over the communities."""
+    from .dashboard.figures import SAFETY
 
-    from .dashboard.figures import FIGURES, indicator
-
-    return [Indicator(f.name, f.label, f.unit, indicator(f), module=MODULE) for f in FIGURES]
+    return SAFETY.indicators()
 
 
 # === exports, imports and demo data ===========================================================

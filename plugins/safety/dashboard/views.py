@@ -9,18 +9,16 @@ from flask import g, jsonify, render_template, request
 
 from core.api import api_doc
 from core.db import db
+from core.figures import PERIOD_ARGS, parse_period
 from core.sdk import require
+from tenants.modules import indicator_communities
 
 from ..common import MODULE, VIEW
-from ..web import NODE, rollup, rollup_api
-from . import figures
+from ..web import rollup, rollup_api
+from .figures import SAFETY
 
 DASHBOARD_ARGS = [
-    *NODE,
-    {"in": "query", "name": "year", "schema": {"type": "integer"}},
-    {"in": "query", "name": "quarter", "schema": {"type": "integer", "enum": [1, 2, 3, 4]}},
-    {"in": "query", "name": "from", "schema": {"type": "string", "format": "date"}},
-    {"in": "query", "name": "to", "schema": {"type": "string", "format": "date"}},
+    *PERIOD_ARGS,
     {"in": "query", "name": "sort", "schema": {"type": "string"}},
     {"in": "query", "name": "order", "schema": {"type": "string", "enum": ["asc", "desc"]}},
 ]
@@ -28,15 +26,16 @@ DASHBOARD_ARGS = [
 
 def _dashboard() -> dict[str, Any]:
     """The figures of the period the query asks for, over the communities of ``g.node`` where
-    safety is on (``indicator_communities``); only users holding ``safety.view`` there."""
+    safety is on; only users holding ``safety.view`` there."""
     require(VIEW)
-    period, label = figures.parse_period(request.args)
-    data = figures.dashboard(
+    period, label = parse_period(request.args)
+    data = SAFETY.ranking(
         db.session,
-        g.node,
+        indicator_communities(g.node.as_ref(), MODULE),
         period,
         sort=request.args.get("sort", ""),
         descending=request.args.get("order", "desc") != "asc",
+        default_sort="rectification_rate",
     )
     return {"period": period, "period_label": label, **data}
 
@@ -45,30 +44,25 @@ def _dashboard() -> dict[str, Any]:
 def dashboard() -> Any:
     """安全生产统计: totals, the ranking of the communities and charts, for a street/district."""
     data = _dashboard()
-    by_key = {f.key: f for f in figures.FIGURES}
-    ranking = data["ranking"]
+    names = [r["name"] for r in data["ranking"]]
+
+    def chart(*keys: str) -> dict[str, Any]:
+        return {
+            "labels": names,
+            "datasets": [
+                {"label": str(SAFETY.by_key[k].label), "data": [r[k] for r in data["ranking"]]}
+                for k in keys
+            ],
+        }
+
     charts = {
-        "hazards": {
-            "labels": [r["name"] for r in ranking],
-            "datasets": [
-                {"label": str(by_key[k].label), "data": [r[k] for r in ranking]}
-                for k in ("hazards_found", "hazards_closed", "hazards_overdue")
-            ],
-        },
-        "rate": {
-            "labels": [r["name"] for r in ranking],
-            "datasets": [
-                {
-                    "label": str(by_key["rectification_rate"].label),
-                    "data": [r["rectification_rate"] for r in ranking],
-                }
-            ],
-        },
+        "hazards": chart("hazards_found", "hazards_closed", "hazards_overdue"),
+        "rate": chart("rectification_rate"),
     }
     return render_template(
         "safety/dashboard.html",
         node=g.node,
-        figures=figures.FIGURES,
+        figures=SAFETY.figures,
         charts=charts,
         args=request.args,
         **data,
@@ -84,29 +78,4 @@ def dashboard() -> Any:
 def dashboard_api() -> Any:
     """The dashboard as JSON: totals, indicators with labels and units, and the ranking."""
     data = _dashboard()
-    period = data["period"]
-    return jsonify(
-        {
-            "node": g.node.ref,
-            "period": {
-                "start": period.start.isoformat(),
-                "end": period.end.isoformat(),
-                "label": data["period_label"],
-            },
-            "as_of": data["as_of"].isoformat(),
-            "indicators": [
-                {
-                    "name": f.name,
-                    "key": f.key,
-                    "label": str(f.label),
-                    "unit": str(f.unit),
-                    "value": data["totals"][f.key],
-                }
-                for f in figures.FIGURES
-            ],
-            "totals": data["totals"],
-            "ranking": data["ranking"],
-            "sort": data["sort"],
-            "order": data["order"],
-        }
-    )
+    return jsonify(SAFETY.as_json(g.node.ref, data["period"], data["period_label"], data))

@@ -210,9 +210,9 @@ def test_community_figures_add_up_to_the_indicators(app, world, rows):
 
     with app.app_context():
         communities = indicator_communities(world.node(DISTRICT).as_ref(), "safety")
-        per = safety_figures.community_figures(db.session, communities, Y2026)
+        per = safety_figures.SAFETY.per_community(db.session, communities, Y2026)
         assert per[world.node(A1).id] == A1_2026
-        total = safety_figures.totals(per)
+        total = safety_figures.SAFETY.totals(per)
     assert total == figures(app, world, DISTRICT, Y2026)
 
 

@@ -1,0 +1,264 @@
+"""A module's figures over communities (统计): each one SQL aggregate over one source table.
+
+The same expression gives an indicator (one aggregate over the communities of an area) and a
+column of a dashboard's ranking (every figure of a table per community, in one GROUP BY query), so
+a street's total and the sum of its communities' figures cannot drift apart. A share (整改率) is
+its part's percentage of its whole, computed from the summed parts — never a mean of the
+communities' shares. Flow figures count what happened in the period; stock figures ("open on")
+are taken on :func:`as_of`, the period's last day or today while it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, NoReturn
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from core.clock import today
+from core.errors import DomainError
+from core.reports import Indicator, Period
+from core.tenancy import node_model
+
+
+def count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:
+    """``count(*) FILTER (WHERE …)`` written portably: NULL on no rows, read as 0."""
+    return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
+def within(column: Any, period: Period) -> sa.ColumnElement[bool]:
+    return column.between(period.start, period.end)
+
+
+def as_of(period: Period, day: date | None = None) -> date:
+    """The day stock figures are taken on: the period's last day, or today while the period is
+    current (nothing is known about the future)."""
+    return min(period.end, day or today())
+
+
+def percent(part: int | None, whole: int | None) -> float | None:
+    """``part`` of ``whole`` in % to one decimal; None when there is nothing to divide by."""
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A table figures are taken from: its community column and how to restrict a select to
+    its live rows (joins included)."""
+
+    community: Any
+    rows: Callable[[sa.Select], sa.Select]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure: ``expression(period, as_of)`` aggregates ``source``'s rows; or, with
+    ``share_of=(part, whole)``, the part's percentage of the whole (two other figures' keys)."""
+
+    key: str
+    label: Any
+    unit: Any
+    source: str = ""
+    expression: Callable[[Period, date], sa.ColumnElement[Any]] | None = None
+    share_of: tuple[str, str] | None = None
+
+    def value(self, raw: Any) -> float | int | None:
+        if self.share_of is not None:
+            return None if raw is None else float(raw)
+        return 0 if raw is None else int(raw)
+
+
+class FigureSet:
+    """The figures of one module, with the tables they are taken from."""
+
+    def __init__(
+        self, module: str, figures: Sequence[Figure], sources: Callable[[], dict[str, Source]]
+    ) -> None:
+        self.module = module
+        self.figures = tuple(figures)
+        self.by_key = {f.key: f for f in self.figures}
+        self._sources = sources  # a function: models may import late
+
+    def name(self, figure: Figure) -> str:
+        return f"{self.module}.{figure.key}"
+
+    def _raw(self, session: Session, figure: Figure, communities: sa.Select, period: Period):
+        source = self._sources()[figure.source]
+        stmt = source.rows(sa.select(figure.expression(period, as_of(period))))
+        return session.scalar(stmt.where(source.community.in_(communities)))
+
+    def compute(
+        self, session: Session, figure: Figure, communities: sa.Select, period: Period
+    ) -> float | int | None:
+        """``figure`` over ``communities`` (a SELECT of community ids) in ``period``."""
+        if figure.share_of is not None:
+            part, whole = (
+                self.compute(session, self.by_key[k], communities, period) for k in figure.share_of
+            )
+            return percent(part, whole)
+        return figure.value(self._raw(session, figure, communities, period))
+
+    def indicators(self) -> list[Indicator]:
+        """The figures as the platform's indicators (``jiedao_indicators``)."""
+        return [
+            Indicator(
+                self.name(f),
+                f.label,
+                f.unit,
+                lambda session, communities, period, f=f: self.compute(
+                    session, f, communities, period
+                ),
+                module=self.module,
+            )
+            for f in self.figures
+        ]
+
+    def per_community(
+        self, session: Session, communities: sa.Select, period: Period, day: date | None = None
+    ) -> dict[int, dict[str, Any]]:
+        """Every figure of each community in ``communities``: one GROUP BY query per table.
+        Communities without rows get 0 (None for a share)."""
+        day = as_of(period, day)
+        ids = list(session.scalars(communities))
+        rows = {cid: {f.key: f.value(None) for f in self.figures} for cid in ids}
+        if not ids:
+            return rows
+        for name, source in self._sources().items():
+            counted = [f for f in self.figures if f.source == name and f.share_of is None]
+            if not counted:
+                continue
+            stmt = source.rows(
+                sa.select(source.community, *(f.expression(period, day) for f in counted))
+            ).where(source.community.in_(ids))
+            for cid, *values in session.execute(stmt.group_by(source.community)):
+                for figure, raw in zip(counted, values, strict=True):
+                    rows[cid][figure.key] = figure.value(raw)
+        for row in rows.values():
+            self._shares(row)
+        return rows
+
+    def _shares(self, row: dict[str, Any]) -> dict[str, Any]:
+        for f in self.figures:
+            if f.share_of is not None:
+                row[f.key] = percent(row[f.share_of[0]], row[f.share_of[1]])
+        return row
+
+    def totals(self, rows: dict[int, dict[str, Any]]) -> dict[str, Any]:
+        """The figures of all the communities together (a share from its summed parts)."""
+        counted = [f for f in self.figures if f.share_of is None]
+        return self._shares({f.key: sum(r[f.key] for r in rows.values()) for f in counted})
+
+    def ranking(
+        self,
+        session: Session,
+        communities: sa.Select,
+        period: Period,
+        sort: str = "",
+        descending: bool = True,
+        default_sort: str = "",
+    ) -> dict[str, Any]:
+        """Totals and the communities ranked by a figure (a missing share always last, ties by
+        community code), for a street's or district's dashboard."""
+        rows = self.per_community(session, communities, period)
+        node = node_model()
+        names = {
+            cid: (ref, name, code)
+            for cid, ref, name, code in session.execute(
+                sa.select(node.id, node.ref, node.name, node.code).where(node.id.in_(list(rows)))
+            )
+        }
+        sort = sort if sort in self.by_key else (default_sort or self.figures[0].key)
+        ranking = sorted(
+            (
+                {"community": names[cid][0], "name": names[cid][1], "code": names[cid][2], **row}
+                for cid, row in rows.items()
+            ),
+            key=lambda r: r["code"],
+        )
+        present = sorted(
+            (r for r in ranking if r[sort] is not None), key=lambda r: r[sort], reverse=descending
+        )
+        ranking = present + [r for r in ranking if r[sort] is None]
+        for place, row in enumerate(ranking, start=1):
+            row["rank"] = place
+        return {
+            "as_of": as_of(period),
+            "totals": self.totals(rows),
+            "ranking": ranking,
+            "sort": sort,
+            "order": "desc" if descending else "asc",
+        }
+
+    def as_json(self, node_ref: str, period: Period, label: str, data: dict) -> dict[str, Any]:
+        """A dashboard (:meth:`ranking`) as the API gives it, with the figures' labels and
+        units."""
+        return {
+            "node": node_ref,
+            "period": {
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+                "label": label,
+            },
+            "as_of": data["as_of"].isoformat(),
+            "indicators": [
+                {
+                    "name": self.name(f),
+                    "key": f.key,
+                    "label": str(f.label),
+                    "unit": str(f.unit),
+                    "value": data["totals"][f.key],
+                }
+                for f in self.figures
+            ],
+            **{k: data[k] for k in ("totals", "ranking", "sort", "order")},
+        }
+
+
+# The query arguments of a period (a dashboard's, an export's).
+PERIOD_ARGS = [
+    {"in": "query", "name": "year", "schema": {"type": "integer"}},
+    {"in": "query", "name": "quarter", "schema": {"type": "integer", "enum": [1, 2, 3, 4]}},
+    {"in": "query", "name": "from", "schema": {"type": "string", "format": "date"}},
+    {"in": "query", "name": "to", "schema": {"type": "string", "format": "date"}},
+]
+
+
+def parse_period(args: Any, day: date | None = None) -> tuple[Period, str]:
+    """The period the query asks for: ``from``/``to`` (ISO dates), or ``year`` with an optional
+    ``quarter`` (1–4); this year by default. The period and its label; a 422 naming the argument
+    when it is bad."""
+    day = day or today()
+
+    def bad(field: str, message: str) -> NoReturn:
+        raise DomainError(message, {field: [message]})
+
+    if args.get("from") or args.get("to"):
+        try:
+            start = date.fromisoformat(args.get("from") or "")
+            end = date.fromisoformat(args.get("to") or "")
+        except ValueError:
+            bad("from", _("Give both dates of the period as YYYY-MM-DD."))
+        if start > end:
+            bad("to", _("The period ends before it starts."))
+        if end.year - start.year > 10:
+            bad("to", _("A period can be at most ten years long."))
+        return Period(start, end), f"{start.isoformat()} – {end.isoformat()}"
+    try:
+        year = int(args.get("year") or day.year)
+    except ValueError:
+        bad("year", _("Not a valid year."))
+    if not 2000 <= year <= 2100:
+        bad("year", _("Not a valid year."))
+    quarter = args.get("quarter") or ""
+    if not quarter:
+        return Period.year(year), str(year)
+    if quarter not in ("1", "2", "3", "4"):
+        bad("quarter", _("A quarter is 1, 2, 3 or 4."))
+    q = int(quarter)
+    start = date(year, 3 * q - 2, 1)
+    end = date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1).toordinal() - 1
+    return Period(start, date.fromordinal(end)), _("Q%(q)s %(year)s", q=q, year=year)
