@@ -5,12 +5,14 @@ A failed form is rendered again with what the user typed and a message under eac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
-from flask import request
+from flask import flash, request
 from flask_babel import gettext as _
 
+from core.db import db
 from core.errors import DomainError, validation_fields
 from core.records.fields import label_of, row_fields
 
@@ -33,6 +35,23 @@ class FormResult:
         if exc.fields:
             self.errors.setdefault("_schema", [exc.message])
         return self
+
+
+def save(form: FormResult, write: Callable[[], Any]) -> tuple[bool, int]:
+    """Run ``write()`` for a valid form and commit, saying so; a service's refusal rolls back
+    and goes onto the form. ``(saved, status)``: 200, the refusal's 4xx, or 422 for a form that
+    did not validate."""
+    if not form.ok:
+        return False, 422
+    try:
+        write()
+    except DomainError as exc:
+        db.session.rollback()
+        form.fail(exc)
+        return False, exc.status
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return True, 200
 
 
 def empty_form(**values: Any) -> FormResult:

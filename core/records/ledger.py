@@ -33,7 +33,7 @@ from core import audit
 from core.api import api_doc, json_body, paginate
 from core.db import db, utcnow
 from core.errors import Conflict, DomainError
-from core.forms import FormResult, empty_form, load_form
+from core.forms import FormResult, empty_form, load_form, save
 from core.permissions import can, current_scope
 from core.records.fields import (
     S3,
@@ -886,27 +886,23 @@ def form_page(ledger: Ledger, obj: Any = None) -> Any:
         multi, rows = _list_fields(fields), _rows_fields(fields)
         booleans = tuple(n for n, f in fields if isinstance(f, ma.fields.Boolean))
         form = load_form(schema, multi=multi, booleans=booleans, rows=rows)
-        status = 422
-        if form.ok:
-            # An edit changes what the form sent, not the fields it leaves out; unticked
-            # boxes are not sent, so they count as sent empty, and so do tables left empty.
-            sent = set(request.form) | set(multi) | set(booleans) | set(rows)
-            data = {k: v for k, v in form.data.items() if not editing or k in sent}
-            for name in (*multi, *rows):  # no box ticked, no row filled in: an empty list
-                data[name] = data.get(name) or []
-            try:
-                if editing:
-                    ledger.write_update(db.session, obj, data)
-                else:
-                    obj = ledger.write_new(db.session, g.community, data)
-            except DomainError as exc:
-                db.session.rollback()
-                form.fail(exc)
-                status = exc.status
+        # An edit changes what the form sent, not the fields it leaves out; unticked boxes
+        # are not sent, so they count as sent empty, and so do tables left empty.
+        sent = set(request.form) | set(multi) | set(booleans) | set(rows)
+        data = {k: v for k, v in form.data.items() if not editing or k in sent}
+        for name in (*multi, *rows):  # no box ticked, no row filled in: an empty list
+            data[name] = data.get(name) or []
+        written: list[Any] = []
+
+        def write() -> None:
+            if editing:
+                written.append(ledger.write_update(db.session, obj, data))
             else:
-                db.session.commit()
-                flash(_("Saved."), "success")
-                return redirect(ledger.url("detail", obj))
+                written.append(ledger.write_new(db.session, g.community, data))
+
+        saved, status = save(form, write)
+        if saved:
+            return redirect(ledger.url("detail", obj if editing else written[0]))
     return render_template(
         _template(ledger, "form"),
         form=form,
@@ -991,16 +987,8 @@ def step_page(ledger: Ledger, record_id: int, step: str) -> Any:
     require(steps.permission or ledger.edit)
     obj = load(ledger, record_id)
     form = load_form(steps.schema())
-    if form.ok:
-        try:
-            steps.run(db.session, obj, step, form.data)
-        except DomainError as exc:
-            db.session.rollback()
-            form.fail(exc)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(ledger.url("detail", obj))
+    if save(form, lambda: steps.run(db.session, obj, step, form.data))[0]:
+        return redirect(ledger.url("detail", obj))
     messages = dict.fromkeys(str(m) for ms in form.errors.values() for m in ms)
     flash(" ".join(messages), "error")
     return redirect(ledger.url("detail", obj)), 303

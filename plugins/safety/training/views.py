@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, g, jsonify, redirect, render_template
-from flask_babel import gettext as _
+from flask import g, jsonify, redirect, render_template
 
+from core.forms import save
 from core.records.ledger import detail_page, load
-from core.sdk import DomainError, api_doc, db, json_body, load_form, require
+from core.sdk import api_doc, db, json_body, load_form, require
 
 from ..common import EDIT, MODULE, VIEW
 from ..web import COMMUNITY, RECORD, api, pages
@@ -24,18 +24,9 @@ def add_trainee_page(record_id: int) -> Any:
     require(EDIT)
     training = load(trainings, record_id)
     form = load_form(TraineeSchema(), booleans=("passed",))
-    status = 422
-    if form.ok:
-        try:
-            add_trainee(db.session, training, form.data)
-        except DomainError as exc:
-            db.session.rollback()
-            form.fail(exc)
-            status = exc.status
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(trainings.url("detail", training))
+    saved, status = save(form, lambda: add_trainee(db.session, training, form.data))
+    if saved:
+        return redirect(trainings.url("detail", training))
     g.trainee_form = form
     return detail_page(trainings, record_id), status
 
