@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
+from werkzeug.routing import IntegerConverter
 
 import core
 import core.attachments  # maps core_attachment, so tree moves re-home its rows
@@ -29,10 +30,20 @@ csrf = CSRFProtect()
 CORE_DIR = Path(__file__).resolve().parent
 
 
+class RecordId(IntegerConverter):
+    """``<int:…>`` in every route: an id fits the database's integer column, so a larger number
+    names no record (404) rather than failing in the database (500)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask:
     """Build the platform app from ``JIEDAO_*`` settings (``environ``) plus explicit overrides."""
     config = load_config(environ, **overrides)
     app = Flask("core", instance_path=config["INSTANCE_PATH"], instance_relative_config=True)
+    app.url_map.converters["int"] = RecordId
     app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=app.config["LOG_LEVEL"])

@@ -77,7 +77,10 @@ def main(argv: list[str] | None = None) -> int:
                     f"{operation.method.upper()} {operation.path} → {response.status_code}"
                 ] += 1
 
-        run()
+        try:
+            run()
+        except Exception as exc:  # a failing operation is reported; the others still run
+            failures[f"{operation.method.upper()} {operation.path} → {type(exc).__name__}"] += 1
 
     for result in schema.get_all_operations():
         operation = result.ok()

@@ -110,3 +110,14 @@ def test_scoped_list_filters_in_sql(as_user, app):
         assert (
             db.session.scalar(sa.select(sa.func.count()).select_from(sa.text("tenants_node"))) == 11
         )
+
+
+def test_an_id_too_large_for_the_database_names_no_record(as_user):
+    """Regression (found by fuzzing): /api/v1/presets/9223372036854775808 answered 500, the
+    number overflowing SQLite's integer (PostgreSQL's is smaller still)."""
+    c = as_user("d_admin")
+    for url in ("/api/v1/presets/9223372036854775808", "/api/v1/presets/2147483648"):
+        response = c.get(url)
+        assert response.status_code == 404, url
+        assert response.get_json()["error"]["code"]
+    assert c.get("/api/v1/presets/2147483647").status_code == 404  # in range: looked up
