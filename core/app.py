@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, jsonify, render_template, request, url_for
+from flask import Flask, g, jsonify, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -197,10 +197,14 @@ def _register_csrf(app: Flask) -> None:
             "WTF_CSRF_ENABLED", True
         ):
             return
-        if request.path.startswith("/api/") and request.headers.get("Authorization", "").startswith(
-            "Bearer "
-        ):
-            return
+        # Exempt only a request that a token signs in: it carries no cookie session to forge.
+        # With a session, a Bearer header is ignored (the session signs in first) and the
+        # request needs its CSRF token like any other.
+        bearer = request.headers.get("Authorization", "").startswith("Bearer ")
+        if request.path.startswith("/api/") and bearer:
+            user = current_user._get_current_object()
+            if g.get("token_user") is user or not user.is_authenticated:
+                return
         csrf.protect()
 
     @app.errorhandler(CSRFError)

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 
 import sqlalchemy as sa
-from flask import Flask, Request, flash, redirect, request, url_for
+from flask import Flask, Request, flash, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from werkzeug.exceptions import Unauthorized
@@ -61,6 +61,7 @@ def load_user_from_token(req: Request) -> User | None:
         return None
     row.last_used_at = utcnow()
     db.session.commit()
+    g.token_user = row.user  # signed in by its token, not by a cookie (see the CSRF check)
     return row.user
 
 

@@ -170,6 +170,28 @@ def test_csrf_is_enforced_on_forms_and_session_api(database_url, tmp_path, world
     token = csrf_token_from(c.get("/").text)
     r = c.patch("/api/v1/nodes/110105001001", json={"name": "改名"}, headers={"X-CSRFToken": token})
     assert r.status_code == 200
+    # Regression: any Authorization header switched the check off for a cookie session, so a
+    # forged request only had to add "Bearer junk". Only a token that signs the request in does.
+    forged = c.patch(
+        "/api/v1/nodes/110105001001",
+        json={"name": "伪造"},
+        headers={"Authorization": "Bearer junk"},
+    )
+    assert forged.status_code == 400 and forged.json["error"]["code"] == "csrf"
+    made = c.post("/api/v1/me/tokens", json={"name": "脚本"}, headers={"X-CSRFToken": token})
+    script = app.test_client()  # no cookie: the token alone signs it in, no CSRF token needed
+    signed = {"Authorization": f"Bearer {made.json['token']}"}
+    assert (
+        script.patch(
+            "/api/v1/nodes/110105001001", json={"name": "改名"}, headers=signed
+        ).status_code
+        == 200
+    )
+    junk = {"Authorization": "Bearer junk"}
+    assert (
+        script.patch("/api/v1/nodes/110105001001", json={"name": "x"}, headers=junk).status_code
+        == 401
+    )
 
 
 def test_api_tokens(as_user, app, world):
