@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +107,9 @@ def load_config(environ: dict[str, str] | None = None, **overrides: Any) -> dict
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": _truthy(env.get("JIEDAO_SESSION_COOKIE_SECURE")),
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
         "LOG_LEVEL": env.get("JIEDAO_LOG_LEVEL") or "INFO",
         "PLUGINS": env.get("JIEDAO_PLUGINS") or "",
         "TESTING": mode == "testing",

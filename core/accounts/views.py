@@ -128,6 +128,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        # Every session of the account ends, and its remember cookie with it: a copy of a
+        # cookie taken before signing out signs nobody in afterwards.
+        current_user.session_version += 1
+        db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("accounts.login"))

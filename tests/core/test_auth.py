@@ -19,6 +19,36 @@ def test_login_logout(client):
     assert client.get("/").headers["Location"].startswith("/login")
 
 
+def test_a_saved_cookie_stops_working_at_sign_out(app, client):
+    """Regression: a copy of the session cookie (or the remember cookie) taken before signing
+    out still signed in afterwards."""
+    r = client.post(
+        "/login", data={"username": "s_admin", "password": PASSWORD, "remember": "true"}
+    )
+    assert r.status_code == 302
+    saved = {c.key: c.value for c in client._cookies.values()}
+    assert "remember_token" in saved and "session" in saved
+    assert client.post("/logout").status_code == 302
+    thief = app.test_client()
+    for name, value in saved.items():
+        thief.set_cookie(name, value)
+    assert thief.get("/").headers["Location"].startswith("/login")
+    thief = app.test_client()
+    thief.set_cookie("remember_token", saved["remember_token"])
+    assert thief.get("/").headers["Location"].startswith("/login")
+
+
+def test_the_remember_cookie_follows_the_session_cookies_flags():
+    from core.config import load_config
+
+    config = load_config(
+        {"JIEDAO_ENV": "testing", "JIEDAO_SESSION_COOKIE_SECURE": "true"}, SECRET_KEY="x"
+    )
+    assert config["REMEMBER_COOKIE_SECURE"] is True
+    assert config["REMEMBER_COOKIE_SAMESITE"] == config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert config["REMEMBER_COOKIE_DURATION"].days == 14
+
+
 def test_failed_logins_do_not_reveal_whether_the_user_exists(client, world, app):
     wrong_password = login(client, "s_admin", "not-the-password")
     unknown_user = login(client, "nobody-here", "not-the-password")
