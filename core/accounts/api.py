@@ -127,7 +127,7 @@ def update_user(user_id: int):
         abort(403)
     data = json_body(UserUpdateSchema())
     password = data.pop("password", None)
-    services.update_user(db.session, user, **data)
+    services.update_user(db.session, user, actor=current_user, **data)
     if password:
         services.reset_password(db.session, user, password)
     db.session.commit()

@@ -98,11 +98,47 @@ def create_user(
     return user
 
 
-def update_user(session: Session, user: User, **fields: object) -> User:
+def _check_deactivation(session: Session, user: User, actor: User | None) -> None:
+    """Nobody switches their own account off, and a district keeps at least one active
+    district admin: either would lock the people who could undo it out."""
+    if actor is not None and actor.id == user.id:
+        raise _invalid("active", _("You cannot deactivate your own account."))
+    district_admin = sa.select(Role.id).where(Role.key == "district_admin")
+    held = set(
+        session.scalars(
+            sa.select(Assignment.node_id).where(
+                Assignment.user_id == user.id, Assignment.role_id.in_(district_admin)
+            )
+        )
+    )
+    covered = set(
+        session.scalars(
+            sa.select(Assignment.node_id)
+            .join(User, User.id == Assignment.user_id)
+            .where(
+                Assignment.node_id.in_(held),
+                Assignment.role_id.in_(district_admin),
+                Assignment.user_id != user.id,
+                User.active.is_(True),
+            )
+        )
+    )
+    if held - covered:
+        raise _invalid(
+            "active", _("This is the last active district admin of the district: keep it active.")
+        )
+
+
+def update_user(
+    session: Session, user: User, *, actor: User | None = None, **fields: object
+) -> User:
+    """Change an account; switching it off ends its sessions. ``actor``: who changes it."""
     allowed = {"display_name", "mobile", "active", "locale"}
     data = {k: v for k, v in fields.items() if k in allowed}
     if "mobile" in data and not data["mobile"]:
         data["mobile"] = None
+    if user.active and data.get("active") is False:
+        _check_deactivation(session, user, actor)
     changed = audit.changes(user, data)
     for key, (_old, new) in changed.items():
         setattr(user, key, new)

@@ -318,7 +318,7 @@ def user(user_id: int):
             data.setdefault("active", False)  # an unchecked box is not sent
             new_password = data.pop("password", None)
             try:
-                services.update_user(db.session, target, **data)
+                services.update_user(db.session, target, actor=current_user, **data)
                 if new_password:
                     services.reset_password(db.session, target, new_password)
                 db.session.commit()

@@ -1,9 +1,11 @@
 """Users, roles and grants: admins act only within their subtree and never hand out more than
 they hold."""
 
+import pytest
 import sqlalchemy as sa
 
 from core.db import db
+from core.errors import DomainError
 from core.models import AuditLog
 
 
@@ -136,6 +138,27 @@ def test_disable_account_ends_its_sessions(as_user, world):
     r = admin.patch(f"/api/v1/users/{uid}", json={"active": False})
     assert r.status_code == 200 and r.json["active"] is False
     assert worker.get("/").status_code == 302
+
+
+def test_an_admin_cannot_lock_the_district_out(as_user, world, app):
+    """Regression: a district admin could deactivate their own account, and so the district's
+    last district admin; both are refused with the field named, and nothing changes."""
+    from core.accounts import services as accounts
+    from core.models import User
+
+    admin = as_user("d_admin")
+    with app.app_context():
+        me = world.user("d_admin").id
+    own = admin.patch(f"/api/v1/users/{me}", json={"active": False})
+    assert own.status_code == 422 and own.json["error"]["fields"]["active"]
+    with app.app_context():
+        assert db.session.get(User, me).active is True
+        # Another account switching it off: still the last district admin of 110105.
+        with pytest.raises(DomainError) as refused:
+            accounts.update_user(db.session, db.session.get(User, me), active=False)
+        assert "active" in refused.value.fields
+        db.session.rollback()
+    assert admin.get("/").status_code == 200  # still signed in
 
 
 def test_user_pages(as_user, world):
