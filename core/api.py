@@ -20,6 +20,7 @@ import core
 from core.db import db
 
 F = TypeVar("F", bound=Callable[..., Any])
+MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 200
 
 
@@ -42,10 +43,13 @@ def page_args() -> tuple[int, int]:
         exc = BadRequest()
         exc.jiedao_message = _("page and per_page must be whole numbers.")  # type: ignore[attr-defined]
         raise exc from None
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+    # A page beyond MAX_PAGE would push the OFFSET past what the database can count.
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
         exc = BadRequest()
         exc.jiedao_message = _(
-            "page starts at 1; per_page is between 1 and %(max)s.", max=MAX_PER_PAGE
+            "page is between 1 and %(pages)s; per_page is between 1 and %(max)s.",
+            pages=MAX_PAGE,
+            max=MAX_PER_PAGE,
         )  # type: ignore[attr-defined]
         raise exc
     return page, per_page

@@ -121,3 +121,26 @@ def test_an_id_too_large_for_the_database_names_no_record(as_user):
         assert response.status_code == 404, url
         assert response.get_json()["error"]["code"]
     assert c.get("/api/v1/presets/2147483647").status_code == 404  # in range: looked up
+
+
+def test_text_with_a_nul_character_is_refused_not_stored(as_user, client):
+    """Regression (issue 12, finding 7): PostgreSQL cannot store NUL, so a NUL byte in any text
+    answered 500 there; it is a 4xx naming the field everywhere."""
+    from tests.conftest import PASSWORD
+
+    signed_in = client.post("/login", data={"username": "s_admin\x00", "password": PASSWORD})
+    assert 400 <= signed_in.status_code < 500
+    c = as_user("d_admin")
+    renamed = c.patch("/api/v1/nodes/110105001001", json={"name": "永安里\u0000东"})
+    assert renamed.status_code == 422, renamed.json
+    searched = c.get("/api/v1/nodes/110105001/children?q=%00")
+    assert searched.status_code == 422 and "q" in searched.json["error"]["fields"]
+
+
+def test_page_numbers_and_years_out_of_range_are_refused(as_user):
+    c = as_user("d_admin")
+    for url in (
+        "/api/v1/nodes/110105001/children?page=99999999999999999999",
+        "/api/v1/nodes/110105001/children?per_page=-3",
+    ):
+        assert 400 <= c.get(url).status_code < 500, url
