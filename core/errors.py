@@ -56,6 +56,8 @@ HTTP_MESSAGES = {
     413: lambda: _("The upload is too large."),
     422: lambda: _("Some fields are not valid."),
     429: lambda: _("Too many requests; try again later."),
+    500: lambda: _("Something went wrong on the server. It has been logged; please try again."),
+    503: lambda: _("The service is not available just now; please try again in a minute."),
 }
 
 HTTP_CODES = {
@@ -68,6 +70,8 @@ HTTP_CODES = {
     413: "too_large",
     422: "invalid",
     429: "rate_limited",
+    500: "server_error",
+    503: "unavailable",
 }
 
 

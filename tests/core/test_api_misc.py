@@ -144,3 +144,32 @@ def test_page_numbers_and_years_out_of_range_are_refused(as_user):
         "/api/v1/nodes/110105001/children?per_page=-3",
     ):
         assert 400 <= c.get(url).status_code < 500, url
+
+
+def test_a_server_error_speaks_the_users_language(database_url, tmp_path, world):
+    """Regression (issue 12, finding 15): the 500 page was werkzeug's English inside the
+    Chinese interface; the API's error had no code of its own."""
+    from core.app import create_app
+
+    app = create_app(
+        {
+            "JIEDAO_ENV": "testing",
+            "JIEDAO_DATABASE_URL": database_url,
+            "JIEDAO_INSTANCE_PATH": str(tmp_path),
+        },
+        TESTING=False,
+        PROPAGATE_EXCEPTIONS=False,
+        WTF_CSRF_ENABLED=False,
+    )
+
+    def broken():
+        raise RuntimeError("a bug")
+
+    app.add_url_rule("/broken", "broken", broken)
+    app.add_url_rule("/api/v1/broken", "api_broken", broken)
+    client = app.test_client()
+    page = client.get("/broken")
+    assert page.status_code == 500 and "服务器出错了" in page.text
+    assert "Internal Server Error" not in page.text
+    api = client.get("/api/v1/broken")
+    assert api.status_code == 500 and api.json["error"]["code"] == "server_error"
