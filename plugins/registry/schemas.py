@@ -25,6 +25,7 @@ from core.validation import (
 
 from . import services
 from .validators import (
+    birth_year,
     check_credit_code,
     check_resident_id,
     mask_id,
@@ -128,6 +129,8 @@ class ResidentSchema(ChoiceSchema):
     birth_date = describe(
         ma.fields.Date(load_default=None, allow_none=True),
         label=_l("Date of birth"),
+        sensitivity=S2,
+        mask=birth_year,
         imports=False,
         form=False,
         sort=True,

@@ -130,6 +130,12 @@ def mask_id(number: str | None) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
+def birth_year(day: str | None) -> str:
+    """``1950``: a masked ID hides exactly the eight birth-date digits, so beside it the birth
+    date shows only its year (an ISO date in, its year out)."""
+    return (day or "")[:4]
+
+
 def mask_mobile(number: str | None) -> str:
     """``138****5678``."""
     if not number:

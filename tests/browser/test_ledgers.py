@@ -58,7 +58,12 @@ def residents(registry_on, as_user) -> dict[str, int]:
     for name, born, sequence, status in SEED:
         answer = worker.post(
             f"{API}/residents",
-            json={"name": name, "id_number": make_id(born, sequence), "status": status},
+            json={
+                "name": name,
+                "id_number": make_id(born, sequence),
+                "status": status,
+                "arrived_on": "2020-03-01",
+            },
         )
         assert answer.status_code == 201, answer.json
         ids[name] = answer.json["id"]
@@ -127,15 +132,17 @@ def test_a_worker_filters_sorts_and_exports_the_residents(page: Page, tr, reside
     full = make_id(date(1950, 5, 4), 124)
     assert wang["身份证号"] != full and "*" in wang["身份证号"], wang["身份证号"]
     assert wang["身份证号"][-4:] == full[-4:]
-    # The date column holds real date cells (Excel can sort and filter them), not text.
-    column = header_row.index("出生日期") + 1
+    # Beside the masked ID the birth date shows its year only: the eight hidden digits are it.
+    assert wang["出生日期"] == "1950"
+    # Date columns hold real date cells (Excel can sort and filter them), not text.
+    column = header_row.index("来（迁入）日期") + 1
     cell = next(
         sheet.cell(row=r, column=column)
         for r in range(2, sheet.max_row + 1)
         if sheet.cell(row=r, column=header_row.index("姓名") + 1).value == "王秀兰"
     )
     assert cell.is_date and isinstance(cell.value, datetime), (cell.value, cell.number_format)
-    assert cell.value.date() == date(1950, 5, 4)
+    assert cell.value.date() == date(2020, 3, 1)
 
 
 # --- import ---------------------------------------------------------------------------------

@@ -82,4 +82,4 @@ def test_a_streamed_csv_reads_its_rows_while_it_is_sent(app, as_user, world):
     rows = csv_rows(r)
     assert rows[0] == ["姓名", "出生日期"]
     assert sorted(row[0] for row in rows[1:]) == [f"居民{i}" for i in range(5)]
-    assert rows[1][1] == "1985-03-07"
+    assert rows[1][1] == "1985"  # the year only, beside masked IDs

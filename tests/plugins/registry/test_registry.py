@@ -54,7 +54,9 @@ def test_a_resident_is_registered_with_birth_date_and_gender_from_the_id(as_user
     r = create(worker, {**WANG, "tags": ["elderly", "低保"]})
     assert r.status_code == 201, r.json
     body = r.json
-    assert body["birth_date"] == "1950-05-04" and body["gender"] == "F"
+    # Beside the masked ID, the birth date shows only its year (its eight digits are the
+    # hidden ones); the gender is not among them.
+    assert body["birth_date"] == "1950" and body["gender"] == "F"
     assert body["id_number"] == WANG["id_number"][:6] + "********" + WANG["id_number"][-4:]
     assert body["mobile"] == "138****5678" and body["masked"] is True
     assert sorted(body["tags"]) == ["dibao", "elderly"]
@@ -597,3 +599,28 @@ def test_every_page_renders_for_each_kind(as_user, enable):
     assert moved.status_code == 302
     body = c_admin.get(f"{api()}/residents/{resident}").json
     assert body["node"] == "110105001001-bb02"  # members moved with their household
+
+
+def test_no_surface_rebuilds_a_masked_id_from_the_birth_date(as_user, enable):
+    """Regression (issue 12, finding 1): the masked ID hid exactly its eight birth-date digits
+    while the birth date stood in clear beside it, so a read-only inspector rebuilt every ID.
+    Without the sensitive permission the birth date shows its year only: in the community's
+    list and record, the district's roll-up, the export and the history."""
+    enable()
+    created = create(as_user("worker"), WANG)
+    assert created.status_code == 201, created.json
+    rid, full = created.json["id"], WANG["id_number"]
+    inspector = as_user("inspector")
+    seen = [
+        inspector.get(f"{api()}/residents").json["items"][0],
+        inspector.get(f"{api()}/residents/{rid}").json,
+        inspector.get("/api/v1/r/110105/registry/residents").json["items"][0],
+    ]
+    assert [r["birth_date"] for r in seen] == ["1950"] * 3
+    export = inspector.get(f"/n/{A1}/exports/registry.residents.csv").data.decode("utf-8-sig")
+    assert "1950-05-04" not in export and full[6:14] not in export
+    page_text = inspector.get(f"{page()}/residents/{rid}").text
+    assert "1950-05-04" not in page_text and full not in page_text
+    # A holder of registry.sensitive.view who asks sees the whole date (audited).
+    admin = as_user("c_admin")
+    assert admin.get(f"{api()}/residents/{rid}?unmask=1").json["birth_date"] == "1950-05-04"
