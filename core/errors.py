@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from marshmallow import ValidationError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from core.validation import translate_messages
@@ -110,6 +112,34 @@ def register_error_handlers(app: Flask) -> None:
             return response
         return render_template("error.html", status=422, message=payload["error"]["message"]), 422
 
+    def database_unreachable(exc: sa_exc.DBAPIError):
+        """The database is down or restarting: a 503 that asks to retry, from a page that does
+        not need the database; nothing half-written stays (the session is rolled back)."""
+        if not isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError) and not getattr(
+            exc, "connection_invalidated", False
+        ):
+            raise exc
+        from flask import g
+
+        from core.db import db
+
+        g.database_down = True  # the language comes from the session, not the account
+        db.session.rollback()
+        app.logger.warning("database unreachable: %s", exc.orig)
+        message = HTTP_MESSAGES[503]()
+        if is_api_request():
+            response = app.json.response(error_payload(HTTP_CODES[503], message))
+        else:
+            # Straight from the template: the context processors would read the database.
+            page = app.jinja_env.get_template("unavailable.html")
+            response = app.make_response(
+                page.render(message=message, locale=str(get_locale()), request=request)
+            )
+        response.status_code = 503
+        response.headers["Retry-After"] = "30"
+        return response
+
+    app.register_error_handler(sa_exc.DBAPIError, database_unreachable)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(DomainError, domain_error)
     app.register_error_handler(ValidationError, marshmallow_error)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, has_request_context, session
+from flask import Flask, g, has_request_context, session
 from flask_babel import Babel
 from flask_login import current_user
 
@@ -34,7 +34,10 @@ def select_locale() -> str:
 
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.locale in SUPPORTED_LOCALES:
+    # While the database is down the account cannot be read: the session's choice, or the
+    # default.
+    account = not g.get("database_down") and current_user and current_user.is_authenticated
+    if account and current_user.locale in SUPPORTED_LOCALES:
         return current_user.locale
     chosen = session.get("locale")
     if chosen in SUPPORTED_LOCALES:

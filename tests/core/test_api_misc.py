@@ -173,3 +173,28 @@ def test_a_server_error_speaks_the_users_language(database_url, tmp_path, world)
     assert "Internal Server Error" not in page.text
     api = client.get("/api/v1/broken")
     assert api.status_code == 500 and api.json["error"]["code"] == "server_error"
+
+
+def test_an_unreachable_database_is_a_503_that_asks_to_retry(tmp_path):
+    """Regression (issue 12, finding 10): while the database was down, pages showed werkzeug's
+    bare "Internal Server Error" and the API {"code": "error"}."""
+    from core.app import create_app
+
+    gone = tmp_path / "no such folder" / "jiedao.db"  # SQLite cannot open it: like a dead server
+    app = create_app(
+        {
+            "JIEDAO_ENV": "testing",
+            "JIEDAO_DATABASE_URL": f"sqlite:///{gone}",
+            "JIEDAO_INSTANCE_PATH": str(tmp_path),
+        },
+        TESTING=False,
+        PROPAGATE_EXCEPTIONS=False,
+        WTF_CSRF_ENABLED=False,
+    )
+    client = app.test_client()
+    api = client.get("/api/v1/me", headers={"Authorization": "Bearer jd_anything"})
+    assert api.status_code == 503 and api.headers["Retry-After"] == "30"
+    assert api.json["error"]["code"] == "unavailable"
+    page = client.post("/login", data={"username": "s_admin", "password": "x"})
+    assert page.status_code == 503 and page.headers["Retry-After"] == "30"
+    assert "服务暂时不可用" in page.text and "data-unavailable" in page.text
