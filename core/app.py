@@ -18,7 +18,7 @@ from werkzeug.routing import IntegerConverter
 
 import core
 import core.attachments  # maps core_attachment, so tree moves re-home its rows
-from core import auth, i18n
+from core import auth, i18n, ratelimit
 from core.api import build_openapi
 from core.config import load_config
 from core.db import db
@@ -51,6 +51,7 @@ def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask
 
     db.init_app(app)
     auth.init_app(app)
+    ratelimit.init_app(app)
     register_error_handlers(app)
     _refuse_nul_characters(app)
     _register_csrf(app)

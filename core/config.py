@@ -50,7 +50,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "JIEDAO_SESSION_COOKIE_SECURE",
         "false",
-        "send the session cookie over HTTPS only (set true behind TLS)",
+        "send the session and remember-me cookies over HTTPS only (set true behind TLS)",
     ),
     Setting("JIEDAO_LOG_LEVEL", "INFO", "logging level"),
     Setting(
@@ -62,6 +62,11 @@ SETTINGS: tuple[Setting, ...] = (
         "JIEDAO_PLUGINS",
         None,
         "comma-separated allow-list of plugins to load (default: every installed one)",
+    ),
+    Setting(
+        "JIEDAO_RATELIMIT_STORAGE",
+        "memory://",
+        "where failed sign-ins are counted; redis://host:6379 when several workers serve",
     ),
 )
 
@@ -111,6 +116,10 @@ def load_config(environ: dict[str, str] | None = None, **overrides: Any) -> dict
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": timedelta(days=14),
         "LOG_LEVEL": env.get("JIEDAO_LOG_LEVEL") or "INFO",
+        "RATELIMIT_STORAGE_URI": env.get("JIEDAO_RATELIMIT_STORAGE") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # The suite signs in hundreds of times from one address; its own test turns it on.
+        "RATELIMIT_ENABLED": mode != "testing",
         "PLUGINS": env.get("JIEDAO_PLUGINS") or "",
         "TESTING": mode == "testing",
         "WTF_CSRF_TIME_LIMIT": None,

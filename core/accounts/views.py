@@ -21,7 +21,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash
 
-from core import audit
+from core import audit, ratelimit
 from core.accounts import services
 from core.accounts.schemas import (
     LoginSchema,
@@ -86,6 +86,8 @@ def _force_password_change():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@ratelimit.per_address
+@ratelimit.per_account
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
@@ -120,6 +122,16 @@ def login():
             current_app.logger.warning(
                 "failed sign-in for %r from %s", username, request.remote_addr
             )
+            audit.record(
+                "user.login_failed",
+                node=node_ref(db.session, id=user.home_node_id) if user else None,
+                object_type="user",
+                object_id=user.id if user else "",
+                summary=_("Failed sign-in as %(name)s", name=username),
+                details={"address": request.remote_addr},
+                user=None,
+            )
+            db.session.commit()
             # Same message whether the user exists, the password is wrong or the account is off.
             form.errors = {"_schema": [_("Wrong username or password.")]}
         status = 401 if form.ok or "_schema" in form.errors else 422

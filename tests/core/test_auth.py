@@ -248,3 +248,32 @@ def test_api_tokens(as_user, app, world):
         anonymous.get("/api/v1/me", headers={"Authorization": "Bearer jd_nonsense"}).status_code
         == 401
     )
+
+
+def test_password_guessing_is_throttled_per_account(database_url, tmp_path, world):
+    """Regression (issue 12, finding 5): 200 wrong passwords, no slow-down, then the right one
+    worked. After ten failures an account answers 429 with Retry-After, even to the right
+    password; another account at the same address still signs in; failures are audited."""
+    from core.models import AuditLog
+
+    app = create_app(
+        {
+            "JIEDAO_ENV": "testing",
+            "JIEDAO_DATABASE_URL": database_url,
+            "JIEDAO_INSTANCE_PATH": str(tmp_path),
+        },
+        WTF_CSRF_ENABLED=False,
+        RATELIMIT_ENABLED=True,
+        PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+    )
+    client = app.test_client()
+    for _attempt in range(10):
+        assert login(client, "s_admin", "guess").status_code == 401
+    blocked = login(client, "s_admin")
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
+    assert login(app.test_client(), "c_admin").status_code == 302
+    with app.app_context():
+        failed = db.session.scalars(
+            sa.select(AuditLog).where(AuditLog.action == "user.login_failed")
+        ).all()
+        assert len(failed) == 10 and {e.details["address"] for e in failed} == {"127.0.0.1"}

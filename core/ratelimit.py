@@ -1,0 +1,35 @@
+"""Sign-in throttling (Flask-Limiter): failed sign-ins are counted per account and per address,
+so guessing a password gets a 429 with Retry-After long before it could succeed.
+
+Only failures count (a 401), so an office where many people sign in from one address is not
+slowed down. The counters live in ``JIEDAO_RATELIMIT_STORAGE`` (``memory://`` by default, one
+process; ``redis://…`` for several workers).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+PER_ACCOUNT = "10 per 15 minutes"
+PER_ADDRESS = "30 per 15 minutes"
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code == 401
+
+
+def _account() -> str:
+    return "account:" + (request.form.get("username") or "").strip().lower()
+
+
+# The sign-in view's limits: decorate it with both.
+per_account = limiter.limit(PER_ACCOUNT, key_func=_account, methods=["POST"], deduct_when=_failed)
+per_address = limiter.limit(PER_ADDRESS, methods=["POST"], deduct_when=_failed)
+
+
+def init_app(app: Flask) -> None:
+    limiter.init_app(app)
