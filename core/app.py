@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, g, jsonify, render_template, request, url_for
+from flask import Flask, Response, g, jsonify, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -54,6 +55,7 @@ def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask
     ratelimit.init_app(app)
     register_error_handlers(app)
     _refuse_nul_characters(app)
+    _security_headers(app)
     _register_csrf(app)
 
     plugins = load_plugins(app.config.get("PLUGINS"), app.config.get("PLUGIN_ENTRY_POINTS"))
@@ -186,6 +188,40 @@ def _register_template_helpers(app: Flask) -> None:
         url_with=url_with,
         get_locale=get_locale,
     )
+
+
+def _security_headers(app: Flask) -> None:
+    """Every answer says what the browser may do with it: scripts only from the platform or
+    carrying this response's nonce, no framing, no sniffing, no referrer beyond the site, HTTPS
+    only once cookies are Secure; pages and files for a signed-in user are not cached."""
+
+    @app.context_processor
+    def _nonce() -> dict[str, Any]:
+        def csp_nonce() -> str:
+            if "csp_nonce" not in g:
+                g.csp_nonce = secrets.token_urlsafe(16)
+            return g.csp_nonce
+
+        return {"csp_nonce": csp_nonce}
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        nonce = f" 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else ""
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            f"default-src 'self'; script-src 'self'{nonce}; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+            "frame-ancestors 'none'",
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        signed_in = "_user_id" in session or g.get("token_user") is not None
+        if signed_in and not request.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
 
 def _refuse_nul_characters(app: Flask) -> None:

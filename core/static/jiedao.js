@@ -10,6 +10,15 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
+  // Controls that act at once (no inline handlers: the pages' CSP allows no inline script):
+  // a select or checkbox with data-autosubmit sends its form, a button with data-print prints.
+  document.querySelectorAll("[data-autosubmit]").forEach(function (control) {
+    control.addEventListener("change", function () { control.form.submit(); });
+  });
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // Uploads (form[data-upload]): a progress bar while a large file goes up, then "checking"
   // while the server reads every row; the answer replaces the page. Without script, or without
   // XMLHttpRequest, the form posts normally.

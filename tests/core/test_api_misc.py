@@ -198,3 +198,39 @@ def test_an_unreachable_database_is_a_503_that_asks_to_retry(tmp_path):
     page = client.post("/login", data={"username": "s_admin", "password": "x"})
     assert page.status_code == 503 and page.headers["Retry-After"] == "30"
     assert "服务暂时不可用" in page.text and "data-unavailable" in page.text
+
+
+def test_every_answer_carries_the_security_headers(as_user, client):
+    """Regression (issue 12, finding 6): no CSP, no framing rule, no referrer policy, and pages
+    with personal data cached."""
+    anonymous = client.get("/login")
+    csp = anonymous.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert anonymous.headers["X-Content-Type-Options"] == "nosniff"
+    assert anonymous.headers["Referrer-Policy"] == "same-origin"
+    assert "no-store" not in anonymous.headers.get("Cache-Control", "")
+    worker = as_user("worker")
+    home = worker.get("/")
+    assert home.headers["Cache-Control"] == "no-store"
+    api = worker.get("/api/v1/me")
+    assert api.headers["Cache-Control"] == "no-store" and "Content-Security-Policy" in api.headers
+
+
+def test_no_template_holds_an_inline_event_handler():
+    """The CSP allows no inline script: handlers live in jiedao.js (data-autosubmit, data-print)
+    and an inline <script> carries the response's nonce."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for path in [*root.glob("core/templates/**/*.html"), *root.glob("tenants/templates/**/*.html"),
+                 *root.glob("plugins/*/templates/**/*.html")]:  # fmt: skip
+        text = path.read_text(encoding="utf-8")
+        found += [f"{path.name}: {m}" for m in re.findall(r"\son[a-z]+=\"", text)]
+        found += [
+            f"{path.name}: <script> without a nonce"
+            for m in re.finditer(r"<script(?![^>]*\b(src|nonce|type=\"application/json\"))", text)
+        ]
+    assert found == []
