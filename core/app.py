@@ -195,14 +195,13 @@ def _security_headers(app: Flask) -> None:
     carrying this response's nonce, no framing, no sniffing, no referrer beyond the site, HTTPS
     only once cookies are Secure; pages and files for a signed-in user are not cached."""
 
-    @app.context_processor
-    def _nonce() -> dict[str, Any]:
-        def csp_nonce() -> str:
-            if "csp_nonce" not in g:
-                g.csp_nonce = secrets.token_urlsafe(16)
-            return g.csp_nonce
+    def csp_nonce() -> str:
+        """This response's nonce, for an inline ``<script nonce="{{ csp_nonce() }}">``."""
+        if "csp_nonce" not in g:
+            g.csp_nonce = secrets.token_urlsafe(16)
+        return g.csp_nonce
 
-        return {"csp_nonce": csp_nonce}
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -219,7 +218,10 @@ def _security_headers(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
         signed_in = "_user_id" in session or g.get("token_user") is not None
-        if signed_in and not request.path.startswith("/static/"):
+        # What a signed-in user is shown stays out of caches, unless the view chose otherwise
+        # (a photo is private to the browser that fetched it).
+        chosen = response.headers.get("Cache-Control", "no-cache") != "no-cache"
+        if signed_in and not chosen and not request.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
         return response
 

@@ -200,7 +200,7 @@ def test_an_unreachable_database_is_a_503_that_asks_to_retry(tmp_path):
     assert "服务暂时不可用" in page.text and "data-unavailable" in page.text
 
 
-def test_every_answer_carries_the_security_headers(as_user, client):
+def test_every_answer_carries_the_security_headers(as_user, client, app, world):
     """Regression (issue 12, finding 6): no CSP, no framing rule, no referrer policy, and pages
     with personal data cached."""
     anonymous = client.get("/login")
@@ -215,6 +215,13 @@ def test_every_answer_carries_the_security_headers(as_user, client):
     assert home.headers["Cache-Control"] == "no-store"
     api = worker.get("/api/v1/me")
     assert api.headers["Cache-Control"] == "no-store" and "Content-Security-Policy" in api.headers
+    from tenants import modules
+
+    with app.app_context():
+        modules.enable(db.session, world.node("110105001001"), "registry")
+        db.session.commit()
+    export = worker.get("/n/110105001001/exports/registry.residents.xlsx")
+    assert export.status_code == 200 and export.headers["Cache-Control"] == "no-store"
 
 
 def test_no_template_holds_an_inline_event_handler():
