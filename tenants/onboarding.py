@@ -27,7 +27,15 @@ from core import audit
 from core.accounts.services import USERNAME, assign, create_user
 from core.db import Base, TimestampMixin, utcnow
 from core.errors import DomainError
-from core.exchange import Column, ImportReport, Table, UnreadableFile, read_table, run_import
+from core.exchange import (
+    MAX_ROWS,
+    Column,
+    ImportReport,
+    Table,
+    UnreadableFile,
+    read_table,
+    run_import,
+)
 from core.models import Assignment, Role, User
 from core.permissions import PermissionRegistry, Scope, may_grant, scoped
 from core.tree import NODE_TABLE, subtree_clause
@@ -305,7 +313,7 @@ def read_sheet(filename: str, content: bytes) -> Table:
     if not content:
         raise _invalid("file", _("Choose a file to upload."))
     try:
-        return read_table(filename or "", content)
+        return read_table(filename or "", content, limit=MAX_ROWS)
     except UnreadableFile:
         raise _invalid(
             "file",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -22,8 +23,23 @@ MAX_ROWS = 50_000  # rows one upload may hold: a street's buildings, a community
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# What an xlsx may unpack to (its XML parts together): a 50,000-row sheet is a few tens of MB;
+# a small file that unpacks to far more is a decompression bomb.
+MAX_UNPACKED = 200 * 2**20
+# Rows read past the limit, blank ones included, before the file is refused unread.
+BLANK_ROW_SLACK = 10_000
+
+
 class UnreadableFile(ValueError):
     """The upload is neither a readable xlsx nor a CSV in UTF-8 or GB18030."""
+
+
+class TooManyRows(UnreadableFile):
+    """A sheet with more rows than may be imported at once (found without reading them all)."""
+
+
+class TooLarge(UnreadableFile):
+    """An xlsx that unpacks to more than :data:`MAX_UNPACKED` bytes."""
 
 
 @dataclass
@@ -81,12 +97,37 @@ def _unneutralised(value: str) -> str:
     return value
 
 
-def read_table(filename: str, content: bytes) -> Table:
-    """Read the first sheet of an xlsx, or a CSV in UTF-8 (with or without BOM) or GB18030/GBK."""
+def _unpacked_size(content: bytes) -> int:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise UnreadableFile(str(exc)) from exc
+
+
+def _rows(rows: Any, limit: int | None) -> list[list[Any]]:
+    """The rows as lists, refused as soon as there are more than ``limit`` (plus some blank
+    rows, which count as spreadsheet row numbers but are not imported)."""
+    found = []
+    for row in rows:
+        found.append(list(row))
+        if limit is not None and len(found) > limit + BLANK_ROW_SLACK:
+            raise TooManyRows(limit)
+    return found
+
+
+def read_table(filename: str, content: bytes, limit: int | None = None) -> Table:
+    """Read the first sheet of an xlsx, or a CSV in UTF-8 (with or without BOM) or GB18030/GBK.
+    ``limit``: refuse (:class:`TooManyRows`) a sheet with more rows, without reading them all;
+    an xlsx that unpacks to more than :data:`MAX_UNPACKED` is refused before it is parsed."""
     if filename.lower().endswith(".xlsx"):
+        if _unpacked_size(content) > MAX_UNPACKED:
+            raise TooLarge(filename)
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            values = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
+            values = _rows(workbook.worksheets[0].iter_rows(values_only=True), limit)
+        except TooManyRows:
+            raise
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise UnreadableFile(str(exc)) from exc
     else:
@@ -94,7 +135,8 @@ def read_table(filename: str, content: bytes) -> Table:
         if "\x00" in text:
             raise UnreadableFile("binary data, not a CSV file")
         try:
-            values = [[_unneutralised(v) for v in r] for r in csv.reader(io.StringIO(text))]
+            rows = ([_unneutralised(v) for v in r] for r in csv.reader(io.StringIO(text)))
+            values = _rows(rows, limit)
         except csv.Error as exc:
             raise UnreadableFile(str(exc)) from exc
     numbered = [
@@ -123,7 +165,11 @@ def read_upload(filename: str, content: bytes, *, max_rows: int = MAX_ROWS) -> T
     if not (lower.endswith(".xlsx") or lower.endswith(".csv")):
         raise _refuse_file(_("Use an .xlsx file, or a .csv file in UTF-8 or GBK."))
     try:
-        table = read_table(lower, content)
+        table = read_table(lower, content, limit=max_rows)
+    except TooLarge:
+        raise _refuse_file(_("The file unpacks to far more than a sheet of this size.")) from None
+    except TooManyRows:
+        raise _refuse_file(_("At most %(n)s rows can be imported at once.", n=max_rows)) from None
     except UnreadableFile:
         raise _refuse_file(
             _("The file cannot be read: use .xlsx, or .csv in UTF-8 or GBK.")

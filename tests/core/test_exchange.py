@@ -331,3 +331,41 @@ def test_memory_stays_flat_in_the_number_of_rows(app):
         small, large = _peak(write, 500), _peak(write, 5000)
         # Ten times the rows: a list of them would take ten times the memory.
         assert large < small * 2, (write.__name__, small, large)
+
+
+def _xlsx(rows: list[list[Any]]) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_xlsx_that_unpacks_too_far_is_refused_unparsed(app, monkeypatch):
+    """Regression (issue 12, finding 8): a 297 KB xlsx unpacking to a million rows held a worker
+    for 31.6 s. The parts' unpacked size is checked before anything is parsed."""
+    from core.exchange import reading
+
+    content = _xlsx([["姓名"], ["王秀兰"]])
+    monkeypatch.setattr(reading, "MAX_UNPACKED", len(content))  # the real file unpacks larger
+    with app.test_request_context(), pytest.raises(DomainError) as refused:
+        exchange.read_upload("bomb.xlsx", content)
+    assert "file" in refused.value.fields
+    assert "解压" in refused.value.message or "unpacks" in refused.value.message
+
+
+def test_rows_past_the_limit_are_refused_without_reading_the_rest(app):
+    """A sheet is read only until it has more rows than may be imported (blank ones counting
+    within a margin): an endless sheet is refused, not read to its end."""
+    from itertools import count
+
+    from core.exchange import reading
+
+    endless = ([f"行{n}"] for n in count())
+    with pytest.raises(reading.TooManyRows):
+        reading._rows(endless, limit=5)
+    csv_text = "姓名\n" + "\n".join(f"居民{n}" for n in range(30))
+    with app.test_request_context(), pytest.raises(DomainError) as refused:
+        exchange.read_upload("many.csv", csv_text.encode(), max_rows=5)
+    assert "file" in refused.value.fields and "5" in refused.value.message
