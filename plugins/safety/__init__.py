@@ -135,10 +135,9 @@ def jiedao_exports() -> list[Export]:
 
 @hookimpl
 def jiedao_imports() -> list[Import]:
-    from .hazards.ledgers import historical_import
     from .views import LEDGERS
 
-    return [*ledgers_imports(LEDGERS), historical_import]
+    return ledgers_imports(LEDGERS)
 
 
 @hookimpl

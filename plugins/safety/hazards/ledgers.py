@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, selectinload
 from core.db import db
 from core.permissions import can
 from core.records.history import shown_changes
-from core.reports import Import
 from core.sdk import Filter, Ledger, Steps
 
 from ..common import CLOSE_MAJOR, EDIT, MODULE, VIEW, today
@@ -144,7 +143,9 @@ hazards = Ledger(
         "rollup": "safety/hazards_rollup.html",
     },
     rollup=True,
-    importable=False,  # historical hazards come in through their own import (below)
+    # An exported ledger imports as it is: historical hazards, each with its final status.
+    import_schema=HazardImportSchema,
+    import_row=import_hazard,
     steps=Steps(
         tuple(TRANSITIONS),
         TransitionSchema,
@@ -153,18 +154,6 @@ hazards = Ledger(
         "(re-inspection passed; major hazards need safety.hazard.close_major), reopen "
         "(re-inspection failed)",
     ),
-)
-
-# An exported ledger imports as it is: the historical import reads the export's columns (the
-# community and 是否逾期 are ignored) and writes each hazard with its final status.
-historical_import = Import(
-    "safety.hazards",
-    _l("Historical hidden dangers"),
-    EDIT,
-    hazards.export_spec().columns,
-    HazardImportSchema,
-    module=MODULE,
-    write_row=import_hazard,
 )
 
 LEDGERS = [hazards]

@@ -17,7 +17,6 @@ from plugins.safety.enterprises import rules as enterprise_rules
 from plugins.safety.enterprises.ledgers import enterprises as enterprise_ledger
 from plugins.safety.hazards import workflow
 from plugins.safety.hazards.ledgers import hazards as hazard_ledger
-from plugins.safety.hazards.ledgers import historical_import
 from plugins.safety.models import SafetyEnterprise, SafetyHazard, SafetyHazardEvent
 from tests.plugins.registry.conftest import make_code
 
@@ -217,7 +216,7 @@ def hazard_file(app, setup, enterprise):
                 )
             ).all()
         )
-    header = header_of(app, historical_import.columns, HAZARD_KEYS)
+    header = header_of(app, hazard_ledger.import_spec().columns, HAZARD_KEYS)
     with app.test_request_context():
         status = {k: str(v) for k, v in workflow.HAZARD_STATUSES.items()}
         major = str(workflow.SEVERITIES["major"])
