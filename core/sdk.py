@@ -27,6 +27,7 @@ from core.records.history import record_change, timeline
 from core.records.ledger import (
     Filter,
     Ledger,
+    Part,
     Steps,
     ledgers_exports,
     ledgers_imports,
@@ -79,6 +80,7 @@ __all__ = [
     "NavEntry",
     "NodeRef",
     "NotPermitted",
+    "Part",
     "Period",
     "RollupBlueprint",
     "Schema",

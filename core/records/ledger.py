@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 import marshmallow as ma
@@ -71,18 +71,21 @@ class Filter:
     ``kind``: ``choice`` (one of ``choices``), ``bool`` (1/true), ``int`` (an id), ``place`` (a
     node id beneath the community, e.g. a building), ``date``, ``year`` or ``text``. ``clause``
     turns the parsed value into a predicate (``clause(session, value)``); without one, the
-    ``column`` (default: the filter's name) is compared for equality — for ``year`` it is a date
-    column and the year's range is used. ``order``: the order of the rows while the filter is on
-    and no column sort is asked (an overdue list, oldest deadline first)."""
+    ``column`` (default: the filter's name; or a function giving an SQL expression) is compared
+    for equality — for ``year`` it is a date column and the year's range is used; ``bound``
+    ``"from"`` or ``"to"`` makes a ``date`` filter one end of a range, inclusive. ``order``: the
+    order of the rows while the filter is on and no column sort is asked (an overdue list,
+    oldest deadline first)."""
 
     name: str
     kind: str = "choice"
     label: Any = None
     choices: dict[str, Any] | Callable[[], dict[str, Any]] | None = None
     clause: Callable[[Session, Any], sa.ColumnElement[bool]] | None = None
-    column: str | None = None
+    column: str | Callable[[], Any] | None = None
     description: str = ""
     order: Callable[[], Sequence[Any]] | None = None
+    bound: str | None = None
 
     def options(self) -> dict[str, Any]:
         found = self.choices() if callable(self.choices) else (self.choices or {})
@@ -123,7 +126,11 @@ class Filter:
     def predicate(self, session: Session, model: Any, value: Any) -> sa.ColumnElement[bool]:
         if self.clause is not None:
             return self.clause(session, value)
-        column = getattr(model, self.column or self.name)
+        column = (
+            self.column() if callable(self.column) else getattr(model, self.column or self.name)
+        )
+        if self.bound is not None:
+            return column >= value if self.bound == "from" else column <= value
         if self.kind == "year":
             return sa.and_(column >= date(value, 1, 1), column <= date(value, 12, 31))
         if self.kind == "text":
@@ -181,6 +188,43 @@ class Steps:
         return "<any(" + ",".join(f"'{name}'" for name in self.names) + "):step>"
 
 
+@dataclass(frozen=True)
+class Part:
+    """Records that belong to another record and are added on its page (a training's trainees,
+    an enterprise's hazard sources). ``POST /<plural>/<id>/<path>`` adds one — from the
+    record's page (a refusal shows the page again, the form as typed) and in the API — and
+    ``GET`` lists them in the API. ``key``: the part's field that names its record, set from the
+    URL. ``shown``: the record's page lists them, with a form to add one for editors."""
+
+    ledger: Ledger
+    key: str
+    path: str = ""  # default: the part ledger's plural
+    shown: bool = True
+
+    @property
+    def segment(self) -> str:
+        return self.path or self.ledger.plural
+
+    @property
+    def owner_field(self) -> str:
+        """The part's column that names its record (``training`` for ``training_id``): not
+        repeated on that record's page."""
+        return self.key.removesuffix("_id")
+
+    def items(self, session: Session, owner: Any) -> list[Any]:
+        """The live parts of ``owner``, in the part ledger's order."""
+        where = getattr(self.ledger.model, self.key) == owner.id
+        return list(session.scalars(self.ledger.filtered(session, where, {})))
+
+    def add(self, session: Session, owner: Any, data: dict[str, Any]) -> Any:
+        """A new part of ``owner``, written by the part ledger's writer."""
+        community = session.get(node_model(), owner.community_id)
+        return self.ledger.write_new(session, community, {**data, self.key: owner.id})
+
+    def form_fields(self) -> list[tuple[str, ma.fields.Field]]:
+        return [(n, f) for n, f in self.ledger.form_fields(False) if n != self.key]
+
+
 @dataclass
 class Ledger:
     """One register of a plugin (居民, 隐患, 培训 …).
@@ -213,6 +257,7 @@ class Ledger:
     restore: str | None = None
     sensitive: str | None = None
     update_schema: type[ma.Schema] | None = None
+    fixed: Sequence[str] = ()  # set when a record is made, left out of its edit form and PATCH
     filters: Sequence[Filter] = ()
     order: Callable[[], Sequence[Any]] | None = None
     query: Callable[[sa.ColumnElement[bool]], sa.Select] | None = None
@@ -241,6 +286,7 @@ class Ledger:
     place_field: str | None = None  # the form field that names the record's node (a building)
     actions: dict[str, Any] = field(default_factory=dict)
     steps: Steps | None = None
+    parts: Sequence[Part] = ()
     qualified_actions: bool = False  # the history API names steps as the audit log does
 
     @cached_property
@@ -253,6 +299,21 @@ class Ledger:
         # Merge previews and renumbering name a table by its ledger (core.numbering).
         if "__label__" not in vars(self.model):
             self.model.__label__ = self.title
+
+    @classmethod
+    def family(cls, **shared: Any) -> Callable[..., Ledger]:
+        """``Ledger`` with what a plugin's ledgers share (module, permissions, context) given
+        once; a ledger's own arguments win."""
+        return partial(cls, **shared)
+
+    @cached_property
+    def edit_schema(self) -> type[ma.Schema]:
+        """The schema of edits: ``update_schema``, or the schema without the ``fixed`` fields."""
+        base = self.update_schema or self.schema
+        if not self.fixed:
+            return base
+        meta = type("Meta", (getattr(base, "Meta", object),), {"exclude": tuple(self.fixed)})
+        return type(f"{base.__name__}Edit", (base,), {"Meta": meta})
 
     # --- names -------------------------------------------------------------------------
 
@@ -307,7 +368,7 @@ class Ledger:
         ]
 
     def form_fields(self, editing: bool) -> list[tuple[str, ma.fields.Field]]:
-        schema = (self.update_schema or self.schema)() if editing else self.schema()
+        schema = self.edit_schema() if editing else self.schema()
         return [
             (name, f)
             for name, f in schema.fields.items()
@@ -823,7 +884,8 @@ def _form_value(f: ma.fields.Field, value: Any) -> Any:
 
 
 def _new_values(ledger: Ledger) -> dict[str, Any]:
-    """What the "new" form starts with: the fields' defaults, then the ledger's ``new_values``."""
+    """What the "new" form starts with: the fields' defaults, the records named in the query
+    string, then the ledger's ``new_values``."""
     fields = dict(ledger.form_fields(False))
     values: dict[str, Any] = {}
     for name, f in fields.items():
@@ -833,6 +895,11 @@ def _new_values(ledger: Ledger) -> dict[str, Any]:
         value = default() if callable(default) else default
         if value is not None:
             values[name] = _form_value(f, value)
+    # Reached from another record's page (``?enterprise=3``), the form starts with it chosen.
+    for name in fields:
+        arg = request.args.get(name.removesuffix("_id"), "") if name.endswith("_id") else ""
+        if arg.isdigit() and len(arg) <= 9:
+            values[name] = arg
     extra = ledger.new_values() if ledger.new_values is not None else {}
     for name, value in extra.items():
         values[name] = _form_value(fields[name], value) if name in fields else plain(value)
@@ -873,6 +940,22 @@ def _rows_fields(fields: list[tuple[str, ma.fields.Field]]) -> tuple[str, ...]:
     return tuple(name for name, f in fields if widget_of(f) == "rows")
 
 
+def _posted(
+    schema: ma.Schema, fields: list[tuple[str, ma.fields.Field]], editing: bool = False
+) -> tuple[FormResult, dict[str, Any]]:
+    """The posted form loaded by ``schema``, and the data to write. An edit changes what the
+    form sent, not the fields it leaves out; unticked boxes are not sent, so they count as sent
+    empty, and so do tables left empty."""
+    multi, rows = _list_fields(fields), _rows_fields(fields)
+    booleans = tuple(n for n, f in fields if isinstance(f, ma.fields.Boolean))
+    form = load_form(schema, multi=multi, booleans=booleans, rows=rows)
+    sent = set(request.form) | set(multi) | set(booleans) | set(rows)
+    data = {k: v for k, v in form.data.items() if not editing or k in sent}
+    for name in (*multi, *rows):  # no box ticked, no row filled in: an empty list
+        data[name] = data.get(name) or []
+    return form, data
+
+
 def form_page(ledger: Ledger, obj: Any = None) -> Any:
     require(ledger.edit)
     editing = obj is not None
@@ -882,16 +965,8 @@ def form_page(ledger: Ledger, obj: Any = None) -> Any:
     form: FormResult = empty_form(**(_form_values(ledger, obj) if editing else _new_values(ledger)))
     status = 200
     if request.method == "POST":
-        schema = (ledger.update_schema or ledger.schema)() if editing else ledger.schema()
-        multi, rows = _list_fields(fields), _rows_fields(fields)
-        booleans = tuple(n for n, f in fields if isinstance(f, ma.fields.Boolean))
-        form = load_form(schema, multi=multi, booleans=booleans, rows=rows)
-        # An edit changes what the form sent, not the fields it leaves out; unticked boxes
-        # are not sent, so they count as sent empty, and so do tables left empty.
-        sent = set(request.form) | set(multi) | set(booleans) | set(rows)
-        data = {k: v for k, v in form.data.items() if not editing or k in sent}
-        for name in (*multi, *rows):  # no box ticked, no row filled in: an empty list
-            data[name] = data.get(name) or []
+        schema = ledger.edit_schema() if editing else ledger.schema()
+        form, data = _posted(schema, fields, editing)
         written: list[Any] = []
 
         def write() -> None:
@@ -922,7 +997,11 @@ def _selected(form: FormResult, fields: list[tuple[str, ma.fields.Field]]) -> di
     return chosen
 
 
-def detail_page(ledger: Ledger, record_id: int) -> Any:
+def detail_page(
+    ledger: Ledger, record_id: int, part_forms: dict[str, FormResult] | None = None
+) -> Any:
+    """A record's page: its facts, its parts (a form to add one, as typed after a refusal) and
+    its history."""
     require(ledger.view)
     obj = load(ledger, record_id, deleted_ok=True)
     unmasked = _unmask_requested(ledger, obj)
@@ -949,8 +1028,30 @@ def detail_page(ledger: Ledger, record_id: int) -> Any:
         can_restore=bool(ledger.restore)
         and can(ledger.restore, g.community.path)
         and not g.community.is_archived,
+        parts=[
+            {
+                "part": part,
+                "records": part.items(db.session, obj),
+                "form": (part_forms or {}).get(part.segment)
+                or empty_form(**_new_values(part.ledger)),
+                "can_add": can_edit(part.ledger) and obj.deleted_at is None,
+            }
+            for part in ledger.parts
+            if part.shown
+        ],
         **_context(ledger),
     )
+
+
+def add_part_page(ledger: Ledger, part: Part, record_id: int) -> Any:
+    """A part added from its record's page; a refusal shows the page again with the form."""
+    require(part.ledger.edit)
+    owner = load(ledger, record_id)
+    form, data = _posted(part.ledger.schema(), part.form_fields())
+    saved, status = save(form, lambda: part.add(db.session, owner, data))
+    if saved:
+        return redirect(ledger.url("detail", owner))
+    return detail_page(ledger, record_id, {part.segment: form}), status
 
 
 def confirm_page(ledger: Ledger, record_id: int, action: str) -> Any:
@@ -1019,7 +1120,7 @@ def api_get(ledger: Ledger, record_id: int) -> Any:
 def api_update(ledger: Ledger, record_id: int) -> Any:
     require(ledger.edit)
     obj = load(ledger, record_id)
-    schema = (ledger.update_schema or ledger.schema)()
+    schema = ledger.edit_schema()
     data = json_body(schema, partial=True)
     if ledger.s3_fields() & data.keys():
         _require_sensitive(ledger)
@@ -1052,6 +1153,20 @@ def api_step(ledger: Ledger, record_id: int, step: str) -> Any:
     steps.run(db.session, obj, step, json_body(steps.schema()))
     db.session.commit()
     return jsonify(ledger.dump(obj))
+
+
+def api_parts(ledger: Ledger, part: Part, record_id: int) -> Any:
+    require(part.ledger.view)
+    owner = load(ledger, record_id)
+    return jsonify({"items": [part.ledger.dump(p) for p in part.items(db.session, owner)]})
+
+
+def api_add_part(ledger: Ledger, part: Part, record_id: int) -> Any:
+    require(part.ledger.edit)
+    owner = load(ledger, record_id)
+    obj = part.add(db.session, owner, json_body(part.ledger.schema()))
+    db.session.commit()
+    return jsonify(part.ledger.dump_one(obj)), 201
 
 
 def api_history(ledger: Ledger, record_id: int) -> Any:
@@ -1173,6 +1288,45 @@ def _add_step_routes(ledger: Ledger, pages: Any, api: Any) -> None:
     )
 
 
+def _add_part_routes(ledger: Ledger, part: Part, pages: Any, api: Any) -> None:
+    rule = f"/{ledger.plural}/<int:record_id>/{part.segment}"
+    if part.shown:
+        pages.add_url_rule(
+            rule,
+            f"add_{part.ledger.name}",
+            lambda record_id: add_part_page(ledger, part, record_id),
+            methods=["POST"],
+        )
+    if api is None:
+        return
+    params = [PATH_COMMUNITY, PATH_RECORD]
+    kind = part.ledger
+    api.add_url_rule(
+        rule,
+        f"api_{ledger.name}_{part.segment}",
+        api_doc(
+            f"The {kind.plural} of a {ledger.name}",
+            response_schema=kind.schema,
+            tags=[kind.module],
+            parameters=params,
+        )(lambda record_id: api_parts(ledger, part, record_id)),
+        methods=["GET"],
+    )
+    api.add_url_rule(
+        rule,
+        f"api_add_{kind.name}",
+        api_doc(
+            f"Add a {kind.name} to a {ledger.name}",
+            request_schema=kind.schema,
+            response_schema=kind.schema,
+            status=201,
+            tags=[kind.module],
+            parameters=params,
+        )(lambda record_id: api_add_part(ledger, part, record_id)),
+        methods=["POST"],
+    )
+
+
 def register_ledgers(
     ledgers: Sequence[Ledger],
     *,
@@ -1210,6 +1364,8 @@ def register_ledgers(
         )
         if ledger.steps is not None:
             _add_step_routes(ledger, pages, api)
+        for part in ledger.parts:
+            _add_part_routes(ledger, part, pages, api)
         if api is not None:
             params = [PATH_COMMUNITY, *(f.openapi() for f in ledger.filters), QUERY_SORT]
             if ledger.restore:
@@ -1327,6 +1483,7 @@ def ledgers_imports(ledgers: Sequence[Ledger]) -> list[Import]:
 __all__ = [
     "Filter",
     "Ledger",
+    "Part",
     "Steps",
     "choices_of",
     "ledgers_exports",
