@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import g, request
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.db import db
 from core.errors import Conflict, DomainError
-from core.sdk import describe
+from core.sdk import Ledger, describe
 from tenants.models import Node
 from tenants.modules import module_settings
 
@@ -28,6 +28,9 @@ EDIT = "safety.edit"
 CLOSE_MAJOR = "safety.hazard.close_major"
 RESTORE = "safety.restore"
 SENSITIVE = "safety.sensitive.view"
+
+# What every safety ledger shares: its module and permissions.
+SafetyLedger = Ledger.family(module=MODULE, view=VIEW, edit=EDIT, restore=RESTORE)
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "general_deadline_days": 15,  # 一般隐患: rectify within … days of the finding
@@ -95,13 +98,6 @@ def building_choices() -> dict[str, str]:
     from plugins.registry.services import buildings
 
     return {b.ref: b.name for b in buildings(db.session, g.community)} if "community" in g else {}
-
-
-def chosen_ids(*keys: str) -> dict[str, int]:
-    """``?enterprise=3`` → ``{"enterprise_id": 3}``: what a "new" form starts with when another
-    record's page links to it."""
-    args = request.args
-    return {f"{key}_id": int(args[key]) for key in keys if args.get(key, "").isdigit()}
 
 
 def place_of(session: Session, community: Node, data: dict[str, Any]) -> tuple[int, Any]:

@@ -23,7 +23,6 @@ from .activities.ledgers import LEDGERS as ACTIVITY_LEDGERS
 from .common import EDIT, VIEW
 from .dashboard import views as dashboard_views  # noqa: F401 - the street dashboard
 from .dashboard.figures import community_summary
-from .enterprises import views as enterprise_views  # noqa: F401 - a source added by API
 from .enterprises.ledgers import LEDGERS as ENTERPRISE_LEDGERS
 from .hazards import views as hazard_views  # noqa: F401 - the notice, the timeline
 from .hazards.ledgers import LEDGERS as HAZARD_LEDGERS

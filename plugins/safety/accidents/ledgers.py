@@ -6,23 +6,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from core.sdk import Filter, Ledger
+from core.sdk import Filter
 
-from ..common import EDIT, MODULE, SENSITIVE, VIEW
+from ..common import SENSITIVE, SafetyLedger
 from .models import SafetyAccident
 from .rules import ACCIDENT_GRADES, ACCIDENT_KINDS, check_accident
 from .schemas import AccidentSchema
 
-accidents = Ledger(
-    module=MODULE,
+accidents = SafetyLedger(
     name="accident",
     plural="accidents",
     model=SafetyAccident,
     schema=AccidentSchema,
     title=_l("Accident ledger"),
     label=_l("Accident"),
-    view=VIEW,
-    edit=EDIT,
     sensitive=SENSITIVE,
     filters=(
         Filter("year", "year", _l("Year"), column="occurred_on"),

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from core.sdk import Filter, Ledger, db
+from core.sdk import Filter, db
 
-from ..common import EDIT, MODULE, VIEW
+from ..common import SafetyLedger
 from ..web import PHOTOS
 from .models import SafetyActivity
 from .schemas import ActivitySchema
@@ -19,16 +19,13 @@ def _photos(activity: SafetyActivity, data: dict[str, Any]) -> None:
     data["photos"] = [PHOTOS.dump(p) for p in PHOTOS.items(db.session, "activities", activity.id)]
 
 
-activities = Ledger(
-    module=MODULE,
+activities = SafetyLedger(
     name="activity",
     plural="activities",
     model=SafetyActivity,
     schema=ActivitySchema,
     title=_l("Publicity activities"),
     label=_l("Activity"),
-    view=VIEW,
-    edit=EDIT,
     filters=(
         Filter("year", "year", _l("Year"), column="held_on"),
         Filter("kind", "choice", _l("Kind"), ACTIVITY_KINDS),

@@ -13,20 +13,14 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from core.sdk import Filter, Ledger
+from core.sdk import Filter, Ledger, Part
 from plugins.registry.services import SENSITIVE as CONTACT_PHONES
 
-from ..common import EDIT, MODULE, RESTORE, VIEW, chosen_ids
+from ..common import SafetyLedger
 from ..web import records_of
 from . import rules
 from .models import SafetyEnterprise, SafetyHazardSource
-from .schemas import (
-    EnterpriseImportSchema,
-    EnterpriseSchema,
-    EnterpriseUpdateSchema,
-    HazardSourceSchema,
-    HazardSourceUpdateSchema,
-)
+from .schemas import EnterpriseImportSchema, EnterpriseSchema, HazardSourceSchema
 
 
 def _records_of(enterprise: SafetyEnterprise) -> list[tuple[Ledger, list[Any]]]:
@@ -41,20 +35,44 @@ def _records_of(enterprise: SafetyEnterprise) -> list[tuple[Ledger, list[Any]]]:
 
 
 COMMON: dict[str, Any] = {
-    "module": MODULE,
-    "view": VIEW,
-    "edit": EDIT,
-    "restore": RESTORE,
     "sensitive": CONTACT_PHONES,
     "context": lambda: {"records_of": _records_of},
 }
 
-enterprises = Ledger(
+hazard_sources = SafetyLedger(
+    name="hazard_source",
+    plural="hazard_sources",
+    model=SafetyHazardSource,
+    schema=HazardSourceSchema,
+    fixed=("enterprise_id",),
+    title=_l("Major hazard source ledger"),
+    label=_l("Major hazard source"),
+    filters=(
+        Filter("enterprise", "int", _l("Enterprise"), column="enterprise_id"),
+        Filter("grade", "choice", _l("Grade"), rules.SOURCE_GRADES),
+    ),
+    # Sources of live enterprises only, by enterprise.
+    query=lambda where: (
+        sa.select(SafetyHazardSource).join(SafetyHazardSource.enterprise).where(where)
+    ),
+    order=lambda: [SafetyEnterprise.name],
+    options=lambda stmt: stmt.options(
+        selectinload(SafetyHazardSource.enterprise).selectinload(SafetyEnterprise.unit)
+    ),
+    check=rules.check_source,
+    importable=False,
+    **COMMON,
+)
+# ``POST /enterprises/<id>/sources``: a source registered at an enterprise through the API
+# (the enterprise's page links to the source form with the enterprise chosen).
+SOURCES = Part(hazard_sources, "enterprise_id", path="sources", shown=False)
+
+enterprises = SafetyLedger(
     name="enterprise",
     plural="enterprises",
     model=SafetyEnterprise,
     schema=EnterpriseSchema,
-    update_schema=EnterpriseUpdateSchema,
+    fixed=("unit_id",),
     title=_l("Enterprise safety ledger"),
     label=_l("Enterprise"),
     filters=(
@@ -76,32 +94,7 @@ enterprises = Ledger(
     templates={"detail": "safety/enterprise.html"},
     import_schema=EnterpriseImportSchema,
     import_row=rules.import_enterprise,
-    **COMMON,
-)
-
-hazard_sources = Ledger(
-    name="hazard_source",
-    plural="hazard_sources",
-    model=SafetyHazardSource,
-    schema=HazardSourceSchema,
-    update_schema=HazardSourceUpdateSchema,
-    title=_l("Major hazard source ledger"),
-    label=_l("Major hazard source"),
-    filters=(
-        Filter("enterprise", "int", _l("Enterprise"), column="enterprise_id"),
-        Filter("grade", "choice", _l("Grade"), rules.SOURCE_GRADES),
-    ),
-    # Sources of live enterprises only, by enterprise.
-    query=lambda where: (
-        sa.select(SafetyHazardSource).join(SafetyHazardSource.enterprise).where(where)
-    ),
-    order=lambda: [SafetyEnterprise.name],
-    options=lambda stmt: stmt.options(
-        selectinload(SafetyHazardSource.enterprise).selectinload(SafetyEnterprise.unit)
-    ),
-    check=rules.check_source,
-    new_values=lambda: chosen_ids("enterprise"),
-    importable=False,
+    parts=(SOURCES,),
     **COMMON,
 )
 

@@ -84,14 +84,12 @@ def check_source(
 
 
 def add_hazard_source(
-    session: Session, enterprise: SafetyEnterprise, data: dict[str, Any], user: Any = None
+    session: Session, enterprise: SafetyEnterprise, data: dict[str, Any]
 ) -> SafetyHazardSource:
     """Register a major hazard source (重大危险源) of ``enterprise``."""
-    from .ledgers import hazard_sources
+    from .ledgers import SOURCES
 
-    community = session.get(Node, enterprise.community_id)
-    values = {**data, "enterprise_id": enterprise.id}
-    return hazard_sources.create_record(session, community, values, user)
+    return SOURCES.add(session, enterprise, data)
 
 
 def units_off_the_ledger(session: Session, community: Node) -> dict[int, str]:

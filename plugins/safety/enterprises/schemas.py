@@ -90,11 +90,6 @@ class EnterpriseSchema(ChoiceSchema):
     created_at = ma.fields.DateTime(dump_only=True)
 
 
-class EnterpriseUpdateSchema(EnterpriseSchema):
-    class Meta:
-        exclude = ("unit_id",)
-
-
 class HazardSourceSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
     enterprise_id = describe(
@@ -128,11 +123,6 @@ class HazardSourceSchema(ChoiceSchema):
     )
 
 
-class HazardSourceUpdateSchema(HazardSourceSchema):
-    class Meta:
-        exclude = ("enterprise_id",)
-
-
 class YesNoField(ma.fields.Boolean):
     """是/否 as the exports write it, or the usual true/false words."""
 
@@ -140,9 +130,12 @@ class YesNoField(ma.fields.Boolean):
     falsy = ma.fields.Boolean.falsy | {"否", "No"}
 
 
-class EnterpriseImportSchema(EnterpriseUpdateSchema):
+class EnterpriseImportSchema(EnterpriseSchema):
     """A row of the enterprise import: an exported row, the enterprise named by its unit's name
     and credit code (the community and the counts are ignored)."""
+
+    class Meta:
+        exclude = ("unit_id",)
 
     community = ma.fields.Raw(load_default=None)
     name = required_text(100)

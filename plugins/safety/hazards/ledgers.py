@@ -5,7 +5,6 @@ The status moves only through the workflow steps (``views``); the ledger's forms
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,12 +15,12 @@ from sqlalchemy.orm import Session, selectinload
 from core.db import db
 from core.permissions import can
 from core.records.history import shown_changes
-from core.sdk import Filter, Ledger, Steps
+from core.sdk import Filter, Steps
 
-from ..common import CLOSE_MAJOR, EDIT, MODULE, VIEW, today
+from ..common import CLOSE_MAJOR, SafetyLedger, today
 from ..web import PHOTOS
 from .models import SafetyHazard
-from .schemas import HazardImportSchema, HazardSchema, HazardUpdateSchema, TransitionSchema
+from .schemas import HazardImportSchema, HazardSchema, TransitionSchema
 from .workflow import (
     ACTIONS,
     HAZARD_CATEGORIES,
@@ -48,14 +47,6 @@ def _status(_session: Session, status: str) -> sa.ColumnElement[bool]:
 
 def _overdue(_session: Session, overdue: bool) -> sa.ColumnElement[bool]:
     return overdue_clause(today()) if overdue else sa.true()
-
-
-def _since(_session: Session, day: date) -> sa.ColumnElement[bool]:
-    return SafetyHazard.found_on >= day
-
-
-def _until(_session: Session, day: date) -> sa.ColumnElement[bool]:
-    return SafetyHazard.found_on <= day
 
 
 def _text(_session: Session, text: str) -> sa.ColumnElement[bool]:
@@ -85,27 +76,14 @@ def hazard_context() -> dict[str, Any]:
     }
 
 
-def _new_values() -> dict[str, Any]:
-    from flask import request
-
-    values: dict[str, Any] = {"found_on": today()}
-    for key in ("inspection", "enterprise"):
-        if request.args.get(key, "").isdigit():
-            values[f"{key}_id"] = int(request.args[key])
-    return values
-
-
-hazards = Ledger(
-    module=MODULE,
+hazards = SafetyLedger(
     name="hazard",
     plural="hazards",
     model=SafetyHazard,
     schema=HazardSchema,
-    update_schema=HazardUpdateSchema,
+    fixed=("number", "inspection_id", "enterprise_id", "building"),
     title=_l("Hidden dangers"),
     label=_l("Hidden danger"),
-    view=VIEW,
-    edit=EDIT,
     filters=(
         Filter("q", "text", _l("Number or description"), clause=_text),
         Filter(
@@ -127,15 +105,15 @@ hazards = Ledger(
         ),
         Filter("enterprise", "int", _l("Enterprise"), column="enterprise_id"),
         Filter("inspection", "int", _l("Inspection"), column="inspection_id"),
-        Filter("since", "date", _l("Found from"), clause=_since),
-        Filter("until", "date", _l("Found until"), clause=_until),
+        Filter("since", "date", _l("Found from"), column="found_on", bound="from"),
+        Filter("until", "date", _l("Found until"), column="found_on", bound="to"),
     ),
     order=lambda: [SafetyHazard.found_on.desc(), SafetyHazard.id.desc()],
     options=lambda stmt: stmt.options(selectinload(SafetyHazard.enterprise)),
     create=create_hazard,
     update=update_hazard,
     title_of=lambda h: h.number,
-    new_values=_new_values,
+    new_values=lambda: {"found_on": today()},
     context=hazard_context,
     templates={
         "detail": "safety/hazard.html",

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import g
 from flask_babel import lazy_gettext as _l
 
-from core.db import db
 from core.sdk import describe
 from core.validation import (
     ChoiceSchema,
@@ -18,16 +16,10 @@ from core.validation import (
     required_text,
 )
 
-from ..common import enterprise_name, enterprise_select
+from ..common import building_choices, enterprise_name, enterprise_select
 from .workflow import HAZARD_CATEGORIES, HAZARD_STATUSES, SEVERITIES, import_problems, is_overdue
 
 OPTIONAL_DATE = {"load_default": None, "allow_none": True}
-
-
-def _buildings() -> dict[str, str]:
-    from plugins.registry.services import buildings
-
-    return {b.ref: b.name for b in buildings(db.session, g.community)} if "community" in g else {}
 
 
 class HazardSchema(ChoiceSchema):
@@ -51,7 +43,7 @@ class HazardSchema(ChoiceSchema):
         ma.fields.String(load_only=True, load_default=None, allow_none=True),
         label=_l("Building"),
         widget="select",
-        choices=_buildings,
+        choices=building_choices,
     )
     location = describe(optional_text(200), label=_l("Location"))
     description = describe(
@@ -102,11 +94,6 @@ class HazardSchema(ChoiceSchema):
         label=_l("Overdue"),
     )
     created_at = ma.fields.DateTime(dump_only=True)
-
-
-class HazardUpdateSchema(HazardSchema):
-    class Meta:
-        exclude = ("number", "inspection_id", "enterprise_id", "building")
 
 
 class TransitionSchema(Schema):

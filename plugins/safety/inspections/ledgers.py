@@ -11,9 +11,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
 from core.db import db
-from core.sdk import Filter, Ledger
+from core.sdk import Filter
 
-from ..common import EDIT, MODULE, RESTORE, VIEW, chosen_ids, enterprise_choices, today
+from ..common import SafetyLedger, enterprise_choices, today
 from ..web import PHOTOS, records_of
 from . import rules
 from .models import SafetyInspection
@@ -33,14 +33,6 @@ def _state(_session: Session, state: str) -> sa.ColumnElement[bool]:
     return done.is_(None) if state == "planned" else done.is_not(None)
 
 
-def _since(_session: Session, day: date) -> sa.ColumnElement[bool]:
-    return _day() >= day
-
-
-def _until(_session: Session, day: date) -> sa.ColumnElement[bool]:
-    return _day() <= day
-
-
 def _context() -> dict[str, Any]:
     from ..hazards.ledgers import hazards
 
@@ -50,23 +42,19 @@ def _context() -> dict[str, Any]:
     }
 
 
-inspections = Ledger(
-    module=MODULE,
+inspections = SafetyLedger(
     name="inspection",
     plural="inspections",
     model=SafetyInspection,
     schema=InspectionSchema,
     title=_l("Safety inspection ledger"),
     label=_l("Inspection"),
-    view=VIEW,
-    edit=EDIT,
-    restore=RESTORE,
     filters=(
         Filter("kind", "choice", _l("Kind of inspection"), rules.INSPECTION_KINDS),
         Filter("state", "choice", _l("State"), STATES, clause=_state),
         Filter("enterprise", "int", _l("Enterprise"), enterprise_choices, column="enterprise_id"),
-        Filter("since", "date", _l("From"), clause=_since),
-        Filter("until", "date", _l("to"), clause=_until),
+        Filter("since", "date", _l("From"), column=_day, bound="from"),
+        Filter("until", "date", _l("to"), column=_day, bound="to"),
     ),
     order=lambda: [_day().desc()],
     options=lambda stmt: stmt.options(
@@ -77,7 +65,6 @@ inspections = Ledger(
     new_values=lambda: {
         "done_on": today(),
         "checklist": rules.new_checklist(),
-        **chosen_ids("enterprise"),
     },
     context=_context,
     templates={"detail": "safety/inspection.html"},

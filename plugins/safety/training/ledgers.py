@@ -10,11 +10,11 @@ from flask import g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
-from core.sdk import Filter, Ledger, db, empty_form, parse_filters
+from core.sdk import Filter, Part, db, parse_filters
 
-from ..common import EDIT, MODULE, VIEW, today
+from ..common import SafetyLedger, today
 from .models import SafetyTrainee, SafetyTraining
-from .schemas import TraineeSchema, TraineeUpdateSchema, TrainingSchema, training_choices
+from .schemas import TraineeSchema, TrainingSchema, training_choices
 from .services import POSTS, TRAINING_CATEGORIES, check_trainee, training_progress
 
 YEAR = Filter("year", "year", _l("Year"), column="held_on")
@@ -35,25 +35,18 @@ def progress_year() -> int:
 
 
 def _context() -> dict[str, Any]:
-    """The year's progress above the list; a session's trainees and the form to add one."""
-    return {
-        "progress": lambda: training_progress(db.session, g.community, progress_year()),
-        "trainee_ledger": trainees,
-        "trainee_form": lambda: g.get("trainee_form") or empty_form(passed="true"),
-    }
+    """The year's progress above the list."""
+    return {"progress": lambda: training_progress(db.session, g.community, progress_year())}
 
 
-trainees = Ledger(
-    module=MODULE,
+trainees = SafetyLedger(
     name="trainee",
     plural="trainees",
     model=SafetyTrainee,
     schema=TraineeSchema,
-    update_schema=TraineeUpdateSchema,
+    fixed=("training_id",),  # a trainee stays in their session
     title=_l("Trainees"),
     label=_l("Trainee"),
-    view=VIEW,
-    edit=EDIT,
     filters=(
         Filter("q", "text", _l("Full name"), column="name"),
         Filter("post", "choice", _l("Post"), POSTS),
@@ -68,16 +61,16 @@ trainees = Ledger(
     importable=False,
 )
 
-trainings = Ledger(
-    module=MODULE,
+# ``/trainings/<id>/trainees``: the session's page lists its trainees with a form to add one.
+TRAINEES = Part(trainees, "training_id")
+
+trainings = SafetyLedger(
     name="training",
     plural="trainings",
     model=SafetyTraining,
     schema=TrainingSchema,
     title=_l("Training ledger"),
     label=_l("Training"),
-    view=VIEW,
-    edit=EDIT,
     filters=(
         YEAR,
         Filter("category", "choice", _l("Category"), TRAINING_CATEGORIES),
@@ -91,7 +84,8 @@ trainings = Ledger(
     export_parts=(trainees, lambda t: t.trainees),
     export_order=lambda: [SafetyTraining.held_on],
     context=_context,
-    templates={"list": "safety/trainings.html", "detail": "safety/training.html"},
+    templates={"list": "safety/trainings.html"},
+    parts=(TRAINEES,),
 )
 
 LEDGERS = [trainings, trainees]

@@ -92,10 +92,3 @@ class TraineeSchema(ChoiceSchema):
         ma.fields.Date(**OPTIONAL), label=_l("Certificate expires on"), column=True, sort=True
     )
     passed = describe(ma.fields.Boolean(load_default=True), label=_l("Passed"), column=True)
-
-
-class TraineeUpdateSchema(TraineeSchema):
-    """A trainee stays in their session."""
-
-    class Meta:
-        exclude = ("training_id",)

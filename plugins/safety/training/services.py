@@ -59,11 +59,10 @@ def check_trainee(
 
 
 def add_trainee(session: Session, training: SafetyTraining, data: dict[str, Any]) -> SafetyTrainee:
-    """A person added to a session (its page's form, its API)."""
-    from .ledgers import trainees
+    """A person added to a session."""
+    from .ledgers import TRAINEES
 
-    community = session.get(Node, training.community_id)
-    return trainees.write_new(session, community, {**data, "training_id": training.id})
+    return TRAINEES.add(session, training, data)
 
 
 def _community_ids(communities: Node | sa.Select) -> sa.Select:

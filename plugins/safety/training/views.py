@@ -1,59 +1,18 @@
-"""The training routes the ledgers cannot generate: a session's trainees (its page's form and
-the API), the year's three-post progress and the certificates about to expire."""
+"""The training routes the ledgers cannot generate: the year's three-post progress and the
+certificates about to expire."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import g, jsonify, redirect, render_template
+from flask import g, jsonify, render_template
 
-from core.forms import save
-from core.records.ledger import detail_page, load
-from core.sdk import api_doc, db, json_body, load_form, require
+from core.sdk import api_doc, db, require
 
-from ..common import EDIT, MODULE, VIEW
-from ..web import COMMUNITY, RECORD, api, pages
-from .ledgers import YEAR, progress_year, trainees, trainings
-from .schemas import TraineeSchema
-from .services import POSTS, add_trainee, expiring_certificates, training_progress
-
-
-@pages.post("/trainings/<int:record_id>/trainees", endpoint="add_trainee")
-def add_trainee_page(record_id: int) -> Any:
-    """The add-a-trainee form of a session's page; a refusal shows the page again."""
-    require(EDIT)
-    training = load(trainings, record_id)
-    form = load_form(TraineeSchema(), booleans=("passed",))
-    saved, status = save(form, lambda: add_trainee(db.session, training, form.data))
-    if saved:
-        return redirect(trainings.url("detail", training))
-    g.trainee_form = form
-    return detail_page(trainings, record_id), status
-
-
-@api.get("/trainings/<int:record_id>/trainees")
-@api_doc(
-    "The trainees of a session", response_schema=TraineeSchema, tags=[MODULE], parameters=RECORD
-)
-def api_trainees(record_id: int) -> Any:
-    require(VIEW)
-    return jsonify({"items": [trainees.dump(t) for t in load(trainings, record_id).trainees]})
-
-
-@api.post("/trainings/<int:record_id>/trainees")
-@api_doc(
-    "Add a trainee (three key posts: a certificate number needs its expiry date)",
-    request_schema=TraineeSchema,
-    response_schema=TraineeSchema,
-    status=201,
-    tags=[MODULE],
-    parameters=RECORD,
-)
-def api_add_trainee(record_id: int) -> Any:
-    require(EDIT)
-    trainee = add_trainee(db.session, load(trainings, record_id), json_body(TraineeSchema()))
-    db.session.commit()
-    return jsonify(trainees.dump_one(trainee)), 201
+from ..common import MODULE, VIEW
+from ..web import COMMUNITY, api, pages
+from .ledgers import YEAR, progress_year, trainees
+from .services import POSTS, expiring_certificates, training_progress
 
 
 @api.get("/trainings/progress")
