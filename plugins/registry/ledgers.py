@@ -23,7 +23,6 @@ from .models import RegistryHousehold, RegistryResident, RegistryResidentTag, Re
 from .schemas import (
     HouseholdSchema,
     ResidentSchema,
-    ResidentUpdateSchema,
     StepSchema,
     UnitSchema,
 )
@@ -78,28 +77,29 @@ def _unit_text(session: Session, text: str) -> sa.ColumnElement[bool]:
 
 
 BUILDING = Filter("building", "place", _l("Building"), _buildings, column="node_id")
-COMMON = {
-    "module": MODULE,
-    "view": VIEW,
-    "edit": EDIT,
-    "restore": RESTORE,
-    "sensitive": SENSITIVE,
-    "list_path": None,
-    "place_field": "building",
-    "context": lambda: {
+# What every registry ledger shares: module, permissions, the building a record is placed at,
+# and what the pages show beside the fields.
+RegistryLedger = Ledger.family(
+    module=MODULE,
+    view=VIEW,
+    edit=EDIT,
+    restore=RESTORE,
+    sensitive=SENSITIVE,
+    place_field="building",
+    context=lambda: {
         "tabs": TABS,
         "relations": services.RELATIONS,
         "statuses": services.STATUSES,
         "today": services.today,
     },
-}
+)
 
-residents = Ledger(
+residents = RegistryLedger(
     name="resident",
     plural="residents",
     model=RegistryResident,
     schema=ResidentSchema,
-    update_schema=ResidentUpdateSchema,
+    fixed=("status",),  # it changes through the lifecycle steps
     title=_l("Residents"),
     label=_l("Resident"),
     filters=(
@@ -135,11 +135,11 @@ residents = Ledger(
         _lifecycle_step,
         "A dated lifecycle step: manage (人在管理), move-out (人走注销), death",
     ),
-    **{**COMMON, "list_path": "/"},
+    list_path="/",
     list_endpoint="index",
 )
 
-households = Ledger(
+households = RegistryLedger(
     name="household",
     plural="households",
     model=RegistryHousehold,
@@ -156,10 +156,9 @@ households = Ledger(
     update=services.update_household,
     title_of=lambda h: h.address,
     templates={"detail": "registry/household.html"},
-    **COMMON,
 )
 
-units = Ledger(
+units = RegistryLedger(
     name="unit",
     plural="units",
     model=RegistryUnit,
@@ -177,7 +176,6 @@ units = Ledger(
     check=services.check_unit,
     before_restore=services.check_restorable,
     rollup=True,
-    **COMMON,
 )
 
 LEDGERS = (residents, households, units)

@@ -192,13 +192,6 @@ class ResidentSchema(ChoiceSchema):
     updated_at = ma.fields.DateTime(dump_only=True)
 
 
-class ResidentUpdateSchema(ResidentSchema):
-    """Edits: the same fields, all optional; the status changes through the lifecycle steps."""
-
-    class Meta:
-        exclude = ("status",)
-
-
 class HouseholdSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
     address = describe(ma.fields.String(dump_only=True), label=_l("Address"), column=True)
