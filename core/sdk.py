@@ -59,6 +59,7 @@ from core.validation import (
     record_id,
     required_text,
 )
+from core.workflow import Transition, Workflow, WorkflowEventMixin
 
 __all__ = [
     "S1",
@@ -88,6 +89,9 @@ __all__ = [
     "Steps",
     "TenantOwned",
     "TimestampMixin",
+    "Transition",
+    "Workflow",
+    "WorkflowEventMixin",
     "amount",
     "api_doc",
     "can",

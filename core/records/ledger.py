@@ -287,6 +287,7 @@ class Ledger:
     actions: dict[str, Any] = field(default_factory=dict)
     steps: Steps | None = None
     parts: Sequence[Part] = ()
+    workflow: Any = None  # a core.workflow.Workflow: its timeline at GET …/<id>/events
     qualified_actions: bool = False  # the history API names steps as the audit log does
 
     @cached_property
@@ -852,6 +853,8 @@ def _unmask_requested(ledger: Ledger, obj: Any) -> bool:
 
 def _context(ledger: Ledger) -> dict[str, Any]:
     extra = ledger.context() if ledger.context is not None else {}
+    if ledger.workflow is not None:  # the record's next steps and timeline
+        extra = {"workflow": ledger.workflow, **extra}
     return {"ledger": ledger, **extra}
 
 
@@ -1169,6 +1172,14 @@ def api_add_part(ledger: Ledger, part: Part, record_id: int) -> Any:
     return jsonify(part.ledger.dump_one(obj)), 201
 
 
+def api_events(ledger: Ledger, record_id: int) -> Any:
+    """A record's workflow timeline, oldest first."""
+    require(ledger.view)
+    flow = ledger.workflow
+    events = flow.timeline(db.session, load(ledger, record_id))
+    return jsonify({"items": [flow.dump_event(e) for e in events]})
+
+
 def api_history(ledger: Ledger, record_id: int) -> Any:
     """A record's history, newest first; sealed S3 values opened on ``?unmask=1`` for holders."""
     require(ledger.view)
@@ -1366,6 +1377,17 @@ def register_ledgers(
             _add_step_routes(ledger, pages, api)
         for part in ledger.parts:
             _add_part_routes(ledger, part, pages, api)
+        if ledger.workflow is not None and api is not None:
+            api.add_url_rule(
+                f"{base}/<int:record_id>/events",
+                f"api_{ledger.name}_events",
+                api_doc(
+                    f"A {ledger.name}'s timeline, oldest first: who, when, from which status to "
+                    "which, comment",
+                    tags=tags,
+                    parameters=[PATH_COMMUNITY, PATH_RECORD],
+                )(lambda record_id, ledger=ledger: api_events(ledger, record_id)),
+            )
         if api is not None:
             params = [PATH_COMMUNITY, *(f.openapi() for f in ledger.filters), QUERY_SORT]
             if ledger.restore:
