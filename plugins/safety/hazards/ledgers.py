@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from core.db import db
 from core.permissions import can
 from core.records.history import shown_changes
-from core.sdk import Filter, Steps
+from core.sdk import Filter
 
 from ..common import CLOSE_MAJOR, SafetyLedger, today
 from ..web import PHOTOS
@@ -24,14 +24,12 @@ from .schemas import HazardImportSchema, HazardSchema, TransitionSchema
 from .workflow import (
     ACTIONS,
     HAZARD_CATEGORIES,
+    HAZARD_FLOW,
     HAZARD_STATUSES,
     NOT_CLOSED,
     SEVERITIES,
-    TRANSITIONS,
     create_hazard,
     days_overdue,
-    hazard_timeline,
-    hazard_transition,
     import_hazard,
     is_overdue,
     overdue_clause,
@@ -66,11 +64,9 @@ def hazard_context() -> dict[str, Any]:
         "today": today(),
         "is_overdue": is_overdue,
         "days_overdue": days_overdue,
-        "next_steps": lambda h: [
-            a for a, (starts, _to) in TRANSITIONS.items() if h.status in starts
-        ],
+        "next_steps": HAZARD_FLOW.next_steps,
         "may_close_major": lambda: can(CLOSE_MAJOR, g.community.path),
-        "hazard_timeline": lambda h: hazard_timeline(db.session, h),
+        "hazard_timeline": lambda h: HAZARD_FLOW.timeline(db.session, h),
         "event_changes": lambda e: shown_changes(hazards.reader, e),
         "photos": lambda h: PHOTOS.block(db.session, "hazards", h),
     }
@@ -124,10 +120,9 @@ hazards = SafetyLedger(
     # An exported ledger imports as it is: historical hazards, each with its final status.
     import_schema=HazardImportSchema,
     import_row=import_hazard,
-    steps=Steps(
-        tuple(TRANSITIONS),
+    workflow=HAZARD_FLOW,
+    steps=HAZARD_FLOW.steps(
         TransitionSchema,
-        lambda session, hazard, step, data: hazard_transition(session, hazard, step, data),
         "A workflow step: notify (整改通知书), start, submit (for re-inspection), close "
         "(re-inspection passed; major hazards need safety.hazard.close_major), reopen "
         "(re-inspection failed)",

@@ -6,15 +6,16 @@ benchmarks/bench_safety.py): open hazards by deadline per street and per communi
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
+from core.db import Base, SoftDeleteMixin, TimestampMixin
 from core.numbering import Numbered
+from core.workflow import WorkflowEventMixin
 from tenants.models import TenantOwned
 
 if TYPE_CHECKING:
@@ -79,22 +80,11 @@ class SafetyHazard(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     )
 
 
-class SafetyHazardEvent(TenantOwned, Base):
-    """One step of a hazard's workflow: who, when, from which status to which, and why."""
+class SafetyHazardEvent(WorkflowEventMixin, TenantOwned, Base):
+    """One event of a hazard's timeline: who, when, from which status to which, and why."""
 
     __tablename__ = "safety_hazard_event"
     __table_args__ = (sa.Index("ix_safety_hazard_event_hazard", "hazard_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     hazard_id: Mapped[int] = mapped_column(sa.ForeignKey("safety_hazard.id"))
-    action: Mapped[str] = mapped_column(sa.String(16))  # found, notify, start, submit, close …
-    from_status: Mapped[str] = mapped_column(sa.String(12), default="")
-    to_status: Mapped[str] = mapped_column(sa.String(12))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    on: Mapped[date | None]  # the date the step took effect, as the user gave it
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id"))
-    username: Mapped[str] = mapped_column(sa.String(64), default="")
-    comment: Mapped[str] = mapped_column(sa.Text, default="")
-    changes: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
-
     hazard: Mapped[SafetyHazard] = relationship(back_populates="events")

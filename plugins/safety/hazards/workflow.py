@@ -1,7 +1,7 @@
 """The hazard workflow and its rules: numbering, default deadlines, overdue, the steps from the
-finding to closing, and the import of historical hazards.
+finding to closing (a ``core.workflow.Workflow``), and the import of historical hazards.
 
-Every write adds one step to the hazard's own timeline (``safety_hazard_event``: who, when, from
+Every write adds one event to the hazard's own timeline (``safety_hazard_event``: who, when, from
 which status to which, why) and one audit entry. Dates are in the platform's time zone; a hazard
 is overdue when it is not closed and its deadline is before today.
 """
@@ -16,10 +16,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from core import audit, numbering
-from core.errors import Conflict, DomainError, NotPermitted
-from core.permissions import Scope, current_scope
-from core.records.history import actor, diff, plain
+from core import numbering
+from core.errors import Conflict, DomainError
+from core.permissions import Scope
+from core.records.history import diff
+from core.workflow import Transition, Workflow
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node
 
@@ -60,27 +61,6 @@ HAZARD_FIELDS = (
     "responsible_phone",
     "measures",
 )
-# action → (statuses it starts from, status it leads to)
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "notify": (("found",), "notified"),
-    "start": (("notified",), "rectifying"),
-    "submit": (("notified", "rectifying"), "submitted"),
-    "close": (("submitted",), "closed"),
-    "reopen": (("submitted",), "rectifying"),
-}
-ACTIONS = {
-    "found": _l("Found"),
-    "import": _l("Imported"),
-    "edit": _l("Edited"),
-    "notify": _l("Rectification notice issued"),
-    "start": _l("Rectification started"),
-    "submit": _l("Submitted for re-inspection"),
-    "close": _l("Re-inspection passed, closed"),
-    "reopen": _l("Re-inspection failed, re-opened"),
-    "delete": _l("Deleted"),
-}
-
-
 # --- overdue, numbers, deadlines ---------------------------------------------------------------
 
 
@@ -169,63 +149,6 @@ def _facts(session: Session, community: Node, data: dict[str, Any]) -> dict[str,
     return values
 
 
-# --- the timeline ------------------------------------------------------------------------------
-
-
-def event(
-    session: Session,
-    hazard: SafetyHazard,
-    action: str,
-    from_status: str,
-    *,
-    on: date | None = None,
-    comment: str = "",
-    changes: dict[str, list[Any]] | None = None,
-    user: Any = None,
-) -> SafetyHazardEvent:
-    """One step of the hazard's timeline, and its audit entry."""
-    who = actor(user)
-    kept = {k: [plain(o), plain(n)] for k, (o, n) in (changes or {}).items()} or None
-    step = SafetyHazardEvent(
-        node_id=hazard.node_id,
-        hazard_id=hazard.id,
-        action=action,
-        from_status=from_status,
-        to_status=hazard.status,
-        on=on,
-        user_id=getattr(who, "id", None),
-        username=getattr(who, "username", "") or "",
-        comment=comment or "",
-        changes=kept,
-    )
-    session.add(step)
-    session.flush()
-    audit.record(
-        f"safety.hazard.{action}",
-        node=session.get(Node, hazard.node_id).as_ref(),
-        object_type=SafetyHazard.__tablename__,
-        object_id=hazard.id,
-        summary=_(
-            "%(action)s: hazard %(number)s",
-            action=ACTIONS.get(action, action),
-            number=hazard.number,
-        ),
-        details=kept,
-        user=who,
-    )
-    return step
-
-
-def hazard_timeline(session: Session, hazard: SafetyHazard) -> list[SafetyHazardEvent]:
-    """The hazard's steps, oldest first (one indexed lookup)."""
-    stmt = (
-        sa.select(SafetyHazardEvent)
-        .where(SafetyHazardEvent.hazard_id == hazard.id)
-        .order_by(SafetyHazardEvent.id)
-    )
-    return list(session.scalars(stmt))
-
-
 # --- writes ------------------------------------------------------------------------------------
 
 
@@ -271,7 +194,7 @@ def create_hazard(
     session.add(hazard)
     session.flush()
     created = {k: [None, getattr(hazard, k)] for k in ("severity", "deadline", "description")}
-    event(session, hazard, "found", "", on=hazard.found_on, changes=created, user=user)
+    HAZARD_FLOW.event(session, hazard, "found", "", on=hazard.found_on, changes=created, user=user)
     return hazard
 
 
@@ -294,7 +217,7 @@ def update_hazard(
         setattr(hazard, key, new if new is not None or key == "deadline" else "")
     if changes:
         session.flush()
-        event(session, hazard, "edit", hazard.status, changes=changes, user=user)
+        HAZARD_FLOW.event(session, hazard, "edit", hazard.status, changes=changes, user=user)
     return hazard
 
 
@@ -326,24 +249,73 @@ def _notify(session: Session, hazard: SafetyHazard, data: dict[str, Any], on: da
     return changes
 
 
-def _refuse_step(hazard: SafetyHazard, action: str) -> None:
-    if action == "close":
-        refuse(
-            "status",
-            _(
+def _reopen(session: Session, hazard: SafetyHazard, data: dict[str, Any], on: date) -> dict:
+    """A failed re-inspection: counted, with a new deadline if one is given."""
+    changes: dict[str, list[Any]] = {}
+    deadline = data.get("deadline")
+    if deadline is not None:
+        if deadline < on:
+            refuse("deadline", _("The new deadline cannot be before the re-inspection."))
+        changes["deadline"] = [hazard.deadline, deadline]
+        hazard.deadline = deadline
+    hazard.reopened += 1
+    return changes
+
+
+def _close(session: Session, hazard: SafetyHazard, data: dict[str, Any], on: date) -> dict:
+    hazard.closed_on = on
+    return {"closed_on": [None, on]}
+
+
+HAZARD_FLOW = Workflow(
+    object_type="safety.hazard",
+    states=HAZARD_STATUSES,
+    transitions=(
+        Transition(
+            "notify", ("found",), "notified", _l("Rectification notice issued"), apply=_notify
+        ),
+        Transition("start", ("notified",), "rectifying", _l("Rectification started")),
+        Transition(
+            "submit", ("notified", "rectifying"), "submitted", _l("Submitted for re-inspection")
+        ),
+        Transition(
+            "close",
+            ("submitted",),
+            "closed",
+            _l("Re-inspection passed, closed"),
+            apply=_close,
+            # A major hazard (重大隐患) is closed with the street's sign-off.
+            permission=lambda h: CLOSE_MAJOR if h.severity == "major" else None,
+            denied=_l(
+                "Closing a major hazard needs the street's sign-off (permission to close major "
+                "hazards)."
+            ),
+            refused=_l(
                 "A hazard is closed only after it has been re-inspected: submit the "
                 "rectification for re-inspection first."
             ),
-            True,
-        )
-    refuse(
-        "status",
-        _(
-            "This step is not possible while the hazard is %(status)s.",
-            status=HAZARD_STATUSES[hazard.status],
         ),
-        True,
-    )
+        Transition(
+            "reopen",
+            ("submitted",),
+            "rectifying",
+            _l("Re-inspection failed, re-opened"),
+            apply=_reopen,
+            comment=_l("Say why the re-inspection failed."),
+        ),
+    ),
+    event_model=SafetyHazardEvent,
+    key="hazard_id",
+    summary=lambda h, action: _("%(action)s: hazard %(number)s", action=action, number=h.number),
+    labels={
+        "found": _l("Found"),
+        "import": _l("Imported"),
+        "edit": _l("Edited"),
+        "delete": _l("Deleted"),
+    },
+    earliest=("found_on", _l("The date cannot be before the date the hazard was found.")),
+)
+ACTIONS = HAZARD_FLOW.actions
 
 
 def hazard_transition(
@@ -355,56 +327,14 @@ def hazard_transition(
     *,
     scope: Scope | None = None,
 ) -> SafetyHazard:
-    """Move a hazard along its workflow (``TRANSITIONS``), dated ``data["on"]`` (today if not
-    given), with a comment. ``notify`` issues the 整改通知书 (number, deadline, responsible
-    person); ``close`` needs a passed re-inspection, and for a major hazard the street's
-    sign-off (``safety.hazard.close_major``); ``reopen`` (failed re-inspection) needs a comment."""
-    community = session.get(Node, hazard.community_id)
-    writable(community)
-    if hazard.deleted_at is not None:
-        raise DomainError(_("A deleted record cannot be changed."))
-    if action not in TRANSITIONS:
-        refuse("action", _("Unknown step."))
-    sources, target = TRANSITIONS[action]
-    if hazard.status not in sources:
-        _refuse_step(hazard, action)
-    on = data.get("on") or today()
-    comment = (data.get("comment") or "").strip()
-    if on > today():
-        refuse("on", _("The date cannot be in the future."))
-    if on < hazard.found_on:
-        refuse("on", _("The date cannot be before the date the hazard was found."))
-    if (
-        action == "close"
-        and hazard.severity == "major"
-        and not (scope or current_scope()).allows(CLOSE_MAJOR, community.path)
-    ):
-        message = _(
-            "Closing a major hazard needs the street's sign-off (permission to close major "
-            "hazards)."
-        )
-        raise NotPermitted(message, {"status": [message]})
-    if action == "reopen" and not comment:
-        refuse("comment", _("Say why the re-inspection failed."))
-    changes: dict[str, list[Any]] = {}
-    if action == "notify":
-        changes = _notify(session, hazard, data, on)
-    elif action == "reopen":
-        deadline = data.get("deadline")
-        if deadline is not None:
-            if deadline < on:
-                refuse("deadline", _("The new deadline cannot be before the re-inspection."))
-            changes["deadline"] = [hazard.deadline, deadline]
-            hazard.deadline = deadline
-        hazard.reopened += 1
-    elif action == "close":
-        changes["closed_on"] = [None, on]
-        hazard.closed_on = on
-    before = hazard.status
-    hazard.status = target
-    session.flush()
-    event(session, hazard, action, before, on=on, comment=comment, changes=changes, user=user)
-    return hazard
+    """Move a hazard along its workflow: ``notify`` issues the 整改通知书 (number, deadline,
+    responsible person); ``close`` needs a passed re-inspection, and for a major hazard the
+    street's sign-off; ``reopen`` (failed re-inspection) needs a comment."""
+    return HAZARD_FLOW.run(session, hazard, action, data, user, scope=scope)
+
+
+def hazard_timeline(session: Session, hazard: SafetyHazard) -> list[SafetyHazardEvent]:
+    return HAZARD_FLOW.timeline(session, hazard)
 
 
 # --- the import of historical hazards ----------------------------------------------------------
@@ -487,5 +417,5 @@ def import_hazard(
     session.flush()
     imported = {k: [None, getattr(hazard, k)] for k in ("status", "severity", "deadline")}
     on = hazard.closed_on or hazard.found_on
-    event(session, hazard, "import", "", on=on, changes=imported, user=user)
+    HAZARD_FLOW.event(session, hazard, "import", "", on=on, changes=imported, user=user)
     return hazard
