@@ -260,6 +260,43 @@ def create_role(
     return role
 
 
+def _assignment_at(session: Session, user: User, role: Role, node: NodeRef) -> Assignment | None:
+    """``user``'s assignment of ``role`` at ``node``, if any: a role is held once per place."""
+    return session.scalar(
+        sa.select(Assignment).where(
+            Assignment.user_id == user.id,
+            Assignment.role_id == role.id,
+            Assignment.node_id == node.id,
+        )
+    )
+
+
+def _add_assignment(
+    session: Session,
+    user: User,
+    role: Role,
+    node: NodeRef,
+    summary: str,
+    *,
+    actor_id: int | None = None,
+) -> Assignment:
+    """Store a new assignment and audit it under its node, where that node's admins read it;
+    both the checked grant and the bootstrap grant end here."""
+    assignment = Assignment(
+        user_id=user.id, role_id=role.id, node_id=node.id, created_by_id=actor_id
+    )
+    session.add(assignment)
+    session.flush()
+    audit.record(
+        "assignment.create",
+        node=node,
+        object_type="user",
+        object_id=user.id,
+        summary=summary,
+    )
+    return assignment
+
+
 def assign(
     session: Session,
     scope: Scope,
@@ -278,60 +315,27 @@ def assign(
             ),
             {"role": [_("Not yours to grant here.")]},
         )
-    exists = session.scalar(
-        sa.select(Assignment.id).where(
-            Assignment.user_id == user.id,
-            Assignment.role_id == role.id,
-            Assignment.node_id == node.id,
-        )
-    )
-    if exists:
+    if _assignment_at(session, user, role, node) is not None:
         message = _("%(user)s already has this role here.", user=user.username)
         raise Conflict(message, {"role": [message]})
-    assignment = Assignment(
-        user_id=user.id, role_id=role.id, node_id=node.id, created_by_id=actor_id
+    summary = _(
+        "Gave %(user)s the role %(role)s at %(place)s",
+        user=user.username,
+        role=role_label(role),
+        place=node.name,
     )
-    session.add(assignment)
-    session.flush()
-    audit.record(
-        "assignment.create",
-        node=node,
-        object_type="user",
-        object_id=user.id,
-        summary=_(
-            "Gave %(user)s the role %(role)s at %(place)s",
-            user=user.username,
-            role=role_label(role),
-            place=node.name,
-        ),
-    )
-    return assignment
+    return _add_assignment(session, user, role, node, summary, actor_id=actor_id)
 
 
 def assign_builtin(session: Session, user: User, role_key: str, node: NodeRef) -> Assignment:
     """Bootstrap grant (CLI, demo): no actor to check against."""
     sync_builtin_roles(session)
     role = session.scalar(sa.select(Role).where(Role.key == role_key))
-    existing = session.scalar(
-        sa.select(Assignment).where(
-            Assignment.user_id == user.id,
-            Assignment.role_id == role.id,
-            Assignment.node_id == node.id,
-        )
-    )
+    existing = _assignment_at(session, user, role, node)
     if existing:
         return existing
-    assignment = Assignment(user_id=user.id, role_id=role.id, node_id=node.id)
-    session.add(assignment)
-    session.flush()
-    audit.record(
-        "assignment.create",
-        node=node,
-        object_type="user",
-        object_id=user.id,
-        summary=f"{user.username}: {role_label(role)} @ {node.name}",
-    )
-    return assignment
+    summary = f"{user.username}: {role_label(role)} @ {node.name}"
+    return _add_assignment(session, user, role, node, summary)
 
 
 def revoke(
