@@ -33,7 +33,7 @@ from core.api import paginate
 from core.config import SUPPORTED_LOCALES
 from core.db import db, utcnow
 from core.errors import DomainError
-from core.forms import empty_form, load_form
+from core.forms import empty_form, load_form, save
 from core.models import ApiToken, Assignment, AuditLog, Role, User
 from core.permissions import (
     current_scope,
@@ -325,23 +325,18 @@ def user(user_id: int):
             abort(403)
         form = load_form(UserUpdateSchema())
         form.values.pop("password", None)
-        if form.ok:
-            data = dict(form.data)
-            data.setdefault("active", False)  # an unchecked box is not sent
-            new_password = data.pop("password", None)
-            try:
-                services.update_user(db.session, target, actor=current_user, **data)
-                if new_password:
-                    services.reset_password(db.session, target, new_password)
-                db.session.commit()
-                flash(_("Saved."), "success")
-                return redirect(url_for("accounts.user", user_id=target.id))
-            except DomainError as exc:
-                db.session.rollback()
-                form.fail(exc)
-                status = exc.status
-        else:
-            status = 422
+        data = dict(form.data)
+        data.setdefault("active", False)  # an unchecked box is not sent
+        new_password = data.pop("password", None)
+
+        def write() -> None:
+            services.update_user(db.session, target, actor=current_user, **data)
+            if new_password:
+                services.reset_password(db.session, target, new_password)
+
+        saved, status = save(form, write)
+        if saved:
+            return redirect(url_for("accounts.user", user_id=target.id))
     services.attach_nodes(db.session, [target])
     return render_template(
         "accounts/user.html",
