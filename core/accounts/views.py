@@ -404,27 +404,21 @@ def roles():
         from core.accounts.schemas import RoleCreateSchema
 
         form = load_form(RoleCreateSchema(), multi=("permissions",))
-        if form.ok:
-            try:
-                roots = current_scope().nodes("users.manage")
-                services.create_role(
-                    db.session,
-                    current_scope(),
-                    registry(),
-                    key=form.data["key"],
-                    name=form.data["name"],
-                    permissions=form.data["permissions"],
-                    node=roots[0],
-                )
-                db.session.commit()
-                flash(_("Role created."), "success")
-                return redirect(url_for("accounts.roles"))
-            except DomainError as exc:
-                db.session.rollback()
-                form.fail(exc)
-                status = exc.status
-        else:
-            status = 422
+
+        def write() -> None:
+            services.create_role(
+                db.session,
+                current_scope(),
+                registry(),
+                key=form.data["key"],
+                name=form.data["name"],
+                permissions=form.data["permissions"],
+                node=current_scope().nodes("users.manage")[0],
+            )
+
+        saved, status = save(form, write, message=_("Role created."))
+        if saved:
+            return redirect(url_for("accounts.roles"))
     all_roles = db.session.scalars(
         sa.select(Role).options(selectinload(Role.grants)).order_by(Role.id)
     ).all()
