@@ -20,9 +20,9 @@ from core.permissions import (
     PermissionRegistry,
     Scope,
     builtin_role,
+    get_in_scope_or_404,
     may_grant,
     registry,
-    scoped,
 )
 from core.tree import NodeRef, node_ref, node_refs
 
@@ -401,14 +401,25 @@ def attach_nodes(session: Session, users: Iterable[User]) -> None:
             assignment.node = refs.get(assignment.node_id)
 
 
-def user_in_scope(session: Session, user_id: int) -> User | None:
-    """An account the current user may manage (by home node), with its roles loaded."""
-    stmt = (
-        sa.select(User)
-        .where(User.id == user_id)
-        .options(selectinload(User.assignments).selectinload(Assignment.role))
+def with_assignments(stmt: sa.Select) -> sa.Select:
+    """``stmt``, a select of users, loading their assignments and those roles with them, so a
+    page or list showing people's roles runs the same few queries however many there are."""
+    return stmt.options(selectinload(User.assignments).selectinload(Assignment.role))
+
+
+def user_in_scope_or_404(user_id: int) -> User:
+    """An account the current user may manage (by home node), with its roles loaded; one
+    outside their scope does not exist for them (404)."""
+    stmt = with_assignments(sa.select(User).where(User.id == user_id))
+    return get_in_scope_or_404(stmt, User, "users.manage")
+
+
+def roles_with_grants(session: Session) -> list[Role]:
+    """Every role with its permission patterns loaded, oldest first: the role lists of the pages
+    and the API and the choice of roles to grant all read them so."""
+    return list(
+        session.scalars(sa.select(Role).options(selectinload(Role.grants)).order_by(Role.id))
     )
-    return session.scalar(scoped(stmt, User, "users.manage"))
 
 
 def managed_node(session: Session, scope: Scope, ref: str, field: str) -> NodeRef:
