@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -15,11 +15,14 @@ from core.config import ConfigError
 _app: Flask | None = None
 
 
-def _migration(action: Any, *args: Any, **kwargs: Any) -> None:
+def _migrate(app: Flask, action: Callable[..., None], revision: str) -> None:
+    """Move ``app``'s database to ``revision`` with ``action`` (``migrate.upgrade`` or
+    ``downgrade``), the installed plugins' branches included; both commands run it so, and an
+    unknown revision is a usage error rather than a traceback."""
     from core.migrate import UnknownRevision
 
     try:
-        action(*args, **kwargs)
+        action(app.config["DATABASE_URL"], revision, plugins=app.extensions["jiedao.plugins"])
     except UnknownRevision as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -64,12 +67,7 @@ def db_upgrade(revision: str) -> None:
     from core.db import db as database
 
     with app_context() as app:
-        _migration(
-            migrate.upgrade,
-            app.config["DATABASE_URL"],
-            revision,
-            plugins=app.extensions["jiedao.plugins"],
-        )
+        _migrate(app, migrate.upgrade, revision)
         if revision == "heads":
             sync_builtin_roles(database.session)  # plugins' default grants to built-in roles
             database.session.commit()
@@ -86,12 +84,7 @@ def db_downgrade(revision: str) -> None:
     from core import migrate
 
     with app_context() as app:
-        _migration(
-            migrate.downgrade,
-            app.config["DATABASE_URL"],
-            revision,
-            plugins=app.extensions["jiedao.plugins"],
-        )
+        _migrate(app, migrate.downgrade, revision)
     click.echo(f"Downgraded to {revision}.")
 
 

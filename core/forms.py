@@ -37,10 +37,12 @@ class FormResult:
         return self
 
 
-def save(form: FormResult, write: Callable[[], Any]) -> tuple[bool, int]:
-    """Run ``write()`` for a valid form and commit, saying so; a service's refusal rolls back
-    and goes onto the form. ``(saved, status)``: 200, the refusal's 4xx, or 422 for a form that
-    did not validate."""
+def save(
+    form: FormResult, write: Callable[[], Any], *, message: str | None = None
+) -> tuple[bool, int]:
+    """Run ``write()`` for a valid form and commit, saying so (``message``, "Saved." unless
+    given); a service's refusal rolls back and goes onto the form. ``(saved, status)``: 200, the
+    refusal's 4xx, or 422 for a form that did not validate."""
     if not form.ok:
         return False, 422
     try:
@@ -50,7 +52,7 @@ def save(form: FormResult, write: Callable[[], Any]) -> tuple[bool, int]:
         form.fail(exc)
         return False, exc.status
     db.session.commit()
-    flash(_("Saved."), "success")
+    flash(message or _("Saved."), "success")
     return True, 200
 
 

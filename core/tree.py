@@ -62,11 +62,17 @@ def subtree_clause(column: Any, path: str) -> sa.ColumnElement[bool]:
     return sa.and_(column >= path, column < _upper_bound(path))
 
 
-def node_ref(session: Session, *, id: int | None = None, ref: str | None = None) -> NodeRef | None:
-    """Load one node's core facts by id or by its global reference (code)."""
-    stmt = sa.select(
+def _select_node_refs() -> sa.Select:
+    """The columns of a :class:`NodeRef`, in the order of its fields, so ``NodeRef(*row)``
+    builds one from each row."""
+    return sa.select(
         node_table.c.id, node_table.c.kind, node_table.c.ref, node_table.c.name, node_table.c.path
     )
+
+
+def node_ref(session: Session, *, id: int | None = None, ref: str | None = None) -> NodeRef | None:
+    """Load one node's core facts by id or by its global reference (code)."""
+    stmt = _select_node_refs()
     if id is not None:
         stmt = stmt.where(node_table.c.id == id)
     elif ref is not None:
@@ -80,9 +86,7 @@ def node_ref(session: Session, *, id: int | None = None, ref: str | None = None)
 def node_refs(session: Session, ids: set[int]) -> dict[int, NodeRef]:
     if not ids:
         return {}
-    stmt = sa.select(
-        node_table.c.id, node_table.c.kind, node_table.c.ref, node_table.c.name, node_table.c.path
-    ).where(node_table.c.id.in_(ids))
+    stmt = _select_node_refs().where(node_table.c.id.in_(ids))
     return {row.id: NodeRef(*row) for row in session.execute(stmt)}
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from core.api import paginate
 from core.db import db
 from core.errors import DomainError
-from core.forms import empty_form, load_form
+from core.forms import empty_form, load_form, save
 from core.permissions import (
     can,
     current_scope,
@@ -117,18 +117,9 @@ def edit(ref: str):
     status = 200
     if request.method == "POST":
         form = load_form(NodeUpdateSchema())
-        if form.ok:
-            try:
-                services.update_node(db.session, node, **form.data)
-                db.session.commit()
-                flash(_("Saved."), "success")
-                return redirect(url_for("tenants.node", ref=node.ref))
-            except DomainError as exc:
-                db.session.rollback()
-                form.fail(exc)
-                status = exc.status
-        else:
-            status = 422
+        saved, status = save(form, lambda: services.update_node(db.session, node, **form.data))
+        if saved:
+            return redirect(url_for("tenants.node", ref=node.ref))
     return render_template(
         "tenants/edit.html", node=node, form=form, breadcrumb=breadcrumb(node)
     ), status

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
 
 from core.accounts import services
 from core.accounts.schemas import (
@@ -20,22 +19,11 @@ from core.accounts.schemas import (
 )
 from core.api import api_doc, json_body, paginate
 from core.db import db
-from core.models import Assignment, AuditLog, Role, User
+from core.models import AuditLog, User
 from core.permissions import current_scope, permission_required, registry, reset_scope, scoped
 
 api = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
 USER_PARAM = [{"in": "path", "name": "user_id", "required": True, "schema": {"type": "integer"}}]
-
-
-def _with_assignments(stmt: sa.Select) -> sa.Select:
-    return stmt.options(selectinload(User.assignments).selectinload(Assignment.role))
-
-
-def _user_in_scope(user_id: int) -> User:
-    user = services.user_in_scope(db.session, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 def _dump_user(user: User) -> dict:
@@ -47,7 +35,9 @@ def _dump_user(user: User) -> dict:
 @login_required
 @api_doc("The signed-in user, with roles and places", response_schema=UserSchema, tags=["accounts"])
 def me():
-    user = db.session.scalar(_with_assignments(sa.select(User).where(User.id == current_user.id)))
+    user = db.session.scalar(
+        services.with_assignments(sa.select(User).where(User.id == current_user.id))
+    )
     body = _dump_user(user)
     body["permissions"] = {
         name: [node.ref for node in current_scope().nodes(name)]
@@ -81,9 +71,8 @@ def create_token():
     tags=["accounts"],
 )
 def list_users():
-    page = paginate(
-        scoped(_with_assignments(sa.select(User).order_by(User.username)), User, "users.manage")
-    )
+    stmt = services.with_assignments(sa.select(User).order_by(User.username))
+    page = paginate(scoped(stmt, User, "users.manage"))
     services.attach_nodes(db.session, page.items)
     return jsonify(page.to_json(UserSchema()))
 
@@ -109,7 +98,7 @@ def create_user():
 @permission_required("users.manage")
 @api_doc("Read a user", response_schema=UserSchema, tags=["accounts"], parameters=USER_PARAM)
 def read_user(user_id: int):
-    return jsonify(_dump_user(_user_in_scope(user_id)))
+    return jsonify(_dump_user(services.user_in_scope_or_404(user_id)))
 
 
 @api.patch("/users/<int:user_id>")
@@ -122,7 +111,7 @@ def read_user(user_id: int):
     parameters=USER_PARAM,
 )
 def update_user(user_id: int):
-    user = _user_in_scope(user_id)
+    user = services.user_in_scope_or_404(user_id)
     if not services.can_manage_user(db.session, current_scope(), user):
         abort(403)
     data = json_body(UserUpdateSchema())
@@ -145,7 +134,7 @@ def update_user(user_id: int):
     parameters=USER_PARAM,
 )
 def create_assignment(user_id: int):
-    user = _user_in_scope(user_id)
+    user = services.user_in_scope_or_404(user_id)
     data = json_body(AssignmentCreateSchema())
     assignment = services.grant(
         db.session,
@@ -174,7 +163,7 @@ def create_assignment(user_id: int):
     ],
 )
 def delete_assignment(user_id: int, assignment_id: int):
-    user = _user_in_scope(user_id)
+    user = services.user_in_scope_or_404(user_id)
     assignment = next((a for a in user.assignments if a.id == assignment_id), None)
     if assignment is None:
         abort(404)
@@ -189,9 +178,7 @@ def delete_assignment(user_id: int, assignment_id: int):
     "Roles and the permission patterns they carry", response_schema=RoleSchema, tags=["accounts"]
 )
 def list_roles():
-    roles = db.session.scalars(
-        sa.select(Role).options(selectinload(Role.grants)).order_by(Role.id)
-    ).all()
+    roles = services.roles_with_grants(db.session)
     return jsonify({"items": RoleSchema().dump(roles, many=True)})
 
 

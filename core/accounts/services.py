@@ -20,9 +20,9 @@ from core.permissions import (
     PermissionRegistry,
     Scope,
     builtin_role,
+    get_in_scope_or_404,
     may_grant,
     registry,
-    scoped,
 )
 from core.tree import NodeRef, node_ref, node_refs
 
@@ -260,6 +260,43 @@ def create_role(
     return role
 
 
+def _assignment_at(session: Session, user: User, role: Role, node: NodeRef) -> Assignment | None:
+    """``user``'s assignment of ``role`` at ``node``, if any: a role is held once per place."""
+    return session.scalar(
+        sa.select(Assignment).where(
+            Assignment.user_id == user.id,
+            Assignment.role_id == role.id,
+            Assignment.node_id == node.id,
+        )
+    )
+
+
+def _add_assignment(
+    session: Session,
+    user: User,
+    role: Role,
+    node: NodeRef,
+    summary: str,
+    *,
+    actor_id: int | None = None,
+) -> Assignment:
+    """Store a new assignment and audit it under its node, where that node's admins read it;
+    both the checked grant and the bootstrap grant end here."""
+    assignment = Assignment(
+        user_id=user.id, role_id=role.id, node_id=node.id, created_by_id=actor_id
+    )
+    session.add(assignment)
+    session.flush()
+    audit.record(
+        "assignment.create",
+        node=node,
+        object_type="user",
+        object_id=user.id,
+        summary=summary,
+    )
+    return assignment
+
+
 def assign(
     session: Session,
     scope: Scope,
@@ -278,60 +315,27 @@ def assign(
             ),
             {"role": [_("Not yours to grant here.")]},
         )
-    exists = session.scalar(
-        sa.select(Assignment.id).where(
-            Assignment.user_id == user.id,
-            Assignment.role_id == role.id,
-            Assignment.node_id == node.id,
-        )
-    )
-    if exists:
+    if _assignment_at(session, user, role, node) is not None:
         message = _("%(user)s already has this role here.", user=user.username)
         raise Conflict(message, {"role": [message]})
-    assignment = Assignment(
-        user_id=user.id, role_id=role.id, node_id=node.id, created_by_id=actor_id
+    summary = _(
+        "Gave %(user)s the role %(role)s at %(place)s",
+        user=user.username,
+        role=role_label(role),
+        place=node.name,
     )
-    session.add(assignment)
-    session.flush()
-    audit.record(
-        "assignment.create",
-        node=node,
-        object_type="user",
-        object_id=user.id,
-        summary=_(
-            "Gave %(user)s the role %(role)s at %(place)s",
-            user=user.username,
-            role=role_label(role),
-            place=node.name,
-        ),
-    )
-    return assignment
+    return _add_assignment(session, user, role, node, summary, actor_id=actor_id)
 
 
 def assign_builtin(session: Session, user: User, role_key: str, node: NodeRef) -> Assignment:
     """Bootstrap grant (CLI, demo): no actor to check against."""
     sync_builtin_roles(session)
     role = session.scalar(sa.select(Role).where(Role.key == role_key))
-    existing = session.scalar(
-        sa.select(Assignment).where(
-            Assignment.user_id == user.id,
-            Assignment.role_id == role.id,
-            Assignment.node_id == node.id,
-        )
-    )
+    existing = _assignment_at(session, user, role, node)
     if existing:
         return existing
-    assignment = Assignment(user_id=user.id, role_id=role.id, node_id=node.id)
-    session.add(assignment)
-    session.flush()
-    audit.record(
-        "assignment.create",
-        node=node,
-        object_type="user",
-        object_id=user.id,
-        summary=f"{user.username}: {role_label(role)} @ {node.name}",
-    )
-    return assignment
+    summary = f"{user.username}: {role_label(role)} @ {node.name}"
+    return _add_assignment(session, user, role, node, summary)
 
 
 def revoke(
@@ -397,14 +401,25 @@ def attach_nodes(session: Session, users: Iterable[User]) -> None:
             assignment.node = refs.get(assignment.node_id)
 
 
-def user_in_scope(session: Session, user_id: int) -> User | None:
-    """An account the current user may manage (by home node), with its roles loaded."""
-    stmt = (
-        sa.select(User)
-        .where(User.id == user_id)
-        .options(selectinload(User.assignments).selectinload(Assignment.role))
+def with_assignments(stmt: sa.Select) -> sa.Select:
+    """``stmt``, a select of users, loading their assignments and those roles with them, so a
+    page or list showing people's roles runs the same few queries however many there are."""
+    return stmt.options(selectinload(User.assignments).selectinload(Assignment.role))
+
+
+def user_in_scope_or_404(user_id: int) -> User:
+    """An account the current user may manage (by home node), with its roles loaded; one
+    outside their scope does not exist for them (404)."""
+    stmt = with_assignments(sa.select(User).where(User.id == user_id))
+    return get_in_scope_or_404(stmt, User, "users.manage")
+
+
+def roles_with_grants(session: Session) -> list[Role]:
+    """Every role with its permission patterns loaded, oldest first: the role lists of the pages
+    and the API and the choice of roles to grant all read them so."""
+    return list(
+        session.scalars(sa.select(Role).options(selectinload(Role.grants)).order_by(Role.id))
     )
-    return session.scalar(scoped(stmt, User, "users.manage"))
 
 
 def managed_node(session: Session, scope: Scope, ref: str, field: str) -> NodeRef:

@@ -18,7 +18,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash
 
 from core import audit, ratelimit
@@ -33,8 +32,8 @@ from core.api import paginate
 from core.config import SUPPORTED_LOCALES
 from core.db import db, utcnow
 from core.errors import DomainError
-from core.forms import empty_form, load_form
-from core.models import ApiToken, Assignment, AuditLog, Role, User
+from core.forms import empty_form, load_form, save
+from core.models import ApiToken, AuditLog, Role, User
 from core.permissions import (
     current_scope,
     may_grant,
@@ -165,9 +164,7 @@ def set_locale():
 @login_required
 def home():
     user = db.session.scalar(
-        sa.select(User)
-        .where(User.id == current_user.id)
-        .options(selectinload(User.assignments).selectinload(Assignment.role))
+        services.with_assignments(sa.select(User).where(User.id == current_user.id))
     )
     services.attach_nodes(db.session, [user])
     return render_template("accounts/home.html", user=user, role_label=services.role_label)
@@ -236,21 +233,12 @@ def revoke_token(token_id: int):
 # --- users ---------------------------------------------------------------------------------
 
 
-def _user_in_scope(user_id: int) -> User:
-    user = services.user_in_scope(db.session, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 def _grantable_roles() -> list[Role]:
     """Roles the current user could grant somewhere (the check at a node happens on submit)."""
     scope = current_scope()
     declared = registry()
     roots = scope.nodes("users.manage")
-    roles = db.session.scalars(
-        sa.select(Role).options(selectinload(Role.grants)).order_by(Role.id)
-    ).all()
+    roles = services.roles_with_grants(db.session)
     return [r for r in roles if any(may_grant(scope, r.patterns, root, declared) for root in roots)]
 
 
@@ -258,7 +246,7 @@ def _grantable_roles() -> list[Role]:
 @permission_required("users.manage")
 def users():
     q = request.args.get("q", "").strip()[:64]
-    stmt = sa.select(User).options(selectinload(User.assignments).selectinload(Assignment.role))
+    stmt = services.with_assignments(sa.select(User))
     if q:
         like = f"%{q}%"
         stmt = stmt.where(
@@ -311,7 +299,7 @@ def new_user():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @permission_required("users.manage")
 def user(user_id: int):
-    target = _user_in_scope(user_id)
+    target = services.user_in_scope_or_404(user_id)
     manageable = services.can_manage_user(db.session, current_scope(), target)
     form = empty_form(
         display_name=target.display_name,
@@ -325,23 +313,18 @@ def user(user_id: int):
             abort(403)
         form = load_form(UserUpdateSchema())
         form.values.pop("password", None)
-        if form.ok:
-            data = dict(form.data)
-            data.setdefault("active", False)  # an unchecked box is not sent
-            new_password = data.pop("password", None)
-            try:
-                services.update_user(db.session, target, actor=current_user, **data)
-                if new_password:
-                    services.reset_password(db.session, target, new_password)
-                db.session.commit()
-                flash(_("Saved."), "success")
-                return redirect(url_for("accounts.user", user_id=target.id))
-            except DomainError as exc:
-                db.session.rollback()
-                form.fail(exc)
-                status = exc.status
-        else:
-            status = 422
+        data = dict(form.data)
+        data.setdefault("active", False)  # an unchecked box is not sent
+        new_password = data.pop("password", None)
+
+        def write() -> None:
+            services.update_user(db.session, target, actor=current_user, **data)
+            if new_password:
+                services.reset_password(db.session, target, new_password)
+
+        saved, status = save(form, write)
+        if saved:
+            return redirect(url_for("accounts.user", user_id=target.id))
     services.attach_nodes(db.session, [target])
     return render_template(
         "accounts/user.html",
@@ -357,7 +340,7 @@ def user(user_id: int):
 @bp.post("/users/<int:user_id>/assignments")
 @permission_required("users.manage")
 def add_assignment(user_id: int):
-    target = _user_in_scope(user_id)
+    target = services.user_in_scope_or_404(user_id)
     try:
         services.grant(
             db.session,
@@ -383,7 +366,7 @@ def add_assignment(user_id: int):
 @bp.post("/users/<int:user_id>/assignments/<int:assignment_id>/delete")
 @permission_required("users.manage")
 def remove_assignment(user_id: int, assignment_id: int):
-    target = _user_in_scope(user_id)
+    target = services.user_in_scope_or_404(user_id)
     assignment = next((a for a in target.assignments if a.id == assignment_id), None)
     if assignment is None:
         abort(404)
@@ -409,33 +392,24 @@ def roles():
         from core.accounts.schemas import RoleCreateSchema
 
         form = load_form(RoleCreateSchema(), multi=("permissions",))
-        if form.ok:
-            try:
-                roots = current_scope().nodes("users.manage")
-                services.create_role(
-                    db.session,
-                    current_scope(),
-                    registry(),
-                    key=form.data["key"],
-                    name=form.data["name"],
-                    permissions=form.data["permissions"],
-                    node=roots[0],
-                )
-                db.session.commit()
-                flash(_("Role created."), "success")
-                return redirect(url_for("accounts.roles"))
-            except DomainError as exc:
-                db.session.rollback()
-                form.fail(exc)
-                status = exc.status
-        else:
-            status = 422
-    all_roles = db.session.scalars(
-        sa.select(Role).options(selectinload(Role.grants)).order_by(Role.id)
-    ).all()
+
+        def write() -> None:
+            services.create_role(
+                db.session,
+                current_scope(),
+                registry(),
+                key=form.data["key"],
+                name=form.data["name"],
+                permissions=form.data["permissions"],
+                node=current_scope().nodes("users.manage")[0],
+            )
+
+        saved, status = save(form, write, message=_("Role created."))
+        if saved:
+            return redirect(url_for("accounts.roles"))
     return render_template(
         "accounts/roles.html",
-        roles=all_roles,
+        roles=services.roles_with_grants(db.session),
         form=form,
         permissions=list(registry()),
         role_label=services.role_label,
