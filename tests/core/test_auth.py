@@ -277,3 +277,27 @@ def test_password_guessing_is_throttled_per_account(database_url, tmp_path, worl
             sa.select(AuditLog).where(AuditLog.action == "user.login_failed")
         ).all()
         assert len(failed) == 10 and {e.details["address"] for e in failed} == {"127.0.0.1"}
+
+
+def test_an_app_without_throttling_stays_so_after_another_throttles(
+    database_url, tmp_path, client, world
+):
+    """Regression: the limiter is one per process, and an app that turned it on (the test
+    above) turned it on for every app: later sign-ins of the same account got a 429."""
+    throttling = create_app(
+        {
+            "JIEDAO_ENV": "testing",
+            "JIEDAO_DATABASE_URL": database_url,
+            "JIEDAO_INSTANCE_PATH": str(tmp_path),
+        },
+        WTF_CSRF_ENABLED=False,
+        RATELIMIT_ENABLED=True,
+        PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+    )
+    guesser = throttling.test_client()
+    for _attempt in range(11):
+        login(guesser, "s_admin", "guess")
+    assert login(guesser, "s_admin").status_code == 429
+    for _attempt in range(11):
+        assert login(client, "s_admin", "guess").status_code == 401
+    assert login(client, "s_admin").status_code == 302
