@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from core.navigation import NavEntry
     from core.permissions import PermissionRegistry
+    from core.records.ledger import Ledger
     from core.reports import CalendarEntry, Export, Import, Indicator
     from core.tree import NodeRef
 
@@ -147,6 +148,12 @@ def jiedao_node_restored(session: Session, node: NodeRef) -> None:
 def jiedao_indicators() -> list[Indicator]:
     """Return named, unit-bearing figures (``core.reports.Indicator``) that core computes for any
     node and period, over the communities beneath it where the module is on."""
+
+
+@hookspec
+def jiedao_ledgers() -> list[Ledger]:
+    """Return the plugin's ledgers (``core.sdk.Ledger``): each exports and imports as it is
+    declared (``exportable``/``importable``), without ``jiedao_exports``/``jiedao_imports``."""
 
 
 @hookspec

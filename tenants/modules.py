@@ -23,6 +23,7 @@ from core.db import Base, utcnow
 from core.errors import DomainError
 from core.permissions import Scope
 from core.plugins import PluginInfo
+from core.records.ledger import ledgers_exports, ledgers_imports
 from core.tenancy import (  # noqa: F401 - plugins and tests import these from here
     CommunityBlueprint,
     RollupBlueprint,
@@ -425,7 +426,9 @@ def indicator_values(session: Session, scope: Scope, node: NodeRef, period: Any)
 
 
 def exports() -> dict[str, Any]:
-    return {exp.name: exp for exp in _contributions("jiedao_exports")}
+    """Every active plugin's exports: those it declares and those of its ledgers."""
+    found = _contributions("jiedao_exports") + ledgers_exports(_contributions("jiedao_ledgers"))
+    return {exp.name: exp for exp in found}
 
 
 def export_scope(node: NodeRef, export: Any) -> Any:
@@ -448,7 +451,9 @@ def calendar() -> list[Any]:
 
 
 def imports() -> dict[str, Any]:
-    return {imp.name: imp for imp in _contributions("jiedao_imports")}
+    """Every active plugin's imports: those it declares and those of its ledgers."""
+    found = _contributions("jiedao_imports") + ledgers_imports(_contributions("jiedao_ledgers"))
+    return {imp.name: imp for imp in found}
 
 
 # The import engine lives in core (:mod:`core.exchange`); these names stay importable from here.

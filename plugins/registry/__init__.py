@@ -14,14 +14,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core.sdk import (
-    Export,
-    Import,
     Indicator,
     Manifest,
     NavEntry,
     hookimpl,
-    ledgers_exports,
-    ledgers_imports,
 )
 
 from . import hookspecs as jiedao_hookspecs  # noqa: F401 - the registry_tags hook for others
@@ -116,17 +112,10 @@ def jiedao_indicators() -> list[Indicator]:
 
 
 @hookimpl
-def jiedao_exports() -> list[Export]:
+def jiedao_ledgers() -> list[Any]:
     from .ledgers import LEDGERS
 
-    return ledgers_exports(LEDGERS)
-
-
-@hookimpl
-def jiedao_imports() -> list[Import]:
-    from .ledgers import LEDGERS
-
-    return ledgers_imports(LEDGERS)
+    return list(LEDGERS)
 
 
 @hookimpl

@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 from core.hookspecs import hookimpl
 from core.navigation import NavEntry
 from core.plugins import Manifest
-from core.reports import CalendarEntry, Export, Import
-from core.sdk import ledgers_exports, ledgers_imports
+from core.reports import CalendarEntry
 
 from . import models
 from .common import CLOSE_MAJOR, EDIT, MODULE, RESTORE, SENSITIVE, VIEW
@@ -122,22 +121,15 @@ def jiedao_indicators() -> list[Any]:
     return SAFETY.indicators()
 
 
-# === exports, imports and demo data ===========================================================
+# === ledgers and demo data ====================================================================
 
 
 @hookimpl
-def jiedao_exports() -> list[Export]:
-    """Every safety ledger as street offices file it upward."""
+def jiedao_ledgers() -> list[Any]:
+    """Every safety ledger, exported and imported as street offices file it upward."""
     from .views import LEDGERS
 
-    return ledgers_exports(LEDGERS)
-
-
-@hookimpl
-def jiedao_imports() -> list[Import]:
-    from .views import LEDGERS
-
-    return ledgers_imports(LEDGERS)
+    return LEDGERS
 
 
 @hookimpl

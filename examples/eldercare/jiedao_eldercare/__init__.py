@@ -16,14 +16,11 @@ from flask_babel import lazy_gettext as _l
 
 from core.sdk import (
     CalendarEntry,
-    Export,
-    Import,
     Indicator,
+    Ledger,
     Manifest,
     NavEntry,
     hookimpl,
-    ledgers_exports,
-    ledgers_imports,
 )
 
 from . import models, services
@@ -96,17 +93,11 @@ def jiedao_indicators() -> list[Indicator]:
 
 
 @hookimpl
-def jiedao_exports() -> list[Export]:
+def jiedao_ledgers() -> list[Ledger]:
+    """The ledgers, each with its export and its import."""
     from .ledgers import LEDGERS
 
-    return ledgers_exports(LEDGERS)
-
-
-@hookimpl
-def jiedao_imports() -> list[Import]:
-    from .ledgers import LEDGERS
-
-    return ledgers_imports(LEDGERS)
+    return list(LEDGERS)
 
 
 @hookimpl
