@@ -249,14 +249,17 @@ def merge(ref: str):
     ), status
 
 
+_OPERATIONS = {"archive": changes.archive, "restore": changes.restore}
+_COUNT_KEYS = {"archive": "archived", "restore": "restored"}  # the API's key of the count
+
+
 def _confirm(ref: str, action: str):
     node = _node(ref)
     require("tenants.manage", node.path)
     form, status = empty_form(), 200
     if request.method == "POST":
-        operation = changes.archive if action == "archive" else changes.restore
         try:
-            count = operation(db.session, node, scope=current_scope())
+            count = _OPERATIONS[action](db.session, node, scope=current_scope())
         except DomainError as exc:
             db.session.rollback()
             node = _node(ref)
@@ -353,6 +356,15 @@ def api_merge(ref: str):
     return jsonify({"dry_run": False, **result.as_json(), "node": _node_json(node)})
 
 
+def _api_archive_or_restore(ref: str, action: str):
+    """Archive or restore a node (the API's side of :func:`_confirm`): the node as JSON with
+    the count of places changed under ``archived`` or ``restored``."""
+    node = _node(ref)
+    count = _OPERATIONS[action](db.session, node, scope=current_scope())
+    db.session.commit()
+    return jsonify({**_node_json(node), _COUNT_KEYS[action]: count})
+
+
 @api.post("/<ref>/archive")
 @permission_required("tenants.manage")
 @api_doc(
@@ -362,10 +374,7 @@ def api_merge(ref: str):
     parameters=REF_PARAM,
 )
 def api_archive(ref: str):
-    node = _node(ref)
-    count = changes.archive(db.session, node, scope=current_scope())
-    db.session.commit()
-    return jsonify({**_node_json(node), "archived": count})
+    return _api_archive_or_restore(ref, "archive")
 
 
 @api.post("/<ref>/restore")
@@ -377,10 +386,7 @@ def api_archive(ref: str):
     parameters=REF_PARAM,
 )
 def api_restore(ref: str):
-    node = _node(ref)
-    count = changes.restore(db.session, node, scope=current_scope())
-    db.session.commit()
-    return jsonify({**_node_json(node), "restored": count})
+    return _api_archive_or_restore(ref, "restore")
 
 
 @api.get("/<ref>/history")
