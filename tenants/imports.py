@@ -58,6 +58,7 @@ from core.exchange import (
     template_xlsx,
     write_xlsx,
 )
+from core.exchange.importing import ProblemReport
 from core.models import Assignment, AuditLog, Role, User
 from core.permissions import PermissionRegistry, Scope, may_grant, registry
 from core.tree import NodeRef, subtree_clause
@@ -132,7 +133,7 @@ USER_EXAMPLE = (
 
 
 @dataclass
-class ImportResult:
+class ImportResult(ProblemReport):
     """What an import found and did. ``errors``: dicts of row (as the spreadsheet numbers it),
     column (header), value and reason; any error means nothing was written."""
 
@@ -143,14 +144,6 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     problems: Problems = field(default_factory=Problems)
-
-    @property
-    def errors(self) -> list[dict[str, Any]]:
-        return self.problems.sorted()
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
     @property
     def written(self) -> bool:
