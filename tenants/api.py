@@ -24,6 +24,7 @@ from tenants.schemas import (
     NodeUpdateSchema,
     PluginSchema,
 )
+from tenants.views import load_node
 
 api = Blueprint("tenants_api", __name__, url_prefix="/api/v1/nodes")
 TAGS = ["tree"]
@@ -64,9 +65,7 @@ def list_nodes():
 )
 def create_node():
     data = json_body(NodeCreateSchema())
-    parent = get_in_scope_or_404(
-        sa.select(Node).where(Node.ref == data["parent"]), Node, "tenants.view"
-    )
+    parent = load_node(data["parent"])
     require("tenants.manage", parent.path)
     node = services.create_node(
         db.session, parent=parent, kind=data["kind"], code=data["code"], name=data["name"]
