@@ -17,6 +17,7 @@ from core.tree import subtree_clause
 from tenants import modules, services
 from tenants.models import Node, NodeKind
 from tenants.schemas import (
+    REF_PARAM,
     ModuleSwitchSchema,
     NodeCreateSchema,
     NodeSchema,
@@ -28,7 +29,6 @@ from tenants.views import load_node
 
 api = Blueprint("tenants_api", __name__, url_prefix="/api/v1/nodes")
 TAGS = ["tree"]
-REF_PARAM = [{"in": "path", "name": "ref", "required": True, "schema": {"type": "string"}}]
 
 
 def _node_in_scope(ref: str) -> Node:

@@ -30,13 +30,12 @@ from core.permissions import (
 from core.validation import Schema, required_text
 from tenants import changes
 from tenants.models import ALLOWED_PARENTS, KIND_LABELS, Node, NodeKind
-from tenants.schemas import NodeSchema
+from tenants.schemas import REF_PARAM, NodeSchema
 from tenants.views import load_node
 
 bp = Blueprint("tree_changes", __name__, template_folder="templates")
 api = Blueprint("tree_changes_api", __name__, url_prefix="/api/v1/nodes")
 TAGS = ["tree"]
-REF_PARAM = [{"in": "path", "name": "ref", "required": True, "schema": {"type": "string"}}]
 HISTORY_ON_PAGE = 20
 PICKER_SIZE = 20
 

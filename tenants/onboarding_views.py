@@ -26,6 +26,7 @@ from tenants import modules, onboarding, presets
 from tenants.models import Node, NodeKind
 from tenants.module_views import settings_fields
 from tenants.onboarding import OnboardingDraft
+from tenants.schemas import REF_PARAM
 from tenants.views import breadcrumb, load_node
 
 bp = Blueprint("onboarding", __name__)
@@ -580,7 +581,6 @@ class CommunityStatusSchema(Schema):
     complete = ma.fields.Boolean()
 
 
-REF_PARAM = [{"in": "path", "name": "ref", "required": True, "schema": {"type": "string"}}]
 ID_PARAM = [{"in": "path", "name": "preset_id", "required": True, "schema": {"type": "integer"}}]
 
 
