@@ -17,6 +17,7 @@ from core.tree import subtree_clause
 from tenants import modules, services
 from tenants.models import Node, NodeKind
 from tenants.schemas import (
+    REF_PARAM,
     ModuleSwitchSchema,
     NodeCreateSchema,
     NodeSchema,
@@ -24,10 +25,10 @@ from tenants.schemas import (
     NodeUpdateSchema,
     PluginSchema,
 )
+from tenants.views import load_node
 
 api = Blueprint("tenants_api", __name__, url_prefix="/api/v1/nodes")
 TAGS = ["tree"]
-REF_PARAM = [{"in": "path", "name": "ref", "required": True, "schema": {"type": "string"}}]
 
 
 def _node_in_scope(ref: str) -> Node:
@@ -64,9 +65,7 @@ def list_nodes():
 )
 def create_node():
     data = json_body(NodeCreateSchema())
-    parent = get_in_scope_or_404(
-        sa.select(Node).where(Node.ref == data["parent"]), Node, "tenants.view"
-    )
+    parent = load_node(data["parent"])
     require("tenants.manage", parent.path)
     node = services.create_node(
         db.session, parent=parent, kind=data["kind"], code=data["code"], name=data["name"]

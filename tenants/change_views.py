@@ -23,7 +23,6 @@ from core.forms import empty_form
 from core.permissions import (
     can,
     current_scope,
-    get_in_scope_or_404,
     permission_required,
     require,
     scoped,
@@ -31,12 +30,12 @@ from core.permissions import (
 from core.validation import Schema, required_text
 from tenants import changes
 from tenants.models import ALLOWED_PARENTS, KIND_LABELS, Node, NodeKind
-from tenants.schemas import NodeSchema
+from tenants.schemas import REF_PARAM, NodeSchema
+from tenants.views import load_node
 
 bp = Blueprint("tree_changes", __name__, template_folder="templates")
 api = Blueprint("tree_changes_api", __name__, url_prefix="/api/v1/nodes")
 TAGS = ["tree"]
-REF_PARAM = [{"in": "path", "name": "ref", "required": True, "schema": {"type": "string"}}]
 HISTORY_ON_PAGE = 20
 PICKER_SIZE = 20
 
@@ -76,10 +75,6 @@ def blueprints() -> list[Blueprint]:
 
 
 # --- shared ------------------------------------------------------------------------------------
-
-
-def _node(ref: str) -> Node:
-    return get_in_scope_or_404(sa.select(Node).where(Node.ref == ref), Node, "tenants.view")
 
 
 def _target(ref: str | None, field_name: str) -> Node | None:
@@ -151,7 +146,7 @@ def _picker(stmt: sa.Select) -> list[Node]:
 @bp.route("/n/<ref>/move", methods=["GET", "POST"])
 @login_required
 def move(ref: str):
-    node = _node(ref)
+    node = load_node(ref)
     require("tenants.manage", node.path)
     q = request.args.get("q", "").strip()[:100]
     values = {
@@ -167,7 +162,7 @@ def move(ref: str):
             )
         except DomainError as exc:
             db.session.rollback()
-            node = _node(ref)
+            node = load_node(ref)
             suggestion = exc.fields.get("suggestion")
             if suggestion and not values["code"]:
                 form.values["code"] = suggestion
@@ -202,7 +197,7 @@ def move(ref: str):
 @bp.route("/n/<ref>/merge", methods=["GET", "POST"])
 @login_required
 def merge(ref: str):
-    node = _node(ref)
+    node = load_node(ref)
     require("tenants.manage", node.path)
     q = request.args.get("q", "").strip()[:100]
     into = request.values.get("into", "").strip()
@@ -223,7 +218,7 @@ def merge(ref: str):
             return redirect(url_for("tenants.node", ref=target.ref))
     except DomainError as exc:
         db.session.rollback()
-        node = _node(ref)
+        node = load_node(ref)
         form.fail(exc)
         status = exc.status
         if request.method == "POST" and into:
@@ -249,17 +244,20 @@ def merge(ref: str):
     ), status
 
 
+_OPERATIONS = {"archive": changes.archive, "restore": changes.restore}
+_COUNT_KEYS = {"archive": "archived", "restore": "restored"}  # the API's key of the count
+
+
 def _confirm(ref: str, action: str):
-    node = _node(ref)
+    node = load_node(ref)
     require("tenants.manage", node.path)
     form, status = empty_form(), 200
     if request.method == "POST":
-        operation = changes.archive if action == "archive" else changes.restore
         try:
-            count = operation(db.session, node, scope=current_scope())
+            count = _OPERATIONS[action](db.session, node, scope=current_scope())
         except DomainError as exc:
             db.session.rollback()
-            node = _node(ref)
+            node = load_node(ref)
             form.fail(exc)
             status = exc.status
         else:
@@ -317,7 +315,7 @@ def _node_json(node: Node) -> dict[str, Any]:
     parameters=REF_PARAM,
 )
 def api_move(ref: str):
-    node = _node(ref)
+    node = load_node(ref)
     data = json_body(MoveSchema())
     target = _target(data["parent"], "parent")
     result = changes.move(db.session, node, target, code=data["code"], scope=current_scope())
@@ -340,7 +338,7 @@ def api_move(ref: str):
     parameters=REF_PARAM,
 )
 def api_merge(ref: str):
-    node = _node(ref)
+    node = load_node(ref)
     data = json_body(MergeSchema())
     target = _target(data["into"], "into")
     if data["dry_run"]:
@@ -353,6 +351,15 @@ def api_merge(ref: str):
     return jsonify({"dry_run": False, **result.as_json(), "node": _node_json(node)})
 
 
+def _api_archive_or_restore(ref: str, action: str):
+    """Archive or restore a node (the API's side of :func:`_confirm`): the node as JSON with
+    the count of places changed under ``archived`` or ``restored``."""
+    node = load_node(ref)
+    count = _OPERATIONS[action](db.session, node, scope=current_scope())
+    db.session.commit()
+    return jsonify({**_node_json(node), _COUNT_KEYS[action]: count})
+
+
 @api.post("/<ref>/archive")
 @permission_required("tenants.manage")
 @api_doc(
@@ -362,10 +369,7 @@ def api_merge(ref: str):
     parameters=REF_PARAM,
 )
 def api_archive(ref: str):
-    node = _node(ref)
-    count = changes.archive(db.session, node, scope=current_scope())
-    db.session.commit()
-    return jsonify({**_node_json(node), "archived": count})
+    return _api_archive_or_restore(ref, "archive")
 
 
 @api.post("/<ref>/restore")
@@ -377,10 +381,7 @@ def api_archive(ref: str):
     parameters=REF_PARAM,
 )
 def api_restore(ref: str):
-    node = _node(ref)
-    count = changes.restore(db.session, node, scope=current_scope())
-    db.session.commit()
-    return jsonify({**_node_json(node), "restored": count})
+    return _api_archive_or_restore(ref, "restore")
 
 
 @api.get("/<ref>/history")
@@ -393,7 +394,7 @@ def api_restore(ref: str):
     parameters=REF_PARAM,
 )
 def api_history(ref: str):
-    node = _node(ref)
+    node = load_node(ref)
     if not (can("audit.view", node.path) or can("tenants.manage", node.path)):
         require("audit.view", node.path)
     return jsonify(paginate(changes.history_query(node)).to_json(HistorySchema()))

@@ -36,6 +36,7 @@ from tenants.models import (
     NodeStatus,
     TenantOwned,
 )
+from tenants.services import record_node_event
 
 # What can move: communities change street, grids and buildings change community (or grid).
 # Streets and districts carry division codes that every code beneath them begins with; moving
@@ -348,23 +349,12 @@ def move(
         old=old_parent.name,
         new=target.name,
     )
-    audit.record(
-        "node.move",
-        node=node.as_ref(),
-        object_type="node",
-        object_id=node.ref,
-        summary=summary,
-        details=details,
-    )
-    for place, action in ((old_parent, "node.move_out"), (target, "node.move_in")):
-        audit.record(
-            action,
-            node=place.as_ref(),
-            object_type="node",
-            object_id=node.ref,
-            summary=summary,
-            details=details,
-        )
+    for place, action in (
+        (node, "node.move"),
+        (old_parent, "node.move_out"),
+        (target, "node.move_in"),
+    ):
+        record_node_event(action, node, summary, details, at=place)
     _tell(
         "jiedao_node_moved",
         session=session,
@@ -727,14 +717,7 @@ def merge(
     summary = _("Merged %(source)s into %(target)s", source=source.name, target=target.name)
     _audit_renumberings(session, renumbered, source, target)
     for place, action in ((source, "node.merge"), (target, "node.merge_in")):
-        audit.record(
-            action,
-            node=place.as_ref(),
-            object_type="node",
-            object_id=source.ref,
-            summary=summary,
-            details=details,
-        )
+        record_node_event(action, source, summary, details, at=place)
     _tell("jiedao_node_merged", session=session, source=source.as_ref(), target=target.as_ref())
     preview.rows = moved
     return preview
@@ -838,13 +821,8 @@ def archive(session: Session, node: Node, *, scope: Scope) -> int:
     ).rowcount
     session.expire_all()
     session.refresh(node)
-    audit.record(
-        "node.archive",
-        node=node.as_ref(),
-        object_type="node",
-        object_id=node.ref,
-        summary=_("Archived %(name)s", name=node.name),
-        details={"nodes": count},
+    record_node_event(
+        "node.archive", node, _("Archived %(name)s", name=node.name), {"nodes": count}
     )
     _tell("jiedao_node_archived", session=session, node=node.as_ref())
     return count
@@ -887,13 +865,8 @@ def restore(session: Session, node: Node, *, scope: Scope) -> int:
     )
     session.expire_all()
     session.refresh(node)
-    audit.record(
-        "node.restore",
-        node=node.as_ref(),
-        object_type="node",
-        object_id=node.ref,
-        summary=_("Restored %(name)s", name=node.name),
-        details={"nodes": count + 1},
+    record_node_event(
+        "node.restore", node, _("Restored %(name)s", name=node.name), {"nodes": count + 1}
     )
     _tell("jiedao_node_restored", session=session, node=node.as_ref())
     return count + 1

@@ -108,23 +108,19 @@ def register(cli: click.Group) -> None:
                 )
             )
 
-    @modules.command("enable")
-    @click.argument("module")
-    @click.option(
-        "--node", "node_code", required=True, help="code of a community, street or district"
-    )
-    def enable(module: str, node_code: str) -> None:
-        """Switch MODULE on (with the modules it needs)."""
-        _switch(module, node_code, True)
+    def add_switch_command(name: str, on: bool, doc: str) -> None:
+        """``modules enable|disable MODULE --node CODE``: the same arguments either way."""
 
-    @modules.command("disable")
-    @click.argument("module")
-    @click.option(
-        "--node", "node_code", required=True, help="code of a community, street or district"
-    )
-    def disable(module: str, node_code: str) -> None:
-        """Switch MODULE off (its data stays)."""
-        _switch(module, node_code, False)
+        @modules.command(name, help=doc)
+        @click.argument("module")
+        @click.option(
+            "--node", "node_code", required=True, help="code of a community, street or district"
+        )
+        def switch(module: str, node_code: str) -> None:
+            _switch(module, node_code, on)
+
+    add_switch_command("enable", True, "Switch MODULE on (with the modules it needs).")
+    add_switch_command("disable", False, "Switch MODULE off (its data stays).")
 
     register_imports(cli)
 
@@ -247,60 +243,78 @@ def _export_root(code: str | None) -> Any:
     return node
 
 
+def _add_import_command(group: click.Group, kind: str, doc: str) -> None:
+    """``<group> import FILE [--dry-run] [--as USER]``: the tree and the users import take the
+    same arguments and run the same way (:func:`_run_import`)."""
+
+    @group.command("import", help=doc)
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--dry-run", is_flag=True, help="Check every row, write nothing")
+    @click.option("--as", "username", help="Import with this account's rights (default: all)")
+    def run_import(file: str, dry_run: bool, username: str | None) -> None:
+        _run_import(kind, file, dry_run, username)
+
+
+_output_option = click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True)
+)
+
+
+def _write_export(output: str, export: Callable[[], bytes]) -> None:
+    """Write what ``export`` makes (in an app context) to ``output`` and say so."""
+    from pathlib import Path
+
+    with app_context():
+        Path(output).write_bytes(export())
+    click.echo(_("Written to %(file)s.", file=output))
+
+
 def register_imports(cli: click.Group) -> None:
     @cli.group("tenants")
     def tenants_group() -> None:
         """The tenant tree: import and export streets, communities, grids and buildings."""
 
-    @tenants_group.command("import")
-    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-    @click.option("--dry-run", is_flag=True, help="Check every row, write nothing")
-    @click.option("--as", "username", help="Import with this account's rights (default: all)")
-    def tenants_import(file: str, dry_run: bool, username: str | None) -> None:
-        """Import a tree sheet (.xlsx, or .csv in UTF-8 or GBK): all rows or none."""
-        _run_import("tree", file, dry_run, username)
+    _add_import_command(
+        tenants_group,
+        "tree",
+        "Import a tree sheet (.xlsx, or .csv in UTF-8 or GBK): all rows or none.",
+    )
 
     @tenants_group.command("export")
     @click.option("--node", "code", help="Export this place and everything beneath it")
-    @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+    @_output_option
     def tenants_export(code: str | None, output: str) -> None:
         """Export the tree (or a subtree) to xlsx in the import format."""
-        from pathlib import Path
-
         from tenants import imports
 
-        with app_context():
-            Path(output).write_bytes(imports.export_tree(db.session, _export_root(code)))
-        click.echo(_("Written to %(file)s.", file=output))
+        _write_export(output, lambda: imports.export_tree(db.session, _export_root(code)))
 
     @cli.group("users")
     def users_group() -> None:
         """Accounts: import and export users with their roles."""
 
-    @users_group.command("import")
-    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-    @click.option("--dry-run", is_flag=True, help="Check every row, write nothing")
-    @click.option("--as", "username", help="Import with this account's rights (default: all)")
-    def users_import(file: str, dry_run: bool, username: str | None) -> None:
-        """Import users (one row per role) from .xlsx or .csv: all rows or none."""
-        _run_import("users", file, dry_run, username)
+    _add_import_command(
+        users_group,
+        "users",
+        "Import users (one row per role) from .xlsx or .csv: all rows or none.",
+    )
 
     @users_group.command("export")
     @click.option("--node", "code", help="Only accounts that belong to this place's subtree")
-    @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True))
+    @_output_option
     def users_export(code: str | None, output: str) -> None:
         """Export users and their roles to xlsx in the import format."""
-        from pathlib import Path
 
-        from core.permissions import Scope
-        from tenants import imports
+        def export() -> bytes:
+            from core.permissions import Scope
+            from tenants import imports
 
-        with app_context():
             root = _export_root(code)
             scope = (
                 Scope(None, [("*", root.as_ref())])
                 if root is not None
                 else imports.operator_scope(db.session)
             )
-            Path(output).write_bytes(imports.export_users(db.session, scope))
-        click.echo(_("Written to %(file)s.", file=output))
+            return imports.export_users(db.session, scope)
+
+        _write_export(output, export)

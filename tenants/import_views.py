@@ -42,12 +42,12 @@ from core.db import db
 from core.errors import DomainError
 from core.permissions import (
     current_scope,
-    get_in_scope_or_404,
     permission_required,
     require,
 )
 from tenants import imports, modules
 from tenants.models import Node, NodeKind
+from tenants.views import load_node
 
 bp = Blueprint("imports", __name__, template_folder="templates")
 api = Blueprint("imports_api", __name__, url_prefix="/api/v1")
@@ -79,7 +79,7 @@ def _node_for(ref: str | None, permission: str) -> Node | None:
     hold ``permission`` (403 if they only see it)."""
     if not ref:
         return None
-    node = get_in_scope_or_404(sa.select(Node).where(Node.ref == ref), Node, "tenants.view")
+    node = load_node(ref)
     require(permission, node.path)
     return node
 
@@ -372,7 +372,7 @@ def ledger_import_target(ref: str, name: str, *, writing: bool = False) -> tuple
     """The community and the import for ``/n/<ref>/imports/<name>``, with the API's checks: the
     community in the user's scope (404), the import known (404), its module on there (422) and
     the import's permission held there (403); writing at an archived community is refused."""
-    community = get_in_scope_or_404(sa.select(Node).where(Node.ref == ref), Node, "tenants.view")
+    community = load_node(ref)
     spec = modules.imports().get(name)
     if spec is None or community.kind != NodeKind.COMMUNITY:
         raise NotFound()

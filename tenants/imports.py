@@ -58,6 +58,7 @@ from core.exchange import (
     template_xlsx,
     write_xlsx,
 )
+from core.exchange.importing import ProblemReport
 from core.models import Assignment, AuditLog, Role, User
 from core.permissions import PermissionRegistry, Scope, may_grant, registry
 from core.tree import NodeRef, subtree_clause
@@ -132,7 +133,7 @@ USER_EXAMPLE = (
 
 
 @dataclass
-class ImportResult:
+class ImportResult(ProblemReport):
     """What an import found and did. ``errors``: dicts of row (as the spreadsheet numbers it),
     column (header), value and reason; any error means nothing was written."""
 
@@ -143,14 +144,6 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     problems: Problems = field(default_factory=Problems)
-
-    @property
-    def errors(self) -> list[dict[str, Any]]:
-        return self.problems.sorted()
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
     @property
     def written(self) -> bool:
@@ -223,6 +216,25 @@ def _columns(
         result.problems.extend(problems)
         return None
     return headers
+
+
+def _open_sheet(
+    result: ImportResult,
+    filename: str,
+    content: bytes,
+    columns: Sequence[Column],
+    required: Sequence[str],
+) -> tuple[Table, HeaderMap, dict[str, str]] | None:
+    """The upload read, its headers mapped and each column's header as the file has it (for the
+    problems' ``column``); None, with the problems noted, when the file or its header row is
+    wrong — then no row is checked."""
+    table = _read(result, filename, content)
+    if table is None:
+        return None
+    headers = _columns(result, table, columns, required)
+    if headers is None:
+        return None
+    return table, headers, {c.key: headers.header(c.key) for c in columns}
 
 
 def _records(table: Table, headers: HeaderMap) -> Iterator[tuple[int, dict[str, str]]]:
@@ -454,13 +466,10 @@ def import_tree(
     (the onboarding wizard imports a community's buildings). Raises nothing for bad input: the
     problems are in ``result.errors`` and nothing was written."""
     result = TreeImportResult(filename=filename, dry_run=dry_run)
-    table = _read(result, filename, content)
-    if table is None:
+    sheet = _open_sheet(result, filename, content, TREE_COLUMNS, TREE_REQUIRED)
+    if sheet is None:
         return result
-    headers = _columns(result, table, TREE_COLUMNS, TREE_REQUIRED)
-    if headers is None:
-        return result
-    labels = {c.key: headers.header(c.key) for c in TREE_COLUMNS}
+    table, headers, labels = sheet
     scope = scope if scope is not None else operator_scope(session)
 
     rows: list[_TreeRow] = []
@@ -879,13 +888,10 @@ def import_users(
     at first sign-in), update names and mobiles, and add missing role assignments. Nothing is
     removed: roles not in the file stay."""
     result = UserImportResult(filename=filename, dry_run=dry_run)
-    table = _read(result, filename, content)
-    if table is None:
+    sheet = _open_sheet(result, filename, content, USER_COLUMNS, USER_REQUIRED)
+    if sheet is None:
         return result
-    headers = _columns(result, table, USER_COLUMNS, USER_REQUIRED)
-    if headers is None:
-        return result
-    labels = {c.key: headers.header(c.key) for c in USER_COLUMNS}
+    table, headers, labels = sheet
     scope = scope if scope is not None else operator_scope(session)
     declared = declared if declared is not None else registry()
     actor = _actor(actor)

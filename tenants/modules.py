@@ -220,6 +220,30 @@ def _record(
     )
 
 
+def _audit_switch(node: Node, module: str, result: SwitchResult, *, on: bool) -> None:
+    """The one audit entry of switching ``module`` on or off at the communities under ``node``
+    (none if nothing changed); both directions side by side so they stay alike."""
+    if not result.changed:
+        return
+    words = {"module": module_label(module), "count": len(result.changed), "place": node.name}
+    if on:
+        action = "module.enable"
+        summary = _("Switched %(module)s on at %(count)s communities under %(place)s", **words)
+        details = {"communities": result.changed, "also": result.also}
+    else:
+        action = "module.disable"
+        summary = _("Switched %(module)s off at %(count)s communities under %(place)s", **words)
+        details = {"communities": result.changed}
+    audit.record(
+        action,
+        node=node.as_ref(),
+        object_type="module",
+        object_id=module,
+        summary=summary,
+        details=details,
+    )
+
+
 def _state(session: Session, community: Node, module: str) -> ModuleState:
     state = session.scalar(
         sa.select(ModuleState).where(
@@ -281,20 +305,7 @@ def enable(
                 deps="、".join(module_label(m) for m in result.also),
             )
         )
-    if result.changed:
-        audit.record(
-            "module.enable",
-            node=node.as_ref(),
-            object_type="module",
-            object_id=module,
-            summary=_(
-                "Switched %(module)s on at %(count)s communities under %(place)s",
-                module=module_label(module),
-                count=len(result.changed),
-                place=node.name,
-            ),
-            details={"communities": result.changed, "also": result.also},
-        )
+    _audit_switch(node, module, result, on=True)
     return result
 
 
@@ -332,20 +343,7 @@ def disable(session: Session, node: Node, module: str) -> SwitchResult:
             "jiedao_module_disabled", session=session, community=community.as_ref(), module=module
         )
         result.changed.append(community.ref)
-    if result.changed:
-        audit.record(
-            "module.disable",
-            node=node.as_ref(),
-            object_type="module",
-            object_id=module,
-            summary=_(
-                "Switched %(module)s off at %(count)s communities under %(place)s",
-                module=module_label(module),
-                count=len(result.changed),
-                place=node.name,
-            ),
-            details={"communities": result.changed},
-        )
+    _audit_switch(node, module, result, on=False)
     return result
 
 

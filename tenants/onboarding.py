@@ -23,7 +23,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
-from core import audit
 from core.accounts.services import USERNAME, assign, create_user
 from core.db import Base, TimestampMixin, utcnow
 from core.errors import DomainError
@@ -492,13 +491,11 @@ def confirm(
         applied = presets.apply_modules(session, node, draft.modules)
         result.modules = [module for _ref, module in applied.switched_on]
     draft.status, draft.node_id, draft.completed_at = DraftStatus.DONE, node.id, utcnow()
-    audit.record(
+    services.record_node_event(
         "onboarding.confirm",
-        node=node.as_ref(),
-        object_type="node",
-        object_id=node.ref,
-        summary=_("Onboarded %(kind)s %(name)s", kind=node.kind_label, name=node.name),
-        details={
+        node,
+        _("Onboarded %(kind)s %(name)s", kind=node.kind_label, name=node.name),
+        {
             "buildings": len(draft.buildings),
             "accounts": [a["username"] for a in draft.accounts],
             "modules": result.modules,

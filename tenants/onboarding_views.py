@@ -26,6 +26,7 @@ from tenants import modules, onboarding, presets
 from tenants.models import Node, NodeKind
 from tenants.module_views import settings_fields
 from tenants.onboarding import OnboardingDraft
+from tenants.schemas import REF_PARAM
 from tenants.views import breadcrumb, load_node
 
 bp = Blueprint("onboarding", __name__)
@@ -420,28 +421,44 @@ def _render_presets(district: Node, form: FormResult, editing=None, status: int 
     ), status
 
 
+def _save_preset(
+    district: Node, editing: presets.ModulePreset | None, data: dict[str, Any]
+) -> presets.ModulePreset:
+    """Create a preset of ``district``, or replace ``editing``, from the preset's fields (name,
+    description, modules: as :class:`PresetSchema` loads them), and commit."""
+    fields = {"name": data["name"], "description": data["description"], "chosen": data["modules"]}
+    if editing is None:
+        preset = presets.create_preset(db.session, district, **fields)
+    else:
+        preset = presets.update_preset(db.session, editing, **fields)
+    db.session.commit()
+    return preset
+
+
+def _preset_form(district: Node, editing: presets.ModulePreset | None = None):
+    """The preset form (a new preset, or ``editing``): shown, or saved and back to the list; a
+    refusal shows the form again with the reason."""
+    if request.method != "POST":
+        return _render_presets(district, empty_form(**_preset_form_values(editing)), editing)
+    form = empty_form(**request.form.to_dict())
+    try:
+        data = {
+            "name": request.form.get("name", ""),
+            "description": request.form.get("description", ""),
+            "modules": _chosen_from_form(),
+        }
+        preset = _save_preset(district, editing, data)
+    except DomainError as exc:
+        db.session.rollback()
+        return _render_presets(district, form.fail(exc), editing, exc.status)
+    flash(_("The preset %(name)s was saved.", name=preset.name), "success")
+    return redirect(url_for("onboarding.preset_list", ref=district.ref))
+
+
 @bp.route("/n/<ref>/presets", methods=["GET", "POST"])
 @login_required
 def preset_list(ref: str):
-    district = _district(ref)
-    form = empty_form(**_preset_form_values(None))
-    if request.method == "POST":
-        form = empty_form(**request.form.to_dict())
-        try:
-            preset = presets.create_preset(
-                db.session,
-                district,
-                name=request.form.get("name", ""),
-                description=request.form.get("description", ""),
-                chosen=_chosen_from_form(),
-            )
-            db.session.commit()
-            flash(_("The preset %(name)s was saved.", name=preset.name), "success")
-            return redirect(url_for("onboarding.preset_list", ref=ref))
-        except DomainError as exc:
-            db.session.rollback()
-            return _render_presets(district, form.fail(exc), status=exc.status)
-    return _render_presets(district, form)
+    return _preset_form(_district(ref))
 
 
 def _preset_for_form(
@@ -455,24 +472,7 @@ def _preset_for_form(
 @login_required
 def preset_edit(preset_id: int):
     preset, district = _preset_for_form(preset_id)
-    form = empty_form(**_preset_form_values(preset))
-    if request.method == "POST":
-        form = empty_form(**request.form.to_dict())
-        try:
-            presets.update_preset(
-                db.session,
-                preset,
-                name=request.form.get("name", ""),
-                description=request.form.get("description", ""),
-                chosen=_chosen_from_form(),
-            )
-            db.session.commit()
-            flash(_("The preset %(name)s was saved.", name=preset.name), "success")
-            return redirect(url_for("onboarding.preset_list", ref=district.ref))
-        except DomainError as exc:
-            db.session.rollback()
-            return _render_presets(district, form.fail(exc), preset, exc.status)
-    return _render_presets(district, form, preset)
+    return _preset_form(district, preset)
 
 
 @bp.post("/presets/<int:preset_id>/delete")
@@ -581,7 +581,6 @@ class CommunityStatusSchema(Schema):
     complete = ma.fields.Boolean()
 
 
-REF_PARAM = [{"in": "path", "name": "ref", "required": True, "schema": {"type": "string"}}]
 ID_PARAM = [{"in": "path", "name": "preset_id", "required": True, "schema": {"type": "integer"}}]
 
 
@@ -626,16 +625,7 @@ def api_presets(ref: str):
     parameters=REF_PARAM,
 )
 def api_create_preset(ref: str):
-    district = _district(ref)
-    data = json_body(PresetSchema())
-    preset = presets.create_preset(
-        db.session,
-        district,
-        name=data["name"],
-        description=data["description"],
-        chosen=data["modules"],
-    )
-    db.session.commit()
+    preset = _save_preset(_district(ref), None, json_body(PresetSchema()))
     return jsonify(preset.as_dict()), 201
 
 
@@ -656,17 +646,8 @@ def api_preset(preset_id: int):
     parameters=ID_PARAM,
 )
 def api_update_preset(preset_id: int):
-    preset, _district_node = _preset_for_form(preset_id)
-    data = json_body(PresetSchema())
-    presets.update_preset(
-        db.session,
-        preset,
-        name=data["name"],
-        description=data["description"],
-        chosen=data["modules"],
-    )
-    db.session.commit()
-    return jsonify(preset.as_dict())
+    preset, district = _preset_for_form(preset_id)
+    return jsonify(_save_preset(district, preset, json_body(PresetSchema())).as_dict())
 
 
 @api.delete("/presets/<int:preset_id>")

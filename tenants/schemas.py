@@ -7,6 +7,9 @@ import marshmallow as ma
 from core.validation import Schema, required_text
 from tenants.models import NodeKind
 
+# The ``ref`` path parameter of the ``/api/v1/nodes/<ref>…`` endpoints, for ``api_doc``.
+REF_PARAM = [{"in": "path", "name": "ref", "required": True, "schema": {"type": "string"}}]
+
 
 class NodeSchema(Schema):
     ref = ma.fields.String(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -113,6 +114,27 @@ def _validated_ref(
     return ref
 
 
+def record_node_event(
+    action: str,
+    node: Node,
+    summary: str,
+    details: dict[str, Any] | None = None,
+    *,
+    at: Node | None = None,
+) -> None:
+    """Audit something that happened to ``node``: every tree entry names the node (object type
+    ``node``, its ref) and is logged at a place — the node itself, or ``at`` (the old and new
+    parent of a move, the target of a merge), so each place's history shows it."""
+    audit.record(
+        action,
+        node=(at if at is not None else node).as_ref(),
+        object_type="node",
+        object_id=node.ref,
+        summary=summary,
+        details=details,
+    )
+
+
 def create_node(session: Session, *, parent: Node | None, kind: str, code: str, name: str) -> Node:
     """Add a node under ``parent`` (``None`` only for a district), validating kind, code and name."""
     try:
@@ -141,14 +163,10 @@ def create_node(session: Session, *, parent: Node | None, kind: str, code: str, 
         keys.community_id,
     )
     notify_created(session, node.as_ref())
-    audit.record(
+    record_node_event(
         "node.create",
-        node=node.as_ref(),
-        object_type="node",
-        object_id=node.ref,
-        summary=_(
-            "Created %(kind)s %(name)s (%(code)s)", kind=node.kind_label, name=name, code=code
-        ),
+        node,
+        _("Created %(kind)s %(name)s (%(code)s)", kind=node.kind_label, name=name, code=code),
     )
     return node
 
@@ -178,14 +196,7 @@ def update_node(
     if "name" in changes:
         node.name = changes["name"][1]
     if changes:
-        audit.record(
-            "node.update",
-            node=node.as_ref(),
-            object_type="node",
-            object_id=node.ref,
-            summary=_("Changed %(name)s", name=node.name),
-            details=changes,
-        )
+        record_node_event("node.update", node, _("Changed %(name)s", name=node.name), changes)
     return node
 
 

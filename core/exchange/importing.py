@@ -264,16 +264,12 @@ class ImportSpec(Protocol):
     save: Callable[[Session, Any, list[dict[str, Any]]], int] | None
 
 
-@dataclass
-class ImportReport:
-    """What an import found and did. ``errors``: every problem, by row; any means nothing was
-    written. ``rows``: the rows as the schema loaded them; ``written``: how many the writer took
-    (in a dry run: would take)."""
+class ProblemReport:
+    """``errors`` and ``ok`` of a report that gathers its ``problems``: any problem means the
+    import wrote nothing. Mixed into every import's result, here and in the tree and user
+    imports, so they all answer the same way."""
 
-    dry_run: bool = False
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    written: int = 0
-    problems: Problems = field(default_factory=Problems)
+    problems: Problems
 
     @property
     def errors(self) -> list[Problem]:
@@ -282,6 +278,18 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+@dataclass
+class ImportReport(ProblemReport):
+    """What an import found and did. ``errors``: every problem, by row; any means nothing was
+    written. ``rows``: the rows as the schema loaded them; ``written``: how many the writer took
+    (in a dry run: would take)."""
+
+    dry_run: bool = False
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    written: int = 0
+    problems: Problems = field(default_factory=Problems)
 
     @property
     def conflict(self) -> bool:
