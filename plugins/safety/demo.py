@@ -16,6 +16,7 @@ platform's zone, so overdue hazards stay overdue) and fast: rows go in with bulk
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -165,30 +166,46 @@ def seed(session: Session, options: dict[str, Any]) -> None:
             seed_community(session, community, day)
 
 
-def _ids(session: Session, model: Any, community: Node, after: int) -> list[int]:
-    """Ids of ``model`` rows of the community inserted after id ``after``, in order."""
-    return list(
+def _insert(session: Session, model: Any, community: Node, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` of ``model`` in one statement; their new ids, in order (each row gets
+    its ``id`` too, for the rows that point at it)."""
+    after = session.scalar(sa.select(sa.func.max(model.id))) or 0
+    session.execute(sa.insert(model), rows)
+    ids = list(
         session.scalars(
             sa.select(model.id)
             .where(model.community_id == community.id, model.id > after)
             .order_by(model.id)
         )
     )
+    for row, new_id in zip(rows, ids, strict=True):
+        row["id"] = new_id
+    return ids
 
 
-def _max_id(session: Session, model: Any) -> int:
-    return session.scalar(sa.select(sa.func.max(model.id))) or 0
+@dataclass(frozen=True)
+class _Seeding:
+    """What each seeding step of one community needs: the session, the community, the tree
+    columns every row carries (``keys``; with the timestamps, ``row``), its random source and
+    the demo's today."""
+
+    session: Session
+    community: Node
+    keys: dict[str, Any]
+    row: dict[str, Any]
+    rng: random.Random
+    day: date
 
 
 def seed_community(session: Session, community: Node, day: date) -> None:
-    rng = random.Random(f"safety-{community.code}")
     keys = {
         "district_id": community.district_id,
         "street_id": community.street_id,
         "community_id": community.community_id,
     }
     now = utcnow()
-    stamp = {"created_at": now, "updated_at": now}
+    rng = random.Random(f"safety-{community.code}")
+    c = _Seeding(session, community, keys, {**keys, "created_at": now, "updated_at": now}, rng, day)
     units = session.execute(
         sa.select(RegistryUnit.id, RegistryUnit.node_id, RegistryUnit.name, RegistryUnit.kind)
         .where(RegistryUnit.community_id == community.id, RegistryUnit.deleted_at.is_(None))
@@ -196,31 +213,23 @@ def seed_community(session: Session, community: Node, day: date) -> None:
     ).all()
     if not units:
         return
-    enterprises = _seed_enterprises(session, community, units, keys, stamp, rng)
-    _seed_sources(session, community, enterprises, keys, stamp, day)
-    inspections = _seed_inspections(session, community, enterprises, keys, stamp, rng, day)
-    _seed_hazards(session, community, enterprises, inspections, keys, stamp, rng, day)
-    _seed_trainings(session, community, enterprises, keys, stamp, rng, day)
-    _seed_activities(session, community, keys, stamp, rng, day)
+    enterprises = _seed_enterprises(c, units)
+    _seed_sources(c, enterprises)
+    _seed_hazards(c, enterprises, _seed_inspections(c, enterprises))
+    _seed_trainings(c, enterprises)
+    _seed_activities(c)
     if community.code == ACCIDENT_COMMUNITY:
-        _seed_accident(session, community, enterprises, keys, stamp, day)
+        _seed_accident(c, enterprises)
 
 
-def _seed_enterprises(
-    session: Session,
-    community: Node,
-    units: list[Any],
-    keys: dict[str, Any],
-    stamp: dict[str, Any],
-    rng: random.Random,
-) -> list[dict[str, Any]]:
+def _seed_enterprises(c: _Seeding, units: list[Any]) -> list[dict[str, Any]]:
+    session, community, rng = c.session, c.community, c.rng
     rows = []
     for index, (unit_id, node_id, name, _kind) in enumerate(units[: len(PROFILES)]):
         sector, risk, state, level = PROFILES[index]
         rows.append(
             {
-                **keys,
-                **stamp,
+                **c.row,
                 "node_id": node_id,
                 "unit_id": unit_id,
                 "name": name,
@@ -236,25 +245,15 @@ def _seed_enterprises(
                 "notes": "",
             }
         )
-    after = _max_id(session, SafetyEnterprise)
-    session.execute(sa.insert(SafetyEnterprise), rows)
-    for row, new_id in zip(rows, _ids(session, SafetyEnterprise, community, after), strict=True):
-        row["id"] = new_id
+    _insert(session, SafetyEnterprise, community, rows)
     return rows
 
 
-def _seed_sources(
-    session: Session,
-    community: Node,
-    enterprises: list[dict[str, Any]],
-    keys: dict[str, Any],
-    stamp: dict[str, Any],
-    day: date,
-) -> None:
+def _seed_sources(c: _Seeding, enterprises: list[dict[str, Any]]) -> None:
+    session, day = c.session, c.day
     rows = [
         {
-            **keys,
-            **stamp,
+            **c.row,
             "node_id": e["node_id"],
             "enterprise_id": e["id"],
             "name": SOURCES[e["sector"]][0],
@@ -279,17 +278,10 @@ def _checklist(rng: random.Random, failing: int = 0) -> list[dict[str, Any]]:
     return items
 
 
-def _seed_inspections(
-    session: Session,
-    community: Node,
-    enterprises: list[dict[str, Any]],
-    keys: dict[str, Any],
-    stamp: dict[str, Any],
-    rng: random.Random,
-    day: date,
-) -> list[dict[str, Any]]:
+def _seed_inspections(c: _Seeding, enterprises: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A year back from ``day``: weekly courtyard checks, quarterly major inspections, special
     and joint inspections of the risky enterprises, and the next quarter's one planned."""
+    session, community, rng, day = c.session, c.community, c.rng, c.day
     staff = [_name(rng) for _ in range(3)]
     buildings = list(
         session.execute(
@@ -299,7 +291,7 @@ def _seed_inspections(
             .limit(3)
         )
     ) or [(community.id, "1号楼")]
-    base = {**keys, **stamp, "planned": False, "planned_on": None, "enterprise_id": None}
+    base = {**c.row, "planned": False, "planned_on": None, "enterprise_id": None}
     rows: list[dict[str, Any]] = []
     for week in range(52):
         node_id, building = buildings[week % len(buildings)]
@@ -365,24 +357,15 @@ def _seed_inspections(
             "findings": "",
         }
     )
-    after = _max_id(session, SafetyInspection)
-    session.execute(sa.insert(SafetyInspection), rows)
-    for row, new_id in zip(rows, _ids(session, SafetyInspection, community, after), strict=True):
-        row["id"] = new_id
+    _insert(session, SafetyInspection, community, rows)
     return rows
 
 
 def _seed_hazards(
-    session: Session,
-    community: Node,
-    enterprises: list[dict[str, Any]],
-    inspections: list[dict[str, Any]],
-    keys: dict[str, Any],
-    stamp: dict[str, Any],
-    rng: random.Random,
-    day: date,
+    c: _Seeding, enterprises: list[dict[str, Any]], inspections: list[dict[str, Any]]
 ) -> None:
     """Hazards in every status (some overdue), each with the steps that brought it there."""
+    session, community, rng, day = c.session, c.community, c.rng, c.day
     done = [i for i in inspections if i["done_on"] is not None]
     serials: dict[str, int] = {}
 
@@ -410,8 +393,7 @@ def _seed_hazards(
         responsible = enterprise["principal_name"]
         rows.append(
             {
-                **keys,
-                **stamp,
+                **c.row,
                 "node_id": enterprise["node_id"],
                 "number": number("YH", found_on),
                 "inspection_id": inspection["id"],
@@ -433,22 +415,20 @@ def _seed_hazards(
             }
         )
         steps.append(walk)
-    after = _max_id(session, SafetyHazard)
-    session.execute(sa.insert(SafetyHazard), rows)
-    ids = _ids(session, SafetyHazard, community, after)
+    ids = _insert(session, SafetyHazard, community, rows)
     events = []
     for hazard_id, row, walk in zip(ids, rows, steps, strict=True):
         previous = ""
         for action, reached, on in walk:
             events.append(
                 {
-                    **keys,
+                    **c.keys,
                     "node_id": row["node_id"],
                     "hazard_id": hazard_id,
                     "action": action,
                     "from_status": previous,
                     "to_status": reached,
-                    "at": stamp["created_at"],
+                    "at": c.row["created_at"],
                     "on": on,
                     "user_id": None,
                     "username": "demo",
@@ -460,17 +440,10 @@ def _seed_hazards(
     session.execute(sa.insert(SafetyHazardEvent), events)
 
 
-def _seed_trainings(
-    session: Session,
-    community: Node,
-    enterprises: list[dict[str, Any]],
-    keys: dict[str, Any],
-    stamp: dict[str, Any],
-    rng: random.Random,
-    day: date,
-) -> None:
+def _seed_trainings(c: _Seeding, enterprises: list[dict[str, Any]]) -> None:
     """Three trainings: the three key posts (certificates, two expiring within 60 days),
     front-line workers, and a fire-safety lecture for residents."""
+    session, community, rng, day = c.session, c.community, c.rng, c.day
     trainings = [
         ("三项岗位人员安全生产培训", "three_posts", 200, "街道培训中心", "区应急管理局 刘振华", 16),
         ("新上岗从业人员三级安全教育", "frontline", 120, "社区活动室", "注册安全工程师 周立新", 8),
@@ -478,8 +451,7 @@ def _seed_trainings(
     ]
     rows = [
         {
-            **keys,
-            **stamp,
+            **c.row,
             "node_id": community.id,
             "title": title,
             "category": category,
@@ -491,9 +463,7 @@ def _seed_trainings(
         }
         for title, category, back, place, teacher, hours in trainings
     ]
-    after = _max_id(session, SafetyTraining)
-    session.execute(sa.insert(SafetyTraining), rows)
-    three_posts, frontline, _lecture = _ids(session, SafetyTraining, community, after)
+    three_posts, frontline, _lecture = _insert(session, SafetyTraining, community, rows)
     trainees = []
     held = day - timedelta(days=200)
     for index, e in enumerate(enterprises):
@@ -509,8 +479,7 @@ def _seed_trainings(
             )
             trainees.append(
                 {
-                    **keys,
-                    **stamp,
+                    **c.row,
                     "node_id": e["node_id"],
                     "training_id": three_posts,
                     "name": person,
@@ -525,8 +494,7 @@ def _seed_trainings(
         if e["sector"] in ("hazardous_chemicals", "gas", "construction"):
             trainees.append(
                 {
-                    **keys,
-                    **stamp,
+                    **c.row,
                     "node_id": e["node_id"],
                     "training_id": three_posts,
                     "name": _name(rng),
@@ -542,8 +510,7 @@ def _seed_trainings(
         e = rng.choice(enterprises)
         trainees.append(
             {
-                **keys,
-                **stamp,
+                **c.row,
                 "node_id": e["node_id"],
                 "training_id": frontline,
                 "name": _name(rng),
@@ -558,18 +525,11 @@ def _seed_trainings(
     session.execute(sa.insert(SafetyTrainee), trainees)
 
 
-def _seed_activities(
-    session: Session,
-    community: Node,
-    keys: dict[str, Any],
-    stamp: dict[str, Any],
-    rng: random.Random,
-    day: date,
-) -> None:
+def _seed_activities(c: _Seeding) -> None:
+    session, community, rng, day = c.session, c.community, c.rng, c.day
     rows = [
         {
-            **keys,
-            **stamp,
+            **c.row,
             "node_id": community.id,
             "kind": kind,
             "title": title,
@@ -584,23 +544,16 @@ def _seed_activities(
     session.execute(sa.insert(SafetyActivity), rows)
 
 
-def _seed_accident(
-    session: Session,
-    community: Node,
-    enterprises: list[dict[str, Any]],
-    keys: dict[str, Any],
-    stamp: dict[str, Any],
-    day: date,
-) -> None:
+def _seed_accident(c: _Seeding, enterprises: list[dict[str, Any]]) -> None:
     """The one demo accident: a minor fall in a warehouse, with its on-site meeting."""
+    session, day = c.session, c.day
     target = next((e for e in enterprises if e["sector"] == "warehouse"), enterprises[-1])
     occurred = day - timedelta(days=120)
     session.execute(
         sa.insert(SafetyAccident),
         [
             {
-                **keys,
-                **stamp,
+                **c.row,
                 "node_id": target["node_id"],
                 "occurred_on": occurred,
                 "enterprise_id": target["id"],

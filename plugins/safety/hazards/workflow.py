@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from core import numbering
 from core.errors import Conflict, DomainError
-from core.permissions import Scope
 from core.records.history import diff
 from core.workflow import Transition, Workflow
 from plugins.registry.models import RegistryUnit
@@ -318,23 +317,11 @@ HAZARD_FLOW = Workflow(
 ACTIONS = HAZARD_FLOW.actions
 
 
-def hazard_transition(
-    session: Session,
-    hazard: SafetyHazard,
-    action: str,
-    data: dict[str, Any],
-    user: Any = None,
-    *,
-    scope: Scope | None = None,
-) -> SafetyHazard:
-    """Move a hazard along its workflow: ``notify`` issues the 整改通知书 (number, deadline,
-    responsible person); ``close`` needs a passed re-inspection, and for a major hazard the
-    street's sign-off; ``reopen`` (failed re-inspection) needs a comment."""
-    return HAZARD_FLOW.run(session, hazard, action, data, user, scope=scope)
-
-
-def hazard_timeline(session: Session, hazard: SafetyHazard) -> list[SafetyHazardEvent]:
-    return HAZARD_FLOW.timeline(session, hazard)
+# Move a hazard along its workflow: ``notify`` issues the 整改通知书 (number, deadline, responsible
+# person); ``close`` needs a passed re-inspection, and for a major hazard the street's sign-off;
+# ``reopen`` (failed re-inspection) needs a comment.
+hazard_transition = HAZARD_FLOW.run
+hazard_timeline = HAZARD_FLOW.timeline
 
 
 # --- the import of historical hazards ----------------------------------------------------------
