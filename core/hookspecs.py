@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from core.records.ledger import Ledger
     from core.reports import CalendarEntry, Export, Import, Indicator
     from core.tree import NodeRef
+    from core.workbench import WorkSource
 
 PROJECT = "jiedao"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -165,6 +166,12 @@ def jiedao_exports() -> list[Export]:
 @hookspec
 def jiedao_imports() -> list[Import]:
     """Return row imports (``core.reports.Import``): rows pass the schema, all or nothing."""
+
+
+@hookspec
+def jiedao_workbench() -> list[WorkSource]:
+    """Return what the home page's 今日待办 counts (``core.workbench.WorkSource``): each source's
+    rows that need someone today, counted in the user's scope where the module is on."""
 
 
 @hookspec

@@ -59,6 +59,7 @@ from core.validation import (
     record_id,
     required_text,
 )
+from core.workbench import WorkSource
 from core.workflow import Transition, Workflow, WorkflowEventMixin
 
 __all__ = [
@@ -90,6 +91,7 @@ __all__ = [
     "TenantOwned",
     "TimestampMixin",
     "Transition",
+    "WorkSource",
     "Workflow",
     "WorkflowEventMixin",
     "amount",

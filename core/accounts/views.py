@@ -29,6 +29,7 @@ from core.accounts.schemas import (
     UserUpdateSchema,
 )
 from core.api import paginate
+from core.clock import today
 from core.config import SUPPORTED_LOCALES
 from core.db import db, utcnow
 from core.errors import DomainError
@@ -43,6 +44,7 @@ from core.permissions import (
     scoped,
 )
 from core.tree import node_ref
+from core.workbench import work_items
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -167,7 +169,10 @@ def home():
         services.with_assignments(sa.select(User).where(User.id == current_user.id))
     )
     services.attach_nodes(db.session, [user])
-    return render_template("accounts/home.html", user=user, role_label=services.role_label)
+    work = work_items(db.session, current_scope(), today())
+    return render_template(
+        "accounts/home.html", user=user, role_label=services.role_label, work=work
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

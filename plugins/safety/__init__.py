@@ -121,6 +121,15 @@ def jiedao_indicators() -> list[Any]:
     return SAFETY.indicators()
 
 
+@hookimpl
+def jiedao_workbench() -> list[Any]:
+    """今日待办: hazards overdue, due within a week or awaiting sign-off; expired certificates."""
+    from .hazards.ledgers import HAZARD_WORK
+    from .training.ledgers import TRAINING_WORK
+
+    return [*HAZARD_WORK, *TRAINING_WORK]
+
+
 # === ledgers and demo data ====================================================================
 
 

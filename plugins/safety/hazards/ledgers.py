@@ -5,6 +5,7 @@ The status moves only through the workflow steps (``views``); the ledger's forms
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,9 +16,9 @@ from sqlalchemy.orm import Session, selectinload
 from core.db import db
 from core.permissions import can
 from core.records.history import shown_changes
-from core.sdk import Filter
+from core.sdk import Filter, WorkSource
 
-from ..common import CLOSE_MAJOR, SafetyLedger, today
+from ..common import CLOSE_MAJOR, VIEW, SafetyLedger, today
 from ..web import PHOTOS
 from .models import SafetyHazard
 from .schemas import HazardImportSchema, HazardSchema, TransitionSchema
@@ -45,6 +46,19 @@ def _status(_session: Session, status: str) -> sa.ColumnElement[bool]:
 
 def _overdue(_session: Session, overdue: bool) -> sa.ColumnElement[bool]:
     return overdue_clause(today()) if overdue else sa.true()
+
+
+def due_within_a_week(day: date) -> sa.ColumnElement[bool]:
+    """Open hazards whose deadline falls in the coming seven days (today included)."""
+    return sa.and_(
+        SafetyHazard.status != NOT_CLOSED,
+        SafetyHazard.deadline >= day,
+        SafetyHazard.deadline <= day + timedelta(days=7),
+    )
+
+
+def _due(_session: Session, due: bool) -> sa.ColumnElement[bool]:
+    return due_within_a_week(today()) if due else sa.true()
 
 
 def _text(_session: Session, text: str) -> sa.ColumnElement[bool]:
@@ -99,6 +113,14 @@ hazards = SafetyLedger(
             order=lambda: [SafetyHazard.deadline],
             description="1: open hazards past their deadline, oldest deadline first",
         ),
+        Filter(
+            "due",
+            "bool",
+            _l("Due within a week"),
+            clause=_due,
+            order=lambda: [SafetyHazard.deadline],
+            description="1: open hazards whose deadline is in the coming seven days",
+        ),
         Filter("enterprise", "int", _l("Enterprise"), column="enterprise_id"),
         Filter("inspection", "int", _l("Inspection"), column="inspection_id"),
         Filter("since", "date", _l("Found from"), column="found_on", bound="from"),
@@ -130,3 +152,39 @@ hazards = SafetyLedger(
 )
 
 LEDGERS = [hazards]
+
+# 今日待办: overdue hazards, those due within a week, major hazards awaiting the street's sign-off.
+HAZARD_WORK = [
+    WorkSource(
+        "safety.hazards_overdue",
+        _l("Overdue hazards"),
+        SafetyHazard,
+        overdue_clause,
+        VIEW,
+        "safety.hazards",
+        "safety_rollup.hazards",
+        {"overdue": 1},
+        level="overdue",
+    ),
+    WorkSource(
+        "safety.hazards_due",
+        _l("Hazards due within a week"),
+        SafetyHazard,
+        due_within_a_week,
+        VIEW,
+        "safety.hazards",
+        "safety_rollup.hazards",
+        {"due": 1},
+    ),
+    WorkSource(
+        "safety.hazards_sign_off",
+        _l("Major hazards awaiting sign-off"),
+        SafetyHazard,
+        lambda day: sa.and_(SafetyHazard.status == "submitted", SafetyHazard.severity == "major"),
+        CLOSE_MAJOR,
+        "safety.hazards",
+        "safety_rollup.hazards",
+        {"status": "submitted", "severity": "major"},
+        level="todo",
+    ),
+]

@@ -10,9 +10,9 @@ from flask import g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
-from core.sdk import Filter, Part, db, parse_filters
+from core.sdk import Filter, Part, WorkSource, db, parse_filters
 
-from ..common import SafetyLedger, today
+from ..common import VIEW, SafetyLedger, today
 from .models import SafetyTrainee, SafetyTraining
 from .schemas import TraineeSchema, TrainingSchema, training_choices
 from .services import POSTS, TRAINING_CATEGORIES, check_trainee, training_progress
@@ -89,3 +89,21 @@ trainings = SafetyLedger(
 )
 
 LEDGERS = [trainings, trainees]
+
+# 今日待办: trainees whose certificate has expired (the certificates page lists them first).
+TRAINING_WORK = [
+    WorkSource(
+        "safety.certificates_expired",
+        _l("Expired certificates"),
+        SafetyTrainee,
+        lambda day: sa.and_(
+            SafetyTrainee.certificate_expires_on < day,
+            SafetyTrainee.training_id.in_(
+                sa.select(SafetyTraining.id).where(SafetyTraining.deleted_at.is_(None))
+            ),
+        ),
+        VIEW,
+        "safety.certificates",
+        level="overdue",
+    )
+]
