@@ -101,7 +101,15 @@ class Import:
 
 @dataclass(frozen=True)
 class CalendarEntry:
-    """An observance day or campaign period (``end`` for periods such as 安全生产月)."""
+    """An observance day or campaign period (``end`` for periods such as 安全生产月).
+
+    ``kind``: ``fixed`` (``month``/``day`` of the Gregorian calendar), ``lunar`` (of the Chinese
+    lunar calendar: 春节 is 1/1, 重阳 9/9), ``term`` (the solar term named ``term``, e.g. 清明), or
+    ``weekday`` (the ``nth`` ``weekday`` — 0 Monday … 6 Sunday — of ``month``, ``nth=-1`` the
+    last; ``month=0`` every month: 每月最后一个星期五). Build them with :meth:`lunar`,
+    :meth:`solar_term` and :meth:`weekday_rule`; ``core.calendar.occurrences`` gives the dates of
+    a year. ``expects(session, communities, start, end)`` counts the activities that answer the
+    observance (``core.calendar`` shows "尚未开展" once it has passed with none)."""
 
     month: int
     day: int
@@ -109,3 +117,22 @@ class CalendarEntry:
     end_month: int | None = None
     end_day: int | None = None
     module: str = ""
+    kind: str = "fixed"
+    term: str = ""
+    weekday: int | None = None
+    nth: int = 0
+    expects: Callable[..., int] | None = None
+
+    @classmethod
+    def lunar(cls, month: int, day: int, label: Any, **options: Any) -> CalendarEntry:
+        return cls(month, day, label, kind="lunar", **options)
+
+    @classmethod
+    def solar_term(cls, term: str, label: Any, **options: Any) -> CalendarEntry:
+        return cls(0, 0, label, kind="term", term=term, **options)
+
+    @classmethod
+    def weekday_rule(
+        cls, month: int, weekday: int, nth: int, label: Any, **options: Any
+    ) -> CalendarEntry:
+        return cls(month, 0, label, kind="weekday", weekday=weekday, nth=nth, **options)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
 from core.api import api_doc, json_body, paginate
+from core.calendar import YEAR_PARAM, calendar_year, year_of
 from core.db import db, utcnow
 from core.errors import DomainError
 from core.permissions import get_in_scope_or_404, permission_required, require, scoped
@@ -254,21 +255,32 @@ def node_indicators(ref: str):
 
 @modules_api.get("/calendar")
 @login_required
-@api_doc("Observance days and campaigns contributed by the plugins", tags=MODULE_TAGS)
+@api_doc(
+    "Observance days and campaigns of a year (?year=, default this year): the national "
+    "festivals (lunar ones on their Gregorian date) and those the plugins contribute, by date",
+    tags=MODULE_TAGS,
+    parameters=[YEAR_PARAM],
+)
 def calendar():
+    year = calendar_year(request.args)
+    entries = [
+        e for e in modules.calendar() if modules.plugin_system().is_active(e.module) or not e.module
+    ]
     items = [
         {
-            "month": e.month,
-            "day": e.day,
-            "label": str(e.label),
-            "module": e.module,
-            "end_month": e.end_month,
-            "end_day": e.end_day,
+            "month": o.start.month,
+            "day": o.start.day,
+            "label": str(o.entry.label),
+            "module": o.entry.module,
+            "end_month": o.end.month if o.end else None,
+            "end_day": o.end.day if o.end else None,
+            "date": o.start.isoformat(),
+            "end": o.end.isoformat() if o.end else None,
+            "kind": o.entry.kind,
         }
-        for e in modules.calendar()
-        if modules.plugin_system().is_active(e.module) or not e.module
+        for o in year_of(entries, year)
     ]
-    return jsonify({"items": items})
+    return jsonify({"year": year, "items": items})
 
 
 @modules_api.post("/nodes/<ref>/imports/<name>")

@@ -445,7 +445,10 @@ def export_scope(node: NodeRef, export: Any) -> Any:
 
 
 def calendar() -> list[Any]:
-    return sorted(_contributions("jiedao_calendar"), key=lambda e: (e.month, e.day))
+    """The national festivals (``core.calendar.NATIONAL``) and every active plugin's entries."""
+    from core.calendar import NATIONAL
+
+    return [*NATIONAL, *_contributions("jiedao_calendar")]
 
 
 def imports() -> dict[str, Any]:

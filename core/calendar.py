@@ -1,0 +1,126 @@
+"""The observance calendar: the dates of every entry in a year — fixed days, periods, lunar
+festivals, solar terms and rules such as 每月最后一个星期五 — and whether the activity an
+observance expects has been held.
+
+Lunar dates and solar terms come from ``lunar_python`` (the 6tail lunar calendar, checked in the
+tests against the published dates: 春节 2026-02-17, 中秋 2026-09-25, 重阳 2026-10-18, 春节
+2027-02-06). The traditional festivals every module may follow are declared here, by core.
+"""
+
+from __future__ import annotations
+
+import calendar as gregorian
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from lunar_python import Lunar
+from sqlalchemy.orm import Session
+
+from core.clock import today
+from core.records.ledger import Filter, parse_filters
+from core.reports import CalendarEntry
+
+# An observance on one day is answered by an activity within a week of it, either side.
+WINDOW = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One entry on one day (or over one period) of a year."""
+
+    entry: CalendarEntry
+    start: date
+    end: date | None = None
+
+    @property
+    def last_day(self) -> date:
+        return self.end or self.start
+
+    def window(self) -> tuple[date, date]:
+        """When an activity answers it: the period itself, or a week either side of the day."""
+        if self.end is not None:
+            return self.start, self.end
+        return self.start - WINDOW, self.start + WINDOW
+
+
+def _lunar(year: int, month: int, day: int) -> date:
+    solar = Lunar.fromYmd(year, month, day).getSolar()
+    return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+def _term(year: int, name: str) -> date:
+    """The day of solar term ``name`` (清明, 冬至 …) in Gregorian ``year``."""
+    for lunar_year in (year, year + 1):
+        solar = Lunar.fromYmd(lunar_year, 1, 1).getJieQiTable().get(name)
+        if solar is not None and solar.getYear() == year:
+            return date(solar.getYear(), solar.getMonth(), solar.getDay())
+    raise ValueError(f"no solar term {name!r} in {year}")
+
+
+def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date | None:
+    days = [
+        date(year, month, d)
+        for d in range(1, gregorian.monthrange(year, month)[1] + 1)
+        if date(year, month, d).weekday() == weekday
+    ]
+    index = nth - 1 if nth > 0 else nth
+    return days[index] if -len(days) <= index < len(days) else None
+
+
+def occurrences(entry: CalendarEntry, year: int) -> list[Occurrence]:
+    """The days (or periods) of ``entry`` in ``year``."""
+    if entry.kind == "lunar":
+        return [Occurrence(entry, _lunar(year, entry.month, entry.day))]
+    if entry.kind == "term":
+        return [Occurrence(entry, _term(year, entry.term))]
+    if entry.kind == "weekday":
+        months = [entry.month] if entry.month else range(1, 13)
+        found = (_nth_weekday(year, m, entry.weekday or 0, entry.nth) for m in months)
+        return [Occurrence(entry, day) for day in found if day is not None]
+    end = None
+    if entry.end_month is not None and entry.end_day is not None:
+        end = date(year, entry.end_month, entry.end_day)
+    return [Occurrence(entry, date(year, entry.month, entry.day), end)]
+
+
+YEAR = Filter("year", "year", _l("Year"))
+YEAR_PARAM = YEAR.openapi()
+
+
+def calendar_year(args: Any) -> int:
+    """``?year=`` (1900–2999; a 422 naming it otherwise), else this year."""
+    return parse_filters([YEAR], args).get("year") or today().year
+
+
+def year_of(entries: list[CalendarEntry], year: int) -> list[Occurrence]:
+    """Every occurrence of ``entries`` in ``year``, by date."""
+    found = [o for entry in entries for o in occurrences(entry, year)]
+    return sorted(found, key=lambda o: (o.start, str(o.entry.label)))
+
+
+def status(
+    session: Session, occurrence: Occurrence, communities: sa.Select, day: date
+) -> dict[str, Any] | None:
+    """For an observance that expects an activity: how many were held in its window in
+    ``communities``, and ``missing`` once it has passed with none (尚未开展); None otherwise."""
+    expects = occurrence.entry.expects
+    if expects is None:
+        return None
+    start, end = occurrence.window()
+    held = expects(session, communities, start, end)
+    return {"held": held, "missing": held == 0 and occurrence.last_day < day, "due": start > day}
+
+
+# The traditional festivals and the national days every module may follow.
+NATIONAL = [
+    CalendarEntry.lunar(1, 1, _l("Spring Festival")),
+    CalendarEntry.lunar(1, 15, _l("Lantern Festival")),
+    CalendarEntry.solar_term("清明", _l("Qingming Festival")),
+    CalendarEntry.lunar(5, 5, _l("Dragon Boat Festival")),
+    CalendarEntry.lunar(8, 15, _l("Mid-Autumn Festival")),
+    CalendarEntry.lunar(9, 9, _l("Double Ninth Festival (Seniors' Day)")),
+    CalendarEntry(10, 1, _l("National Day")),
+]
