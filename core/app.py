@@ -19,6 +19,7 @@ from werkzeug.routing import IntegerConverter
 
 import core
 import core.attachments  # maps core_attachment, so tree moves re-home its rows
+import core.workdays
 from core import auth, i18n, ratelimit
 from core.api import build_openapi
 from core.config import load_config

@@ -172,6 +172,7 @@ CORE_PERMISSIONS: tuple[tuple[str, Any], ...] = (
     ("users.manage", _l("Manage users and their roles")),
     ("modules.manage", _l("Turn program modules on and off")),
     ("audit.view", _l("Read the audit log")),
+    ("calendar.manage", _l("Edit the public holidays and adjusted working days")),
 )
 
 # Plugins add their own grants to these roles through their permission hooks (plugin-system issue).

@@ -24,10 +24,11 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
 
 @hookimpl
 def jiedao_blueprints(app: Flask) -> list[Any]:
+    from core import holiday_views
     from core.accounts.api import api
     from core.accounts.views import bp
 
-    return [bp, api]
+    return [bp, api, holiday_views.bp, holiday_views.api]
 
 
 @hookimpl
@@ -36,6 +37,7 @@ def jiedao_navigation() -> list[NavEntry]:
         NavEntry("accounts.home", _l("Home"), None, icon="home", order=0),
         NavEntry("accounts.users", _l("Users"), "users.manage", icon="users", order=20),
         NavEntry("accounts.roles", _l("Roles"), "users.manage", icon="key", order=21),
+        NavEntry("holidays.page", _l("Holidays"), "calendar.manage", icon="calendar", order=80),
         NavEntry("accounts.audit_log", _l("Audit log"), "audit.view", icon="log", order=90),
     ]
 

@@ -1,0 +1,155 @@
+"""The public-holiday calendar (节假日与调休): a page and an API listing a year's holidays and
+adjusted working days, national and local, where holders of ``calendar.manage`` add, correct or
+remove days. Workflow deadlines in working days read it (``core.workdays``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import marshmallow as ma
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from core import audit, workdays
+from core.api import api_doc, json_body
+from core.calendar import YEAR_PARAM, calendar_year
+from core.db import db
+from core.errors import DomainError
+from core.forms import empty_form, load_form, save
+from core.permissions import current_scope
+from core.validation import Schema, choice, optional_text
+
+MANAGE = "calendar.manage"
+
+bp = Blueprint("holidays", __name__, template_folder="templates")
+api = Blueprint("holidays_api", __name__, url_prefix="/api/v1/holidays")
+
+
+class DaySchema(Schema):
+    day = ma.fields.Date(required=True, metadata={"label": "day"})
+    kind = choice(workdays.KINDS, required=True)
+    name = optional_text(50)
+
+
+def _may_manage() -> bool:
+    return current_scope().holds_anywhere(MANAGE)
+
+
+def _require_manage() -> None:
+    if not _may_manage():
+        abort(403)
+
+
+def _where() -> Any:
+    """Where the change is recorded: the editor's topmost place of the permission, so the
+    admins there find it in their audit log."""
+    return current_scope().nodes(MANAGE)[0]
+
+
+def _dump(entry: dict[str, Any]) -> dict[str, Any]:
+    return {**entry, "day": entry["day"].isoformat()}
+
+
+def _set(data: dict[str, Any]) -> None:
+    workdays.set_day(db.session, data["day"], data["kind"], data.get("name") or "", current_user)
+    audit.record(
+        "holiday.set",
+        node=_where(),
+        object_type="core_holiday",
+        object_id=data["day"].isoformat(),
+        summary=_(
+            "%(day)s declared: %(kind)s",
+            day=data["day"].isoformat(),
+            kind=workdays.KINDS[data["kind"]],
+        ),
+        details={"kind": data["kind"], "name": data.get("name") or ""},
+    )
+
+
+def _clear(day: date) -> None:
+    if not workdays.clear_day(db.session, day):
+        raise DomainError(_("This day has no local entry."), {"day": [_("No local entry.")]})
+    audit.record(
+        "holiday.clear",
+        node=_where(),
+        object_type="core_holiday",
+        object_id=day.isoformat(),
+        summary=_("Local entry for %(day)s removed", day=day.isoformat()),
+    )
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        abort(404)
+
+
+@bp.route("/holidays", methods=["GET", "POST"])
+@login_required
+def page() -> Any:
+    """The year's days; a form to add one, a button to remove a local one."""
+    year = calendar_year(request.args)
+    form, status = empty_form(), 200
+    if request.method == "POST":
+        _require_manage()
+        if request.form.get("clear"):
+            day = _parse_day(request.form["clear"])
+            saved, status = save(empty_form(), lambda: _clear(day), message=_("Removed."))
+            if saved:
+                return redirect(url_for("holidays.page", year=day.year))
+        else:
+            form = load_form(DaySchema())
+            saved, status = save(form, lambda: _set(form.data))
+            if saved:
+                return redirect(url_for("holidays.page", year=form.data["day"].year))
+    return render_template(
+        "holidays.html",
+        year=year,
+        days=workdays.year_days(db.session, year),
+        known=year in workdays.known_years(),
+        kinds=workdays.KINDS,
+        form=form,
+        may_manage=_may_manage(),
+    ), status
+
+
+@api.get("")
+@login_required
+@api_doc(
+    "The public holidays and adjusted working days of ?year=: national (the State Council's "
+    "schedule) and local entries, which win",
+    tags=["calendar"],
+    parameters=[YEAR_PARAM],
+)
+def api_year() -> Any:
+    year = calendar_year(request.args)
+    days = [_dump(d) for d in workdays.year_days(db.session, year)]
+    return jsonify({"year": year, "national": year in workdays.known_years(), "items": days})
+
+
+@api.put("")
+@login_required
+@api_doc(
+    "Declare a day a public holiday or an adjusted working day (needs calendar.manage)",
+    request_schema=DaySchema,
+    tags=["calendar"],
+)
+def api_set() -> Any:
+    _require_manage()
+    data = json_body(DaySchema())
+    _set(data)
+    db.session.commit()
+    return jsonify(_dump({**data, "name": data.get("name") or "", "source": "local"}))
+
+
+@api.delete("/<day>")
+@login_required
+@api_doc("Remove a local entry (needs calendar.manage)", tags=["calendar"])
+def api_clear(day: str) -> Any:
+    _require_manage()
+    _clear(_parse_day(day))
+    db.session.commit()
+    return "", 204
