@@ -63,22 +63,25 @@ Apply = Callable[[Session, Any, dict[str, Any], date], dict[str, list[Any]]]
 
 @dataclass(frozen=True)
 class Transition:
-    """One step: from any of ``sources`` to ``target``, called ``label`` on the timeline.
+    """One step: from any of ``sources`` to ``target`` (None: the record stays where it is, as
+    for an extension of its deadline), called ``label`` on the timeline.
 
     ``permission(obj)`` names a permission the step needs beyond the ledger's edit permission
     for this record (``None``: none), refused with ``denied``; ``comment`` is the message when a
     comment is required and missing; ``refused`` the message when the state does not allow the
-    step (default: the state is named)."""
+    step (default: the state is named); ``once`` the message when the step was taken before on
+    the record (a step that may be taken only once, such as the one extension)."""
 
     name: str
     sources: tuple[str, ...]
-    target: str
+    target: str | None
     label: Any
     apply: Apply | None = None
     permission: Callable[[Any], str | None] | None = None
     denied: Any = None
     comment: Any = None
     refused: Any = None
+    once: Any = None
 
 
 @dataclass(frozen=True)
@@ -162,8 +165,11 @@ class Workflow:
         comment = (data.get("comment") or "").strip()
         if step.comment and not comment:
             refuse("comment", str(step.comment))
+        if step.once and self.taken(session, obj, name):
+            refuse("status", str(step.once), conflict=True)
         changes = step.apply(session, obj, data, on) if step.apply is not None else {}
-        setattr(obj, self.status, step.target)
+        if step.target is not None:
+            setattr(obj, self.status, step.target)
         session.flush()
         self.event(session, obj, name, state, on=on, comment=comment, changes=changes, user=user)
         return obj
@@ -208,6 +214,12 @@ class Workflow:
             user=who,
         )
         return event
+
+    def taken(self, session: Session, obj: Any, action: str) -> bool:
+        """Has step ``action`` been taken on the record before?"""
+        model = self.event_model
+        stmt = sa.select(model.id).where(getattr(model, self.key) == obj.id, model.action == action)
+        return session.scalar(stmt.limit(1)) is not None
 
     def timeline(self, session: Session, obj: Any) -> list[Any]:
         """The record's events, oldest first (one indexed lookup)."""

@@ -121,6 +121,12 @@ hazards = SafetyLedger(
             order=lambda: [SafetyHazard.deadline],
             description="1: open hazards whose deadline is in the coming seven days",
         ),
+        Filter(
+            "supervised",
+            "bool",
+            _l("Listed for supervision"),
+            clause=lambda _s, on: SafetyHazard.supervised_on.is_not(None) if on else sa.true(),
+        ),
         Filter("enterprise", "int", _l("Enterprise"), column="enterprise_id"),
         Filter("inspection", "int", _l("Inspection"), column="inspection_id"),
         Filter("since", "date", _l("Found from"), column="found_on", bound="from"),
@@ -147,7 +153,8 @@ hazards = SafetyLedger(
         TransitionSchema,
         "A workflow step: notify (整改通知书), start, submit (for re-inspection), close "
         "(re-inspection passed; major hazards need safety.hazard.close_major), reopen "
-        "(re-inspection failed)",
+        "(re-inspection failed), extend (延期申请: a later deadline and the reason, once), "
+        "supervise (挂牌督办, by the street: safety.hazard.close_major)",
     ),
 )
 

@@ -25,7 +25,8 @@ OPEN = "status <> 'closed' AND deleted_at IS NULL"
 
 
 class SafetyHazard(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
-    """隐患: found → notified (整改通知书) → rectifying → submitted → closed, or re-opened."""
+    """隐患: found → notified (整改通知书) → rectifying → submitted → closed, or re-opened; its
+    deadline extended once on request (延期申请); listed for supervision (挂牌督办)."""
 
     __tablename__ = "safety_hazard"
     __label__ = _l("Hidden dangers")
@@ -72,6 +73,7 @@ class SafetyHazard(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     measures: Mapped[str] = mapped_column(sa.Text, default="")  # 整改要求 / 措施
     closed_on: Mapped[date | None]
     reopened: Mapped[int] = mapped_column(default=0)  # failed re-inspections so far
+    supervised_on: Mapped[date | None]  # 挂牌督办: listed for supervision by the street
 
     enterprise: Mapped[SafetyEnterprise | None] = relationship()
     inspection: Mapped[SafetyInspection | None] = relationship()

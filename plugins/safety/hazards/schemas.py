@@ -89,6 +89,7 @@ class HazardSchema(ChoiceSchema):
     )
     closed_on = describe(ma.fields.Date(dump_only=True), label=_l("Rectified on"))
     reopened = ma.fields.Integer(dump_only=True)
+    supervised_on = describe(ma.fields.Date(dump_only=True), label=_l("Listed for supervision on"))
     overdue = describe(
         ma.fields.Function(lambda h: is_overdue(h), dump_only=True),
         label=_l("Overdue"),

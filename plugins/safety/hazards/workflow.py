@@ -261,6 +261,26 @@ def _reopen(session: Session, hazard: SafetyHazard, data: dict[str, Any], on: da
     return changes
 
 
+def _extend(session: Session, hazard: SafetyHazard, data: dict[str, Any], on: date) -> dict:
+    """延期申请: a later deadline, for a reason (the step's comment)."""
+    deadline = data.get("deadline")
+    if deadline is None:
+        refuse("deadline", _("Give the new deadline."))
+    if hazard.deadline is not None and deadline <= hazard.deadline:
+        refuse("deadline", _("The new deadline must be later than the current one."))
+    changes = {"deadline": [hazard.deadline, deadline]}
+    hazard.deadline = deadline
+    return changes
+
+
+def _supervise(session: Session, hazard: SafetyHazard, data: dict[str, Any], on: date) -> dict:
+    """挂牌督办: listed for supervision by the street from ``on``."""
+    if hazard.supervised_on is not None:
+        refuse("status", _("This hazard is already listed for supervision."), True)
+    hazard.supervised_on = on
+    return {"supervised_on": [None, on]}
+
+
 def _close(session: Session, hazard: SafetyHazard, data: dict[str, Any], on: date) -> dict:
     hazard.closed_on = on
     return {"closed_on": [None, on]}
@@ -293,6 +313,24 @@ HAZARD_FLOW = Workflow(
                 "A hazard is closed only after it has been re-inspected: submit the "
                 "rectification for re-inspection first."
             ),
+        ),
+        Transition(
+            "extend",
+            ("notified", "rectifying"),
+            None,
+            _l("Deadline extended on request"),
+            apply=_extend,
+            comment=_l("Give the reason for the extension."),
+            once=_l("The deadline of a hazard is extended once at most."),
+        ),
+        Transition(
+            "supervise",
+            ("found", "notified", "rectifying", "submitted"),
+            None,
+            _l("Listed for supervision"),
+            apply=_supervise,
+            permission=lambda h: CLOSE_MAJOR,
+            denied=_l("Only the street lists a hazard for supervision."),
         ),
         Transition(
             "reopen",
