@@ -41,9 +41,12 @@ class RecordId(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask:
-    """Build the platform app from ``JIEDAO_*`` settings (``environ``) plus explicit overrides."""
-    config = load_config(environ, **overrides)
+def create_app(
+    environ: dict[str, str] | None = None, *, serving: bool = True, **overrides: Any
+) -> Flask:
+    """Build the platform app from ``JIEDAO_*`` settings (``environ``) plus explicit overrides;
+    ``serving=False`` for a command that answers no requests (see ``load_config``)."""
+    config = load_config(environ, serving=serving, **overrides)
     app = Flask("core", instance_path=config["INSTANCE_PATH"], instance_relative_config=True)
     app.url_map.converters["int"] = RecordId
     app.config.update(config)

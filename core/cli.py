@@ -27,22 +27,23 @@ def _migrate(app: Flask, action: Callable[..., None], revision: str) -> None:
         raise click.ClickException(str(exc)) from None
 
 
-def get_app() -> Flask:
-    """The app for this process (created on first use, from the environment)."""
+def get_app(serving: bool = False) -> Flask:
+    """The app for this process (created on first use, from the environment). Only a command
+    that serves it needs ``JIEDAO_SECRET_KEY`` in production."""
     global _app
     if _app is None:
         from core.app import create_app
 
         try:
-            _app = create_app()
+            _app = create_app(serving=serving)
         except ConfigError as exc:
             raise click.ClickException(str(exc)) from None
     return _app
 
 
 @contextmanager
-def app_context() -> Iterator[Flask]:
-    app = get_app()
+def app_context(serving: bool = False) -> Iterator[Flask]:
+    app = get_app(serving)
     with app.app_context():
         yield app
 
@@ -88,6 +89,12 @@ def db_downgrade(revision: str) -> None:
     click.echo(f"Downgraded to {revision}.")
 
 
+def _default_env(mode: str) -> None:
+    """``JIEDAO_ENV`` for a command with its own default; set but empty counts as unset."""
+    if not os.environ.get("JIEDAO_ENV", "").strip():
+        os.environ["JIEDAO_ENV"] = mode
+
+
 def _serve(app: Flask, host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
@@ -100,8 +107,8 @@ def _serve(app: Flask, host: str, port: int) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """Run the development server (use gunicorn in production)."""
-    os.environ.setdefault("JIEDAO_ENV", "development")
-    _serve(get_app(), host, port)
+    _default_env("development")
+    _serve(get_app(serving=True), host, port)
 
 
 @cli.group()
@@ -149,11 +156,11 @@ DEMO_PASSWORD = "jiedao-demo"
 @click.option("--no-serve", is_flag=True, help="Seed and print the accounts, then exit")
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Create or update the demo database (district 110105), print its accounts and serve it."""
-    os.environ.setdefault("JIEDAO_ENV", "demo")
+    _default_env("demo")
     from core import migrate
     from core.db import db as database
 
-    with app_context() as app:
+    with app_context(serving=not no_serve) as app:
         if app.config["JIEDAO_ENV"] == "production":
             raise click.ClickException("The demo refuses to run with JIEDAO_ENV=production.")
         plugins = app.extensions["jiedao.plugins"]

@@ -10,6 +10,7 @@ from flask import Flask
 
 from core import cli as cli_module
 from core.app import create_app
+from core.config import ConfigError, load_config
 from core.db import db
 from core.models import Role, RolePermission
 from tests.conftest import TEST_PLUGINS, _ep
@@ -93,3 +94,56 @@ def _enable(app: Flask, world, module: str, ref: str = A1_REF) -> None:
     with app.app_context():
         modules.enable(db.session, world.node(ref), module)
         db.session.commit()
+
+
+@pytest.fixture
+def production_shell(tmp_path, monkeypatch):
+    """An operator's shell: ``JIEDAO_ENV=production``, no ``JIEDAO_SECRET_KEY``, a new database;
+    each command builds its app from the environment as in its own process."""
+    monkeypatch.setenv("JIEDAO_ENV", "production")
+    monkeypatch.delenv("JIEDAO_SECRET_KEY", raising=False)
+    monkeypatch.delenv("JIEDAO_PLUGINS", raising=False)
+    monkeypatch.setenv("JIEDAO_DATABASE_URL", f"sqlite:///{tmp_path / 'ops.db'}")
+    monkeypatch.setenv("JIEDAO_INSTANCE_PATH", str(tmp_path / "instance"))
+
+    def run(*args: str):
+        monkeypatch.setattr(cli_module, "_app", None)
+        return CliRunner().invoke(cli_module.cli, list(args))
+
+    return run
+
+
+def test_plugins_list_and_db_upgrade_need_no_secret_key(production_shell, tmp_path):
+    listed = production_shell("plugins", "list")
+    assert listed.exit_code == 0, listed.output
+    assert "registry" in listed.output and "JIEDAO_SECRET_KEY" not in listed.output
+    upgraded = production_shell("db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "Database is at the newest schema." in upgraded.output
+    assert not (tmp_path / "instance" / "secret_key").exists()  # production keeps no key file
+
+
+def test_serving_in_production_still_needs_the_secret_key(production_shell, monkeypatch):
+    monkeypatch.setattr(cli_module, "_serve", lambda *a: pytest.fail("served without a key"))
+    served = production_shell("serve")
+    assert served.exit_code != 0
+    assert "JIEDAO_SECRET_KEY is not set" in served.output
+    with pytest.raises(ConfigError, match="JIEDAO_SECRET_KEY"):
+        create_app()  # what gunicorn's core.wsgi does
+
+
+def test_an_empty_jiedao_env_is_unset(production_shell, monkeypatch):
+    monkeypatch.setenv("JIEDAO_ENV", "")
+    served: list[str] = []
+    monkeypatch.setattr(
+        cli_module, "_serve", lambda app, *a: served.append(app.config["JIEDAO_ENV"])
+    )
+    assert production_shell("serve").exit_code == 0
+    assert served == ["development"]  # serve's own default, as when JIEDAO_ENV is not set
+    monkeypatch.setenv("JIEDAO_ENV", "")
+    demo = production_shell("demo", "--no-serve")
+    assert demo.exit_code == 0, demo.output
+    assert "refuses" not in demo.output and "admin" in demo.output
+    assert load_config({"JIEDAO_ENV": " ", "JIEDAO_SECRET_KEY": "k" * 32})["JIEDAO_ENV"] == (
+        "production"  # the app's own default stays the safe one
+    )
