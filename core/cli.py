@@ -85,8 +85,43 @@ def db_downgrade(revision: str) -> None:
     from core import migrate
 
     with app_context() as app:
+        _refuse_dropping_a_running_module(revision)
         _migrate(app, migrate.downgrade, revision)
     click.echo(f"Downgraded to {revision}.")
+
+
+def _refuse_dropping_a_running_module(revision: str) -> None:
+    """``PLUGIN@base`` drops the plugin's tables: refused while its module is on at any
+    community, whatever this process loads, since every server running the module would answer
+    its pages with errors on missing tables. Switching it off first makes the loss deliberate."""
+    import sqlalchemy as sa
+    from flask_babel import gettext as _
+
+    from core.db import db as database
+    from core.tenancy import MODULE_TABLE, enabled_communities
+    from core.tree import node_table
+
+    module, _at, target = revision.partition("@")
+    if target != "base" or not sa.inspect(database.engine).has_table(MODULE_TABLE):
+        return
+    places = database.session.execute(
+        sa.select(node_table.c.ref, node_table.c.name)
+        .where(node_table.c.id.in_(enabled_communities(module)))
+        .order_by(node_table.c.ref)
+    ).all()
+    database.session.remove()
+    if places:
+        shown = "、".join(f"{name} ({ref})" for ref, name in places[:5])
+        raise click.ClickException(
+            _(
+                "The module %(module)s is on in %(count)s communities: %(places)s. Switch it "
+                "off everywhere first (the Modules page, or `jiedao modules disable %(module)s "
+                "--node <district code>`): the downgrade drops its tables and their data.",
+                module=module,
+                count=len(places),
+                places=shown + ("…" if len(places) > 5 else ""),
+            )
+        )
 
 
 def _default_env(mode: str) -> None:

@@ -147,3 +147,29 @@ def test_an_empty_jiedao_env_is_unset(production_shell, monkeypatch):
     assert load_config({"JIEDAO_ENV": " ", "JIEDAO_SECRET_KEY": "k" * 32})["JIEDAO_ENV"] == (
         "production"  # the app's own default stays the safe one
     )
+
+
+def test_downgrading_a_plugin_to_base_is_refused_while_its_module_is_on(
+    app, world, as_user, monkeypatch
+):
+    from core import migrate
+    from tenants import modules
+
+    downgrades: list[str] = []
+    monkeypatch.setattr(
+        migrate, "downgrade", lambda url, revision, plugins: downgrades.append(revision)
+    )
+    _enable(app, world, "ledger")
+
+    refused = _invoke(app, monkeypatch, "db", "downgrade", "ledger@base")
+
+    assert refused.exit_code != 0 and downgrades == []
+    assert "模块 ledger 仍在 1 个社区开启：永安里东社区 (110105001001)" in refused.output
+    assert "请先在所有社区关闭它" in refused.output
+    assert as_user("worker").get(f"/c/{A1_REF}/ledger/").status_code == 200
+    with app.app_context():
+        modules.disable(db.session, world.node(A1_REF), "ledger")
+        db.session.commit()
+    done = _invoke(app, monkeypatch, "db", "downgrade", "ledger@base")
+    assert done.exit_code == 0, done.output
+    assert downgrades == ["ledger@base"]
