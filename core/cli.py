@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask import Flask
 
 from core.config import ConfigError
+
+if TYPE_CHECKING:
+    from core.plugins import PluginSystem
 
 _app: Flask | None = None
 
@@ -199,7 +202,8 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         if app.config["JIEDAO_ENV"] == "production":
             raise click.ClickException("The demo refuses to run with JIEDAO_ENV=production.")
         plugins = app.extensions["jiedao.plugins"]
-        migrate.upgrade(app.config["DATABASE_URL"], plugins=plugins)
+        skipped = migrate.upgrade(app.config["DATABASE_URL"], plugins=plugins, skip_unknown=True)
+        _warn_of_uninstalled_plugins(skipped, plugins)
         options: dict[str, Any] = {"password": DEMO_PASSWORD, "accounts": []}
         plugins.call("jiedao_demo_seed", session=database.session, options=options)
         database.session.commit()
@@ -209,6 +213,44 @@ def demo(host: str, port: int, no_serve: bool) -> None:
             click.echo(f"  {username:<18} {role:<22} {place}")
     if not no_serve:
         _serve(app, host, port)
+
+
+def _warn_of_uninstalled_plugins(revisions: list[str], plugins: PluginSystem) -> None:
+    """One warning line each for what the database keeps of plugins no longer installed (their
+    revisions, their switched-on modules); the demo goes on without them."""
+    import sqlalchemy as sa
+    from flask_babel import gettext as _
+
+    from core.db import db as database
+    from core.tenancy import module_table
+
+    if revisions:
+        click.echo(
+            _(
+                "Warning: the database holds revisions of plugins that are not installed "
+                "(%(revisions)s); their tables stay as they are and the demo skips them. Install "
+                "the plugin again, or run `jiedao db downgrade <plugin>@base` before uninstalling.",
+                revisions=", ".join(revisions),
+            ),
+            err=True,
+        )
+    running = database.session.scalars(
+        sa.select(module_table.c.module)
+        .where(
+            module_table.c.enabled.is_(True), module_table.c.module.not_in(list(plugins.plugins))
+        )
+        .distinct()
+        .order_by(module_table.c.module)
+    ).all()
+    if running:
+        click.echo(
+            _(
+                "Warning: modules switched on in the database are not installed (%(modules)s); "
+                "the demo skips them.",
+                modules=", ".join(running),
+            ),
+            err=True,
+        )
 
 
 def main() -> None:

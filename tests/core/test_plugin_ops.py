@@ -173,3 +173,40 @@ def test_downgrading_a_plugin_to_base_is_refused_while_its_module_is_on(
     done = _invoke(app, monkeypatch, "db", "downgrade", "ledger@base")
     assert done.exit_code == 0, done.output
     assert downgrades == ["ledger@base"]
+
+
+def test_demo_runs_after_a_plugin_was_uninstalled_without_a_downgrade(tmp_path, monkeypatch):
+    from tenants import modules
+    from tenants.services import find_by_ref
+
+    environ = {
+        "JIEDAO_ENV": "demo",
+        "JIEDAO_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "JIEDAO_INSTANCE_PATH": str(tmp_path),
+    }
+    kept = [ep for ep in TEST_PLUGINS if ep.name in {"registry", "safety"}]
+    ledger = [ep for ep in TEST_PLUGINS if ep.name == "ledger"]
+
+    def demo_with(eps):
+        app = create_app(environ, PLUGINS="", PLUGIN_ENTRY_POINTS=eps)
+        monkeypatch.setattr(cli_module, "_app", app)
+        return app, CliRunner().invoke(cli_module.cli, ["demo", "--no-serve"])
+
+    installed, first = demo_with([*ledger, *kept])
+    assert first.exit_code == 0, first.output
+    with installed.app_context():
+        modules.enable(db.session, find_by_ref(db.session, A1_REF), "ledger")
+        db.session.commit()
+
+    uninstalled, again = demo_with(kept)  # `pip uninstall` of the ledger, no downgrade
+
+    assert again.exit_code == 0, again.output
+    assert again.exception is None or isinstance(again.exception, SystemExit)
+    assert "数据库中有未安装插件的迁移版本（ledger_0001）" in again.output
+    assert "数据库中已开启的模块未安装（ledger）" in again.output
+    assert "inspector" in again.output  # the accounts, as on every run
+    with uninstalled.app_context():
+        tables = set(sa.inspect(db.engine).get_table_names())
+        versions = set(db.session.scalars(sa.text("SELECT version_num FROM alembic_version")))
+        db.session.remove()
+    assert "ledger_row" in tables and "ledger_0001" in versions  # left for a reinstall
