@@ -26,7 +26,7 @@ from core.config import load_config
 from core.db import db
 from core.errors import DomainError, error_payload, is_api_request, register_error_handlers
 from core.navigation import NavEntry, visible_entries
-from core.permissions import CORE_PERMISSIONS, PermissionRegistry, current_scope
+from core.permissions import PermissionRegistry, current_scope
 from core.plugins import INTERNAL_COMPONENTS, PluginSystem, load_plugins
 
 csrf = CSRFProtect()
@@ -42,9 +42,12 @@ class RecordId(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask:
-    """Build the platform app from ``JIEDAO_*`` settings (``environ``) plus explicit overrides."""
-    config = load_config(environ, **overrides)
+def create_app(
+    environ: dict[str, str] | None = None, *, serving: bool = True, **overrides: Any
+) -> Flask:
+    """Build the platform app from ``JIEDAO_*`` settings (``environ``) plus explicit overrides;
+    ``serving=False`` for a command that answers no requests (see ``load_config``)."""
+    config = load_config(environ, serving=serving, **overrides)
     app = Flask("core", instance_path=config["INSTANCE_PATH"], instance_relative_config=True)
     app.url_map.converters["int"] = RecordId
     app.config.update(config)
@@ -62,9 +65,7 @@ def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask
     plugins = load_plugins(app.config.get("PLUGINS"), app.config.get("PLUGIN_ENTRY_POINTS"))
     app.extensions["jiedao.plugins"] = plugins
 
-    permissions = PermissionRegistry()
-    for name, label in CORE_PERMISSIONS:
-        permissions.declare(name, label)
+    permissions = PermissionRegistry.with_core()
     plugins.call(
         "jiedao_permissions",
         per_plugin=lambda name: {"registry": permissions.for_plugin(name)},

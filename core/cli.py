@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from flask import Flask
 
 from core.config import ConfigError
+
+if TYPE_CHECKING:
+    from core.plugins import PluginSystem
 
 _app: Flask | None = None
 
@@ -27,22 +30,23 @@ def _migrate(app: Flask, action: Callable[..., None], revision: str) -> None:
         raise click.ClickException(str(exc)) from None
 
 
-def get_app() -> Flask:
-    """The app for this process (created on first use, from the environment)."""
+def get_app(serving: bool = False) -> Flask:
+    """The app for this process (created on first use, from the environment). Only a command
+    that serves it needs ``JIEDAO_SECRET_KEY`` in production."""
     global _app
     if _app is None:
         from core.app import create_app
 
         try:
-            _app = create_app()
+            _app = create_app(serving=serving)
         except ConfigError as exc:
             raise click.ClickException(str(exc)) from None
     return _app
 
 
 @contextmanager
-def app_context() -> Iterator[Flask]:
-    app = get_app()
+def app_context(serving: bool = False) -> Iterator[Flask]:
+    app = get_app(serving)
     with app.app_context():
         yield app
 
@@ -84,8 +88,49 @@ def db_downgrade(revision: str) -> None:
     from core import migrate
 
     with app_context() as app:
+        _refuse_dropping_a_running_module(revision)
         _migrate(app, migrate.downgrade, revision)
     click.echo(f"Downgraded to {revision}.")
+
+
+def _refuse_dropping_a_running_module(revision: str) -> None:
+    """``PLUGIN@base`` drops the plugin's tables: refused while its module is on at any
+    community, whatever this process loads, since every server running the module would answer
+    its pages with errors on missing tables. Switching it off first makes the loss deliberate."""
+    import sqlalchemy as sa
+    from flask_babel import gettext as _
+
+    from core.db import db as database
+    from core.tenancy import MODULE_TABLE, enabled_communities
+    from core.tree import node_table
+
+    module, _at, target = revision.partition("@")
+    if target != "base" or not sa.inspect(database.engine).has_table(MODULE_TABLE):
+        return
+    places = database.session.execute(
+        sa.select(node_table.c.ref, node_table.c.name)
+        .where(node_table.c.id.in_(enabled_communities(module)))
+        .order_by(node_table.c.ref)
+    ).all()
+    database.session.remove()
+    if places:
+        shown = "、".join(f"{name} ({ref})" for ref, name in places[:5])
+        raise click.ClickException(
+            _(
+                "The module %(module)s is on in %(count)s communities: %(places)s. Switch it "
+                "off everywhere first (the Modules page, or `jiedao modules disable %(module)s "
+                "--node <district code>`): the downgrade drops its tables and their data.",
+                module=module,
+                count=len(places),
+                places=shown + ("…" if len(places) > 5 else ""),
+            )
+        )
+
+
+def _default_env(mode: str) -> None:
+    """``JIEDAO_ENV`` for a command with its own default; set but empty counts as unset."""
+    if not os.environ.get("JIEDAO_ENV", "").strip():
+        os.environ["JIEDAO_ENV"] = mode
 
 
 def _serve(app: Flask, host: str, port: int) -> None:
@@ -100,8 +145,8 @@ def _serve(app: Flask, host: str, port: int) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
     """Run the development server (use gunicorn in production)."""
-    os.environ.setdefault("JIEDAO_ENV", "development")
-    _serve(get_app(), host, port)
+    _default_env("development")
+    _serve(get_app(serving=True), host, port)
 
 
 @cli.group()
@@ -149,15 +194,16 @@ DEMO_PASSWORD = "jiedao-demo"
 @click.option("--no-serve", is_flag=True, help="Seed and print the accounts, then exit")
 def demo(host: str, port: int, no_serve: bool) -> None:
     """Create or update the demo database (district 110105), print its accounts and serve it."""
-    os.environ.setdefault("JIEDAO_ENV", "demo")
+    _default_env("demo")
     from core import migrate
     from core.db import db as database
 
-    with app_context() as app:
+    with app_context(serving=not no_serve) as app:
         if app.config["JIEDAO_ENV"] == "production":
             raise click.ClickException("The demo refuses to run with JIEDAO_ENV=production.")
         plugins = app.extensions["jiedao.plugins"]
-        migrate.upgrade(app.config["DATABASE_URL"], plugins=plugins)
+        skipped = migrate.upgrade(app.config["DATABASE_URL"], plugins=plugins, skip_unknown=True)
+        _warn_of_uninstalled_plugins(skipped, plugins)
         options: dict[str, Any] = {"password": DEMO_PASSWORD, "accounts": []}
         plugins.call("jiedao_demo_seed", session=database.session, options=options)
         database.session.commit()
@@ -167,6 +213,44 @@ def demo(host: str, port: int, no_serve: bool) -> None:
             click.echo(f"  {username:<18} {role:<22} {place}")
     if not no_serve:
         _serve(app, host, port)
+
+
+def _warn_of_uninstalled_plugins(revisions: list[str], plugins: PluginSystem) -> None:
+    """One warning line each for what the database keeps of plugins no longer installed (their
+    revisions, their switched-on modules); the demo goes on without them."""
+    import sqlalchemy as sa
+    from flask_babel import gettext as _
+
+    from core.db import db as database
+    from core.tenancy import module_table
+
+    if revisions:
+        click.echo(
+            _(
+                "Warning: the database holds revisions of plugins that are not installed "
+                "(%(revisions)s); their tables stay as they are and the demo skips them. Install "
+                "the plugin again, or run `jiedao db downgrade <plugin>@base` before uninstalling.",
+                revisions=", ".join(revisions),
+            ),
+            err=True,
+        )
+    running = database.session.scalars(
+        sa.select(module_table.c.module)
+        .where(
+            module_table.c.enabled.is_(True), module_table.c.module.not_in(list(plugins.plugins))
+        )
+        .distinct()
+        .order_by(module_table.c.module)
+    ).all()
+    if running:
+        click.echo(
+            _(
+                "Warning: modules switched on in the database are not installed (%(modules)s); "
+                "the demo skips them.",
+                modules=", ".join(running),
+            ),
+            err=True,
+        )
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("JIEDAO_ENV", "production", "production, development, demo or testing"),
+    Setting("JIEDAO_ENV", "production", "production, development, demo or testing; empty = unset"),
     Setting(
         "JIEDAO_INSTANCE_PATH",
         "./instance",
@@ -42,7 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "JIEDAO_SECRET_KEY",
         None,
-        "signs session cookies; required in production (refuses to start without it)",
+        "signs session cookies; required to serve in production (refuses to start without it)",
     ),
     Setting("JIEDAO_LOCALE", "zh_Hans_CN", "default interface language (zh_Hans_CN or en)"),
     Setting("JIEDAO_TIMEZONE", "Asia/Shanghai", "time zone used to show dates and times"),
@@ -77,10 +77,16 @@ def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def load_config(environ: dict[str, str] | None = None, **overrides: Any) -> dict[str, Any]:
-    """Return the Flask config mapping for the environment (``os.environ`` by default)."""
+def load_config(
+    environ: dict[str, str] | None = None, *, serving: bool = True, **overrides: Any
+) -> dict[str, Any]:
+    """Return the Flask config mapping for the environment (``os.environ`` by default).
+
+    Only an app that serves (``serving``) needs ``JIEDAO_SECRET_KEY`` in production: commands
+    such as ``jiedao db upgrade`` sign nothing and get a throwaway key. An empty ``JIEDAO_ENV``
+    counts as unset."""
     env = dict(os.environ if environ is None else environ)
-    mode = overrides.pop("ENV", None) or env.get("JIEDAO_ENV") or "production"
+    mode = overrides.pop("ENV", None) or (env.get("JIEDAO_ENV") or "").strip() or "production"
     if mode not in ENVIRONMENTS:
         raise ConfigError(f"JIEDAO_ENV must be one of {', '.join(ENVIRONMENTS)}, not {mode!r}")
     instance = Path(env.get("JIEDAO_INSTANCE_PATH") or Path.cwd() / "instance").resolve()
@@ -127,12 +133,15 @@ def load_config(environ: dict[str, str] | None = None, **overrides: Any) -> dict
     }
     config.update(overrides)
     if not config["SECRET_KEY"]:
-        if config["JIEDAO_ENV"] == "production":
+        if config["JIEDAO_ENV"] != "production":
+            config["SECRET_KEY"] = _instance_secret(Path(config["INSTANCE_PATH"]))
+        elif not serving:
+            config["SECRET_KEY"] = secrets.token_hex(32)  # kept nowhere: a command signs nothing
+        else:
             raise ConfigError(
                 "JIEDAO_SECRET_KEY is not set. A production start needs a long random secret "
                 "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
             )
-        config["SECRET_KEY"] = _instance_secret(Path(config["INSTANCE_PATH"]))
     return config
 
 

@@ -28,6 +28,7 @@ from core.tree import NodeRef, node_table
 
 F = TypeVar("F", bound=Callable[..., Any])
 ROLE_KEY = re.compile(r"[a-z][a-z0-9_]{2,63}")
+NAMESPACE = re.compile(r"[a-z][a-z0-9_]*")  # a component's or plugin's name, ahead of the dot
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,14 @@ class PermissionRegistry:
         self.default_grants: dict[str, set[str]] = {}
         # roles contributed by plugins (declare_role), by key, in declaration order
         self.plugin_roles: dict[str, BuiltinRole] = {}
+
+    @classmethod
+    def with_core(cls) -> PermissionRegistry:
+        """A registry holding core's own permissions, before any component or plugin adds its."""
+        declared = cls()
+        for name, label in CORE_PERMISSIONS:
+            declared.declare(name, label)
+        return declared
 
     def declare(
         self, name: str, label: Any, description: Any = "", *, grants: Iterable[str] = ()
@@ -103,11 +112,23 @@ class PermissionRegistry:
         for granted in self.default_grants.values():
             granted.difference_update({n for n in granted if n.startswith(prefix)})
         # A plugin role keeps its key and label (assignments stay valid) but loses what the
-        # broken plugin gave it; the next sync_builtin_roles removes those grants.
+        # broken plugin gave it; the next sync_builtin_roles removes those grants from that role
+        # (the default grants the plugin gave core's built-in roles stay: see ``governs``).
         for key, role in list(self.plugin_roles.items()):
             kept = tuple(p for p in role.patterns if not p.startswith(prefix))
             if kept != role.patterns:
                 self.plugin_roles[key] = BuiltinRole(key, role.label, kept, role.description)
+
+    def governs(self, pattern: str) -> bool:
+        """Whether this registry speaks for ``pattern``: its namespace (``safety`` of
+        ``safety.view``) is one that a loaded component or plugin declares permissions in, or it
+        is a wildcard pattern. A grant in any other namespace belongs to a plugin that is not
+        loaded in this process (off by ``JIEDAO_PLUGINS``, broken, uninstalled): syncing roles
+        leaves it as it is, since the servers may well load that plugin."""
+        namespace = pattern.split(".", 1)[0]
+        if not NAMESPACE.fullmatch(namespace):
+            return True
+        return any(name.split(".", 1)[0] == namespace for name in self._permissions)
 
     def __contains__(self, name: object) -> bool:
         return name in self._permissions

@@ -16,6 +16,7 @@ from core.db import utcnow
 from core.errors import Conflict, DomainError
 from core.models import ApiToken, Assignment, Role, RolePermission, User
 from core.permissions import (
+    BUILTIN_ROLE_KEYS,
     BUILTIN_ROLES,
     PermissionRegistry,
     Scope,
@@ -182,9 +183,14 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
 
 def sync_builtin_roles(session: Session, declared: PermissionRegistry | None = None) -> None:
     """Create the built-in roles and keep their permissions as core declares them plus the
-    default grants of the installed plugins (``declared``, the app's registry by default)."""
+    default grants of the installed plugins (``declared``, the app's registry by default).
+
+    A core role's grant that ``declared`` does not govern (a plugin not loaded here: off,
+    broken, uninstalled) stays: ``jiedao db upgrade`` on a host that leaves a plugin out must not
+    take its permissions from users of the servers that run it."""
     if declared is None and has_app_context():
         declared = registry()
+    governs = (declared if declared is not None else PermissionRegistry.with_core()).governs
     existing = {r.key: r for r in session.scalars(sa.select(Role).where(Role.builtin.is_(True)))}
     specs = declared.builtin_roles() if declared is not None else BUILTIN_ROLES
     for spec in specs:
@@ -199,7 +205,8 @@ def sync_builtin_roles(session: Session, declared: PermissionRegistry | None = N
         for pattern in wanted - have.keys():
             role.grants.append(RolePermission(permission=pattern))
         for pattern in have.keys() - wanted:
-            role.grants.remove(have[pattern])
+            if spec.key not in BUILTIN_ROLE_KEYS or governs(pattern):
+                role.grants.remove(have[pattern])
     session.flush()
 
 
