@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from core.navigation import NavEntry
     from core.permissions import PermissionRegistry
     from core.records.ledger import Ledger
+    from core.reminders import Reminder
     from core.reports import CalendarEntry, Export, Import, Indicator
     from core.tree import NodeRef
     from core.workbench import WorkSource
@@ -172,6 +173,13 @@ def jiedao_imports() -> list[Import]:
 def jiedao_workbench() -> list[WorkSource]:
     """Return what the home page's 今日待办 counts (``core.workbench.WorkSource``): each source's
     rows that need someone today, counted in the user's scope where the module is on."""
+
+
+@hookspec
+def jiedao_reminders() -> list[Reminder]:
+    """Return the deadlines the platform watches (``core.reminders.Reminder``): once a day it
+    tells the community's staff of cases due soon or overdue, and the street of cases overdue
+    too long."""
 
 
 @hookspec

@@ -36,6 +36,7 @@ from core.records.ledger import (
 )
 from core.records.sensitivity import mask, protect
 from core.records.softdelete import get_any, including_deleted
+from core.reminders import Reminder
 from core.reports import CalendarEntry, Column, Export, Import, Indicator, Period
 from core.tenancy import (
     CommunityBlueprint,
@@ -84,6 +85,7 @@ __all__ = [
     "NotPermitted",
     "Part",
     "Period",
+    "Reminder",
     "RollupBlueprint",
     "Schema",
     "SoftDeleteMixin",

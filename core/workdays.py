@@ -94,6 +94,18 @@ def add_working_days(session: Session, start: date, days: int) -> date:
     return day
 
 
+def last_day_before(session: Session, day: date, days: int) -> date:
+    """The latest day with at least ``days`` working days after it up to ``day``: a deadline on
+    or before it is ``days`` working days overdue on ``day``."""
+    calendar = WorkCalendar(session, day - timedelta(days=days * 2 + 40), day)
+    counted, current = 0, day
+    while counted < days:
+        if calendar.is_workday(current):
+            counted += 1
+        current -= timedelta(days=1)
+    return current
+
+
 def working_days_between(session: Session, start: date, end: date) -> int:
     """Working days after ``start`` up to and including ``end`` (0 when ``end`` ≤ ``start``)."""
     calendar = WorkCalendar(session, start, end)

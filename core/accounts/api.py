@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify
 from flask_login import current_user, login_required
 
+from core import reminders
 from core.accounts import services
 from core.accounts.schemas import (
     AssignmentCreateSchema,
@@ -45,6 +46,35 @@ def me():
         if current_scope().holds_anywhere(name)
     }
     return jsonify(body)
+
+
+@api.get("/notifications")
+@login_required
+@api_doc(
+    "The signed-in user's unread notifications, newest first (reminders, escalations)",
+    tags=["accounts"],
+)
+def notifications():
+    items = [
+        {
+            "id": n.id,
+            "kind": n.kind,
+            "title": n.title,
+            "url": n.url,
+            "created_at": n.created_at.isoformat(),
+        }
+        for n in reminders.unread(db.session, current_user.id, limit=200)
+    ]
+    return jsonify({"items": items})
+
+
+@api.post("/notifications/read")
+@login_required
+@api_doc("Mark every unread notification of the signed-in user read", tags=["accounts"])
+def notifications_read():
+    marked = reminders.mark_read(db.session, current_user.id)
+    db.session.commit()
+    return jsonify({"read": marked})
 
 
 @api.post("/me/tokens")

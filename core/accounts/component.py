@@ -69,3 +69,10 @@ def jiedao_demo_seed(session: Any, options: dict[str, Any]) -> None:
             user.must_change_password = False
         services.assign_builtin(session, user, role_key, node)
         options["accounts"].append((username, role_key, f"{node.name} ({node.ref})"))
+
+
+@hookimpl
+def jiedao_cli(cli: Any) -> None:
+    from core.reminders import register_cli
+
+    register_cli(cli)

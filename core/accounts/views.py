@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from core import audit, ratelimit
+from core import audit, ratelimit, reminders
 from core.accounts import services
 from core.accounts.schemas import (
     LoginSchema,
@@ -171,8 +171,22 @@ def home():
     services.attach_nodes(db.session, [user])
     work = work_items(db.session, current_scope(), today())
     return render_template(
-        "accounts/home.html", user=user, role_label=services.role_label, work=work
+        "accounts/home.html",
+        user=user,
+        role_label=services.role_label,
+        work=work,
+        notices=reminders.unread(db.session, user.id),
+        notice_kind=reminders.describe_kind,
     )
+
+
+@bp.post("/notifications/read")
+@login_required
+def notifications_read():
+    """Every unread notification marked read (the home page's button)."""
+    reminders.mark_read(db.session, current_user.id)
+    db.session.commit()
+    return redirect(url_for("accounts.home"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

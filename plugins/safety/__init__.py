@@ -130,6 +130,14 @@ def jiedao_workbench() -> list[Any]:
     return [*HAZARD_WORK, *TRAINING_WORK]
 
 
+@hookimpl
+def jiedao_reminders() -> list[Any]:
+    """催办: hazards due or overdue to the community, long-overdue ones to the street."""
+    from .hazards.ledgers import HAZARD_REMINDERS
+
+    return HAZARD_REMINDERS
+
+
 # === ledgers and demo data ====================================================================
 
 

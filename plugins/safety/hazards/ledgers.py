@@ -10,15 +10,16 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import g
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
 from core.db import db
 from core.permissions import can
 from core.records.history import shown_changes
-from core.sdk import Filter, WorkSource
+from core.sdk import Filter, Reminder, WorkSource
 
-from ..common import CLOSE_MAJOR, VIEW, SafetyLedger, today
+from ..common import CLOSE_MAJOR, EDIT, VIEW, SafetyLedger, today
 from ..web import PHOTOS
 from .models import SafetyHazard
 from .schemas import HazardImportSchema, HazardSchema, TransitionSchema
@@ -194,4 +195,34 @@ HAZARD_WORK = [
         {"status": "submitted", "severity": "major"},
         level="todo",
     ),
+]
+
+
+def _reminder_title(hazard: SafetyHazard, kind: str) -> str:
+    number, day = hazard.number, hazard.deadline.isoformat()
+    if kind == "due":
+        return _("Hazard %(number)s is due on %(day)s", number=number, day=day)
+    if kind == "overdue":
+        return _("Hazard %(number)s is overdue (deadline %(day)s)", number=number, day=day)
+    return _(
+        "Hazard %(number)s is still open five working days after its deadline %(day)s",
+        number=number,
+        day=day,
+    )
+
+
+# 催办: the community's staff hear of hazards due within two working days and of overdue ones; the
+# street (who signs off major hazards) of those still open five working days after the deadline.
+HAZARD_REMINDERS = [
+    Reminder(
+        "safety.hazard",
+        SafetyHazard,
+        "deadline",
+        lambda: sa.and_(SafetyHazard.status != NOT_CLOSED, SafetyHazard.deleted_at.is_(None)),
+        EDIT,
+        _reminder_title,
+        lambda h, community: f"/c/{community}/safety/hazards/{h.id}",
+        escalate_to=CLOSE_MAJOR,
+        escalate_after=5,
+    )
 ]
