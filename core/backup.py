@@ -116,7 +116,8 @@ def table_counts(conn: Connection) -> dict[str, int]:
 
 
 def schema_heads(conn: Connection) -> list[str]:
-    """The Alembic revisions the database is at (one per branch: core's and each plugin's)."""
+    """The Alembic revisions the database is at (the rows of ``alembic_version``: the newest of
+    each branch that no other branch depends on)."""
     if not sa.inspect(conn).has_table(ALEMBIC_TABLE):
         return []
     return sorted(conn.scalars(sa.text(f"SELECT version_num FROM {ALEMBIC_TABLE}")))
@@ -207,7 +208,7 @@ def _dump_database(url: str, engine: Engine, target: Path) -> Manifest:
     return manifest
 
 
-def _schema_note(heads: list[str], config: Config) -> str:
+def schema_note(heads: list[str], config: Config) -> str:
     """What to do when the restored schema is not this installation's newest (empty if it is)."""
     script = ScriptDirectory.from_config(config)
     try:
@@ -259,7 +260,8 @@ def _load_database(url: str, engine: Engine, dump: Path) -> None:
 
 
 def uploads_folder(app: Flask) -> Path:
-    """``<instance>/uploads``: every module's attachments (:func:`core.attachments.storage.folder`)."""
+    """``<instance>/uploads``, the folder of every module's attachments (see
+    :func:`core.attachments.storage.folder`)."""
     return Path(app.instance_path) / UPLOADS
 
 
@@ -343,13 +345,44 @@ def _unpack(archive: Path, into: Path) -> None:
         raise BackupError(f"Cannot unpack {archive}: {exc}") from exc
 
 
+def _refuse_unless_empty(tables: list[str], files: list[Path], folder: Path) -> None:
+    """Raise :class:`TargetNotEmpty`, naming what the target holds, if it holds anything."""
+    held = []
+    if tables:
+        more = ", …" if len(tables) > 3 else ""
+        held.append(f"{len(tables)} tables ({', '.join(tables[:3])}{more})")
+    if files:
+        held.append(f"{len(files)} uploaded files in {folder}")
+    if held:
+        raise TargetNotEmpty(
+            f"The target is not empty: it holds {' and '.join(held)}. Restore writes only into "
+            "an empty database; run it again with --force to delete all of that and replace it "
+            "with the backup."
+        )
+
+
+def _check_restored(manifest: Manifest, engine: Engine, folder: Path) -> None:
+    """Raise :class:`BackupError` unless every table's rows and the files match the manifest."""
+    with engine.connect() as conn:
+        restored = table_counts(conn)
+    differing = sorted(
+        name
+        for name in set(restored) | set(manifest.tables)
+        if restored.get(name) != manifest.tables.get(name)
+    )
+    if differing:
+        raise BackupError(f"Restored rows differ from the manifest in: {', '.join(differing)}.")
+    restored_files = len(list(uploaded_files(folder)))
+    if restored_files != manifest.files:
+        raise BackupError(f"Restored {restored_files} files; the manifest lists {manifest.files}.")
+
+
 def restore(app: Flask, archive: Path, force: bool = False) -> Manifest:
     """Load ``archive`` into the app's database and uploads folder, which must be empty unless
-    ``force`` (then their content is replaced). Checks every table's rows against the manifest;
-    the manifest's ``warnings`` say what the operator should still do."""
+    ``force`` (then their content is replaced). Checks every table's rows and the files against
+    the manifest; the manifest's ``warnings`` say what the operator should still do."""
     url = app.config["DATABASE_URL"]
     engine: Engine = app.extensions["jiedao.engine"]
-    plugins = app.extensions["jiedao.plugins"]
     manifest = read_manifest(archive)
     kind = database_kind(url)
     if manifest.database != kind:
@@ -357,19 +390,9 @@ def restore(app: Flask, archive: Path, force: bool = False) -> Manifest:
             f"This backup holds a {manifest.database} database; the target is {kind}."
         )
     folder = uploads_folder(app)
-    tables, files = _tables_of(engine), list(uploaded_files(folder))
-    if (tables or files) and not force:
-        held = []
-        if tables:
-            more = ", …" if len(tables) > 3 else ""
-            held.append(f"{len(tables)} tables ({', '.join(tables[:3])}{more})")
-        if files:
-            held.append(f"{len(files)} uploaded files in {folder}")
-        raise TargetNotEmpty(
-            f"The target is not empty: it holds {' and '.join(held)}. Restore writes only into an empty "
-            "database; run it again with --force to delete all of that and replace it with "
-            "the backup."
-        )
+    tables = _tables_of(engine)
+    if not force:
+        _refuse_unless_empty(tables, list(uploaded_files(folder)), folder)
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".jiedao-restore-", dir=instance) as work:
@@ -384,27 +407,15 @@ def restore(app: Flask, archive: Path, force: bool = False) -> Manifest:
             _empty_postgres(engine)
         _load_database(url, engine, dump)
         _replace_folder(folder, staged)
-    with engine.connect() as conn:
-        restored = table_counts(conn)
-    if restored != manifest.tables:
-        differing = sorted(
-            name
-            for name in set(restored) | set(manifest.tables)
-            if restored.get(name) != manifest.tables.get(name)
-        )
-        raise BackupError(f"Restored rows differ from the manifest in: {', '.join(differing)}.")
-    restored_files = list(uploaded_files(folder))
-    if len(restored_files) != manifest.files:
-        raise BackupError(
-            f"Restored {len(restored_files)} files; the manifest lists {manifest.files}."
-        )
-    schema_note = _schema_note(manifest.heads, migrate.alembic_config(url, plugins=plugins))
-    if schema_note:
-        manifest.warnings.append(schema_note)
+    _check_restored(manifest, engine, folder)
+    config = migrate.alembic_config(url, plugins=app.extensions["jiedao.plugins"])
+    note = schema_note(manifest.heads, config)
+    if note:
+        manifest.warnings.append(note)
     if manifest.key_fingerprint and manifest.key_fingerprint != key_fingerprint(app.secret_key):
         manifest.warnings.append(
             "The secret key differs from the one the backup was made with: values sealed in "
-            "history will read as withheld and sessions of then are gone. Set JIEDAO_SECRET_KEY "
-            "to the old key to open them."
+            "history will read as withheld, and sessions signed with the old key no longer "
+            "count. Set JIEDAO_SECRET_KEY to the old key to open them."
         )
     return manifest

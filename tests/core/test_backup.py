@@ -199,3 +199,25 @@ def test_a_file_that_is_not_a_backup_is_refused_before_anything_changes(
     refused = jiedao(app, monkeypatch, "restore", "--force", str(garbage))
     assert refused.exit_code == 1 and "Cannot read" in refused.output
     assert counts(app) == before
+
+
+def test_restore_says_when_the_schema_is_older_or_the_secret_key_differs(
+    app, world, empty_target, tmp_path, monkeypatch
+):
+    from core import migrate
+
+    archive = tmp_path / "jiedao.tar.gz"
+    assert jiedao(app, monkeypatch, "backup", str(archive)).exit_code == 0
+    monkeypatch.setattr(empty_target, "secret_key", "a-new-servers-key")
+    done = jiedao(empty_target, monkeypatch, "restore", str(archive))
+    assert done.exit_code == 0, done.output
+    assert "Warning: The secret key differs" in done.output
+
+    config = migrate.alembic_config(
+        app.config["DATABASE_URL"], plugins=app.extensions["jiedao.plugins"]
+    )
+    heads = backup.read_manifest(archive).heads
+    assert backup.schema_note(heads, config) == ""
+    older = [head.replace("safety_0003", "safety_0002") for head in heads]
+    assert "run `jiedao db upgrade`" in backup.schema_note(older, config)
+    assert "newer Jiedao" in backup.schema_note([*heads, "elsewhere_0009"], config)
