@@ -135,7 +135,8 @@ def test_a_backup_restored_into_an_empty_database_has_every_row_and_file(
     manifest = backup.read_manifest(archive)
     kind = "postgresql" if TEST_DATABASE_URL else "sqlite"
     assert manifest.database == kind and manifest.tables == before
-    assert manifest.files == len(uploaded) and "safety_0003" in manifest.heads
+    assert manifest.files == len(uploaded)
+    assert any(head.startswith("safety_") for head in manifest.heads)
     assert manifest.file_bytes == sum(len(content) for content in uploaded.values())
     with tarfile.open(archive) as tar:
         assert tar.getnames()[:2] == ["manifest.json", backup.DUMP_NAMES[kind]]
@@ -218,6 +219,6 @@ def test_restore_says_when_the_schema_is_older_or_the_secret_key_differs(
     )
     heads = backup.read_manifest(archive).heads
     assert backup.schema_note(heads, config) == ""
-    older = [head.replace("safety_0003", "safety_0002") for head in heads]
+    older = ["safety_0002" if head.startswith("safety_") else head for head in heads]
     assert "run `jiedao db upgrade`" in backup.schema_note(older, config)
     assert "newer Jiedao" in backup.schema_note([*heads, "elsewhere_0009"], config)

@@ -18,10 +18,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("safety_hazard") as batch:
-        batch.add_column(sa.Column("supervised_on", sa.Date(), nullable=True))
+    op.add_column("safety_hazard", sa.Column("supervised_on", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("safety_hazard") as batch:
-        batch.drop_column("supervised_on")
+    # Not through batch mode: on SQLite it would copy the table and drop the old one, which the
+    # foreign keys of the hazard's events and photos refuse once hazards exist. SQLite 3.35 and
+    # later drop a plain column in place, as PostgreSQL does.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE safety_hazard DROP COLUMN supervised_on")
+    else:
+        op.drop_column("safety_hazard", "supervised_on")
