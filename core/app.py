@@ -19,7 +19,7 @@ from werkzeug.routing import IntegerConverter
 
 import core
 import core.attachments  # maps core_attachment, so tree moves re-home its rows
-from core import auth, i18n, ratelimit
+from core import auth, i18n, jobs, ratelimit
 from core.api import build_openapi
 from core.config import load_config
 from core.db import db
@@ -53,6 +53,7 @@ def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask
     db.init_app(app)
     auth.init_app(app)
     ratelimit.init_app(app)
+    jobs.init_app(app)
     register_error_handlers(app)
     _refuse_nul_characters(app)
     _security_headers(app)
