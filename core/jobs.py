@@ -26,7 +26,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, jsonify, render_template, send_file
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    send_file,
+)
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -303,17 +312,18 @@ def as_dict(job: Job) -> dict[str, Any]:
     }
 
 
-def answer(job: Job, *, api_request: bool) -> Any:
+def answer(job: Job, *, api_request: bool) -> Response:
     """The 202 of a request that started ``job``: the job as JSON for the API, else its page."""
-    from flask import url_for
+    from flask import make_response, url_for
 
     if api_request:
         response = jsonify({"job": as_dict(job)})
         response.headers["Location"] = url_for("jobs_api.job", job_id=job.id)
     else:
-        response = _page_response(job)
+        response = make_response(_page(job))
         response.headers["Location"] = url_for("jobs.page", job_id=job.id)
     response.status_code = 202
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -326,33 +336,34 @@ def result_template(kind: str, template: str) -> None:
     _result_templates[kind] = template
 
 
-def _page_response(job: Job) -> Any:
-    from flask import make_response
-
-    info = as_dict(job)
-    running = job.status in (QUEUED, RUNNING)
-    response = make_response(
-        render_template(
-            "jobs/job.html",
-            job=job,
-            info=info,
-            status_label=STATUS_LABELS.get(job.status, job.status),
-            refresh=REFRESH_SECONDS if running else None,
-            result_template=_result_templates.get(job.kind),
-        )
+def _page(job: Job) -> str:
+    """The job's page: it reloads itself every few seconds until the job has ended."""
+    return render_template(
+        "jobs/job.html",
+        job=job,
+        info=as_dict(job),
+        status_label=STATUS_LABELS.get(job.status, job.status),
+        refresh=REFRESH_SECONDS if job.status in (QUEUED, RUNNING) else None,
+        result_template=_result_templates.get(job.kind),
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 bp = Blueprint("jobs", __name__)
 api = Blueprint("jobs_api", __name__, url_prefix="/api/v1")
 
 
+@bp.after_request
+@api.after_request
+def _not_cached(response: Response) -> Response:
+    """A job's page, report and file hold personal data: never kept by a browser or a proxy."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/jobs/<int:job_id>")
 @login_required
 def page(job_id: int):
-    return _page_response(_own_job(job_id))
+    return _page(_own_job(job_id))
 
 
 @bp.get("/jobs/<int:job_id>/download")
@@ -363,7 +374,7 @@ def download(job_id: int):
     path = _file_of(job)
     if path is None:
         abort(404)
-    response = send_file(
+    return send_file(
         path,
         mimetype=job.result.get("mimetype"),
         as_attachment=True,
@@ -371,8 +382,6 @@ def download(job_id: int):
         etag=False,
         conditional=False,
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @api.get("/jobs/<int:job_id>")
@@ -385,6 +394,4 @@ def download(job_id: int):
     parameters=[{"in": "path", "name": "job_id", "required": True, "schema": {"type": "integer"}}],
 )
 def job(job_id: int):
-    response = jsonify(as_dict(_own_job(job_id)))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return jsonify(as_dict(_own_job(job_id)))

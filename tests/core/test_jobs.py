@@ -91,6 +91,7 @@ def test_a_large_export_runs_as_a_job_and_only_its_user_sees_it(app, registry, a
     page = registry.get(f"/jobs/{job}")
     assert page.status_code == 200 and "已完成" in page.text and "下载文件" in page.text
     assert 'http-equiv="refresh"' not in page.text  # ended: no more reloading
+    assert page.headers["Cache-Control"] == status.headers["Cache-Control"] == "no-store"
 
     download = registry.get(body["download_url"])
     assert download.status_code == 200 and download.headers["Cache-Control"] == "no-store"
