@@ -23,9 +23,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     Flask,
@@ -142,10 +144,18 @@ def files_dir() -> Path:
     return path
 
 
-def _remove_old_files(now: float) -> None:
+def _forget_old_outcomes(now: float) -> None:
+    """Exports' files and jobs' results are kept :data:`FILES_KEPT` seconds, as the uploads they
+    came from are: both hold personal data (an import's problems quote the file's cells)."""
     for old in files_dir().iterdir():
         if now - old.stat().st_mtime > FILES_KEPT:
             old.unlink(missing_ok=True)
+    cutoff = utcnow() - timedelta(seconds=FILES_KEPT)
+    db.session.execute(
+        sa.update(Job)
+        .where(Job.finished_at < cutoff, Job.result.is_not(sa.null()))
+        .values(result=sa.null())
+    )
 
 
 def start(kind: str, title: str, params: dict[str, Any], *, node: NodeRef | None, path: str) -> Job:
@@ -156,7 +166,7 @@ def start(kind: str, title: str, params: dict[str, Any], *, node: NodeRef | None
 
     if kind not in _handlers:
         raise KeyError(f"no job handler for {kind!r}")
-    _remove_old_files(time.time())
+    _forget_old_outcomes(time.time())
     job = Job(
         kind=kind,
         title=title[:200],

@@ -335,3 +335,24 @@ def test_the_jobs_url_names_the_queue(tmp_path):
         assert isinstance(jobs.make_huey("redis://127.0.0.1:6379/0", str(tmp_path)), RedisHuey)
     with pytest.raises(ConfigError, match="JIEDAO_JOBS_URL"):
         jobs.make_huey("amqp://rabbit", str(tmp_path))
+
+
+def test_a_jobs_file_and_report_are_kept_a_day(app, registry):
+    """Both hold personal data (an import's problems quote the file's cells): a day after the
+    job ended, starting another job forgets them, as staged uploads are forgotten."""
+    import os
+    from datetime import timedelta
+
+    old = job_id(registry.get(f"{EXPORT}.csv"))
+    with app.app_context():
+        job = db.session.get(Job, old)
+        job.finished_at -= timedelta(hours=25)
+        db.session.commit()
+        stored = jobs_dir(app) / job.result["file"]
+    day_ago = stored.stat().st_mtime - 25 * 3600
+    os.utime(stored, (day_ago, day_ago))
+    job_id(registry.get(f"{EXPORT}.csv"))
+    assert not stored.exists()
+    body = registry.get(f"/api/v1/jobs/{old}").json
+    assert body["status"] == "done" and body["result"] is None and body["download_url"] is None
+    assert "此任务的结果已不再保留" in registry.get(f"/jobs/{old}").text
