@@ -19,8 +19,9 @@ from werkzeug.routing import IntegerConverter
 
 import core
 import core.attachments  # maps core_attachment, so tree moves re-home its rows
-import core.workdays
-from core import auth, i18n, ratelimit
+import core.reminders  # maps core_notification
+import core.workdays  # maps core_holiday
+from core import auth, i18n, jobs, ratelimit
 from core.api import build_openapi
 from core.config import load_config
 from core.db import db
@@ -57,6 +58,7 @@ def create_app(
     db.init_app(app)
     auth.init_app(app)
     ratelimit.init_app(app)
+    jobs.init_app(app)
     register_error_handlers(app)
     _refuse_nul_characters(app)
     _security_headers(app)

@@ -301,6 +301,23 @@ def restore_command(archive: str, force: bool) -> None:
         click.echo(f"Warning: {warning}", err=True)
 
 
+@cli.command()
+@click.option("--workers", default=2, show_default=True, type=int, help="jobs run at once")
+def worker(workers: int) -> None:
+    """Run the background jobs (large exports and imports) from the queue JIEDAO_JOBS_URL names;
+    keep one running beside the web servers (Ctrl+C stops it after the jobs at hand)."""
+    from core import jobs
+
+    app = get_app()
+    queue = jobs.queue(app)
+    if queue.immediate:
+        raise click.ClickException(
+            "JIEDAO_JOBS_URL is 'immediate': jobs run in the request, there is nothing to consume."
+        )
+    click.echo(f" * Jiedao worker: {workers} at once, queue {app.config['JOBS_URL']}")
+    queue.huey.create_consumer(workers=workers, worker_type="thread").run()
+
+
 def main() -> None:
     """Console-script entry: component commands join the group before it runs."""
     from core.plugins import load_plugins

@@ -68,6 +68,22 @@ SETTINGS: tuple[Setting, ...] = (
         "memory://",
         "where failed sign-ins are counted; redis://host:6379 when several workers serve",
     ),
+    Setting(
+        "JIEDAO_JOBS_URL",
+        "sqlite:///<instance>/jobs.db",
+        "queue of background jobs (large exports and imports) that `jiedao worker` runs; "
+        "redis://host:6379/0 in production; immediate runs them in the request",
+    ),
+    Setting(
+        "JIEDAO_EXPORT_INLINE_ROWS",
+        "5000",
+        "exports with more rows than this run as background jobs",
+    ),
+    Setting(
+        "JIEDAO_IMPORT_INLINE_ROWS",
+        "2000",
+        "imports of files with more rows than this run as background jobs",
+    ),
 )
 
 SUPPORTED_LOCALES = ("zh_Hans_CN", "en")
@@ -105,6 +121,13 @@ def load_config(
         raise ConfigError("JIEDAO_MAX_UPLOAD_MB must be a number of megabytes") from exc
     if max_upload_mb <= 0:
         raise ConfigError("JIEDAO_MAX_UPLOAD_MB must be more than 0")
+    inline_rows = {
+        key: _whole_number(env, key, default)
+        for key, default in (
+            ("JIEDAO_EXPORT_INLINE_ROWS", 5000),
+            ("JIEDAO_IMPORT_INLINE_ROWS", 2000),
+        )
+    }
     config: dict[str, Any] = {
         "JIEDAO_ENV": mode,
         "INSTANCE_PATH": str(instance),
@@ -127,6 +150,11 @@ def load_config(
         # The suite signs in hundreds of times from one address; its own test turns it on.
         "RATELIMIT_ENABLED": mode != "testing",
         "PLUGINS": env.get("JIEDAO_PLUGINS") or "",
+        # The tests run every job inside the request that starts it.
+        "JOBS_URL": env.get("JIEDAO_JOBS_URL")
+        or ("immediate" if mode == "testing" else f"sqlite:///{instance / 'jobs.db'}"),
+        "EXPORT_INLINE_ROWS": inline_rows["JIEDAO_EXPORT_INLINE_ROWS"],
+        "IMPORT_INLINE_ROWS": inline_rows["JIEDAO_IMPORT_INLINE_ROWS"],
         "TESTING": mode == "testing",
         "WTF_CSRF_TIME_LIMIT": None,
         "JSON_AS_ASCII": False,
@@ -143,6 +171,16 @@ def load_config(
                 "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
             )
     return config
+
+
+def _whole_number(env: dict[str, str], key: str, default: int) -> int:
+    try:
+        value = int(env.get(key) or default)
+    except ValueError as exc:
+        raise ConfigError(f"{key} must be a whole number") from exc
+    if value < 0:
+        raise ConfigError(f"{key} must be 0 or more")
+    return value
 
 
 def _instance_secret(instance: Path) -> str:

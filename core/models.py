@@ -152,6 +152,34 @@ class AuditLog(Base):
         return sa.or_(*(subtree_clause(cls.node_path, node.path) for node in nodes))
 
 
+class Job(Base):
+    """A large export or import run in the background (:mod:`core.jobs`): who asked for it and
+    where, how far it got, and what came of it. Only the user who asked sees it."""
+
+    __tablename__ = "core_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(64))
+    title: Mapped[str] = mapped_column(sa.String(200), default="")
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("core_user.id", ondelete="CASCADE"), index=True
+    )
+    node_id: Mapped[int | None] = mapped_column(sa.ForeignKey(NODE_FK))
+    # queued → running → done or failed
+    status: Mapped[str] = mapped_column(sa.String(16), default="queued")
+    rows_done: Mapped[int] = mapped_column(default=0)
+    rows_total: Mapped[int | None]
+    # What to run (the job kind's arguments), and what came of it: the file of an export, the
+    # report of an import.
+    params: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    result: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # A failure in the user's language, never a traceback.
+    error: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
 def _users_scope_clause(nodes: list[NodeRef]) -> sa.ColumnElement[bool]:
     from core.tree import node_table
 

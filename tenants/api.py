@@ -290,7 +290,9 @@ def calendar():
     "every row is checked and written in a savepoint; any problem and nothing is kept (422, or "
     "409 when every problem is a duplicate of data already there, with every problem in "
     "error.rows as {row, column, value, reason}, rows numbered as the spreadsheet shows them). "
-    "?dry_run=1 runs the same checks and writes, then rolls them back.",
+    "?dry_run=1 runs the same checks and writes, then rolls them back. A file of more rows than "
+    "JIEDAO_IMPORT_INLINE_ROWS runs as a background job: 202 with {job}, whose report is at "
+    "GET /api/v1/jobs/<id>.",
     tags=MODULE_TAGS,
     parameters=[
         *REF_PARAM,
@@ -299,17 +301,24 @@ def calendar():
     ],
 )
 def import_rows(ref: str, name: str):
-    from tenants.import_views import import_refusal, ledger_import_target, run_ledger_import
+    from tenants import import_views
 
-    community, spec = ledger_import_target(ref, name, writing=True)
+    community, spec = import_views.ledger_import_target(ref, name, writing=True)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise DomainError(_("Choose a file to import."), {"file": [_("Choose a file to import.")]})
     dry_run = request.args.get("dry_run", "").lower() in ("1", "true", "yes")
-    report = run_ledger_import(community, spec, upload.filename, upload.read(), dry_run=dry_run)
+    content = upload.read()
+    if import_views.runs_in_background(upload.filename, content):
+        return import_views.start_api_import(
+            community, spec, upload.filename, content, dry_run=dry_run
+        )
+    report = import_views.run_ledger_import(
+        community, spec, upload.filename, content, dry_run=dry_run
+    )
     if not report.ok:
         db.session.rollback()
-        body, status = import_refusal(report)
+        body, status = import_views.import_refusal(report)
         return jsonify(body), status
     if dry_run:
         db.session.rollback()

@@ -36,7 +36,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import Forbidden, NotFound
 
-from core import audit, exchange
+from core import audit, exchange, jobs
 from core.api import api_doc
 from core.db import db
 from core.errors import DomainError
@@ -393,12 +393,20 @@ def ledger_import_target(ref: str, name: str, *, writing: bool = False) -> tuple
 
 
 def run_ledger_import(
-    community: Node, spec: Any, filename: str, content: bytes, *, dry_run: bool
+    community: Node,
+    spec: Any,
+    filename: str,
+    content: bytes,
+    *,
+    dry_run: bool,
+    progress: exchange.Progress | None = None,
 ) -> exchange.ImportReport:
     """Read the upload (a refusal naming ``file`` if it cannot be), check and write every row
     (:func:`core.exchange.run_import`) and audit an import that wrote. The caller commits."""
     table = exchange.read_upload(filename, content)
-    report = exchange.run_import(db.session, spec, table, community, dry_run=dry_run)
+    report = exchange.run_import(
+        db.session, spec, table, community, dry_run=dry_run, progress=progress
+    )
     if report.ok and not dry_run:
         audit.record(
             "import",
@@ -451,9 +459,17 @@ def _ledger_page(community: Node, spec: Any, *, status: int = 200, **context: An
 
 
 def _ledger_run(
-    community: Node, spec: Any, filename: str, content: bytes, *, dry_run: bool
+    community: Node,
+    spec: Any,
+    filename: str,
+    content: bytes,
+    *,
+    dry_run: bool,
+    progress: exchange.Progress | None = None,
 ) -> exchange.ImportReport:
-    report = run_ledger_import(community, spec, filename, content, dry_run=dry_run)
+    report = run_ledger_import(
+        community, spec, filename, content, dry_run=dry_run, progress=progress
+    )
     if report.ok and not dry_run:
         db.session.commit()
     else:
@@ -475,6 +491,8 @@ def ledger_import(ref: str, name: str):
         meta, content = _staged(kind, token)
         if meta.get("under") != community.ref:
             raise DomainError(_("This upload has expired. Choose the file again."))
+        if runs_in_background(meta["filename"], content):
+            return _start_ledger_import(community, spec, token, dry_run=False)
         report = _ledger_run(community, spec, meta["filename"], content, dry_run=False)
         _unstage(token)  # spent either way: a refused file is corrected and chosen again
         if not report.ok:
@@ -495,6 +513,9 @@ def ledger_import(ref: str, name: str):
     if upload is None:
         return _ledger_page(community, spec, status=422, file_error=_("Choose a file to import."))
     filename, content = upload
+    if runs_in_background(filename, content):
+        token = _stage(kind, filename, content, community, LEDGER_STAGED_FOR)
+        return _start_ledger_import(community, spec, token, dry_run=True)
     try:
         report = _ledger_run(community, spec, filename, content, dry_run=True)
     except DomainError as exc:  # the file itself: unreadable, empty, too long
@@ -508,6 +529,85 @@ def ledger_import(ref: str, name: str):
         )
     token = _stage(kind, filename, content, community, LEDGER_STAGED_FOR)
     return _ledger_page(community, spec, report=report, filename=filename, token=token)
+
+
+# --- large ledger imports: background jobs --------------------------------------------------
+
+
+def runs_in_background(filename: str, content: bytes) -> bool:
+    """Whether an upload has more rows than ``JIEDAO_IMPORT_INLINE_ROWS`` (by an estimate that
+    does not parse it): then it is checked and imported by a job, not in the request."""
+    return exchange.estimate_rows(filename, content) > current_app.config["IMPORT_INLINE_ROWS"]
+
+
+def _start_ledger_import(
+    community: Node, spec: Any, token: str, *, dry_run: bool, api_request: bool = False
+) -> Response:
+    """Queue the check (``dry_run``) or the import of the staged upload ``token``: 202 with the
+    job, whose page shows the report (and, after a good check, the confirm button)."""
+    title = _("Import %(name)s", name=str(spec.label))
+    job = jobs.start(
+        "ledger_import",
+        f"{title} · {community.name}",
+        {
+            "ref": community.ref,
+            "name": spec.name,
+            "token": token,
+            "dry_run": dry_run,
+            "next": _local_url(request.values.get("next")),
+        },
+        node=community.as_ref(),
+        path=request.path,
+    )
+    return jobs.answer(job, api_request=api_request)
+
+
+def start_api_import(
+    community: Node, spec: Any, filename: str, content: bytes, *, dry_run: bool
+) -> Response:
+    """The API's import of a large file: staged and run as a job (202, ``GET /api/v1/jobs/<id>``
+    for its report)."""
+    token = _stage(f"ledger:{spec.name}", filename, content, community, LEDGER_STAGED_FOR)
+    return _start_ledger_import(community, spec, token, dry_run=dry_run, api_request=True)
+
+
+@jobs.handler("ledger_import")
+def _ledger_import_job(params: dict[str, Any], progress: jobs.JobProgress) -> dict[str, Any]:
+    """Check or import a staged upload as the page would, all or nothing; the upload stays
+    staged only after a good check, for the confirm."""
+    community, spec = ledger_import_target(params["ref"], params["name"], writing=True)
+    token = params["token"]
+    meta, content = _staged(f"ledger:{spec.name}", token)
+    if meta.get("under") != community.ref:
+        raise DomainError(_("This upload has expired. Choose the file again."))
+    dry_run = bool(params["dry_run"])
+    try:
+        report = _ledger_run(
+            community, spec, meta["filename"], content, dry_run=dry_run, progress=progress
+        )
+    except BaseException:
+        _unstage(token)
+        raise
+    confirmable = dry_run and report.ok and bool(report.written)
+    if not confirmable:
+        _unstage(token)
+    return {
+        "ref": community.ref,
+        "name": spec.name,
+        "label": str(spec.label),
+        "filename": meta["filename"],
+        "dry_run": dry_run,
+        "ok": report.ok,
+        "written": report.written,
+        "errors": report.errors,
+        "message": report.message() or None,
+        "conflict": report.conflict,
+        "token": token if confirmable else None,
+        "next": params.get("next"),
+    }
+
+
+jobs.result_template("ledger_import", "tenants/_ledger_import_job.html")
 
 
 @bp.get("/n/<ref>/imports/<name>/template.xlsx")

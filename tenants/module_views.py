@@ -3,9 +3,10 @@ and the module context of the sidebar."""
 
 from __future__ import annotations
 
+import secrets
 import tempfile
-from collections.abc import Iterator
-from itertools import chain
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
 from typing import Any
 
 import marshmallow as ma
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     g,
     redirect,
@@ -27,7 +29,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
-from core import audit, exchange
+from core import audit, exchange, jobs
 from core.api import Page, page_args
 from core.db import db
 from core.errors import DomainError
@@ -306,13 +308,10 @@ def module_nav_context() -> dict[str, Any]:
     return {"module_nav": {"place": place, "entries": entries}}
 
 
-@bp.get("/n/<ref>/exports/<name>.<fmt>")
-@login_required
-def export(ref: str, name: str, fmt: str):
-    """A plugin ledger as xlsx or CSV, with the user's scope applied; the download is audited.
-    ``?columns=key1,key2`` keeps those columns, in that order; the other arguments are the
-    export's filters. Memory stays flat in the number of rows: the xlsx is built in a temporary
-    file and sent from it, the CSV is sent while it is written."""
+def _export_target(ref: str, name: str, fmt: str) -> tuple[Node, Any]:
+    """The node and the export of ``/n/<ref>/exports/<name>.<fmt>``: the node in the user's
+    scope, the export known, in a known format and its module installed (404 otherwise), and
+    the export's permission held there (403)."""
     node = load_node(ref)
     found = modules.exports().get(name)
     if (
@@ -322,23 +321,48 @@ def export(ref: str, name: str, fmt: str):
     ):
         raise NotFound()
     require(found.permission, node.path)
+    return node, found
+
+
+def _audit_export(
+    node: Node, found: Any, fmt: str, filters: dict[str, str], columns: list[exchange.Column]
+) -> None:
+    audit.record(
+        "export",
+        node=node.as_ref(),
+        object_type="export",
+        object_id=found.name,
+        summary=_("Exported %(name)s of %(place)s", name=str(found.label), place=node.name),
+        details={"format": fmt, "filters": filters, "columns": [c.key for c in columns]},
+    )
+
+
+@bp.get("/n/<ref>/exports/<name>.<fmt>")
+@login_required
+def export(ref: str, name: str, fmt: str):
+    """A plugin ledger as xlsx or CSV, with the user's scope applied; the download is audited.
+    ``?columns=key1,key2`` keeps those columns, in that order; the other arguments are the
+    export's filters. Memory stays flat in the number of rows: the xlsx is built in a temporary
+    file and sent from it, the CSV is sent while it is written. An export of more than
+    ``JIEDAO_EXPORT_INLINE_ROWS`` rows runs as a background job: 202 and the job's page."""
+    node, found = _export_target(ref, name, fmt)
     filters = request.args.to_dict()
     columns = exchange.select_columns(found.columns, filters.pop("columns", None))
+    inline_rows = current_app.config["EXPORT_INLINE_ROWS"]
     # The rows are read in a session of their own, which a CSV keeps open while it is sent; the
     # request's session (the audit entries) is committed before the view returns.
     reader = Session(db.engine)
     try:
         rows = iter(found.rows(reader, modules.export_scope(node.as_ref(), found), filters))
-        first = next(rows, None)  # here, so that a refused filter is a 4xx, not a broken file
-        rows = chain([first], rows) if first is not None else iter(())
-        audit.record(
-            "export",
-            node=node.as_ref(),
-            object_type="export",
-            object_id=name,
-            summary=_("Exported %(name)s of %(place)s", name=str(found.label), place=node.name),
-            details={"format": fmt, "filters": filters, "columns": [c.key for c in columns]},
-        )
+        # Read here, so that a refused filter is a 4xx, not a broken file; one row more than
+        # may be sent inline tells an export for the background.
+        head = list(islice(rows, inline_rows + 1))
+        if len(head) > inline_rows:
+            reader.close()
+            db.session.rollback()  # the job audits what it exports, as this request would
+            return _start_export_job(node, found, fmt)
+        rows = chain(head, rows)
+        _audit_export(node, found, fmt, filters, columns)
         filename = f"{name}-{node.ref}.{fmt}"
         if fmt == "xlsx":
             response = _xlsx_response(columns, rows, str(found.label), filename)
@@ -351,6 +375,63 @@ def export(ref: str, name: str, fmt: str):
     db.session.commit()
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _start_export_job(node: Node, found: Any, fmt: str) -> Response:
+    job = jobs.start(
+        "ledger_export",
+        _("Export %(name)s of %(place)s", name=str(found.label), place=node.name),
+        {"ref": node.ref, "name": found.name, "fmt": fmt, "args": request.args.to_dict()},
+        node=node.as_ref(),
+        path=request.path,
+    )
+    wants_json = request.accept_mimetypes.best_match(["text/html", MIMETYPE_JSON])
+    return jobs.answer(job, api_request=wants_json == MIMETYPE_JSON)
+
+
+MIMETYPE_JSON = "application/json"
+PROGRESS_BATCH = 500  # rows between two progress notes of an export job
+
+
+@jobs.handler("ledger_export")
+def _export_job(params: dict[str, Any], progress: jobs.JobProgress) -> dict[str, Any]:
+    """An export too large for a request, run as its user with the same checks, rows, masking
+    and audit; the file waits in the jobs' folder for :func:`core.jobs.download`."""
+    fmt = params["fmt"]
+    node, found = _export_target(params["ref"], params["name"], fmt)
+    filters = dict(params["args"])
+    columns = exchange.select_columns(found.columns, filters.pop("columns", None))
+    stored = f"{secrets.token_urlsafe(12)}.{fmt}"
+    path = jobs.files_dir() / stored
+    try:
+        with Session(db.engine) as reader, path.open("wb") as target:
+            scope = modules.export_scope(node.as_ref(), found)
+            rows = _counted(found.rows(reader, scope, filters), progress)
+            if fmt == "xlsx":
+                exchange.save_xlsx(columns, rows, str(found.label), target)
+            else:
+                for chunk in exchange.iter_csv(columns, rows):
+                    target.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    _audit_export(node, found, fmt, filters, columns)
+    return {
+        "file": stored,
+        "filename": f"{found.name}-{node.ref}.{fmt}",
+        "mimetype": exchange.XLSX_MIMETYPE if fmt == "xlsx" else exchange.CSV_MIMETYPE,
+        "rows": progress.done,
+    }
+
+
+def _counted(rows: Iterable[dict], progress: jobs.JobProgress) -> Iterator[dict]:
+    """The rows as they come, telling ``progress`` every :data:`PROGRESS_BATCH` of them."""
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        yield row
+        if count % PROGRESS_BATCH == 0:
+            progress(PROGRESS_BATCH)
+    progress(count % PROGRESS_BATCH)
 
 
 def _xlsx_response(

@@ -32,6 +32,7 @@ from core.exchange.reading import (
     UnreadableFile,
     cell_text,
     decode_csv,
+    estimate_rows,
     read_table,
     read_upload,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "csv_value",
     "decode_csv",
     "display_width",
+    "estimate_rows",
     "header_texts",
     "iter_csv",
     "map_headers",

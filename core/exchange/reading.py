@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 
 from flask_babel import gettext as _
 from openpyxl import load_workbook
@@ -114,6 +115,51 @@ def _rows(rows: Any, limit: int | None) -> list[list[Any]]:
         if limit is not None and len(found) > limit + BLANK_ROW_SLACK:
             raise TooManyRows(limit)
     return found
+
+
+# A row element of a worksheet's XML, with or without a namespace prefix: <row r="2">, <x:row>.
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+_SCAN_CHUNK = 2**20
+
+
+def _count_rows_xml(member: IO[bytes]) -> int:
+    """Row elements in a worksheet's XML, read in chunks: each chunk is cut before its last
+    ``<``, so no tag is split between two of them."""
+    found, tail = 0, b""
+    while chunk := member.read(_SCAN_CHUNK):
+        buffer = tail + chunk
+        cut = buffer.rfind(b"<")
+        if cut <= 0:
+            cut = len(buffer)
+        found += len(_ROW_TAG.findall(buffer, 0, cut))
+        tail = buffer[cut:]
+    return found + len(_ROW_TAG.findall(tail))
+
+
+def estimate_rows(filename: str, content: bytes) -> int:
+    """About how many data rows a sheet has, without parsing it: the row elements of an xlsx's
+    worksheets, the lines of a CSV, less the header. Enough to decide whether an import runs in
+    the request or in the background; a file that cannot be counted so (not a zip, or one that
+    unpacks to too much) gives 0, and reading it refuses it at once."""
+    if not filename.lower().endswith(".xlsx"):
+        lines = content.count(b"\n") + (0 if content.endswith(b"\n") else 1)
+        return max(lines - 1, 0)
+    try:
+        if _unpacked_size(content) > MAX_UNPACKED:
+            return 0
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            sheets = [
+                name
+                for name in archive.namelist()
+                if name.startswith("xl/worksheets/") and name.endswith(".xml")
+            ]
+            rows = 0
+            for name in sheets:
+                with archive.open(name) as member:
+                    rows += _count_rows_xml(member)
+    except (UnreadableFile, zipfile.BadZipFile, OSError, EOFError):
+        return 0
+    return max(rows - 1, 0)
 
 
 def read_table(filename: str, content: bytes, limit: int | None = None) -> Table:

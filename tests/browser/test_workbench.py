@@ -33,9 +33,7 @@ def test_a_street_admin_follows_the_overdue_count_to_its_hazards(page: Page, tr)
     expect(overdue.locator(".count")).to_have_text("3")
     overdue.get_by_role("link").click()
     expect(page).to_have_url(f"/r/{STREET_A}/safety/hazards?overdue=1")
-    expect(page.locator("table tbody tr[data-record]")).to_have_count(
-        3
-    )
+    expect(page.locator("table tbody tr[data-record]")).to_have_count(3)
 
 
 @pytest.mark.usefixtures("work")
