@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
-from huey import MemoryHuey, RedisHuey, SqliteHuey
+from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import Huey, TaskWrapper
 from werkzeug.exceptions import HTTPException
 
@@ -86,18 +86,45 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 # --- the queue -------------------------------------------------------------------------------
 
 
+REMINDERS_AT = 7  # the day's reminders are written at 07:00 in JIEDAO_TIMEZONE
+
+
 class JobQueue:
-    """The app's huey instance and the one task that runs any job by its id."""
+    """The app's huey instance, the one task that runs any job by its id, and the scheduler's
+    daily reminders (``core.reminders``), run by ``jiedao worker``."""
 
     def __init__(self, app: Flask, huey: Huey) -> None:
         self.huey = huey
         self.run: TaskWrapper = huey.task(name="jiedao.run_job")(
             lambda job_id: execute(app, job_id)
         )
+        daily = crontab(minute="0", hour=str(utc_hour(REMINDERS_AT)))
+        self.reminders: TaskWrapper = huey.periodic_task(daily, name="jiedao.reminders")(
+            lambda: write_reminders(app)
+        )
 
     @property
     def immediate(self) -> bool:
         return bool(self.huey.immediate)
+
+
+def utc_hour(local_hour: int) -> int:
+    """``local_hour`` in the platform's time zone as an hour of UTC, which huey's schedule
+    keeps (China keeps no summer time, so the hour holds all year)."""
+    from core.clock import zone
+
+    offset = datetime.now(zone()).utcoffset() or timedelta(0)
+    return (local_hour - int(offset.total_seconds() // 3600)) % 24
+
+
+def write_reminders(app: Flask) -> int:
+    """The day's reminders and escalations (the scheduler's daily task)."""
+    from core import clock, reminders
+
+    with app.app_context():
+        written = reminders.run(db.session, clock.today())
+        db.session.commit()
+        return written
 
 
 def make_huey(url: str, instance_path: str) -> Huey:

@@ -137,3 +137,15 @@ def test_the_command_runs_the_days_reminders(hazards, app, monkeypatch, tmp_path
     result = CliRunner().invoke(cli, ["reminders", "run", "--day", "2026-06-15"])
     assert result.exit_code == 0, result.output
     assert "12" in result.output
+
+
+def test_the_scheduler_writes_them_at_seven_in_beijing(hazards, app, world):
+    from datetime import datetime
+
+    from core import jobs
+
+    task = jobs.queue(app).reminders.task_class()
+    assert task.validate_datetime(datetime(2026, 6, 14, 23, 0))  # 07:00 on the 15th in Beijing
+    assert not task.validate_datetime(datetime(2026, 6, 15, 7, 0))
+    assert jobs.write_reminders(app) == 12
+    assert ("H3", "escalated") in told(app, world, "s_admin")
