@@ -2,6 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 
 from core.app import create_app
 from core.db import db
@@ -250,13 +251,9 @@ def test_api_tokens(as_user, app, world):
     )
 
 
-def test_password_guessing_is_throttled_per_account(database_url, tmp_path, world):
-    """Regression (issue 12, finding 5): 200 wrong passwords, no slow-down, then the right one
-    worked. After ten failures an account answers 429 with Retry-After, even to the right
-    password; another account at the same address still signs in; failures are audited."""
-    from core.models import AuditLog
-
-    app = create_app(
+def throttling_app(database_url: str, tmp_path) -> Flask:
+    """An app on the test database with sign-in throttling on (the testing default is off)."""
+    return create_app(
         {
             "JIEDAO_ENV": "testing",
             "JIEDAO_DATABASE_URL": database_url,
@@ -266,6 +263,15 @@ def test_password_guessing_is_throttled_per_account(database_url, tmp_path, worl
         RATELIMIT_ENABLED=True,
         PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
     )
+
+
+def test_password_guessing_is_throttled_per_account(database_url, tmp_path, world):
+    """Regression (issue 12, finding 5): 200 wrong passwords, no slow-down, then the right one
+    worked. After ten failures an account answers 429 with Retry-After, even to the right
+    password; another account at the same address still signs in; failures are audited."""
+    from core.models import AuditLog
+
+    app = throttling_app(database_url, tmp_path)
     client = app.test_client()
     for _attempt in range(10):
         assert login(client, "s_admin", "guess").status_code == 401
@@ -284,16 +290,7 @@ def test_an_app_without_throttling_stays_so_after_another_throttles(
 ):
     """Regression: the limiter is one per process, and an app that turned it on (the test
     above) turned it on for every app: later sign-ins of the same account got a 429."""
-    throttling = create_app(
-        {
-            "JIEDAO_ENV": "testing",
-            "JIEDAO_DATABASE_URL": database_url,
-            "JIEDAO_INSTANCE_PATH": str(tmp_path),
-        },
-        WTF_CSRF_ENABLED=False,
-        RATELIMIT_ENABLED=True,
-        PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
-    )
+    throttling = throttling_app(database_url, tmp_path)
     guesser = throttling.test_client()
     for _attempt in range(11):
         login(guesser, "s_admin", "guess")
