@@ -119,6 +119,13 @@ def jiedao_ledgers() -> list[Any]:
 
 
 @hookimpl
+def jiedao_workbench() -> list[Any]:
+    from .ledgers import WORK
+
+    return WORK
+
+
+@hookimpl
 def jiedao_demo_seed(session: Session, options: dict[str, Any]) -> None:
     from .demo import seed
 

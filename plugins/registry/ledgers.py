@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
 from core.db import db
-from core.sdk import Filter, Ledger, Steps
+from core.sdk import Filter, Ledger, Steps, WorkSource
 from tenants.models import Node
 
 from . import services
@@ -76,6 +76,11 @@ def _unit_text(session: Session, text: str) -> sa.ColumnElement[bool]:
     return services.prefix_clause(session, RegistryUnit.name, text)
 
 
+def not_in_management(_day: Any = None) -> sa.ColumnElement[bool]:
+    """Floating residents registered (人来登记) but not yet taken into management (人在管理)."""
+    return sa.and_(RegistryResident.status == "floating", RegistryResident.managed_on.is_(None))
+
+
 BUILDING = Filter("building", "place", _l("Building"), _buildings, column="node_id")
 # What every registry ledger shares: module, permissions, the building a record is placed at,
 # and what the pages show beside the fields.
@@ -118,6 +123,13 @@ residents = RegistryLedger(
         BUILDING,
         Filter("status", "choice", _l("Residence status"), services.STATUSES),
         Filter("tag", "choice", _l("Tags"), _tags, clause=_tagged),
+        Filter(
+            "unmanaged",
+            "bool",
+            _l("Floating, not yet in management"),
+            clause=lambda _s, on: not_in_management() if on else sa.true(),
+            description="1: floating residents registered but not yet taken into management",
+        ),
     ),
     order=lambda: [RegistryResident.name],
     options=lambda stmt: stmt.options(
@@ -180,3 +192,17 @@ units = RegistryLedger(
 
 LEDGERS = (residents, households, units)
 TABS = [(ledger.endpoint("list"), ledger.title) for ledger in LEDGERS]
+
+# 今日待办: floating residents waiting to be taken into management.
+WORK = [
+    WorkSource(
+        "registry.floating_unmanaged",
+        _l("Floating residents not yet in management"),
+        RegistryResident,
+        not_in_management,
+        EDIT,
+        "registry.index",
+        args={"unmanaged": 1},
+        level="todo",
+    )
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -624,3 +625,33 @@ def test_no_surface_rebuilds_a_masked_id_from_the_birth_date(as_user, enable):
     # A holder of registry.sensitive.view who asks sees the whole date (audited).
     admin = as_user("c_admin")
     assert admin.get(f"{api()}/residents/{rid}?unmask=1").json["birth_date"] == "1950-05-04"
+
+
+def test_floating_residents_wait_on_the_workbench_until_taken_into_management(as_user, enable):
+    enable()
+    worker = as_user("worker")
+    zhang = {"name": "张伟", "id_number": make_id(date(1990, 1, 2), 125), "status": "floating"}
+    rid = create(worker, {**WANG, "status": "floating"}).json["id"]
+    assert create(worker, zhang).status_code == 201
+    assert create(worker, {**WANG, "id_number": make_id(date(1960, 1, 2), 126)}).status_code == 201
+
+    def waiting() -> tuple[str, str] | None:
+        html = worker.get("/").get_data(as_text=True)
+        found = re.search(
+            r'data-work="registry.floating_unmanaged" data-node="[^"]+">\s*<a href="([^"]+)">'
+            r'<strong class="count">(\d+)</strong>',
+            html,
+        )
+        return (found.group(1).replace("&amp;", "&"), found.group(2)) if found else None
+
+    link, count = waiting()
+    assert count == "2" and link == f"/c/{A1}/registry/?unmanaged=1"
+    assert (
+        worker.get(
+            link.replace("/c/", "/api/v1/c/").replace("/registry/", "/registry/residents")
+        ).json["total"]
+        == 2
+    )
+    today_ = today().isoformat()
+    assert worker.post(f"{api()}/residents/{rid}/manage", json={"on": today_}).status_code == 200
+    assert waiting()[1] == "1"
