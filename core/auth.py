@@ -6,14 +6,14 @@ import hashlib
 import secrets
 
 import sqlalchemy as sa
-from flask import Flask, Request, flash, g, redirect, request, url_for
+from flask import Flask, Request, current_app, flash, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from werkzeug.exceptions import Unauthorized
 
 from core.db import db, utcnow
 from core.errors import is_api_request
-from core.models import ApiToken, User
+from core.models import ApiToken, SignIn, User
 
 login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
@@ -33,16 +33,50 @@ def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
+def start_sign_in(user: User, address: str | None) -> None:
+    """A new sign-in of ``user`` (a row and a fresh secret): the cookies that ``login_user``
+    then sets are this sign-in's own, different at every sign-in."""
+    secret = secrets.token_urlsafe(24)
+    row = SignIn(user_id=user.id, digest=token_digest(secret), address=(address or "")[:64])
+    db.session.add(row)
+    db.session.flush()
+    user.sign_in_ref = f"{row.id}.{secret}"
+
+
+def end_sign_in(user: User) -> None:
+    """The current sign-in ends: its cookies sign nobody in any more."""
+    row = _sign_in(user.id, user.sign_in_ref)
+    if row is not None:
+        row.ended_at = utcnow()
+
+
+def _sign_in(user_id: int, ref: str) -> SignIn | None:
+    row_id, _dot, secret = ref.partition(".")
+    if not row_id.isdigit() or len(row_id) > 12:
+        return None
+    row = db.session.get(SignIn, int(row_id))
+    if row is None or row.user_id != user_id or row.digest != token_digest(secret):
+        return None
+    return row
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Session ids are ``<id>:<session_version>``: changing the password ends other sessions."""
+    """Session ids are ``<id>:<session_version>:<sign-in>``: changing the password or signing
+    out ends every session; a sign-in that ended or is older than the remember duration signs
+    nobody in, whatever its cookie says."""
     try:
-        raw_id, version = user_id.split(":")
+        raw_id, version, ref = user_id.split(":")
         user = db.session.get(User, int(raw_id))
     except ValueError:
         return None
     if user is None or str(user.session_version) != version:
         return None
+    row = _sign_in(user.id, ref)
+    oldest = utcnow() - current_app.config["REMEMBER_COOKIE_DURATION"]
+    if row is None or row.ended_at is not None or row.created_at < oldest:
+        return None
+    user.sign_in_ref = ref
     return user
 
 

@@ -42,8 +42,13 @@ class User(UserMixin, TimestampMixin, Base):
     def is_active(self) -> bool:  # flask-login refuses inactive accounts
         return self.active
 
+    # The sign-in this object was loaded for (``core.auth``), set at sign-in or by the loader.
+    sign_in_ref: str = ""
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """``<id>:<session_version>:<sign-in id>.<secret>``: what the session and the remember
+        cookie carry (changing the password or signing out ends every sign-in)."""
+        return f"{self.id}:{self.session_version}:{self.sign_in_ref}"
 
     def set_password(self, password: str) -> None:
         method = (
@@ -107,6 +112,24 @@ class Assignment(Base):
 
     user: Mapped[User] = relationship(back_populates="assignments", foreign_keys=[user_id])
     role: Mapped[Role] = relationship()
+
+
+class SignIn(Base):
+    """One sign-in of a user on one device: its session and remember cookies carry this row's id
+    and a secret whose SHA-256 digest is kept here, so every sign-in gets cookies of its own and a
+    copied cookie stops working when the sign-in ends (sign-out) or grows old (the remember
+    duration), whatever the browser was told."""
+
+    __tablename__ = "core_sign_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("core_user.id", ondelete="CASCADE"), index=True
+    )
+    digest: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    address: Mapped[str] = mapped_column(sa.String(64), default="")
 
 
 class ApiToken(Base):

@@ -29,6 +29,7 @@ from core.accounts.schemas import (
     UserUpdateSchema,
 )
 from core.api import paginate
+from core.auth import end_sign_in, start_sign_in
 from core.clock import today
 from core.config import SUPPORTED_LOCALES
 from core.db import db, utcnow
@@ -108,6 +109,7 @@ def login():
                 else check_password_hash(_DUMMY_HASH, form.data["password"])
             )
             if user is not None and password_ok and user.active:
+                start_sign_in(user, request.remote_addr)
                 login_user(user, remember=form.data["remember"])
                 user.last_login_at = utcnow()
                 audit.record(
@@ -145,6 +147,7 @@ def logout():
         # Every session of the account ends, and its remember cookie with it: a copy of a
         # cookie taken before signing out signs nobody in afterwards.
         current_user.session_version += 1
+        end_sign_in(current_user)
         db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")

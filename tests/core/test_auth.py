@@ -39,6 +39,48 @@ def test_a_saved_cookie_stops_working_at_sign_out(app, client):
     assert thief.get("/").headers["Location"].startswith("/login")
 
 
+def _remembered(app: Flask) -> tuple[object, str]:
+    client = app.test_client()
+    r = client.post(
+        "/login", data={"username": "s_admin", "password": PASSWORD, "remember": "true"}
+    )
+    assert r.status_code == 302
+    return client, {c.key: c.value for c in client._cookies.values()}["remember_token"]
+
+
+def _signs_in(app: Flask, remember_token: str) -> bool:
+    browser = app.test_client()
+    browser.set_cookie("remember_token", remember_token)
+    return browser.get("/").status_code == 200
+
+
+def test_every_sign_in_gets_a_remember_cookie_of_its_own(app, world):
+    """Regression (issue 12, finding 4): the remember cookie was the same at every sign-in."""
+    _desk, first = _remembered(app)
+    _phone, second = _remembered(app)
+    assert first != second
+    assert _signs_in(app, first) and _signs_in(app, second)  # two devices, both signed in
+
+
+def test_a_remember_cookie_stops_working_when_its_sign_in_is_too_old(app, world, jiedao_clock):
+    """The remember duration (14 days) holds on the server, whatever the browser keeps."""
+    _desk, token = _remembered(app)
+    jiedao_clock("2030-01-01T09:00:00+08:00")
+    assert not _signs_in(app, token)
+
+
+def test_a_forged_sign_in_secret_signs_nobody_in(app, world):
+    desk, token = _remembered(app)
+    with app.app_context():
+        from core.models import SignIn
+
+        row = db.session.scalars(sa.select(SignIn).order_by(SignIn.id.desc())).first()
+        row.digest = "0" * 64  # the secret in the cookie no longer matches
+        db.session.commit()
+    assert desk.get("/").headers["Location"].startswith("/login")
+    assert not _signs_in(app, token)
+
+
 def test_the_remember_cookie_follows_the_session_cookies_flags():
     from core.config import load_config
 
