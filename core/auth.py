@@ -50,12 +50,18 @@ def end_sign_in(user: User) -> None:
         row.ended_at = utcnow()
 
 
-def _sign_in(user_id: int, ref: str) -> SignIn | None:
+def _split(ref: str) -> tuple[int, str] | None:
+    """``<sign-in id>.<secret>`` → (id, secret); None for anything else."""
     row_id, _dot, secret = ref.partition(".")
-    if not row_id.isdigit() or len(row_id) > 12:
+    if not row_id.isdigit() or len(row_id) > 12 or not secret:
         return None
-    row = db.session.get(SignIn, int(row_id))
-    if row is None or row.user_id != user_id or row.digest != token_digest(secret):
+    return int(row_id), secret
+
+
+def _sign_in(user_id: int, ref: str) -> SignIn | None:
+    parts = _split(ref)
+    row = db.session.get(SignIn, parts[0]) if parts else None
+    if row is None or row.user_id != user_id or row.digest != token_digest(parts[1]):
         return None
     return row
 
@@ -64,17 +70,30 @@ def _sign_in(user_id: int, ref: str) -> SignIn | None:
 def load_user(user_id: str) -> User | None:
     """Session ids are ``<id>:<session_version>:<sign-in>``: changing the password or signing
     out ends every session; a sign-in that ended or is older than the remember duration signs
-    nobody in, whatever its cookie says."""
+    nobody in, whatever its cookie says. The user and the sign-in come in one query."""
     try:
         raw_id, version, ref = user_id.split(":")
-        user = db.session.get(User, int(raw_id))
+        uid = int(raw_id)
     except ValueError:
         return None
-    if user is None or str(user.session_version) != version:
+    parts = _split(ref)
+    if parts is None or len(raw_id) > 12:
         return None
-    row = _sign_in(user.id, ref)
+    found = db.session.execute(
+        sa.select(User, SignIn)
+        .join(SignIn, SignIn.user_id == User.id)
+        .where(User.id == uid, SignIn.id == parts[0])
+    ).first()
+    if found is None:
+        return None
+    user, row = found
     oldest = utcnow() - current_app.config["REMEMBER_COOKIE_DURATION"]
-    if row is None or row.ended_at is not None or row.created_at < oldest:
+    if (
+        str(user.session_version) != version
+        or row.digest != token_digest(parts[1])
+        or row.ended_at is not None
+        or row.created_at < oldest
+    ):
         return None
     user.sign_in_ref = ref
     return user
