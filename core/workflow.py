@@ -29,6 +29,7 @@ from core.permissions import Scope, current_scope
 from core.records.history import actor, plain
 from core.records.ledger import Steps
 from core.tenancy import node_model
+from core.workdays import add_working_days
 
 
 class WorkflowEventMixin:
@@ -70,7 +71,10 @@ class Transition:
     for this record (``None``: none), refused with ``denied``; ``comment`` is the message when a
     comment is required and missing; ``refused`` the message when the state does not allow the
     step (default: the state is named); ``once`` the message when the step was taken before on
-    the record (a step that may be taken only once, such as the one extension)."""
+    the record (a step that may be taken only once, such as the one extension); ``deadline``
+    sets the record's deadline (the workflow's ``deadline`` column) that many working days after
+    the step's date (``core.workdays``: holidays and 调休 counted), unless the step's data give
+    one."""
 
     name: str
     sources: tuple[str, ...]
@@ -82,6 +86,7 @@ class Transition:
     comment: Any = None
     refused: Any = None
     once: Any = None
+    deadline: int | None = None  # working days from the step's date to the record's new deadline
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,7 @@ class Workflow:
     labels: dict[str, Any] = field(default_factory=dict)
     earliest: tuple[str, Any] | None = None
     status: str = "status"
+    deadline: str = "deadline"
 
     @cached_property
     def by_name(self) -> dict[str, Transition]:
@@ -168,6 +174,10 @@ class Workflow:
         if step.once and self.taken(session, obj, name):
             refuse("status", str(step.once), conflict=True)
         changes = step.apply(session, obj, data, on) if step.apply is not None else {}
+        if step.deadline is not None and not data.get(self.deadline):
+            due = add_working_days(session, on, step.deadline)
+            changes[self.deadline] = [getattr(obj, self.deadline), due]
+            setattr(obj, self.deadline, due)
         if step.target is not None:
             setattr(obj, self.status, step.target)
         session.flush()

@@ -29,7 +29,7 @@ FLOW = Workflow(
     object_type="test.case",
     states={"found": "Open", "notified": "Told", "closed": "Done"},
     transitions=(
-        Transition("tell", ("found",), "notified", "Told them", apply=_stamp),
+        Transition("tell", ("found",), "notified", "Told them", apply=_stamp, deadline=4),
         Transition(
             "finish",
             ("notified",),
@@ -89,7 +89,8 @@ def test_steps_follow_the_declaration_and_keep_a_timeline_with_audit(case, world
         "notified",
         date(2026, 6, 2),
     )
-    assert last.username == "worker" and last.changes == {"measures": ["", "stamped"]}
+    assert last.username == "worker"
+    assert last.changes == {"measures": ["", "stamped"], "deadline": ["2026-06-16", "2026-06-08"]}
     entry = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "test.case.tell")).one()
     assert entry.summary == f"Told them: {hazard.number}"
     assert FLOW.dump_event(last)["from"] == "found"
@@ -154,3 +155,16 @@ def test_the_ledger_gives_the_timeline_api_of_its_workflow(case, as_user):
     refused = worker.post(f"{base}/close", json={})
     assert refused.status_code == 409 and "status" in refused.json["error"]["fields"]
     assert len(worker.get(f"{base}/events").json["items"]) == 2
+
+
+def test_a_step_sets_a_deadline_in_working_days_across_a_holiday(case):
+    hazard = case()
+    FLOW.run(db.session, hazard, "tell", {"on": date(2026, 6, 15)})
+    db.session.commit()
+    # 6/16, 6/17, 6/18, (端午 6/19–6/21 off), 6/22.
+    assert hazard.deadline == date(2026, 6, 22)
+    assert FLOW.timeline(db.session, hazard)[-1].changes["deadline"][1] == "2026-06-22"
+    other = case()
+    FLOW.run(db.session, other, "tell", {"on": date(2026, 6, 15), "deadline": date(2026, 7, 1)})
+    # A deadline given with the step is the step's own to set (here: left as it was).
+    assert other.deadline == date(2026, 6, 16)
