@@ -15,6 +15,7 @@ from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask, current_app, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 import core
 from core.db import db
@@ -185,17 +186,34 @@ def _operation(doc: dict[str, Any]) -> dict[str, Any]:
     return op
 
 
+def _integer_bounds(converter: Any) -> dict[str, Any]:
+    """What an ``<int:…>`` converter accepts, as JSON schema bounds."""
+    bounds = {} if converter.signed else {"minimum": 0}
+    if converter.min is not None:
+        bounds["minimum"] = converter.min
+    if converter.max is not None:
+        bounds["maximum"] = converter.max
+    return bounds
+
+
 def _path_parameters(rule: Any, given: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The path parameters of a URL rule that its documentation does not name itself, typed
-    from the rule's converters (``int`` → integer, ``any(a,b)`` → an enum)."""
-    named = {p["name"] for p in given if p.get("in") == "path"}
+    """The path parameters of a URL rule: those its documentation names, then the others,
+    typed from the rule's converters (``int`` → an integer within the converter's bounds,
+    ``any(a,b)`` → an enum). An integer the documentation names gets the bounds too, so the
+    document never offers an id that the route does not match."""
     found = []
+    for param in given:
+        converter = rule._converters.get(param["name"]) if param.get("in") == "path" else None
+        if isinstance(converter, IntegerConverter):
+            param = {**param, "schema": {**_integer_bounds(converter), **param["schema"]}}
+        found.append(param)
+    named = {p["name"] for p in given if p.get("in") == "path"}
     for name in sorted(rule.arguments - named):
         converter = rule._converters.get(name)
         schema: dict[str, Any] = {"type": "string"}
-        if converter is not None and type(converter).__name__ == "IntegerConverter":
-            schema = {"type": "integer"}
-        elif converter is not None and type(converter).__name__ == "AnyConverter":
+        if isinstance(converter, IntegerConverter):
+            schema = {"type": "integer", **_integer_bounds(converter)}
+        elif isinstance(converter, AnyConverter):
             schema = {"type": "string", "enum": sorted(converter.items)}
         found.append({"in": "path", "name": name, "required": True, "schema": schema})
     return found
@@ -225,7 +243,7 @@ def build_openapi(app: Flask) -> dict[str, Any]:
         methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
         doc = {
             **doc,
-            "parameters": [*_path_parameters(rule, doc["parameters"]), *doc["parameters"]],
+            "parameters": _path_parameters(rule, doc["parameters"]),
         }
         operations = {method.lower(): _operation(doc) for method in methods}
         spec.path(view=view, app=app, operations=operations)

@@ -27,18 +27,40 @@ from core.errors import DomainError, error_payload, is_api_request, register_err
 from core.navigation import NavEntry, visible_entries
 from core.permissions import CORE_PERMISSIONS, PermissionRegistry, current_scope
 from core.plugins import INTERNAL_COMPONENTS, PluginSystem, load_plugins
+from core.validation import MAX_ID
 
 csrf = CSRFProtect()
 CORE_DIR = Path(__file__).resolve().parent
 
 
+def numbers_up_to(limit: int) -> str:
+    """A regular expression (no capturing group) for the whole numbers 0 … ``limit`` written
+    in decimal: shorter numbers, then each digit of ``limit`` in turn lowered."""
+    text = str(limit)
+    width = len(text)
+    choices = [rf"\d{{1,{width - 1}}}"] if width > 1 else []
+    for i, digit in enumerate(map(int, text)):
+        lowest = 1 if i == 0 and width > 1 else 0
+        rest = width - i - 1
+        if digit > lowest:
+            choices.append(
+                text[:i] + f"[{lowest}-{digit - 1}]" + (rf"\d{{{rest}}}" if rest else "")
+            )
+    choices.append(text)
+    return "(?:" + "|".join(choices) + ")"
+
+
 class RecordId(IntegerConverter):
     """``<int:…>`` in every route: an id fits the database's integer column, so a larger number
-    names no record (404) rather than failing in the database (500)."""
+    names no record (404) rather than failing in the database (500). The bound is in the
+    pattern, not only checked after matching: a number that matched the pattern and failed the
+    check made werkzeug answer 405 on a path where another method's rule had matched."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+        if not self.signed and not self.fixed_digits and self.min is None:
+            self.regex = numbers_up_to(self.max)
 
 
 def create_app(environ: dict[str, str] | None = None, **overrides: Any) -> Flask:

@@ -241,3 +241,23 @@ def test_no_template_holds_an_inline_event_handler():
             for m in re.finditer(r"<script(?![^>]*\b(src|nonce|type=\"application/json\"))", text)
         ]
     assert found == []
+
+
+def test_an_id_beyond_the_column_is_a_404_whatever_the_method(as_user, client):
+    """Regression (issue 12, finding 7, found by fuzzing): ``PATCH /api/v1/users/2147483648``
+    answered 405 "method not allowed", the bound checked after werkzeug had matched the path
+    to the GET rule beside it; the document now gives every id its bounds."""
+    c = as_user("d_admin")
+    for method, url in (
+        ("PATCH", "/api/v1/users/2147483648"),
+        ("GET", "/api/v1/users/9999999999"),
+        ("PUT", "/api/v1/presets/2147483648"),
+        ("DELETE", "/api/v1/presets/4251647861881"),
+        ("DELETE", "/api/v1/c/110105001001/safety/hazards/2147483648"),
+    ):
+        response = c.open(url, method=method, json={})
+        assert response.status_code == 404, (method, url, response.status_code)
+    assert c.patch("/api/v1/users/2147483647", json={}).status_code == 404  # looked up
+    doc = client.get("/api/v1/openapi.json").json
+    (user_id,) = doc["paths"]["/api/v1/users/{user_id}"]["patch"]["parameters"]
+    assert user_id["schema"] == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
