@@ -244,7 +244,7 @@ def node_indicators(ref: str):
     try:
         year = int(request.args.get("year") or utcnow().year)
         period = Period.year(year)
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number; beyond what a date holds
         raise DomainError(
             _("year must be a year, e.g. 2026."), {"year": [_("Not a valid year.")]}
         ) from None

@@ -64,6 +64,12 @@ from core.tree import NodeRef, node_ref
 YEAR_RANGE = (1900, 2999)
 
 
+def plain_digits(text: str) -> bool:
+    """Only the digits 0–9: ``str.isdigit`` also takes ``²`` and the like, which ``int``
+    refuses (a 500 where a query argument was meant to be refused by name)."""
+    return text.isascii() and text.isdigit()
+
+
 @dataclass(frozen=True)
 class Filter:
     """One query argument of a list, its export and its API.
@@ -107,7 +113,7 @@ class Filter:
                 raise refuse(_("Use 1 or 0."))
             return text in ("1", "true")
         if self.kind in ("int", "place"):
-            if not text.isdigit() or len(text) > 9:
+            if not plain_digits(text) or len(text) > 9:
                 raise refuse(_("Choose from the list."))
             return int(text)
         if self.kind == "date":
@@ -116,7 +122,7 @@ class Filter:
             except ValueError:
                 raise refuse(_("Not a valid date (YYYY-MM-DD).")) from None
         if self.kind == "year":
-            if not text.isdigit() or not YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]:
+            if not plain_digits(text) or not YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]:
                 raise refuse(_("Give a year between 1900 and 2999."))
             return int(text)
         if len(text) > 100:

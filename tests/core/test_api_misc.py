@@ -261,3 +261,37 @@ def test_an_id_beyond_the_column_is_a_404_whatever_the_method(as_user, client):
     doc = client.get("/api/v1/openapi.json").json
     (user_id,) = doc["paths"]["/api/v1/users/{user_id}"]["patch"]["parameters"]
     assert user_id["schema"] == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+
+
+def test_a_year_out_of_range_is_a_4xx_naming_the_year(app, world, as_user):
+    """Regression (issue 12, finding 7): ``year=-69427822723`` on the indicators answered 500
+    (a year beyond what a date holds), and a year of other digits than 0–9 (``²``) did on the
+    ledgers' lists; each is a 4xx naming ``year`` on every list, figure and dashboard."""
+    from tenants import modules
+
+    with app.app_context():
+        modules.enable(db.session, world.node("110105001001"), "safety")
+        db.session.commit()
+    c = as_user("d_admin")
+    apis = [
+        "/api/v1/nodes/110105001/indicators",
+        "/api/v1/r/110105/safety/dashboard",
+        *(
+            f"/api/v1/c/110105001001/safety/{plural}"
+            for plural in ("accidents", "activities", "trainings", "trainings/progress")
+        ),
+    ]
+    pages = [
+        "/r/110105/safety/dashboard",
+        "/c/110105001001/safety/accidents",
+        "/c/110105001001/safety/trainings/progress",
+    ]
+    for year in ("-69427822723", "99999999999999999999", "²", "0", "2026.5"):
+        for url in apis:
+            response = c.get(url, query_string={"year": year})
+            assert response.status_code in (400, 422), (url, year, response.status_code)
+            assert "year" in response.json["error"]["fields"], (url, year)
+        for url in pages:
+            response = c.get(url, query_string={"year": year})
+            assert 400 <= response.status_code < 500, (url, year, response.status_code)
+    assert c.get(apis[0], query_string={"year": "2026"}).status_code == 200
