@@ -624,3 +624,13 @@ def test_no_surface_rebuilds_a_masked_id_from_the_birth_date(as_user, enable):
     # A holder of registry.sensitive.view who asks sees the whole date (audited).
     admin = as_user("c_admin")
     assert admin.get(f"{api()}/residents/{rid}?unmask=1").json["birth_date"] == "1950-05-04"
+
+
+def test_a_household_id_too_large_for_the_database_is_refused_on_its_field(as_user, enable):
+    """Regression (issue 12, finding 7): a resident naming household 2**63 answered 500."""
+    enable()
+    response = create(
+        as_user("worker"), {"name": "张三", "id_number": make_id(), "household_id": 2**63}
+    )
+    assert response.status_code == 422
+    assert "household_id" in response.json["error"]["fields"]
