@@ -3,6 +3,7 @@ pagination with totals, and the OpenAPI 3 document built from the endpoints them
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -103,10 +104,49 @@ def paginate(stmt: sa.Select, *, scalars: bool = True) -> Page:
 
 
 class PageSchema(ma.Schema):
-    page = ma.fields.Integer()
-    per_page = ma.fields.Integer()
-    total = ma.fields.Integer()
-    pages = ma.fields.Integer()
+    """The page fields of every paginated answer (:meth:`Page.to_json`); the document adds each
+    operation's ``items`` beside them (``allOf``), so the schema leaves other keys open."""
+
+    class Meta:
+        unknown = ma.EXCLUDE  # no additionalProperties: false, which would forbid ``items``
+
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
+    total = ma.fields.Integer(required=True)
+    pages = ma.fields.Integer(required=True)
+
+
+def _as_answered(field: ma.fields.Field) -> ma.fields.Field:
+    """``field`` as a dump shows it: present or not, and — unless a record cannot be stored
+    without it — possibly null; its value any of its choices (blank when it is optional), its
+    input checks (lengths, patterns) dropped, as they judge what is sent, not what is read."""
+    answered = copy.copy(field)
+    answered.required = False
+    answered.allow_none = answered.allow_none or not field.required
+    choices = field.metadata.get("choices")
+    keys = list(choices) if isinstance(choices, dict) else []
+    answered.validators = (
+        [ma.validate.OneOf([*keys, *([] if field.required else [""])])] if keys else []
+    )
+    return answered
+
+
+def answer_schema(
+    schema: type[ma.Schema], suffix: str, fields: dict[str, ma.fields.Field]
+) -> type[ma.Schema]:
+    """``schema`` as an answer shows it (each field :func:`_as_answered`), with the ``fields``
+    the answer adds beside its own (where a record is, a count), named ``<schema><suffix>`` in
+    the document. For the document only: views dump with their own schema and add those keys
+    themselves. Other keys are left open, for what a plugin adds to its records."""
+    base_meta = getattr(schema, "Meta", object)
+    declared = schema._declared_fields
+    # A dump leaves out what is only read in; a key of that name an answer adds is left open.
+    unread = tuple(key for key, field in declared.items() if field.load_only and key not in fields)
+    exclude = (*getattr(base_meta, "exclude", ()), *unread)
+    meta = type("Meta", (base_meta,), {"unknown": ma.EXCLUDE, "exclude": exclude})
+    name = schema.__name__.removesuffix("Schema") + suffix + "Schema"
+    answered = {key: _as_answered(field) for key, field in declared.items()}
+    return type(name, (schema,), {**answered, **fields, "Meta": meta, "__doc__": schema.__doc__})
 
 
 class ErrorSchema(ma.Schema):
@@ -124,11 +164,14 @@ def api_doc(
     request_schema: type[ma.Schema] | None = None,
     response_schema: type[ma.Schema] | None = None,
     paginated: bool = False,
+    listed: bool = False,
     status: int = 200,
     tags: list[str] | None = None,
     parameters: list[dict[str, Any]] | None = None,
 ) -> Callable[[F], F]:
-    """Describe an endpoint for the OpenAPI document; one view serves one method."""
+    """Describe an endpoint for the OpenAPI document; one view serves one method. The answer
+    is one ``response_schema``, a :class:`Page` of them (``paginated``) or all of them under
+    ``items`` (``listed``)."""
 
     def decorator(view: F) -> F:
         view._api_doc = {  # type: ignore[attr-defined]
@@ -136,6 +179,7 @@ def api_doc(
             "request": request_schema,
             "response": response_schema,
             "paginated": paginated,
+            "listed": listed,
             "status": status,
             "tags": tags or [],
             "parameters": parameters or [],
@@ -145,16 +189,21 @@ def api_doc(
     return decorator
 
 
-def _operation(doc: dict[str, Any]) -> dict[str, Any]:
+def _operation(doc: dict[str, Any], method: str) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": doc["summary"], "tags": doc["tags"], "responses": {}}
+    writes = method != "get"
     params = list(doc["parameters"])
     if doc["paginated"]:
         params += [
-            {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1}},
+            {
+                "in": "query",
+                "name": "page",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+            },
             {
                 "in": "query",
                 "name": "per_page",
-                "schema": {"type": "integer", "maximum": MAX_PER_PAGE},
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
             },
         ]
     if params:
@@ -166,22 +215,21 @@ def _operation(doc: dict[str, Any]) -> dict[str, Any]:
         }
     body: dict[str, Any] = {"description": "OK"}
     if doc["response"] is not None:
+        items = {
+            "type": "object",
+            "required": ["items"],
+            "properties": {"items": {"type": "array", "items": doc["response"]}},
+        }
+        schema: Any = doc["response"]
         if doc["paginated"]:
-            schema = {
-                "allOf": [
-                    {"$ref": "#/components/schemas/Page"},
-                    {
-                        "type": "object",
-                        "properties": {"items": {"type": "array", "items": doc["response"]}},
-                    },
-                ]
-            }
-            body["content"] = {"application/json": {"schema": schema}}
-        else:
-            body["content"] = {"application/json": {"schema": doc["response"]}}
+            schema = {"allOf": [{"$ref": "#/components/schemas/Page"}, items]}
+        elif doc["listed"]:
+            schema = items
+        body["content"] = {"application/json": {"schema": schema}}
     op["responses"][str(doc["status"])] = body
     error = {"description": "Error", "content": {"application/json": {"schema": "Error"}}}
-    for code in ("400", "403", "404", "422"):
+    # 401 without a valid session or token; 409 when a write conflicts with what is stored.
+    for code in ("400", "401", "403", "404", *(["409"] if writes else []), "422"):
         op["responses"][code] = error
     return op
 
@@ -245,6 +293,6 @@ def build_openapi(app: Flask) -> dict[str, Any]:
             **doc,
             "parameters": _path_parameters(rule, doc["parameters"]),
         }
-        operations = {method.lower(): _operation(doc) for method in methods}
+        operations = {method.lower(): _operation(doc, method.lower()) for method in methods}
         spec.path(view=view, app=app, operations=operations)
     return spec.to_dict()

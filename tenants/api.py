@@ -23,6 +23,7 @@ from tenants.schemas import (
     NodeSchema,
     NodeSearchArgs,
     NodeUpdateSchema,
+    NodeWithCountsSchema,
     PluginSchema,
 )
 from tenants.views import load_node
@@ -76,7 +77,7 @@ def create_node():
 
 @api.get("/<ref>")
 @permission_required("tenants.view")
-@api_doc("Read a node", response_schema=NodeSchema, tags=TAGS, parameters=REF_PARAM)
+@api_doc("Read a node", response_schema=NodeWithCountsSchema, tags=TAGS, parameters=REF_PARAM)
 def read_node(ref: str):
     node = _node_in_scope(ref)
     body = NodeSchema().dump(node)

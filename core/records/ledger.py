@@ -30,7 +30,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
 from core import audit
-from core.api import api_doc, json_body, paginate
+from core.api import answer_schema, api_doc, json_body, paginate
 from core.db import db, utcnow
 from core.errors import Conflict, DomainError
 from core.forms import FormResult, empty_form, load_form, save
@@ -171,6 +171,15 @@ def parse_filters(filters: Sequence[Filter], args: Any) -> dict[str, Any]:
 
 # --- the declaration -------------------------------------------------------------------------
 
+MASKED_NOTE = "masked or withheld unless ?unmask=1 (needs the sensitive permission)"
+# What :meth:`Ledger.dump` adds to a record's own fields, as the API document shows it.
+RECORD_FIELDS: dict[str, ma.fields.Field] = {
+    "community": ma.fields.String(allow_none=True, metadata={"description": "its community"}),
+    "node": ma.fields.String(allow_none=True, metadata={"description": "its place's ref"}),
+    "deleted": ma.fields.Boolean(),
+    "masked": ma.fields.Boolean(metadata={"description": "identifiers masked (sensitive only)"}),
+}
+
 
 Writer = Callable[..., Any]
 
@@ -295,6 +304,17 @@ class Ledger:
     parts: Sequence[Part] = ()
     workflow: Any = None  # a core.workflow.Workflow: its timeline at GET …/<id>/events
     qualified_actions: bool = False  # the history API names steps as the audit log does
+
+    @cached_property
+    def record_schema(self) -> type[ma.Schema]:
+        """A record as the API answers it (:meth:`dump`), for the document: the schema's fields,
+        where the record is, whether it is deleted and whether it is masked. A sensitive field
+        is text there: masked (S2) or withheld (S3) it keeps no format of its own."""
+        hidden = {
+            key: ma.fields.String(allow_none=True, metadata={"description": MASKED_NOTE})
+            for key in sensitive_fields(self.reader)
+        }
+        return answer_schema(self.schema, "Record", {**hidden, **RECORD_FIELDS})
 
     @cached_property
     def reader(self) -> ma.Schema:
@@ -1298,7 +1318,7 @@ def _add_step_routes(ledger: Ledger, pages: Any, api: Any) -> None:
         api_doc(
             ledger.steps.summary,
             request_schema=ledger.steps.schema,
-            response_schema=ledger.schema,
+            response_schema=ledger.record_schema,
             tags=[ledger.module],
         )(lambda record_id, step, ledger=ledger: api_step(ledger, record_id, step)),
         methods=["POST"],
@@ -1323,7 +1343,8 @@ def _add_part_routes(ledger: Ledger, part: Part, pages: Any, api: Any) -> None:
         f"api_{ledger.name}_{part.segment}",
         api_doc(
             f"The {kind.plural} of a {ledger.name}",
-            response_schema=kind.schema,
+            response_schema=kind.record_schema,
+            listed=True,
             tags=[kind.module],
             parameters=params,
         )(lambda record_id: api_parts(ledger, part, record_id)),
@@ -1335,7 +1356,7 @@ def _add_part_routes(ledger: Ledger, part: Part, pages: Any, api: Any) -> None:
         api_doc(
             f"Add a {kind.name} to a {ledger.name}",
             request_schema=kind.schema,
-            response_schema=kind.schema,
+            response_schema=kind.record_schema,
             status=201,
             tags=[kind.module],
             parameters=params,
@@ -1403,7 +1424,7 @@ def register_ledgers(
                 f"{ledger.name}_list",
                 api_doc(
                     f"{ledger.plural.capitalize()} of a community (filters, order, pagination)",
-                    response_schema=ledger.schema,
+                    response_schema=ledger.record_schema,
                     paginated=True,
                     tags=tags,
                     parameters=params,
@@ -1416,7 +1437,7 @@ def register_ledgers(
                 api_doc(
                     f"Register a {ledger.name}",
                     request_schema=ledger.schema,
-                    response_schema=ledger.schema,
+                    response_schema=ledger.record_schema,
                     status=201,
                     tags=tags,
                     parameters=[PATH_COMMUNITY],
@@ -1431,7 +1452,7 @@ def register_ledgers(
                 f"rollup_{ledger.plural}",
                 api_doc(
                     f"{ledger.plural.capitalize()} across the communities of a street or district",
-                    response_schema=ledger.schema,
+                    response_schema=ledger.record_schema,
                     paginated=True,
                     tags=tags,
                     parameters=[PATH_NODE, *(f.openapi() for f in ledger.filters), QUERY_SORT],
@@ -1493,9 +1514,9 @@ def register_ledgers(
         api.add_url_rule(
             f"/{any_plural}/<int:record_id>{suffix}",
             endpoint,
-            api_doc(summary, tags=tags, parameters=params)(
-                lambda plural, record_id, view=view: view(pick(plural), record_id)
-            ),
+            api_doc(
+                summary, tags=tags, parameters=params, status=204 if method == "DELETE" else 200
+            )(lambda plural, record_id, view=view: view(pick(plural), record_id)),
             methods=[method],
         )
 
