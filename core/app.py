@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from flask import Flask, Response, g, jsonify, render_template, request, session, url_for
@@ -249,12 +249,23 @@ def _security_headers(app: Flask) -> None:
 
 
 def _refuse_nul_characters(app: Flask) -> None:
-    """No text may hold a NUL character: PostgreSQL cannot store one (a 500 there), and no
-    person types one. Refused before any view, naming the argument or field (422)."""
+    """No text may hold a NUL character: PostgreSQL cannot store or compare one (a 500 there),
+    and no person types one. Refused before any view, naming the argument, the field or the
+    path's parameter (422)."""
+
+    def refuse(name: str | None) -> NoReturn:
+        message = _("Text may not contain the NUL character.")
+        raise DomainError(message, {name.replace("\x00", ""): [message]} if name else None)
+
+    @app.url_value_preprocessor
+    def _check_path(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+        """The path's own text (``/nodes/<ref>``), before a blueprint looks a place up by it."""
+        for key, value in (values or {}).items():
+            if isinstance(value, str) and "\x00" in value:
+                refuse(key)
 
     @app.before_request
     def _check_nul() -> None:
-        message = _("Text may not contain the NUL character.")
         try:
             form = request.form
         except RequestEntityTooLarge:
@@ -262,9 +273,9 @@ def _refuse_nul_characters(app: Flask) -> None:
         for source in (request.args, form):
             for key, value in source.items(multi=True):
                 if "\x00" in key or "\x00" in value:
-                    raise DomainError(message, {key.replace("\x00", ""): [message]})
+                    refuse(key)
         if request.is_json and b"\\u0000" in request.get_data():
-            raise DomainError(message)
+            refuse(None)
 
 
 def _register_csrf(app: Flask) -> None:

@@ -137,6 +137,23 @@ def test_text_with_a_nul_character_is_refused_not_stored(as_user, client):
     assert searched.status_code == 422 and "q" in searched.json["error"]["fields"]
 
 
+def test_a_nul_character_in_a_path_is_refused_naming_the_parameter(as_user):
+    """Regression (issue 12, finding 7): ``/api/v1/nodes/a%00b`` answered 500 on PostgreSQL,
+    which cannot compare text holding NUL; a path's text parameters are refused like any other
+    text, on every database."""
+    c = as_user("d_admin")
+    for url, name in (
+        ("/api/v1/nodes/a%00b", "ref"),
+        ("/api/v1/c/110105001001%00/safety/hazards", "community"),
+        ("/api/v1/r/110105%00/safety/hazards", "node"),
+        ("/n/110105%00", "ref"),
+    ):
+        response = c.get(url)
+        assert response.status_code == 422, (url, response.status_code)
+        if url.startswith("/api/"):
+            assert name in response.json["error"]["fields"], url
+
+
 def test_page_numbers_and_years_out_of_range_are_refused(as_user):
     c = as_user("d_admin")
     for url in (
