@@ -119,7 +119,11 @@ class PageSchema(ma.Schema):
 def _as_answered(field: ma.fields.Field) -> ma.fields.Field:
     """``field`` as a dump shows it: present or not, and — unless a record cannot be stored
     without it — possibly null; its value any of its choices (blank when it is optional), its
-    input checks (lengths, patterns) dropped, as they judge what is sent, not what is read."""
+    input checks (lengths, patterns) dropped, as they judge what is sent, not what is read. A
+    decimal kept as text (``Decimal(as_string=True)``) is text there, ``"303.00"``."""
+    if isinstance(field, ma.fields.Decimal) and field.as_string:
+        metadata = {**field.metadata, "format": "decimal"}
+        field = ma.fields.String(required=field.required, allow_none=True, metadata=metadata)
     answered = copy.copy(field)
     answered.required = False
     answered.allow_none = answered.allow_none or not field.required

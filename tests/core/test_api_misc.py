@@ -312,3 +312,11 @@ def test_a_year_out_of_range_is_a_4xx_naming_the_year(app, world, as_user):
             response = c.get(url, query_string={"year": year})
             assert 400 <= response.status_code < 500, (url, year, response.status_code)
     assert c.get(apis[0], query_string={"year": "2026"}).status_code == 200
+
+
+def test_the_document_gives_a_decimal_kept_as_text_as_text(client):
+    """Found by fuzzing: an accident's direct_loss answers "303.00" (a Decimal dumped as
+    text), while the document said a number."""
+    doc = client.get("/api/v1/openapi.json").json
+    loss = doc["components"]["schemas"]["AccidentRecord"]["properties"]["direct_loss"]
+    assert loss["type"] == "string" and loss["format"] == "decimal" and loss["nullable"]
