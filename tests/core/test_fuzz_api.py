@@ -38,7 +38,7 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-EXAMPLES = 8  # generated cases per operation, and as many again naming real places and records
+EXAMPLES = 15  # generated cases per operation, and as many again naming real places and records
 # Within a path, writes come before reads (so lists have records to show) and deletes last.
 METHODS = ["POST", "PUT", "PATCH", "GET", "DELETE"]
 PLACES = {"community": A1, "node": DISTRICT, "ref": STREET_A}
