@@ -3,6 +3,7 @@ pagination with totals, and the OpenAPI 3 document built from the endpoints them
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -15,6 +16,7 @@ from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask, current_app, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 import core
 from core.db import db
@@ -102,10 +104,53 @@ def paginate(stmt: sa.Select, *, scalars: bool = True) -> Page:
 
 
 class PageSchema(ma.Schema):
-    page = ma.fields.Integer()
-    per_page = ma.fields.Integer()
-    total = ma.fields.Integer()
-    pages = ma.fields.Integer()
+    """The page fields of every paginated answer (:meth:`Page.to_json`); the document adds each
+    operation's ``items`` beside them (``allOf``), so the schema leaves other keys open."""
+
+    class Meta:
+        unknown = ma.EXCLUDE  # no additionalProperties: false, which would forbid ``items``
+
+    page = ma.fields.Integer(required=True)
+    per_page = ma.fields.Integer(required=True)
+    total = ma.fields.Integer(required=True)
+    pages = ma.fields.Integer(required=True)
+
+
+def _as_answered(field: ma.fields.Field) -> ma.fields.Field:
+    """``field`` as a dump shows it: present or not, and — unless a record cannot be stored
+    without it — possibly null; its value any of its choices (blank when it is optional), its
+    input checks (lengths, patterns) dropped, as they judge what is sent, not what is read. A
+    decimal kept as text (``Decimal(as_string=True)``) is text there, ``"303.00"``."""
+    if isinstance(field, ma.fields.Decimal) and field.as_string:
+        metadata = {**field.metadata, "format": "decimal"}
+        field = ma.fields.String(required=field.required, allow_none=True, metadata=metadata)
+    answered = copy.copy(field)
+    answered.required = False
+    answered.allow_none = answered.allow_none or not field.required
+    choices = field.metadata.get("choices")
+    keys = list(choices) if isinstance(choices, dict) else []
+    answered.validators = (
+        [ma.validate.OneOf([*keys, *([] if field.required else [""])])] if keys else []
+    )
+    return answered
+
+
+def answer_schema(
+    schema: type[ma.Schema], suffix: str, fields: dict[str, ma.fields.Field]
+) -> type[ma.Schema]:
+    """``schema`` as an answer shows it (each field :func:`_as_answered`), with the ``fields``
+    the answer adds beside its own (where a record is, a count), named ``<schema><suffix>`` in
+    the document. For the document only: views dump with their own schema and add those keys
+    themselves. Other keys are left open, for what a plugin adds to its records."""
+    base_meta = getattr(schema, "Meta", object)
+    declared = schema._declared_fields
+    # A dump leaves out what is only read in; a key of that name an answer adds is left open.
+    unread = tuple(key for key, field in declared.items() if field.load_only and key not in fields)
+    exclude = (*getattr(base_meta, "exclude", ()), *unread)
+    meta = type("Meta", (base_meta,), {"unknown": ma.EXCLUDE, "exclude": exclude})
+    name = schema.__name__.removesuffix("Schema") + suffix + "Schema"
+    answered = {key: _as_answered(field) for key, field in declared.items()}
+    return type(name, (schema,), {**answered, **fields, "Meta": meta, "__doc__": schema.__doc__})
 
 
 class ErrorSchema(ma.Schema):
@@ -123,11 +168,14 @@ def api_doc(
     request_schema: type[ma.Schema] | None = None,
     response_schema: type[ma.Schema] | None = None,
     paginated: bool = False,
+    listed: bool = False,
     status: int = 200,
     tags: list[str] | None = None,
     parameters: list[dict[str, Any]] | None = None,
 ) -> Callable[[F], F]:
-    """Describe an endpoint for the OpenAPI document; one view serves one method."""
+    """Describe an endpoint for the OpenAPI document; one view serves one method. The answer
+    is one ``response_schema``, a :class:`Page` of them (``paginated``) or all of them under
+    ``items`` (``listed``)."""
 
     def decorator(view: F) -> F:
         view._api_doc = {  # type: ignore[attr-defined]
@@ -135,6 +183,7 @@ def api_doc(
             "request": request_schema,
             "response": response_schema,
             "paginated": paginated,
+            "listed": listed,
             "status": status,
             "tags": tags or [],
             "parameters": parameters or [],
@@ -144,16 +193,21 @@ def api_doc(
     return decorator
 
 
-def _operation(doc: dict[str, Any]) -> dict[str, Any]:
+def _operation(doc: dict[str, Any], method: str) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": doc["summary"], "tags": doc["tags"], "responses": {}}
+    writes = method != "get"
     params = list(doc["parameters"])
     if doc["paginated"]:
         params += [
-            {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1}},
+            {
+                "in": "query",
+                "name": "page",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+            },
             {
                 "in": "query",
                 "name": "per_page",
-                "schema": {"type": "integer", "maximum": MAX_PER_PAGE},
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
             },
         ]
     if params:
@@ -165,37 +219,53 @@ def _operation(doc: dict[str, Any]) -> dict[str, Any]:
         }
     body: dict[str, Any] = {"description": "OK"}
     if doc["response"] is not None:
+        items = {
+            "type": "object",
+            "required": ["items"],
+            "properties": {"items": {"type": "array", "items": doc["response"]}},
+        }
+        schema: Any = doc["response"]
         if doc["paginated"]:
-            schema = {
-                "allOf": [
-                    {"$ref": "#/components/schemas/Page"},
-                    {
-                        "type": "object",
-                        "properties": {"items": {"type": "array", "items": doc["response"]}},
-                    },
-                ]
-            }
-            body["content"] = {"application/json": {"schema": schema}}
-        else:
-            body["content"] = {"application/json": {"schema": doc["response"]}}
+            schema = {"allOf": [{"$ref": "#/components/schemas/Page"}, items]}
+        elif doc["listed"]:
+            schema = items
+        body["content"] = {"application/json": {"schema": schema}}
     op["responses"][str(doc["status"])] = body
     error = {"description": "Error", "content": {"application/json": {"schema": "Error"}}}
-    for code in ("400", "403", "404", "422"):
+    # 401 without a valid session or token; 409 when a write conflicts with what is stored.
+    for code in ("400", "401", "403", "404", *(["409"] if writes else []), "422"):
         op["responses"][code] = error
     return op
 
 
+def _integer_bounds(converter: Any) -> dict[str, Any]:
+    """What an ``<int:…>`` converter accepts, as JSON schema bounds."""
+    bounds = {} if converter.signed else {"minimum": 0}
+    if converter.min is not None:
+        bounds["minimum"] = converter.min
+    if converter.max is not None:
+        bounds["maximum"] = converter.max
+    return bounds
+
+
 def _path_parameters(rule: Any, given: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The path parameters of a URL rule that its documentation does not name itself, typed
-    from the rule's converters (``int`` → integer, ``any(a,b)`` → an enum)."""
-    named = {p["name"] for p in given if p.get("in") == "path"}
+    """The path parameters of a URL rule: those its documentation names, then the others,
+    typed from the rule's converters (``int`` → an integer within the converter's bounds,
+    ``any(a,b)`` → an enum). An integer the documentation names gets the bounds too, so the
+    document never offers an id that the route does not match."""
     found = []
+    for param in given:
+        converter = rule._converters.get(param["name"]) if param.get("in") == "path" else None
+        if isinstance(converter, IntegerConverter):
+            param = {**param, "schema": {**_integer_bounds(converter), **param["schema"]}}
+        found.append(param)
+    named = {p["name"] for p in given if p.get("in") == "path"}
     for name in sorted(rule.arguments - named):
         converter = rule._converters.get(name)
         schema: dict[str, Any] = {"type": "string"}
-        if converter is not None and type(converter).__name__ == "IntegerConverter":
-            schema = {"type": "integer"}
-        elif converter is not None and type(converter).__name__ == "AnyConverter":
+        if isinstance(converter, IntegerConverter):
+            schema = {"type": "integer", **_integer_bounds(converter)}
+        elif isinstance(converter, AnyConverter):
             schema = {"type": "string", "enum": sorted(converter.items)}
         found.append({"in": "path", "name": name, "required": True, "schema": schema})
     return found
@@ -225,8 +295,8 @@ def build_openapi(app: Flask) -> dict[str, Any]:
         methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
         doc = {
             **doc,
-            "parameters": [*_path_parameters(rule, doc["parameters"]), *doc["parameters"]],
+            "parameters": _path_parameters(rule, doc["parameters"]),
         }
-        operations = {method.lower(): _operation(doc) for method in methods}
+        operations = {method.lower(): _operation(doc, method.lower()) for method in methods}
         spec.path(view=view, app=app, operations=operations)
     return spec.to_dict()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from flask import Flask, Response, g, jsonify, render_template, request, session, url_for
@@ -29,18 +29,40 @@ from core.errors import DomainError, error_payload, is_api_request, register_err
 from core.navigation import NavEntry, visible_entries
 from core.permissions import PermissionRegistry, current_scope
 from core.plugins import INTERNAL_COMPONENTS, PluginSystem, load_plugins
+from core.validation import MAX_ID
 
 csrf = CSRFProtect()
 CORE_DIR = Path(__file__).resolve().parent
 
 
+def numbers_up_to(limit: int) -> str:
+    """A regular expression (no capturing group) for the whole numbers 0 … ``limit`` written
+    in decimal: shorter numbers, then each digit of ``limit`` in turn lowered."""
+    text = str(limit)
+    width = len(text)
+    choices = [rf"\d{{1,{width - 1}}}"] if width > 1 else []
+    for i, digit in enumerate(map(int, text)):
+        lowest = 1 if i == 0 and width > 1 else 0
+        rest = width - i - 1
+        if digit > lowest:
+            choices.append(
+                text[:i] + f"[{lowest}-{digit - 1}]" + (rf"\d{{{rest}}}" if rest else "")
+            )
+    choices.append(text)
+    return "(?:" + "|".join(choices) + ")"
+
+
 class RecordId(IntegerConverter):
     """``<int:…>`` in every route: an id fits the database's integer column, so a larger number
-    names no record (404) rather than failing in the database (500)."""
+    names no record (404) rather than failing in the database (500). The bound is in the
+    pattern, not only checked after matching: a number that matched the pattern and failed the
+    check made werkzeug answer 405 on a path where another method's rule had matched."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+        if not self.signed and not self.fixed_digits and self.min is None:
+            self.regex = numbers_up_to(self.max)
 
 
 def create_app(
@@ -231,12 +253,23 @@ def _security_headers(app: Flask) -> None:
 
 
 def _refuse_nul_characters(app: Flask) -> None:
-    """No text may hold a NUL character: PostgreSQL cannot store one (a 500 there), and no
-    person types one. Refused before any view, naming the argument or field (422)."""
+    """No text may hold a NUL character: PostgreSQL cannot store or compare one (a 500 there),
+    and no person types one. Refused before any view, naming the argument, the field or the
+    path's parameter (422)."""
+
+    def refuse(name: str | None) -> NoReturn:
+        message = _("Text may not contain the NUL character.")
+        raise DomainError(message, {name.replace("\x00", ""): [message]} if name else None)
+
+    @app.url_value_preprocessor
+    def _check_path(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+        """The path's own text (``/nodes/<ref>``), before a blueprint looks a place up by it."""
+        for key, value in (values or {}).items():
+            if isinstance(value, str) and "\x00" in value:
+                refuse(key)
 
     @app.before_request
     def _check_nul() -> None:
-        message = _("Text may not contain the NUL character.")
         try:
             form = request.form
         except RequestEntityTooLarge:
@@ -244,9 +277,9 @@ def _refuse_nul_characters(app: Flask) -> None:
         for source in (request.args, form):
             for key, value in source.items(multi=True):
                 if "\x00" in key or "\x00" in value:
-                    raise DomainError(message, {key.replace("\x00", ""): [message]})
+                    refuse(key)
         if request.is_json and b"\\u0000" in request.get_data():
-            raise DomainError(message)
+            refuse(None)
 
 
 def _register_csrf(app: Flask) -> None:

@@ -13,7 +13,7 @@ plugin that uses only this module.
 
 from __future__ import annotations
 
-from core.api import api_doc, json_body, paginate
+from core.api import answer_schema, api_doc, json_body, paginate
 from core.clock import now, today
 from core.db import Base, SoftDeleteMixin, TimestampMixin, db, utcnow
 from core.errors import Conflict, DomainError, NotPermitted
@@ -97,6 +97,7 @@ __all__ = [
     "Workflow",
     "WorkflowEventMixin",
     "amount",
+    "answer_schema",
     "api_doc",
     "can",
     "choice",

@@ -24,6 +24,7 @@ from tenants.schemas import (
     NodeSchema,
     NodeSearchArgs,
     NodeUpdateSchema,
+    NodeWithCountsSchema,
     PluginSchema,
 )
 from tenants.views import load_node
@@ -77,7 +78,7 @@ def create_node():
 
 @api.get("/<ref>")
 @permission_required("tenants.view")
-@api_doc("Read a node", response_schema=NodeSchema, tags=TAGS, parameters=REF_PARAM)
+@api_doc("Read a node", response_schema=NodeWithCountsSchema, tags=TAGS, parameters=REF_PARAM)
 def read_node(ref: str):
     node = _node_in_scope(ref)
     body = NodeSchema().dump(node)
@@ -245,7 +246,7 @@ def node_indicators(ref: str):
     try:
         year = int(request.args.get("year") or utcnow().year)
         period = Period.year(year)
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number; beyond what a date holds
         raise DomainError(
             _("year must be a year, e.g. 2026."), {"year": [_("Not a valid year.")]}
         ) from None

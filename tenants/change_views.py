@@ -30,7 +30,7 @@ from core.permissions import (
 from core.validation import Schema, required_text
 from tenants import changes
 from tenants.models import ALLOWED_PARENTS, KIND_LABELS, Node, NodeKind
-from tenants.schemas import REF_PARAM, NodeSchema
+from tenants.schemas import REF_PARAM, NodeChangeSchema, NodeSchema
 from tenants.views import load_node
 
 bp = Blueprint("tree_changes", __name__, template_folder="templates")
@@ -67,7 +67,7 @@ class HistorySchema(Schema):
     action = ma.fields.String()
     label = ma.fields.Function(lambda e: changes.history_label(e.action))
     summary = ma.fields.String()
-    details = ma.fields.Dict()
+    details = ma.fields.Dict(allow_none=True)
 
 
 def blueprints() -> list[Blueprint]:
@@ -310,7 +310,7 @@ def _node_json(node: Node) -> dict[str, Any]:
     "Move a building to another grid or community, a grid to another community, or a community "
     "to another street (with a new code); paths, refs and every tenant-owned row beneath follow",
     request_schema=MoveSchema,
-    response_schema=NodeSchema,
+    response_schema=NodeChangeSchema,
     tags=TAGS,
     parameters=REF_PARAM,
 )
@@ -364,7 +364,7 @@ def _api_archive_or_restore(ref: str, action: str):
 @permission_required("tenants.manage")
 @api_doc(
     "Archive a node with its subtree (readable, no longer writable; data kept)",
-    response_schema=NodeSchema,
+    response_schema=NodeChangeSchema,
     tags=TAGS,
     parameters=REF_PARAM,
 )
@@ -376,7 +376,7 @@ def api_archive(ref: str):
 @permission_required("tenants.manage")
 @api_doc(
     "Restore an archived node and what was archived with it",
-    response_schema=NodeSchema,
+    response_schema=NodeChangeSchema,
     tags=TAGS,
     parameters=REF_PARAM,
 )

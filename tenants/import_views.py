@@ -37,6 +37,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import Forbidden, NotFound
 
 from core import audit, exchange, jobs
+from core.accounts.views import safe_local_path
 from core.api import api_doc
 from core.db import db
 from core.errors import DomainError
@@ -435,13 +436,6 @@ def import_refusal(report: exchange.ImportReport) -> tuple[dict[str, Any], int]:
     return body, 409 if report.conflict else 422
 
 
-def _local_url(url: str | None) -> str | None:
-    """``next`` only if it is a path on this site (never another host)."""
-    if url and url.startswith("/") and not url.startswith("//") and "\\" not in url:
-        return url
-    return None
-
-
 def _ledger_page(community: Node, spec: Any, *, status: int = 200, **context: Any):
     response = make_response(
         render_template(
@@ -449,7 +443,7 @@ def _ledger_page(community: Node, spec: Any, *, status: int = 200, **context: An
             community=community,
             spec=spec,
             guide=exchange.column_guide(spec.columns, spec.schema),
-            back=_local_url(request.values.get("next")),
+            back=safe_local_path(request.values.get("next")),
             **context,
         ),
         status,
@@ -507,7 +501,7 @@ def ledger_import(ref: str, name: str):
             ),
             "success",
         )
-        back = _local_url(request.form.get("next"))
+        back = safe_local_path(request.form.get("next"))
         return redirect(back or url_for("imports.ledger_import", ref=ref, name=name))
     upload = _upload()
     if upload is None:

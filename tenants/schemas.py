@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from core.api import answer_schema
 from core.validation import Schema, required_text
 from tenants.models import NodeKind
 
@@ -26,6 +27,23 @@ class NodeSchema(Schema):
 
     def _parent_ref(self, node) -> str | None:
         return node.parent.ref if node.parent_id else None
+
+
+# A node read on its own: how many nodes of each kind lie beneath it.
+NodeWithCountsSchema = answer_schema(
+    NodeSchema, "WithCounts", {"counts": ma.fields.Dict(ma.fields.String(), ma.fields.Integer())}
+)
+# A node after a tree change: the node it was merged into, and what the change counted.
+NodeChangeSchema = answer_schema(
+    NodeSchema,
+    "Change",
+    {
+        "merged_into": ma.fields.String(allow_none=True),
+        "archived": ma.fields.Integer(metadata={"description": "places archived"}),
+        "restored": ma.fields.Integer(metadata={"description": "places restored"}),
+        "moved": ma.fields.Dict(metadata={"description": "nodes and rows moved, the old ref"}),
+    },
+)
 
 
 class NodeCreateSchema(Schema):

@@ -17,6 +17,7 @@ from core.accounts.schemas import (
     UserCreateSchema,
     UserSchema,
     UserUpdateSchema,
+    UserWithPermissionsSchema,
 )
 from core.api import api_doc, json_body, paginate
 from core.db import db
@@ -34,7 +35,11 @@ def _dump_user(user: User) -> dict:
 
 @api.get("/me")
 @login_required
-@api_doc("The signed-in user, with roles and places", response_schema=UserSchema, tags=["accounts"])
+@api_doc(
+    "The signed-in user, with roles and places",
+    response_schema=UserWithPermissionsSchema,
+    tags=["accounts"],
+)
 def me():
     user = db.session.scalar(
         services.with_assignments(sa.select(User).where(User.id == current_user.id))
@@ -205,7 +210,10 @@ def delete_assignment(user_id: int, assignment_id: int):
 @api.get("/roles")
 @login_required
 @api_doc(
-    "Roles and the permission patterns they carry", response_schema=RoleSchema, tags=["accounts"]
+    "Roles and the permission patterns they carry",
+    response_schema=RoleSchema,
+    listed=True,
+    tags=["accounts"],
 )
 def list_roles():
     roles = services.roles_with_grants(db.session)

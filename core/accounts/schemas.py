@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from core.api import answer_schema
 from core.config import SUPPORTED_LOCALES
 from core.validation import Schema, mobile_number, required_text
 
@@ -54,6 +55,14 @@ class UserSchema(Schema):
     must_change_password = ma.fields.Boolean(dump_only=True)
     last_login_at = ma.fields.DateTime(dump_only=True, allow_none=True)
     assignments = ma.fields.List(ma.fields.Nested(AssignmentSchema), dump_only=True)
+
+
+# The signed-in user (``/me``): the places where each permission they hold applies.
+UserWithPermissionsSchema = answer_schema(
+    UserSchema,
+    "WithPermissions",
+    {"permissions": ma.fields.Dict(ma.fields.String(), ma.fields.List(ma.fields.String()))},
+)
 
 
 class UserCreateSchema(Schema):

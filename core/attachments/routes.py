@@ -329,6 +329,7 @@ def attachment_routes(
     @api_doc(
         f"The {plural} of a record",
         response_schema=AttachmentSchema,
+        listed=True,
         tags=tags,
         parameters=owner_params,
     )
@@ -350,6 +351,7 @@ def attachment_routes(
 
     @api_doc(
         f"Delete one of the {plural} (soft)",
+        status=204,
         tags=tags,
         parameters=[
             community,

@@ -30,7 +30,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
 from core import audit
-from core.api import api_doc, json_body, paginate
+from core.api import answer_schema, api_doc, json_body, paginate
 from core.db import db, utcnow
 from core.errors import Conflict, DomainError
 from core.forms import FormResult, empty_form, load_form, save
@@ -62,6 +62,12 @@ from core.tree import NodeRef, node_ref
 # --- filters ---------------------------------------------------------------------------------
 
 YEAR_RANGE = (1900, 2999)
+
+
+def plain_digits(text: str) -> bool:
+    """Only the digits 0–9: ``str.isdigit`` also takes ``²`` and the like, which ``int``
+    refuses (a 500 where a query argument was meant to be refused by name)."""
+    return text.isascii() and text.isdigit()
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,7 @@ class Filter:
                 raise refuse(_("Use 1 or 0."))
             return text in ("1", "true")
         if self.kind in ("int", "place"):
-            if not text.isdigit() or len(text) > 9:
+            if not plain_digits(text) or len(text) > 9:
                 raise refuse(_("Choose from the list."))
             return int(text)
         if self.kind == "date":
@@ -116,7 +122,7 @@ class Filter:
             except ValueError:
                 raise refuse(_("Not a valid date (YYYY-MM-DD).")) from None
         if self.kind == "year":
-            if not text.isdigit() or not YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]:
+            if not plain_digits(text) or not YEAR_RANGE[0] <= int(text) <= YEAR_RANGE[1]:
                 raise refuse(_("Give a year between 1900 and 2999."))
             return int(text)
         if len(text) > 100:
@@ -164,6 +170,15 @@ def parse_filters(filters: Sequence[Filter], args: Any) -> dict[str, Any]:
 
 
 # --- the declaration -------------------------------------------------------------------------
+
+MASKED_NOTE = "masked or withheld unless ?unmask=1 (needs the sensitive permission)"
+# What :meth:`Ledger.dump` adds to a record's own fields, as the API document shows it.
+RECORD_FIELDS: dict[str, ma.fields.Field] = {
+    "community": ma.fields.String(allow_none=True, metadata={"description": "its community"}),
+    "node": ma.fields.String(allow_none=True, metadata={"description": "its place's ref"}),
+    "deleted": ma.fields.Boolean(),
+    "masked": ma.fields.Boolean(metadata={"description": "identifiers masked (sensitive only)"}),
+}
 
 
 Writer = Callable[..., Any]
@@ -289,6 +304,17 @@ class Ledger:
     parts: Sequence[Part] = ()
     workflow: Any = None  # a core.workflow.Workflow: its timeline at GET …/<id>/events
     qualified_actions: bool = False  # the history API names steps as the audit log does
+
+    @cached_property
+    def record_schema(self) -> type[ma.Schema]:
+        """A record as the API answers it (:meth:`dump`), for the document: the schema's fields,
+        where the record is, whether it is deleted and whether it is masked. A sensitive field
+        is text there: masked (S2) or withheld (S3) it keeps no format of its own."""
+        hidden = {
+            key: ma.fields.String(allow_none=True, metadata={"description": MASKED_NOTE})
+            for key in sensitive_fields(self.reader)
+        }
+        return answer_schema(self.schema, "Record", {**hidden, **RECORD_FIELDS})
 
     @cached_property
     def reader(self) -> ma.Schema:
@@ -1292,7 +1318,7 @@ def _add_step_routes(ledger: Ledger, pages: Any, api: Any) -> None:
         api_doc(
             ledger.steps.summary,
             request_schema=ledger.steps.schema,
-            response_schema=ledger.schema,
+            response_schema=ledger.record_schema,
             tags=[ledger.module],
         )(lambda record_id, step, ledger=ledger: api_step(ledger, record_id, step)),
         methods=["POST"],
@@ -1317,7 +1343,8 @@ def _add_part_routes(ledger: Ledger, part: Part, pages: Any, api: Any) -> None:
         f"api_{ledger.name}_{part.segment}",
         api_doc(
             f"The {kind.plural} of a {ledger.name}",
-            response_schema=kind.schema,
+            response_schema=kind.record_schema,
+            listed=True,
             tags=[kind.module],
             parameters=params,
         )(lambda record_id: api_parts(ledger, part, record_id)),
@@ -1329,7 +1356,7 @@ def _add_part_routes(ledger: Ledger, part: Part, pages: Any, api: Any) -> None:
         api_doc(
             f"Add a {kind.name} to a {ledger.name}",
             request_schema=kind.schema,
-            response_schema=kind.schema,
+            response_schema=kind.record_schema,
             status=201,
             tags=[kind.module],
             parameters=params,
@@ -1397,7 +1424,7 @@ def register_ledgers(
                 f"{ledger.name}_list",
                 api_doc(
                     f"{ledger.plural.capitalize()} of a community (filters, order, pagination)",
-                    response_schema=ledger.schema,
+                    response_schema=ledger.record_schema,
                     paginated=True,
                     tags=tags,
                     parameters=params,
@@ -1410,7 +1437,7 @@ def register_ledgers(
                 api_doc(
                     f"Register a {ledger.name}",
                     request_schema=ledger.schema,
-                    response_schema=ledger.schema,
+                    response_schema=ledger.record_schema,
                     status=201,
                     tags=tags,
                     parameters=[PATH_COMMUNITY],
@@ -1425,7 +1452,7 @@ def register_ledgers(
                 f"rollup_{ledger.plural}",
                 api_doc(
                     f"{ledger.plural.capitalize()} across the communities of a street or district",
-                    response_schema=ledger.schema,
+                    response_schema=ledger.record_schema,
                     paginated=True,
                     tags=tags,
                     parameters=[PATH_NODE, *(f.openapi() for f in ledger.filters), QUERY_SORT],
@@ -1487,9 +1514,9 @@ def register_ledgers(
         api.add_url_rule(
             f"/{any_plural}/<int:record_id>{suffix}",
             endpoint,
-            api_doc(summary, tags=tags, parameters=params)(
-                lambda plural, record_id, view=view: view(pick(plural), record_id)
-            ),
+            api_doc(
+                summary, tags=tags, parameters=params, status=204 if method == "DELETE" else 200
+            )(lambda plural, record_id, view=view: view(pick(plural), record_id)),
             methods=[method],
         )
 

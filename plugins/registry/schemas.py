@@ -20,6 +20,7 @@ from core.validation import (
     not_future,
     optional_text,
     phone_number,
+    record_id,
     required_text,
 )
 
@@ -159,7 +160,7 @@ class ResidentSchema(ChoiceSchema):
     managed_on = describe(ma.fields.Date(dump_only=True), label=_l("In management since"))
     departed_on = describe(ma.fields.Date(dump_only=True), label=_l("Left on"))
     household_id = describe(
-        ma.fields.Integer(load_default=None, allow_none=True),
+        record_id(load_default=None, allow_none=True),
         label=_l("Household"),
         picker="registry_api.api_picker_households",
         export=False,

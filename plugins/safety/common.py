@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.db import db
 from core.errors import Conflict, DomainError
-from core.sdk import Ledger, describe
+from core.sdk import Ledger, describe, record_id
 from tenants.models import Node
 from tenants.modules import module_settings
 
@@ -117,7 +117,7 @@ def place_of(session: Session, community: Node, data: dict[str, Any]) -> tuple[i
 def enterprise_select() -> ma.fields.Field:
     """The enterprise a record is of, chosen by id in its form; its name shows it elsewhere."""
     return describe(
-        ma.fields.Integer(load_default=None, allow_none=True),
+        record_id(load_default=None, allow_none=True),
         label=_l("Enterprise"),
         widget="select",
         choices=enterprise_choices,

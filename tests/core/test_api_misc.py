@@ -137,6 +137,23 @@ def test_text_with_a_nul_character_is_refused_not_stored(as_user, client):
     assert searched.status_code == 422 and "q" in searched.json["error"]["fields"]
 
 
+def test_a_nul_character_in_a_path_is_refused_naming_the_parameter(as_user):
+    """Regression (issue 12, finding 7): ``/api/v1/nodes/a%00b`` answered 500 on PostgreSQL,
+    which cannot compare text holding NUL; a path's text parameters are refused like any other
+    text, on every database."""
+    c = as_user("d_admin")
+    for url, name in (
+        ("/api/v1/nodes/a%00b", "ref"),
+        ("/api/v1/c/110105001001%00/safety/hazards", "community"),
+        ("/api/v1/r/110105%00/safety/hazards", "node"),
+        ("/n/110105%00", "ref"),
+    ):
+        response = c.get(url)
+        assert response.status_code == 422, (url, response.status_code)
+        if url.startswith("/api/"):
+            assert name in response.json["error"]["fields"], url
+
+
 def test_page_numbers_and_years_out_of_range_are_refused(as_user):
     c = as_user("d_admin")
     for url in (
@@ -241,3 +258,65 @@ def test_no_template_holds_an_inline_event_handler():
             for m in re.finditer(r"<script(?![^>]*\b(src|nonce|type=\"application/json\"))", text)
         ]
     assert found == []
+
+
+def test_an_id_beyond_the_column_is_a_404_whatever_the_method(as_user, client):
+    """Regression (issue 12, finding 7, found by fuzzing): ``PATCH /api/v1/users/2147483648``
+    answered 405 "method not allowed", the bound checked after werkzeug had matched the path
+    to the GET rule beside it; the document now gives every id its bounds."""
+    c = as_user("d_admin")
+    for method, url in (
+        ("PATCH", "/api/v1/users/2147483648"),
+        ("GET", "/api/v1/users/9999999999"),
+        ("PUT", "/api/v1/presets/2147483648"),
+        ("DELETE", "/api/v1/presets/4251647861881"),
+        ("DELETE", "/api/v1/c/110105001001/safety/hazards/2147483648"),
+    ):
+        response = c.open(url, method=method, json={})
+        assert response.status_code == 404, (method, url, response.status_code)
+    assert c.patch("/api/v1/users/2147483647", json={}).status_code == 404  # looked up
+    doc = client.get("/api/v1/openapi.json").json
+    (user_id,) = doc["paths"]["/api/v1/users/{user_id}"]["patch"]["parameters"]
+    assert user_id["schema"] == {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+
+
+def test_a_year_out_of_range_is_a_4xx_naming_the_year(app, world, as_user):
+    """Regression (issue 12, finding 7): ``year=-69427822723`` on the indicators answered 500
+    (a year beyond what a date holds), and a year of other digits than 0–9 (``²``) did on the
+    ledgers' lists; each is a 4xx naming ``year`` on every list, figure and dashboard."""
+    from tenants import modules
+
+    with app.app_context():
+        modules.enable(db.session, world.node("110105001001"), "safety")
+        db.session.commit()
+    c = as_user("d_admin")
+    apis = [
+        "/api/v1/nodes/110105001/indicators",
+        "/api/v1/r/110105/safety/dashboard",
+        *(
+            f"/api/v1/c/110105001001/safety/{plural}"
+            for plural in ("accidents", "activities", "trainings", "trainings/progress")
+        ),
+    ]
+    pages = [
+        "/r/110105/safety/dashboard",
+        "/c/110105001001/safety/accidents",
+        "/c/110105001001/safety/trainings/progress",
+    ]
+    for year in ("-69427822723", "99999999999999999999", "²", "0", "2026.5"):
+        for url in apis:
+            response = c.get(url, query_string={"year": year})
+            assert response.status_code in (400, 422), (url, year, response.status_code)
+            assert "year" in response.json["error"]["fields"], (url, year)
+        for url in pages:
+            response = c.get(url, query_string={"year": year})
+            assert 400 <= response.status_code < 500, (url, year, response.status_code)
+    assert c.get(apis[0], query_string={"year": "2026"}).status_code == 200
+
+
+def test_the_document_gives_a_decimal_kept_as_text_as_text(client):
+    """Found by fuzzing: an accident's direct_loss answers "303.00" (a Decimal dumped as
+    text), while the document said a number."""
+    doc = client.get("/api/v1/openapi.json").json
+    loss = doc["components"]["schemas"]["AccidentRecord"]["properties"]["direct_loss"]
+    assert loss["type"] == "string" and loss["format"] == "decimal" and loss["nullable"]

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 from flask import render_template_string
+from markupsafe import escape
 from openpyxl import Workbook, load_workbook
 
 from core.db import db
@@ -217,6 +218,30 @@ def test_an_open_redirect_is_not_followed(app, as_user, registry_on):
     token = token_in(page_upload(worker, sheet).text)
     done = worker.post(PAGE, data={"token": token, "next": "//evil.example/"})
     assert done.status_code == 302 and done.headers["Location"] == PAGE
+
+
+@pytest.mark.parametrize(
+    "target", ["/\t/evil.example/", "/\\evil.example/", "/\n/x", "/x\r\nSet-Cookie: a=b"]
+)
+def test_a_next_a_browser_reads_as_another_site_or_a_header_is_not_followed(
+    app, as_user, registry_on, target
+):
+    """Regression (issue 12, findings 7 and 12): the import page checked ``next`` on its own and
+    let a tab, a backslash or a newline through: ``/\t/evil.example/`` is ``//evil.example/`` to
+    a browser (an open redirect), a newline in a Location header is a 500. It uses the login's
+    check now, on the redirect and on the page's back link alike."""
+    worker = as_user("worker")
+    shown = worker.get(PAGE, query_string={"next": target})
+    assert shown.status_code == 200
+    assert (
+        f'href="{escape(target)}"' not in shown.text
+        and f'value="{escape(target)}"' not in shown.text
+    )
+    sheet = f"{RESIDENTS}王秀兰,{WANG_ID},,户籍居民\n".encode()
+    token = token_in(page_upload(worker, sheet, next=target).text)
+    done = worker.post(PAGE, data={"token": token, "next": target})
+    assert done.status_code == 302 and done.headers["Location"] == PAGE
+    assert not any(c.startswith("a=b") for c in done.headers.getlist("Set-Cookie"))
 
 
 def test_the_page_refuses_like_the_api(app, as_user, world, registry_on):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from core.sdk import describe
+from core.sdk import describe, record_id
 from core.validation import (
     ChoiceSchema,
     Schema,
@@ -32,7 +32,7 @@ class HazardSchema(ChoiceSchema):
         help=_l("Numbered automatically if left empty"),
     )
     inspection_id = describe(
-        ma.fields.Integer(load_default=None, allow_none=True),
+        record_id(load_default=None, allow_none=True),
         label=_l("Inspection"),
         widget="hidden",
         export=False,

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.db import db
-from core.sdk import ChoiceSchema, choice, describe, optional_text, required_text
+from core.sdk import ChoiceSchema, choice, describe, optional_text, record_id, required_text
 
 from ..common import choice_label, enterprise_name, enterprise_select, held_on_date
 from .models import SafetyTraining
@@ -68,7 +68,7 @@ class TraineeSchema(ChoiceSchema):
 
     id = ma.fields.Integer(dump_only=True)
     training_id = describe(
-        ma.fields.Integer(**OPTIONAL),
+        record_id(**OPTIONAL),
         label=_l("Training"),
         widget="select",
         choices=training_choices,

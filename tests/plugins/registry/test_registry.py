@@ -655,3 +655,12 @@ def test_floating_residents_wait_on_the_workbench_until_taken_into_management(as
     today_ = today().isoformat()
     assert worker.post(f"{api()}/residents/{rid}/manage", json={"on": today_}).status_code == 200
     assert waiting()[1] == "1"
+
+def test_a_household_id_too_large_for_the_database_is_refused_on_its_field(as_user, enable):
+    """Regression (issue 12, finding 7): a resident naming household 2**63 answered 500."""
+    enable()
+    response = create(
+        as_user("worker"), {"name": "张三", "id_number": make_id(), "household_id": 2**63}
+    )
+    assert response.status_code == 422
+    assert "household_id" in response.json["error"]["fields"]

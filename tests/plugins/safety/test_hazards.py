@@ -191,3 +191,23 @@ def test_deadlines_default_from_the_community_settings(app, world, enable, clock
             {"description": "消防通道堵塞", "found_on": date(2026, 6, 1)},
         )
         assert hazard.deadline == date(2026, 6, 8)
+
+
+def test_an_id_too_large_for_the_database_is_refused_on_its_field(as_user, enable):
+    """Regression (issue 12, finding 7, found by fuzzing): a hazard naming inspection
+    88568025872592205269686026240 answered 500 (the number overflows the database's integer);
+    so did every id field of a record that was a bare whole number. Each is a 422 on the field."""
+    from .conftest import api
+
+    enable()
+    worker = as_user("worker")
+    huge = 2**63
+    for path, body, name in (
+        ("hazards", {"description": "配电箱未上锁", "found_on": "2026-06-01"}, "inspection_id"),
+        ("hazards", {"description": "配电箱未上锁", "found_on": "2026-06-01"}, "enterprise_id"),
+        ("accidents", {"occurred_on": "2026-06-01"}, "enterprise_id"),
+        ("trainees", {"name": "李四"}, "training_id"),
+    ):
+        response = worker.post(f"{api()}/{path}", json={**body, name: huge})
+        assert response.status_code == 422, (path, name, response.status_code)
+        assert name in response.json["error"]["fields"], (path, name)
