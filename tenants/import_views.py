@@ -548,7 +548,7 @@ def _start_ledger_import(
             "name": spec.name,
             "token": token,
             "dry_run": dry_run,
-            "next": _local_url(request.values.get("next")),
+            "next": safe_local_path(request.values.get("next")),
         },
         node=community.as_ref(),
         path=request.path,

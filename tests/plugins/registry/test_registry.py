@@ -656,6 +656,7 @@ def test_floating_residents_wait_on_the_workbench_until_taken_into_management(as
     assert worker.post(f"{api()}/residents/{rid}/manage", json={"on": today_}).status_code == 200
     assert waiting()[1] == "1"
 
+
 def test_a_household_id_too_large_for_the_database_is_refused_on_its_field(as_user, enable):
     """Regression (issue 12, finding 7): a resident naming household 2**63 answered 500."""
     enable()
