@@ -106,6 +106,8 @@ def free_port() -> int:
 
 
 def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    """gunicorn on loopback; its log (every traceback) goes to ``<instance>/gunicorn.log``."""
+    log_file = open(Path(env["JIEDAO_INSTANCE_PATH"]) / "gunicorn.log", "w")  # noqa: SIM115
     server = subprocess.Popen(
         [
             sys.executable,
@@ -123,10 +125,13 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
             "60",
             "--log-level",
             "warning",
+            "--capture-output",
             "core.wsgi:app",
         ],
         env=env,
         cwd=ROOT,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
     )
     for _ in range(200):
         try:
@@ -389,6 +394,7 @@ def main() -> None:
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=30)
     figures = report(tally, elapsed, url)
+    figures["server_log"] = str(Path(instance) / "gunicorn.log")
     log(json.dumps(figures, ensure_ascii=False, indent=2))
     if args.output:
         args.output.write_text(json.dumps(figures, ensure_ascii=False, indent=2))

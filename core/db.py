@@ -152,7 +152,17 @@ class Database:
 
         @app.teardown_appcontext
         def _remove_session(_exc: BaseException | None) -> None:
-            self.session.remove()
+            try:
+                self.session.remove()
+            except sa.exc.DBAPIError as exc:
+                # The database went away under the request (a restart): the answer is made, and
+                # a rollback on the dead connection must not turn it into a 500. The session's
+                # connection is dropped without a rollback, and the session goes with it.
+                current_app.logger.warning("session closed on a lost connection: %s", exc.orig)
+                try:
+                    self.session.registry().invalidate()
+                finally:
+                    self.session.registry.clear()
 
 
 db = Database()

@@ -217,6 +217,30 @@ def test_an_unreachable_database_is_a_503_that_asks_to_retry(tmp_path):
     assert "服务暂时不可用" in page.text and "data-unavailable" in page.text
 
 
+def test_a_database_lost_after_the_answer_does_not_turn_it_into_a_500(as_user, monkeypatch):
+    """Regression (issue 12, load test with a PostgreSQL restart): the session's rollback at the
+    end of a request ran on a dead connection and raised, so gunicorn answered 500 for a page
+    already made; the broken session then stayed with the thread."""
+    import sqlalchemy as sa
+
+    from core.db import _AppBoundSession
+
+    worker = as_user("worker")
+    close = _AppBoundSession.close
+    failures = []
+
+    def dies_once(self):
+        if not failures:
+            failures.append(1)
+            raise sa.exc.OperationalError("ROLLBACK", {}, Exception("terminating connection"))
+        return close(self)
+
+    monkeypatch.setattr(_AppBoundSession, "close", dies_once)
+    assert worker.get("/").status_code == 200
+    assert failures == [1]
+    assert worker.get("/api/v1/me").status_code == 200  # the next request has a sound session
+
+
 def test_every_answer_carries_the_security_headers(as_user, client, app, world):
     """Regression (issue 12, finding 6): no CSP, no framing rule, no referrer policy, and pages
     with personal data cached."""
