@@ -101,13 +101,23 @@ def load_form(
     return FormResult(values, data, {})
 
 
+def typed_id(text: str | None) -> int | None:
+    """An id typed in a form or a query (digits 0–9, at most nine of them), else None: ``²`` is a
+    digit to ``str.isdigit`` but not to ``int``, and a longer number fits no id column."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        return None
+    return int(text)
+
+
 def _typed_rows(columns: tuple[str, ...]) -> list[dict[str, str]]:
     """The rows of a table input as typed, in the order of their numbers; empty rows left out."""
     numbers = set()
     for key in request.form:
         column, _dash, number = key.rpartition("-")
-        if column in columns and number.isdigit():
-            numbers.add(int(number))
+        row = typed_id(number)
+        if column in columns and row is not None:
+            numbers.add(row)
     typed = [{c: request.form.get(f"{c}-{n}", "") for c in columns} for n in sorted(numbers)]
     return [row for row in typed if any(value.strip() for value in row.values())]
 

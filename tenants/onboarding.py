@@ -395,7 +395,7 @@ def set_modules(
     if not may_choose_modules(scope, parent):
         raise DomainError(_("Modules are chosen by an admin who may switch them on here."))
     selected: dict[str, dict[str, Any] | None] = {}
-    if preset_id:
+    if preset_id is not None:
         preset = session.get(presets.ModulePreset, preset_id)
         if (
             preset is None

@@ -18,7 +18,7 @@ from werkzeug.exceptions import NotFound
 from core.api import Page, api_doc, json_body, page_args
 from core.db import db
 from core.errors import DomainError
-from core.forms import FormResult, empty_form
+from core.forms import FormResult, empty_form, typed_id
 from core.permissions import current_scope, permission_required, registry, require
 from core.reports import write_xlsx
 from core.validation import Schema, required_text
@@ -213,7 +213,8 @@ def _modules(draft: OnboardingDraft):
                 db.session,
                 current_scope(),
                 draft,
-                preset_id=int(raw_preset) if raw_preset.isdigit() else None,
+                # Typed but no id (2², too long): refused like an unknown preset.
+                preset_id=(typed_id(raw_preset) or 0) if raw_preset else None,
                 chosen=request.form.getlist("module"),
             )
             db.session.commit()
@@ -327,9 +328,7 @@ def status(ref: str):
         require("modules.manage", node.path)
         try:
             raw = request.form.get("preset", "")
-            preset = presets.get_preset(
-                db.session, scope, int(raw) if raw.isdigit() else 0, to_apply=True
-            )
+            preset = presets.get_preset(db.session, scope, typed_id(raw) or 0, to_apply=True)
             result = presets.apply_preset(
                 db.session,
                 scope,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
@@ -385,3 +386,17 @@ def test_sheet_problems_name_the_rows_the_spreadsheet_shows(app, as_user):
     )
     assert r.status_code == 422
     assert re.search(r'data-label="行">4</td>', r.text), r.text
+
+
+@pytest.mark.parametrize("raw", ["2²", "99999999999999999999", "٣"])
+def test_a_preset_typed_as_no_id_is_refused_not_a_500(app, as_user, raw):
+    """Regression (issue 12, finding 7): ``"2²".isdigit()`` holds but ``int`` refuses it, and a
+    number longer than an id column overflowed: the modules step and the onboarding state page
+    answered 500."""
+    c = as_user("d_admin")
+    start_draft(c)
+    draft = draft_of(app)
+    assert c.post(f"/onboarding/{draft.id}/modules", data={"preset": raw}).status_code == 422
+    state = c.post("/n/110105/onboarding", data={"preset": raw, "community": ["110105001001"]})
+    assert state.status_code == 302  # back to the page, the refusal flashed there
+    assert "请选择" in c.get(state.headers["Location"]).text

@@ -93,3 +93,15 @@ def test_a_deleted_hazard_is_restored_through_the_confirmation_step(ready, app, 
     # A worker holds no restore permission.
     assert worker.post(page() + f"/hazards/{hid}/delete").status_code == 302
     assert worker.post(page() + f"/hazards/{hid}/restore").status_code == 403
+
+
+def test_a_checklist_row_numbered_with_a_superscript_is_ignored_not_a_500(ready, as_user):
+    """Regression (issue 12, finding 7): ``"²".isdigit()`` holds but ``int`` refuses it: a table
+    row named ``item-²`` made the inspection form answer 500."""
+    worker = as_user("worker")
+    made = worker.post(
+        page() + "/inspections/new",
+        data={"kind": "routine", "done_on": "2026-06-10", "item-0": "消防通道", "result-0": "pass",
+              "item-²": "伪造的行", "result-²": "pass"},
+    )  # fmt: skip
+    assert made.status_code in (302, 422), made.status_code
