@@ -23,6 +23,7 @@ HAZARDS = {
         ("2026-06-14", "rectifying", "major", False),  # overdue
         ("2026-06-10", "closed", "general", False),  # closed: nothing to do
         ("2026-06-02", "found", "general", True),  # deleted: never counts
+        ("2026-06-16", "found", "general", True),  # deleted, though due soon: never counts
         ("2026-06-15", "notified", "general", False),  # due today
         ("2026-06-22", "found", "general", False),  # due in 7 days
         ("2026-06-23", "found", "general", False),  # due in 8 days: not yet
