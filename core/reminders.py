@@ -155,25 +155,29 @@ def _note(reminder: Reminder, obj: Any, kind: str, user: int, community: str) ->
     }
 
 
-def _write(session: Session, wanted: list[dict[str, Any]]) -> int:
-    if not wanted:
-        return 0
-    users = {w["user_id"] for w in wanted}
-    keys = {w["key"] for w in wanted}
-    existing = set(
-        session.execute(
-            sa.select(Notification.user_id, Notification.key).where(
-                Notification.user_id.in_(users), Notification.key.in_(keys)
+def _write(session: Session, wanted: list[dict[str, Any]], batch: int = 500) -> int:
+    """The notifications not written before, in batches (a district's overdue cases run to
+    tens of thousands; a statement takes a bounded number of parameters)."""
+    written, now = 0, utcnow()
+    for start in range(0, len(wanted), batch):
+        chunk = wanted[start : start + batch]
+        existing = set(
+            session.execute(
+                sa.select(Notification.user_id, Notification.key).where(
+                    Notification.user_id.in_({w["user_id"] for w in chunk}),
+                    Notification.key.in_({w["key"] for w in chunk}),
+                )
+            ).all()
+        )
+        fresh = {
+            (w["user_id"], w["key"]): w for w in chunk if (w["user_id"], w["key"]) not in existing
+        }
+        if fresh:
+            session.execute(
+                sa.insert(Notification), [{**w, "created_at": now} for w in fresh.values()]
             )
-        ).all()
-    )
-    fresh = {
-        (w["user_id"], w["key"]): w for w in wanted if (w["user_id"], w["key"]) not in existing
-    }
-    if fresh:
-        now = utcnow()
-        session.execute(sa.insert(Notification), [{**w, "created_at": now} for w in fresh.values()])
-    return len(fresh)
+            written += len(fresh)
+    return written
 
 
 def unread(session: Session, user_id: int, limit: int = 20) -> list[Notification]:

@@ -149,3 +149,15 @@ def test_the_scheduler_writes_them_at_seven_in_beijing(hazards, app, world):
     assert not task.validate_datetime(datetime(2026, 6, 15, 7, 0))
     assert jobs.write_reminders(app) == 12
     assert ("H3", "escalated") in told(app, world, "s_admin")
+
+
+def test_notifications_are_written_in_batches_once_each(hazards, app, world):
+    with app.app_context():
+        assert reminders.run(db.session, TODAY) == 12
+        wanted = [
+            {"user_id": world.user("worker").id, "key": f"test:{n}", "kind": "due", "title": "t",
+             "url": "", "node_id": None}
+            for n in range(1203)
+        ]  # fmt: skip
+        assert reminders._write(db.session, wanted + wanted[:5], batch=100) == 1203
+        assert reminders._write(db.session, wanted, batch=100) == 0
