@@ -52,7 +52,9 @@ def test_the_api_lists_a_year_and_only_calendar_managers_edit_it(as_user, app):
     assert admin.delete("/api/v1/holidays/2027-02-05").status_code == 422  # nothing left to remove
     with app.app_context():
         actions = db.session.scalars(
-            sa.select(AuditLog.action).where(AuditLog.action.like("holiday.%"))
+            sa.select(AuditLog.action)
+            .where(AuditLog.action.like("holiday.%"))
+            .order_by(AuditLog.id)
         ).all()
     assert actions == ["holiday.set", "holiday.clear"]
 

@@ -71,7 +71,11 @@ def case(app, world, jiedao_clock):
 
 
 def _events(hazard) -> list[tuple[str, str, str]]:
-    stmt = sa.select(SafetyHazardEvent).where(SafetyHazardEvent.hazard_id == hazard.id)
+    stmt = (
+        sa.select(SafetyHazardEvent)
+        .where(SafetyHazardEvent.hazard_id == hazard.id)
+        .order_by(SafetyHazardEvent.id)
+    )
     return [(e.action, e.from_status, e.to_status) for e in db.session.scalars(stmt)]
 
 
