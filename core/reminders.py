@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -26,7 +26,9 @@ from core.db import Base, UTCDateTime, utcnow
 from core.tenancy import enabled_communities, node_model, plugin_system
 from core.workdays import add_working_days, last_day_before
 
-DUE, OVERDUE, ESCALATED = "due", "overdue", "escalated"
+DUE, OVERDUE, ESCALATED, MISSING = "due", "overdue", "escalated", "missing"
+# An observance that passed without its activity is told of during the week after its window.
+TOLD_FOR = timedelta(days=7)
 
 
 class Notification(Base):
@@ -138,7 +140,60 @@ def run(session: Session, day: date) -> int:
             for obj in _cases(session, reminder, where):
                 for user in people(permission, getattr(obj, place)):
                     wanted.append(_note(reminder, obj, kind, user, community_ref(obj)))
+    wanted += _observances_missed(session, day, people, community_ref)
     return _write(session, wanted)
+
+
+def _observances_missed(
+    session: Session,
+    day: date,
+    people: Callable[[str, int], set[int]],
+    community_ref: Callable[[Any], str],
+) -> list[dict[str, Any]]:
+    """Notifications for observances whose window ended in the past week without the activity
+    they expect, at each community where their module is on (尚未开展)."""
+    from core.calendar import occurrences
+
+    found: list[dict[str, Any]] = []
+    for name, entries in plugin_system().call("jiedao_calendar"):
+        for entry in entries:
+            if entry.expects is None or entry.remind is None:
+                continue
+            module = entry.module or name
+            for occurrence in (o for y in (day.year - 1, day.year) for o in occurrences(entry, y)):
+                start, end = occurrence.window()
+                if not end < day <= end + TOLD_FOR:
+                    continue
+                for cid in session.scalars(enabled_communities(module)):
+                    if entry.expects(session, sa.select(sa.literal(cid)), start, end):
+                        continue
+                    place = _Place(cid)
+                    ref = community_ref(place)
+                    with force_locale("zh_Hans_CN"):
+                        title = _(
+                            "%(observance)s has passed without an activity",
+                            observance=str(entry.label),
+                        )
+                    rule = f"{entry.kind}{entry.month}-{entry.day}{entry.term}"
+                    for user in people(entry.remind, cid):
+                        found.append(
+                            {
+                                "user_id": user,
+                                "key": f"calendar:{module}:{rule}:{occurrence.start}:{cid}",
+                                "kind": MISSING,
+                                "title": title[:300],
+                                "url": f"/n/{ref}/calendar?year={occurrence.start.year}",
+                                "node_id": cid,
+                            }
+                        )
+    return found
+
+
+@dataclass(frozen=True)
+class _Place:
+    """A community by id, as ``community_ref`` reads it."""
+
+    community_id: int
 
 
 def _note(reminder: Reminder, obj: Any, kind: str, user: int, community: str) -> dict[str, Any]:
@@ -206,6 +261,7 @@ def describe_kind(kind: str) -> str:
         DUE: _("Due soon"),
         OVERDUE: _("Past its deadline"),
         ESCALATED: _("Escalated to the street"),
+        MISSING: _("Not held yet"),
     }.get(kind, kind)
 
 

@@ -109,7 +109,8 @@ class CalendarEntry:
     last; ``month=0`` every month: 每月最后一个星期五). Build them with :meth:`lunar`,
     :meth:`solar_term` and :meth:`weekday_rule`; ``core.calendar.occurrences`` gives the dates of
     a year. ``expects(session, communities, start, end)`` counts the activities that answer the
-    observance (``core.calendar`` shows "尚未开展" once it has passed with none)."""
+    observance (``core.calendar`` shows "尚未开展" once it has passed with none); ``remind`` names
+    the permission of the community staff the daily reminders tell when it passed without one."""
 
     month: int
     day: int
@@ -122,6 +123,7 @@ class CalendarEntry:
     weekday: int | None = None
     nth: int = 0
     expects: Callable[..., int] | None = None
+    remind: str | None = None  # who hears when it passed without an activity (a permission)
 
     @classmethod
     def lunar(cls, month: int, day: int, label: Any, **options: Any) -> CalendarEntry:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.reports import CalendarEntry
 
+from ..common import EDIT
 from .models import SafetyActivity
 
 ACTIVITY_KINDS = {
@@ -45,7 +46,9 @@ def calendar_entries() -> list[CalendarEntry]:
     """The safety observances of the work plans (seed 004) and the national calendar, each
     expecting a publicity activity."""
     return [
-        CalendarEntry(5, 12, _l("National Disaster Prevention and Reduction Day"), expects=held()),
+        CalendarEntry(
+            5, 12, _l("National Disaster Prevention and Reduction Day"), expects=held(), remind=EDIT
+        ),
         CalendarEntry(
             6,
             1,
@@ -53,10 +56,17 @@ def calendar_entries() -> list[CalendarEntry]:
             end_month=6,
             end_day=30,
             expects=held("safety_month"),
+            remind=EDIT,
         ),
-        CalendarEntry(6, 16, _l("Safety publicity and consultation day"), expects=held()),
-        CalendarEntry(11, 9, _l("11.9 Fire Safety Day"), expects=held("fire_day")),
         CalendarEntry(
-            12, 2, _l("National Road Traffic Safety Day"), expects=held("road_safety_day")
+            6, 16, _l("Safety publicity and consultation day"), expects=held(), remind=EDIT
+        ),
+        CalendarEntry(11, 9, _l("11.9 Fire Safety Day"), expects=held("fire_day"), remind=EDIT),
+        CalendarEntry(
+            12,
+            2,
+            _l("National Road Traffic Safety Day"),
+            expects=held("road_safety_day"),
+            remind=EDIT,
         ),
     ]

@@ -15,7 +15,7 @@ from core import reminders
 from core.db import db
 from core.workdays import last_day_before
 
-from .conftest import A1, B1
+from .conftest import A1, A2, B1
 
 TODAY = date(2026, 6, 15)  # a Monday
 # number → (community, deadline, status)
@@ -161,3 +161,36 @@ def test_notifications_are_written_in_batches_once_each(hazards, app, world):
         ]  # fmt: skip
         assert reminders._write(db.session, wanted + wanted[:5], batch=100) == 1203
         assert reminders._write(db.session, wanted, batch=100) == 0
+
+
+def test_an_observance_that_passed_without_its_activity_is_told_once(app, world, enable, clock):
+    """11·9 消防日 is answered by a fire-day activity within a week of it; on 11-17, the day after
+    that window, the community's staff hear that A1 held none, once; A2, which held one, is not
+    told of."""
+    from plugins.safety.models import SafetyActivity
+
+    enable(A1, A2)
+    clock("2026-11-17T07:00:00+08:00")
+    with app.app_context():
+        db.session.add(
+            SafetyActivity(
+                node_id=world.node(A2).id,
+                title="消防安全进社区",
+                kind="fire_day",
+                held_on=date(2026, 11, 12),
+            )
+        )
+        db.session.commit()
+        assert reminders.run(db.session, date(2026, 11, 17)) == 2  # A1's worker and admin
+        assert reminders.run(db.session, date(2026, 11, 18)) == 0  # once
+        db.session.commit()
+        notes = db.session.scalars(
+            sa.select(reminders.Notification).where(
+                reminders.Notification.user_id == world.user("worker").id
+            )
+        ).all()
+    assert [(n.kind, n.title, n.url) for n in notes] == [
+        ("missing", "11·9消防日 已过，尚未开展相关活动", f"/n/{A1}/calendar?year=2026")
+    ]
+    with app.app_context():  # a week later nobody is told any more
+        assert reminders.run(db.session, date(2026, 11, 25)) == 0
