@@ -271,6 +271,17 @@ def _running_beneath(place: Node, candidates: set[str]) -> set[str]:
     return {module for module, on in zip(ordered, row, strict=True) if on}
 
 
+def modules_running_at(place: Node) -> set[str]:
+    """The active modules on at ``place``: at its community (a community, grid or building), or
+    at one community or more beneath a street or district."""
+    if place.kind in (NodeKind.STREET, NodeKind.DISTRICT):
+        names = {info.name for info in modules.plugin_system().active()}
+        return _running_beneath(place, names)
+    system = modules.plugin_system()
+    on = modules.enabled_modules(db.session, place.community_id)
+    return {module for module in on if system.is_active(module)}
+
+
 def module_nav_context() -> dict[str, Any]:
     """``module_nav``: the place's name and its plugin entries as (label, url, active)."""
     if not current_user.is_authenticated or request.endpoint == "static":
