@@ -14,6 +14,7 @@ plugin that uses only this module.
 from __future__ import annotations
 
 from core.api import answer_schema, api_doc, json_body, paginate
+from core.calendar import calendar_year
 from core.clock import now, today
 from core.db import Base, SoftDeleteMixin, TimestampMixin, db, utcnow
 from core.errors import Conflict, DomainError, NotPermitted
@@ -99,6 +100,7 @@ __all__ = [
     "amount",
     "answer_schema",
     "api_doc",
+    "calendar_year",
     "can",
     "choice",
     "db",

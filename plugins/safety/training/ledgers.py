@@ -10,9 +10,9 @@ from flask import g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
-from core.sdk import Filter, Part, WorkSource, db, parse_filters
+from core.sdk import Filter, Part, WorkSource, calendar_year, db
 
-from ..common import VIEW, SafetyLedger, today
+from ..common import VIEW, SafetyLedger
 from .models import SafetyTrainee, SafetyTraining
 from .schemas import TraineeSchema, TrainingSchema, training_choices
 from .services import POSTS, TRAINING_CATEGORIES, check_trainee, training_progress
@@ -31,7 +31,7 @@ def _with_post(_session: Session, post: str) -> sa.ColumnElement[bool]:
 
 def progress_year() -> int:
     """The year of ``?year=`` (a 422 naming it if bad), else this year."""
-    return parse_filters([YEAR], request.args).get("year") or today().year
+    return calendar_year(request.args)
 
 
 def _context() -> dict[str, Any]:
