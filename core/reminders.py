@@ -114,12 +114,12 @@ def run(session: Session, day: date) -> int:
             recipients[permission, node_id] = holders(session, permission, node_id)
         return recipients[permission, node_id]
 
-    def community_ref(obj: Any) -> str:
-        if obj.community_id not in refs:
-            refs[obj.community_id] = session.scalar(
-                sa.select(nodes.ref).where(nodes.id == obj.community_id)
+    def community_ref(community_id: int) -> str:
+        if community_id not in refs:
+            refs[community_id] = session.scalar(
+                sa.select(nodes.ref).where(nodes.id == community_id)
             )
-        return refs[obj.community_id]
+        return refs[community_id]
 
     wanted: list[dict[str, Any]] = []
     for reminder in reminders():
@@ -139,7 +139,7 @@ def run(session: Session, day: date) -> int:
                 continue
             for obj in _cases(session, reminder, where):
                 for user in people(permission, getattr(obj, place)):
-                    wanted.append(_note(reminder, obj, kind, user, community_ref(obj)))
+                    wanted.append(_note(reminder, obj, kind, user, community_ref(obj.community_id)))
     wanted += _observances_missed(session, day, people, community_ref)
     return _write(session, wanted)
 
@@ -148,7 +148,7 @@ def _observances_missed(
     session: Session,
     day: date,
     people: Callable[[str, int], set[int]],
-    community_ref: Callable[[Any], str],
+    community_ref: Callable[[int], str],
 ) -> list[dict[str, Any]]:
     """Notifications for observances whose window ended in the past week without the activity
     they expect, at each community where their module is on (尚未开展)."""
@@ -167,8 +167,7 @@ def _observances_missed(
                 for cid in session.scalars(enabled_communities(module)):
                     if entry.expects(session, sa.select(sa.literal(cid)), start, end):
                         continue
-                    place = _Place(cid)
-                    ref = community_ref(place)
+                    ref = community_ref(cid)
                     with force_locale("zh_Hans_CN"):
                         title = _(
                             "%(observance)s has passed without an activity",
@@ -187,13 +186,6 @@ def _observances_missed(
                             }
                         )
     return found
-
-
-@dataclass(frozen=True)
-class _Place:
-    """A community by id, as ``community_ref`` reads it."""
-
-    community_id: int
 
 
 def _note(reminder: Reminder, obj: Any, kind: str, user: int, community: str) -> dict[str, Any]:
