@@ -44,9 +44,10 @@ def start_sign_in(user: User, address: str | None) -> None:
 
 
 def end_sign_in(user: User) -> None:
-    """The current sign-in ends: its cookies sign nobody in any more."""
-    row = _sign_in(user.id, user.sign_in_ref)
-    if row is not None:
+    """The current sign-in (the one the loader verified) ends: its cookies sign nobody in."""
+    parts = _split(user.sign_in_ref)
+    row = db.session.get(SignIn, parts[0]) if parts else None
+    if row is not None and row.user_id == user.id:
         row.ended_at = utcnow()
 
 
@@ -56,14 +57,6 @@ def _split(ref: str) -> tuple[int, str] | None:
     if not row_id.isdigit() or len(row_id) > 12 or not secret:
         return None
     return int(row_id), secret
-
-
-def _sign_in(user_id: int, ref: str) -> SignIn | None:
-    parts = _split(ref)
-    row = db.session.get(SignIn, parts[0]) if parts else None
-    if row is None or row.user_id != user_id or row.digest != token_digest(parts[1]):
-        return None
-    return row
 
 
 @login_manager.user_loader
