@@ -193,6 +193,56 @@ def api_doc(
     return decorator
 
 
+class Operations:
+    """The API operations of one blueprint, each declared in one decorator: its method and
+    rule, the permission it needs somewhere in the tree (``None``: signed-in checks are the
+    view's own) and its OpenAPI description, with the blueprint's tags. Path parameters are
+    typed from the rule, so only query parameters need naming.
+
+        ops = Operations(api, tags=["tree"])
+
+        @ops.post("/<ref>/archive", "tenants.manage", "Archive a node", response_schema=S)
+        def archive(ref): ...
+    """
+
+    def __init__(self, blueprint: Any, *, tags: list[str]) -> None:
+        self.blueprint = blueprint
+        self.tags = tags
+
+    def route(
+        self, method: str, rule: str, permission: str | None, summary: str, **doc: Any
+    ) -> Callable[[F], F]:
+        from core.permissions import permission_required
+
+        def decorator(view: F) -> F:
+            view = api_doc(summary, tags=self.tags, **doc)(view)
+            if permission is not None:
+                view = permission_required(permission)(view)
+            self.blueprint.route(rule, methods=[method])(view)
+            return view
+
+        return decorator
+
+    def get(self, rule: str, permission: str | None, summary: str, **doc: Any) -> Callable[[F], F]:
+        return self.route("GET", rule, permission, summary, **doc)
+
+    def post(self, rule: str, permission: str | None, summary: str, **doc: Any) -> Callable[[F], F]:
+        return self.route("POST", rule, permission, summary, **doc)
+
+    def patch(
+        self, rule: str, permission: str | None, summary: str, **doc: Any
+    ) -> Callable[[F], F]:
+        return self.route("PATCH", rule, permission, summary, **doc)
+
+    def put(self, rule: str, permission: str | None, summary: str, **doc: Any) -> Callable[[F], F]:
+        return self.route("PUT", rule, permission, summary, **doc)
+
+    def delete(
+        self, rule: str, permission: str | None, summary: str, **doc: Any
+    ) -> Callable[[F], F]:
+        return self.route("DELETE", rule, permission, summary, **doc)
+
+
 def _operation(doc: dict[str, Any], method: str) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": doc["summary"], "tags": doc["tags"], "responses": {}}
     writes = method != "get"

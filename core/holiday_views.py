@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from core import audit, workdays
-from core.api import api_doc, json_body
+from core.api import Operations, json_body
 from core.calendar import YEAR_PARAM, calendar_year
 from core.db import db
 from core.errors import DomainError
@@ -25,6 +25,7 @@ MANAGE = "calendar.manage"
 
 bp = Blueprint("holidays", __name__, template_folder="templates")
 api = Blueprint("holidays_api", __name__, url_prefix="/api/v1/holidays")
+ops = Operations(api, tags=["calendar"])
 
 
 class DaySchema(Schema):
@@ -116,27 +117,27 @@ def page() -> Any:
     ), status
 
 
-@api.get("")
-@login_required
-@api_doc(
+@ops.get(
+    "",
+    None,
     "The public holidays and adjusted working days of ?year=: national (the State Council's "
     "schedule) and local entries, which win",
-    tags=["calendar"],
     parameters=[YEAR_PARAM],
 )
+@login_required
 def api_year() -> Any:
     year = calendar_year(request.args)
     days = [_dump(d) for d in workdays.year_days(db.session, year)]
     return jsonify({"year": year, "national": year in workdays.known_years(), "items": days})
 
 
-@api.put("")
-@login_required
-@api_doc(
+@ops.put(
+    "",
+    None,
     "Declare a day a public holiday or an adjusted working day (needs calendar.manage)",
     request_schema=DaySchema,
-    tags=["calendar"],
 )
+@login_required
 def api_set() -> Any:
     _require_manage()
     data = json_body(DaySchema())
@@ -145,9 +146,8 @@ def api_set() -> Any:
     return jsonify(_dump({**data, "name": data.get("name") or "", "source": "local"}))
 
 
-@api.delete("/<day>")
+@ops.delete("/<day>", None, "Remove a local entry (needs calendar.manage)")
 @login_required
-@api_doc("Remove a local entry (needs calendar.manage)", tags=["calendar"])
 def api_clear(day: str) -> Any:
     _require_manage()
     _clear(_parse_day(day))

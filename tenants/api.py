@@ -9,11 +9,11 @@ from flask_login import login_required
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
-from core.api import api_doc, json_body, paginate
+from core.api import Operations, json_body, paginate
 from core.calendar import YEAR_PARAM, calendar_year, year_of
 from core.db import db, utcnow
 from core.errors import DomainError
-from core.permissions import get_in_scope_or_404, permission_required, require, scoped
+from core.permissions import get_in_scope_or_404, require, scoped
 from core.tree import subtree_clause
 from tenants import modules, services
 from tenants.models import Node, NodeKind
@@ -31,6 +31,7 @@ from tenants.views import load_node
 
 api = Blueprint("tenants_api", __name__, url_prefix="/api/v1/nodes")
 TAGS = ["tree"]
+ops = Operations(api, tags=TAGS)
 
 
 def _node_in_scope(ref: str) -> Node:
@@ -38,13 +39,12 @@ def _node_in_scope(ref: str) -> Node:
     return get_in_scope_or_404(stmt, Node, "tenants.view")
 
 
-@api.get("")
-@permission_required("tenants.view")
-@api_doc(
+@ops.get(
+    "",
+    "tenants.view",
     "List or search nodes in your scope",
     response_schema=NodeSchema,
     paginated=True,
-    tags=TAGS,
     parameters=[
         {"in": "query", "name": "q", "schema": {"type": "string"}},
         {"in": "query", "name": "kind", "schema": {"type": "string"}},
@@ -56,14 +56,13 @@ def list_nodes():
     return jsonify(paginate(stmt.options(selectinload(Node.parent))).to_json(NodeSchema()))
 
 
-@api.post("")
-@permission_required("tenants.manage")
-@api_doc(
+@ops.post(
+    "",
+    "tenants.manage",
     "Create a node under a parent",
     request_schema=NodeCreateSchema,
     response_schema=NodeSchema,
     status=201,
-    tags=TAGS,
 )
 def create_node():
     data = json_body(NodeCreateSchema())
@@ -76,9 +75,7 @@ def create_node():
     return jsonify(NodeSchema().dump(node)), 201
 
 
-@api.get("/<ref>")
-@permission_required("tenants.view")
-@api_doc("Read a node", response_schema=NodeWithCountsSchema, tags=TAGS, parameters=REF_PARAM)
+@ops.get("/<ref>", "tenants.view", "Read a node", response_schema=NodeWithCountsSchema)
 def read_node(ref: str):
     node = _node_in_scope(ref)
     body = NodeSchema().dump(node)
@@ -86,14 +83,12 @@ def read_node(ref: str):
     return jsonify(body)
 
 
-@api.patch("/<ref>")
-@permission_required("tenants.view")
-@api_doc(
+@ops.patch(
+    "/<ref>",
+    "tenants.view",
     "Rename a node or correct its code",
     request_schema=NodeUpdateSchema,
     response_schema=NodeSchema,
-    tags=TAGS,
-    parameters=REF_PARAM,
 )
 def update_node(ref: str):
     node = _node_in_scope(ref)
@@ -106,14 +101,12 @@ def update_node(ref: str):
     return jsonify(NodeSchema().dump(node))
 
 
-@api.get("/<ref>/children")
-@permission_required("tenants.view")
-@api_doc(
+@ops.get(
+    "/<ref>/children",
+    "tenants.view",
     "Children of a node",
     response_schema=NodeSchema,
     paginated=True,
-    tags=TAGS,
-    parameters=REF_PARAM,
 )
 def children(ref: str):
     node = _node_in_scope(ref)
@@ -125,15 +118,16 @@ def children(ref: str):
 
 modules_api = Blueprint("modules_api", __name__, url_prefix="/api/v1")
 MODULE_TAGS = ["modules"]
+modules_ops = Operations(modules_api, tags=MODULE_TAGS)
 SETTINGS_PARAMS = [
     *REF_PARAM,
     {"in": "path", "name": "module", "required": True, "schema": {"type": "string"}},
 ]
 
 
-@modules_api.get("/modules")
-@permission_required("tenants.view")
-@api_doc("Installed plugins with status and how many communities use them", tags=MODULE_TAGS)
+@modules_ops.get(
+    "/modules", "tenants.view", "Installed plugins with status and how many communities use them"
+)
 def installed_modules():
     system = modules.plugin_system()
     usage = modules.usage_counts(db.session)
@@ -143,13 +137,11 @@ def installed_modules():
     return jsonify({"items": items})
 
 
-@modules_api.get("/nodes/<ref>/modules")
-@permission_required("tenants.view")
-@api_doc(
+@modules_ops.get(
+    "/nodes/<ref>/modules",
+    "tenants.view",
     "Modules switched on at each community under a node",
     paginated=True,
-    tags=MODULE_TAGS,
-    parameters=REF_PARAM,
 )
 def node_modules(ref: str):
     node = _node_in_scope(ref)
@@ -177,14 +169,12 @@ def node_modules(ref: str):
     return jsonify(body)
 
 
-@modules_api.post("/nodes/<ref>/modules")
-@permission_required("modules.manage")
-@api_doc(
+@modules_ops.post(
+    "/nodes/<ref>/modules",
+    "modules.manage",
     "Switch a module on or off at a community, or at every community under a street or "
     "district (dependencies are switched on with it)",
     request_schema=ModuleSwitchSchema,
-    tags=MODULE_TAGS,
-    parameters=REF_PARAM,
 )
 def switch_module(ref: str):
     node = _node_in_scope(ref)
@@ -198,11 +188,10 @@ def switch_module(ref: str):
     return jsonify({"changed": result.changed, "also": result.also, "messages": result.messages})
 
 
-@modules_api.get("/nodes/<ref>/modules/<module>/settings")
-@permission_required("tenants.view")
-@api_doc(
+@modules_ops.get(
+    "/nodes/<ref>/modules/<module>/settings",
+    "tenants.view",
     "A module's settings at a community (defaults filled in)",
-    tags=MODULE_TAGS,
     parameters=SETTINGS_PARAMS,
 )
 def read_settings(ref: str, module: str):
@@ -212,11 +201,10 @@ def read_settings(ref: str, module: str):
     return jsonify(modules.module_settings(db.session, node.id, module))
 
 
-@modules_api.put("/nodes/<ref>/modules/<module>/settings")
-@permission_required("modules.manage")
-@api_doc(
+@modules_ops.put(
+    "/nodes/<ref>/modules/<module>/settings",
+    "modules.manage",
     "Replace a module's settings at a community (validated by the plugin)",
-    tags=MODULE_TAGS,
     parameters=SETTINGS_PARAMS,
 )
 def write_settings(ref: str, module: str):
@@ -230,12 +218,11 @@ def write_settings(ref: str, module: str):
     return jsonify(clean)
 
 
-@modules_api.get("/nodes/<ref>/indicators")
-@permission_required("tenants.view")
-@api_doc(
+@modules_ops.get(
+    "/nodes/<ref>/indicators",
+    "tenants.view",
     "Plugin figures for a node and a year, rolled up over the communities beneath it where "
     "each module is on",
-    tags=MODULE_TAGS,
     parameters=[*REF_PARAM, {"in": "query", "name": "year", "schema": {"type": "integer"}}],
 )
 def node_indicators(ref: str):
@@ -254,14 +241,14 @@ def node_indicators(ref: str):
     return jsonify({"node": node.ref, "year": year, "items": items})
 
 
-@modules_api.get("/calendar")
-@login_required
-@api_doc(
+@modules_ops.get(
+    "/calendar",
+    None,
     "Observance days and campaigns of a year (?year=, default this year): the national "
     "festivals (lunar ones on their Gregorian date) and those the plugins contribute, by date",
-    tags=MODULE_TAGS,
     parameters=[YEAR_PARAM],
 )
+@login_required
 def calendar():
     year = calendar_year(request.args)
     entries = [
@@ -284,9 +271,9 @@ def calendar():
     return jsonify({"year": year, "items": items})
 
 
-@modules_api.post("/nodes/<ref>/imports/<name>")
-@permission_required("tenants.view")
-@api_doc(
+@modules_ops.post(
+    "/nodes/<ref>/imports/<name>",
+    "tenants.view",
     "Import rows of a plugin ledger into a community from an xlsx or CSV file (UTF-8 or GBK): "
     "every row is checked and written in a savepoint; any problem and nothing is kept (422, or "
     "409 when every problem is a duplicate of data already there, with every problem in "
@@ -294,7 +281,6 @@ def calendar():
     "?dry_run=1 runs the same checks and writes, then rolls them back. A file of more rows than "
     "JIEDAO_IMPORT_INLINE_ROWS runs as a background job: 202 with {job}, whose report is at "
     "GET /api/v1/jobs/<id>.",
-    tags=MODULE_TAGS,
     parameters=[
         *REF_PARAM,
         {"in": "path", "name": "name", "required": True, "schema": {"type": "string"}},

@@ -16,26 +16,26 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from core.api import api_doc, json_body, paginate
+from core.api import Operations, json_body, paginate
 from core.db import db
 from core.errors import DomainError
 from core.forms import empty_form
 from core.permissions import (
     can,
     current_scope,
-    permission_required,
     require,
     scoped,
 )
 from core.validation import Schema, required_text
 from tenants import changes
 from tenants.models import ALLOWED_PARENTS, KIND_LABELS, Node, NodeKind
-from tenants.schemas import REF_PARAM, NodeChangeSchema, NodeSchema
+from tenants.schemas import NodeChangeSchema, NodeSchema
 from tenants.views import load_node
 
 bp = Blueprint("tree_changes", __name__, template_folder="templates")
 api = Blueprint("tree_changes_api", __name__, url_prefix="/api/v1/nodes")
 TAGS = ["tree"]
+ops = Operations(api, tags=TAGS)
 HISTORY_ON_PAGE = 20
 PICKER_SIZE = 20
 
@@ -304,15 +304,13 @@ def _node_json(node: Node) -> dict[str, Any]:
     return body
 
 
-@api.post("/<ref>/move")
-@permission_required("tenants.manage")
-@api_doc(
+@ops.post(
+    "/<ref>/move",
+    "tenants.manage",
     "Move a building to another grid or community, a grid to another community, or a community "
     "to another street (with a new code); paths, refs and every tenant-owned row beneath follow",
     request_schema=MoveSchema,
     response_schema=NodeChangeSchema,
-    tags=TAGS,
-    parameters=REF_PARAM,
 )
 def api_move(ref: str):
     node = load_node(ref)
@@ -325,17 +323,15 @@ def api_move(ref: str):
     return jsonify(body)
 
 
-@api.post("/<ref>/merge")
-@permission_required("tenants.manage")
-@api_doc(
+@ops.post(
+    "/<ref>/merge",
+    "tenants.manage",
     "Merge a community into another: grids, buildings, tenant-owned rows, modules, role "
     "assignments and accounts move; the source is archived and points to the target. Ledger "
     "numbers both communities hold (e.g. hazard numbers) are renumbered in the source's records "
     "from the target's counters (listed in renumbered, audited per record). "
     "dry_run only counts what would move.",
     request_schema=MergeSchema,
-    tags=TAGS,
-    parameters=REF_PARAM,
 )
 def api_merge(ref: str):
     node = load_node(ref)
@@ -360,38 +356,32 @@ def _api_archive_or_restore(ref: str, action: str):
     return jsonify({**_node_json(node), _COUNT_KEYS[action]: count})
 
 
-@api.post("/<ref>/archive")
-@permission_required("tenants.manage")
-@api_doc(
+@ops.post(
+    "/<ref>/archive",
+    "tenants.manage",
     "Archive a node with its subtree (readable, no longer writable; data kept)",
     response_schema=NodeChangeSchema,
-    tags=TAGS,
-    parameters=REF_PARAM,
 )
 def api_archive(ref: str):
     return _api_archive_or_restore(ref, "archive")
 
 
-@api.post("/<ref>/restore")
-@permission_required("tenants.manage")
-@api_doc(
+@ops.post(
+    "/<ref>/restore",
+    "tenants.manage",
     "Restore an archived node and what was archived with it",
     response_schema=NodeChangeSchema,
-    tags=TAGS,
-    parameters=REF_PARAM,
 )
 def api_restore(ref: str):
     return _api_archive_or_restore(ref, "restore")
 
 
-@api.get("/<ref>/history")
-@permission_required("tenants.view")
-@api_doc(
+@ops.get(
+    "/<ref>/history",
+    "tenants.view",
     "A node's tree history (created, changed, moved, merged, archived, restored), newest first",
     response_schema=HistorySchema,
     paginated=True,
-    tags=TAGS,
-    parameters=REF_PARAM,
 )
 def api_history(ref: str):
     node = load_node(ref)

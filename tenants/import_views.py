@@ -38,7 +38,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from core import audit, exchange, jobs
 from core.accounts.views import safe_local_path
-from core.api import api_doc
+from core.api import Operations
 from core.db import db
 from core.errors import DomainError
 from core.permissions import (
@@ -52,6 +52,7 @@ from tenants.views import load_node
 
 bp = Blueprint("imports", __name__, template_folder="templates")
 api = Blueprint("imports_api", __name__, url_prefix="/api/v1")
+ops = Operations(api, tags=["imports"])
 
 XLSX = exchange.XLSX_MIMETYPE
 STAGED_FOR = 24 * 3600  # seconds an unconfirmed upload is kept
@@ -303,59 +304,54 @@ def _api_import(kind: str):
     return response
 
 
-@api.post("/imports/tree")
-@permission_required("tenants.manage")
-@api_doc(
+@ops.post(
+    "/imports/tree",
+    "tenants.manage",
     "Import streets, communities, grids and buildings from a multipart 'file' (.xlsx, or .csv in "
     "UTF-8 or GBK). Every row is checked first; any problem → 422 with the rows and nothing "
     "written. ?dry_run=1 only checks. ?node=REF: parent of grid/building rows without one. "
     "Returns created/updated/unchanged counts.",
-    tags=["imports"],
     parameters=[*FILE_PARAMS, {"in": "query", "name": "node", "schema": {"type": "string"}}],
 )
 def api_tree_import():
     return _api_import("tree")
 
 
-@api.post("/imports/users")
-@permission_required("users.manage")
-@api_doc(
+@ops.post(
+    "/imports/users",
+    "users.manage",
     "Import users, one row per role (multipart 'file'). New accounts get a one-time password, "
     "returned once in new_accounts; they must change it at first sign-in. ?dry_run=1 only checks.",
-    tags=["imports"],
     parameters=FILE_PARAMS,
 )
 def api_users_import():
     return _api_import("users")
 
 
-@api.get("/exports/tree")
-@permission_required("tenants.view")
-@api_doc(
+@ops.get(
+    "/exports/tree",
+    "tenants.view",
     "The tree in your scope (or ?node=REF's subtree) as xlsx in the import format",
-    tags=["imports"],
     parameters=[{"in": "query", "name": "node", "schema": {"type": "string"}}],
 )
 def api_tree_export():
     return _export_tree()
 
 
-@api.get("/exports/users")
-@permission_required("users.manage")
-@api_doc(
+@ops.get(
+    "/exports/users",
+    "users.manage",
     "Users in your scope with their roles, as xlsx in the import format",
-    tags=["imports"],
     parameters=[{"in": "query", "name": "node", "schema": {"type": "string"}}],
 )
 def api_users_export():
     return _export_users()
 
 
-@api.get("/imports/<kind>/template")
-@permission_required("tenants.view")
-@api_doc(
+@ops.get(
+    "/imports/<kind>/template",
+    "tenants.view",
     "The import template (tree or users): Chinese headers and an example row",
-    tags=["imports"],
     parameters=[{"in": "path", "name": "kind", "required": True, "schema": {"type": "string"}}],
 )
 def api_template(kind: str):

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import NotFound
 
-from core.api import Page, api_doc, json_body, page_args
+from core.api import Operations, Page, json_body, page_args
 from core.db import db
 from core.errors import DomainError
 from core.forms import FormResult, empty_form, typed_id
@@ -32,6 +32,7 @@ from tenants.views import breadcrumb, load_node
 bp = Blueprint("onboarding", __name__)
 api = Blueprint("onboarding_api", __name__, url_prefix="/api/v1")
 TAGS = ["onboarding"]
+ops = Operations(api, tags=TAGS)
 
 
 # --- the wizard ------------------------------------------------------------------------------
@@ -583,15 +584,15 @@ class CommunityStatusSchema(Schema):
 ID_PARAM = [{"in": "path", "name": "preset_id", "required": True, "schema": {"type": "integer"}}]
 
 
-@api.get("/nodes/<ref>/onboarding")
-@login_required
-@api_doc(
+@ops.get(
+    "/nodes/<ref>/onboarding",
+    None,
     "What each community under a district or street still lacks",
     response_schema=CommunityStatusSchema,
     paginated=True,
-    tags=TAGS,
     parameters=[*REF_PARAM, {"in": "query", "name": "incomplete", "schema": {"type": "string"}}],
 )
+@login_required
 def api_status(ref: str):
     node = _status_node(ref)
     page = Page(
@@ -602,56 +603,62 @@ def api_status(ref: str):
     return jsonify(page.to_json(CommunityStatusSchema()))
 
 
-@api.get("/nodes/<ref>/presets")
+@ops.get("/nodes/<ref>/presets", None, "A district's module presets", response_schema=PresetSchema)
 @login_required
-@api_doc(
-    "A district's module presets", response_schema=PresetSchema, tags=TAGS, parameters=REF_PARAM
-)
 def api_presets(ref: str):
     district = _district(ref)
     items = db.session.scalars(presets.presets_query(district.id))
     return jsonify({"items": [p.as_dict() for p in items]})
 
 
-@api.post("/nodes/<ref>/presets")
-@login_required
-@api_doc(
+@ops.post(
+    "/nodes/<ref>/presets",
+    None,
     "Create a module preset",
     request_schema=PresetSchema,
     response_schema=PresetSchema,
     status=201,
-    tags=TAGS,
-    parameters=REF_PARAM,
 )
+@login_required
 def api_create_preset(ref: str):
     preset = _save_preset(_district(ref), None, json_body(PresetSchema()))
     return jsonify(preset.as_dict()), 201
 
 
-@api.get("/presets/<int:preset_id>")
+@ops.get(
+    "/presets/<int:preset_id>",
+    None,
+    "Read a module preset",
+    response_schema=PresetSchema,
+    parameters=ID_PARAM,
+)
 @login_required
-@api_doc("Read a module preset", response_schema=PresetSchema, tags=TAGS, parameters=ID_PARAM)
 def api_preset(preset_id: int):
     return jsonify(_preset_for_form(preset_id)[0].as_dict())
 
 
-@api.put("/presets/<int:preset_id>")
-@login_required
-@api_doc(
+@ops.put(
+    "/presets/<int:preset_id>",
+    None,
     "Replace a module preset",
     request_schema=PresetSchema,
     response_schema=PresetSchema,
-    tags=TAGS,
     parameters=ID_PARAM,
 )
+@login_required
 def api_update_preset(preset_id: int):
     preset, district = _preset_for_form(preset_id)
     return jsonify(_save_preset(district, preset, json_body(PresetSchema())).as_dict())
 
 
-@api.delete("/presets/<int:preset_id>")
+@ops.delete(
+    "/presets/<int:preset_id>",
+    None,
+    "Delete a module preset (soft)",
+    status=204,
+    parameters=ID_PARAM,
+)
 @login_required
-@api_doc("Delete a module preset (soft)", status=204, tags=TAGS, parameters=ID_PARAM)
 def api_delete_preset(preset_id: int):
     preset, _district_node = _preset_for_form(preset_id)
     presets.delete_preset(db.session, preset)
@@ -659,14 +666,14 @@ def api_delete_preset(preset_id: int):
     return "", 204
 
 
-@api.post("/presets/<int:preset_id>/apply")
-@login_required
-@api_doc(
+@ops.post(
+    "/presets/<int:preset_id>/apply",
+    None,
     "Apply a preset to every community under the given places",
     request_schema=PresetApplySchema,
-    tags=TAGS,
     parameters=ID_PARAM,
 )
+@login_required
 def api_apply_preset(preset_id: int):
     preset, _district_node = _preset_for_form(preset_id, to_apply=True)
     data = json_body(PresetApplySchema())

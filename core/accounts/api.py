@@ -19,12 +19,14 @@ from core.accounts.schemas import (
     UserUpdateSchema,
     UserWithPermissionsSchema,
 )
-from core.api import api_doc, json_body, paginate
+from core.api import Operations, json_body, paginate
 from core.db import db
 from core.models import AuditLog, User
-from core.permissions import current_scope, permission_required, registry, reset_scope, scoped
+from core.permissions import current_scope, registry, reset_scope, scoped
 
 api = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
+ops = Operations(api, tags=["accounts"])
+audit_ops = Operations(api, tags=["audit"])
 USER_PARAM = [{"in": "path", "name": "user_id", "required": True, "schema": {"type": "integer"}}]
 
 
@@ -33,13 +35,13 @@ def _dump_user(user: User) -> dict:
     return UserSchema().dump(user)
 
 
-@api.get("/me")
-@login_required
-@api_doc(
+@ops.get(
+    "/me",
+    None,
     "The signed-in user, with roles and places",
     response_schema=UserWithPermissionsSchema,
-    tags=["accounts"],
 )
+@login_required
 def me():
     user = db.session.scalar(
         services.with_assignments(sa.select(User).where(User.id == current_user.id))
@@ -53,12 +55,12 @@ def me():
     return jsonify(body)
 
 
-@api.get("/notifications")
-@login_required
-@api_doc(
+@ops.get(
+    "/notifications",
+    None,
     "The signed-in user's unread notifications, newest first (reminders, escalations)",
-    tags=["accounts"],
 )
+@login_required
 def notifications():
     items = [
         {
@@ -73,23 +75,22 @@ def notifications():
     return jsonify({"items": items})
 
 
-@api.post("/notifications/read")
+@ops.post("/notifications/read", None, "Mark every unread notification of the signed-in user read")
 @login_required
-@api_doc("Mark every unread notification of the signed-in user read", tags=["accounts"])
 def notifications_read():
     marked = reminders.mark_read(db.session, current_user.id)
     db.session.commit()
     return jsonify({"read": marked})
 
 
-@api.post("/me/tokens")
-@login_required
-@api_doc(
+@ops.post(
+    "/me/tokens",
+    None,
     "Create a personal API token (shown once)",
     request_schema=TokenCreateSchema,
     status=201,
-    tags=["accounts"],
 )
+@login_required
 def create_token():
     data = json_body(TokenCreateSchema())
     token = services.issue_token(db.session, current_user, data["name"])
@@ -97,13 +98,12 @@ def create_token():
     return jsonify({"name": data["name"], "token": token}), 201
 
 
-@api.get("/users")
-@permission_required("users.manage")
-@api_doc(
+@ops.get(
+    "/users",
+    "users.manage",
     "Users whose account belongs to your part of the tree",
     response_schema=UserSchema,
     paginated=True,
-    tags=["accounts"],
 )
 def list_users():
     stmt = services.with_assignments(sa.select(User).order_by(User.username))
@@ -112,14 +112,13 @@ def list_users():
     return jsonify(page.to_json(UserSchema()))
 
 
-@api.post("/users")
-@permission_required("users.manage")
-@api_doc(
+@ops.post(
+    "/users",
+    "users.manage",
     "Create a user (must change the password at first sign-in)",
     request_schema=UserCreateSchema,
     response_schema=UserSchema,
     status=201,
-    tags=["accounts"],
 )
 def create_user():
     data = json_body(UserCreateSchema())
@@ -129,20 +128,23 @@ def create_user():
     return jsonify(_dump_user(user)), 201
 
 
-@api.get("/users/<int:user_id>")
-@permission_required("users.manage")
-@api_doc("Read a user", response_schema=UserSchema, tags=["accounts"], parameters=USER_PARAM)
+@ops.get(
+    "/users/<int:user_id>",
+    "users.manage",
+    "Read a user",
+    response_schema=UserSchema,
+    parameters=USER_PARAM,
+)
 def read_user(user_id: int):
     return jsonify(_dump_user(services.user_in_scope_or_404(user_id)))
 
 
-@api.patch("/users/<int:user_id>")
-@permission_required("users.manage")
-@api_doc(
+@ops.patch(
+    "/users/<int:user_id>",
+    "users.manage",
     "Change a user (name, mobile, active, language, password)",
     request_schema=UserUpdateSchema,
     response_schema=UserSchema,
-    tags=["accounts"],
     parameters=USER_PARAM,
 )
 def update_user(user_id: int):
@@ -158,14 +160,13 @@ def update_user(user_id: int):
     return jsonify(_dump_user(user))
 
 
-@api.post("/users/<int:user_id>/assignments")
-@permission_required("users.manage")
-@api_doc(
+@ops.post(
+    "/users/<int:user_id>/assignments",
+    "users.manage",
     "Give a user a role at a node",
     request_schema=AssignmentCreateSchema,
     response_schema=AssignmentSchema,
     status=201,
-    tags=["accounts"],
     parameters=USER_PARAM,
 )
 def create_assignment(user_id: int):
@@ -186,12 +187,11 @@ def create_assignment(user_id: int):
     return jsonify(AssignmentSchema().dump(assignment)), 201
 
 
-@api.delete("/users/<int:user_id>/assignments/<int:assignment_id>")
-@permission_required("users.manage")
-@api_doc(
+@ops.delete(
+    "/users/<int:user_id>/assignments/<int:assignment_id>",
+    "users.manage",
     "Remove a role assignment",
     status=204,
-    tags=["accounts"],
     parameters=[
         *USER_PARAM,
         {"in": "path", "name": "assignment_id", "required": True, "schema": {"type": "integer"}},
@@ -207,26 +207,25 @@ def delete_assignment(user_id: int, assignment_id: int):
     return "", 204
 
 
-@api.get("/roles")
-@login_required
-@api_doc(
+@ops.get(
+    "/roles",
+    None,
     "Roles and the permission patterns they carry",
     response_schema=RoleSchema,
     listed=True,
-    tags=["accounts"],
 )
+@login_required
 def list_roles():
     roles = services.roles_with_grants(db.session)
     return jsonify({"items": RoleSchema().dump(roles, many=True)})
 
 
-@api.get("/audit")
-@permission_required("audit.view")
-@api_doc(
+@audit_ops.get(
+    "/audit",
+    "audit.view",
     "Audit log entries in your scope, newest first",
     response_schema=AuditEntrySchema,
     paginated=True,
-    tags=["audit"],
 )
 def list_audit():
     stmt = sa.select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())
