@@ -70,8 +70,14 @@ def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date | None:
     return days[index] if -len(days) <= index < len(days) else None
 
 
-def occurrences(entry: CalendarEntry, year: int) -> list[Occurrence]:
-    """The days (or periods) of ``entry`` in ``year``."""
+def occurrences(
+    entry: CalendarEntry, year: int, school: dict[str, tuple[date, date]] | None = None
+) -> list[Occurrence]:
+    """The days (or periods) of ``entry`` in ``year``; a school-holiday entry falls on the
+    place's ``school`` holidays of the year (``core.school_holidays.periods``), none without."""
+    if entry.kind == "school":
+        period = (school or {}).get(entry.term)
+        return [Occurrence(entry, *period)] if period else []
     if entry.kind == "lunar":
         return [Occurrence(entry, _lunar(year, entry.month, entry.day))]
     if entry.kind == "term":
@@ -95,9 +101,12 @@ def calendar_year(args: Any) -> int:
     return parse_filters([YEAR], args).get("year") or today().year
 
 
-def year_of(entries: list[CalendarEntry], year: int) -> list[Occurrence]:
-    """Every occurrence of ``entries`` in ``year``, by date."""
-    found = [o for entry in entries for o in occurrences(entry, year)]
+def year_of(
+    entries: list[CalendarEntry], year: int, school: dict[str, tuple[date, date]] | None = None
+) -> list[Occurrence]:
+    """Every occurrence of ``entries`` in ``year``, by date (``school``: the place's school
+    holidays of the year)."""
+    found = [o for entry in entries for o in occurrences(entry, year, school)]
     return sorted(found, key=lambda o: (o.start, str(o.entry.label)))
 
 
@@ -123,4 +132,6 @@ NATIONAL = [
     CalendarEntry.lunar(8, 15, _l("Mid-Autumn Festival")),
     CalendarEntry.lunar(9, 9, _l("Double Ninth Festival (Seniors' Day)")),
     CalendarEntry(10, 1, _l("National Day")),
+    CalendarEntry.school_holiday("winter", _l("Winter school holiday")),
+    CalendarEntry.school_holiday("summer", _l("Summer school holiday")),
 ]

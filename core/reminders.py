@@ -153,6 +153,14 @@ def _observances_missed(
     """Notifications for observances whose window ended in the past week without the activity
     they expect, at each community where their module is on (尚未开展)."""
     from core.calendar import occurrences
+    from core.school_holidays import city_of, periods
+
+    held: dict[tuple[str, int], dict[str, Any]] = {}
+
+    def school_of(city: str, year: int) -> dict[str, Any]:
+        if (city, year) not in held:
+            held[city, year] = periods(session, city, year)
+        return held[city, year]
 
     found: list[dict[str, Any]] = []
     for name, entries in plugin_system().call("jiedao_calendar"):
@@ -160,14 +168,16 @@ def _observances_missed(
             if entry.expects is None or entry.remind is None:
                 continue
             module = entry.module or name
-            for occurrence in (o for y in (day.year - 1, day.year) for o in occurrences(entry, y)):
-                start, end = occurrence.window()
-                if not end < day <= end + TOLD_FOR:
-                    continue
-                for cid in session.scalars(enabled_communities(module)):
+            years = (day.year - 1, day.year)
+            for cid in session.scalars(enabled_communities(module)):
+                ref = community_ref(cid)
+                school = {y: school_of(city_of(ref), y) for y in years}
+                for occurrence in (o for y in years for o in occurrences(entry, y, school[y])):
+                    start, end = occurrence.window()
+                    if not end < day <= end + TOLD_FOR:
+                        continue
                     if entry.expects(session, sa.select(sa.literal(cid)), start, end):
                         continue
-                    ref = community_ref(cid)
                     with force_locale("zh_Hans_CN"):
                         title = _(
                             "%(observance)s has passed without an activity",

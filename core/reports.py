@@ -106,8 +106,10 @@ class CalendarEntry:
     ``kind``: ``fixed`` (``month``/``day`` of the Gregorian calendar), ``lunar`` (of the Chinese
     lunar calendar: 春节 is 1/1, 重阳 9/9), ``term`` (the solar term named ``term``, e.g. 清明), or
     ``weekday`` (the ``nth`` ``weekday`` — 0 Monday … 6 Sunday — of ``month``, ``nth=-1`` the
-    last; ``month=0`` every month: 每月最后一个星期五). Build them with :meth:`lunar`,
-    :meth:`solar_term` and :meth:`weekday_rule`; ``core.calendar.occurrences`` gives the dates of
+    last; ``month=0`` every month: 每月最后一个星期五) or ``school`` (the place's ``winter`` or
+    ``summer`` school holiday, ``term``, as its city entered it). Build them with :meth:`lunar`,
+    :meth:`solar_term`, :meth:`weekday_rule` and :meth:`school_holiday`;
+    ``core.calendar.occurrences`` gives the dates of
     a year. ``expects(session, communities, start, end)`` counts the activities that answer the
     observance (``core.calendar`` shows "尚未开展" once it has passed with none); ``remind`` names
     the permission of the community staff the daily reminders tell when it passed without one."""
@@ -132,6 +134,11 @@ class CalendarEntry:
     @classmethod
     def solar_term(cls, term: str, label: Any, **options: Any) -> CalendarEntry:
         return cls(0, 0, label, kind="term", term=term, **options)
+
+    @classmethod
+    def school_holiday(cls, kind: str, label: Any, **options: Any) -> CalendarEntry:
+        """The ``winter`` (寒假) or ``summer`` (暑假) school holiday of the place's city."""
+        return cls(0, 0, label, kind="school", term=kind, **options)
 
     @classmethod
     def weekday_rule(

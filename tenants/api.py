@@ -14,6 +14,7 @@ from core.calendar import YEAR_PARAM, calendar_year, year_of
 from core.db import db, utcnow
 from core.errors import DomainError
 from core.permissions import get_in_scope_or_404, require, scoped
+from core.school_holidays import city_of, periods
 from core.tree import subtree_clause
 from tenants import modules, services
 from tenants.models import Node, NodeKind
@@ -245,12 +246,15 @@ def node_indicators(ref: str):
     "/calendar",
     None,
     "Observance days and campaigns of a year (?year=, default this year): the national "
-    "festivals (lunar ones on their Gregorian date) and those the plugins contribute, by date",
-    parameters=[YEAR_PARAM],
+    "festivals (lunar ones on their Gregorian date) and those the plugins contribute, by date; "
+    "with ?node=REF also the school holidays of that place's city",
+    parameters=[YEAR_PARAM, {"in": "query", "name": "node", "schema": {"type": "string"}}],
 )
 @login_required
 def calendar():
     year = calendar_year(request.args)
+    node = request.args.get("node")
+    school = periods(db.session, city_of(load_node(node).ref), year) if node else None
     entries = [
         e for e in modules.calendar() if modules.plugin_system().is_active(e.module) or not e.module
     ]
@@ -266,7 +270,7 @@ def calendar():
             "end": o.end.isoformat() if o.end else None,
             "kind": o.entry.kind,
         }
-        for o in year_of(entries, year)
+        for o in year_of(entries, year, school)
     ]
     return jsonify({"year": year, "items": items})
 

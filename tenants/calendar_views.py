@@ -1,6 +1,6 @@
-"""The observance calendar of a place (``/n/<ref>/calendar``): the year's national festivals and
-the observances of the modules on beneath it, each that expects an activity with how many were
-held around it there — "尚未开展" once it has passed with none."""
+"""The observance calendar of a place (``/n/<ref>/calendar``): the year's national festivals, its
+city's school holidays and the observances of the modules on beneath it, each that expects an
+activity with how many were held around it there — "尚未开展" once it has passed with none."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from core.calendar import calendar_year, status, year_of
 from core.clock import today
 from core.db import db
+from core.school_holidays import city_of, periods
 from tenants import modules
 from tenants.module_views import modules_running_at
 from tenants.views import breadcrumb, load_node
@@ -29,7 +30,8 @@ def page(ref: str) -> Any:
     running = modules_running_at(node)
     entries = [e for e in modules.calendar() if not e.module or e.module in running]
     rows = []
-    for occurrence in year_of(entries, year):
+    school = periods(db.session, city_of(node.ref), year)
+    for occurrence in year_of(entries, year, school):
         module = occurrence.entry.module
         communities = modules.indicator_communities(place, module) if module else None
         found = status(db.session, occurrence, communities, day) if module else None
