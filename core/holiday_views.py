@@ -220,7 +220,7 @@ def api_set() -> Any:
     return jsonify(_dump({**data, "name": data.get("name") or "", "source": "local"}))
 
 
-@ops.delete("/<day>", None, "Remove a local entry (needs calendar.manage)")
+@ops.delete("/<day>", None, "Remove a local entry (needs calendar.manage)", status=204)
 @login_required
 def api_clear(day: str) -> Any:
     _require_manage()
@@ -263,6 +263,7 @@ def api_set_school() -> Any:
     "/school/<int(min=1900,max=2999):year>/<any(winter,summer):kind>",
     None,
     "Remove your city's winter or summer school holiday of a year (needs calendar.manage)",
+    status=204,
 )
 @login_required
 def api_clear_school(year: int, kind: str) -> Any:
