@@ -46,6 +46,69 @@ def percent(part: int | None, whole: int | None) -> float | None:
 
 
 @dataclass(frozen=True)
+class Value:
+    """An indicator's value somewhere in some period; a ratio's with its numerator and
+    denominator; ``suppressed`` when a small count is withheld (the value is then None)."""
+
+    value: float | int | None
+    numerator: float | int | None = None
+    denominator: float | int | None = None
+    suppressed: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "suppressed": self.suppressed,
+        }
+
+
+def _small(indicator: Indicator, count: float | int | None) -> bool:
+    return (
+        bool(indicator.suppress_below)
+        and count is not None
+        and 0 < count < indicator.suppress_below
+    )
+
+
+def evaluate(
+    session: Session,
+    indicators: dict[str, Indicator],
+    name: str,
+    communities: sa.Select,
+    period: Period,
+    memo: dict[str, Value] | None = None,
+) -> Value:
+    """Indicator ``name`` over ``communities`` in ``period``. A ratio or mean is its numerator's
+    total over its denominator's (never a mean of the communities' values) and is withheld when
+    either is; ``memo`` keeps what was computed for other indicators over the same
+    communities and period, so a ratio's parts are counted once."""
+    memo = {} if memo is None else memo
+    if name in memo:
+        return memo[name]
+    indicator = indicators[name]
+    if indicator.kind in ("ratio", "mean"):
+        part, whole = (
+            evaluate(session, indicators, key, communities, period, memo)
+            for key in (indicator.numerator, indicator.denominator)
+        )
+        per = indicator.per if indicator.kind == "ratio" else 1
+        top, bottom = part.value, whole.value
+        if part.suppressed or whole.suppressed or _small(indicator, top):
+            found = Value(None, suppressed=True)  # either total would show through
+        elif not bottom or top is None:
+            found = Value(None, top, bottom)
+        else:
+            found = Value(round(per * top / bottom, 1), top, bottom)
+    else:
+        raw = indicator.compute(session, communities, period)
+        found = Value(None, suppressed=True) if _small(indicator, raw) else Value(raw)
+    memo[name] = found
+    return found
+
+
+@dataclass(frozen=True)
 class Source:
     """A table figures are taken from: its community column and how to restrict a select to
     its live rows (joins included)."""
@@ -65,6 +128,9 @@ class Figure:
     source: str = ""
     expression: Callable[[Period, date], sa.ColumnElement[Any]] | None = None
     share_of: tuple[str, str] | None = None
+    stock: bool = False  # taken on the as-of day (open on it), not counted over the period
+    direction: str = ""  # "up": higher is better, "down": lower is better
+    description: Any = ""
 
     def value(self, raw: Any) -> float | int | None:
         if self.share_of is not None:
@@ -104,18 +170,28 @@ class FigureSet:
 
     def indicators(self) -> list[Indicator]:
         """The figures as the platform's indicators (``jiedao_indicators``)."""
-        return [
-            Indicator(
-                self.name(f),
-                f.label,
-                f.unit,
-                lambda session, communities, period, f=f: self.compute(
-                    session, f, communities, period
-                ),
-                module=self.module,
+        found = []
+        for f in self.figures:
+            parts = {}
+            if f.share_of is not None:
+                part, whole = (self.name(self.by_key[k]) for k in f.share_of)
+                parts = {"kind": "ratio", "numerator": part, "denominator": whole}
+            found.append(
+                Indicator(
+                    self.name(f),
+                    f.label,
+                    f.unit,
+                    lambda session, communities, period, f=f: self.compute(
+                        session, f, communities, period
+                    ),
+                    module=self.module,
+                    stock=f.stock,
+                    direction=f.direction,
+                    description=f.description,
+                    **parts,
+                )
             )
-            for f in self.figures
-        ]
+        return found
 
     def per_community(
         self, session: Session, communities: sa.Select, period: Period, day: date | None = None
@@ -220,6 +296,12 @@ class FigureSet:
 
 # The query arguments of a period (a dashboard's, an export's).
 PERIOD_ARGS = [
+    {
+        "in": "query",
+        "name": "period",
+        "description": "2026-03 (a month), 2026Q1, 2026H1 or 2026",
+        "schema": {"type": "string"},
+    },
     {"in": "query", "name": "year", "schema": {"type": "integer"}},
     {"in": "query", "name": "quarter", "schema": {"type": "integer", "enum": [1, 2, 3, 4]}},
     {"in": "query", "name": "from", "schema": {"type": "string", "format": "date"}},
@@ -228,13 +310,25 @@ PERIOD_ARGS = [
 
 
 def parse_period(args: Any, day: date | None = None) -> tuple[Period, str]:
-    """The period the query asks for: ``from``/``to`` (ISO dates), or ``year`` with an optional
-    ``quarter`` (1–4); this year by default. The period and its label; a 422 naming the argument
-    when it is bad."""
+    """The period the query asks for: ``period`` (``2026-03``, ``2026Q1``, ``2026H1``,
+    ``2026``), ``from``/``to`` (ISO dates), or ``year`` with an optional ``quarter`` (1–4); this
+    year by default. The period and its label; a 422 naming the argument when it is bad."""
     day = day or today()
 
     def bad(field: str, message: str) -> NoReturn:
         raise DomainError(message, {field: [message]})
+
+    if args.get("period"):
+        named = Period.parse(args["period"])
+        if named is None:
+            bad(
+                "period",
+                _(
+                    "A period is a month (2026-03), a quarter (2026Q1), a half-year (2026H1) "
+                    "or a year (2026)."
+                ),
+            )
+        return named, named.label()
 
     if args.get("from") or args.get("to"):
         try:
@@ -258,7 +352,5 @@ def parse_period(args: Any, day: date | None = None) -> tuple[Period, str]:
         return Period.year(year), str(year)
     if quarter not in ("1", "2", "3", "4"):
         bad("quarter", _("A quarter is 1, 2, 3 or 4."))
-    q = int(quarter)
-    start = date(year, 3 * q - 2, 1)
-    end = date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1).toordinal() - 1
-    return Period(start, date.fromordinal(end)), _("Q%(q)s %(year)s", q=q, year=year)
+    period = Period.quarter(year, int(quarter))
+    return period, period.label()

@@ -7,13 +7,15 @@ its readers and writers are re-exported here for code that imports them from thi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from core.exchange import (  # noqa: F401 - re-exported: plugins import these from here
@@ -26,10 +28,14 @@ from core.exchange import (  # noqa: F401 - re-exported: plugins import these fr
     write_xlsx,
 )
 
+PERIOD_FORMS = re.compile(r"(\d{4})(?:-(\d{2})|Q([1-4])|H([12]))?")
+
 
 @dataclass(frozen=True)
 class Period:
-    """A closed date range; indicators count what happened in it."""
+    """A closed date range; indicators count what happened in it. The reporting periods —
+    month, quarter, half-year and year — are named as the API writes them: ``2026-03``,
+    ``2026Q1``, ``2026H1``, ``2026`` (:meth:`parse`, :attr:`key`)."""
 
     start: date
     end: date
@@ -38,6 +44,92 @@ class Period:
     def year(cls, year: int) -> Period:
         return cls(date(year, 1, 1), date(year, 12, 31))
 
+    @classmethod
+    def months(cls, year: int, first: int, count: int) -> Period:
+        """``count`` months from month ``first`` of ``year``."""
+        last = first + count - 1
+        end = date(year + last // 12, last % 12 + 1, 1) - timedelta(days=1)
+        return cls(date(year, first, 1), end)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        return cls.months(year, month, 1)
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> Period:
+        return cls.months(year, 3 * quarter - 2, 3)
+
+    @classmethod
+    def half(cls, year: int, half: int) -> Period:
+        return cls.months(year, 6 * half - 5, 6)
+
+    @classmethod
+    def parse(cls, text: str) -> Period | None:
+        """``2026-03``, ``2026Q1``, ``2026H1`` or ``2026`` (years 1900–2999); None otherwise."""
+        found = PERIOD_FORMS.fullmatch((text or "").strip().upper())
+        if found is None or not 1900 <= int(found[1]) <= 2999:
+            return None
+        year, month, quarter, half = found.groups()
+        if month:
+            return cls.month(int(year), int(month)) if 1 <= int(month) <= 12 else None
+        if quarter:
+            return cls.quarter(int(year), int(quarter))
+        if half:
+            return cls.half(int(year), int(half))
+        return cls.year(int(year))
+
+    @property
+    def key(self) -> str:
+        """The period's name when it is a month, quarter, half-year or year, else
+        ``<start>/<end>``."""
+        y = self.start.year
+        if self.start == date(y, self.start.month, 1) and self.end.year == y:
+            months = self.end.month - self.start.month + 1
+            whole = self == Period.months(y, self.start.month, months)
+            first = self.start.month
+            if whole and months == 12:
+                return str(y)
+            if whole and months == 6 and first in (1, 7):
+                return f"{y}H{first // 6 + 1}"
+            if whole and months == 3 and first % 3 == 1:
+                return f"{y}Q{first // 3 + 1}"
+            if whole and months == 1:
+                return f"{y}-{first:02d}"
+        return f"{self.start.isoformat()}/{self.end.isoformat()}"
+
+    def label(self) -> str:
+        """How staff write the period: 2026年3月, 2026年第1季度, 2026年上半年, 2026年."""
+        key = self.key
+        y = self.start.year
+        if key == str(y):
+            return _("Year %(year)s", year=y)
+        if "H" in key:
+            if key.endswith("1"):
+                return _("First half of %(year)s", year=y)
+            return _("Second half of %(year)s", year=y)
+        if "Q" in key:
+            return _("Q%(q)s %(year)s", q=key[-1], year=y)
+        if len(key) == 7:
+            return _("%(month)s/%(year)s", month=self.start.month, year=y)
+        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+
+    def previous(self) -> Period:
+        """The period of the same length just before (last month, last quarter…), for
+        month-on-month comparisons."""
+        key = self.key
+        if "/" in key:
+            days = self.end - self.start
+            end = self.start - timedelta(days=1)
+            return Period(end - days, end)
+        months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+        first = self.start.month - months
+        year = self.start.year + (first - 1) // 12
+        return Period.months(year, (first - 1) % 12 + 1, months)
+
+
+KINDS = ("count", "sum", "ratio", "mean")
+UP, DOWN = "up", "down"  # higher is better; lower is better
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -45,14 +137,42 @@ class Indicator:
 
     ``compute(session, communities, period)`` returns the figure for the given communities —
     ``communities`` is a SELECT of community ids (the subtree's communities where the module is
-    on), so the figure rolls up in one SQL aggregate.
+    on), so the figure rolls up in one SQL aggregate. ``kind`` says what it is: a ``count`` or a
+    ``sum`` (computed), or a ``ratio`` or ``mean`` of two other indicators of the module,
+    ``numerator`` over ``denominator`` (× ``per``: 100 for a percentage, 1000 for ‰, 1 for a
+    mean), always from their totals over the communities — a street's rate is Σnumerators ÷
+    Σdenominators, never a mean of the communities' rates. ``stock``: taken as of the period's
+    last day (or today while it runs), not counted over it (a flow). ``direction``: ``up`` when
+    higher is better, ``down`` when lower is. ``description``: how it is computed, in words
+    staff read. ``suppress_below``: counts from 1 to this minus one are not shown (S3 data: a
+    count of 2 people in a category identifies them); a ratio follows its numerator.
     """
 
     name: str
     label: Any
     unit: Any
-    compute: Callable[[Session, sa.Select, Period], float | int]
+    compute: Callable[[Session, sa.Select, Period], float | int] | None = None
     module: str = ""
+    kind: str = "count"
+    numerator: str = ""
+    denominator: str = ""
+    per: int = 100
+    stock: bool = False
+    direction: str = ""
+    description: Any = ""
+    suppress_below: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"indicator {self.name}: kind {self.kind!r} is not one of {KINDS}")
+        derived = self.kind in ("ratio", "mean")  # a compute of theirs is a shortcut
+        if derived != bool(self.numerator and self.denominator):
+            raise ValueError(
+                f"indicator {self.name}: a ratio or mean names its numerator and denominator, "
+                "and nothing else does"
+            )
+        if not derived and self.compute is None:
+            raise ValueError(f"indicator {self.name}: a {self.kind} needs compute")
 
 
 @dataclass(frozen=True)

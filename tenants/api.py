@@ -11,8 +11,9 @@ from werkzeug.exceptions import NotFound
 
 from core.api import Operations, json_body, paginate
 from core.calendar import YEAR_PARAM, calendar_year, year_of
-from core.db import db, utcnow
+from core.db import db
 from core.errors import DomainError
+from core.figures import PERIOD_ARGS, parse_period
 from core.permissions import get_in_scope_or_404, require, scoped
 from core.school_holidays import city_of, periods
 from core.tree import subtree_clause
@@ -222,24 +223,31 @@ def write_settings(ref: str, module: str):
 @modules_ops.get(
     "/nodes/<ref>/indicators",
     "tenants.view",
-    "Plugin figures for a node and a year, rolled up over the communities beneath it where "
-    "each module is on",
-    parameters=[*REF_PARAM, {"in": "query", "name": "year", "schema": {"type": "integer"}}],
+    "Plugin figures for a node in a period (?period=2026-03, 2026Q1, 2026H1 or 2026; or ?year=, "
+    "?quarter=, ?from=&to=; this year by default), rolled up over the communities beneath it "
+    "where each module is on: a ratio from the summed numerators and denominators, a stock as "
+    "of the period's last day (or today), small counts of sensitive data withheld",
+    parameters=PERIOD_ARGS,
 )
 def node_indicators(ref: str):
     from core.permissions import current_scope
-    from core.reports import Period
 
     node = _node_in_scope(ref)
-    try:
-        year = int(request.args.get("year") or utcnow().year)
-        period = Period.year(year)
-    except (ValueError, OverflowError):  # not a number; beyond what a date holds
-        raise DomainError(
-            _("year must be a year, e.g. 2026."), {"year": [_("Not a valid year.")]}
-        ) from None
+    period, label = parse_period(request.args)
     items = modules.indicator_values(db.session, current_scope(), node.as_ref(), period)
-    return jsonify({"node": node.ref, "year": year, "items": items})
+    return jsonify(
+        {
+            "node": node.ref,
+            "year": period.start.year,
+            "period": {
+                "key": period.key,
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+                "label": label,
+            },
+            "items": items,
+        }
+    )
 
 
 @modules_ops.get(

@@ -397,15 +397,20 @@ def indicator_communities(node: NodeRef, module: str) -> sa.Select:
 
 
 def indicator_values(session: Session, scope: Scope, node: NodeRef, period: Any) -> list[dict]:
-    """The figures the user may read at ``node`` (one of the module's permissions there)."""
-    values = []
-    for indicator in indicators().values():
+    """The figures the user may read at ``node`` (one of the module's permissions there): each
+    with what it is (kind, stock or flow, direction, how it is computed), its value and, for a
+    ratio, the totals it divides."""
+    from core.figures import as_of, evaluate
+
+    every = indicators()
+    values, memos = [], {}
+    for indicator in every.values():
         if not _may_use(scope, indicator.module, node.path):
             continue
+        communities = indicator_communities(node, indicator.module)
+        memo = memos.setdefault(indicator.module, {})
         try:
-            value = indicator.compute(
-                session, indicator_communities(node, indicator.module), period
-            )
+            value = evaluate(session, every, indicator.name, communities, period, memo)
         except Exception as exc:  # a plugin's figure must not take the page down
             plugin_system().mark_broken(
                 indicator.module, f"indicator {indicator.name} failed: {exc}"
@@ -417,7 +422,12 @@ def indicator_values(session: Session, scope: Scope, node: NodeRef, period: Any)
                 "label": str(indicator.label),
                 "unit": str(indicator.unit),
                 "module": indicator.module,
-                "value": value,
+                "kind": indicator.kind,
+                "stock": indicator.stock,
+                "as_of": as_of(period).isoformat() if indicator.stock else None,
+                "direction": indicator.direction or None,
+                "description": str(indicator.description),
+                **value.as_json(),
             }
         )
     return values

@@ -108,7 +108,7 @@ def jiedao_indicators() -> list[Indicator]:
         Indicator(f"registry.tag.{key}", tag.label, people, services.count_tagged(key))
         for key, tag in services.declared_tags().items()
     ]
-    return [Indicator(i.name, i.label, i.unit, i.compute, module=MODULE) for i in found]
+    return [Indicator(i.name, i.label, i.unit, i.compute, module=MODULE, stock=True) for i in found]
 
 
 @hookimpl

@@ -78,6 +78,8 @@ FIGURES: tuple[Figure, ...] = (
         HAZARDS,
         "hazards",
         lambda p, d: count_if(sa.and_(_open_on(d), SafetyHazard.deadline < d)),
+        stock=True,
+        direction="down",
     ),
     # Of the hazards found in the period, the share closed by the period's end (None: none found).
     Figure(
@@ -85,6 +87,7 @@ FIGURES: tuple[Figure, ...] = (
         _l("Rectification rate"),
         PERCENT,
         share_of=("hazards_rectified", "hazards_found"),
+        direction="up",
     ),
     Figure(
         "hazards_rectified",
@@ -100,6 +103,8 @@ FIGURES: tuple[Figure, ...] = (
         HAZARDS,
         "hazards",
         lambda p, d: count_if(sa.and_(SafetyHazard.severity == "major", _open_on(d))),
+        stock=True,
+        direction="down",
     ),
     Figure(
         "inspections_done",
@@ -131,6 +136,7 @@ FIGURES: tuple[Figure, ...] = (
         ENTERPRISES,
         "enterprises",
         lambda p, d: sa.func.count(SafetyEnterprise.id),
+        stock=True,
     ),
     Figure(
         "enterprises_standardised",
@@ -138,6 +144,8 @@ FIGURES: tuple[Figure, ...] = (
         ENTERPRISES,
         "enterprises",
         lambda p, d: count_if(SafetyEnterprise.standardisation == "compliant"),
+        stock=True,
+        direction="up",
     ),
 )
 
