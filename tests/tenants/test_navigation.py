@@ -95,3 +95,17 @@ def test_without_the_permission_at_the_street_there_is_no_entry(world, as_user, 
         assert heading is None
         assert not [href for _label, href in links if "/registry/" in href or "/safety/" in href]
     assert as_user("street_leader").get(SAFETY_ROLLUP[1]).status_code == 404
+
+
+def test_a_streets_page_lists_the_dashboards_of_the_modules_running_beneath(as_user, switch_on):
+    street_admin = as_user("s_admin")
+    page = lxml.html.fromstring(street_admin.get(f"/n/{STREET_A}").text)
+    assert not page.xpath("//*[@data-dashboards]")  # nothing runs beneath yet
+    switch_on("safety", A1)
+    page = lxml.html.fromstring(street_admin.get(f"/n/{STREET_A}").text)
+    links = [
+        (a.text_content().strip(), a.get("href")) for a in page.xpath("//*[@data-dashboards]//a")
+    ]
+    assert links == [REGISTRY_ROLLUP, SAFETY_ROLLUP]  # safety brings the registry it needs
+    community = lxml.html.fromstring(street_admin.get(f"/n/{A1}").text)
+    assert not community.xpath("//*[@data-dashboards]")  # a community's pages are in its sidebar

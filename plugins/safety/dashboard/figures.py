@@ -53,15 +53,14 @@ HAZARDS, PERCENT, INSPECTIONS, PEOPLE, ENTERPRISES = (
 )
 
 FIGURES: tuple[Figure, ...] = (
-    # 隐患: found in the period (by found_on).
     Figure(
         "hazards_found",
         _l("Hazards found"),
         HAZARDS,
         "hazards",
         lambda p, d: count_if(within(SafetyHazard.found_on, p)),
+        description=_l("Hidden dangers found in the period (by the day they were found)"),
     ),
-    # Closed in the period (by closed_on), whenever they were found.
     Figure(
         "hazards_closed",
         _l("Hazards closed"),
@@ -70,8 +69,8 @@ FIGURES: tuple[Figure, ...] = (
         lambda p, d: count_if(
             sa.and_(SafetyHazard.status == "closed", within(SafetyHazard.closed_on, p))
         ),
+        description=_l("Hidden dangers closed in the period, whenever they were found"),
     ),
-    # Open on the as-of day (see as_of) with a deadline before it.
     Figure(
         "hazards_overdue",
         _l("Overdue hazards"),
@@ -80,14 +79,18 @@ FIGURES: tuple[Figure, ...] = (
         lambda p, d: count_if(sa.and_(_open_on(d), SafetyHazard.deadline < d)),
         stock=True,
         direction="down",
+        description=_l("Open hidden dangers past their deadline on the as-of day"),
     ),
-    # Of the hazards found in the period, the share closed by the period's end (None: none found).
     Figure(
         "rectification_rate",
         _l("Rectification rate"),
         PERCENT,
         share_of=("hazards_rectified", "hazards_found"),
         direction="up",
+        description=_l(
+            "Of the hidden dangers found in the period, the share closed by its end; an area's "
+            "rate comes from its communities' summed counts, never from their rates"
+        ),
     ),
     Figure(
         "hazards_rectified",
@@ -95,8 +98,8 @@ FIGURES: tuple[Figure, ...] = (
         HAZARDS,
         "hazards",
         lambda p, d: count_if(_rectified(p)),
+        description=_l("Hidden dangers found in the period and closed by its end"),
     ),
-    # Major hazards (重大隐患) open on the as-of day.
     Figure(
         "major_open",
         _l("Open major hazards"),
@@ -105,6 +108,7 @@ FIGURES: tuple[Figure, ...] = (
         lambda p, d: count_if(sa.and_(SafetyHazard.severity == "major", _open_on(d))),
         stock=True,
         direction="down",
+        description=_l("Major hidden dangers not closed on the as-of day"),
     ),
     Figure(
         "inspections_done",
@@ -112,24 +116,29 @@ FIGURES: tuple[Figure, ...] = (
         INSPECTIONS,
         "inspections",
         lambda p, d: count_if(within(SafetyInspection.done_on, p)),
+        description=_l("Inspections done in the period"),
     ),
-    # 三项岗位 trainees who passed, of live training sessions held in the period.
     Figure(
         "trained",
         _l("Three-key-post staff trained"),
         PEOPLE,
         "trainees",
         lambda p, d: count_if(_trained(p)),
+        description=_l(
+            "Passes of three-key-post staff in training sessions held in the period (a person "
+            "trained twice counts twice)"
+        ),
     ),
-    # The communities' yearly targets (settings ``training_target``), not prorated.
     Figure(
         "training_target",
         _l("Training target"),
         PEOPLE,
         "settings",
         lambda p, d: sa.func.sum(_training_target()),
+        description=_l(
+            "The communities' yearly training targets added up, not prorated to the period"
+        ),
     ),
-    # Enterprises on the ledger now, and those whose standardisation is compliant (达标).
     Figure(
         "enterprises",
         _l("Enterprises on the ledger"),
@@ -137,6 +146,7 @@ FIGURES: tuple[Figure, ...] = (
         "enterprises",
         lambda p, d: sa.func.count(SafetyEnterprise.id),
         stock=True,
+        description=_l("Enterprises on the ledger on the as-of day"),
     ),
     Figure(
         "enterprises_standardised",
@@ -146,6 +156,7 @@ FIGURES: tuple[Figure, ...] = (
         lambda p, d: count_if(SafetyEnterprise.standardisation == "compliant"),
         stock=True,
         direction="up",
+        description=_l("Enterprises on the ledger whose safety standardisation is compliant"),
     ),
 )
 

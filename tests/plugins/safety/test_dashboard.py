@@ -133,3 +133,22 @@ def test_no_community_with_the_module(as_user, enable):
 @pytest.mark.usefixtures("rows")
 def test_the_dashboard_only_reads(as_user):
     assert as_user("d_admin").post(board_api(STREET_A)).status_code in (403, 405)
+
+
+@pytest.mark.usefixtures("rows")
+def test_every_figure_says_how_it_is_counted_and_keeps_its_labels_on_a_phone(as_user):
+    import lxml.html
+
+    page = lxml.html.fromstring(as_user("s_admin").get(board(STREET_A, "?period=2026Q1")).text)
+    definitions = {
+        dd.get("data-definition"): dd.text_content().strip()
+        for dd in page.xpath("//*[@data-safety='definitions']//dd")
+    }
+    assert definitions["rectification_rate"].startswith("统计期内发现的隐患中")
+    assert all(definitions.values()) and len(definitions) == 11
+    total = page.xpath("//*[@data-safety='totals']//li[@data-figure='hazards_overdue']")[0]
+    assert total.get("title") == definitions["hazards_overdue"]  # on hover as well
+    cells = page.xpath(f"//tr[@data-community='{A1}']/td")
+    assert [c.get("data-label") for c in cells][:3] == ["名次", "社区", "排查发现隐患"]
+    assert not page.xpath("//a[normalize-space()='JSON']")  # no bare JSON link for users
+    assert "2026年第1季度" in page.xpath("//*[@data-safety='period']")[0].text_content()
