@@ -131,6 +131,15 @@ class Figure:
     stock: bool = False  # taken on the as-of day (open on it), not counted over the period
     direction: str = ""  # "up": higher is better, "down": lower is better
     description: Any = ""
+    # A count of the rows of ledger ``records`` where ``where(period, as_of)`` holds: the
+    # expression is count_if(where), and the figure opens onto those rows (a drill-down).
+    where: Callable[[Period, date], sa.ColumnElement[bool]] | None = None
+    records: str = ""
+
+    def __post_init__(self) -> None:
+        if self.where is not None and self.expression is None:
+            where = self.where
+            object.__setattr__(self, "expression", lambda p, d: count_if(where(p, d)))
 
     def value(self, raw: Any) -> float | int | None:
         if self.share_of is not None:
@@ -172,10 +181,14 @@ class FigureSet:
         """The figures as the platform's indicators (``jiedao_indicators``)."""
         found = []
         for f in self.figures:
-            parts = {}
+            parts: dict[str, Any] = {}
+            counted = f
             if f.share_of is not None:
                 part, whole = (self.name(self.by_key[k]) for k in f.share_of)
                 parts = {"kind": "ratio", "numerator": part, "denominator": whole}
+                counted = self.by_key[f.share_of[0]]  # a rate opens onto its numerator's rows
+            if counted.records and counted.where is not None:
+                parts["records"] = (counted.records, counted.where)
             found.append(
                 Indicator(
                     self.name(f),

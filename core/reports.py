@@ -145,7 +145,8 @@ class Indicator:
     last day (or today while it runs), not counted over it (a flow). ``direction``: ``up`` when
     higher is better, ``down`` when lower is. ``description``: how it is computed, in words
     staff read. ``suppress_below``: counts from 1 to this minus one are not shown (S3 data: a
-    count of 2 people in a category identifies them); a ratio follows its numerator.
+    count of 2 people in a category identifies them); a ratio follows its parts. ``records``:
+    the ledger whose rows it counts and their predicate, for the drill-down to them.
     """
 
     name: str
@@ -161,6 +162,9 @@ class Indicator:
     direction: str = ""
     description: Any = ""
     suppress_below: int = 0
+    # (ledger name, where(period, as_of)): the module's ledger and the predicate of the rows the
+    # figure counts, so a figure opens onto the named records behind it (a drill-down).
+    records: tuple[str, Callable[[Period, date], sa.ColumnElement[bool]]] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -14,7 +14,7 @@ from tenants import models, modules, onboarding, presets  # noqa: F401 - registe
 
 @hookimpl
 def jiedao_blueprints(app: Flask) -> list[Any]:
-    from tenants import calendar_views, change_views
+    from tenants import calendar_views, change_views, figure_views
     from tenants.api import api, modules_api
     from tenants.import_views import api as imports_api
     from tenants.import_views import bp as imports_bp
@@ -34,6 +34,8 @@ def jiedao_blueprints(app: Flask) -> list[Any]:
         imports_api,
         *change_views.blueprints(),
         calendar_views.bp,
+        figure_views.bp,
+        figure_views.api,
     ]
 
 

@@ -387,6 +387,14 @@ def indicators() -> dict[str, Any]:
     return {ind.name: ind for ind in _contributions("jiedao_indicators")}
 
 
+def ledger(module: str, name: str) -> Any:
+    """An active plugin's ledger by its module and name, or None."""
+    for found in _contributions("jiedao_ledgers"):
+        if found.module == module and found.name == name:
+            return found
+    return None
+
+
 def indicator_communities(node: NodeRef, module: str) -> sa.Select:
     """Ids of the communities under ``node`` where ``module`` is on: what a figure rolls up over."""
     return sa.select(Node.id).where(
@@ -401,6 +409,7 @@ def indicator_values(session: Session, scope: Scope, node: NodeRef, period: Any)
     with what it is (kind, stock or flow, direction, how it is computed), its value and, for a
     ratio, the totals it divides."""
     from core.figures import as_of, evaluate
+    from tenants.figure_views import records_url
 
     every = indicators()
     values, memos = [], {}
@@ -427,6 +436,7 @@ def indicator_values(session: Session, scope: Scope, node: NodeRef, period: Any)
                 "as_of": as_of(period).isoformat() if indicator.stock else None,
                 "direction": indicator.direction or None,
                 "description": str(indicator.description),
+                "records": records_url(indicator, node.ref, period),
                 **value.as_json(),
             }
         )

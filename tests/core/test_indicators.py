@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import lxml.html
 import pytest
 
 from core.db import db
@@ -176,3 +177,92 @@ def test_flows_count_the_period_and_stocks_are_taken_on_its_last_day(hazards, as
 def test_a_bad_period_is_refused_naming_it(as_user):
     answer = as_user("s_admin").get(f"/api/v1/nodes/{STREET_A}/indicators?period=2026Q5")
     assert answer.status_code == 422 and "period" in answer.get_json()["error"]["fields"]
+
+
+def _records(client, ref: str, name: str, query: str) -> tuple[int, list[dict], int]:
+    answer = client.get(f"/api/v1/nodes/{ref}/figures/{name}/records?{query}")
+    if answer.status_code != 200:
+        return answer.status_code, [], 0
+    body = answer.get_json()
+    return 200, body["items"], body["total"]
+
+
+def test_a_figure_opens_onto_exactly_the_records_it_counts(hazards, as_user):
+    street_admin = as_user("s_admin")
+    _, march = _items(street_admin, STREET_A, "period=2026-03")
+    overdue = march["safety.hazards_overdue"]
+    assert overdue["records"] == f"/n/{STREET_A}/figures/safety.hazards_overdue?period=2026-03"
+    status, items, total = _records(
+        street_admin, STREET_A, "safety.hazards_overdue", "period=2026-03"
+    )
+    assert status == 200 and total == overdue["value"] == 1
+    assert [(i["number"], i["community"]) for i in items] == [("YH2026-0001", A1)]
+    # A rate opens onto its numerator's records: the 10 rectified hazards of the 12 found.
+    _, year = _items(street_admin, STREET_A, "period=2026")
+    assert year["safety.rectification_rate"]["records"].endswith("rectification_rate?period=2026")
+    _, items, total = _records(street_admin, STREET_A, "safety.rectification_rate", "period=2026")
+    assert total == year["safety.rectification_rate"]["numerator"] == 10
+    assert {i["status"] for i in items} == {"closed"}
+    assert year["safety.trained"]["records"] is None  # counted over two tables: no drill-down
+
+    page = lxml.html.fromstring(street_admin.get(overdue["records"]).text)
+    rows = page.xpath("//tr[@data-record]")
+    assert (
+        len(rows) == 1 and "2026年3月" in page.xpath("//*[@data-figure-period]")[0].text_content()
+    )
+    link = rows[0].xpath(".//a")[0].get("href")
+    assert link.startswith(f"/c/{A1}/safety/hazards/") and street_admin.get(link).status_code == 200
+
+
+def test_the_drill_down_stays_in_scope_and_where_the_module_is_on(hazards, app, world, as_user):
+    from plugins.safety.models import SafetyHazard
+
+    with app.app_context():  # B1, of the other street, with safety off: never counted
+        db.session.add(
+            SafetyHazard(
+                node_id=world.node("110105002001").id, number="YH2026-0099", description="隐患",
+                found_on=date(2026, 3, 2), status="found", deadline=date(2026, 3, 10),
+                severity="general",
+            )
+        )  # fmt: skip
+        db.session.commit()
+    district = as_user("d_admin")
+    _, found = _items(district, "110105", "period=2026-03")
+    _, items, total = _records(district, "110105", "safety.hazards_found", "period=2026-03")
+    assert total == found["safety.hazards_found"]["value"] == 3
+    assert "YH2026-0099" not in {i["number"] for i in items}
+
+    worker = as_user("worker")  # program worker of A1
+    assert _records(worker, STREET_A, "safety.hazards_found", "period=2026")[0] == 404
+    status, items, _ = _records(worker, A1, "safety.hazards_found", "period=2026")
+    assert status == 200 and {i["community"] for i in items} == {A1}
+    assert worker.get(f"/n/{A2}/figures/safety.hazards_found?period=2026").status_code == 404
+    for name in ("safety.nothing", "safety.trained"):
+        assert _records(worker, A1, name, "period=2026")[0] == 404
+    bad = worker.get(f"/api/v1/nodes/{A1}/figures/safety.hazards_found/records?period=2026-13")
+    assert bad.status_code == 422 and "period" in bad.get_json()["error"]["fields"]
+    leader = as_user("leader")  # a building leader holds no safety permission
+    assert _records(leader, A1, "safety.hazards_found", "period=2026")[0] == 404
+
+
+def test_drilled_records_are_masked_as_the_ledgers_lists_are(hazards, app, world, as_user):
+    from plugins.registry.models import RegistryUnit
+    from plugins.safety.models import SafetyEnterprise
+    from tests.plugins.registry.conftest import make_code
+
+    with app.app_context():
+        node = world.node(A1)
+        unit = RegistryUnit(
+            node_id=node.id, name="永安饭店", credit_code=make_code("MA01001X5"), kind="enterprise"
+        )
+        db.session.add(unit)
+        db.session.flush()
+        db.session.add(
+            SafetyEnterprise(
+                node_id=node.id, unit_id=unit.id, name=unit.name, principal_phone="13912345678"
+            )
+        )
+        db.session.commit()
+    _, items, total = _records(as_user("worker"), A1, "safety.enterprises", "period=2026")
+    assert total == 1 and items[0]["name"] == "永安饭店"
+    assert (items[0]["principal_phone"], items[0]["masked"]) == ("139****5678", True)

@@ -58,7 +58,8 @@ FIGURES: tuple[Figure, ...] = (
         _l("Hazards found"),
         HAZARDS,
         "hazards",
-        lambda p, d: count_if(within(SafetyHazard.found_on, p)),
+        where=lambda p, d: within(SafetyHazard.found_on, p),
+        records="hazard",
         description=_l("Hidden dangers found in the period (by the day they were found)"),
     ),
     Figure(
@@ -66,9 +67,10 @@ FIGURES: tuple[Figure, ...] = (
         _l("Hazards closed"),
         HAZARDS,
         "hazards",
-        lambda p, d: count_if(
-            sa.and_(SafetyHazard.status == "closed", within(SafetyHazard.closed_on, p))
+        where=lambda p, d: sa.and_(
+            SafetyHazard.status == "closed", within(SafetyHazard.closed_on, p)
         ),
+        records="hazard",
         description=_l("Hidden dangers closed in the period, whenever they were found"),
     ),
     Figure(
@@ -76,7 +78,8 @@ FIGURES: tuple[Figure, ...] = (
         _l("Overdue hazards"),
         HAZARDS,
         "hazards",
-        lambda p, d: count_if(sa.and_(_open_on(d), SafetyHazard.deadline < d)),
+        where=lambda p, d: sa.and_(_open_on(d), SafetyHazard.deadline < d),
+        records="hazard",
         stock=True,
         direction="down",
         description=_l("Open hidden dangers past their deadline on the as-of day"),
@@ -97,7 +100,8 @@ FIGURES: tuple[Figure, ...] = (
         _l("Hazards found in the period and rectified"),
         HAZARDS,
         "hazards",
-        lambda p, d: count_if(_rectified(p)),
+        where=lambda p, d: _rectified(p),
+        records="hazard",
         description=_l("Hidden dangers found in the period and closed by its end"),
     ),
     Figure(
@@ -105,7 +109,8 @@ FIGURES: tuple[Figure, ...] = (
         _l("Open major hazards"),
         HAZARDS,
         "hazards",
-        lambda p, d: count_if(sa.and_(SafetyHazard.severity == "major", _open_on(d))),
+        where=lambda p, d: sa.and_(SafetyHazard.severity == "major", _open_on(d)),
+        records="hazard",
         stock=True,
         direction="down",
         description=_l("Major hidden dangers not closed on the as-of day"),
@@ -115,7 +120,8 @@ FIGURES: tuple[Figure, ...] = (
         _l("Inspections done"),
         INSPECTIONS,
         "inspections",
-        lambda p, d: count_if(within(SafetyInspection.done_on, p)),
+        where=lambda p, d: within(SafetyInspection.done_on, p),
+        records="inspection",
         description=_l("Inspections done in the period"),
     ),
     Figure(
@@ -144,7 +150,8 @@ FIGURES: tuple[Figure, ...] = (
         _l("Enterprises on the ledger"),
         ENTERPRISES,
         "enterprises",
-        lambda p, d: sa.func.count(SafetyEnterprise.id),
+        where=lambda p, d: sa.true(),
+        records="enterprise",
         stock=True,
         description=_l("Enterprises on the ledger on the as-of day"),
     ),
@@ -153,7 +160,8 @@ FIGURES: tuple[Figure, ...] = (
         _l("Standardised enterprises"),
         ENTERPRISES,
         "enterprises",
-        lambda p, d: count_if(SafetyEnterprise.standardisation == "compliant"),
+        where=lambda p, d: SafetyEnterprise.standardisation == "compliant",
+        records="enterprise",
         stock=True,
         direction="up",
         description=_l("Enterprises on the ledger whose safety standardisation is compliant"),

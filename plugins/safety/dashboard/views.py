@@ -11,6 +11,7 @@ from core.api import api_doc
 from core.db import db
 from core.figures import PERIOD_ARGS, parse_period
 from core.sdk import require
+from tenants.figure_views import records_url
 from tenants.modules import indicator_communities
 
 from ..common import MODULE, VIEW
@@ -59,12 +60,19 @@ def dashboard() -> Any:
         "hazards": chart("hazards_found", "hazards_closed", "hazards_overdue"),
         "rate": chart("rectification_rate"),
     }
+    indicators = {i.name.removeprefix(f"{MODULE}."): i for i in SAFETY.indicators()}
+
+    def records(key: str, ref: str) -> str | None:
+        """Where a figure opens onto the records it counts at a place (the drill-down)."""
+        return records_url(indicators[key], ref, data["period"])
+
     return render_template(
         "safety/dashboard.html",
         node=g.node,
         figures=SAFETY.figures,
         charts=charts,
         args=request.args,
+        records=records,
         **data,
     )
 
