@@ -135,6 +135,7 @@ class Figure:
     # expression is count_if(where), and the figure opens onto those rows (a drill-down).
     where: Callable[[Period, date], sa.ColumnElement[bool]] | None = None
     records: str = ""
+    decimals: int = 0  # a sum of amounts (万元) keeps its decimals; counts are whole numbers
 
     def __post_init__(self) -> None:
         if self.where is not None and self.expression is None:
@@ -144,6 +145,8 @@ class Figure:
     def value(self, raw: Any) -> float | int | None:
         if self.share_of is not None:
             return None if raw is None else float(raw)
+        if self.decimals:
+            return round(float(raw or 0), self.decimals)
         return 0 if raw is None else int(raw)
 
 

@@ -18,6 +18,7 @@ from tenants.models import Node
 from ..common import DEFAULT_SETTINGS, MODULE, today
 from ..hazards.workflow import NOT_CLOSED
 from ..models import (
+    SafetyAccident,
     SafetyEnterprise,
     SafetyHazard,
     SafetyInspection,
@@ -44,12 +45,14 @@ def _rectified(period: Period) -> sa.ColumnElement[bool]:
     )
 
 
-HAZARDS, PERCENT, INSPECTIONS, PEOPLE, ENTERPRISES = (
+HAZARDS, PERCENT, INSPECTIONS, PEOPLE, ENTERPRISES, ACCIDENTS, TEN_THOUSAND_YUAN = (
     _l("hazards"),
     "%",
     _l("inspections"),
     _l("people"),
     _l("enterprises"),
+    _l("accidents"),
+    _l("10,000 yuan"),
 )
 
 FIGURES: tuple[Figure, ...] = (
@@ -166,6 +169,56 @@ FIGURES: tuple[Figure, ...] = (
         direction="up",
         description=_l("Enterprises on the ledger whose safety standardisation is compliant"),
     ),
+    Figure(
+        "accidents",
+        _l("Number of accidents"),
+        ACCIDENTS,
+        "accidents",
+        where=lambda p, d: within(SafetyAccident.occurred_on, p),
+        records="accident",
+        direction="down",
+        description=_l("Production safety accidents that occurred in the period (起数)"),
+    ),
+    Figure(
+        "accident_deaths",
+        _l("Deaths in accidents"),
+        PEOPLE,
+        "accidents",
+        lambda p, d: sa.func.sum(
+            sa.case((within(SafetyAccident.occurred_on, p), SafetyAccident.deaths), else_=0)
+        ),
+        direction="down",
+        description=_l("People killed in the accidents of the period"),
+    ),
+    Figure(
+        "accident_injuries",
+        _l("Injured in accidents"),
+        PEOPLE,
+        "accidents",
+        lambda p, d: sa.func.sum(
+            sa.case(
+                (
+                    within(SafetyAccident.occurred_on, p),
+                    SafetyAccident.serious_injuries + SafetyAccident.minor_injuries,
+                ),
+                else_=0,
+            )
+        ),
+        direction="down",
+        description=_l("People seriously or slightly injured in the accidents of the period"),
+    ),
+    Figure(
+        "accident_loss",
+        _l("Direct economic loss"),
+        TEN_THOUSAND_YUAN,
+        "accidents",
+        lambda p, d: sa.func.sum(
+            sa.case((within(SafetyAccident.occurred_on, p), SafetyAccident.direct_loss), else_=0)
+        ),
+        decimals=2,
+        direction="down",
+        description=_l("Direct economic loss of the accidents of the period, in 10,000 yuan"),
+    ),
 )
 
 
@@ -211,6 +264,7 @@ def _sources() -> dict[str, Source]:
             lambda s: s.select_from(ModuleState).where(ModuleState.module == MODULE),
         ),
         "enterprises": live(SafetyEnterprise),
+        "accidents": live(SafetyAccident),
     }
 
 

@@ -266,3 +266,29 @@ def test_the_audit_log_never_shows_the_sensitive_values(ready, app, world, as_us
         assert SECRET not in text and BLAME not in text and "新的认定" not in text, reader
         changed = next(e for e in accident if e["action"] == "safety.accident.update")
         assert changed["details"]["liability"] == ["***", "***"]
+
+
+def test_the_accident_figures_count_the_periods_accidents(ready, app, world, as_user):
+    """起数, deaths, injuries and direct loss (万元) of a street, counted by hand; a deleted
+    accident and one of another period do not count, and the count opens onto its records."""
+    from datetime import date
+
+    accident_in(app, world, A1, deaths=1, serious_injuries=2, minor_injuries=1, direct_loss="12.5")
+    accident_in(app, world, A2, occurred_on=date(2026, 3, 2), direct_loss="3.25")
+    accident_in(app, world, A2, occurred_on=date(2025, 12, 30), deaths=2)  # last year
+    gone = accident_in(app, world, A1, deaths=5)
+    with app.app_context():
+        db.session.get(SafetyAccident, gone).deleted_at = sa.func.now()
+        db.session.commit()
+    answer = as_user("s_admin").get("/api/v1/nodes/110105001/indicators?period=2026H1").json
+    found = {i["name"].removeprefix("safety."): i for i in answer["items"]}
+    assert [found[k]["value"] for k in ("accidents", "accident_deaths", "accident_injuries")] == [
+        2,
+        1,
+        4,  # 2 + 1 in A1, 1 serious in A2
+    ]
+    assert found["accident_loss"]["value"] == 15.75 and found["accident_loss"]["unit"] == "万元"
+    listed = as_user("s_admin").get(
+        "/api/v1/nodes/110105001/figures/safety.accidents/records?period=2026H1"
+    )
+    assert listed.json["total"] == 2

@@ -158,6 +158,11 @@ A1_2026 = {
     "training_target": 95,
     "enterprises": 2,
     "enterprises_standardised": 1,
+    # No accidents in these rows (counted in test_accidents.py).
+    "accidents": 0,
+    "accident_deaths": 0,
+    "accident_injuries": 0,
+    "accident_loss": 0.0,
 }
 
 
