@@ -361,7 +361,7 @@ def measure_district_indicators(args: argparse.Namespace, tree: Tree) -> dict[st
     from core.db import db
     from core.figures import evaluate
     from core.reports import Period
-    from tenants.modules import indicator_communities, indicators
+    from tenants.modules import counted_communities, indicators
 
     session = db.session
     district = session.get(Node, tree.district.id)
@@ -369,8 +369,8 @@ def measure_district_indicators(args: argparse.Namespace, tree: Tree) -> dict[st
     year = Period.year(2026)
     names = ("safety.hazards_overdue", "safety.rectification_rate")
 
-    def through_core() -> dict[str, Any]:
-        communities = indicator_communities(district.as_ref(), "safety")
+    def through_core() -> dict[str, Any]:  # as the indicators API computes them
+        communities = counted_communities(session, district.as_ref(), "safety")
         memo: dict[str, Any] = {}
         return {n: evaluate(session, every, n, communities, year, memo) for n in names}
 

@@ -102,8 +102,16 @@ def evaluate(
         else:
             found = Value(round(per * top / bottom, 1), top, bottom)
     else:
-        raw = indicator.compute(session, communities, period)
-        found = Value(None, suppressed=True) if _small(indicator, raw) else Value(raw)
+        if indicator.batch is not None:  # siblings computed in the same queries, kept for later
+            raws = indicator.batch(session, communities, period)
+        else:
+            raws = {name: indicator.compute(session, communities, period)}
+        for key, raw in raws.items():
+            counted = indicators.get(key, indicator)
+            memo.setdefault(
+                key, Value(None, suppressed=True) if _small(counted, raw) else Value(raw)
+            )
+        found = memo[name]
     memo[name] = found
     return found
 
@@ -169,6 +177,22 @@ class FigureSet:
         stmt = source.rows(sa.select(figure.expression(period, as_of(period))))
         return session.scalar(stmt.where(source.community.in_(communities)))
 
+    def compute_all(
+        self, session: Session, communities: sa.Select, period: Period
+    ) -> dict[str, float | int | None]:
+        """Every counted figure (not the shares) over ``communities``, by indicator name: one
+        query per table."""
+        day = as_of(period)
+        found: dict[str, float | int | None] = {}
+        for name, source in self._sources().items():
+            counted = [f for f in self.figures if f.source == name and f.share_of is None]
+            if not counted:
+                continue
+            stmt = source.rows(sa.select(*(f.expression(period, day) for f in counted)))
+            row = session.execute(stmt.where(source.community.in_(communities))).one()
+            found |= {self.name(f): f.value(raw) for f, raw in zip(counted, row, strict=True)}
+        return found
+
     def compute(
         self, session: Session, figure: Figure, communities: sa.Select, period: Period
     ) -> float | int | None:
@@ -201,6 +225,7 @@ class FigureSet:
                         session, f, communities, period
                     ),
                     module=self.module,
+                    batch=self.compute_all if f.share_of is None else None,
                     stock=f.stock,
                     direction=f.direction,
                     description=f.description,

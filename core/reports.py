@@ -165,6 +165,9 @@ class Indicator:
     # (ledger name, where(period, as_of)): the module's ledger and the predicate of the rows the
     # figure counts, so a figure opens onto the named records behind it (a drill-down).
     records: tuple[str, Callable[[Period, date], sa.ColumnElement[bool]]] | None = None
+    # batch(session, communities, period) → {name: value}: this and sibling figures computed
+    # together (one query per table), which evaluate uses instead of one query per figure.
+    batch: Callable[[Session, sa.Select, Period], dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

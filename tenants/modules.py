@@ -404,6 +404,15 @@ def indicator_communities(node: NodeRef, module: str) -> sa.Select:
     )
 
 
+def counted_communities(session: Session, node: NodeRef, module: str) -> sa.Select:
+    """:func:`indicator_communities` with the ids read first, as a SELECT over them. Given the
+    subquery, PostgreSQL estimates a handful of communities and counts a district's figure with
+    one index loop per community over the whole table (12.8 s over 2M hazards, against 0.55 s
+    by hand); given the ids, it scans the table once."""
+    ids = list(session.scalars(indicator_communities(node, module)))
+    return sa.select(Node.id).where(Node.id.in_(ids))
+
+
 def indicator_values(session: Session, scope: Scope, node: NodeRef, period: Any) -> list[dict]:
     """The figures the user may read at ``node`` (one of the module's permissions there): each
     with what it is (kind, stock or flow, direction, how it is computed), its value and, for a
@@ -412,12 +421,14 @@ def indicator_values(session: Session, scope: Scope, node: NodeRef, period: Any)
     from tenants.figure_views import records_url
 
     every = indicators()
-    values, memos = [], {}
+    values: list[dict] = []
+    memos: dict[str, tuple[dict, sa.Select]] = {}
     for indicator in every.values():
         if not _may_use(scope, indicator.module, node.path):
             continue
-        communities = indicator_communities(node, indicator.module)
-        memo = memos.setdefault(indicator.module, {})
+        if indicator.module not in memos:
+            memos[indicator.module] = ({}, counted_communities(session, node, indicator.module))
+        memo, communities = memos[indicator.module]
         try:
             value = evaluate(session, every, indicator.name, communities, period, memo)
         except Exception as exc:  # a plugin's figure must not take the page down

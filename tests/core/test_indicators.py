@@ -266,3 +266,33 @@ def test_drilled_records_are_masked_as_the_ledgers_lists_are(hazards, app, world
     _, items, total = _records(as_user("worker"), A1, "safety.enterprises", "period=2026")
     assert total == 1 and items[0]["name"] == "永安饭店"
     assert (items[0]["principal_phone"], items[0]["masked"]) == ("139****5678", True)
+
+
+def test_a_modules_figures_cost_one_query_per_table(hazards, app, world):
+    """All of safety's figures at a street: the communities read once, then one statement per
+    table they are taken from — not one per figure."""
+    import sqlalchemy as sa
+
+    from core.figures import evaluate
+    from plugins.safety.dashboard.figures import SAFETY
+    from tenants.modules import counted_communities, indicators
+
+    statements: list[str] = []
+    with app.app_context():
+        every = {n: i for n, i in indicators().items() if n.startswith("safety.")}
+        communities = counted_communities(db.session, world.node(STREET_A).as_ref(), "safety")
+
+        def seen(*args):
+            statements.append(args[2])
+
+        sa.event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            memo: dict = {}
+            values = {
+                n: evaluate(db.session, every, n, communities, Period.year(2026), memo)
+                for n in every
+            }
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", seen)
+    assert values["safety.rectification_rate"].value == 83.3
+    assert len(statements) == len(SAFETY._sources()), statements
