@@ -275,7 +275,7 @@ def activity_ledger(
         model=Activity,
         schema=schema,
         title=title or _l("Activity records"),
-        label=label or _l("Activity"),
+        label=label or _l("Activity record"),
         order=lambda: [Activity.held_on.desc(), Activity.id.desc()],
         export_order=lambda: [Activity.held_on],
         options=lambda stmt: stmt.options(selectinload(Activity.shared)),
