@@ -112,7 +112,11 @@ class ActivityLedger(Ledger):
         session.add(obj)
         session.flush()
         set_modules(session, obj, modules)
-        created = {k: [None, getattr(obj, k)] for k in self.model_fields() if getattr(obj, k)}
+        created = {
+            k: [None, getattr(obj, k)]
+            for k in self.model_fields()
+            if getattr(obj, k) and k != "module"  # the owner is the ledger's, not typed
+        }
         if obj.counts_for:
             created["counts_for"] = [None, obj.counts_for]
         self.history(session, obj, "create", created, user=user)
@@ -249,7 +253,11 @@ def activity_ledger(
         "attendee", ActivityAttendee, AttendeeSchema, _l("Attendance"), _l("Attendee")
     )
     materials = part_ledger(
-        "material", ActivityMaterial, MaterialSchema, _l("Materials handed out"), _l("Material")
+        "material",
+        ActivityMaterial,
+        MaterialSchema,
+        _l("Materials handed out"),
+        _l("Publicity material"),
     )
     options.setdefault(
         "filters",

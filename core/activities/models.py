@@ -95,6 +95,6 @@ class ActivityMaterial(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     activity_id: Mapped[int] = mapped_column(sa.ForeignKey("core_activity.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(100))
     quantity: Mapped[int] = mapped_column(default=0)
-    unit: Mapped[str] = mapped_column(sa.String(10), default="")
+    count_unit: Mapped[str] = mapped_column(sa.String(10), default="")  # 份, 张, 册
 
     activity: Mapped[Activity] = relationship()

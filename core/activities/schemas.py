@@ -43,6 +43,13 @@ def label_of_choice(key: str, choices: dict[str, Any]) -> ma.fields.Field:
     return ma.fields.Function(lambda obj: str(choices.get(getattr(obj, key), "")), dump_only=True)
 
 
+class ClockTime(ma.fields.Time):
+    """A time of day as people write it, ``09:30`` (``09:30:00`` is read too)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return value.strftime("%H:%M") if value is not None else None
+
+
 class KeysField(ma.fields.List):
     """Several keys of a choice list (given by a function, so that a module's vocabulary or the
     active modules are read when the value is): a list, or a text "老年人、青少年" (keys or
@@ -99,9 +106,9 @@ def activity_schema(
             column=True,
             sort=True,
         )
-        start_time = describe(ma.fields.Time(**OPTIONAL), label=_l("Starts at"))
+        start_time = describe(ClockTime(**OPTIONAL), label=_l("Starts at"))
         ends_on = describe(ma.fields.Date(**OPTIONAL), label=_l("Ends on"))
-        end_time = describe(ma.fields.Time(**OPTIONAL), label=_l("Ends at"))
+        end_time = describe(ClockTime(**OPTIONAL), label=_l("Ends at"))
         observance = describe(
             ma.fields.String(**OPTIONAL, validate=ma.validate.Length(max=80)),
             label=_l("Calendar observance"),
@@ -159,11 +166,13 @@ class AttendeeSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
     activity_id = record_id(**OPTIONAL)
     name = describe(required_text(64), label=_l("Full name"), column=True)
-    role = describe(choice(ROLES, load_default="participant"), label=_l("Role"), column=True)
+    role = describe(
+        choice(ROLES, load_default="participant"), label=_l("Role"), column=True, widget="select"
+    )
     role_label = label_of_choice("role", ROLES)
     unit = describe(optional_text(100), label=_l("Unit or address"), column=True)
     phone = describe(
-        ma.fields.String(**OPTIONAL, validate=phone_number),
+        ma.fields.String(**OPTIONAL, validate=[ma.validate.Length(max=20), phone_number]),
         label=_l("Phone"),
         sensitivity=S2,
         column=True,
@@ -187,4 +196,4 @@ class MaterialSchema(ChoiceSchema):
         label=_l("Quantity"),
         column=True,
     )
-    unit = describe(optional_text(10), label=_l("Unit of count"), column=True)
+    count_unit = describe(optional_text(10), label=_l("Unit of count"), column=True)

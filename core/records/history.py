@@ -56,6 +56,8 @@ class RecordChange(TenantOwned, Base):
 
 def plain(value: Any) -> Any:
     """A value as JSON keeps it: dates as ISO text, decimals as text."""
+    if isinstance(value, time) and not (value.second or value.microsecond):
+        return value.isoformat(timespec="minutes")  # a time of day as written: 09:30
     if isinstance(value, date | datetime | time):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -124,7 +124,7 @@ def upgrade() -> None:
         sa.Column("activity_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=100), nullable=False),
         sa.Column("quantity", sa.Integer(), nullable=False),
-        sa.Column("unit", sa.String(length=10), nullable=False),
+        sa.Column("count_unit", sa.String(length=10), nullable=False),
         *_tenant_columns(),
         sa.ForeignKeyConstraint(
             ["activity_id"],

@@ -119,7 +119,7 @@ def test_record_with_attendance_and_materials_through_the_api(ready, as_user):
     assert created.status_code == 201, created.json
     aid = created.json["id"]
     assert created.json["module"] == "outreach" and created.json["counts_for"] == ["safety"]
-    assert created.json["start_time"] == "09:30:00" and created.json["target_groups"] == [
+    assert created.json["start_time"] == "09:30" and created.json["target_groups"] == [
         "youth",
         "elderly",
     ]
@@ -194,7 +194,7 @@ def test_record_on_the_pages_with_attendance_added_on_its_page(ready, as_user, c
     assert refused.status_code == 422 and "王五" in refused.text  # the page again, with the form
     worker.post(
         page() + f"/activities/{aid}/materials",
-        data={"kind": "宣传海报", "quantity": "20", "unit": "张"},
+        data={"kind": "宣传海报", "quantity": "20", "count_unit": "张"},
     )
     shown = worker.get(page() + f"/activities/{aid}")
     text = shown.text
@@ -400,7 +400,7 @@ def test_the_history_of_an_edit(ready, as_user, made):
     assert [h["action"] for h in history] == ["update", "create"]
     assert history[0]["changes"]["title"] == ["讲座", "法治讲座"]
     assert history[0]["changes"]["counts_for"] == [[], ["safety"]]
-    assert history[0]["changes"]["start_time"] == [None, "09:00:00"]
+    assert history[0]["changes"]["start_time"] == [None, "09:00"]
     # one history, whichever module's page shows it
     assert worker.get(api("safety") + f"/activities/{aid}/history").json["items"] == history
     shown = worker.get(page() + f"/activities/{aid}").text
