@@ -14,6 +14,7 @@ plugin that uses only this module.
 from __future__ import annotations
 
 from core.activities import (
+    Activity,
     ActivityLedger,
     activities_held,
     activity_ledger,
@@ -75,6 +76,7 @@ __all__ = [
     "S1",
     "S2",
     "S3",
+    "Activity",
     "ActivityLedger",
     "Base",
     "CalendarEntry",

@@ -24,6 +24,7 @@ from core.activities.models import Activity, ActivityAttendee, ActivityMaterial
 from core.activities.schemas import AttendeeSchema, MaterialSchema, activity_schema
 from core.activities.services import (
     activity_ids,
+    count_held,
     counting_for,
     module_choices,
     observance_choices,
@@ -34,7 +35,7 @@ from core.db import db
 from core.errors import DomainError
 from core.records.history import diff
 from core.records.ledger import Filter, Ledger, Part, empty_value, load
-from core.reports import CalendarEntry
+from core.reports import CalendarEntry, Indicator, Period
 from core.tenancy import node_model, require
 
 # Empty rows below the named attendees, for those who sign on the day: at least this many, and
@@ -161,6 +162,16 @@ class ActivityLedger(Ledger):
 
     def photo_block(self, obj: Activity) -> Any:
         return self.photos.block(db.session, self.photos_key, obj) if self.photos else None
+
+    def indicator(self, name: str, label: Any, *kinds: str) -> Indicator:
+        """An indicator (活动场次, 件) of the activities counting for the module held in the
+        period, of ``kinds`` if given: ``activities.indicator("safety.activities_held", …)``."""
+        module = self.module
+
+        def compute(session: Session, communities: sa.Select, period: Period) -> int:
+            return count_held(session, module, communities, period.start, period.end, kinds)
+
+        return Indicator(name, label, _l("sessions"), compute, module=module)
 
     # --- routes -------------------------------------------------------------------------
 
