@@ -32,11 +32,11 @@ from core.activities.services import (
 )
 from core.attachments import IMAGES, AttachmentRoutes, Owner, attachment_routes
 from core.db import db
-from core.errors import DomainError
+from core.errors import Conflict, DomainError
 from core.records.history import diff
 from core.records.ledger import Filter, Ledger, Part, empty_value, load
 from core.reports import CalendarEntry, Indicator, Period
-from core.tenancy import node_model, require
+from core.tenancy import module_label, node_model, require
 
 # Empty rows below the named attendees, for those who sign on the day: at least this many, and
 # enough to fill a page of twenty.
@@ -60,6 +60,36 @@ def _refuse(field: str, message: str) -> DomainError:
     return DomainError(message, {field: [message]})
 
 
+def kept_here(module: str, activity: Activity) -> None:
+    """Only the module that keeps an activity changes it, its attendees and materials: the
+    modules it also counts for read it (and add photos). Refused as a conflict, naming the
+    keeper, where they should change it."""
+    if activity.module != module:
+        message = _(
+            "This activity is kept by %(module)s; change it there.",
+            module=module_label(activity.module),
+        )
+        raise Conflict(message, {"module": [message]})
+
+
+@dataclass
+class ActivityPartLedger(Ledger):
+    """The attendees or the materials of one module's activities: changed only where the
+    activity is kept (:func:`kept_here`)."""
+
+    def update_record(self, session: Session, obj: Any, data: dict[str, Any]) -> Any:
+        kept_here(self.module, obj.activity)
+        return super().update_record(session, obj, data)
+
+    def delete(self, session: Session, obj: Any, user: Any = None) -> None:
+        kept_here(self.module, obj.activity)
+        super().delete(session, obj, user)
+
+    def undelete(self, session: Session, obj: Any, user: Any = None) -> None:
+        kept_here(self.module, obj.activity)
+        super().undelete(session, obj, user)
+
+
 def _part_check(module: str) -> Callable[..., None]:
     """A new attendee or material joins a live activity of the community that counts for the
     module, and sits at its place."""
@@ -76,6 +106,7 @@ def _part_check(module: str) -> Callable[..., None]:
         )
         if found is None:
             raise _refuse("activity_id", _("There is no such activity."))
+        kept_here(module, found)
         data["node_id"] = found.node_id
 
     return check
@@ -127,6 +158,7 @@ class ActivityLedger(Ledger):
         """Changed fields set, the modules it counts for too, the change kept in the history."""
         community = session.get(node_model(), obj.community_id)
         self._writable(community)
+        kept_here(self.module, obj)
         if obj.deleted_at is not None:
             raise DomainError(_("A deleted record cannot be changed; restore it first."))
         if self.check is not None:
@@ -143,6 +175,14 @@ class ActivityLedger(Ledger):
             session.flush()
             self.history(session, obj, "update", changes)
         return obj
+
+    def delete(self, session: Session, obj: Any, user: Any = None) -> None:
+        kept_here(self.module, obj)
+        super().delete(session, obj, user)
+
+    def undelete(self, session: Session, obj: Any, user: Any = None) -> None:
+        kept_here(self.module, obj)
+        super().undelete(session, obj, user)
 
     # --- reading out --------------------------------------------------------------------
 
@@ -241,7 +281,7 @@ def activity_ledger(
     shared = {"module": module, "view": view, "edit": edit, "restore": restore}
 
     def part_ledger(kind: str, model: Any, part_schema: Any, part_title: Any, part_label: Any):
-        return Ledger(
+        return ActivityPartLedger(
             **shared,
             sensitive=sensitive,
             name=f"{name}_{kind}",
@@ -312,6 +352,7 @@ def activity_ledger(
     )
     ledger.dump_detail = ledger.detail
     ledger.context = lambda: {
+        "module_label": module_label,
         "photos": ledger.photo_block,
         "sign_in_endpoint": f"{module}.{name}_sign_in_sheet",
     }

@@ -235,10 +235,47 @@ def test_an_activity_counts_for_each_of_its_modules_and_no_other(ready, app, wor
         assert count_held(db.session, "safety", here, *window) == 2
         assert count_held(db.session, "ledger", here, *window) == 0  # a third module
         assert count_held(db.session, "outreach", here, *window, kinds=["lecture"]) == 0
+        from core.reports import Period
+        from plugins.safety.activities.ledgers import activities as safety
+
+        held = safety.indicator("safety.activities_held", "宣传活动场次")
+        assert held.compute(db.session, here, Period.year(2026)) == 2
+        assert held.compute(db.session, here, Period.year(2025)) == 0
     csv = worker.get(f"/n/{A1}/exports/safety.activities.csv").data.decode("utf-8-sig")
     assert "联合宣传" in csv and "只属安全" in csv and "只属外联" not in csv
     csv = worker.get(f"/n/{A1}/exports/outreach.activities.csv").data.decode("utf-8-sig")
     assert "联合宣传" in csv and "只属外联" in csv and "只属安全" not in csv
+
+
+def test_only_the_module_that_keeps_an_activity_changes_it(ready, as_user, made, count):
+    joint = made("outreach", counts_for=["safety"], title="联合宣传")
+    worker = as_user("worker")
+    here = worker.post(api() + f"/activities/{joint}/attendees", json={"name": "张三"})
+    assert here.status_code == 201
+    attendee = here.json["id"]
+    there = api("safety") + f"/activities/{joint}"
+    for answer in (
+        worker.patch(there, json={"counts_for": []}),
+        worker.delete(there),
+        worker.post(there + "/attendees", json={"name": "李四"}),
+        worker.delete(api("safety") + f"/activity_attendees/{attendee}"),
+        worker.patch(api("safety") + f"/activity_attendees/{attendee}", json={"name": "王五"}),
+    ):
+        assert answer.status_code == 409, answer.json
+        assert (
+            "外联" in answer.json["error"]["message"]
+            or "Outreach" in answer.json["error"]["message"]
+        )
+    assert worker.post(page("safety") + f"/activities/{joint}/delete").status_code == 302
+    assert worker.get(there).json["title"] == "联合宣传" and not worker.get(there).json["deleted"]
+    assert count(ActivityAttendee) == 1
+    shown = worker.get(page("safety") + f"/activities/{joint}").text
+    assert 'data-field="module"' in shown and "Outreach" in shown
+    assert f"/activities/{joint}/edit" not in shown and 'data-add="attendees"' not in shown
+    assert "data-sign-in-sheet" in shown
+    own = worker.get(page() + f"/activities/{joint}").text
+    assert f"/activities/{joint}/edit" in own and 'data-add="attendees"' in own
+    assert 'data-field="module"' not in own
 
 
 def test_an_attendee_cannot_be_added_to_another_modules_or_communitys_activity(
