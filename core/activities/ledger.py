@@ -280,7 +280,9 @@ def activity_ledger(
     schema = activity_schema(module, kinds, groups, observances, lambda: module_choices(module))
     shared = {"module": module, "view": view, "edit": edit, "restore": restore}
 
-    def part_ledger(kind: str, model: Any, part_schema: Any, part_title: Any, part_label: Any):
+    def part_ledger(
+        kind: str, model: Any, part_schema: Any, part_title: Any, part_label: Any
+    ) -> ActivityPartLedger:
         return ActivityPartLedger(
             **shared,
             sensitive=sensitive,
@@ -326,6 +328,8 @@ def activity_ledger(
         ),
     )
     options.setdefault("templates", {"detail": "activities/detail.html"})
+    own_context = options.pop("context", None)
+    own_detail = options.pop("dump_detail", None)
     ledger = ActivityLedger(
         **shared,
         sensitive=sensitive,
@@ -350,12 +354,22 @@ def activity_ledger(
         materials=materials,
         **options,
     )
-    ledger.dump_detail = ledger.detail
-    ledger.context = lambda: {
-        "module_label": module_label,
-        "photos": ledger.photo_block,
-        "sign_in_endpoint": f"{module}.{name}_sign_in_sheet",
-    }
+
+    def detail(obj: Activity, data: dict[str, Any]) -> None:
+        ledger.detail(obj, data)
+        if own_detail is not None:
+            own_detail(obj, data)
+
+    def context() -> dict[str, Any]:
+        return {
+            "module_label": module_label,
+            "photos": ledger.photo_block,
+            "sign_in_endpoint": f"{module}.{name}_sign_in_sheet",
+            **(own_context() if own_context is not None else {}),
+        }
+
+    ledger.dump_detail = detail
+    ledger.context = context
     return ledger
 
 
