@@ -18,6 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
 import core
+import core.activities  # maps core_activity and its attendees, materials, modules
 import core.attachments  # maps core_attachment, so tree moves re-home its rows
 import core.reminders  # maps core_notification
 import core.school_holidays  # maps core_school_holiday

@@ -13,6 +13,14 @@ plugin that uses only this module.
 
 from __future__ import annotations
 
+from core.activities import (
+    Activity,
+    ActivityLedger,
+    activities_held,
+    activity_ledger,
+    activity_photo_owner,
+    count_held,
+)
 from core.api import answer_schema, api_doc, json_body, paginate
 from core.calendar import calendar_year
 from core.clock import now, today
@@ -68,6 +76,8 @@ __all__ = [
     "S1",
     "S2",
     "S3",
+    "Activity",
+    "ActivityLedger",
     "Base",
     "CalendarEntry",
     "ChoiceSchema",
@@ -97,12 +107,16 @@ __all__ = [
     "WorkSource",
     "Workflow",
     "WorkflowEventMixin",
+    "activities_held",
+    "activity_ledger",
+    "activity_photo_owner",
     "amount",
     "answer_schema",
     "api_doc",
     "calendar_year",
     "can",
     "choice",
+    "count_held",
     "db",
     "describe",
     "display",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import core.activities  # core_activity and what belongs to an activity
 import core.attachments  # core_attachment
 import core.models  # core's tables
 import core.records  # noqa: F401 - the change history table

@@ -22,7 +22,7 @@ permission: 403 without it. Records and attachments are looked up in the URL's c
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,13 +64,18 @@ class AttachmentSchema(ma.Schema):
 class Owner:
     """A kind of record that may own attachments: its model (``TenantOwned``, with ``id``), its
     ``owner_type`` (``<module>.<kind>``), the permissions to see and to add or delete, and the
-    endpoint of its page (``<blueprint>.<kind>``, taking ``record_id``, by default)."""
+    endpoint of its page (``<blueprint>.<kind>``, taking ``record_id``, by default).
+
+    ``scope``: for records several modules share (an activity that counts for safety and for
+    legal publicity), the rows of ``model`` this module sees; their attachments are then shown
+    and served wherever the record is seen, whichever module's page they were uploaded on."""
 
     model: Any
     owner_type: str
     view: str
     edit: str
     page: str | None = None
+    scope: Callable[[], Any] | None = None
 
 
 @dataclass
@@ -165,16 +170,32 @@ class AttachmentRoutes:
         stmt = sa.select(model).where(model.id == record_id, model.community_id == g.community.id)
         if hasattr(model, "deleted_at"):
             stmt = stmt.where(model.deleted_at.is_(None))
+        if owner.scope is not None:
+            stmt = stmt.where(owner.scope())
         record = db.session.scalar(stmt)
         if record is None:
             raise NotFound()
         return record
 
     def _attachment(self, attachment_id: int) -> tuple[Attachment, Owner]:
-        found = services.community_attachment(
-            db.session, attachment_id, module=self.module, owner_types=self.by_type
-        )
-        return found, self.by_type[found.owner_type]
+        shared = [t for t, o in self.by_type.items() if o.scope is not None]
+        try:
+            found = services.community_attachment(
+                db.session, attachment_id, module=self.module, owner_types=self.by_type
+            )
+        except NotFound:
+            if not shared:
+                raise
+            found = services.community_attachment(
+                db.session, attachment_id, module=False, owner_types=shared
+            )
+        owner = self.by_type[found.owner_type]
+        if owner.scope is not None:
+            model = owner.model
+            seen = sa.select(model.id).where(model.id == found.owner_id, owner.scope())
+            if db.session.scalar(seen) is None:
+                raise NotFound()
+        return found, owner
 
     def _owner_page(self, owner: Owner, record_id: int) -> str:
         endpoint = owner.page or f"{self.pages}.{owner.owner_type.split('.', 1)[-1]}"

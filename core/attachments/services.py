@@ -209,22 +209,26 @@ def community_attachment(
     session: Session,
     attachment_id: int,
     *,
-    module: str | None = None,
+    module: str | bool | None = None,
     owner_types: Iterable[str] | None = None,
 ) -> Attachment:
     """A live attachment of ``module`` (the route's, by default) in ``g.community``, where the
-    module is on; else 404 — another community's attachment does not exist here."""
+    module is on; else 404 — another community's attachment does not exist here. ``module=False``:
+    of any module (the attachments of a record several modules share; the route's module must
+    be on, and the caller checks that the record is one it sees)."""
     community = g.get("community")
-    module = module or g.get("module")
+    any_module = module is False
+    module = g.get("module") if any_module or not module else module
     if community is None or module is None:
         raise NotFound()
     stmt = sa.select(Attachment).where(
         Attachment.id == attachment_id,
-        Attachment.module == module,
         Attachment.community_id == community.id,
         Attachment.community_id.in_(enabled_communities(module)),
         Attachment.deleted_at.is_(None),
     )
+    if not any_module:
+        stmt = stmt.where(Attachment.module == module)
     if owner_types is not None:
         stmt = stmt.where(Attachment.owner_type.in_(list(owner_types)))
     found = session.scalar(stmt)

@@ -31,6 +31,7 @@ WIDGETS = (
     "checkbox",
     "checkboxes",
     "date",
+    "time",
     "number",
     "picker",
     "hidden",  # carried through the form, not typed (e.g. the inspection a hazard came from)
@@ -137,6 +138,8 @@ def widget_of(field: ma.fields.Field) -> str:
         return "checkbox"
     if isinstance(field, ma.fields.Date):
         return "date"
+    if isinstance(field, ma.fields.Time):
+        return "time"
     if isinstance(field, ma.fields.Integer | ma.fields.Decimal | ma.fields.Float):
         return "number"
     length = max_length(field)

@@ -11,7 +11,7 @@ merges carry them along with the records.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -56,7 +56,9 @@ class RecordChange(TenantOwned, Base):
 
 def plain(value: Any) -> Any:
     """A value as JSON keeps it: dates as ISO text, decimals as text."""
-    if isinstance(value, date | datetime):
+    if isinstance(value, time) and not (value.second or value.microsecond):
+        return value.isoformat(timespec="minutes")  # a time of day as written: 09:30
+    if isinstance(value, date | datetime | time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

@@ -304,6 +304,12 @@ class Ledger:
     parts: Sequence[Part] = ()
     workflow: Any = None  # a core.workflow.Workflow: its timeline at GET …/<id>/events
     qualified_actions: bool = False  # the history API names steps as the audit log does
+    # The rows of ``model`` that are this ledger's, when several ledgers share one table (the
+    # activities of one module): applied to its lists, exports and every record it loads.
+    scope: Callable[[], sa.ColumnElement[bool]] | None = None
+    # The history's record type when the record is not this module's alone (``core.activity``,
+    # one history whichever module's page shows it); default ``<module>.<name>``.
+    record_type: str | None = None
 
     @cached_property
     def record_schema(self) -> type[ma.Schema]:
@@ -342,11 +348,15 @@ class Ledger:
         meta = type("Meta", (getattr(base, "Meta", object),), {"exclude": tuple(self.fixed)})
         return type(f"{base.__name__}Edit", (base,), {"Meta": meta})
 
+    def add_routes(self, pages: Any, api: Any) -> None:
+        """Routes of the ledger's own beyond the generated ones (a printable page, its photos),
+        added by :func:`register_ledgers`; none by default."""
+
     # --- names -------------------------------------------------------------------------
 
     @property
     def object_type(self) -> str:
-        return f"{self.module}.{self.name}"
+        return self.record_type or f"{self.module}.{self.name}"
 
     @property
     def export_name(self) -> str:
@@ -427,6 +437,8 @@ class Ledger:
     def base_query(self, where: sa.ColumnElement[bool]) -> sa.Select:
         stmt = self.query(where) if self.query is not None else sa.select(self.model).where(where)
         stmt = stmt.options(selectinload(self.model.node))
+        if self.scope is not None:
+            stmt = stmt.where(self.scope())
         return self.options(stmt) if self.options is not None else stmt
 
     def filtered(
@@ -842,6 +854,8 @@ def load(ledger: Ledger, record_id: int, *, deleted_ok: bool = False) -> Any:
     stmt = sa.select(ledger.model).where(
         ledger.model.id == record_id, ledger.model.community_id == g.community.id
     )
+    if ledger.scope is not None:
+        stmt = stmt.where(ledger.scope())
     obj = db.session.scalar(including_deleted(stmt))
     if obj is None:
         abort(404)
@@ -1404,6 +1418,7 @@ def register_ledgers(
             _add_step_routes(ledger, pages, api)
         for part in ledger.parts:
             _add_part_routes(ledger, part, pages, api)
+        ledger.add_routes(pages, api)
         if ledger.workflow is not None and api is not None:
             api.add_url_rule(
                 f"{base}/<int:record_id>/events",

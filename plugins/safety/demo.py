@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from core.activities import Activity
 from core.db import utcnow
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node, NodeKind
@@ -31,7 +32,6 @@ from tenants.models import Node, NodeKind
 from .common import MODULE, today
 from .models import (
     SafetyAccident,
-    SafetyActivity,
     SafetyEnterprise,
     SafetyHazard,
     SafetyHazardEvent,
@@ -531,6 +531,7 @@ def _seed_activities(c: _Seeding) -> None:
         {
             **c.row,
             "node_id": community.id,
+            "module": MODULE,
             "kind": kind,
             "title": title,
             "held_on": _last(day, month, dom),
@@ -541,7 +542,7 @@ def _seed_activities(c: _Seeding) -> None:
         }
         for kind, month, dom, title, place in ACTIVITIES
     ]
-    session.execute(sa.insert(SafetyActivity), rows)
+    session.execute(sa.insert(Activity), rows)
 
 
 def _seed_accident(c: _Seeding, enterprises: list[dict[str, Any]]) -> None:

@@ -1,5 +1,7 @@
 """The safety ledgers' tables (all prefixed ``safety_``), gathered from their sub-areas.
 
+Publicity activities are core's activity records (``core_activity``, module ``safety``).
+
 Every row is tenant-owned: its node is where it happened (the enterprise's node, a building, or
 the community), so ``community_id``/``street_id``/``district_id`` are indexed keys for every list
 and roll-up. Each sub-area keeps its tables in its own package (``hazards/models.py`` …); this
@@ -11,7 +13,6 @@ Enumerations are stored as short English keys; their labels live beside the rule
 from __future__ import annotations
 
 from .accidents.models import SafetyAccident
-from .activities.models import SafetyActivity
 from .enterprises.models import SafetyEnterprise, SafetyHazardSource
 from .hazards.models import SafetyHazard, SafetyHazardEvent
 from .inspections.models import SafetyInspection
@@ -19,7 +20,6 @@ from .training.models import SafetyTrainee, SafetyTraining
 
 __all__ = [
     "SafetyAccident",
-    "SafetyActivity",
     "SafetyEnterprise",
     "SafetyHazard",
     "SafetyHazardEvent",

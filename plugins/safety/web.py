@@ -12,11 +12,12 @@ from typing import Any
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 
+from core.activities import activity_photo_owner
 from core.attachments import IMAGES, attachment_routes
 from tenants.modules import CommunityBlueprint, RollupBlueprint
 
 from .common import EDIT, MODULE, VIEW
-from .models import SafetyActivity, SafetyHazard, SafetyInspection
+from .models import SafetyHazard, SafetyInspection
 
 pages = CommunityBlueprint(MODULE, MODULE, __name__)
 api = CommunityBlueprint(MODULE, "safety_api", __name__, api=True)
@@ -41,7 +42,7 @@ PHOTOS = attachment_routes(
     owners={
         "inspections": (SafetyInspection, "safety.inspection", VIEW, EDIT),
         "hazards": (SafetyHazard, "safety.hazard", VIEW, EDIT),
-        "activities": (SafetyActivity, "safety.activity", VIEW, EDIT),
+        "activities": activity_photo_owner(MODULE, VIEW, EDIT),  # core_activity rows
     },
     name="photo",
     field="photo",

@@ -69,7 +69,7 @@ def test_the_calendar_api_gives_a_years_dates(as_user):
 @pytest.fixture
 def safety_year(app, world, jiedao_clock):
     """Safety on in A1 and A2, the clock on 2026-12-10; A1 held a fire-day activity on 11.9."""
-    from plugins.safety.models import SafetyActivity
+    from core.activities import Activity as SafetyActivity  # safety's activities are core's
     from tenants import modules
 
     jiedao_clock("2026-12-10T10:00:00+08:00")
@@ -78,6 +78,7 @@ def safety_year(app, world, jiedao_clock):
             modules.enable(db.session, world.node(ref), "safety", None)
         db.session.add(
             SafetyActivity(
+                module="safety",
                 node_id=world.node(A1).id,
                 title="消防安全进社区",
                 kind="fire_day",

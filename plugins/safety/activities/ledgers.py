@@ -1,40 +1,28 @@
-"""The publicity activity ledger (安全宣传活动台账), declared, with each activity's photos."""
+"""The publicity activity ledger (安全宣传活动台账): core's activity records, declared for
+safety with its kinds, target groups, observances and photo routes."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 
-from core.sdk import Filter, db
+from core.sdk import activity_ledger
 
-from ..common import SafetyLedger
+from ..common import EDIT, MODULE, RESTORE, SENSITIVE, VIEW
 from ..web import PHOTOS
-from .models import SafetyActivity
-from .schemas import ActivitySchema
-from .services import ACTIVITY_KINDS
+from .services import ACTIVITY_KINDS, TARGET_GROUPS, calendar_entries
 
-
-def _photos(activity: SafetyActivity, data: dict[str, Any]) -> None:
-    data["photos"] = [PHOTOS.dump(p) for p in PHOTOS.items(db.session, "activities", activity.id)]
-
-
-activities = SafetyLedger(
-    name="activity",
-    plural="activities",
-    model=SafetyActivity,
-    schema=ActivitySchema,
+activities = activity_ledger(
+    MODULE,
+    kinds=ACTIVITY_KINDS,
+    target_groups=TARGET_GROUPS,
+    calendar=calendar_entries,
+    view=VIEW,
+    edit=EDIT,
+    restore=RESTORE,
+    sensitive=SENSITIVE,
+    photos=PHOTOS,
     title=_l("Publicity activities"),
     label=_l("Activity"),
-    filters=(
-        Filter("year", "year", _l("Year"), column="held_on"),
-        Filter("kind", "choice", _l("Kind"), ACTIVITY_KINDS),
-    ),
-    order=lambda: [SafetyActivity.held_on.desc(), SafetyActivity.id.desc()],
-    dump_detail=_photos,
-    export_order=lambda: [SafetyActivity.held_on],
-    context=lambda: {"photos": lambda a: PHOTOS.block(db.session, "activities", a)},
-    templates={"detail": "safety/activity.html"},
 )
 
-LEDGERS = [activities]
+LEDGERS = activities.ledgers

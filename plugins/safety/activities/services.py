@@ -1,18 +1,13 @@
-"""The kinds of publicity activity and the safety observances of the calendar they follow."""
+"""The kinds of publicity activity, who they are for, and the safety observances of the calendar
+they follow (each expecting an activity that counts for safety: core's ``activities_held``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
 
-from core.reports import CalendarEntry
+from core.sdk import CalendarEntry, activities_held
 
-from ..common import EDIT
-from .models import SafetyActivity
+from ..common import EDIT, MODULE
 
 ACTIVITY_KINDS = {
     "safety_month": _l("Safety production month"),
@@ -24,22 +19,14 @@ ACTIVITY_KINDS = {
     "other": _l("Other activity"),
 }
 
-
-def held(*kinds: str) -> Callable[[Session, sa.Select, date, date], int]:
-    """What answers an observance: live publicity activities (of ``kinds``, if given) held
-    between two days in the communities."""
-
-    def count(session: Session, communities: sa.Select, start: date, end: date) -> int:
-        stmt = sa.select(sa.func.count(SafetyActivity.id)).where(
-            SafetyActivity.community_id.in_(communities),
-            SafetyActivity.held_on.between(start, end),
-            SafetyActivity.deleted_at.is_(None),
-        )
-        if kinds:
-            stmt = stmt.where(SafetyActivity.kind.in_(kinds))
-        return session.scalar(stmt) or 0
-
-    return count
+# 参加对象 of safety's activities (安全宣传"五进": 企业、社区、学校、家庭、公共场所).
+TARGET_GROUPS = {
+    "residents": _l("Residents"),
+    "enterprises": _l("Enterprise staff"),
+    "students": _l("Students"),
+    "families": _l("Families"),
+    "public_places": _l("Public places"),
+}
 
 
 def calendar_entries() -> list[CalendarEntry]:
@@ -47,7 +34,11 @@ def calendar_entries() -> list[CalendarEntry]:
     expecting a publicity activity."""
     return [
         CalendarEntry(
-            5, 12, _l("National Disaster Prevention and Reduction Day"), expects=held(), remind=EDIT
+            5,
+            12,
+            _l("National Disaster Prevention and Reduction Day"),
+            expects=activities_held(MODULE),
+            remind=EDIT,
         ),
         CalendarEntry(
             6,
@@ -55,18 +46,28 @@ def calendar_entries() -> list[CalendarEntry]:
             _l("Safety production month"),
             end_month=6,
             end_day=30,
-            expects=held("safety_month"),
+            expects=activities_held(MODULE, "safety_month"),
             remind=EDIT,
         ),
         CalendarEntry(
-            6, 16, _l("Safety publicity and consultation day"), expects=held(), remind=EDIT
+            6,
+            16,
+            _l("Safety publicity and consultation day"),
+            expects=activities_held(MODULE),
+            remind=EDIT,
         ),
-        CalendarEntry(11, 9, _l("11.9 Fire Safety Day"), expects=held("fire_day"), remind=EDIT),
+        CalendarEntry(
+            11,
+            9,
+            _l("11.9 Fire Safety Day"),
+            expects=activities_held(MODULE, "fire_day"),
+            remind=EDIT,
+        ),
         CalendarEntry(
             12,
             2,
             _l("National Road Traffic Safety Day"),
-            expects=held("road_safety_day"),
+            expects=activities_held(MODULE, "road_safety_day"),
             remind=EDIT,
         ),
     ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.activities import Activity as SafetyActivity  # safety's activities are core's
 from core.db import db
-from plugins.safety.models import SafetyActivity
 
 from .conftest import A1, A2, B1, api, page
 

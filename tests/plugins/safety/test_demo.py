@@ -8,13 +8,13 @@ from itertools import pairwise
 
 import sqlalchemy as sa
 
+from core.activities import Activity as SafetyActivity  # safety's activities are core's
 from core.db import db
 from plugins.safety import common
 from plugins.safety.hazards import workflow
 from plugins.safety.inspections import rules as inspection_rules
 from plugins.safety.models import (
     SafetyAccident,
-    SafetyActivity,
     SafetyEnterprise,
     SafetyHazard,
     SafetyHazardEvent,

@@ -167,13 +167,14 @@ def test_an_observance_that_passed_without_its_activity_is_told_once(app, world,
     """11·9 消防日 is answered by a fire-day activity within a week of it; on 11-17, the day after
     that window, the community's staff hear that A1 held none, once; A2, which held one, is not
     told of."""
-    from plugins.safety.models import SafetyActivity
+    from core.activities import Activity as SafetyActivity  # safety's activities are core's
 
     enable(A1, A2)
     clock("2026-11-17T07:00:00+08:00")
     with app.app_context():
         db.session.add(
             SafetyActivity(
+                module="safety",
                 node_id=world.node(A2).id,
                 title="消防安全进社区",
                 kind="fire_day",

@@ -1,0 +1,199 @@
+"""The activity schemas. An activity's schema is made per module (:func:`activity_schema`): the
+kinds, target groups and observances are the module's vocabulary; the attendee and material
+schemas are the same for every module."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import marshmallow as ma
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from core.clock import today
+from core.records.fields import S2, describe
+from core.validation import (
+    ChoiceSchema,
+    choice,
+    optional_text,
+    phone_number,
+    record_id,
+    required_text,
+)
+
+OPTIONAL: dict[str, Any] = {"load_default": None, "allow_none": True}
+
+ROLES = {
+    "participant": _l("Participant"),
+    "volunteer": _l("Volunteer"),
+    "lecturer": _l("Lecturer"),
+    "staff": _l("Staff"),
+}
+
+
+def _at_most_a_year_ahead(day: date) -> None:
+    if (day - today()).days > 365:
+        raise ma.ValidationError(_("The date can be at most one year ahead."))
+
+
+def label_of_choice(key: str, choices: dict[str, Any]) -> ma.fields.Field:
+    """``<key>_label`` in the JSON: the label of the choice made."""
+    return ma.fields.Function(lambda obj: str(choices.get(getattr(obj, key), "")), dump_only=True)
+
+
+class ClockTime(ma.fields.Time):
+    """A time of day as people write it, ``09:30`` (``09:30:00`` is read too)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return value.strftime("%H:%M") if value is not None else None
+
+
+class KeysField(ma.fields.List):
+    """Several keys of a choice list (given by a function, so that a module's vocabulary or the
+    active modules are read when the value is): a list, or a text "老年人、青少年" (keys or
+    labels) from a spreadsheet. Unknown ones are refused by name."""
+
+    def __init__(self, choices: Callable[[], dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(ma.fields.String(), **kwargs)
+        self.choices_of = choices
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+        import re
+
+        if isinstance(value, str):
+            value = [v for v in re.split(r"[,，、;；\s]+", value) if v]
+        found = super()._deserialize(value, attr, data, **kwargs)
+        known = self.choices_of()
+        by_label = {str(label): key for key, label in known.items()}
+        keys: list[str] = []
+        unknown: list[str] = []
+        for item in found:
+            key = item if item in known else by_label.get(item)
+            if key is None:
+                unknown.append(item)
+            elif key not in keys:
+                keys.append(key)
+        if unknown:
+            raise ma.ValidationError(_("Not in the list: %(items)s", items="、".join(unknown)))
+        return keys
+
+
+def activity_schema(
+    module: str,
+    kinds: dict[str, Any],
+    groups_of: Callable[[], dict[str, Any]],
+    observances_of: Callable[[], dict[str, Any]],
+    modules_of: Callable[[], dict[str, Any]],
+) -> type[ma.Schema]:
+    """The schema of ``module``'s activities: its kinds, target groups and observances."""
+    default_kind = "other" if "other" in kinds else next(iter(kinds))
+
+    class ActivitySchema(ChoiceSchema):
+        """An activity record (活动记录)."""
+
+        id = ma.fields.Integer(dump_only=True)
+        module = ma.fields.String(dump_only=True)
+        kind = describe(
+            choice(kinds, load_default=default_kind), label=_l("Activity type"), column=True
+        )
+        kind_label = label_of_choice("kind", kinds)
+        title = describe(required_text(200), label=_l("Activity theme"), column=True, sort=True)
+        held_on = describe(
+            ma.fields.Date(required=True, validate=_at_most_a_year_ahead),
+            label=_l("Activity date"),
+            column=True,
+            sort=True,
+        )
+        start_time = describe(ClockTime(**OPTIONAL), label=_l("Starts at"))
+        ends_on = describe(ma.fields.Date(**OPTIONAL), label=_l("Ends on"))
+        end_time = describe(ClockTime(**OPTIONAL), label=_l("Ends at"))
+        observance = describe(
+            ma.fields.String(**OPTIONAL, validate=ma.validate.Length(max=80)),
+            label=_l("Calendar observance"),
+            choices=observances_of,
+            widget="select",
+        )
+        place = describe(optional_text(200), label=_l("Activity place"), column=True)
+        organiser = describe(optional_text(100), label=_l("Organiser / host unit"))
+        partners = describe(optional_text(200), label=_l("Partner units"))
+        target_groups = describe(
+            KeysField(groups_of, **OPTIONAL),
+            label=_l("Target groups"),
+            choices=groups_of,
+            widget="checkboxes",
+        )
+        headcount = describe(
+            ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=1000000)),
+            label=_l("Number of participants"),
+            column=True,
+        )
+        summary = describe(optional_text(5000), label=_l("Activity brief"), widget="textarea")
+        counts_for = describe(
+            KeysField(modules_of, **OPTIONAL),
+            label=_l("Also counts for"),
+            choices=modules_of,
+            widget="checkboxes",
+        )
+
+        @ma.validates("observance")
+        def _known_observance(self, value: str | None, **_kwargs: Any) -> None:
+            if value and value not in observances_of():
+                raise ma.ValidationError(_("Choose from the list."))
+
+        @ma.validates_schema
+        def _ends_after_start(self, data: dict[str, Any], **_kwargs: Any) -> None:
+            start, end = data.get("held_on"), data.get("ends_on")
+            if start and end and end < start:
+                raise ma.ValidationError(_("The activity cannot end before it starts."), "ends_on")
+            if (
+                start
+                and (end is None or end == start)
+                and data.get("start_time")
+                and data.get("end_time")
+                and data["end_time"] < data["start_time"]
+            ):
+                raise ma.ValidationError(_("The activity cannot end before it starts."), "end_time")
+
+    ActivitySchema.__name__ = f"{module.capitalize()}ActivitySchema"
+    return ActivitySchema
+
+
+class AttendeeSchema(ChoiceSchema):
+    """A named attendee (签到): the phone is S2, masked like every phone number."""
+
+    id = ma.fields.Integer(dump_only=True)
+    activity_id = record_id(**OPTIONAL)
+    name = describe(required_text(64), label=_l("Full name"), column=True)
+    role = describe(
+        choice(ROLES, load_default="participant"), label=_l("Role"), column=True, widget="select"
+    )
+    role_label = label_of_choice("role", ROLES)
+    unit = describe(optional_text(100), label=_l("Unit or address"), column=True)
+    phone = describe(
+        ma.fields.String(**OPTIONAL, validate=[ma.validate.Length(max=20), phone_number]),
+        label=_l("Phone"),
+        sensitivity=S2,
+        column=True,
+    )
+    resident_id = describe(
+        record_id(**OPTIONAL),
+        label=_l("Resident (registry id)"),
+        form=False,
+        shown=False,
+    )
+
+
+class MaterialSchema(ChoiceSchema):
+    """Materials handed out (发放宣传资料): what and how many."""
+
+    id = ma.fields.Integer(dump_only=True)
+    activity_id = record_id(**OPTIONAL)
+    kind = describe(required_text(100), label=_l("Material"), column=True)
+    quantity = describe(
+        ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=1000000)),
+        label=_l("Quantity"),
+        column=True,
+    )
+    count_unit = describe(optional_text(10), label=_l("Unit of count"), column=True)
