@@ -33,10 +33,9 @@ from core.activities.services import (
 from core.attachments import IMAGES, AttachmentRoutes, Owner, attachment_routes
 from core.db import db
 from core.errors import Conflict, DomainError
-from core.records.history import diff
-from core.records.ledger import Filter, Ledger, Part, empty_value, load
+from core.records.ledger import Filter, Ledger, Part, load
 from core.reports import CalendarEntry, Indicator, Period
-from core.tenancy import module_label, node_model, require
+from core.tenancy import module_label, require
 
 # Empty rows below the named attendees, for those who sign on the day: at least this many, and
 # enough to fill a page of twenty.
@@ -155,26 +154,21 @@ class ActivityLedger(Ledger):
         return obj
 
     def update_record(self, session: Session, obj: Any, data: dict[str, Any]) -> Activity:
-        """Changed fields set, the modules it counts for too, the change kept in the history."""
-        community = session.get(node_model(), obj.community_id)
-        self._writable(community)
+        """Only by the module that keeps it (a 409 naming the keeper otherwise)."""
         kept_here(self.module, obj)
-        if obj.deleted_at is not None:
-            raise DomainError(_("A deleted record cannot be changed; restore it first."))
-        if self.check is not None:
-            self.check(session, community, data, obj)
-        changes = diff(obj, data, self.model_fields())
-        for key, (_old, new) in changes.items():
-            setattr(obj, key, new if new is not None else empty_value(Activity, key))
-        if "counts_for" in data:
-            before = obj.counts_for
-            set_modules(session, obj, data["counts_for"] or [])
-            if sorted(before) != sorted(obj.counts_for):
-                changes["counts_for"] = [before, obj.counts_for]
-        if changes:
-            session.flush()
-            self.history(session, obj, "update", changes)
-        return obj
+        return super().update_record(session, obj, data)
+
+    def update_related(self, session: Session, obj: Any, data: dict[str, Any]) -> dict:
+        """The modules it counts for, in the same history entry as its fields."""
+        if "counts_for" not in data:
+            return {}
+        before = obj.counts_for
+        set_modules(session, obj, data["counts_for"] or [])
+        return (
+            {}
+            if sorted(before) == sorted(obj.counts_for)
+            else {"counts_for": [before, obj.counts_for]}
+        )
 
     def delete(self, session: Session, obj: Any, user: Any = None) -> None:
         kept_here(self.module, obj)

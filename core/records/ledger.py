@@ -517,10 +517,16 @@ class Ledger:
         changes = diff(obj, data, self.model_fields())
         for key, (_old, new) in changes.items():
             setattr(obj, key, new if new is not None else empty_value(self.model, key))
+        changes |= self.update_related(session, obj, data)
         if changes:
             session.flush()
             self.history(session, obj, "update", changes)
         return obj
+
+    def update_related(self, session: Session, obj: Any, data: dict[str, Any]) -> dict:
+        """What an edit changes beyond the record's own columns (rows of other tables), as
+        ``{field: [old, new]}`` for the same history entry; a subclass's to say."""
+        return {}
 
     def write_new(self, session: Session, community: Any, data: dict[str, Any]) -> Any:
         writer = self.create or self.create_record
