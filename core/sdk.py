@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from core.api import answer_schema, api_doc, json_body, paginate
 from core.calendar import calendar_year
+from core.changes.kinds import ChangeKind
 from core.clock import now, today
 from core.db import Base, SoftDeleteMixin, TimestampMixin, db, utcnow
 from core.errors import Conflict, DomainError, NotPermitted
@@ -70,6 +71,7 @@ __all__ = [
     "S3",
     "Base",
     "CalendarEntry",
+    "ChangeKind",
     "ChoiceSchema",
     "Column",
     "CommunityBlueprint",

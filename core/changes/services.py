@@ -309,7 +309,7 @@ WORKFLOW = Workflow(
             "approve",
             ("verified",),
             "done",
-            _l("Complete"),
+            _l("Complete the report"),
             apply=_apply,
             refused=_l("Only a verified report can be completed."),
         ),

@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from core.changes import ChangeKind
 from core.errors import DomainError
 from core.records.fields import S2, describe
+from core.sdk import ChangeKind
 from core.tree import NodeRef
 from core.validation import ChoiceSchema, choice, not_future, optional_text, required_text
 from tenants.models import Node
@@ -268,9 +268,17 @@ PEOPLE = {"resident_id": residents_at}
 FLATS = {"household_id": households_at}
 
 KINDS = [
-    ChangeKind("move_in", _l("Moved in"), MoveInSchema, apply_move_in, FLATS, icon="↘", order=10),
     ChangeKind(
-        "move_out", _l("Moved out"), PersonSchema, apply_move_out, PEOPLE, icon="↗", order=20
+        "move_in", _l("A resident moved in"), MoveInSchema, apply_move_in, FLATS, icon="↘", order=10
+    ),
+    ChangeKind(
+        "move_out",
+        _l("A resident moved out"),
+        PersonSchema,
+        apply_move_out,
+        PEOPLE,
+        icon="↗",
+        order=20,
     ),
     ChangeKind(
         "rental", _l("Let to tenants"), RentalSchema, apply_rental, FLATS, icon="⌂", order=30
