@@ -88,7 +88,11 @@ def _on() -> ma.fields.Field:
 
 def _id_number() -> ma.fields.Field:
     return describe(
-        ResidentIdField(required=True), label=_l("Resident ID"), sensitivity=S2, mask=mask_id
+        ResidentIdField(required=True),
+        label=_l("Resident ID"),
+        sensitivity=S2,
+        mask=mask_id,
+        widget="text",
     )
 
 
@@ -268,30 +272,24 @@ PEOPLE = {"resident_id": residents_at}
 FLATS = {"household_id": households_at}
 
 KINDS = [
-    ChangeKind(
-        "move_in", _l("A resident moved in"), MoveInSchema, apply_move_in, FLATS, icon="↘", order=10
-    ),
+    ChangeKind("move_in", _l("A resident moved in"), MoveInSchema, apply_move_in, FLATS, order=10),
     ChangeKind(
         "move_out",
         _l("A resident moved out"),
         PersonSchema,
         apply_move_out,
         PEOPLE,
-        icon="↗",
         order=20,
     ),
-    ChangeKind(
-        "rental", _l("Let to tenants"), RentalSchema, apply_rental, FLATS, icon="⌂", order=30
-    ),
-    ChangeKind("birth", _l("Birth"), BirthSchema, apply_birth, FLATS, icon="+", order=40),
-    ChangeKind("death", _l("Death"), PersonSchema, apply_death, PEOPLE, icon="†", order=50),
+    ChangeKind("rental", _l("Let to tenants"), RentalSchema, apply_rental, FLATS, order=30),
+    ChangeKind("birth", _l("Birth"), BirthSchema, apply_birth, FLATS, order=40),
+    ChangeKind("death", _l("Death"), PersonSchema, apply_death, PEOPLE, order=50),
     ChangeKind(
         "marriage",
         _l("Marriage"),
         MarriageSchema,
         _marital(_l("Married")),
         PEOPLE,
-        icon="∞",
         order=60,
     ),
     ChangeKind(
@@ -300,17 +298,15 @@ KINDS = [
         MarriageSchema,
         _marital(_l("Divorced")),
         PEOPLE,
-        icon="÷",
         order=70,
     ),
-    ChangeKind("shop_open", _l("New shop"), ShopOpenSchema, apply_shop_open, icon="$", order=80),
+    ChangeKind("shop_open", _l("New shop"), ShopOpenSchema, apply_shop_open, order=80),
     ChangeKind(
         "shop_close",
         _l("Shop closed"),
         ShopCloseSchema,
         apply_shop_close,
         {"unit_id": units_at},
-        icon="×",
         order=90,
     ),
 ]
