@@ -36,6 +36,7 @@ from core.db import db
 from core.errors import DomainError
 from core.forms import FormResult, empty_form
 from core.permissions import current_scope
+from core.records.sensitivity import protect
 from core.tenancy import node_model
 from core.validation import Schema
 
@@ -137,10 +138,6 @@ def _form_facts(kind: ChangeKind) -> dict[str, Any]:
         for name in kind.schema().fields
         if request.form.get(name, "").strip()
     }
-
-
-def _statuses(rows: list[ChangeReport]) -> dict[str, Any]:
-    return {key: str(label) for key, label in STATES.items()}
 
 
 # --- pages without a community ---------------------------------------------------------------
@@ -282,6 +279,8 @@ def new():
 
 def _render_detail(report: ChangeReport, form: FormResult | None = None, status: int = 200):
     kind = g.change_kinds.get(report.kind)
+    if kind is None:  # a kind its module no longer declares
+        raise NotFound()
     unmasked = _unmasked(report)
     building = db.session.get(node_model(), report.node_id)
     steps = [
@@ -294,7 +293,7 @@ def _render_detail(report: ChangeReport, form: FormResult | None = None, status:
     if form is None:
         # The correction form starts from the facts; S2 ones are left blank unless shown in
         # clear (leaving them blank keeps them).
-        shown = services.protect(kind.schema(), dict(report.facts), unmasked)
+        shown = protect(kind.schema(), dict(report.facts), unmasked)
         form = empty_form(**{k: v for k, v in shown.items() if v == report.facts.get(k)})
     return (
         render_template(
@@ -421,7 +420,12 @@ def api_reports():
 
 
 @api.post("/reports")
-@api_doc(summary="上报: report a change at one of the user's buildings", tags=["changes"])
+@api_doc(
+    summary="上报: report a change at one of the user's buildings",
+    request_schema=ReportInSchema,
+    status=201,
+    tags=["changes"],
+)
 def api_submit():
     if not _may(REPORT):
         raise Forbidden()
@@ -455,7 +459,11 @@ def api_report(report_id: int):
 
 
 @api.post("/reports/<int:report_id>/<step>")
-@api_doc(summary="A step: verify, approve, return, resubmit, reject", tags=["changes"])
+@api_doc(
+    summary="A step: verify, approve, return, resubmit, reject",
+    request_schema=StepInSchema,
+    tags=["changes"],
+)
 def api_step(report_id: int, step: str):
     report = _report_or_404(report_id)
     data = json_body(StepInSchema())

@@ -386,3 +386,15 @@ def test_the_phone_page_reports_with_a_form_and_a_photo(app, as_user, place):
     # Nothing reaches the registry before a worker completes the report.
     [flat] = rows(app, RegistryHousehold, RegistryHousehold.id == place[(A1, "b01")])
     assert flat.tenure == "owned"
+
+
+def test_the_sidebar_entries_lead_to_the_community(as_user, place):
+    leader, worker, inspector = as_user("leader"), as_user("worker"), as_user("inspector")
+    r = leader.get("/changes/")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/c/{A1}/changes/")
+    r = worker.get("/changes/queue")
+    assert r.status_code == 302 and r.headers["Location"].endswith("?status=reported")
+    assert leader.get("/changes/queue").status_code == 404  # verifies nothing
+    assert inspector.get("/changes/").status_code == 404
+    assert inspector.get(f"{pages()}/").status_code == 404
+    assert "信息反馈" in leader.get("/").text
