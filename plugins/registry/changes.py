@@ -71,7 +71,6 @@ def units_at(session: Session, building: NodeRef) -> dict[int, str]:
 
 HOUSEHOLD = _l("Household")
 PERSON = _l("Person concerned")
-ON = _l("Date")
 
 
 def _household() -> ma.fields.Field:
@@ -82,8 +81,8 @@ def _person() -> ma.fields.Field:
     return describe(ma.fields.Integer(required=True), label=PERSON)
 
 
-def _on() -> ma.fields.Field:
-    return describe(ma.fields.Date(required=True, validate=not_future), label=ON)
+def _on(label: Any) -> ma.fields.Field:
+    return describe(ma.fields.Date(required=True, validate=not_future), label=label)
 
 
 def _id_number() -> ma.fields.Field:
@@ -108,7 +107,7 @@ class MoveInSchema(ChoiceSchema):
     relation = describe(
         choice(services.RELATIONS, load_default="other"), label=_l("Relation to the head")
     )
-    on = _on()
+    on = _on(_l("Date moved in"))
 
 
 class BirthSchema(ChoiceSchema):
@@ -123,19 +122,32 @@ class BirthSchema(ChoiceSchema):
     on = describe(ma.fields.Date(required=True, validate=not_future), label=_l("Date of birth"))
 
 
-class PersonSchema(ChoiceSchema):
-    """迁出 / 死亡: who, and when."""
+class MoveOutSchema(ChoiceSchema):
+    """迁出: who, and when."""
 
     resident_id = _person()
-    on = _on()
+    on = _on(_l("Date moved out"))
+
+
+class DeathSchema(ChoiceSchema):
+    """死亡: who, and when."""
+
+    resident_id = _person()
+    on = _on(_l("Date of death"))
 
 
 class MarriageSchema(ChoiceSchema):
-    """结婚 / 离婚: who, the spouse's name, and when."""
+    """结婚: who, the spouse's name, and when."""
 
     resident_id = _person()
     spouse_name = describe(optional_text(50), label=_l("Spouse's name"))
-    on = _on()
+    on = _on(_l("Date of marriage"))
+
+
+class DivorceSchema(MarriageSchema):
+    """离婚: who, the former spouse's name, and when."""
+
+    on = _on(_l("Date of divorce"))
 
 
 class RentalSchema(ChoiceSchema):
@@ -146,7 +158,7 @@ class RentalSchema(ChoiceSchema):
         ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=99)),
         label=_l("Number of tenants"),
     )
-    on = _on()
+    on = _on(_l("Date let"))
 
 
 class ShopOpenSchema(ChoiceSchema):
@@ -159,14 +171,14 @@ class ShopOpenSchema(ChoiceSchema):
         CreditCodeField(load_default=None, allow_none=True),
         label=_l("Unified social credit code"),
     )
-    on = _on()
+    on = _on(_l("Opening date"))
 
 
 class ShopCloseSchema(ChoiceSchema):
     """关闭店铺: a shop of the building closed."""
 
     unit_id = describe(ma.fields.Integer(required=True), label=_l("Shop"))
-    on = _on()
+    on = _on(_l("Closing date"))
 
 
 # --- applying ------------------------------------------------------------------------------------
@@ -276,14 +288,14 @@ KINDS = [
     ChangeKind(
         "move_out",
         _l("A resident moved out"),
-        PersonSchema,
+        MoveOutSchema,
         apply_move_out,
         PEOPLE,
         order=20,
     ),
     ChangeKind("rental", _l("Let to tenants"), RentalSchema, apply_rental, FLATS, order=30),
     ChangeKind("birth", _l("Birth"), BirthSchema, apply_birth, FLATS, order=40),
-    ChangeKind("death", _l("Death"), PersonSchema, apply_death, PEOPLE, order=50),
+    ChangeKind("death", _l("Death"), DeathSchema, apply_death, PEOPLE, order=50),
     ChangeKind(
         "marriage",
         _l("Marriage"),
@@ -295,7 +307,7 @@ KINDS = [
     ChangeKind(
         "divorce",
         _l("Divorce"),
-        MarriageSchema,
+        DivorceSchema,
         _marital(_l("Divorced")),
         PEOPLE,
         order=70,

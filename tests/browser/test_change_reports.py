@@ -57,7 +57,7 @@ def test_a_leader_reports_a_move_in_on_a_phone_and_the_worker_completes_it(
     phone.get_by_label(tr("Full name")).fill("孙悦")
     phone.get_by_label(tr("Resident ID")).fill(NEWCOMER_ID)
     phone.get_by_label(tr("Relation to the head")).select_option(label=tr("Spouse"))
-    phone.locator("#f-on").fill("2026-11-25")
+    phone.get_by_label(tr("Date moved in")).fill("2026-11-25")
     phone.get_by_label(tr("Note")).fill("新搬来的租户家属")
     assert horizontal_overflow(phone) == 0
     phone.screenshot(path=str(shots_dir / "change-report-phone.png"), full_page=True)

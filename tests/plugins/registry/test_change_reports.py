@@ -398,3 +398,32 @@ def test_the_sidebar_entries_lead_to_the_community(as_user, place):
     assert inspector.get("/changes/").status_code == 404
     assert inspector.get(f"{pages()}/").status_code == 404
     assert "信息反馈" in leader.get("/").text
+
+
+def test_an_apply_that_fails_after_writing_leaves_nothing_behind(app, as_user, place, monkeypatch):
+    """All or nothing: the resident the apply already flushed goes with the refused approval."""
+    from dataclasses import replace
+
+    from core.errors import DomainError
+    from plugins.registry import changes
+
+    def half_done(session, report, facts):
+        changes.apply_move_in(session, report, facts)
+        raise DomainError("the second half failed", {"household_id": ["the second half failed"]})
+
+    monkeypatch.setattr(
+        changes,
+        "KINDS",
+        [replace(k, apply=half_done) if k.key == "move_in" else k for k in changes.KINDS],
+    )
+    leader, worker = as_user("leader"), as_user("worker")
+    report_id = report(leader, move_in(place[(A1, "b01")])).json["id"]
+    assert step(worker, report_id, "verify").status_code == 200
+    audits = len(rows(app, AuditLog))
+    r = step(worker, report_id, "approve")
+    assert r.status_code == 422 and r.json["error"]["fields"] == {
+        "household_id": ["the second half failed"]
+    }
+    assert rows(app, RegistryResident, RegistryResident.name == "张新") == []
+    assert len(rows(app, AuditLog)) == audits
+    assert rows(app, ChangeReport)[0].status == "verified"
