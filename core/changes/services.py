@@ -15,6 +15,7 @@ masked only (:mod:`core.records.sensitivity`).
 from __future__ import annotations
 
 from datetime import date
+from fnmatch import fnmatchcase
 from typing import Any, NoReturn
 
 import marshmallow as ma
@@ -62,7 +63,9 @@ def reaches(scope: Scope, permission: str, community: NodeRef) -> bool:
     """Does the user hold ``permission`` at the community, above it or at a place inside it (a
     building leader holds it at their building)?"""
     return any(
-        node.contains(community) or community.contains(node) for node in scope._matching(permission)
+        node.contains(community) or community.contains(node)
+        for pattern, node in scope.grants
+        if fnmatchcase(permission, pattern)
     )
 
 
