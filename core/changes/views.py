@@ -474,3 +474,27 @@ def api_step(report_id: int, step: str):
         raise
     db.session.commit()
     return jsonify(_dump(report))
+
+
+@api.post("/reports/<int:report_id>/photos")
+@api_doc(summary="A photo of the report (multipart field ``photo``)", status=201, tags=["changes"])
+def api_photo(report_id: int):
+    report = _report_or_404(report_id)
+    if not (_may(REPORT, report) or _may(VERIFY, report)):
+        raise Forbidden()
+    try:
+        attachment = add_attachment(
+            db.session,
+            report,
+            request.files.get("photo"),
+            module=services.MODULE_FOLDER,
+            owner_type=services.OWNER_TYPE,
+            types=IMAGES,
+            field="photo",
+        )
+    except DomainError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    url = url_for("changes.photo", attachment_id=attachment.id)
+    return jsonify({"id": attachment.id, "filename": attachment.filename, "url": url}), 201

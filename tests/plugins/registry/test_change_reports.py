@@ -427,3 +427,21 @@ def test_an_apply_that_fails_after_writing_leaves_nothing_behind(app, as_user, p
     assert rows(app, RegistryResident, RegistryResident.name == "张新") == []
     assert len(rows(app, AuditLog)) == audits
     assert rows(app, ChangeReport)[0].status == "verified"
+
+
+def test_a_photo_is_added_through_the_api_within_the_community(as_user, world, place):
+    import io
+
+    from tests.core.test_attachments import PNG
+
+    leader = as_user("leader")
+    report_id = report(leader, move_in(place[(A1, "b01")])).json["id"]
+    url = f"{api()}/reports/{report_id}/photos"
+    r = leader.post(url, data={"photo": (io.BytesIO(b"not an image"), "x.png")})
+    assert r.status_code == 422 and "photo" in r.json["error"]["fields"]
+    r = leader.post(url, data={"photo": (io.BytesIO(PNG), "door.png")})
+    assert r.status_code == 201 and leader.get(r.json["url"]).status_code == 200
+    world.add_user("worker_b1", role="program_worker", at=B1)
+    other = as_user("worker_b1")
+    assert other.get(r.json["url"]).status_code == 404
+    assert other.post(url, data={"photo": (io.BytesIO(PNG), "x.png")}).status_code == 404
