@@ -205,7 +205,7 @@ def jiedao_change_applied(session: Session, report: ChangeReport) -> None:
     """A change report was approved and applied (``report.kind``, ``report.facts`` with the
     building at ``report.node_id``); called for every module, in the approval's transaction, so
     e.g. family planning can propose a card for a birth. Do not raise to refuse: a module that
-    raises is reported and switched off."""
+    raises is reported and switched off, and what it wrote in this call is undone."""
 
 
 # --- operations ------------------------------------------------------------------------------

@@ -364,8 +364,22 @@ def take_step(
         raise NotPermitted(message, {"status": [message]})
     WORKFLOW.run(session, report, step, data, user, scope=scope)
     if step == "approve":
-        plugin_system().call("jiedao_change_applied", session=session, report=report)
+        offer(session, report)
     return report
+
+
+def offer(session: Session, report: ChangeReport) -> None:
+    """``jiedao_change_applied`` for every module, in a savepoint: a module that raises is
+    switched off (as in any hook) and what it wrote is undone, then the others are asked again
+    without it, so the approval never keeps half of a broken module's work."""
+    system = plugin_system()
+    for _attempt in range(len(system.order) + 1):  # each pass switches one more module off
+        before = list(system.order)
+        with session.begin_nested() as savepoint:
+            system.call("jiedao_change_applied", session=session, report=report)
+            if system.order == before:
+                return
+            savepoint.rollback()
 
 
 def audit_unmask(session: Session, report: ChangeReport) -> None:

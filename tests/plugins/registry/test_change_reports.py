@@ -445,3 +445,32 @@ def test_a_photo_is_added_through_the_api_within_the_community(as_user, world, p
     other = as_user("worker_b1")
     assert other.get(r.json["url"]).status_code == 404
     assert other.post(url, data={"photo": (io.BytesIO(PNG), "x.png")}).status_code == 404
+
+
+def test_a_listener_that_breaks_is_switched_off_and_its_writes_undone(app, as_user, place):
+    from core.plugins import PluginInfo
+
+    system = app.extensions["jiedao.plugins"]
+    breaker = change_listener.Breaks()
+    system.manager.register(change_listener, name="change_listener")
+    system.manager.register(breaker, name="change_breaker")
+    system.plugins["change_breaker"] = PluginInfo("change_breaker", "active", module=breaker)
+    system.order.append("change_breaker")
+    try:
+        change_listener.OFFERED.clear()
+        leader, worker = as_user("leader"), as_user("worker")
+        report_id = report(leader, move_in(place[(A1, "b01")])).json["id"]
+        assert step(worker, report_id, "verify").status_code == 200
+        r = step(worker, report_id, "approve")
+        assert r.status_code == 200 and r.json["status"] == "done"
+        assert system.plugins["change_breaker"].status == "broken"
+        [kept] = rows(app, ChangeReport)
+        assert kept.note == "刚搬来"  # the broken module's write is gone
+        assert rows(app, RegistryResident, RegistryResident.name == "张新")  # applied
+        assert change_listener.OFFERED[-1][:2] == ("move_in", "done")  # the others asked again
+    finally:
+        system.plugins.pop("change_breaker", None)
+        system.order = [n for n in system.order if n != "change_breaker"]
+        for name in ("change_listener", "change_breaker"):
+            if system.manager.has_plugin(name):
+                system.manager.unregister(name=name)
