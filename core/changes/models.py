@@ -35,6 +35,8 @@ class ChangeReport(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     status: Mapped[str] = mapped_column(sa.String(12), default="reported")
     reported_on: Mapped[date]
     facts: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # The names of the records the facts pick (household, person, shop) when last checked.
+    subject_names: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     note: Mapped[str] = mapped_column(sa.Text, default="")
     reporter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id"))
     reporter_name: Mapped[str] = mapped_column(sa.String(100), default="")

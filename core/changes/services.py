@@ -149,6 +149,19 @@ def load_facts(
     return facts
 
 
+def subject_names(
+    session: Session, kind: ChangeKind, building: NodeRef, facts: dict[str, Any]
+) -> dict[str, str]:
+    """The names of the records the facts pick, as the building's lists name them now — kept
+    with the report, so it still reads "王明" after 王明 left the building's lists."""
+    names = {}
+    for name, options in kind.subjects.items():
+        value = facts.get(name)
+        if value is not None:
+            names[name] = options(session, building).get(value, f"#{value}")
+    return names
+
+
 def facts_for(
     session: Session, kind: ChangeKind, report: ChangeReport, unmasked: bool = False
 ) -> list[tuple[str, str, Any]]:
@@ -163,7 +176,8 @@ def facts_for(
             continue
         value = shown[name]
         if name in kind.subjects:
-            text = kind.subjects[name](session, building).get(value, f"#{value}")
+            kept = (report.subject_names or {}).get(name)
+            text = kept or kind.subjects[name](session, building).get(value, f"#{value}")
         elif value != report.facts.get(name):  # masked: the mask is what the reader sees
             text = str(value)
         else:
@@ -227,6 +241,7 @@ def submit(
         status="reported",
         reported_on=clock.today(),
         facts=kind.dump(facts),
+        subject_names=subject_names(session, kind, building, facts),
         note=(note or "").strip(),
         reporter_id=getattr(who, "id", None),
         reporter_name=getattr(who, "display_name", "") or getattr(who, "username", "") or "",
@@ -255,7 +270,9 @@ def _correct(session: Session, report: ChangeReport, data: dict[str, Any], _on: 
     kind = kind_of(session, report, report.community_id)
     building = session.get(node_model(), report.node_id).as_ref()
     merged = {**(report.facts or {}), **corrected}
-    facts = kind.dump(load_facts(session, kind, building, merged))
+    loaded = load_facts(session, kind, building, merged)
+    facts = kind.dump(loaded)
+    report.subject_names = subject_names(session, kind, building, loaded)
     old = report.facts or {}
     changes = {k: [old.get(k), facts.get(k)] for k in {*old, *facts} if old.get(k) != facts.get(k)}
     report.facts = facts

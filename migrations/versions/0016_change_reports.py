@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("reported_on", sa.Date(), nullable=False),
         sa.Column("facts", sa.JSON(), nullable=False),
+        sa.Column("subject_names", sa.JSON(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column(
             "reporter_id",

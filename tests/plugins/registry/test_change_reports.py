@@ -154,6 +154,8 @@ def test_a_death_marks_the_person_and_a_new_shop_becomes_a_unit(app, as_user, pl
     assert step(worker, death, "approve").status_code == 200
     [person] = rows(app, RegistryResident, RegistryResident.id == place["resident"])
     assert person.status == "deceased" and person.departed_on == date(2026, 11, 1)
+    # The report still names the person, who is no longer on the building's list.
+    assert '<dd data-fact="resident_id">王明</dd>' in leader.get(f"{pages()}/{death}").text
 
     # Without its credit code the unit cannot be registered: the approval is refused, naming
     # the field, and the worker adds it by correcting the facts.
