@@ -72,6 +72,7 @@ def test_a_leader_reports_a_move_in_on_a_phone_and_the_worker_completes_it(
     desk.goto(f"/c/{A1}/changes/?status=reported")
     desk.locator("[data-report]").first.click()
     expect(desk.locator('[data-fact="name"]')).to_have_text("孙悦")
+    desk.screenshot(path=str(shots_dir / "change-report-verify.png"), full_page=True)
     desk.get_by_label(tr("Comment")).fill("已上门核实")
     desk.get_by_role("button", name=tr("Verify")).click()
     expect(desk.locator("h1 [data-status]")).to_have_text(tr("Verified"))
