@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from flask import Blueprint, Flask
     from sqlalchemy.orm import Session
 
+    from core.changes.kinds import ChangeKind
+    from core.changes.models import ChangeReport
     from core.navigation import NavEntry
     from core.permissions import PermissionRegistry
     from core.records.ledger import Ledger
@@ -185,6 +187,25 @@ def jiedao_reminders() -> list[Reminder]:
 @hookspec
 def jiedao_calendar() -> list[CalendarEntry]:
     """Return observance days and campaign periods (12.4 宪法日, 11.9 消防日, 安全生产月 …)."""
+
+
+# --- change reports (楼门院长信息反馈) ---------------------------------------------------------
+
+
+@hookspec
+def jiedao_change_kinds() -> list[ChangeKind]:
+    """Return the kinds of change building leaders may report and this module applies
+    (``core.changes.ChangeKind``: 迁入, 死亡, 新开店铺 …). A kind is offered at a community where
+    the module is on; its ``apply(session, report, facts)`` writes the approved change in the
+    approval's transaction, or raises ``DomainError`` to refuse the approval (nothing is written)."""
+
+
+@hookspec
+def jiedao_change_applied(session: Session, report: ChangeReport) -> None:
+    """A change report was approved and applied (``report.kind``, ``report.facts`` with the
+    building at ``report.node_id``); called for every module, in the approval's transaction, so
+    e.g. family planning can propose a card for a birth. Do not raise to refuse: a module that
+    raises is reported and switched off, and what it wrote in this call is undone."""
 
 
 # --- operations ------------------------------------------------------------------------------

@@ -36,7 +36,11 @@ ENTRY_POINT_GROUP = "jiedao.plugins"
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 # Core's own parts, registered first and trusted (their errors are bugs, not plugin failures).
-INTERNAL_COMPONENTS: tuple[str, ...] = ("tenants.component", "core.accounts.component")
+INTERNAL_COMPONENTS: tuple[str, ...] = (
+    "tenants.component",
+    "core.accounts.component",
+    "core.changes.component",
+)
 
 
 @dataclass(frozen=True)

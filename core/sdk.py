@@ -23,6 +23,7 @@ from core.activities import (
 )
 from core.api import answer_schema, api_doc, json_body, paginate
 from core.calendar import calendar_year
+from core.changes.kinds import ChangeKind
 from core.clock import now, today
 from core.db import Base, SoftDeleteMixin, TimestampMixin, db, utcnow
 from core.errors import Conflict, DomainError, NotPermitted
@@ -80,6 +81,7 @@ __all__ = [
     "ActivityLedger",
     "Base",
     "CalendarEntry",
+    "ChangeKind",
     "ChoiceSchema",
     "Column",
     "CommunityBlueprint",

@@ -1,7 +1,7 @@
 """school holidays: each city's winter and summer school holidays, entered by district admins
 
 Revision ID: 0017_school_holidays
-Revises: 0012_activities
+Revises: 0016_change_reports
 Create Date: 2026-12-02
 
 One row per city (the first four digits of its division code), year and kind; the observance
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_school_holidays"
-down_revision = "0012_activities"
+down_revision = "0016_change_reports"
 branch_labels = None
 depends_on = None
 

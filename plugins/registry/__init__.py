@@ -126,6 +126,14 @@ def jiedao_workbench() -> list[Any]:
 
 
 @hookimpl
+def jiedao_change_kinds() -> list[Any]:
+    """迁入, 迁出, 出租, 出生, 死亡, 结婚, 离婚, 新开店铺, 关闭店铺: see ``changes.py``."""
+    from .changes import KINDS
+
+    return list(KINDS)
+
+
+@hookimpl
 def jiedao_demo_seed(session: Session, options: dict[str, Any]) -> None:
     from .demo import seed
 

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from core import clock
 from core.db import utcnow
 from core.records.history import RecordChange
 from tenants.models import Node, NodeKind
@@ -119,6 +120,43 @@ def seed(session: Session, options: dict[str, Any]) -> None:
         )
         if exists is None:
             seed_community(session, community)
+    seed_change_report(session)
+
+
+DEMO_BUILDING = "110105001001-b01"  # where the demo building leader (楼长) looks after
+
+
+def seed_change_report(session: Session) -> None:
+    """One 迁入 reported by the demo 楼长, waiting for the worker to verify it (once)."""
+    from core.changes import services as changes
+    from core.changes.models import ChangeReport
+    from core.models import User
+
+    building = session.scalar(sa.select(Node).where(Node.ref == DEMO_BUILDING))
+    leader = session.scalar(sa.select(User).where(User.username == "building_leader"))
+    if building is None or leader is None:
+        return
+    if session.scalar(sa.select(ChangeReport.id).where(ChangeReport.node_id == building.id)):
+        return
+    household = session.scalar(
+        sa.select(RegistryHousehold.id)
+        .where(RegistryHousehold.node_id == building.id)
+        .order_by(RegistryHousehold.id)
+        .limit(1)
+    )
+    if household is None:
+        return
+    body = f"110105{date(1993, 4, 18):%Y%m%d}518"
+    facts = {
+        "household_id": household,
+        "name": "林晓雯",
+        "id_number": body + id_check_character(body),
+        "gender": "F",
+        "relation": "spouse",
+        "on": (clock.today() - timedelta(days=3)).isoformat(),
+    }
+    community = session.get(Node, building.community_id)
+    changes.submit(session, community, building.as_ref(), "move_in", facts, "新婚迁入", user=leader)
 
 
 def seed_community(session: Session, community: Node) -> None:

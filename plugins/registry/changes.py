@@ -1,0 +1,324 @@
+"""The change kinds the registry applies (``jiedao_change_kinds``): what a building leader reports
+about residents, households and units, and how an approved report is written into the registry.
+
+Each ``apply`` uses the registry's own services (ID checks, history, audit) in the approval's
+transaction and returns one line saying what it did; a refusal (a resident ID registered twice,
+a person who already left) refuses the approval and nothing is written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from core.errors import DomainError
+from core.records.fields import S2, describe
+from core.sdk import ChangeKind
+from core.tree import NodeRef
+from core.validation import ChoiceSchema, choice, not_future, optional_text, required_text
+from tenants.models import Node
+
+from . import services
+from .models import RegistryHousehold, RegistryResident, RegistryUnit
+from .schemas import CreditCodeField, ResidentIdField
+from .validators import mask_id
+
+# --- what a leader picks at their building -----------------------------------------------------
+
+
+def households_at(session: Session, building: NodeRef) -> dict[int, str]:
+    """The building's households: "2单元301室 王明"."""
+    rows = session.scalars(
+        sa.select(RegistryHousehold)
+        .where(RegistryHousehold.node_id == building.id, RegistryHousehold.moved_out_on.is_(None))
+        .order_by(RegistryHousehold.entrance, RegistryHousehold.room, RegistryHousehold.id)
+    )
+    return {
+        h.id: f"{h.entrance + '单元' if h.entrance else ''}{h.room}室 {h.head_name}" for h in rows
+    }
+
+
+def residents_at(session: Session, building: NodeRef) -> dict[int, str]:
+    """The building's residents living there now."""
+    rows = session.scalars(
+        sa.select(RegistryResident)
+        .where(
+            RegistryResident.node_id == building.id,
+            RegistryResident.status.in_(services.PRESENT),
+        )
+        .order_by(RegistryResident.name, RegistryResident.id)
+    )
+    return {r.id: r.name for r in rows}
+
+
+def units_at(session: Session, building: NodeRef) -> dict[int, str]:
+    """The units (shops) registered at the building."""
+    rows = session.scalars(
+        sa.select(RegistryUnit)
+        .where(RegistryUnit.node_id == building.id)
+        .order_by(RegistryUnit.name, RegistryUnit.id)
+    )
+    return {u.id: u.name for u in rows}
+
+
+# --- the facts of each kind --------------------------------------------------------------------
+
+HOUSEHOLD = _l("Household")
+PERSON = _l("Person concerned")
+
+
+def _household() -> ma.fields.Field:
+    return describe(ma.fields.Integer(required=True), label=HOUSEHOLD)
+
+
+def _person() -> ma.fields.Field:
+    return describe(ma.fields.Integer(required=True), label=PERSON)
+
+
+def _on(label: Any) -> ma.fields.Field:
+    return describe(ma.fields.Date(required=True, validate=not_future), label=label)
+
+
+def _id_number() -> ma.fields.Field:
+    return describe(
+        ResidentIdField(required=True),
+        label=_l("Resident ID"),
+        sensitivity=S2,
+        mask=mask_id,
+        widget="text",
+    )
+
+
+class MoveInSchema(ChoiceSchema):
+    """迁入: someone moves into a household of the building."""
+
+    household_id = _household()
+    name = describe(required_text(50), label=_l("Full name"))
+    id_number = _id_number()
+    gender = describe(
+        choice(services.GENDERS, load_default=None, allow_none=True), label=_l("Gender")
+    )
+    relation = describe(
+        choice(services.RELATIONS, load_default="other"), label=_l("Relation to the head")
+    )
+    on = _on(_l("Date moved in"))
+
+
+class BirthSchema(ChoiceSchema):
+    """出生: a child born into a household of the building."""
+
+    household_id = _household()
+    name = describe(required_text(50), label=_l("Full name"))
+    id_number = _id_number()
+    gender = describe(
+        choice(services.GENDERS, load_default=None, allow_none=True), label=_l("Gender")
+    )
+    on = describe(ma.fields.Date(required=True, validate=not_future), label=_l("Date of birth"))
+
+
+class MoveOutSchema(ChoiceSchema):
+    """迁出: who, and when."""
+
+    resident_id = _person()
+    on = _on(_l("Date moved out"))
+
+
+class DeathSchema(ChoiceSchema):
+    """死亡: who, and when."""
+
+    resident_id = _person()
+    on = _on(_l("Date of death"))
+
+
+class MarriageSchema(ChoiceSchema):
+    """结婚: who, the spouse's name, and when."""
+
+    resident_id = _person()
+    spouse_name = describe(optional_text(50), label=_l("Spouse's name"))
+    on = _on(_l("Date of marriage"))
+
+
+class DivorceSchema(MarriageSchema):
+    """离婚: who, the former spouse's name, and when."""
+
+    on = _on(_l("Date of divorce"))
+
+
+class RentalSchema(ChoiceSchema):
+    """出租: a flat of the building let to tenants."""
+
+    household_id = describe(ma.fields.Integer(required=True), label=_l("Flat"))
+    tenants = describe(
+        ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=99)),
+        label=_l("Number of tenants"),
+    )
+    on = _on(_l("Date let"))
+
+
+class ShopOpenSchema(ChoiceSchema):
+    """新开店铺: a shop opens in the building; its credit code may come at verification."""
+
+    name = describe(required_text(100), label=_l("Shop name"))
+    address = describe(required_text(200), label=_l("Address"))
+    kind = describe(choice(services.UNIT_KINDS, load_default="shop"), label=_l("Unit type"))
+    credit_code = describe(
+        CreditCodeField(load_default=None, allow_none=True),
+        label=_l("Unified social credit code"),
+    )
+    on = _on(_l("Opening date"))
+
+
+class ShopCloseSchema(ChoiceSchema):
+    """关闭店铺: a shop of the building closed."""
+
+    unit_id = describe(ma.fields.Integer(required=True), label=_l("Shop"))
+    on = _on(_l("Closing date"))
+
+
+# --- applying ------------------------------------------------------------------------------------
+
+
+def _community(session: Session, report: Any) -> Node:
+    return session.get(Node, report.community_id)
+
+
+def _resident(session: Session, facts: dict[str, Any]) -> RegistryResident:
+    return session.get(RegistryResident, facts["resident_id"])
+
+
+def _newcomer(
+    session: Session, report: Any, facts: dict[str, Any], relation: str, status: str
+) -> RegistryResident:
+    data = {
+        "name": facts["name"],
+        "id_number": facts["id_number"],
+        "gender": facts.get("gender"),
+        "household_id": facts["household_id"],
+        "relation": relation,
+        "arrived_on": facts["on"],
+        "status": status,
+    }
+    return services.create_resident(session, _community(session, report), data)
+
+
+def apply_move_in(session: Session, report: Any, facts: dict[str, Any]) -> str:
+    resident = _newcomer(session, report, facts, facts.get("relation") or "other", "registered")
+    return _("Registered resident %(name)s", name=resident.name)
+
+
+def apply_birth(session: Session, report: Any, facts: dict[str, Any]) -> str:
+    resident = _newcomer(session, report, facts, "child", "registered")
+    return _("Registered resident %(name)s", name=resident.name)
+
+
+def apply_move_out(session: Session, report: Any, facts: dict[str, Any]) -> str:
+    resident = services.move_out(session, _resident(session, facts), facts["on"])
+    return _("Moved out resident %(name)s", name=resident.name)
+
+
+def apply_death(session: Session, report: Any, facts: dict[str, Any]) -> str:
+    resident = services.move_out(session, _resident(session, facts), facts["on"], deceased=True)
+    return _("Recorded the death of %(name)s", name=resident.name)
+
+
+def _note(resident: RegistryResident, line: str) -> str:
+    return f"{resident.notes}\n{line}".strip() if resident.notes else line
+
+
+def _marital(label: Any):
+    def apply(session: Session, report: Any, facts: dict[str, Any]) -> str:
+        resident = _resident(session, facts)
+        on: date = facts["on"]
+        spouse = facts.get("spouse_name") or ""
+        line = f"{on.isoformat()} {label}" + (f" ({spouse})" if spouse else "")
+        services.update_resident(session, resident, {"notes": _note(resident, line)})
+        return f"{resident.name}: {line}"
+
+    return apply
+
+
+def apply_rental(session: Session, report: Any, facts: dict[str, Any]) -> str:
+    household = session.get(RegistryHousehold, facts["household_id"])
+    line = _(
+        "%(date)s let to %(count)s tenants", date=facts["on"].isoformat(), count=facts["tenants"]
+    )
+    notes = f"{household.notes}\n{line}".strip() if household.notes else line
+    services.update_household(session, household, {"tenure": "rented", "notes": notes})
+    return f"{household.address}: {line}"
+
+
+def apply_shop_open(session: Session, report: Any, facts: dict[str, Any]) -> str:
+    if not facts.get("credit_code"):
+        message = _("A unit needs its credit code: add it when verifying the report.")
+        raise DomainError(message, {"credit_code": [message]})
+    building = session.get(Node, report.node_id)
+    unit = services.create_unit(
+        session,
+        _community(session, report),
+        {
+            "name": facts["name"],
+            "credit_code": facts["credit_code"],
+            "kind": facts.get("kind") or "shop",
+            "address": facts["address"],
+            "building": building.ref,
+        },
+    )
+    return _("Registered unit %(name)s", name=unit.name)
+
+
+def apply_shop_close(session: Session, report: Any, facts: dict[str, Any]) -> str:
+    from .ledgers import units
+
+    unit = session.get(RegistryUnit, facts["unit_id"])
+    units.delete(session, unit)
+    return _("Closed unit %(name)s", name=unit.name)
+
+
+PEOPLE = {"resident_id": residents_at}
+FLATS = {"household_id": households_at}
+
+KINDS = [
+    ChangeKind("move_in", _l("A resident moved in"), MoveInSchema, apply_move_in, FLATS, order=10),
+    ChangeKind(
+        "move_out",
+        _l("A resident moved out"),
+        MoveOutSchema,
+        apply_move_out,
+        PEOPLE,
+        order=20,
+    ),
+    ChangeKind("rental", _l("Let to tenants"), RentalSchema, apply_rental, FLATS, order=30),
+    ChangeKind("birth", _l("Birth"), BirthSchema, apply_birth, FLATS, order=40),
+    ChangeKind("death", _l("Death"), DeathSchema, apply_death, PEOPLE, order=50),
+    ChangeKind(
+        "marriage",
+        _l("Marriage"),
+        MarriageSchema,
+        _marital(_l("Married")),
+        PEOPLE,
+        order=60,
+    ),
+    ChangeKind(
+        "divorce",
+        _l("Divorce"),
+        DivorceSchema,
+        _marital(_l("Divorced")),
+        PEOPLE,
+        order=70,
+    ),
+    ChangeKind("shop_open", _l("New shop"), ShopOpenSchema, apply_shop_open, order=80),
+    ChangeKind(
+        "shop_close",
+        _l("Shop closed"),
+        ShopCloseSchema,
+        apply_shop_close,
+        {"unit_id": units_at},
+        order=90,
+    ),
+]
