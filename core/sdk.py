@@ -60,6 +60,7 @@ from core.tenancy import (
 from core.tree import NodeRef, node_refs
 from core.validation import (
     ChoiceSchema,
+    KeysField,
     Schema,
     amount,
     choice,
@@ -91,6 +92,7 @@ __all__ = [
     "Filter",
     "Import",
     "Indicator",
+    "KeysField",
     "Ledger",
     "Manifest",
     "NavEntry",

@@ -199,3 +199,38 @@ class ChoiceSchema(Schema):
                 by_label = {str(label): key for key, label in choices.items()}
                 data[name] = by_label.get(data[name], data[name])
         return data
+
+
+class KeysField(ma.fields.List):
+    """Several keys of a choice list (given by a function, so that a module's vocabulary or the
+    active modules are read when the value is): a list, or a text "老年人、青少年" (keys or
+    labels) from a spreadsheet. Unknown ones are refused by name, in ``unknown`` (a message with
+    ``%(items)s``) when the field names its own."""
+
+    def __init__(
+        self, choices: Callable[[], dict[str, Any]], unknown: Any = None, **kwargs: Any
+    ) -> None:
+        super().__init__(ma.fields.String(), **kwargs)
+        self.choices_of = choices
+        self.unknown = unknown
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+        if isinstance(value, str):
+            value = [v for v in re.split(r"[,，、;；\s]+", value) if v]
+        found = super()._deserialize(value, attr, data, **kwargs)
+        known = self.choices_of()
+        by_label = {str(label): key for key, label in known.items()}
+        keys: list[str] = []
+        unknown: list[str] = []
+        for item in found:
+            key = item if item in known else by_label.get(item)
+            if key is None:
+                unknown.append(item)
+            elif key not in keys:
+                keys.append(key)
+        if unknown:
+            items = "、".join(unknown)
+            if self.unknown is not None:
+                raise ma.ValidationError(str(self.unknown) % {"items": items})
+            raise ma.ValidationError(_("Not in the list: %(items)s", items=items))
+        return keys

@@ -16,6 +16,7 @@ from core.clock import today
 from core.records.fields import S2, describe
 from core.validation import (
     ChoiceSchema,
+    KeysField,
     choice,
     optional_text,
     phone_number,
@@ -48,36 +49,6 @@ class ClockTime(ma.fields.Time):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return value.strftime("%H:%M") if value is not None else None
-
-
-class KeysField(ma.fields.List):
-    """Several keys of a choice list (given by a function, so that a module's vocabulary or the
-    active modules are read when the value is): a list, or a text "老年人、青少年" (keys or
-    labels) from a spreadsheet. Unknown ones are refused by name."""
-
-    def __init__(self, choices: Callable[[], dict[str, Any]], **kwargs: Any) -> None:
-        super().__init__(ma.fields.String(), **kwargs)
-        self.choices_of = choices
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
-        import re
-
-        if isinstance(value, str):
-            value = [v for v in re.split(r"[,，、;；\s]+", value) if v]
-        found = super()._deserialize(value, attr, data, **kwargs)
-        known = self.choices_of()
-        by_label = {str(label): key for key, label in known.items()}
-        keys: list[str] = []
-        unknown: list[str] = []
-        for item in found:
-            key = item if item in known else by_label.get(item)
-            if key is None:
-                unknown.append(item)
-            elif key not in keys:
-                keys.append(key)
-        if unknown:
-            raise ma.ValidationError(_("Not in the list: %(items)s", items="、".join(unknown)))
-        return keys
 
 
 def activity_schema(

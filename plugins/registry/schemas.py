@@ -3,16 +3,15 @@ fields take their key (``floating``) or what a user sees (流动人口), so spre
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import marshmallow as ma
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.records.fields import S2, describe
 from core.validation import (
     ChoiceSchema,
+    KeysField,
     Schema,
     amount,
     choice,
@@ -56,31 +55,6 @@ class CreditCodeField(ma.fields.String):
         if problem:
             raise ma.ValidationError(problem)
         return text
-
-
-class TagsField(ma.fields.Field):
-    """A list of tag keys; also a text such as "老年人、残疾人" (labels or keys) from a spreadsheet."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
-        if isinstance(value, str):
-            value = [v for v in re.split(r"[,，、;；\s]+", value) if v]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ma.ValidationError(_("Give the tags as a list."))
-        known = services.declared_tags()
-        by_label = {str(tag.label): key for key, tag in known.items()}
-        keys, unknown = [], []
-        for item in value:
-            key = item if item in known else by_label.get(item)
-            if key is None:
-                unknown.append(item)
-            elif key not in keys:
-                keys.append(key)
-        if unknown:
-            raise ma.ValidationError(_("Unknown tags: %(tags)s", tags="、".join(unknown)))
-        return keys
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> list[str]:
-        return list(value or [])
 
 
 def _tag_choices() -> dict[str, Any]:
@@ -182,7 +156,9 @@ class ResidentSchema(ChoiceSchema):
         widget="select",
     )
     tags = describe(
-        TagsField(load_default=None, allow_none=True),
+        KeysField(
+            _tag_choices, unknown=_l("Unknown tags: %(items)s"), load_default=None, allow_none=True
+        ),
         label=_l("Tags"),
         column=True,
         choices=_tag_choices,
