@@ -18,6 +18,8 @@ from core.calendar import calendar_year
 from core.clock import now, today
 from core.db import Base, SoftDeleteMixin, TimestampMixin, db, utcnow
 from core.errors import Conflict, DomainError, NotPermitted
+from core.filing import ChangeCheck, Due, Report, SumCheck
+from core.filing import Field as ReportField
 from core.forms import empty_form, load_form
 from core.hookspecs import hookimpl
 from core.navigation import NavEntry
@@ -70,11 +72,13 @@ __all__ = [
     "S3",
     "Base",
     "CalendarEntry",
+    "ChangeCheck",
     "ChoiceSchema",
     "Column",
     "CommunityBlueprint",
     "Conflict",
     "DomainError",
+    "Due",
     "Export",
     "Filter",
     "Import",
@@ -87,10 +91,13 @@ __all__ = [
     "Part",
     "Period",
     "Reminder",
+    "Report",
+    "ReportField",
     "RollupBlueprint",
     "Schema",
     "SoftDeleteMixin",
     "Steps",
+    "SumCheck",
     "TenantOwned",
     "TimestampMixin",
     "Transition",
