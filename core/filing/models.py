@@ -22,14 +22,12 @@ class FilingInstance(Base):
     __tablename__ = "core_filing_instance"
     __table_args__ = (
         sa.UniqueConstraint("report", "period", "node_id", name="uq_core_filing_instance"),
-        sa.Index("ix_core_filing_instance_period", "report", "period", "parent_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report: Mapped[str] = mapped_column(sa.String(80))
     period: Mapped[str] = mapped_column(sa.String(24))
     node_id: Mapped[int] = mapped_column(sa.ForeignKey(f"{NODE_TABLE}.id"), index=True)
-    parent_id: Mapped[int | None]  # the reviewing node, so a parent reads its children by index
     level: Mapped[str] = mapped_column(sa.String(12))
     status: Mapped[str] = mapped_column(sa.String(12), default="draft")
     values: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)

@@ -131,14 +131,16 @@ def ratios(report: Report, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def children_sums(session: Session, report: Report, node: Any, period: Period) -> dict[str, Any]:
-    """The sum of every summed field over ``node``'s children's counted reports: one query."""
+    """The sum of every summed field over ``node``'s children's counted reports (the children
+    as the tree has them now, as :func:`children` lists them): one query."""
     summed = [f for f in report.fields if f.summed]
     if not summed:
         return {}
+    model = node_model()
     stmt = sa.select(*(sa.func.sum(FilingInstance.values[f.key].as_float()) for f in summed)).where(
         FilingInstance.report == report.key,
         FilingInstance.period == period.key,
-        FilingInstance.parent_id == node.id,
+        FilingInstance.node_id.in_(sa.select(model.id).where(model.parent_id == node.id)),
         FilingInstance.status.in_(COUNTED),
     )
     row = session.execute(stmt).one()
@@ -193,7 +195,6 @@ def open_instance(session: Session, report: Report, node: Any, period: Period) -
             report=report.key,
             period=period.key,
             node_id=node.id,
-            parent_id=node.parent_id,
             level=node.kind,
             status="draft",
             values={},
@@ -539,18 +540,55 @@ def children(
     return rows
 
 
+def community_counts(
+    session: Session, report: Report, node: Any, period: Period, day: date
+) -> dict[str, int]:
+    """How many of the communities under ``node`` (where the module runs) stand in each state,
+    unfiled ones past their due day counted as late: one GROUP BY, whatever their number."""
+    model = node_model()
+    status = sa.func.coalesce(FilingInstance.status, MISSING)
+    stmt = (
+        sa.select(status, sa.func.count())
+        .select_from(model)
+        .outerjoin(
+            FilingInstance,
+            sa.and_(
+                FilingInstance.node_id == model.id,
+                FilingInstance.report == report.key,
+                FilingInstance.period == period.key,
+            ),
+        )
+        .where(
+            model.kind == COMMUNITY,
+            subtree_clause(model.path, node.path),
+            model.id.in_(enabled_communities(report.module)),
+        )
+        .group_by(status)
+    )
+    overdue = day > due_on(report, period, COMMUNITY)
+    counts: dict[str, int] = {}
+    for state, number in session.execute(stmt):
+        shown = LATE if overdue and state not in FILED else state
+        counts[shown] = counts.get(shown, 0) + number
+    return counts
+
+
 def consolidation(
     session: Session, report: Report, node: Any, period: Period, day: date
 ) -> dict[str, Any]:
     """A street's or district's view of its children: their states, how many are in each, and
-    the totals of the approved ones (ratios from the summed parts)."""
+    the totals of the approved ones (ratios from the summed parts); at a district also the
+    states of every community beneath."""
     rows = children(session, report, node, period, day)
     totals = children_sums(session, report, node, period)
     totals.update(ratios(report, totals))
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["shown"]] = counts.get(row["shown"], 0) + 1
-    return {"children": rows, "totals": totals, "counts": counts}
+    found = {"children": rows, "totals": totals, "counts": counts}
+    if node.kind == "district":
+        found["communities"] = community_counts(session, report, node, period, day)
+    return found
 
 
 # --- the list of a node's reports and the workbench ------------------------------------------

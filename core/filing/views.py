@@ -117,14 +117,12 @@ def _dump(report: Report, node: Any, period: Period, instance: FilingInstance) -
 
 
 def _list(ref: str) -> tuple[Any, list[dict[str, Any]]]:
+    """The node's reports the user may read; a node outside the user's tree is not found."""
     node = _node(ref)
     scope = current_scope()
-    if not scope.allows("tenants.view", node.path) and not scope.holds_anywhere("reports.submit"):
+    if not scope.allows("tenants.view", node.path):
         raise NotFound()
-    listed = services.node_reports(db.session, node, scope, clock.today())
-    if not listed and not scope.allows("tenants.view", node.path):
-        raise NotFound()
-    return node, listed
+    return node, services.node_reports(db.session, node, scope, clock.today())
 
 
 # --- pages -----------------------------------------------------------------------------------

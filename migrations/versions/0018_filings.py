@@ -23,7 +23,6 @@ def upgrade() -> None:
         sa.Column("report", sa.String(length=80), nullable=False),
         sa.Column("period", sa.String(length=24), nullable=False),
         sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.Column("level", sa.String(length=12), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("values", sa.JSON(), nullable=False),
@@ -39,12 +38,6 @@ def upgrade() -> None:
     )
     op.create_index(
         "ix_core_filing_instance_node_id", "core_filing_instance", ["node_id"], unique=False
-    )
-    op.create_index(
-        "ix_core_filing_instance_period",
-        "core_filing_instance",
-        ["report", "period", "parent_id", "status"],
-        unique=False,
     )
     op.create_table(
         "core_filing_event",
@@ -72,6 +65,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_core_filing_event_instance_id", table_name="core_filing_event")
     op.drop_table("core_filing_event")
-    op.drop_index("ix_core_filing_instance_period", table_name="core_filing_instance")
     op.drop_index("ix_core_filing_instance_node_id", table_name="core_filing_instance")
     op.drop_table("core_filing_instance")

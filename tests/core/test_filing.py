@@ -178,6 +178,7 @@ def test_a_street_report_is_reviewed_by_the_district(safety, as_user):
         (STREET_A, "approved")
     ]  # street B runs no safety: not expected to file
     assert page["steps"] == []  # the top compiles, it files nowhere
+    assert page["consolidation"]["communities"] == {"missing": 2}  # A1 and A2 not filed yet
 
 
 def test_refused_steps_write_nothing(app, safety, as_user):
