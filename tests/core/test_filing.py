@@ -238,6 +238,8 @@ def test_denials(safety, as_user):
 
 def test_the_list_the_page_and_the_files(safety, as_user):
     community = as_user("c_admin")
+    node_page = community.get(f"/n/{A1}").get_data(as_text=True)
+    assert f'href="/n/{A1}/reports" data-reports-link' in node_page
     listed = ok(community.get(f"/api/v1/nodes/{A1}/reports"))["items"]
     assert [i["report"] for i in listed] == [REPORT]
     assert listed[0]["periods"][0] == {
@@ -280,3 +282,23 @@ def test_a_late_report_is_on_the_workbench(safety, as_user, jiedao_clock):
     ok(community.post(url(A1, step="submit"), json={}))
     html = community.get("/").get_data(as_text=True)
     assert f"filing.{REPORT}" not in html
+
+
+def test_a_large_change_against_last_month_warns_but_does_not_block(app, safety, as_user):
+    from core.models import AuditLog
+
+    community = as_user("c_admin")
+    february = {"values": {"hazards_found": 1, **ACCIDENTS}, "reasons": {"hazards_found": "补录"}}
+    ok(community.patch(url(A1, "2026-02"), json=february))
+    ok(community.post(url(A1, "2026-02", step="submit"), json={}))
+    body = ok(community.patch(url(A1), json={"values": ACCIDENTS}))
+    assert [(c["severity"], c["fields"]) for c in body["checks"]] == [
+        ("warning", ["hazards_found"])
+    ]  # 1 → 3 is +200%, beyond the report's 50%
+    assert fields(body)["hazards_found"]["previous"] == 1
+    assert ok(community.post(url(A1, step="submit"), json={}))["status"] == "submitted"
+    with app.app_context():
+        actions = db.session.scalars(
+            sa.select(AuditLog.action).where(AuditLog.action.like("filing.%")).order_by(AuditLog.id)
+        ).all()
+    assert actions == ["filing.edit", "filing.submit", "filing.edit", "filing.submit"]
