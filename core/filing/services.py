@@ -238,6 +238,8 @@ def save_values(
     if scope is not None and not scope.allows(report.submit, node.path):
         message = _("You may not file this report.")
         raise NotPermitted(message, {"status": [message]})
+    if node.is_archived:
+        raise DomainError(_("An archived community is read-only."))
     if instance.status not in EDITABLE:
         message = _("A filed report cannot be changed; ask for a correction.")
         raise Conflict(message, {"status": [message]})

@@ -43,7 +43,9 @@ MONTHLY = Report(
         ReportField.from_indicator(
             "trained", _l("Three-key-post staff trained"), "safety.trained", unit=_l("people")
         ),
-        ReportField.typed("accidents", _l("Accidents"), "int", min=0, unit=_l("accidents")),
+        ReportField.typed(
+            "accidents", _l("Number of accidents"), "int", min=0, unit=_l("accidents")
+        ),
         ReportField.typed("deaths", _l("Deaths"), "int", min=0, unit=_l("people")),
         ReportField.typed("injured", _l("Injured"), "int", min=0, unit=_l("people")),
         ReportField.typed(
