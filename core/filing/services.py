@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from core import audit
+from core import audit, clock
 from core.errors import Conflict, DomainError, NotPermitted
 from core.figures import evaluate
 from core.filing.declaration import REVIEWED_BY, ChangeCheck, Field, Report, SumCheck
@@ -67,6 +67,9 @@ def parse_period(report: Report, text: str) -> Period:
     period = Period.parse(text)
     if period is None or not report.matches(period):
         message = _("This is not a period of this report.")
+        raise DomainError(message, {"period": [message]})
+    if period.start > clock.today():
+        message = _("This period has not begun yet.")
         raise DomainError(message, {"period": [message]})
     return period
 

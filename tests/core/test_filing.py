@@ -232,6 +232,8 @@ def test_denials(safety, as_user):
     assert as_user("d_admin").get(url(B1)).status_code == 404  # safety is off there
     assert community.get(url(A1, "2026Q1")).status_code == 422  # not a month
     assert "period" in community.get(url(A1, "2026Q1")).get_json()["error"]["fields"]
+    future = community.get(url(A1, "2026-05"))  # May has not begun on 2 April
+    assert future.status_code == 422 and "period" in future.get_json()["error"]["fields"]
     assert as_user("worker").post(url(A1, step="submit"), json={}).status_code == 403
     assert community.get(f"/api/v1/nodes/{A1}/reports/nope/2026-03").status_code == 404
 
