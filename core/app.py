@@ -20,6 +20,7 @@ from werkzeug.routing import IntegerConverter
 import core
 import core.activities  # maps core_activity and its attendees, materials, modules
 import core.attachments  # maps core_attachment, so tree moves re-home its rows
+import core.filing.models  # maps core_filing_instance and its events
 import core.reminders  # maps core_notification
 import core.school_holidays  # maps core_school_holiday
 import core.workdays  # maps core_holiday

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from core.changes.kinds import ChangeKind
     from core.changes.models import ChangeReport
+    from core.filing.declaration import Report
     from core.navigation import NavEntry
     from core.permissions import PermissionRegistry
     from core.records.ledger import Ledger
@@ -182,6 +183,12 @@ def jiedao_reminders() -> list[Reminder]:
     """Return the deadlines the platform watches (``core.reminders.Reminder``): once a day it
     tells the community's staff of cases due soon or overdue, and the street of cases overdue
     too long."""
+
+
+@hookspec
+def jiedao_reports() -> list[Report]:
+    """Return the module's upward reports (``core.sdk.Report``: fields, checks, due days); core
+    keeps an instance per node and period, auto-filled, reviewed level by level, consolidated."""
 
 
 @hookspec

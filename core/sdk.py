@@ -27,6 +27,8 @@ from core.changes.kinds import ChangeKind
 from core.clock import now, today
 from core.db import Base, SoftDeleteMixin, TimestampMixin, db, utcnow
 from core.errors import Conflict, DomainError, NotPermitted
+from core.filing import ChangeCheck, Due, Report, SumCheck
+from core.filing import Field as ReportField
 from core.forms import empty_form, load_form
 from core.hookspecs import hookimpl
 from core.navigation import NavEntry
@@ -82,12 +84,14 @@ __all__ = [
     "ActivityLedger",
     "Base",
     "CalendarEntry",
+    "ChangeCheck",
     "ChangeKind",
     "ChoiceSchema",
     "Column",
     "CommunityBlueprint",
     "Conflict",
     "DomainError",
+    "Due",
     "Export",
     "Filter",
     "Import",
@@ -101,10 +105,13 @@ __all__ = [
     "Part",
     "Period",
     "Reminder",
+    "Report",
+    "ReportField",
     "RollupBlueprint",
     "Schema",
     "SoftDeleteMixin",
     "Steps",
+    "SumCheck",
     "TenantOwned",
     "TimestampMixin",
     "Transition",

@@ -87,7 +87,7 @@ def count(session: Session, source: WorkSource, nodes: list[NodeRef], day: date)
     return [int(n or 0) for n in session.execute(stmt).one()]
 
 
-def work_items(session: Session, scope: Scope, day: date) -> list[WorkItem]:
+def work_items(session: Session, scope: Scope, day: date) -> list[Any]:
     """The user's work items with something to do, overdue first, then by count."""
     items: list[WorkItem] = []
     for source in sources():
@@ -96,5 +96,8 @@ def work_items(session: Session, scope: Scope, day: date) -> list[WorkItem]:
             continue
         counts = count(session, source, nodes, day)
         items += [WorkItem(source, n, c) for n, c in zip(nodes, counts, strict=True) if c]
+    from core.filing.services import work_items as filing_items
+
+    items += filing_items(session, scope, day)  # reports to file: one query per report
     rank = {level: i for i, level in enumerate(LEVELS)}
     return sorted(items, key=lambda i: (rank.get(i.source.level, len(LEVELS)), -i.count))

@@ -27,8 +27,16 @@ def jiedao_blueprints(app: Flask) -> list[Any]:
     from core import holiday_views
     from core.accounts.api import api
     from core.accounts.views import bp
+    from core.filing import views as filing_views
 
-    return [bp, api, holiday_views.bp, holiday_views.api]
+    return [bp, api, holiday_views.bp, holiday_views.api, filing_views.bp, filing_views.api]
+
+
+@hookimpl
+def jiedao_permissions(registry: Any) -> None:
+    from core.filing import declare_permissions
+
+    declare_permissions(registry)
 
 
 @hookimpl

@@ -122,6 +122,14 @@ def jiedao_indicators() -> list[Any]:
 
 
 @hookimpl
+def jiedao_reports() -> list[Any]:
+    """安全生产信息月报, filed upward through core's report engine."""
+    from .dashboard.reports import REPORTS
+
+    return REPORTS
+
+
+@hookimpl
 def jiedao_workbench() -> list[Any]:
     """今日待办: hazards overdue, due within a week or awaiting sign-off; expired certificates."""
     from .hazards.ledgers import HAZARD_WORK
