@@ -20,6 +20,7 @@ from werkzeug.routing import IntegerConverter
 import core
 import core.attachments  # maps core_attachment, so tree moves re-home its rows
 import core.reminders  # maps core_notification
+import core.visits  # maps core_visit, core_visit_visitor, core_area_assignment
 import core.workdays  # maps core_holiday
 from core import auth, i18n, jobs, ratelimit
 from core.api import build_openapi

@@ -61,6 +61,8 @@ from core.validation import (
     record_id,
     required_text,
 )
+from core.visits import VisitQuota, mine_clause, mine_filter
+from core.visits.declare import VisitLedger, visit_ledger
 from core.workbench import WorkSource
 from core.workflow import Transition, Workflow, WorkflowEventMixin
 
@@ -94,6 +96,8 @@ __all__ = [
     "TenantOwned",
     "TimestampMixin",
     "Transition",
+    "VisitLedger",
+    "VisitQuota",
     "WorkSource",
     "Workflow",
     "WorkflowEventMixin",
@@ -116,6 +120,8 @@ __all__ = [
     "ledgers_imports",
     "load_form",
     "mask",
+    "mine_clause",
+    "mine_filter",
     "mobile_number",
     "module_scope_clause",
     "module_settings",
@@ -135,4 +141,5 @@ __all__ = [
     "timeline",
     "today",
     "utcnow",
+    "visit_ledger",
 ]

@@ -6,7 +6,8 @@ from alembic import context
 
 import core.attachments  # core_attachment
 import core.models  # core's tables
-import core.records  # noqa: F401 - the change history table
+import core.records
+import core.visits  # noqa: F401 - visits and area assignments
 from core.db import Base, make_engine
 from core.plugins import load_plugins
 

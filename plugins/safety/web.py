@@ -57,6 +57,7 @@ TABS = [
     ("safety.trainings", "trainings", _l("Training")),
     ("safety.accidents", "accidents", _l("Accidents")),
     ("safety.activities", "activities", _l("Activities")),
+    ("safety.visits", "visits", _l("Enterprise visits")),
 ]
 
 
