@@ -33,7 +33,7 @@ PLACE_KINDS = ("grid", "building")
 def subject_kind_labels() -> dict[str, Any]:
     return {
         "resident": _l("Resident"),
-        "household": _l("Household"),
+        "household": _l("A household"),
         "unit": _l("Unit"),
         "case": _l("Case"),
     }

@@ -50,8 +50,8 @@ from core.workbench import WorkSource
 
 def visit_modes() -> dict[str, Any]:
     return {
-        "home": _l("Home visit"),
-        "phone": _l("Phone call"),
+        "home": _l("Visit in person"),
+        "phone": _l("By phone"),
         "online": _l("WeChat or video"),
         "interview": _l("Interview"),
         "other": _l("Other"),
@@ -59,7 +59,11 @@ def visit_modes() -> dict[str, Any]:
 
 
 def status_labels() -> dict[str, Any]:
-    return {OVERDUE: _l("Overdue"), DUE_SOON: _l("Due soon"), "ok": _l("Visited in time")}
+    return {
+        OVERDUE: _l("Overdue for a visit"),
+        DUE_SOON: _l("Due soon"),
+        "ok": _l("Visited in time"),
+    }
 
 
 def _refuse(name: str, message: str) -> DomainError:
@@ -109,7 +113,7 @@ def visit_schema(kinds: Sequence[str], sensitivity: str) -> type[Schema]:
         )
         companions = describe(optional_text(200), label=_l("Companions"))
         findings = describe(
-            optional_text(4000), label=_l("Findings"), sensitivity=sensitivity, **hidden
+            optional_text(4000), label=_l("What was found"), sensitivity=sensitivity, **hidden
         )
         needs = describe(
             optional_text(2000),
@@ -643,7 +647,7 @@ class VisitLedger:
         plural = self.ledger.plural
 
         def title(row: DueRow, kind: str) -> str:
-            return _("A visit to %(name)s is due (应访)", name=row.name)
+            return _("%(name)s is overdue for a visit", name=row.name)
 
         return [
             Reminder(

@@ -269,3 +269,36 @@ def test_overdue_visits_are_reminded_once(subjects, app, world):
         ).all()
     assert len([t for t in titles if "甲重点未访" in t]) == 1
     assert not any("丁一般正常" in t for t in titles)
+
+
+def test_the_pages_record_a_visit_and_assign_a_worker(areas, subjects, as_user, world, app):
+    worker = as_user("worker")
+    first = subjects["甲重点未访"]
+    form = worker.get(
+        f"/c/{A1}/safety/visits/new",
+        query_string={"subject_kind": "unit", "subject_id": first},
+    )
+    assert form.status_code == 200 and "走访方式" in form.get_data(as_text=True)
+    with app.app_context():
+        worker_id = world.user("worker").id
+    posted = worker.post(
+        f"/c/{A1}/safety/visits/new",
+        data={
+            "subject_kind": "unit",
+            "subject_id": str(first),
+            "visited_on": "2026-06-15",
+            "mode": "online",
+            "visitor_ids": [str(worker_id)],
+        },
+    )
+    assert posted.status_code == 302, posted.get_data(as_text=True)
+    assert ("甲重点未访", "overdue") not in due(worker)
+    admin = as_user("c_admin")
+    page = admin.get(f"/c/{A1}/safety/assignments")
+    assert page.status_code == 200 and "包片人" in page.get_data(as_text=True)
+    stranger = world.add_user("stranger", "program_worker", B1)
+    refused = admin.post(
+        f"/c/{A1}/safety/assignments", data={"user_id": str(stranger), "node_id": ""}
+    )
+    assert refused.status_code == 422
+    assert "该用户在本社区没有任何角色" in refused.get_data(as_text=True)
