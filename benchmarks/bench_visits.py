@@ -250,7 +250,7 @@ def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]
     results: dict[str, Any] = {}
 
     def page() -> Page:
-        stmt = visits.due_query(visits.rows.community_id == community.id, {}, TODAY)
+        stmt = visits.due_query(lambda c: c == community.id, {}, TODAY)
         return Page(stmt, 1, 50)
 
     stats, found = time_it(page, args.repeat)
@@ -271,9 +271,7 @@ def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]
     street = tree.streets[0]
     inner = sa.select(Node.id).where(Node.street_id == street.id)
     stats, counts = time_it(
-        lambda: visits.counts(
-            session, visits.rows.community_id.in_(inner), TODAY, visits.rows.community_id
-        ),
+        lambda: visits.counts(session, lambda c: c.in_(inner), TODAY),
         args.repeat,
     )
     raw, by_hand = time_it(lambda: hand_written_counts(session, dialect), args.repeat)

@@ -29,11 +29,12 @@ from core.db import db
 from core.errors import DomainError
 from core.forms import empty_form, load_form
 from core.models import User
+from core.permissions import current_scope
 from core.records.fields import S1, S2, S3, describe
 from core.records.ledger import Filter, Ledger, parse_filters
 from core.reminders import Reminder
-from core.tenancy import module_scope_clause, require
-from core.tree import node_table
+from core.tenancy import enabled_communities, require
+from core.tree import node_table, subtree_clause
 from core.validation import Schema, choice, not_future, optional_text, record_id
 from core.visits import assignments
 from core.visits.models import SUBJECT_KINDS, AreaAssignment, Visit, VisitVisitor
@@ -43,7 +44,9 @@ from core.visits.quotas import (
     DueRow,
     QuotaSource,
     VisitQuota,
+    Within,
     due_rows,
+    narrowed,
 )
 from core.workbench import WorkSource
 
@@ -224,8 +227,7 @@ class VisitLedger:
             Filter("place", "place", _l("Place"), column=lambda: rows.node_id),
         ]
 
-    def worker_clause(self, user_id: int) -> sa.ColumnElement[bool]:
-        rows = self.rows
+    def worker_clause(self, rows: Any, user_id: int) -> sa.ColumnElement[bool]:
         return assignments.mine_clause(
             user_id,
             node_column=rows.node_id,
@@ -234,23 +236,23 @@ class VisitLedger:
             module=self.module,
         )
 
-    def due_query(self, where: sa.ColumnElement[bool], args: Any, day: date) -> sa.Select:
-        """Subjects under ``where`` that are overdue or due soon (or as ``args`` filter them),
-        the longest overdue first."""
-        rows = self.rows
+    def due_query(self, within: Within, args: Any, day: date) -> sa.Select:
+        """Subjects of the communities ``within`` selects that are overdue or due soon (or as
+        ``args`` filter them), the longest overdue first."""
+        rows = narrowed(self.rows, self.source, within)
         parsed = parse_filters(self.due_filters(), args)
         status = parsed.get("status")
         wanted = {
             OVERDUE: rows.overdue(day),
             DUE_SOON: rows.due_soon(day, self.soon),
         }
-        clauses = [where, wanted[status] if status else sa.or_(*wanted.values())]
+        clauses = [wanted[status] if status else sa.or_(*wanted.values())]
         if "category" in parsed:
             clauses.append(rows.category == parsed["category"])
         if parsed.get("mine"):
-            clauses.append(self.worker_clause(current_user.id))
+            clauses.append(self.worker_clause(rows, current_user.id))
         if "worker" in parsed:
-            clauses.append(self.worker_clause(parsed["worker"]))
+            clauses.append(self.worker_clause(rows, parsed["worker"]))
         if "place" in parsed:
             place = db.session.execute(
                 sa.select(node_table.c.path).where(node_table.c.id == parsed["place"])
@@ -279,28 +281,23 @@ class VisitLedger:
             "community": community,
         }
 
-    def counts(
-        self, session: Session, where: sa.ColumnElement[bool], day: date, by: Any
-    ) -> dict[Any, tuple[int, int]]:
-        """(overdue, due soon) per value of ``by`` (a column of the due rows): one query."""
-        rows = self.rows
-        stmt = (
-            sa.select(
-                by,
-                sa.func.count().filter(rows.overdue(day)),
-                sa.func.count().filter(rows.due_soon(day, self.soon)),
-            )
-            .where(where)
-            .group_by(by)
-        )
+    def counts(self, session: Session, within: Within, day: date) -> dict[int, tuple[int, int]]:
+        """(overdue, due soon) per community of those ``within`` selects: one query."""
+        rows = narrowed(self.rows, self.source, within)
+        stmt = sa.select(
+            rows.community_id,
+            sa.func.count().filter(rows.overdue(day)),
+            sa.func.count().filter(rows.due_soon(day, self.soon)),
+        ).group_by(rows.community_id)
         return {key: (int(o or 0), int(d or 0)) for key, o, d in session.execute(stmt)}
 
     def counts_by_worker(
-        self, session: Session, where: sa.ColumnElement[bool], day: date
+        self, session: Session, within: Within, day: date
     ) -> list[tuple[int, str, int, int]]:
-        """(user id, name, overdue, due soon) of each worker with subjects assigned under
-        ``where``: their grids' and buildings' subjects and their own; one query."""
-        rows = self.rows
+        """(user id, name, overdue, due soon) of each worker with subjects assigned in the
+        communities ``within`` selects: their grids' and buildings' subjects and their own; one
+        query."""
+        rows = narrowed(self.rows, self.source, within)
         place = node_table.alias("assigned_place")
         subject_place = node_table.alias("subject_place")
         per_subject = (
@@ -323,7 +320,6 @@ class VisitLedger:
             )
             .join(place, place.c.id == AreaAssignment.node_id, isouter=True)
             .where(
-                where,
                 sa.or_(
                     subject_place.c.path.like(place.c.path.concat("%")),
                     sa.and_(
@@ -409,23 +405,35 @@ class VisitLedger:
         if rollup is not None:
             rollup.add_url_rule(f"/{plural}/due", f"{name}_due", self.due_rollup_page)
 
-    def _community_where(self) -> sa.ColumnElement[bool]:
-        return self.rows.community_id == g.community.id
+    @staticmethod
+    def _here(community_id: Any) -> sa.ColumnElement[bool]:
+        return community_id == g.community.id
+
+    def _visible(self) -> Within:
+        """The communities under the roll-up's place that the user may read and where the module
+        is on."""
+        nodes = current_scope().nodes(self.ledger.view)
+        path = node_table.c.path
+        ids = sa.select(node_table.c.id).where(
+            node_table.c.kind == "community",
+            subtree_clause(path, g.node.path),
+            sa.or_(*(subtree_clause(path, n.path) for n in nodes)) if nodes else sa.false(),
+            node_table.c.id.in_(enabled_communities(self.module)),
+        )
+        return lambda community_id: community_id.in_(ids)
 
     def due_page(self) -> Any:
         require(self.ledger.view)
         day = clock.today()
-        page = paginate(self.due_query(self._community_where(), request.args, day))
-        totals = self.counts(db.session, self._community_where(), day, self.rows.community_id).get(
-            g.community.id, (0, 0)
-        )
+        page = paginate(self.due_query(self._here, request.args, day))
+        totals = self.counts(db.session, self._here, day).get(g.community.id, (0, 0))
         return render_template(
             "visits/due.html",
             visits=self,
             page=page,
             day=day,
             totals=totals,
-            workers=self.counts_by_worker(db.session, self._community_where(), day),
+            workers=self.counts_by_worker(db.session, self._here, day),
             statuses=status_labels(),
             filters=request.args,
         )
@@ -433,14 +441,13 @@ class VisitLedger:
     def due_api(self) -> Any:
         require(self.ledger.view)
         day = clock.today()
-        page = paginate(self.due_query(self._community_where(), request.args, day))
+        page = paginate(self.due_query(self._here, request.args, day))
         return jsonify(page.to_json(lambda r: self.dump_due(r, day, g.community.ref)))
 
     def due_rollup_page(self) -> Any:
         require(self.ledger.view)
         day = clock.today()
-        where = module_scope_clause(self.rows, self.ledger.view)
-        counts = self.counts(db.session, where, day, self.rows.community_id)
+        counts = self.counts(db.session, self._visible(), day)
         names = (
             dict(
                 db.session.execute(
@@ -664,8 +671,8 @@ class VisitLedger:
 
 
 def require_quietly(permission: str) -> bool:
-    from core.permissions import current_scope
-
+    """Whether the user holds ``permission`` at the route's place (no 403: for what a page
+    shows)."""
     return current_scope().allows(permission, g.place.path)
 
 

@@ -22,8 +22,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm import registry as orm_registry
 from sqlalchemy.sql import coercions, roles
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from core.tree import NodeRef, node_table, subtree_clause
 from core.visits.models import Visit
@@ -74,7 +76,13 @@ class ShiftDate(sa.sql.expression.ColumnElement):
     """``date + n months|days``, written in the dialect's own words."""
 
     type = sa.Date()
-    inherit_cache = False  # its SQL depends on attributes a cache key would not see
+    inherit_cache = True
+    # What the statement cache keys on: the value, the amount and the unit.
+    _traverse_internals = [
+        ("value", InternalTraversal.dp_clauseelement),
+        ("amount", InternalTraversal.dp_plain_obj),
+        ("unit", InternalTraversal.dp_string),
+    ]
 
     def __init__(self, value: Any, amount: int, unit: str) -> None:
         self.value = coercions.expect(roles.ExpressionElementRole, value)
@@ -111,20 +119,28 @@ class QuotaSource:
         return {q.category: q.label for q in self.quotas}
 
 
-def due_table(source: QuotaSource) -> sa.Subquery:
-    """Every subject of ``source`` with its category's quota, its last visit and next due date."""
+Within = Callable[[Any], sa.ColumnElement[bool]]  # a predicate on a community id column
+
+
+def due_table(source: QuotaSource, within: Within | None = None) -> sa.Subquery:
+    """Every subject of ``source`` with its category's quota, its last visit and next due date;
+    with ``within``, only the subjects of the communities it selects, and only their visits are
+    grouped (a community's list reads that community's visits, not the district's)."""
     subjects = source.subjects().subquery("subjects")
-    visits = (
-        sa.select(
-            Visit.subject_kind,
-            Visit.subject_id,
-            sa.func.max(Visit.visited_on).label("last_visit"),
-            sa.func.max(Visit.next_due).label("follow_up"),
+    visits = sa.select(
+        Visit.subject_kind,
+        Visit.subject_id,
+        sa.func.max(Visit.visited_on).label("last_visit"),
+        sa.func.max(Visit.next_due).label("follow_up"),
+    ).where(Visit.module == source.module, Visit.deleted_at.is_(None))
+    if within is not None:
+        listed = source.subjects().subquery("listed")
+        visits = visits.where(
+            Visit.subject_id.in_(
+                sa.select(listed.c.subject_id).where(within(listed.c.community_id))
+            )
         )
-        .where(Visit.module == source.module, Visit.deleted_at.is_(None))
-        .group_by(Visit.subject_kind, Visit.subject_id)
-        .subquery("visits")
-    )
+    visits = visits.group_by(Visit.subject_kind, Visit.subject_id).subquery("visits")
     last = visits.c.last_visit
     by_quota = sa.case(
         *((subjects.c.category == q.category, q.due_after(last)) for q in source.quotas),
@@ -157,7 +173,10 @@ def due_table(source: QuotaSource) -> sa.Subquery:
                 ),
             )
         )
-        .where(subjects.c.category.in_([q.category for q in source.quotas]))
+        .where(
+            subjects.c.category.in_([q.category for q in source.quotas]),
+            within(subjects.c.community_id) if within is not None else sa.true(),
+        )
         .subquery(f"due_{source.module}_{source.key}")
     )
 
@@ -210,6 +229,11 @@ class DueRow:
             )
             clauses.append(cls.node_id.in_(inner))  # type: ignore[attr-defined]
         return sa.or_(*clauses) if clauses else sa.false()
+
+
+def narrowed(rows: type[DueRow], source: QuotaSource, within: Within) -> Any:
+    """``rows`` over the due table of the communities ``within`` selects (an ORM alias)."""
+    return aliased(rows, due_table(source, within), adapt_on_names=True)
 
 
 def due_rows(source: QuotaSource) -> type[DueRow]:
