@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, SoftDeleteMixin, TimestampMixin, utcnow
@@ -30,6 +31,7 @@ class Visit(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     )
     # Each module's visits are a class of their own (``core.visits.declare.visit_model``).
     __mapper_args__ = {"polymorphic_on": "module"}
+    __label__ = _l("Visit records")  # merge previews name the table by it
 
     id: Mapped[int] = mapped_column(primary_key=True)
     module: Mapped[str] = mapped_column(sa.String(40))

@@ -302,3 +302,20 @@ def test_the_pages_record_a_visit_and_assign_a_worker(areas, subjects, as_user, 
     )
     assert refused.status_code == 422
     assert "该用户在本社区没有任何角色" in refused.get_data(as_text=True)
+
+
+def test_findings_follow_the_modules_sensitivity(app):
+    """A module that declares its visits S3 (family planning, youth care) gets findings and needs
+    withheld from lists and exports unless unmasked; S1 shows them."""
+    from core.records.sensitivity import protect
+    from core.visits.declare import visit_schema
+
+    record = {"findings": "家庭矛盾", "needs": "申请救助", "mode": "home"}
+    with app.test_request_context():
+        hidden = protect(visit_schema(("resident",), "S3")(), dict(record))
+        shown = protect(visit_schema(("resident",), "S1")(), dict(record))
+    assert hidden["findings"] != "家庭矛盾" and hidden["needs"] != "申请救助"
+    assert hidden["mode"] == "home"
+    assert shown == record
+    with pytest.raises(ValueError):
+        visit_schema(("resident",), "S4")
