@@ -158,6 +158,9 @@ class VisitLedger:
     assign: str | None
     soon: int = 7
     kinds: Sequence[str] = field(default_factory=tuple)
+    # The due list's endpoints, known once :meth:`register` has added them.
+    due_endpoint: str = ""
+    rollup_due_endpoint: str | None = None
 
     # --- writing -------------------------------------------------------------------------
 
@@ -354,6 +357,7 @@ class VisitLedger:
         plural = self.ledger.plural
         name = self.ledger.name
         pages.add_url_rule(f"/{plural}/due", f"{name}_due", self.due_page)
+        self.due_endpoint = f"{pages.name}.{name}_due"
         pages.add_url_rule(
             "/assignments", "assignments", self.assignments_page, methods=["GET", "POST"]
         )
@@ -404,6 +408,7 @@ class VisitLedger:
             )
         if rollup is not None:
             rollup.add_url_rule(f"/{plural}/due", f"{name}_due", self.due_rollup_page)
+            self.rollup_due_endpoint = f"{rollup.name}.{name}_due"
 
     @staticmethod
     def _here(community_id: Any) -> sa.ColumnElement[bool]:
@@ -568,7 +573,7 @@ class VisitLedger:
                 else:
                     db.session.commit()
                     flash(_("Saved."), "success")
-                    return redirect(url_for(f"{self.module}.assignments"))
+                    return redirect(url_for(".assignments"))
         rows = self._assignments()
         users, places = self._names(rows)
         place_choices = db.session.execute(
@@ -595,7 +600,7 @@ class VisitLedger:
         assignments.end(db.session, self._load_assignment(assignment_id), current_user)
         db.session.commit()
         flash(_("Saved."), "success")
-        return redirect(url_for(f"{self.module}.assignments"))
+        return redirect(url_for(".assignments"))
 
     def assignments_api(self) -> Any:
         require(self.ledger.view)
@@ -625,8 +630,8 @@ class VisitLedger:
         common = {
             "model": rows,
             "permission": self.ledger.view,
-            "endpoint": f"{self.module}.{name}_due",
-            "rollup_endpoint": f"{self.module}_rollup.{name}_due",
+            "endpoint": self.due_endpoint or f"{self.module}.{name}_due",
+            "rollup_endpoint": self.rollup_due_endpoint,
             "module": self.module,
         }
         return [

@@ -319,3 +319,23 @@ def test_findings_follow_the_modules_sensitivity(app):
     assert shown == record
     with pytest.raises(ValueError):
         visit_schema(("resident",), "S4")
+
+
+def test_the_home_page_links_each_count_to_the_rows_counted(subjects, as_user):
+    from tests.plugins.safety.test_workbench import items
+
+    for user in ("worker", "s_admin"):
+        client = as_user(user)
+        found = {k: v for k, v in items(client).items() if k[0].startswith("safety.visit")}
+        assert found, user
+        for (_key, _node), (count, link) in found.items():
+            api = link.replace("/c/", "/api/v1/c/", 1)
+            if "/r/" in link:  # the street's roll-up page shows counts per community
+                assert as_user(user).get(link).status_code == 200
+                continue
+            assert client.get(api).json["total"] == count, (user, link)
+    worker = items(as_user("worker"))
+    assert worker[("safety.visit_overdue", A1)] == (
+        3,
+        f"/c/{A1}/safety/visits/due?status=overdue",
+    )
