@@ -215,7 +215,8 @@ class VisitLedger:
         if ids is not None:
             users = self.visitors(session, community, ids)
             data["visitor_names"] = "、".join(u.display_name for u in users)[:300]
-            obj.visitors = [VisitVisitor(user_id=u.id) for u in users]
+            kept = {v.user_id: v for v in obj.visitors}  # unchanged rows stay (unique per visit)
+            obj.visitors = [kept.get(u.id) or VisitVisitor(user_id=u.id) for u in users]
         return self.ledger.update_record(session, obj, data)
 
     # --- the due list --------------------------------------------------------------------

@@ -58,6 +58,7 @@ TABS = [
     ("safety.accidents", "accidents", _l("Accidents")),
     ("safety.activities", "activities", _l("Activities")),
     ("safety.visits", "visits", _l("Enterprise visits")),
+    ("safety.visit_due", "visits_due", _l("Visits due")),
 ]
 
 

@@ -339,3 +339,23 @@ def test_the_home_page_links_each_count_to_the_rows_counted(subjects, as_user):
         3,
         f"/c/{A1}/safety/visits/due?status=overdue",
     )
+
+
+def test_a_visit_is_corrected_with_its_history_and_keeps_its_subject(subjects, as_user, world):
+    worker = as_user("worker")
+    listed = worker.get(f"{API}/visits", query_string={"subject": subjects["乙重点将到"]}).json
+    visit_id = listed["items"][0]["id"]
+    zhang = world.add_user("zhang", "program_worker", A1)
+    with world.app.app_context():
+        worker_id = world.user("worker").id
+    body = {"mode": "interview", "visitor_ids": [worker_id, zhang], "companions": "楼长王某"}
+    changed = worker.patch(f"{API}/visits/{visit_id}", json=body)
+    assert changed.status_code == 200, changed.json
+    assert changed.json["visitor_names"] == "worker、zhang"
+    assert changed.json["mode"] == "interview"
+    history = worker.get(f"{API}/visits/{visit_id}/history").json["items"]
+    assert history[0]["action"] == "update" and "mode" in history[0]["changes"]
+    moved = worker.patch(f"{API}/visits/{visit_id}", json={"subject_id": subjects["甲重点未访"]})
+    assert moved.status_code == 422 and "subject_id" in moved.json["error"]["fields"]
+    listed = worker.get(f"{API}/visits", query_string={"visitor": zhang}).json["items"]
+    assert [v["id"] for v in listed] == [visit_id]
