@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import Session, selectinload
 
-from core import clock
+from core import audit, clock
 from core.api import api_doc, json_body, paginate
 from core.db import db
 from core.errors import DomainError
@@ -553,6 +553,33 @@ class VisitLedger:
             data["subject_name"] = found.name
         return data
 
+    def _assign(self, data: dict[str, Any]) -> AreaAssignment:
+        """A new assignment at the URL's community, in the audit log of the community."""
+        row = assignments.assign(
+            db.session, g.community, self._fill_subject(data), module=self.module, by=current_user
+        )
+        users, places = self._names([row])
+        what = places.get(row.node_id) if row.node_id else row.subject_name
+        audit.record(
+            f"{self.module}.assignment.create",
+            node=g.community.as_ref(),
+            object_type=AreaAssignment.__tablename__,
+            object_id=row.id,
+            summary=_("Assigned %(what)s to %(user)s", what=what, user=users.get(row.user_id, "")),
+        )
+        return row
+
+    def _end(self, assignment_id: int) -> None:
+        row = self._load_assignment(assignment_id)
+        assignments.end(db.session, row, current_user)
+        audit.record(
+            f"{self.module}.assignment.end",
+            node=g.community.as_ref(),
+            object_type=AreaAssignment.__tablename__,
+            object_id=row.id,
+            summary=_("Ended an assignment"),
+        )
+
     def assignments_page(self) -> Any:
         require(self.ledger.view)
         form = empty_form()
@@ -561,13 +588,7 @@ class VisitLedger:
             form = load_form(assignments.AssignmentSchema())
             if form.ok:
                 try:
-                    assignments.assign(
-                        db.session,
-                        g.community,
-                        self._fill_subject(form.data),
-                        module=self.module,
-                        by=current_user,
-                    )
+                    self._assign(form.data)
                 except DomainError as exc:
                     db.session.rollback()
                     form.fail(exc)
@@ -598,7 +619,7 @@ class VisitLedger:
 
     def end_assignment_page(self, assignment_id: int) -> Any:
         require(self._assign_permission())
-        assignments.end(db.session, self._load_assignment(assignment_id), current_user)
+        self._end(assignment_id)
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for(".assignments"))
@@ -611,15 +632,14 @@ class VisitLedger:
 
     def assign_api(self) -> Any:
         require(self._assign_permission())
-        data = self._fill_subject(json_body(assignments.AssignmentSchema()))
-        row = assignments.assign(db.session, g.community, data, module=self.module, by=current_user)
+        row = self._assign(json_body(assignments.AssignmentSchema()))
         db.session.commit()
         users, places = self._names([row])
         return jsonify(self._dump_assignment(row, users, places)), 201
 
     def end_assignment_api(self, assignment_id: int) -> Any:
         require(self._assign_permission())
-        assignments.end(db.session, self._load_assignment(assignment_id), current_user)
+        self._end(assignment_id)
         db.session.commit()
         return "", 204
 

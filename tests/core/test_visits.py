@@ -359,3 +359,25 @@ def test_a_visit_is_corrected_with_its_history_and_keeps_its_subject(subjects, a
     assert moved.status_code == 422 and "subject_id" in moved.json["error"]["fields"]
     listed = worker.get(f"{API}/visits", query_string={"visitor": zhang}).json["items"]
     assert [v["id"] for v in listed] == [visit_id]
+
+
+def test_assignments_are_in_the_communitys_audit_log(areas, as_user, app, world):
+    from core.models import AuditLog
+
+    admin = as_user("c_admin")
+    grid = next(r for r in admin.get(f"{API}/assignments").json["items"] if r["node"])
+    assert admin.delete(f"{API}/assignments/{grid['id']}").status_code == 204
+    assert admin.delete(f"{API}/assignments/{grid['id']}").status_code == 404  # ended already
+    with app.app_context():
+        community = world.node(A1).id
+        entries = db.session.execute(
+            sa.select(AuditLog.action, AuditLog.summary)
+            .where(AuditLog.node_id == community, AuditLog.action.like("safety.assignment.%"))
+            .order_by(AuditLog.id)
+        ).all()
+    assert [a for a, _s in entries] == [
+        "safety.assignment.create",
+        "safety.assignment.create",
+        "safety.assignment.end",
+    ]
+    assert "第一网格" in entries[0][1] and "zhang" in entries[0][1]
