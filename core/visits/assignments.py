@@ -223,10 +223,12 @@ def mine_filter(
     *,
     subject_kind: str | None = None,
     subject_column: str | None = None,
+    kind_column: str | None = None,
     module: str | None = None,
 ) -> Filter:
     """``?mine=1`` (我的片区) for a ledger of ``model``: its records in the signed-in user's
-    grids and buildings, or whose subject (``subject_column`` of ``subject_kind``) is theirs."""
+    grids and buildings, or whose subject is theirs (``subject_column`` holding subjects of
+    ``subject_kind``, or of the kind in ``kind_column``)."""
 
     def clause(_session: Session, value: bool) -> sa.ColumnElement[bool]:
         if not value:
@@ -236,6 +238,7 @@ def mine_filter(
             node_column=model.node_id,
             subject_kind=subject_kind,
             subject_column=getattr(model, subject_column) if subject_column else None,
+            kind_column=getattr(model, kind_column) if kind_column else None,
             module=module,
         )
 

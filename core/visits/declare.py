@@ -749,7 +749,9 @@ def visit_ledger(
                 sa.select(VisitVisitor.visit_id).where(VisitVisitor.user_id == uid)
             ),
         ),
-        assignments.mine_filter(model, module=module),
+        assignments.mine_filter(
+            model, subject_column="subject_id", kind_column="subject_kind", module=module
+        ),
     )
     ledger = Ledger(
         module=module,

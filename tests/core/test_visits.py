@@ -381,3 +381,9 @@ def test_assignments_are_in_the_communitys_audit_log(areas, as_user, app, world)
         "safety.assignment.end",
     ]
     assert "第一网格" in entries[0][1] and "zhang" in entries[0][1]
+
+
+def test_my_area_of_the_visit_ledger_follows_the_subjects_assigned(areas, as_user):
+    mine = as_user("worker").get(f"{API}/visits", query_string={"mine": 1}).json["items"]
+    assert {v["subject_name"] for v in mine} == {"丙重点逾期"}
+    assert len(mine) == 2
