@@ -285,9 +285,12 @@ class VisitLedger:
             "community": community,
         }
 
-    def counts(self, session: Session, within: Within, day: date) -> dict[int, tuple[int, int]]:
-        """(overdue, due soon) per community of those ``within`` selects: one query."""
-        rows = narrowed(self.rows, self.source, within)
+    def counts(
+        self, session: Session, within: Within, day: date, *, wide: bool = False
+    ) -> dict[int, tuple[int, int]]:
+        """(overdue, due soon) per community of those ``within`` selects: one query. ``wide``:
+        many communities (a street), whose visits are grouped at once rather than looked up."""
+        rows = narrowed(self.rows, self.source, within, narrow_visits=not wide)
         stmt = sa.select(
             rows.community_id,
             sa.func.count().filter(rows.overdue(day)),
@@ -453,7 +456,7 @@ class VisitLedger:
     def due_rollup_page(self) -> Any:
         require(self.ledger.view)
         day = clock.today()
-        counts = self.counts(db.session, self._visible(), day)
+        counts = self.counts(db.session, self._visible(), day, wide=True)
         names = (
             dict(
                 db.session.execute(

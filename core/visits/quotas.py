@@ -122,10 +122,13 @@ class QuotaSource:
 Within = Callable[[Any], sa.ColumnElement[bool]]  # a predicate on a community id column
 
 
-def due_table(source: QuotaSource, within: Within | None = None) -> sa.Subquery:
+def due_table(
+    source: QuotaSource, within: Within | None = None, *, narrow_visits: bool = True
+) -> sa.Subquery:
     """Every subject of ``source`` with its category's quota, its last visit and next due date;
-    with ``within``, only the subjects of the communities it selects, and only their visits are
-    grouped (a community's list reads that community's visits, not the district's)."""
+    with ``within``, only the subjects of the communities it selects, and (``narrow_visits``)
+    only their visits are grouped: a community's list reads that community's visits, not the
+    district's; a street's counts, which read most visits anyway, group them all."""
     subjects = source.subjects().subquery("subjects")
     visits = sa.select(
         Visit.subject_kind,
@@ -133,7 +136,7 @@ def due_table(source: QuotaSource, within: Within | None = None) -> sa.Subquery:
         sa.func.max(Visit.visited_on).label("last_visit"),
         sa.func.max(Visit.next_due).label("follow_up"),
     ).where(Visit.module == source.module, Visit.deleted_at.is_(None))
-    if within is not None:
+    if within is not None and narrow_visits:
         listed = source.subjects().subquery("listed")
         visits = visits.where(
             Visit.subject_id.in_(
@@ -231,9 +234,12 @@ class DueRow:
         return sa.or_(*clauses) if clauses else sa.false()
 
 
-def narrowed(rows: type[DueRow], source: QuotaSource, within: Within) -> Any:
+def narrowed(
+    rows: type[DueRow], source: QuotaSource, within: Within, *, narrow_visits: bool = True
+) -> Any:
     """``rows`` over the due table of the communities ``within`` selects (an ORM alias)."""
-    return aliased(rows, due_table(source, within), adapt_on_names=True)
+    table = due_table(source, within, narrow_visits=narrow_visits)
+    return aliased(rows, table, adapt_on_names=True)
 
 
 def due_rows(source: QuotaSource) -> type[DueRow]:
