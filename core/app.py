@@ -23,6 +23,7 @@ import core.attachments  # maps core_attachment, so tree moves re-home its rows
 import core.filing.models  # maps core_filing_instance and its events
 import core.reminders  # maps core_notification
 import core.school_holidays  # maps core_school_holiday
+import core.visits  # maps core_visit, core_visit_visitor, core_area_assignment
 import core.workdays  # maps core_holiday
 from core import auth, i18n, jobs, ratelimit
 from core.api import build_openapi

@@ -73,6 +73,8 @@ from core.validation import (
     record_id,
     required_text,
 )
+from core.visits import VisitQuota, mine_clause, mine_filter
+from core.visits.declare import VisitLedger, visit_ledger
 from core.workbench import WorkSource
 from core.workflow import Transition, Workflow, WorkflowEventMixin
 
@@ -115,6 +117,8 @@ __all__ = [
     "TenantOwned",
     "TimestampMixin",
     "Transition",
+    "VisitLedger",
+    "VisitQuota",
     "WorkSource",
     "Workflow",
     "WorkflowEventMixin",
@@ -141,6 +145,8 @@ __all__ = [
     "ledgers_imports",
     "load_form",
     "mask",
+    "mine_clause",
+    "mine_filter",
     "mobile_number",
     "module_scope_clause",
     "module_settings",
@@ -160,4 +166,5 @@ __all__ = [
     "timeline",
     "today",
     "utcnow",
+    "visit_ledger",
 ]

@@ -7,7 +7,8 @@ from alembic import context
 import core.activities  # core_activity and what belongs to an activity
 import core.attachments  # core_attachment
 import core.models  # core's tables
-import core.records  # noqa: F401 - the change history table
+import core.records
+import core.visits  # noqa: F401 - visits and area assignments
 from core.db import Base, make_engine
 from core.plugins import load_plugins
 

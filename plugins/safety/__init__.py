@@ -52,6 +52,9 @@ def jiedao_permissions(registry: Any) -> None:
     )
     registry.declare(RESTORE, _l("Restore deleted safety records"), grants=["community_admin"])
     registry.declare(
+        "safety.assign", _l("Assign enterprises and places to workers"), grants=["community_admin"]
+    )
+    registry.declare(
         SENSITIVE,
         _l("See casualty details and liability findings of accidents"),
         grants=["community_admin"],
@@ -134,16 +137,19 @@ def jiedao_workbench() -> list[Any]:
     """今日待办: hazards overdue, due within a week or awaiting sign-off; expired certificates."""
     from .hazards.ledgers import HAZARD_WORK
     from .training.ledgers import TRAINING_WORK
+    from .visits import ENTERPRISE_VISITS
 
-    return [*HAZARD_WORK, *TRAINING_WORK]
+    return [*HAZARD_WORK, *TRAINING_WORK, *ENTERPRISE_VISITS.work_sources()]
 
 
 @hookimpl
 def jiedao_reminders() -> list[Any]:
-    """催办: hazards due or overdue to the community, long-overdue ones to the street."""
+    """催办: hazards due or overdue to the community, long-overdue ones to the street; enterprises
+    overdue for a visit."""
     from .hazards.ledgers import HAZARD_REMINDERS
+    from .visits import ENTERPRISE_VISITS
 
-    return HAZARD_REMINDERS
+    return [*HAZARD_REMINDERS, *ENTERPRISE_VISITS.reminders()]
 
 
 # === ledgers and demo data ====================================================================

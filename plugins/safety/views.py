@@ -31,6 +31,8 @@ from .inspections.ledgers import LEDGERS as INSPECTION_LEDGERS
 from .models import SafetyHazard
 from .training import views as training_views  # noqa: F401 - trainees, certificates
 from .training.ledgers import LEDGERS as TRAINING_LEDGERS
+from .visits import ENTERPRISE_VISITS
+from .visits import LEDGERS as VISIT_LEDGERS
 from .web import api, pages, rollup, rollup_api
 
 LEDGERS = [
@@ -40,8 +42,10 @@ LEDGERS = [
     *TRAINING_LEDGERS,
     *ACCIDENT_LEDGERS,
     *ACTIVITY_LEDGERS,
+    *VISIT_LEDGERS,
 ]
 register_ledgers(LEDGERS, pages=pages, api=api, rollup=rollup, rollup_api=rollup_api)
+ENTERPRISE_VISITS.register(pages=pages, api=api, rollup=rollup)
 
 
 @pages.get("/")

@@ -58,6 +58,8 @@ TABS = [
     ("safety.trainings", "trainings", _l("Training")),
     ("safety.accidents", "accidents", _l("Accidents")),
     ("safety.activities", "activities", _l("Activities")),
+    ("safety.visits", "visits", _l("Enterprise visits")),
+    ("safety.visit_due", "visits_due", _l("Visits due")),
 ]
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from core.sdk import Filter, Ledger, Part
+from core.sdk import Filter, Ledger, Part, mine_filter
 from plugins.registry.services import SENSITIVE as CONTACT_PHONES
 
 from ..common import SafetyLedger
@@ -80,6 +80,9 @@ enterprises = SafetyLedger(
         Filter("sector", "choice", _l("Sector"), rules.SECTORS),
         Filter("risk_level", "choice", _l("Risk level"), rules.RISK_LEVELS),
         Filter("standardisation", "choice", _l("Safety standardisation"), rules.STANDARDISATION),
+        mine_filter(
+            SafetyEnterprise, subject_kind="unit", subject_column="unit_id", module="safety"
+        ),
     ),
     order=lambda: [SafetyEnterprise.name],
     options=lambda stmt: stmt.options(
