@@ -36,7 +36,14 @@ ENTRY_POINT_GROUP = "jiedao.plugins"
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 # Core's own parts, registered first and trusted (their errors are bugs, not plugin failures).
-INTERNAL_COMPONENTS: tuple[str, ...] = ("tenants.component", "core.accounts.component")
+INTERNAL_COMPONENTS: tuple[str, ...] = (
+    "tenants.component",
+    "core.accounts.component",
+    "core.volunteers.component",
+)
+# Areas of core itself that use the module machinery (permissions named ``<area>.…``, ledgers,
+# indicators, exports) and are on in every community: always active, no switch to turn.
+CORE_AREAS: frozenset[str] = frozenset({"volunteers"})
 
 
 @dataclass(frozen=True)
@@ -334,6 +341,8 @@ class PluginSystem:
         return [self.plugins[name] for name in self.order if self.plugins[name].active]
 
     def is_active(self, name: str) -> bool:
+        if name in CORE_AREAS:
+            return True
         info = self.plugins.get(name)
         return bool(info and info.active)
 

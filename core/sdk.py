@@ -61,6 +61,13 @@ from core.validation import (
     record_id,
     required_text,
 )
+from core.volunteers.services import (
+    hours_by_volunteer,
+    record_service,
+    team_count,
+    volunteer_count,
+    volunteer_share,
+)
 from core.workbench import WorkSource
 from core.workflow import Transition, Workflow, WorkflowEventMixin
 
@@ -110,6 +117,7 @@ __all__ = [
     "enabled_communities",
     "get_any",
     "hookimpl",
+    "hours_by_volunteer",
     "including_deleted",
     "json_body",
     "ledgers_exports",
@@ -129,10 +137,14 @@ __all__ = [
     "protect",
     "record_change",
     "record_id",
+    "record_service",
     "register_ledgers",
     "require",
     "required_text",
+    "team_count",
     "timeline",
     "today",
     "utcnow",
+    "volunteer_count",
+    "volunteer_share",
 ]

@@ -36,6 +36,7 @@ from core.errors import DomainError
 from core.forms import FormResult, empty_form
 from core.navigation import NavEntry
 from core.permissions import can, current_scope, permission_required, require
+from core.plugins import CORE_AREAS
 from tenants import modules
 from tenants.models import Node, NodeKind
 from tenants.views import breadcrumb, load_node
@@ -302,7 +303,7 @@ def module_nav_context() -> dict[str, Any]:
     if not usable:
         return {}
     if place_arg == "community":
-        running = modules.enabled_modules(db.session, place.id)
+        running = set(modules.enabled_modules(db.session, place.id)) | CORE_AREAS
     else:
         running = _running_beneath(place, {entry.module for entry in usable})
     entries = [
