@@ -269,3 +269,21 @@ def test_since_cannot_be_in_the_future(as_user):
     later = (today() + timedelta(days=3)).isoformat()
     r = add(worker, {"name": "未来", "kinds": ["other"], "since": later})
     assert r.status_code == 422 and "since" in r.json["error"]["fields"]
+
+
+def test_the_demo_seeds_volunteers_and_four_teams_once(as_user, app):
+    from core.volunteers import demo
+
+    with app.app_context():
+        demo.seed(db.session, {})
+        demo.seed(db.session, {})  # seeding twice adds nothing
+        db.session.commit()
+    worker = as_user("worker")
+    assert worker.get(f"{API}/volunteers").json["total"] == len(demo.DEMO_VOLUNTEERS)
+    teams = worker.get(f"{API}/volunteer_teams").json["items"]
+    assert len(teams) >= 4 and all(t["leader"] for t in teams)
+    figures = {
+        f["name"]: f["value"]
+        for f in as_user("c_admin").get(f"/api/v1/nodes/{A1}/indicators").json["items"]
+    }
+    assert figures["volunteers.teams"] == 4
