@@ -250,8 +250,10 @@ def _running_beneath(place: Node, candidates: set[str]) -> set[str]:
     (a community's parent is always a street) and probing the (community, module) key, so it
     stops at the first community where the module is on and never reads grids or buildings.
     """
+    core_areas = candidates & CORE_AREAS  # on in every community
+    candidates = candidates - CORE_AREAS
     if not candidates:
-        return set()
+        return core_areas
     if place.kind == NodeKind.STREET:
         beneath = Node.parent_id == place.id
     else:
@@ -269,7 +271,7 @@ def _running_beneath(place: Node, candidates: set[str]) -> set[str]:
         for module in ordered
     ]
     row = db.session.execute(sa.select(*checks)).one()
-    return {module for module, on in zip(ordered, row, strict=True) if on}
+    return core_areas | {module for module, on in zip(ordered, row, strict=True) if on}
 
 
 def modules_running_at(place: Node) -> set[str]:

@@ -43,6 +43,16 @@ def jiedao_navigation() -> list[NavEntry]:
             module="volunteers",
             order=61,
         ),
+        NavEntry(
+            "volunteers_rollup.volunteers", _l("Volunteers"), VIEW, module="volunteers", order=60
+        ),
+        NavEntry(
+            "volunteers_rollup.volunteer_teams",
+            _l("Volunteer teams"),
+            VIEW,
+            module="volunteers",
+            order=61,
+        ),
     ]
 
 

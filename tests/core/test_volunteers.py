@@ -287,3 +287,29 @@ def test_the_demo_seeds_volunteers_and_four_teams_once(as_user, app):
         for f in as_user("c_admin").get(f"/api/v1/nodes/{A1}/indicators").json["items"]
     }
     assert figures["volunteers.teams"] == 4
+
+
+def test_pages_enter_a_volunteer_and_manual_hours_and_show_the_menu(as_user):
+    worker = as_user("worker")
+    form = worker.get(f"{PAGE}/volunteers/new").text
+    assert "志愿者类别" in form and "五老" in form and "老教师" in form and "加入时间" in form
+    made = worker.post(
+        f"{PAGE}/volunteers/new",
+        data={"name": "李国强", "kinds": ["five_elders", "mediator"], "elder_kind": "cadre"},
+    )
+    assert made.status_code == 302, made.text
+    (volunteer,) = worker.get(f"{API}/volunteers").json["items"]
+    assert volunteer["kinds"] == ["five_elders", "mediator"]
+    url = f"{PAGE}/volunteers/{volunteer['id']}/hours"
+    refused = worker.post(url, data={"day": "2026-11-05", "hours": "30"})
+    assert refused.status_code == 422 and "24" in refused.text
+    assert (
+        worker.post(url, data={"day": "2026-11-05", "hours": "2", "note": "调解"}).status_code
+        == 302
+    )
+    assert worker.get(f"{API}/volunteers/{volunteer['id']}").json["service_hours"] == "2.0"
+    # The community's menu links the register; the street's links the roll-up.
+    home = worker.get(f"{PAGE}/volunteers").text
+    assert f'href="/c/{A1}/volunteer_teams"' in home
+    street = as_user("s_admin").get("/r/110105001/volunteers")
+    assert street.status_code == 200 and 'href="/r/110105001/volunteer_teams"' in street.text
