@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from core.clock import today
 from core.db import db
 from core.errors import DomainError
+from core.hookspecs import hookimpl
 from core.tree import node_ref
 from core.volunteers.models import ServiceRecord, Volunteer
 from core.volunteers.services import (
@@ -313,3 +314,34 @@ def test_pages_enter_a_volunteer_and_manual_hours_and_show_the_menu(as_user):
     assert f'href="/c/{A1}/volunteer_teams"' in home
     street = as_user("s_admin").get("/r/110105001/volunteers")
     assert street.status_code == 200 and 'href="/r/110105001/volunteer_teams"' in street.text
+
+
+class PatrolModule:
+    """A module that adds a volunteer kind and a team kind through the hooks."""
+
+    @hookimpl
+    def jiedao_volunteer_kinds(self):
+        return {"patrol": "巡逻队员", "mediator": "改名的调解员"}
+
+    @hookimpl
+    def jiedao_team_kinds(self):
+        return {"night_patrol": "夜间巡逻队"}
+
+
+def test_a_module_adds_kinds(app, as_user):
+    manager = app.extensions["jiedao.plugins"].manager
+    manager.register(PatrolModule(), name="patrol_kinds")
+    try:
+        worker = as_user("worker")
+        made = add(worker, {"name": "巡逻员", "kinds": ["patrol"]})
+        assert made.status_code == 201, made.json
+        team = add(worker, {"name": "夜巡队", "kind": "night_patrol"}, plural="volunteer_teams")
+        assert team.status_code == 201, team.json
+        with app.test_request_context():
+            from core.volunteers.services import volunteer_kinds
+
+            assert str(volunteer_kinds()["mediator"]) == "调解员"  # core's label stays
+    finally:
+        manager.unregister(name="patrol_kinds")
+    refused = add(as_user("worker"), {"name": "巡逻员2", "kinds": ["patrol"]})
+    assert refused.status_code == 422 and "kinds" in refused.json["error"]["fields"]
