@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -29,6 +30,7 @@ from .services import (
     GENDERS,
     MAX_HOURS_A_DAY,
     ROLES,
+    SOURCE_KINDS,
     STATUSES,
     team_kinds,
     volunteer_kinds,
@@ -37,11 +39,30 @@ from .services import (
 OPTIONAL = {"load_default": None, "allow_none": True}
 
 
-def _known_kinds(values: list[str]) -> None:
-    known = volunteer_kinds()
-    unknown = [v for v in values if v not in known]
-    if unknown:
-        raise ma.ValidationError(_("Unknown kind: %(kind)s.", kind="、".join(unknown)))
+class KindsField(ma.fields.Field):
+    """A list of volunteer kind keys; also a text such as "五老、调解员" (labels or keys), as a
+    spreadsheet or an export holds them. An unknown kind is refused by name."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+        if isinstance(value, str):
+            value = [v for v in re.split(r"[,，、;；\s]+", value) if v]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ma.ValidationError(_("Give the kinds as a list."))
+        known = volunteer_kinds()
+        by_label = {str(label): key for key, label in known.items()}
+        keys, unknown = [], []
+        for item in value:
+            key = item if item in known else by_label.get(item)
+            if key is None:
+                unknown.append(item)
+            elif key not in keys:
+                keys.append(key)
+        if unknown:
+            raise ma.ValidationError(_("Unknown kind: %(kind)s.", kind="、".join(unknown)))
+        return keys
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> list[str]:
+        return list(value or [])
 
 
 def _known_team_kind(value: str) -> None:
@@ -101,7 +122,7 @@ class VolunteerSchema(ChoiceSchema):
         help=_l("The resident's number in the population register, if the volunteer lives here."),
     )
     kinds = describe(
-        ma.fields.List(ma.fields.String(), load_default=list, validate=_known_kinds),
+        KindsField(load_default=list),
         label=_l("Volunteer kinds"),
         choices=volunteer_kinds,
         widget="checkboxes",
@@ -212,7 +233,11 @@ class ServiceSchema(ChoiceSchema):
         column=True,
     )
     source_kind = describe(
-        ma.fields.String(dump_only=True), label=_l("Source"), column=True, form=False
+        ma.fields.String(dump_only=True),
+        label=_l("Source"),
+        column=True,
+        form=False,
+        choices=SOURCE_KINDS,
     )
     source_id = describe(ma.fields.Integer(dump_only=True), label=_l("Source record"), form=False)
     note = describe(optional_text(200), label=_l("Note"), column=True)

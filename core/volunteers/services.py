@@ -53,6 +53,12 @@ STATUSES: dict[str, Any] = {"active": _l("On the register"), "left": _l("Left")}
 GENDERS: dict[str, Any] = {"male": _l("Male"), "female": _l("Female")}
 ROLES: dict[str, Any] = {"leader": _l("Team leader"), "member": _l("Team member")}
 MANUAL = "manual"
+# Labels of the usual sources of hours; a module's own source kind shows as its key.
+SOURCE_KINDS: dict[str, Any] = {
+    MANUAL: _l("Entered by hand"),
+    "activity": _l("From an activity"),
+    "visit": _l("From a visit"),
+}
 MAX_HOURS_A_DAY = Decimal(24)
 
 

@@ -345,3 +345,25 @@ def test_a_module_adds_kinds(app, as_user):
         manager.unregister(name="patrol_kinds")
     refused = add(as_user("worker"), {"name": "巡逻员2", "kinds": ["patrol"]})
     assert refused.status_code == 422 and "kinds" in refused.json["error"]["fields"]
+
+
+def test_import_takes_kinds_by_their_labels(as_user):
+    worker = as_user("worker")
+
+    def upload(text: str):
+        data = {"file": (io.BytesIO(text.encode("utf-8")), "志愿者.csv")}
+        return worker.post(
+            f"/api/v1/nodes/{A1}/imports/volunteers.volunteers",
+            data=data,
+            content_type="multipart/form-data",
+        )
+
+    bad = upload("姓名,志愿者类别,五老类别\n王秀兰,五老、宇航员,老教师\n")
+    assert bad.status_code == 422, bad.json
+    assert {p["column"] for p in bad.json["error"].get("rows", [])} == {"志愿者类别"}, bad.json
+    done = upload("姓名,志愿者类别,五老类别,加入时间\n王秀兰,五老、调解员,老教师,2020-01-01\n")
+    assert done.status_code == 200 and done.json == {"created": 1}
+    (row,) = worker.get(f"{API}/volunteers").json["items"]
+    assert row["kinds"] == ["five_elders", "mediator"] and row["elder_kind"] == "teacher"
+    sheet = worker.get(f"/n/{A1}/exports/volunteers.service_hours.csv")
+    assert sheet.status_code == 200
