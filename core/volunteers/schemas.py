@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 import marshmallow as ma
@@ -12,6 +11,7 @@ from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from core import clock
 from core.db import db
 from core.records.fields import S2, describe
 from core.validation import (
@@ -71,7 +71,7 @@ def _known_team_kind(value: str) -> None:
 
 
 def _birth_year(value: int | None) -> None:
-    if value is not None and not 1900 <= value <= date.today().year:
+    if value is not None and not 1900 <= value <= clock.today().year:
         raise ma.ValidationError(_("Give a year between 1900 and this year."))
 
 
