@@ -232,3 +232,14 @@ def jiedao_demo_seed(session: Session, options: dict[str, Any]) -> None:
 @hookspec
 def jiedao_app_ready(app: Flask) -> None:
     """Called once the app is assembled (template globals, extra handlers …)."""
+
+
+@hookspec
+def jiedao_volunteer_kinds() -> dict[str, Any]:
+    """Volunteer kinds a module adds to core's register (key → lazy label), e.g. a 巡逻队员;
+    core's own kinds (五老, 调解员 …) cannot be relabelled."""
+
+
+@hookspec
+def jiedao_team_kinds() -> dict[str, Any]:
+    """Team kinds a module adds to core's register (key → lazy label)."""

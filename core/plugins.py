@@ -40,7 +40,11 @@ INTERNAL_COMPONENTS: tuple[str, ...] = (
     "tenants.component",
     "core.accounts.component",
     "core.changes.component",
+    "core.volunteers.component",
 )
+# Areas of core itself that use the module machinery (permissions named ``<area>.…``, ledgers,
+# indicators, exports) and are on in every community: always active, no switch to turn.
+CORE_AREAS: frozenset[str] = frozenset({"volunteers"})
 
 
 @dataclass(frozen=True)
@@ -338,6 +342,8 @@ class PluginSystem:
         return [self.plugins[name] for name in self.order if self.plugins[name].active]
 
     def is_active(self, name: str) -> bool:
+        if name in CORE_AREAS:
+            return True
         info = self.plugins.get(name)
         return bool(info and info.active)
 

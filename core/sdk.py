@@ -75,6 +75,13 @@ from core.validation import (
 )
 from core.visits import VisitQuota, mine_clause, mine_filter
 from core.visits.declare import VisitLedger, visit_ledger
+from core.volunteers.services import (
+    hours_by_volunteer,
+    record_service,
+    team_count,
+    volunteer_count,
+    volunteer_share,
+)
 from core.workbench import WorkSource
 from core.workflow import Transition, Workflow, WorkflowEventMixin
 
@@ -139,6 +146,7 @@ __all__ = [
     "enabled_communities",
     "get_any",
     "hookimpl",
+    "hours_by_volunteer",
     "including_deleted",
     "json_body",
     "ledgers_exports",
@@ -160,11 +168,15 @@ __all__ = [
     "protect",
     "record_change",
     "record_id",
+    "record_service",
     "register_ledgers",
     "require",
     "required_text",
+    "team_count",
     "timeline",
     "today",
     "utcnow",
     "visit_ledger",
+    "volunteer_count",
+    "volunteer_share",
 ]

@@ -29,7 +29,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from core.db import Base
 from core.permissions import Scope, current_scope, registry, scope_clause
-from core.plugins import PluginSystem
+from core.plugins import CORE_AREAS, PluginSystem
 from core.tree import NODE_TABLE, NodeRef, node_table, subtree_clause
 
 MODULE_TABLE = "tenants_module"
@@ -143,7 +143,10 @@ def module_label(name: str) -> str:
 
 
 def enabled_communities(module: str) -> sa.Select:
-    """SELECT of the ids of communities where ``module`` is on."""
+    """SELECT of the ids of communities where ``module`` is on (every community for a core
+    area, :data:`CORE_AREAS`)."""
+    if module in CORE_AREAS:
+        return sa.select(node_table.c.id).where(node_table.c.kind == COMMUNITY)
     return sa.select(module_table.c.community_id).where(
         module_table.c.module == module, module_table.c.enabled.is_(True)
     )

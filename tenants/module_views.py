@@ -36,6 +36,7 @@ from core.errors import DomainError
 from core.forms import FormResult, empty_form
 from core.navigation import NavEntry
 from core.permissions import can, current_scope, permission_required, require
+from core.plugins import CORE_AREAS
 from tenants import modules
 from tenants.models import Node, NodeKind
 from tenants.views import breadcrumb, load_node
@@ -249,8 +250,10 @@ def _running_beneath(place: Node, candidates: set[str]) -> set[str]:
     (a community's parent is always a street) and probing the (community, module) key, so it
     stops at the first community where the module is on and never reads grids or buildings.
     """
+    core_areas = candidates & CORE_AREAS  # on in every community
+    candidates = candidates - CORE_AREAS
     if not candidates:
-        return set()
+        return core_areas
     if place.kind == NodeKind.STREET:
         beneath = Node.parent_id == place.id
     else:
@@ -268,7 +271,7 @@ def _running_beneath(place: Node, candidates: set[str]) -> set[str]:
         for module in ordered
     ]
     row = db.session.execute(sa.select(*checks)).one()
-    return {module for module, on in zip(ordered, row, strict=True) if on}
+    return core_areas | {module for module, on in zip(ordered, row, strict=True) if on}
 
 
 def modules_running_at(place: Node) -> set[str]:
@@ -302,7 +305,7 @@ def module_nav_context() -> dict[str, Any]:
     if not usable:
         return {}
     if place_arg == "community":
-        running = modules.enabled_modules(db.session, place.id)
+        running = set(modules.enabled_modules(db.session, place.id)) | CORE_AREAS
     else:
         running = _running_beneath(place, {entry.module for entry in usable})
     entries = [

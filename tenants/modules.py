@@ -22,7 +22,7 @@ from core import audit, exchange
 from core.db import Base, utcnow
 from core.errors import DomainError
 from core.permissions import Scope
-from core.plugins import PluginInfo
+from core.plugins import CORE_AREAS, PluginInfo
 from core.records.ledger import ledgers_exports, ledgers_imports
 from core.tenancy import (  # noqa: F401 - plugins and tests import these from here
     CommunityBlueprint,
@@ -115,6 +115,9 @@ def enabled_modules(session: Session, community_id: int) -> set[str]:
 
 
 def is_enabled(session: Session, community_id: int, module: str) -> bool:
+    """Is ``module`` on at the community (a core area is on everywhere)?"""
+    if module in CORE_AREAS:
+        return True
     return bool(
         session.scalar(
             sa.select(ModuleState.id).where(

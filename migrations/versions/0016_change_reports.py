@@ -1,7 +1,7 @@
 """change reports: 楼门院长信息反馈 from building leaders and their timeline
 
 Revision ID: 0016_change_reports
-Revises: 0013_visits
+Revises: 0015_volunteers
 Create Date: 2026-12-02
 
 Two new tables; no existing row changes.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_change_reports"
-down_revision = "0013_visits"
+down_revision = "0015_volunteers"
 branch_labels = None
 depends_on = None
 

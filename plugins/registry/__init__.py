@@ -18,6 +18,7 @@ from core.sdk import (
     Manifest,
     NavEntry,
     hookimpl,
+    volunteer_share,
 )
 
 from . import hookspecs as jiedao_hookspecs  # noqa: F401 - the registry_tags hook for others
@@ -91,6 +92,14 @@ def registry_tags() -> list[Tag]:
     return list(services.OWN_TAGS)
 
 
+def _volunteer_share(session: Any, communities: Any, period: Any) -> float:
+    """志愿者占常住人口比例 (target >8%): core's register over the residents counted here; the
+    registry declares it because only it knows the population, and core never imports it."""
+    return volunteer_share(
+        session, communities, services.count_residents(session, communities, period)
+    )
+
+
 @hookimpl
 def jiedao_indicators() -> list[Indicator]:
     people, households, units = _l("people"), _l("households"), _l("units")
@@ -99,6 +108,7 @@ def jiedao_indicators() -> list[Indicator]:
         Indicator("registry.floating", _l("Floating residents"), people, services.count_floating),
         Indicator("registry.households", _l("Households"), households, services.count_households),
         Indicator("registry.units", _l("Units"), units, services.count_units()),
+        Indicator("registry.volunteer_share", _l("Volunteers per resident"), "%", _volunteer_share),
     ]
     found += [
         Indicator(f"registry.units.{kind}", label, units, services.count_units(kind))

@@ -1,0 +1,90 @@
+"""Wires the volunteer register (志愿者与队伍) into the platform through the component hooks:
+permissions, pages, navigation, ledgers (their exports), indicators and the demo's volunteers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from core.hookspecs import hookimpl
+from core.navigation import NavEntry
+from core.reports import Indicator
+from core.volunteers import models  # noqa: F401 - registers the tables
+from core.volunteers.services import EDIT, RESTORE, SENSITIVE, VIEW, team_count, volunteer_count
+
+WORKERS = ["program_worker"]  # and every built-in role above (community and street admins)
+
+
+@hookimpl
+def jiedao_permissions(registry: Any) -> None:
+    registry.declare(VIEW, _l("Read the volunteer register"), grants=[*WORKERS, "inspector"])
+    registry.declare(EDIT, _l("Keep the volunteer register"), grants=WORKERS)
+    registry.declare(RESTORE, _l("Restore deleted volunteers"), grants=["community_admin"])
+    registry.declare(SENSITIVE, _l("See volunteers' phone numbers"), grants=WORKERS)
+
+
+@hookimpl
+def jiedao_blueprints(app: Flask) -> list[Any]:
+    from core.volunteers.ledgers import api, pages, rollup, rollup_api
+
+    return [pages, api, rollup, rollup_api]
+
+
+@hookimpl
+def jiedao_navigation() -> list[NavEntry]:
+    return [
+        NavEntry("volunteers.volunteers", _l("Volunteers"), VIEW, module="volunteers", order=60),
+        NavEntry(
+            "volunteers.volunteer_teams",
+            _l("Volunteer teams"),
+            VIEW,
+            module="volunteers",
+            order=61,
+        ),
+        NavEntry(
+            "volunteers_rollup.volunteers", _l("Volunteers"), VIEW, module="volunteers", order=60
+        ),
+        NavEntry(
+            "volunteers_rollup.volunteer_teams",
+            _l("Volunteer teams"),
+            VIEW,
+            module="volunteers",
+            order=61,
+        ),
+    ]
+
+
+@hookimpl
+def jiedao_ledgers() -> list[Any]:
+    from core.volunteers.ledgers import LEDGERS
+
+    return LEDGERS
+
+
+@hookimpl
+def jiedao_indicators() -> list[Indicator]:
+    return [
+        Indicator(
+            "volunteers.volunteers",
+            _l("Volunteers on the register"),
+            _l("people"),
+            lambda session, communities, _period: volunteer_count(session, communities),
+            module="volunteers",
+        ),
+        Indicator(
+            "volunteers.teams",
+            _l("Volunteer teams"),
+            _l("teams"),
+            lambda session, communities, _period: team_count(session, communities),
+            module="volunteers",
+        ),
+    ]
+
+
+@hookimpl
+def jiedao_demo_seed(session: Any, options: dict[str, Any]) -> None:
+    from core.volunteers.demo import seed
+
+    seed(session, options)

@@ -1,0 +1,243 @@
+"""What the volunteer forms, the API, the export and the import accept and show."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import marshmallow as ma
+import sqlalchemy as sa
+from flask import g
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from core import clock
+from core.db import db
+from core.records.fields import S2, describe
+from core.validation import (
+    ChoiceSchema,
+    choice,
+    not_future,
+    optional_text,
+    phone_number,
+    record_id,
+    required_text,
+)
+
+from .models import Volunteer, VolunteerTeam
+from .services import (
+    ELDER_KINDS,
+    GENDERS,
+    MAX_HOURS_A_DAY,
+    ROLES,
+    SOURCE_KINDS,
+    STATUSES,
+    team_kinds,
+    volunteer_kinds,
+)
+
+OPTIONAL = {"load_default": None, "allow_none": True}
+
+
+class KindsField(ma.fields.Field):
+    """A list of volunteer kind keys; also a text such as "五老、调解员" (labels or keys), as a
+    spreadsheet or an export holds them. An unknown kind is refused by name."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+        if isinstance(value, str):
+            value = [v for v in re.split(r"[,，、;；\s]+", value) if v]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ma.ValidationError(_("Give the kinds as a list."))
+        known = volunteer_kinds()
+        by_label = {str(label): key for key, label in known.items()}
+        keys, unknown = [], []
+        for item in value:
+            key = item if item in known else by_label.get(item)
+            if key is None:
+                unknown.append(item)
+            elif key not in keys:
+                keys.append(key)
+        if unknown:
+            raise ma.ValidationError(_("Unknown kind: %(kind)s.", kind="、".join(unknown)))
+        return keys
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> list[str]:
+        return list(value or [])
+
+
+def _known_team_kind(value: str) -> None:
+    if value not in team_kinds():
+        raise ma.ValidationError(_("Unknown kind: %(kind)s.", kind=value))
+
+
+def _birth_year(value: int | None) -> None:
+    if value is not None and not 1900 <= value <= clock.today().year:
+        raise ma.ValidationError(_("Give a year between 1900 and this year."))
+
+
+def _hours(value: Any) -> None:
+    """A plain function, not ``Range``: apispec would write a Decimal range as strings."""
+    if value is not None and not 0 < value <= MAX_HOURS_A_DAY:
+        raise ma.ValidationError(_("Give more than 0 and at most 24 hours a day."))
+
+
+def volunteer_choices() -> dict[int, str]:
+    """The community's live volunteers by name (a team's leader, a member)."""
+    if "community" not in g:
+        return {}
+    stmt = (
+        sa.select(Volunteer.id, Volunteer.name)
+        .where(Volunteer.community_id == g.community.id, Volunteer.deleted_at.is_(None))
+        .order_by(Volunteer.name, Volunteer.id)
+    )
+    return {row.id: row.name for row in db.session.execute(stmt)}
+
+
+def team_choices() -> dict[int, str]:
+    if "community" not in g:
+        return {}
+    stmt = (
+        sa.select(VolunteerTeam.id, VolunteerTeam.name)
+        .where(VolunteerTeam.community_id == g.community.id, VolunteerTeam.deleted_at.is_(None))
+        .order_by(VolunteerTeam.name, VolunteerTeam.id)
+    )
+    return {row.id: row.name for row in db.session.execute(stmt)}
+
+
+class VolunteerSchema(ChoiceSchema):
+    """A volunteer (志愿者): who, which kinds, since when, on the register or left."""
+
+    id = ma.fields.Integer(dump_only=True)
+    name = describe(required_text(50), label=_l("Full name"), column=True, sort=True)
+    gender = describe(choice(GENDERS, **OPTIONAL), label=_l("Gender"), column=True)
+    birth_year = describe(
+        ma.fields.Integer(**OPTIONAL, validate=_birth_year), label=_l("Year of birth")
+    )
+    phone = describe(
+        optional_text(20, validate=phone_number), label=_l("Phone"), sensitivity=S2, column=True
+    )
+    resident_id = describe(
+        record_id(**OPTIONAL),
+        label=_l("Resident number"),
+        help=_l("The resident's number in the population register, if the volunteer lives here."),
+    )
+    kinds = describe(
+        KindsField(load_default=list),
+        label=_l("Volunteer kinds"),
+        choices=volunteer_kinds,
+        widget="checkboxes",
+        column=True,
+    )
+    elder_kind = describe(
+        choice(ELDER_KINDS, **OPTIONAL),
+        label=_l("Kind of five elders"),
+    )
+    skills = describe(optional_text(200), label=_l("Skills"))
+    since = describe(
+        ma.fields.Date(**OPTIONAL, validate=not_future), label=_l("Joined on"), column=True
+    )
+    status = describe(choice(STATUSES, load_default="active"), label=_l("Status"), column=True)
+    left_reason = describe(optional_text(200), label=_l("Reason for leaving"))
+    notes = describe(optional_text(2000), label=_l("Notes"), widget="textarea")
+
+
+class TeamSchema(ChoiceSchema):
+    """A team (志愿者队伍) and its leader (队长)."""
+
+    id = ma.fields.Integer(dump_only=True)
+    name = describe(required_text(100), label=_l("Team name"), column=True, sort=True)
+    kind = describe(
+        ma.fields.String(load_default="other", validate=_known_team_kind),
+        label=_l("Team kind"),
+        choices=team_kinds,
+        widget="select",
+        column=True,
+    )
+    leader_id = describe(
+        record_id(**OPTIONAL),
+        label=_l("Team leader"),
+        widget="select",
+        choices=volunteer_choices,
+        shown=False,
+    )
+    leader = describe(
+        ma.fields.Function(lambda t: t.leader.name if t.leader else "", dump_only=True),
+        label=_l("Team leader"),
+        column=True,
+    )
+    founded_on = describe(
+        ma.fields.Date(**OPTIONAL, validate=not_future), label=_l("Founded on"), column=True
+    )
+    members = describe(
+        ma.fields.Function(lambda t: len(t.memberships), dump_only=True),
+        label=_l("Team members"),
+        column=True,
+        export=False,
+    )
+    notes = describe(optional_text(2000), label=_l("Notes"), widget="textarea")
+
+
+class MembershipSchema(ChoiceSchema):
+    """A volunteer in a team (队员), with a role and since/until."""
+
+    id = ma.fields.Integer(dump_only=True)
+    team_id = describe(
+        record_id(**OPTIONAL),
+        label=_l("Team"),
+        widget="select",
+        choices=team_choices,
+        shown=False,
+    )
+    team = describe(
+        ma.fields.Function(lambda m: m.team.name, dump_only=True), label=_l("Team"), column=True
+    )
+    volunteer_id = describe(
+        record_id(required=True),
+        label=_l("Volunteer"),
+        widget="select",
+        choices=volunteer_choices,
+        shown=False,
+    )
+    volunteer = describe(
+        ma.fields.Function(lambda m: m.volunteer.name, dump_only=True),
+        label=_l("Volunteer"),
+        column=True,
+    )
+    role = describe(choice(ROLES, load_default="member"), label=_l("Role"), column=True)
+    since = describe(ma.fields.Date(**OPTIONAL), label=_l("Joined on"), column=True)
+    until = describe(ma.fields.Date(**OPTIONAL), label=_l("Until"), column=True)
+
+
+class ServiceSchema(ChoiceSchema):
+    """Hours a volunteer served on a day (服务时长), by hand or from a source record."""
+
+    id = ma.fields.Integer(dump_only=True)
+    volunteer_id = describe(
+        record_id(**OPTIONAL),
+        label=_l("Volunteer"),
+        widget="select",
+        choices=volunteer_choices,
+        shown=False,
+    )
+    volunteer = describe(
+        ma.fields.Function(lambda r: r.volunteer.name, dump_only=True),
+        label=_l("Volunteer"),
+        column=True,
+    )
+    day = describe(
+        ma.fields.Date(required=True, validate=not_future), label=_l("Day"), column=True, sort=True
+    )
+    hours = describe(
+        ma.fields.Decimal(places=1, as_string=True, required=True, validate=_hours),
+        label=_l("Service hours"),
+        column=True,
+    )
+    source_kind = describe(
+        ma.fields.String(dump_only=True),
+        label=_l("Source"),
+        column=True,
+        form=False,
+        choices=SOURCE_KINDS,
+    )
+    source_id = describe(ma.fields.Integer(dump_only=True), label=_l("Source record"), form=False)
+    note = describe(optional_text(200), label=_l("Note"), column=True)
