@@ -76,6 +76,14 @@ class ActivityPartLedger(Ledger):
     """The attendees or the materials of one module's activities: changed only where the
     activity is kept (:func:`kept_here`)."""
 
+    def create_record(
+        self, session: Session, community: Any, data: dict[str, Any], user: Any = None
+    ) -> Any:
+        obj = super().create_record(session, community, data, user)
+        if isinstance(obj, ActivityAttendee):
+            count_volunteer_hours(session, obj)
+        return obj
+
     def update_record(self, session: Session, obj: Any, data: dict[str, Any]) -> Any:
         kept_here(self.module, obj.activity)
         return super().update_record(session, obj, data)
@@ -87,6 +95,38 @@ class ActivityPartLedger(Ledger):
     def undelete(self, session: Session, obj: Any, user: Any = None) -> None:
         kept_here(self.module, obj.activity)
         super().undelete(session, obj, user)
+
+
+def count_volunteer_hours(session: Session, attendee: ActivityAttendee) -> None:
+    """An attendee who served as a volunteer (role ``volunteer``) and is on the community's
+    volunteer register (the same resident) has the activity's hours added to their service
+    hours (服务时长). Only an activity with a start and an end time on one day has hours to
+    add; the others are left for the register's manual entry rather than guessed."""
+    from core.volunteers.models import Volunteer
+    from core.volunteers.services import record_service
+
+    activity = attendee.activity
+    if attendee.role != "volunteer" or attendee.resident_id is None:
+        return
+    if activity.start_time is None or activity.end_time is None:
+        return
+    if activity.ends_on not in (None, activity.held_on):
+        return
+    start = activity.start_time.hour * 60 + activity.start_time.minute
+    minutes = activity.end_time.hour * 60 + activity.end_time.minute - start
+    volunteer = session.scalar(
+        sa.select(Volunteer).where(
+            Volunteer.community_id == attendee.community_id,
+            Volunteer.resident_id == attendee.resident_id,
+            Volunteer.status == "active",
+            Volunteer.deleted_at.is_(None),
+        )
+    )
+    if volunteer is None or minutes <= 0:
+        return
+    record_service(
+        session, volunteer.id, activity.held_on, round(minutes / 60, 2), "activity", activity.id
+    )
 
 
 def _part_check(module: str) -> Callable[..., None]:

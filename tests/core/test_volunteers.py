@@ -367,3 +367,40 @@ def test_import_takes_kinds_by_their_labels(as_user):
     assert row["kinds"] == ["five_elders", "mediator"] and row["elder_kind"] == "teacher"
     sheet = worker.get(f"/n/{A1}/exports/volunteers.service_hours.csv")
     assert sheet.status_code == 200
+
+
+def test_volunteering_at_an_activity_adds_its_hours(as_user, app, world):
+    """A volunteer of the register who signs in to a safety activity as a volunteer gets the
+    activity's 09:00–11:30 as 2.5 service hours; a participant, someone not on the register
+    and an activity without times add none."""
+    from tenants import modules
+
+    with app.app_context():
+        modules.enable(db.session, world.node(A1), "safety", None)
+        db.session.commit()
+    worker = as_user("worker")
+    vid = add(worker, {**WANG, "resident_id": 42}).json["id"]
+    timed = {"title": "消防安全进社区", "kind": "fire_day", "held_on": "2026-11-09"}
+    made = worker.post(
+        f"{API}/safety/activities", json={**timed, "start_time": "09:00", "end_time": "11:30"}
+    )
+    assert made.status_code == 201, made.json
+    untimed = worker.post(f"{API}/safety/activities", json=timed).json["id"]
+
+    def sign(activity_id: int, **attendee) -> None:
+        answer = worker.post(
+            f"{API}/safety/activities/{activity_id}/attendees", json={"name": "王秀兰", **attendee}
+        )
+        assert answer.status_code == 201, answer.json
+
+    sign(made.json["id"], role="volunteer", resident_id=42)
+    sign(made.json["id"], role="participant", resident_id=43)
+    sign(made.json["id"], role="volunteer", resident_id=44)  # not on the register
+    sign(untimed, role="volunteer", resident_id=42)
+    with app.app_context():
+        community = node_ref(db.session, ref=A1)
+        assert hours_by_volunteer(db.session, [community.id]) == {vid: Decimal("2.5")}
+        sources = db.session.execute(
+            sa.select(ServiceRecord.source_kind, ServiceRecord.source_id)
+        ).all()
+    assert sources == [("activity", made.json["id"])]
