@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import marshmallow as ma
@@ -16,6 +15,7 @@ from core.db import db
 from core.records.fields import S2, describe
 from core.validation import (
     ChoiceSchema,
+    KeysField,
     choice,
     not_future,
     optional_text,
@@ -37,32 +37,6 @@ from .services import (
 )
 
 OPTIONAL = {"load_default": None, "allow_none": True}
-
-
-class KindsField(ma.fields.Field):
-    """A list of volunteer kind keys; also a text such as "五老、调解员" (labels or keys), as a
-    spreadsheet or an export holds them. An unknown kind is refused by name."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
-        if isinstance(value, str):
-            value = [v for v in re.split(r"[,，、;；\s]+", value) if v]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ma.ValidationError(_("Give the kinds as a list."))
-        known = volunteer_kinds()
-        by_label = {str(label): key for key, label in known.items()}
-        keys, unknown = [], []
-        for item in value:
-            key = item if item in known else by_label.get(item)
-            if key is None:
-                unknown.append(item)
-            elif key not in keys:
-                keys.append(key)
-        if unknown:
-            raise ma.ValidationError(_("Unknown kind: %(kind)s.", kind="、".join(unknown)))
-        return keys
-
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> list[str]:
-        return list(value or [])
 
 
 def _known_team_kind(value: str) -> None:
@@ -122,7 +96,7 @@ class VolunteerSchema(ChoiceSchema):
         help=_l("The resident's number in the population register, if the volunteer lives here."),
     )
     kinds = describe(
-        KindsField(load_default=list),
+        KeysField(volunteer_kinds, unknown=_l("Unknown kind: %(items)s."), load_default=list),
         label=_l("Volunteer kinds"),
         choices=volunteer_kinds,
         widget="checkboxes",
