@@ -19,6 +19,7 @@ from werkzeug.routing import IntegerConverter
 
 import core
 import core.attachments  # maps core_attachment, so tree moves re-home its rows
+import core.inspections  # maps core_checklist, core_inspection_round, core_referral
 import core.reminders  # maps core_notification
 import core.workdays  # maps core_holiday
 from core import auth, i18n, jobs, ratelimit

@@ -20,7 +20,7 @@ from core.plugins import Manifest
 from core.reports import CalendarEntry
 
 from . import models
-from .common import CLOSE_MAJOR, EDIT, MODULE, RESTORE, SENSITIVE, VIEW
+from .common import CLOSE_MAJOR, EDIT, MANAGE_CHECKLISTS, MODULE, RESTORE, SENSITIVE, VIEW
 
 __version__ = "0.1.0"
 
@@ -51,6 +51,9 @@ def jiedao_permissions(registry: Any) -> None:
         CLOSE_MAJOR, _l("Sign off the closing of major hazards"), grants=["street_admin"]
     )
     registry.declare(RESTORE, _l("Restore deleted safety records"), grants=["community_admin"])
+    registry.declare(
+        MANAGE_CHECKLISTS, _l("Edit the safety checklist templates"), grants=["community_admin"]
+    )
     registry.declare(
         SENSITIVE,
         _l("See casualty details and liability findings of accidents"),

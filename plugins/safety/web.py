@@ -57,6 +57,8 @@ TABS = [
     ("safety.trainings", "trainings", _l("Training")),
     ("safety.accidents", "accidents", _l("Accidents")),
     ("safety.activities", "activities", _l("Activities")),
+    ("safety.checklists", "checklists", _l("Checklists")),
+    ("safety.inspection_rounds", "rounds", _l("Inspection rounds")),
 ]
 
 
