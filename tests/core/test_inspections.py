@@ -279,7 +279,9 @@ def test_bad_scores_and_unknown_items_are_refused_naming_the_field(courtyard, as
     bad_points = as_user("c_admin").post(
         f"{page()}/checklists/{courtyard['id']}/edit", data={"items": "楼道 | 无堆物 | 十"}
     )
-    assert bad_points.status_code == 422 and "Line 1" in bad_points.get_data(as_text=True)
+    assert bad_points.status_code == 422 and re.search(
+        r"Line 1:|第 1 行", bad_points.get_data(as_text=True)
+    )
     assert worker.get(f"{api()}/inspections").get_json()["items"] == []
 
 

@@ -28,7 +28,7 @@ TARGET_KINDS = {
     "enterprise": _l("Enterprise"),
     "building": _l("Building"),
     "area": _l("Area"),
-    "household": _l("Household"),
+    "household": _l("Household (target)"),
     "rental": _l("Rented flat"),
 }
 ENTERPRISE_ITEMS = (
