@@ -12,7 +12,7 @@ from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from core.api import json_body
@@ -98,12 +98,28 @@ def parse_lines(text: str) -> list[dict[str, Any]]:
     return ItemSchema(many=True).load(items)
 
 
+class ReferralBlocks:
+    """``block(owners, record)`` → what the ``referrals`` macro (``inspections/_referrals.html``)
+    shows on a record's page: its referrals, the form's address, whether the user may add one."""
+
+    def __init__(self, ledger: InspectionLedger, pages: str, owners: Mapping[str, Any]) -> None:
+        self.ledger, self.pages, self.owners = ledger, pages, owners
+
+    def block(self, owners: str, record: Any) -> dict[str, Any]:
+        owner_type = self.owners[owners][1]
+        return {
+            "referrals": services.referrals_of(db.session, owner_type, record.id),
+            "url": url_for(f"{self.pages}.add_referral", owners=owners, record_id=record.id),
+            "can_edit": can(self.ledger.edit, g.community.path) and not g.community.is_archived,
+        }
+
+
 def inspection_routes(
     ledger: InspectionLedger,
     pages: Blueprint,
     api: Blueprint | None = None,
     referral_owners: Mapping[str, tuple[Any, str]] | None = None,
-) -> None:
+) -> ReferralBlocks:
     """Add the checklist, round, ranking, 通报 and referral pages (and JSON endpoints) of
     ``ledger`` to a module's community blueprints. ``referral_owners``: URL segment →
     (model, owner type) of what may be referred (the inspection, the rectification item)."""
@@ -252,8 +268,36 @@ def inspection_routes(
         "/inspection-rounds/<int:round_id>/bulletin", "inspection_bulletin", bulletin_page
     )
 
+    def add_referral_page(owners: str, record_id: int) -> Any:
+        """移交 from a record's page: kept, or the refusal flashed, back on that page."""
+        require(ledger.edit)
+        owner, owner_type = owner_or_404(owners, record_id)
+        back = request.form.get("next") or ""
+        if not back.startswith("/") or back.startswith("//"):
+            back = request.path
+        try:
+            writable()
+            data = ReferralSchema().load(
+                {k: v for k, v in request.form.items() if k not in ("csrf_token", "next") and v}
+            )
+            services.add_referral(db.session, ledger.module, owner_type, owner, data)
+            db.session.commit()
+            flash(_("The referral is recorded."), "success")
+        except ma.ValidationError as exc:
+            db.session.rollback()
+            names = {"authority": _("Referring authority"), "referred_on": _("Referred on")}
+            for name, messages in exc.messages.items():  # type: ignore[union-attr]
+                flash(f"{names.get(name, name)}: {' '.join(map(str, messages))}", "error")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        return redirect(back)
+
+    pages.add_url_rule(f"/referrals/{segment}", "add_referral", add_referral_page, methods=["POST"])
+
+    blocks = ReferralBlocks(ledger, pages.name, owners)
     if api is None:
-        return
+        return blocks
 
     # --- the API -----------------------------------------------------------------------------
 
@@ -348,3 +392,4 @@ def inspection_routes(
     api.add_url_rule("/inspection-rounds", "inspection_rounds", api_rounds, methods=["GET", "POST"])
     api.add_url_rule("/inspection-rounds/<int:round_id>", "inspection_round", api_round)
     api.add_url_rule(f"/referrals/{segment}", "referrals", api_referrals, methods=["GET", "POST"])
+    return blocks

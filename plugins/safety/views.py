@@ -16,7 +16,7 @@ from flask import g, render_template
 
 from core.db import db
 from core.permissions import can
-from core.sdk import inspection_routes, register_ledgers, require
+from core.sdk import register_ledgers, require
 
 from .accidents.ledgers import LEDGERS as ACCIDENT_LEDGERS
 from .activities.ledgers import LEDGERS as ACTIVITY_LEDGERS
@@ -27,7 +27,6 @@ from .enterprises.ledgers import LEDGERS as ENTERPRISE_LEDGERS
 from .hazards import views as hazard_views  # noqa: F401 - the notice, the timeline
 from .hazards.ledgers import LEDGERS as HAZARD_LEDGERS
 from .hazards.ledgers import hazard_context, hazards
-from .inspections.checklists import SAFETY_INSPECTIONS
 from .inspections.ledgers import LEDGERS as INSPECTION_LEDGERS
 from .models import SafetyHazard
 from .training import views as training_views  # noqa: F401 - trainees, certificates
@@ -43,11 +42,6 @@ LEDGERS = [
     *ACTIVITY_LEDGERS,
 ]
 register_ledgers(LEDGERS, pages=pages, api=api, rollup=rollup, rollup_api=rollup_api)
-# Core's checklist templates, rounds with their ranking and 通报, and referrals (移交) of an
-# inspection or a hazard: /checklists, /inspection-rounds, /referrals/<inspections|hazards>/<id>.
-inspection_routes(
-    SAFETY_INSPECTIONS, pages, api, referral_owners={"hazards": (SafetyHazard, "safety.hazard")}
-)
 
 
 @pages.get("/")

@@ -13,9 +13,11 @@ from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 
 from core.attachments import IMAGES, attachment_routes
+from core.sdk import inspection_routes
 from tenants.modules import CommunityBlueprint, RollupBlueprint
 
 from .common import EDIT, MODULE, VIEW
+from .inspections.checklists import SAFETY_INSPECTIONS
 from .models import SafetyActivity, SafetyHazard, SafetyInspection
 
 pages = CommunityBlueprint(MODULE, MODULE, __name__)
@@ -46,6 +48,12 @@ PHOTOS = attachment_routes(
     name="photo",
     field="photo",
     types=IMAGES,
+)
+
+# Core's checklist templates, rounds with their ranking and 通报, and referrals (移交) of an
+# inspection or a hazard: /checklists, /inspection-rounds, /referrals/<inspections|hazards>/<id>.
+REFERRALS = inspection_routes(
+    SAFETY_INSPECTIONS, pages, api, referral_owners={"hazards": (SafetyHazard, "safety.hazard")}
 )
 
 

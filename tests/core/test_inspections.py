@@ -312,3 +312,24 @@ def test_a_household_or_rented_flat_is_a_target_with_its_own_checklist(safety_on
     kinds = worker.get(f"{page()}/inspections/new").get_data(as_text=True)
     for kind in ("general", "festival", "supervision", "flood", "weekly"):
         assert f'value="{kind}"' in kinds
+
+
+def test_a_referral_typed_on_the_hazard_page_shows_there(courtyard, as_user):
+    worker = as_user("worker")
+    made = _inspect(worker, courtyard, "5号院", {"无违建": 10})
+    hazard = worker.get(f"{api()}/hazards?inspection={made['id']}").get_json()["items"][0]
+    url = f"{page()}/hazards/{hazard['id']}"
+    form = {"authority": "区城管执法局", "reference": "朝城转118号", "referred_on": "2026-11-19"}
+    sent = worker.post(f"{page()}/referrals/hazards/{hazard['id']}", data={**form, "next": url})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith(url)
+    shown = worker.get(url).get_data(as_text=True)
+    section = shown[shown.index("data-referrals") :]
+    assert "区城管执法局" in section and "朝城转118号" in section and "2026-11-19" in section
+    refused = worker.post(f"{page()}/referrals/hazards/{hazard['id']}", data={"next": url})
+    assert refused.status_code == 302
+    assert len(worker.get(f"{api()}/referrals/hazards/{hazard['id']}").get_json()["items"]) == 1
+    leader = as_user("leader")
+    assert leader.post(f"{page()}/referrals/hazards/{hazard['id']}", data=form).status_code in (
+        403,
+        404,
+    )

@@ -15,7 +15,7 @@ from core.sdk import Filter, rectify_failed
 from tenants.models import Node
 
 from ..common import SafetyLedger, enterprise_choices, today
-from ..web import PHOTOS, records_of
+from ..web import PHOTOS, REFERRALS, records_of
 from . import rules
 from .checklists import SAFETY_INSPECTIONS
 from .models import SafetyInspection
@@ -54,6 +54,7 @@ def _context() -> dict[str, Any]:
 
     return {
         "photos": lambda i: PHOTOS.block(db.session, "inspections", i),
+        "referrals": lambda i: REFERRALS.block("inspections", i),
         "found_by": lambda i: (hazards, records_of(hazards, inspection=i.id)),
     }
 
