@@ -21,6 +21,7 @@ from core.errors import Conflict, DomainError, NotPermitted
 from core.forms import empty_form, load_form
 from core.hookspecs import hookimpl
 from core.inspections import (
+    RESULT_LABELS,
     CheckItem,
     Checklist,
     ChecklistTemplate,
@@ -28,6 +29,8 @@ from core.inspections import (
     InspectionRecord,
     InspectionRound,
     Referral,
+    ResultSchema,
+    checklist_version,
     current_template,
     inspection_ledger,
     inspection_routes,
@@ -36,6 +39,7 @@ from core.inspections import (
     record_scores,
     rectify_failed,
     referrals_of,
+    round_choices,
     score_results,
 )
 from core.navigation import NavEntry
@@ -83,6 +87,7 @@ from core.workbench import WorkSource
 from core.workflow import Transition, Workflow, WorkflowEventMixin
 
 __all__ = [
+    "RESULT_LABELS",
     "S1",
     "S2",
     "S3",
@@ -112,6 +117,7 @@ __all__ = [
     "Period",
     "Referral",
     "Reminder",
+    "ResultSchema",
     "RollupBlueprint",
     "Schema",
     "SoftDeleteMixin",
@@ -127,6 +133,7 @@ __all__ = [
     "api_doc",
     "calendar_year",
     "can",
+    "checklist_version",
     "choice",
     "current_template",
     "db",
@@ -165,6 +172,7 @@ __all__ = [
     "register_ledgers",
     "require",
     "required_text",
+    "round_choices",
     "score_results",
     "timeline",
     "today",

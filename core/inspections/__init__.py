@@ -15,6 +15,7 @@ from core.inspections.models import (
     Referral,
 )
 from core.inspections.routes import inspection_routes
+from core.inspections.schemas import RESULT_LABELS, ResultSchema, checklist_version, round_choices
 from core.inspections.services import (
     current_template,
     new_results,
@@ -26,6 +27,7 @@ from core.inspections.services import (
 )
 
 __all__ = [
+    "RESULT_LABELS",
     "CheckItem",
     "Checklist",
     "ChecklistTemplate",
@@ -34,6 +36,8 @@ __all__ = [
     "InspectionRecord",
     "InspectionRound",
     "Referral",
+    "ResultSchema",
+    "checklist_version",
     "current_template",
     "inspection_ledger",
     "inspection_routes",
@@ -42,5 +46,6 @@ __all__ = [
     "record_scores",
     "rectify_failed",
     "referrals_of",
+    "round_choices",
     "score_results",
 ]

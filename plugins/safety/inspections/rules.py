@@ -8,11 +8,10 @@ from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core.db import db
-from core.sdk import current_template, new_results, record_scores
+from core.sdk import RESULT_LABELS, current_template, new_results, record_scores
 from tenants.models import Node
 
 from ..common import place_of, refuse, today
@@ -21,7 +20,7 @@ from .models import SafetyInspection
 
 __all__ = ["CHECK_RESULTS", "INSPECTION_KINDS", "TARGET_KINDS"]
 
-CHECK_RESULTS = {"ok": _l("Passed"), "fail": _l("Failed"), "na": _l("Not applicable")}
+CHECK_RESULTS = RESULT_LABELS  # 合格 / 不合格 / 不适用
 
 
 def _target_kind(data: dict[str, Any], inspection: SafetyInspection | None) -> str:
