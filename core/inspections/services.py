@@ -225,6 +225,8 @@ def record_scores(
     """Fill a write's core columns from its results: the template version (as named, else the
     one the record was scored on, else the current one for its target kind), the checked
     results and the total. The version used is marked so that editing it makes a new one."""
+    if data.get("round_id") and round_in(session, ledger, community, data["round_id"]) is None:
+        _refuse("round_id", _("There is no such inspection round."))
     if ledger.results not in data and not data.get("checklist_id"):
         return
     checklist_id = data.get("checklist_id") or getattr(record, "checklist_id", None)

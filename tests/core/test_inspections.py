@@ -242,6 +242,10 @@ def test_other_communities_missing_permissions_and_a_module_off_are_refused(
         db.session.commit()
         a2_round_id = a2_round.id
     assert worker.get(f"{api()}/inspection-rounds/{a2_round_id}").status_code == 404
+    into_a2 = worker.post(
+        f"{api()}/inspections", json={"done_on": "2026-11-18", "round_id": a2_round_id}
+    )
+    assert into_a2.status_code == 422 and "round_id" in into_a2.get_json()["error"]["fields"]
     assert worker.get(f"{page()}/inspection-rounds/{a2_round_id}/bulletin").status_code == 404
     # The worker may inspect but not edit templates; the district inspector only reads.
     items = {"items": [{"text": "无堆物", "max_points": 10}]}
