@@ -48,7 +48,8 @@ def safety_on(app, world, jiedao_clock):
 
 def _template(client, kind: str = "area", ref: str = A1) -> dict:
     found = client.get(f"{api(ref)}/checklists").get_json()["items"]
-    return [t for t in found if t["target_kind"] == kind and t["active"]][-1]
+    return max((t for t in found if t["target_kind"] == kind and t["active"]),
+               key=lambda t: t["version"])  # fmt: skip
 
 
 @pytest.fixture
@@ -337,3 +338,30 @@ def test_a_referral_typed_on_the_hazard_page_shows_there(courtyard, as_user):
         403,
         404,
     )
+
+
+def test_a_community_admin_edits_a_template_through_its_pages(safety_on, as_user):
+    admin = as_user("c_admin")
+    listed = admin.get(f"{page()}/checklists").get_data(as_text=True)
+    ids = re.findall(r'<tr data-checklist="(\d+)">', listed)
+    assert len(ids) == 5  # the module's defaults, one per kind of target
+    area = _template(admin)
+    form = admin.get(f"{page()}/checklists/{area['id']}/edit").get_data(as_text=True)
+    assert area["items"][0]["text"] in form
+    lines = "楼道 | 无堆物 | 10\n院落 | 垃圾日产日清 | 15\n消防器材完好"
+    saved = admin.post(
+        f"{page()}/checklists/{area['id']}/edit",
+        data={"name": "楼道院落检查表", "pass_mark": "20", "items": lines},
+    )
+    assert saved.status_code == 302
+    shown = admin.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "楼道院落检查表" in shown and "v2" in shown
+    cells = re.findall(r"<tr><td>([^<]*)</td><td>([^<]+)</td><td>([^<]+)</td></tr>", shown)
+    assert [c[:2] for c in cells] == [
+        ("楼道", "无堆物"),
+        ("院落", "垃圾日产日清"),
+        ("", "消防器材完好"),
+    ]
+    assert [c[2] for c in cells][:2] == ["10", "15"]
+    current = _template(admin)
+    assert current["version"] == 2 and current["max_score"] == 25 and current["pass_mark"] == 20
