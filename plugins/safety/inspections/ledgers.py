@@ -86,6 +86,7 @@ inspections = SafetyLedger(
     new_values=lambda: {
         "done_on": today(),
         "checklist": rules.new_checklist(),
+        "target_kind": rules.new_target_kind(),
     },
     context=_context,
     templates={"detail": "safety/inspection.html"},

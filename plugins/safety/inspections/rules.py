@@ -79,10 +79,17 @@ def inspection_title(inspection: SafetyInspection) -> str:
     return f"{kind} · {inspection_target(inspection)}"
 
 
+def new_target_kind() -> str:
+    """The kind of target a new inspection's form is for (``?target_kind=``); none when not
+    asked, so that the inspection's enterprise, building or area tells it."""
+    kind = request.args.get("target_kind", "") if request else ""
+    return kind if kind in TARGET_KINDS else ""
+
+
 def new_checklist() -> list[dict[str, Any]]:
     """The current template of the target kind asked for (``?target_kind=``, an enterprise by
     default) as a new inspection's form offers it, nothing ticked yet."""
-    kind = request.args.get("target_kind", "enterprise") if request else "enterprise"
+    kind = new_target_kind() or "enterprise"
     from flask import g
 
     template = current_template(db.session, SAFETY_INSPECTIONS, g.community, kind)
