@@ -154,9 +154,7 @@ def row_fields(field: ma.fields.Field | None, purpose: str = "") -> dict[str, ma
         return {}
     fields = dict(inner.schema.fields)
     if purpose == "form":
-        return {
-            k: f for k, f in fields.items() if not f.dump_only and f.metadata.get("form", True)
-        }
+        return {k: f for k, f in fields.items() if not f.dump_only and f.metadata.get("form", True)}
     if purpose == "shown":
         return {k: f for k, f in fields.items() if f.metadata.get("shown", True)}
     return fields
