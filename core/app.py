@@ -21,6 +21,7 @@ import core
 import core.activities  # maps core_activity and its attendees, materials, modules
 import core.attachments  # maps core_attachment, so tree moves re-home its rows
 import core.filing.models  # maps core_filing_instance and its events
+import core.inspections  # maps core_checklist, core_inspection_round, core_referral
 import core.reminders  # maps core_notification
 import core.school_holidays  # maps core_school_holiday
 import core.visits  # maps core_visit, core_visit_visitor, core_area_assignment

@@ -75,7 +75,7 @@ def load_form(
     cell, ``<column>-<n>`` (``item-3``, ``result-3``), read in the order of ``n`` with the rows
     left empty left out. An error on a field the schema does not know also goes to the form's
     top, so no refusal is silent."""
-    columns = {name: row_fields(schema.fields[name]) for name in rows}
+    columns = {name: row_fields(schema.fields[name], "form") for name in rows}
     prefixes = tuple(f"{column}-" for name in rows for column in columns[name]) or ("\0",)
     values: dict[str, Any] = {name: "false" for name in booleans if name not in request.form}
     for key in request.form:

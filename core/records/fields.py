@@ -148,11 +148,19 @@ def widget_of(field: ma.fields.Field) -> str:
     return "text"
 
 
-def row_fields(field: ma.fields.Field | None) -> dict[str, ma.fields.Field]:
+def row_fields(field: ma.fields.Field | None, purpose: str = "") -> dict[str, ma.fields.Field]:
     """The fields of one row of a ``List(Nested(RowSchema))`` field (a checklist's item, result
-    and note); empty for any other field."""
+    and note); empty for any other field. ``purpose`` ``"form"`` leaves out what is not typed
+    (dump-only, ``form=False``); ``"shown"`` what a page does not show (``shown=False``)."""
     inner = getattr(field, "inner", None)
-    return dict(inner.schema.fields) if isinstance(inner, ma.fields.Nested) else {}
+    if not isinstance(inner, ma.fields.Nested):
+        return {}
+    fields = dict(inner.schema.fields)
+    if purpose == "form":
+        return {k: f for k, f in fields.items() if not f.dump_only and f.metadata.get("form", True)}
+    if purpose == "shown":
+        return {k: f for k, f in fields.items() if f.metadata.get("shown", True)}
+    return fields
 
 
 def max_length(field: ma.fields.Field) -> int | None:
@@ -170,7 +178,7 @@ def display(field: ma.fields.Field | None, value: Any) -> str:
     if isinstance(value, list | tuple):
         return "、".join(display(field, v) for v in value)
     if isinstance(value, dict):  # one row of a rows field: its cells, in the row's field order
-        subs = row_fields(field)
+        subs = row_fields(field, "shown")
         cells = [display(subs.get(key), value.get(key)) for key in subs or value]
         return " ".join(cell for cell in cells if cell)
     if choices and isinstance(value, str | int) and not isinstance(value, bool):

@@ -769,9 +769,16 @@ class Ledger:
 def _fact_rows(f: ma.fields.Field, value: Any) -> dict[str, Any] | None:
     """A rows field (a checklist) as its page shows it: column labels, and per row the cells
     as read and the row as stored."""
-    columns = row_fields(f)
+    columns = row_fields(f, "shown")
     if not columns:
         return None
+    # A column marked ``sparse`` (a score on a pass/fail checklist) shows only when filled in.
+    columns = {
+        name: c
+        for name, c in columns.items()
+        if not c.metadata.get("sparse")
+        or any(row.get(name) not in (None, "") for row in value or [])
+    }
     return {
         "labels": [label_of(c, name) for name, c in columns.items()],
         "lines": [

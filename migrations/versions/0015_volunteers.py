@@ -1,7 +1,7 @@
 """volunteers: the volunteer register (志愿者), teams (志愿者队伍), memberships and service hours
 
 Revision ID: 0015_volunteers
-Revises: 0013_visits
+Revises: 0014_checklists
 Create Date: 2026-12-02
 
 New tables only; no existing row is touched. ``core_volunteer.resident_id`` has no foreign key:
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_volunteers"
-down_revision = "0013_visits"
+down_revision = "0014_checklists"
 branch_labels = None
 depends_on = None
 

@@ -20,7 +20,7 @@ from core.plugins import Manifest
 from core.reports import CalendarEntry
 
 from . import models
-from .common import CLOSE_MAJOR, EDIT, MODULE, RESTORE, SENSITIVE, VIEW
+from .common import CLOSE_MAJOR, EDIT, MANAGE_CHECKLISTS, MODULE, RESTORE, SENSITIVE, VIEW
 
 __version__ = "0.1.0"
 
@@ -53,6 +53,9 @@ def jiedao_permissions(registry: Any) -> None:
     registry.declare(RESTORE, _l("Restore deleted safety records"), grants=["community_admin"])
     registry.declare(
         "safety.assign", _l("Assign enterprises and places to workers"), grants=["community_admin"]
+    )
+    registry.declare(
+        MANAGE_CHECKLISTS, _l("Edit the safety checklist templates"), grants=["community_admin"]
     )
     registry.declare(
         SENSITIVE,

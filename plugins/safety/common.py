@@ -27,6 +27,7 @@ VIEW = "safety.view"
 EDIT = "safety.edit"
 CLOSE_MAJOR = "safety.hazard.close_major"
 RESTORE = "safety.restore"
+MANAGE_CHECKLISTS = "safety.checklists"  # edit the checklist templates (检查表)
 SENSITIVE = "safety.sensitive.view"
 
 # What every safety ledger shares: its module and permissions.

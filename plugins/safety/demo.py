@@ -300,7 +300,7 @@ def _seed_inspections(c: _Seeding, enterprises: list[dict[str, Any]]) -> list[di
             {
                 **base,
                 "node_id": node_id,
-                "kind": "routine",
+                "kind": "weekly" if week % 2 else "routine",
                 "done_on": day - timedelta(days=7 * week + 2),
                 "area": area,
                 "inspectors": "、".join(rng.sample(staff, 2)),
@@ -313,7 +313,7 @@ def _seed_inspections(c: _Seeding, enterprises: list[dict[str, Any]]) -> list[di
             {
                 **base,
                 "node_id": community.id,
-                "kind": "quarterly",
+                "kind": "general" if quarter % 2 else "quarterly",
                 "done_on": day - timedelta(days=91 * quarter + 20),
                 "area": f"{community.name}辖区",
                 "inspectors": f"{'、'.join(staff)}、街道安监科",
@@ -324,9 +324,10 @@ def _seed_inspections(c: _Seeding, enterprises: list[dict[str, Any]]) -> list[di
     risky = [e for e in enterprises if e["risk_level"] in ("major", "larger")] or enterprises
     specials = (
         ("special", 45, "燃气安全专项检查"),
-        ("special", 160, "夏季防汛及有限空间作业专项检查"),
+        ("flood", 160, "夏季防汛及有限空间作业专项检查"),
         ("joint", 100, "会同消防救援站、市场监管所联合检查"),
-        ("joint", 250, "节前（春节）烟花爆竹及消防安全联合检查"),
+        ("festival", 250, "节前（春节）烟花爆竹及消防安全联合检查"),
+        ("supervision", 200, "无主管企业定期督查、不定期抽查"),
     )
     for index, (kind, back, findings) in enumerate(specials):
         target = risky[index % len(risky)]

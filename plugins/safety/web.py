@@ -14,9 +14,11 @@ from flask_babel import lazy_gettext as _l
 
 from core.activities import activity_photo_owner
 from core.attachments import IMAGES, attachment_routes
+from core.sdk import inspection_routes
 from tenants.modules import CommunityBlueprint, RollupBlueprint
 
 from .common import EDIT, MODULE, VIEW
+from .inspections.checklists import SAFETY_INSPECTIONS
 from .models import SafetyHazard, SafetyInspection
 
 pages = CommunityBlueprint(MODULE, MODULE, __name__)
@@ -49,6 +51,12 @@ PHOTOS = attachment_routes(
     types=IMAGES,
 )
 
+# Core's checklist templates, rounds with their ranking and 通报, and referrals (移交) of an
+# inspection or a hazard: /checklists, /inspection-rounds, /referrals/<inspections|hazards>/<id>.
+REFERRALS = inspection_routes(
+    SAFETY_INSPECTIONS, pages, api, referral_owners={"hazards": (SafetyHazard, "safety.hazard")}
+)
+
 
 TABS = [
     ("safety.index", "overview", _l("Overview")),
@@ -60,6 +68,8 @@ TABS = [
     ("safety.activities", "activities", _l("Activities")),
     ("safety.visits", "visits", _l("Enterprise visits")),
     ("safety.visit_due", "visits_due", _l("Visits due")),
+    ("safety.checklists", "checklists", _l("Checklists")),
+    ("safety.inspection_rounds", "rounds", _l("Inspection rounds")),
 ]
 
 

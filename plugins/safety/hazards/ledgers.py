@@ -20,7 +20,7 @@ from core.records.history import shown_changes
 from core.sdk import Filter, Reminder, WorkSource
 
 from ..common import CLOSE_MAJOR, EDIT, VIEW, SafetyLedger, today
-from ..web import PHOTOS
+from ..web import PHOTOS, REFERRALS
 from .models import SafetyHazard
 from .schemas import HazardImportSchema, HazardSchema, TransitionSchema
 from .workflow import (
@@ -84,6 +84,7 @@ def hazard_context() -> dict[str, Any]:
         "hazard_timeline": lambda h: HAZARD_FLOW.timeline(db.session, h),
         "event_changes": lambda e: shown_changes(hazards.reader, e),
         "photos": lambda h: PHOTOS.block(db.session, "hazards", h),
+        "referrals": lambda h: REFERRALS.block("hazards", h),
     }
 
 

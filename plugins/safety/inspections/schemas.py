@@ -5,19 +5,17 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from core.sdk import describe
-from core.validation import ChoiceSchema, Schema, choice, optional_text, record_id, required_text
+from core.sdk import ResultSchema, checklist_version, describe, round_choices
+from core.validation import ChoiceSchema, choice, optional_text, record_id
 
 from ..common import building_choices, enterprise_choices
-from .rules import CHECK_RESULTS, INSPECTION_KINDS, inspection_target
+from .rules import INSPECTION_KINDS, TARGET_KINDS, inspection_target
 
 DATE = {"load_default": None, "allow_none": True}
 
 
-class CheckItemSchema(Schema):
-    item = describe(required_text(200), label=_l("Item"))
-    result = describe(choice(CHECK_RESULTS, required=True), label=_l("Result"))
-    note = describe(optional_text(500), label=_l("Note"))
+class CheckItemSchema(ResultSchema):
+    """One result of the safety checklist, as core scores it."""
 
 
 class InspectionSchema(ChoiceSchema):
@@ -40,6 +38,45 @@ class InspectionSchema(ChoiceSchema):
     )
     target = describe(
         ma.fields.Function(inspection_target, dump_only=True), label=_l("Inspected"), column=True
+    )
+    target_kind = describe(
+        choice(TARGET_KINDS, load_default=None, allow_none=True),
+        label=_l("Inspection target"),
+        widget="select",
+        export=False,
+        help=_l(
+            "Which checklist applies: an enterprise, a building, an area, a household or a rented flat."
+        ),
+    )
+    target_name = describe(
+        optional_text(200),
+        label=_l("Household or flat"),
+        export=False,
+        help=_l("For a household or a rented flat: its address, e.g. 3号楼2单元101."),
+    )
+    round_id = describe(
+        record_id(load_default=None, allow_none=True),
+        label=_l("Inspection round"),
+        widget="select",
+        choices=round_choices("safety"),
+        shown=False,
+    )
+    checklist_id = describe(
+        record_id(load_default=None, allow_none=True),
+        label=_l("Template version"),
+        form=False,
+        shown=False,
+    )
+    checklist_version = describe(
+        ma.fields.Function(checklist_version, dump_only=True),
+        label=_l("Template version"),
+        export=False,
+    )
+    total_score = describe(
+        ma.fields.Float(dump_only=True, allow_none=True),
+        label=_l("Total score"),
+        column=True,
+        export=False,
     )
     planned = ma.fields.Boolean(load_default=False)
     enterprise_id = describe(
