@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from core.api import json_body
+from core.api import api_doc, json_body
 from core.db import db
 from core.errors import DomainError
 from core.permissions import can
@@ -310,9 +310,11 @@ def inspection_routes(
 
     def api_checklist(checklist_id: int) -> Any:
         require(ledger.view)
+        return checklist_json(template_or_404(checklist_id))
+
+    def api_edit_checklist(checklist_id: int) -> Any:
+        require(ledger.view)
         template = template_or_404(checklist_id)
-        if request.method == "GET":
-            return checklist_json(template)
         require(ledger.manage)
         writable()
         data = json_body(ChecklistSchema())
@@ -320,14 +322,16 @@ def inspection_routes(
         db.session.commit()
         return checklist_json(edited), 200
 
+    def api_new_round() -> Any:
+        require(ledger.view)
+        require(ledger.edit)
+        writable()
+        made = services.create_round(db.session, ledger, g.community, json_body(RoundSchema()))
+        db.session.commit()
+        return round_json(made, []), 201
+
     def api_rounds() -> Any:
         require(ledger.view)
-        if request.method == "POST":
-            require(ledger.edit)
-            writable()
-            made = services.create_round(db.session, ledger, g.community, json_body(RoundSchema()))
-            db.session.commit()
-            return round_json(made, []), 201
         found = db.session.scalars(
             sa.select(InspectionRound)
             .where(
@@ -362,16 +366,19 @@ def inspection_routes(
         round_ = round_or_404(round_id)
         return round_json(round_, services.ranking(db.session, ledger, round_))
 
+    def api_new_referral(owners: str, record_id: int) -> Any:
+        require(ledger.view)
+        owner, owner_type = owner_or_404(owners, record_id)
+        require(ledger.edit)
+        writable()
+        data = json_body(ReferralSchema())
+        made = services.add_referral(db.session, ledger.module, owner_type, owner, data)
+        db.session.commit()
+        return referral_json(made), 201
+
     def api_referrals(owners: str, record_id: int) -> Any:
         require(ledger.view)
         owner, owner_type = owner_or_404(owners, record_id)
-        if request.method == "POST":
-            require(ledger.edit)
-            writable()
-            data = json_body(ReferralSchema())
-            made = services.add_referral(db.session, ledger.module, owner_type, owner, data)
-            db.session.commit()
-            return referral_json(made), 201
         found = services.referrals_of(db.session, owner_type, owner.id)
         return {"items": [referral_json(r) for r in found]}
 
@@ -386,11 +393,28 @@ def inspection_routes(
             "outcome": r.outcome,
         }
 
-    api.add_url_rule("/checklists", "checklists", api_checklists)
-    api.add_url_rule(
-        "/checklists/<int:checklist_id>", "checklist", api_checklist, methods=["GET", "PUT"]
-    )
-    api.add_url_rule("/inspection-rounds", "inspection_rounds", api_rounds, methods=["GET", "POST"])
-    api.add_url_rule("/inspection-rounds/<int:round_id>", "inspection_round", api_round)
-    api.add_url_rule(f"/referrals/{segment}", "referrals", api_referrals, methods=["GET", "POST"])
+    tags = [ledger.module]
+    for rule, endpoint, view, method, summary, extra in (
+        ("/checklists", "checklists", api_checklists, "GET",
+         "The checklist templates this community scores on (its own, its street's and "
+         "district's, the module's defaults), newest version of each", {}),
+        ("/checklists/<int:checklist_id>", "checklist", api_checklist, "GET",
+         "A checklist template with its items", {}),
+        ("/checklists/<int:checklist_id>", "edit_checklist", api_edit_checklist, "PUT",
+         "Replace a template's items; a template already used, or another place's, becomes "
+         "the community's next version", {"request_schema": ChecklistSchema}),
+        ("/inspection-rounds", "inspection_rounds", api_rounds, "GET",
+         "The community's inspection rounds", {}),
+        ("/inspection-rounds", "new_inspection_round", api_new_round, "POST",
+         "Open an inspection round", {"request_schema": RoundSchema, "status": 201}),
+        ("/inspection-rounds/<int:round_id>", "inspection_round", api_round, "GET",
+         "A round with the ranking of its targets by total score (ties share a rank)", {}),
+        (f"/referrals/{segment}", "referrals", api_referrals, "GET",
+         "The referrals (移交) of an inspection or a rectification item", {}),
+        (f"/referrals/{segment}", "new_referral", api_new_referral, "POST",
+         "Refer an inspection or a rectification item to another authority",
+         {"request_schema": ReferralSchema, "status": 201}),
+    ):  # fmt: skip
+        documented = api_doc(summary, tags=tags, **extra)(view)
+        api.add_url_rule(rule, endpoint, documented, methods=[method])
     return blocks
