@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from core.activities import Activity
 from core.db import utcnow
+from core.visits.models import Visit
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node, NodeKind
 
@@ -130,6 +131,14 @@ ACTIVITIES = (
 )
 
 
+VISIT_FINDINGS = (
+    "消防通道畅通，灭火器在有效期内",
+    "安全管理制度上墙，员工培训记录齐全",
+    "配电箱周边堆放杂物，已当场要求清理",
+    "燃气报警器运行正常，管道无泄漏",
+)
+
+
 def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
@@ -218,6 +227,7 @@ def seed_community(session: Session, community: Node, day: date) -> None:
     _seed_hazards(c, enterprises, _seed_inspections(c, enterprises))
     _seed_trainings(c, enterprises)
     _seed_activities(c)
+    _seed_visits(c, enterprises)
     if community.code == ACCIDENT_COMMUNITY:
         _seed_accident(c, enterprises)
 
@@ -544,6 +554,35 @@ def _seed_activities(c: _Seeding) -> None:
         for kind, month, dom, title, place in ACTIVITIES
     ]
     session.execute(sa.insert(Activity), rows)
+
+
+def _seed_visits(c: _Seeding, enterprises: list[dict[str, Any]]) -> None:
+    """企业走访: most enterprises visited within their quota (重点 monthly, 一般 quarterly), a
+    few not for too long, so the due list has overdue and due-soon rows."""
+    rng, day = c.rng, c.day
+    rows = []
+    for index, enterprise in enumerate(enterprises):
+        if index % 5 == 4:
+            continue  # never visited yet: overdue
+        key = enterprise["risk_level"] in ("larger", "major")
+        ago = rng.randrange(5, 40 if key else 120)
+        rows.append(
+            {
+                **c.row,
+                "node_id": enterprise["node_id"],
+                "module": MODULE,
+                "subject_kind": "unit",
+                "subject_id": enterprise["unit_id"],
+                "subject_name": enterprise["name"],
+                "visited_on": day - timedelta(days=ago),
+                "mode": "home" if index % 3 else "phone",
+                "visitor_names": f"{c.community.name}安全员",
+                "findings": rng.choice(VISIT_FINDINGS),
+                "needs": "",
+            }
+        )
+    if rows:
+        c.session.execute(sa.insert(Visit), rows)
 
 
 def _seed_accident(c: _Seeding, enterprises: list[dict[str, Any]]) -> None:

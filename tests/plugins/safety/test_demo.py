@@ -140,3 +140,19 @@ def test_the_demo_ledgers_export(app, world, clock, as_user):
     assert len(table(d_admin, "110105", "safety.hazards", "?overdue=1")) - 1 == overdue
     for name in ("safety.enterprises", "safety.hazard_sources", "safety.inspections"):
         assert len(table(d_admin, "110105", name)) > 3
+
+
+def test_the_demo_visits_enterprises_leaving_some_overdue(app, world, clock, as_user):
+    """The due list of a demo community has enterprises visited in time and some overdue, each
+    visit an enterprise of its own community."""
+    from core.visits.models import Visit
+
+    clock(beijing("2026-11-20 09:00"))
+    seed(app)
+    with app.app_context():
+        visits = db.session.scalars(sa.select(Visit).order_by(Visit.id)).all()
+        units = {e.unit_id: e.community_id for e in db.session.scalars(sa.select(SafetyEnterprise))}
+        assert visits and all(units[v.subject_id] == v.community_id for v in visits)
+    due = as_user("c_admin").get(f"/api/v1/c/{A1}/safety/visits/due").get_json()
+    statuses = {item["status"] for item in due["items"]}
+    assert "overdue" in statuses, statuses
