@@ -58,7 +58,7 @@ HAZARD_COLUMNS = (
 )  # fmt: skip
 INSPECTION_COLUMNS = (
     "id", "node_id", "district_id", "street_id", "community_id", "kind", "planned", "done_on",
-    "area", "inspectors", "findings", "created_at", "updated_at",
+    "area", "inspectors", "findings", "target_kind", "target_name", "created_at", "updated_at",
 )  # fmt: skip
 OPEN = ("found", "notified", "rectifying", "submitted")
 CATEGORIES = ("fire", "electrical", "gas", "structure", "equipment", "management", "other")
@@ -114,7 +114,7 @@ def generate_inspections(tree: Tree, count: int, seed: int) -> Iterator[tuple[An
     for i in range(1, count + 1):
         bid, did, sid, cid = keys[rng.randrange(len(keys))]
         done = TODAY - timedelta(days=rng.randrange(DAYS))
-        yield (i, bid, did, sid, cid, "routine", False, done, "", "", "", NOW, NOW)
+        yield (i, bid, did, sid, cid, "routine", False, done, "", "", "", "building", "", NOW, NOW)
 
 
 def time_it(fn: Callable[[], Any], repeat: int) -> tuple[Stats, Any]:
