@@ -2,7 +2,7 @@
 
 States: 已上报 (reported) → 已核实 (verified, the worker may correct the facts) → 已办结 (done:
 the kind's module applied it, then every module is offered it through
-``jiedao_change_applied``); 退回 (returned, with a reason; the leader corrects and resubmits) and
+``jiedao_change_applied``); 退回 (returned, with a reason; once corrected it is reported again) and
 不予采纳 (rejected) from either open state. Steps run on core's :class:`~core.workflow.Workflow`:
 a step the state does not allow is a 409, a missing permission a 403, and a refused approval
 (the module cannot apply the change) a 4xx that leaves nothing written — the caller rolls back.
