@@ -24,6 +24,7 @@ import core.filing.models  # maps core_filing_instance and its events
 import core.inspections  # maps core_checklist, core_inspection_round, core_referral
 import core.reminders  # maps core_notification
 import core.school_holidays  # maps core_school_holiday
+import core.targets.models  # maps core_target
 import core.visits  # maps core_visit, core_visit_visitor, core_area_assignment
 import core.workdays  # maps core_holiday
 from core import auth, i18n, jobs, ratelimit

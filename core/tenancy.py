@@ -152,6 +152,21 @@ def enabled_communities(module: str) -> sa.Select:
     )
 
 
+def communities_on(node: Any, module: str) -> sa.Select:
+    """Ids of the communities under ``node`` (itself, for a community) where ``module`` is on:
+    what its figures, reports and targets count over."""
+    return sa.select(node_table.c.id).where(
+        node_table.c.kind == COMMUNITY,
+        subtree_clause(node_table.c.path, node.path),
+        node_table.c.id.in_(enabled_communities(module)),
+    )
+
+
+def module_on(session: Session, node: Any, module: str) -> bool:
+    """Does ``module`` run at ``node`` (at a community beneath it, for a street or district)?"""
+    return session.scalar(communities_on(node, module).limit(1)) is not None
+
+
 def settings_schema(module: str) -> ma.Schema | None:
     """The plugin's settings schema (``jiedao_settings_schema``), if it declares one."""
     for name, schema_class in plugin_system().call("jiedao_settings_schema"):

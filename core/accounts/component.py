@@ -28,15 +28,26 @@ def jiedao_blueprints(app: Flask) -> list[Any]:
     from core.accounts.api import api
     from core.accounts.views import bp
     from core.filing import views as filing_views
+    from core.targets import views as target_views
 
-    return [bp, api, holiday_views.bp, holiday_views.api, filing_views.bp, filing_views.api]
+    return [
+        bp,
+        api,
+        holiday_views.bp,
+        holiday_views.api,
+        filing_views.bp,
+        filing_views.api,
+        target_views.bp,
+        target_views.api,
+    ]
 
 
 @hookimpl
 def jiedao_permissions(registry: Any) -> None:
-    from core.filing import declare_permissions
+    from core import filing, targets
 
-    declare_permissions(registry)
+    filing.declare_permissions(registry)
+    targets.declare_permissions(registry)
 
 
 @hookimpl

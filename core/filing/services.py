@@ -20,7 +20,15 @@ from core.filing.declaration import REVIEWED_BY, ChangeCheck, Field, Report, Sum
 from core.filing.models import FilingEvent, FilingInstance
 from core.permissions import Scope
 from core.reports import Period
-from core.tenancy import COMMUNITY, enabled_communities, may_use, node_model, plugin_system
+from core.tenancy import (
+    COMMUNITY,
+    communities_on,
+    enabled_communities,
+    may_use,
+    module_on,
+    node_model,
+    plugin_system,
+)
 from core.tree import subtree_clause
 from core.workflow import Transition, Workflow
 
@@ -75,21 +83,6 @@ def parse_period(report: Report, text: str) -> Period:
 
 
 # --- places ----------------------------------------------------------------------------------
-
-
-def communities_on(node: Any, module: str) -> sa.Select:
-    """Ids of the communities under ``node`` where ``module`` is on."""
-    model = node_model()
-    return sa.select(model.id).where(
-        model.kind == COMMUNITY,
-        subtree_clause(model.path, node.path),
-        model.id.in_(enabled_communities(module)),
-    )
-
-
-def module_on(session: Session, node: Any, module: str) -> bool:
-    """Does ``module`` run at ``node`` (at a community beneath it, for a street or district)?"""
-    return session.scalar(communities_on(node, module).limit(1)) is not None
 
 
 def may_read(scope: Scope, report: Report, node: Any) -> bool:

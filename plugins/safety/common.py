@@ -36,7 +36,6 @@ SafetyLedger = Ledger.family(module=MODULE, view=VIEW, edit=EDIT, restore=RESTOR
 DEFAULT_SETTINGS: dict[str, Any] = {
     "general_deadline_days": 15,  # 一般隐患: rectify within … days of the finding
     "major_deadline_days": 60,  # 重大隐患
-    "training_target": 95,  # 全年完成三项岗位人员培训95人 (seed 004)
     "certificate_warning_days": 60,
 }
 

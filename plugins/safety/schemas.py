@@ -1,4 +1,4 @@
-"""The module's settings per community (the Modules page): deadlines and targets. Each
+"""The module's settings per community (the Modules page): deadlines and warnings. Each
 sub-area's records have their schemas in their own package."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from .common import DEFAULT_SETTINGS
 
 
 class SettingsSchema(Schema):
-    """Per-community settings (Modules page): rectification deadlines and the training target."""
+    """Per-community settings (Modules page): rectification deadlines and the certificate warning;
+    targets are set on the Targets page of a street or district."""
 
     general_deadline_days = ma.fields.Integer(
         load_default=DEFAULT_SETTINGS["general_deadline_days"],
@@ -23,11 +24,6 @@ class SettingsSchema(Schema):
         load_default=DEFAULT_SETTINGS["major_deadline_days"],
         validate=ma.validate.Range(min=1, max=730),
         metadata={"label": _l("Days to rectify a major hazard")},
-    )
-    training_target = ma.fields.Integer(
-        load_default=DEFAULT_SETTINGS["training_target"],
-        validate=ma.validate.Range(min=0, max=100000),
-        metadata={"label": _l("Three-key-post trainees a year (target)")},
     )
     certificate_warning_days = ma.fields.Integer(
         load_default=DEFAULT_SETTINGS["certificate_warning_days"],

@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from core.figures import Figure, FigureSet, Source, count_if, within
+from core.figures import Figure, FigureSet, Source, within
 from core.reports import Period
 from tenants.models import Node
 
-from ..common import DEFAULT_SETTINGS, MODULE, today
+from ..common import MODULE, today
 from ..hazards.workflow import NOT_CLOSED
 from ..models import (
     SafetyAccident,
@@ -132,20 +132,12 @@ FIGURES: tuple[Figure, ...] = (
         _l("Three-key-post staff trained"),
         PEOPLE,
         "trainees",
-        lambda p, d: count_if(_trained(p)),
+        lambda p, d: sa.func.count(sa.distinct(sa.case((_trained(p), _person()), else_=None))),
+        direction="up",
         description=_l(
-            "Passes of three-key-post staff in training sessions held in the period (a person "
-            "trained twice counts twice)"
-        ),
-    ),
-    Figure(
-        "training_target",
-        _l("Training target"),
-        PEOPLE,
-        "settings",
-        lambda p, d: sa.func.sum(_training_target()),
-        description=_l(
-            "The communities' yearly training targets added up, not prorated to the period"
+            "Three-key-post staff who passed a training session held in the period; a person "
+            "(name and enterprise) trained twice counts once. Its target is held at the street "
+            "and split to the communities (Targets)"
         ),
     ),
     Figure(
@@ -230,18 +222,21 @@ def _trained(period: Period) -> sa.ColumnElement[bool]:
     )
 
 
-def _training_target() -> sa.ColumnElement[Any]:
-    from tenants.modules import ModuleState
-
-    return sa.func.coalesce(
-        ModuleState.settings["training_target"].as_integer(),
-        DEFAULT_SETTINGS["training_target"],
+def _person() -> sa.ColumnElement[Any]:
+    """Who a trainee is, for counting people rather than passes: name and enterprise within the
+    community (the same name at another enterprise is another person)."""
+    enterprise = sa.func.coalesce(SafetyTrainee.enterprise_id, 0)
+    return (
+        sa.cast(SafetyTrainee.community_id, sa.String)
+        + "|"
+        + sa.cast(enterprise, sa.String)
+        + "|"
+        + SafetyTrainee.name
     )
 
 
 def _sources() -> dict[str, Source]:
     """Each table the figures are taken from, with its live rows."""
-    from tenants.modules import ModuleState
 
     def live(model: Any) -> Source:
         return Source(
@@ -258,10 +253,6 @@ def _sources() -> dict[str, Source]:
                 .join(SafetyTraining, SafetyTraining.id == SafetyTrainee.training_id)
                 .where(SafetyTrainee.deleted_at.is_(None), SafetyTraining.deleted_at.is_(None))
             ),
-        ),
-        "settings": Source(
-            ModuleState.community_id,
-            lambda s: s.select_from(ModuleState).where(ModuleState.module == MODULE),
         ),
         "enterprises": live(SafetyEnterprise),
         "accidents": live(SafetyAccident),

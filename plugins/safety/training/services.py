@@ -65,44 +65,17 @@ def add_trainee(session: Session, training: SafetyTraining, data: dict[str, Any]
     return TRAINEES.add(session, training, data)
 
 
-def _community_ids(communities: Node | sa.Select) -> sa.Select:
-    if isinstance(communities, Node):
-        return sa.select(sa.literal(communities.id))
-    return communities
+def training_progress(session: Session, community: Node, year: int) -> dict[str, Any]:
+    """Three-key-post people trained in ``year`` (the dashboard's figure) against the
+    community's share of the street's target for the year (None until the street splits it)."""
+    from core.targets.services import target_of
 
+    from ..dashboard.figures import SAFETY
 
-def trained_three_posts(session: Session, communities: Node | sa.Select, year: int) -> int:
-    """Three-key-post people trained in ``year``: passed, in live sessions held that year; a
-    person (name and enterprise in a community) trained twice counts once."""
     period = Period.year(year)
-    people = (
-        sa.select(SafetyTrainee.community_id, SafetyTrainee.name, SafetyTrainee.enterprise_id)
-        .join(SafetyTraining, SafetyTraining.id == SafetyTrainee.training_id)
-        .where(
-            SafetyTrainee.community_id.in_(_community_ids(communities)),
-            SafetyTrainee.deleted_at.is_(None),
-            SafetyTraining.deleted_at.is_(None),
-            SafetyTrainee.passed.is_(True),
-            SafetyTrainee.post.in_(THREE_POSTS),
-            SafetyTraining.held_on.between(period.start, period.end),
-        )
-        .distinct()
-        .subquery()
-    )
-    return session.scalar(sa.select(sa.func.count()).select_from(people)) or 0
-
-
-def training_progress(session: Session, communities: Node | sa.Select, year: int) -> dict[str, Any]:
-    """Trained three-post people in ``year`` against the yearly target (the sum of the
-    communities' ``training_target`` settings)."""
-    if isinstance(communities, Node):
-        target = int(settings(session, communities)["training_target"])
-    else:
-        target = sum(
-            int(settings(session, node)["training_target"])
-            for node in session.scalars(sa.select(Node).where(Node.id.in_(communities)))
-        )
-    trained = trained_three_posts(session, communities, year)
+    communities = sa.select(sa.literal(community.id))
+    trained = SAFETY.compute(session, SAFETY.by_key["trained"], communities, period)
+    target = target_of(session, community, SAFETY.name(SAFETY.by_key["trained"]), period)
     return {
         "year": year,
         "trained": trained,

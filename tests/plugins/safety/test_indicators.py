@@ -85,10 +85,10 @@ def rows(app, world, enable, clock):
             )
             db.session.add(training)
             db.session.flush()
-            for post, passed in people:
+            for n, (post, passed) in enumerate(people):
                 db.session.add(
                     SafetyTrainee(
-                        node_id=node.id, training_id=training.id, name="张三", post=post,
+                        node_id=node.id, training_id=training.id, name=f"张{held}{n}", post=post,
                         passed=passed,
                     )
                 )  # fmt: skip
@@ -128,9 +128,16 @@ def rows(app, world, enable, clock):
         add(A2, A2_HAZARDS, ["2026-04-20"], [("2026-04-20", [("principal", True)], False)],
             [("compliant", False)])  # fmt: skip
         add(B1, B1_HAZARDS, ["2026-02-02", "2026-02-03"], [], [("not_started", False)])
-        from tenants import modules
+        from core.targets.models import NodeTarget
 
-        modules.update_settings(db.session, world.node(A2), "safety", {"training_target": 40})
+        # 全年三项岗位培训: 60 held at the street, split 20 to A1 and 40 to A2 (seed 004 l.6)
+        for ref, value in ((STREET_A, 60), (A1, 20), (A2, 40)):
+            db.session.add(
+                NodeTarget(
+                    node_id=world.node(ref).id, indicator="safety.trained", period="2026",
+                    value=value,
+                )
+            )  # fmt: skip
         db.session.commit()
 
 
@@ -155,7 +162,6 @@ A1_2026 = {
     "major_open": 1,
     "inspections_done": 3,
     "trained": 3,  # 2 in Feb + 1 in May
-    "training_target": 95,
     "enterprises": 2,
     "enterprises_standardised": 1,
     # No accidents in these rows (counted in test_accidents.py).
@@ -202,11 +208,11 @@ def test_rolled_up_to_the_street_and_the_district(app, world, rows):
     assert street["hazards_found"] == 6 and street["hazards_closed"] == 4
     assert street["hazards_overdue"] == 2 and street["major_open"] == 2
     assert street["rectification_rate"] == 50.0  # 3 of 6
-    assert street["training_target"] == 95 + 40 and street["trained"] == 4
+    assert street["trained"] == 4
     assert street["enterprises"] == 3 and street["enterprises_standardised"] == 2
     district = figures(app, world, DISTRICT, Y2026)
     assert district["hazards_found"] == 7 and district["hazards_overdue"] == 3
-    assert district["inspections_done"] == 3 + 1 + 2 and district["training_target"] == 230
+    assert district["inspections_done"] == 3 + 1 + 2
 
 
 def test_community_figures_add_up_to_the_indicators(app, world, rows):

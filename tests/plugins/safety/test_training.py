@@ -8,7 +8,7 @@ import pytest
 from core.db import db
 from plugins.safety.models import SafetyTrainee, SafetyTraining
 
-from .conftest import A1, A2, B1, api, page
+from .conftest import A1, A2, B1, STREET_A, api, page
 
 NOW = "2026-06-15T10:00:00+08:00"
 
@@ -172,7 +172,7 @@ def test_a_trainee_of_an_enterprise_elsewhere_is_refused(
     assert count(SafetyTrainee) == 0
 
 
-def test_progress_against_the_default_and_a_changed_target(ready, app, world, as_user, enable):
+def test_progress_against_the_communitys_share_of_the_street_target(ready, app, world, as_user):
     this_year = session_in(app, world)
     for name, post in [("甲", "principal"), ("乙", "safety_manager"), ("丙", "special_operator")]:
         trainee_in(app, this_year, name=name, post=post)
@@ -190,23 +190,25 @@ def test_progress_against_the_default_and_a_changed_target(ready, app, world, as
     assert worker.delete(api() + f"/trainings/{deleted}").status_code == 404
 
     progress = worker.get(api() + "/trainings/progress").json
-    assert progress == {"year": 2026, "trained": 3, "target": 95, "rate": 3.2}
+    # No share of the street's target yet: no target, no rate (never a default per community).
+    assert progress == {"year": 2026, "trained": 3, "target": None, "rate": None}
     assert worker.get(api() + "/trainings/progress?year=2025").json["trained"] == 1
-    enable(A1, settings={"training_target": 4})
-    assert worker.get(api() + "/trainings/progress").json["target"] == 4
+    street = as_user("s_admin")
+    split = street.put(
+        f"/api/v1/nodes/{STREET_A}/targets/safety.trained?period=2026",
+        json={"value": 60, "shares": {A1: 60}},
+    )
+    assert split.status_code == 200, split.json
+    assert worker.get(api() + "/trainings/progress").json == {
+        "year": 2026,
+        "trained": 3,
+        "target": 60,
+        "rate": 5.0,
+    }
     listing = worker.get(page() + "/trainings")
-    assert listing.status_code == 200 and "3" in listing.text
-
-    from plugins.safety.training import services
-
-    with app.app_context():
-        import sqlalchemy as sa
-
-        from tenants.models import Node
-
-        street = sa.select(Node.id).where(Node.ref.in_([A1, A2]))
-        both = services.training_progress(db.session, street, 2026)
-    assert both["trained"] == 3 and both["target"] == 4 + 95
+    assert listing.status_code == 200 and "3" in listing.text and "60" in listing.text
+    (item,) = [i for i in split.json["items"] if i["indicator"] == "safety.trained"]
+    assert item["target"] == 60 and item["value"] == 3 and item["split_total"] == 60
 
 
 def test_certificates_expiring_with_a_fixed_clock(ready, app, world, as_user, enable):
