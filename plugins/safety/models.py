@@ -16,6 +16,7 @@ from .accidents.models import SafetyAccident
 from .enterprises.models import SafetyEnterprise, SafetyHazardSource
 from .hazards.models import SafetyHazard, SafetyHazardEvent
 from .inspections.models import SafetyInspection
+from .key_posts.models import SafetyKeyPost
 from .training.models import SafetyTrainee, SafetyTraining
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "SafetyHazardEvent",
     "SafetyHazardSource",
     "SafetyInspection",
+    "SafetyKeyPost",
     "SafetyTrainee",
     "SafetyTraining",
 ]

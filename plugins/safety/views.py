@@ -28,6 +28,7 @@ from .hazards import views as hazard_views  # noqa: F401 - the notice, the timel
 from .hazards.ledgers import LEDGERS as HAZARD_LEDGERS
 from .hazards.ledgers import hazard_context, hazards
 from .inspections.ledgers import LEDGERS as INSPECTION_LEDGERS
+from .key_posts.ledgers import LEDGERS as KEY_POST_LEDGERS
 from .models import SafetyHazard
 from .training import views as training_views  # noqa: F401 - trainees, certificates
 from .training.ledgers import LEDGERS as TRAINING_LEDGERS
@@ -40,6 +41,7 @@ LEDGERS = [
     *INSPECTION_LEDGERS,
     *HAZARD_LEDGERS,
     *TRAINING_LEDGERS,
+    *KEY_POST_LEDGERS,
     *ACCIDENT_LEDGERS,
     *ACTIVITY_LEDGERS,
     *VISIT_LEDGERS,

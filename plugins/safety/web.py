@@ -64,6 +64,7 @@ TABS = [
     ("safety.inspections", "inspections", _l("Inspections")),
     ("safety.hazards", "hazards", _l("Hidden dangers")),
     ("safety.trainings", "trainings", _l("Training")),
+    ("safety.key_posts", "key_posts", _l("Key-post staff")),
     ("safety.accidents", "accidents", _l("Accidents")),
     ("safety.activities", "activities", _l("Activities")),
     ("safety.visits", "visits", _l("Enterprise visits")),

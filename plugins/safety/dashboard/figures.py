@@ -17,11 +17,13 @@ from tenants.models import Node
 
 from ..common import MODULE, today
 from ..hazards.workflow import NOT_CLOSED
+from ..key_posts.rules import certified_on
 from ..models import (
     SafetyAccident,
     SafetyEnterprise,
     SafetyHazard,
     SafetyInspection,
+    SafetyKeyPost,
     SafetyTrainee,
     SafetyTraining,
 )
@@ -141,6 +143,39 @@ FIGURES: tuple[Figure, ...] = (
         ),
     ),
     Figure(
+        "key_posts",
+        _l("Key-post staff on duty"),
+        PEOPLE,
+        "key_posts",
+        where=lambda p, d: SafetyKeyPost.on_duty.is_(True),
+        records="key_post",
+        stock=True,
+        description=_l("Holders of the three key posts on duty on the roster on the as-of day"),
+    ),
+    Figure(
+        "key_posts_certified",
+        _l("Key-post staff certified"),
+        PEOPLE,
+        "key_posts",
+        where=lambda p, d: certified_on(d),
+        records="key_post",
+        stock=True,
+        description=_l(
+            "Key-post staff on duty whose certificate is valid on the as-of day (持证上岗)"
+        ),
+    ),
+    Figure(
+        "certified_rate",
+        _l("Certified on duty rate"),
+        PERCENT,
+        share_of=("key_posts_certified", "key_posts"),
+        direction="up",
+        description=_l(
+            "Of the key-post staff on duty, the share holding a valid certificate (持证上岗率); "
+            "an area's rate comes from its communities' summed counts"
+        ),
+    ),
+    Figure(
         "enterprises",
         _l("Enterprises on the ledger"),
         ENTERPRISES,
@@ -256,6 +291,7 @@ def _sources() -> dict[str, Source]:
         ),
         "enterprises": live(SafetyEnterprise),
         "accidents": live(SafetyAccident),
+        "key_posts": live(SafetyKeyPost),
     }
 
 

@@ -145,7 +145,7 @@ def test_every_figure_says_how_it_is_counted_and_keeps_its_labels_on_a_phone(as_
         for dd in page.xpath("//*[@data-safety='definitions']//dd")
     }
     assert definitions["rectification_rate"].startswith("统计期内发现的隐患中")
-    assert all(definitions.values()) and len(definitions) == 14
+    assert all(definitions.values()) and len(definitions) == 17
     total = page.xpath("//*[@data-safety='totals']//li[@data-figure='hazards_overdue']")[0]
     assert total.get("title") == definitions["hazards_overdue"]  # on hover as well
     cells = page.xpath(f"//tr[@data-community='{A1}']/td")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from core.db import db
 from core.reports import Period
@@ -50,6 +51,7 @@ def rows(app, world, enable, clock):
         SafetyEnterprise,
         SafetyHazard,
         SafetyInspection,
+        SafetyKeyPost,
         SafetyTrainee,
         SafetyTraining,
     )
@@ -128,6 +130,29 @@ def rows(app, world, enable, clock):
         add(A2, A2_HAZARDS, ["2026-04-20"], [("2026-04-20", [("principal", True)], False)],
             [("compliant", False)])  # fmt: skip
         add(B1, B1_HAZARDS, ["2026-02-02", "2026-02-03"], [], [("not_started", False)])
+        # 三项岗位人员名册 (on duty, certificate number, expires, deleted): in A1 three on duty,
+        # one certified all year, one until 1 May, one without a certificate; one off duty and
+        # one deleted never count. In A2 one, certified.
+        for ref, people in (
+            (A1, [(True, "AQ1", "2027-01-01", False), (True, "AQ2", "2026-05-01", False),
+                  (True, "", None, False), (False, "AQ4", "2027-01-01", False),
+                  (True, "AQ5", "2027-01-01", True)]),
+            (A2, [(True, "AQ6", "2026-12-31", False)]),
+        ):  # fmt: skip
+            enterprise = db.session.scalars(
+                sa.select(SafetyEnterprise).where(
+                    SafetyEnterprise.community_id == world.node(ref).id
+                )
+            ).first()
+            for n, (on_duty, number, expires, deleted) in enumerate(people):
+                db.session.add(
+                    SafetyKeyPost(
+                        node_id=enterprise.node_id, enterprise_id=enterprise.id, name=f"岗{n}",
+                        post="safety_manager", on_duty=on_duty, certificate_number=number,
+                        certificate_expires_on=d(expires) if expires else None,
+                        deleted_at=clock_now() if deleted else None,
+                    )
+                )  # fmt: skip
         from core.targets.models import NodeTarget
 
         # 全年三项岗位培训: 60 held at the street, split 20 to A1 and 40 to A2 (seed 004 l.6)
@@ -162,6 +187,9 @@ A1_2026 = {
     "major_open": 1,
     "inspections_done": 3,
     "trained": 3,  # 2 in Feb + 1 in May
+    "key_posts": 3,
+    "key_posts_certified": 1,  # on 15 June: AQ2 expired on 1 May
+    "certified_rate": 33.3,
     "enterprises": 2,
     "enterprises_standardised": 1,
     # No accidents in these rows (counted in test_accidents.py).
@@ -188,6 +216,8 @@ def test_a_past_quarter_is_taken_at_its_end(app, world, rows):
         "major_open": 1,
         "inspections_done": 2,
         "trained": 2,
+        "key_posts_certified": 2,  # on 31 March AQ2 was still valid
+        "certified_rate": 66.7,
     }
 
 
@@ -209,6 +239,9 @@ def test_rolled_up_to_the_street_and_the_district(app, world, rows):
     assert street["hazards_overdue"] == 2 and street["major_open"] == 2
     assert street["rectification_rate"] == 50.0  # 3 of 6
     assert street["trained"] == 4
+    # 持证上岗率 from the summed counts: 2 of 4, not the mean of 33.3 % and 100 %.
+    assert (street["key_posts"], street["key_posts_certified"]) == (4, 2)
+    assert street["certified_rate"] == 50.0
     assert street["enterprises"] == 3 and street["enterprises_standardised"] == 2
     district = figures(app, world, DISTRICT, Y2026)
     assert district["hazards_found"] == 7 and district["hazards_overdue"] == 3
