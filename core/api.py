@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable
+from functools import partialmethod
 from typing import Any, TypeVar
 
 import marshmallow as ma
@@ -223,24 +224,12 @@ class Operations:
 
         return decorator
 
-    def get(self, rule: str, permission: str | None, summary: str, **doc: Any) -> Callable[[F], F]:
-        return self.route("GET", rule, permission, summary, **doc)
-
-    def post(self, rule: str, permission: str | None, summary: str, **doc: Any) -> Callable[[F], F]:
-        return self.route("POST", rule, permission, summary, **doc)
-
-    def patch(
-        self, rule: str, permission: str | None, summary: str, **doc: Any
-    ) -> Callable[[F], F]:
-        return self.route("PATCH", rule, permission, summary, **doc)
-
-    def put(self, rule: str, permission: str | None, summary: str, **doc: Any) -> Callable[[F], F]:
-        return self.route("PUT", rule, permission, summary, **doc)
-
-    def delete(
-        self, rule: str, permission: str | None, summary: str, **doc: Any
-    ) -> Callable[[F], F]:
-        return self.route("DELETE", rule, permission, summary, **doc)
+    # ``ops.get(rule, permission, summary, **doc)`` is ``ops.route("GET", rule, …)``; likewise.
+    get = partialmethod(route, "GET")
+    post = partialmethod(route, "POST")
+    patch = partialmethod(route, "PATCH")
+    put = partialmethod(route, "PUT")
+    delete = partialmethod(route, "DELETE")
 
 
 def _operation(doc: dict[str, Any], method: str) -> dict[str, Any]:

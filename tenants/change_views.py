@@ -20,12 +20,7 @@ from core.api import Operations, json_body, paginate
 from core.db import db
 from core.errors import DomainError
 from core.forms import empty_form
-from core.permissions import (
-    can,
-    current_scope,
-    require,
-    scoped,
-)
+from core.permissions import can, current_scope, require, scoped
 from core.validation import Schema, required_text
 from tenants import changes
 from tenants.models import ALLOWED_PARENTS, KIND_LABELS, Node, NodeKind

@@ -41,11 +41,7 @@ from core.accounts.views import safe_local_path
 from core.api import Operations
 from core.db import db
 from core.errors import DomainError
-from core.permissions import (
-    current_scope,
-    permission_required,
-    require,
-)
+from core.permissions import current_scope, permission_required, require
 from tenants import imports, modules
 from tenants.models import Node, NodeKind
 from tenants.views import load_node

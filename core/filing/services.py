@@ -177,14 +177,20 @@ def refresh(session: Session, report: Report, instance: FilingInstance, node: An
     instance.auto, instance.values = auto, values
 
 
+def _instance_of(node_id: Any, report: Report, period_key: str) -> sa.ColumnElement[bool]:
+    """The condition on the one instance of ``report`` a node files for a period; ``node_id``
+    a value, or a node column to join on."""
+    return sa.and_(
+        FilingInstance.node_id == node_id,
+        FilingInstance.report == report.key,
+        FilingInstance.period == period_key,
+    )
+
+
 def open_instance(session: Session, report: Report, node: Any, period: Period) -> FilingInstance:
     """The node's report for the period, created on first open; an unfiled one refreshed."""
     instance = session.scalar(
-        sa.select(FilingInstance).where(
-            FilingInstance.report == report.key,
-            FilingInstance.period == period.key,
-            FilingInstance.node_id == node.id,
-        )
+        sa.select(FilingInstance).where(_instance_of(node.id, report, period.key))
     )
     if instance is None:
         instance = FilingInstance(
@@ -292,10 +298,7 @@ def previous_values(session: Session, report: Report, node: Any, period: Period)
     """The node's filed figures of the previous period (none if it was not filed)."""
     found = session.scalar(
         sa.select(FilingInstance.values).where(
-            FilingInstance.report == report.key,
-            FilingInstance.period == period.previous().key,
-            FilingInstance.node_id == node.id,
-            FilingInstance.status.in_(FILED),
+            _instance_of(node.id, report, period.previous().key), FilingInstance.status.in_(FILED)
         )
     )
     return found or {}
@@ -508,11 +511,7 @@ def children(
         )
         .outerjoin(
             FilingInstance,
-            sa.and_(
-                FilingInstance.node_id == model.id,
-                FilingInstance.report == report.key,
-                FilingInstance.period == period.key,
-            ),
+            _instance_of(model.id, report, period.key),
         )
         .where(model.parent_id == node.id, model.kind == kind, running)
         .order_by(model.code, model.id)
@@ -550,11 +549,7 @@ def community_counts(
         .select_from(model)
         .outerjoin(
             FilingInstance,
-            sa.and_(
-                FilingInstance.node_id == model.id,
-                FilingInstance.report == report.key,
-                FilingInstance.period == period.key,
-            ),
+            _instance_of(model.id, report, period.key),
         )
         .where(
             model.kind == COMMUNITY,

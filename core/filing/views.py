@@ -63,6 +63,14 @@ def _open(ref: str, key: str, period_text: str) -> tuple[Report, Any, Period, Fi
     return report, node, period, instance
 
 
+def _read(ref: str, key: str, period_text: str) -> dict[str, Any]:
+    """The instance as the API shows it, for the views that only read; committed, as opening
+    a period's instance for the first time creates it."""
+    body = _dump(*_open(ref, key, period_text))
+    db.session.commit()
+    return body
+
+
 # --- what the page and the API show ----------------------------------------------------------
 
 
@@ -222,9 +230,7 @@ def _heading(body: dict[str, Any]) -> list[dict[str, Any]]:
 @bp.get("/n/<ref>/reports/<key>/<period>.xlsx")
 @login_required
 def instance_xlsx(ref: str, key: str, period: str):
-    report, node, period_, instance = _open(ref, key, period)
-    body = _dump(report, node, period_, instance)
-    db.session.commit()
+    body = _read(ref, key, period)
     columns = [
         Column("item", _("Report item")),
         Column("value", _("Figure")),
@@ -235,25 +241,24 @@ def instance_xlsx(ref: str, key: str, period: str):
         {"item": f["label"], "value": f["value"], "unit": f["unit"], "reason": f["reason"] or ""}
         for f in body["fields"]
     ]
-    return _xlsx(rows, columns, body["label"], f"{key}-{body['period']}-{node.ref}")
+    return _xlsx(rows, columns, body["label"], f"{key}-{body['period']}-{body['node']['ref']}")
 
 
 @bp.get("/n/<ref>/reports/<key>/<period>/children.xlsx")
 @login_required
 def children_xlsx(ref: str, key: str, period: str):
-    report, node, period_, instance = _open(ref, key, period)
-    body = _dump(report, node, period_, instance)
-    db.session.commit()
+    body = _read(ref, key, period)
     if "consolidation" not in body:
         raise NotFound()
     columns = [Column("name", _("Reporting unit")), Column("status", _("Status"))]
-    columns += [Column(f.key, f.label) for f in report.fields]
+    columns += [Column(f["key"], f["label"]) for f in body["fields"]]
     rows = [
         {"name": c["name"], "status": str(services.SHOWN[c["shown"]]), **c["values"]}
         for c in body["consolidation"]["children"]
     ]
     rows.append({"name": _("Total"), "status": "", **body["consolidation"]["totals"]})
-    return _xlsx(rows, columns, body["label"], f"{key}-{body['period']}-{node.ref}-children")
+    name = f"{key}-{body['period']}-{body['node']['ref']}-children"
+    return _xlsx(rows, columns, body["label"], name)
 
 
 # --- API -------------------------------------------------------------------------------------
@@ -285,10 +290,7 @@ def api_list(ref: str):
 @ops.get("/<ref>/reports/<key>/<period>", None, "One report of the node for a period")
 @login_required
 def api_instance(ref: str, key: str, period: str):
-    report, node, period_, instance = _open(ref, key, period)
-    body = _dump(report, node, period_, instance)
-    db.session.commit()
-    return jsonify(body)
+    return jsonify(_read(ref, key, period))
 
 
 def _json() -> dict[str, Any]:

@@ -30,7 +30,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
 from core import audit
-from core.api import answer_schema, api_doc, json_body, paginate
+from core.api import Page, answer_schema, api_doc, json_body, paginate
 from core.db import db, utcnow
 from core.errors import Conflict, DomainError
 from core.forms import FormResult, empty_form, load_form, save
@@ -915,18 +915,25 @@ def _template(ledger: Ledger, key: str) -> list[str]:
     return [t for t in (ledger.templates.get(key), f"records/{key}.html") if t]
 
 
+def _list_template(ledger: Ledger, key: str, page: Page, **context: Any) -> str:
+    """A page of the ledger's rows in its ``key`` template (``list`` or ``rollup``), with the
+    filters of the query string."""
+    return render_template(
+        _template(ledger, key), page=page, filters=request.args, **context, **_context(ledger)
+    )
+
+
 def list_page(ledger: Ledger) -> Any:
     require(ledger.view)
     page = paginate(community_rows(ledger))
-    return render_template(
-        _template(ledger, "list"),
-        page=page,
-        filters=request.args,
+    return _list_template(
+        ledger,
+        "list",
+        page,
         can_edit=can_edit(ledger),
         can_restore=bool(ledger.restore) and can(ledger.restore, g.community.path),
         showing_deleted=request.args.get("deleted") in ("1", "true"),
         may_unmask=ledger.may_unmask(g.community.path),
-        **_context(ledger),
     )
 
 
@@ -1286,13 +1293,7 @@ def rollup_api_list(ledger: Ledger) -> Any:
 def rollup_page(ledger: Ledger) -> Any:
     require(ledger.view)
     page = paginate(rollup_rows(ledger))
-    return render_template(
-        _template(ledger, "rollup"),
-        page=page,
-        filters=request.args,
-        communities=community_refs(page.items),
-        **_context(ledger),
-    )
+    return _list_template(ledger, "rollup", page, communities=community_refs(page.items))
 
 
 # --- registration ----------------------------------------------------------------------------
