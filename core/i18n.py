@@ -12,6 +12,7 @@ plugins', and for a msgid in several of them the *last* one's translation is use
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,10 +50,13 @@ def compile_catalogue(po_path: Path, mo_path: Path) -> None:
     with po_path.open("rb") as po_file:
         catalogue = read_po(po_file)
     mo_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = mo_path.with_suffix(".mo.tmp")
-    with tmp.open("wb") as mo_file:
+    # A temporary file of this call's own: processes starting together (test workers, app
+    # servers) each compile, and the last rename wins with a whole file.
+    with tempfile.NamedTemporaryFile(
+        "wb", dir=mo_path.parent, prefix=f"{mo_path.name}.", suffix=".tmp", delete=False
+    ) as mo_file:
         write_mo(mo_file, catalogue, use_fuzzy=False)
-    os.replace(tmp, mo_path)
+    os.replace(mo_file.name, mo_path)
 
 
 def ensure_compiled(directory: Path, fallback_root: Path) -> Path:

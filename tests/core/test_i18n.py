@@ -126,3 +126,28 @@ def test_clashes_are_found_between_any_two_catalogues_in_merge_order(tmp_path):
         ("Open", first, "打开", second, "开放"),
         ("Open", first, "打开", third, "开放"),
     ]
+
+
+def test_two_compiles_at_once_both_leave_a_whole_catalogue(tmp_path, monkeypatch):
+    """Test workers or app servers starting together compile the same catalogue: one's rename
+    must not take the file the other is still writing."""
+    from babel.messages.mofile import read_mo
+
+    from core import i18n
+
+    po = Path(__file__).resolve().parents[2] / "core/translations/zh_Hans_CN/LC_MESSAGES"
+    mo = tmp_path / "messages.mo"
+    real_write = i18n.write_mo
+    nested = []
+
+    def write_while_another_compiles(file, catalogue, **options):
+        if not nested:  # the other process compiles in the middle of this one's write
+            nested.append(True)
+            i18n.compile_catalogue(po / "messages.po", mo)
+        real_write(file, catalogue, **options)
+
+    monkeypatch.setattr(i18n, "write_mo", write_while_another_compiles)
+    i18n.compile_catalogue(po / "messages.po", mo)
+    with mo.open("rb") as f:
+        assert read_mo(f).get("Targets").string == "目标管理"
+    assert [p.name for p in tmp_path.iterdir()] == ["messages.mo"]  # no temporary file left
