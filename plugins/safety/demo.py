@@ -38,6 +38,7 @@ from .models import (
     SafetyHazardEvent,
     SafetyHazardSource,
     SafetyInspection,
+    SafetyKeyPost,
     SafetyTrainee,
     SafetyTraining,
 )
@@ -173,6 +174,7 @@ def seed(session: Session, options: dict[str, Any]) -> None:
         )
         if exists is None:
             seed_community(session, community, day)
+    seed_targets(session)
 
 
 def _insert(session: Session, model: Any, community: Node, rows: list[dict[str, Any]]) -> list[int]:
@@ -226,6 +228,7 @@ def seed_community(session: Session, community: Node, day: date) -> None:
     _seed_sources(c, enterprises)
     _seed_hazards(c, enterprises, _seed_inspections(c, enterprises))
     _seed_trainings(c, enterprises)
+    _seed_key_posts(c, enterprises)
     _seed_activities(c)
     _seed_visits(c, enterprises)
     if community.code == ACCIDENT_COMMUNITY:
@@ -534,6 +537,79 @@ def _seed_trainings(c: _Seeding, enterprises: list[dict[str, Any]]) -> None:
             }
         )
     session.execute(sa.insert(SafetyTrainee), trainees)
+
+
+def _seed_key_posts(c: _Seeding, enterprises: list[dict[str, Any]]) -> None:
+    """三项岗位人员名册: each enterprise's principal and safety manager, a special operator at
+    every other one; most certificates valid, one expired, one operator not yet certified, so
+    持证上岗率 is below 100 % as inspections find it."""
+    rows = []
+    for index, enterprise in enumerate(enterprises):
+        people = [
+            ("principal", enterprise["principal_name"]),
+            ("safety_manager", enterprise["safety_manager_name"]),
+        ]
+        if index % 2 == 0:
+            people.append(("special_operator", _name(c.rng)))
+        for n, (post, name) in enumerate(people):
+            expired = index == 1 and post == "safety_manager"
+            uncertified = index == 2 and post == "special_operator"
+            expires = c.day - timedelta(days=20) if expired else c.day + timedelta(days=400 + n)
+            rows.append(
+                {
+                    **c.row,
+                    "node_id": enterprise["node_id"],
+                    "enterprise_id": enterprise["id"],
+                    "name": name,
+                    "post": post,
+                    "on_duty": True,
+                    "certificate_number": ""
+                    if uncertified
+                    else f"AQ{c.community.code[-4:]}{index:02d}{n}",
+                    "certificate_expires_on": None if uncertified else expires,
+                    "note": "",
+                }
+            )
+    _insert(c.session, SafetyKeyPost, c.community, rows)
+
+
+def seed_targets(session: Session) -> None:
+    """建外街道's targets for this year, as its target letters give them (workplan demo): 三项岗位
+    培训 95 at the street split 30/25/25/15, 隐患整改率 ≥ 95 % and 持证上岗率 ≥ 90 % at the
+    street and each community. Targets already there are left as they are."""
+    from core.targets.models import NodeTarget
+    from tenants.services import find_by_ref
+
+    street = find_by_ref(session, "110105001")
+    if street is None:
+        return
+    year = str(today().year)
+    communities = session.scalars(
+        sa.select(Node)
+        .where(Node.parent_id == street.id, Node.kind == NodeKind.COMMUNITY)
+        .order_by(Node.code)
+    ).all()
+    wanted = [(street, "safety.trained", 95)]
+    shares = zip(communities, (30, 25, 25, 15), strict=False)  # a merged-away one has none
+    wanted += [(c, "safety.trained", v) for c, v in shares]
+    for place in [street, *communities]:
+        wanted += [(place, "safety.rectification_rate", 95), (place, "safety.certified_rate", 90)]
+    have = set(
+        session.execute(
+            sa.select(NodeTarget.node_id, NodeTarget.indicator).where(NodeTarget.period == year)
+        ).all()
+    )
+    for place, indicator, value in wanted:
+        if (place.id, indicator) not in have:
+            session.add(
+                NodeTarget(
+                    node_id=place.id,
+                    indicator=indicator,
+                    period=year,
+                    value=value,
+                    note="2月20日签订的目标管理责任书",
+                )
+            )
 
 
 def _seed_activities(c: _Seeding) -> None:

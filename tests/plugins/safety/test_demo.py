@@ -20,6 +20,7 @@ from plugins.safety.models import (
     SafetyHazardEvent,
     SafetyHazardSource,
     SafetyInspection,
+    SafetyKeyPost,
     SafetyTrainee,
 )
 from plugins.safety.training.services import THREE_POSTS
@@ -117,7 +118,8 @@ def test_the_demo_is_deterministic(app, world, clock):
     with app.app_context():
         for model in (SafetyHazardEvent, SafetyHazard):
             db.session.execute(sa.delete(model))
-        for model in (SafetyTrainee, SafetyAccident, SafetyActivity, SafetyHazardSource):
+        for model in (SafetyTrainee, SafetyAccident, SafetyActivity, SafetyHazardSource,
+                      SafetyKeyPost):  # fmt: skip
             db.session.execute(sa.delete(model))
         db.session.execute(sa.text("DELETE FROM safety_training"))
         db.session.execute(sa.delete(SafetyInspection))
@@ -156,3 +158,25 @@ def test_the_demo_visits_enterprises_leaving_some_overdue(app, world, clock, as_
     due = as_user("c_admin").get(f"/api/v1/c/{A1}/safety/visits/due").get_json()
     statuses = {item["status"] for item in due["items"]}
     assert "overdue" in statuses, statuses
+
+
+def test_the_demo_street_holds_its_targets_and_the_roster_is_not_all_certified(
+    app, world, clock, as_user
+):
+    """建外街道 holds 95 trained for the year, split to its communities in the order of their
+    codes (30, 25 … — this test tree has two), and the rectification and certification rates;
+    the roster has an expired certificate and an operator without one."""
+    clock(beijing("2026-11-20 09:00"))
+    seed(app)
+    seed(app)  # run again: the targets are not added twice
+    answer = as_user("s_admin").get("/api/v1/nodes/110105001/targets?period=2026").get_json()
+    targets = {i["indicator"]: i for i in answer["items"]}
+    assert set(targets) >= {"safety.trained", "safety.rectification_rate", "safety.certified_rate"}
+    trained = targets["safety.trained"]
+    assert trained["target"] == 95
+    assert [(c["ref"], c["target"]) for c in trained["children"]] == [
+        (A1, 30),
+        ("110105001002", 25),
+    ]
+    rate = targets["safety.certified_rate"]
+    assert rate["target"] == 90 and rate["value"] is not None and 50 < rate["value"] < 100

@@ -211,3 +211,9 @@ def test_lights(indicator, target, value, day, light):
         indicator, Decimal(target), value, Period.year(2026), date.fromisoformat(day)
     )
     assert found == light
+
+
+@pytest.mark.usefixtures("rows")
+def test_the_street_dashboard_links_to_its_targets(as_user):
+    page = as_user("s_admin").get(f"/r/{STREET_A}/safety/?period=2026Q1").text
+    assert f'href="/n/{STREET_A}/targets?period=2026"' in page
