@@ -16,7 +16,7 @@ routes are per ledger (``/residents``, ``/residents/new``, ``/residents/<id>``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property, partial
@@ -81,7 +81,8 @@ class Filter:
     for equality — for ``year`` it is a date column and the year's range is used; ``bound``
     ``"from"`` or ``"to"`` makes a ``date`` filter one end of a range, inclusive. ``order``: the
     order of the rows while the filter is on and no column sort is asked (an overdue list,
-    oldest deadline first)."""
+    oldest deadline first). A ledger's filter named after one of its schema's fields and given
+    no label (``Filter("grade")``) takes that field's label and choices."""
 
     name: str
     kind: str = "choice"
@@ -332,6 +333,15 @@ class Ledger:
         # Merge previews and renumbering name a table by its ledger (core.numbering).
         if "__label__" not in vars(self.model):
             self.model.__label__ = self.title
+        self.filters = tuple(self._of_field(spec) for spec in self.filters)
+
+    def _of_field(self, spec: Filter) -> Filter:
+        """``spec`` with the label and choices of the schema's field it names, when it was
+        declared without a label: the schema says them once."""
+        if spec.label is not None:
+            return spec
+        meta = self.schema._declared_fields[spec.name].metadata
+        return replace(spec, label=meta["label"], choices=spec.choices or meta.get("choices"))
 
     @classmethod
     def family(cls, **shared: Any) -> Callable[..., Ledger]:

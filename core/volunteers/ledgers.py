@@ -30,7 +30,6 @@ from .services import (
     EDIT,
     RESTORE,
     SENSITIVE,
-    STATUSES,
     VIEW,
     check_membership,
     check_team,
@@ -38,7 +37,6 @@ from .services import (
     hours_by_volunteer,
     live_volunteer,
     record_service,
-    team_kinds,
     volunteer_kinds,
 )
 
@@ -162,7 +160,7 @@ volunteers = VolunteerLedger(
     filters=(
         Filter("q", "text", _l("Full name"), column="name"),
         Filter("kind", "choice", _l("Volunteer kinds"), volunteer_kinds, clause=_of_kind),
-        Filter("status", "choice", _l("Status"), STATUSES),
+        Filter("status"),
     ),
     order=lambda: [Volunteer.name, Volunteer.id],
     check=check_volunteer,
@@ -178,7 +176,7 @@ teams = VolunteerLedger(
     schema=TeamSchema,
     title=_l("Volunteer teams"),
     label=_l("Volunteer team"),
-    filters=(Filter("kind", "choice", _l("Team kind"), team_kinds),),
+    filters=(Filter("kind"),),
     order=lambda: [VolunteerTeam.name, VolunteerTeam.id],
     options=lambda stmt: stmt.options(
         selectinload(VolunteerTeam.leader),

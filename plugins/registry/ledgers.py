@@ -121,7 +121,7 @@ residents = RegistryLedger(
             clause=_contains(RegistryResident.current_address, RegistryResident.hukou_address),
         ),
         BUILDING,
-        Filter("status", "choice", _l("Residence status"), services.STATUSES),
+        Filter("status"),
         Filter("tag", "choice", _l("Tags"), _tags, clause=_tagged),
         Filter(
             "unmanaged",
@@ -180,8 +180,8 @@ units = RegistryLedger(
     filters=(
         Filter("q", "text", _l("Name or credit code"), clause=_unit_text),
         Filter("address", "text", _l("Address"), clause=_contains(RegistryUnit.address)),
-        Filter("kind", "choice", _l("Unit type"), services.UNIT_KINDS),
-        Filter("size_class", "choice", _l("Size class"), services.SIZE_CLASSES),
+        Filter("kind"),
+        Filter("size_class"),
         BUILDING,
     ),
     order=lambda: [RegistryUnit.name],

@@ -49,7 +49,7 @@ hazard_sources = SafetyLedger(
     label=_l("Major hazard source"),
     filters=(
         Filter("enterprise", "int", _l("Enterprise"), column="enterprise_id"),
-        Filter("grade", "choice", _l("Grade"), rules.SOURCE_GRADES),
+        Filter("grade"),
     ),
     # Sources of live enterprises only, by enterprise.
     query=lambda where: (
@@ -77,9 +77,9 @@ enterprises = SafetyLedger(
     label=_l("Enterprise"),
     filters=(
         Filter("q", "text", _l("Enterprise name"), column="name"),
-        Filter("sector", "choice", _l("Sector"), rules.SECTORS),
-        Filter("risk_level", "choice", _l("Risk level"), rules.RISK_LEVELS),
-        Filter("standardisation", "choice", _l("Safety standardisation"), rules.STANDARDISATION),
+        Filter("sector"),
+        Filter("risk_level"),
+        Filter("standardisation"),
         mine_filter(
             SafetyEnterprise, subject_kind="unit", subject_column="unit_id", module="safety"
         ),

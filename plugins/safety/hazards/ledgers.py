@@ -105,8 +105,8 @@ hazards = SafetyLedger(
             {"open": _l("Not closed yet"), **HAZARD_STATUSES},
             clause=_status,
         ),
-        Filter("severity", "choice", _l("Severity"), SEVERITIES),
-        Filter("category", "choice", _l("Category"), HAZARD_CATEGORIES),
+        Filter("severity"),
+        Filter("category"),
         Filter(
             "overdue",
             "bool",

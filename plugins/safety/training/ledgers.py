@@ -15,7 +15,7 @@ from core.sdk import Filter, Part, WorkSource, calendar_year, db
 from ..common import VIEW, SafetyLedger
 from .models import SafetyTrainee, SafetyTraining
 from .schemas import TraineeSchema, TrainingSchema, training_choices
-from .services import POSTS, TRAINING_CATEGORIES, check_trainee, training_progress
+from .services import POSTS, check_trainee, training_progress
 
 YEAR = Filter("year", "year", _l("Year"), column="held_on")
 
@@ -49,7 +49,7 @@ trainees = SafetyLedger(
     label=_l("Trainee"),
     filters=(
         Filter("q", "text", _l("Full name"), column="name"),
-        Filter("post", "choice", _l("Post"), POSTS),
+        Filter("post"),
         Filter("training", "int", _l("Training"), training_choices, column="training_id"),
     ),
     order=lambda: [SafetyTrainee.id.desc()],
@@ -73,7 +73,7 @@ trainings = SafetyLedger(
     label=_l("Training"),
     filters=(
         YEAR,
-        Filter("category", "choice", _l("Category"), TRAINING_CATEGORIES),
+        Filter("category"),
         Filter("post", "choice", _l("Post"), POSTS, clause=_with_post),
     ),
     order=lambda: [SafetyTraining.held_on.desc(), SafetyTraining.id.desc()],
