@@ -56,7 +56,7 @@ from core.inspections import (
 from core.navigation import NavEntry
 from core.permissions import can
 from core.plugins import Manifest
-from core.records.fields import S1, S2, S3, describe, display
+from core.records.fields import S1, S2, S3, chosen_record, describe, display
 from core.records.history import record_change, timeline
 from core.records.ledger import (
     Filter,
@@ -170,6 +170,7 @@ __all__ = [
     "can",
     "checklist_version",
     "choice",
+    "chosen_record",
     "count_held",
     "current_template",
     "db",

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from core import clock
 from core.db import db
-from core.records.fields import S2, describe
+from core.records.fields import S2, chosen_record, describe
 from core.validation import (
     ChoiceSchema,
     KeysField,
@@ -127,17 +127,8 @@ class TeamSchema(ChoiceSchema):
         widget="select",
         column=True,
     )
-    leader_id = describe(
-        record_id(**OPTIONAL),
-        label=_l("Team leader"),
-        widget="select",
-        choices=volunteer_choices,
-        shown=False,
-    )
-    leader = describe(
-        ma.fields.Function(lambda t: t.leader.name if t.leader else "", dump_only=True),
-        label=_l("Team leader"),
-        column=True,
+    leader_id, leader = chosen_record(
+        _l("Team leader"), volunteer_choices, lambda t: t.leader.name if t.leader else ""
     )
     founded_on = describe(
         ma.fields.Date(**OPTIONAL, validate=not_future), label=_l("Founded on"), column=True
@@ -155,27 +146,9 @@ class MembershipSchema(ChoiceSchema):
     """A volunteer in a team (队员), with a role and since/until."""
 
     id = ma.fields.Integer(dump_only=True)
-    team_id = describe(
-        record_id(**OPTIONAL),
-        label=_l("Team"),
-        widget="select",
-        choices=team_choices,
-        shown=False,
-    )
-    team = describe(
-        ma.fields.Function(lambda m: m.team.name, dump_only=True), label=_l("Team"), column=True
-    )
-    volunteer_id = describe(
-        record_id(required=True),
-        label=_l("Volunteer"),
-        widget="select",
-        choices=volunteer_choices,
-        shown=False,
-    )
-    volunteer = describe(
-        ma.fields.Function(lambda m: m.volunteer.name, dump_only=True),
-        label=_l("Volunteer"),
-        column=True,
+    team_id, team = chosen_record(_l("Team"), team_choices, lambda m: m.team.name)
+    volunteer_id, volunteer = chosen_record(
+        _l("Volunteer"), volunteer_choices, lambda m: m.volunteer.name, required=True
     )
     role = describe(choice(ROLES, load_default="member"), label=_l("Role"), column=True)
     since = describe(ma.fields.Date(**OPTIONAL), label=_l("Joined on"), column=True)
@@ -186,17 +159,8 @@ class ServiceSchema(ChoiceSchema):
     """Hours a volunteer served on a day (服务时长), by hand or from a source record."""
 
     id = ma.fields.Integer(dump_only=True)
-    volunteer_id = describe(
-        record_id(**OPTIONAL),
-        label=_l("Volunteer"),
-        widget="select",
-        choices=volunteer_choices,
-        shown=False,
-    )
-    volunteer = describe(
-        ma.fields.Function(lambda r: r.volunteer.name, dump_only=True),
-        label=_l("Volunteer"),
-        column=True,
+    volunteer_id, volunteer = chosen_record(
+        _l("Volunteer"), volunteer_choices, lambda r: r.volunteer.name
     )
     day = describe(
         ma.fields.Date(required=True, validate=not_future), label=_l("Day"), column=True, sort=True

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.db import db
 from core.errors import Conflict, DomainError
-from core.sdk import Ledger, describe, record_id
+from core.sdk import Ledger, chosen_record, describe
 from tenants.models import Node
 from tenants.modules import module_settings
 
@@ -115,24 +115,13 @@ def place_of(session: Session, community: Node, data: dict[str, Any]) -> tuple[i
     return community.id, None
 
 
-def enterprise_select() -> ma.fields.Field:
-    """The enterprise a record is of, chosen by id in its form; its name shows it elsewhere."""
-    return describe(
-        record_id(load_default=None, allow_none=True),
-        label=_l("Enterprise"),
-        widget="select",
-        choices=enterprise_choices,
+def chosen_enterprise() -> tuple[ma.fields.Field, ma.fields.Field]:
+    """The enterprise a record is of: chosen by id in its form, shown by its name elsewhere."""
+    return chosen_record(
+        _l("Enterprise"),
+        enterprise_choices,
+        lambda r: r.enterprise.name if r.enterprise else None,
         imports=False,
-        shown=False,
-    )
-
-
-def enterprise_name() -> ma.fields.Field:
-    """The record's enterprise by name, for its list, page and export."""
-    return describe(
-        ma.fields.Function(lambda r: r.enterprise.name if r.enterprise else None, dump_only=True),
-        label=_l("Enterprise"),
-        column=True,
     )
 
 

@@ -16,7 +16,7 @@ from core.validation import (
     required_text,
 )
 
-from ..common import building_choices, enterprise_name, enterprise_select
+from ..common import building_choices, chosen_enterprise
 from .workflow import HAZARD_CATEGORIES, HAZARD_STATUSES, SEVERITIES, import_problems, is_overdue
 
 OPTIONAL_DATE = {"load_default": None, "allow_none": True}
@@ -37,8 +37,7 @@ class HazardSchema(ChoiceSchema):
         widget="hidden",
         export=False,
     )
-    enterprise_id = enterprise_select()
-    enterprise = enterprise_name()
+    enterprise_id, enterprise = chosen_enterprise()
     building = describe(
         ma.fields.String(load_only=True, load_default=None, allow_none=True),
         label=_l("Building"),
