@@ -66,6 +66,7 @@ from core.records.ledger import (
     ledgers_exports,
     ledgers_imports,
     parse_filters,
+    record_choices,
     register_ledgers,
 )
 from core.records.sensitivity import mask, protect
@@ -205,6 +206,7 @@ __all__ = [
     "protect",
     "ranking",
     "record_change",
+    "record_choices",
     "record_id",
     "record_scores",
     "record_service",

@@ -170,6 +170,25 @@ def parse_filters(filters: Sequence[Filter], args: Any) -> dict[str, Any]:
     return parsed
 
 
+def record_choices(*columns: Any, order: Sequence[Any] = ()) -> Callable[[], dict[int, str]]:
+    """The choices of a select or a filter that names another record: the community's live
+    records of the ``columns``' table by id, each shown as its ``columns`` joined by a space,
+    in ``order`` (default: by the first column). None outside a community."""
+    model = columns[0].class_
+
+    def choices() -> dict[int, str]:
+        if "community" not in g:
+            return {}
+        stmt = (
+            sa.select(model.id, *columns)
+            .where(model.community_id == g.community.id, model.deleted_at.is_(None))
+            .order_by(*(order or (columns[0],)), model.id)
+        )
+        return {row[0]: " ".join(map(str, row[1:])) for row in db.session.execute(stmt)}
+
+    return choices
+
+
 # --- the declaration -------------------------------------------------------------------------
 
 MASKED_NOTE = "masked or withheld unless ?unmask=1 (needs the sensitive permission)"

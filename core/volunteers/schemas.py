@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-import sqlalchemy as sa
-from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core import clock
-from core.db import db
 from core.records.fields import S2, chosen_record, describe
+from core.records.ledger import record_choices
 from core.validation import (
     ChoiceSchema,
     KeysField,
@@ -55,27 +53,9 @@ def _hours(value: Any) -> None:
         raise ma.ValidationError(_("Give more than 0 and at most 24 hours a day."))
 
 
-def volunteer_choices() -> dict[int, str]:
-    """The community's live volunteers by name (a team's leader, a member)."""
-    if "community" not in g:
-        return {}
-    stmt = (
-        sa.select(Volunteer.id, Volunteer.name)
-        .where(Volunteer.community_id == g.community.id, Volunteer.deleted_at.is_(None))
-        .order_by(Volunteer.name, Volunteer.id)
-    )
-    return {row.id: row.name for row in db.session.execute(stmt)}
-
-
-def team_choices() -> dict[int, str]:
-    if "community" not in g:
-        return {}
-    stmt = (
-        sa.select(VolunteerTeam.id, VolunteerTeam.name)
-        .where(VolunteerTeam.community_id == g.community.id, VolunteerTeam.deleted_at.is_(None))
-        .order_by(VolunteerTeam.name, VolunteerTeam.id)
-    )
-    return {row.id: row.name for row in db.session.execute(stmt)}
+# The community's live volunteers and teams by name (a team's leader, a member's team).
+volunteer_choices = record_choices(Volunteer.name)
+team_choices = record_choices(VolunteerTeam.name)
 
 
 class VolunteerSchema(ChoiceSchema):

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any, NoReturn
 
 import marshmallow as ma
-import sqlalchemy as sa
 from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.db import db
 from core.errors import Conflict, DomainError
-from core.sdk import Ledger, chosen_record, describe
+from core.sdk import Ledger, chosen_record, describe, record_choices
 from tenants.models import Node
 from tenants.modules import module_settings
 
@@ -79,19 +78,8 @@ def enterprise_in(session: Session, community: Node, enterprise_id: int | None) 
     return enterprise
 
 
-def enterprise_options(session: Session, community: Node) -> list[tuple[int, str]]:
-    """(id, name) of the community's live enterprises, for the forms' selects."""
-    stmt = (
-        sa.select(SafetyEnterprise.id, SafetyEnterprise.name)
-        .where(SafetyEnterprise.community_id == community.id, SafetyEnterprise.deleted_at.is_(None))
-        .order_by(SafetyEnterprise.name)
-    )
-    return [(row.id, row.name) for row in session.execute(stmt)]
-
-
-def enterprise_choices() -> dict[int, str]:
-    """The community's enterprises by id, for a form's select or a list's filter."""
-    return dict(enterprise_options(db.session, g.community)) if "community" in g else {}
+# The community's enterprises by id, for a form's select or a list's filter.
+enterprise_choices = record_choices(SafetyEnterprise.name)
 
 
 def building_choices() -> dict[str, str]:

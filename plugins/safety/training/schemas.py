@@ -5,18 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-import sqlalchemy as sa
-from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from core.db import db
 from core.sdk import (
     ChoiceSchema,
     choice,
     chosen_record,
     describe,
     optional_text,
+    record_choices,
     required_text,
 )
 
@@ -33,16 +31,10 @@ def _hours(value: Any) -> None:
         raise ma.ValidationError(_("Give a number of hours between 0 and 1000."))
 
 
-def training_choices() -> dict[int, str]:
-    """The community's sessions, newest first (the new trainee form's select)."""
-    if "community" not in g:
-        return {}
-    stmt = (
-        sa.select(SafetyTraining.id, SafetyTraining.held_on, SafetyTraining.title)
-        .where(SafetyTraining.community_id == g.community.id)
-        .order_by(SafetyTraining.held_on.desc())
-    )
-    return {row.id: f"{row.held_on.isoformat()} {row.title}" for row in db.session.execute(stmt)}
+# The community's sessions, newest first (the new trainee form's select).
+training_choices = record_choices(
+    SafetyTraining.held_on, SafetyTraining.title, order=[SafetyTraining.held_on.desc()]
+)
 
 
 class TrainingSchema(ChoiceSchema):
