@@ -260,17 +260,18 @@ class Part:
         return [(n, f) for n, f in self.ledger.form_fields(False) if n != self.key]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Ledger:
     """One register of a plugin (居民, 隐患, 培训 …).
 
     ``module``/``name``: the record's type is ``<module>.<name>`` in history and the audit log;
-    ``plural``: its URL segment. ``view``/``edit``/``restore``/``sensitive`` are permission
-    names. ``create(session, community, data)`` and ``update(session, obj, data)`` write a
-    record and its history (default: :meth:`create_record`/:meth:`update_record`, which set the
-    schema's fields on the model, placed at the community). ``check(session, community, data,
-    obj)`` adds domain checks to the default writers; ``before_restore(session, obj)`` refuses a
-    restore (e.g. the ID was registered again meanwhile). ``dump_extra(obj, data)`` adds to
+    ``plural``: its URL segment (default: the name and an s). ``view``/``edit``/``restore``/
+    ``sensitive`` are permission names. ``create(session, community, data)`` and
+    ``update(session, obj, data)`` write a record and its history (default:
+    :meth:`create_record`/:meth:`update_record`, which set the schema's fields on the model,
+    placed at the community). ``check(session, community, data, obj)`` adds domain checks to
+    the default writers; ``before_restore(session, obj)`` refuses a restore (e.g. the ID was
+    registered again meanwhile). ``dump_extra(obj, data)`` adds to
     every record's JSON, ``dump_detail(obj, data)`` only to one record's own (its GET and the
     answers to its writes): what costs a query per record, such as its photos. The "new" form
     starts with the fields' ``load_default`` values, then ``new_values()`` (values known at run
@@ -282,7 +283,7 @@ class Ledger:
 
     module: str
     name: str
-    plural: str
+    plural: str = ""
     model: Any
     schema: type[ma.Schema]
     title: Any
@@ -352,6 +353,7 @@ class Ledger:
         # Merge previews and renumbering name a table by its ledger (core.numbering).
         if "__label__" not in vars(self.model):
             self.model.__label__ = self.title
+        self.plural = self.plural or f"{self.name}s"
         self.filters = tuple(self._of_field(spec) for spec in self.filters)
 
     def _of_field(self, spec: Filter) -> Filter:

@@ -152,7 +152,6 @@ members = VolunteerLedger(
 
 volunteers = VolunteerLedger(
     name="volunteer",
-    plural="volunteers",
     model=Volunteer,
     schema=VolunteerSchema,
     title=_l("Volunteers"),

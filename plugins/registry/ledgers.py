@@ -101,7 +101,6 @@ RegistryLedger = Ledger.family(
 
 residents = RegistryLedger(
     name="resident",
-    plural="residents",
     model=RegistryResident,
     schema=ResidentSchema,
     fixed=("status",),  # it changes through the lifecycle steps
@@ -153,7 +152,6 @@ residents = RegistryLedger(
 
 households = RegistryLedger(
     name="household",
-    plural="households",
     model=RegistryHousehold,
     schema=HouseholdSchema,
     title=_l("Households"),
@@ -172,7 +170,6 @@ households = RegistryLedger(
 
 units = RegistryLedger(
     name="unit",
-    plural="units",
     model=RegistryUnit,
     schema=UnitSchema,
     title=_l("Units"),

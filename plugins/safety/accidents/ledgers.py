@@ -15,7 +15,6 @@ from .schemas import AccidentSchema
 
 accidents = SafetyLedger(
     name="accident",
-    plural="accidents",
     model=SafetyAccident,
     schema=AccidentSchema,
     title=_l("Accident ledger"),

@@ -41,7 +41,6 @@ COMMON: dict[str, Any] = {
 
 hazard_sources = SafetyLedger(
     name="hazard_source",
-    plural="hazard_sources",
     model=SafetyHazardSource,
     schema=HazardSourceSchema,
     fixed=("enterprise_id",),
@@ -69,7 +68,6 @@ SOURCES = Part(hazard_sources, "enterprise_id", path="sources", shown=False)
 
 enterprises = SafetyLedger(
     name="enterprise",
-    plural="enterprises",
     model=SafetyEnterprise,
     schema=EnterpriseSchema,
     fixed=("unit_id",),

@@ -90,7 +90,6 @@ def hazard_context() -> dict[str, Any]:
 
 hazards = SafetyLedger(
     name="hazard",
-    plural="hazards",
     model=SafetyHazard,
     schema=HazardSchema,
     fixed=("number", "inspection_id", "enterprise_id", "building"),

@@ -61,7 +61,6 @@ def _context() -> dict[str, Any]:
 
 inspections = SafetyLedger(
     name="inspection",
-    plural="inspections",
     model=SafetyInspection,
     schema=InspectionSchema,
     title=_l("Safety inspection ledger"),

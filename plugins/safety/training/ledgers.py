@@ -41,7 +41,6 @@ def _context() -> dict[str, Any]:
 
 trainees = SafetyLedger(
     name="trainee",
-    plural="trainees",
     model=SafetyTrainee,
     schema=TraineeSchema,
     fixed=("training_id",),  # a trainee stays in their session
@@ -66,7 +65,6 @@ TRAINEES = Part(trainees, "training_id")
 
 trainings = SafetyLedger(
     name="training",
-    plural="trainings",
     model=SafetyTraining,
     schema=TrainingSchema,
     title=_l("Training ledger"),
