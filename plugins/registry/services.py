@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.errors import Conflict, DomainError
 from core.permissions import Scope
-from core.records.history import diff, record_change
+from core.records.history import diff
 from core.records.ledger import empty_value
 from core.reports import Period
 from core.tree import NodeRef
@@ -126,27 +126,17 @@ def declared_tags() -> dict[str, Tag]:
 def _history(
     session: Session,
     obj: Any,
-    object_type: str,
     action: str,
     changes: dict[str, list[Any]] | None,
     summary: str,
     user: Any = None,
 ) -> None:
-    """One entry in the record's timeline and one in the audit log, in the caller's transaction
-    (ID and phone numbers masked in both)."""
-    from .schemas import HouseholdSchema, ResidentSchema, UnitSchema
+    """One entry in the record's timeline and one in the audit log, through the record's
+    ledger, in the caller's transaction (ID and phone numbers masked in both)."""
+    from .ledgers import LEDGERS
 
-    schemas = {"resident": ResidentSchema, "household": HouseholdSchema, "unit": UnitSchema}
-    record_change(
-        session,
-        obj,
-        object_type=f"{MODULE}.{object_type}",
-        action=action,
-        changes=changes,
-        summary=summary,
-        schema=schemas[object_type](),
-        user=user,
-    )
+    ledger = next(ledger for ledger in LEDGERS if isinstance(obj, ledger.model))
+    ledger.history(session, obj, action, changes, summary, user)
 
 
 # --- places ----------------------------------------------------------------------------------
@@ -306,7 +296,6 @@ def create_resident(
     _history(
         session,
         resident,
-        "resident",
         "create",
         created,
         _("Registered resident %(name)s", name=resident.name),
@@ -343,7 +332,6 @@ def update_resident(
         _history(
             session,
             resident,
-            "resident",
             "update",
             changes,
             _("Changed resident %(name)s", name=resident.name),
@@ -370,7 +358,6 @@ def start_management(
     _history(
         session,
         resident,
-        "resident",
         "manage",
         {"managed_on": [None, on]},
         _("Took floating resident %(name)s into management", name=resident.name),
@@ -415,9 +402,7 @@ def move_out(
         if deceased
         else _("Moved out resident %(name)s", name=resident.name)
     )
-    _history(
-        session, resident, "resident", "death" if deceased else "move_out", changes, summary, user
-    )
+    _history(session, resident, "death" if deceased else "move_out", changes, summary, user)
     return resident
 
 
@@ -440,7 +425,6 @@ def create_household(
     _history(
         session,
         household,
-        "household",
         "create",
         created,
         _("Registered household %(address)s", address=household.address),
@@ -476,7 +460,6 @@ def update_household(
         _history(
             session,
             household,
-            "household",
             "update",
             changes,
             _("Changed household %(address)s", address=household.address),
