@@ -13,6 +13,10 @@ plugin that uses only this module.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+from typing import Any
+
 from core.activities import (
     Activity,
     ActivityLedger,
@@ -108,6 +112,23 @@ from core.volunteers.services import (
 from core.workbench import WorkSource
 from core.workflow import Transition, Workflow, WorkflowEventMixin
 
+
+def blueprints_hook(views: str) -> Callable[[Any], list[Any]]:
+    """A plugin's ``jiedao_blueprints``: the ``pages``, ``api``, ``rollup`` and ``rollup_api``
+    blueprints of its module ``views``, imported when the app asks for them (the routes'
+    modules import the plugin's models and settings)::
+
+        jiedao_blueprints = blueprints_hook("plugins.registry.views")
+    """
+
+    @hookimpl
+    def jiedao_blueprints(app: Any) -> list[Any]:
+        found = importlib.import_module(views)
+        return [found.pages, found.api, found.rollup, found.rollup_api]
+
+    return jiedao_blueprints
+
+
 __all__ = [
     "RESULT_LABELS",
     "S1",
@@ -167,6 +188,7 @@ __all__ = [
     "amount",
     "answer_schema",
     "api_doc",
+    "blueprints_hook",
     "calendar_year",
     "can",
     "checklist_version",

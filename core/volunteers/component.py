@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from core.hookspecs import hookimpl
 from core.navigation import NavEntry
 from core.reports import Indicator
+from core.sdk import blueprints_hook
 from core.volunteers import models  # noqa: F401 - registers the tables
 from core.volunteers.services import EDIT, RESTORE, SENSITIVE, VIEW, team_count, volunteer_count
 
@@ -25,11 +25,7 @@ def jiedao_permissions(registry: Any) -> None:
     registry.declare(SENSITIVE, _l("See volunteers' phone numbers"), grants=WORKERS)
 
 
-@hookimpl
-def jiedao_blueprints(app: Flask) -> list[Any]:
-    from core.volunteers.ledgers import api, pages, rollup, rollup_api
-
-    return [pages, api, rollup, rollup_api]
+jiedao_blueprints = blueprints_hook("core.volunteers.ledgers")
 
 
 @hookimpl
