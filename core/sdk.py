@@ -72,6 +72,7 @@ from core.records.ledger import (
     parse_filters,
     record_choices,
     register_ledgers,
+    writable,
 )
 from core.records.sensitivity import mask, protect
 from core.records.softdelete import get_any, including_deleted
@@ -110,7 +111,7 @@ from core.volunteers.services import (
     volunteer_share,
 )
 from core.workbench import WorkSource
-from core.workflow import Transition, Workflow, WorkflowEventMixin
+from core.workflow import Transition, Workflow, WorkflowEventMixin, refuse
 
 
 def blueprints_hook(views: str) -> Callable[[Any], list[Any]]:
@@ -234,6 +235,7 @@ __all__ = [
     "record_service",
     "rectify_failed",
     "referrals_of",
+    "refuse",
     "register_ledgers",
     "require",
     "required_text",
@@ -246,4 +248,5 @@ __all__ = [
     "visit_ledger",
     "volunteer_count",
     "volunteer_share",
+    "writable",
 ]

@@ -170,6 +170,12 @@ def parse_filters(filters: Sequence[Filter], args: Any) -> dict[str, Any]:
     return parsed
 
 
+def writable(community: Any) -> None:
+    """Refused (422) when ``community`` is archived: its records are read-only."""
+    if community.is_archived:
+        raise DomainError(_("An archived community is read-only."))
+
+
 def record_choices(*columns: Any, order: Sequence[Any] = ()) -> Callable[[], dict[int, str]]:
     """The choices of a select or a filter that names another record: the community's live
     records of the ``columns``' table by id, each shown as its ``columns`` joined by a space,
@@ -513,8 +519,7 @@ class Ledger:
     # --- writes ------------------------------------------------------------------------
 
     def _writable(self, community: Any) -> None:
-        if community.is_archived:
-            raise DomainError(_("An archived community is read-only."))
+        writable(community)
 
     def model_fields(self) -> tuple[str, ...]:
         """The schema's fields that are the model's columns: what the default writers set and

@@ -4,7 +4,7 @@ platform's "today" and the fields several ledgers carry (an enterprise, a planne
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NoReturn
+from typing import Any
 
 import marshmallow as ma
 from flask import g
@@ -12,10 +12,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from core import clock
 from core.db import db
-from core.errors import Conflict, DomainError
-from core.sdk import Ledger, chosen_record, describe, record_choices
+from core.sdk import Ledger, chosen_record, describe, record_choices, refuse, today
 from tenants.models import Node
 from tenants.modules import module_settings
 
@@ -38,22 +36,6 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "training_target": 95,  # 全年完成三项岗位人员培训95人 (seed 004)
     "certificate_warning_days": 60,
 }
-
-
-def today() -> date:
-    """Today in the platform's time zone (``JIEDAO_TIMEZONE``)."""
-    return clock.today()
-
-
-def refuse(field: str, message: str, conflict: bool = False) -> NoReturn:
-    """Refuse with ``message`` on ``field`` (422, or 409 for a conflict); nothing is written."""
-    raise (Conflict if conflict else DomainError)(message, {field: [message]})
-
-
-def writable(community: Node) -> None:
-    """Archived communities are read-only."""
-    if community.is_archived:
-        raise DomainError(_("An archived community is read-only."))
 
 
 def settings(session: Session, community: Node) -> dict[str, Any]:
