@@ -7,13 +7,11 @@ from datetime import date
 from typing import Any
 
 import marshmallow as ma
-from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from core.db import db
-from core.sdk import Ledger, chosen_record, describe, record_choices, refuse, today
+from core.sdk import Ledger, chosen_record, describe, record_choices, record_id, refuse, today
 from tenants.models import Node
 from tenants.modules import module_settings
 
@@ -64,11 +62,15 @@ def enterprise_in(session: Session, community: Node, enterprise_id: int | None) 
 enterprise_choices = record_choices(SafetyEnterprise.name)
 
 
-def building_choices() -> dict[str, str]:
-    """The community's buildings by ref, for the select that places a record in one."""
-    from plugins.registry.services import buildings
-
-    return {b.ref: b.name for b in buildings(db.session, g.community)} if "community" in g else {}
+def enterprise_select() -> ma.fields.Field:
+    """The enterprise a record took place at, chosen by id in its form and read from it only
+    (the record's page and list name the enterprise otherwise)."""
+    return describe(
+        record_id(load_default=None, allow_none=True, load_only=True),
+        label=_l("Enterprise"),
+        widget="select",
+        choices=enterprise_choices,
+    )
 
 
 def place_of(session: Session, community: Node, data: dict[str, Any]) -> tuple[int, Any]:
