@@ -75,7 +75,7 @@ from core.records.ledger import (
     writable,
 )
 from core.records.sensitivity import mask, protect
-from core.records.softdelete import get_any, including_deleted
+from core.records.softdelete import get_any, including_deleted, live_rows, partial_index
 from core.reminders import Reminder
 from core.reports import CalendarEntry, Column, Export, Import, Indicator, Period
 from core.tenancy import (
@@ -211,6 +211,7 @@ __all__ = [
     "json_body",
     "ledgers_exports",
     "ledgers_imports",
+    "live_rows",
     "load_form",
     "mask",
     "mine_clause",
@@ -225,6 +226,7 @@ __all__ = [
     "optional_text",
     "paginate",
     "parse_filters",
+    "partial_index",
     "phone_number",
     "protect",
     "ranking",
