@@ -59,23 +59,24 @@ def jiedao_ledgers() -> list[Any]:
     return LEDGERS
 
 
+# The register's figures: key, label, unit and what counts them over the communities.
+FIGURES = (
+    ("volunteers", _l("Volunteers on the register"), _l("people"), volunteer_count),
+    ("teams", _l("Volunteer teams"), _l("teams"), team_count),
+)
+
+
+def _of_any_period(count: Any) -> Any:
+    """An indicator's compute(session, communities, period) for a count that is the same in
+    every period (the register as it stands)."""
+    return lambda session, communities, _period: count(session, communities)
+
+
 @hookimpl
 def jiedao_indicators() -> list[Indicator]:
     return [
-        Indicator(
-            "volunteers.volunteers",
-            _l("Volunteers on the register"),
-            _l("people"),
-            lambda session, communities, _period: volunteer_count(session, communities),
-            module="volunteers",
-        ),
-        Indicator(
-            "volunteers.teams",
-            _l("Volunteer teams"),
-            _l("teams"),
-            lambda session, communities, _period: team_count(session, communities),
-            module="volunteers",
-        ),
+        Indicator(f"volunteers.{key}", label, unit, _of_any_period(count), module="volunteers")
+        for key, label, unit, count in FIGURES
     ]
 
 
