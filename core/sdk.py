@@ -13,6 +13,10 @@ plugin that uses only this module.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+from typing import Any
+
 from core.activities import (
     Activity,
     ActivityLedger,
@@ -56,7 +60,7 @@ from core.inspections import (
 from core.navigation import NavEntry
 from core.permissions import can
 from core.plugins import Manifest
-from core.records.fields import S1, S2, S3, describe, display
+from core.records.fields import S1, S2, S3, chosen_record, describe, display
 from core.records.history import record_change, timeline
 from core.records.ledger import (
     Filter,
@@ -66,10 +70,12 @@ from core.records.ledger import (
     ledgers_exports,
     ledgers_imports,
     parse_filters,
+    record_choices,
     register_ledgers,
+    writable,
 )
 from core.records.sensitivity import mask, protect
-from core.records.softdelete import get_any, including_deleted
+from core.records.softdelete import get_any, including_deleted, live_rows, partial_index
 from core.reminders import Reminder
 from core.reports import CalendarEntry, Column, Export, Import, Indicator, Period
 from core.tenancy import (
@@ -105,7 +111,24 @@ from core.volunteers.services import (
     volunteer_share,
 )
 from core.workbench import WorkSource
-from core.workflow import Transition, Workflow, WorkflowEventMixin
+from core.workflow import Transition, Workflow, WorkflowEventMixin, refuse
+
+
+def blueprints_hook(views: str) -> Callable[[Any], list[Any]]:
+    """A plugin's ``jiedao_blueprints``: the ``pages``, ``api``, ``rollup`` and ``rollup_api``
+    blueprints of its module ``views``, imported when the app asks for them (the routes'
+    modules import the plugin's models and settings)::
+
+        jiedao_blueprints = blueprints_hook("plugins.registry.views")
+    """
+
+    @hookimpl
+    def jiedao_blueprints(app: Any) -> list[Any]:
+        found = importlib.import_module(views)
+        return [found.pages, found.api, found.rollup, found.rollup_api]
+
+    return jiedao_blueprints
+
 
 __all__ = [
     "RESULT_LABELS",
@@ -166,10 +189,12 @@ __all__ = [
     "amount",
     "answer_schema",
     "api_doc",
+    "blueprints_hook",
     "calendar_year",
     "can",
     "checklist_version",
     "choice",
+    "chosen_record",
     "count_held",
     "current_template",
     "db",
@@ -186,6 +211,7 @@ __all__ = [
     "json_body",
     "ledgers_exports",
     "ledgers_imports",
+    "live_rows",
     "load_form",
     "mask",
     "mine_clause",
@@ -200,15 +226,18 @@ __all__ = [
     "optional_text",
     "paginate",
     "parse_filters",
+    "partial_index",
     "phone_number",
     "protect",
     "ranking",
     "record_change",
+    "record_choices",
     "record_id",
     "record_scores",
     "record_service",
     "rectify_failed",
     "referrals_of",
+    "refuse",
     "register_ledgers",
     "require",
     "required_text",
@@ -221,4 +250,5 @@ __all__ = [
     "visit_ledger",
     "volunteer_count",
     "volunteer_share",
+    "writable",
 ]

@@ -96,6 +96,36 @@ def describe(
     return field
 
 
+def chosen_record(
+    label: Any,
+    choices: Callable[[], dict[int, str]],
+    name_of: Callable[[Any], Any],
+    *,
+    required: bool = False,
+    imports: bool = True,
+    **shown_as: Any,
+) -> tuple[ma.fields.Field, ma.fields.Field]:
+    """Another record this one belongs to or names (a membership's team, a trainee's
+    session): its id, chosen in the form from ``choices`` and left off pages, lists and
+    exports; and ``name_of(record)``, shown there instead as a list column. ``imports=False``
+    keeps the id out of imports; ``shown_as``: more of :func:`describe`'s options for the
+    name (``export=False``)::
+
+        team_id, team = chosen_record(_l("Team"), team_choices, lambda m: m.team.name)
+    """
+    from core.validation import record_id
+
+    chosen = record_id(required=True) if required else record_id(load_default=None, allow_none=True)
+    return (
+        describe(
+            chosen, label=label, widget="select", choices=choices, imports=imports, shown=False
+        ),
+        describe(
+            ma.fields.Function(name_of, dump_only=True), label=label, **{"column": True, **shown_as}
+        ),
+    )
+
+
 def label_of(field: ma.fields.Field, name: str) -> str:
     return str(field.metadata.get("label", name))
 

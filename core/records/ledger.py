@@ -16,7 +16,7 @@ routes are per ledger (``/residents``, ``/residents/new``, ``/residents/<id>``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property, partial
@@ -81,7 +81,8 @@ class Filter:
     for equality — for ``year`` it is a date column and the year's range is used; ``bound``
     ``"from"`` or ``"to"`` makes a ``date`` filter one end of a range, inclusive. ``order``: the
     order of the rows while the filter is on and no column sort is asked (an overdue list,
-    oldest deadline first)."""
+    oldest deadline first). A ledger's filter named after one of its schema's fields and given
+    no label (``Filter("grade")``) takes that field's label and choices."""
 
     name: str
     kind: str = "choice"
@@ -169,6 +170,31 @@ def parse_filters(filters: Sequence[Filter], args: Any) -> dict[str, Any]:
     return parsed
 
 
+def writable(community: Any) -> None:
+    """Refused (422) when ``community`` is archived: its records are read-only."""
+    if community.is_archived:
+        raise DomainError(_("An archived community is read-only."))
+
+
+def record_choices(*columns: Any, order: Sequence[Any] = ()) -> Callable[[], dict[int, str]]:
+    """The choices of a select or a filter that names another record: the community's live
+    records of the ``columns``' table by id, each shown as its ``columns`` joined by a space,
+    in ``order`` (default: by the first column). None outside a community."""
+    model = columns[0].class_
+
+    def choices() -> dict[int, str]:
+        if "community" not in g:
+            return {}
+        stmt = (
+            sa.select(model.id, *columns)
+            .where(model.community_id == g.community.id, model.deleted_at.is_(None))
+            .order_by(*(order or (columns[0],)), model.id)
+        )
+        return {row[0]: " ".join(map(str, row[1:])) for row in db.session.execute(stmt)}
+
+    return choices
+
+
 # --- the declaration -------------------------------------------------------------------------
 
 MASKED_NOTE = "masked or withheld unless ?unmask=1 (needs the sensitive permission)"
@@ -240,17 +266,18 @@ class Part:
         return [(n, f) for n, f in self.ledger.form_fields(False) if n != self.key]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Ledger:
     """One register of a plugin (居民, 隐患, 培训 …).
 
     ``module``/``name``: the record's type is ``<module>.<name>`` in history and the audit log;
-    ``plural``: its URL segment. ``view``/``edit``/``restore``/``sensitive`` are permission
-    names. ``create(session, community, data)`` and ``update(session, obj, data)`` write a
-    record and its history (default: :meth:`create_record`/:meth:`update_record`, which set the
-    schema's fields on the model, placed at the community). ``check(session, community, data,
-    obj)`` adds domain checks to the default writers; ``before_restore(session, obj)`` refuses a
-    restore (e.g. the ID was registered again meanwhile). ``dump_extra(obj, data)`` adds to
+    ``plural``: its URL segment (default: the name and an s). ``view``/``edit``/``restore``/
+    ``sensitive`` are permission names. ``create(session, community, data)`` and
+    ``update(session, obj, data)`` write a record and its history (default:
+    :meth:`create_record`/:meth:`update_record`, which set the schema's fields on the model,
+    placed at the community). ``check(session, community, data, obj)`` adds domain checks to
+    the default writers; ``before_restore(session, obj)`` refuses a restore (e.g. the ID was
+    registered again meanwhile). ``dump_extra(obj, data)`` adds to
     every record's JSON, ``dump_detail(obj, data)`` only to one record's own (its GET and the
     answers to its writes): what costs a query per record, such as its photos. The "new" form
     starts with the fields' ``load_default`` values, then ``new_values()`` (values known at run
@@ -262,7 +289,7 @@ class Ledger:
 
     module: str
     name: str
-    plural: str
+    plural: str = ""
     model: Any
     schema: type[ma.Schema]
     title: Any
@@ -332,6 +359,16 @@ class Ledger:
         # Merge previews and renumbering name a table by its ledger (core.numbering).
         if "__label__" not in vars(self.model):
             self.model.__label__ = self.title
+        self.plural = self.plural or f"{self.name}s"
+        self.filters = tuple(self._of_field(spec) for spec in self.filters)
+
+    def _of_field(self, spec: Filter) -> Filter:
+        """``spec`` with the label and choices of the schema's field it names, when it was
+        declared without a label: the schema says them once."""
+        if spec.label is not None:
+            return spec
+        meta = self.schema._declared_fields[spec.name].metadata
+        return replace(spec, label=meta["label"], choices=spec.choices or meta.get("choices"))
 
     @classmethod
     def family(cls, **shared: Any) -> Callable[..., Ledger]:
@@ -482,8 +519,7 @@ class Ledger:
     # --- writes ------------------------------------------------------------------------
 
     def _writable(self, community: Any) -> None:
-        if community.is_archived:
-            raise DomainError(_("An archived community is read-only."))
+        writable(community)
 
     def model_fields(self) -> tuple[str, ...]:
         """The schema's fields that are the model's columns: what the default writers set and

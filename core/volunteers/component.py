@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from core.hookspecs import hookimpl
 from core.navigation import NavEntry
 from core.reports import Indicator
+from core.sdk import blueprints_hook
 from core.volunteers import models  # noqa: F401 - registers the tables
 from core.volunteers.services import EDIT, RESTORE, SENSITIVE, VIEW, team_count, volunteer_count
 
@@ -25,11 +25,7 @@ def jiedao_permissions(registry: Any) -> None:
     registry.declare(SENSITIVE, _l("See volunteers' phone numbers"), grants=WORKERS)
 
 
-@hookimpl
-def jiedao_blueprints(app: Flask) -> list[Any]:
-    from core.volunteers.ledgers import api, pages, rollup, rollup_api
-
-    return [pages, api, rollup, rollup_api]
+jiedao_blueprints = blueprints_hook("core.volunteers.ledgers")
 
 
 @hookimpl
@@ -63,23 +59,24 @@ def jiedao_ledgers() -> list[Any]:
     return LEDGERS
 
 
+# The register's figures: key, label, unit and what counts them over the communities.
+FIGURES = (
+    ("volunteers", _l("Volunteers on the register"), _l("people"), volunteer_count),
+    ("teams", _l("Volunteer teams"), _l("teams"), team_count),
+)
+
+
+def _of_any_period(count: Any) -> Any:
+    """An indicator's compute(session, communities, period) for a count that is the same in
+    every period (the register as it stands)."""
+    return lambda session, communities, _period: count(session, communities)
+
+
 @hookimpl
 def jiedao_indicators() -> list[Indicator]:
     return [
-        Indicator(
-            "volunteers.volunteers",
-            _l("Volunteers on the register"),
-            _l("people"),
-            lambda session, communities, _period: volunteer_count(session, communities),
-            module="volunteers",
-        ),
-        Indicator(
-            "volunteers.teams",
-            _l("Volunteer teams"),
-            _l("teams"),
-            lambda session, communities, _period: team_count(session, communities),
-            module="volunteers",
-        ),
+        Indicator(f"volunteers.{key}", label, unit, _of_any_period(count), module="volunteers")
+        for key, label, unit, count in FIGURES
     ]
 
 

@@ -12,16 +12,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, g, request
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.exceptions import Forbidden, NotFound
 
 from core.db import db
-from core.errors import DomainError
 from core.permissions import current_scope
-from core.records.ledger import Filter, Ledger, Part, register_ledgers
+from core.records.ledger import Filter, Ledger, Part, register_ledgers, writable
 from core.tenancy import COMMUNITY, CommunityBlueprint, RollupBlueprint, may_use, node_model
 
 from .models import ServiceRecord, TeamMembership, Volunteer, VolunteerTeam
@@ -30,7 +28,6 @@ from .services import (
     EDIT,
     RESTORE,
     SENSITIVE,
-    STATUSES,
     VIEW,
     check_membership,
     check_team,
@@ -38,7 +35,6 @@ from .services import (
     hours_by_volunteer,
     live_volunteer,
     record_service,
-    team_kinds,
     volunteer_kinds,
 )
 
@@ -97,8 +93,7 @@ def _of_kind(_session: Session, kind: str) -> sa.ColumnElement[bool]:
 def _write_service(session: Session, community: Any, data: dict[str, Any]) -> ServiceRecord:
     """Manual hours from the volunteer's page or the API, through :func:`record_service`
     (the day's total stays at most 24), kept in the history."""
-    if community.is_archived:
-        raise DomainError(_("An archived community is read-only."))
+    writable(community)
     live_volunteer(session, data.get("volunteer_id") or 0, community.id)
     record = record_service(
         session, data["volunteer_id"], data["day"], data["hours"], note=data.get("note") or ""
@@ -154,7 +149,6 @@ members = VolunteerLedger(
 
 volunteers = VolunteerLedger(
     name="volunteer",
-    plural="volunteers",
     model=Volunteer,
     schema=VolunteerSchema,
     title=_l("Volunteers"),
@@ -162,7 +156,7 @@ volunteers = VolunteerLedger(
     filters=(
         Filter("q", "text", _l("Full name"), column="name"),
         Filter("kind", "choice", _l("Volunteer kinds"), volunteer_kinds, clause=_of_kind),
-        Filter("status", "choice", _l("Status"), STATUSES),
+        Filter("status"),
     ),
     order=lambda: [Volunteer.name, Volunteer.id],
     check=check_volunteer,
@@ -178,7 +172,7 @@ teams = VolunteerLedger(
     schema=TeamSchema,
     title=_l("Volunteer teams"),
     label=_l("Volunteer team"),
-    filters=(Filter("kind", "choice", _l("Team kind"), team_kinds),),
+    filters=(Filter("kind"),),
     order=lambda: [VolunteerTeam.name, VolunteerTeam.id],
     options=lambda stmt: stmt.options(
         selectinload(VolunteerTeam.leader),

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, SoftDeleteMixin, TimestampMixin
+from core.records.softdelete import live_rows
 from core.tenancy import TenantOwned
 
 
@@ -53,11 +54,8 @@ class VolunteerTeam(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
     leader: Mapped[Volunteer | None] = relationship(foreign_keys=[leader_id])
-    memberships: Mapped[list[TeamMembership]] = relationship(
-        primaryjoin="and_(TeamMembership.team_id == VolunteerTeam.id, "
-        "TeamMembership.deleted_at.is_(None))",
-        viewonly=True,
-        order_by="TeamMembership.id",
+    memberships: Mapped[list[TeamMembership]] = live_rows(
+        "TeamMembership", "team_id", "VolunteerTeam"
     )
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-import sqlalchemy as sa
-from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core import clock
-from core.db import db
-from core.records.fields import S2, describe
+from core.records.fields import S2, chosen_record, describe
+from core.records.ledger import record_choices
 from core.validation import (
     ChoiceSchema,
     KeysField,
@@ -55,27 +53,9 @@ def _hours(value: Any) -> None:
         raise ma.ValidationError(_("Give more than 0 and at most 24 hours a day."))
 
 
-def volunteer_choices() -> dict[int, str]:
-    """The community's live volunteers by name (a team's leader, a member)."""
-    if "community" not in g:
-        return {}
-    stmt = (
-        sa.select(Volunteer.id, Volunteer.name)
-        .where(Volunteer.community_id == g.community.id, Volunteer.deleted_at.is_(None))
-        .order_by(Volunteer.name, Volunteer.id)
-    )
-    return {row.id: row.name for row in db.session.execute(stmt)}
-
-
-def team_choices() -> dict[int, str]:
-    if "community" not in g:
-        return {}
-    stmt = (
-        sa.select(VolunteerTeam.id, VolunteerTeam.name)
-        .where(VolunteerTeam.community_id == g.community.id, VolunteerTeam.deleted_at.is_(None))
-        .order_by(VolunteerTeam.name, VolunteerTeam.id)
-    )
-    return {row.id: row.name for row in db.session.execute(stmt)}
+# The community's live volunteers and teams by name (a team's leader, a member's team).
+volunteer_choices = record_choices(Volunteer.name)
+team_choices = record_choices(VolunteerTeam.name)
 
 
 class VolunteerSchema(ChoiceSchema):
@@ -127,17 +107,8 @@ class TeamSchema(ChoiceSchema):
         widget="select",
         column=True,
     )
-    leader_id = describe(
-        record_id(**OPTIONAL),
-        label=_l("Team leader"),
-        widget="select",
-        choices=volunteer_choices,
-        shown=False,
-    )
-    leader = describe(
-        ma.fields.Function(lambda t: t.leader.name if t.leader else "", dump_only=True),
-        label=_l("Team leader"),
-        column=True,
+    leader_id, leader = chosen_record(
+        _l("Team leader"), volunteer_choices, lambda t: t.leader.name if t.leader else ""
     )
     founded_on = describe(
         ma.fields.Date(**OPTIONAL, validate=not_future), label=_l("Founded on"), column=True
@@ -155,27 +126,9 @@ class MembershipSchema(ChoiceSchema):
     """A volunteer in a team (队员), with a role and since/until."""
 
     id = ma.fields.Integer(dump_only=True)
-    team_id = describe(
-        record_id(**OPTIONAL),
-        label=_l("Team"),
-        widget="select",
-        choices=team_choices,
-        shown=False,
-    )
-    team = describe(
-        ma.fields.Function(lambda m: m.team.name, dump_only=True), label=_l("Team"), column=True
-    )
-    volunteer_id = describe(
-        record_id(required=True),
-        label=_l("Volunteer"),
-        widget="select",
-        choices=volunteer_choices,
-        shown=False,
-    )
-    volunteer = describe(
-        ma.fields.Function(lambda m: m.volunteer.name, dump_only=True),
-        label=_l("Volunteer"),
-        column=True,
+    team_id, team = chosen_record(_l("Team"), team_choices, lambda m: m.team.name)
+    volunteer_id, volunteer = chosen_record(
+        _l("Volunteer"), volunteer_choices, lambda m: m.volunteer.name, required=True
     )
     role = describe(choice(ROLES, load_default="member"), label=_l("Role"), column=True)
     since = describe(ma.fields.Date(**OPTIONAL), label=_l("Joined on"), column=True)
@@ -186,17 +139,8 @@ class ServiceSchema(ChoiceSchema):
     """Hours a volunteer served on a day (服务时长), by hand or from a source record."""
 
     id = ma.fields.Integer(dump_only=True)
-    volunteer_id = describe(
-        record_id(**OPTIONAL),
-        label=_l("Volunteer"),
-        widget="select",
-        choices=volunteer_choices,
-        shown=False,
-    )
-    volunteer = describe(
-        ma.fields.Function(lambda r: r.volunteer.name, dump_only=True),
-        label=_l("Volunteer"),
-        column=True,
+    volunteer_id, volunteer = chosen_record(
+        _l("Volunteer"), volunteer_choices, lambda r: r.volunteer.name
     )
     day = describe(
         ma.fields.Date(required=True, validate=not_future), label=_l("Day"), column=True, sort=True

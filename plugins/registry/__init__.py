@@ -17,6 +17,7 @@ from core.sdk import (
     Indicator,
     Manifest,
     NavEntry,
+    blueprints_hook,
     hookimpl,
     volunteer_share,
 )
@@ -60,11 +61,7 @@ def jiedao_permissions(registry: Any) -> None:
     registry.declare(RESTORE, _l("Restore deleted registry records"), grants=["community_admin"])
 
 
-@hookimpl
-def jiedao_blueprints(app: Any) -> list[Any]:
-    from .views import api, pages, rollup, rollup_api
-
-    return [pages, api, rollup, rollup_api]
+jiedao_blueprints = blueprints_hook("plugins.registry.views")
 
 
 @hookimpl

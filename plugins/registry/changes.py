@@ -18,10 +18,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core.errors import DomainError
-from core.records.fields import S2, describe
-from core.sdk import ChangeKind
+from core.sdk import (
+    S2,
+    ChangeKind,
+    ChoiceSchema,
+    choice,
+    describe,
+    not_future,
+    optional_text,
+    required_text,
+)
 from core.tree import NodeRef
-from core.validation import ChoiceSchema, choice, not_future, optional_text, required_text
 from tenants.models import Node
 
 from . import services

@@ -101,7 +101,6 @@ RegistryLedger = Ledger.family(
 
 residents = RegistryLedger(
     name="resident",
-    plural="residents",
     model=RegistryResident,
     schema=ResidentSchema,
     fixed=("status",),  # it changes through the lifecycle steps
@@ -121,7 +120,7 @@ residents = RegistryLedger(
             clause=_contains(RegistryResident.current_address, RegistryResident.hukou_address),
         ),
         BUILDING,
-        Filter("status", "choice", _l("Residence status"), services.STATUSES),
+        Filter("status"),
         Filter("tag", "choice", _l("Tags"), _tags, clause=_tagged),
         Filter(
             "unmanaged",
@@ -153,7 +152,6 @@ residents = RegistryLedger(
 
 households = RegistryLedger(
     name="household",
-    plural="households",
     model=RegistryHousehold,
     schema=HouseholdSchema,
     title=_l("Households"),
@@ -172,7 +170,6 @@ households = RegistryLedger(
 
 units = RegistryLedger(
     name="unit",
-    plural="units",
     model=RegistryUnit,
     schema=UnitSchema,
     title=_l("Units"),
@@ -180,8 +177,8 @@ units = RegistryLedger(
     filters=(
         Filter("q", "text", _l("Name or credit code"), clause=_unit_text),
         Filter("address", "text", _l("Address"), clause=_contains(RegistryUnit.address)),
-        Filter("kind", "choice", _l("Unit type"), services.UNIT_KINDS),
-        Filter("size_class", "choice", _l("Size class"), services.SIZE_CLASSES),
+        Filter("kind"),
+        Filter("size_class"),
         BUILDING,
     ),
     order=lambda: [RegistryUnit.name],

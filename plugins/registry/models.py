@@ -23,9 +23,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, SoftDeleteMixin, TimestampMixin
+from core.sdk import live_rows, partial_index
 from tenants.models import TenantOwned
-
-LIVE = "deleted_at IS NULL"
 
 
 def _pattern_index(name: str, *columns: str) -> sa.Index:
@@ -50,12 +49,8 @@ class RegistryHousehold(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     moved_out_on: Mapped[date | None]
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
-    members: Mapped[list[RegistryResident]] = relationship(
-        back_populates="household",
-        primaryjoin="and_(RegistryResident.household_id == RegistryHousehold.id, "
-        "RegistryResident.deleted_at.is_(None))",
-        viewonly=True,
-        order_by="RegistryResident.id",
+    members: Mapped[list[RegistryResident]] = live_rows(
+        "RegistryResident", "household_id", "RegistryHousehold", back_populates="household"
     )
 
     @property
@@ -77,13 +72,8 @@ class RegistryResident(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
         _pattern_index("ix_registry_resident_street_name", "street_id", "name"),
         _pattern_index("ix_registry_resident_community_idrev", "community_id", "id_reversed"),
         _pattern_index("ix_registry_resident_street_idrev", "street_id", "id_reversed"),
-        sa.Index(
-            "uq_registry_resident_community_id_number",
-            "community_id",
-            "id_number",
-            unique=True,
-            sqlite_where=sa.text(LIVE),
-            postgresql_where=sa.text(LIVE),
+        partial_index(
+            "uq_registry_resident_community_id_number", "community_id", "id_number", unique=True
         ),
         sa.Index("ix_registry_resident_household_id", "household_id"),
         sa.Index("ix_registry_resident_community_status", "community_id", "status"),
@@ -139,13 +129,8 @@ class RegistryUnit(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     __table_args__ = (
         _pattern_index("ix_registry_unit_community_name", "community_id", "name"),
         _pattern_index("ix_registry_unit_street_name", "street_id", "name"),
-        sa.Index(
-            "uq_registry_unit_community_credit_code",
-            "community_id",
-            "credit_code",
-            unique=True,
-            sqlite_where=sa.text(LIVE),
-            postgresql_where=sa.text(LIVE),
+        partial_index(
+            "uq_registry_unit_community_credit_code", "community_id", "credit_code", unique=True
         ),
         sa.Index("ix_registry_unit_community_kind", "community_id", "kind"),
     )

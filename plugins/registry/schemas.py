@@ -8,13 +8,14 @@ from typing import Any
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from core.records.fields import S2, describe
-from core.validation import (
+from core.sdk import (
+    S2,
     ChoiceSchema,
     KeysField,
     Schema,
     amount,
     choice,
+    describe,
     mobile_number,
     not_future,
     optional_text,
@@ -86,6 +87,17 @@ BUILDING = _l("Building")
 NOTES = _l("Notes")
 
 
+def building_select() -> ma.fields.Field:
+    """The building of the community a record is placed in, by ref (or code or name), chosen
+    in its form and read from it only: the record keeps the node and names it otherwise."""
+    return describe(
+        ma.fields.String(load_only=True, load_default=None, allow_none=True),
+        label=BUILDING,
+        widget="select",
+        choices=_building_choices,
+    )
+
+
 class ResidentSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
     name = describe(required_text(50), label=_l("Full name"), column=True, sort=True)
@@ -143,12 +155,7 @@ class ResidentSchema(ChoiceSchema):
     household = describe(
         ma.fields.Function(_household_address, dump_only=True), label=_l("Household")
     )
-    building = describe(
-        ma.fields.String(load_only=True, load_default=None, allow_none=True),
-        label=BUILDING,
-        widget="select",
-        choices=_building_choices,
-    )
+    building = building_select()
     building_name = describe(ma.fields.Function(_building_name, dump_only=True), label=BUILDING)
     relation = describe(
         choice(services.RELATIONS, load_default=None, allow_none=True),
@@ -250,12 +257,7 @@ class UnitSchema(ChoiceSchema):
         ),
         label=_l("Headcount"),
     )
-    building = describe(
-        ma.fields.String(load_only=True, load_default=None, allow_none=True),
-        label=BUILDING,
-        widget="select",
-        choices=_building_choices,
-    )
+    building = building_select()
     building_name = describe(ma.fields.Function(_building_name, dump_only=True), label=BUILDING)
     notes = describe(optional_text(2000), label=NOTES)
     created_at = ma.fields.DateTime(dump_only=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, NoReturn
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -19,11 +19,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core import clock
-from core.errors import Conflict, DomainError
+from core.errors import DomainError
 from core.permissions import Scope
-from core.records.history import diff, record_change
+from core.records.history import diff
 from core.records.ledger import empty_value
 from core.reports import Period
+from core.sdk import refuse, writable
 from core.tree import NodeRef
 from tenants.models import Node, NodeKind
 from tenants.modules import enabled_communities
@@ -126,39 +127,20 @@ def declared_tags() -> dict[str, Tag]:
 def _history(
     session: Session,
     obj: Any,
-    object_type: str,
     action: str,
     changes: dict[str, list[Any]] | None,
     summary: str,
     user: Any = None,
 ) -> None:
-    """One entry in the record's timeline and one in the audit log, in the caller's transaction
-    (ID and phone numbers masked in both)."""
-    from .schemas import HouseholdSchema, ResidentSchema, UnitSchema
+    """One entry in the record's timeline and one in the audit log, through the record's
+    ledger, in the caller's transaction (ID and phone numbers masked in both)."""
+    from .ledgers import LEDGERS
 
-    schemas = {"resident": ResidentSchema, "household": HouseholdSchema, "unit": UnitSchema}
-    record_change(
-        session,
-        obj,
-        object_type=f"{MODULE}.{object_type}",
-        action=action,
-        changes=changes,
-        summary=summary,
-        schema=schemas[object_type](),
-        user=user,
-    )
+    ledger = next(ledger for ledger in LEDGERS if isinstance(obj, ledger.model))
+    ledger.history(session, obj, action, changes, summary, user)
 
 
 # --- places ----------------------------------------------------------------------------------
-
-
-def _refuse(field: str, message: str, conflict: bool = False) -> NoReturn:
-    raise (Conflict if conflict else DomainError)(message, {field: [message]})
-
-
-def _writable(community: Node) -> None:
-    if community.is_archived:
-        raise DomainError(_("An archived community is read-only."))
 
 
 def buildings(session: Session, community: Node) -> list[Node]:
@@ -188,7 +170,7 @@ def building_in(session: Session, community: Node, ref: str) -> Node:
         if node.community_id == community.id:
             return node
     if candidates:
-        _refuse(
+        refuse(
             "building",
             _(
                 "The building %(building)s is not in %(community)s.",
@@ -196,7 +178,7 @@ def building_in(session: Session, community: Node, ref: str) -> Node:
                 community=community.name,
             ),
         )
-    _refuse(
+    refuse(
         "building",
         _(
             "There is no building %(building)s in %(community)s.",
@@ -216,9 +198,9 @@ def _check_id(
     number = data["id_number"]
     parsed = parse_resident_id(number)  # the schema already checked the number
     if data.get("gender") and data["gender"] != parsed.gender:
-        _refuse("gender", _("The gender does not match the resident ID."))
+        refuse("gender", _("The gender does not match the resident ID."))
     if data.get("birth_date") and data["birth_date"] != parsed.birth_date:
-        _refuse("birth_date", _("The birth date does not match the resident ID."))
+        refuse("birth_date", _("The birth date does not match the resident ID."))
     data["gender"], data["birth_date"] = parsed.gender, parsed.birth_date
     stmt = sa.select(RegistryResident.name).where(
         RegistryResident.community_id == community.id,
@@ -229,7 +211,7 @@ def _check_id(
         stmt = stmt.where(RegistryResident.id != exclude)
     other = session.scalar(stmt.limit(1))
     if other is not None:
-        _refuse(
+        refuse(
             "id_number",
             _(
                 "This resident ID is already registered in %(community)s (%(name)s).",
@@ -250,7 +232,7 @@ def _resident_node(session: Session, community: Node, data: dict[str, Any]) -> i
             or household.community_id != community.id
             or household.deleted_at is not None
         ):
-            _refuse(
+            refuse(
                 "household_id",
                 _("There is no such household in %(community)s.", community=community.name),
             )
@@ -267,7 +249,7 @@ def _set_tags(session: Session, resident: RegistryResident, tags: list[str] | No
     known = declared_tags()
     unknown = [t for t in tags if t not in known]
     if unknown:
-        _refuse("tags", _("Unknown tags: %(tags)s", tags="、".join(unknown)))
+        refuse("tags", _("Unknown tags: %(tags)s", tags="、".join(unknown)))
     old = sorted(resident.tags)
     new = sorted(set(tags))
     if old == new:
@@ -280,12 +262,12 @@ def create_resident(
     session: Session, community: Node, data: dict[str, Any], user: Any = None
 ) -> RegistryResident:
     """Register a resident (registered or floating: 人来登记) from ``ResidentSchema`` data."""
-    _writable(community)
+    writable(community)
     data = dict(data)
     _check_id(session, community, data)
     status = data.get("status") or "registered"
     if status not in PRESENT:
-        _refuse("status", _("A new resident is registered or floating."))
+        refuse("status", _("A new resident is registered or floating."))
     if status == "floating" and not data.get("arrived_on"):
         data["arrived_on"] = today()
     node_id = _resident_node(session, community, data)
@@ -306,7 +288,6 @@ def create_resident(
     _history(
         session,
         resident,
-        "resident",
         "create",
         created,
         _("Registered resident %(name)s", name=resident.name),
@@ -320,7 +301,7 @@ def update_resident(
 ) -> RegistryResident:
     """Edit a resident; status changes go through the lifecycle functions, not here."""
     community = session.get(Node, resident.community_id)
-    _writable(community)
+    writable(community)
     if resident.deleted_at is not None:
         raise DomainError(_("A deleted record cannot be changed; restore it first."))
     data = {k: v for k, v in data.items() if k != "status"}
@@ -343,7 +324,6 @@ def update_resident(
         _history(
             session,
             resident,
-            "resident",
             "update",
             changes,
             _("Changed resident %(name)s", name=resident.name),
@@ -356,21 +336,20 @@ def start_management(
     session: Session, resident: RegistryResident, on: date, user: Any = None
 ) -> RegistryResident:
     """人在管理: a registered floating resident is taken into management on ``on``."""
-    _writable(session.get(Node, resident.community_id))
+    writable(session.get(Node, resident.community_id))
     if resident.status != "floating":
-        _refuse("status", _("Only a floating resident is taken into management."))
+        refuse("status", _("Only a floating resident is taken into management."))
     if resident.managed_on is not None:
-        _refuse("managed_on", _("This resident is already in management."), conflict=True)
+        refuse("managed_on", _("This resident is already in management."), conflict=True)
     if resident.arrived_on and on < resident.arrived_on:
-        _refuse("managed_on", _("Management cannot start before the arrival."))
+        refuse("managed_on", _("Management cannot start before the arrival."))
     if on > today():
-        _refuse("managed_on", _("The date cannot be in the future."))
+        refuse("managed_on", _("The date cannot be in the future."))
     resident.managed_on = on
     session.flush()
     _history(
         session,
         resident,
-        "resident",
         "manage",
         {"managed_on": [None, on]},
         _("Took floating resident %(name)s into management", name=resident.name),
@@ -388,11 +367,11 @@ def move_out(
     deceased: bool = False,
 ) -> RegistryResident:
     """人走注销: a resident moves out (or died) on ``on``; a second time is refused."""
-    _writable(session.get(Node, resident.community_id))
+    writable(session.get(Node, resident.community_id))
     if resident.deleted_at is not None:
         raise DomainError(_("A deleted record cannot be changed; restore it first."))
     if resident.status not in PRESENT:
-        _refuse(
+        refuse(
             "departed_on",
             _(
                 "%(name)s has already left the register (%(status)s on %(date)s).",
@@ -403,9 +382,9 @@ def move_out(
             conflict=True,
         )
     if on > today():
-        _refuse("departed_on", _("The date cannot be in the future."))
+        refuse("departed_on", _("The date cannot be in the future."))
     if resident.arrived_on and on < resident.arrived_on:
-        _refuse("departed_on", _("The departure cannot be before the arrival."))
+        refuse("departed_on", _("The departure cannot be before the arrival."))
     new_status = "deceased" if deceased else "moved_out"
     changes = {"status": [resident.status, new_status], "departed_on": [None, on]}
     resident.status, resident.departed_on = new_status, on
@@ -415,9 +394,7 @@ def move_out(
         if deceased
         else _("Moved out resident %(name)s", name=resident.name)
     )
-    _history(
-        session, resident, "resident", "death" if deceased else "move_out", changes, summary, user
-    )
+    _history(session, resident, "death" if deceased else "move_out", changes, summary, user)
     return resident
 
 
@@ -428,7 +405,7 @@ def create_household(
     session: Session, community: Node, data: dict[str, Any], user: Any = None
 ) -> RegistryHousehold:
     """A household in one of the community's buildings (a building elsewhere is refused)."""
-    _writable(community)
+    writable(community)
     building = building_in(session, community, data.get("building") or "")
     household = RegistryHousehold(
         node_id=building.id, **{k: data[k] for k in HOUSEHOLD_FIELDS if data.get(k) is not None}
@@ -440,7 +417,6 @@ def create_household(
     _history(
         session,
         household,
-        "household",
         "create",
         created,
         _("Registered household %(address)s", address=household.address),
@@ -453,7 +429,7 @@ def update_household(
     session: Session, household: RegistryHousehold, data: dict[str, Any], user: Any = None
 ) -> RegistryHousehold:
     community = session.get(Node, household.community_id)
-    _writable(community)
+    writable(community)
     if household.deleted_at is not None:
         raise DomainError(_("A deleted record cannot be changed; restore it first."))
     changes = diff(household, data, (*HOUSEHOLD_FIELDS, "moved_out_on"))
@@ -476,7 +452,6 @@ def update_household(
         _history(
             session,
             household,
-            "household",
             "update",
             changes,
             _("Changed household %(address)s", address=household.address),
@@ -500,7 +475,7 @@ def _check_credit_code(
         stmt = stmt.where(RegistryUnit.id != exclude)
     other = session.scalar(stmt.limit(1))
     if other is not None:
-        _refuse(
+        refuse(
             "credit_code",
             _(
                 "This credit code is already registered in %(community)s (%(name)s).",

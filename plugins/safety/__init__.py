@@ -14,10 +14,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from core.hookspecs import hookimpl
-from core.navigation import NavEntry
-from core.plugins import Manifest
-from core.reports import CalendarEntry
+from core.sdk import CalendarEntry, Manifest, NavEntry, blueprints_hook, hookimpl
 
 from . import models
 from .common import CLOSE_MAJOR, EDIT, MANAGE_CHECKLISTS, MODULE, RESTORE, SENSITIVE, VIEW
@@ -72,11 +69,7 @@ def jiedao_settings_schema() -> Any:
     return SettingsSchema
 
 
-@hookimpl
-def jiedao_blueprints(app: Any) -> list[Any]:
-    from .views import api, pages, rollup, rollup_api
-
-    return [pages, api, rollup, rollup_api]
+jiedao_blueprints = blueprints_hook("plugins.safety.views")
 
 
 @hookimpl

@@ -4,19 +4,14 @@ platform's "today" and the fields several ledgers carry (an enterprise, a planne
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NoReturn
+from typing import Any
 
 import marshmallow as ma
-import sqlalchemy as sa
-from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from core import clock
-from core.db import db
-from core.errors import Conflict, DomainError
-from core.sdk import Ledger, describe, record_id
+from core.sdk import Ledger, chosen_record, describe, record_choices, record_id, refuse, today
 from tenants.models import Node
 from tenants.modules import module_settings
 
@@ -38,22 +33,6 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "major_deadline_days": 60,  # 重大隐患
     "certificate_warning_days": 60,
 }
-
-
-def today() -> date:
-    """Today in the platform's time zone (``JIEDAO_TIMEZONE``)."""
-    return clock.today()
-
-
-def refuse(field: str, message: str, conflict: bool = False) -> NoReturn:
-    """Refuse with ``message`` on ``field`` (422, or 409 for a conflict); nothing is written."""
-    raise (Conflict if conflict else DomainError)(message, {field: [message]})
-
-
-def writable(community: Node) -> None:
-    """Archived communities are read-only."""
-    if community.is_archived:
-        raise DomainError(_("An archived community is read-only."))
 
 
 def settings(session: Session, community: Node) -> dict[str, Any]:
@@ -78,26 +57,19 @@ def enterprise_in(session: Session, community: Node, enterprise_id: int | None) 
     return enterprise
 
 
-def enterprise_options(session: Session, community: Node) -> list[tuple[int, str]]:
-    """(id, name) of the community's live enterprises, for the forms' selects."""
-    stmt = (
-        sa.select(SafetyEnterprise.id, SafetyEnterprise.name)
-        .where(SafetyEnterprise.community_id == community.id, SafetyEnterprise.deleted_at.is_(None))
-        .order_by(SafetyEnterprise.name)
+# The community's enterprises by id, for a form's select or a list's filter.
+enterprise_choices = record_choices(SafetyEnterprise.name)
+
+
+def enterprise_select() -> ma.fields.Field:
+    """The enterprise a record took place at, chosen by id in its form and read from it only
+    (the record's page and list name the enterprise otherwise)."""
+    return describe(
+        record_id(load_default=None, allow_none=True, load_only=True),
+        label=_l("Enterprise"),
+        widget="select",
+        choices=enterprise_choices,
     )
-    return [(row.id, row.name) for row in session.execute(stmt)]
-
-
-def enterprise_choices() -> dict[int, str]:
-    """The community's enterprises by id, for a form's select or a list's filter."""
-    return dict(enterprise_options(db.session, g.community)) if "community" in g else {}
-
-
-def building_choices() -> dict[str, str]:
-    """The community's buildings by ref, for the select that places a record in one."""
-    from plugins.registry.services import buildings
-
-    return {b.ref: b.name for b in buildings(db.session, g.community)} if "community" in g else {}
 
 
 def place_of(session: Session, community: Node, data: dict[str, Any]) -> tuple[int, Any]:
@@ -114,24 +86,13 @@ def place_of(session: Session, community: Node, data: dict[str, Any]) -> tuple[i
     return community.id, None
 
 
-def enterprise_select() -> ma.fields.Field:
-    """The enterprise a record is of, chosen by id in its form; its name shows it elsewhere."""
-    return describe(
-        record_id(load_default=None, allow_none=True),
-        label=_l("Enterprise"),
-        widget="select",
-        choices=enterprise_choices,
+def chosen_enterprise() -> tuple[ma.fields.Field, ma.fields.Field]:
+    """The enterprise a record is of: chosen by id in its form, shown by its name elsewhere."""
+    return chosen_record(
+        _l("Enterprise"),
+        enterprise_choices,
+        lambda r: r.enterprise.name if r.enterprise else None,
         imports=False,
-        shown=False,
-    )
-
-
-def enterprise_name() -> ma.fields.Field:
-    """The record's enterprise by name, for its list, page and export."""
-    return describe(
-        ma.fields.Function(lambda r: r.enterprise.name if r.enterprise else None, dump_only=True),
-        label=_l("Enterprise"),
-        column=True,
     )
 
 

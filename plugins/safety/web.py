@@ -27,11 +27,6 @@ rollup = RollupBlueprint(MODULE, "safety_rollup", __name__)
 rollup_api = RollupBlueprint(MODULE, "safety_rollup_api", __name__, api=True)
 
 COMMUNITY = [{"in": "path", "name": "community", "required": True, "schema": {"type": "string"}}]
-NODE = [{"in": "path", "name": "node", "required": True, "schema": {"type": "string"}}]
-RECORD = [
-    *COMMUNITY,
-    {"in": "path", "name": "record_id", "required": True, "schema": {"type": "integer"}},
-]
 
 
 # --- photos: the platform's attachments --------------------------------------------------------

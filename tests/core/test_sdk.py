@@ -213,7 +213,16 @@ def test_a_field_another_field_shows_stays_in_the_form_and_ids_read_as_their_cho
         )
         enterprise = describe(ma.fields.String(dump_only=True), label="Enterprise")
 
-    ledger = Ledger("t", "case", "cases", Model, CaseSchema, "Cases", "Case", "t.view", "t.edit")
+    ledger = Ledger(
+        module="t",
+        name="case",
+        model=Model,
+        schema=CaseSchema,
+        title="Cases",
+        label="Case",
+        view="t.view",
+        edit="t.edit",
+    )
     assert [name for name, _f in ledger.shown_fields()] == ["enterprise"]
     assert [c.key for c, _f in ledger.export_columns()] == ["community", "enterprise"]
     assert [name for name, _f in ledger.form_fields(editing=False)] == ["enterprise_id"]

@@ -92,7 +92,16 @@ def test_a_ledger_names_the_s3_fields_that_need_the_sensitive_permission():
         pass
 
     def ledger(schema: type[ma.Schema]) -> Ledger:
-        return Ledger("test", "case", "cases", Model, schema, "Cases", "Case", "t.view", "t.edit")
+        return Ledger(
+            module="test",
+            name="case",
+            model=Model,
+            schema=schema,
+            title="Cases",
+            label="Case",
+            view="t.view",
+            edit="t.edit",
+        )
 
     class Plain(ma.Schema):
         place = describe(ma.fields.String(), label="Place")

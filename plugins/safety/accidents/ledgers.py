@@ -10,12 +10,11 @@ from core.sdk import Filter
 
 from ..common import SENSITIVE, SafetyLedger
 from .models import SafetyAccident
-from .rules import ACCIDENT_GRADES, ACCIDENT_KINDS, check_accident
+from .rules import check_accident
 from .schemas import AccidentSchema
 
 accidents = SafetyLedger(
     name="accident",
-    plural="accidents",
     model=SafetyAccident,
     schema=AccidentSchema,
     title=_l("Accident ledger"),
@@ -23,8 +22,8 @@ accidents = SafetyLedger(
     sensitive=SENSITIVE,
     filters=(
         Filter("year", "year", _l("Year"), column="occurred_on"),
-        Filter("kind", "choice", _l("Kind"), ACCIDENT_KINDS),
-        Filter("grade", "choice", _l("Grade"), ACCIDENT_GRADES),
+        Filter("kind"),
+        Filter("grade"),
     ),
     order=lambda: [SafetyAccident.occurred_on.desc(), SafetyAccident.id.desc()],
     options=lambda stmt: stmt.options(selectinload(SafetyAccident.enterprise)),

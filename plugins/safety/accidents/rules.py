@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from core.sdk import refuse
 from tenants.models import Node
 
-from ..common import enterprise_in, refuse
+from ..common import enterprise_in
 from .models import SafetyAccident
 
 ACCIDENT_GRADES = {

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.sdk import S3, ChoiceSchema, amount, choice, describe, not_future, optional_text
 
-from ..common import choice_label, enterprise_name, enterprise_select
+from ..common import choice_label, chosen_enterprise
 from .rules import ACCIDENT_GRADES, ACCIDENT_KINDS
 
 OPTIONAL = {"load_default": None, "allow_none": True}
@@ -32,8 +32,7 @@ class AccidentSchema(ChoiceSchema):
         column=True,
         sort=True,
     )
-    enterprise_id = enterprise_select()
-    enterprise = enterprise_name()
+    enterprise_id, enterprise = chosen_enterprise()
     place = describe(optional_text(200), label=_l("Place"), column=True)
     kind = describe(choice(ACCIDENT_KINDS, load_default="other"), label=_l("Kind"), column=True)
     kind_label = choice_label("kind", ACCIDENT_KINDS)

@@ -41,7 +41,6 @@ COMMON: dict[str, Any] = {
 
 hazard_sources = SafetyLedger(
     name="hazard_source",
-    plural="hazard_sources",
     model=SafetyHazardSource,
     schema=HazardSourceSchema,
     fixed=("enterprise_id",),
@@ -49,7 +48,7 @@ hazard_sources = SafetyLedger(
     label=_l("Major hazard source"),
     filters=(
         Filter("enterprise", "int", _l("Enterprise"), column="enterprise_id"),
-        Filter("grade", "choice", _l("Grade"), rules.SOURCE_GRADES),
+        Filter("grade"),
     ),
     # Sources of live enterprises only, by enterprise.
     query=lambda where: (
@@ -69,7 +68,6 @@ SOURCES = Part(hazard_sources, "enterprise_id", path="sources", shown=False)
 
 enterprises = SafetyLedger(
     name="enterprise",
-    plural="enterprises",
     model=SafetyEnterprise,
     schema=EnterpriseSchema,
     fixed=("unit_id",),
@@ -77,9 +75,9 @@ enterprises = SafetyLedger(
     label=_l("Enterprise"),
     filters=(
         Filter("q", "text", _l("Enterprise name"), column="name"),
-        Filter("sector", "choice", _l("Sector"), rules.SECTORS),
-        Filter("risk_level", "choice", _l("Risk level"), rules.RISK_LEVELS),
-        Filter("standardisation", "choice", _l("Safety standardisation"), rules.STANDARDISATION),
+        Filter("sector"),
+        Filter("risk_level"),
+        Filter("standardisation"),
         mine_filter(
             SafetyEnterprise, subject_kind="unit", subject_column="unit_id", module="safety"
         ),

@@ -9,13 +9,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, SoftDeleteMixin, TimestampMixin
+from core.sdk import live_rows, partial_index
 from plugins.registry.models import RegistryUnit
 from tenants.models import TenantOwned
 
 if TYPE_CHECKING:
     from plugins.safety.models import SafetyHazard
-
-LIVE = "deleted_at IS NULL"
 
 
 class SafetyEnterprise(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
@@ -23,13 +22,7 @@ class SafetyEnterprise(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
 
     __tablename__ = "safety_enterprise"
     __table_args__ = (
-        sa.Index(
-            "uq_safety_enterprise_unit",
-            "unit_id",
-            unique=True,
-            sqlite_where=sa.text(LIVE),
-            postgresql_where=sa.text(LIVE),
-        ),
+        partial_index("uq_safety_enterprise_unit", "unit_id", unique=True),
         sa.Index("ix_safety_enterprise_community_risk", "community_id", "risk_level"),
     )
 
@@ -50,17 +43,11 @@ class SafetyEnterprise(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     # Read-only, for lists and exports (loaded with the page of enterprises, not per row): the
     # registry unit (its credit code), the live sources and the hazards not closed yet.
     unit: Mapped[RegistryUnit] = relationship(viewonly=True)
-    hazard_sources: Mapped[list[SafetyHazardSource]] = relationship(
-        back_populates="enterprise",
-        primaryjoin="and_(SafetyHazardSource.enterprise_id == SafetyEnterprise.id, "
-        "SafetyHazardSource.deleted_at.is_(None))",
-        viewonly=True,
-        order_by="SafetyHazardSource.id",
+    hazard_sources: Mapped[list[SafetyHazardSource]] = live_rows(
+        "SafetyHazardSource", "enterprise_id", "SafetyEnterprise", back_populates="enterprise"
     )
-    open_hazards: Mapped[list[SafetyHazard]] = relationship(
-        primaryjoin="and_(SafetyHazard.enterprise_id == SafetyEnterprise.id, "
-        "SafetyHazard.status != 'closed', SafetyHazard.deleted_at.is_(None))",
-        viewonly=True,
+    open_hazards: Mapped[list[SafetyHazard]] = live_rows(
+        "SafetyHazard", "enterprise_id", "SafetyEnterprise", where="SafetyHazard.status != 'closed'"
     )
 
 

@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from core.sdk import refuse
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node
 
-from ..common import enterprise_in, refuse
+from ..common import enterprise_in
 from .models import SafetyEnterprise, SafetyHazardSource
 
 # 风险等级 (four colours: blue, yellow, orange, red)

@@ -10,10 +10,11 @@ from flask import g
 from flask_babel import lazy_gettext as _l
 
 from core.db import db
-from core.sdk import S2, describe
-from core.validation import (
+from core.sdk import (
+    S2,
     ChoiceSchema,
     choice,
+    describe,
     not_future,
     optional_text,
     phone_number,
@@ -23,7 +24,7 @@ from core.validation import (
 from plugins.registry.schemas import CreditCodeField
 from plugins.registry.validators import mask_mobile
 
-from ..common import enterprise_choices
+from ..common import enterprise_select
 from . import rules
 
 ENTERPRISE = _l("Enterprise")
@@ -92,12 +93,7 @@ class EnterpriseSchema(ChoiceSchema):
 
 class HazardSourceSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
-    enterprise_id = describe(
-        record_id(load_default=None, allow_none=True, load_only=True),
-        label=ENTERPRISE,
-        widget="select",
-        choices=enterprise_choices,
-    )
+    enterprise_id = enterprise_select()
     enterprise = describe(
         ma.fields.Function(lambda s: s.enterprise.name, dump_only=True),
         label=ENTERPRISE,

@@ -90,7 +90,6 @@ def hazard_context() -> dict[str, Any]:
 
 hazards = SafetyLedger(
     name="hazard",
-    plural="hazards",
     model=SafetyHazard,
     schema=HazardSchema,
     fixed=("number", "inspection_id", "enterprise_id", "building"),
@@ -105,8 +104,8 @@ hazards = SafetyLedger(
             {"open": _l("Not closed yet"), **HAZARD_STATUSES},
             clause=_status,
         ),
-        Filter("severity", "choice", _l("Severity"), SEVERITIES),
-        Filter("category", "choice", _l("Category"), HAZARD_CATEGORIES),
+        Filter("severity"),
+        Filter("category"),
         Filter(
             "overdue",
             "bool",

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, SoftDeleteMixin, TimestampMixin
 from core.numbering import Numbered
+from core.sdk import partial_index
 from core.workflow import WorkflowEventMixin
 from tenants.models import TenantOwned
 
@@ -33,19 +34,9 @@ class SafetyHazard(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     # 隐患编号 YH<year>-NNNN and 整改通知书编号 ZG<year>-NNNN, per community (core.numbering).
     __numbered__ = {"number": "YH", "notice_number": Numbered("ZG", _l("Notice number"))}
     __table_args__ = (
-        sa.Index(
-            "ix_safety_hazard_street_open_deadline",
-            "street_id",
-            "deadline",
-            sqlite_where=sa.text(OPEN),
-            postgresql_where=sa.text(OPEN),
-        ),
-        sa.Index(
-            "ix_safety_hazard_community_open_deadline",
-            "community_id",
-            "deadline",
-            sqlite_where=sa.text(OPEN),
-            postgresql_where=sa.text(OPEN),
+        partial_index("ix_safety_hazard_street_open_deadline", "street_id", "deadline", where=OPEN),
+        partial_index(
+            "ix_safety_hazard_community_open_deadline", "community_id", "deadline", where=OPEN
         ),
         sa.Index("ix_safety_hazard_community_found", "community_id", "found_on"),
         sa.Index("ix_safety_hazard_street_found", "street_id", "found_on"),

@@ -5,18 +5,20 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from core.sdk import describe, record_id
-from core.validation import (
+from core.sdk import (
     ChoiceSchema,
     Schema,
     choice,
+    describe,
     not_future,
     optional_text,
     phone_number,
+    record_id,
     required_text,
 )
+from plugins.registry.schemas import building_select
 
-from ..common import building_choices, enterprise_name, enterprise_select
+from ..common import chosen_enterprise
 from .workflow import HAZARD_CATEGORIES, HAZARD_STATUSES, SEVERITIES, import_problems, is_overdue
 
 OPTIONAL_DATE = {"load_default": None, "allow_none": True}
@@ -37,14 +39,8 @@ class HazardSchema(ChoiceSchema):
         widget="hidden",
         export=False,
     )
-    enterprise_id = enterprise_select()
-    enterprise = enterprise_name()
-    building = describe(
-        ma.fields.String(load_only=True, load_default=None, allow_none=True),
-        label=_l("Building"),
-        widget="select",
-        choices=building_choices,
-    )
+    enterprise_id, enterprise = chosen_enterprise()
+    building = building_select()
     location = describe(optional_text(200), label=_l("Location"))
     description = describe(
         required_text(2000), label=_l("Hazard description"), column=True, widget="textarea"

@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 from core import numbering
 from core.errors import Conflict, DomainError
 from core.records.history import diff
+from core.sdk import refuse, today, writable
 from core.workflow import Transition, Workflow
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node
 
-from ..common import CLOSE_MAJOR, place_of, refuse, settings, today, writable
+from ..common import CLOSE_MAJOR, place_of, settings
 from ..models import SafetyEnterprise, SafetyInspection
 from .models import SafetyHazard, SafetyHazardEvent
 

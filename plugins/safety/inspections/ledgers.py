@@ -61,14 +61,13 @@ def _context() -> dict[str, Any]:
 
 inspections = SafetyLedger(
     name="inspection",
-    plural="inspections",
     model=SafetyInspection,
     schema=InspectionSchema,
     title=_l("Safety inspection ledger"),
     label=_l("Inspection"),
     filters=(
-        Filter("kind", "choice", _l("Kind of inspection"), rules.INSPECTION_KINDS),
-        Filter("target_kind", "choice", _l("Inspection target"), rules.TARGET_KINDS),
+        Filter("kind"),
+        Filter("target_kind"),
         Filter("round", "int", _l("Inspection round"), column="round_id"),
         Filter("state", "choice", _l("State"), STATES, clause=_state),
         Filter("enterprise", "int", _l("Enterprise"), enterprise_choices, column="enterprise_id"),

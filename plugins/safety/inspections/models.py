@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, SoftDeleteMixin, TimestampMixin
-from core.sdk import InspectionRecord
+from core.sdk import InspectionRecord, live_rows
 from tenants.models import TenantOwned
 
 if TYPE_CHECKING:
@@ -42,8 +42,6 @@ class SafetyInspection(InspectionRecord, TimestampMixin, SoftDeleteMixin, Tenant
 
     enterprise: Mapped[SafetyEnterprise | None] = relationship()
     # Read-only, for lists and exports: the live hazards this inspection found.
-    hazards: Mapped[list[SafetyHazard]] = relationship(
-        primaryjoin="and_(SafetyHazard.inspection_id == SafetyInspection.id, "
-        "SafetyHazard.deleted_at.is_(None))",
-        viewonly=True,
+    hazards: Mapped[list[SafetyHazard]] = live_rows(
+        "SafetyHazard", "inspection_id", "SafetyInspection"
     )

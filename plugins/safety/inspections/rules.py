@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from core.db import db
-from core.sdk import RESULT_LABELS, current_template, new_results, record_scores
+from core.sdk import RESULT_LABELS, current_template, new_results, record_scores, refuse, today
 from tenants.models import Node
 
-from ..common import place_of, refuse, today
+from ..common import place_of
 from .checklists import INSPECTION_KINDS, SAFETY_INSPECTIONS, TARGET_KINDS
 from .models import SafetyInspection
 

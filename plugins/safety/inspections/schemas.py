@@ -5,10 +5,19 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from core.sdk import ResultSchema, checklist_version, describe, round_choices
-from core.validation import ChoiceSchema, choice, optional_text, record_id
+from core.sdk import (
+    ChoiceSchema,
+    ResultSchema,
+    checklist_version,
+    choice,
+    describe,
+    optional_text,
+    record_id,
+    round_choices,
+)
+from plugins.registry.schemas import building_select
 
-from ..common import building_choices, enterprise_choices
+from ..common import enterprise_select
 from .rules import INSPECTION_KINDS, TARGET_KINDS, inspection_target
 
 DATE = {"load_default": None, "allow_none": True}
@@ -79,18 +88,8 @@ class InspectionSchema(ChoiceSchema):
         export=False,
     )
     planned = ma.fields.Boolean(load_default=False)
-    enterprise_id = describe(
-        record_id(load_default=None, allow_none=True, load_only=True),
-        label=_l("Enterprise"),
-        widget="select",
-        choices=enterprise_choices,
-    )
-    building = describe(
-        ma.fields.String(load_only=True, load_default=None, allow_none=True),
-        label=_l("Building"),
-        widget="select",
-        choices=building_choices,
-    )
+    enterprise_id = enterprise_select()
+    building = building_select()
     area = describe(
         optional_text(200),
         label=_l("Area"),

@@ -15,7 +15,7 @@ from core.sdk import Filter, Part, WorkSource, calendar_year, db
 from ..common import VIEW, SafetyLedger
 from .models import SafetyTrainee, SafetyTraining
 from .schemas import TraineeSchema, TrainingSchema, training_choices
-from .services import POSTS, TRAINING_CATEGORIES, check_trainee, training_progress
+from .services import POSTS, check_trainee, training_progress
 
 YEAR = Filter("year", "year", _l("Year"), column="held_on")
 
@@ -41,7 +41,6 @@ def _context() -> dict[str, Any]:
 
 trainees = SafetyLedger(
     name="trainee",
-    plural="trainees",
     model=SafetyTrainee,
     schema=TraineeSchema,
     fixed=("training_id",),  # a trainee stays in their session
@@ -49,7 +48,7 @@ trainees = SafetyLedger(
     label=_l("Trainee"),
     filters=(
         Filter("q", "text", _l("Full name"), column="name"),
-        Filter("post", "choice", _l("Post"), POSTS),
+        Filter("post"),
         Filter("training", "int", _l("Training"), training_choices, column="training_id"),
     ),
     order=lambda: [SafetyTrainee.id.desc()],
@@ -66,14 +65,13 @@ TRAINEES = Part(trainees, "training_id")
 
 trainings = SafetyLedger(
     name="training",
-    plural="trainings",
     model=SafetyTraining,
     schema=TrainingSchema,
     title=_l("Training ledger"),
     label=_l("Training"),
     filters=(
         YEAR,
-        Filter("category", "choice", _l("Category"), TRAINING_CATEGORIES),
+        Filter("category"),
         Filter("post", "choice", _l("Post"), POSTS, clause=_with_post),
     ),
     order=lambda: [SafetyTraining.held_on.desc(), SafetyTraining.id.desc()],

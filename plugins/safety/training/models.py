@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, SoftDeleteMixin, TimestampMixin
+from core.sdk import live_rows
 from tenants.models import TenantOwned
 
 if TYPE_CHECKING:
@@ -31,12 +32,8 @@ class SafetyTraining(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     hours: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 1))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
-    trainees: Mapped[list[SafetyTrainee]] = relationship(
-        back_populates="training",
-        primaryjoin="and_(SafetyTrainee.training_id == SafetyTraining.id, "
-        "SafetyTrainee.deleted_at.is_(None))",
-        viewonly=True,
-        order_by="SafetyTrainee.id",
+    trainees: Mapped[list[SafetyTrainee]] = live_rows(
+        "SafetyTrainee", "training_id", "SafetyTraining", back_populates="training"
     )
 
 

@@ -5,15 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-import sqlalchemy as sa
-from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from core.db import db
-from core.sdk import ChoiceSchema, choice, describe, optional_text, record_id, required_text
+from core.sdk import (
+    ChoiceSchema,
+    choice,
+    chosen_record,
+    describe,
+    optional_text,
+    record_choices,
+    required_text,
+)
 
-from ..common import choice_label, enterprise_name, enterprise_select, held_on_date
+from ..common import choice_label, chosen_enterprise, held_on_date
 from .models import SafetyTraining
 from .services import POSTS, THREE_POSTS, TRAINING_CATEGORIES
 
@@ -26,16 +31,10 @@ def _hours(value: Any) -> None:
         raise ma.ValidationError(_("Give a number of hours between 0 and 1000."))
 
 
-def training_choices() -> dict[int, str]:
-    """The community's sessions, newest first (the new trainee form's select)."""
-    if "community" not in g:
-        return {}
-    stmt = (
-        sa.select(SafetyTraining.id, SafetyTraining.held_on, SafetyTraining.title)
-        .where(SafetyTraining.community_id == g.community.id)
-        .order_by(SafetyTraining.held_on.desc())
-    )
-    return {row.id: f"{row.held_on.isoformat()} {row.title}" for row in db.session.execute(stmt)}
+# The community's sessions, newest first (the new trainee form's select).
+training_choices = record_choices(
+    SafetyTraining.held_on, SafetyTraining.title, order=[SafetyTraining.held_on.desc()]
+)
 
 
 class TrainingSchema(ChoiceSchema):
@@ -67,22 +66,11 @@ class TraineeSchema(ChoiceSchema):
     """A person trained; the three key posts carry a certificate."""
 
     id = ma.fields.Integer(dump_only=True)
-    training_id = describe(
-        record_id(**OPTIONAL),
-        label=_l("Training"),
-        widget="select",
-        choices=training_choices,
-        shown=False,
-    )
-    training = describe(
-        ma.fields.Function(lambda t: t.training.title, dump_only=True),
-        label=_l("Training"),
-        column=True,
-        export=False,
+    training_id, training = chosen_record(
+        _l("Training"), training_choices, lambda t: t.training.title, export=False
     )
     name = describe(required_text(50), label=_l("Full name"), column=True, sort=True)
-    enterprise_id = enterprise_select()
-    enterprise = enterprise_name()
+    enterprise_id, enterprise = chosen_enterprise()
     post = describe(choice(POSTS, load_default="frontline"), label=_l("Post"), column=True)
     post_label = choice_label("post", POSTS)
     three_posts = ma.fields.Function(lambda t: t.post in THREE_POSTS, dump_only=True)

@@ -12,9 +12,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
 from core.reports import Period
+from core.sdk import refuse, today
 from tenants.models import Node
 
-from ..common import enterprise_in, refuse, settings, today
+from ..common import enterprise_in, settings
 from .models import SafetyTrainee, SafetyTraining
 
 TRAINING_CATEGORIES = {
