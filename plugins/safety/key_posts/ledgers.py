@@ -9,19 +9,18 @@ from core.sdk import Filter
 
 from ..common import SafetyLedger
 from .models import SafetyKeyPost
-from .rules import KEY_POSTS, check_key_post
+from .rules import check_key_post
 from .schemas import KeyPostSchema
 
 key_posts = SafetyLedger(
     name="key_post",
-    plural="key_posts",
     model=SafetyKeyPost,
     schema=KeyPostSchema,
     title=_l("Key-post staff"),
     label=_l("Key-post holder"),
     filters=(
         Filter("q", "text", _l("Full name"), column="name"),
-        Filter("post", "choice", _l("Post"), KEY_POSTS),
+        Filter("post"),
         Filter("on_duty", "bool", _l("On duty"), column="on_duty"),
         Filter("enterprise", "int", _l("Enterprise"), column="enterprise_id"),
     ),

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.sdk import ChoiceSchema, choice, describe, optional_text, required_text
 
-from ..common import choice_label, enterprise_name, enterprise_select
+from ..common import choice_label, chosen_enterprise
 from .rules import KEY_POSTS, certified
 
 
@@ -16,8 +16,7 @@ class KeyPostSchema(ChoiceSchema):
 
     id = ma.fields.Integer(dump_only=True)
     name = describe(required_text(50), label=_l("Full name"), column=True, sort=True)
-    enterprise_id = enterprise_select()
-    enterprise = enterprise_name()
+    enterprise_id, enterprise = chosen_enterprise()
     post = describe(choice(KEY_POSTS, required=True), label=_l("Post"), column=True)
     post_label = choice_label("post", KEY_POSTS)
     on_duty = describe(ma.fields.Boolean(load_default=True), label=_l("On duty"), column=True)
