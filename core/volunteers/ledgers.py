@@ -30,6 +30,7 @@ from .services import (
     SENSITIVE,
     VIEW,
     check_membership,
+    check_service,
     check_team,
     check_volunteer,
     hours_by_volunteer,
@@ -125,6 +126,7 @@ service = VolunteerLedger(
     order=lambda: [ServiceRecord.day.desc()],
     options=lambda stmt: stmt.options(selectinload(ServiceRecord.volunteer)),
     create=_write_service,
+    check=check_service,
     title_of=lambda r: f"{r.day.isoformat()} {r.volunteer.name}",
     importable=False,
 )

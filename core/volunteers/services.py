@@ -116,6 +116,22 @@ def live_volunteer(session: Session, volunteer_id: int, community_id: int | None
     return volunteer
 
 
+def within_a_day(
+    session: Session, volunteer_id: int, day: date, hours: Decimal, replacing: int | None
+) -> None:
+    """Refuse ``hours`` on ``day`` when, with the volunteer's other live records of that day
+    (all but ``replacing``, the record being corrected), they would pass 24."""
+    others = sa.select(sa.func.coalesce(sa.func.sum(ServiceRecord.hours), 0)).where(
+        ServiceRecord.volunteer_id == volunteer_id,
+        ServiceRecord.day == day,
+        ServiceRecord.deleted_at.is_(None),
+    )
+    if replacing is not None:
+        others = others.where(ServiceRecord.id != replacing)
+    if Decimal(str(session.scalar(others) or 0)) + hours > MAX_HOURS_A_DAY:
+        raise refuse("hours", _("Give more than 0 and at most 24 hours a day."))
+
+
 def record_service(
     session: Session,
     volunteer_id: int,
@@ -146,15 +162,7 @@ def record_service(
                 ServiceRecord.deleted_at.is_(None),
             )
         )
-    others = sa.select(sa.func.coalesce(sa.func.sum(ServiceRecord.hours), 0)).where(
-        ServiceRecord.volunteer_id == volunteer.id,
-        ServiceRecord.day == day,
-        ServiceRecord.deleted_at.is_(None),
-    )
-    if existing is not None:
-        others = others.where(ServiceRecord.id != existing.id)
-    if Decimal(str(session.scalar(others) or 0)) + value > MAX_HOURS_A_DAY:
-        raise refuse("hours", _("Give more than 0 and at most 24 hours a day."))
+    within_a_day(session, volunteer.id, day, value, existing.id if existing else None)
     if existing is not None:
         existing.hours = value
         existing.note = note or existing.note
@@ -273,10 +281,12 @@ def check_membership(session: Session, community: Any, data: dict[str, Any], obj
 
 
 def check_service(session: Session, community: Any, data: dict[str, Any], obj: Any) -> None:
-    """Manual hours: a volunteer of the community, 0 < hours ≤ 24 for the day."""
-    live_volunteer(session, data.get("volunteer_id") or obj.volunteer_id, community.id)
-    if data.get("hours") is not None:
-        check_hours(data["hours"])
+    """An edit of manual hours: the day still holds at most 24 hours in all (a new record is
+    checked by :func:`record_service`)."""
+    if obj is None or not ({"day", "hours"} & set(data)):
+        return
+    hours = check_hours(data.get("hours", obj.hours))
+    within_a_day(session, obj.volunteer_id, data.get("day", obj.day), hours, obj.id)
 
 
 __all__ = [

@@ -85,6 +85,16 @@ def test_bad_input_is_refused_naming_the_field(as_user):
     assert ok.status_code == 201
     over = worker.post(f"{API}/volunteers/{vid}/hours", json={"day": "2026-11-01", "hours": "5"})
     assert over.status_code == 422 and "hours" in over.json["error"]["fields"]
+    # A correction is held to the same day's total.
+    three = worker.post(f"{API}/volunteers/{vid}/hours", json={"day": "2026-11-01", "hours": "3"})
+    assert three.status_code == 201
+    url = f"{API}/service_hours/{three.json['id']}"
+    corrected = worker.patch(url, json={"hours": "10"})
+    assert corrected.status_code == 422 and "hours" in corrected.json["error"]["fields"]
+    moved = worker.patch(url, json={"day": "2026-11-02", "hours": "10"})  # another day: room
+    assert moved.status_code == 200 and moved.json["hours"] == "10.0"
+    back = worker.patch(url, json={"day": "2026-11-01"})  # 20 + 10 on the first again
+    assert back.status_code == 422 and "hours" in back.json["error"]["fields"]
 
 
 def test_teams_and_memberships(as_user):
