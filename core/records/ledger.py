@@ -94,6 +94,20 @@ class Filter:
     order: Callable[[], Sequence[Any]] | None = None
     bound: str | None = None
 
+    @classmethod
+    def flag(
+        cls, name: str, label: Any, when_on: Callable[[], sa.ColumnElement[bool]], **options: Any
+    ) -> Filter:
+        """A ``bool`` filter that narrows the list to ``when_on()`` when set (``?overdue=1``) and
+        leaves it whole when not (``0`` or absent)."""
+        return cls(
+            name,
+            "bool",
+            label,
+            clause=lambda _session, on: when_on() if on else sa.true(),
+            **options,
+        )
+
     def options(self) -> dict[str, Any]:
         found = self.choices() if callable(self.choices) else (self.choices or {})
         return found

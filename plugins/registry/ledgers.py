@@ -122,11 +122,10 @@ residents = RegistryLedger(
         BUILDING,
         Filter("status"),
         Filter("tag", "choice", _l("Tags"), _tags, clause=_tagged),
-        Filter(
+        Filter.flag(
             "unmanaged",
-            "bool",
             _l("Floating, not yet in management"),
-            clause=lambda _s, on: not_in_management() if on else sa.true(),
+            not_in_management,
             description="1: floating residents registered but not yet taken into management",
         ),
     ),

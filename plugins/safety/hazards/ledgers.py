@@ -45,10 +45,6 @@ def _status(_session: Session, status: str) -> sa.ColumnElement[bool]:
     return SafetyHazard.status == status
 
 
-def _overdue(_session: Session, overdue: bool) -> sa.ColumnElement[bool]:
-    return overdue_clause(today()) if overdue else sa.true()
-
-
 def due_within_a_week(day: date) -> sa.ColumnElement[bool]:
     """Open hazards whose deadline falls in the coming seven days (today included)."""
     return sa.and_(
@@ -56,10 +52,6 @@ def due_within_a_week(day: date) -> sa.ColumnElement[bool]:
         SafetyHazard.deadline >= day,
         SafetyHazard.deadline <= day + timedelta(days=7),
     )
-
-
-def _due(_session: Session, due: bool) -> sa.ColumnElement[bool]:
-    return due_within_a_week(today()) if due else sa.true()
 
 
 def _text(_session: Session, text: str) -> sa.ColumnElement[bool]:
@@ -106,27 +98,24 @@ hazards = SafetyLedger(
         ),
         Filter("severity"),
         Filter("category"),
-        Filter(
+        Filter.flag(
             "overdue",
-            "bool",
             _l("Overdue"),
-            clause=_overdue,
+            lambda: overdue_clause(today()),
             order=lambda: [SafetyHazard.deadline],
             description="1: open hazards past their deadline, oldest deadline first",
         ),
-        Filter(
+        Filter.flag(
             "due",
-            "bool",
             _l("Due within a week"),
-            clause=_due,
+            lambda: due_within_a_week(today()),
             order=lambda: [SafetyHazard.deadline],
             description="1: open hazards whose deadline is in the coming seven days",
         ),
-        Filter(
+        Filter.flag(
             "supervised",
-            "bool",
             _l("Listed for supervision"),
-            clause=lambda _s, on: SafetyHazard.supervised_on.is_not(None) if on else sa.true(),
+            lambda: SafetyHazard.supervised_on.is_not(None),
         ),
         Filter("enterprise", "int", _l("Enterprise"), column="enterprise_id"),
         Filter("inspection", "int", _l("Inspection"), column="inspection_id"),
