@@ -21,11 +21,12 @@ and on SQLite no other connection could update the job's row meanwhile.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import (
@@ -42,8 +43,6 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
-from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
-from huey.api import Huey, TaskWrapper
 from werkzeug.exceptions import HTTPException
 
 from core.api import api_doc
@@ -52,6 +51,9 @@ from core.db import db, utcnow
 from core.errors import HTTP_MESSAGES, DomainError
 from core.models import Job
 from core.tree import NodeRef
+
+if TYPE_CHECKING:  # huey is imported when the first job is queued, not at start-up
+    from huey.api import Huey, TaskWrapper
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 STATUS_LABELS = {
@@ -94,6 +96,8 @@ class JobQueue:
     daily reminders (``core.reminders``), run by ``jiedao worker``."""
 
     def __init__(self, app: Flask, huey: Huey) -> None:
+        from huey import crontab
+
         self.huey = huey
         self.run: TaskWrapper = huey.task(name="jiedao.run_job")(
             lambda job_id: execute(app, job_id)
@@ -127,11 +131,14 @@ def write_reminders(app: Flask) -> int:
         return written
 
 
-def make_huey(url: str, instance_path: str) -> Huey:
-    """The huey instance ``JIEDAO_JOBS_URL`` names (see the module docstring)."""
-    if url == "immediate":
-        return MemoryHuey("jiedao", immediate=True, results=False)
-    if url.startswith(("redis://", "rediss://", "unix://")):
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def check_jobs_url(url: str) -> None:
+    """A :class:`ConfigError` at start-up for a ``JIEDAO_JOBS_URL`` no queue can be made of."""
+    if url == "immediate" or url.startswith("sqlite:///"):
+        return
+    if url.startswith(REDIS_SCHEMES):
         try:
             import redis  # noqa: F401 - RedisHuey needs it
         except ImportError:
@@ -139,29 +146,52 @@ def make_huey(url: str, instance_path: str) -> Huey:
                 "JIEDAO_JOBS_URL is a Redis URL but the redis package is missing: "
                 "pip install 'jiedao[redis]'"
             ) from None
-        return RedisHuey("jiedao", url=url, results=False)
-    if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        if not path.is_absolute():
-            path = Path(instance_path) / path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return SqliteHuey("jiedao", filename=str(path), results=False)
+        return
     raise ConfigError(
         f"JIEDAO_JOBS_URL must be sqlite:///<file>, redis://host:port/db or immediate, not {url!r}"
     )
 
 
+def make_huey(url: str, instance_path: str) -> Huey:
+    """The huey instance ``JIEDAO_JOBS_URL`` names (see the module docstring)."""
+    from huey import MemoryHuey, RedisHuey, SqliteHuey
+
+    check_jobs_url(url)
+    if url == "immediate":
+        return MemoryHuey("jiedao", immediate=True, results=False)
+    if url.startswith(REDIS_SCHEMES):
+        return RedisHuey("jiedao", url=url, results=False)
+    path = Path(url.removeprefix("sqlite:///"))
+    if not path.is_absolute():
+        path = Path(instance_path) / path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("jiedao", filename=str(path), results=False)
+
+
+_building = threading.Lock()
+
+
 def init_app(app: Flask) -> None:
-    """The app's job queue and the jobs' page and API."""
-    app.extensions["jiedao.jobs"] = JobQueue(
-        app, make_huey(app.config["JOBS_URL"], app.instance_path)
-    )
+    """The jobs' page and API; the queue itself is made on first use (:func:`queue`), so a
+    process that queues nothing never imports huey — but a bad ``JIEDAO_JOBS_URL`` stops the
+    start now."""
+    check_jobs_url(app.config["JOBS_URL"])
+    app.extensions["jiedao.jobs"] = None
     app.register_blueprint(bp)
     app.register_blueprint(api)
 
 
 def queue(app: Flask | None = None) -> JobQueue:
-    return (app or current_app).extensions["jiedao.jobs"]
+    """The app's job queue, made the first time it is asked for."""
+    app = app or current_app
+    found = app.extensions.get("jiedao.jobs")
+    if found is None:
+        with _building:
+            found = app.extensions.get("jiedao.jobs")
+            if found is None:
+                found = JobQueue(app, make_huey(app.config["JOBS_URL"], app.instance_path))
+                app.extensions["jiedao.jobs"] = found
+    return found
 
 
 def files_dir() -> Path:

@@ -15,9 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image
-from pypdf import PdfReader
-
 
 @dataclass(frozen=True)
 class FileType:
@@ -65,6 +62,8 @@ def identify(path: Path, allowed: Sequence[FileType]) -> FileType | None:
 
 
 def _image_format(path: Path, formats: list[str]) -> str | None:
+    from PIL import Image  # imported on the first upload, not at start-up
+
     try:
         with Image.open(path, formats=formats) as image:
             found = image.format
@@ -78,6 +77,8 @@ def _is_pdf(path: Path) -> bool:
     with path.open("rb") as file:
         if b"%PDF-" not in file.read(1024):  # where the format puts its header
             return False  # not a PDF at all: no need to ask the parser (and log its warnings)
+    from pypdf import PdfReader  # imported on the first upload, not at start-up
+
     try:
         reader = PdfReader(path)
         if not reader.pdf_header.startswith("%PDF-"):
