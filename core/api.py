@@ -237,7 +237,7 @@ class Page:
         self.total, self.total_exact = bounded_total(stmt)
         keys = order_keys(stmt) if scalars else None
         backwards, values = decode_cursor(cursor, keys) if cursor else (False, None)
-        width = len(stmt.selected_columns)
+        width = len(stmt.column_descriptions)  # what one row holds: an entity is one
         paged = stmt.add_columns(*(k.expr for k in keys)) if keys else stmt
         if values is not None:
             nulls_largest = db.session.get_bind().dialect.name != "sqlite"
