@@ -269,7 +269,7 @@ class Page:
     def pages(self) -> int:
         pages = max(1, math.ceil(self.total / self.per_page))
         # Walking by cursor, or past an estimate, the page numbers are what the walk shows.
-        return max(pages, self.page + 1 if self.has_next else self.page)
+        return max(pages, self.page + 1) if self.has_next else pages
 
     def link_args(self, forward: bool) -> dict[str, Any]:
         """The query arguments of the next (or previous) page's link: its number, and its
