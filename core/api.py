@@ -4,8 +4,13 @@ pagination with totals, and the OpenAPI 3 document built from the endpoints them
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from functools import partialmethod
 from typing import Any, TypeVar
 
@@ -16,11 +21,15 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask, current_app, request
 from flask_babel import gettext as _
+from itsdangerous import BadData, URLSafeSerializer
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 import core
-from core.db import db
+from core.db import EXPLAIN, db
+from core.errors import DomainError
 
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_PAGE = 1_000_000
@@ -58,30 +67,216 @@ def page_args() -> tuple[int, int]:
     return page, per_page
 
 
-class Page:
-    """One page of a select, with the total count of the whole filtered select."""
+# Up to this many rows a total is counted exactly; beyond, the database's estimate is shown.
+EXACT_TOTAL_UP_TO = 10_000
+CURSOR_SALT = "jiedao.page-cursor"
 
-    def __init__(self, stmt: sa.Select, page: int, per_page: int, *, scalars: bool = True) -> None:
+
+def bad_cursor() -> DomainError:
+    message = _("This page link is not valid any more; start again from the first page.")
+    return DomainError(message, {"cursor": [message]})
+
+
+@dataclass(frozen=True)
+class _Key:
+    """One term of a list's order: an expression and its direction."""
+
+    expr: Any
+    descending: bool
+
+    def walked(self, backwards: bool) -> Any:
+        descending = self.descending != backwards
+        return self.expr.desc() if descending else self.expr.asc()
+
+
+def order_keys(stmt: sa.Select) -> list[_Key] | None:
+    """The terms of ``stmt``'s ORDER BY when they can carry a cursor: plain ascending or
+    descending expressions ending with a primary key (so no two rows share a position)."""
+    keys = []
+    for clause in stmt._order_by_clauses:
+        element, descending = clause, False
+        if isinstance(clause, UnaryExpression):
+            if clause.modifier not in (operators.asc_op, operators.desc_op):
+                return None
+            element, descending = clause.element, clause.modifier is operators.desc_op
+        keys.append(_Key(element, descending))
+    if not keys or not getattr(keys[-1].expr, "primary_key", False):
+        return None
+    return keys
+
+
+def _order_print(keys: list[_Key]) -> str:
+    """What a cursor is bound to: the order it was made in (another sort refuses it)."""
+    text = "|".join(f"{'-' if k.descending else ''}{k.expr}" for k in keys)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _plain_key(value: Any) -> Any:
+    """A sort key value as JSON; dates and decimals tagged, so they come back as they were."""
+    if isinstance(value, datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"n": str(value)}
+    if value is None or isinstance(value, str | int | float):
+        return value
+    raise TypeError(type(value).__name__)
+
+
+def _typed_key(value: Any) -> Any:
+    if isinstance(value, dict):
+        (tag, text), *_rest = value.items()
+        return {"t": datetime.fromisoformat, "d": date.fromisoformat, "n": Decimal}[tag](text)
+    return value
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt=CURSOR_SALT)
+
+
+def encode_cursor(keys: list[_Key], values: Sequence[Any], backwards: bool) -> str | None:
+    """An opaque, signed cursor: the rows after (or before) ``values`` in the order ``keys``;
+    None when a value cannot be carried (the page links fall back to page numbers)."""
+    try:
+        plain = [_plain_key(v) for v in values]
+    except TypeError:
+        return None
+    payload = {"o": _order_print(keys), "b": int(backwards), "k": plain}
+    return _serializer().dumps(payload)
+
+
+def decode_cursor(raw: str, keys: list[_Key] | None) -> tuple[bool, list[Any]]:
+    """``(backwards, values)`` of a cursor made for this order; anything else is refused by
+    name (a 422), never a 500."""
+    if keys is None or len(raw) > 2000:
+        raise bad_cursor()
+    try:
+        payload = _serializer().loads(raw)
+        if payload["o"] != _order_print(keys) or len(payload["k"]) != len(keys):
+            raise ValueError
+        return bool(payload["b"]), [_typed_key(v) for v in payload["k"]]
+    except (BadData, KeyError, TypeError, ValueError, ArithmeticError):
+        raise bad_cursor() from None
+
+
+def _beyond(keys: list[_Key], values: list[Any], backwards: bool, nulls_largest: bool) -> Any:
+    """Rows strictly past ``values`` in the walk's direction (row-value comparison spelled
+    out, so mixed directions and NULLs work; PostgreSQL sorts NULL as the largest value,
+    SQLite as the smallest)."""
+
+    def same(expr: Any, value: Any) -> Any:
+        return expr.is_(None) if value is None else expr == value
+
+    def past(key: _Key, value: Any) -> Any:
+        greater = key.descending == backwards
+        if value is None:  # past NULL: the non-null values, if NULL sorts before them
+            return key.expr.is_not(None) if greater != nulls_largest else sa.false()
+        bare = key.expr > value if greater else key.expr < value
+        return sa.or_(bare, key.expr.is_(None)) if greater == nulls_largest else bare
+
+    terms = []
+    for i, key in enumerate(keys):
+        equal = [same(k.expr, v) for k, v in zip(keys[:i], values[:i], strict=True)]
+        terms.append(sa.and_(*equal, past(key, values[i])))
+    return sa.or_(*terms)
+
+
+def estimated_rows(stmt: sa.Select) -> int | None:
+    """The planner's estimate of the rows ``stmt`` reads (PostgreSQL); None elsewhere."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    probe = sa.select(sa.literal_column("1")).select_from(stmt.subquery())
+    options = {**stmt.get_execution_options(), EXPLAIN: True}
+    plan = db.session.execute(probe.execution_options(**options)).scalar()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def bounded_total(stmt: sa.Select) -> tuple[int, bool]:
+    """``(total, exact)`` of ``stmt``'s rows: counted up to :data:`EXACT_TOTAL_UP_TO`, beyond
+    it the planner's estimate (never below what was counted). Where there is no estimate
+    (SQLite, the embedded default for smaller offices) the rows are counted."""
+    bare = stmt.order_by(None)
+    options = stmt.get_execution_options()
+
+    def count(rows: sa.Select) -> int:
+        counted = sa.select(sa.func.count()).select_from(rows.subquery())
+        return db.session.scalar(counted.execution_options(**options)) or 0
+
+    found = count(bare.limit(EXACT_TOTAL_UP_TO + 1))
+    if found <= EXACT_TOTAL_UP_TO:
+        return found, True
+    estimate = estimated_rows(bare)
+    if estimate is None:
+        return count(bare), True
+    return max(estimate, found), False
+
+
+class Page:
+    """One page of a select, with the total of the whole filtered select (exact, or marked as
+    an estimate beyond :data:`EXACT_TOTAL_UP_TO` rows).
+
+    Pages are reached by number (``?page=``, an OFFSET: fine for the first pages) or, from the
+    previous/next links, by ``?cursor=`` (the sort key of the row next to the page, signed):
+    a page reached that way costs the same at the end of millions of rows as at the start. A
+    cursor needs an order ending with the primary key; other selects page by number only."""
+
+    def __init__(
+        self,
+        stmt: sa.Select,
+        page: int,
+        per_page: int,
+        *,
+        scalars: bool = True,
+        cursor: str | None = None,
+    ) -> None:
         self.page = page
         self.per_page = per_page
-        count_stmt = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
-        count_stmt = count_stmt.execution_options(**stmt.get_execution_options())
-        self.total = db.session.scalar(count_stmt) or 0
-        paged = stmt.limit(per_page).offset((page - 1) * per_page)
-        result = db.session.execute(paged)
-        self.items = list(result.scalars()) if scalars else list(result)
+        self.total, self.total_exact = bounded_total(stmt)
+        keys = order_keys(stmt) if scalars else None
+        backwards, values = decode_cursor(cursor, keys) if cursor else (False, None)
+        width = len(stmt.column_descriptions)  # what one row holds: an entity is one
+        paged = stmt.add_columns(*(k.expr for k in keys)) if keys else stmt
+        if values is not None:
+            nulls_largest = db.session.get_bind().dialect.name != "sqlite"
+            paged = paged.where(_beyond(keys, values, backwards, nulls_largest))
+            paged = paged.order_by(None).order_by(*(k.walked(backwards) for k in keys))
+        else:
+            paged = paged.offset((page - 1) * per_page)
+        rows = list(db.session.execute(paged.limit(per_page + 1)))
+        more = len(rows) > per_page
+        rows = rows[:per_page]
+        if backwards:
+            rows.reverse()
+        if values is None:
+            self.has_prev, self.has_next = page > 1, more
+        elif backwards:
+            self.has_prev, self.has_next = more, True
+            self.page = page if more else 1
+        else:
+            self.has_prev, self.has_next = True, more
+        self.items = [row[0] for row in rows] if scalars else rows
+        self.next_cursor = self.prev_cursor = None
+        if keys and rows:
+            if self.has_next:
+                self.next_cursor = encode_cursor(keys, rows[-1][width:], False)
+            if self.has_prev and self.page > 2:
+                self.prev_cursor = encode_cursor(keys, rows[0][width:], True)
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        pages = max(1, math.ceil(self.total / self.per_page))
+        # Walking by cursor, or past an estimate, the page numbers are what the walk shows.
+        return max(pages, self.page + 1) if self.has_next else pages
 
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
+    def link_args(self, forward: bool) -> dict[str, Any]:
+        """The query arguments of the next (or previous) page's link: its number, and its
+        cursor where there is one (the first page needs none)."""
+        target = self.page + 1 if forward else self.page - 1
+        cursor = self.next_cursor if forward else self.prev_cursor
+        return {"page": target, "cursor": cursor}
 
     def to_json(self, dump: ma.Schema | Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
         """The page as the API answers it; items dumped by a schema or a function of one row."""
@@ -95,13 +290,17 @@ class Page:
             "page": self.page,
             "per_page": self.per_page,
             "total": self.total,
+            "total_exact": self.total_exact,
             "pages": self.pages,
+            "next_cursor": self.next_cursor,
+            "prev_cursor": self.prev_cursor,
         }
 
 
 def paginate(stmt: sa.Select, *, scalars: bool = True) -> Page:
     page, per_page = page_args()
-    return Page(stmt, page, per_page, scalars=scalars)
+    cursor = request.args.get("cursor", "").strip() or None
+    return Page(stmt, page, per_page, scalars=scalars, cursor=cursor)
 
 
 class PageSchema(ma.Schema):
@@ -113,8 +312,22 @@ class PageSchema(ma.Schema):
 
     page = ma.fields.Integer(required=True)
     per_page = ma.fields.Integer(required=True)
-    total = ma.fields.Integer(required=True)
+    total = ma.fields.Integer(
+        required=True, metadata={"description": "exact, or an estimate when total_exact is false"}
+    )
+    total_exact = ma.fields.Boolean(
+        required=True,
+        metadata={"description": f"false: more than {EXACT_TOTAL_UP_TO} rows, total estimated"},
+    )
     pages = ma.fields.Integer(required=True)
+    next_cursor = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "pass as ?cursor= (with page=page+1) for the next page"},
+    )
+    prev_cursor = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "pass as ?cursor= (with page=page-1) for the previous page"},
+    )
 
 
 def _as_answered(field: ma.fields.Field) -> ma.fields.Field:
@@ -247,6 +460,12 @@ def _operation(doc: dict[str, Any], method: str) -> dict[str, Any]:
                 "in": "query",
                 "name": "per_page",
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            },
+            {
+                "in": "query",
+                "name": "cursor",
+                "schema": {"type": "string", "maxLength": 2000},
+                "description": "a page's next_cursor or prev_cursor (opaque)",
             },
         ]
     if params:

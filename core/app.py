@@ -201,8 +201,10 @@ def _register_template_helpers(app: Flask) -> None:
         return {"nav_entries": entries}
 
     def url_with(**changes: Any) -> str:
-        """The current page's URL with some query arguments changed (pagination links)."""
+        """The current page's URL with some query arguments changed (pagination links). A
+        page's cursor holds only for the list it was made on, so any other link drops it."""
         args = request.args.to_dict()
+        args.pop("cursor", None)
         args.update({k: v for k, v in changes.items() if v is not None})
         return url_for(request.endpoint, **(request.view_args or {}), **args)
 

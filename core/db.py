@@ -106,7 +106,23 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "before_cursor_execute", _explained, retval=True)
     return engine
+
+
+EXPLAIN = "jiedao_explain"
+
+
+def _explained(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> tuple[str, Any]:
+    """A statement run with ``execution_options(jiedao_explain=True)`` is sent as its plan
+    (``EXPLAIN (FORMAT JSON)``): the ORM has applied its criteria (soft delete) by then, so the
+    planner estimates what the statement itself would read."""
+    if context is not None and context.execution_options.get(EXPLAIN):
+        statement = "EXPLAIN (FORMAT JSON) " + statement
+    return statement, parameters
 
 
 def _sqlite_begin(conn: Any) -> None:

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import MANYTOONE, Session, selectinload
 
 from core import audit
 from core.api import Page, answer_schema, api_doc, json_body, paginate
@@ -487,10 +487,27 @@ class Ledger:
 
     def base_query(self, where: sa.ColumnElement[bool]) -> sa.Select:
         stmt = self.query(where) if self.query is not None else sa.select(self.model).where(where)
-        stmt = stmt.options(selectinload(self.model.node))
+        stmt = stmt.options(selectinload(self.model.node), *self.parent_places)
         if self.scope is not None:
             stmt = stmt.where(self.scope())
         return self.options(stmt) if self.options is not None else stmt
+
+    @cached_property
+    def parent_places(self) -> tuple[Any, ...]:
+        """Loader options for each row's parents (many-to-one: a resident's household, an
+        inspection's checklist), with the parents' own places, for a whole page at once: what
+        a row shows of a parent (a household's address names its building) costs a statement
+        per page, not per row. A parent no row has costs nothing."""
+        found = []
+        for relation in sa.inspect(self.model).relationships:
+            if relation.direction is not MANYTOONE or relation.key == "node":
+                continue
+            target = relation.mapper.class_
+            parent = selectinload(getattr(self.model, relation.key))
+            if "node" in sa.inspect(target).relationships:
+                parent = parent.selectinload(target.node)
+            found.append(parent)
+        return tuple(found)
 
     def filtered(
         self,
