@@ -104,6 +104,11 @@ class InspectionRecord:
         return mapped_column(sa.ForeignKey("core_checklist.id"), nullable=True)
 
     @declared_attr
+    def checklist_template(cls) -> Mapped[ChecklistTemplate | None]:
+        """The version scored on, loaded with a page of inspections (never one per row)."""
+        return relationship(ChecklistTemplate, viewonly=True)
+
+    @declared_attr
     def round_id(cls) -> Mapped[int | None]:
         return mapped_column(sa.ForeignKey("core_inspection_round.id"), nullable=True)
 

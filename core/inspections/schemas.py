@@ -14,7 +14,7 @@ from core.db import db
 from core.records.fields import describe
 from core.validation import Schema, choice, optional_text, required_text
 
-from .models import ChecklistTemplate, InspectionRound
+from .models import InspectionRound
 
 RESULT_LABELS = {"ok": _l("Passed"), "fail": _l("Failed"), "na": _l("Not applicable")}
 
@@ -77,7 +77,5 @@ def round_choices(module: str) -> Callable[[], dict[int, str]]:
 
 def checklist_version(inspection: Any) -> str | None:
     """模板版本: the checklist and the version an inspection was scored on."""
-    if not inspection.checklist_id:
-        return None
-    template = db.session.get(ChecklistTemplate, inspection.checklist_id)
+    template = inspection.checklist_template
     return f"{template.name} v{template.version}" if template else None

@@ -172,10 +172,7 @@ def _ledger_keys() -> list[str]:
 
 # Ledgers whose pages still load something per row that no relationship declares (the SDK
 # cannot load it for the page): the plugin's to fix, then this list's to shrink.
-PER_ROW = {
-    # the list page reads each inspection's checklist version by its id (no relationship)
-    "safety.inspection": "the list reads each row's checklist version (core_checklist) by id",
-}
+PER_ROW: dict[str, str] = {}  # ledger → why its page still loads per row (none today)
 
 
 @pytest.mark.parametrize(
