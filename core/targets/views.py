@@ -66,6 +66,23 @@ def _page(node, period_text, errors=None, typed=None, status=200):
     ), status
 
 
+def _save(node: Any, name: str, period_text: str | None, value: Any, shares: dict, note: str):
+    """Set and split the node's target of ``name`` as the signed-in user; the period saved."""
+    period = services.parse_period(period_text, clock.today())
+    services.save(
+        db.session,
+        node,
+        name,
+        period,
+        current_scope(),
+        current_user,
+        value=value,
+        shares=shares,
+        note=note.strip(),
+    )
+    return period
+
+
 @bp.route("/n/<ref>/targets", methods=["GET", "POST"])
 @login_required
 def page(ref: str):
@@ -85,17 +102,13 @@ def page(ref: str):
         if key.startswith("share-")
     }
     try:
-        period = services.parse_period(period_text, clock.today())
-        services.save(
-            db.session,
+        period = _save(
             node,
             name,
-            period,
-            current_scope(),
-            current_user,
-            value=request.form.get("value", ""),
-            shares=shares,
-            note=request.form.get("note", "").strip(),
+            period_text,
+            request.form.get("value", ""),
+            shares,
+            request.form.get("note", ""),
         )
     except DomainError as exc:
         db.session.rollback()
@@ -151,17 +164,8 @@ def api_set(ref: str, name: str):
     if not isinstance(note, str):
         message = _("The note must be text.")
         raise DomainError(message, {"note": [message]})
-    period = services.parse_period(request.args.get("period"), clock.today())
-    services.save(
-        db.session,
-        node,
-        name,
-        period,
-        current_scope(),
-        current_user,
-        value=body.get("value", services.KEEP),
-        shares=shares,
-        note=note.strip(),
+    period = _save(
+        node, name, request.args.get("period"), body.get("value", services.KEEP), shares, note
     )
     db.session.commit()
     period, items, _may_set = _board(node, period.key)
