@@ -32,6 +32,15 @@ def _pattern_index(name: str, *columns: str) -> sa.Index:
     return sa.Index(name, *columns, postgresql_ops={text_column: "text_pattern_ops"})
 
 
+def _order_indexes(table: str) -> list[sa.Index]:
+    """What a list's order (name, id) within each scope needs: the pattern indexes above
+    cannot serve it on PostgreSQL (registry_0003)."""
+    return [
+        partial_index(f"ix_{table}_{scope}_order", f"{scope}_id", "name", "id")
+        for scope in ("community", "street", "district")
+    ]
+
+
 class RegistryHousehold(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     """户: a dwelling in a building (node = the building), with its members."""
 
@@ -77,6 +86,7 @@ class RegistryResident(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
         ),
         sa.Index("ix_registry_resident_household_id", "household_id"),
         sa.Index("ix_registry_resident_community_status", "community_id", "status"),
+        *_order_indexes("registry_resident"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,6 +143,7 @@ class RegistryUnit(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
             "uq_registry_unit_community_credit_code", "community_id", "credit_code", unique=True
         ),
         sa.Index("ix_registry_unit_community_kind", "community_id", "kind"),
+        *_order_indexes("registry_unit"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
