@@ -29,13 +29,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from bench_registry import RESIDENT_COLUMNS, generate_residents, tree_sizes
-from bench_tree import NODE_COLUMNS, Tree, analyze, bulk_insert, generate_nodes
+from bench_registry import load_district, tree_sizes
+from bench_tree import Tree, analyze
 from common import Stats, clean_up, environment, log, prepare_database, write_report
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -43,7 +42,6 @@ from sqlalchemy.engine import make_url
 from core import migrate
 from core.db import make_engine
 from core.plugins import load_plugins
-from tenants.models import Node
 
 PASSWORD = "bench-password-1"
 # What the resident list's order (name, id) within a scope needs: the plugin's name indexes use
@@ -101,36 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def build(args: argparse.Namespace, sizes: Any, engine: Any) -> tuple[Tree, float]:
     """The district's tree, the registry on in every community, and the residents (bulk)."""
-    from plugins.registry.models import RegistryResident
-    from tenants.modules import ModuleState
-
-    trees: list[Tree] = []
-    with engine.begin() as conn:
-        bulk_insert(conn, Node.__table__, NODE_COLUMNS, generate_nodes(sizes, trees))
-    tree = trees[0]
-    community_ids = [c.id for refs in tree.communities.values() for c in refs]
-    with engine.begin() as conn:
-        conn.execute(
-            sa.insert(ModuleState.__table__),
-            [{"community_id": cid, "module": "registry", "enabled": True, "settings": {},
-              "updated_at": datetime.now(UTC)} for cid in community_ids],
-        )  # fmt: skip
-    t0 = time.perf_counter()
-    with engine.begin() as conn:
-        loaded = bulk_insert(
-            conn,
-            RegistryResident.__table__,
-            RESIDENT_COLUMNS,
-            generate_residents(tree, args.residents, args.seed),
-        )
-    load_s = time.perf_counter() - t0
-    log(f"residents: {loaded:,} in {load_s:.1f} s ({loaded / load_s:,.0f} rows/s)")
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.exec_driver_sql(
-                "SELECT setval(pg_get_serial_sequence('registry_resident', 'id'), "
-                "(SELECT max(id) FROM registry_resident))"
-            )
+    tree, _loaded, load_s = load_district(engine, sizes, args.residents, args.seed)
     if args.list_indexes:
         t0 = time.perf_counter()
         with engine.begin() as conn:
