@@ -176,9 +176,12 @@ def _stored(
 def _value(
     session: Session, every: dict, name: str, place: Any, module: str, period: Period, memos: dict
 ) -> Any:
-    memo = memos.setdefault(place.id, {})
-    ids = list(session.scalars(communities_on(place, module)))
-    communities = sa.select(node_model().id).where(node_model().id.in_(ids))
+    """``name`` at ``place``: its communities where ``module`` runs are read once per place and
+    module (ids first, as PostgreSQL plans them better), and each figure once."""
+    if (place.id, module) not in memos:
+        ids = list(session.scalars(communities_on(place, module)))
+        memos[place.id, module] = (sa.select(node_model().id).where(node_model().id.in_(ids)), {})
+    communities, memo = memos[place.id, module]
     return evaluate(session, every, name, communities, period, memo).value
 
 
@@ -202,18 +205,17 @@ def board(
     light, and the split to the places below with theirs and whether the split holds.
     ``every``: also the indicators without a target yet (for someone who may set them)."""
     indicators = all_indicators()
-    candidates = {
-        n: i
-        for n, i in targetable().items()
-        if may_use(scope, i.module, node.path) and module_on(session, node, i.module)
-    }
+    found = targetable()
+    modules = {i.module for i in found.values() if may_use(scope, i.module, node.path)}
+    running = {m for m in modules if module_on(session, node, m)}  # one query a module
+    candidates = {n: i for n, i in found.items() if i.module in running}
     places: dict[str, list[_Place]] = {}
     for indicator in candidates.values():
         places.setdefault(indicator.module, _children(session, node, indicator.module))
     ids = [node.id, *{p.id for kids in places.values() for p in kids}]
     stored = _stored(session, ids, list(candidates), period)
     taken_on = as_of(period, day)
-    memos: dict[int, dict] = {}
+    memos: dict[tuple[int, str], tuple[sa.Select, dict]] = {}
     items = []
     for name, indicator in candidates.items():
         kids = places[indicator.module]
