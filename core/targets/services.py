@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from core import audit
+from core import audit, figures
 from core.errors import DomainError, NotPermitted
 from core.figures import as_of, evaluate
 from core.filing.services import indicators as all_indicators
@@ -63,16 +63,8 @@ def split_rule(indicator: Indicator) -> str:
 
 def parse_period(text: str | None, day: date) -> Period:
     """The period a target is set for (``2026``, ``2026H1``, ``2026Q1``, ``2026-03``); this
-    year when none is named; 422 naming ``period`` when it is not one."""
-    if not text:
-        return Period.year(day.year)
-    period = Period.parse(text)
-    if period is None:
-        message = _(
-            "A period is a month (2026-03), a quarter (2026Q1), a half-year (2026H1) or a year "
-            "(2026)."
-        )
-        raise DomainError(message, {"period": [message]})
+    year when none is named; 422 naming ``period`` when it is not one (as every figure's)."""
+    period, _label = figures.parse_period({"period": text} if text else {}, day)
     return period
 
 
