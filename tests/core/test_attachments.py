@@ -487,6 +487,24 @@ def test_the_page_shows_the_block_with_the_upload_form(hazard, as_user):
 MIGRATION_SCHEMA = "jiedao_attachments_migration"
 
 
+def migrated_app(url: str, tmp_path):
+    """The test app on a database a migration test upgraded itself (``fresh_database_url``)."""
+    from core.app import create_app
+    from tests.conftest import TEST_PLUGINS
+
+    return create_app(
+        {
+            "JIEDAO_ENV": "testing",
+            "JIEDAO_DATABASE_URL": url,
+            "JIEDAO_INSTANCE_PATH": str(tmp_path / "instance"),
+        },
+        WTF_CSRF_ENABLED=False,
+        PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+        PLUGINS="",
+        PLUGIN_ENTRY_POINTS=TEST_PLUGINS,
+    )
+
+
 @pytest.fixture
 def fresh_database_url(tmp_path):
     """A database of its own: a new SQLite file, or a new schema on the PostgreSQL server."""
@@ -511,12 +529,11 @@ def test_a_photo_uploaded_before_the_upgrade_is_served_after_it(fresh_database_u
     """safety_0002 carries safety_photo rows into core_attachment (files stay where they were);
     its downgrade carries them back."""
     from core import migrate
-    from core.app import create_app
     from core.db import utcnow
     from core.testing import build_world, login
     from plugins.safety.hazards import workflow
     from tenants import modules
-    from tests.conftest import ACCOUNTS, TEST_PLUGINS, WORLD, plugins_for_tests
+    from tests.conftest import ACCOUNTS, WORLD, plugins_for_tests
 
     url, plugins = fresh_database_url, plugins_for_tests()
     migrate.upgrade(url, plugins=plugins)
@@ -528,17 +545,7 @@ def test_a_photo_uploaded_before_the_upgrade_is_served_after_it(fresh_database_u
         sa.column("at", sa.DateTime(timezone=True)),
         sa.column("deleted_at", sa.DateTime(timezone=True)),
     )
-    app = create_app(
-        {
-            "JIEDAO_ENV": "testing",
-            "JIEDAO_DATABASE_URL": url,
-            "JIEDAO_INSTANCE_PATH": str(tmp_path / "instance"),
-        },
-        WTF_CSRF_ENABLED=False,
-        PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
-        PLUGINS="",
-        PLUGIN_ENTRY_POINTS=TEST_PLUGINS,
-    )
+    app = migrated_app(url, tmp_path)
     try:
         world = build_world(app, WORLD, ACCOUNTS)
         with app.app_context():

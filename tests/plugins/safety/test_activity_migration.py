@@ -10,7 +10,10 @@ import pytest
 import sqlalchemy as sa
 
 from core.db import db
-from tests.core.test_attachments import fresh_database_url  # noqa: F401 - the fixture
+from tests.core.test_attachments import (
+    fresh_database_url,  # noqa: F401 - the fixture
+    migrated_app,
+)
 
 A1 = "110105001001"
 API = f"/api/v1/c/{A1}/safety"
@@ -22,24 +25,13 @@ PNG = bytes.fromhex(
 
 def test_the_upgrade_keeps_every_activity_its_photos_and_history(fresh_database_url, tmp_path):  # noqa: F811
     from core import migrate
-    from core.app import create_app
     from core.testing import build_world, login
     from tenants import modules
-    from tests.conftest import ACCOUNTS, TEST_PLUGINS, WORLD, plugins_for_tests
+    from tests.conftest import ACCOUNTS, WORLD, plugins_for_tests
 
     url, plugins = fresh_database_url, plugins_for_tests()
     migrate.upgrade(url, plugins=plugins)
-    app = create_app(
-        {
-            "JIEDAO_ENV": "testing",
-            "JIEDAO_DATABASE_URL": url,
-            "JIEDAO_INSTANCE_PATH": str(tmp_path / "instance"),
-        },
-        WTF_CSRF_ENABLED=False,
-        PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
-        PLUGINS="",
-        PLUGIN_ENTRY_POINTS=TEST_PLUGINS,
-    )
+    app = migrated_app(url, tmp_path)
     now = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
     try:
         world = build_world(app, WORLD, ACCOUNTS)

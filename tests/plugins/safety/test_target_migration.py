@@ -8,31 +8,23 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from core.db import db
-from tests.core.test_attachments import fresh_database_url  # noqa: F401 - the fixture
+from tests.core.test_attachments import (
+    fresh_database_url,  # noqa: F401 - the fixture
+    migrated_app,
+)
 
 A1, A2 = "110105001001", "110105001002"
 
 
 def test_a_setting_becomes_the_communitys_share_and_comes_back(fresh_database_url, tmp_path):  # noqa: F811
     from core import migrate
-    from core.app import create_app
     from core.testing import build_world
     from tenants import modules
-    from tests.conftest import ACCOUNTS, TEST_PLUGINS, WORLD, plugins_for_tests
+    from tests.conftest import ACCOUNTS, WORLD, plugins_for_tests
 
     url, plugins = fresh_database_url, plugins_for_tests()
     migrate.upgrade(url, plugins=plugins)
-    app = create_app(
-        {
-            "JIEDAO_ENV": "testing",
-            "JIEDAO_DATABASE_URL": url,
-            "JIEDAO_INSTANCE_PATH": str(tmp_path / "instance"),
-        },
-        WTF_CSRF_ENABLED=False,
-        PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
-        PLUGINS="",
-        PLUGIN_ENTRY_POINTS=TEST_PLUGINS,
-    )
+    app = migrated_app(url, tmp_path)
     year = str(datetime.now(UTC).year)
     settings = sa.text(
         "SELECT settings FROM tenants_module WHERE community_id = :c AND module = 'safety'"
