@@ -204,8 +204,8 @@ def template_xlsx(
     typed: Iterable[str] = (),
 ) -> bytes:
     """An import template: the header row of labels (bold, frozen) and ``examples`` under it.
-    Columns are formatted as text, so Excel keeps the leading zeros of codes and the digits of
-    ID numbers; columns in ``typed`` (dates, amounts) keep Excel's own formats."""
+    Columns are formatted as text, so the leading zeros of codes and the digits of ID numbers
+    stay as typed; columns in ``typed`` (dates, amounts) keep the spreadsheet's own formats."""
     examples = list(examples)
     typed = set(typed)
     workbook = Workbook()
