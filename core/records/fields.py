@@ -20,8 +20,13 @@ from typing import Any
 
 import marshmallow as ma
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 S1, S2, S3 = "S1", "S2", "S3"
+# What JSON, history and the audit log hold in place of an S3 value (or of a list's S3 items),
+# and what pages and exports show there.
+WITHHELD = "***"
+HIDDEN = _l("Hidden")
 FILTER_KINDS = ("choice", "date", "year", "text", "tag", "place", "bool")
 WIDGETS = (
     "text",
@@ -56,6 +61,7 @@ def describe(
     imports: bool = True,
     form: bool = True,
     shown: bool = True,
+    item_sensitivity: Callable[[Any], str] | None = None,
 ) -> ma.fields.Field:
     """Attach what the generated views need to ``field`` and return it.
 
@@ -66,6 +72,9 @@ def describe(
     declared at run time such as tags), when the field does not carry them already;
     ``shown=False``: a form field whose value another field shows (an enterprise's id, shown by
     its name): left off pages, lists and exports, still in the form and the JSON.
+    ``item_sensitivity``: for a list of keys (a resident's tags), the class of each key, so one
+    field holds keys of both kinds: the S3 ones are hidden as S3 values are, and where any is,
+    one ``***`` stands for them all (pages: "已隐藏"), never saying which or how many.
     """
     if sensitivity not in (S1, S2, S3):
         raise ValueError(f"sensitivity must be S1, S2 or S3, not {sensitivity!r}")
@@ -90,6 +99,7 @@ def describe(
         "picker": picker,
         "help": help,
         "choices": choices,
+        "item_sensitivity": item_sensitivity,
     }
     meta.update({k: v for k, v in optional.items() if v is not None})
     field.metadata.update(meta)
@@ -150,6 +160,14 @@ def sensitivity_of(field: ma.fields.Field | None) -> str:
     return field.metadata.get("sensitivity", S1) if field is not None else S1
 
 
+def hidden_items(field: ma.fields.Field | None, value: Any) -> list[Any]:
+    """The S3 items of a list value of a field declared with ``item_sensitivity``."""
+    classes = field.metadata.get("item_sensitivity") if field is not None else None
+    if classes is None or not isinstance(value, list | tuple):
+        return []
+    return [item for item in value if classes(item) == S3]
+
+
 def widget_of(field: ma.fields.Field) -> str:
     """The form input for a field: declared, or chosen from its type."""
     declared = field.metadata.get("widget")
@@ -206,7 +224,7 @@ def display(field: ma.fields.Field | None, value: Any) -> str:
         return ""
     choices = choices_of(field) if field is not None else {}
     if isinstance(value, list | tuple):
-        return "、".join(display(field, v) for v in value)
+        return "、".join(str(HIDDEN) if v == WITHHELD else display(field, v) for v in value)
     if isinstance(value, dict):  # one row of a rows field: its cells, in the row's field order
         subs = row_fields(field, "shown")
         cells = [display(subs.get(key), value.get(key)) for key in subs or value]
