@@ -198,9 +198,6 @@ def overview() -> Any:
         page=page,
         filters=request.args,
         communities=community_refs(page.items),
-        duplicates=transfers.duplicate_count(
-            db.session, module_scope_clause(RegistryResident, VIEW)
-        ),
     )
 
 
