@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from core.db import utcnow
 from core.records.history import RecordChange
+from core.sdk import module_settings
 from tenants.models import Node, NodeKind
 
 from .models import (
@@ -85,15 +86,17 @@ def _mobile(rng: random.Random) -> str:
     )
 
 
-def _tags(rng: random.Random, born: date, male: bool) -> Iterator[str]:
+def _tags(rng: random.Random, born: date, male: bool, rural: bool) -> Iterator[str]:
     age = (ON - born).days // 365
     if age >= 60:
         yield "elderly"
         if rng.random() < 0.15:
             yield "empty_nest"
+        elif rng.random() < 0.05:
+            yield "living_alone"
     if not male and 15 <= age <= 49:
         yield "childbearing_woman"
-    if age < 16 and rng.random() < 0.08:
+    if rural and age < 16 and rng.random() < 0.08:  # a rural category (the setting ``rural``)
         yield "left_behind_child"
     if rng.random() < 0.03:
         yield "disabled"
@@ -205,6 +208,7 @@ def seed_community(session: Session, community: Node) -> None:
         .order_by(RegistryHousehold.id)
     ).all()
     residents: list[dict[str, Any]] = []
+    rural = bool(module_settings(session, community.id, MODULE).get("rural"))
     tags: list[tuple[int, str]] = []  # (index in residents, tag)
     seen: set[str] = set()
     for household_id, node_id, head, building, entrance, room in household_rows:
@@ -244,7 +248,7 @@ def seed_community(session: Session, community: Node) -> None:
                     "updated_at": now,
                 }
             )
-            tags += [(len(residents) - 1, tag) for tag in _tags(rng, born, male)]
+            tags += [(len(residents) - 1, tag) for tag in _tags(rng, born, male, rural)]
     if residents:
         session.execute(sa.insert(RegistryResident), residents)
     ids = session.scalars(
