@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, SoftDeleteMixin, TimestampMixin
 from core.sdk import live_rows, partial_index
-from tenants.models import TenantOwned
+from tenants.models import Node, TenantOwned
 
 
 def _pattern_index(name: str, *columns: str) -> sa.Index:
@@ -152,6 +152,13 @@ class RegistryResident(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     def tags(self) -> list[str]:
         return [t.tag for t in self.tag_rows]
 
+    @property
+    def age_bands(self) -> list[str]:
+        """The age bands (未成年, 老年 …) the resident is in today: computed, never stored."""
+        from .ages import bands_of
+
+        return bands_of(self.birth_date, self.gender)
+
 
 class RegistryResidentTag(Base):
     """A program tag on a resident (disabled, dibao, veteran …); tags are declared by plugins
@@ -199,3 +206,5 @@ class RegistryUnit(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     output_value: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))  # 万元 a year
     headcount: Mapped[int | None]
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+
+    headquarters_street: Mapped[Node | None] = relationship(foreign_keys=[headquarters_street_id])
