@@ -124,7 +124,7 @@ class RegistryResident(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     departed_on: Mapped[date | None]  # moved out / 人走注销 / died
     household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registry_household.id"))
     relation: Mapped[str] = mapped_column(sa.String(12), default="")  # head, spouse, child …
-    marital_status: Mapped[str | None] = mapped_column(sa.String(12))  # 婚姻状况
+    marital_status: Mapped[str | None] = mapped_column(sa.String(20))  # 婚姻状况
     presence: Mapped[str] = mapped_column(sa.String(12), default="consistent")  # 人户状态
     out_to: Mapped[str] = mapped_column(sa.String(100), default="")  # 流向地 (presence away)
     out_since: Mapped[date | None]  # 外出日期
@@ -132,7 +132,7 @@ class RegistryResident(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     # 工作单位: a unit of the registry, or a name when it is elsewhere.
     employer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registry_unit.id"))
     employer_name: Mapped[str] = mapped_column(sa.String(100), default="")
-    political_status: Mapped[str | None] = mapped_column(sa.String(12))  # 政治面貌
+    political_status: Mapped[str | None] = mapped_column(sa.String(20))  # 政治面貌
     guardian_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registry_resident.id"))
     guardian_relation: Mapped[str] = mapped_column(sa.String(12), default="")  # 与监护人关系
     notes: Mapped[str] = mapped_column(sa.Text, default="")
