@@ -198,6 +198,7 @@ class ResidentSchema(ChoiceSchema):
         label=_l("Birth certificate number"),
         sensitivity=S2,
         mask=mask_certificate,
+        widget="text",
         help=_l("For a child without a resident ID yet: one capital letter and nine digits."),
     )
     birth_date = describe(
