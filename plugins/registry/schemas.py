@@ -92,6 +92,39 @@ def _employer(resident: Any) -> str | None:
     return resident.employer_name or None
 
 
+def _resident_label(resident_id: int) -> str | None:
+    """A chosen resident as the pickers show one (the ID masked); None if the user may not
+    see them."""
+    from core.db import db
+    from core.permissions import current_scope
+
+    found = services.get_resident(db.session, current_scope(), resident_id)
+    return f"{found.name} {mask_id(found.id_number)}".strip() if found is not None else None
+
+
+def _unit_label(unit_id: int) -> str | None:
+    from core.db import db
+    from core.permissions import current_scope
+
+    found = services.get_unit(db.session, current_scope(), unit_id)
+    return f"{found.name} {found.credit_code}" if found is not None else None
+
+
+def _household_label(household_id: int) -> str | None:
+    from core.db import db
+    from core.permissions import current_scope
+
+    found = services.get_household(db.session, current_scope(), household_id)
+    return f"{found.address} {found.head_name}" if found is not None else None
+
+
+def _street_label(node_id: int) -> str | None:
+    from core.db import db
+
+    street = db.session.get(services.Node, node_id)
+    return street.name if street is not None and street.kind == "street" else None
+
+
 def _age_band_choices() -> dict[str, Any]:
     """The bands' labels; given as a function, as for tags: the document then describes a
     list of keys, not one key."""
@@ -244,6 +277,7 @@ class ResidentSchema(ChoiceSchema):
         record_id(load_default=None, allow_none=True),
         label=_l("Household"),
         picker="registry_api.api_picker_households",
+        picker_label=_household_label,
         export=False,
         imports=False,
     )
@@ -283,6 +317,7 @@ class ResidentSchema(ChoiceSchema):
         record_id(load_default=None, allow_none=True),
         label=_l("Employer in the registry"),
         picker="registry_api.api_picker_employers",
+        picker_label=_unit_label,
         shown=False,
         imports=False,
     )
@@ -302,6 +337,7 @@ class ResidentSchema(ChoiceSchema):
         record_id(load_default=None, allow_none=True),
         label=_l("Guardian"),
         picker="registry_api.api_picker_guardians",
+        picker_label=_resident_label,
         shown=False,
         imports=False,
     )
@@ -361,6 +397,7 @@ class HouseholdSchema(ChoiceSchema):
         record_id(load_default=None, allow_none=True),
         label=_l("Landlord"),
         picker="registry_api.api_picker_landlords",
+        picker_label=_resident_label,
         shown=False,
         imports=False,
     )
@@ -429,6 +466,7 @@ class UnitSchema(ChoiceSchema):
         record_id(load_default=None, allow_none=True),
         label=_l("Headquarters street (of a branch)"),
         picker="registry_api.api_picker_streets",
+        picker_label=_street_label,
         shown=False,
         imports=False,
     )

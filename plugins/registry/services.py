@@ -1204,6 +1204,18 @@ def search_households(
     return list(session.scalars(stmt.limit(limit)))
 
 
+def get_household(
+    session: Session, scope: Scope, household_id: int, community: Node | NodeRef | None = None
+) -> RegistryHousehold | None:
+    """The household if ``scope`` may see it (and it is not deleted), else ``None``."""
+    stmt = sa.select(RegistryHousehold).where(
+        RegistryHousehold.id == household_id,
+        visible_clause(RegistryHousehold, scope),
+        _within(RegistryHousehold, community),
+    )
+    return session.scalar(stmt)
+
+
 def get_unit(
     session: Session, scope: Scope, unit_id: int, community: Node | NodeRef | None = None
 ) -> RegistryUnit | None:
