@@ -563,3 +563,27 @@ def test_every_choice_key_fits_its_column():
             if length is not None:
                 too_long = [key for key in choices if len(str(key)) > length]
                 assert too_long == [], (ledger.name, name, length)
+
+
+def test_one_term_for_the_residence_status_and_the_corrected_labels(as_user, enable):
+    enable()
+    worker = as_user("worker")
+    house = created(worker, {"building": "1号楼", "room": "101", "head_name": "吴敏"}, "households")
+    rid = created(worker, person("吴敏", 35, 2, household_id=house["id"]))["id"]
+    assert (
+        worker.post(f"{api()}/residents/{rid}/move-out", json={"on": "2026-06-01"}).status_code
+        == 200
+    )
+    pages = {
+        "list and filter": worker.get(f"{page()}/").text,
+        "history": worker.get(f"{page()}/residents/{rid}").text,
+        "members": worker.get(f"{page()}/households/{house['id']}").text,
+        "form": worker.get(f"{page()}/residents/new").text,
+    }
+    for where, html in pages.items():
+        assert "居住状态" in html and "户籍状态" not in html, where
+    timeline = pages["history"][pages["history"].index('data-registry="timeline"') :]
+    assert "居住状态" in timeline
+    assert "来本地日期" in pages["form"] and "来京" not in pages["form"]
+    flat = worker.get(f"{page()}/households/new").text
+    assert "室号" in flat and "门牌号" not in flat
