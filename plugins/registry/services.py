@@ -797,7 +797,12 @@ def _check_household(
         if found is None:
             refusals.add("landlord_id", _("There is no such resident in the registry."))
     head_id = data.get("head_id")
-    if head_id:
+    stays = (
+        household is not None
+        and household.head_id is not None
+        and data.get("head_id", household.head_id) == household.head_id
+    )
+    if head_id and not stays:
         member = (
             session.scalar(
                 sa.select(RegistryResident.id).where(
@@ -816,9 +821,10 @@ def _check_household(
                 if household is not None
                 else _("Register the household's members first, then choose its head."),
             )
-    elif household is not None and household.head_id and "head_id" not in data:
-        name = data.get("head_name")
-        if name and household.head is not None and name != household.head.name:
+    elif stays:
+        # The head stays: a name typed for them that is not theirs is refused, not dropped.
+        name, head = data.get("head_name"), household.head
+        if name and head is not None and head.deleted_at is None and name != head.name:
             refusals.add(
                 "head_name",
                 _(

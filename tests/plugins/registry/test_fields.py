@@ -349,6 +349,16 @@ def test_the_household_head_is_one_of_its_members(as_user, enable, count):
     )  # fmt: skip
     assert chosen.status_code == 302
     assert worker.get(url).json["head_name"] == "张伟"
+    # The head stays and another name is typed for them: refused beside the field, kept.
+    typed = worker.post(
+        f"{page()}/households/{house['id']}/edit",
+        data={"building": "110105001001-bb01", "room": "101", "head_name": "张大伟",
+              "tenure": "owned", "head_id": str(zhang["id"])},
+    )  # fmt: skip
+    assert typed.status_code == 422
+    block = field_block(typed.text, "head_name")
+    assert "has-error" in block and 'value="张大伟"' in block
+    assert worker.get(url).json["head_name"] == "张伟"
 
 
 def test_rental_facts_belong_to_a_rented_flat(as_user, enable, count):
