@@ -56,6 +56,8 @@ def describe(
     imports: bool = True,
     form: bool = True,
     shown: bool = True,
+    former_labels: tuple[str, ...] = (),
+    picker_label: Callable[[Any], str | None] | None = None,
 ) -> ma.fields.Field:
     """Attach what the generated views need to ``field`` and return it.
 
@@ -65,7 +67,11 @@ def describe(
     thousands of records; ``choices``: key → label (or a function giving them, for choices
     declared at run time such as tags), when the field does not carry them already;
     ``shown=False``: a form field whose value another field shows (an enterprise's id, shown by
-    its name): left off pages, lists and exports, still in the form and the JSON.
+    its name): left off pages, lists and exports, still in the form and the JSON;
+    ``former_labels``: what the label said before it was corrected (户籍状态 for 居住状态), so
+    spreadsheets headed the old way still import; ``picker_label``: what the picker's box
+    shows for the id the form holds (the chosen guardian's name), ``None`` for one the user may
+    not see.
     """
     if sensitivity not in (S1, S2, S3):
         raise ValueError(f"sensitivity must be S1, S2 or S3, not {sensitivity!r}")
@@ -90,6 +96,8 @@ def describe(
         "picker": picker,
         "help": help,
         "choices": choices,
+        "former_labels": tuple(former_labels) or None,
+        "picker_label": picker_label,
     }
     meta.update({k: v for k, v in optional.items() if v is not None})
     field.metadata.update(meta)
@@ -124,6 +132,16 @@ def chosen_record(
             ma.fields.Function(name_of, dump_only=True), label=label, **{"column": True, **shown_as}
         ),
     )
+
+
+def picker_current(field: ma.fields.Field, value: Any) -> str:
+    """The text a picker's search box starts with: the record its form value names, as the
+    field's ``picker_label`` says it; empty without one, or for an id that is not a number."""
+    label = field.metadata.get("picker_label")
+    text = str(value or "").strip()
+    if label is None or not text.isascii() or not text.isdigit() or len(text) > 9:
+        return ""
+    return label(int(text)) or ""
 
 
 def label_of(field: ma.fields.Field, name: str) -> str:

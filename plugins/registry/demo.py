@@ -87,12 +87,8 @@ def _mobile(rng: random.Random) -> str:
 
 def _tags(rng: random.Random, born: date, male: bool) -> Iterator[str]:
     age = (ON - born).days // 365
-    if age >= 60:
-        yield "elderly"
-        if rng.random() < 0.15:
-            yield "empty_nest"
-    if not male and 15 <= age <= 49:
-        yield "childbearing_woman"
+    if age >= 60 and rng.random() < 0.15:
+        yield "empty_nest"
     if age < 16 and rng.random() < 0.08:
         yield "left_behind_child"
     if rng.random() < 0.03:
@@ -274,9 +270,9 @@ def seed_community(session: Session, community: Node) -> None:
                 "contact_name": _name(rng),
                 "contact_phone": _mobile(rng),
                 "address": f"{STREET_ADDRESS}{community.name[:-2]}路{rng.randrange(1, 99)}号",
-                "industry": "零售业"
+                "industry": "retail"
                 if shop
-                else rng.choice(["信息技术", "批发业", "物业管理", "建筑业"]),
+                else rng.choice(["it", "retail", "property", "construction"]),
                 "size_class": "below" if shop or rng.random() < 0.6 else "above",
                 "output_value": rng.randrange(50, 50000),
                 "headcount": rng.randrange(2, 300),
