@@ -37,9 +37,9 @@ from ..models import (
 from ..services import MODULE
 from ..validators import CREDIT_ALPHABET, credit_check_character, id_check_character
 from . import people, units
-from .people import ON, ETHNICITIES, Family, Person, person_name
+from .people import ETHNICITIES, ON, Family, Person, person_name
 
-__all__ = ["ON", "is_rural", "person_name", "seed", "seed_community"]
+__all__ = ["ON", "insert_rows", "is_rural", "mobile", "person_name", "seed", "seed_community"]
 
 DEMO_DISTRICT = "110105"
 DEMO_COMMUNITY = "110105001001"  # 永安里东社区: where the demo accounts work
@@ -181,7 +181,7 @@ def _credit_code(rng: random.Random, prefix: str) -> str:
     return body + credit_check_character(body)
 
 
-def _mobile(rng: random.Random) -> str:
+def mobile(rng: random.Random) -> str:
     return (
         rng.choice(["138", "139", "136", "150", "186", "189", "135", "177", "158"])
         + f"{rng.randrange(10**8):08d}"
@@ -200,8 +200,9 @@ def _resident_id(rng: random.Random, person: Person, taken: set[str]) -> str:
             return number
 
 
-def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert ``rows`` in one statement; their new ids, in the order of ``rows``."""
+def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` in one statement (a bulk INSERT); their new ids, in the order of
+    ``rows`` (RETURNING sorted by the parameters, on SQLite and PostgreSQL alike)."""
     if not rows:
         return []
     result = session.execute(
@@ -280,7 +281,7 @@ def _seed_units(c: _Community, count: int, rural: bool) -> list[dict[str, Any]]:
                 "kind": unit.trade.kind,
                 "legal_representative": unit.legal_representative,
                 "contact_name": unit.contact_name,
-                "contact_phone": _mobile(rng),
+                "contact_phone": mobile(rng),
                 "address": f"{STREET_ADDRESS}{road}{rng.randrange(1, 120)}号"
                 + (f"（{building[1]}底商）" if building else ""),
                 "industry": unit.trade.industry,
@@ -295,7 +296,7 @@ def _seed_units(c: _Community, count: int, rural: bool) -> list[dict[str, Any]]:
                 "notes": "",
             }
         )
-    for row, unit_id in zip(rows, _insert(c.session, RegistryUnit, rows), strict=True):
+    for row, unit_id in zip(rows, insert_rows(c.session, RegistryUnit, rows), strict=True):
         row["id"] = unit_id
     return rows
 
@@ -318,7 +319,7 @@ def _seed_households(c: _Community, flats: list[Any], families: list[Family]) ->
         }
         for (node_id, _building, entrance, room), family in zip(flats, families, strict=True)
     ]
-    return _insert(c.session, RegistryHousehold, rows)
+    return insert_rows(c.session, RegistryHousehold, rows)
 
 
 def _employer(
@@ -388,14 +389,20 @@ def _seed_residents(
                     if person.age < 3
                     else "",
                     "birth_date": person.born,
-                    "mobile": _mobile(rng) if person.age >= 14 else "",
-                    "ethnicity": ethnicity if person.relation != "spouse" else rng.choice(ETHNICITIES),
+                    "mobile": mobile(rng) if person.age >= 14 else "",
+                    "ethnicity": ethnicity
+                    if person.relation != "spouse"
+                    else rng.choice(ETHNICITIES),
                     "hukou_address": f"{person.hometown.address}{rng.randrange(1, 200)}号"
                     if person.floating
                     else address,
                     "current_address": where or address,
                     "status": "floating" if person.floating else "registered",
-                    "presence": "away" if where else "here_only" if person.floating else "consistent",
+                    "presence": "away"
+                    if where
+                    else "here_only"
+                    if person.floating
+                    else "consistent",
                     "out_to": where,
                     "out_since": since,
                     "arrived_on": arrived,
@@ -411,7 +418,7 @@ def _seed_residents(
             )
             people_in_order.append(person)
             households_of.append(household_id)
-    ids = _insert(c.session, RegistryResident, rows)
+    ids = insert_rows(c.session, RegistryResident, rows)
     id_of = {id(p): i for p, i in zip(people_in_order, ids, strict=True)}
     guardians = [
         {"id": id_of[id(p)], "guardian_id": id_of[id(p.guardian)]}

@@ -25,42 +25,49 @@ SURNAMES = (
     "王王王李李李张张张刘刘刘陈陈杨杨赵赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓"
     "曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟"
 )
-# Given names by sex and by the years people were born in (a 1950s 建国, a 2010s 子轩).
+
+
+def _pool(*lines: str) -> tuple[str, ...]:
+    return tuple(" ".join(lines).split())
+
+
+# Given names by sex and by the years people were born in (a 1950s 建国, a 2010s 子轩); the
+# pools of men's and women's names share no name.
 MALE_NAMES: dict[int, tuple[str, ...]] = {
-    1930: (
-        "建国", "建华", "国强", "国庆", "志强", "德明", "振华", "卫东", "德福", "长青",
-        "树林", "福生", "宝山", "保国", "玉山", "建设", "振国", "永福", "德胜", "继光",
-    ),  # fmt: skip
-    1965: (
-        "伟", "强", "军", "勇", "刚", "斌", "涛", "明", "健", "志刚", "建军", "海涛",
-        "永刚", "立新", "卫国", "晓东", "建平", "志勇", "国栋", "红兵", "文斌", "利民",
-    ),  # fmt: skip
-    1985: (
-        "磊", "鹏", "超", "浩", "杰", "鑫", "宇", "亮", "帅", "昊", "俊杰", "海洋",
-        "子健", "家豪", "天宇", "鹏飞", "志远", "建宇", "晓峰", "博", "思源", "凯",
-    ),  # fmt: skip
-    2005: (
-        "浩然", "子轩", "宇轩", "梓豪", "一鸣", "博文", "子墨", "奕辰", "沐阳", "俊熙",
-        "皓轩", "宇航", "思远", "铭泽", "锦程", "睿", "煜城", "明轩", "嘉懿", "天佑",
-    ),  # fmt: skip
+    1930: _pool(
+        "建国 建华 国强 国庆 志强 德明 振华 卫东 德福 长青",
+        "树林 福生 宝山 保国 玉山 建设 振国 永福 德胜 继光",
+    ),
+    1965: _pool(
+        "伟 强 军 勇 刚 斌 涛 明 健 志刚 建军",
+        "海涛 永刚 立新 卫国 晓东 建平 志勇 国栋 红兵 文斌 利民",
+    ),
+    1985: _pool(
+        "磊 鹏 超 浩 杰 鑫 宇 亮 帅 昊 俊杰",
+        "海洋 子健 家豪 天宇 鹏飞 志远 建宇 晓峰 博 思源 凯",
+    ),
+    2005: _pool(
+        "浩然 子轩 宇轩 梓豪 一鸣 博文 子墨 奕辰 沐阳 俊熙",
+        "皓轩 宇航 思远 铭泽 锦程 睿 煜城 明轩 嘉懿 天佑",
+    ),
 }
 FEMALE_NAMES: dict[int, tuple[str, ...]] = {
-    1930: (
-        "秀英", "桂英", "秀兰", "玉兰", "桂兰", "淑珍", "凤英", "玉珍", "桂芳", "淑英",
-        "秀珍", "玉梅", "凤兰", "淑兰", "素珍", "文英", "秀云", "桂珍", "翠兰", "金凤",
-    ),  # fmt: skip
-    1965: (
-        "丽", "静", "敏", "燕", "红", "艳", "芳", "霞", "娟", "玲", "丽华", "红梅",
-        "晓红", "海燕", "丽娟", "春梅", "雪梅", "秀梅", "丽萍", "慧", "凤霞", "晓燕",
-    ),  # fmt: skip
-    1985: (
-        "婷", "倩", "雪", "琳", "颖", "晶", "璐", "丹", "娜", "晓雯", "婷婷", "佳慧",
-        "思琪", "雅琪", "晓丽", "梦瑶", "雨婷", "文静", "蕾", "月", "佳琪", "晓彤",
-    ),  # fmt: skip
-    2005: (
-        "子涵", "欣怡", "梓涵", "诗涵", "一诺", "梦琪", "可馨", "雨桐", "思彤", "语嫣",
-        "若曦", "佳怡", "依诺", "芷若", "安琪", "梓萱", "雨萱", "欣妍", "紫萱", "语桐",
-    ),  # fmt: skip
+    1930: _pool(
+        "秀英 桂英 秀兰 玉兰 桂兰 淑珍 凤英 玉珍 桂芳 淑英",
+        "秀珍 玉梅 凤兰 淑兰 素珍 文英 秀云 桂珍 翠兰 金凤",
+    ),
+    1965: _pool(
+        "丽 静 敏 燕 红 艳 芳 霞 娟 玲 丽华",
+        "红梅 晓红 海燕 丽娟 春梅 雪梅 秀梅 丽萍 慧 凤霞 晓燕",
+    ),
+    1985: _pool(
+        "婷 倩 雪 琳 颖 晶 璐 丹 娜 晓雯 婷婷",
+        "佳慧 思琪 雅琪 晓丽 梦瑶 雨婷 文静 蕾 月 佳琪 晓彤",
+    ),
+    2005: _pool(
+        "子涵 欣怡 梓涵 诗涵 一诺 梦琪 可馨 雨桐 思彤 语嫣",
+        "若曦 佳怡 依诺 芷若 安琪 梓萱 雨萱 欣妍 紫萱 语桐",
+    ),
 }
 ETHNICITIES = ["汉族"] * 19 + ["回族", "满族"]
 
@@ -232,7 +239,7 @@ class _Maker:
         rule; a child older than 24 has left home half of the time."""
         rng = self.rng
         found: list[Person] = []
-        born = _after(rng, mother.born, 22, 37, 29)
+        born = _after(rng, mother.born, 22, 38, 30)
         for _ in range(count):
             born = max(born, father.born + timedelta(days=int(22.5 * 365.25)))  # a young father
             if born >= ON or age_on(mother.born, born) > 40:
@@ -348,7 +355,7 @@ class _Maker:
         draw = rng.random()
         home = self.hometown() if draw < 0.2 else BEIJING
         wife_home = self.hometown() if 0.2 <= draw < 0.3 else None
-        husband, wife = self.couple(_born(rng, 25, 56, 41), home, wife_home)
+        husband, wife = self.couple(_born(rng, 26, 56, 43), home, wife_home)
         count = rng.choices([1, 2, 3], [70, 28, 2])[0]
         members = [*self.headed(husband, wife), *self.children(husband, wife, count)]
         self.away(husband, 0.05)
@@ -541,9 +548,7 @@ class _Maker:
         return rng.choices(["employed", "unemployed", "none"], weights)[0]
 
 
-def families(
-    rng: random.Random, count: int, rural: bool, tags: frozenset[str]
-) -> list[Family]:
+def families(rng: random.Random, count: int, rural: bool, tags: frozenset[str]) -> list[Family]:
     """``count`` households of one community, tagged with those of ``tags`` that apply."""
     maker = _Maker(rng, rural, tags)
     return [maker.family() for _ in range(count)]

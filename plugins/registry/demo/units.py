@@ -41,7 +41,9 @@ SUPERMARKET = Trade(
 )
 RESTAURANT = Trade("{place}{dish}", "shop", "catering", (5, 25), (60, 800), 1.0)
 BREAKFAST = Trade("{brand}早点铺", "individual", "catering", (2, 5), (15, 80), 1.0, "92")
-HAIRDRESSER = Trade("{brand}美发店", "individual", "resident_services", (2, 8), (15, 120), 1.0, "92")
+HAIRDRESSER = Trade(
+    "{brand}美发店", "individual", "resident_services", (2, 8), (15, 120), 1.0, "92"
+)
 PHARMACY = Trade(
     "北京{brand}大药房{place}店", "shop", "retail", (3, 8), (120, 600), 1.0, branch=True
 )
@@ -59,7 +61,9 @@ MEDIA = Trade("北京{brand}文化传媒有限公司", "enterprise", "culture", 
 CONSULTING = Trade(
     "北京{brand}企业管理咨询有限公司", "enterprise", "business_services", (5, 80), (100, 5000)
 )
-CATERING_CO = Trade("北京{brand}餐饮管理有限公司", "enterprise", "catering", (30, 150), (1500, 6000))
+CATERING_CO = Trade(
+    "北京{brand}餐饮管理有限公司", "enterprise", "catering", (30, 150), (1500, 6000)
+)
 SITE = Trade(
     "北京{brand}建设集团有限公司{place}项目部",
     "enterprise",
@@ -75,9 +79,7 @@ ELDERS = Trade("{place}老年协会", "social_org", "public", (2, 8), None, 0.0,
 CAR_REPAIR = Trade("{brand}汽车修理厂", "shop", "resident_services", (4, 15), (60, 500), 1.0)
 # rural only
 COLD_STORE = Trade("北京{brand}冷链物流有限公司", "enterprise", "logistics", (30, 90), (1500, 9000))
-LPG_DEPOT = Trade(
-    "北京{brand}液化石油气供应站", "enterprise", "chemicals", (8, 20), (300, 1500)
-)
+LPG_DEPOT = Trade("北京{brand}液化石油气供应站", "enterprise", "chemicals", (8, 20), (300, 1500))
 PETROL = Trade(
     "中国{brand}石油销售有限公司{place}加油站",
     "enterprise",
@@ -88,12 +90,16 @@ PETROL = Trade(
     branch=True,
 )
 FIREWORKS = Trade("{place}烟花爆竹临时销售点", "individual", "retail", (2, 4), (10, 40), 1.0, "92")
-FURNITURE = Trade("北京{brand}家具制造有限公司", "enterprise", "manufacturing", (20, 80), (300, 3500))
+FURNITURE = Trade(
+    "北京{brand}家具制造有限公司", "enterprise", "manufacturing", (20, 80), (300, 3500)
+)
 BUILDING_MATERIALS = Trade(
     "北京{brand}建材市场有限公司", "enterprise", "logistics", (15, 60), (500, 4000)
 )
 RECYCLING = Trade("{brand}废品回收站", "individual", "retail", (2, 6), (20, 150), 0.3, "92")
-COLLECTIVE = Trade("{place}股份经济合作社", "other", "business_services", (5, 15), (200, 1200), 0.0, "N2")
+COLLECTIVE = Trade(
+    "{place}股份经济合作社", "other", "business_services", (5, 15), (200, 1200), 0.0, "N2"
+)
 
 URBAN_CORE = (CONVENIENCE, SUPERMARKET, RESTAURANT, RESTAURANT, HAIRDRESSER, PHARMACY,
               COURIER, PROPERTY, SOFTWARE, TRADING, CLINIC, HARDWARE)  # fmt: skip
@@ -154,9 +160,7 @@ def units(rng: random.Random, place: str, count: int, rural: bool) -> list[Unit]
             o_low, o_high = trade.output
             output = round(o_low + (o_high - o_low) * min(1.0, share * rng.uniform(0.7, 1.3)))
         status = "operating"
-        if trade in SEASONAL:
-            status = "suspended"
-        elif trade.kind in ("shop", "individual") and rng.random() < 0.06:
+        if trade in SEASONAL or (trade.kind in ("shop", "individual") and rng.random() < 0.06):
             status = "suspended"
         elif trade.kind in ("shop", "individual") and not closed and rng.random() < 0.05:
             status, closed = "closed", 1
