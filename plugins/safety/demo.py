@@ -70,11 +70,11 @@ RESTAURANT = Profile(
     "gas",
     "general",
     (
-        ("后厨燃气泄漏报警器失效，未与紧急切断阀联动", "gas", "major", "后厨"),
+        ("后厨{n}台燃气泄漏报警器失效，未与紧急切断阀联动", "gas", "major", "后厨"),
         ("燃气灶具熄火保护装置损坏{n}台", "gas", "general", "操作间"),
         ("燃气软管长度超过2米，{n}处穿墙敷设，未改用金属管", "gas", "general", "后厨"),
         ("排油烟管道油垢堆积，已{n}个月未清洗", "fire", "general", "操作间"),
-        ("燃气表间堆放纸箱、食用油等可燃物", "fire", "general", "燃气表间"),
+        ("燃气表间堆放纸箱、食用油等可燃物约{n}0公斤", "fire", "general", "燃气表间"),
         ("员工{n}人不会关闭燃气紧急切断阀，未开展燃气安全培训", "management", "general", "后厨"),
     ),
 )
@@ -123,7 +123,7 @@ WORKSHOP = Profile(
     (
         ("木工车间粉尘清扫不及时，{n}台除尘设备停用", "fire", "major", "木工车间"),
         ("{n}台砂轮机防护罩缺失", "equipment", "general", "打磨工位"),
-        ("车间配电箱未接地，电线老化裸露", "electrical", "general", "生产车间"),
+        ("车间{n}台配电箱未接地，电线老化裸露", "electrical", "general", "生产车间"),
         ("油漆库与生产车间未分隔，存放稀释剂{n}桶", "fire", "general", "油漆库"),
         ("{n}名新员工未经三级安全教育即上岗", "management", "general", "生产车间"),
     ),
@@ -155,7 +155,7 @@ COLD_STORE = Profile(
         ("液氨机房有毒气体检测报警仪{n}台未按期检定", "chemicals", "major", "液氨机房"),
         ("{n}号冷库液氨管道阀门处结霜，存在微量泄漏", "chemicals", "major", "制冷管廊"),
         ("储氨器安全阀校验超期{n}个月", "equipment", "general", "储罐区"),
-        ("液氨事故应急喷淋装置无法正常启动", "chemicals", "general", "液氨机房"),
+        ("液氨事故应急喷淋装置{n}处无法正常启动", "chemicals", "general", "液氨机房"),
     ),
     ("液氨制冷机房及储氨器", "3", "液氨", (12, 30)),
 )
@@ -164,7 +164,7 @@ LPG_DEPOT = Profile(
     "major",
     (
         ("储罐区可燃气体报警仪{n}台故障", "gas", "major", "储罐区"),
-        ("钢瓶库内空瓶、实瓶混存，未设分区标识", "gas", "general", "钢瓶库"),
+        ("钢瓶库内空瓶、实瓶混存约{n}0只，未设分区标识", "gas", "general", "钢瓶库"),
         ("{n}台充装秤未按期检定", "equipment", "general", "充装间"),
         ("送气工{n}人未取得燃气从业人员培训证书", "management", "general", "营业室"),
     ),
@@ -174,7 +174,7 @@ PETROL = Profile(
     "hazardous_chemicals",
     "larger",
     (
-        ("卸油作业时未连接静电接地装置", "chemicals", "general", "卸油口"),
+        ("{n}号罐卸油作业时未连接静电接地装置", "chemicals", "general", "卸油口"),
         ("油罐区防雷防静电接地检测超期{n}个月", "chemicals", "general", "油罐区"),
         ("{n}号加油机油气回收装置泄漏", "chemicals", "general", "加油区"),
         ("便利店内违规存放桶装机油{n}0升", "fire", "general", "站内便利店"),
@@ -294,6 +294,14 @@ def seed(session: Session, options: dict[str, Any]) -> None:
         return
     modules.enable(session, district, MODULE)
     day = today()
+    used = {
+        (text, number)
+        for text, number in session.execute(
+            sa.select(SafetyHazard.description, SafetyHazard.number).where(
+                SafetyHazard.district_id == district.id
+            )
+        )
+    }
     for community in modules.communities_under(session, district):
         if not modules.is_enabled(session, community.id, MODULE):
             continue
@@ -303,7 +311,7 @@ def seed(session: Session, options: dict[str, Any]) -> None:
             .limit(1)
         )
         if exists is None:
-            seed_community(session, community, day)
+            seed_community(session, community, day, used)
     seed_targets(session)
 
 
@@ -329,9 +337,14 @@ class _Seeding:
     rng: random.Random
     day: date
     profiles: dict[int, Profile] = field(default_factory=dict)  # by unit id
+    used: set[tuple[str, str]] = field(default_factory=set)  # hazards' (text, number) so far
 
 
-def seed_community(session: Session, community: Node, day: date) -> None:
+def seed_community(
+    session: Session, community: Node, day: date, used: set[tuple[str, str]] | None = None
+) -> None:
+    """Fill one community's safety ledgers; ``used`` holds the (text, number) of the hazards
+    of other communities, none of which is repeated here."""
     keys = {
         "district_id": community.district_id,
         "street_id": community.street_id,
@@ -339,7 +352,8 @@ def seed_community(session: Session, community: Node, day: date) -> None:
     }
     now = utcnow()
     rng = random.Random(f"safety-{community.code}")
-    c = _Seeding(session, community, keys, {**keys, "created_at": now, "updated_at": now}, rng, day)
+    row = {**keys, "created_at": now, "updated_at": now}
+    c = _Seeding(session, community, keys, row, rng, day, used=set() if used is None else used)
     units = session.execute(
         sa.select(
             RegistryUnit.id,
@@ -556,11 +570,12 @@ MEASURES = {
 
 
 def _hazard_texts(
-    c: _Seeding, enterprises: list[dict[str, Any]], count: int
+    c: _Seeding, enterprises: list[dict[str, Any]], numbers: list[str]
 ) -> list[tuple[dict[str, Any], Hazard]]:
-    """``count`` (enterprise, hazard) pairs: the enterprises in turn (in a shuffled order),
-    each with a hazard of its kind not yet found there, its counts, buildings and floors drawn
-    for this community."""
+    """An (enterprise, hazard) pair for each hazard number: the enterprises in turn (in a
+    shuffled order), each with a hazard of its kind not yet found there, its counts, buildings
+    and floors drawn for this community, and never the text and number of a hazard of another
+    community."""
     rng = c.rng
     order = rng.sample(enterprises, len(enterprises))
 
@@ -569,14 +584,18 @@ def _hazard_texts(
         return rng.sample(hazards, len(hazards))
 
     unused = {e["id"]: shuffled(e) for e in order}
-    buildings = c.session.scalar(
-        sa.select(sa.func.count()).where(
-            Node.community_id == c.community.id, Node.kind == NodeKind.BUILDING
+    buildings = max(
+        c.session.scalar(
+            sa.select(sa.func.count()).where(
+                Node.community_id == c.community.id, Node.kind == NodeKind.BUILDING
+            )
         )
+        or 0,
+        1,
     )
     found: list[tuple[dict[str, Any], Hazard]] = []
     turn = 0
-    while len(found) < count:
+    while len(found) < len(numbers):
         enterprise = order[turn % len(order)]
         turn += 1
         left = unused[enterprise["id"]]
@@ -584,19 +603,20 @@ def _hazard_texts(
             if not any(unused.values()):  # every kind of hazard found once: start again
                 unused = {e["id"]: shuffled(e) for e in order}
             continue
-        template = left.pop()
-        fill = {
-            "n": rng.randrange(2, 9),
-            "b": rng.randrange(1, max(buildings or 0, 1) + 1),
-            "f": rng.randrange(1, 4),
-        }
-        description, category, severity, location = template
-        found.append(
-            (
-                enterprise,
-                (description.format(**fill), category, severity, location.format(**fill)),
-            )
-        )
+        description, category, severity, location = left.pop()
+        for _attempt in range(20):
+            fill = {
+                "n": rng.randrange(2, 10),
+                "b": rng.randrange(1, buildings + 1),
+                "f": rng.randrange(1, 4),
+            }
+            text = description.format(**fill)
+            if (text, numbers[len(found)]) not in c.used:
+                break
+        else:
+            continue  # this text has been every way it can with this number: another one
+        c.used.add((text, numbers[len(found)]))
+        found.append((enterprise, (text, category, severity, location.format(**fill))))
     return found
 
 
@@ -619,9 +639,12 @@ def _seed_hazards(
         for _ in range(rng.randrange(4))
     ]
     plan.sort(key=lambda p: -p[1])  # oldest first, so numbers run in order
-    texts = _hazard_texts(c, enterprises, len(plan))
+    numbers = [number("YH", day - timedelta(days=back)) for _status, back, _days in plan]
+    texts = _hazard_texts(c, enterprises, numbers)
     rows, steps = [], []
-    for (status, back, days), (enterprise, hazard) in zip(plan, texts, strict=True):
+    for (status, back, days), hazard_number, (enterprise, hazard) in zip(
+        plan, numbers, texts, strict=True
+    ):
         found_on = day - timedelta(days=back)
         description, category, severity, location = hazard
         inspection = min(done, key=lambda i: abs((i["done_on"] - found_on).days))
@@ -639,7 +662,7 @@ def _seed_hazards(
             {
                 **c.row,
                 "node_id": enterprise["node_id"],
-                "number": number("YH", found_on),
+                "number": hazard_number,
                 "inspection_id": inspection["id"],
                 "enterprise_id": enterprise["id"],
                 "description": description,

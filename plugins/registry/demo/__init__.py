@@ -261,7 +261,7 @@ def seed_community(
     families = people.families(c.rng, len(flats), rural, tags)
     unit_rows = _seed_units(c, max(12, len(flats) // 15), rural)
     household_ids = _seed_households(c, flats, families)
-    _seed_residents(c, flats, families, household_ids, unit_rows, taken or set())
+    _seed_residents(c, flats, families, household_ids, unit_rows, set() if taken is None else taken)
     _history(c)
 
 

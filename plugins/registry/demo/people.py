@@ -329,7 +329,7 @@ class _Maker:
         rng = self.rng
         home = self.hometown() if rng.random() < 0.3 else BEIJING
         head = self.person(rng.random() < 0.5, _born(rng, 40, 59), "head", home=home)
-        head.marital = rng.choices(["divorced", "unmarried", "widowed"], [5, 3, 2])[0]
+        head.marital = rng.choices(["divorced", "unmarried", "widowed"], [6, 3, 1])[0]
         self.away(head, 0.08)
         return self._rented(Family("", [head]), head.floating and rng.random() < 0.8)
 
@@ -445,7 +445,7 @@ class _Maker:
         children = self.children(husband, wife, 1)
         parent = wife if rng.random() < 0.75 else husband
         parent.relation = "head"
-        parent.marital = "divorced" if rng.random() < 0.8 else "widowed"
+        parent.marital = "divorced" if rng.random() < 0.9 else "widowed"
         for child in children:
             child.guardian = parent
             child.guardian_relation = "mother" if parent is wife else "father"

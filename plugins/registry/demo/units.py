@@ -72,6 +72,14 @@ SITE = Trade(
     (3000, 20000),
     branch=True,
 )
+RENOVATION = Trade(
+    "北京{brand}建筑工程有限公司{place}老旧小区综合整治项目部",
+    "enterprise",
+    "construction",
+    (30, 120),
+    (2000, 9000),
+    branch=True,
+)
 KINDERGARTEN = Trade("北京市朝阳区{place}幼儿园", "school", "education", (25, 60), None, 0.0, "12")
 PRIMARY = Trade("北京市朝阳区{place}小学", "school", "education", (50, 120), None, 0.0, "12")
 CLINIC = Trade("{place}社区卫生服务站", "institution", "health", (8, 20), None, 0.5, "12")
@@ -143,6 +151,8 @@ def units(rng: random.Random, place: str, count: int, rural: bool) -> list[Unit]
     everyday ones always, then more drawn by how common each kind of place is."""
     core, more = (RURAL_CORE, RURAL_MORE) if rural else (URBAN_CORE, URBAN_MORE)
     trades = list(core)
+    if not rural and rng.random() < 0.5:  # 老旧小区改造: half of the old urban communities
+        trades.append(RENOVATION)
     weights = [w for _t, w in more]
     while len(trades) < count:
         trades.append(rng.choices([t for t, _w in more], weights)[0])
