@@ -369,7 +369,7 @@ def _seed_residents(
         ethnicity = rng.choice(ETHNICITIES)
         for person in family.members:
             # a newborn not yet registered (落户) has only its 出生医学证明
-            unregistered = (ON - person.born).days < 120 and rng.random() < 0.6
+            unregistered = (ON - person.born).days < 180 and rng.random() < 0.7
             number = None if unregistered else _resident_id(rng, person, taken)
             arrived = _arrival(person, family) if person.floating else None
             employer_id, employer_name = _employer(c, person, local, staffed)

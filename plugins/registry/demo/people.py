@@ -264,7 +264,7 @@ class _Maker:
         father, mother = self.couple(mother_born, child.hometown)
         father.surname = child.surname
         father.relation = mother.relation = "parent"
-        if both and father.age < 92:
+        if (both and father.age < 92) or mother.age < 62:
             return [father, mother]
         widowed = mother if rng.random() < 0.72 else father
         widowed.marital = "widowed"
@@ -273,13 +273,13 @@ class _Maker:
     # --- households --------------------------------------------------------------------------
 
     KINDS_URBAN = (
-        ("single_young", 12),
+        ("single_young", 13),
         ("single_middle", 6),
-        ("single_old", 7),
-        ("young_couple", 9),
+        ("single_old", 6),
+        ("young_couple", 10),
         ("nuclear", 30),
         ("three_generations", 8),
-        ("old_couple", 10),
+        ("old_couple", 9),
         ("old_with_child", 10),
         ("old_with_family", 4),
         ("single_parent", 3),
@@ -288,11 +288,11 @@ class _Maker:
     KINDS_RURAL = (
         ("single_young", 8),
         ("single_middle", 3),
-        ("single_old", 6),
-        ("young_couple", 7),
+        ("single_old", 5),
+        ("young_couple", 8),
         ("nuclear", 27),
         ("three_generations", 14),
-        ("old_couple", 10),
+        ("old_couple", 9),
         ("old_with_child", 7),
         ("old_with_family", 7),
         ("single_parent", 2),
@@ -409,7 +409,9 @@ class _Maker:
         if rng.random() < 0.2:
             gone = husband if rng.random() < 0.6 else wife
             members.remove(gone)
-            members[0].relation, members[0].marital = "head", "widowed"
+            left = members[0]
+            left.relation = "head"
+            left.marital = "widowed" if left.age >= 58 or rng.random() < 0.3 else "divorced"
         children = self.children(husband, wife, 1)
         for child in children:
             self.away(child, 0.3)
