@@ -212,19 +212,14 @@ def _clear(app: Flask) -> None:
 
     with app.app_context(), db.engine.begin() as conn:
         present = set(sa.inspect(conn).get_table_names())
-        tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name in present]
-        # Keys made after their tables (use_alter) close a cycle (a household's head is one of
-        # its residents): no order of deletes suits both sides, so those keys are emptied first.
+        tables = [t for t in Base.metadata.sorted_tables if t.name in present]
+        # Keys of a cycle (a household's head is a resident, a resident's household a
+        # household) are emptied first, so the tables can go in reverse dependency order.
         for table in tables:
-            cyclic = [
-                element.parent.name
-                for constraint in table.foreign_key_constraints
-                if constraint.use_alter
-                for element in constraint.elements
-            ]
-            if cyclic:
-                conn.execute(table.update().values(dict.fromkeys(cyclic)))
-        for table in tables:
+            for key in table.foreign_key_constraints:
+                if key.use_alter:
+                    conn.execute(table.update().values({c.name: None for c in key.columns}))
+        for table in reversed(tables):
             conn.execute(table.delete())
 
 

@@ -56,6 +56,7 @@ def describe(
     imports: bool = True,
     form: bool = True,
     shown: bool = True,
+    former_labels: tuple[str, ...] = (),
 ) -> ma.fields.Field:
     """Attach what the generated views need to ``field`` and return it.
 
@@ -65,7 +66,9 @@ def describe(
     thousands of records; ``choices``: key → label (or a function giving them, for choices
     declared at run time such as tags), when the field does not carry them already;
     ``shown=False``: a form field whose value another field shows (an enterprise's id, shown by
-    its name): left off pages, lists and exports, still in the form and the JSON.
+    its name): left off pages, lists and exports, still in the form and the JSON;
+    ``former_labels``: what the label said before it was corrected (户籍状态 for 居住状态), so
+    spreadsheets headed the old way still import.
     """
     if sensitivity not in (S1, S2, S3):
         raise ValueError(f"sensitivity must be S1, S2 or S3, not {sensitivity!r}")
@@ -90,6 +93,7 @@ def describe(
         "picker": picker,
         "help": help,
         "choices": choices,
+        "former_labels": tuple(former_labels) or None,
     }
     meta.update({k: v for k, v in optional.items() if v is not None})
     field.metadata.update(meta)

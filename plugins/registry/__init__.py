@@ -8,6 +8,7 @@ hook (``hookspecs.py``). See README.md in this folder.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -24,6 +25,7 @@ from core.sdk import (
 
 from . import hookspecs as jiedao_hookspecs  # noqa: F401 - the registry_tags hook for others
 from . import models, services
+from .ages import AGE_BANDS
 from .hookspecs import Tag
 from .services import EDIT, MODULE, RESTORE, SENSITIVE, VIEW
 
@@ -115,7 +117,18 @@ def jiedao_indicators() -> list[Indicator]:
         Indicator(f"registry.tag.{key}", tag.label, people, services.count_tagged(key))
         for key, tag in services.declared_tags().items()
     ]
-    return [Indicator(i.name, i.label, i.unit, i.compute, module=MODULE, stock=True) for i in found]
+    # Age bands (老年, 育龄 …) at the period's end, all five in one query.
+    found += [
+        Indicator(
+            f"registry.band.{key}",
+            label,
+            people,
+            services.count_band(key),
+            batch=services.count_bands,
+        )
+        for key, label in AGE_BANDS.items()
+    ]
+    return [replace(i, module=MODULE, stock=True) for i in found]
 
 
 @hookimpl

@@ -19,6 +19,7 @@ from core.sdk import Filter, Ledger, Steps, WorkSource
 from tenants.models import Node
 
 from . import services
+from .ages import AGE_BANDS, band_clause
 from .models import RegistryHousehold, RegistryResident, RegistryResidentTag, RegistryUnit
 from .schemas import (
     HouseholdSchema,
@@ -76,6 +77,11 @@ def _unit_text(session: Session, text: str) -> sa.ColumnElement[bool]:
     return services.prefix_clause(session, RegistryUnit.name, text)
 
 
+def _in_band(_session: Session, key: str) -> sa.ColumnElement[bool]:
+    """年龄段: the residents in the age band today (the platform's clock)."""
+    return band_clause(key, RegistryResident.birth_date, RegistryResident.gender)
+
+
 def not_in_management(_day: Any = None) -> sa.ColumnElement[bool]:
     """Floating residents registered (人来登记) but not yet taken into management (人在管理)."""
     return sa.and_(RegistryResident.status == "floating", RegistryResident.managed_on.is_(None))
@@ -121,6 +127,8 @@ residents = RegistryLedger(
         ),
         BUILDING,
         Filter("status"),
+        Filter("age_band", "choice", _l("Age band"), AGE_BANDS, clause=_in_band),
+        Filter("presence"),
         Filter("tag", "choice", _l("Tags"), _tags, clause=_tagged),
         Filter.flag(
             "unmanaged",
@@ -155,7 +163,16 @@ households = RegistryLedger(
     schema=HouseholdSchema,
     title=_l("Households"),
     label=_l("Household"),
-    filters=(Filter("q", "text", _l("Head, room or building"), clause=_household_text), BUILDING),
+    filters=(
+        Filter("q", "text", _l("Head, room or building"), clause=_household_text),
+        BUILDING,
+        Filter.flag(
+            "rental",
+            _l("Flat let to tenants"),
+            lambda: RegistryHousehold.rental.is_(True),
+            description="1: rented flats only",
+        ),
+    ),
     query=lambda where: (
         sa.select(RegistryHousehold).join(Node, Node.id == RegistryHousehold.node_id).where(where)
     ),
@@ -177,6 +194,8 @@ units = RegistryLedger(
         Filter("q", "text", _l("Name or credit code"), clause=_unit_text),
         Filter("address", "text", _l("Address"), clause=_contains(RegistryUnit.address)),
         Filter("kind"),
+        Filter("industry"),
+        Filter("business_status"),
         Filter("size_class"),
         BUILDING,
     ),

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, SoftDeleteMixin, TimestampMixin
 from core.sdk import live_rows, partial_index
-from tenants.models import TenantOwned
+from tenants.models import Node, TenantOwned
 
 
 def _pattern_index(name: str, *columns: str) -> sa.Index:
@@ -124,7 +124,7 @@ class RegistryResident(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     departed_on: Mapped[date | None]  # moved out / 人走注销 / died
     household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registry_household.id"))
     relation: Mapped[str] = mapped_column(sa.String(12), default="")  # head, spouse, child …
-    marital_status: Mapped[str | None] = mapped_column(sa.String(12))  # 婚姻状况
+    marital_status: Mapped[str | None] = mapped_column(sa.String(20))  # 婚姻状况
     presence: Mapped[str] = mapped_column(sa.String(12), default="consistent")  # 人户状态
     out_to: Mapped[str] = mapped_column(sa.String(100), default="")  # 流向地 (presence away)
     out_since: Mapped[date | None]  # 外出日期
@@ -132,7 +132,7 @@ class RegistryResident(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     # 工作单位: a unit of the registry, or a name when it is elsewhere.
     employer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registry_unit.id"))
     employer_name: Mapped[str] = mapped_column(sa.String(100), default="")
-    political_status: Mapped[str | None] = mapped_column(sa.String(12))  # 政治面貌
+    political_status: Mapped[str | None] = mapped_column(sa.String(20))  # 政治面貌
     guardian_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registry_resident.id"))
     guardian_relation: Mapped[str] = mapped_column(sa.String(12), default="")  # 与监护人关系
     notes: Mapped[str] = mapped_column(sa.Text, default="")
@@ -151,6 +151,13 @@ class RegistryResident(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     @property
     def tags(self) -> list[str]:
         return [t.tag for t in self.tag_rows]
+
+    @property
+    def age_bands(self) -> list[str]:
+        """The age bands (未成年, 老年 …) the resident is in today: computed, never stored."""
+        from .ages import bands_of
+
+        return bands_of(self.birth_date, self.gender)
 
 
 class RegistryResidentTag(Base):
@@ -199,3 +206,5 @@ class RegistryUnit(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     output_value: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))  # 万元 a year
     headcount: Mapped[int | None]
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+
+    headquarters_street: Mapped[Node | None] = relationship(foreign_keys=[headquarters_street_id])

@@ -198,14 +198,14 @@ def _residents_up() -> None:
             "registry_resident", "id_reversed", existing_type=sa.String(18), nullable=True
         )
     _text("registry_resident", "birth_certificate_number", 10, "")
-    op.add_column("registry_resident", sa.Column("marital_status", sa.String(12), nullable=True))
+    op.add_column("registry_resident", sa.Column("marital_status", sa.String(20), nullable=True))
     _text("registry_resident", "presence", 12, "consistent")
     _text("registry_resident", "out_to", 100, "")
     op.add_column("registry_resident", sa.Column("out_since", sa.Date(), nullable=True))
     op.add_column("registry_resident", sa.Column("employment", sa.String(12), nullable=True))
     _add_reference("registry_resident", "employer_id", *RESIDENT_FKS["employer_id"])
     _text("registry_resident", "employer_name", 100, "")
-    op.add_column("registry_resident", sa.Column("political_status", sa.String(12), nullable=True))
+    op.add_column("registry_resident", sa.Column("political_status", sa.String(20), nullable=True))
     _add_reference("registry_resident", "guardian_id", *RESIDENT_FKS["guardian_id"])
     _text("registry_resident", "guardian_relation", 12, "")
     _drop_server_defaults(
