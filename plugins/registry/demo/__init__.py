@@ -334,7 +334,7 @@ def _employer(
         unit = rng.choice(local)
         if staffed.get(unit["id"], 0) < (unit["headcount"] or 0):
             staffed[unit["id"]] = staffed.get(unit["id"], 0) + 1
-            return unit["id"], unit["name"]
+            return unit["id"], ""  # a unit of the registry, or a name: not both
     if person.floating and rng.random() < 0.3:
         return None, "个体经营"
     brand = "".join(rng.sample(BRANDS, 2))

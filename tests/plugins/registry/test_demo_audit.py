@@ -21,15 +21,11 @@ from core.testing import build_world
 from plugins.registry.demo import ON, is_rural
 from plugins.registry.demo.people import FEMALE_NAMES, HOMETOWNS, MALE_NAMES, age_on
 from plugins.registry.models import RegistryHousehold, RegistryResident, RegistryUnit
+from plugins.registry.services import INDUSTRIES, MARRIAGE_AGES, UNIT_KINDS
 from plugins.registry.validators import check_resident_id
 from plugins.safety.models import SafetyEnterprise, SafetyHazard, SafetyHazardSource
 from tenants.models import Node, NodeKind
 
-INDUSTRIES = {
-    "catering", "retail", "lodging", "construction", "manufacturing", "logistics", "property",
-    "it", "business_services", "resident_services", "education", "health", "culture", "public",
-    "chemicals", "other",
-}  # fmt: skip
 CHEMICAL_WORDS = ("液氨", "冷链", "液化石油气", "加油站", "化工", "危险化学品", "烟花爆竹")
 MARRIED = ("first_marriage", "remarried")
 
@@ -111,7 +107,7 @@ def test_spouses_are_of_marrying_age_the_other_sex_and_close_in_age(app, demo):
             assert spouse.marital_status in MARRIED and head.marital_status in MARRIED
     assert couples > 500
     married = [p for p in residents(app) if p.marital_status in MARRIED]
-    assert min(age(p) for p in married) >= 20
+    assert all(age(p) >= MARRIAGE_AGES[p.gender] for p in married)  # 22 for men, 20 for women
 
 
 def test_parents_are_at_least_18_years_older_than_their_children(app, demo):
@@ -171,6 +167,9 @@ def test_marital_status_employment_and_presence_go_with_age(app, demo):
             assert a >= 50
         assert (p.presence == "away") == bool(p.out_to) == (p.out_since is not None)
         assert (p.presence == "here_only") == (p.status == "floating")
+        assert not (p.employer_id and p.employer_name)  # a unit or a name, not both
+        if p.employer_id or p.employer_name:
+            assert p.employment == "employed"
     widowed = [p for p in people if p.marital_status == "widowed"]
     assert sum(age(p) >= 60 for p in widowed) / len(widowed) > 0.8
     retired = [p for p in people if p.employment == "retired"]
@@ -228,7 +227,7 @@ def test_units_are_sized_as_their_kind(app, demo):
         db.session.expunge_all()
     assert len(units) > 100
     for u in units:
-        assert u.industry in INDUSTRIES, u.industry
+        assert u.industry in INDUSTRIES and u.kind in UNIT_KINDS, (u.industry, u.kind)
         if u.size_class == "above":
             assert u.kind in ("enterprise", "property") and u.output_value >= 2000, u.name
         if "便利店" in u.name:
@@ -305,3 +304,23 @@ def test_no_hazard_is_copied_from_one_community_to_another(app, demo):
     assert len(counts) > 1  # not the same number of hazards everywhere
     for a, b in combinations(texts.values(), 2):
         assert len(set(a) & set(b)) <= len(a) // 2  # mostly different texts too
+
+
+def test_rented_flats_have_their_tenants_and_landlords(app, demo):
+    members = households(app)
+    with app.app_context():
+        rows = db.session.scalars(sa.select(RegistryHousehold)).all()
+        db.session.expunge_all()
+    owners = {p.id for people in members.values() for p in people if p.relation == "head"}
+    rented = [h for h in rows if h.rental]
+    assert 0.1 < len(rented) / len(rows) < 0.4
+    for h in rows:
+        assert h.rental == (h.tenure == "rented")
+        if h.rental:
+            assert h.tenant_count == len(members[h.id])
+            assert h.landlord_id is None or (h.landlord_id in owners and h.landlord_id != h.head_id)
+        else:
+            assert h.tenant_count is None and h.landlord_id is None and not h.group_rental
+        if h.group_rental:
+            assert len(members[h.id]) >= 4
+    assert any(h.group_rental for h in rows) and any(h.landlord_id for h in rows)
