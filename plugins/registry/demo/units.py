@@ -23,7 +23,8 @@ DISHES = ("家常菜馆", "老北京炸酱面馆", "川菜馆", "饺子馆", "�
 
 @dataclass(frozen=True)
 class Trade:
-    """A kind of place: ``name`` takes {brand}, {place} and {dish}."""
+    """A kind of place: ``name`` takes {brand}, {place} and {dish} (``|`` between ways of
+    naming one)."""
 
     name: str
     kind: str
@@ -34,12 +35,17 @@ class Trade:
     credit: str = "91"
     branch: bool = False
 
+    @property
+    def once(self) -> bool:
+        """A place named after its community alone (its school, its clinic) is there once."""
+        return "{brand}" not in self.name and "{dish}" not in self.name
+
 
 CONVENIENCE = Trade("{brand}便利店（{place}店）", "shop", "retail", (3, 10), (80, 500), 1.0)
 SUPERMARKET = Trade(
     "北京{brand}超市有限公司{place}店", "shop", "retail", (18, 60), (600, 1900), 1.0, branch=True
 )
-RESTAURANT = Trade("{place}{dish}", "shop", "catering", (5, 25), (60, 800), 1.0)
+RESTAURANT = Trade("{place}{dish}|{brand}{dish}", "shop", "catering", (5, 25), (60, 800), 1.0)
 BREAKFAST = Trade("{brand}早点铺", "individual", "catering", (2, 5), (15, 80), 1.0, "92")
 HAIRDRESSER = Trade(
     "{brand}美发店", "individual", "resident_services", (2, 8), (15, 120), 1.0, "92"
@@ -155,7 +161,9 @@ def units(rng: random.Random, place: str, count: int, rural: bool) -> list[Unit]
         trades.append(RENOVATION)
     weights = [w for _t, w in more]
     while len(trades) < count:
-        trades.append(rng.choices([t for t, _w in more], weights)[0])
+        trade = rng.choices([t for t, _w in more], weights)[0]
+        if not (trade.once and trade in trades):
+            trades.append(trade)
     found: list[Unit] = []
     names: set[str] = set()
     closed = 0
@@ -192,10 +200,11 @@ def units(rng: random.Random, place: str, count: int, rural: bool) -> list[Unit]
 def _name(rng: random.Random, trade: Trade, place: str, taken: set[str]) -> str:
     for _ in range(20):
         brand = "".join(rng.sample(BRANDS, 2))
-        name = trade.name.format(brand=brand, place=place, dish=rng.choice(DISHES))
+        pattern = rng.choice(trade.name.split("|"))
+        name = pattern.format(brand=brand, place=place, dish=rng.choice(DISHES))
         if name not in taken:
             break
     else:
-        name = f"{name}（{len(taken) + 1}店）"
+        name = f"{name}（{len(taken) + 1}号）"
     taken.add(name)
     return name

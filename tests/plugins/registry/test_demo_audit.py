@@ -238,6 +238,8 @@ def test_units_are_sized_as_their_kind(app, demo):
             assert u.industry == "catering"
         if u.headquarters_street_id is not None:
             assert u.headquarters_street_id != u.street_id
+    names = Counter((u.community_id, u.name) for u in units)
+    assert max(names.values()) == 1  # no two units of a community share a name
     assert any(u.street_front for u in units) and any(not u.street_front for u in units)
     assert any(u.headquarters_street_id for u in units)
     assert any(u.business_status == "suspended" for u in units)
