@@ -60,7 +60,7 @@ ENGINE_COLUMNS = [
     Column("id_number", "身份证号"),
     Column("birth_date", "出生日期"),
     Column("mobile", "手机号码"),
-    Column("status", "户籍状态"),
+    Column("status", "居住状态"),
     Column("address", "现住址"),
     Column("arrived_on", "迁入日期"),
     Column("members", "家庭人数"),

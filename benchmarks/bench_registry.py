@@ -59,6 +59,7 @@ RESIDENT_COLUMNS = (
     "id", "node_id", "district_id", "street_id", "community_id", "name", "gender",
     "id_number", "id_reversed", "birth_date", "mobile", "ethnicity", "hukou_address",
     "current_address", "status", "relation", "notes", "created_at", "updated_at",
+    "birth_certificate_number", "presence", "out_to", "employer_name", "guardian_relation",
 )  # fmt: skip
 
 
@@ -116,6 +117,7 @@ def generate_residents(tree: Tree, count: int, seed: int) -> Iterator[tuple[Any,
             i, bid, did, sid, cid, name, "M" if male else "F", number, number[::-1], born,
             f"13{rng.randrange(10**9):09d}", "汉族", "", f"朝阳区{sid}街{bid}号楼",
             "floating" if rng.random() < 0.1 else "registered", "", "", now, now,
+            "", "consistent", "", "", "",
         )  # fmt: skip
 
 
@@ -406,6 +408,38 @@ def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]
                 f"  ({ratio or 0:.2f}x, total {page.total})"
             )
 
+    # Age bands, computed from the birth date at the period's end: the five indicators in one
+    # query (services.count_bands), and a list page filtered to one band (年龄段).
+    from core.reports import Period
+
+    year = services.today().year
+    period = Period(date(year, 1, 1), date(year, 12, 31))
+    results["age_bands"] = {}
+    log("age bands (five indicators in one query / a page of 老年; median ms):")
+    for place, where, ids in (
+        ("community", RegistryResident.community_id == community.id, [community.id]),
+        ("street", RegistryResident.street_id == street.id, [c.id for c in tree.communities[street.id]]),
+        ("district", RegistryResident.district_id == tree.district.id, None),
+    ):  # fmt: skip
+        communities = (
+            sa.select(Node.id).where(Node.id.in_(ids))
+            if ids is not None
+            else sa.select(Node.id).where(Node.district_id == tree.district.id, Node.kind == "community")
+        )  # fmt: skip
+        counted, counts = time_it(
+            lambda c=communities: services.count_bands(session, c, period), args.repeat
+        )
+        stmt = residents.filtered(session, where, {"age_band": "elderly"})
+        paged, page = time_it(lambda s=stmt: Page(s, 1, 50), args.repeat)
+        results["age_bands"][place] = {
+            "indicators": counted.as_dict(),
+            "elderly_page": {**paged.as_dict(), "total": page.total},
+            "counts": counts,
+        }
+        log(
+            f"  {place:9} {counted.median:8.2f} ms / {paged.median:8.2f} ms"
+            f"  (老年 {counts['registry.band.elderly']}, 育龄 {counts['registry.band.childbearing']})"
+        )
     results["duplicates"] = measure_duplicates(args, session, tree, street, street_admin)
 
     def scope_clause(model: Any) -> sa.ColumnElement[bool]:

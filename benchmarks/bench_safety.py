@@ -237,6 +237,17 @@ def hand_written_overdue(session: Any, street_id: int) -> tuple[int, list[Any]]:
     return total, rows
 
 
+def hand_written_street_page(session: Any, street_id: int) -> list[Any]:
+    """The street's hazard list, newest first, in plain SQL (without its count)."""
+    return session.execute(
+        sa.text(
+            "SELECT * FROM safety_hazard WHERE street_id = :street AND deleted_at IS NULL "
+            "ORDER BY found_on DESC, id DESC LIMIT 50"
+        ),
+        {"street": street_id},
+    ).all()
+
+
 def hand_written_figures(session: Any, ids: list[int], period: Any) -> dict[int, dict[str, Any]]:
     """The dashboard's figures per community in plain SQL (same definitions, see dashboard/figures.py)."""
     params = {"s": period.start, "e": period.end, "d": min(period.end, TODAY)}
@@ -312,6 +323,23 @@ def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]
     log(
         f"overdue list (50 of {page.total:,}): {stats.median:.2f} ms median; hand-written SQL "
         f"{raw.median:.2f} ms (ratio {stats.median / raw.median:.2f}); goal < 50 ms"
+    )
+
+    def street_page() -> Page:
+        return Page(hazards.filtered(session, SafetyHazard.street_id == street.id, {}), 1, 50)
+
+    stats, page = time_it(street_page, args.repeat)
+    raw, raw_rows = time_it(lambda: hand_written_street_page(session, street.id), args.repeat)
+    assert [h.id for h in page.items] == [r.id for r in raw_rows]
+    results["street_list"] = {
+        **stats.as_dict(),
+        "total": page.total,
+        "hand_written_median_ms": raw.median,
+        "ratio": round(stats.median / raw.median, 2),
+    }
+    log(
+        f"street hazard list, first page (50 of {page.total:,}, newest first): "
+        f"{stats.median:.2f} ms median; hand-written SQL {raw.median:.2f} ms"
     )
 
     ids = [c.id for c in tree.communities[street.id]]

@@ -186,13 +186,21 @@ def plugins_list(as_json: bool) -> None:
 
 
 DEMO_PASSWORD = "jiedao-demo"
+DEMO_SCALES = ("demo", "street")  # options["scale"] of the seed hooks
 
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Seed and print the accounts, then exit")
-def demo(host: str, port: int, no_serve: bool) -> None:
+@click.option(
+    "--scale",
+    type=click.Choice(DEMO_SCALES),
+    default="demo",
+    show_default=True,
+    help="street: one street of about 20,000 residents, for benchmarks (on a fresh database)",
+)
+def demo(host: str, port: int, no_serve: bool, scale: str) -> None:
     """Create or update the demo database (district 110105), print its accounts and serve it."""
     _default_env("demo")
     from core import migrate
@@ -204,7 +212,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         plugins = app.extensions["jiedao.plugins"]
         skipped = migrate.upgrade(app.config["DATABASE_URL"], plugins=plugins, skip_unknown=True)
         _warn_of_uninstalled_plugins(skipped, plugins)
-        options: dict[str, Any] = {"password": DEMO_PASSWORD, "accounts": []}
+        options: dict[str, Any] = {"password": DEMO_PASSWORD, "accounts": [], "scale": scale}
         plugins.call("jiedao_demo_seed", session=database.session, options=options)
         database.session.commit()
         click.echo(f"Demo database: {app.config['DATABASE_URL']}")

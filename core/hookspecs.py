@@ -226,7 +226,9 @@ def jiedao_cli(cli: click.Group) -> None:
 @hookspec
 def jiedao_demo_seed(session: Session, options: dict[str, Any]) -> None:
     """Add demo data; called by ``jiedao demo`` after the tree, in dependency order. Must be
-    idempotent. ``options["password"]`` is the demo password."""
+    idempotent. ``options["password"]`` is the demo password; ``options["scale"]`` is
+    ``"demo"`` (quick to start) or ``"street"`` (one street of about 20,000 residents, for
+    benchmarks; absent means ``"demo"``)."""
 
 
 @hookspec

@@ -212,9 +212,15 @@ def _clear(app: Flask) -> None:
 
     with app.app_context(), db.engine.begin() as conn:
         present = set(sa.inspect(conn).get_table_names())
-        for table in reversed(Base.metadata.sorted_tables):
-            if table.name in present:
-                conn.execute(table.delete())
+        tables = [t for t in Base.metadata.sorted_tables if t.name in present]
+        # Keys of a cycle (a household's head is a resident, a resident's household a
+        # household) are emptied first, so the tables can go in reverse dependency order.
+        for table in tables:
+            for key in table.foreign_key_constraints:
+                if key.use_alter:
+                    conn.execute(table.update().values({c.name: None for c in key.columns}))
+        for table in reversed(tables):
+            conn.execute(table.delete())
 
 
 @dataclass

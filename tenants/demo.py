@@ -30,7 +30,10 @@ DEMO_STREETS: dict[tuple[str, str], list[tuple[str, str]]] = {
         ("110105003002", "金台里社区"),
         ("110105003003", "核桃园社区"),
     ],
+    # 朝阳's rural belt beyond the Fifth Ring Road: a village (村委会 codes run from 2xx)
+    ("110105040", "黑庄户地区"): [("110105040201", "郎各庄村")],
 }
+RURAL_COMMUNITY = "110105040201"  # gets the 农村社区 preset (registry setting ``rural`` on)
 BUILDINGS_PER_COMMUNITY = 12
 GRIDS_PER_COMMUNITY = 3
 
@@ -81,18 +84,21 @@ def seed_tree(session: Session, _options: dict[str, Any]) -> Node:
                 )
     session.flush()
     seed_presets(session, district)
+    seed_rural(session, district)
     return district
 
 
-# Demo presets: (name, description, modules it takes if installed; None = every active module).
-DEMO_PRESETS: tuple[tuple[str, str, tuple[str, ...] | None], ...] = (
+# Demo presets: (name, description, the modules it takes if installed with their settings;
+# None = every active module with its defaults).
+DEMO_PRESETS: tuple[tuple[str, str, dict[str, dict[str, Any] | None] | None], ...] = (
     ("标准城市社区", "城市社区常用的全部业务模块", None),
     (
         "农村社区",
         "村改居及农村社区：基础台账、安全生产、计划生育",
-        ("registry", "safety", "family_planning"),
+        {"registry": {"rural": True}, "safety": None, "family_planning": None},
     ),
 )
+RURAL_PRESET = "农村社区"
 
 
 def seed_presets(session: Session, district: Node) -> None:
@@ -101,7 +107,7 @@ def seed_presets(session: Session, district: Node) -> None:
 
     active = [p.name for p in modules.plugin_system().active()]
     for name, description, wanted in DEMO_PRESETS:
-        chosen = {m: None for m in active if wanted is None or m in wanted}
+        chosen = {m: (wanted or {}).get(m) for m in active if wanted is None or m in wanted}
         existing = session.scalar(
             presets.presets_query(district.id).where(presets.ModulePreset.name == name)
         )
@@ -113,3 +119,19 @@ def seed_presets(session: Session, district: Node) -> None:
             presets.update_preset(
                 session, existing, name=name, description=description, chosen=chosen
             )
+
+
+def seed_rural(session: Session, district: Node) -> None:
+    """The demo's 农村社区 runs the modules of the rural preset, with its settings (once: a
+    community that already runs them keeps its own)."""
+    from tenants import modules, presets
+
+    community = services.find_by_ref(session, RURAL_COMMUNITY)
+    preset = session.scalar(
+        presets.presets_query(district.id).where(presets.ModulePreset.name == RURAL_PRESET)
+    )
+    if community is None or preset is None or community.is_archived:
+        return
+    system = modules.plugin_system()
+    chosen = {n: s for n, s in preset.modules.items() if system.is_active(n)}
+    presets.apply_modules(session, community, chosen)

@@ -20,12 +20,15 @@ from core.errors import DomainError
 class Column:
     key: str
     label: Any
+    # Headers the column had before its label was corrected: older files still import.
+    former: tuple[str, ...] = ()
 
 
 def header_texts(column: Column) -> set[str]:
-    """Every header that names ``column``: its key, and its label in each interface language
-    (a file written by a colleague who works in English imports for one who works in Chinese)."""
-    texts = {column.key, column.key.lower(), str(column.label)}
+    """Every header that names ``column``: its key, its label in each interface language (a
+    file written by a colleague who works in English imports for one who works in Chinese) and
+    its former labels."""
+    texts = {column.key, column.key.lower(), str(column.label), *column.former}
     if isinstance(column.label, LazyString) and has_app_context():
         for locale in SUPPORTED_LOCALES:
             with force_locale(locale):

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from typing import IO, Any
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 
 from core.errors import DomainError
 
@@ -170,6 +169,8 @@ def read_table(filename: str, content: bytes, limit: int | None = None) -> Table
         if _unpacked_size(content) > MAX_UNPACKED:
             raise TooLarge(filename)
         try:
+            from openpyxl import load_workbook
+
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
             values = _rows(workbook.worksheets[0].iter_rows(values_only=True), limit)
         except TooManyRows:

@@ -13,19 +13,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import cache
 from itertools import chain, islice
 from typing import IO, Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.child import INVALID_TITLE_REGEX
 
 from core import clock
 from core.exchange.columns import Column
@@ -41,6 +36,15 @@ MIN_WIDTH, MAX_WIDTH = 6, 60
 CSV_CHUNK_ROWS = 500
 
 Row = dict[str, Any]
+
+
+@cache
+def _illegal_characters() -> re.Pattern[str]:
+    """What XML cannot hold, as openpyxl defines it; openpyxl is imported only when a sheet is
+    written or read (it adds ~70 ms to every process's start-up)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE
 
 
 def display_width(text: str) -> int:
@@ -59,7 +63,7 @@ def _plain(value: Any) -> Any:
     """A value as xlsx and CSV know it: numbers, dates, text (anything else as its text)."""
     if value is None or isinstance(value, bool | int | float | Decimal | date | time):
         return _local(value) if isinstance(value, datetime) else value
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return _illegal_characters().sub("", str(value))
 
 
 def _text(value: Any) -> str:
@@ -81,6 +85,8 @@ def column_width(label: str, values: Iterable[Any]) -> float:
 
 def sheet_title(title: str) -> str:
     """A title Excel accepts: at most 31 characters, none of ``\\ / ? * : [ ]``."""
+    from openpyxl.workbook.child import INVALID_TITLE_REGEX
+
     return INVALID_TITLE_REGEX.sub("_", title)[:31] or "Sheet1"
 
 
@@ -91,13 +97,16 @@ class _RowWriter:
     next is appended, and making a styled cell per value would cost more than writing it."""
 
     def __init__(self, sheet: Any, width: int) -> None:
+        from openpyxl.cell import WriteOnlyCell
+
+        self.make_cell = WriteOnlyCell
         self.sheet = sheet
         self.cells: list[dict[str, Any]] = [{} for _ in range(width)]
 
     def _cell(self, index: int, kind: str) -> Any:
         cell = self.cells[index].get(kind)
         if cell is None:
-            cell = WriteOnlyCell(self.sheet)
+            cell = self.make_cell(self.sheet)
             if kind in ("date", "datetime"):
                 cell.number_format = DATE_FORMAT if kind == "date" else DATETIME_FORMAT
             self.cells[index][kind] = cell
@@ -128,6 +137,11 @@ class _RowWriter:
 def save_xlsx(columns: Sequence[Column], rows: Iterable[Row], title: str, target: IO[bytes]) -> int:
     """Write a one-sheet workbook into ``target`` (a file, or BytesIO); returns the row count.
     Rows are streamed through openpyxl's write-only mode: memory does not grow with them."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title(title))
     rows = iter(rows)
@@ -140,7 +154,7 @@ def save_xlsx(columns: Sequence[Column], rows: Iterable[Row], title: str, target
     bold = Font(bold=True)
     header = []
     for label in labels:
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", label))
+        cell = WriteOnlyCell(sheet, value=_illegal_characters().sub("", label))
         cell.data_type = "s"
         cell.font = bold
         header.append(cell)
@@ -206,6 +220,10 @@ def template_xlsx(
     """An import template: the header row of labels (bold, frozen) and ``examples`` under it.
     Columns are formatted as text, so the leading zeros of codes and the digits of ID numbers
     stay as typed; columns in ``typed`` (dates, amounts) keep the spreadsheet's own formats."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     examples = list(examples)
     typed = set(typed)
     workbook = Workbook()

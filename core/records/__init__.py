@@ -16,6 +16,7 @@ from core.records.fields import (
     describe,
     display,
     max_length,
+    picker_current,
     row_fields,
     widget_of,
 )
@@ -37,6 +38,7 @@ def init_app(app: Flask) -> None:
         widget_of=widget_of,
         choices_of=choices_of,
         max_length=max_length,
+        picker_current=picker_current,
         row_fields=row_fields,
         import_url=import_url,
     )

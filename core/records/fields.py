@@ -61,6 +61,8 @@ def describe(
     imports: bool = True,
     form: bool = True,
     shown: bool = True,
+    former_labels: tuple[str, ...] = (),
+    picker_label: Callable[[Any], str | None] | None = None,
     item_sensitivity: Callable[[Any], str] | None = None,
 ) -> ma.fields.Field:
     """Attach what the generated views need to ``field`` and return it.
@@ -71,10 +73,14 @@ def describe(
     thousands of records; ``choices``: key → label (or a function giving them, for choices
     declared at run time such as tags), when the field does not carry them already;
     ``shown=False``: a form field whose value another field shows (an enterprise's id, shown by
-    its name): left off pages, lists and exports, still in the form and the JSON.
-    ``item_sensitivity``: for a list of keys (a resident's tags), the class of each key, so one
-    field holds keys of both kinds: the S3 ones are hidden as S3 values are, and where any is,
-    one ``***`` stands for them all (pages: "已隐藏"), never saying which or how many.
+    its name): left off pages, lists and exports, still in the form and the JSON;
+    ``former_labels``: what the label said before it was corrected (户籍状态 for 居住状态), so
+    spreadsheets headed the old way still import; ``picker_label``: what the picker's box
+    shows for the id the form holds (the chosen guardian's name), ``None`` for one the user may
+    not see. ``item_sensitivity``: for a list of keys (a resident's tags), the class of each
+    key, so one field holds keys of both kinds: the S3 ones are hidden as S3 values are, and
+    where any is, one ``***`` stands for them all (pages: "已隐藏"), never saying which or how
+    many.
     """
     if sensitivity not in (S1, S2, S3):
         raise ValueError(f"sensitivity must be S1, S2 or S3, not {sensitivity!r}")
@@ -99,6 +105,8 @@ def describe(
         "picker": picker,
         "help": help,
         "choices": choices,
+        "former_labels": tuple(former_labels) or None,
+        "picker_label": picker_label,
         "item_sensitivity": item_sensitivity,
     }
     meta.update({k: v for k, v in optional.items() if v is not None})
@@ -134,6 +142,16 @@ def chosen_record(
             ma.fields.Function(name_of, dump_only=True), label=label, **{"column": True, **shown_as}
         ),
     )
+
+
+def picker_current(field: ma.fields.Field, value: Any) -> str:
+    """The text a picker's search box starts with: the record its form value names, as the
+    field's ``picker_label`` says it; empty without one, or for an id that is not a number."""
+    label = field.metadata.get("picker_label")
+    text = str(value or "").strip()
+    if label is None or not text.isascii() or not text.isdigit() or len(text) > 9:
+        return ""
+    return label(int(text)) or ""
 
 
 def label_of(field: ma.fields.Field, name: str) -> str:

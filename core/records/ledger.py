@@ -830,7 +830,10 @@ class Ledger:
                 for name, f in self.reader.fields.items()
                 if not f.dump_only and "label" in f.metadata and f.metadata.get("imports", True)
             ]
-            columns = [Column(name, f.metadata["label"]) for name, f in fields]
+            columns = [
+                Column(name, f.metadata["label"], f.metadata.get("former_labels") or ())
+                for name, f in fields
+            ]
         else:
             schema, write = self.import_schema, self.import_row or self.write_new
             labels = {c.key: c.label for c, _f in self.export_columns()}
@@ -838,7 +841,11 @@ class Ledger:
                 n: f.metadata["label"] for n, f in self.fields().items() if "label" in f.metadata
             }
             columns = [
-                Column(name, f.metadata.get("label") or labels.get(name, name))
+                Column(
+                    name,
+                    f.metadata.get("label") or labels.get(name, name),
+                    f.metadata.get("former_labels") or (),
+                )
                 for name, f in schema().fields.items()
                 if not f.dump_only
             ]

@@ -19,6 +19,37 @@ document.addEventListener("DOMContentLoaded", function () {
     button.addEventListener("click", function () { window.print(); });
   });
 
+  // Pickers ([data-picker], the picker macro): typing searches the field's JSON endpoint
+  // (?q= → {"items": [{"id", "label"}]}) into the box's list; choosing a label puts its id in
+  // the hidden input. What the box held when the page came (the chosen record) keeps its id
+  // until the user types.
+  document.querySelectorAll("[data-picker]").forEach(function (field) {
+    var box = field.querySelector("input[type=search]");
+    if (!box || !window.fetch) return;
+    var list = document.getElementById(box.getAttribute("list"));
+    var hidden = document.getElementById(box.dataset.target);
+    var found = {};
+    var asked = 0;
+    box.addEventListener("input", function () {
+      var text = box.value.trim();
+      if (found[box.value]) { hidden.value = found[box.value]; return; }
+      hidden.value = "";
+      if (!text) return;
+      var mine = ++asked;
+      fetch(box.dataset.url + "?q=" + encodeURIComponent(text), {credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.json() : {items: []}; })
+        .then(function (data) {
+          if (mine !== asked) return;  // an older answer arriving late
+          list.innerHTML = ""; found = {};
+          data.items.forEach(function (item) {
+            var option = document.createElement("option");
+            option.value = item.label; found[item.label] = item.id; list.appendChild(option);
+          });
+          if (found[box.value]) hidden.value = found[box.value];
+        });
+    });
+  });
+
   // Uploads (form[data-upload]): a progress bar while a large file goes up, then "checking"
   // while the server reads every row; the answer replaces the page. Without script, or without
   // XMLHttpRequest, the form posts normally.

@@ -8,7 +8,7 @@ hook (``hookspecs.py``). See README.md in this folder.
 
 from __future__ import annotations
 
-import dataclasses
+from dataclasses import replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -26,6 +26,7 @@ from core.sdk import (
 
 from . import hookspecs as jiedao_hookspecs  # noqa: F401 - the registry_tags hook for others
 from . import models, services, verifications
+from .ages import AGE_BANDS
 from .hookspecs import Tag
 from .services import EDIT, MODULE, RESTORE, SENSITIVE, VIEW
 
@@ -131,6 +132,17 @@ def jiedao_indicators() -> list[Indicator]:
         )
         for key, tag in services.declared_tags().items()
     ]
+    # Age bands (老年, 育龄 …) at the period's end, all five in one query.
+    found += [
+        Indicator(
+            f"registry.band.{key}",
+            label,
+            people,
+            services.count_band(key),
+            batch=services.count_bands,
+        )
+        for key, label in AGE_BANDS.items()
+    ]
     # 每月排查: a flow (verified within the period: a month's is "verified this month").
     verified = [
         Indicator(
@@ -152,7 +164,7 @@ def jiedao_indicators() -> list[Indicator]:
             direction="up",
         ),
     ]
-    return [dataclasses.replace(i, module=MODULE, stock=True) for i in found] + verified
+    return [replace(i, module=MODULE, stock=True) for i in found] + verified
 
 
 @hookimpl

@@ -33,8 +33,8 @@ from tenants.models import Node
 
 from . import services
 from .models import RegistryHousehold, RegistryResident, RegistryUnit
-from .schemas import CreditCodeField, ResidentIdField
-from .validators import mask_id
+from .schemas import BirthCertificateField, CreditCodeField, ResidentIdField
+from .validators import mask_certificate, mask_id
 
 # --- what a leader picks at their building -----------------------------------------------------
 
@@ -92,14 +92,13 @@ def _on(label: Any) -> ma.fields.Field:
     return describe(ma.fields.Date(required=True, validate=not_future), label=label)
 
 
-def _id_number() -> ma.fields.Field:
-    return describe(
-        ResidentIdField(required=True),
-        label=_l("Resident ID"),
-        sensitivity=S2,
-        mask=mask_id,
-        widget="text",
+def _id_number(required: bool = True) -> ma.fields.Field:
+    field = (
+        ResidentIdField(required=True)
+        if required
+        else ResidentIdField(load_default=None, allow_none=True)
     )
+    return describe(field, label=_l("Resident ID"), sensitivity=S2, mask=mask_id, widget="text")
 
 
 class MoveInSchema(ChoiceSchema):
@@ -118,11 +117,19 @@ class MoveInSchema(ChoiceSchema):
 
 
 class BirthSchema(ChoiceSchema):
-    """出生: a child born into a household of the building."""
+    """出生: a child born into a household of the building, with the birth certificate number
+    until the ID is issued (落户)."""
 
     household_id = _household()
     name = describe(required_text(50), label=_l("Full name"))
-    id_number = _id_number()
+    birth_certificate_number = describe(
+        BirthCertificateField(load_default=None, allow_none=True),
+        label=_l("Birth certificate number"),
+        sensitivity=S2,
+        mask=mask_certificate,
+        widget="text",
+    )
+    id_number = _id_number(required=False)
     gender = describe(
         choice(services.GENDERS, load_default=None, allow_none=True), label=_l("Gender")
     )
@@ -220,7 +227,19 @@ def apply_move_in(session: Session, report: Any, facts: dict[str, Any]) -> str:
 
 
 def apply_birth(session: Session, report: Any, facts: dict[str, Any]) -> str:
-    resident = _newcomer(session, report, facts, "child", "registered")
+    """The child is registered born on the day reported: with its ID the two must agree,
+    without one its birth certificate number and gender are needed."""
+    data = {
+        "name": facts["name"],
+        "id_number": facts.get("id_number"),
+        "birth_certificate_number": facts.get("birth_certificate_number"),
+        "birth_date": facts["on"],
+        "gender": facts.get("gender"),
+        "household_id": facts["household_id"],
+        "relation": "child",
+        "status": "registered",
+    }
+    resident = services.create_resident(session, _community(session, report), data)
     return _("Registered resident %(name)s", name=resident.name)
 
 
@@ -238,13 +257,29 @@ def _note(resident: RegistryResident, line: str) -> str:
     return f"{resident.notes}\n{line}".strip() if resident.notes else line
 
 
-def _marital(label: Any):
+def _married(resident: RegistryResident) -> str:
+    """The marital status a marriage gives: 再婚 after a divorce or a spouse's death."""
+    return (
+        "remarried"
+        if resident.marital_status in ("divorced", "widowed", "remarried")
+        else ("first_marriage")
+    )
+
+
+def _marital(label: Any, status: Any):
+    """结婚 / 离婚: the line in the notes and the marital status (which the legal marriage
+    age may refuse)."""
+
     def apply(session: Session, report: Any, facts: dict[str, Any]) -> str:
         resident = _resident(session, facts)
         on: date = facts["on"]
         spouse = facts.get("spouse_name") or ""
         line = f"{on.isoformat()} {label}" + (f" ({spouse})" if spouse else "")
-        services.update_resident(session, resident, {"notes": _note(resident, line)})
+        services.update_resident(
+            session,
+            resident,
+            {"notes": _note(resident, line), "marital_status": status(resident)},
+        )
         return f"{resident.name}: {line}"
 
     return apply
@@ -256,7 +291,11 @@ def apply_rental(session: Session, report: Any, facts: dict[str, Any]) -> str:
         "%(date)s let to %(count)s tenants", date=facts["on"].isoformat(), count=facts["tenants"]
     )
     notes = f"{household.notes}\n{line}".strip() if household.notes else line
-    services.update_household(session, household, {"tenure": "rented", "notes": notes})
+    services.update_household(
+        session,
+        household,
+        {"tenure": "rented", "rental": True, "tenant_count": facts["tenants"], "notes": notes},
+    )
     return f"{household.address}: {line}"
 
 
@@ -307,7 +346,7 @@ KINDS = [
         "marriage",
         _l("Marriage"),
         MarriageSchema,
-        _marital(_l("Married")),
+        _marital(_l("Married"), _married),
         PEOPLE,
         order=60,
     ),
@@ -315,7 +354,7 @@ KINDS = [
         "divorce",
         _l("Divorce"),
         DivorceSchema,
-        _marital(_l("Divorced")),
+        _marital(_l("Divorced"), lambda _resident: "divorced"),
         PEOPLE,
         order=70,
     ),

@@ -21,6 +21,7 @@ from tenants.models import Node
 from . import services
 from . import tags as tag_rules
 from . import verifications as verification_rules
+from .ages import AGE_BANDS, band_clause
 from .models import RegistryHousehold, RegistryResident, RegistryResidentTag, RegistryUnit
 from .schemas import (
     HouseholdSchema,
@@ -80,6 +81,11 @@ def _unit_text(session: Session, text: str) -> sa.ColumnElement[bool]:
     return services.prefix_clause(session, RegistryUnit.name, text)
 
 
+def _in_band(_session: Session, key: str) -> sa.ColumnElement[bool]:
+    """年龄段: the residents in the age band today (the platform's clock)."""
+    return band_clause(key, RegistryResident.birth_date, RegistryResident.gender)
+
+
 def not_in_management(_day: Any = None) -> sa.ColumnElement[bool]:
     """Floating residents registered (人来登记) but not yet taken into management (人在管理)."""
     return sa.and_(RegistryResident.status == "floating", RegistryResident.managed_on.is_(None))
@@ -101,7 +107,6 @@ RegistryLedger = Ledger.family(
         "statuses": services.STATUSES,
         "today": services.today,
         "tag_choices": tag_rules.form_choices,
-        "resident_label": verification_rules.resident_label,
     },
 )
 
@@ -127,6 +132,8 @@ residents = RegistryLedger(
         ),
         BUILDING,
         Filter("status"),
+        Filter("age_band", "choice", _l("Age band"), AGE_BANDS, clause=_in_band),
+        Filter("presence"),
         Filter("tag", "choice", _l("Tags"), _tags, clause=_tagged),
         Filter.flag(
             "unmanaged",
@@ -169,7 +176,16 @@ households = RegistryLedger(
     schema=HouseholdSchema,
     title=_l("Households"),
     label=_l("Household"),
-    filters=(Filter("q", "text", _l("Head, room or building"), clause=_household_text), BUILDING),
+    filters=(
+        Filter("q", "text", _l("Head, room or building"), clause=_household_text),
+        BUILDING,
+        Filter.flag(
+            "rental",
+            _l("Flat let to tenants"),
+            lambda: RegistryHousehold.rental.is_(True),
+            description="1: rented flats only",
+        ),
+    ),
     query=lambda where: (
         sa.select(RegistryHousehold).join(Node, Node.id == RegistryHousehold.node_id).where(where)
     ),
@@ -191,6 +207,8 @@ units = RegistryLedger(
         Filter("q", "text", _l("Name or credit code"), clause=_unit_text),
         Filter("address", "text", _l("Address"), clause=_contains(RegistryUnit.address)),
         Filter("kind"),
+        Filter("industry"),
+        Filter("business_status"),
         Filter("size_class"),
         BUILDING,
     ),
@@ -222,10 +240,7 @@ verifications = RegistryLedger(
     new_values=verification_rules.new_values,
     dump_detail=verification_rules.move_out_offer,
     title_of=lambda v: f"{v.resident.name} {v.verified_on.isoformat()}",
-    templates={
-        "detail": "registry/verification.html",
-        "form": "registry/verification_form.html",
-    },
+    templates={"detail": "registry/verification.html"},
     place_field=None,
     importable=False,  # a sheet would name residents by id; verifications are recorded one by one
 )

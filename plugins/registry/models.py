@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, SoftDeleteMixin, TimestampMixin
 from core.sdk import live_rows, partial_index
-from tenants.models import TenantOwned
+from tenants.models import Node, TenantOwned
 
 
 def _pattern_index(name: str, *columns: str) -> sa.Index:
@@ -52,15 +52,28 @@ class RegistryHousehold(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     entrance: Mapped[str] = mapped_column(sa.String(20), default="")  # 单元
     room: Mapped[str] = mapped_column(sa.String(20))  # 室
-    head_name: Mapped[str] = mapped_column(sa.String(50))  # 户主
+    # 户主: a member (``head_id``); ``head_name`` is kept in step, as lists sort and search on it.
+    # use_alter: residents point at households too, so one of the two keys comes after.
+    head_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registry_resident.id", use_alter=True)
+    )
+    head_name: Mapped[str] = mapped_column(sa.String(50))
     tenure: Mapped[str] = mapped_column(sa.String(10), default="owned")  # owned, rented, other
     moved_in_on: Mapped[date | None]
     moved_out_on: Mapped[date | None]
+    rental: Mapped[bool] = mapped_column(default=False)  # 出租房屋
+    landlord_id: Mapped[int | None] = mapped_column(  # 房东
+        sa.ForeignKey("registry_resident.id", use_alter=True)
+    )
+    tenant_count: Mapped[int | None]  # 承租人数 (≥ 0)
+    group_rental: Mapped[bool] = mapped_column(default=False)  # 群租 (only a rental)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
     members: Mapped[list[RegistryResident]] = live_rows(
         "RegistryResident", "household_id", "RegistryHousehold", back_populates="household"
     )
+    head: Mapped[RegistryResident | None] = relationship(foreign_keys=[head_id])
+    landlord: Mapped[RegistryResident | None] = relationship(foreign_keys=[landlord_id])
 
     @property
     def address(self) -> str:
@@ -88,14 +101,20 @@ class RegistryResident(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
         partial_index("ix_registry_resident_id_number", "id_number", "community_id"),
         sa.Index("ix_registry_resident_household_id", "household_id"),
         sa.Index("ix_registry_resident_community_status", "community_id", "status"),
+        sa.Index("ix_registry_resident_community_birth", "community_id", "birth_date"),
+        sa.Index("ix_registry_resident_employer_id", "employer_id"),
+        sa.Index("ix_registry_resident_guardian_id", "guardian_id"),
         *_order_indexes("registry_resident"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(50))
-    gender: Mapped[str] = mapped_column(sa.String(1))  # M, F (from the ID)
-    id_number: Mapped[str] = mapped_column(sa.String(18))
-    id_reversed: Mapped[str] = mapped_column(sa.String(18))
+    gender: Mapped[str] = mapped_column(sa.String(1))  # M, F (from the ID, or entered)
+    # A newborn has no ID until 落户: then the birth certificate number (出生医学证明编号)
+    # stands in, and stays as history once the ID is entered.
+    id_number: Mapped[str | None] = mapped_column(sa.String(18))
+    id_reversed: Mapped[str | None] = mapped_column(sa.String(18))
+    birth_certificate_number: Mapped[str] = mapped_column(sa.String(10), default="")
     birth_date: Mapped[date]
     mobile: Mapped[str] = mapped_column(sa.String(11), default="")
     ethnicity: Mapped[str] = mapped_column(sa.String(20), default="汉族")
@@ -107,10 +126,25 @@ class RegistryResident(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     departed_on: Mapped[date | None]  # moved out / 人走注销 / died
     household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registry_household.id"))
     relation: Mapped[str] = mapped_column(sa.String(12), default="")  # head, spouse, child …
+    marital_status: Mapped[str | None] = mapped_column(sa.String(20))  # 婚姻状况
+    presence: Mapped[str] = mapped_column(sa.String(12), default="consistent")  # 人户状态
+    out_to: Mapped[str] = mapped_column(sa.String(100), default="")  # 流向地 (presence away)
+    out_since: Mapped[date | None]  # 外出日期
+    employment: Mapped[str | None] = mapped_column(sa.String(12))  # 就业状况
+    # 工作单位: a unit of the registry, or a name when it is elsewhere.
+    employer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registry_unit.id"))
+    employer_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    political_status: Mapped[str | None] = mapped_column(sa.String(20))  # 政治面貌
+    guardian_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registry_resident.id"))
+    guardian_relation: Mapped[str] = mapped_column(sa.String(12), default="")  # 与监护人关系
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
     household: Mapped[RegistryHousehold | None] = relationship(
         foreign_keys=[household_id], back_populates="members"
+    )
+    employer: Mapped[RegistryUnit | None] = relationship(foreign_keys=[employer_id])
+    guardian: Mapped[RegistryResident | None] = relationship(
+        foreign_keys=[guardian_id], remote_side=[id]
     )
     tag_rows: Mapped[list[RegistryResidentTag]] = relationship(
         cascade="all, delete-orphan", order_by="RegistryResidentTag.tag"
@@ -120,9 +154,16 @@ class RegistryResident(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     def tags(self) -> list[str]:
         return [t.tag for t in self.tag_rows]
 
+    @property
+    def age_bands(self) -> list[str]:
+        """The age bands (未成年, 老年 …) the resident is in today: computed, never stored."""
+        from .ages import bands_of
+
+        return bands_of(self.birth_date, self.gender)
+
 
 class RegistryResidentTag(Base):
-    """A program tag on a resident (elderly, disabled, dibao …); tags are declared by plugins
+    """A program tag on a resident (disabled, dibao, veteran …); tags are declared by plugins
     through the ``registry_tags`` hook."""
 
     __tablename__ = "registry_resident_tag"
@@ -156,10 +197,16 @@ class RegistryUnit(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     contact_name: Mapped[str] = mapped_column(sa.String(50), default="")
     contact_phone: Mapped[str] = mapped_column(sa.String(20), default="")
     address: Mapped[str] = mapped_column(sa.String(200), default="")
-    industry: Mapped[str] = mapped_column(sa.String(50), default="")
+    industry: Mapped[str] = mapped_column(sa.String(50), default="")  # a key of INDUSTRIES
+    street_front: Mapped[bool] = mapped_column(default=False)  # 沿街门店
+    # A branch (分支机构): the street its headquarters is in (总部所在街道).
+    headquarters_street_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tenants_node.id"))
+    business_status: Mapped[str] = mapped_column(sa.String(12), default="operating")  # 经营状态
     size_class: Mapped[str] = mapped_column(
         sa.String(10), default="below"
     )  # 规上 above / 规下 below
     output_value: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))  # 万元 a year
     headcount: Mapped[int | None]
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+
+    headquarters_street: Mapped[Node | None] = relationship(foreign_keys=[headquarters_street_id])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from core.sdk import (
@@ -26,10 +27,14 @@ from core.sdk import (
 
 from . import services
 from . import tags as tag_rules
+from .ages import AGE_BANDS
+from .models import RegistryResident
 from .validators import (
     birth_year,
+    check_birth_certificate,
     check_credit_code,
     check_resident_id,
+    mask_certificate,
     mask_id,
     mask_mobile,
     normalize_credit_code,
@@ -38,14 +43,114 @@ from .validators import (
 
 
 class ResidentIdField(ma.fields.String):
-    """身份证号: spaces dropped, x upper-cased, GB 11643 checked (length, date, check digit)."""
+    """身份证号: spaces dropped, x upper-cased, GB 11643 checked (length, date, check digit).
+    Left empty it is ``None`` where the field allows it (a newborn's, until 落户)."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
         text = normalize_id(super()._deserialize(value, attr, data, **kwargs))
+        if not text and self.allow_none:
+            return None
         problem = check_resident_id(text, services.today())
         if problem:
             raise ma.ValidationError(problem)
         return text
+
+
+class BirthCertificateField(ma.fields.String):
+    """出生医学证明编号: one capital letter and nine digits (spaces dropped, letter upper-cased)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
+        text = normalize_id(super()._deserialize(value, attr, data, **kwargs))
+        if not text:
+            return None
+        problem = check_birth_certificate(text)
+        if problem:
+            raise ma.ValidationError(problem)
+        return text
+
+
+def yes_no(**kwargs: Any) -> ma.fields.Boolean:
+    """A yes/no field that also reads the 是/否 an export writes, so the file imports again."""
+    return ma.fields.Boolean(
+        truthy={*ma.fields.Boolean.truthy, "是"}, falsy={*ma.fields.Boolean.falsy, "否"}, **kwargs
+    )
+
+
+def _name_of(relation: str):
+    """The name of the record a reference points at (a guardian, a landlord), for pages."""
+
+    def name(record: Any) -> str | None:
+        target = getattr(record, relation)
+        return target.name if target is not None else None
+
+    return name
+
+
+def _employer(resident: Any) -> str | None:
+    """工作单位 as read: the registered unit's name, else the name given for one elsewhere."""
+    if resident.employer is not None:
+        return resident.employer.name
+    return resident.employer_name or None
+
+
+def _resident_label(resident_id: int) -> str | None:
+    """A chosen resident as the pickers show one (the ID masked); None if the user may not
+    see them."""
+    from core.db import db
+    from core.permissions import current_scope
+
+    found = services.get_resident(db.session, current_scope(), resident_id)
+    return f"{found.name} {mask_id(found.id_number)}".strip() if found is not None else None
+
+
+def _unit_label(unit_id: int) -> str | None:
+    from core.db import db
+    from core.permissions import current_scope
+
+    found = services.get_unit(db.session, current_scope(), unit_id)
+    return f"{found.name} {found.credit_code}" if found is not None else None
+
+
+def _household_label(household_id: int) -> str | None:
+    from core.db import db
+    from core.permissions import current_scope
+
+    found = services.get_household(db.session, current_scope(), household_id)
+    return f"{found.address} {found.head_name}" if found is not None else None
+
+
+def _street_label(node_id: int) -> str | None:
+    from core.db import db
+
+    street = db.session.get(services.Node, node_id)
+    return street.name if street is not None and street.kind == "street" else None
+
+
+def _age_band_choices() -> dict[str, Any]:
+    """The bands' labels; given as a function, as for tags: the document then describes a
+    list of keys, not one key."""
+    return dict(AGE_BANDS)
+
+
+def _member_choices() -> dict[int, str]:
+    """The members living in the household whose form is open (its head is one of them); none
+    on a new household's form."""
+    from flask import has_request_context, request
+
+    from core.db import db
+
+    args = (request.view_args or {}) if has_request_context() else {}
+    if args.get("plural") != "households" or "record_id" not in args:
+        return {}
+    stmt = (
+        sa.select(RegistryResident.id, RegistryResident.name)
+        .where(
+            RegistryResident.household_id == args["record_id"],
+            RegistryResident.status.in_(services.PRESENT),
+        )
+        .order_by(RegistryResident.id)
+    )
+    return dict(db.session.execute(stmt).all())
 
 
 class CreditCodeField(ma.fields.String):
@@ -108,20 +213,41 @@ class ResidentSchema(ChoiceSchema):
         column=True,
     )
     id_number = describe(
-        ResidentIdField(required=True, metadata={"description": "身份证号 (GB 11643)"}),
+        ResidentIdField(
+            load_default=None,
+            allow_none=True,
+            metadata={"description": "身份证号 (GB 11643); none for a child under 16 until 落户"},
+        ),
         label=_l("Resident ID"),
         sensitivity=S2,
         mask=mask_id,
         column=True,
     )
+    birth_certificate_number = describe(
+        BirthCertificateField(
+            load_default=None,
+            allow_none=True,
+            metadata={"description": "出生医学证明编号: a capital letter and 9 digits"},
+        ),
+        label=_l("Birth certificate number"),
+        sensitivity=S2,
+        mask=mask_certificate,
+        widget="text",
+        help=_l("For a child without a resident ID yet: one capital letter and nine digits."),
+    )
     birth_date = describe(
-        ma.fields.Date(load_default=None, allow_none=True),
+        ma.fields.Date(load_default=None, allow_none=True, validate=not_future),
         label=_l("Date of birth"),
         sensitivity=S2,
         mask=birth_year,
-        imports=False,
-        form=False,
         sort=True,
+        help=_l("Read from the resident ID; give it for a child registered without one."),
+    )
+    age_bands = describe(
+        ma.fields.List(ma.fields.String(), dump_only=True),
+        label=_l("Age band"),
+        choices=_age_band_choices,
+        export=False,
     )
     mobile = describe(
         ma.fields.String(load_default=None, allow_none=True, validate=mobile_number),
@@ -136,6 +262,7 @@ class ResidentSchema(ChoiceSchema):
         label=_l("Residence status"),
         column=True,
         choices=services.STATUSES,
+        former_labels=("户籍状态",),
     )
     current_address = describe(optional_text(200), label=_l("Current address"), column=True)
     hukou_address = describe(optional_text(200), label=_l("Hukou address"))
@@ -143,6 +270,7 @@ class ResidentSchema(ChoiceSchema):
         ma.fields.Date(load_default=None, allow_none=True, validate=not_future),
         label=_l("Arrived on"),
         sort=True,
+        former_labels=("来（迁入）日期",),
     )
     managed_on = describe(ma.fields.Date(dump_only=True), label=_l("In management since"))
     departed_on = describe(ma.fields.Date(dump_only=True), label=_l("Left on"))
@@ -150,6 +278,7 @@ class ResidentSchema(ChoiceSchema):
         record_id(load_default=None, allow_none=True),
         label=_l("Household"),
         picker="registry_api.api_picker_households",
+        picker_label=_household_label,
         export=False,
         imports=False,
     )
@@ -161,6 +290,64 @@ class ResidentSchema(ChoiceSchema):
     relation = describe(
         choice(services.RELATIONS, load_default=None, allow_none=True),
         label=_l("Relation to the head"),
+        widget="select",
+    )
+    marital_status = describe(
+        choice(services.MARITAL_STATUSES, load_default=None, allow_none=True),
+        label=_l("Marital status"),
+        widget="select",
+    )
+    presence = describe(
+        choice(services.PRESENCES, load_default="consistent"),
+        label=_l("Registration and residence"),
+        widget="radio",
+    )
+    out_to = describe(
+        optional_text(100), label=_l("Now living in"), help=_l("Only for an outflow resident.")
+    )
+    out_since = describe(
+        ma.fields.Date(load_default=None, allow_none=True, validate=not_future),
+        label=_l("Away since"),
+    )
+    employment = describe(
+        choice(services.EMPLOYMENTS, load_default=None, allow_none=True),
+        label=_l("Employment"),
+        widget="select",
+    )
+    employer_id = describe(
+        record_id(load_default=None, allow_none=True),
+        label=_l("Employer in the registry"),
+        picker="registry_api.api_picker_employers",
+        picker_label=_unit_label,
+        shown=False,
+        imports=False,
+    )
+    employer_name = describe(
+        optional_text(100),
+        label=_l("Employer elsewhere"),
+        shown=False,
+        help=_l("The name of a workplace that is not a unit of the registry."),
+    )
+    employer = describe(ma.fields.Function(_employer, dump_only=True), label=_l("Employer"))
+    political_status = describe(
+        choice(services.POLITICAL_STATUSES, load_default=None, allow_none=True),
+        label=_l("Political status"),
+        widget="select",
+    )
+    guardian_id = describe(
+        record_id(load_default=None, allow_none=True),
+        label=_l("Guardian"),
+        picker="registry_api.api_picker_guardians",
+        picker_label=_resident_label,
+        shown=False,
+        imports=False,
+    )
+    guardian = describe(
+        ma.fields.Function(_name_of("guardian"), dump_only=True), label=_l("Guardian")
+    )
+    guardian_relation = describe(
+        choice(services.GUARDIAN_RELATIONS, load_default=None, allow_none=True),
+        label=_l("The guardian is the resident's"),
         widget="select",
     )
     tags = describe(
@@ -198,11 +385,39 @@ class HouseholdSchema(ChoiceSchema):
     )
     building_name = describe(ma.fields.Function(_building_name, dump_only=True), label=BUILDING)
     entrance = describe(optional_text(20), label=_l("Entrance"))
-    room = describe(required_text(20), label=_l("Room"))
+    room = describe(required_text(20), label=_l("Room"), former_labels=("门牌号",))
+    head_id = describe(
+        record_id(load_default=None, allow_none=True),
+        label=_l("Head of household (a member)"),
+        widget="select",
+        choices=_member_choices,
+        shown=False,
+        imports=False,
+        help=_l("Choosing a member makes them the head: their name and relation follow."),
+    )
     head_name = describe(required_text(50), label=_l("Head of household"), column=True, sort=True)
     tenure = describe(
         choice(services.TENURES, load_default="owned"), label=_l("Tenure"), column=True
     )
+    rental = describe(yes_no(load_default=False), label=_l("Flat let to tenants"), column=True)
+    landlord_id = describe(
+        record_id(load_default=None, allow_none=True),
+        label=_l("Landlord"),
+        picker="registry_api.api_picker_landlords",
+        picker_label=_resident_label,
+        shown=False,
+        imports=False,
+    )
+    landlord = describe(
+        ma.fields.Function(_name_of("landlord"), dump_only=True), label=_l("Landlord")
+    )
+    tenant_count = describe(
+        ma.fields.Integer(
+            load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=999)
+        ),
+        label=_l("Tenant count"),
+    )
+    group_rental = describe(yes_no(load_default=False), label=_l("Group rental"))
     members = describe(
         ma.fields.Function(lambda h: len(h.members), dump_only=True),
         label=_l("Members"),
@@ -243,7 +458,29 @@ class UnitSchema(ChoiceSchema):
         column=True,
     )
     address = describe(optional_text(200), label=_l("Address"), column=True)
-    industry = describe(optional_text(50), label=_l("Industry"))
+    industry = describe(
+        choice(services.INDUSTRIES, load_default=None, allow_none=True),
+        label=_l("Industry"),
+        widget="select",
+    )
+    business_status = describe(
+        choice(services.BUSINESS_STATUSES, load_default="operating"),
+        label=_l("Business status"),
+        column=True,
+    )
+    street_front = describe(yes_no(load_default=False), label=_l("Street-front shop"))
+    headquarters_street_id = describe(
+        record_id(load_default=None, allow_none=True),
+        label=_l("Headquarters street (of a branch)"),
+        picker="registry_api.api_picker_streets",
+        picker_label=_street_label,
+        shown=False,
+        imports=False,
+    )
+    headquarters_street = describe(
+        ma.fields.Function(_name_of("headquarters_street"), dump_only=True),
+        label=_l("Headquarters street (of a branch)"),
+    )
     size_class = describe(
         choice(services.SIZE_CLASSES, load_default="below"), label=_l("Size class"), column=True
     )

@@ -30,6 +30,7 @@ from core.tree import NodeRef
 from tenants.models import Node, NodeKind
 from tenants.modules import enabled_communities
 
+from .ages import age_on, band_clause, years_before
 from .hookspecs import Tag
 from .models import (
     RegistryHousehold,
@@ -64,22 +65,87 @@ RELATIONS = {
 UNIT_KINDS = {
     "enterprise": _l("Enterprise"),
     "shop": _l("Shop"),
+    "individual": _l("Individual business"),
     "school": _l("School"),
     "property": _l("Property company"),
     "institution": _l("Public institution"),
-    "social": _l("Social organisation"),
+    "agency": _l("Government agency"),
+    "social_org": _l("Social organisation"),
+    "entertainment": _l("Internet café or entertainment venue"),
     "other": _l("Other unit"),
 }
 SIZE_CLASSES = {"above": _l("Above designated size"), "below": _l("Below designated size")}
+BUSINESS_STATUSES = {
+    "operating": _l("Operating"),
+    "suspended": _l("Suspended"),
+    "closed": _l("Closed or deregistered"),
+    "moved": _l("Moved out of the area"),
+}
+INDUSTRIES = {
+    "catering": _l("Catering"),
+    "retail": _l("Wholesale and retail"),
+    "lodging": _l("Lodging"),
+    "construction": _l("Construction"),
+    "manufacturing": _l("Manufacturing"),
+    "logistics": _l("Transport, storage and logistics"),
+    "property": _l("Real estate and property management"),
+    "it": _l("Information technology"),
+    "business_services": _l("Leasing and business services"),
+    "resident_services": _l("Resident services and repairs"),
+    "education": _l("Education"),
+    "health": _l("Health"),
+    "culture": _l("Culture, sports and entertainment"),
+    "public": _l("Public administration and social organisations"),
+    "chemicals": _l("Hazardous chemicals"),
+    "other": _l("Other industry"),
+}
+MARITAL_STATUSES = {
+    "unmarried": _l("Unmarried"),
+    "first_marriage": _l("First marriage, spouse living"),
+    "remarried": _l("Remarried, spouse living"),
+    "divorced": _l("Divorced"),
+    "widowed": _l("Widowed"),
+}
+# 民法典 第一千零四十七条: the legal marriage age, by gender.
+MARRIAGE_AGES = {"M": 22, "F": 20}
+PRESENCES = {
+    "consistent": _l("Living at the registered address"),
+    "here_only": _l("Living here, registered elsewhere (inflow or lodging)"),
+    "away": _l("Registered here, living elsewhere (outflow)"),
+}
+EMPLOYMENTS = {
+    "employed": _l("Employed"),
+    "unemployed": _l("Registered unemployed"),
+    "retired": _l("Retired"),
+    "student": _l("In school"),
+    "preschool": _l("Preschool child"),
+    "none": _l("Not working"),
+}
+POLITICAL_STATUSES = {
+    "cpc_member": _l("CPC member"),
+    "cpc_probationary": _l("CPC probationary member"),
+    "cyl_member": _l("Communist Youth League member"),
+    "masses": _l("The masses (no party)"),
+    "democratic_party": _l("Democratic party member"),
+}
+GUARDIAN_RELATIONS = {
+    "father": _l("Father"),
+    "mother": _l("Mother"),
+    "grandparent": _l("Grandparent"),
+    "sibling": _l("Brother or sister"),
+    "other": _l("Other guardian"),
+}
+# 居民身份证法 第二条: a citizen must hold an ID card from 16; younger ones may be without.
+ID_REQUIRED_AGE = 16
+ADULT_AGE = 18
 
-# What other plugins see of a tag declared by the registry itself. Special groups are S3
+# What other plugins see of a tag declared by the registry itself. Age groups (老年人,
+# 育龄妇女) are not tags: they are age bands, computed (ages.py). Special groups are S3
 # (tags.py); 留守儿童 is a rural category, offered where the setting ``rural`` is on.
 OWN_TAGS = [
-    Tag("elderly", _l("Elderly"), MODULE),
     Tag("disabled", _l("Person with a disability"), MODULE, S3),
     Tag("dibao", _l("Minimum living allowance"), MODULE, S3),
     Tag("left_behind_child", _l("Left-behind child"), MODULE, S3, setting="rural"),
-    Tag("childbearing_woman", _l("Woman of childbearing age"), MODULE),
     Tag("veteran", _l("Veteran"), MODULE),
     Tag("empty_nest", _l("Empty-nest elderly (children live elsewhere)"), MODULE),
     Tag("living_alone", _l("Elderly living alone"), MODULE),
@@ -89,6 +155,7 @@ RESIDENT_FIELDS = (
     "name",
     "gender",
     "id_number",
+    "birth_certificate_number",
     "birth_date",
     "mobile",
     "ethnicity",
@@ -98,9 +165,30 @@ RESIDENT_FIELDS = (
     "arrived_on",
     "household_id",
     "relation",
+    "marital_status",
+    "presence",
+    "out_to",
+    "out_since",
+    "employment",
+    "employer_id",
+    "employer_name",
+    "political_status",
+    "guardian_id",
+    "guardian_relation",
     "notes",
 )
-HOUSEHOLD_FIELDS = ("entrance", "room", "head_name", "tenure", "moved_in_on", "notes")
+HOUSEHOLD_FIELDS = (
+    "entrance",
+    "room",
+    "head_name",
+    "tenure",
+    "moved_in_on",
+    "rental",
+    "landlord_id",
+    "tenant_count",
+    "group_rental",
+    "notes",
+)
 ACTIONS: dict[str, Any] = {
     "manage": _l("Taken into management"),
     "move_out": _l("Moved away"),
@@ -192,6 +280,68 @@ def building_in(session: Session, community: Node, ref: str) -> Node:
     )
 
 
+# --- references and rules --------------------------------------------------------------------
+
+
+class Refusals:
+    """Every rule a write breaks, refused at once (a form shows each beside its field), before
+    anything is written."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.fields.setdefault(field, []).append(message)
+
+    def raise_any(self) -> None:
+        if self.fields:
+            raise DomainError(next(iter(self.fields.values()))[0], self.fields)
+
+
+def _will(obj: Any, data: dict[str, Any], key: str) -> Any:
+    """What ``key`` holds once ``data`` is written: the value sent, else the stored one."""
+    if key in data:
+        return data[key]
+    return getattr(obj, key) if obj is not None else None
+
+
+def _belongs_with(
+    obj: Any,
+    data: dict[str, Any],
+    refusals: Refusals,
+    keys: tuple[str, ...],
+    allowed: bool,
+    message: str,
+) -> None:
+    """Fields that only mean something beside another (流向地 with 户在人不在, 群租 with 出租):
+    where it is not so, a value sent is refused and a stored one the change leaves behind is
+    cleared (the history keeps it)."""
+    if allowed:
+        return
+    for key in keys:
+        if data.get(key) not in (None, "", False):
+            refusals.add(key, message)
+        elif obj is not None and getattr(obj, key) not in (None, "", False):
+            data[key] = False if isinstance(getattr(obj, key), bool) else None
+
+
+def reachable(model: Any, community: Node) -> sa.ColumnElement[bool]:
+    """The rows a record of ``community`` may name (a guardian, an employer, a landlord): what
+    the signed-in user may read in the registry; outside a signed-in request (the CLI, the
+    demo) the rows of the community's street where the module is on."""
+    from flask import has_request_context
+    from flask_login import current_user
+
+    if has_request_context() and current_user and current_user.is_authenticated:
+        from core.permissions import current_scope
+
+        return visible_clause(model, current_scope())
+    return sa.and_(
+        model.street_id == community.street_id,
+        model.community_id.in_(enabled_communities(MODULE)),
+    )
+
+
 # --- residents -------------------------------------------------------------------------------
 
 
@@ -223,6 +373,175 @@ def _check_id(
                 name=other,
             ),
             conflict=True,
+        )
+
+
+def _check_settling(resident: RegistryResident, data: dict[str, Any]) -> None:
+    """落户: the ID a child registered by their birth certificate receives says the birth date
+    and gender the record holds (or is being corrected to in the same write)."""
+    parsed = parse_resident_id(data["id_number"])
+    born = data.get("birth_date") or resident.birth_date
+    gender = data.get("gender") or resident.gender
+    if (born, gender) != (parsed.birth_date, parsed.gender):
+        refuse(
+            "id_number",
+            _(
+                "This ID says born %(id_born)s, %(id_gender)s; the resident is recorded as born "
+                "%(born)s, %(gender)s. Check the number, or correct the record first.",
+                id_born=parsed.birth_date.isoformat(),
+                id_gender=str(GENDERS[parsed.gender]),
+                born=born.isoformat(),
+                gender=str(GENDERS.get(gender, gender)),
+            ),
+        )
+
+
+def _check_resident(
+    session: Session, community: Node, data: dict[str, Any], resident: RegistryResident | None
+) -> None:
+    """The rules of a resident's record as it will be (``data`` over what is stored): a birth
+    certificate stands in for the ID only for a child under 16; marital status by the legal
+    marriage age; 流向地 only for 户在人不在; employer, guardian and household head are records
+    the user can see. Every broken rule is refused at once, naming its field."""
+    refusals = Refusals()
+    day = today()
+    born, gender = _will(resident, data, "birth_date"), _will(resident, data, "gender")
+    if not _will(resident, data, "id_number"):
+        if not _will(resident, data, "birth_certificate_number"):
+            refusals.add(
+                "birth_certificate_number",
+                _("Without a resident ID, give the birth certificate number."),
+            )
+        if born is None:
+            refusals.add("birth_date", _("Without a resident ID, give the date of birth."))
+        elif age_on(born, day) >= ID_REQUIRED_AGE:
+            refusals.add(
+                "id_number",
+                _(
+                    "From the age of 16 a resident ID is required (Resident Identity Card Law, "
+                    "article 2): only a younger child is registered by the birth certificate."
+                ),
+            )
+        if not gender:
+            refusals.add("gender", _("Without a resident ID, give the gender."))
+    marital = _will(resident, data, "marital_status")
+    touched = {"marital_status", "birth_date", "gender", "id_number"} & data.keys()
+    legal = MARRIAGE_AGES.get(gender or "")
+    under_age = bool(born and legal and age_on(born, day) < legal)
+    if touched and marital and marital != "unmarried" and under_age:
+        refusals.add(
+            "marital_status",
+            _(
+                "Below the legal marriage age (22 for men, 20 for women: Civil Code, article "
+                "1047) the marital status can only be unmarried."
+            ),
+        )
+    away = (_will(resident, data, "presence") or "consistent") == "away"
+    _belongs_with(
+        resident,
+        data,
+        refusals,
+        ("out_to", "out_since"),
+        away,
+        _("Only for a resident registered here and living elsewhere (outflow)."),
+    )
+    if away and not _will(resident, data, "out_to"):
+        refusals.add("out_to", _("Say where the resident lives now."))
+    _check_employer(session, community, data, resident, refusals)
+    _check_guardian(session, community, data, resident, refusals)
+    _check_head_relation(session, data, resident, refusals)
+    refusals.raise_any()
+
+
+def _check_employer(
+    session: Session,
+    community: Node,
+    data: dict[str, Any],
+    resident: RegistryResident | None,
+    refusals: Refusals,
+) -> None:
+    """工作单位: a unit of the registry, or the name of one elsewhere; not both."""
+    unit_id, name = data.get("employer_id"), data.get("employer_name")
+    if unit_id:
+        found = session.scalar(
+            sa.select(RegistryUnit.id).where(
+                RegistryUnit.id == unit_id, reachable(RegistryUnit, community)
+            )
+        )
+        if found is None:
+            refusals.add("employer_id", _("There is no such unit in the registry."))
+        if name:
+            refusals.add(
+                "employer_name",
+                _("Choose a unit of the registry or name one elsewhere, not both."),
+            )
+        elif resident is not None and resident.employer_name:
+            data["employer_name"] = None
+    elif name and "employer_id" not in data and resident is not None and resident.employer_id:
+        data["employer_id"] = None
+
+
+def _check_guardian(
+    session: Session,
+    community: Node,
+    data: dict[str, Any],
+    resident: RegistryResident | None,
+    refusals: Refusals,
+) -> None:
+    """监护人: an adult living in the registry the user can see, not the resident themself."""
+    guardian_id = data.get("guardian_id")
+    if guardian_id:
+        guardian = session.scalar(
+            sa.select(RegistryResident).where(
+                RegistryResident.id == guardian_id,
+                RegistryResident.status.in_(PRESENT),
+                reachable(RegistryResident, community),
+            )
+        )
+        if resident is not None and guardian_id == resident.id:
+            refusals.add("guardian_id", _("A resident cannot be their own guardian."))
+        elif guardian is None:
+            refusals.add(
+                "guardian_id", _("The guardian must be a resident living in the registry.")
+            )
+        elif age_on(guardian.birth_date, today()) < ADULT_AGE:
+            refusals.add(
+                "guardian_id",
+                _("A guardian is an adult: %(name)s is under 18.", name=guardian.name),
+            )
+    _belongs_with(
+        resident,
+        data,
+        refusals,
+        ("guardian_relation",),
+        bool(_will(resident, data, "guardian_id")),
+        _("Choose the guardian first."),
+    )
+
+
+def _check_head_relation(
+    session: Session, data: dict[str, Any], resident: RegistryResident | None, refusals: Refusals
+) -> None:
+    """A household has one head: a member becomes it only while it has none (another head is
+    chosen on the household's page)."""
+    if not {"relation", "household_id"} & data.keys():
+        return
+    household_id = _will(resident, data, "household_id")
+    if _will(resident, data, "relation") != "head" or not household_id:
+        return
+    household = session.get(RegistryHousehold, household_id)
+    if household is None or household.head_id is None:
+        return
+    if resident is not None and household.head_id == resident.id:
+        return
+    head = session.get(RegistryResident, household.head_id)
+    if head is not None and head.deleted_at is None:
+        refusals.add(
+            "relation",
+            _(
+                "%(name)s is this household's head; choose another head on the household's page.",
+                name=head.name,
+            ),
         )
 
 
@@ -263,17 +582,53 @@ def _set_tags(
     return [old, new]
 
 
+def _household_changed(
+    session: Session, household: RegistryHousehold, changes: dict[str, list[Any]], user: Any
+) -> None:
+    if changes:
+        session.flush()
+        _history(
+            session,
+            household,
+            "update",
+            changes,
+            _("Changed household %(address)s", address=household.address),
+            user,
+        )
+
+
+def _follow_head(session: Session, resident: RegistryResident, user: Any = None) -> None:
+    """A household's head follows the member who heads it: one who left the household or took
+    another relation heads it no longer; a head's new name becomes its ``head_name``."""
+    heading = session.scalars(
+        sa.select(RegistryHousehold).where(RegistryHousehold.head_id == resident.id)
+    ).all()
+    for household in heading:
+        if household.id != resident.household_id or resident.relation != "head":
+            household.head_id = None
+            _household_changed(session, household, {"head_id": [resident.id, None]}, user)
+        elif household.head_name != resident.name:
+            changes = {"head_name": [household.head_name, resident.name]}
+            household.head_name = resident.name
+            _household_changed(session, household, changes, user)
+
+
 def create_resident(
     session: Session, community: Node, data: dict[str, Any], user: Any = None
 ) -> RegistryResident:
-    """Register a resident (registered or floating: 人来登记) from ``ResidentSchema`` data. An ID
-    live in another community the user sees is refused (409, ``transfers.py``) unless
+    """Register a resident (registered or floating: 人来登记) from ``ResidentSchema`` data; a
+    child under 16 may be registered by the birth certificate, without an ID. An ID live in
+    another community the user sees is refused (409, ``transfers.py``) unless
     ``confirm_duplicate``: registered here too, as a separated residence (人户分离)."""
     from .transfers import refuse_elsewhere
 
     writable(community)
     data = dict(data)
-    _check_id(session, community, data)
+    if data.get("id_number"):
+        _check_id(session, community, data)
+    else:
+        data["id_number"] = None
+    _check_resident(session, community, data, None)
     status = data.get("status") or "registered"
     if status not in PRESENT:
         refuse("status", _("A new resident is registered or floating."))
@@ -286,7 +641,7 @@ def create_resident(
         **{k: data[k] for k in RESIDENT_FIELDS if data.get(k) is not None},
     )
     resident.status = status
-    resident.id_reversed = resident.id_number[::-1]
+    resident.id_reversed = resident.id_number[::-1] if resident.id_number else None
     _set_tags(session, community, resident, tags)  # refused before anything is written
     elsewhere = refuse_elsewhere(session, community, data)  # the record's own checks first
     session.add(resident)
@@ -310,23 +665,36 @@ def create_resident(
 def update_resident(
     session: Session, resident: RegistryResident, data: dict[str, Any], user: Any = None
 ) -> RegistryResident:
-    """Edit a resident; status changes go through the lifecycle functions, not here."""
+    """Edit a resident; status changes go through the lifecycle functions, not here. A child
+    registered by the birth certificate gets the ID here (落户): it must say the recorded birth
+    date and gender; the certificate number stays."""
     community = session.get(Node, resident.community_id)
     writable(community)
     if resident.deleted_at is not None:
         raise DomainError(_("A deleted record cannot be changed; restore it first."))
     data = {k: v for k, v in data.items() if k != "status"}
+    if "id_number" in data and not data["id_number"]:
+        if resident.id_number:
+            refuse(
+                "id_number", _("A resident ID once entered stays: correct it, do not remove it.")
+            )
+        data.pop("id_number")
+    if resident.id_number is None and data.get("id_number"):
+        _check_settling(resident, data)
     if "id_number" in data or "gender" in data or "birth_date" in data:
-        merged = {"id_number": resident.id_number, **data}
-        _check_id(session, community, merged, exclude=resident.id)
-        data.update({k: merged[k] for k in ("id_number", "gender", "birth_date")})
+        number = _will(resident, data, "id_number")
+        if number:
+            merged = {**data, "id_number": number}
+            _check_id(session, community, merged, exclude=resident.id)
+            data.update({k: merged[k] for k in ("id_number", "gender", "birth_date")})
+    _check_resident(session, community, data, resident)
     if "household_id" in data or "building" in data:
         resident.node_id = _resident_node(session, community, data)
     data.pop("building", None)
     changes = diff(resident, data, RESIDENT_FIELDS)
     for key, (_old, new) in changes.items():
         setattr(resident, key, new if new is not None else empty_value(RegistryResident, key))
-    resident.id_reversed = resident.id_number[::-1]
+    resident.id_reversed = resident.id_number[::-1] if resident.id_number else None
     tag_change = _set_tags(session, community, resident, data.get("tags"))
     if tag_change:
         changes["tags"] = tag_change
@@ -340,6 +708,7 @@ def update_resident(
             _("Changed resident %(name)s", name=resident.name),
             user,
         )
+        _follow_head(session, resident, user)
     return resident
 
 
@@ -412,11 +781,121 @@ def move_out(
 # --- households ------------------------------------------------------------------------------
 
 
+def _check_household(
+    session: Session, community: Node, data: dict[str, Any], household: RegistryHousehold | None
+) -> None:
+    """A household's rules: its head is one of its members living there; landlord, tenants and
+    群租 belong to a rented flat (出租房屋); the landlord is a resident the user can see."""
+    refusals = Refusals()
+    rental = bool(_will(household, data, "rental"))
+    _belongs_with(
+        household,
+        data,
+        refusals,
+        ("landlord_id", "tenant_count", "group_rental"),
+        rental,
+        _("Only for a rented flat: mark it as rented first."),
+    )
+    landlord_id = data.get("landlord_id")
+    if landlord_id and rental:
+        found = session.scalar(
+            sa.select(RegistryResident.id).where(
+                RegistryResident.id == landlord_id,
+                RegistryResident.status != "deceased",
+                reachable(RegistryResident, community),
+            )
+        )
+        if found is None:
+            refusals.add("landlord_id", _("There is no such resident in the registry."))
+    head_id = data.get("head_id")
+    stays = (
+        household is not None
+        and household.head_id is not None
+        and data.get("head_id", household.head_id) == household.head_id
+    )
+    if head_id and not stays:
+        member = (
+            session.scalar(
+                sa.select(RegistryResident.id).where(
+                    RegistryResident.id == head_id,
+                    RegistryResident.household_id == household.id,
+                    RegistryResident.status.in_(PRESENT),
+                )
+            )
+            if household is not None
+            else None
+        )
+        if member is None:
+            refusals.add(
+                "head_id",
+                _("The head of household is one of its members living there.")
+                if household is not None
+                else _("Register the household's members first, then choose its head."),
+            )
+    elif stays:
+        # The head stays: a name typed for them that is not theirs is refused, not dropped.
+        name, head = data.get("head_name"), household.head
+        if name and head is not None and head.deleted_at is None and name != head.name:
+            refusals.add(
+                "head_name",
+                _(
+                    "The head's name is the name of the member who heads the household: "
+                    "change it on their record, or choose another head."
+                ),
+            )
+    refusals.raise_any()
+
+
+def _make_head(
+    session: Session, household: RegistryHousehold, head_id: int | None, user: Any
+) -> dict[str, list[Any]]:
+    """The member ``head_id`` heads the household: their relation becomes head, the former
+    head's is cleared (each in their own history); returns the household's own changes."""
+    if head_id == household.head_id:
+        return {}
+    changes: dict[str, list[Any]] = {"head_id": [household.head_id, head_id]}
+    former = household.head
+    household.head_id = head_id
+    if former is not None and former.relation == "head":
+        former.relation = ""
+        session.flush()
+        _history(
+            session,
+            former,
+            "update",
+            {"relation": ["head", None]},
+            _("Changed resident %(name)s", name=former.name),
+            user,
+        )
+    if head_id is not None:
+        head = session.get(RegistryResident, head_id)
+        if head.name != household.head_name:
+            changes["head_name"] = [household.head_name, head.name]
+            household.head_name = head.name
+        if head.relation != "head":
+            old = head.relation or None
+            head.relation = "head"
+            session.flush()
+            _history(
+                session,
+                head,
+                "update",
+                {"relation": [old, "head"]},
+                _("Changed resident %(name)s", name=head.name),
+                user,
+            )
+    session.flush()
+    session.refresh(household, ["head"])
+    return changes
+
+
 def create_household(
     session: Session, community: Node, data: dict[str, Any], user: Any = None
 ) -> RegistryHousehold:
     """A household in one of the community's buildings (a building elsewhere is refused)."""
     writable(community)
+    data = dict(data)
+    _check_household(session, community, data, None)
     building = building_in(session, community, data.get("building") or "")
     household = RegistryHousehold(
         node_id=building.id, **{k: data[k] for k in HOUSEHOLD_FIELDS if data.get(k) is not None}
@@ -439,10 +918,20 @@ def create_household(
 def update_household(
     session: Session, household: RegistryHousehold, data: dict[str, Any], user: Any = None
 ) -> RegistryHousehold:
+    """Edit a household; choosing its head (a member) sets ``head_name`` and the member's
+    relation."""
     community = session.get(Node, household.community_id)
     writable(community)
     if household.deleted_at is not None:
         raise DomainError(_("A deleted record cannot be changed; restore it first."))
+    data = dict(data)
+    _check_household(session, community, data, household)
+    if "head_id" in data:
+        head_changes = _make_head(session, household, data.pop("head_id"), user)
+        if "head_name" in head_changes or household.head_id is not None:
+            data.pop("head_name", None)
+    else:
+        head_changes = {}
     changes = diff(household, data, (*HOUSEHOLD_FIELDS, "moved_out_on"))
     if data.get("building"):
         building = building_in(session, community, data["building"])
@@ -457,6 +946,7 @@ def update_household(
             setattr(
                 household, key, value if value is not None else empty_value(RegistryHousehold, key)
             )
+    changes = head_changes | changes
     if changes:
         session.flush()
         session.refresh(household, ["node"])
@@ -500,12 +990,22 @@ def _check_credit_code(
 def check_unit(
     session: Session, community: Node, data: dict[str, Any], unit: RegistryUnit | None
 ) -> None:
-    """The units ledger's rule: a credit code once per community; ``building`` places the unit
-    (in the community when left empty)."""
+    """The units ledger's rules: a credit code once per community; a branch's headquarters in
+    another street; ``building`` places the unit (in the community when left empty)."""
     if data.get("credit_code"):
         _check_credit_code(
             session, community, data["credit_code"], exclude=unit.id if unit else None
         )
+    street_id = data.get("headquarters_street_id")
+    if street_id:
+        street = session.get(Node, street_id)
+        if street is None or street.kind != NodeKind.STREET:
+            refuse("headquarters_street_id", _("Choose the street the headquarters is in."))
+        if street.id == community.street_id:
+            refuse(
+                "headquarters_street_id",
+                _("A branch's headquarters is in another street than the branch."),
+            )
     if "building" in data:
         building = data.pop("building")
         node_id = building_in(session, community, building).id if building else community.id
@@ -530,7 +1030,7 @@ def create_unit(
 def check_restorable(session: Session, obj: Any) -> None:
     """A deleted resident or unit comes back only if its ID or credit code is free meanwhile."""
     community = session.get(Node, obj.community_id)
-    if isinstance(obj, RegistryResident):
+    if isinstance(obj, RegistryResident) and obj.id_number:
         _check_id(session, community, {"id_number": obj.id_number}, exclude=obj.id)
     if isinstance(obj, RegistryUnit):
         _check_credit_code(session, community, obj.credit_code, exclude=obj.id)
@@ -605,6 +1105,56 @@ def search_residents(
     return list(session.scalars(stmt.limit(limit)))
 
 
+def search_references(
+    session: Session,
+    scope: Scope,
+    text: str,
+    community: Node,
+    *,
+    adults: bool = False,
+    limit: int = 20,
+) -> list[RegistryResident]:
+    """Residents a record of ``community`` may name (a guardian, a landlord): those ``scope``
+    sees whose name starts with ``text`` or whose ID ends with it, not deceased — with
+    ``adults``, living there and 18 or over — ``community``'s own first."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    conditions = [
+        visible_clause(RegistryResident, scope),
+        resident_text_clause(session, text),
+        RegistryResident.status != "deceased",
+    ]
+    if adults:
+        conditions += [
+            RegistryResident.status.in_(PRESENT),
+            RegistryResident.birth_date <= years_before(today(), ADULT_AGE),
+        ]
+    stmt = (
+        sa.select(RegistryResident)
+        .where(*conditions)
+        .order_by(
+            sa.case((RegistryResident.community_id == community.id, 0), else_=1),
+            RegistryResident.name,
+            RegistryResident.id,
+        )
+    )
+    return list(session.scalars(stmt.limit(limit)))
+
+
+def search_streets(session: Session, text: str, *, limit: int = 20) -> list[Node]:
+    """Streets (街道) whose name contains ``text``: what a branch names as its headquarters'."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    stmt = (
+        sa.select(Node)
+        .where(Node.kind == NodeKind.STREET, Node.name.contains(text, autoescape=True))
+        .order_by(Node.name, Node.id)
+    )
+    return list(session.scalars(stmt.limit(limit)))
+
+
 def get_resident(
     session: Session, scope: Scope, resident_id: int, community: Node | NodeRef | None = None
 ) -> RegistryResident | None:
@@ -669,6 +1219,18 @@ def search_households(
         .order_by(Node.code, RegistryHousehold.room, RegistryHousehold.id)
     )
     return list(session.scalars(stmt.limit(limit)))
+
+
+def get_household(
+    session: Session, scope: Scope, household_id: int, community: Node | NodeRef | None = None
+) -> RegistryHousehold | None:
+    """The household if ``scope`` may see it (and it is not deleted), else ``None``."""
+    stmt = sa.select(RegistryHousehold).where(
+        RegistryHousehold.id == household_id,
+        visible_clause(RegistryHousehold, scope),
+        _within(RegistryHousehold, community),
+    )
+    return session.scalar(stmt)
 
 
 def get_unit(
@@ -741,6 +1303,57 @@ def count_tagged(tag: str) -> Callable[[Session, sa.Select, Period], int]:
         return session.scalar(stmt) or 0
 
     return compute
+
+
+def _as_of(period: Period) -> date:
+    """The day a band is counted at: the period's end, or today while it runs."""
+    return min(period.end, today())
+
+
+def _band_sums(communities: sa.Select, period: Period, keys: Any) -> sa.Select:
+    day = _as_of(period)
+    return sa.select(
+        *(
+            sa.func.coalesce(
+                sa.func.sum(
+                    sa.case(
+                        (
+                            band_clause(
+                                key, RegistryResident.birth_date, RegistryResident.gender, day
+                            ),
+                            1,
+                        ),
+                        else_=0,
+                    )
+                ),
+                0,
+            )
+            for key in keys
+        )
+    ).where(
+        RegistryResident.community_id.in_(communities),
+        RegistryResident.deleted_at.is_(None),
+        _present_at(RegistryResident.arrived_on, RegistryResident.departed_on, period.end),
+    )
+
+
+def count_band(key: str) -> Callable[[Session, sa.Select, Period], int]:
+    """Indicator ``registry.band.<key>``: residents there at the period's end who are in the
+    age band then (today, while the period runs)."""
+
+    def compute(session: Session, communities: sa.Select, period: Period) -> int:
+        return int(session.execute(_band_sums(communities, period, [key])).scalar() or 0)
+
+    return compute
+
+
+def count_bands(session: Session, communities: sa.Select, period: Period) -> dict[str, int]:
+    """Every band's indicator in one query."""
+    from .ages import AGE_BANDS
+
+    keys = list(AGE_BANDS)
+    row = session.execute(_band_sums(communities, period, keys)).one()
+    return {f"registry.band.{key}": int(value or 0) for key, value in zip(keys, row, strict=True)}
 
 
 def summary(

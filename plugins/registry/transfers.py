@@ -110,7 +110,7 @@ def refuse_elsewhere(session: Session, community: Any, data: dict[str, Any]) -> 
     ``data`` does not carry ``confirm_duplicate``; in an import, noted as the row's warning
     instead. Work outside a request (the demo, the command line) has no user scope to search."""
     confirmed = bool(data.pop("confirm_duplicate", False))
-    if not has_request_context():
+    if not has_request_context() or not data.get("id_number"):  # a newborn without one yet
         return []
     scope = current_scope()
     others = live_elsewhere(session, scope, community, data["id_number"])
@@ -160,7 +160,8 @@ def transfer(
             _("%(name)s has left the register and is not transferred.", name=resident.name),
             conflict=True,
         )
-    services._check_id(session, target, {"id_number": resident.id_number}, exclude=resident.id)
+    if resident.id_number:
+        services._check_id(session, target, {"id_number": resident.id_number}, exclude=resident.id)
     changes: dict[str, list[Any]] = {"community": [source.name, target.name]}
     if resident.household is not None:
         changes["household"] = [resident.household.address, None]
@@ -170,6 +171,7 @@ def transfer(
         resident.relation = ""
     resident.node = target  # the relationship, so the flush copies the new community's keys
     session.flush()
+    services._follow_head(session, resident, user)  # the household it headed has no head now
     summary = _(
         "Transferred resident %(name)s from %(source)s to %(target)s",
         name=resident.name,
@@ -232,13 +234,14 @@ class DuplicateGroups:
 
 
 def _duplicated(where: sa.ColumnElement[bool]) -> sa.Select:
-    """The ID numbers live in more than one community among the residents ``where`` selects.
+    """The ID numbers live in more than one community among the residents ``where`` selects
+    (children registered without one, by their birth certificate, are not a number).
     "More than one community" is asked as min ≠ max: a hash aggregate, where count(DISTINCT)
     makes PostgreSQL sort the whole scope (a street of 100,000: 140 ms instead of 230)."""
     community = RegistryResident.community_id
     return (
         sa.select(RegistryResident.id_number)
-        .where(where, _live())
+        .where(where, _live(), RegistryResident.id_number.is_not(None))
         .group_by(RegistryResident.id_number)
         .having(sa.func.min(community) != sa.func.max(community))
     )

@@ -118,6 +118,14 @@ def check_credit_code(value: str) -> str | None:
     return None
 
 
+def check_birth_certificate(value: str) -> str | None:
+    """Why ``value`` is not a 出生医学证明编号 (one capital letter and nine digits, e.g.
+    ``Q110123456``)."""
+    if not re.fullmatch(r"[A-Z]\d{9}", normalize_id(value)):
+        return _("A birth certificate number is one capital letter and nine digits.")
+    return None
+
+
 # --- masking ---------------------------------------------------------------------------------
 
 
@@ -143,3 +151,10 @@ def mask_mobile(number: str | None) -> str:
     if len(number) < 7:
         return "*" * len(number)
     return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+def mask_certificate(number: str | None) -> str:
+    """``Q*****3456``: the letter and the last four digits stay."""
+    if not number:
+        return ""
+    return number[:1] + "*" * (len(number) - 5) + number[-4:]

@@ -124,6 +124,17 @@ def _staff() -> dict[int, str]:
     return dict(staff_at(db.session, g.community))
 
 
+def _resident_label(resident_id: int) -> str | None:
+    """What the picker's box shows for the chosen resident (of the page's community), the ID
+    masked; ``None`` for one the user may not see."""
+    from core.permissions import current_scope
+
+    from .validators import mask_id
+
+    found = services.get_resident(db.session, current_scope(), resident_id, g.community)
+    return f"{found.name} {mask_id(found.id_number)}".strip() if found is not None else None
+
+
 def _resident_name(v: RegistryVerification) -> str:
     return v.resident.name if v.resident is not None else ""
 
@@ -141,6 +152,7 @@ class VerificationSchema(ChoiceSchema):
         record_id(required=True),
         label=_l("Floating resident"),
         picker="registry_api.api_picker_floating",
+        picker_label=_resident_label,
         shown=False,
     )
     resident = describe(
@@ -264,16 +276,3 @@ def search_floating(
         .order_by(RegistryResident.name, RegistryResident.id)
     )
     return list(session.scalars(stmt.limit(limit)))
-
-
-def resident_label(value: Any) -> str:
-    """What the picker shows for the chosen resident id (of the page's community), else ""."""
-    from core.forms import typed_id
-
-    from .validators import mask_id
-
-    chosen = typed_id(str(value or ""))
-    resident = db.session.get(RegistryResident, chosen) if chosen is not None else None
-    if resident is None or resident.community_id != g.community.id:
-        return ""
-    return f"{resident.name} {mask_id(resident.id_number)}"

@@ -96,6 +96,78 @@ def api_picker(plural: str) -> Any:
     return jsonify({"items": items})
 
 
+def _resident_items(found: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r.id,
+            "label": f"{r.name} {mask_id(r.id_number)}".strip(),
+            "name": r.name,
+            "address": r.current_address,
+        }
+        for r in found
+    ]
+
+
+@api.get("/picker/guardians")
+@api_doc(
+    "Search guardians for the picker: adults living in the registry the user sees (this "
+    "community's first); ?q= name prefix or ID suffix; 20 at most, masked",
+    tags=[MODULE],
+    parameters=PICKER_QUERY,
+)
+def api_picker_guardians() -> Any:
+    require(VIEW)
+    found = services.search_references(
+        db.session, current_scope(), request.args.get("q", ""), g.community, adults=True
+    )
+    return jsonify({"items": _resident_items(found)})
+
+
+@api.get("/picker/landlords")
+@api_doc(
+    "Search landlords for the picker: residents of the registry the user sees (this "
+    "community's first); ?q= name prefix or ID suffix; 20 at most, masked",
+    tags=[MODULE],
+    parameters=PICKER_QUERY,
+)
+def api_picker_landlords() -> Any:
+    require(VIEW)
+    found = services.search_references(
+        db.session, current_scope(), request.args.get("q", ""), g.community
+    )
+    return jsonify({"items": _resident_items(found)})
+
+
+@api.get("/picker/employers")
+@api_doc(
+    "Search employers for the picker: units of the registry the user sees; ?q= name prefix "
+    "or credit code; 20 at most",
+    tags=[MODULE],
+    parameters=PICKER_QUERY,
+)
+def api_picker_employers() -> Any:
+    require(VIEW)
+    found = services.search_units(db.session, current_scope(), request.args.get("q", ""))
+    items = [
+        {"id": u.id, "label": f"{u.name} {u.credit_code}", "name": u.name, "address": u.address}
+        for u in found
+    ]
+    return jsonify({"items": items})
+
+
+@api.get("/picker/streets")
+@api_doc(
+    "Search streets (街道) for the picker, e.g. a branch's headquarters: ?q= part of the "
+    "name; 20 at most",
+    tags=[MODULE],
+    parameters=PICKER_QUERY,
+)
+def api_picker_streets() -> Any:
+    require(VIEW)
+    found = services.search_streets(db.session, request.args.get("q", ""))
+    return jsonify({"items": [{"id": n.id, "label": n.name, "name": n.name} for n in found]})
+
+
 @api.get("/picker/households")
 @api_doc(
     "Search households for the picker: ?q= head's name prefix, room or building; 20 at most",

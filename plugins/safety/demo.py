@@ -2,12 +2,16 @@
 
 Safety is switched on in the demo district (with the registry it needs; the registry's demo
 runs first, dependencies first). Each community where safety is on and whose enterprise ledger
-is empty gets: enterprises on top of its registry units (危化品, 烟花爆竹, 人员密集场所, 燃气 …,
-standardisation states, one 示范企业), one or two major hazard sources, a year of inspections
+is empty gets: enterprises for the registry units the safety office keeps, each on the sector
+its kind has (a restaurant 燃气, a supermarket or hotel 人员密集场所, a building site 建筑施工, a
+parcel station 仓储物流, a hardware shop or a property company 其他行业; 危险化学品 and 烟花爆竹
+only where the registry has such units, in the rural community), standardisation states and one
+示范企业; the major hazard sources of a 液氨 cold store and an LPG depot; a year of inspections
 (quarterly major inspections, weekly checks of the risky courtyards, special and joint
-inspections) with checklists, hazards in every state with their workflow steps (some overdue),
-trainings of the three key posts with certificates (some expiring soon), the campaigns of the
-calendar and, in the first community only, one accident with its on-site meeting.
+inspections) with checklists; hazards in every state with their workflow steps (some overdue),
+each of the kind its enterprise has, with counts and places drawn per community; trainings of
+the three key posts with certificates (some expiring soon), the campaigns of the calendar and,
+in 永安里东社区 only, one accident with its on-site meeting.
 
 Deterministic (a generator seeded with the community's code; dates count back from today in the
 platform's zone, so overdue hazards stay overdue) and fast: rows go in with bulk INSERTs.
@@ -16,7 +20,7 @@ platform's zone, so overdue hazards stay overdue) and fast: rows go in with bulk
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -27,6 +31,7 @@ from sqlalchemy.orm import Session
 from core.activities import Activity
 from core.db import utcnow
 from core.visits.models import Visit
+from plugins.registry.demo import insert_rows, mobile, person_name
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node, NodeKind
 
@@ -46,24 +51,172 @@ from .models import (
 DEMO_DISTRICT = "110105"
 ACCIDENT_COMMUNITY = "110105001001"  # the one demo accident happens here
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚华建国志红玉梅海燕文斌东春雪立新宇浩"
+Hazard = tuple[str, str, str, str]  # (description, category, severity, location)
 
-# (sector, risk level, standardisation, standard level) of the first units on the ledger
-PROFILES = (
-    ("hazardous_chemicals", "major", "compliant", "3"),
-    ("gas", "larger", "compliant", "small"),
-    ("fireworks", "larger", "creating", ""),
-    ("crowded_place", "general", "compliant", "small"),
-    ("crowded_place", "general", "creating", ""),
-    ("industrial", "low", "not_started", ""),
-    ("warehouse", "general", "not_started", ""),
-    ("construction", "larger", "creating", ""),
+
+@dataclass(frozen=True)
+class Profile:
+    """How a kind of registry unit sits on the safety ledger: its sector and risk, the hazards
+    such a place has (texts take {n}, a count, {b}, a building, {f}, a floor) and, for a major
+    hazard source, (name, grade, substances, quantity range in t)."""
+
+    sector: str
+    risk: str
+    hazards: tuple[Hazard, ...]
+    source: tuple[str, str, str, tuple[int, int]] | None = None
+
+
+RESTAURANT = Profile(
+    "gas",
+    "general",
+    (
+        ("后厨{n}台燃气泄漏报警器失效，未与紧急切断阀联动", "gas", "major", "后厨"),
+        ("燃气灶具熄火保护装置损坏{n}台", "gas", "general", "操作间"),
+        ("燃气软管长度超过2米，{n}处穿墙敷设，未改用金属管", "gas", "general", "后厨"),
+        ("排油烟管道油垢堆积，已{n}个月未清洗", "fire", "general", "操作间"),
+        ("燃气表间堆放纸箱、食用油等可燃物约{n}0公斤", "fire", "general", "燃气表间"),
+        ("员工{n}人不会关闭燃气紧急切断阀，未开展燃气安全培训", "management", "general", "后厨"),
+    ),
 )
-SOURCES = {
-    "hazardous_chemicals": ("液氨储罐区", "3", "液氨", "18 t"),
-    "gas": ("液化石油气储配站", "4", "液化石油气", "25 t"),
+CROWDED = Profile(
+    "crowded_place",
+    "general",
+    (
+        ("疏散通道堆放货物，{n}号安全出口被货架遮挡", "fire", "general", "营业厅"),
+        ("应急照明灯{n}盏不亮，疏散指示标志缺失", "fire", "general", "{f}层走廊"),
+        ("灭火器{n}具压力不足，部分已过有效期", "fire", "general", "{f}层"),
+        ("{f}层常闭式防火门闭门器损坏，处于常开状态", "fire", "general", "{f}层楼梯间"),
+        ("消防控制室值班人员{n}人未持证上岗", "management", "general", "消防控制室"),
+        ("库房与营业区未进行防火分隔，堆放纸箱{n}0余件", "fire", "major", "后库"),
+    ),
+)
+SITE = Profile(
+    "construction",
+    "larger",
+    (
+        ("{b}号楼外脚手架连墙件缺失{n}处，剪刀撑设置不连续", "structure", "major", "{b}号楼外架"),
+        ("基坑临边防护栏杆缺失约{n}0米", "structure", "general", "基坑东侧"),
+        ("{n}号塔吊力矩限制器失灵，未经检测继续使用", "equipment", "major", "{n}号塔吊"),
+        (
+            "临时用电未做到“一机一闸一漏”，{n}台设备共用开关箱",
+            "electrical",
+            "general",
+            "钢筋加工区",
+        ),
+        ("{n}名作业人员高处作业未系安全带", "management", "general", "{b}号楼{f}层"),
+        ("工人宿舍使用大功率电器，私拉电线{n}处", "electrical", "general", "生活区"),
+    ),
+)
+WAREHOUSE = Profile(
+    "warehouse",
+    "general",
+    (
+        ("货架堆码高度超过{n}米，无防倾倒措施", "structure", "general", "货架区"),
+        ("电动三轮车{n}辆在库内停放充电", "electrical", "general", "分拣区"),
+        ("快递包裹堆放堵塞疏散通道，通道宽度不足{n}0厘米", "fire", "general", "分拣区"),
+        ("库房二层设置员工宿舍{n}间（“三合一”场所）", "fire", "major", "库房二层"),
+    ),
+)
+WORKSHOP = Profile(
+    "industrial",
+    "general",
+    (
+        ("木工车间粉尘清扫不及时，{n}台除尘设备停用", "fire", "major", "木工车间"),
+        ("{n}台砂轮机防护罩缺失", "equipment", "general", "打磨工位"),
+        ("车间{n}台配电箱未接地，电线老化裸露", "electrical", "general", "生产车间"),
+        ("油漆库与生产车间未分隔，存放稀释剂{n}桶", "fire", "general", "油漆库"),
+        ("{n}名新员工未经三级安全教育即上岗", "management", "general", "生产车间"),
+    ),
+)
+SMALL = Profile(
+    "general",
+    "low",
+    (
+        ("店内私拉乱接电线，使用大功率电热器{n}台", "electrical", "general", "店堂"),
+        ("二层阁楼住人{n}名，与经营场所未分隔", "fire", "major", "阁楼"),
+        ("外墙广告牌{n}处固定件锈蚀松动", "structure", "general", "临街外墙"),
+    ),
+)
+PROPERTY = Profile(
+    "general",
+    "low",
+    (
+        ("{b}号楼楼道内电动自行车飞线充电{n}处", "electrical", "general", "{b}号楼楼道"),
+        ("{b}号楼地下室堆放杂物，占用疏散通道", "fire", "general", "{b}号楼地下室"),
+        ("{b}号楼地下室群租，设置隔断{n}间", "fire", "major", "{b}号楼地下室"),
+        ("{b}号楼电梯{n}部未按期年检", "equipment", "general", "{b}号楼电梯机房"),
+        ("{b}号楼室内消火栓{n}处无水带、水枪", "fire", "general", "{b}号楼{f}层"),
+    ),
+)
+COLD_STORE = Profile(
+    "hazardous_chemicals",
+    "major",
+    (
+        ("液氨机房有毒气体检测报警仪{n}台未按期检定", "chemicals", "major", "液氨机房"),
+        ("{n}号冷库液氨管道阀门处结霜，存在微量泄漏", "chemicals", "major", "制冷管廊"),
+        ("储氨器安全阀校验超期{n}个月", "equipment", "general", "储罐区"),
+        ("液氨事故应急喷淋装置{n}处无法正常启动", "chemicals", "general", "液氨机房"),
+    ),
+    ("液氨制冷机房及储氨器", "3", "液氨", (12, 30)),
+)
+LPG_DEPOT = Profile(
+    "gas",
+    "major",
+    (
+        ("储罐区可燃气体报警仪{n}台故障", "gas", "major", "储罐区"),
+        ("钢瓶库内空瓶、实瓶混存约{n}0只，未设分区标识", "gas", "general", "钢瓶库"),
+        ("{n}台充装秤未按期检定", "equipment", "general", "充装间"),
+        ("送气工{n}人未取得燃气从业人员培训证书", "management", "general", "营业室"),
+    ),
+    ("液化石油气储罐区", "4", "液化石油气", (55, 80)),
+)
+PETROL = Profile(
+    "hazardous_chemicals",
+    "larger",
+    (
+        ("{n}号罐卸油作业时未连接静电接地装置", "chemicals", "general", "卸油口"),
+        ("油罐区防雷防静电接地检测超期{n}个月", "chemicals", "general", "油罐区"),
+        ("{n}号加油机油气回收装置泄漏", "chemicals", "general", "加油区"),
+        ("便利店内违规存放桶装机油{n}0升", "fire", "general", "站内便利店"),
+    ),
+)
+FIREWORKS = Profile(
+    "fireworks",
+    "larger",
+    (
+        ("烟花爆竹储存超量，库存超过核定量{n}0箱", "chemicals", "major", "储存间"),
+        ("销售点周边{n}0米范围内有明火作业", "fire", "general", "销售点周边"),
+        ("销售点未配置灭火器，消防沙不足{n}桶", "fire", "general", "销售点"),
+    ),
+)
+# By the unit's name first (the kinds whose trade the name tells), then by its industry or kind.
+BY_NAME = (
+    ("冷链", COLD_STORE),
+    ("液化石油气", LPG_DEPOT),
+    ("加油站", PETROL),
+    ("烟花爆竹", FIREWORKS),
+    ("超市", CROWDED),
+    ("五金", SMALL),
+    ("汽车修理", SMALL),
+)
+BY_INDUSTRY = {
+    "catering": RESTAURANT,
+    "lodging": CROWDED,
+    "construction": SITE,
+    "logistics": WAREHOUSE,
+    "manufacturing": WORKSHOP,
 }
+BY_KIND = {"entertainment": CROWDED, "property": PROPERTY}
+
+
+def profile(name: str, kind: str, industry: str) -> Profile | None:
+    """How a unit sits on the safety ledger; None: not one the safety office keeps."""
+    for word, found in BY_NAME:
+        if word in name:
+            return found
+    return BY_INDUSTRY.get(industry) or BY_KIND.get(kind)
+
+
 COURTYARDS = ("{n}号楼院落（群租房）", "{n}号楼地下室", "{n}号楼电动车集中停放点")
 CHECKLIST = (
     "消防通道、安全出口畅通，疏散指示标志完好",
@@ -74,22 +227,6 @@ CHECKLIST = (
     "安全生产责任制、规章制度和应急预案上墙",
     "危险物品分类存放、标识清楚",
     "从业人员经安全培训，本年度开展应急演练",
-)
-# (description, category, severity, location)
-HAZARDS = (
-    ("疏散通道堆放杂物，安全出口被货架遮挡", "fire", "general", "一层营业厅"),
-    ("灭火器压力不足，部分已过有效期", "fire", "general", "二层走廊"),
-    ("配电箱私拉乱接，电线老化裸露", "electrical", "general", "配电室"),
-    ("电动车在楼道内充电，飞线充电", "electrical", "general", "单元楼道"),
-    ("燃气报警装置失效，未与切断阀联动", "gas", "major", "后厨"),
-    ("液化气钢瓶与明火作业间距不足", "gas", "general", "操作间"),
-    ("危险化学品未分类存放，缺少安全标签", "chemicals", "major", "仓库"),
-    ("储罐区可燃气体检测仪未按期检定", "chemicals", "general", "储罐区"),
-    ("外墙广告牌固定件锈蚀松动", "structure", "general", "临街外墙"),
-    ("特种设备（电梯）未按期年检", "equipment", "general", "电梯机房"),
-    ("安全生产责任制未落实，无隐患排查记录", "management", "general", "办公室"),
-    ("员工未经三级安全教育即上岗", "management", "general", "生产车间"),
-    ("群租房内设置隔断，占用疏散通道", "fire", "major", "地下室"),
 )
 # status → its workflow steps after "found" (action, status reached)
 STEPS = {
@@ -104,23 +241,24 @@ STEPS = {
         ("close", "closed"),
     ),
 }
-# per community: (status, days before today it was found, days to rectify); open ones whose
-# found + days < today are overdue
+# per community: (status, found between this many days before today and that many, days to
+# rectify); an open one whose found + days < today is overdue, whatever day in the range
 HAZARD_PLAN = (
-    ("closed", 330, 15),
-    ("closed", 290, 15),
-    ("closed", 240, 60),
-    ("closed", 200, 15),
-    ("closed", 150, 15),
-    ("closed", 90, 15),
-    ("found", 3, 15),
-    ("notified", 40, 15),  # overdue
-    ("notified", 10, 15),
-    ("rectifying", 75, 60),  # overdue
-    ("rectifying", 20, 30),
-    ("submitted", 25, 15),  # overdue while awaiting re-inspection
-    ("submitted", 12, 15),
+    ("closed", 300, 350, 15),
+    ("closed", 260, 299, 15),
+    ("closed", 220, 250, 60),
+    ("closed", 180, 210, 15),
+    ("closed", 130, 160, 30),
+    ("closed", 80, 100, 15),
+    ("found", 1, 5, 15),
+    ("notified", 35, 50, 15),  # overdue
+    ("notified", 6, 12, 15),
+    ("rectifying", 70, 85, 60),  # overdue
+    ("rectifying", 15, 25, 30),
+    ("submitted", 22, 30, 15),  # overdue while awaiting re-inspection
+    ("submitted", 8, 13, 15),
 )
+EXTRA_CLOSED = (40, 330)  # up to three more closed hazards a community, found in this range
 ACTIVITIES = (
     # (kind, month, day, title, place)
     ("safety_month", 6, 16, "“安全生产月”宣传咨询日活动", "社区文化广场"),
@@ -140,14 +278,6 @@ VISIT_FINDINGS = (
 )
 
 
-def _name(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-
-
-def _mobile(rng: random.Random) -> str:
-    return rng.choice(["138", "139", "136", "150", "186", "189"]) + f"{rng.randrange(10**8):08d}"
-
-
 def _last(day: date, month: int, dom: int) -> date:
     """The latest ``month``/``dom`` on or before ``day``."""
     candidate = date(day.year, month, dom)
@@ -164,6 +294,14 @@ def seed(session: Session, options: dict[str, Any]) -> None:
         return
     modules.enable(session, district, MODULE)
     day = today()
+    used = {
+        (text, number)
+        for text, number in session.execute(
+            sa.select(SafetyHazard.description, SafetyHazard.number).where(
+                SafetyHazard.district_id == district.id
+            )
+        )
+    }
     for community in modules.communities_under(session, district):
         if not modules.is_enabled(session, community.id, MODULE):
             continue
@@ -173,22 +311,14 @@ def seed(session: Session, options: dict[str, Any]) -> None:
             .limit(1)
         )
         if exists is None:
-            seed_community(session, community, day)
+            seed_community(session, community, day, used)
     seed_targets(session)
 
 
 def _insert(session: Session, model: Any, community: Node, rows: list[dict[str, Any]]) -> list[int]:
     """Insert ``rows`` of ``model`` in one statement; their new ids, in order (each row gets
     its ``id`` too, for the rows that point at it)."""
-    after = session.scalar(sa.select(sa.func.max(model.id))) or 0
-    session.execute(sa.insert(model), rows)
-    ids = list(
-        session.scalars(
-            sa.select(model.id)
-            .where(model.community_id == community.id, model.id > after)
-            .order_by(model.id)
-        )
-    )
+    ids = insert_rows(session, model, rows)
     for row, new_id in zip(rows, ids, strict=True):
         row["id"] = new_id
     return ids
@@ -206,9 +336,15 @@ class _Seeding:
     row: dict[str, Any]
     rng: random.Random
     day: date
+    profiles: dict[int, Profile] = field(default_factory=dict)  # by unit id
+    used: set[tuple[str, str]] = field(default_factory=set)  # hazards' (text, number) so far
 
 
-def seed_community(session: Session, community: Node, day: date) -> None:
+def seed_community(
+    session: Session, community: Node, day: date, used: set[tuple[str, str]] | None = None
+) -> None:
+    """Fill one community's safety ledgers; ``used`` holds the (text, number) of the hazards
+    of other communities, none of which is repeated here."""
     keys = {
         "district_id": community.district_id,
         "street_id": community.street_id,
@@ -216,13 +352,27 @@ def seed_community(session: Session, community: Node, day: date) -> None:
     }
     now = utcnow()
     rng = random.Random(f"safety-{community.code}")
-    c = _Seeding(session, community, keys, {**keys, "created_at": now, "updated_at": now}, rng, day)
+    row = {**keys, "created_at": now, "updated_at": now}
+    c = _Seeding(session, community, keys, row, rng, day, used=set() if used is None else used)
     units = session.execute(
-        sa.select(RegistryUnit.id, RegistryUnit.node_id, RegistryUnit.name, RegistryUnit.kind)
-        .where(RegistryUnit.community_id == community.id, RegistryUnit.deleted_at.is_(None))
+        sa.select(
+            RegistryUnit.id,
+            RegistryUnit.node_id,
+            RegistryUnit.name,
+            RegistryUnit.kind,
+            RegistryUnit.industry,
+            RegistryUnit.headcount,
+            RegistryUnit.legal_representative,
+            RegistryUnit.contact_phone,
+        )
+        .where(
+            RegistryUnit.community_id == community.id,
+            RegistryUnit.deleted_at.is_(None),
+            RegistryUnit.business_status != "closed",
+        )
         .order_by(RegistryUnit.id)
     ).all()
-    if not units:
+    if not any(profile(u.name, u.kind, u.industry) for u in units):
         return
     enterprises = _seed_enterprises(c, units)
     _seed_sources(c, enterprises)
@@ -235,50 +385,83 @@ def seed_community(session: Session, community: Node, day: date) -> None:
         _seed_accident(c, enterprises)
 
 
+# 安全生产标准化 as it goes with the risk: (weights of compliant, creating, not started)
+STANDARDISATION = {
+    "major": (8, 2, 0),
+    "larger": (5, 4, 1),
+    "general": (4, 4, 2),
+    "low": (2, 3, 5),
+}
+
+
 def _seed_enterprises(c: _Seeding, units: list[Any]) -> list[dict[str, Any]]:
+    """The units the safety office keeps, each with the sector and risk of its kind; a big
+    restaurant is a larger risk. The 示范企业 is the compliant one of the highest risk."""
     session, community, rng = c.session, c.community, c.rng
     rows = []
-    for index, (unit_id, node_id, name, _kind) in enumerate(units[: len(PROFILES)]):
-        sector, risk, state, level = PROFILES[index]
+    for unit in units:
+        found = profile(unit.name, unit.kind, unit.industry)
+        if found is None:
+            continue
+        c.profiles[unit.id] = found
+        risk = found.risk
+        if found is RESTAURANT and (unit.headcount or 0) >= 20:
+            risk = "larger"
+        state = rng.choices(("compliant", "creating", "not_started"), STANDARDISATION[risk])[0]
+        small = (unit.headcount or 0) < 100 and risk != "major"
         rows.append(
             {
                 **c.row,
-                "node_id": node_id,
-                "unit_id": unit_id,
-                "name": name,
-                "sector": sector,
+                "node_id": unit.node_id,
+                "unit_id": unit.id,
+                "name": unit.name,
+                "sector": found.sector,
                 "risk_level": risk,
                 "standardisation": state,
-                "standard_level": level,
-                "demonstration": index == 0,  # 示范企业: the compliant chemicals enterprise
-                "principal_name": _name(rng),
-                "principal_phone": _mobile(rng),
-                "safety_manager_name": _name(rng),
-                "safety_manager_phone": _mobile(rng),
+                "standard_level": ("small" if small else "3") if state == "compliant" else "",
+                "demonstration": False,
+                "principal_name": unit.legal_representative or person_name(rng),
+                "principal_phone": unit.contact_phone or mobile(rng),
+                "safety_manager_name": person_name(rng),
+                "safety_manager_phone": mobile(rng),
                 "notes": "",
             }
         )
+    order = ("major", "larger", "general", "low")
+    best = min(
+        rows, key=lambda r: (r["standardisation"] != "compliant", order.index(r["risk_level"]))
+    )
+    best["demonstration"] = True  # 示范企业
+    if best["standardisation"] != "compliant":
+        best["standardisation"], best["standard_level"] = "compliant", "small"
     _insert(session, SafetyEnterprise, community, rows)
     return rows
 
 
 def _seed_sources(c: _Seeding, enterprises: list[dict[str, Any]]) -> None:
-    session, day = c.session, c.day
-    rows = [
-        {
-            **c.row,
-            "node_id": e["node_id"],
-            "enterprise_id": e["id"],
-            "name": SOURCES[e["sector"]][0],
-            "grade": SOURCES[e["sector"]][1],
-            "substances": SOURCES[e["sector"]][2],
-            "quantity": SOURCES[e["sector"]][3],
-            "responsible_person": e["safety_manager_name"],
-            "monitoring": "24小时视频监控，可燃气体浓度在线监测并与紧急切断联锁；每日巡检记录",
-            "registered_on": day - timedelta(days=400 + 30 * index),
-        }
-        for index, e in enumerate(x for x in enterprises if x["sector"] in SOURCES)
-    ]
+    """重大危险源 of the enterprises whose kind has one (a 液氨 cold store, an LPG depot)."""
+    session, rng, day = c.session, c.rng, c.day
+    rows = []
+    for e in enterprises:
+        source = c.profiles[e["unit_id"]].source
+        if source is None:
+            continue
+        name, grade, substances, (low, high) = source
+        rows.append(
+            {
+                **c.row,
+                "node_id": e["node_id"],
+                "enterprise_id": e["id"],
+                "name": name,
+                "grade": grade,
+                "substances": substances,
+                "quantity": f"{rng.randrange(low, high + 1)} t",
+                "responsible_person": e["safety_manager_name"],
+                "monitoring": "24小时视频监控，有毒、可燃气体浓度在线监测并与紧急切断联锁；"
+                "每日巡检记录",
+                "registered_on": day - timedelta(days=rng.randrange(300, 1500)),
+            }
+        )
     if rows:
         session.execute(sa.insert(SafetyHazardSource), rows)
 
@@ -295,7 +478,7 @@ def _seed_inspections(c: _Seeding, enterprises: list[dict[str, Any]]) -> list[di
     """A year back from ``day``: weekly courtyard checks, quarterly major inspections, special
     and joint inspections of the risky enterprises, and the next quarter's one planned."""
     session, community, rng, day = c.session, c.community, c.rng, c.day
-    staff = [_name(rng) for _ in range(3)]
+    staff = [person_name(rng) for _ in range(3)]
     buildings = list(
         session.execute(
             sa.select(Node.id, Node.name)
@@ -375,6 +558,68 @@ def _seed_inspections(c: _Seeding, enterprises: list[dict[str, Any]]) -> list[di
     return rows
 
 
+MEASURES = {
+    "fire": "立即清理疏散通道，更换失效消防器材，限期组织复查",
+    "gas": "停用故障燃气设施，更换报警装置并与切断阀联动，复查合格后方可使用",
+    "electrical": "拆除私拉乱接线路，规范配电并加装漏电保护装置",
+    "structure": "立即加固或拆除，设置警示标志和隔离区",
+    "equipment": "停止使用，委托有资质的机构检测检验合格后启用",
+    "chemicals": "停止相关作业，按规范整改并委托检测，完善应急处置措施",
+    "management": "完善安全生产责任制，组织全员培训并建立隐患排查台账",
+}
+
+
+def _hazard_texts(
+    c: _Seeding, enterprises: list[dict[str, Any]], numbers: list[str]
+) -> list[tuple[dict[str, Any], Hazard]]:
+    """An (enterprise, hazard) pair for each hazard number: the enterprises in turn (in a
+    shuffled order), each with a hazard of its kind not yet found there, its counts, buildings
+    and floors drawn for this community, and never the text and number of a hazard of another
+    community."""
+    rng = c.rng
+    order = rng.sample(enterprises, len(enterprises))
+
+    def shuffled(e: dict[str, Any]) -> list[Hazard]:
+        hazards = c.profiles[e["unit_id"]].hazards
+        return rng.sample(hazards, len(hazards))
+
+    unused = {e["id"]: shuffled(e) for e in order}
+    buildings = max(
+        c.session.scalar(
+            sa.select(sa.func.count()).where(
+                Node.community_id == c.community.id, Node.kind == NodeKind.BUILDING
+            )
+        )
+        or 0,
+        1,
+    )
+    found: list[tuple[dict[str, Any], Hazard]] = []
+    turn = 0
+    while len(found) < len(numbers):
+        enterprise = order[turn % len(order)]
+        turn += 1
+        left = unused[enterprise["id"]]
+        if not left:
+            if not any(unused.values()):  # every kind of hazard found once: start again
+                unused = {e["id"]: shuffled(e) for e in order}
+            continue
+        description, category, severity, location = left.pop()
+        for _attempt in range(20):
+            fill = {
+                "n": rng.randrange(2, 10),
+                "b": rng.randrange(1, buildings + 1),
+                "f": rng.randrange(1, 4),
+            }
+            text = description.format(**fill)
+            if (text, numbers[len(found)]) not in c.used:
+                break
+        else:
+            continue  # this text has been every way it can with this number: another one
+        c.used.add((text, numbers[len(found)]))
+        found.append((enterprise, (text, category, severity, location.format(**fill))))
+    return found
+
+
 def _seed_hazards(
     c: _Seeding, enterprises: list[dict[str, Any]], inspections: list[dict[str, Any]]
 ) -> None:
@@ -388,13 +633,21 @@ def _seed_hazards(
         serials[key] = serials.get(key, 0) + 1
         return f"{key}{serials[key]:04d}"
 
+    plan = [(status, rng.randint(low, high), days) for status, low, high, days in HAZARD_PLAN]
+    plan += [
+        ("closed", rng.randint(*EXTRA_CLOSED), rng.choice((15, 30)))
+        for _ in range(rng.randrange(4))
+    ]
+    plan.sort(key=lambda p: -p[1])  # oldest first, so numbers run in order
+    numbers = [number("YH", day - timedelta(days=back)) for _status, back, _days in plan]
+    texts = _hazard_texts(c, enterprises, numbers)
     rows, steps = [], []
-    plan = sorted(HAZARD_PLAN, key=lambda p: -p[1])  # oldest first, so numbers run in order
-    for index, (status, back, days) in enumerate(plan):
+    for (status, back, days), hazard_number, (enterprise, hazard) in zip(
+        plan, numbers, texts, strict=True
+    ):
         found_on = day - timedelta(days=back)
-        description, category, severity, location = HAZARDS[index % len(HAZARDS)]
+        description, category, severity, location = hazard
         inspection = min(done, key=lambda i: abs((i["done_on"] - found_on).days))
-        enterprise = enterprises[index % len(enterprises)]
         deadline = found_on + timedelta(days=days)
         walk = [("found", "found", found_on)]
         on = found_on
@@ -409,7 +662,7 @@ def _seed_hazards(
             {
                 **c.row,
                 "node_id": enterprise["node_id"],
-                "number": number("YH", found_on),
+                "number": hazard_number,
                 "inspection_id": inspection["id"],
                 "enterprise_id": enterprise["id"],
                 "description": description,
@@ -424,7 +677,7 @@ def _seed_hazards(
                 "deadline": deadline,
                 "responsible_person": responsible if notified else "",
                 "responsible_phone": enterprise["principal_phone"] if notified else "",
-                "measures": "立即清理整改，完善管理制度并组织复查" if notified else "",
+                "measures": MEASURES.get(category, MEASURES["management"]) if notified else "",
                 "closed_on": walk[-1][2] if status == "closed" else None,
             }
         )
@@ -511,7 +764,7 @@ def _seed_trainings(c: _Seeding, enterprises: list[dict[str, Any]]) -> None:
                     **c.row,
                     "node_id": e["node_id"],
                     "training_id": three_posts,
-                    "name": _name(rng),
+                    "name": person_name(rng),
                     "enterprise_id": e["id"],
                     "post": "special_operator",
                     "certificate_number": f"T{community.code[-6:]}{len(trainees) + 1:04d}",
@@ -527,7 +780,7 @@ def _seed_trainings(c: _Seeding, enterprises: list[dict[str, Any]]) -> None:
                 **c.row,
                 "node_id": e["node_id"],
                 "training_id": frontline,
-                "name": _name(rng),
+                "name": person_name(rng),
                 "enterprise_id": e["id"],
                 "post": "frontline",
                 "certificate_number": "",
@@ -550,7 +803,7 @@ def _seed_key_posts(c: _Seeding, enterprises: list[dict[str, Any]]) -> None:
             ("safety_manager", enterprise["safety_manager_name"]),
         ]
         if index % 2 == 0:
-            people.append(("special_operator", _name(c.rng)))
+            people.append(("special_operator", person_name(c.rng)))
         for n, (post, name) in enumerate(people):
             expired = index == 1 and post == "safety_manager"
             uncertified = index == 2 and post == "special_operator"
@@ -662,7 +915,8 @@ def _seed_visits(c: _Seeding, enterprises: list[dict[str, Any]]) -> None:
 
 
 def _seed_accident(c: _Seeding, enterprises: list[dict[str, Any]]) -> None:
-    """The one demo accident: a minor fall in a warehouse, with its on-site meeting."""
+    """The one demo accident: a minor fall at a parcel station's shelves, with its on-site
+    meeting."""
     session, day = c.session, c.day
     target = next((e for e in enterprises if e["sector"] == "warehouse"), enterprises[-1])
     occurred = day - timedelta(days=120)
@@ -674,21 +928,21 @@ def _seed_accident(c: _Seeding, enterprises: list[dict[str, Any]]) -> None:
                 "node_id": target["node_id"],
                 "occurred_on": occurred,
                 "enterprise_id": target["id"],
-                "place": "仓库二层货架区",
+                "place": "驿站货架区",
                 "kind": "fall",
                 "grade": "general",
                 "deaths": 0,
                 "serious_injuries": 0,
                 "minor_injuries": 1,
                 "direct_loss": Decimal("1.20"),
-                "summary": "一名搬运工在未系安全带的情况下登高取货，从约2米高处坠落，左臂骨折。",
+                "summary": "一名分拣员未使用登高梯，攀爬货架取件时从约2米高处坠落，左臂骨折。",
                 "cause": "登高作业未使用安全防护用品；企业安全教育培训不到位，现场无人监护。",
-                "measures": "配备移动登高平台和安全带；开展全员安全再培训；落实作业现场监护制度。",
+                "measures": "配备移动登高梯，货架限高并固定；开展全员安全再培训；落实现场监护制度。",
                 "meeting_held": True,
                 "meeting_on": occurred + timedelta(days=3),
                 "lessons": "召开事故现场会，组织辖区仓储物流企业负责人现场观摩，"
                 "举一反三排查登高作业隐患。",
-                "casualty_details": "伤者：搬运工王某，男，42岁，左尺骨骨折，住院治疗两周。",
+                "casualty_details": "伤者：分拣员王某，男，42岁，左尺骨骨折，住院治疗两周。",
                 "liability": "企业主要负责人未履行安全教育培训职责，负主要管理责任。",
             }
         ],

@@ -135,7 +135,7 @@ def test_a_worker_filters_sorts_and_exports_the_residents(page: Page, tr, reside
     # Beside the masked ID the birth date shows its year only: the eight hidden digits are it.
     assert wang["出生日期"] == "1950"
     # Date columns hold real date cells (Excel can sort and filter them), not text.
-    column = header_row.index("来（迁入）日期") + 1
+    column = header_row.index("来本地日期") + 1
     cell = next(
         sheet.cell(row=r, column=column)
         for r in range(2, sheet.max_row + 1)

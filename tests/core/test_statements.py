@@ -65,14 +65,24 @@ def _unique(column: sa.Column) -> bool:
 class RowMaker:
     """Rows of any ledger's model, each at a building of its own (so a row that loads its
     place by itself shows as a statement per row), with the least its columns need: required
-    columns filled by type, a required parent made once and shared."""
+    columns filled by type, a required parent made once and shared. An optional parent of a
+    table already being made (a household's head is a resident of a household) is left out:
+    the chain would not end."""
 
     def __init__(self, places: list[Any]) -> None:
         self.places = places
         self.parents: dict[str, int] = {}
         self.count = 0
+        self.making: list[str] = []
 
     def make(self, model: Any, fixed: dict[str, Any] | None = None) -> Any:
+        self.making.append(model.__tablename__)
+        try:
+            return self._make(model, fixed)
+        finally:
+            self.making.pop()
+
+    def _make(self, model: Any, fixed: dict[str, Any] | None = None) -> Any:
         self.count += 1
         fixed = {**SHARED.get(model.__tablename__, {}), **(fixed or {})}
         place = self.places[self.count % len(self.places)]
@@ -87,10 +97,11 @@ class RowMaker:
                 and "node_id" in foreign.column.table.columns
                 and foreign.column.table.name != "tenants_node"
             )
+            in_chain = foreign is not None and foreign.column.table.name in self.making
             if (
                 column.name in values
                 or column.primary_key
-                or (column.nullable and not record_parent)
+                or (column.nullable and (not record_parent or in_chain))
                 or column.default is not None
                 or column.server_default is not None
             ):

@@ -2,7 +2,7 @@
 special-group tags withheld from history and the audit log
 
 Revision ID: registry_0005
-Revises: registry_0003
+Revises: registry_0004
 Create Date: 2026-12-10
 
 - ``registry_verification`` (经常性核查回访 / 每月排查): one row per verification of a floating
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "registry_0005"
-down_revision = "registry_0003"
+down_revision = "registry_0004"
 branch_labels = None
 depends_on = None
 

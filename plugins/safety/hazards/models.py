@@ -1,7 +1,8 @@
 """隐患 and the steps of their workflow (``safety_hazard``, ``safety_hazard_event``).
 
 Hazards carry the two partial indexes the overdue list and the dashboard need (see
-benchmarks/bench_safety.py): open hazards by deadline per street and per community.
+benchmarks/bench_safety.py): open hazards by deadline per street and per community; and
+``(scope, found_on, id)`` at every scope for the list's order.
 """
 
 from __future__ import annotations
@@ -38,8 +39,12 @@ class SafetyHazard(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
         partial_index(
             "ix_safety_hazard_community_open_deadline", "community_id", "deadline", where=OPEN
         ),
-        sa.Index("ix_safety_hazard_community_found", "community_id", "found_on"),
-        sa.Index("ix_safety_hazard_street_found", "street_id", "found_on"),
+        # The list's order (found_on DESC, id DESC) read backwards at every scope, and the
+        # figures' date ranges (safety_0009).
+        *(
+            sa.Index(f"ix_safety_hazard_{scope}_found", f"{scope}_id", "found_on", "id")
+            for scope in ("community", "street", "district")
+        ),
         sa.Index("ix_safety_hazard_enterprise", "enterprise_id"),
         sa.Index("ix_safety_hazard_inspection", "inspection_id"),
         sa.UniqueConstraint("community_id", "number", name="uq_safety_hazard_community_number"),

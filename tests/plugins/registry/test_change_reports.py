@@ -476,3 +476,53 @@ def test_a_listener_that_breaks_is_switched_off_and_its_writes_undone(app, as_us
         for name in ("change_listener", "change_breaker"):
             if system.manager.has_plugin(name):
                 system.manager.unregister(name=name)
+
+
+def test_a_birth_without_an_id_a_rental_and_a_marriage_fill_the_registry_20_fields(
+    app, as_user, place, jiedao_clock
+):
+    jiedao_clock("2026-12-01T04:00:00+00:00")
+    leader, worker = as_user("leader"), as_user("worker")
+    house = place[(A1, "b01")]
+
+    def through(body):
+        r = report(leader, body)
+        assert r.status_code == 201, r.json
+        assert step(worker, r.json["id"], "verify").status_code == 200
+        return r.json["id"], step(worker, r.json["id"], "approve")
+
+    birth = {"household_id": house, "name": "王小宝", "on": "2026-11-20", "gender": "F"}
+    _id, refused = through({"kind": "birth", "facts": birth})  # neither ID nor certificate
+    assert refused.status_code == 422
+    assert "birth_certificate_number" in refused.json["error"]["fields"]
+    assert rows(app, RegistryResident, RegistryResident.name == "王小宝") == []
+    _id, done = through(
+        {"kind": "birth", "facts": {**birth, "birth_certificate_number": "Q110123456"}}
+    )
+    assert done.status_code == 200, done.json
+    [baby] = rows(app, RegistryResident, RegistryResident.name == "王小宝")
+    assert (baby.id_number, baby.birth_certificate_number) == (None, "Q110123456")
+    assert (baby.birth_date, baby.gender, baby.relation) == (date(2026, 11, 20), "F", "child")
+
+    _id, let = through(
+        {"kind": "rental", "facts": {"household_id": house, "tenants": 4, "on": "2026-11-03"}}
+    )
+    assert let.status_code == 200
+    [flat] = rows(app, RegistryHousehold, RegistryHousehold.id == house)
+    assert (flat.rental, flat.tenant_count, flat.tenure) == (True, 4, "rented")
+
+    wed = {"kind": "marriage", "facts": {"resident_id": place["resident"], "on": "2026-11-05"}}
+    assert through(wed)[1].status_code == 200
+    [wang] = rows(app, RegistryResident, RegistryResident.id == place["resident"])
+    assert wang.marital_status == "first_marriage"
+    split = {"kind": "divorce", "facts": {"resident_id": place["resident"], "on": "2026-11-06"}}
+    assert through(split)[1].status_code == 200
+    assert through(wed)[1].status_code == 200
+    [wang] = rows(app, RegistryResident, RegistryResident.id == place["resident"])
+    assert wang.marital_status == "remarried"
+    # The legal marriage age holds here too: the approval is refused and nothing changes.
+    teen = {**wed, "facts": {"resident_id": baby.id, "on": "2026-11-25"}}
+    _id, under_age = through(teen)
+    assert under_age.status_code == 422 and "marital_status" in under_age.json["error"]["fields"]
+    [baby] = rows(app, RegistryResident, RegistryResident.id == baby.id)
+    assert baby.marital_status is None and baby.notes == ""

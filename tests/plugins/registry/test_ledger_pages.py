@@ -32,7 +32,7 @@ def test_history_shows_beijing_time_labels_and_only_what_changed(as_user, enable
     with clock.fixed(datetime(2026, 3, 1, 23, 30, tzinfo=UTC)):
         rid = _create(worker)["id"]
         patched = worker.patch(
-            f"{api()}/residents/{rid}", json={"name": "王秀兰", "tags": ["elderly", "veteran"]}
+            f"{api()}/residents/{rid}", json={"name": "王秀兰", "tags": ["veteran", "empty_nest"]}
         )
         assert patched.status_code == 200
     html = worker.get(f"{page()}/residents/{rid}").text
@@ -40,8 +40,8 @@ def test_history_shows_beijing_time_labels_and_only_what_changed(as_user, enable
     assert "2026-03-02 07:30" in timeline and "2026-03-01 23:30" not in timeline
     # The name was sent unchanged: only the registration lists it; tags show their labels.
     assert timeline.count('data-field="name"') == 1
-    assert 'data-field="tags"' in timeline and "老年人、退役军人" in timeline
-    assert "veteran" not in timeline and "['" not in timeline
+    assert 'data-field="tags"' in timeline and "空巢老人、退役军人" in timeline
+    assert "empty_nest" not in timeline and "['" not in timeline
 
 
 def test_an_admin_exports_full_numbers_and_the_whole_record(as_user, enable):
@@ -52,7 +52,7 @@ def test_an_admin_exports_full_numbers_and_the_whole_record(as_user, enable):
     )["id"]
     _create(
         c_admin,
-        {**WANG, "household_id": house, "relation": "head", "tags": ["elderly"], "notes": "独居"},
+        {**WANG, "household_id": house, "relation": "head", "tags": ["veteran"], "notes": "独居"},
     )
     listing = c_admin.get(f"{page()}/").text
     assert 'name="unmask"' in listing  # the list offers full numbers to the permission holder
@@ -66,7 +66,7 @@ def test_an_admin_exports_full_numbers_and_the_whole_record(as_user, enable):
 
     (row,) = sheet(c_admin, "?unmask=1")
     assert row["身份证号"] == WANG["id_number"] and row["手机号码"] == WANG["mobile"]
-    assert row["标签"] == "老年人" and row["与户主关系"] == "户主" and row["备注"] == "独居"
+    assert row["标签"] == "退役军人" and row["与户主关系"] == "户主" and row["备注"] == "独居"
     assert row["所属住户"] == "1号楼101室" and row["楼栋"] == "1号楼"
     assert isinstance(row["出生日期"], datetime) and row["出生日期"].date() == date(1950, 5, 4)
     (masked,) = sheet(worker, "?unmask=1")  # asking is not enough without the permission

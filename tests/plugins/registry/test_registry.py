@@ -52,7 +52,7 @@ def test_every_message_is_translated():
 def test_a_resident_is_registered_with_birth_date_and_gender_from_the_id(as_user, enable):
     enable()
     worker = as_user("worker")
-    r = create(worker, {**WANG, "tags": ["elderly", "退役军人"]})
+    r = create(worker, {**WANG, "tags": ["空巢老人", "退役军人"]})
     assert r.status_code == 201, r.json
     body = r.json
     # Beside the masked ID, the birth date shows only its year (its eight digits are the
@@ -60,14 +60,14 @@ def test_a_resident_is_registered_with_birth_date_and_gender_from_the_id(as_user
     assert body["birth_date"] == "1950" and body["gender"] == "F"
     assert body["id_number"] == WANG["id_number"][:6] + "********" + WANG["id_number"][-4:]
     assert body["mobile"] == "138****5678" and body["masked"] is True
-    assert sorted(body["tags"]) == ["elderly", "veteran"]
+    assert sorted(body["tags"]) == ["empty_nest", "veteran"]
     listed = worker.get(f"{api()}/residents?q=王").json
     assert [i["name"] for i in listed["items"]] == ["王秀兰"]
     assert worker.get(f"{api()}/residents?q={WANG['id_number'][-4:]}").json["total"] == 1
     assert worker.get(f"{api()}/residents?q=李").json["total"] == 0
-    assert worker.get(f"{api()}/residents?tag=elderly").json["total"] == 1
+    assert worker.get(f"{api()}/residents?tag=empty_nest").json["total"] == 1
     assert worker.get(f"{api()}/residents?tag=veteran").json["total"] == 1
-    assert worker.get(f"{api()}/residents?tag=empty_nest").json["total"] == 0
+    assert worker.get(f"{api()}/residents?tag=living_alone").json["total"] == 0
     html = worker.get(f"{page()}/").text
     assert "王秀兰" in html and WANG["id_number"] not in html and "138****5678" in html
 
@@ -181,13 +181,13 @@ def test_every_edit_is_kept_with_who_when_and_old_and_new_values(as_user, enable
     rid = create(worker).json["id"]
     url = f"{api()}/residents/{rid}"
     assert worker.patch(url, json={"name": "王秀英"}).status_code == 200
-    assert worker.patch(url, json={"mobile": "13900001111", "tags": ["elderly"]}).status_code == 200
+    assert worker.patch(url, json={"mobile": "13900001111", "tags": ["veteran"]}).status_code == 200
     assert worker.patch(url, json={"mobile": "139"}).status_code == 422  # nothing changes
     history = worker.get(f"{url}/history").json["items"]
     assert [h["action"] for h in history] == ["update", "update", "create"]
     assert history[1]["changes"] == {"name": ["王秀兰", "王秀英"]}
     assert history[0]["changes"]["mobile"] == ["138****5678", "139****1111"]  # masked for workers
-    assert history[0]["changes"]["tags"] == [[], ["elderly"]]
+    assert history[0]["changes"]["tags"] == [[], ["veteran"]]
     assert {h["username"] for h in history} == {"worker"}
     with app.app_context():
         # History never keeps an S2 value in clear (shared/programs/README.md): masked as shown.
@@ -256,7 +256,7 @@ def test_exports_apply_scope_filters_and_masking(as_user, enable, app):
 def test_imports_check_every_row_and_write_all_or_nothing(as_user, enable, count):
     enable()
     worker = as_user("worker")
-    good = f"姓名,身份证号,手机号码,户籍状态,标签\n王秀兰,{WANG['id_number']},13812345678,户籍居民,老年人\n"
+    good = f"姓名,身份证号,手机号码,户籍状态,标签\n王秀兰,{WANG['id_number']},13812345678,户籍居民,退役军人\n"
     second = f"李强,{make_id(sequence=11)},,流动人口,\n"
     bad_row = "赵六,110105194912310021,123,户籍居民,\n"
 
@@ -292,7 +292,7 @@ def test_imports_check_every_row_and_write_all_or_nothing(as_user, enable, count
     assert done.status_code == 200 and done.json == {"created": 2}
     listed = worker.get(f"{api()}/residents?status=floating").json["items"]
     assert [i["name"] for i in listed] == ["李强"]
-    assert worker.get(f"{api()}/residents?tag=elderly").json["total"] == 1
+    assert worker.get(f"{api()}/residents?tag=veteran").json["total"] == 1
 
 
 def test_a_worker_of_one_community_sees_nothing_of_another(as_user, enable):
@@ -376,12 +376,12 @@ def test_forms_show_field_errors_and_save(as_user, enable):
             "name": "刘芳",
             "id_number": make_id(sequence=124),
             "status": "floating",
-            "tags": ["childbearing_woman"],
+            "tags": ["veteran"],
         },
     )
     assert ok.status_code == 302
     detail = worker.get(ok.headers["Location"]).text
-    assert "流动人口" in detail and "育龄妇女" in detail
+    assert "流动人口" in detail and "退役军人" in detail
     rid = int(ok.headers["Location"].rstrip("/").split("/")[-1])
     arrived = worker.get(f"{api()}/residents/{rid}").json["arrived_on"]
     assert arrived == today().isoformat()  # a floating resident's registration day
@@ -430,7 +430,7 @@ def test_forms_show_field_errors_and_save(as_user, enable):
 def test_indicators_and_the_street_summary(as_user, enable):
     enable(A1, A2)
     s_admin = as_user("s_admin")
-    create(s_admin, {**WANG, "tags": ["elderly"]})
+    create(s_admin, WANG)  # born 1950: in the 老年 band, no tag needed
     create(
         s_admin, {"name": "李强", "id_number": make_id(sequence=11), "status": "floating"}, ref=A2
     )
@@ -440,7 +440,7 @@ def test_indicators_and_the_street_summary(as_user, enable):
     values = {i["name"]: i["value"] for i in items if i["module"] == "registry"}
     assert values["registry.residents"] == 2 and values["registry.floating"] == 1
     assert values["registry.units"] == 1 and values["registry.units.shop"] == 1
-    assert values["registry.tag.elderly"] == 1 and values["registry.households"] == 0
+    assert values["registry.band.elderly"] == 1 and values["registry.households"] == 0
     summary = s_admin.get(f"/api/v1/r/{STREET_A}/registry/summary").json
     assert summary["residents"] == 2
     assert [(i["community"], i["floating"]) for i in summary["items"]] == [(A1, 0), (A2, 1)]
@@ -478,7 +478,7 @@ def test_other_plugins_search_and_pick_through_the_services(as_user, enable, app
         other = services.search_residents(db.session, street_scope, "王磊")[0].id
         assert services.get_resident(db.session, worker_scope, other) is None
         assert services.get_resident(db.session, street_scope, other, world.node(A1)) is None
-        assert "elderly" in services.declared_tags()
+        assert "veteran" in services.declared_tags()
 
 
 def test_demo_data_is_valid_deterministic_and_idempotent(app, world):
@@ -501,7 +501,8 @@ def test_demo_data_is_valid_deterministic_and_idempotent(app, world):
     with app.test_request_context():
         demo.seed(db.session, {})  # a second run adds nothing
         db.session.commit()
-        assert all(check_resident_id(n) is None for _name, n in first)
+        # a newborn not yet registered (落户) has no ID, only a birth certificate number
+        assert all(n is None or check_resident_id(n) is None for _name, n in first)
         codes = db.session.scalars(sa.select(RegistryUnit.credit_code)).all()
         assert codes and all(check_credit_code(c) is None for c in codes)
     assert snapshot() == first

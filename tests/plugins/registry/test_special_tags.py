@@ -24,7 +24,7 @@ WANG = {"name": "王秀兰", "id_number": make_id(date(1950, 5, 4), 124)}
 SPECIAL = ("低保", "残疾人", "留守儿童")
 
 
-def _registered(client, tags=("elderly", "dibao"), data=WANG) -> int:
+def _registered(client, tags=("veteran", "dibao"), data=WANG) -> int:
     r = client.post(f"{api()}/residents", json={**data, "tags": list(tags)})
     assert r.status_code == 201, r.json
     return r.json["id"]
@@ -45,28 +45,29 @@ def test_a_worker_sees_hidden_where_the_holder_sees_the_special_group(as_user, e
     detail = f"{page()}/residents/{rid}"
 
     # The worker: the JSON holds one *** for the special group, never its key.
-    assert worker.get(record).json["tags"] == ["elderly", "***"]
-    assert worker.get(f"{api()}/residents").json["items"][0]["tags"] == ["elderly", "***"]
+    assert worker.get(record).json["tags"] == ["veteran", "***"]
+    assert worker.get(f"{api()}/residents").json["items"][0]["tags"] == ["veteran", "***"]
     assert worker.get(f"{record}?unmask=1").status_code == 403
     for html in (worker.get(detail).text, worker.get(f"{page()}/").text):
         assert "已隐藏" in html and not any(word in html for word in SPECIAL)
         assert "dibao" not in html
     history = worker.get(f"{record}/history").json["items"]
-    assert history[-1]["changes"]["tags"] == [None, ["elderly", "***"]]
+    assert history[-1]["changes"]["tags"] == [None, ["veteran", "***"]]
     (row,) = _sheet(worker, query="?unmask=1")
-    assert row["标签"] == "老年人、已隐藏"
+    assert row["标签"] == "退役军人、已隐藏"
 
     # The holder: the same until they ask (audited), then the tag itself.
-    assert c_admin.get(record).json["tags"] == ["elderly", "***"]
-    assert c_admin.get(f"{record}?unmask=1").json["tags"] == ["dibao", "elderly"]
+    assert c_admin.get(record).json["tags"] == ["veteran", "***"]
+    assert c_admin.get(f"{record}?unmask=1").json["tags"] == ["dibao", "veteran"]
     shown = c_admin.get(f"{detail}?unmask=1").text
-    assert "低保、老年人" in shown and "老年人、低保" in shown[shown.index('data-registry="timeline"') :]
+    timeline = shown[shown.index('data-registry="timeline"') :]
+    assert "低保、退役军人" in shown and "退役军人、低保" in timeline
     unsealed = c_admin.get(f"{record}/history?unmask=1").json["items"]
-    assert unsealed[-1]["changes"]["tags"] == [None, ["elderly", "dibao"]]
+    assert unsealed[-1]["changes"]["tags"] == [None, ["veteran", "dibao"]]
     (full,) = _sheet(c_admin, query="?unmask=1")
-    assert full["标签"] == "低保、老年人"
+    assert full["标签"] == "低保、退役军人"
     (plain,) = _sheet(c_admin)
-    assert plain["标签"] == "老年人、已隐藏"  # an export without asking withholds it too
+    assert plain["标签"] == "退役军人、已隐藏"  # an export without asking withholds it too
 
     # Nothing at rest names it: the audit log withholds it, the history seals it.
     with app.app_context():
@@ -87,11 +88,11 @@ def test_the_tag_filter_and_the_tag_list_leave_special_groups_to_the_holder(as_u
     assert forged.status_code == 422 and "tag" in forged.json["error"]["fields"]
     assert worker.get(f"{page()}/?tag=dibao").status_code == 422
     assert 'value="dibao"' not in worker.get(f"{page()}/").text
-    assert worker.get(f"{api()}/residents?tag=elderly").json["total"] == 1
+    assert worker.get(f"{api()}/residents?tag=veteran").json["total"] == 1
     assert c_admin.get(f"{api()}/residents?tag=dibao").json["total"] == 1
     assert 'value="dibao"' in c_admin.get(f"{page()}/").text
     keys = {i["key"] for i in worker.get(f"{api()}/tags").json["items"]}
-    assert {"elderly", "veteran", "empty_nest", "living_alone"} <= keys
+    assert {"veteran", "empty_nest", "living_alone"} <= keys
     assert not keys & {"dibao", "disabled", "left_behind_child"}
     held = {i["key"]: i["sensitivity"] for i in c_admin.get(f"{api()}/tags").json["items"]}
     assert held["dibao"] == "S3" and held["disabled"] == "S3" and held["veteran"] == "S1"
@@ -111,14 +112,14 @@ def test_a_street_sees_special_groups_as_counts_only(as_user, enable, world):
     street = f"/api/v1/r/{STREET_A}/registry/residents"
     assert s_admin.get(f"{street}?tag=dibao").status_code == 422
     items = s_admin.get(street).json["items"]
-    assert {tuple(i["tags"]) for i in items} == {("elderly", "***"), ("***",)}
+    assert {tuple(i["tags"]) for i in items} == {("veteran", "***"), ("***",)}
     html = s_admin.get(f"/r/{STREET_A}/registry/").text
     assert not any(word in html for word in SPECIAL)
     # The street's export in clear names the IDs but not the groups; the community's does.
     rows = _sheet(s_admin, STREET_A, "?unmask=1")
     assert WANG["id_number"] in {r["身份证号"] for r in rows}
-    assert {r["标签"] for r in rows} == {"老年人、已隐藏", "已隐藏"}
-    assert "低保、老年人" in {r["标签"] for r in _sheet(s_admin, A1, "?unmask=1")}
+    assert {r["标签"] for r in rows} == {"退役军人、已隐藏", "已隐藏"}
+    assert "低保、退役军人" in {r["标签"] for r in _sheet(s_admin, A1, "?unmask=1")}
     # Counts: five people with a disability are shown, one on 低保 is withheld (under 5).
     year = date.today().year
     figures = s_admin.get(f"/api/v1/nodes/{STREET_A}/indicators?year={year}").json["items"]
@@ -126,7 +127,7 @@ def test_a_street_sees_special_groups_as_counts_only(as_user, enable, world):
     assert values["registry.tag.disabled"]["value"] == 5
     assert values["registry.tag.dibao"]["value"] is None
     assert values["registry.tag.dibao"]["suppressed"] is True
-    assert values["registry.tag.elderly"]["value"] == 1  # an S1 tag is not withheld
+    assert values["registry.tag.veteran"]["value"] == 1  # an S1 tag is not withheld
 
 
 def test_a_workers_save_keeps_the_special_groups_they_cannot_see(as_user, enable, count):
@@ -134,12 +135,12 @@ def test_a_workers_save_keeps_the_special_groups_they_cannot_see(as_user, enable
     c_admin, worker = as_user("c_admin"), as_user("worker")
     rid = _registered(c_admin)
     record = f"{api()}/residents/{rid}"
-    assert worker.patch(record, json={"tags": ["veteran"]}).status_code == 200
-    assert c_admin.get(f"{record}?unmask=1").json["tags"] == ["dibao", "veteran"]
+    assert worker.patch(record, json={"tags": ["empty_nest"]}).status_code == 200
+    assert c_admin.get(f"{record}?unmask=1").json["tags"] == ["dibao", "empty_nest"]
     # Setting one is refused by name, and nothing changes.
-    refused = worker.patch(record, json={"tags": ["veteran", "disabled"]})
+    refused = worker.patch(record, json={"tags": ["empty_nest", "disabled"]})
     assert refused.status_code == 403 and "残疾人" in refused.json["error"]["fields"]["tags"][0]
-    assert c_admin.get(f"{record}?unmask=1").json["tags"] == ["dibao", "veteran"]
+    assert c_admin.get(f"{record}?unmask=1").json["tags"] == ["dibao", "empty_nest"]
     new = worker.post(
         f"{api()}/residents",
         json={"name": "李强", "id_number": make_id(sequence=11), "tags": ["低保"]},
@@ -147,7 +148,7 @@ def test_a_workers_save_keeps_the_special_groups_they_cannot_see(as_user, enable
     assert new.status_code == 403 and count(RegistryResident) == 1
     # The edit form offers the worker no box for it, and saving it unticked keeps it.
     form = worker.get(f"{page()}/residents/{rid}/edit").text
-    assert 'value="veteran" checked' in form and 'value="dibao"' not in form
+    assert 'value="empty_nest" checked' in form and 'value="dibao"' not in form
     saved = worker.post(
         f"{page()}/residents/{rid}/edit", data={"name": "王秀兰", "id_number": WANG["id_number"]}
     )
@@ -159,7 +160,7 @@ def test_a_workers_save_keeps_the_special_groups_they_cannot_see(as_user, enable
 
 def test_an_import_by_a_worker_may_not_set_a_special_group(as_user, enable, count):
     enable()
-    text = f"姓名,身份证号,标签\n王秀兰,{WANG['id_number']},老年人、低保\n"
+    text = f"姓名,身份证号,标签\n王秀兰,{WANG['id_number']},退役军人、低保\n"
 
     def upload(client):
         return client.post(

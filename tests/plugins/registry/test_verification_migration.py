@@ -54,7 +54,7 @@ def test_the_upgrade_adds_the_log_and_withholds_old_special_groups(fresh_databas
             )
             db.session.commit()
             db.session.remove()
-        migrate.downgrade(url, "registry@registry_0003", plugins=plugins)
+        migrate.downgrade(url, "registry@registry_0004", plugins=plugins)
         engine = sa.create_engine(url)
         inspector = sa.inspect(engine)
         assert "registry_verification" not in inspector.get_table_names()
@@ -108,7 +108,7 @@ def test_the_upgrade_adds_the_log_and_withholds_old_special_groups(fresh_databas
             resident = db.session.get(RegistryResident, resident_id)
             assert resident.last_verified_on == date(2026, 6, 1)
             db.session.remove()
-        migrate.downgrade(url, "registry@registry_0003", plugins=plugins)
+        migrate.downgrade(url, "registry@registry_0004", plugins=plugins)
         with app.app_context():
             assert db.session.scalar(sa.text("SELECT count(*) FROM registry_resident")) == 1
             db.session.remove()
