@@ -60,7 +60,10 @@ def test_a_worker_sees_hidden_where_the_holder_sees_the_special_group(as_user, e
     assert c_admin.get(record).json["tags"] == ["elderly", "***"]
     assert c_admin.get(f"{record}?unmask=1").json["tags"] == ["dibao", "elderly"]
     shown = c_admin.get(f"{detail}?unmask=1").text
-    assert "低保、老年人" in shown and "老年人、低保" in shown[shown.index('data-registry="timeline"') :]
+    assert (
+        "低保、老年人" in shown
+        and "老年人、低保" in shown[shown.index('data-registry="timeline"') :]
+    )
     unsealed = c_admin.get(f"{record}/history?unmask=1").json["items"]
     assert unsealed[-1]["changes"]["tags"] == [None, ["elderly", "dibao"]]
     (full,) = _sheet(c_admin, query="?unmask=1")

@@ -145,8 +145,7 @@ def test_a_transfer_needs_registry_edit_at_both_ends(as_user, enable, world, app
     worker, inspector = as_user("worker"), as_user("inspector")
     # The worker edits A1 only: A2's record is not theirs to move (404), nor B1 a target.
     assert (
-        worker.post(f"{api(A2)}/residents/{a2}/transfer", json={"community": A1}).status_code
-        == 404
+        worker.post(f"{api(A2)}/residents/{a2}/transfer", json={"community": A1}).status_code == 404
     )
     mine = _create(worker, A1, {"name": "李强", "id_number": make_id(sequence=11)}).json["id"]
     for target in (A2, B1, "nowhere"):
@@ -158,7 +157,10 @@ def test_a_transfer_needs_registry_edit_at_both_ends(as_user, enable, world, app
     # A street admin of 建外 does not reach 朝外's B1, from either end.
     r = s_admin.post(f"{api(A2)}/residents/{a2}/transfer", json={"community": B1})
     assert r.status_code == 404
-    assert s_admin.post(f"{api(B1)}/residents/{b1}/transfer", json={"community": A2}).status_code == 404
+    assert (
+        s_admin.post(f"{api(B1)}/residents/{b1}/transfer", json={"community": A2}).status_code
+        == 404
+    )
     # Viewing the target is not enough: the edit permission is needed there.
     from core.permissions import load_scope
     from plugins.registry import transfers
@@ -178,7 +180,11 @@ def test_a_community_outside_the_scope_is_never_told_of(as_user, enable):
     assert "吉祥里" not in str(mine.json)
     form = worker.post(
         f"{page(A1)}/residents/new",
-        data={"name": "王秀兰", "id_number": make_id(date(1950, 5, 4), 124), "status": "registered"},
+        data={
+            "name": "王秀兰",
+            "id_number": make_id(date(1950, 5, 4), 124),
+            "status": "registered",
+        },
     )
     assert "吉祥里" not in form.text  # already here: the community's own refusal only
 

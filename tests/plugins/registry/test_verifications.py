@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import sqlalchemy as sa
-
 from core import clock
-from core.db import db
 from plugins.registry.verifications import RegistryVerification
 
 from .conftest import A1, A2, B1, STREET_A, api, make_id, page
@@ -34,9 +31,7 @@ def _verify(client, resident, ref=A1, **data):
     return client.post(f"{api(ref)}/verifications", json={"result": "present", **body, **data})
 
 
-def test_a_verification_is_recorded_listed_and_dated_on_the_resident(
-    as_user, enable, world, app
-):
+def test_a_verification_is_recorded_listed_and_dated_on_the_resident(as_user, enable, world, app):
     enable()
     worker = as_user("worker")
     with app.app_context():
@@ -127,7 +122,9 @@ def test_bad_input_is_refused_by_field_and_nothing_is_written(as_user, enable, c
             r = _verify(worker, rid, **bad)
             assert r.status_code == 422 and field in r.json["error"]["fields"], (field, r.json)
         early = _verify(worker, rid, verified_on="2026-01-01")  # before arriving on 01-10
-        assert early.status_code == 422 and "早于" in early.json["error"]["fields"]["verified_on"][0]
+        assert (
+            early.status_code == 422 and "早于" in early.json["error"]["fields"]["verified_on"][0]
+        )
         for other in (registered, elsewhere, 2**40):
             r = _verify(worker, other)
             assert r.status_code == 422 and "resident_id" in r.json["error"]["fields"], other
@@ -156,9 +153,10 @@ def test_others_are_refused(as_user, enable):
         assert inspector.get(f"{api(B1)}/verifications/{vid}").status_code == 200
         assert _verify(inspector, b1, ref=B1).status_code == 403
         assert inspector.get(f"{page(B1)}/verifications/new").status_code == 403
-        assert inspector.patch(
-            f"{api(B1)}/verifications/{vid}", json={"notes": "x"}
-        ).status_code == 403
+        assert (
+            inspector.patch(f"{api(B1)}/verifications/{vid}", json={"notes": "x"}).status_code
+            == 403
+        )
         assert as_user("leader").get(f"{page()}/verifications").status_code == 404
         picked = worker.get(f"{api()}/picker/floating?q=张").json["items"]
         assert picked == []  # B1's 张伟 is not the worker's
@@ -188,11 +186,14 @@ def test_has_left_offers_the_move_out_step_and_does_not_take_it(as_user, enable)
         assert gone.status_code == 200 and gone.json["status"] == "moved_out"
         after = worker.get(f"{api()}/verifications/{left.json['id']}").json
         assert "move_out" not in after
-        assert 'data-registry="move-out-offer"' not in worker.get(
-            f"{page()}/verifications/{left.json['id']}"
-        ).text
+        assert (
+            'data-registry="move-out-offer"'
+            not in worker.get(f"{page()}/verifications/{left.json['id']}").text
+        )
         # The record stays editable after the resident left.
-        edited = worker.patch(f"{api()}/verifications/{left.json['id']}", json={"notes": "已回老家"})
+        edited = worker.patch(
+            f"{api()}/verifications/{left.json['id']}", json={"notes": "已回老家"}
+        )
         assert edited.status_code == 200 and edited.json["notes"] == "已回老家"
         assert _verify(worker, rid).status_code == 422  # no new verification of a departed one
 
