@@ -10,9 +10,10 @@ ledgers:
 - :func:`run_import` for an import described by columns, a marshmallow schema and a per-row
   writer ``write_row(session, community, data)`` that may raise
   :class:`core.errors.DomainError`, or note a :func:`warning` that does not refuse the row (a
-  resident ID registered in another community too: the check reports it, the confirm imports). Every valid row is written inside a SAVEPOINT (each row in
-  one of its own, so a refused row leaves nothing behind for the rows after it); if any row
-  failed, or it is a dry run, the SAVEPOINT is rolled back. A dry run therefore runs exactly the
+  resident ID registered in another community too: the check reports it, the confirm imports).
+  Every valid row is written inside a SAVEPOINT (each row in one of its own, so a refused row
+  leaves nothing behind for the rows after it); if any row failed, or it is a dry run, the
+  SAVEPOINT is rolled back. A dry run therefore runs exactly the
   checks of the real import, including those that depend on earlier rows of the same sheet.
 """
 

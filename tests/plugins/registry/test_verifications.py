@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import sqlalchemy as sa
-
 from core import clock
-from core.db import db
 from plugins.registry.verifications import RegistryVerification
 
 from .conftest import A1, A2, B1, STREET_A, api, make_id, page
