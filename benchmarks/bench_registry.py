@@ -41,7 +41,7 @@ import sqlalchemy as sa
 from bench_tree import NODE_COLUMNS, Sizes, Tree, analyze, bulk_insert, generate_nodes
 from common import Stats, clean_up, environment, log, prepare_database, write_report
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, undefer
 
 from core import migrate
 from core.db import make_engine
@@ -285,6 +285,54 @@ def measure_export(
     return figures
 
 
+def measure_duplicates(
+    args: argparse.Namespace, session: Any, tree: Tree, street: NodeRef, scope: Scope
+) -> dict[str, Any]:
+    """人户分离 / 重复登记: 1 resident in 200 of the street's first community registered again in
+    its second; then the check a registration runs (the ID in the scope's other communities)
+    and the street's list of IDs live in two communities (a page of 50 and the counts)."""
+    from plugins.registry import transfers
+    from plugins.registry.models import RegistryResident
+
+    if len(tree.communities[street.id]) < 2:
+        log("duplicates: one community only, nothing to measure")
+        return {}
+    first, second = tree.communities[street.id][:2]
+    building = session.scalar(
+        sa.select(Node.id).where(Node.community_id == second.id, Node.kind == "building").limit(1)
+    )
+    copied = [c for c in RESIDENT_COLUMNS if c not in ("id", "node_id", "community_id")]
+    source = sa.select(
+        *(getattr(RegistryResident, c) for c in copied),
+        sa.literal(building).label("node_id"),
+        sa.literal(second.id).label("community_id"),
+    ).where(RegistryResident.community_id == first.id, RegistryResident.id % 200 == 0)
+    session.execute(
+        sa.insert(RegistryResident).from_select([*copied, "node_id", "community_id"], source)
+    )
+    session.commit()
+    number = session.scalar(
+        sa.select(RegistryResident.id_number).where(RegistryResident.community_id == second.id)
+        .order_by(RegistryResident.id.desc()).limit(1)
+    )  # fmt: skip
+    where = sa.and_(
+        RegistryResident.street_id == street.id,
+        RegistryResident.community_id.in_(enabled_communities("registry")),
+    )
+    found: dict[str, Any] = {}
+    log("duplicates (median ms):")
+    for label, fn in (
+        ("check_on_register", lambda: transfers.live_elsewhere(session, scope, first, number)),
+        ("street_page_50", lambda: transfers.duplicate_groups(session, where, per_page=50)),
+    ):
+        stats, result = time_it(fn, args.repeat)
+        size = result if isinstance(result, int) else getattr(result, "total", None)
+        size = len(result) if size is None else size
+        found[label] = {**stats.as_dict(), "found": size}
+        log(f"  {label:18} {stats.median:8.2f} ms  ({size} found)")
+    return found
+
+
 def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]:
     from core.api import Page
     from core.db import db
@@ -344,6 +392,7 @@ def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]
                     selectinload(RegistryResident.node),
                     selectinload(RegistryResident.tag_rows),
                     selectinload(RegistryResident.household),
+                    undefer(RegistryResident.last_verified_on),
                 )
             )
             hand, _page = time_it(lambda s=by_hand: Page(s, 1, 50), args.repeat)
@@ -391,6 +440,7 @@ def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]
             f"  {place:9} {counted.median:8.2f} ms / {paged.median:8.2f} ms"
             f"  (老年 {counts['registry.band.elderly']}, 育龄 {counts['registry.band.childbearing']})"
         )
+    results["duplicates"] = measure_duplicates(args, session, tree, street, street_admin)
 
     def scope_clause(model: Any) -> sa.ColumnElement[bool]:
         """What ``tenants.modules.export_scope`` gives a street admin exporting at the street."""

@@ -16,15 +16,23 @@ from core.validation import translate_messages
 
 
 class DomainError(Exception):
-    """A refused operation: message for the user, optional per-field messages."""
+    """A refused operation: message for the user, optional per-field messages, and optional
+    ``details`` the API's error body carries beside them (the records a duplicate matched) and
+    a form's page may show."""
 
     status = 422
     code = "invalid"
 
-    def __init__(self, message: str, fields: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        fields: dict[str, Any] | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        self.details = details or {}
 
 
 class Conflict(DomainError):
@@ -44,8 +52,13 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_payload(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+def error_payload(
+    code: str,
+    message: str,
+    fields: dict[str, Any] | None = None,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return {"error": {**(details or {}), "code": code, "message": message, "fields": fields or {}}}
 
 
 HTTP_MESSAGES = {
@@ -99,7 +112,9 @@ def register_error_handlers(app: Flask) -> None:
 
     def domain_error(exc: DomainError):
         if is_api_request():
-            response = app.json.response(error_payload(exc.code, exc.message, exc.fields))
+            response = app.json.response(
+                error_payload(exc.code, exc.message, exc.fields, exc.details)
+            )
             response.status_code = exc.status
             return response
         return render_template("error.html", status=exc.status, message=exc.message), exc.status

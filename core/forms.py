@@ -24,6 +24,7 @@ class FormResult:
         self.values = values
         self.data = data or {}
         self.errors = errors
+        self.refusal: DomainError | None = None  # the service's, for a page to say more of it
 
     @property
     def ok(self) -> bool:
@@ -31,6 +32,7 @@ class FormResult:
 
     def fail(self, exc: DomainError) -> FormResult:
         """Attach a service's refusal to the form so it is shown next to the fields."""
+        self.refusal = exc
         self.errors = dict(exc.fields) or {"_schema": [exc.message]}
         if exc.fields:
             self.errors.setdefault("_schema", [exc.message])

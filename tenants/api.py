@@ -290,7 +290,9 @@ def calendar():
     "every row is checked and written in a savepoint; any problem and nothing is kept (422, or "
     "409 when every problem is a duplicate of data already there, with every problem in "
     "error.rows as {row, column, value, reason}, rows numbered as the spreadsheet shows them). "
-    "?dry_run=1 runs the same checks and writes, then rolls them back. A file of more rows than "
+    "?dry_run=1 runs the same checks and writes, then rolls them back. Rows taken with a "
+    "warning (a resident ID registered in another community too) are listed in warnings, as "
+    "{row, column, value, reason}, beside rows or created. A file of more rows than "
     "JIEDAO_IMPORT_INLINE_ROWS runs as a background job: 202 with {job}, whose report is at "
     "GET /api/v1/jobs/<id>.",
     parameters=[
@@ -319,8 +321,9 @@ def import_rows(ref: str, name: str):
         db.session.rollback()
         body, status = import_views.import_refusal(report)
         return jsonify(body), status
+    warned = import_views.import_warnings(report)
     if dry_run:
         db.session.rollback()
-        return jsonify({"dry_run": True, "rows": report.written})
+        return jsonify({"dry_run": True, "rows": report.written, **warned})
     db.session.commit()
-    return jsonify({"created": report.written})
+    return jsonify({"created": report.written, **warned})

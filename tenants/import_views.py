@@ -414,6 +414,11 @@ def run_ledger_import(
     return report
 
 
+def import_warnings(report: exchange.ImportReport) -> dict[str, Any]:
+    """``{"warnings": [...]}`` for an answer when rows were taken with a warning, else ``{}``."""
+    return {"warnings": report.warnings} if report.warnings else {}
+
+
 def import_refusal(report: exchange.ImportReport) -> tuple[dict[str, Any], int]:
     """The API's answer to an import with problems: every problem in ``rows``; 409 when each
     one is a conflict with data already there (a duplicate), else 422."""
@@ -586,6 +591,7 @@ def _ledger_import_job(params: dict[str, Any], progress: jobs.JobProgress) -> di
         "ok": report.ok,
         "written": report.written,
         "errors": report.errors,
+        "warnings": report.warnings,
         "message": report.message() or None,
         "conflict": report.conflict,
         "token": token if confirmable else None,

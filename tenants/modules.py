@@ -463,19 +463,29 @@ def exports() -> dict[str, Any]:
     return {exp.name: exp for exp in found}
 
 
-def export_scope(node: NodeRef, export: Any) -> Any:
-    """``scope_clause(Model)`` for an export at ``node``: the user's scope for the export's
-    permission, the node's subtree, and only communities where the module is on."""
-    from core.permissions import scope_clause
+@dataclass(frozen=True)
+class ExportScope:
+    """``scope_clause(Model)`` for an export at ``place``: the user's scope for the export's
+    permission, the place's subtree, and only communities where the module is on. The export
+    reads ``place`` too: S3 values come out (to holders who ask) only in one community's export,
+    never in a street's or a district's, where they are counts only."""
 
-    def clause(model: Any) -> sa.ColumnElement[bool]:
+    place: NodeRef
+    export: Any
+
+    def __call__(self, model: Any) -> sa.ColumnElement[bool]:
+        from core.permissions import scope_clause
+
         return sa.and_(
-            scope_clause(model, export.permission),
-            model.__scope_clause__([node]),
-            model.community_id.in_(enabled_communities(export.module)),
+            scope_clause(model, self.export.permission),
+            model.__scope_clause__([self.place]),
+            model.community_id.in_(enabled_communities(self.export.module)),
         )
 
-    return clause
+
+def export_scope(node: NodeRef, export: Any) -> ExportScope:
+    """The scope of an export at ``node`` (:class:`ExportScope`)."""
+    return ExportScope(node, export)
 
 
 def calendar() -> list[Any]:

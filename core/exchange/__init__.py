@@ -24,6 +24,7 @@ from core.exchange.importing import (
     schema_required,
     sheet_rows,
     typed_columns,
+    warning,
 )
 from core.exchange.reading import (
     FORMULA_TRIGGERS,
@@ -86,6 +87,7 @@ __all__ = [
     "sheet_title",
     "template_xlsx",
     "typed_columns",
+    "warning",
     "write_csv",
     "write_xlsx",
 ]

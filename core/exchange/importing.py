@@ -9,9 +9,11 @@ ledgers:
   :func:`all_or_nothing`;
 - :func:`run_import` for an import described by columns, a marshmallow schema and a per-row
   writer ``write_row(session, community, data)`` that may raise
-  :class:`core.errors.DomainError`. Every valid row is written inside a SAVEPOINT (each row in
-  one of its own, so a refused row leaves nothing behind for the rows after it); if any row
-  failed, or it is a dry run, the SAVEPOINT is rolled back. A dry run therefore runs exactly the
+  :class:`core.errors.DomainError`, or note a :func:`warning` that does not refuse the row (a
+  resident ID registered in another community too: the check reports it, the confirm imports).
+  Every valid row is written inside a SAVEPOINT (each row in one of its own, so a refused row
+  leaves nothing behind for the rows after it); if any row failed, or it is a dry run, the
+  SAVEPOINT is rolled back. A dry run therefore runs exactly the
   checks of the real import, including those that depend on earlier rows of the same sheet.
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypedDict
 
@@ -148,6 +151,23 @@ class Problems:
             row=first["row"],
             reason=first["reason"],
         )
+
+
+# --- warnings ----------------------------------------------------------------------------------
+
+# The warnings of the row being written, while :func:`run_import` writes one.
+_ROW_WARNINGS: ContextVar[list[tuple[str, str]] | None] = ContextVar("row_warnings", default=None)
+
+
+def warning(key: str, reason: Any) -> bool:
+    """Note that the row being imported needs a look at field ``key`` without refusing it (the
+    check's report lists it; confirming imports the row as it is). ``False`` outside an import's
+    writer: the caller decides then, e.g. refuses and asks for a confirmation."""
+    found = _ROW_WARNINGS.get()
+    if found is None:
+        return False
+    found.append((key, str(reason)))
+    return True
 
 
 # --- headers and rows --------------------------------------------------------------------------
@@ -290,6 +310,8 @@ class ImportReport(ProblemReport):
     rows: list[dict[str, Any]] = field(default_factory=list)
     written: int = 0
     problems: Problems = field(default_factory=Problems)
+    # What the writer noted of rows it took (:func:`warning`), by row, as problems are.
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def conflict(self) -> bool:
@@ -346,7 +368,7 @@ def run_import(
     with all_or_nothing(session) as outcome:
         if write_row is not None:
             for index, (row, data) in enumerate(valid, start=1):
-                if _write_one(session, write_row, community, row, data, headers, report.problems):
+                if _write_one(session, write_row, community, row, data, headers, report):
                     report.written += 1
                 if progress and index % PROGRESS_EVERY == 0:
                     progress(PROGRESS_EVERY, len(valid))
@@ -369,11 +391,15 @@ def _write_one(
     row: SheetRow,
     data: dict[str, Any],
     headers: HeaderMap,
-    problems: Problems,
+    report: ImportReport,
 ) -> bool:
     """One row through the writer in a SAVEPOINT of its own: on a refusal the row's writes are
-    rolled back (so later rows are checked against the good ones only) and the refusal noted."""
+    rolled back (so later rows are checked against the good ones only) and the refusal noted;
+    the warnings of a row written go into the report."""
     values = row.filled()
+    problems = report.problems
+    noted: list[tuple[str, str]] = []
+    token = _ROW_WARNINGS.set(noted)
     try:
         with all_or_nothing(session):
             write_row(session, community, data)  # type: ignore[arg-type]
@@ -390,6 +416,11 @@ def _write_one(
         problems.add(row.number, "", None, _("This conflicts with existing data."))
         problems.conflicts += len(problems) - before
         return False
+    finally:
+        _ROW_WARNINGS.reset(token)
+    for key, reason in noted:
+        column = headers.header(key) if key in headers.known else ""
+        report.warnings.append(problem(row.number, column, values.get(key), reason))
     return True
 
 

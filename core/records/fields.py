@@ -20,8 +20,13 @@ from typing import Any
 
 import marshmallow as ma
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 S1, S2, S3 = "S1", "S2", "S3"
+# What JSON, history and the audit log hold in place of an S3 value (or of a list's S3 items),
+# and what pages and exports show there.
+WITHHELD = "***"
+HIDDEN = _l("Hidden")
 FILTER_KINDS = ("choice", "date", "year", "text", "tag", "place", "bool")
 WIDGETS = (
     "text",
@@ -58,6 +63,7 @@ def describe(
     shown: bool = True,
     former_labels: tuple[str, ...] = (),
     picker_label: Callable[[Any], str | None] | None = None,
+    item_sensitivity: Callable[[Any], str] | None = None,
 ) -> ma.fields.Field:
     """Attach what the generated views need to ``field`` and return it.
 
@@ -71,7 +77,10 @@ def describe(
     ``former_labels``: what the label said before it was corrected (户籍状态 for 居住状态), so
     spreadsheets headed the old way still import; ``picker_label``: what the picker's box
     shows for the id the form holds (the chosen guardian's name), ``None`` for one the user may
-    not see.
+    not see. ``item_sensitivity``: for a list of keys (a resident's tags), the class of each
+    key, so one field holds keys of both kinds: the S3 ones are hidden as S3 values are, and
+    where any is, one ``***`` stands for them all (pages: "已隐藏"), never saying which or how
+    many.
     """
     if sensitivity not in (S1, S2, S3):
         raise ValueError(f"sensitivity must be S1, S2 or S3, not {sensitivity!r}")
@@ -98,6 +107,7 @@ def describe(
         "choices": choices,
         "former_labels": tuple(former_labels) or None,
         "picker_label": picker_label,
+        "item_sensitivity": item_sensitivity,
     }
     meta.update({k: v for k, v in optional.items() if v is not None})
     field.metadata.update(meta)
@@ -168,6 +178,14 @@ def sensitivity_of(field: ma.fields.Field | None) -> str:
     return field.metadata.get("sensitivity", S1) if field is not None else S1
 
 
+def hidden_items(field: ma.fields.Field | None, value: Any) -> list[Any]:
+    """The S3 items of a list value of a field declared with ``item_sensitivity``."""
+    classes = field.metadata.get("item_sensitivity") if field is not None else None
+    if classes is None or not isinstance(value, list | tuple):
+        return []
+    return [item for item in value if classes(item) == S3]
+
+
 def widget_of(field: ma.fields.Field) -> str:
     """The form input for a field: declared, or chosen from its type."""
     declared = field.metadata.get("widget")
@@ -224,7 +242,7 @@ def display(field: ma.fields.Field | None, value: Any) -> str:
         return ""
     choices = choices_of(field) if field is not None else {}
     if isinstance(value, list | tuple):
-        return "、".join(display(field, v) for v in value)
+        return "、".join(str(HIDDEN) if v == WITHHELD else display(field, v) for v in value)
     if isinstance(value, dict):  # one row of a rows field: its cells, in the row's field order
         subs = row_fields(field, "shown")
         cells = [display(subs.get(key), value.get(key)) for key in subs or value]

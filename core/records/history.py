@@ -38,6 +38,11 @@ ACTIONS: dict[str, Any] = {
 }
 
 
+# Labels of what a step changes beyond a record's own fields: the community a record moved
+# from and to (a resident transferred between communities).
+PLACE_LABELS: dict[str, Any] = {"community": _l("Community")}
+
+
 class RecordChange(TenantOwned, Base):
     """One step in a record's history."""
 
@@ -152,7 +157,7 @@ def shown_changes(
     fields = schema.fields if schema is not None else {}
     shown = []
     stored = change.changes or {}
-    for key, (old, new) in read_changes(stored, unmasked).items():
+    for key, (old, new) in read_changes(stored, unmasked, schema).items():
         if stored[key][0] == stored[key][1]:
             continue  # compared as stored: two withheld values may still differ
         field = fields.get(key)
@@ -162,7 +167,7 @@ def shown_changes(
                 return str(HIDDEN)
             return display(field, value)
 
-        label = label_of(field, key) if field is not None else key
+        label = label_of(field, key) if field is not None else str(PLACE_LABELS.get(key, key))
         shown.append(ShownChange(key, label, text(old), text(new)))
     return shown
 

@@ -53,10 +53,18 @@ from core.records.history import (
     shown_changes,
     timeline,
 )
-from core.records.sensitivity import mask, protect, read_changes, sensitive_fields
+from core.records.sensitivity import (
+    HIDDEN,
+    WITHHELD,
+    mask,
+    protect,
+    read_changes,
+    reveal,
+    sensitive_fields,
+)
 from core.records.softdelete import including_deleted
 from core.reports import Column, Export, Import
-from core.tenancy import module_scope_clause, node_model, require
+from core.tenancy import COMMUNITY, module_scope_clause, node_model, require
 from core.tree import NodeRef, node_ref
 
 # --- filters ---------------------------------------------------------------------------------
@@ -744,8 +752,12 @@ class Ledger:
     ) -> Iterator[dict[str, Any]]:
         """The export's rows: the user's scope and the list's filters; S2 fields unmasked and S3
         fields included only for holders of the sensitive permission who ask (``unmask=1``),
-        row by row where they hold it, audited. Streamed in batches."""
+        row by row where they hold it, audited — S3 values only in one community's export (a
+        street's or a district's keeps them withheld: there they are counts only). Streamed in
+        batches."""
         parsed = parse_filters(self.filters, filters)
+        place = getattr(scope_clause, "place", None)
+        s3_here = place is None or place.kind == COMMUNITY
         wants = filters.get("unmask") in ("1", "true") and bool(self.sensitive)
         nodes = current_scope().nodes(self.sensitive) if wants and self.sensitive else []
         unmasked_case = (
@@ -777,23 +789,33 @@ class Ledger:
         columns = [(c.key, f, cell_writer(f)) for c, f in self.export_columns()[1:]]
         part_writers = [(c.key, f, cell_writer(f)) for c, f in self.part_columns()]
         for obj, community, unmasked in session.execute(stmt.execution_options(yield_per=500)):
-            row: dict[str, Any] = {"community": community, **self.cells_of(obj, columns, unmasked)}
+            s3 = unmasked and s3_here
+            row: dict[str, Any] = {
+                "community": community,
+                **self.cells_of(obj, columns, unmasked, s3=s3),
+            }
             for column, value_of in self.export_extra:
                 row[column.key] = value_of(obj)
             parts = self.export_parts[1](obj) if self.export_parts is not None else ()
             if not parts:
                 yield row
             for part in parts:  # a part comes out unmasked with its record
-                yield row | self.export_parts[0].cells_of(part, part_writers, unmasked)
+                yield row | self.export_parts[0].cells_of(part, part_writers, unmasked, s3=s3)
 
     def cells_of(
-        self, obj: Any, columns: list[tuple[str, Any, Callable[[Any], Any]]], unmasked: bool
+        self,
+        obj: Any,
+        columns: list[tuple[str, Any, Callable[[Any], Any]]],
+        unmasked: bool,
+        *,
+        s3: bool | None = None,
     ) -> dict[str, Any]:
-        """A record's export cells: each column's value, masked unless ``unmasked``."""
+        """A record's export cells: each column's value, S2 masked unless ``unmasked``, S3
+        withheld unless ``s3`` (default: as ``unmasked``)."""
         dumped = self.reader.dump(obj)
+        s3 = unmasked if s3 is None else s3
         return {
-            key: write(dumped.get(key) if unmasked else mask(f, dumped.get(key)))
-            for key, f, write in columns
+            key: write(reveal(f, dumped.get(key), s2=unmasked, s3=s3)) for key, f, write in columns
         }
 
     def import_spec(self) -> Import:
@@ -870,7 +892,7 @@ def cell_writer(f: ma.fields.Field | None) -> Callable[[Any], Any]:
 
     def write(value: Any) -> Any:
         if isinstance(value, list | tuple):
-            return "、".join(labels.get(v, str(v)) for v in value)
+            return "、".join(str(HIDDEN) if v == WITHHELD else labels.get(v, str(v)) for v in value)
         return labels.get(value, value) if isinstance(value, str) else cell_value(f, value)
 
     return write
@@ -1326,7 +1348,7 @@ def api_history(ledger: Ledger, record_id: int) -> Any:
                     "at": change.at.isoformat(),
                     "action": ledger.history_action(change.action),
                     "username": change.username,
-                    "changes": read_changes(change.changes, unmasked),
+                    "changes": read_changes(change.changes, unmasked, ledger.reader),
                 }
                 for change in timeline(db.session, ledger.object_type, obj.id)
             ]

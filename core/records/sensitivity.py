@@ -4,7 +4,9 @@
 - **S2** identifiers (ID number, phone, bank account): masked unless the viewer holds the
   module's ``*.sensitive.view`` and asks (``?unmask=1``), which is audited.
 - **S3** special categories: not shown at all without that permission — pages say "已隐藏",
-  JSON, lists and exports hold ``***``.
+  JSON, lists and exports hold ``***``. A list of keys may hold keys of both kinds (a resident's
+  tags: 老年人 S1, 低保 S3; ``describe(item_sensitivity=…)``): its S3 keys are hidden the same
+  way, all of them behind one ``***``, so a reader learns neither which nor how many.
 
 History and the audit log never store an S2 or S3 value in clear. S2 values are stored masked.
 S3 values are withheld from the audit log (only that the field changed) and sealed in a record's
@@ -25,13 +27,15 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
-from core.records.fields import S2, S3, sensitivity_of
-
-HIDDEN = _l("Hidden")
-# What history and the audit log keep of an S3 value.
-WITHHELD = "***"
+from core.records.fields import (  # noqa: F401 - HIDDEN and WITHHELD are read from here too
+    HIDDEN,
+    S2,
+    S3,
+    WITHHELD,
+    hidden_items,
+    sensitivity_of,
+)
 
 
 def mask_text(value: Any) -> Any:
@@ -44,15 +48,33 @@ def mask_text(value: Any) -> Any:
     return text[:3] + "*" * (len(text) - 7) + text[-4:]
 
 
-def mask(field: ma.fields.Field | None, value: Any) -> Any:
-    """``value`` of ``field`` as someone without the sensitive permission sees it."""
+def _without_hidden(field: ma.fields.Field | None, value: Any, stand_in: Any) -> Any:
+    """A list with its S3 items (``item_sensitivity``) replaced by one ``stand_in``, after the
+    items shown; any other value unchanged. A ``***`` already there is not repeated."""
+    hidden = hidden_items(field, value)
+    if not hidden:
+        return value
+    return [*(v for v in value if v not in hidden and v != WITHHELD), stand_in(hidden)]
+
+
+def reveal(field: ma.fields.Field | None, value: Any, *, s2: bool = False, s3: bool = False) -> Any:
+    """``value`` of ``field`` with its S2 part in clear only if ``s2`` and its S3 part (an S3
+    field, or a list's S3 items) only if ``s3``; masked or withheld otherwise."""
     level = sensitivity_of(field)
     if level == S2:
-        masker = field.metadata.get("mask") or mask_text
-        return masker(value) if value not in (None, "") else value
+        if s2 or value in (None, ""):
+            return value
+        return (field.metadata.get("mask") or mask_text)(value)
     if level == S3:
+        if s3:
+            return value
         return None if value in (None, "") else WITHHELD
-    return value
+    return value if s3 else _without_hidden(field, value, lambda _items: WITHHELD)
+
+
+def mask(field: ma.fields.Field | None, value: Any) -> Any:
+    """``value`` of ``field`` as someone without the sensitive permission sees it."""
+    return reveal(field, value)
 
 
 def protect(schema: ma.Schema, data: dict[str, Any], unmasked: bool = False) -> dict[str, Any]:
@@ -86,7 +108,14 @@ def is_sealed(value: Any) -> bool:
 
 
 def unseal(value: Any) -> Any:
-    """The clear value of a sealed one; withheld if it cannot be opened; others unchanged."""
+    """The clear value of a sealed one; withheld if it cannot be opened; a list's sealed items
+    opened in place (they are a list of the S3 items); others unchanged."""
+    if isinstance(value, list):
+        opened: list[Any] = []
+        for item in value:
+            clear = unseal(item) if is_sealed(item) else item
+            opened.extend(clear if is_sealed(item) and isinstance(clear, list) else [clear])
+        return opened
     if not is_sealed(value):
         return value
     try:
@@ -96,7 +125,9 @@ def unseal(value: Any) -> Any:
 
 
 def withheld(value: Any) -> Any:
-    """What someone without the permission reads of a stored value."""
+    """What someone without the permission reads of a stored value (a list's sealed items too)."""
+    if isinstance(value, list):
+        return [WITHHELD if is_sealed(item) else item for item in value]
     return WITHHELD if is_sealed(value) else value
 
 
@@ -109,7 +140,7 @@ def stored(field: ma.fields.Field | None, value: Any, *, sealed: bool = False) -
         if value in (None, ""):
             return None
         return seal(value) if sealed else WITHHELD
-    return value
+    return _without_hidden(field, value, lambda items: seal(items) if sealed else WITHHELD)
 
 
 def protected_changes(
@@ -125,11 +156,20 @@ def protected_changes(
     }
 
 
-def read_changes(changes: dict[str, list[Any]] | None, unmasked: bool) -> dict[str, list[Any]]:
+def read_changes(
+    changes: dict[str, list[Any]] | None, unmasked: bool, schema: ma.Schema | None = None
+) -> dict[str, list[Any]]:
     """Stored old/new pairs as a reader may see them: sealed values opened for a holder who
-    asked (``unmasked``), withheld for everyone else."""
+    asked (``unmasked``), withheld for everyone else. With the ``schema``, a list's S3 items
+    kept in clear (written before their key was declared S3) are withheld as well."""
+    fields = schema.fields if schema is not None else {}
     read = unseal if unmasked else withheld
-    return {key: [read(v) for v in pair] for key, pair in (changes or {}).items()}
+
+    def shown(key: str, value: Any) -> Any:
+        value = read(value)
+        return value if unmasked else _without_hidden(fields.get(key), value, lambda _i: WITHHELD)
+
+    return {key: [shown(key, v) for v in pair] for key, pair in (changes or {}).items()}
 
 
 def sensitive_fields(schema: ma.Schema) -> dict[str, str]:

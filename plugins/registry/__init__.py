@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core.sdk import (
+    S3,
     Indicator,
     Manifest,
     NavEntry,
@@ -24,7 +25,7 @@ from core.sdk import (
 )
 
 from . import hookspecs as jiedao_hookspecs  # noqa: F401 - the registry_tags hook for others
-from . import models, services
+from . import models, services, verifications
 from .ages import AGE_BANDS
 from .hookspecs import Tag
 from .services import EDIT, MODULE, RESTORE, SENSITIVE, VIEW
@@ -43,7 +44,14 @@ manifest = Manifest(
 
 @hookimpl
 def jiedao_models() -> list[Any]:
-    return [models]
+    return [models, verifications]
+
+
+@hookimpl
+def jiedao_settings_schema() -> Any:
+    from .settings import SettingsSchema
+
+    return SettingsSchema
 
 
 @hookimpl
@@ -57,7 +65,7 @@ def jiedao_permissions(registry: Any) -> None:
     )
     registry.declare(
         SENSITIVE,
-        _l("See unmasked ID and phone numbers in the registry"),
+        _l("See unmasked ID and phone numbers and special-group tags in the registry"),
         grants=["community_admin"],
     )
     registry.declare(RESTORE, _l("Restore deleted registry records"), grants=["community_admin"])
@@ -113,8 +121,15 @@ def jiedao_indicators() -> list[Indicator]:
         Indicator(f"registry.units.{kind}", label, units, services.count_units(kind))
         for kind, label in services.UNIT_KINDS.items()
     ]
+    # A special group (S3) is a count only, and a count under 5 would name its people.
     found += [
-        Indicator(f"registry.tag.{key}", tag.label, people, services.count_tagged(key))
+        Indicator(
+            f"registry.tag.{key}",
+            tag.label,
+            people,
+            services.count_tagged(key),
+            suppress_below=5 if tag.sensitivity == S3 else 0,
+        )
         for key, tag in services.declared_tags().items()
     ]
     # Age bands (老年, 育龄 …) at the period's end, all five in one query.
@@ -128,7 +143,28 @@ def jiedao_indicators() -> list[Indicator]:
         )
         for key, label in AGE_BANDS.items()
     ]
-    return [replace(i, module=MODULE, stock=True) for i in found]
+    # 每月排查: a flow (verified within the period: a month's is "verified this month").
+    verified = [
+        Indicator(
+            "registry.floating_verified",
+            _l("Floating residents verified"),
+            people,
+            verifications.count_verified,
+            module=MODULE,
+            description=_l("Floating residents with a verification visit in the period"),
+        ),
+        Indicator(
+            "registry.floating_verified_share",
+            _l("Share of floating residents verified"),
+            "%",
+            module=MODULE,
+            kind="ratio",
+            numerator="registry.floating_verified",
+            denominator="registry.floating",
+            direction="up",
+        ),
+    ]
+    return [replace(i, module=MODULE, stock=True) for i in found] + verified
 
 
 @hookimpl

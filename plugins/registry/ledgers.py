@@ -12,13 +12,15 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, undefer
 
 from core.db import db
 from core.sdk import Filter, Ledger, Steps, WorkSource
 from tenants.models import Node
 
 from . import services
+from . import tags as tag_rules
+from . import verifications as verification_rules
 from .ages import AGE_BANDS, band_clause
 from .models import RegistryHousehold, RegistryResident, RegistryResidentTag, RegistryUnit
 from .schemas import (
@@ -28,6 +30,7 @@ from .schemas import (
     UnitSchema,
 )
 from .services import EDIT, MODULE, RESTORE, SENSITIVE, VIEW
+from .verifications import RegistryVerification, VerificationSchema
 
 
 def _lifecycle_step(session: Session, obj: RegistryResident, step: str, data: dict) -> None:
@@ -48,7 +51,8 @@ def _buildings() -> dict[int, str]:
 
 
 def _tags() -> dict[str, Any]:
-    return {key: tag.label for key, tag in services.declared_tags().items()}
+    """The tag filter's choices: the S3 ones only for holders, and never at a street."""
+    return tag_rules.filter_choices()
 
 
 def _contains(*columns: Any):
@@ -102,6 +106,7 @@ RegistryLedger = Ledger.family(
         "relations": services.RELATIONS,
         "statuses": services.STATUSES,
         "today": services.today,
+        "tag_choices": tag_rules.form_choices,
     },
 )
 
@@ -136,15 +141,23 @@ residents = RegistryLedger(
             not_in_management,
             description="1: floating residents registered but not yet taken into management",
         ),
+        Filter.flag(
+            "unverified",
+            _l("Floating, not verified this month"),
+            verification_rules.unverified_this_month,
+            description="1: floating residents with no verification (核查回访) this month",
+        ),
     ),
     order=lambda: [RegistryResident.name],
     options=lambda stmt: stmt.options(
-        selectinload(RegistryResident.tag_rows), selectinload(RegistryResident.household)
+        selectinload(RegistryResident.tag_rows),
+        selectinload(RegistryResident.household),
+        undefer(RegistryResident.last_verified_on),
     ),
     create=services.create_resident,
     update=services.update_resident,
     before_restore=services.check_restorable,
-    templates={"detail": "registry/resident.html"},
+    templates={"detail": "registry/resident.html", "form": "registry/resident_form.html"},
     rollup=True,
     actions=services.ACTIONS,
     steps=Steps(
@@ -205,7 +218,34 @@ units = RegistryLedger(
     rollup=True,
 )
 
-LEDGERS = (residents, households, units)
+verifications = RegistryLedger(
+    name="verification",
+    model=RegistryVerification,
+    schema=VerificationSchema,
+    title=_l("Verification visits"),
+    label=_l("Verification"),
+    filters=(
+        Filter("result"),
+        Filter("method"),
+        Filter("since", "date", _l("Verified from"), column="verified_on", bound="from"),
+        Filter("until", "date", _l("Verified until"), column="verified_on", bound="to"),
+        Filter("resident", "int", _l("Floating resident"), column="resident_id"),
+    ),
+    order=lambda: [RegistryVerification.verified_on.desc()],
+    options=lambda stmt: stmt.options(
+        selectinload(RegistryVerification.resident),
+        selectinload(RegistryVerification.verified_by),
+    ),
+    check=verification_rules.check,
+    new_values=verification_rules.new_values,
+    dump_detail=verification_rules.move_out_offer,
+    title_of=lambda v: f"{v.resident.name} {v.verified_on.isoformat()}",
+    templates={"detail": "registry/verification.html"},
+    place_field=None,
+    importable=False,  # a sheet would name residents by id; verifications are recorded one by one
+)
+
+LEDGERS = (residents, households, units, verifications)
 TABS = [(ledger.endpoint("list"), ledger.title) for ledger in LEDGERS]
 
 # 今日待办: floating residents waiting to be taken into management.
@@ -219,5 +259,16 @@ WORK = [
         "registry.index",
         args={"unmanaged": 1},
         level="todo",
-    )
+    ),
+    # 每月排查: floating residents not yet verified this month.
+    WorkSource(
+        "registry.floating_unverified",
+        _l("Floating residents not verified this month"),
+        RegistryResident,
+        verification_rules.unverified_this_month,
+        EDIT,
+        "registry.index",
+        args={"unverified": 1},
+        level="todo",
+    ),
 ]

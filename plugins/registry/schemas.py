@@ -26,6 +26,7 @@ from core.sdk import (
 )
 
 from . import services
+from . import tags as tag_rules
 from .ages import AGE_BANDS
 from .models import RegistryResident
 from .validators import (
@@ -164,7 +165,7 @@ class CreditCodeField(ma.fields.String):
 
 
 def _tag_choices() -> dict[str, Any]:
-    return {key: tag.label for key, tag in services.declared_tags().items()}
+    return tag_rules.labels()
 
 
 def _building_choices() -> dict[str, Any]:
@@ -357,8 +358,14 @@ class ResidentSchema(ChoiceSchema):
         column=True,
         choices=_tag_choices,
         widget="checkboxes",
+        item_sensitivity=tag_rules.item_class,  # special groups are S3, tag by tag
+    )
+    last_verified_on = describe(
+        ma.fields.Date(dump_only=True), label=_l("Last verified on"), column=True
     )
     notes = describe(optional_text(2000), label=NOTES)
+    # Registered although the ID is live in another community (人户分离): see transfers.py.
+    confirm_duplicate = ma.fields.Boolean(load_only=True, load_default=False)
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
 

@@ -9,6 +9,7 @@ Other plugins use :func:`search_residents`, :func:`get_resident`, :func:`search_
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -24,7 +25,7 @@ from core.permissions import Scope
 from core.records.history import diff
 from core.records.ledger import empty_value
 from core.reports import Period
-from core.sdk import refuse, writable
+from core.sdk import S3, refuse, writable
 from core.tree import NodeRef
 from tenants.models import Node, NodeKind
 from tenants.modules import enabled_communities
@@ -139,13 +140,15 @@ ID_REQUIRED_AGE = 16
 ADULT_AGE = 18
 
 # What other plugins see of a tag declared by the registry itself. Age groups (老年人,
-# 育龄妇女) are not tags: they are age bands, computed (ages.py).
+# 育龄妇女) are not tags: they are age bands, computed (ages.py). Special groups are S3
+# (tags.py); 留守儿童 is a rural category, offered where the setting ``rural`` is on.
 OWN_TAGS = [
-    Tag("disabled", _l("Person with a disability"), MODULE),
-    Tag("dibao", _l("Minimum living allowance"), MODULE),
-    Tag("left_behind_child", _l("Left-behind child"), MODULE),
+    Tag("disabled", _l("Person with a disability"), MODULE, S3),
+    Tag("dibao", _l("Minimum living allowance"), MODULE, S3),
+    Tag("left_behind_child", _l("Left-behind child"), MODULE, S3, setting="rural"),
     Tag("veteran", _l("Veteran"), MODULE),
-    Tag("empty_nest", _l("Living alone (elderly)"), MODULE),
+    Tag("empty_nest", _l("Empty-nest elderly (children live elsewhere)"), MODULE),
+    Tag("living_alone", _l("Elderly living alone"), MODULE),
 ]
 
 RESIDENT_FIELDS = (
@@ -190,6 +193,7 @@ ACTIONS: dict[str, Any] = {
     "manage": _l("Taken into management"),
     "move_out": _l("Moved away"),
     "death": _l("Died"),
+    "transfer": _l("Transferred in"),
 }
 
 
@@ -205,7 +209,7 @@ def declared_tags() -> dict[str, Tag]:
     tags: dict[str, Tag] = {}
     for name, found in plugin_system().call("registry_tags"):
         for tag in found or []:
-            tags.setdefault(tag.key, tag if tag.module else Tag(tag.key, tag.label, name))
+            tags.setdefault(tag.key, tag if tag.module else dataclasses.replace(tag, module=name))
     return tags
 
 
@@ -562,15 +566,16 @@ def _resident_node(session: Session, community: Node, data: dict[str, Any]) -> i
     return community.id
 
 
-def _set_tags(session: Session, resident: RegistryResident, tags: list[str] | None) -> list[Any]:
+def _set_tags(
+    session: Session, community: Node, resident: RegistryResident, tags: list[str] | None
+) -> list[Any]:
+    """The resident's tags as asked, by the rules of ``tags.py`` (hidden ones kept)."""
+    from .tags import new_tags
+
     if tags is None:
         return []
-    known = declared_tags()
-    unknown = [t for t in tags if t not in known]
-    if unknown:
-        refuse("tags", _("Unknown tags: %(tags)s", tags="、".join(unknown)))
     old = sorted(resident.tags)
-    new = sorted(set(tags))
+    new = new_tags(session, community, old, tags)
     if old == new:
         return []
     resident.tag_rows = [RegistryResidentTag(tag=t) for t in new]
@@ -612,7 +617,11 @@ def create_resident(
     session: Session, community: Node, data: dict[str, Any], user: Any = None
 ) -> RegistryResident:
     """Register a resident (registered or floating: 人来登记) from ``ResidentSchema`` data; a
-    child under 16 may be registered by the birth certificate, without an ID."""
+    child under 16 may be registered by the birth certificate, without an ID. An ID live in
+    another community the user sees is refused (409, ``transfers.py``) unless
+    ``confirm_duplicate``: registered here too, as a separated residence (人户分离)."""
+    from .transfers import refuse_elsewhere
+
     writable(community)
     data = dict(data)
     if data.get("id_number"):
@@ -633,21 +642,23 @@ def create_resident(
     )
     resident.status = status
     resident.id_reversed = resident.id_number[::-1] if resident.id_number else None
+    _set_tags(session, community, resident, tags)  # refused before anything is written
+    elsewhere = refuse_elsewhere(session, community, data)  # the record's own checks first
     session.add(resident)
-    session.flush()
-    _set_tags(session, resident, tags)
     session.flush()
     created = {k: [None, getattr(resident, k)] for k in RESIDENT_FIELDS if getattr(resident, k)}
     if tags:
-        created["tags"] = [None, sorted(set(tags))]
-    _history(
-        session,
-        resident,
-        "create",
-        created,
-        _("Registered resident %(name)s", name=resident.name),
-        user,
+        created["tags"] = [None, resident.tags]
+    summary = (
+        _(
+            "Registered resident %(name)s, registered in %(places)s too (separated residence)",
+            name=resident.name,
+            places="、".join(elsewhere),
+        )
+        if elsewhere
+        else _("Registered resident %(name)s", name=resident.name)
     )
+    _history(session, resident, "create", created, summary, user)
     return resident
 
 
@@ -684,7 +695,7 @@ def update_resident(
     for key, (_old, new) in changes.items():
         setattr(resident, key, new if new is not None else empty_value(RegistryResident, key))
     resident.id_reversed = resident.id_number[::-1] if resident.id_number else None
-    tag_change = _set_tags(session, resident, data.get("tags"))
+    tag_change = _set_tags(session, community, resident, data.get("tags"))
     if tag_change:
         changes["tags"] = tag_change
     if changes:

@@ -11,24 +11,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, jsonify, render_template, request, url_for
+from flask import flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.exceptions import Forbidden, NotFound
 
+from core.api import page_args
 from core.db import db
+from core.errors import DomainError
 from core.permissions import current_scope
-from core.records.ledger import rollup_rows
+from core.records.ledger import load, rollup_rows
 from core.sdk import (
     CommunityBlueprint,
     RollupBlueprint,
     api_doc,
+    json_body,
     module_scope_clause,
     paginate,
     register_ledgers,
     require,
 )
 
-from . import services
+from . import services, transfers, verifications
+from . import tags as tag_rules
 from .ledgers import LEDGERS, residents, units
-from .services import MODULE, VIEW
+from .models import RegistryResident
+from .services import EDIT, MODULE, VIEW
 from .validators import mask_id
 
 pages = CommunityBlueprint(MODULE, MODULE, __name__)
@@ -45,10 +52,14 @@ NODE = [{"in": "path", "name": "node", "required": True, "schema": {"type": "str
 @api.get("/tags")
 @api_doc("The resident tags declared by the registry and the plugins using it", tags=[MODULE])
 def api_tags() -> Any:
+    """The tags the user may choose here: S3 ones only for holders of the sensitive permission,
+    rural ones only in a rural community."""
     require(VIEW)
+    chosen = tag_rules.choosable(db.session, g.community)
     items = [
-        {"key": key, "label": str(tag.label), "module": tag.module}
+        {"key": key, "label": str(tag.label), "module": tag.module, "sensitivity": tag.sensitivity}
         for key, tag in services.declared_tags().items()
+        if key in chosen
     ]
     return jsonify({"items": items})
 
@@ -174,6 +185,74 @@ def api_picker_households() -> Any:
     return jsonify({"items": items})
 
 
+@api.get("/picker/floating")
+@api_doc(
+    "Search floating residents for the verification form: ?q= name prefix or ID suffix; 20 at "
+    "most, masked",
+    tags=[MODULE],
+    parameters=PICKER_QUERY,
+)
+def api_picker_floating() -> Any:
+    require(VIEW)
+    found = verifications.search_floating(
+        db.session, current_scope(), request.args.get("q", ""), g.community
+    )
+    items = [
+        {"id": r.id, "label": f"{r.name} {mask_id(r.id_number)}", "name": r.name} for r in found
+    ]
+    return jsonify({"items": items})
+
+
+# --- 迁入: a resident moved into another community -----------------------------------------------
+
+
+def _transfer(record_id: int, target_ref: str) -> Any:
+    """Move the URL community's resident ``record_id`` into the community ``target_ref``:
+    ``registry.edit`` here and there (403), the target in the user's scope (404)."""
+    require(EDIT)
+    resident = load(residents, record_id)
+    scope = current_scope()
+    target = transfers.visible_target(db.session, scope, target_ref)
+    if target is None:
+        raise NotFound()
+    if not scope.allows(EDIT, target.path):
+        raise Forbidden()
+    transfers.transfer(db.session, resident, target)
+    db.session.commit()
+    return resident, target
+
+
+@api.post("/residents/<int:record_id>/transfer")
+@api_doc(
+    "迁入: move a resident into another community of the user's scope, keeping its id and "
+    "history ({community}: the target's ref); registry.edit at both; 409 when the ID is "
+    "registered there already",
+    request_schema=transfers.TransferSchema,
+    response_schema=residents.record_schema,
+    tags=[MODULE],
+)
+def api_transfer(record_id: int) -> Any:
+    data = json_body(transfers.TransferSchema())
+    resident, target = _transfer(record_id, data["community"])
+    return jsonify(residents.dump(resident, community=target.ref))
+
+
+@pages.post("/residents/<int:record_id>/transfer")
+def resident_transfer(record_id: int) -> Any:
+    """From the warning of a new resident's form: the record moves into the form's community."""
+    try:
+        resident, target = _transfer(record_id, request.form.get("community", ""))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("registry.resident", record_id=record_id)), 303
+    flash(
+        _("%(name)s now belongs to %(community)s.", name=resident.name, community=target.name),
+        "success",
+    )
+    return redirect(url_for("registry.resident", community=target.ref, record_id=resident.id))
+
+
 # --- street and district overview ------------------------------------------------------------
 
 
@@ -192,6 +271,36 @@ def overview() -> Any:
         filters=request.args,
         communities=community_refs(page.items),
     )
+
+
+def _duplicates() -> transfers.DuplicateGroups:
+    require(VIEW)
+    number, per_page = page_args()
+    return transfers.duplicate_groups(
+        db.session,
+        module_scope_clause(RegistryResident, VIEW),
+        page=number,
+        per_page=per_page,
+    )
+
+
+@rollup.get("/duplicates")
+def duplicates() -> Any:
+    """人户分离 / 重复登记: the ID numbers live in two or more communities here."""
+    return render_template(
+        "registry/duplicates.html", found=_duplicates(), statuses=services.STATUSES
+    )
+
+
+@rollup_api.get("/duplicates")
+@api_doc(
+    "人户分离 / 重复登记: ID numbers live in two or more communities of the street or district "
+    "(in the user's scope), each with its records (IDs masked), and how many each community holds",
+    tags=[MODULE],
+    parameters=NODE,
+)
+def rollup_duplicates() -> Any:
+    return jsonify({"node": g.node.ref, **_duplicates().as_json()})
 
 
 @rollup_api.get("/summary")

@@ -108,3 +108,66 @@ def test_a_ledger_names_the_s3_fields_that_need_the_sensitive_permission():
 
     assert ledger(CaseSchema).s3_fields() == {"liability"}
     assert ledger(Plain).s3_fields() == set()
+
+
+# --- S3 items inside one list field (a resident's tags) --------------------------------------
+
+SPECIAL = {"dibao", "disabled"}
+
+
+class PersonSchema(ma.Schema):
+    tags = describe(
+        ma.fields.List(ma.fields.String()),
+        label="Tags",
+        choices={"elderly": "老年人", "dibao": "低保", "disabled": "残疾人"},
+        item_sensitivity=lambda key: S3 if key in SPECIAL else "S1",
+    )
+
+
+def test_s3_items_of_a_list_are_one_withheld_mark_and_sealed_in_history(app, world):
+    """A list mixing S1 and S3 keys: readers without the permission see the S1 keys and one
+    mark for all the S3 ones (never which, nor how many); history seals them, the audit log
+    withholds them, and a holder who asks reads them back."""
+    from core.records.fields import display
+    from core.records.sensitivity import mask, protect, reveal
+
+    field = PersonSchema().fields["tags"]
+    assert mask(field, ["elderly", "dibao", "disabled"]) == ["elderly", WITHHELD]
+    assert mask(field, ["dibao"]) == [WITHHELD] and mask(field, ["elderly"]) == ["elderly"]
+    assert reveal(field, ["elderly", "dibao"], s2=True, s3=True) == ["elderly", "dibao"]
+    assert protect(PersonSchema(), {"tags": ["dibao"]}) == {"tags": [WITHHELD]}
+    with app.test_request_context():
+        assert display(field, ["elderly", WITHHELD]) == "老年人、已隐藏"
+        node = world.node(A1)
+        record_change(
+            db.session,
+            Case(id=8, node_id=node.id),
+            object_type="test.person",
+            action="update",
+            changes={"tags": [["elderly"], ["elderly", "dibao", "disabled"]]},
+            summary="changed",
+            schema=PersonSchema(),
+        )
+        db.session.commit()
+        change = db.session.scalar(sa.select(RecordChange).where(RecordChange.object_id == 8))
+        entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.object_id == "8"))
+        stored = json.dumps(change.changes)
+        assert "dibao" not in stored and "disabled" not in stored
+        assert change.changes["tags"][1][0] == "elderly"  # the S1 key stays readable
+        assert entry.details["tags"] == [["elderly"], ["elderly", WITHHELD]]
+        assert read_changes(change.changes, unmasked=False)["tags"][1] == ["elderly", WITHHELD]
+        assert read_changes(change.changes, unmasked=True)["tags"][1] == [
+            "elderly",
+            "dibao",
+            "disabled",
+        ]
+        hidden = {c.field: c for c in shown_changes(PersonSchema(), change)}
+        assert (hidden["tags"].old, hidden["tags"].new) == ("老年人", "老年人、已隐藏")
+        shown = {c.field: c for c in shown_changes(PersonSchema(), change, unmasked=True)}
+        assert shown["tags"].new == "老年人、低保、残疾人"
+        # A key kept in clear from before it was declared S3 is withheld when read.
+        legacy = {"tags": [[], ["elderly", "dibao"]]}
+        assert read_changes(legacy, unmasked=False, schema=PersonSchema())["tags"][1] == [
+            "elderly",
+            WITHHELD,
+        ]

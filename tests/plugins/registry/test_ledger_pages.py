@@ -32,7 +32,7 @@ def test_history_shows_beijing_time_labels_and_only_what_changed(as_user, enable
     with clock.fixed(datetime(2026, 3, 1, 23, 30, tzinfo=UTC)):
         rid = _create(worker)["id"]
         patched = worker.patch(
-            f"{api()}/residents/{rid}", json={"name": "王秀兰", "tags": ["veteran", "dibao"]}
+            f"{api()}/residents/{rid}", json={"name": "王秀兰", "tags": ["veteran", "empty_nest"]}
         )
         assert patched.status_code == 200
     html = worker.get(f"{page()}/residents/{rid}").text
@@ -40,8 +40,8 @@ def test_history_shows_beijing_time_labels_and_only_what_changed(as_user, enable
     assert "2026-03-02 07:30" in timeline and "2026-03-01 23:30" not in timeline
     # The name was sent unchanged: only the registration lists it; tags show their labels.
     assert timeline.count('data-field="name"') == 1
-    assert 'data-field="tags"' in timeline and "低保、退役军人" in timeline
-    assert "dibao" not in timeline and "['" not in timeline
+    assert 'data-field="tags"' in timeline and "空巢老人、退役军人" in timeline
+    assert "empty_nest" not in timeline and "['" not in timeline
 
 
 def test_an_admin_exports_full_numbers_and_the_whole_record(as_user, enable):
