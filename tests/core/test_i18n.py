@@ -1,5 +1,6 @@
 """Chinese first: pages come in zh_Hans_CN unless a user chooses English."""
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,36 @@ def test_two_compiles_at_once_both_leave_a_whole_catalogue(tmp_path, monkeypatch
     with mo.open("rb") as f:
         assert read_mo(f).get("Targets").string == "目标管理"
     assert [p.name for p in tmp_path.iterdir()] == ["messages.mo"]  # no temporary file left
+
+
+PROJECT = Path(core.__file__).parent.parent
+ALL_CATALOGUES = sorted(
+    p.relative_to(PROJECT)
+    for top in ("core", "tenants", "plugins", "examples")
+    for p in (PROJECT / top).rglob("messages.po")
+)
+
+
+def defined_msgids(po: Path) -> list[str]:
+    """Every msgid the file defines, in order (continuation lines joined; the header's empty
+    msgid left out). Babel's reader keeps one of two definitions silently, so it cannot tell."""
+    found, current, collecting = [], None, False
+    for line in po.read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgid "):
+            current, collecting = ast.literal_eval(line[6:]), True
+        elif collecting and line.startswith('"'):
+            current += ast.literal_eval(line)
+        elif collecting:
+            collecting = False
+            if current:
+                found.append(current)
+    return found
+
+
+@pytest.mark.parametrize("po", ALL_CATALOGUES, ids=str)
+def test_no_catalogue_defines_a_msgid_twice(po):
+    """A msgid defined twice in one catalogue shows one of its translations, which one depending
+    on the tool (msgfmt refuses the file)."""
+    ids = defined_msgids(PROJECT / po)
+    assert ALL_CATALOGUES and ids
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
