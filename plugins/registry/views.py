@@ -78,25 +78,13 @@ def api_picker(plural: str) -> Any:
     text = request.args.get("q", "")
     if plural == "residents":
         found = services.search_residents(db.session, current_scope(), text, g.community)
-        items = [
-            {
-                "id": r.id,
-                "label": f"{r.name} {mask_id(r.id_number)}",
-                "name": r.name,
-                "address": r.current_address,
-            }
-            for r in found
-        ]
-    else:
-        found = services.search_units(db.session, current_scope(), text, g.community)
-        items = [
-            {"id": u.id, "label": f"{u.name} {u.credit_code}", "name": u.name, "address": u.address}
-            for u in found
-        ]
-    return jsonify({"items": items})
+        return jsonify({"items": _resident_items(found)})
+    found = services.search_units(db.session, current_scope(), text, g.community)
+    return jsonify({"items": _unit_items(found)})
 
 
 def _resident_items(found: list[Any]) -> list[dict[str, Any]]:
+    """What a picker shows of residents: name and masked ID (a newborn has none)."""
     return [
         {
             "id": r.id,
@@ -105,6 +93,13 @@ def _resident_items(found: list[Any]) -> list[dict[str, Any]]:
             "address": r.current_address,
         }
         for r in found
+    ]
+
+
+def _unit_items(found: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {"id": u.id, "label": f"{u.name} {u.credit_code}", "name": u.name, "address": u.address}
+        for u in found
     ]
 
 
@@ -148,11 +143,7 @@ def api_picker_landlords() -> Any:
 def api_picker_employers() -> Any:
     require(VIEW)
     found = services.search_units(db.session, current_scope(), request.args.get("q", ""))
-    items = [
-        {"id": u.id, "label": f"{u.name} {u.credit_code}", "name": u.name, "address": u.address}
-        for u in found
-    ]
-    return jsonify({"items": items})
+    return jsonify({"items": _unit_items(found)})
 
 
 @api.get("/picker/streets")
@@ -197,10 +188,7 @@ def api_picker_floating() -> Any:
     found = verifications.search_floating(
         db.session, current_scope(), request.args.get("q", ""), g.community
     )
-    items = [
-        {"id": r.id, "label": f"{r.name} {mask_id(r.id_number)}", "name": r.name} for r in found
-    ]
-    return jsonify({"items": items})
+    return jsonify({"items": _resident_items(found)})
 
 
 # --- 迁入: a resident moved into another community -----------------------------------------------
