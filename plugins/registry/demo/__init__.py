@@ -36,13 +36,14 @@ from ..models import (
 )
 from ..services import MODULE
 from ..validators import CREDIT_ALPHABET, credit_check_character, id_check_character
-from . import people, units
+from . import checks, people, units
 from .people import ETHNICITIES, ON, Family, Person, person_name
 
 __all__ = ["ON", "insert_rows", "is_rural", "mobile", "person_name", "seed", "seed_community"]
 
 DEMO_DISTRICT = "110105"
 DEMO_COMMUNITY = "110105001001"  # 永安里东社区: where the demo accounts work
+SPLIT_REGISTRATION_COMMUNITY = "110105001002"  # 建国里社区: where one of them lives (人户分离)
 STREET_SCALE_STREET = "110105001"  # 建外街道: the street ``--scale street`` fills
 STREET_ADDRESS = "北京市朝阳区"
 BRANDS = units.BRANDS
@@ -119,6 +120,12 @@ def seed(session: Session, options: dict[str, Any]) -> None:
             others = [s.id for s in streets if s.id != community.street_id]
             seed_community(session, community, layout=layout, taken=taken, streets=others)
     seed_change_report(session)
+    demo = find_by_ref(session, DEMO_COMMUNITY)
+    neighbour = find_by_ref(session, SPLIT_REGISTRATION_COMMUNITY)
+    if demo is not None:
+        checks.seed_verifications(session, demo)
+        if neighbour is not None:
+            checks.seed_split_registration(session, demo, neighbour)
 
 
 DEMO_BUILDING = "110105001001-b01"  # where the demo building leader (楼长) looks after
