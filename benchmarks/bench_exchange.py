@@ -41,7 +41,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bench_registry import AREAS, GIVEN, RESIDENT_COLUMNS, SURNAMES, check_char
+from bench_registry import (
+    AREAS,
+    GIVEN,
+    RESIDENT_COLUMNS,
+    RESIDENT_DEFAULTS,
+    SURNAMES,
+    check_char,
+)
 from bench_tree import bulk_insert
 from common import Stats, clean_up, environment, log, prepare_database, write_report
 from sqlalchemy.engine import make_url
@@ -167,6 +174,7 @@ def resident_rows(places: list[tuple[int, int, int, int, int]]) -> Iterator[tupl
                 "M" if sequence % 2 else "F", number, number[::-1], born,
                 f"13{rng.randrange(10**9):09d}", "汉族", "", f"朝阳区建外街道{i % 40 + 1}号楼",
                 "floating" if i % 10 == 0 else "registered", "", "", now, now,
+                *RESIDENT_DEFAULTS,
             )  # fmt: skip
 
 

@@ -61,6 +61,8 @@ RESIDENT_COLUMNS = (
     "current_address", "status", "relation", "notes", "created_at", "updated_at",
     "birth_certificate_number", "presence", "out_to", "employer_name", "guardian_relation",
 )  # fmt: skip
+# What a generated resident holds in the columns after updated_at (no certificate, 人户一致).
+RESIDENT_DEFAULTS = ("", "consistent", "", "", "")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -117,7 +119,7 @@ def generate_residents(tree: Tree, count: int, seed: int) -> Iterator[tuple[Any,
             i, bid, did, sid, cid, name, "M" if male else "F", number, number[::-1], born,
             f"13{rng.randrange(10**9):09d}", "汉族", "", f"朝阳区{sid}街{bid}号楼",
             "floating" if rng.random() < 0.1 else "registered", "", "", now, now,
-            "", "consistent", "", "", "",
+            *RESIDENT_DEFAULTS,
         )  # fmt: skip
 
 
