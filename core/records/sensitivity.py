@@ -5,7 +5,7 @@
   module's ``*.sensitive.view`` and asks (``?unmask=1``), which is audited.
 - **S3** special categories: not shown at all without that permission — pages say "已隐藏",
   JSON, lists and exports hold ``***``. A list of keys may hold keys of both kinds (a resident's
-  tags: 老年人 S1, 低保 S3; ``describe(item_sensitivity=…)``): its S3 keys are hidden the same
+  tags: 退役军人 S1, 低保 S3; ``describe(item_sensitivity=…)``): its S3 keys are hidden the same
   way, all of them behind one ``***``, so a reader learns neither which nor how many.
 
 History and the audit log never store an S2 or S3 value in clear. S2 values are stored masked.
