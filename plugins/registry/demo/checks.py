@@ -55,9 +55,9 @@ def seed_verifications(session: Session, community: Node) -> None:
     rows = []
     for resident_id, node_id, arrived_on in floating:
         roll = rng.random()
-        if roll < 0.15:
+        if roll < 0.1:
             continue  # never verified yet
-        back = rng.randint(0, today.day - 1) if roll < 0.7 else rng.randint(today.day, 55)
+        back = rng.randint(0, today.day - 1) if roll < 0.8 else rng.randint(today.day, 55)
         day = max(today - timedelta(days=back), arrived_on or today)
         result = rng.choices(("present", "changed", "left"), (85, 12, 3))[0]
         rows.append({
