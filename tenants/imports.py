@@ -789,7 +789,7 @@ def _audit_created(created: list[NodeRef], actor: Any) -> None:
 
 def tree_template_xlsx() -> bytes:
     """The tree import template: Chinese headers and example rows (a community, grid, building);
-    every column is text, so the leading zeros of codes typed into it stay."""
+    every column is text-formatted, so a code entered with leading zeros keeps them."""
     return template_xlsx(TREE_COLUMNS, TREE_EXAMPLE, "区划")
 
 

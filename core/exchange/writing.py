@@ -218,8 +218,8 @@ def template_xlsx(
     typed: Iterable[str] = (),
 ) -> bytes:
     """An import template: the header row of labels (bold, frozen) and ``examples`` under it.
-    Columns are formatted as text, so the leading zeros of codes and the digits of ID numbers
-    stay as typed; columns in ``typed`` (dates, amounts) keep the spreadsheet's own formats."""
+    Text-formatted columns keep a code's leading zeros and every digit of an ID number as
+    entered; the columns in ``typed`` (dates, amounts) keep the spreadsheet's own formats."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
