@@ -204,6 +204,20 @@ def building_select() -> ma.fields.Field:
     )
 
 
+def picked(label: Any, picker: str, shown_as: Any) -> ma.fields.Field:
+    """An optional record chosen in a search picker (the registry API's ``picker`` endpoint) and
+    named on pages by a field of its own: left off pages and imports, ``shown_as`` gives the
+    picker's text for the id the form holds."""
+    return describe(
+        record_id(load_default=None, allow_none=True),
+        label=label,
+        picker=f"registry_api.{picker}",
+        picker_label=shown_as,
+        shown=False,
+        imports=False,
+    )
+
+
 class ResidentSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
     name = describe(required_text(50), label=_l("Full name"), column=True, sort=True)
@@ -314,14 +328,7 @@ class ResidentSchema(ChoiceSchema):
         label=_l("Employment"),
         widget="select",
     )
-    employer_id = describe(
-        record_id(load_default=None, allow_none=True),
-        label=_l("Employer in the registry"),
-        picker="registry_api.api_picker_employers",
-        picker_label=_unit_label,
-        shown=False,
-        imports=False,
-    )
+    employer_id = picked(_l("Employer in the registry"), "api_picker_employers", _unit_label)
     employer_name = describe(
         optional_text(100),
         label=_l("Employer elsewhere"),
@@ -334,14 +341,7 @@ class ResidentSchema(ChoiceSchema):
         label=_l("Political status"),
         widget="select",
     )
-    guardian_id = describe(
-        record_id(load_default=None, allow_none=True),
-        label=_l("Guardian"),
-        picker="registry_api.api_picker_guardians",
-        picker_label=_resident_label,
-        shown=False,
-        imports=False,
-    )
+    guardian_id = picked(_l("Guardian"), "api_picker_guardians", _resident_label)
     guardian = describe(
         ma.fields.Function(_name_of("guardian"), dump_only=True), label=_l("Guardian")
     )
@@ -400,14 +400,7 @@ class HouseholdSchema(ChoiceSchema):
         choice(services.TENURES, load_default="owned"), label=_l("Tenure"), column=True
     )
     rental = describe(yes_no(load_default=False), label=_l("Flat let to tenants"), column=True)
-    landlord_id = describe(
-        record_id(load_default=None, allow_none=True),
-        label=_l("Landlord"),
-        picker="registry_api.api_picker_landlords",
-        picker_label=_resident_label,
-        shown=False,
-        imports=False,
-    )
+    landlord_id = picked(_l("Landlord"), "api_picker_landlords", _resident_label)
     landlord = describe(
         ma.fields.Function(_name_of("landlord"), dump_only=True), label=_l("Landlord")
     )
@@ -469,13 +462,8 @@ class UnitSchema(ChoiceSchema):
         column=True,
     )
     street_front = describe(yes_no(load_default=False), label=_l("Street-front shop"))
-    headquarters_street_id = describe(
-        record_id(load_default=None, allow_none=True),
-        label=_l("Headquarters street (of a branch)"),
-        picker="registry_api.api_picker_streets",
-        picker_label=_street_label,
-        shown=False,
-        imports=False,
+    headquarters_street_id = picked(
+        _l("Headquarters street (of a branch)"), "api_picker_streets", _street_label
     )
     headquarters_street = describe(
         ma.fields.Function(_name_of("headquarters_street"), dump_only=True),
