@@ -2,7 +2,7 @@
 
     from core.sdk import (
         hookimpl, Manifest, CommunityBlueprint, RollupBlueprint, require,
-        Ledger, Filter, describe, S1, S2, S3, register_ledgers,
+        Ledger, Filter, Text, Choice, Date, describe, S1, S2, S3, register_ledgers,
     )
 
 A plugin holds its domain — models, schemas with their labels and sensitivity, rules and
@@ -60,7 +60,21 @@ from core.inspections import (
 from core.navigation import NavEntry
 from core.permissions import can
 from core.plugins import Manifest
-from core.records.fields import S1, S2, S3, chosen_record, describe, display
+from core.records.fields import (
+    S1,
+    S2,
+    S3,
+    Boolean,
+    Choice,
+    Computed,
+    Date,
+    Number,
+    RecordId,
+    Text,
+    chosen_record,
+    describe,
+    display,
+)
 from core.records.history import record_change, timeline
 from core.records.ledger import (
     Filter,
@@ -138,16 +152,20 @@ __all__ = [
     "Activity",
     "ActivityLedger",
     "Base",
+    "Boolean",
     "CalendarEntry",
     "ChangeCheck",
     "ChangeKind",
     "CheckItem",
     "Checklist",
     "ChecklistTemplate",
+    "Choice",
     "ChoiceSchema",
     "Column",
     "CommunityBlueprint",
+    "Computed",
     "Conflict",
+    "Date",
     "DomainError",
     "Due",
     "Export",
@@ -163,8 +181,10 @@ __all__ = [
     "NavEntry",
     "NodeRef",
     "NotPermitted",
+    "Number",
     "Part",
     "Period",
+    "RecordId",
     "Referral",
     "Reminder",
     "Report",
@@ -176,6 +196,7 @@ __all__ = [
     "Steps",
     "SumCheck",
     "TenantOwned",
+    "Text",
     "TimestampMixin",
     "Transition",
     "VisitLedger",

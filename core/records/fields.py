@@ -5,22 +5,32 @@ A ledger's marshmallow schema is its single description: each field carries, in 
 by it, how the form renders it and whether exports carry it. :func:`describe` sets these on any
 marshmallow field, so plugins keep using the validators they know::
 
-    name = describe(required_text(50), label=_l("Full name"), column=True, sort=True)
     id_number = describe(ResidentIdField(required=True), label=_l("Resident ID"),
                          sensitivity=S2, mask=mask_id, column=True)
-    status = describe(choice(STATUSES), label=_l("Residence status"), filter="choice")
+
+The usual kinds of field have a constructor each, the label first and :func:`describe`'s
+options as keywords, so that a field is a line (optional unless ``required=True``)::
+
+    name = Text(_l("Full name"), 50, required=True, column=True, sort=True)
+    status = Choice(_l("Residence status"), STATUSES, default="registered", filter="choice")
+    found_on = Date(_l("Found on"), validate=not_future, column=True, sort=True)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import marshmallow as ma
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from core.validation import choice, optional_text, record_id, required_text
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 S1, S2, S3 = "S1", "S2", "S3"
 # What JSON, history and the audit log hold in place of an S3 value (or of a list's S3 items),
@@ -114,6 +124,179 @@ def describe(
     return field
 
 
+class FieldOptions(TypedDict, total=False):
+    """:func:`describe`'s options, which every field constructor below takes as keywords."""
+
+    sensitivity: str
+    mask: Callable[[Any], Any] | None
+    column: bool
+    sort: bool
+    filter: str | None
+    export: bool
+    widget: str | None
+    picker: str | None
+    help: Any
+    choices: dict[str, Any] | Callable[[], dict[str, Any]] | None
+    imports: bool
+    form: bool
+    shown: bool
+    former_labels: tuple[str, ...]
+    picker_label: Callable[[Any], str | None] | None
+    item_sensitivity: Callable[[Any], str] | None
+
+
+Validate = Callable[[Any], Any] | Iterable[Callable[[Any], Any]] | None
+
+
+def _loading(required: bool, default: Any = None, dump_only: bool = False) -> dict[str, Any]:
+    """The marshmallow keywords of a field that is only shown (``dump_only``), or required, or
+    else ``default`` when left out (``None``: it may be left empty)."""
+    if dump_only:
+        return {"dump_only": True}
+    if required:
+        return {"required": True}
+    return {"load_default": default, "allow_none": default is None}
+
+
+def _about(description: str | None) -> dict[str, Any]:
+    """The metadata that gives the API's document a field's ``description``."""
+    return {"description": description} if description else {}
+
+
+def Text(
+    label: Any,
+    max_length: int | None = None,
+    *,
+    required: bool = False,
+    dump_only: bool = False,
+    validate: Validate = None,
+    description: str | None = None,
+    **options: Unpack[FieldOptions],
+) -> ma.fields.String:
+    """Text of at most ``max_length`` characters: required and not blank, or else ``None``
+    when left empty; ``validate`` checks more (a phone number's digits)::
+
+        location = Text(_l("Location"), 200)
+        description = Text(_l("Hazard description"), 2000, required=True, column=True)
+    """
+    metadata = _about(description)
+    if required:
+        field = required_text(max_length, validate=validate, metadata=metadata)
+    elif max_length is not None and not dump_only:
+        field = optional_text(max_length, validate=validate, metadata=metadata)
+    else:
+        field = ma.fields.String(
+            validate=validate, metadata=metadata, **_loading(False, None, dump_only)
+        )
+    return describe(field, label=label, **options)
+
+
+def Choice(
+    label: Any,
+    choices: dict[str, Any],
+    *,
+    required: bool = False,
+    default: str | None = None,
+    dump_only: bool = False,
+    description: str | None = None,
+    **options: Unpack[FieldOptions],
+) -> ma.fields.String:
+    """One key of ``choices`` (key → label; the label is read too, with :class:`ChoiceSchema`):
+    required, or else ``default`` when left out::
+
+        severity = Choice(_l("Severity"), SEVERITIES, default="general", widget="radio")
+    """
+    if dump_only:
+        field = ma.fields.String(dump_only=True, metadata=_about(description))
+        return describe(field, label=label, choices=choices, **options)
+    field = choice(choices, metadata=_about(description), **_loading(required, default))
+    return describe(field, label=label, **options)
+
+
+def Date(
+    label: Any,
+    *,
+    required: bool = False,
+    dump_only: bool = False,
+    validate: Validate = None,
+    description: str | None = None,
+    **options: Unpack[FieldOptions],
+) -> ma.fields.Date:
+    """A date (YYYY-MM-DD), ``None`` when left empty unless ``required``; ``validate`` checks
+    it further (:func:`core.validation.not_future`)::
+
+        found_on = Date(_l("Found on"), validate=not_future, column=True, sort=True)
+    """
+    field = ma.fields.Date(
+        validate=validate, metadata=_about(description), **_loading(required, None, dump_only)
+    )
+    return describe(field, label=label, **options)
+
+
+def Number(
+    label: Any,
+    places: int | None = None,
+    *,
+    required: bool = False,
+    default: int | None = None,
+    min: int | None = None,
+    max: int | None = None,
+    validate: Validate = None,
+    dump_only: bool = False,
+    description: str | None = None,
+    **options: Unpack[FieldOptions],
+) -> ma.fields.Integer | ma.fields.Decimal:
+    """A whole number, or with ``places`` a decimal written as text (``"12.50"``, never a
+    float); from ``min`` to ``max`` where they are given, checked by ``validate`` after that::
+
+        headcount = Number(_l("Headcount"), min=0, max=10**7)
+        direct_loss = Number(_l("Direct loss (10,000 yuan)"), 2, validate=amount)
+    """
+    checks: list[Callable[[Any], Any]] = []
+    if min is not None or max is not None:
+        checks.append(ma.validate.Range(min=min, max=max))
+    if validate is not None:
+        checks.extend([validate] if callable(validate) else validate)
+    how = {"metadata": _about(description), **_loading(required, default, dump_only)}
+    if places is None:
+        return describe(ma.fields.Integer(validate=checks, **how), label=label, **options)
+    field = ma.fields.Decimal(places=places, as_string=True, validate=checks, **how)
+    return describe(field, label=label, **options)
+
+
+def Boolean(
+    label: Any, *, default: bool = False, **options: Unpack[FieldOptions]
+) -> ma.fields.Boolean:
+    """Yes or no, ``default`` when left out (an unticked box)."""
+    return describe(ma.fields.Boolean(load_default=default), label=label, **options)
+
+
+def RecordId(
+    label: Any,
+    *,
+    required: bool = False,
+    load_only: bool = False,
+    description: str | None = None,
+    **options: Unpack[FieldOptions],
+) -> ma.fields.Integer:
+    """The id of another record (an enterprise, a household; see
+    :func:`core.validation.record_id`), ``None`` when left out unless ``required``;
+    ``load_only``: read from the form, never shown (the record names it otherwise)."""
+    field = record_id(load_only=load_only, metadata=_about(description), **_loading(required))
+    return describe(field, label=label, **options)
+
+
+def Computed(
+    label: Any, value: Callable[[Any], Any], **options: Unpack[FieldOptions]
+) -> ma.fields.Function:
+    """What ``value(record)`` gives, shown on pages, lists and exports and never typed (a
+    count, a related record's name)::
+
+        open_hazards = Computed(_l("Number of open hazards"), lambda e: len(e.open_hazards))
+    """
+    return describe(ma.fields.Function(value, dump_only=True), label=label, **options)
+
+
 def chosen_record(
     label: Any,
     choices: Callable[[], dict[int, str]],
@@ -131,16 +314,11 @@ def chosen_record(
 
         team_id, team = chosen_record(_l("Team"), team_choices, lambda m: m.team.name)
     """
-    from core.validation import record_id
-
-    chosen = record_id(required=True) if required else record_id(load_default=None, allow_none=True)
     return (
-        describe(
-            chosen, label=label, widget="select", choices=choices, imports=imports, shown=False
+        RecordId(
+            label, required=required, widget="select", choices=choices, imports=imports, shown=False
         ),
-        describe(
-            ma.fields.Function(name_of, dump_only=True), label=label, **{"column": True, **shown_as}
-        ),
+        Computed(label, name_of, **{"column": True, **shown_as}),
     )
 
 
