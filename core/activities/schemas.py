@@ -13,15 +13,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.clock import today
-from core.records.fields import S2, describe
+from core.records.fields import S2, Choice, Date, Number, RecordId, Text, describe
 from core.validation import (
     ChoiceSchema,
     KeysField,
-    choice,
-    optional_text,
     phone_number,
     record_id,
-    required_text,
 )
 
 OPTIONAL: dict[str, Any] = {"load_default": None, "allow_none": True}
@@ -66,41 +63,36 @@ def activity_schema(
 
         id = ma.fields.Integer(dump_only=True)
         module = ma.fields.String(dump_only=True)
-        kind = describe(
-            choice(kinds, load_default=default_kind), label=_l("Activity type"), column=True
-        )
+        kind = Choice(_l("Activity type"), kinds, default=default_kind, column=True)
         kind_label = label_of_choice("kind", kinds)
-        title = describe(required_text(200), label=_l("Activity theme"), column=True, sort=True)
-        held_on = describe(
-            ma.fields.Date(required=True, validate=_at_most_a_year_ahead),
-            label=_l("Activity date"),
+        title = Text(_l("Activity theme"), 200, required=True, column=True, sort=True)
+        held_on = Date(
+            _l("Activity date"),
+            required=True,
+            validate=_at_most_a_year_ahead,
             column=True,
             sort=True,
         )
         start_time = describe(ClockTime(**OPTIONAL), label=_l("Starts at"))
-        ends_on = describe(ma.fields.Date(**OPTIONAL), label=_l("Ends on"))
+        ends_on = Date(_l("Ends on"))
         end_time = describe(ClockTime(**OPTIONAL), label=_l("Ends at"))
-        observance = describe(
-            ma.fields.String(**OPTIONAL, validate=ma.validate.Length(max=80)),
-            label=_l("Calendar observance"),
+        observance = Text(
+            _l("Calendar observance"),
+            80,
             choices=observances_of,
             widget="select",
         )
-        place = describe(optional_text(200), label=_l("Activity place"), column=True)
-        organiser = describe(optional_text(100), label=_l("Organiser / host unit"))
-        partners = describe(optional_text(200), label=_l("Partner units"))
+        place = Text(_l("Activity place"), 200, column=True)
+        organiser = Text(_l("Organiser / host unit"), 100)
+        partners = Text(_l("Partner units"), 200)
         target_groups = describe(
             KeysField(groups_of, **OPTIONAL),
             label=_l("Target groups"),
             choices=groups_of,
             widget="checkboxes",
         )
-        headcount = describe(
-            ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=1000000)),
-            label=_l("Number of participants"),
-            column=True,
-        )
-        summary = describe(optional_text(5000), label=_l("Activity brief"), widget="textarea")
+        headcount = Number(_l("Number of participants"), default=0, min=0, max=1000000, column=True)
+        summary = Text(_l("Activity brief"), 5000, widget="textarea")
         counts_for = describe(
             KeysField(modules_of, **OPTIONAL),
             label=_l("Also counts for"),
@@ -136,24 +128,17 @@ class AttendeeSchema(ChoiceSchema):
 
     id = ma.fields.Integer(dump_only=True)
     activity_id = record_id(**OPTIONAL)
-    name = describe(required_text(64), label=_l("Full name"), column=True)
-    role = describe(
-        choice(ROLES, load_default="participant"), label=_l("Role"), column=True, widget="select"
-    )
+    name = Text(_l("Full name"), 64, required=True, column=True)
+    role = Choice(_l("Role"), ROLES, default="participant", column=True, widget="select")
     role_label = label_of_choice("role", ROLES)
-    unit = describe(optional_text(100), label=_l("Unit or address"), column=True)
-    phone = describe(
-        ma.fields.String(**OPTIONAL, validate=[ma.validate.Length(max=20), phone_number]),
-        label=_l("Phone"),
+    unit = Text(_l("Unit or address"), 100, column=True)
+    phone = Text(
+        _l("Phone"),
+        validate=[ma.validate.Length(max=20), phone_number],
         sensitivity=S2,
         column=True,
     )
-    resident_id = describe(
-        record_id(**OPTIONAL),
-        label=_l("Resident (registry id)"),
-        form=False,
-        shown=False,
-    )
+    resident_id = RecordId(_l("Resident (registry id)"), form=False, shown=False)
 
 
 class MaterialSchema(ChoiceSchema):
@@ -161,10 +146,6 @@ class MaterialSchema(ChoiceSchema):
 
     id = ma.fields.Integer(dump_only=True)
     activity_id = record_id(**OPTIONAL)
-    kind = describe(required_text(100), label=_l("Material"), column=True)
-    quantity = describe(
-        ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=1000000)),
-        label=_l("Quantity"),
-        column=True,
-    )
-    count_unit = describe(optional_text(10), label=_l("Unit of count"), column=True)
+    kind = Text(_l("Material"), 100, required=True, column=True)
+    quantity = Number(_l("Quantity"), required=True, min=1, max=1000000, column=True)
+    count_unit = Text(_l("Unit of count"), 10, column=True)

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from core.db import db
-from core.records.fields import describe
-from core.validation import Schema, choice, optional_text, required_text
+from core.records.fields import Choice, Number, Text, describe
+from core.validation import Schema
 
 from .models import InspectionRound
 
@@ -29,20 +29,18 @@ class ResultSchema(Schema):
     template item (its id, text, section and 分值 kept from the version used) or one added by
     hand; a scored item's result follows its score."""
 
-    item = describe(required_text(300), label=_l("Item"))
-    result = describe(choice(RESULT_LABELS, required=True), label=_l("Result"))
-    note = describe(optional_text(500), label=_l("Note"))
+    item = Text(_l("Item"), 300, required=True)
+    result = Choice(_l("Result"), RESULT_LABELS, required=True)
+    note = Text(_l("Note"), 500)
     score = _sparse(
         describe(ma.fields.Float(allow_none=True), label=_l("Score"), help=_l("Points scored"))
     )
     item_id = describe(
         ma.fields.Integer(allow_none=True), label=_l("Checklist item"), form=False, shown=False
     )
-    section = describe(ma.fields.String(dump_only=True), label=_l("Section"), shown=False)
+    section = Text(_l("Section"), dump_only=True, shown=False)
     max_points = describe(ma.fields.Float(dump_only=True), label=_l("Points"), shown=False)
-    rectification_id = describe(
-        ma.fields.Integer(dump_only=True), label=_l("Rectification item"), shown=False
-    )
+    rectification_id = Number(_l("Rectification item"), dump_only=True, shown=False)
 
     @ma.pre_load
     def result_from_score(self, row: Any, **_kwargs: object) -> Any:

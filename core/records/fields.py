@@ -235,8 +235,8 @@ def Date(
 
 def Number(
     label: Any,
-    places: int | None = None,
     *,
+    places: int | None = None,
     required: bool = False,
     default: int | None = None,
     min: int | None = None,
@@ -250,7 +250,7 @@ def Number(
     float); from ``min`` to ``max`` where they are given, checked by ``validate`` after that::
 
         headcount = Number(_l("Headcount"), min=0, max=10**7)
-        direct_loss = Number(_l("Direct loss (10,000 yuan)"), 2, validate=amount)
+        direct_loss = Number(_l("Direct loss (10,000 yuan)"), places=2, validate=amount)
     """
     checks: list[Callable[[Any], Any]] = []
     if min is not None or max is not None:

@@ -30,12 +30,12 @@ from core.errors import DomainError
 from core.forms import empty_form, load_form
 from core.models import User
 from core.permissions import current_scope
-from core.records.fields import S1, S2, S3, describe
+from core.records.fields import S1, S2, S3, Choice, Date, RecordId, Text, describe
 from core.records.ledger import Filter, Ledger, parse_filters
 from core.reminders import Reminder
 from core.tenancy import enabled_communities, require
 from core.tree import node_table, subtree_clause
-from core.validation import Schema, choice, not_future, optional_text, record_id
+from core.validation import Schema, not_future, record_id
 from core.visits import assignments
 from core.visits.models import SUBJECT_KINDS, AreaAssignment, Visit, VisitVisitor
 from core.visits.quotas import (
@@ -88,22 +88,15 @@ def visit_schema(kinds: Sequence[str], sensitivity: str) -> type[Schema]:
 
     class VisitSchema(Schema):
         id = ma.fields.Integer(dump_only=True)
-        subject_kind = describe(
-            choice({k: labels[k] for k in kinds}, required=True),
-            label=_l("Subject type"),
-            widget="select",
+        subject_kind = Choice(
+            _l("Subject type"), {k: labels[k] for k in kinds}, required=True, widget="select"
         )
-        subject_id = describe(record_id(required=True), label=_l("Subject"), shown=False)
-        subject_name = describe(
-            ma.fields.String(dump_only=True), label=_l("Visited subject"), column=True
+        subject_id = RecordId(_l("Subject"), required=True, shown=False)
+        subject_name = Text(_l("Visited subject"), dump_only=True, column=True)
+        visited_on = Date(
+            _l("Visit date"), required=True, validate=not_future, column=True, sort=True
         )
-        visited_on = describe(
-            ma.fields.Date(required=True, validate=not_future),
-            label=_l("Visit date"),
-            column=True,
-            sort=True,
-        )
-        mode = describe(choice(visit_modes(), required=True), label=_l("Visit mode"), column=True)
+        mode = Choice(_l("Visit mode"), visit_modes(), required=True, column=True)
         visitor_ids = describe(
             ma.fields.List(record_id(), load_default=None, allow_none=True),
             label=_l("Visitors"),
@@ -111,24 +104,11 @@ def visit_schema(kinds: Sequence[str], sensitivity: str) -> type[Schema]:
             choices=_staff_choices,
             shown=False,
         )
-        visitor_names = describe(
-            ma.fields.String(dump_only=True), label=_l("Visited by"), column=True
-        )
-        companions = describe(optional_text(200), label=_l("Companions"))
-        findings = describe(
-            optional_text(4000), label=_l("What was found"), sensitivity=sensitivity, **hidden
-        )
-        needs = describe(
-            optional_text(2000),
-            label=_l("Needs and difficulties"),
-            sensitivity=sensitivity,
-            **hidden,
-        )
-        next_due = describe(
-            ma.fields.Date(load_default=None, allow_none=True),
-            label=_l("Next visit"),
-            column=True,
-        )
+        visitor_names = Text(_l("Visited by"), dump_only=True, column=True)
+        companions = Text(_l("Companions"), 200)
+        findings = Text(_l("What was found"), 4000, sensitivity=sensitivity, **hidden)
+        needs = Text(_l("Needs and difficulties"), 2000, sensitivity=sensitivity, **hidden)
+        next_due = Date(_l("Next visit"), column=True)
 
     return VisitSchema
 

@@ -9,17 +9,23 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core import clock
-from core.records.fields import S2, chosen_record, describe
+from core.records.fields import (
+    S2,
+    Choice,
+    Computed,
+    Date,
+    Number,
+    RecordId,
+    Text,
+    chosen_record,
+    describe,
+)
 from core.records.ledger import record_choices
 from core.validation import (
     ChoiceSchema,
     KeysField,
-    choice,
     not_future,
-    optional_text,
     phone_number,
-    record_id,
-    required_text,
 )
 
 from .models import Volunteer, VolunteerTeam
@@ -33,8 +39,6 @@ from .services import (
     team_kinds,
     volunteer_kinds,
 )
-
-OPTIONAL = {"load_default": None, "allow_none": True}
 
 
 def _known_team_kind(value: str) -> None:
@@ -62,17 +66,12 @@ class VolunteerSchema(ChoiceSchema):
     """A volunteer (志愿者): who, which kinds, since when, on the register or left."""
 
     id = ma.fields.Integer(dump_only=True)
-    name = describe(required_text(50), label=_l("Full name"), column=True, sort=True)
-    gender = describe(choice(GENDERS, **OPTIONAL), label=_l("Gender"), column=True)
-    birth_year = describe(
-        ma.fields.Integer(**OPTIONAL, validate=_birth_year), label=_l("Year of birth")
-    )
-    phone = describe(
-        optional_text(20, validate=phone_number), label=_l("Phone"), sensitivity=S2, column=True
-    )
-    resident_id = describe(
-        record_id(**OPTIONAL),
-        label=_l("Resident number"),
+    name = Text(_l("Full name"), 50, required=True, column=True, sort=True)
+    gender = Choice(_l("Gender"), GENDERS, column=True)
+    birth_year = Number(_l("Year of birth"), validate=_birth_year)
+    phone = Text(_l("Phone"), 20, validate=phone_number, sensitivity=S2, column=True)
+    resident_id = RecordId(
+        _l("Resident number"),
         help=_l("The resident's number in the population register, if the volunteer lives here."),
     )
     kinds = describe(
@@ -82,24 +81,19 @@ class VolunteerSchema(ChoiceSchema):
         widget="checkboxes",
         column=True,
     )
-    elder_kind = describe(
-        choice(ELDER_KINDS, **OPTIONAL),
-        label=_l("Kind of five elders"),
-    )
-    skills = describe(optional_text(200), label=_l("Skills"))
-    since = describe(
-        ma.fields.Date(**OPTIONAL, validate=not_future), label=_l("Joined on"), column=True
-    )
-    status = describe(choice(STATUSES, load_default="active"), label=_l("Status"), column=True)
-    left_reason = describe(optional_text(200), label=_l("Reason for leaving"))
-    notes = describe(optional_text(2000), label=_l("Notes"), widget="textarea")
+    elder_kind = Choice(_l("Kind of five elders"), ELDER_KINDS)
+    skills = Text(_l("Skills"), 200)
+    since = Date(_l("Joined on"), validate=not_future, column=True)
+    status = Choice(_l("Status"), STATUSES, default="active", column=True)
+    left_reason = Text(_l("Reason for leaving"), 200)
+    notes = Text(_l("Notes"), 2000, widget="textarea")
 
 
 class TeamSchema(ChoiceSchema):
     """A team (志愿者队伍) and its leader (队长)."""
 
     id = ma.fields.Integer(dump_only=True)
-    name = describe(required_text(100), label=_l("Team name"), column=True, sort=True)
+    name = Text(_l("Team name"), 100, required=True, column=True, sort=True)
     kind = describe(
         ma.fields.String(load_default="other", validate=_known_team_kind),
         label=_l("Team kind"),
@@ -110,16 +104,9 @@ class TeamSchema(ChoiceSchema):
     leader_id, leader = chosen_record(
         _l("Team leader"), volunteer_choices, lambda t: t.leader.name if t.leader else ""
     )
-    founded_on = describe(
-        ma.fields.Date(**OPTIONAL, validate=not_future), label=_l("Founded on"), column=True
-    )
-    members = describe(
-        ma.fields.Function(lambda t: len(t.memberships), dump_only=True),
-        label=_l("Team members"),
-        column=True,
-        export=False,
-    )
-    notes = describe(optional_text(2000), label=_l("Notes"), widget="textarea")
+    founded_on = Date(_l("Founded on"), validate=not_future, column=True)
+    members = Computed(_l("Team members"), lambda t: len(t.memberships), column=True, export=False)
+    notes = Text(_l("Notes"), 2000, widget="textarea")
 
 
 class MembershipSchema(ChoiceSchema):
@@ -130,9 +117,9 @@ class MembershipSchema(ChoiceSchema):
     volunteer_id, volunteer = chosen_record(
         _l("Volunteer"), volunteer_choices, lambda m: m.volunteer.name, required=True
     )
-    role = describe(choice(ROLES, load_default="member"), label=_l("Role"), column=True)
-    since = describe(ma.fields.Date(**OPTIONAL), label=_l("Joined on"), column=True)
-    until = describe(ma.fields.Date(**OPTIONAL), label=_l("Until"), column=True)
+    role = Choice(_l("Role"), ROLES, default="member", column=True)
+    since = Date(_l("Joined on"), column=True)
+    until = Date(_l("Until"), column=True)
 
 
 class ServiceSchema(ChoiceSchema):
@@ -142,20 +129,8 @@ class ServiceSchema(ChoiceSchema):
     volunteer_id, volunteer = chosen_record(
         _l("Volunteer"), volunteer_choices, lambda r: r.volunteer.name
     )
-    day = describe(
-        ma.fields.Date(required=True, validate=not_future), label=_l("Day"), column=True, sort=True
-    )
-    hours = describe(
-        ma.fields.Decimal(places=1, as_string=True, required=True, validate=_hours),
-        label=_l("Service hours"),
-        column=True,
-    )
-    source_kind = describe(
-        ma.fields.String(dump_only=True),
-        label=_l("Source"),
-        column=True,
-        form=False,
-        choices=SOURCE_KINDS,
-    )
-    source_id = describe(ma.fields.Integer(dump_only=True), label=_l("Source record"), form=False)
-    note = describe(optional_text(200), label=_l("Note"), column=True)
+    day = Date(_l("Day"), required=True, validate=not_future, column=True, sort=True)
+    hours = Number(_l("Service hours"), places=1, required=True, validate=_hours, column=True)
+    source_kind = Choice(_l("Source"), SOURCE_KINDS, dump_only=True, column=True, form=False)
+    source_id = Number(_l("Source record"), dump_only=True, form=False)
+    note = Text(_l("Note"), 200, column=True)

@@ -21,12 +21,13 @@ from core.errors import DomainError
 from core.sdk import (
     S2,
     ChangeKind,
+    Choice,
     ChoiceSchema,
-    choice,
+    Date,
+    Number,
+    Text,
     describe,
     not_future,
-    optional_text,
-    required_text,
 )
 from core.tree import NodeRef
 from tenants.models import Node
@@ -81,15 +82,15 @@ PERSON = _l("Person concerned")
 
 
 def _household() -> ma.fields.Field:
-    return describe(ma.fields.Integer(required=True), label=HOUSEHOLD)
+    return Number(HOUSEHOLD, required=True)
 
 
 def _person() -> ma.fields.Field:
-    return describe(ma.fields.Integer(required=True), label=PERSON)
+    return Number(PERSON, required=True)
 
 
 def _on(label: Any) -> ma.fields.Field:
-    return describe(ma.fields.Date(required=True, validate=not_future), label=label)
+    return Date(label, required=True, validate=not_future)
 
 
 def _id_number(required: bool = True) -> ma.fields.Field:
@@ -105,14 +106,10 @@ class MoveInSchema(ChoiceSchema):
     """迁入: someone moves into a household of the building."""
 
     household_id = _household()
-    name = describe(required_text(50), label=_l("Full name"))
+    name = Text(_l("Full name"), 50, required=True)
     id_number = _id_number()
-    gender = describe(
-        choice(services.GENDERS, load_default=None, allow_none=True), label=_l("Gender")
-    )
-    relation = describe(
-        choice(services.RELATIONS, load_default="other"), label=_l("Relation to the head")
-    )
+    gender = Choice(_l("Gender"), services.GENDERS)
+    relation = Choice(_l("Relation to the head"), services.RELATIONS, default="other")
     on = _on(_l("Date moved in"))
 
 
@@ -121,7 +118,7 @@ class BirthSchema(ChoiceSchema):
     until the ID is issued (落户)."""
 
     household_id = _household()
-    name = describe(required_text(50), label=_l("Full name"))
+    name = Text(_l("Full name"), 50, required=True)
     birth_certificate_number = describe(
         BirthCertificateField(load_default=None, allow_none=True),
         label=_l("Birth certificate number"),
@@ -130,10 +127,8 @@ class BirthSchema(ChoiceSchema):
         widget="text",
     )
     id_number = _id_number(required=False)
-    gender = describe(
-        choice(services.GENDERS, load_default=None, allow_none=True), label=_l("Gender")
-    )
-    on = describe(ma.fields.Date(required=True, validate=not_future), label=_l("Date of birth"))
+    gender = Choice(_l("Gender"), services.GENDERS)
+    on = Date(_l("Date of birth"), required=True, validate=not_future)
 
 
 class MoveOutSchema(ChoiceSchema):
@@ -154,7 +149,7 @@ class MarriageSchema(ChoiceSchema):
     """结婚: who, the spouse's name, and when."""
 
     resident_id = _person()
-    spouse_name = describe(optional_text(50), label=_l("Spouse's name"))
+    spouse_name = Text(_l("Spouse's name"), 50)
     on = _on(_l("Date of marriage"))
 
 
@@ -167,20 +162,17 @@ class DivorceSchema(MarriageSchema):
 class RentalSchema(ChoiceSchema):
     """出租: a flat of the building let to tenants."""
 
-    household_id = describe(ma.fields.Integer(required=True), label=_l("Flat"))
-    tenants = describe(
-        ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=99)),
-        label=_l("Number of tenants"),
-    )
+    household_id = Number(_l("Flat"), required=True)
+    tenants = Number(_l("Number of tenants"), required=True, min=1, max=99)
     on = _on(_l("Date let"))
 
 
 class ShopOpenSchema(ChoiceSchema):
     """新开店铺: a shop opens in the building; its credit code may come at verification."""
 
-    name = describe(required_text(100), label=_l("Shop name"))
-    address = describe(required_text(200), label=_l("Address"))
-    kind = describe(choice(services.UNIT_KINDS, load_default="shop"), label=_l("Unit type"))
+    name = Text(_l("Shop name"), 100, required=True)
+    address = Text(_l("Address"), 200, required=True)
+    kind = Choice(_l("Unit type"), services.UNIT_KINDS, default="shop")
     credit_code = describe(
         CreditCodeField(load_default=None, allow_none=True),
         label=_l("Unified social credit code"),
@@ -191,7 +183,7 @@ class ShopOpenSchema(ChoiceSchema):
 class ShopCloseSchema(ChoiceSchema):
     """关闭店铺: a shop of the building closed."""
 
-    unit_id = describe(ma.fields.Integer(required=True), label=_l("Shop"))
+    unit_id = Number(_l("Shop"), required=True)
     on = _on(_l("Closing date"))
 
 

@@ -11,18 +11,21 @@ from flask_babel import lazy_gettext as _l
 
 from core.sdk import (
     S2,
+    Choice,
     ChoiceSchema,
+    Computed,
+    Date,
     KeysField,
+    Number,
+    RecordId,
     Schema,
+    Text,
     amount,
     choice,
     describe,
     mobile_number,
     not_future,
-    optional_text,
     phone_number,
-    record_id,
-    required_text,
 )
 
 from . import services
@@ -208,24 +211,15 @@ def picked(label: Any, picker: str, shown_as: Any) -> ma.fields.Field:
     """An optional record chosen in a search picker (the registry API's ``picker`` endpoint) and
     named on pages by a field of its own: left off pages and imports, ``shown_as`` gives the
     picker's text for the id the form holds."""
-    return describe(
-        record_id(load_default=None, allow_none=True),
-        label=label,
-        picker=f"registry_api.{picker}",
-        picker_label=shown_as,
-        shown=False,
-        imports=False,
+    return RecordId(
+        label, picker=f"registry_api.{picker}", picker_label=shown_as, shown=False, imports=False
     )
 
 
 class ResidentSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
-    name = describe(required_text(50), label=_l("Full name"), column=True, sort=True)
-    gender = describe(
-        choice(services.GENDERS, load_default=None, allow_none=True),
-        label=_l("Gender"),
-        column=True,
-    )
+    name = Text(_l("Full name"), 50, required=True, column=True, sort=True)
+    gender = Choice(_l("Gender"), services.GENDERS, column=True)
     id_number = describe(
         ResidentIdField(
             load_default=None,
@@ -249,9 +243,9 @@ class ResidentSchema(ChoiceSchema):
         widget="text",
         help=_l("For a child without a resident ID yet: one capital letter and nine digits."),
     )
-    birth_date = describe(
-        ma.fields.Date(load_default=None, allow_none=True, validate=not_future),
-        label=_l("Date of birth"),
+    birth_date = Date(
+        _l("Date of birth"),
+        validate=not_future,
         sensitivity=S2,
         mask=birth_year,
         sort=True,
@@ -263,14 +257,10 @@ class ResidentSchema(ChoiceSchema):
         choices=_age_band_choices,
         export=False,
     )
-    mobile = describe(
-        ma.fields.String(load_default=None, allow_none=True, validate=mobile_number),
-        label=_l("Mobile"),
-        sensitivity=S2,
-        mask=mask_mobile,
-        column=True,
+    mobile = Text(
+        _l("Mobile"), validate=mobile_number, sensitivity=S2, mask=mask_mobile, column=True
     )
-    ethnicity = describe(optional_text(20), label=_l("Ethnicity"))
+    ethnicity = Text(_l("Ethnicity"), 20)
     status = describe(
         choice({k: services.STATUSES[k] for k in services.PRESENT}, load_default="registered"),
         label=_l("Residence status"),
@@ -278,77 +268,44 @@ class ResidentSchema(ChoiceSchema):
         choices=services.STATUSES,
         former_labels=("户籍状态",),
     )
-    current_address = describe(optional_text(200), label=_l("Current address"), column=True)
-    hukou_address = describe(optional_text(200), label=_l("Hukou address"))
-    arrived_on = describe(
-        ma.fields.Date(load_default=None, allow_none=True, validate=not_future),
-        label=_l("Arrived on"),
-        sort=True,
-        former_labels=("来（迁入）日期",),
+    current_address = Text(_l("Current address"), 200, column=True)
+    hukou_address = Text(_l("Hukou address"), 200)
+    arrived_on = Date(
+        _l("Arrived on"), validate=not_future, sort=True, former_labels=("来（迁入）日期",)
     )
-    managed_on = describe(ma.fields.Date(dump_only=True), label=_l("In management since"))
-    departed_on = describe(ma.fields.Date(dump_only=True), label=_l("Left on"))
-    household_id = describe(
-        record_id(load_default=None, allow_none=True),
-        label=_l("Household"),
+    managed_on = Date(_l("In management since"), dump_only=True)
+    departed_on = Date(_l("Left on"), dump_only=True)
+    household_id = RecordId(
+        _l("Household"),
         picker="registry_api.api_picker_households",
         picker_label=_household_label,
         export=False,
         imports=False,
     )
-    household = describe(
-        ma.fields.Function(_household_address, dump_only=True), label=_l("Household")
-    )
+    household = Computed(_l("Household"), _household_address)
     building = building_select()
-    building_name = describe(ma.fields.Function(_building_name, dump_only=True), label=BUILDING)
-    relation = describe(
-        choice(services.RELATIONS, load_default=None, allow_none=True),
-        label=_l("Relation to the head"),
-        widget="select",
+    building_name = Computed(BUILDING, _building_name)
+    relation = Choice(_l("Relation to the head"), services.RELATIONS, widget="select")
+    marital_status = Choice(_l("Marital status"), services.MARITAL_STATUSES, widget="select")
+    presence = Choice(
+        _l("Registration and residence"), services.PRESENCES, default="consistent", widget="radio"
     )
-    marital_status = describe(
-        choice(services.MARITAL_STATUSES, load_default=None, allow_none=True),
-        label=_l("Marital status"),
-        widget="select",
-    )
-    presence = describe(
-        choice(services.PRESENCES, load_default="consistent"),
-        label=_l("Registration and residence"),
-        widget="radio",
-    )
-    out_to = describe(
-        optional_text(100), label=_l("Now living in"), help=_l("Only for an outflow resident.")
-    )
-    out_since = describe(
-        ma.fields.Date(load_default=None, allow_none=True, validate=not_future),
-        label=_l("Away since"),
-    )
-    employment = describe(
-        choice(services.EMPLOYMENTS, load_default=None, allow_none=True),
-        label=_l("Employment"),
-        widget="select",
-    )
+    out_to = Text(_l("Now living in"), 100, help=_l("Only for an outflow resident."))
+    out_since = Date(_l("Away since"), validate=not_future)
+    employment = Choice(_l("Employment"), services.EMPLOYMENTS, widget="select")
     employer_id = picked(_l("Employer in the registry"), "api_picker_employers", _unit_label)
-    employer_name = describe(
-        optional_text(100),
-        label=_l("Employer elsewhere"),
+    employer_name = Text(
+        _l("Employer elsewhere"),
+        100,
         shown=False,
         help=_l("The name of a workplace that is not a unit of the registry."),
     )
-    employer = describe(ma.fields.Function(_employer, dump_only=True), label=_l("Employer"))
-    political_status = describe(
-        choice(services.POLITICAL_STATUSES, load_default=None, allow_none=True),
-        label=_l("Political status"),
-        widget="select",
-    )
+    employer = Computed(_l("Employer"), _employer)
+    political_status = Choice(_l("Political status"), services.POLITICAL_STATUSES, widget="select")
     guardian_id = picked(_l("Guardian"), "api_picker_guardians", _resident_label)
-    guardian = describe(
-        ma.fields.Function(_name_of("guardian"), dump_only=True), label=_l("Guardian")
-    )
-    guardian_relation = describe(
-        choice(services.GUARDIAN_RELATIONS, load_default=None, allow_none=True),
-        label=_l("The guardian is the resident's"),
-        widget="select",
+    guardian = Computed(_l("Guardian"), _name_of("guardian"))
+    guardian_relation = Choice(
+        _l("The guardian is the resident's"), services.GUARDIAN_RELATIONS, widget="select"
     )
     tags = describe(
         KeysField(
@@ -360,10 +317,8 @@ class ResidentSchema(ChoiceSchema):
         widget="checkboxes",
         item_sensitivity=tag_rules.item_class,  # special groups are S3, tag by tag
     )
-    last_verified_on = describe(
-        ma.fields.Date(dump_only=True), label=_l("Last verified on"), column=True
-    )
-    notes = describe(optional_text(2000), label=NOTES)
+    last_verified_on = Date(_l("Last verified on"), dump_only=True, column=True)
+    notes = Text(NOTES, 2000)
     # Registered although the ID is live in another community (人户分离): see transfers.py.
     confirm_duplicate = ma.fields.Boolean(load_only=True, load_default=False)
     created_at = ma.fields.DateTime(dump_only=True)
@@ -372,7 +327,7 @@ class ResidentSchema(ChoiceSchema):
 
 class HouseholdSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
-    address = describe(ma.fields.String(dump_only=True), label=_l("Address"), column=True)
+    address = Text(_l("Address"), dump_only=True, column=True)
     building = describe(
         ma.fields.String(
             required=True,
@@ -383,115 +338,68 @@ class HouseholdSchema(ChoiceSchema):
         widget="select",
         choices=_building_choices,
     )
-    building_name = describe(ma.fields.Function(_building_name, dump_only=True), label=BUILDING)
-    entrance = describe(optional_text(20), label=_l("Entrance"))
-    room = describe(required_text(20), label=_l("Room"), former_labels=("门牌号",))
-    head_id = describe(
-        record_id(load_default=None, allow_none=True),
-        label=_l("Head of household (a member)"),
+    building_name = Computed(BUILDING, _building_name)
+    entrance = Text(_l("Entrance"), 20)
+    room = Text(_l("Room"), 20, required=True, former_labels=("门牌号",))
+    head_id = RecordId(
+        _l("Head of household (a member)"),
         widget="select",
         choices=_member_choices,
         shown=False,
         imports=False,
         help=_l("Choosing a member makes them the head: their name and relation follow."),
     )
-    head_name = describe(required_text(50), label=_l("Head of household"), column=True, sort=True)
-    tenure = describe(
-        choice(services.TENURES, load_default="owned"), label=_l("Tenure"), column=True
-    )
+    head_name = Text(_l("Head of household"), 50, required=True, column=True, sort=True)
+    tenure = Choice(_l("Tenure"), services.TENURES, default="owned", column=True)
     rental = describe(yes_no(load_default=False), label=_l("Flat let to tenants"), column=True)
     landlord_id = picked(_l("Landlord"), "api_picker_landlords", _resident_label)
-    landlord = describe(
-        ma.fields.Function(_name_of("landlord"), dump_only=True), label=_l("Landlord")
-    )
-    tenant_count = describe(
-        ma.fields.Integer(
-            load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=999)
-        ),
-        label=_l("Tenant count"),
-    )
+    landlord = Computed(_l("Landlord"), _name_of("landlord"))
+    tenant_count = Number(_l("Tenant count"), min=0, max=999)
     group_rental = describe(yes_no(load_default=False), label=_l("Group rental"))
-    members = describe(
-        ma.fields.Function(lambda h: len(h.members), dump_only=True),
-        label=_l("Members"),
-        column=True,
-    )
-    moved_in_on = describe(
-        ma.fields.Date(load_default=None, allow_none=True, validate=not_future),
-        label=_l("Moved in on"),
-        column=True,
-        sort=True,
-    )
-    moved_out_on = describe(
-        ma.fields.Date(load_default=None, allow_none=True, validate=not_future),
-        label=_l("Moved out on"),
-    )
-    notes = describe(optional_text(2000), label=NOTES)
+    members = Computed(_l("Members"), lambda h: len(h.members), column=True)
+    moved_in_on = Date(_l("Moved in on"), validate=not_future, column=True, sort=True)
+    moved_out_on = Date(_l("Moved out on"), validate=not_future)
+    notes = Text(NOTES, 2000)
     created_at = ma.fields.DateTime(dump_only=True)
 
 
 class UnitSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
-    name = describe(required_text(100), label=_l("Unit name"), column=True, sort=True)
+    name = Text(_l("Unit name"), 100, required=True, column=True, sort=True)
     credit_code = describe(
         CreditCodeField(required=True, metadata={"description": "统一社会信用代码"}),
         label=_l("Unified social credit code"),
         column=True,
     )
-    kind = describe(
-        choice(services.UNIT_KINDS, load_default="enterprise"), label=_l("Unit type"), column=True
+    kind = Choice(_l("Unit type"), services.UNIT_KINDS, default="enterprise", column=True)
+    legal_representative = Text(_l("Legal representative"), 50)
+    contact_name = Text(_l("Contact person"), 50)
+    contact_phone = Text(
+        _l("Contact phone"), validate=phone_number, sensitivity=S2, mask=mask_mobile, column=True
     )
-    legal_representative = describe(optional_text(50), label=_l("Legal representative"))
-    contact_name = describe(optional_text(50), label=_l("Contact person"))
-    contact_phone = describe(
-        ma.fields.String(load_default=None, allow_none=True, validate=phone_number),
-        label=_l("Contact phone"),
-        sensitivity=S2,
-        mask=mask_mobile,
-        column=True,
-    )
-    address = describe(optional_text(200), label=_l("Address"), column=True)
-    industry = describe(
-        choice(services.INDUSTRIES, load_default=None, allow_none=True),
-        label=_l("Industry"),
-        widget="select",
-    )
-    business_status = describe(
-        choice(services.BUSINESS_STATUSES, load_default="operating"),
-        label=_l("Business status"),
-        column=True,
+    address = Text(_l("Address"), 200, column=True)
+    industry = Choice(_l("Industry"), services.INDUSTRIES, widget="select")
+    business_status = Choice(
+        _l("Business status"), services.BUSINESS_STATUSES, default="operating", column=True
     )
     street_front = describe(yes_no(load_default=False), label=_l("Street-front shop"))
     headquarters_street_id = picked(
         _l("Headquarters street (of a branch)"), "api_picker_streets", _street_label
     )
-    headquarters_street = describe(
-        ma.fields.Function(_name_of("headquarters_street"), dump_only=True),
-        label=_l("Headquarters street (of a branch)"),
+    headquarters_street = Computed(
+        _l("Headquarters street (of a branch)"), _name_of("headquarters_street")
     )
-    size_class = describe(
-        choice(services.SIZE_CLASSES, load_default="below"), label=_l("Size class"), column=True
+    size_class = Choice(_l("Size class"), services.SIZE_CLASSES, default="below", column=True)
+    output_value = Number(
+        _l("Annual output value (10,000 yuan)"),
+        places=2,
+        validate=amount,
+        description="annual output value, 万元",
     )
-    output_value = describe(
-        ma.fields.Decimal(
-            places=2,
-            as_string=True,
-            load_default=None,
-            allow_none=True,
-            validate=amount,
-            metadata={"description": "annual output value, 万元"},
-        ),
-        label=_l("Annual output value (10,000 yuan)"),
-    )
-    headcount = describe(
-        ma.fields.Integer(
-            load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=10**7)
-        ),
-        label=_l("Headcount"),
-    )
+    headcount = Number(_l("Headcount"), min=0, max=10**7)
     building = building_select()
-    building_name = describe(ma.fields.Function(_building_name, dump_only=True), label=BUILDING)
-    notes = describe(optional_text(2000), label=NOTES)
+    building_name = Computed(BUILDING, _building_name)
+    notes = Text(NOTES, 2000)
     created_at = ma.fields.DateTime(dump_only=True)
 
 

@@ -27,15 +27,16 @@ from core.db import Base, SoftDeleteMixin, TimestampMixin, db
 from core.models import User
 from core.reports import Period
 from core.sdk import (
+    Choice,
     ChoiceSchema,
+    Computed,
+    Date,
+    RecordId,
     TenantOwned,
-    choice,
+    Text,
     chosen_record,
-    describe,
     not_future,
-    optional_text,
     partial_index,
-    record_id,
     refuse,
 )
 from core.visits.assignments import holds_role_at, staff_at
@@ -148,29 +149,22 @@ VERIFIED_BY_ID, VERIFIED_BY = chosen_record(_l("Verified by"), _staff, _verifier
 
 class VerificationSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
-    resident_id = describe(
-        record_id(required=True),
-        label=_l("Floating resident"),
+    resident_id = RecordId(
+        _l("Floating resident"),
+        required=True,
         picker="registry_api.api_picker_floating",
         picker_label=_resident_label,
         shown=False,
     )
-    resident = describe(
-        ma.fields.Function(_resident_name, dump_only=True),
-        label=_l("Floating resident"),
-        column=True,
+    resident = Computed(_l("Floating resident"), _resident_name, column=True)
+    verified_on = Date(
+        _l("Verified on"), required=True, validate=not_future, column=True, sort=True
     )
-    verified_on = describe(
-        ma.fields.Date(required=True, validate=not_future),
-        label=_l("Verified on"),
-        column=True,
-        sort=True,
-    )
-    method = describe(choice(METHODS, required=True), label=_l("Verification method"), column=True)
-    result = describe(choice(RESULTS, required=True), label=_l("Verification result"), column=True)
+    method = Choice(_l("Verification method"), METHODS, required=True, column=True)
+    result = Choice(_l("Verification result"), RESULTS, required=True, column=True)
     verified_by_id = VERIFIED_BY_ID
     verified_by = VERIFIED_BY
-    notes = describe(optional_text(2000), label=_l("Notes"))
+    notes = Text(_l("Notes"), 2000)
     created_at = ma.fields.DateTime(dump_only=True)
 
 

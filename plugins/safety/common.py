@@ -11,7 +11,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from core.sdk import Ledger, chosen_record, describe, record_choices, record_id, refuse, today
+from core.sdk import (
+    Date,
+    Ledger,
+    RecordId,
+    chosen_record,
+    record_choices,
+    refuse,
+    today,
+)
 from tenants.models import Node
 from tenants.modules import module_settings
 
@@ -64,12 +72,7 @@ enterprise_choices = record_choices(SafetyEnterprise.name)
 def enterprise_select() -> ma.fields.Field:
     """The enterprise a record took place at, chosen by id in its form and read from it only
     (the record's page and list name the enterprise otherwise)."""
-    return describe(
-        record_id(load_default=None, allow_none=True, load_only=True),
-        label=_l("Enterprise"),
-        widget="select",
-        choices=enterprise_choices,
-    )
+    return RecordId(_l("Enterprise"), load_only=True, widget="select", choices=enterprise_choices)
 
 
 def place_of(session: Session, community: Node, data: dict[str, Any]) -> tuple[int, Any]:
@@ -108,9 +111,6 @@ def _at_most_a_year_ahead(day: date) -> None:
 
 def held_on_date() -> ma.fields.Field:
     """When a training session or an activity is held: it may be entered up to a year ahead."""
-    return describe(
-        ma.fields.Date(required=True, validate=_at_most_a_year_ahead),
-        label=_l("Held on"),
-        column=True,
-        sort=True,
+    return Date(
+        _l("Held on"), required=True, validate=_at_most_a_year_ahead, column=True, sort=True
     )

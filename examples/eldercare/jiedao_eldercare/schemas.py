@@ -12,12 +12,11 @@ from flask_babel import lazy_gettext as _l
 
 from core.sdk import (
     S2,
+    Choice,
     ChoiceSchema,
-    choice,
-    describe,
-    optional_text,
+    Date,
+    Text,
     phone_number,
-    required_text,
     today,
 )
 
@@ -33,40 +32,28 @@ def _visit_date(value: date) -> None:
 
 class VisitSchema(ChoiceSchema):  # unknown fields refused, strings stripped, choice labels taken
     id = ma.fields.Integer(dump_only=True)
-    elder_name = describe(
-        required_text(50, metadata={"description": "the elder's name"}),
-        label=_l("Elder"),
-        column=True,
-        sort=True,
+    elder_name = Text(
+        _l("Elder"), 50, required=True, description="the elder's name", column=True, sort=True
     )
-    phone = describe(
-        ma.fields.String(
-            load_default=None,
-            allow_none=True,
-            validate=[phone_number, ma.validate.Length(max=20)],
-            metadata={"description": "the elder's phone, masked for who may not see it"},
-        ),
-        label=_l("Elder's phone"),
+    phone = Text(
+        _l("Elder's phone"),
+        20,
+        validate=phone_number,
+        description="the elder's phone, masked for who may not see it",
         sensitivity=S2,
         column=True,
     )
-    kind = describe(choice(KINDS, load_default="home"), label=_l("Kind of visit"), column=True)
-    visit_date = describe(
-        ma.fields.Date(required=True, validate=_visit_date),
-        label=_l("Visit date"),
-        column=True,
-        sort=True,
-    )
-    visitor = describe(
-        required_text(50, metadata={"description": "who visited"}), label=_l("Visitor"), column=True
-    )
-    needs = describe(
-        optional_text(200, metadata={"description": "what the elder needs, e.g. 助餐、助浴"}),
-        label=_l("Elder's needs"),
+    kind = Choice(_l("Kind of visit"), KINDS, default="home", column=True)
+    visit_date = Date(_l("Visit date"), required=True, validate=_visit_date, column=True, sort=True)
+    visitor = Text(_l("Visitor"), 50, required=True, description="who visited", column=True)
+    needs = Text(
+        _l("Elder's needs"),
+        200,
+        description="what the elder needs, e.g. 助餐、助浴",
         column=True,
         help=_l("For example: meals, bathing, a companion to the hospital"),
     )
-    notes = describe(optional_text(2000), label=_l("Notes"))
+    notes = Text(_l("Notes"), 2000)
     created_at = ma.fields.DateTime(dump_only=True)
 
 

@@ -6,58 +6,48 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from core.sdk import S3, ChoiceSchema, amount, choice, describe, not_future, optional_text
+from core.sdk import (
+    S3,
+    Boolean,
+    Choice,
+    ChoiceSchema,
+    Date,
+    Number,
+    Text,
+    amount,
+    not_future,
+)
 
 from ..common import choice_label, chosen_enterprise
 from .rules import ACCIDENT_GRADES, ACCIDENT_KINDS
 
-OPTIONAL = {"load_default": None, "allow_none": True}
-
 
 def _people(label: object) -> ma.fields.Field:
-    return describe(
-        ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0, max=100000)),
-        label=label,
-        column=True,
-    )
+    return Number(label, default=0, min=0, max=100000, column=True)
 
 
 class AccidentSchema(ChoiceSchema):
     """An accident (事故)."""
 
     id = ma.fields.Integer(dump_only=True)
-    occurred_on = describe(
-        ma.fields.Date(required=True, validate=not_future),
-        label=_l("Occurred on"),
-        column=True,
-        sort=True,
+    occurred_on = Date(
+        _l("Occurred on"), required=True, validate=not_future, column=True, sort=True
     )
     enterprise_id, enterprise = chosen_enterprise()
-    place = describe(optional_text(200), label=_l("Place"), column=True)
-    kind = describe(choice(ACCIDENT_KINDS, load_default="other"), label=_l("Kind"), column=True)
+    place = Text(_l("Place"), 200, column=True)
+    kind = Choice(_l("Kind"), ACCIDENT_KINDS, default="other", column=True)
     kind_label = choice_label("kind", ACCIDENT_KINDS)
-    grade = describe(
-        choice(ACCIDENT_GRADES, load_default="general"), label=_l("Grade"), column=True
-    )
+    grade = Choice(_l("Grade"), ACCIDENT_GRADES, default="general", column=True)
     grade_label = choice_label("grade", ACCIDENT_GRADES)
     deaths = _people(_l("Deaths"))
     serious_injuries = _people(_l("Serious injuries"))
     minor_injuries = _people(_l("Minor injuries"))
-    direct_loss = describe(
-        ma.fields.Decimal(places=2, as_string=True, **OPTIONAL, validate=amount),
-        label=_l("Direct loss (10,000 yuan)"),
-    )
-    summary = describe(optional_text(5000), label=_l("Summary"), widget="textarea")
-    cause = describe(optional_text(5000), label=_l("Cause"), widget="textarea")
-    measures = describe(optional_text(5000), label=_l("Measures"), widget="textarea")
-    meeting_held = describe(ma.fields.Boolean(load_default=False), label=_l("On-site meeting held"))
-    meeting_on = describe(
-        ma.fields.Date(**OPTIONAL, validate=not_future), label=_l("On-site meeting on")
-    )
-    lessons = describe(optional_text(5000), label=_l("Lessons"), widget="textarea")
-    casualty_details = describe(
-        optional_text(5000), label=_l("Casualty details"), sensitivity=S3, widget="textarea"
-    )
-    liability = describe(
-        optional_text(5000), label=_l("Liability findings"), sensitivity=S3, widget="textarea"
-    )
+    direct_loss = Number(_l("Direct loss (10,000 yuan)"), places=2, validate=amount)
+    summary = Text(_l("Summary"), 5000, widget="textarea")
+    cause = Text(_l("Cause"), 5000, widget="textarea")
+    measures = Text(_l("Measures"), 5000, widget="textarea")
+    meeting_held = Boolean(_l("On-site meeting held"))
+    meeting_on = Date(_l("On-site meeting on"), validate=not_future)
+    lessons = Text(_l("Lessons"), 5000, widget="textarea")
+    casualty_details = Text(_l("Casualty details"), 5000, sensitivity=S3, widget="textarea")
+    liability = Text(_l("Liability findings"), 5000, sensitivity=S3, widget="textarea")

@@ -12,13 +12,16 @@ from flask_babel import lazy_gettext as _l
 from core.db import db
 from core.sdk import (
     S2,
+    Boolean,
+    Choice,
     ChoiceSchema,
-    choice,
+    Computed,
+    Date,
+    RecordId,
+    Text,
     describe,
     not_future,
-    optional_text,
     phone_number,
-    record_id,
     required_text,
 )
 from plugins.registry.schemas import CreditCodeField
@@ -43,80 +46,48 @@ def _phone(label: Any) -> ma.fields.Field:
 
 class EnterpriseSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
-    unit_id = describe(
-        record_id(required=True, load_only=True, metadata={"description": "the unit"}),
-        label=_l("Unit in the registry"),
+    unit_id = RecordId(
+        _l("Unit in the registry"),
+        required=True,
+        load_only=True,
+        description="the unit",
         widget="select",
         choices=_units,
         help=_l("Only units of the registry not on the ledger yet; register a new one there."),
     )
-    name = describe(
-        ma.fields.String(dump_only=True), label=_l("Enterprise name"), column=True, sort=True
+    name = Text(_l("Enterprise name"), dump_only=True, column=True, sort=True)
+    credit_code = Computed(CREDIT_CODE, lambda e: e.unit.credit_code)
+    sector = Choice(_l("Sector"), rules.SECTORS, default="general", column=True)
+    risk_level = Choice(_l("Risk level"), rules.RISK_LEVELS, default="low", column=True)
+    standardisation = Choice(
+        _l("Safety standardisation"), rules.STANDARDISATION, default="not_started", column=True
     )
-    credit_code = describe(
-        ma.fields.Function(lambda e: e.unit.credit_code, dump_only=True), label=CREDIT_CODE
-    )
-    sector = describe(
-        choice(rules.SECTORS, load_default="general"), label=_l("Sector"), column=True
-    )
-    risk_level = describe(
-        choice(rules.RISK_LEVELS, load_default="low"), label=_l("Risk level"), column=True
-    )
-    standardisation = describe(
-        choice(rules.STANDARDISATION, load_default="not_started"),
-        label=_l("Safety standardisation"),
-        column=True,
-    )
-    standard_level = describe(
-        choice(rules.STANDARD_LEVELS, load_default=None, allow_none=True),
-        label=_l("Standardisation level"),
-    )
-    demonstration = describe(
-        ma.fields.Boolean(load_default=False), label=_l("Demonstration enterprise")
-    )
-    principal_name = describe(optional_text(50), label=_l("Principal"))
+    standard_level = Choice(_l("Standardisation level"), rules.STANDARD_LEVELS)
+    demonstration = Boolean(_l("Demonstration enterprise"))
+    principal_name = Text(_l("Principal"), 50)
     principal_phone = _phone(_l("Principal's phone"))
-    safety_manager_name = describe(optional_text(50), label=_l("Safety manager"))
+    safety_manager_name = Text(_l("Safety manager"), 50)
     safety_manager_phone = _phone(_l("Safety manager's phone"))
-    hazard_sources = describe(
-        ma.fields.Function(lambda e: len(e.hazard_sources), dump_only=True),
-        label=_l("Number of major hazard sources"),
+    hazard_sources = Computed(_l("Number of major hazard sources"), lambda e: len(e.hazard_sources))
+    open_hazards = Computed(
+        _l("Number of open hazards"), lambda e: len(e.open_hazards), column=True
     )
-    open_hazards = describe(
-        ma.fields.Function(lambda e: len(e.open_hazards), dump_only=True),
-        label=_l("Number of open hazards"),
-        column=True,
-    )
-    notes = describe(optional_text(2000), label=_l("Notes"), widget="textarea", export=False)
+    notes = Text(_l("Notes"), 2000, widget="textarea", export=False)
     created_at = ma.fields.DateTime(dump_only=True)
 
 
 class HazardSourceSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
     enterprise_id = enterprise_select()
-    enterprise = describe(
-        ma.fields.Function(lambda s: s.enterprise.name, dump_only=True),
-        label=ENTERPRISE,
-        column=True,
-    )
-    credit_code = describe(
-        ma.fields.Function(lambda s: s.enterprise.unit.credit_code, dump_only=True),
-        label=CREDIT_CODE,
-    )
-    name = describe(
-        required_text(100), label=_l("Name of the major hazard source"), column=True, sort=True
-    )
-    grade = describe(choice(rules.SOURCE_GRADES, required=True), label=_l("Grade"), column=True)
-    substances = describe(optional_text(200), label=_l("Hazardous substances"), column=True)
-    quantity = describe(optional_text(50), label=_l("Quantity"), column=True)
-    responsible_person = describe(optional_text(50), label=_l("Person in charge"))
-    monitoring = describe(optional_text(2000), label=_l("Monitoring measures"), widget="textarea")
-    registered_on = describe(
-        ma.fields.Date(load_default=None, allow_none=True, validate=not_future),
-        label=_l("Filed on"),
-        column=True,
-        sort=True,
-    )
+    enterprise = Computed(ENTERPRISE, lambda s: s.enterprise.name, column=True)
+    credit_code = Computed(CREDIT_CODE, lambda s: s.enterprise.unit.credit_code)
+    name = Text(_l("Name of the major hazard source"), 100, required=True, column=True, sort=True)
+    grade = Choice(_l("Grade"), rules.SOURCE_GRADES, required=True, column=True)
+    substances = Text(_l("Hazardous substances"), 200, column=True)
+    quantity = Text(_l("Quantity"), 50, column=True)
+    responsible_person = Text(_l("Person in charge"), 50)
+    monitoring = Text(_l("Monitoring measures"), 2000, widget="textarea")
+    registered_on = Date(_l("Filed on"), validate=not_future, column=True, sort=True)
 
 
 class YesNoField(ma.fields.Boolean):

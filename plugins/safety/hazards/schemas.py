@@ -6,14 +6,17 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
 from core.sdk import (
+    Choice,
     ChoiceSchema,
+    Computed,
+    Date,
+    RecordId,
     Schema,
+    Text,
     choice,
-    describe,
     not_future,
     optional_text,
     phone_number,
-    record_id,
     required_text,
 )
 from plugins.registry.schemas import building_select
@@ -26,70 +29,42 @@ OPTIONAL_DATE = {"load_default": None, "allow_none": True}
 
 class HazardSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
-    number = describe(
-        optional_text(30, metadata={"description": "隐患编号; numbered YH<year>-NNNN if left out"}),
-        label=_l("Hazard number"),
+    number = Text(
+        _l("Hazard number"),
+        30,
+        description="隐患编号; numbered YH<year>-NNNN if left out",
         column=True,
         sort=True,
         help=_l("Numbered automatically if left empty"),
     )
-    inspection_id = describe(
-        record_id(load_default=None, allow_none=True),
-        label=_l("Inspection"),
-        widget="hidden",
-        export=False,
-    )
+    inspection_id = RecordId(_l("Inspection"), widget="hidden", export=False)
     enterprise_id, enterprise = chosen_enterprise()
     building = building_select()
-    location = describe(optional_text(200), label=_l("Location"))
-    description = describe(
-        required_text(2000), label=_l("Hazard description"), column=True, widget="textarea"
+    location = Text(_l("Location"), 200)
+    description = Text(
+        _l("Hazard description"), 2000, required=True, column=True, widget="textarea"
     )
-    category = describe(
-        choice(HAZARD_CATEGORIES, load_default="other"), label=_l("Category"), column=True
-    )
-    severity = describe(
-        choice(SEVERITIES, load_default="general"),
-        label=_l("Severity"),
-        column=True,
-        widget="radio",
-    )
-    found_on = describe(
-        ma.fields.Date(**OPTIONAL_DATE), label=_l("Found on"), column=True, sort=True
-    )
-    found_by = describe(optional_text(100), label=_l("Found by"))
-    notice_number = describe(
-        ma.fields.String(dump_only=True), label=_l("Rectification notice number")
-    )
+    category = Choice(_l("Category"), HAZARD_CATEGORIES, default="other", column=True)
+    severity = Choice(_l("Severity"), SEVERITIES, default="general", column=True, widget="radio")
+    found_on = Date(_l("Found on"), column=True, sort=True)
+    found_by = Text(_l("Found by"), 100)
+    notice_number = Text(_l("Rectification notice number"), dump_only=True)
     notice_issued_on = ma.fields.Date(dump_only=True)
-    deadline = describe(
-        ma.fields.Date(**OPTIONAL_DATE, metadata={"description": "defaults from the settings"}),
-        label=_l("Rectification deadline"),
+    deadline = Date(
+        _l("Rectification deadline"),
+        description="defaults from the settings",
         column=True,
         sort=True,
         help=_l("Left empty: the community's rectification period from the date found."),
     )
-    responsible_person = describe(optional_text(50), label=_l("Person responsible"))
-    responsible_phone = describe(
-        ma.fields.String(load_default=None, allow_none=True, validate=phone_number),
-        label=_l("Phone"),
-        export=False,
-    )
-    measures = describe(
-        optional_text(2000), label=_l("Rectification required"), widget="textarea", export=False
-    )
-    status = describe(
-        ma.fields.String(dump_only=True, metadata={"choices": HAZARD_STATUSES}),
-        label=_l("Status"),
-        column=True,
-    )
-    closed_on = describe(ma.fields.Date(dump_only=True), label=_l("Rectified on"))
+    responsible_person = Text(_l("Person responsible"), 50)
+    responsible_phone = Text(_l("Phone"), validate=phone_number, export=False)
+    measures = Text(_l("Rectification required"), 2000, widget="textarea", export=False)
+    status = Choice(_l("Status"), HAZARD_STATUSES, dump_only=True, column=True)
+    closed_on = Date(_l("Rectified on"), dump_only=True)
     reopened = ma.fields.Integer(dump_only=True)
-    supervised_on = describe(ma.fields.Date(dump_only=True), label=_l("Listed for supervision on"))
-    overdue = describe(
-        ma.fields.Function(lambda h: is_overdue(h), dump_only=True),
-        label=_l("Overdue"),
-    )
+    supervised_on = Date(_l("Listed for supervision on"), dump_only=True)
+    overdue = Computed(_l("Overdue"), lambda h: is_overdue(h))
     created_at = ma.fields.DateTime(dump_only=True)
 
 

@@ -6,21 +6,21 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
 from core.sdk import (
+    Choice,
     ChoiceSchema,
+    Computed,
+    Date,
+    RecordId,
     ResultSchema,
+    Text,
     checklist_version,
-    choice,
     describe,
-    optional_text,
-    record_id,
     round_choices,
 )
 from plugins.registry.schemas import building_select
 
 from ..common import enterprise_select
 from .rules import INSPECTION_KINDS, TARGET_KINDS, inspection_target
-
-DATE = {"load_default": None, "allow_none": True}
 
 
 class CheckItemSchema(ResultSchema):
@@ -29,58 +29,37 @@ class CheckItemSchema(ResultSchema):
 
 class InspectionSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
-    done_on = describe(
-        ma.fields.Date(**DATE),
-        label=_l("Done on"),
+    done_on = Date(
+        _l("Done on"),
         column=True,
         sort=True,
         help=_l("Leave empty for an inspection that is only planned."),
     )
-    planned_on = describe(
-        ma.fields.Date(**DATE), label=_l("Planned for"), column=True, sort=True, export=False
+    planned_on = Date(_l("Planned for"), column=True, sort=True, export=False)
+    kind = Choice(
+        _l("Kind of inspection"), INSPECTION_KINDS, default="routine", column=True, widget="select"
     )
-    kind = describe(
-        choice(INSPECTION_KINDS, load_default="routine"),
-        label=_l("Kind of inspection"),
-        column=True,
-        widget="select",
-    )
-    target = describe(
-        ma.fields.Function(inspection_target, dump_only=True), label=_l("Inspected"), column=True
-    )
-    target_kind = describe(
-        choice(TARGET_KINDS, load_default=None, allow_none=True),
-        label=_l("Inspection target"),
+    target = Computed(_l("Inspected"), inspection_target, column=True)
+    target_kind = Choice(
+        _l("Inspection target"),
+        TARGET_KINDS,
         widget="select",
         export=False,
         help=_l(
             "Which checklist applies: an enterprise, a building, an area, a household or a rented flat."
         ),
     )
-    target_name = describe(
-        optional_text(200),
-        label=_l("Household or flat"),
+    target_name = Text(
+        _l("Household or flat"),
+        200,
         export=False,
         help=_l("For a household or a rented flat: its address, e.g. 3号楼2单元101."),
     )
-    round_id = describe(
-        record_id(load_default=None, allow_none=True),
-        label=_l("Inspection round"),
-        widget="select",
-        choices=round_choices("safety"),
-        shown=False,
+    round_id = RecordId(
+        _l("Inspection round"), widget="select", choices=round_choices("safety"), shown=False
     )
-    checklist_id = describe(
-        record_id(load_default=None, allow_none=True),
-        label=_l("Template version"),
-        form=False,
-        shown=False,
-    )
-    checklist_version = describe(
-        ma.fields.Function(checklist_version, dump_only=True),
-        label=_l("Template version"),
-        export=False,
-    )
+    checklist_id = RecordId(_l("Template version"), form=False, shown=False)
+    checklist_version = Computed(_l("Template version"), checklist_version, export=False)
     total_score = describe(
         ma.fields.Float(dump_only=True, allow_none=True),
         label=_l("Total score"),
@@ -90,23 +69,21 @@ class InspectionSchema(ChoiceSchema):
     planned = ma.fields.Boolean(load_default=False)
     enterprise_id = enterprise_select()
     building = building_select()
-    area = describe(
-        optional_text(200),
-        label=_l("Area"),
+    area = Text(
+        _l("Area"),
+        200,
         export=False,
         help=_l(
             "When the inspection covers an area rather than an enterprise, e.g. 3号院 courtyards."
         ),
     )
-    inspectors = describe(optional_text(200), label=_l("Inspectors"), column=True)
+    inspectors = Text(_l("Inspectors"), 200, column=True)
     checklist = describe(
-        ma.fields.List(ma.fields.Nested(CheckItemSchema), **DATE),
+        ma.fields.List(ma.fields.Nested(CheckItemSchema), load_default=None, allow_none=True),
         label=_l("Checklist"),
         export=False,
         help=_l("Add an item in the empty row; clear an item to leave it out."),
     )
-    findings = describe(optional_text(5000), label=_l("Findings"), widget="textarea")
-    hazards_found = describe(
-        ma.fields.Function(lambda i: len(i.hazards), dump_only=True), label=_l("Hazards found")
-    )
+    findings = Text(_l("Findings"), 5000, widget="textarea")
+    hazards_found = Computed(_l("Hazards found"), lambda i: len(i.hazards))
     created_at = ma.fields.DateTime(dump_only=True)
