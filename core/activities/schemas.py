@@ -13,10 +13,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.clock import today
-from core.records.fields import S2, Choice, Date, Number, RecordId, Text, describe
+from core.records.fields import S2, Choice, Date, Keys, Number, RecordId, Text, describe
 from core.validation import (
     ChoiceSchema,
-    KeysField,
     phone_number,
     record_id,
 )
@@ -85,20 +84,10 @@ def activity_schema(
         place = Text(_l("Activity place"), 200, column=True)
         organiser = Text(_l("Organiser / host unit"), 100)
         partners = Text(_l("Partner units"), 200)
-        target_groups = describe(
-            KeysField(groups_of, **OPTIONAL),
-            label=_l("Target groups"),
-            choices=groups_of,
-            widget="checkboxes",
-        )
+        target_groups = Keys(_l("Target groups"), groups_of)
         headcount = Number(_l("Number of participants"), default=0, min=0, max=1000000, column=True)
         summary = Text(_l("Activity brief"), 5000, widget="textarea")
-        counts_for = describe(
-            KeysField(modules_of, **OPTIONAL),
-            label=_l("Also counts for"),
-            choices=modules_of,
-            widget="checkboxes",
-        )
+        counts_for = Keys(_l("Also counts for"), modules_of)
 
         @ma.validates("observance")
         def _known_observance(self, value: str | None, **_kwargs: Any) -> None:

@@ -27,7 +27,7 @@ import marshmallow as ma
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from core.validation import choice, optional_text, record_id, required_text
+from core.validation import KeysField, choice, optional_text, record_id, required_text
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -284,6 +284,25 @@ def RecordId(
     ``load_only``: read from the form, never shown (the record names it otherwise)."""
     field = record_id(load_only=load_only, metadata=_about(description), **_loading(required))
     return describe(field, label=label, **options)
+
+
+def Keys(
+    label: Any,
+    choices: Callable[[], dict[str, Any]],
+    *,
+    unknown: Any = None,
+    default: Callable[[], list[str]] | None = None,
+    **options: Unpack[FieldOptions],
+) -> KeysField:
+    """Several keys of ``choices`` (a function: a module's vocabulary, the tags), ticked in
+    checkboxes; ``None`` when left out unless ``default`` gives a list (``list``: empty);
+    ``unknown``: the refusal naming keys that are not among them (see
+    :class:`core.validation.KeysField`)::
+
+        target_groups = Keys(_l("Target groups"), groups_of)
+    """
+    field = KeysField(choices, unknown=unknown, load_default=default, allow_none=default is None)
+    return describe(field, label=label, **{"choices": choices, "widget": "checkboxes", **options})
 
 
 def Computed(

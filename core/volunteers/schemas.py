@@ -14,6 +14,7 @@ from core.records.fields import (
     Choice,
     Computed,
     Date,
+    Keys,
     Number,
     RecordId,
     Text,
@@ -23,7 +24,6 @@ from core.records.fields import (
 from core.records.ledger import record_choices
 from core.validation import (
     ChoiceSchema,
-    KeysField,
     not_future,
     phone_number,
 )
@@ -74,11 +74,11 @@ class VolunteerSchema(ChoiceSchema):
         _l("Resident number"),
         help=_l("The resident's number in the population register, if the volunteer lives here."),
     )
-    kinds = describe(
-        KeysField(volunteer_kinds, unknown=_l("Unknown kind: %(items)s."), load_default=list),
-        label=_l("Volunteer kinds"),
-        choices=volunteer_kinds,
-        widget="checkboxes",
+    kinds = Keys(
+        _l("Volunteer kinds"),
+        volunteer_kinds,
+        unknown=_l("Unknown kind: %(items)s."),
+        default=list,
         column=True,
     )
     elder_kind = Choice(_l("Kind of five elders"), ELDER_KINDS)

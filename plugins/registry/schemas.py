@@ -15,7 +15,7 @@ from core.sdk import (
     ChoiceSchema,
     Computed,
     Date,
-    KeysField,
+    Keys,
     Number,
     RecordId,
     Schema,
@@ -307,14 +307,11 @@ class ResidentSchema(ChoiceSchema):
     guardian_relation = Choice(
         _l("The guardian is the resident's"), services.GUARDIAN_RELATIONS, widget="select"
     )
-    tags = describe(
-        KeysField(
-            _tag_choices, unknown=_l("Unknown tags: %(items)s"), load_default=None, allow_none=True
-        ),
-        label=_l("Tags"),
+    tags = Keys(
+        _l("Tags"),
+        _tag_choices,
+        unknown=_l("Unknown tags: %(items)s"),
         column=True,
-        choices=_tag_choices,
-        widget="checkboxes",
         item_sensitivity=tag_rules.item_class,  # special groups are S3, tag by tag
     )
     last_verified_on = Date(_l("Last verified on"), dump_only=True, column=True)

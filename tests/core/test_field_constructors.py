@@ -15,12 +15,14 @@ from core.records.fields import (
     Choice,
     Computed,
     Date,
+    Keys,
     Number,
     RecordId,
     Text,
     describe,
 )
 from core.validation import (
+    KeysField,
     amount,
     choice,
     not_future,
@@ -32,6 +34,10 @@ from core.validation import (
 
 KINDS = {"home": "Home visit", "phone": "Phone call"}
 OPTIONAL = {"load_default": None, "allow_none": True}
+
+
+def _kinds() -> dict[str, Any]:
+    return KINDS
 
 
 def _name(record: Any) -> str:
@@ -50,6 +56,7 @@ def shape(field: ma.fields.Field) -> dict[str, Any]:
         "metadata": field.metadata,
         "places": getattr(field, "places", None),
         "as_string": getattr(field, "as_string", None),
+        "keys": (getattr(field, "choices_of", None), getattr(field, "unknown", None)),
     }
 
 
@@ -118,6 +125,21 @@ CASES = [
         describe(ma.fields.Boolean(load_default=True), label="On duty"),
     ),
     (Boolean("Held"), describe(ma.fields.Boolean(load_default=False), label="Held")),
+    (
+        Keys("Groups", _kinds),
+        describe(
+            KeysField(_kinds, **OPTIONAL), label="Groups", choices=_kinds, widget="checkboxes"
+        ),
+    ),
+    (
+        Keys("Kinds", _kinds, unknown="Unknown: %(items)s", default=list),
+        describe(
+            KeysField(_kinds, unknown="Unknown: %(items)s", load_default=list),
+            label="Kinds",
+            choices=_kinds,
+            widget="checkboxes",
+        ),
+    ),
     (RecordId("Inspection"), describe(record_id(**OPTIONAL), label="Inspection")),
     (
         RecordId("Unit", required=True, load_only=True),
