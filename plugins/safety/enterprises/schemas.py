@@ -19,7 +19,6 @@ from core.sdk import (
     Date,
     RecordId,
     Text,
-    describe,
     not_future,
     phone_number,
     required_text,
@@ -40,8 +39,7 @@ def _units() -> dict[int, str]:
 
 def _phone(label: Any) -> ma.fields.Field:
     """A contact's phone: a personal mobile of a named person, masked like the registry's."""
-    field = ma.fields.String(load_default=None, allow_none=True, validate=phone_number)
-    return describe(field, label=label, sensitivity=S2, mask=mask_mobile)
+    return Text(label, validate=phone_number, sensitivity=S2, mask=mask_mobile)
 
 
 class EnterpriseSchema(ChoiceSchema):
