@@ -11,15 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from core.sdk import (
-    Date,
-    Ledger,
-    RecordId,
-    chosen_record,
-    record_choices,
-    refuse,
-    today,
-)
+from core.sdk import Date, Ledger, RecordId, chosen_record, record_choices, refuse, today
 from tenants.models import Node
 from tenants.modules import module_settings
 
