@@ -40,21 +40,24 @@ def settings(session: Session, community: Node) -> dict[str, Any]:
     return {**DEFAULT_SETTINGS, **module_settings(session, community.id, MODULE)}
 
 
+def live_in(
+    session: Session, community: Node, model: Any, record_id: int | None, field: str, message: str
+) -> Any:
+    """The live ``model`` row ``record_id`` of ``community``; refused under ``field`` otherwise.
+    Another community's row is refused as a missing one: its name is not this community's to
+    read (an inspection, hazard, trainee or accident never points into another community)."""
+    record = session.get(model, record_id) if record_id else None
+    if record is None or record.deleted_at is not None or record.community_id != community.id:
+        refuse(field, message)
+    return record
+
+
 def enterprise_in(session: Session, community: Node, enterprise_id: int | None) -> Any:
-    """The live enterprise ``enterprise_id`` if it is in ``community``; refused otherwise
-    (an inspection, hazard, trainee or accident never points into another community)."""
+    """The live enterprise ``enterprise_id`` of ``community``, None when none is given."""
     if enterprise_id is None:
         return None
-    enterprise = session.get(SafetyEnterprise, enterprise_id)
-    # Another community's enterprise is refused as a missing one: its name is not this
-    # community's to read.
-    if (
-        enterprise is None
-        or enterprise.deleted_at is not None
-        or enterprise.community_id != community.id
-    ):
-        refuse("enterprise_id", _("There is no such enterprise."))
-    return enterprise
+    message = _("There is no such enterprise.")
+    return live_in(session, community, SafetyEnterprise, enterprise_id, "enterprise_id", message)
 
 
 # The community's enterprises by id, for a form's select or a list's filter.

@@ -15,7 +15,7 @@ from core.reports import Period
 from core.sdk import refuse, today
 from tenants.models import Node
 
-from ..common import enterprise_in, settings
+from ..common import enterprise_in, live_in, settings
 from .models import SafetyTrainee, SafetyTraining
 
 TRAINING_CATEGORIES = {
@@ -42,9 +42,10 @@ def check_trainee(
     enterprise is of the community; a certificate expires after it was issued, is not issued in
     the future, and a three-post certificate carries its expiry date (the warnings watch it)."""
     if trainee is None:
-        training = session.get(SafetyTraining, data.get("training_id") or 0)
-        if training is None or training.deleted_at or training.community_id != community.id:
-            refuse("training_id", _("There is no such training."))
+        message = _("There is no such training.")
+        training = live_in(
+            session, community, SafetyTraining, data.get("training_id"), "training_id", message
+        )
         data["node_id"] = training.node_id
     enterprise_in(session, community, data.get("enterprise_id"))
     post, number, issued, expires = (data.get(k, getattr(trainee, k, None)) for k in CERTIFICATE)
