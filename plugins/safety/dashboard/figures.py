@@ -28,7 +28,7 @@ from ..models import (
     SafetyTrainee,
     SafetyTraining,
 )
-from ..training.services import THREE_POSTS
+from ..training.services import THREE_POSTS, live_trainees
 
 
 def _open_on(day: date) -> sa.ColumnElement[bool]:
@@ -268,14 +268,7 @@ def _sources() -> dict[str, Source]:
     return {
         "hazard": live(SafetyHazard),
         "inspection": live(SafetyInspection),
-        "trainee": Source(
-            SafetyTrainee.community_id,
-            lambda s: (
-                s.select_from(SafetyTrainee)
-                .join(SafetyTraining, SafetyTraining.id == SafetyTrainee.training_id)
-                .where(SafetyTrainee.deleted_at.is_(None), SafetyTraining.deleted_at.is_(None))
-            ),
-        ),
+        "trainee": Source(SafetyTrainee.community_id, live_trainees),
         "enterprise": live(SafetyEnterprise),
         "accident": live(SafetyAccident),
         "key_post": live(SafetyKeyPost),

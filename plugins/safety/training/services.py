@@ -35,6 +35,15 @@ THREE_POSTS = ("principal", "safety_manager", "special_operator")
 CERTIFICATE = ("post", "certificate_number", "certificate_issued_on", "certificate_expires_on")
 
 
+def live_trainees(stmt: sa.Select) -> sa.Select:
+    """``stmt`` over the live trainees of live training sessions."""
+    return (
+        stmt.select_from(SafetyTrainee)
+        .join(SafetyTraining, SafetyTraining.id == SafetyTrainee.training_id)
+        .where(SafetyTrainee.deleted_at.is_(None), SafetyTraining.deleted_at.is_(None))
+    )
+
+
 def check_trainee(
     session: Session, community: Node, data: dict[str, Any], trainee: SafetyTrainee | None
 ) -> None:
@@ -91,15 +100,13 @@ def expiring_certificates(session: Session, community: Node) -> dict[str, Any]:
     ``today``, and those already expired (``expired``), soonest first."""
     day = today()
     days = int(settings(session, community)["certificate_warning_days"])
+    expires = SafetyTrainee.certificate_expires_on
     rows = session.scalars(
-        sa.select(SafetyTrainee)
-        .join(SafetyTraining, SafetyTraining.id == SafetyTrainee.training_id)
+        live_trainees(sa.select(SafetyTrainee))
         .where(
             SafetyTrainee.community_id == community.id,
-            SafetyTrainee.deleted_at.is_(None),
-            SafetyTraining.deleted_at.is_(None),
-            SafetyTrainee.certificate_expires_on.is_not(None),
-            SafetyTrainee.certificate_expires_on <= day + timedelta(days=days),
+            expires.is_not(None),
+            expires <= day + timedelta(days=days),
         )
         .options(selectinload(SafetyTrainee.training), selectinload(SafetyTrainee.enterprise))
         .order_by(SafetyTrainee.certificate_expires_on, SafetyTrainee.id)
