@@ -75,6 +75,20 @@ def enterprise_select() -> ma.fields.Field:
     )
 
 
+def written(data: dict[str, Any], record: Any, *keys: str) -> tuple[Any, ...]:
+    """What ``keys`` will hold once ``data`` is written: the data's values, else the edited
+    ``record``'s (None for a new record), so that a check sees the record as it will be."""
+    return tuple(data.get(key, getattr(record, key, None)) for key in keys)
+
+
+def place_at(data: dict[str, Any], record: Any, node_id: int) -> None:
+    """Place a new record (``record`` None: its ``data``) or move the edited one to ``node_id``."""
+    if record is None:
+        data["node_id"] = node_id
+    else:
+        record.node_id = node_id
+
+
 def place_of(session: Session, community: Node, data: dict[str, Any]) -> tuple[int, Any]:
     """Where an inspection or a hazard happened — the enterprise's node, a building of the
     community, or the community itself — and the enterprise, if any."""

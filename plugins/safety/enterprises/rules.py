@@ -15,7 +15,7 @@ from core.sdk import refuse
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node
 
-from ..common import enterprise_in, live_in
+from ..common import enterprise_in, live_in, written
 from .models import SafetyEnterprise, SafetyHazardSource
 
 # 风险等级 (four colours: blue, yellow, orange, red)
@@ -63,11 +63,8 @@ def check_enterprise(
             message = _("%(name)s is already on the enterprise ledger.", name=unit.name)
             refuse("unit_id", message, conflict=True)
         data |= {"node_id": unit.node_id, "name": unit.name}
-    merged = {"standardisation": "not_started", "standard_level": ""}
-    if enterprise is not None:
-        merged = {key: getattr(enterprise, key) for key in merged}
-    merged |= {key: data[key] for key in merged if key in data}
-    if merged["standard_level"] and merged["standardisation"] != "compliant":
+    standardisation, level = written(data, enterprise, "standardisation", "standard_level")
+    if level and standardisation != "compliant":
         refuse("standard_level", _("Only a compliant enterprise has a standardisation level."))
 
 

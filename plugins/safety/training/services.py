@@ -15,7 +15,7 @@ from core.reports import Period
 from core.sdk import refuse, today
 from tenants.models import Node
 
-from ..common import enterprise_in, live_in, settings
+from ..common import enterprise_in, live_in, settings, written
 from .models import SafetyTrainee, SafetyTraining
 
 TRAINING_CATEGORIES = {
@@ -57,7 +57,7 @@ def check_trainee(
         )
         data["node_id"] = training.node_id
     enterprise_in(session, community, data.get("enterprise_id"))
-    post, number, issued, expires = (data.get(k, getattr(trainee, k, None)) for k in CERTIFICATE)
+    post, number, issued, expires = written(data, trainee, *CERTIFICATE)
     if issued and expires and expires < issued:
         refuse("certificate_expires_on", _("The certificate cannot expire before it was issued."))
     if issued and issued > today():
