@@ -25,8 +25,9 @@ RESTORE = "safety.restore"
 MANAGE_CHECKLISTS = "safety.checklists"  # edit the checklist templates (检查表)
 SENSITIVE = "safety.sensitive.view"
 
-# What every safety ledger shares: its module and permissions.
-SafetyLedger = Ledger.family(module=MODULE, view=VIEW, edit=EDIT, restore=RESTORE)
+# The module and permissions of every safety declaration: its ledgers, activities and visits.
+ACCESS = {"module": MODULE, "view": VIEW, "edit": EDIT, "restore": RESTORE}
+SafetyLedger = Ledger.family(**ACCESS)
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "general_deadline_days": 15,  # 一般隐患: rectify within … days of the finding
