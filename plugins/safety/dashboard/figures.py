@@ -59,7 +59,9 @@ UNITS = {
 PEOPLE = _l("people")
 
 
-def count(key: str, label: Any, source: str, where: Any, description: Any, **kw: Any) -> Figure:
+def count(
+    key: str, label: Any, source: str, where: Callable[[Any], Any], description: Any, **kw: Any
+) -> Figure:
     """A count of the live rows of ``source`` where ``where`` holds: ``where(period)`` for what
     happened in the period, ``where(as_of)`` for a stock (open on the as-of day). The figure
     opens onto those rows of the ledger of the same name (its drill-down)."""
@@ -76,6 +78,7 @@ def share(key: str, label: Any, share_of: tuple[str, str], description: Any) -> 
 
 
 def in_period(column: Any) -> Callable[[Period], sa.ColumnElement[bool]]:
+    """The rows whose date ``column`` falls in the period."""
     return lambda period: within(column, period)
 
 

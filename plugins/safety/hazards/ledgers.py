@@ -165,19 +165,12 @@ hazards = SafetyLedger(
 LEDGERS = [hazards]
 
 
-def _hazard_work(
-    key: str,
-    label: Any,
-    where: Callable[[date], Any],
-    args: dict,
-    permission: str = VIEW,
-    **kw: Any,
-) -> WorkSource:
-    """A workbench count of hazards, opening the hazard list filtered by ``args``."""
-    lists = ("safety.hazards", "safety_rollup.hazards")
-    return WorkSource(
-        f"safety.hazards_{key}", label, SafetyHazard, where, permission, *lists, args, **kw
-    )
+def _hazard_work(key: str, label: Any, where: Callable, args: dict, **kw: Any) -> WorkSource:
+    """A workbench count of hazards (for ``safety.view`` unless a ``permission`` is given),
+    opening the community's or the area's hazard list filtered by ``args``."""
+    lists = {"endpoint": "safety.hazards", "rollup_endpoint": "safety_rollup.hazards"}
+    kw = {"permission": VIEW, **lists, "args": args, **kw}
+    return WorkSource(f"safety.hazards_{key}", label, SafetyHazard, where, **kw)
 
 
 # 今日待办: overdue hazards, those due within a week, major hazards awaiting the street's sign-off.

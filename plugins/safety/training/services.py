@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
+from core.figures import percent
 from core.reports import Period
 from core.sdk import refuse, today
 from tenants.models import Node
@@ -91,7 +92,7 @@ def training_progress(session: Session, community: Node, year: int) -> dict[str,
         "year": year,
         "trained": trained,
         "target": target,
-        "rate": round(trained * 100 / target, 1) if target else None,
+        "rate": percent(trained, target),
     }
 
 
