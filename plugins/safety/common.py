@@ -25,8 +25,9 @@ RESTORE = "safety.restore"
 MANAGE_CHECKLISTS = "safety.checklists"  # edit the checklist templates (检查表)
 SENSITIVE = "safety.sensitive.view"
 
-# What every safety ledger shares: its module and permissions.
-SafetyLedger = Ledger.family(module=MODULE, view=VIEW, edit=EDIT, restore=RESTORE)
+# The module and permissions of every safety declaration: its ledgers, activities and visits.
+ACCESS = {"module": MODULE, "view": VIEW, "edit": EDIT, "restore": RESTORE}
+SafetyLedger = Ledger.family(**ACCESS)
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "general_deadline_days": 15,  # 一般隐患: rectify within … days of the finding
@@ -40,21 +41,24 @@ def settings(session: Session, community: Node) -> dict[str, Any]:
     return {**DEFAULT_SETTINGS, **module_settings(session, community.id, MODULE)}
 
 
+def live_in(
+    session: Session, community: Node, model: Any, record_id: int | None, field: str, message: str
+) -> Any:
+    """The live ``model`` row ``record_id`` of ``community``; refused under ``field`` otherwise.
+    Another community's row is refused as a missing one: its name is not this community's to
+    read (an inspection, hazard, trainee or accident never points into another community)."""
+    record = session.get(model, record_id) if record_id else None
+    if record is None or record.deleted_at is not None or record.community_id != community.id:
+        refuse(field, message)
+    return record
+
+
 def enterprise_in(session: Session, community: Node, enterprise_id: int | None) -> Any:
-    """The live enterprise ``enterprise_id`` if it is in ``community``; refused otherwise
-    (an inspection, hazard, trainee or accident never points into another community)."""
+    """The live enterprise ``enterprise_id`` of ``community``, None when none is given."""
     if enterprise_id is None:
         return None
-    enterprise = session.get(SafetyEnterprise, enterprise_id)
-    # Another community's enterprise is refused as a missing one: its name is not this
-    # community's to read.
-    if (
-        enterprise is None
-        or enterprise.deleted_at is not None
-        or enterprise.community_id != community.id
-    ):
-        refuse("enterprise_id", _("There is no such enterprise."))
-    return enterprise
+    message = _("There is no such enterprise.")
+    return live_in(session, community, SafetyEnterprise, enterprise_id, "enterprise_id", message)
 
 
 # The community's enterprises by id, for a form's select or a list's filter.
@@ -65,6 +69,20 @@ def enterprise_select() -> ma.fields.Field:
     """The enterprise a record took place at, chosen by id in its form and read from it only
     (the record's page and list name the enterprise otherwise)."""
     return RecordId(_l("Enterprise"), load_only=True, widget="select", choices=enterprise_choices)
+
+
+def written(data: dict[str, Any], record: Any, *keys: str) -> tuple[Any, ...]:
+    """What ``keys`` will hold once ``data`` is written: the data's values, else the edited
+    ``record``'s (None for a new record), so that a check sees the record as it will be."""
+    return tuple(data.get(key, getattr(record, key, None)) for key in keys)
+
+
+def place_at(data: dict[str, Any], record: Any, node_id: int) -> None:
+    """Place a new record (``record`` None: its ``data``) or move the edited one to ``node_id``."""
+    if record is None:
+        data["node_id"] = node_id
+    else:
+        record.node_id = node_id
 
 
 def place_of(session: Session, community: Node, data: dict[str, Any]) -> tuple[int, Any]:

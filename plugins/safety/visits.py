@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.sdk import VisitQuota, visit_ledger
 
-from .common import EDIT, MODULE, RESTORE, VIEW
+from .common import ACCESS
 from .models import SafetyEnterprise
 
 ASSIGN = "safety.assign"
@@ -34,15 +34,12 @@ def enterprise_subjects() -> sa.Select:
 
 
 ENTERPRISE_VISITS = visit_ledger(
-    module=MODULE,
+    **ACCESS,
     subjects=enterprise_subjects,
     quotas=[
         VisitQuota("key", _l("Key enterprise"), months=1),
         VisitQuota("general", _l("General enterprise"), months=3),
     ],
-    view=VIEW,
-    edit=EDIT,
-    restore=RESTORE,
     assign=ASSIGN,
     kinds=("unit",),
     title=_l("Enterprise visits"),

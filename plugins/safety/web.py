@@ -53,28 +53,28 @@ REFERRALS = inspection_routes(
 )
 
 
-TABS = [
-    ("safety.index", "overview", _l("Overview")),
-    ("safety.enterprises", "enterprises", _l("Enterprises")),
-    ("safety.inspections", "inspections", _l("Inspections")),
-    ("safety.hazards", "hazards", _l("Hidden dangers")),
-    ("safety.trainings", "trainings", _l("Training")),
-    ("safety.key_posts", "key_posts", _l("Key-post staff")),
-    ("safety.accidents", "accidents", _l("Accidents")),
-    ("safety.activities", "activities", _l("Activities")),
-    ("safety.visits", "visits", _l("Enterprise visits")),
-    ("safety.visit_due", "visits_due", _l("Visits due")),
-    ("safety.checklists", "checklists", _l("Checklists")),
-    ("safety.inspection_rounds", "rounds", _l("Inspection rounds")),
-]
+# The tabs between the community's safety ledgers, by endpoint.
+TABS = {
+    "safety.index": _l("Overview"),
+    "safety.enterprises": _l("Enterprises"),
+    "safety.inspections": _l("Inspections"),
+    "safety.hazards": _l("Hidden dangers"),
+    "safety.trainings": _l("Training"),
+    "safety.key_posts": _l("Key-post staff"),
+    "safety.accidents": _l("Accidents"),
+    "safety.activities": _l("Activities"),
+    "safety.visits": _l("Enterprise visits"),
+    "safety.visit_due": _l("Visits due"),
+    "safety.checklists": _l("Checklists"),
+    "safety.inspection_rounds": _l("Inspection rounds"),
+}
 
 
 @pages.context_processor
 def safety_tabs() -> dict[str, Any]:
-    """The tabs between the community's safety ledgers: ``tabs`` as the generated ledger pages
-    take them, ``safety_tabs`` with their keys for the overview (``safety/_nav.html``)."""
-    shown = [tab for tab in TABS if tab[0] in current_app.view_functions]
-    return {"safety_tabs": shown, "tabs": [(endpoint, label) for endpoint, _key, label in shown]}
+    """The tabs between the community's safety ledgers, as the generated ledger pages and the
+    overview (``safety/_nav.html``) take them: those whose views are registered."""
+    return {"tabs": [tab for tab in TABS.items() if tab[0] in current_app.view_functions]}
 
 
 def records_of(ledger: Any, **filters: Any) -> list[Any]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from core.sdk import refuse
 from tenants.models import Node
 
-from ..common import enterprise_in
+from ..common import enterprise_in, place_at, written
 from .models import SafetyAccident
 
 ACCIDENT_GRADES = {
@@ -39,16 +39,11 @@ def check_accident(
 ) -> None:
     """A meeting date needs the meeting held and comes after the accident; the accident sits at
     its enterprise's place (checked against the stored values on an edit)."""
-    occurred, held, meeting_on, enterprise_id = (
-        data.get(k, getattr(accident, k, None)) for k in CHECKED
-    )
+    occurred, held, meeting_on, enterprise_id = written(data, accident, *CHECKED)
     if meeting_on and not held:
         refuse("meeting_on", _("A meeting date needs the on-site meeting to be marked as held."))
     if meeting_on and occurred and meeting_on < occurred:
         refuse("meeting_on", _("The on-site meeting cannot be before the accident."))
     enterprise = enterprise_in(session, community, enterprise_id)
-    node_id = enterprise.node_id if enterprise else community.id
-    if accident is None:
-        data["node_id"] = node_id
-    elif "enterprise_id" in data:
-        accident.node_id = node_id
+    if accident is None or "enterprise_id" in data:
+        place_at(data, accident, enterprise.node_id if enterprise else community.id)

@@ -7,18 +7,15 @@ from flask_babel import lazy_gettext as _l
 
 from core.sdk import activity_ledger
 
-from ..common import EDIT, MODULE, RESTORE, SENSITIVE, VIEW
+from ..common import ACCESS, SENSITIVE
 from ..web import PHOTOS
 from .services import ACTIVITY_KINDS, TARGET_GROUPS, calendar_entries
 
 activities = activity_ledger(
-    MODULE,
+    **ACCESS,
     kinds=ACTIVITY_KINDS,
     target_groups=TARGET_GROUPS,
     calendar=calendar_entries,
-    view=VIEW,
-    edit=EDIT,
-    restore=RESTORE,
     sensitive=SENSITIVE,
     photos=PHOTOS,
     title=_l("Publicity activities"),

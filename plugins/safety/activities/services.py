@@ -3,6 +3,8 @@ they follow (each expecting an activity that counts for safety: core's ``activit
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 from core.sdk import CalendarEntry, activities_held
@@ -29,45 +31,20 @@ TARGET_GROUPS = {
 }
 
 
+def _observance(month: int, day: int, label: Any, *kinds: str, **period: Any) -> CalendarEntry:
+    """An observance expecting a publicity activity (of ``kinds``, if named), the community's
+    staff reminded when it passed without one."""
+    held = activities_held(MODULE, *kinds)
+    return CalendarEntry(month, day, label, expects=held, remind=EDIT, **period)
+
+
 def calendar_entries() -> list[CalendarEntry]:
     """The safety observances of the work plans (seed 004) and the national calendar, each
     expecting a publicity activity."""
     return [
-        CalendarEntry(
-            5,
-            12,
-            _l("National Disaster Prevention and Reduction Day"),
-            expects=activities_held(MODULE),
-            remind=EDIT,
-        ),
-        CalendarEntry(
-            6,
-            1,
-            _l("Safety production month"),
-            end_month=6,
-            end_day=30,
-            expects=activities_held(MODULE, "safety_month"),
-            remind=EDIT,
-        ),
-        CalendarEntry(
-            6,
-            16,
-            _l("Safety publicity and consultation day"),
-            expects=activities_held(MODULE),
-            remind=EDIT,
-        ),
-        CalendarEntry(
-            11,
-            9,
-            _l("11.9 Fire Safety Day"),
-            expects=activities_held(MODULE, "fire_day"),
-            remind=EDIT,
-        ),
-        CalendarEntry(
-            12,
-            2,
-            _l("National Road Traffic Safety Day"),
-            expects=activities_held(MODULE, "road_safety_day"),
-            remind=EDIT,
-        ),
+        _observance(5, 12, _l("National Disaster Prevention and Reduction Day")),
+        _observance(6, 1, _l("Safety production month"), "safety_month", end_month=6, end_day=30),
+        _observance(6, 16, _l("Safety publicity and consultation day")),
+        _observance(11, 9, _l("11.9 Fire Safety Day"), "fire_day"),
+        _observance(12, 2, _l("National Road Traffic Safety Day"), "road_safety_day"),
     ]

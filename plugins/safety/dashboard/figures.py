@@ -4,6 +4,7 @@ as one SQL aggregate over one table (``core.figures`` computes them per area and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -27,7 +28,7 @@ from ..models import (
     SafetyTrainee,
     SafetyTraining,
 )
-from ..training.services import THREE_POSTS
+from ..training.services import THREE_POSTS, live_trainees
 
 
 def _open_on(day: date) -> sa.ColumnElement[bool]:
@@ -47,93 +48,108 @@ def _rectified(period: Period) -> sa.ColumnElement[bool]:
     )
 
 
-HAZARDS, PERCENT, INSPECTIONS, PEOPLE, ENTERPRISES, ACCIDENTS, TEN_THOUSAND_YUAN = (
-    _l("hazards"),
-    "%",
-    _l("inspections"),
-    _l("people"),
-    _l("enterprises"),
-    _l("accidents"),
-    _l("10,000 yuan"),
-)
+# The unit of a count of each source's rows; a source is named after the ledger it opens onto.
+UNITS = {
+    "hazard": _l("hazards"),
+    "inspection": _l("inspections"),
+    "key_post": _l("people"),
+    "enterprise": _l("enterprises"),
+    "accident": _l("accidents"),
+}
+PEOPLE = _l("people")
+
+
+def count(
+    key: str, label: Any, source: str, where: Callable[[Any], Any], description: Any, **kw: Any
+) -> Figure:
+    """A count of the live rows of ``source`` where ``where`` holds: ``where(period)`` for what
+    happened in the period, ``where(as_of)`` for a stock (open on the as-of day). The figure
+    opens onto those rows of the ledger of the same name (its drill-down)."""
+    on = (lambda p, d: where(d)) if kw.get("stock") else (lambda p, d: where(p))
+    return Figure(
+        key, label, UNITS[source], source, where=on, records=source, description=description, **kw
+    )
+
+
+def share(key: str, label: Any, share_of: tuple[str, str], description: Any) -> Figure:
+    """The percentage of one count in another (their keys), taken from the summed counts of an
+    area's communities; higher is better."""
+    return Figure(key, label, "%", share_of=share_of, direction="up", description=description)
+
+
+def in_period(column: Any) -> Callable[[Period], sa.ColumnElement[bool]]:
+    """The rows whose date ``column`` falls in the period."""
+    return lambda period: within(column, period)
+
+
+def accident_sum(amount: Any) -> Callable[[Period, date], sa.ColumnElement[Any]]:
+    """The sum of ``amount`` over the accidents that occurred in the period."""
+    return lambda p, d: sa.func.sum(
+        sa.case((within(SafetyAccident.occurred_on, p), amount), else_=0)
+    )
+
 
 FIGURES: tuple[Figure, ...] = (
-    Figure(
+    count(
         "hazards_found",
         _l("Hazards found"),
-        HAZARDS,
-        "hazards",
-        where=lambda p, d: within(SafetyHazard.found_on, p),
-        records="hazard",
-        description=_l("Hidden dangers found in the period (by the day they were found)"),
+        "hazard",
+        in_period(SafetyHazard.found_on),
+        _l("Hidden dangers found in the period (by the day they were found)"),
     ),
-    Figure(
+    count(
         "hazards_closed",
         _l("Hazards closed"),
-        HAZARDS,
-        "hazards",
-        where=lambda p, d: sa.and_(
-            SafetyHazard.status == "closed", within(SafetyHazard.closed_on, p)
-        ),
-        records="hazard",
-        description=_l("Hidden dangers closed in the period, whenever they were found"),
+        "hazard",
+        lambda p: sa.and_(SafetyHazard.status == "closed", within(SafetyHazard.closed_on, p)),
+        _l("Hidden dangers closed in the period, whenever they were found"),
     ),
-    Figure(
+    count(
         "hazards_overdue",
         _l("Overdue hazards"),
-        HAZARDS,
-        "hazards",
-        where=lambda p, d: sa.and_(_open_on(d), SafetyHazard.deadline < d),
-        records="hazard",
-        stock=True,
+        "hazard",
+        lambda d: sa.and_(_open_on(d), SafetyHazard.deadline < d),
+        _l("Open hidden dangers past their deadline on the as-of day"),
         direction="down",
-        description=_l("Open hidden dangers past their deadline on the as-of day"),
+        stock=True,
     ),
-    Figure(
+    share(
         "rectification_rate",
         _l("Rectification rate"),
-        PERCENT,
-        share_of=("hazards_rectified", "hazards_found"),
-        direction="up",
-        description=_l(
+        ("hazards_rectified", "hazards_found"),
+        _l(
             "Of the hidden dangers found in the period, the share closed by its end; an area's "
             "rate comes from its communities' summed counts, never from their rates"
         ),
     ),
-    Figure(
+    count(
         "hazards_rectified",
         _l("Hazards found in the period and rectified"),
-        HAZARDS,
-        "hazards",
-        where=lambda p, d: _rectified(p),
-        records="hazard",
-        description=_l("Hidden dangers found in the period and closed by its end"),
+        "hazard",
+        _rectified,
+        _l("Hidden dangers found in the period and closed by its end"),
     ),
-    Figure(
+    count(
         "major_open",
         _l("Open major hazards"),
-        HAZARDS,
-        "hazards",
-        where=lambda p, d: sa.and_(SafetyHazard.severity == "major", _open_on(d)),
-        records="hazard",
-        stock=True,
+        "hazard",
+        lambda d: sa.and_(SafetyHazard.severity == "major", _open_on(d)),
+        _l("Major hidden dangers not closed on the as-of day"),
         direction="down",
-        description=_l("Major hidden dangers not closed on the as-of day"),
+        stock=True,
     ),
-    Figure(
+    count(
         "inspections_done",
         _l("Inspections done"),
-        INSPECTIONS,
-        "inspections",
-        where=lambda p, d: within(SafetyInspection.done_on, p),
-        records="inspection",
-        description=_l("Inspections done in the period"),
+        "inspection",
+        in_period(SafetyInspection.done_on),
+        _l("Inspections done in the period"),
     ),
     Figure(
         "trained",
         _l("Three-key-post staff trained"),
         PEOPLE,
-        "trainees",
+        "trainee",
         lambda p, d: sa.func.count(sa.distinct(sa.case((_trained(p), _person()), else_=None))),
         direction="up",
         description=_l(
@@ -142,78 +158,62 @@ FIGURES: tuple[Figure, ...] = (
             "and split to the communities (Targets)"
         ),
     ),
-    Figure(
+    count(
         "key_posts",
         _l("Key-post staff on duty"),
-        PEOPLE,
-        "key_posts",
-        where=lambda p, d: SafetyKeyPost.on_duty.is_(True),
-        records="key_post",
+        "key_post",
+        lambda d: SafetyKeyPost.on_duty.is_(True),
+        _l("Holders of the three key posts on duty on the roster on the as-of day"),
         stock=True,
-        description=_l("Holders of the three key posts on duty on the roster on the as-of day"),
     ),
-    Figure(
+    count(
         "key_posts_certified",
         _l("Key-post staff certified"),
-        PEOPLE,
-        "key_posts",
-        where=lambda p, d: certified_on(d),
-        records="key_post",
+        "key_post",
+        certified_on,
+        _l("Key-post staff on duty whose certificate is valid on the as-of day (持证上岗)"),
         stock=True,
-        description=_l(
-            "Key-post staff on duty whose certificate is valid on the as-of day (持证上岗)"
-        ),
     ),
-    Figure(
+    share(
         "certified_rate",
         _l("Certified on duty rate"),
-        PERCENT,
-        share_of=("key_posts_certified", "key_posts"),
-        direction="up",
-        description=_l(
+        ("key_posts_certified", "key_posts"),
+        _l(
             "Of the key-post staff on duty, the share holding a valid certificate (持证上岗率); "
             "an area's rate comes from its communities' summed counts"
         ),
     ),
-    Figure(
+    count(
         "enterprises",
         _l("Enterprises on the ledger"),
-        ENTERPRISES,
-        "enterprises",
-        where=lambda p, d: sa.true(),
-        records="enterprise",
+        "enterprise",
+        lambda d: sa.true(),
+        _l("Enterprises on the ledger on the as-of day"),
         stock=True,
-        description=_l("Enterprises on the ledger on the as-of day"),
     ),
-    Figure(
+    count(
         "enterprises_standardised",
         _l("Standardised enterprises"),
-        ENTERPRISES,
-        "enterprises",
-        where=lambda p, d: SafetyEnterprise.standardisation == "compliant",
-        records="enterprise",
-        stock=True,
+        "enterprise",
+        lambda d: SafetyEnterprise.standardisation == "compliant",
+        _l("Enterprises on the ledger whose safety standardisation is compliant"),
         direction="up",
-        description=_l("Enterprises on the ledger whose safety standardisation is compliant"),
+        stock=True,
     ),
-    Figure(
+    count(
         "accidents",
         _l("Number of accidents"),
-        ACCIDENTS,
-        "accidents",
-        where=lambda p, d: within(SafetyAccident.occurred_on, p),
-        records="accident",
+        "accident",
+        in_period(SafetyAccident.occurred_on),
+        _l("Production safety accidents that occurred in the period (起数)"),
         direction="down",
-        description=_l("Production safety accidents that occurred in the period (起数)"),
     ),
     Figure(
         "accident_deaths",
         _l("Deaths in accidents"),
         PEOPLE,
-        "accidents",
-        lambda p, d: sa.func.sum(
-            sa.case((within(SafetyAccident.occurred_on, p), SafetyAccident.deaths), else_=0)
-        ),
+        "accident",
+        accident_sum(SafetyAccident.deaths),
         direction="down",
         description=_l("People killed in the accidents of the period"),
     ),
@@ -221,27 +221,17 @@ FIGURES: tuple[Figure, ...] = (
         "accident_injuries",
         _l("Injured in accidents"),
         PEOPLE,
-        "accidents",
-        lambda p, d: sa.func.sum(
-            sa.case(
-                (
-                    within(SafetyAccident.occurred_on, p),
-                    SafetyAccident.serious_injuries + SafetyAccident.minor_injuries,
-                ),
-                else_=0,
-            )
-        ),
+        "accident",
+        accident_sum(SafetyAccident.serious_injuries + SafetyAccident.minor_injuries),
         direction="down",
         description=_l("People seriously or slightly injured in the accidents of the period"),
     ),
     Figure(
         "accident_loss",
         _l("Direct economic loss"),
-        TEN_THOUSAND_YUAN,
-        "accidents",
-        lambda p, d: sa.func.sum(
-            sa.case((within(SafetyAccident.occurred_on, p), SafetyAccident.direct_loss), else_=0)
-        ),
+        _l("10,000 yuan"),
+        "accident",
+        accident_sum(SafetyAccident.direct_loss),
         decimals=2,
         direction="down",
         description=_l("Direct economic loss of the accidents of the period, in 10,000 yuan"),
@@ -279,19 +269,12 @@ def _sources() -> dict[str, Source]:
         )
 
     return {
-        "hazards": live(SafetyHazard),
-        "inspections": live(SafetyInspection),
-        "trainees": Source(
-            SafetyTrainee.community_id,
-            lambda s: (
-                s.select_from(SafetyTrainee)
-                .join(SafetyTraining, SafetyTraining.id == SafetyTrainee.training_id)
-                .where(SafetyTrainee.deleted_at.is_(None), SafetyTraining.deleted_at.is_(None))
-            ),
-        ),
-        "enterprises": live(SafetyEnterprise),
-        "accidents": live(SafetyAccident),
-        "key_posts": live(SafetyKeyPost),
+        "hazard": live(SafetyHazard),
+        "inspection": live(SafetyInspection),
+        "trainee": Source(SafetyTrainee.community_id, live_trainees),
+        "enterprise": live(SafetyEnterprise),
+        "accident": live(SafetyAccident),
+        "key_post": live(SafetyKeyPost),
     }
 
 

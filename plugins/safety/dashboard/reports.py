@@ -8,6 +8,14 @@ from flask_babel import lazy_gettext as _l
 from core.sdk import ChangeCheck, Due, Report, ReportField
 
 from ..common import MODULE
+from .figures import SAFETY
+
+
+def from_figure(key: str) -> ReportField:
+    """A field filled from the safety figure ``key``, under the figure's label and unit."""
+    figure = SAFETY.by_key[key]
+    return ReportField.from_indicator(key, figure.label, SAFETY.name(figure), unit=figure.unit)
+
 
 MONTHLY = Report(
     key="safety.monthly",
@@ -15,15 +23,8 @@ MONTHLY = Report(
     module=MODULE,
     frequency="month",
     fields=(
-        ReportField.from_indicator(
-            "hazards_found", _l("Hazards found"), "safety.hazards_found", unit=_l("hazards")
-        ),
-        ReportField.from_indicator(
-            "hazards_rectified",
-            _l("Hazards found in the period and rectified"),
-            "safety.hazards_rectified",
-            unit=_l("hazards"),
-        ),
+        from_figure("hazards_found"),
+        from_figure("hazards_rectified"),
         ReportField.ratio_of(
             "rectification_rate",
             _l("Rectification rate"),
@@ -31,18 +32,9 @@ MONTHLY = Report(
             "hazards_found",
             unit="%",
         ),
-        ReportField.from_indicator(
-            "hazards_overdue", _l("Overdue hazards"), "safety.hazards_overdue", unit=_l("hazards")
-        ),
-        ReportField.from_indicator(
-            "inspections_done",
-            _l("Inspections done"),
-            "safety.inspections_done",
-            unit=_l("inspections"),
-        ),
-        ReportField.from_indicator(
-            "trained", _l("Three-key-post staff trained"), "safety.trained", unit=_l("people")
-        ),
+        from_figure("hazards_overdue"),
+        from_figure("inspections_done"),
+        from_figure("trained"),
         ReportField.typed(
             "accidents", _l("Number of accidents"), "int", min=0, unit=_l("accidents")
         ),

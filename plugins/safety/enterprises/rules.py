@@ -15,7 +15,7 @@ from core.sdk import refuse
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node
 
-from ..common import enterprise_in
+from ..common import enterprise_in, live_in, written
 from .models import SafetyEnterprise, SafetyHazardSource
 
 # 风险等级 (four colours: blue, yellow, orange, red)
@@ -56,20 +56,15 @@ def check_enterprise(
     """A new enterprise is a unit of the community not on the ledger yet, placed at the unit and
     named after it; a standardisation level belongs to a compliant (达标) enterprise only."""
     if enterprise is None:
-        unit = session.get(RegistryUnit, data["unit_id"]) if data.get("unit_id") else None
-        # Another community's unit is refused as a missing one: its name is not ours to read.
-        if unit is None or unit.deleted_at is not None or unit.community_id != community.id:
-            refuse("unit_id", _("There is no such unit in the registry."))
+        message = _("There is no such unit in the registry.")
+        unit = live_in(session, community, RegistryUnit, data.get("unit_id"), "unit_id", message)
         taken = sa.select(SafetyEnterprise.id).where(SafetyEnterprise.unit_id == unit.id)
         if session.scalar(taken) is not None:
             message = _("%(name)s is already on the enterprise ledger.", name=unit.name)
             refuse("unit_id", message, conflict=True)
         data |= {"node_id": unit.node_id, "name": unit.name}
-    merged = {"standardisation": "not_started", "standard_level": ""}
-    if enterprise is not None:
-        merged = {key: getattr(enterprise, key) for key in merged}
-    merged |= {key: data[key] for key in merged if key in data}
-    if merged["standard_level"] and merged["standardisation"] != "compliant":
+    standardisation, level = written(data, enterprise, "standardisation", "standard_level")
+    if level and standardisation != "compliant":
         refuse("standard_level", _("Only a compliant enterprise has a standardisation level."))
 
 

@@ -5,6 +5,7 @@ The status moves only through the workflow steps (``views``); the ledger's forms
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -60,6 +61,21 @@ def _text(_session: Session, text: str) -> sa.ColumnElement[bool]:
     )
 
 
+def _by_deadline(**flags: tuple[Any, Callable[[date], Any], str]) -> list[Filter]:
+    """Flags of the list (``?overdue=1``), each narrowing it to the hazards ``clause(today)``
+    selects, the oldest deadline first: ``name=(label, clause, description)``."""
+    return [
+        Filter.flag(
+            name,
+            label,
+            lambda clause=clause: clause(today()),
+            order=lambda: [SafetyHazard.deadline],
+            description=description,
+        )
+        for name, (label, clause, description) in flags.items()
+    ]
+
+
 def hazard_context() -> dict[str, Any]:
     """What the hazard pages show beside the fields: labels, overdue, the next steps, the
     timeline with field labels, the photos."""
@@ -98,19 +114,17 @@ hazards = SafetyLedger(
         ),
         Filter("severity"),
         Filter("category"),
-        Filter.flag(
-            "overdue",
-            _l("Overdue"),
-            lambda: overdue_clause(today()),
-            order=lambda: [SafetyHazard.deadline],
-            description="1: open hazards past their deadline, oldest deadline first",
-        ),
-        Filter.flag(
-            "due",
-            _l("Due within a week"),
-            lambda: due_within_a_week(today()),
-            order=lambda: [SafetyHazard.deadline],
-            description="1: open hazards whose deadline is in the coming seven days",
+        *_by_deadline(
+            overdue=(
+                _l("Overdue"),
+                overdue_clause,
+                "1: open hazards past their deadline, oldest deadline first",
+            ),
+            due=(
+                _l("Due within a week"),
+                due_within_a_week,
+                "1: open hazards whose deadline is in the coming seven days",
+            ),
         ),
         Filter.flag(
             "supervised",
@@ -150,38 +164,25 @@ hazards = SafetyLedger(
 
 LEDGERS = [hazards]
 
+
+def _hazard_work(key: str, label: Any, where: Callable, args: dict, **kw: Any) -> WorkSource:
+    """A workbench count of hazards (for ``safety.view`` unless a ``permission`` is given),
+    opening the community's or the area's hazard list filtered by ``args``."""
+    lists = {"endpoint": "safety.hazards", "rollup_endpoint": "safety_rollup.hazards"}
+    kw = {"permission": VIEW, **lists, "args": args, **kw}
+    return WorkSource(f"safety.hazards_{key}", label, SafetyHazard, where, **kw)
+
+
 # 今日待办: overdue hazards, those due within a week, major hazards awaiting the street's sign-off.
 HAZARD_WORK = [
-    WorkSource(
-        "safety.hazards_overdue",
-        _l("Overdue hazards"),
-        SafetyHazard,
-        overdue_clause,
-        VIEW,
-        "safety.hazards",
-        "safety_rollup.hazards",
-        {"overdue": 1},
-        level="overdue",
-    ),
-    WorkSource(
-        "safety.hazards_due",
-        _l("Hazards due within a week"),
-        SafetyHazard,
-        due_within_a_week,
-        VIEW,
-        "safety.hazards",
-        "safety_rollup.hazards",
-        {"due": 1},
-    ),
-    WorkSource(
-        "safety.hazards_sign_off",
+    _hazard_work("overdue", _l("Overdue hazards"), overdue_clause, {"overdue": 1}, level="overdue"),
+    _hazard_work("due", _l("Hazards due within a week"), due_within_a_week, {"due": 1}),
+    _hazard_work(
+        "sign_off",
         _l("Major hazards awaiting sign-off"),
-        SafetyHazard,
         lambda day: sa.and_(SafetyHazard.status == "submitted", SafetyHazard.severity == "major"),
-        CLOSE_MAJOR,
-        "safety.hazards",
-        "safety_rollup.hazards",
         {"status": "submitted", "severity": "major"},
+        permission=CLOSE_MAJOR,
         level="todo",
     ),
 ]

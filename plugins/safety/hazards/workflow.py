@@ -8,7 +8,7 @@ is overdue when it is not closed and its deadline is before today.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,7 +24,7 @@ from core.workflow import Transition, Workflow
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node
 
-from ..common import CLOSE_MAJOR, place_of, settings
+from ..common import CLOSE_MAJOR, live_in, place_of, settings
 from ..models import SafetyEnterprise, SafetyInspection
 from .models import SafetyHazard, SafetyHazardEvent
 
@@ -86,19 +86,9 @@ def is_overdue(hazard: SafetyHazard, day: date | None = None) -> bool:
 
 
 def days_overdue(hazard: SafetyHazard, day: date | None = None) -> int:
-    return (
-        (day or today()).toordinal() - hazard.deadline.toordinal() if is_overdue(hazard, day) else 0
-    )
-
-
-def next_hazard_number(session: Session, community: Node, year: int) -> str:
-    """隐患编号: ``YH<year>-NNNN``, counted per community and year (``core.numbering``)."""
-    return numbering.next_number(session, SafetyHazard.number, community.id, year)
-
-
-def next_notice_number(session: Session, community: Node, year: int) -> str:
-    """整改通知书编号: ``ZG<year>-NNNN``, counted per community and year (``core.numbering``)."""
-    return numbering.next_number(session, SafetyHazard.notice_number, community.id, year)
+    """How many days an overdue hazard is past its deadline; 0 for any other."""
+    day = day or today()
+    return (day - hazard.deadline).days if is_overdue(hazard, day) else 0
 
 
 def default_deadline(session: Session, community: Node, severity: str, start: date) -> date:
@@ -106,7 +96,7 @@ def default_deadline(session: Session, community: Node, severity: str, start: da
     days = settings(session, community)[
         f"{'major' if severity == 'major' else 'general'}_deadline_days"
     ]
-    return date.fromordinal(start.toordinal() + int(days))
+    return start + timedelta(days=int(days))
 
 
 def _check_dates(values: dict[str, Any]) -> None:
@@ -117,23 +107,36 @@ def _check_dates(values: dict[str, Any]) -> None:
         refuse("deadline", _("The deadline cannot be before the date the hazard was found."))
 
 
-def _number(session: Session, community: Node, given: str | None, found_on: date) -> str:
-    """The hazard's number: the one given if it is free in the community, else the next one."""
-    number = given or next_hazard_number(session, community, found_on.year)
+def _add(
+    session: Session, community: Node, number: str | None, values: dict[str, Any], **columns: Any
+) -> SafetyHazard:
+    """A new hazard of ``values`` and ``columns``, numbered ``number`` if that is free in the
+    community, else the next number."""
+    number = number or numbering.next_number(
+        session, SafetyHazard.number, community.id, values["found_on"].year
+    )
     taken = sa.select(SafetyHazard.id).where(
         SafetyHazard.community_id == community.id, SafetyHazard.number == number
     )
     if session.scalar(taken):
-        refuse(
-            "number",
-            _(
-                "The number %(number)s is already used in %(community)s.",
-                number=number,
-                community=community.name,
-            ),
-            True,
+        message = _(
+            "The number %(number)s is already used in %(community)s.",
+            number=number,
+            community=community.name,
         )
-    return number
+        refuse("number", message, True)
+    hazard = SafetyHazard(number=number, **columns, **values)
+    session.add(hazard)
+    session.flush()
+    return hazard
+
+
+def _opened(session: Session, hazard: SafetyHazard, action: str, shown: tuple, user: Any) -> Any:
+    """``hazard`` with the event that opens its timeline, the ``shown`` fields as set by it."""
+    changes = {k: [None, getattr(hazard, k)] for k in shown}
+    on = hazard.closed_on or hazard.found_on
+    HAZARD_FLOW.event(session, hazard, action, "", on=on, changes=changes, user=user)
+    return hazard
 
 
 def _facts(session: Session, community: Node, data: dict[str, Any]) -> dict[str, Any]:
@@ -152,18 +155,6 @@ def _facts(session: Session, community: Node, data: dict[str, Any]) -> dict[str,
 # --- writes ------------------------------------------------------------------------------------
 
 
-def _inspection_in(session: Session, community: Node, inspection_id: int) -> SafetyInspection:
-    inspection = session.get(SafetyInspection, inspection_id)
-    if inspection is None or inspection.deleted_at is not None:
-        inspection = None
-    if inspection is None or inspection.community_id != community.id:
-        refuse(
-            "inspection_id",
-            _("There is no such inspection in %(community)s.", community=community.name),
-        )
-    return inspection
-
-
 def create_hazard(
     session: Session, community: Node, data: dict[str, Any], user: Any = None
 ) -> SafetyHazard:
@@ -174,7 +165,10 @@ def create_hazard(
     data = dict(data)
     inspection = None
     if data.get("inspection_id"):
-        inspection = _inspection_in(session, community, data["inspection_id"])
+        message = _("There is no such inspection in %(community)s.", community=community.name)
+        inspection = live_in(
+            session, community, SafetyInspection, data["inspection_id"], "inspection_id", message
+        )
         data.setdefault("found_on", None)
         data["found_on"] = data["found_on"] or inspection.done_on or inspection.planned_on
         if not data.get("enterprise_id") and not data.get("building"):
@@ -183,19 +177,17 @@ def create_hazard(
     if inspection is not None and not enterprise and not data.get("building"):
         node_id = inspection.node_id
     values = _facts(session, community, data)
-    hazard = SafetyHazard(
+    hazard = _add(
+        session,
+        community,
+        data.get("number"),
+        values,
         node_id=node_id,
-        number=_number(session, community, data.get("number"), values["found_on"]),
         enterprise_id=enterprise.id if enterprise else None,
         inspection_id=inspection.id if inspection else None,
         status="found",
-        **values,
     )
-    session.add(hazard)
-    session.flush()
-    created = {k: [None, getattr(hazard, k)] for k in ("severity", "deadline", "description")}
-    HAZARD_FLOW.event(session, hazard, "found", "", on=hazard.found_on, changes=created, user=user)
-    return hazard
+    return _opened(session, hazard, "found", ("severity", "deadline", "description"), user)
 
 
 def update_hazard(
@@ -232,8 +224,8 @@ def _notify(session: Session, hazard: SafetyHazard, data: dict[str, Any], on: da
     if not responsible:
         refuse("responsible_person", _("Name the person responsible for the rectification."))
     community = session.get(Node, hazard.community_id)
-    number = (data.get("notice_number") or "").strip() or next_notice_number(
-        session, community, on.year
+    number = (data.get("notice_number") or "").strip() or numbering.next_number(
+        session, SafetyHazard.notice_number, community.id, on.year
     )
     updates = {
         "notice_number": number,
@@ -430,18 +422,15 @@ def import_hazard(
         refuse(field, message)
     values = _facts(session, community, row)
     enterprise = _enterprise_of_row(session, community, row.get("enterprise"))
-    hazard = SafetyHazard(
+    hazard = _add(
+        session,
+        community,
+        row.get("number"),
+        values,
         node_id=enterprise.node_id if enterprise is not None else community.id,
-        number=_number(session, community, row.get("number"), values["found_on"]),
         enterprise_id=enterprise.id if enterprise is not None else None,
         status=row["status"],
         notice_number=row.get("notice_number") or "",
         closed_on=row.get("closed_on"),
-        **values,
     )
-    session.add(hazard)
-    session.flush()
-    imported = {k: [None, getattr(hazard, k)] for k in ("status", "severity", "deadline")}
-    on = hazard.closed_on or hazard.found_on
-    HAZARD_FLOW.event(session, hazard, "import", "", on=on, changes=imported, user=user)
-    return hazard
+    return _opened(session, hazard, "import", ("status", "severity", "deadline"), user)

@@ -14,7 +14,7 @@ from core.db import db
 from core.sdk import RESULT_LABELS, current_template, new_results, record_scores, refuse, today
 from tenants.models import Node
 
-from ..common import place_of
+from ..common import place_at, place_of, written
 from .checklists import INSPECTION_KINDS, SAFETY_INSPECTIONS, TARGET_KINDS
 from .models import SafetyInspection
 
@@ -40,23 +40,17 @@ def check_inspection(
     """Done on a day that has come, or planned for one; a new inspection with only a planned
     date is a planned one. Where it took place follows its enterprise or building; the
     checklist is scored against its template version."""
-    merged = {"done_on": None, "planned_on": None}
-    if inspection is not None:
-        merged = {key: getattr(inspection, key) for key in merged}
-    merged |= {key: data[key] for key in merged if key in data}
-    if merged["done_on"] and merged["done_on"] > today():
+    done_on, planned_on = written(data, inspection, "done_on", "planned_on")
+    if done_on and done_on > today():
         refuse("done_on", _("An inspection cannot be done in the future; plan it instead."))
-    if not merged["done_on"] and not merged["planned_on"]:
+    if not done_on and not planned_on:
         refuse("planned_on", _("Give the date it was done, or the date it is planned for."))
     if inspection is None:
-        data["planned"] = bool(data.get("planned") or not merged["done_on"])
+        data["planned"] = bool(data.get("planned") or not done_on)
     if inspection is None or "enterprise_id" in data or "building" in data:
         node_id, enterprise = place_of(session, community, data)
         data["enterprise_id"] = enterprise.id if enterprise else None
-        if inspection is None:
-            data["node_id"] = node_id
-        else:
-            inspection.node_id = node_id
+        place_at(data, inspection, node_id)
     if inspection is None or "target_kind" in data:
         data["target_kind"] = _target_kind(data, inspection)
     record_scores(session, SAFETY_INSPECTIONS, community, data, inspection)

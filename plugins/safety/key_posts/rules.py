@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from tenants.models import Node
 
-from ..common import enterprise_in, refuse, today
+from ..common import enterprise_in, place_at, refuse, today, written
 from ..training.services import POSTS, THREE_POSTS
 from .models import SafetyKeyPost
 
@@ -24,23 +24,19 @@ def check_key_post(
 ) -> None:
     """The person is of an enterprise of the community and sits at its place; a certificate
     number comes with its expiry date (the rate counts only certificates valid on the day)."""
-    enterprise_id = data.get("enterprise_id", getattr(entry, "enterprise_id", None))
+    enterprise_id, number, expires = written(
+        data, entry, "enterprise_id", "certificate_number", "certificate_expires_on"
+    )
     if enterprise_id is None:
         refuse("enterprise_id", _("Choose the enterprise."))
     enterprise = enterprise_in(session, community, enterprise_id)
-    number, expires = (
-        data.get(k, getattr(entry, k, None))
-        for k in ("certificate_number", "certificate_expires_on")
-    )
     if number and not expires:
         refuse(
             "certificate_expires_on",
             _("A certificate of the three key posts needs its expiry date."),
         )
-    if entry is None:
-        data["node_id"] = enterprise.node_id
-    elif "enterprise_id" in data:
-        entry.node_id = enterprise.node_id
+    if entry is None or "enterprise_id" in data:
+        place_at(data, entry, enterprise.node_id)
 
 
 def certified_on(day: date) -> sa.ColumnElement[bool]:

@@ -29,14 +29,11 @@ def _with_post(_session: Session, post: str) -> sa.ColumnElement[bool]:
     )
 
 
-def progress_year() -> int:
-    """The year of ``?year=`` (a 422 naming it if bad), else this year."""
-    return calendar_year(request.args)
-
-
 def _context() -> dict[str, Any]:
-    """The year's progress above the list."""
-    return {"progress": lambda: training_progress(db.session, g.community, progress_year())}
+    """The progress of the year asked for (``?year=``, this year by default) above the list."""
+    return {
+        "progress": lambda: training_progress(db.session, g.community, calendar_year(request.args))
+    }
 
 
 trainees = SafetyLedger(

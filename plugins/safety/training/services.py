@@ -11,11 +11,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
+from core.figures import percent
 from core.reports import Period
 from core.sdk import refuse, today
 from tenants.models import Node
 
-from ..common import enterprise_in, settings
+from ..common import enterprise_in, live_in, settings, written
 from .models import SafetyTrainee, SafetyTraining
 
 TRAINING_CATEGORIES = {
@@ -35,6 +36,15 @@ THREE_POSTS = ("principal", "safety_manager", "special_operator")
 CERTIFICATE = ("post", "certificate_number", "certificate_issued_on", "certificate_expires_on")
 
 
+def live_trainees(stmt: sa.Select) -> sa.Select:
+    """``stmt`` over the live trainees of live training sessions."""
+    return (
+        stmt.select_from(SafetyTrainee)
+        .join(SafetyTraining, SafetyTraining.id == SafetyTrainee.training_id)
+        .where(SafetyTrainee.deleted_at.is_(None), SafetyTraining.deleted_at.is_(None))
+    )
+
+
 def check_trainee(
     session: Session, community: Node, data: dict[str, Any], trainee: SafetyTrainee | None
 ) -> None:
@@ -42,12 +52,13 @@ def check_trainee(
     enterprise is of the community; a certificate expires after it was issued, is not issued in
     the future, and a three-post certificate carries its expiry date (the warnings watch it)."""
     if trainee is None:
-        training = session.get(SafetyTraining, data.get("training_id") or 0)
-        if training is None or training.deleted_at or training.community_id != community.id:
-            refuse("training_id", _("There is no such training."))
+        message = _("There is no such training.")
+        training = live_in(
+            session, community, SafetyTraining, data.get("training_id"), "training_id", message
+        )
         data["node_id"] = training.node_id
     enterprise_in(session, community, data.get("enterprise_id"))
-    post, number, issued, expires = (data.get(k, getattr(trainee, k, None)) for k in CERTIFICATE)
+    post, number, issued, expires = written(data, trainee, *CERTIFICATE)
     if issued and expires and expires < issued:
         refuse("certificate_expires_on", _("The certificate cannot expire before it was issued."))
     if issued and issued > today():
@@ -81,7 +92,7 @@ def training_progress(session: Session, community: Node, year: int) -> dict[str,
         "year": year,
         "trained": trained,
         "target": target,
-        "rate": round(trained * 100 / target, 1) if target else None,
+        "rate": percent(trained, target),
     }
 
 
@@ -90,15 +101,13 @@ def expiring_certificates(session: Session, community: Node) -> dict[str, Any]:
     ``today``, and those already expired (``expired``), soonest first."""
     day = today()
     days = int(settings(session, community)["certificate_warning_days"])
+    expires = SafetyTrainee.certificate_expires_on
     rows = session.scalars(
-        sa.select(SafetyTrainee)
-        .join(SafetyTraining, SafetyTraining.id == SafetyTrainee.training_id)
+        live_trainees(sa.select(SafetyTrainee))
         .where(
             SafetyTrainee.community_id == community.id,
-            SafetyTrainee.deleted_at.is_(None),
-            SafetyTraining.deleted_at.is_(None),
-            SafetyTrainee.certificate_expires_on.is_not(None),
-            SafetyTrainee.certificate_expires_on <= day + timedelta(days=days),
+            expires.is_not(None),
+            expires <= day + timedelta(days=days),
         )
         .options(selectinload(SafetyTrainee.training), selectinload(SafetyTrainee.enterprise))
         .order_by(SafetyTrainee.certificate_expires_on, SafetyTrainee.id)

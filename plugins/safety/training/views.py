@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, jsonify, render_template
+from flask import g, jsonify, render_template, request
 
-from core.sdk import api_doc, db, require
+from core.sdk import api_doc, calendar_year, db, require
 
 from ..common import MODULE, VIEW
 from ..web import COMMUNITY, api, pages
-from .ledgers import YEAR, progress_year, trainees
+from .ledgers import YEAR, trainees
 from .services import POSTS, expiring_certificates, training_progress
 
 
@@ -23,7 +23,7 @@ from .services import POSTS, expiring_certificates, training_progress
 )
 def api_training_progress() -> Any:
     require(VIEW)
-    return jsonify(training_progress(db.session, g.community, progress_year()))
+    return jsonify(training_progress(db.session, g.community, calendar_year(request.args)))
 
 
 @pages.get("/certificates")
