@@ -50,12 +50,18 @@ def save(
     try:
         write()
     except DomainError as exc:
-        db.session.rollback()
-        form.fail(exc)
-        return False, exc.status
+        return False, refused(form, exc)
     db.session.commit()
     flash(message or _("Saved."), "success")
     return True, 200
+
+
+def refused(form: FormResult, exc: DomainError) -> int:
+    """A service refused what the form asked: undo what it wrote and show why beside the
+    fields. Returns the refusal's status, for the page that shows the form again."""
+    db.session.rollback()
+    form.fail(exc)
+    return exc.status
 
 
 def empty_form(**values: Any) -> FormResult:

@@ -10,6 +10,9 @@ public marker::
     def jiedao_permissions(registry):
         registry.declare("eldercare.edit", _l("Record home visits"), grants=["program_worker"])
 
+A hook that only imports something kept in one of the plugin's modules and returns it is one
+line: ``jiedao_ledgers = core.sdk.lazy_hook("jiedao_ledgers", "eldercare.ledgers:LEDGERS")``.
+
 Core's own parts (``core.accounts``) and ``tenants`` implement these same hooks. A plugin may add
 hookspecs of its own for other plugins: put them in a module and point ``jiedao_hookspecs`` (a
 module attribute of the plugin) at it. ``docs/plugins.md`` documents every hook with an example.

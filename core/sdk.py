@@ -13,10 +13,6 @@ plugin that uses only this module.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from typing import Any
-
 from core.activities import (
     Activity,
     ActivityLedger,
@@ -34,6 +30,7 @@ from core.errors import Conflict, DomainError, NotPermitted
 from core.filing import ChangeCheck, Due, Report, SumCheck
 from core.filing import Field as ReportField
 from core.forms import empty_form, load_form
+from core.hookimpls import blueprints_hook, lazy_hook
 from core.hookspecs import hookimpl
 from core.inspections import (
     RESULT_LABELS,
@@ -128,23 +125,6 @@ from core.volunteers.services import (
 from core.workbench import WorkSource
 from core.workflow import Transition, Workflow, WorkflowEventMixin, refuse
 
-
-def blueprints_hook(views: str) -> Callable[[Any], list[Any]]:
-    """A plugin's ``jiedao_blueprints``: the ``pages``, ``api``, ``rollup`` and ``rollup_api``
-    blueprints of its module ``views``, imported when the app asks for them (the routes'
-    modules import the plugin's models and settings)::
-
-        jiedao_blueprints = blueprints_hook("plugins.registry.views")
-    """
-
-    @hookimpl
-    def jiedao_blueprints(app: Any) -> list[Any]:
-        found = importlib.import_module(views)
-        return [found.pages, found.api, found.rollup, found.rollup_api]
-
-    return jiedao_blueprints
-
-
 __all__ = [
     "RESULT_LABELS",
     "S1",
@@ -232,6 +212,7 @@ __all__ = [
     "inspection_ledger",
     "inspection_routes",
     "json_body",
+    "lazy_hook",
     "ledgers_exports",
     "ledgers_imports",
     "live_rows",

@@ -29,7 +29,7 @@ from tenants.schemas import (
     NodeWithCountsSchema,
     PluginSchema,
 )
-from tenants.views import load_node
+from tenants.views import NODE_QUERY, load_node
 
 api = Blueprint("tenants_api", __name__, url_prefix="/api/v1/nodes")
 TAGS = ["tree"]
@@ -256,7 +256,7 @@ def node_indicators(ref: str):
     "Observance days and campaigns of a year (?year=, default this year): the national "
     "festivals (lunar ones on their Gregorian date) and those the plugins contribute, by date; "
     "with ?node=REF also the school holidays of that place's city",
-    parameters=[YEAR_PARAM, {"in": "query", "name": "node", "schema": {"type": "string"}}],
+    parameters=[YEAR_PARAM, NODE_QUERY],
 )
 @login_required
 def calendar():

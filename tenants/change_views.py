@@ -19,7 +19,7 @@ from flask_login import login_required
 from core.api import Operations, json_body, paginate
 from core.db import db
 from core.errors import DomainError
-from core.forms import empty_form
+from core.forms import empty_form, refused
 from core.permissions import can, current_scope, require, scoped
 from core.validation import Schema, required_text
 from tenants import changes
@@ -212,10 +212,8 @@ def merge(ref: str):
             )
             return redirect(url_for("tenants.node", ref=target.ref))
     except DomainError as exc:
-        db.session.rollback()
+        status = refused(form, exc)
         node = load_node(ref)
-        form.fail(exc)
-        status = exc.status
         if request.method == "POST" and into:
             try:  # show the counts again next to the reason
                 preview = changes.merge_preview(
@@ -251,10 +249,8 @@ def _confirm(ref: str, action: str):
         try:
             count = _OPERATIONS[action](db.session, node, scope=current_scope())
         except DomainError as exc:
-            db.session.rollback()
+            status = refused(form, exc)
             node = load_node(ref)
-            form.fail(exc)
-            status = exc.status
         else:
             db.session.commit()
             if action == "archive":

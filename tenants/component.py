@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 
+from core.hookimpls import lazy_hook
 from core.hookspecs import hookimpl
 from core.navigation import NavEntry
 from tenants import models, modules, onboarding, presets  # noqa: F401 - registers the tables
@@ -58,11 +59,7 @@ def jiedao_app_ready(app: Flask) -> None:
     app.context_processor(module_nav_context)
 
 
-@hookimpl
-def jiedao_cli(cli: Any) -> None:
-    from tenants.cli import register
-
-    register(cli)
+jiedao_cli = lazy_hook("jiedao_cli", "tenants.cli:register")
 
 
 @hookimpl(tryfirst=True)  # the tree comes before anything that lives in it

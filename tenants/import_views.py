@@ -44,7 +44,7 @@ from core.errors import DomainError
 from core.permissions import current_scope, permission_required, require
 from tenants import imports, modules
 from tenants.models import Node, NodeKind
-from tenants.views import load_node
+from tenants.views import NODE_QUERY, load_node
 
 bp = Blueprint("imports", __name__, template_folder="templates")
 api = Blueprint("imports_api", __name__, url_prefix="/api/v1")
@@ -307,7 +307,7 @@ def _api_import(kind: str):
     "UTF-8 or GBK). Every row is checked first; any problem → 422 with the rows and nothing "
     "written. ?dry_run=1 only checks. ?node=REF: parent of grid/building rows without one. "
     "Returns created/updated/unchanged counts.",
-    parameters=[*FILE_PARAMS, {"in": "query", "name": "node", "schema": {"type": "string"}}],
+    parameters=[*FILE_PARAMS, NODE_QUERY],
 )
 def api_tree_import():
     return _api_import("tree")
@@ -328,7 +328,7 @@ def api_users_import():
     "/exports/tree",
     "tenants.view",
     "The tree in your scope (or ?node=REF's subtree) as xlsx in the import format",
-    parameters=[{"in": "query", "name": "node", "schema": {"type": "string"}}],
+    parameters=[NODE_QUERY],
 )
 def api_tree_export():
     return _export_tree()
@@ -338,7 +338,7 @@ def api_tree_export():
     "/exports/users",
     "users.manage",
     "Users in your scope with their roles, as xlsx in the import format",
-    parameters=[{"in": "query", "name": "node", "schema": {"type": "string"}}],
+    parameters=[NODE_QUERY],
 )
 def api_users_export():
     return _export_users()

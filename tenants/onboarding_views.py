@@ -18,7 +18,7 @@ from werkzeug.exceptions import NotFound
 from core.api import Operations, Page, json_body, page_args
 from core.db import db
 from core.errors import DomainError
-from core.forms import FormResult, empty_form, typed_id
+from core.forms import FormResult, empty_form, refused, typed_id
 from core.permissions import current_scope, permission_required, registry, require
 from core.reports import write_xlsx
 from core.validation import Schema, required_text
@@ -90,9 +90,7 @@ def start():
                 db.session, current_scope(), form.values["code"], form.values["name"]
             )
         except DomainError as exc:
-            db.session.rollback()
-            form.fail(exc)
-            status = exc.status
+            status = refused(form, exc)
     drafts = db.session.scalars(onboarding.drafts_query()).all()
     return _render_step(None, "place", status, form=form, place=place, drafts=drafts)
 
@@ -128,9 +126,7 @@ def _place(draft: OnboardingDraft):
                 db.session.commit()
                 return _next_step(draft, "place")
         except DomainError as exc:
-            db.session.rollback()
-            form.fail(exc)
-            status = exc.status
+            status = refused(form, exc)
     return _render_step(draft, "place", status, form=form, place=place, drafts=[])
 
 
@@ -164,9 +160,7 @@ def _buildings(draft: OnboardingDraft):
             db.session.commit()
             return redirect(url_for("onboarding.step", draft_id=draft.id, step="buildings"))
         except DomainError as exc:
-            db.session.rollback()
-            form.fail(exc)
-            status = exc.status
+            status = refused(form, exc)
     return _render_step(draft, "buildings", status, form=form, report=report)
 
 
@@ -189,9 +183,7 @@ def _accounts(draft: OnboardingDraft):
             db.session.commit()
             return redirect(url_for("onboarding.step", draft_id=draft.id, step="accounts"))
         except DomainError as exc:
-            db.session.rollback()
-            form.fail(exc)
-            status = exc.status
+            status = refused(form, exc)
     return _render_step(
         draft,
         "accounts",
@@ -221,9 +213,7 @@ def _modules(draft: OnboardingDraft):
             db.session.commit()
             return _next_step(draft, "modules")
         except DomainError as exc:
-            db.session.rollback()
-            form.fail(exc)
-            status = exc.status
+            status = refused(form, exc)
     elif request.method == "POST":
         return _next_step(draft, "modules")
     district_presets = db.session.scalars(presets.presets_query(parent.district_id)).all()
@@ -449,8 +439,7 @@ def _preset_form(district: Node, editing: presets.ModulePreset | None = None):
         }
         preset = _save_preset(district, editing, data)
     except DomainError as exc:
-        db.session.rollback()
-        return _render_presets(district, form.fail(exc), editing, exc.status)
+        return _render_presets(district, form, editing, refused(form, exc))
     flash(_("The preset %(name)s was saved.", name=preset.name), "success")
     return redirect(url_for("onboarding.preset_list", ref=district.ref))
 
@@ -530,9 +519,7 @@ def preset_apply(preset_id: int):
             flash(_applied(preset, result), "success")
             return redirect(url_for("onboarding.preset_apply", preset_id=preset.id))
         except DomainError as exc:
-            db.session.rollback()
-            form.fail(exc)
-            status = exc.status
+            status = refused(form, exc)
     return render_template(
         "tenants/onboarding/apply.html",
         preset=preset,

@@ -26,6 +26,9 @@ from tenants.schemas import NodeUpdateSchema
 
 bp = Blueprint("tenants", __name__, template_folder="templates")
 
+# ``?node=REF`` of the API: the place (and its subtree) an operation is about.
+NODE_QUERY = {"in": "query", "name": "node", "schema": {"type": "string"}}
+
 
 def load_node(ref: str, permission: str = "tenants.view") -> Node:
     """A node the user may see, else 404 — the same answer as for a node that does not exist."""

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from core.hookimpls import lazy_hook
 from core.hookspecs import hookimpl
 from core.navigation import NavEntry
 
@@ -90,8 +91,4 @@ def jiedao_demo_seed(session: Any, options: dict[str, Any]) -> None:
         options["accounts"].append((username, role_key, f"{node.name} ({node.ref})"))
 
 
-@hookimpl
-def jiedao_cli(cli: Any) -> None:
-    from core.reminders import register_cli
-
-    register_cli(cli)
+jiedao_cli = lazy_hook("jiedao_cli", "core.reminders:register_cli")

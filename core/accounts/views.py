@@ -34,7 +34,7 @@ from core.clock import today
 from core.config import SUPPORTED_LOCALES
 from core.db import db, utcnow
 from core.errors import DomainError
-from core.forms import empty_form, load_form, save
+from core.forms import empty_form, load_form, refused, save
 from core.models import ApiToken, AuditLog, Role, User
 from core.permissions import (
     current_scope,
@@ -213,8 +213,7 @@ def password():
                 flash(_("Your password was changed."), "success")
                 return redirect(url_for("accounts.home"))
             except DomainError as exc:
-                db.session.rollback()
-                form.fail(exc)
+                refused(form, exc)
         status = 422
     return render_template("accounts/password.html", form=form), status
 
@@ -310,9 +309,7 @@ def new_user():
                 )
                 return redirect(url_for("accounts.user", user_id=user.id))
             except DomainError as exc:
-                db.session.rollback()
-                form.fail(exc)
-                status = exc.status
+                status = refused(form, exc)
         else:
             status = 422
     return render_template("accounts/user_new.html", form=form, roots=roots), status

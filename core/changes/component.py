@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from core.changes import models  # noqa: F401 - the tables, known before migrations run
 from core.changes.kinds import all_kinds
 from core.changes.models import ChangeReport
 from core.changes.services import REPORT, SENSITIVE, VERIFY
+from core.hookimpls import blueprints_hook
 from core.hookspecs import hookimpl
 from core.navigation import NavEntry
 from core.workbench import WorkSource
@@ -32,11 +32,7 @@ def jiedao_permissions(registry: Any) -> None:
     )
 
 
-@hookimpl
-def jiedao_blueprints(app: Flask) -> list[Any]:
-    from core.changes.views import api, bp
-
-    return [bp, api]
+jiedao_blueprints = blueprints_hook("core.changes.views", "bp", "api")
 
 
 @hookimpl

@@ -34,7 +34,7 @@ from core.changes.models import ChangeReport
 from core.changes.services import REPORT, SENSITIVE, STATES, VERIFY
 from core.db import db
 from core.errors import DomainError
-from core.forms import FormResult, empty_form
+from core.forms import FormResult, empty_form, refused
 from core.permissions import current_scope
 from core.records.sensitivity import protect
 from core.tenancy import node_model
@@ -270,8 +270,7 @@ def new():
                 field="photo",
             )
     except DomainError as exc:
-        db.session.rollback()
-        return _render_new(kind, form.fail(exc), building, exc.status)
+        return _render_new(kind, form, building, refused(form, exc))
     db.session.commit()
     flash(_("Reported. A worker of the community will verify it."), "success")
     return redirect(url_for("changes.detail", report_id=report.id), 303)

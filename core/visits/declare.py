@@ -27,7 +27,7 @@ from core import audit, clock
 from core.api import api_doc, json_body, paginate
 from core.db import db
 from core.errors import DomainError
-from core.forms import empty_form, load_form
+from core.forms import empty_form, load_form, refused
 from core.models import User
 from core.permissions import current_scope
 from core.records.fields import S1, S2, S3, Choice, Date, RecordId, Text, describe
@@ -573,8 +573,7 @@ class VisitLedger:
                 try:
                     self._assign(form.data)
                 except DomainError as exc:
-                    db.session.rollback()
-                    form.fail(exc)
+                    refused(form, exc)
                 else:
                     db.session.commit()
                     flash(_("Saved."), "success")

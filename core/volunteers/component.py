@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from core.hookspecs import hookimpl
 from core.navigation import NavEntry
 from core.reports import Indicator
-from core.sdk import blueprints_hook
+from core.sdk import blueprints_hook, lazy_hook
 from core.volunteers import models  # noqa: F401 - registers the tables
 from core.volunteers.services import EDIT, RESTORE, SENSITIVE, VIEW, team_count, volunteer_count
 
@@ -52,11 +52,7 @@ def jiedao_navigation() -> list[NavEntry]:
     ]
 
 
-@hookimpl
-def jiedao_ledgers() -> list[Any]:
-    from core.volunteers.ledgers import LEDGERS
-
-    return LEDGERS
+jiedao_ledgers = lazy_hook("jiedao_ledgers", "core.volunteers.ledgers:LEDGERS")
 
 
 # The register's figures: key, label, unit and what counts them over the communities.
@@ -80,8 +76,4 @@ def jiedao_indicators() -> list[Indicator]:
     ]
 
 
-@hookimpl
-def jiedao_demo_seed(session: Any, options: dict[str, Any]) -> None:
-    from core.volunteers.demo import seed
-
-    seed(session, options)
+jiedao_demo_seed = lazy_hook("jiedao_demo_seed", "core.volunteers.demo:seed")

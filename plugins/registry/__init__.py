@@ -12,7 +12,6 @@ from dataclasses import replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
 
 from core.sdk import (
     S3,
@@ -21,6 +20,7 @@ from core.sdk import (
     NavEntry,
     blueprints_hook,
     hookimpl,
+    lazy_hook,
     volunteer_share,
 )
 
@@ -47,11 +47,9 @@ def jiedao_models() -> list[Any]:
     return [models, verifications]
 
 
-@hookimpl
-def jiedao_settings_schema() -> Any:
-    from .settings import SettingsSchema
-
-    return SettingsSchema
+jiedao_settings_schema = lazy_hook(
+    "jiedao_settings_schema", "plugins.registry.settings:SettingsSchema"
+)
 
 
 @hookimpl
@@ -167,30 +165,8 @@ def jiedao_indicators() -> list[Indicator]:
     return [replace(i, module=MODULE, stock=True) for i in found] + verified
 
 
-@hookimpl
-def jiedao_ledgers() -> list[Any]:
-    from .ledgers import LEDGERS
-
-    return list(LEDGERS)
-
-
-@hookimpl
-def jiedao_workbench() -> list[Any]:
-    from .ledgers import WORK
-
-    return WORK
-
-
-@hookimpl
-def jiedao_change_kinds() -> list[Any]:
-    """迁入, 迁出, 出租, 出生, 死亡, 结婚, 离婚, 新开店铺, 关闭店铺: see ``changes.py``."""
-    from .changes import KINDS
-
-    return list(KINDS)
-
-
-@hookimpl
-def jiedao_demo_seed(session: Session, options: dict[str, Any]) -> None:
-    from .demo import seed
-
-    seed(session, options)
+jiedao_ledgers = lazy_hook("jiedao_ledgers", "plugins.registry.ledgers:LEDGERS")
+jiedao_workbench = lazy_hook("jiedao_workbench", "plugins.registry.ledgers:WORK")
+# 迁入, 迁出, 出租, 出生, 死亡, 结婚, 离婚, 新开店铺, 关闭店铺: see ``changes.py``.
+jiedao_change_kinds = lazy_hook("jiedao_change_kinds", "plugins.registry.changes:KINDS")
+jiedao_demo_seed = lazy_hook("jiedao_demo_seed", "plugins.registry.demo:seed")

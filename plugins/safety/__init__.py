@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
 
-from core.sdk import CalendarEntry, Manifest, NavEntry, blueprints_hook, hookimpl
+from core.sdk import Manifest, NavEntry, blueprints_hook, hookimpl, lazy_hook
 
 from . import models
 from .common import CLOSE_MAJOR, EDIT, MANAGE_CHECKLISTS, MODULE, RESTORE, SENSITIVE, VIEW
@@ -62,11 +61,9 @@ def jiedao_permissions(registry: Any) -> None:
     declare_roles(registry)  # the dashboard's roles, below
 
 
-@hookimpl
-def jiedao_settings_schema() -> Any:
-    from .schemas import SettingsSchema
-
-    return SettingsSchema
+jiedao_settings_schema = lazy_hook(
+    "jiedao_settings_schema", "plugins.safety.schemas:SettingsSchema"
+)
 
 
 jiedao_blueprints = blueprints_hook("plugins.safety.views")
@@ -91,11 +88,9 @@ def jiedao_navigation() -> list[NavEntry]:
 # === calendar =================================================================================
 
 
-@hookimpl
-def jiedao_calendar() -> list[CalendarEntry]:
-    from .activities.services import calendar_entries
-
-    return calendar_entries()
+jiedao_calendar = lazy_hook(
+    "jiedao_calendar", "plugins.safety.activities.services:calendar_entries"
+)
 
 
 # === roles and indicators ===================================================================
@@ -112,20 +107,12 @@ def declare_roles(registry: Any) -> None:
     )
 
 
-@hookimpl
-def jiedao_indicators() -> list[Any]:
-    """The safety figures (dashboard/figures.py), each one SQL aggregate over the communities."""
-    from .dashboard.figures import SAFETY
-
-    return SAFETY.indicators()
-
-
-@hookimpl
-def jiedao_reports() -> list[Any]:
-    """安全生产信息月报, filed upward through core's report engine."""
-    from .dashboard.reports import REPORTS
-
-    return REPORTS
+# The safety figures, each one SQL aggregate over the communities.
+jiedao_indicators = lazy_hook(
+    "jiedao_indicators", "plugins.safety.dashboard.figures:SAFETY.indicators"
+)
+# 安全生产信息月报, filed upward through core's report engine.
+jiedao_reports = lazy_hook("jiedao_reports", "plugins.safety.dashboard.reports:REPORTS")
 
 
 @hookimpl
@@ -151,16 +138,6 @@ def jiedao_reminders() -> list[Any]:
 # === ledgers and demo data ====================================================================
 
 
-@hookimpl
-def jiedao_ledgers() -> list[Any]:
-    """Every safety ledger, exported and imported as street offices file it upward."""
-    from .views import LEDGERS
-
-    return LEDGERS
-
-
-@hookimpl
-def jiedao_demo_seed(session: Session, options: dict[str, Any]) -> None:
-    from .demo import seed
-
-    seed(session, options)
+# Every safety ledger, exported and imported as street offices file it upward.
+jiedao_ledgers = lazy_hook("jiedao_ledgers", "plugins.safety.views:LEDGERS")
+jiedao_demo_seed = lazy_hook("jiedao_demo_seed", "plugins.safety.demo:seed")

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+import core.hookimpls
 import core.hookspecs
 import core.validation
 import plugins.registry.hookspecs
@@ -187,3 +188,9 @@ def test_a_documented_signature_that_differs_is_reported():
     assert canonical_signature(jiedao_node_moved) != declared
     with pytest.raises(AssertionError, match="is not `def jiedao_node_moved"):
         documented_signature("jiedao_node_moved", "@hookimpl\n" + exact)
+
+
+@pytest.mark.parametrize("helper", [core.hookimpls.lazy_hook, core.hookimpls.blueprints_hook])
+def test_one_line_hook_helpers_are_documented_with_their_signature(helper):
+    problem = signature_problem(helper.__name__, helper, "core/hookimpls.py")
+    assert problem is None, problem

@@ -11,20 +11,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
 from core.sdk import (
     CalendarEntry,
     Indicator,
-    Ledger,
     Manifest,
     NavEntry,
+    blueprints_hook,
     hookimpl,
+    lazy_hook,
 )
 
 from . import models, services
-from .schemas import SettingsSchema
 from .services import EDIT, MODULE, RESTORE, SENSITIVE, VIEW
 
 __version__ = "0.2.0"
@@ -55,11 +54,7 @@ def jiedao_permissions(registry: Any) -> None:
     registry.declare(RESTORE, _l("Restore deleted home-care visits"), grants=["community_admin"])
 
 
-@hookimpl
-def jiedao_blueprints(app: Any) -> list[Any]:
-    from .views import api, pages, rollup
-
-    return [pages, api, rollup]
+jiedao_blueprints = blueprints_hook("jiedao_eldercare.views", "pages", "api", "rollup")
 
 
 @hookimpl
@@ -67,9 +62,9 @@ def jiedao_navigation() -> list[NavEntry]:
     return [NavEntry("eldercare.index", _l("Home care"), VIEW, icon="heart", module=MODULE)]
 
 
-@hookimpl
-def jiedao_settings_schema() -> type[ma.Schema]:
-    return SettingsSchema
+jiedao_settings_schema = lazy_hook(
+    "jiedao_settings_schema", "jiedao_eldercare.schemas:SettingsSchema"
+)
 
 
 @hookimpl
@@ -92,12 +87,8 @@ def jiedao_indicators() -> list[Indicator]:
     ]
 
 
-@hookimpl
-def jiedao_ledgers() -> list[Ledger]:
-    """The ledgers, each with its export and its import."""
-    from .ledgers import LEDGERS
-
-    return list(LEDGERS)
+# The ledgers, each with its export and its import.
+jiedao_ledgers = lazy_hook("jiedao_ledgers", "jiedao_eldercare.ledgers:LEDGERS")
 
 
 @hookimpl
