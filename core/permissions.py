@@ -157,6 +157,21 @@ class _PluginRegistry:
             )
         return self._registry.declare(name, label, description, grants=grants)
 
+    def declare_ledger_permissions(
+        self, *, view: Any, edit: Any, restore: Any, sensitive: Any = None
+    ) -> None:
+        """The permissions a module's ledgers use, given their labels, with the platform's
+        grants, so every module hands them out alike: ``<plugin>.view`` to program workers and
+        inspectors, ``<plugin>.edit`` to program workers, ``<plugin>.restore`` (deleted records)
+        and ``<plugin>.sensitive.view`` (S2/S3 fields, when the module has any) to community
+        admins. Each grant reaches the built-in roles above the one named."""
+        prefix = self._plugin
+        self.declare(f"{prefix}.view", view, grants=["program_worker", "inspector"])
+        self.declare(f"{prefix}.edit", edit, grants=["program_worker"])
+        self.declare(f"{prefix}.restore", restore, grants=["community_admin"])
+        if sensitive is not None:
+            self.declare(f"{prefix}.sensitive.view", sensitive, grants=["community_admin"])
+
     def declare_role(
         self, key: str, label: Any, patterns: Iterable[str], description: Any = ""
     ) -> BuiltinRole:

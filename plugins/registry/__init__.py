@@ -28,7 +28,7 @@ from . import hookspecs as jiedao_hookspecs  # noqa: F401 - the registry_tags ho
 from . import models, services, verifications
 from .ages import AGE_BANDS
 from .hookspecs import Tag
-from .services import EDIT, MODULE, RESTORE, SENSITIVE, VIEW
+from .services import MODULE, VIEW
 
 __version__ = "0.1.0"
 
@@ -54,19 +54,12 @@ jiedao_settings_schema = lazy_hook(
 
 @hookimpl
 def jiedao_permissions(registry: Any) -> None:
-    # Grants reach the built-in roles above the one named (community admin, street admin).
-    registry.declare(
-        VIEW, _l("Read the registry of residents and units"), grants=["program_worker", "inspector"]
+    registry.declare_ledger_permissions(
+        view=_l("Read the registry of residents and units"),
+        edit=_l("Edit the registry of residents and units"),
+        restore=_l("Restore deleted registry records"),
+        sensitive=_l("See unmasked ID and phone numbers and special-group tags in the registry"),
     )
-    registry.declare(
-        EDIT, _l("Edit the registry of residents and units"), grants=["program_worker"]
-    )
-    registry.declare(
-        SENSITIVE,
-        _l("See unmasked ID and phone numbers and special-group tags in the registry"),
-        grants=["community_admin"],
-    )
-    registry.declare(RESTORE, _l("Restore deleted registry records"), grants=["community_admin"])
 
 
 jiedao_blueprints = blueprints_hook("plugins.registry.views")

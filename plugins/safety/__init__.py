@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from core.sdk import Manifest, NavEntry, blueprints_hook, hookimpl, lazy_hook
 
 from . import models
-from .common import CLOSE_MAJOR, EDIT, MANAGE_CHECKLISTS, MODULE, RESTORE, SENSITIVE, VIEW
+from .common import CLOSE_MAJOR, MANAGE_CHECKLISTS, MODULE, VIEW
 
 __version__ = "0.1.0"
 
@@ -40,23 +40,20 @@ def jiedao_models() -> list[Any]:
 
 @hookimpl
 def jiedao_permissions(registry: Any) -> None:
-    # Grants reach the built-in roles above the one named (community admin, street admin).
-    registry.declare(VIEW, _l("Read the safety ledgers"), grants=["program_worker", "inspector"])
-    registry.declare(EDIT, _l("Keep the safety ledgers"), grants=["program_worker"])
+    registry.declare_ledger_permissions(
+        view=_l("Read the safety ledgers"),
+        edit=_l("Keep the safety ledgers"),
+        restore=_l("Restore deleted safety records"),
+        sensitive=_l("See casualty details and liability findings of accidents"),
+    )
     registry.declare(
         CLOSE_MAJOR, _l("Sign off the closing of major hazards"), grants=["street_admin"]
     )
-    registry.declare(RESTORE, _l("Restore deleted safety records"), grants=["community_admin"])
     registry.declare(
         "safety.assign", _l("Assign enterprises and places to workers"), grants=["community_admin"]
     )
     registry.declare(
         MANAGE_CHECKLISTS, _l("Edit the safety checklist templates"), grants=["community_admin"]
-    )
-    registry.declare(
-        SENSITIVE,
-        _l("See casualty details and liability findings of accidents"),
-        grants=["community_admin"],
     )
     declare_roles(registry)  # the dashboard's roles, below
 

@@ -99,3 +99,29 @@ def test_plugins_list_cli(app, monkeypatch):
 def test_every_broken_plugin_is_on_the_admin_page(as_user, name):
     page = as_user("d_admin").get("/modules").text
     assert f'data-plugin="{name}"' in page
+
+
+def test_ledger_permissions_are_declared_with_the_platform_grants():
+    """A module's four ledger permissions, named after it, held by the roles the docs' table
+    names (and those above), and by nobody else."""
+    from core.permissions import PermissionRegistry, _PluginRegistry
+
+    declared = PermissionRegistry.with_core()
+    _PluginRegistry(declared, "youth").declare_ledger_permissions(
+        view="read", edit="keep", restore="restore", sensitive="see"
+    )
+    holders = {
+        name: {role for role, names in declared.default_grants.items() if name in names}
+        for name in ("youth.view", "youth.edit", "youth.restore", "youth.sensitive.view")
+    }
+    admins = {"community_admin", "street_admin"}
+    assert holders["youth.view"] == {"program_worker", "inspector"} | admins
+    assert holders["youth.edit"] == {"program_worker"} | admins
+    assert holders["youth.restore"] == holders["youth.sensitive.view"] == admins
+    assert declared.get("youth.sensitive.view").label == "see"
+
+    without = PermissionRegistry.with_core()
+    _PluginRegistry(without, "plain").declare_ledger_permissions(
+        view="read", edit="keep", restore="restore"
+    )
+    assert "plain.sensitive.view" not in without and "plain.restore" in without

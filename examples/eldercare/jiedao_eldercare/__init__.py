@@ -24,7 +24,7 @@ from core.sdk import (
 )
 
 from . import models, services
-from .services import EDIT, MODULE, RESTORE, SENSITIVE, VIEW
+from .services import MODULE, VIEW
 
 __version__ = "0.2.0"
 
@@ -45,13 +45,14 @@ def jiedao_models() -> list[Any]:
 
 @hookimpl
 def jiedao_permissions(registry: Any) -> None:
-    # Grants also reach the built-in roles above (community admin, street admin).
-    registry.declare(VIEW, _l("Read home-care visits"), grants=["program_worker", "inspector"])
-    registry.declare(EDIT, _l("Record home-care visits"), grants=["program_worker"])
-    registry.declare(
-        SENSITIVE, _l("See elders' full phone numbers in home care"), grants=["community_admin"]
+    # Reading to program workers and inspectors, recording to program workers, restoring and
+    # full phone numbers to community admins; each grant also reaches the roles above.
+    registry.declare_ledger_permissions(
+        view=_l("Read home-care visits"),
+        edit=_l("Record home-care visits"),
+        restore=_l("Restore deleted home-care visits"),
+        sensitive=_l("See elders' full phone numbers in home care"),
     )
-    registry.declare(RESTORE, _l("Restore deleted home-care visits"), grants=["community_admin"])
 
 
 jiedao_blueprints = blueprints_hook("jiedao_eldercare.views", "pages", "api", "rollup")
