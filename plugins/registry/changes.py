@@ -31,10 +31,13 @@ from core.sdk import (
 from core.tree import NodeRef
 from tenants.models import Node
 
-from . import services
+from . import residents
+from .households import update_household
 from .models import RegistryHousehold, RegistryResident, RegistryUnit
 from .schemas import BirthCertificateField, CreditCodeField, ResidentIdField
+from .units import create_unit
 from .validators import mask_certificate, mask_id
+from .vocabularies import GENDERS, PRESENT, RELATIONS, UNIT_KINDS
 
 # --- what a leader picks at their building -----------------------------------------------------
 
@@ -57,7 +60,7 @@ def residents_at(session: Session, building: NodeRef) -> dict[int, str]:
         sa.select(RegistryResident)
         .where(
             RegistryResident.node_id == building.id,
-            RegistryResident.status.in_(services.PRESENT),
+            RegistryResident.status.in_(PRESENT),
         )
         .order_by(RegistryResident.name, RegistryResident.id)
     )
@@ -107,12 +110,8 @@ class MoveInSchema(ChoiceSchema):
     household_id = _household()
     name = describe(required_text(50), label=_l("Full name"))
     id_number = _id_number()
-    gender = describe(
-        choice(services.GENDERS, load_default=None, allow_none=True), label=_l("Gender")
-    )
-    relation = describe(
-        choice(services.RELATIONS, load_default="other"), label=_l("Relation to the head")
-    )
+    gender = describe(choice(GENDERS, load_default=None, allow_none=True), label=_l("Gender"))
+    relation = describe(choice(RELATIONS, load_default="other"), label=_l("Relation to the head"))
     on = _on(_l("Date moved in"))
 
 
@@ -130,9 +129,7 @@ class BirthSchema(ChoiceSchema):
         widget="text",
     )
     id_number = _id_number(required=False)
-    gender = describe(
-        choice(services.GENDERS, load_default=None, allow_none=True), label=_l("Gender")
-    )
+    gender = describe(choice(GENDERS, load_default=None, allow_none=True), label=_l("Gender"))
     on = describe(ma.fields.Date(required=True, validate=not_future), label=_l("Date of birth"))
 
 
@@ -180,7 +177,7 @@ class ShopOpenSchema(ChoiceSchema):
 
     name = describe(required_text(100), label=_l("Shop name"))
     address = describe(required_text(200), label=_l("Address"))
-    kind = describe(choice(services.UNIT_KINDS, load_default="shop"), label=_l("Unit type"))
+    kind = describe(choice(UNIT_KINDS, load_default="shop"), label=_l("Unit type"))
     credit_code = describe(
         CreditCodeField(load_default=None, allow_none=True),
         label=_l("Unified social credit code"),
@@ -218,7 +215,7 @@ def _newcomer(
         "arrived_on": facts["on"],
         "status": status,
     }
-    return services.create_resident(session, _community(session, report), data)
+    return residents.create_resident(session, _community(session, report), data)
 
 
 def apply_move_in(session: Session, report: Any, facts: dict[str, Any]) -> str:
@@ -239,17 +236,17 @@ def apply_birth(session: Session, report: Any, facts: dict[str, Any]) -> str:
         "relation": "child",
         "status": "registered",
     }
-    resident = services.create_resident(session, _community(session, report), data)
+    resident = residents.create_resident(session, _community(session, report), data)
     return _("Registered resident %(name)s", name=resident.name)
 
 
 def apply_move_out(session: Session, report: Any, facts: dict[str, Any]) -> str:
-    resident = services.move_out(session, _resident(session, facts), facts["on"])
+    resident = residents.move_out(session, _resident(session, facts), facts["on"])
     return _("Moved out resident %(name)s", name=resident.name)
 
 
 def apply_death(session: Session, report: Any, facts: dict[str, Any]) -> str:
-    resident = services.move_out(session, _resident(session, facts), facts["on"], deceased=True)
+    resident = residents.move_out(session, _resident(session, facts), facts["on"], deceased=True)
     return _("Recorded the death of %(name)s", name=resident.name)
 
 
@@ -275,7 +272,7 @@ def _marital(label: Any, status: Any):
         on: date = facts["on"]
         spouse = facts.get("spouse_name") or ""
         line = f"{on.isoformat()} {label}" + (f" ({spouse})" if spouse else "")
-        services.update_resident(
+        residents.update_resident(
             session,
             resident,
             {"notes": _note(resident, line), "marital_status": status(resident)},
@@ -291,7 +288,7 @@ def apply_rental(session: Session, report: Any, facts: dict[str, Any]) -> str:
         "%(date)s let to %(count)s tenants", date=facts["on"].isoformat(), count=facts["tenants"]
     )
     notes = f"{household.notes}\n{line}".strip() if household.notes else line
-    services.update_household(
+    update_household(
         session,
         household,
         {"tenure": "rented", "rental": True, "tenant_count": facts["tenants"], "notes": notes},
@@ -304,7 +301,7 @@ def apply_shop_open(session: Session, report: Any, facts: dict[str, Any]) -> str
         message = _("A unit needs its credit code: add it when verifying the report.")
         raise DomainError(message, {"credit_code": [message]})
     building = session.get(Node, report.node_id)
-    unit = services.create_unit(
+    unit = create_unit(
         session,
         _community(session, report),
         {

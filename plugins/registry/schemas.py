@@ -9,6 +9,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from core import clock
 from core.sdk import (
     S2,
     ChoiceSchema,
@@ -24,11 +25,21 @@ from core.sdk import (
     record_id,
     required_text,
 )
+from tenants.models import Node
 
-from . import services
 from . import tags as tag_rules
 from .ages import AGE_BANDS
 from .models import RegistryResident
+from .places import buildings
+from .services import (
+    get_household,
+    get_resident,
+    get_unit,
+    household_label,
+    picker_text,
+    resident_label,
+    unit_label,
+)
 from .validators import (
     birth_year,
     check_birth_certificate,
@@ -40,6 +51,22 @@ from .validators import (
     normalize_credit_code,
     normalize_id,
 )
+from .vocabularies import (
+    BUSINESS_STATUSES,
+    EMPLOYMENTS,
+    GENDERS,
+    GUARDIAN_RELATIONS,
+    INDUSTRIES,
+    MARITAL_STATUSES,
+    POLITICAL_STATUSES,
+    PRESENCES,
+    PRESENT,
+    RELATIONS,
+    SIZE_CLASSES,
+    STATUSES,
+    TENURES,
+    UNIT_KINDS,
+)
 
 
 class ResidentIdField(ma.fields.String):
@@ -50,7 +77,7 @@ class ResidentIdField(ma.fields.String):
         text = normalize_id(super()._deserialize(value, attr, data, **kwargs))
         if not text and self.allow_none:
             return None
-        problem = check_resident_id(text, services.today())
+        problem = check_resident_id(text, clock.today())
         if problem:
             raise ma.ValidationError(problem)
         return text
@@ -93,36 +120,16 @@ def _employer(resident: Any) -> str | None:
     return resident.employer_name or None
 
 
-def _resident_label(resident_id: int) -> str | None:
-    """A chosen resident as the pickers show one (the ID masked); None if the user may not
-    see them."""
-    from core.db import db
-    from core.permissions import current_scope
-
-    found = services.get_resident(db.session, current_scope(), resident_id)
-    return f"{found.name} {mask_id(found.id_number)}".strip() if found is not None else None
-
-
-def _unit_label(unit_id: int) -> str | None:
-    from core.db import db
-    from core.permissions import current_scope
-
-    found = services.get_unit(db.session, current_scope(), unit_id)
-    return f"{found.name} {found.credit_code}" if found is not None else None
-
-
-def _household_label(household_id: int) -> str | None:
-    from core.db import db
-    from core.permissions import current_scope
-
-    found = services.get_household(db.session, current_scope(), household_id)
-    return f"{found.address} {found.head_name}" if found is not None else None
+# What a picker's box shows for the id a form holds (None for a row the user may not see).
+_resident_label = picker_text(get_resident, resident_label)
+_unit_label = picker_text(get_unit, unit_label)
+_household_label = picker_text(get_household, household_label)
 
 
 def _street_label(node_id: int) -> str | None:
     from core.db import db
 
-    street = db.session.get(services.Node, node_id)
+    street = db.session.get(Node, node_id)
     return street.name if street is not None and street.kind == "street" else None
 
 
@@ -146,7 +153,7 @@ def _member_choices() -> dict[int, str]:
         sa.select(RegistryResident.id, RegistryResident.name)
         .where(
             RegistryResident.household_id == args["record_id"],
-            RegistryResident.status.in_(services.PRESENT),
+            RegistryResident.status.in_(PRESENT),
         )
         .order_by(RegistryResident.id)
     )
@@ -177,7 +184,7 @@ def _building_choices() -> dict[str, Any]:
 
     if "community" not in g:
         return {}
-    return {b.ref: b.name for b in services.buildings(db.session, g.community)}
+    return {b.ref: b.name for b in buildings(db.session, g.community)}
 
 
 def _household_address(resident: Any) -> str | None:
@@ -222,7 +229,7 @@ class ResidentSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
     name = describe(required_text(50), label=_l("Full name"), column=True, sort=True)
     gender = describe(
-        choice(services.GENDERS, load_default=None, allow_none=True),
+        choice(GENDERS, load_default=None, allow_none=True),
         label=_l("Gender"),
         column=True,
     )
@@ -272,10 +279,10 @@ class ResidentSchema(ChoiceSchema):
     )
     ethnicity = describe(optional_text(20), label=_l("Ethnicity"))
     status = describe(
-        choice({k: services.STATUSES[k] for k in services.PRESENT}, load_default="registered"),
+        choice({k: STATUSES[k] for k in PRESENT}, load_default="registered"),
         label=_l("Residence status"),
         column=True,
-        choices=services.STATUSES,
+        choices=STATUSES,
         former_labels=("户籍状态",),
     )
     current_address = describe(optional_text(200), label=_l("Current address"), column=True)
@@ -302,17 +309,17 @@ class ResidentSchema(ChoiceSchema):
     building = building_select()
     building_name = describe(ma.fields.Function(_building_name, dump_only=True), label=BUILDING)
     relation = describe(
-        choice(services.RELATIONS, load_default=None, allow_none=True),
+        choice(RELATIONS, load_default=None, allow_none=True),
         label=_l("Relation to the head"),
         widget="select",
     )
     marital_status = describe(
-        choice(services.MARITAL_STATUSES, load_default=None, allow_none=True),
+        choice(MARITAL_STATUSES, load_default=None, allow_none=True),
         label=_l("Marital status"),
         widget="select",
     )
     presence = describe(
-        choice(services.PRESENCES, load_default="consistent"),
+        choice(PRESENCES, load_default="consistent"),
         label=_l("Registration and residence"),
         widget="radio",
     )
@@ -324,7 +331,7 @@ class ResidentSchema(ChoiceSchema):
         label=_l("Away since"),
     )
     employment = describe(
-        choice(services.EMPLOYMENTS, load_default=None, allow_none=True),
+        choice(EMPLOYMENTS, load_default=None, allow_none=True),
         label=_l("Employment"),
         widget="select",
     )
@@ -337,7 +344,7 @@ class ResidentSchema(ChoiceSchema):
     )
     employer = describe(ma.fields.Function(_employer, dump_only=True), label=_l("Employer"))
     political_status = describe(
-        choice(services.POLITICAL_STATUSES, load_default=None, allow_none=True),
+        choice(POLITICAL_STATUSES, load_default=None, allow_none=True),
         label=_l("Political status"),
         widget="select",
     )
@@ -346,7 +353,7 @@ class ResidentSchema(ChoiceSchema):
         ma.fields.Function(_name_of("guardian"), dump_only=True), label=_l("Guardian")
     )
     guardian_relation = describe(
-        choice(services.GUARDIAN_RELATIONS, load_default=None, allow_none=True),
+        choice(GUARDIAN_RELATIONS, load_default=None, allow_none=True),
         label=_l("The guardian is the resident's"),
         widget="select",
     )
@@ -396,9 +403,7 @@ class HouseholdSchema(ChoiceSchema):
         help=_l("Choosing a member makes them the head: their name and relation follow."),
     )
     head_name = describe(required_text(50), label=_l("Head of household"), column=True, sort=True)
-    tenure = describe(
-        choice(services.TENURES, load_default="owned"), label=_l("Tenure"), column=True
-    )
+    tenure = describe(choice(TENURES, load_default="owned"), label=_l("Tenure"), column=True)
     rental = describe(yes_no(load_default=False), label=_l("Flat let to tenants"), column=True)
     landlord_id = picked(_l("Landlord"), "api_picker_landlords", _resident_label)
     landlord = describe(
@@ -439,7 +444,7 @@ class UnitSchema(ChoiceSchema):
         column=True,
     )
     kind = describe(
-        choice(services.UNIT_KINDS, load_default="enterprise"), label=_l("Unit type"), column=True
+        choice(UNIT_KINDS, load_default="enterprise"), label=_l("Unit type"), column=True
     )
     legal_representative = describe(optional_text(50), label=_l("Legal representative"))
     contact_name = describe(optional_text(50), label=_l("Contact person"))
@@ -452,12 +457,12 @@ class UnitSchema(ChoiceSchema):
     )
     address = describe(optional_text(200), label=_l("Address"), column=True)
     industry = describe(
-        choice(services.INDUSTRIES, load_default=None, allow_none=True),
+        choice(INDUSTRIES, load_default=None, allow_none=True),
         label=_l("Industry"),
         widget="select",
     )
     business_status = describe(
-        choice(services.BUSINESS_STATUSES, load_default="operating"),
+        choice(BUSINESS_STATUSES, load_default="operating"),
         label=_l("Business status"),
         column=True,
     )
@@ -470,7 +475,7 @@ class UnitSchema(ChoiceSchema):
         label=_l("Headquarters street (of a branch)"),
     )
     size_class = describe(
-        choice(services.SIZE_CLASSES, load_default="below"), label=_l("Size class"), column=True
+        choice(SIZE_CLASSES, load_default="below"), label=_l("Size class"), column=True
     )
     output_value = describe(
         ma.fields.Decimal(

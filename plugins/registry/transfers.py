@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.errors import Conflict, DomainError
+from core.errors import Conflict
 from core.exchange import warning
 from core.permissions import Scope, current_scope
 from core.sdk import Schema, refuse, writable
@@ -35,10 +35,13 @@ from core.tree import node_ref
 from tenants import modules
 from tenants.models import Node, NodeKind
 
-from . import services
+from .households import follow_head
 from .models import RegistryResident
-from .services import EDIT, PRESENT, VIEW
+from .residents import check_id
+from .rules import editable, history
+from .services import visible_clause
 from .validators import mask_id
+from .vocabularies import EDIT, MODULE, PRESENT, VIEW
 
 
 class TransferSchema(Schema):
@@ -71,7 +74,7 @@ def live_elsewhere(
             RegistryResident.id_number == id_number,
             RegistryResident.community_id != community.id,
             _live(),
-            services.visible_clause(RegistryResident, scope),
+            visible_clause(RegistryResident, scope),
         )
         .order_by(RegistryResident.community_id, RegistryResident.id)
     )
@@ -140,11 +143,8 @@ def transfer(
     the community; the history and both communities' audit logs say from where to where.
     Refused: a deleted or departed resident, the community it is in, an ID registered in
     ``target`` already (409)."""
-    source = session.get(Node, resident.community_id)
-    writable(source)
+    source = editable(session, resident)
     writable(target)
-    if resident.deleted_at is not None:
-        raise DomainError(_("A deleted record cannot be changed; restore it first."))
     if target.id == source.id:
         refuse(
             "community",
@@ -161,7 +161,7 @@ def transfer(
             conflict=True,
         )
     if resident.id_number:
-        services._check_id(session, target, {"id_number": resident.id_number}, exclude=resident.id)
+        check_id(session, target, {"id_number": resident.id_number}, exclude=resident.id)
     changes: dict[str, list[Any]] = {"community": [source.name, target.name]}
     if resident.household is not None:
         changes["household"] = [resident.household.address, None]
@@ -171,14 +171,14 @@ def transfer(
         resident.relation = ""
     resident.node = target  # the relationship, so the flush copies the new community's keys
     session.flush()
-    services._follow_head(session, resident, user)  # the household it headed has no head now
+    follow_head(session, resident, user)  # the household it headed has no head now
     summary = _(
         "Transferred resident %(name)s from %(source)s to %(target)s",
         name=resident.name,
         source=source.name,
         target=target.name,
     )
-    services._history(session, resident, "transfer", changes, summary, user)
+    history(session, resident, "transfer", changes, summary, user)
     audit.record(  # the community it left keeps a line of it in its own log
         "registry.resident.transfer_out",
         node=node_ref(session, id=source.id),
@@ -309,4 +309,4 @@ def visible_target(session: Session, scope: Scope, ref: str) -> Node | None:
     )
     if node is None or not scope.allows(VIEW, node.path):
         return None
-    return node if modules.is_enabled(session, node.id, services.MODULE) else None
+    return node if modules.is_enabled(session, node.id, MODULE) else None

@@ -9,6 +9,7 @@ place and, for a community, that the module is on there (404 otherwise).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash, g, jsonify, redirect, render_template, request, url_for
@@ -30,13 +31,14 @@ from core.sdk import (
     register_ledgers,
     require,
 )
+from tenants.models import Node
 
-from . import services, transfers, verifications
+from . import figures, services, transfers, verifications
 from . import tags as tag_rules
 from .ledgers import LEDGERS, residents, units
-from .models import RegistryResident
-from .services import EDIT, MODULE, VIEW
-from .validators import mask_id
+from .models import RegistryHousehold, RegistryResident, RegistryUnit
+from .services import household_label, resident_label, unit_label
+from .vocabularies import EDIT, MODULE, STATUSES, VIEW
 
 pages = CommunityBlueprint(MODULE, MODULE, __name__)
 api = CommunityBlueprint(MODULE, "registry_api", __name__, api=True)
@@ -45,7 +47,6 @@ rollup_api = RollupBlueprint(MODULE, "registry_rollup_api", __name__, api=True)
 
 register_ledgers(LEDGERS, pages=pages, api=api, rollup=rollup, rollup_api=rollup_api)
 
-COMMUNITY = [{"in": "path", "name": "community", "required": True, "schema": {"type": "string"}}]
 NODE = [{"in": "path", "name": "node", "required": True, "schema": {"type": "string"}}]
 
 
@@ -58,13 +59,36 @@ def api_tags() -> Any:
     chosen = tag_rules.choosable(db.session, g.community)
     items = [
         {"key": key, "label": str(tag.label), "module": tag.module, "sensitivity": tag.sensitivity}
-        for key, tag in services.declared_tags().items()
+        for key, tag in tag_rules.declared_tags().items()
         if key in chosen
     ]
     return jsonify({"items": items})
 
 
+# --- pickers: the searches of the picker widget ----------------------------------------------
+
 PICKER_QUERY = [{"in": "query", "name": "q", "schema": {"type": "string"}}]
+Item = Callable[[Any], dict[str, Any]]
+
+
+def _resident_item(r: RegistryResident) -> dict[str, Any]:
+    return {"id": r.id, "label": resident_label(r), "name": r.name, "address": r.current_address}
+
+
+def _unit_item(u: RegistryUnit) -> dict[str, Any]:
+    return {"id": u.id, "label": unit_label(u), "name": u.name, "address": u.address}
+
+
+def _household_item(h: RegistryHousehold) -> dict[str, Any]:
+    return {"id": h.id, "label": household_label(h), "name": h.head_name}
+
+
+def _street_item(n: Node) -> dict[str, Any]:
+    return {"id": n.id, "label": n.name, "name": n.name}
+
+
+def _items(found: list[Any], item: Item) -> Any:
+    return jsonify({"items": [item(row) for row in found]})
 
 
 @api.get("/picker/<any(residents,units):plural>")
@@ -78,117 +102,63 @@ def api_picker(plural: str) -> Any:
     text = request.args.get("q", "")
     if plural == "residents":
         found = services.search_residents(db.session, current_scope(), text, g.community)
-        return jsonify({"items": _resident_items(found)})
-    found = services.search_units(db.session, current_scope(), text, g.community)
-    return jsonify({"items": _unit_items(found)})
+        return _items(found, _resident_item)
+    return _items(services.search_units(db.session, current_scope(), text, g.community), _unit_item)
 
 
-def _resident_items(found: list[Any]) -> list[dict[str, Any]]:
-    """What a picker shows of residents: name and masked ID (a newborn has none)."""
-    return [
-        {
-            "id": r.id,
-            "label": f"{r.name} {mask_id(r.id_number)}".strip(),
-            "name": r.name,
-            "address": r.current_address,
-        }
-        for r in found
-    ]
+def _picker(name: str, summary: str, search: Callable[[str], list[Any]], item: Item) -> None:
+    """``GET /picker/<name>?q=`` (endpoint ``api_picker_<name>``, what a field's ``picker=``
+    names): the rows ``search`` finds for the text, as ``item`` shows each."""
+
+    def view() -> Any:
+        require(VIEW)
+        return _items(search(request.args.get("q", "")), item)
+
+    doc = api_doc(summary, tags=[MODULE], parameters=PICKER_QUERY)
+    api.get(f"/picker/{name}", endpoint=f"api_picker_{name}")(doc(view))
 
 
-def _unit_items(found: list[Any]) -> list[dict[str, Any]]:
-    return [
-        {"id": u.id, "label": f"{u.name} {u.credit_code}", "name": u.name, "address": u.address}
-        for u in found
-    ]
-
-
-@api.get("/picker/guardians")
-@api_doc(
+_picker(
+    "guardians",
     "Search guardians for the picker: adults living in the registry the user sees (this "
     "community's first); ?q= name prefix or ID suffix; 20 at most, masked",
-    tags=[MODULE],
-    parameters=PICKER_QUERY,
+    lambda q: services.search_references(db.session, current_scope(), q, g.community, adults=True),
+    _resident_item,
 )
-def api_picker_guardians() -> Any:
-    require(VIEW)
-    found = services.search_references(
-        db.session, current_scope(), request.args.get("q", ""), g.community, adults=True
-    )
-    return jsonify({"items": _resident_items(found)})
-
-
-@api.get("/picker/landlords")
-@api_doc(
+_picker(
+    "landlords",
     "Search landlords for the picker: residents of the registry the user sees (this "
     "community's first); ?q= name prefix or ID suffix; 20 at most, masked",
-    tags=[MODULE],
-    parameters=PICKER_QUERY,
+    lambda q: services.search_references(db.session, current_scope(), q, g.community),
+    _resident_item,
 )
-def api_picker_landlords() -> Any:
-    require(VIEW)
-    found = services.search_references(
-        db.session, current_scope(), request.args.get("q", ""), g.community
-    )
-    return jsonify({"items": _resident_items(found)})
-
-
-@api.get("/picker/employers")
-@api_doc(
+_picker(
+    "employers",
     "Search employers for the picker: units of the registry the user sees; ?q= name prefix "
     "or credit code; 20 at most",
-    tags=[MODULE],
-    parameters=PICKER_QUERY,
+    lambda q: services.search_units(db.session, current_scope(), q),
+    _unit_item,
 )
-def api_picker_employers() -> Any:
-    require(VIEW)
-    found = services.search_units(db.session, current_scope(), request.args.get("q", ""))
-    return jsonify({"items": _unit_items(found)})
-
-
-@api.get("/picker/streets")
-@api_doc(
+_picker(
+    "streets",
     "Search streets (街道) for the picker, e.g. a branch's headquarters: ?q= part of the "
     "name; 20 at most",
-    tags=[MODULE],
-    parameters=PICKER_QUERY,
+    lambda q: services.search_streets(db.session, q),
+    _street_item,
 )
-def api_picker_streets() -> Any:
-    require(VIEW)
-    found = services.search_streets(db.session, request.args.get("q", ""))
-    return jsonify({"items": [{"id": n.id, "label": n.name, "name": n.name} for n in found]})
-
-
-@api.get("/picker/households")
-@api_doc(
+_picker(
+    "households",
     "Search households for the picker: ?q= head's name prefix, room or building; 20 at most",
-    tags=[MODULE],
-    parameters=PICKER_QUERY,
+    lambda q: services.search_households(db.session, current_scope(), q, g.community),
+    _household_item,
 )
-def api_picker_households() -> Any:
-    require(VIEW)
-    found = services.search_households(
-        db.session, current_scope(), request.args.get("q", ""), g.community
-    )
-    items = [
-        {"id": h.id, "label": f"{h.address} {h.head_name}", "name": h.head_name} for h in found
-    ]
-    return jsonify({"items": items})
-
-
-@api.get("/picker/floating")
-@api_doc(
+_picker(
+    "floating",
     "Search floating residents for the verification form: ?q= name prefix or ID suffix; 20 at "
     "most, masked",
-    tags=[MODULE],
-    parameters=PICKER_QUERY,
+    lambda q: verifications.search_floating(db.session, current_scope(), q, g.community),
+    _resident_item,
 )
-def api_picker_floating() -> Any:
-    require(VIEW)
-    found = verifications.search_floating(
-        db.session, current_scope(), request.args.get("q", ""), g.community
-    )
-    return jsonify({"items": _resident_items(found)})
 
 
 # --- 迁入: a resident moved into another community -----------------------------------------------
@@ -254,7 +224,7 @@ def overview() -> Any:
     return render_template(
         "registry/rollup.html",
         ledger=ledger,
-        summary=services.summary(db.session, lambda model: module_scope_clause(model, VIEW)),
+        summary=figures.summary(db.session, lambda model: module_scope_clause(model, VIEW)),
         page=page,
         filters=request.args,
         communities=community_refs(page.items),
@@ -275,9 +245,7 @@ def _duplicates() -> transfers.DuplicateGroups:
 @rollup.get("/duplicates")
 def duplicates() -> Any:
     """人户分离 / 重复登记: the ID numbers live in two or more communities here."""
-    return render_template(
-        "registry/duplicates.html", found=_duplicates(), statuses=services.STATUSES
-    )
+    return render_template("registry/duplicates.html", found=_duplicates(), statuses=STATUSES)
 
 
 @rollup_api.get("/duplicates")
@@ -299,7 +267,7 @@ def rollup_duplicates() -> Any:
 )
 def rollup_summary() -> Any:
     require(VIEW)
-    items = services.summary(db.session, lambda model: module_scope_clause(model, VIEW))
+    items = figures.summary(db.session, lambda model: module_scope_clause(model, VIEW))
     return jsonify(
         {"node": g.node.ref, "items": items, "residents": sum(i["residents"] for i in items)}
     )
