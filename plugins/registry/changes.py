@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from core.errors import DomainError
 from core.sdk import (
     S2,
     ChangeKind,
@@ -26,6 +25,7 @@ from core.sdk import (
     describe,
     not_future,
     optional_text,
+    refuse,
     required_text,
 )
 from core.tree import NodeRef
@@ -203,41 +203,30 @@ def _resident(session: Session, facts: dict[str, Any]) -> RegistryResident:
     return session.get(RegistryResident, facts["resident_id"])
 
 
-def _newcomer(
-    session: Session, report: Any, facts: dict[str, Any], relation: str, status: str
-) -> RegistryResident:
-    data = {
-        "name": facts["name"],
-        "id_number": facts["id_number"],
-        "gender": facts.get("gender"),
-        "household_id": facts["household_id"],
-        "relation": relation,
-        "arrived_on": facts["on"],
-        "status": status,
-    }
-    return residents.create_resident(session, _community(session, report), data)
+def _register(session: Session, report: Any, facts: dict[str, Any], **data: Any) -> str:
+    """迁入 / 出生: the person reported registered in the household named; the line saying so."""
+    data |= {key: facts.get(key) for key in ("name", "id_number", "gender", "household_id")}
+    resident = residents.create_resident(session, _community(session, report), data)
+    return _("Registered resident %(name)s", name=resident.name)
 
 
 def apply_move_in(session: Session, report: Any, facts: dict[str, Any]) -> str:
-    resident = _newcomer(session, report, facts, facts.get("relation") or "other", "registered")
-    return _("Registered resident %(name)s", name=resident.name)
+    relation = facts.get("relation") or "other"
+    return _register(session, report, facts, relation=relation, arrived_on=facts["on"])
 
 
 def apply_birth(session: Session, report: Any, facts: dict[str, Any]) -> str:
     """The child is registered born on the day reported: with its ID the two must agree,
     without one its birth certificate number and gender are needed."""
-    data = {
-        "name": facts["name"],
-        "id_number": facts.get("id_number"),
-        "birth_certificate_number": facts.get("birth_certificate_number"),
-        "birth_date": facts["on"],
-        "gender": facts.get("gender"),
-        "household_id": facts["household_id"],
-        "relation": "child",
-        "status": "registered",
-    }
-    resident = residents.create_resident(session, _community(session, report), data)
-    return _("Registered resident %(name)s", name=resident.name)
+    certificate = facts.get("birth_certificate_number")
+    return _register(
+        session,
+        report,
+        facts,
+        birth_certificate_number=certificate,
+        birth_date=facts["on"],
+        relation="child",
+    )
 
 
 def apply_move_out(session: Session, report: Any, facts: dict[str, Any]) -> str:
@@ -250,8 +239,9 @@ def apply_death(session: Session, report: Any, facts: dict[str, Any]) -> str:
     return _("Recorded the death of %(name)s", name=resident.name)
 
 
-def _note(resident: RegistryResident, line: str) -> str:
-    return f"{resident.notes}\n{line}".strip() if resident.notes else line
+def _note(record: Any, line: str) -> str:
+    """The record's notes with ``line`` added at the end."""
+    return f"{record.notes}\n{line}".strip() if record.notes else line
 
 
 def _married(resident: RegistryResident) -> str:
@@ -259,7 +249,7 @@ def _married(resident: RegistryResident) -> str:
     return (
         "remarried"
         if resident.marital_status in ("divorced", "widowed", "remarried")
-        else ("first_marriage")
+        else "first_marriage"
     )
 
 
@@ -287,7 +277,7 @@ def apply_rental(session: Session, report: Any, facts: dict[str, Any]) -> str:
     line = _(
         "%(date)s let to %(count)s tenants", date=facts["on"].isoformat(), count=facts["tenants"]
     )
-    notes = f"{household.notes}\n{line}".strip() if household.notes else line
+    notes = _note(household, line)
     update_household(
         session,
         household,
@@ -298,8 +288,7 @@ def apply_rental(session: Session, report: Any, facts: dict[str, Any]) -> str:
 
 def apply_shop_open(session: Session, report: Any, facts: dict[str, Any]) -> str:
     if not facts.get("credit_code"):
-        message = _("A unit needs its credit code: add it when verifying the report.")
-        raise DomainError(message, {"credit_code": [message]})
+        refuse("credit_code", _("A unit needs its credit code: add it when verifying the report."))
     building = session.get(Node, report.node_id)
     unit = create_unit(
         session,

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from core import clock
 from core.reports import Period
-from tenants.models import Node
 
 from .ages import AGE_BANDS, band_clause
 from .models import RegistryHousehold, RegistryResident, RegistryResidentTag, RegistryUnit
+from .places import communities_by_id
 from .vocabularies import PRESENT
 
 
@@ -117,57 +117,41 @@ def count_bands(session: Session, communities: sa.Select, period: Period) -> dic
     return {f"registry.band.{key}": int(value or 0) for key, value in zip(keys, row, strict=True)}
 
 
+def _per_community(
+    clause: Callable[[Any], sa.ColumnElement[bool]], model: Any, *where: Any, also: tuple = ()
+) -> sa.Select:
+    """How many rows of ``model`` (not deleted) ``clause`` selects in each community, and the
+    sums ``also`` asks for."""
+    return (
+        sa.select(model.community_id, sa.func.count(), *also)
+        .where(clause(model), model.deleted_at.is_(None), *where)
+        .group_by(model.community_id)
+    )
+
+
 def summary(
     session: Session, clause: Callable[[Any], sa.ColumnElement[bool]]
 ) -> list[dict[str, Any]]:
     """Residents, floating residents, households and units per community (street/district view)."""
-    residents = (
-        sa.select(
-            RegistryResident.community_id.label("cid"),
-            sa.func.count().label("residents"),
-            sa.func.sum(sa.case((RegistryResident.status == "floating", 1), else_=0)).label(
-                "floating"
-            ),
-        )
-        .where(
-            clause(RegistryResident),
-            RegistryResident.deleted_at.is_(None),
-            RegistryResident.status.in_(PRESENT),
-        )
-        .group_by(RegistryResident.community_id)
-    )
-    households = (
-        sa.select(RegistryHousehold.community_id, sa.func.count())
-        .where(
-            clause(RegistryHousehold),
-            RegistryHousehold.deleted_at.is_(None),
-            RegistryHousehold.moved_out_on.is_(None),
-        )
-        .group_by(RegistryHousehold.community_id)
-    )
-    units = (
-        sa.select(RegistryUnit.community_id, sa.func.count())
-        .where(clause(RegistryUnit), RegistryUnit.deleted_at.is_(None))
-        .group_by(RegistryUnit.community_id)
-    )
-    rows: dict[int, dict[str, Any]] = {}
-
-    def row(cid: int) -> dict[str, Any]:
-        return rows.setdefault(cid, {"residents": 0, "floating": 0, "households": 0, "units": 0})
-
-    for cid, count, floating in session.execute(residents):
-        row(cid).update(residents=count, floating=int(floating or 0))
-    for cid, count in session.execute(households):
-        row(cid)["households"] = count
-    for cid, count in session.execute(units):
-        row(cid)["units"] = count
-    nodes = {
-        cid: (ref, name)
-        for cid, ref, name in session.execute(
-            sa.select(Node.id, Node.ref, Node.name).where(Node.id.in_(list(rows)))
-        )
+    floating = sa.func.sum(sa.case((RegistryResident.status == "floating", 1), else_=0))
+    counts = {
+        "residents": _per_community(
+            clause, RegistryResident, RegistryResident.status.in_(PRESENT), also=(floating,)
+        ),
+        "households": _per_community(
+            clause, RegistryHousehold, RegistryHousehold.moved_out_on.is_(None)
+        ),
+        "units": _per_community(clause, RegistryUnit),
     }
+    rows: dict[int, dict[str, Any]] = {}
+    for key, stmt in counts.items():
+        for cid, count, *sums in session.execute(stmt):
+            row = rows.setdefault(cid, {"residents": 0, "floating": 0, "households": 0, "units": 0})
+            row[key] = count
+            if sums:  # the residents' count of floating ones beside it
+                row["floating"] = int(sums[0] or 0)
+    nodes = communities_by_id(session, set(rows))
     return [
-        {"community": nodes[cid][0], "name": nodes[cid][1], **values}
-        for cid, values in sorted(rows.items(), key=lambda item: nodes[item[0]][0])
+        {"community": nodes[cid].ref, "name": nodes[cid].name, **values}
+        for cid, values in sorted(rows.items(), key=lambda item: nodes[item[0]].ref)
     ]

@@ -54,3 +54,10 @@ def building_in(session: Session, community: Node, ref: str) -> Node:
             community=community.name,
         ),
     )
+
+
+def communities_by_id(session: Session, ids: set[int]) -> dict[int, Node]:
+    """The nodes (communities) of ``ids``, by id, in one query."""
+    if not ids:
+        return {}
+    return {n.id: n for n in session.scalars(sa.select(Node).where(Node.id.in_(ids)))}

@@ -45,6 +45,9 @@ from .vocabularies import (
     STATUSES,
 )
 
+# A resident as stored, or None for one being registered.
+Resident = RegistryResident | None
+
 RESIDENT_FIELDS = (
     "name",
     "gender",
@@ -109,7 +112,7 @@ def _check_settling(resident: RegistryResident, data: dict[str, Any]) -> None:
 
 
 def _check_resident(
-    session: Session, community: Node, data: dict[str, Any], resident: RegistryResident | None
+    session: Session, community: Node, data: dict[str, Any], resident: Resident
 ) -> None:
     """The rules of a resident's record as it will be (``data`` over what is stored): a birth
     certificate stands in for the ID only for a child under 16; marital status by the legal
@@ -166,11 +169,7 @@ def _check_resident(
 
 
 def _check_employer(
-    session: Session,
-    community: Node,
-    data: dict[str, Any],
-    resident: RegistryResident | None,
-    refusals: Refusals,
+    session: Session, community: Node, data: dict[str, Any], resident: Resident, refusals: Refusals
 ) -> None:
     """工作单位: a unit of the registry, or the name of one elsewhere; not both."""
     unit_id, name = data.get("employer_id"), data.get("employer_name")
@@ -194,11 +193,7 @@ def _check_employer(
 
 
 def _check_guardian(
-    session: Session,
-    community: Node,
-    data: dict[str, Any],
-    resident: RegistryResident | None,
-    refusals: Refusals,
+    session: Session, community: Node, data: dict[str, Any], resident: Resident, refusals: Refusals
 ) -> None:
     """监护人: an adult living in the registry the user can see, not the resident themself."""
     guardian_id = data.get("guardian_id")
@@ -232,7 +227,7 @@ def _check_guardian(
 
 
 def _check_head_relation(
-    session: Session, data: dict[str, Any], resident: RegistryResident | None, refusals: Refusals
+    session: Session, data: dict[str, Any], resident: Resident, refusals: Refusals
 ) -> None:
     """A household has one head: a member becomes it only while it has none (another head is
     chosen on the household's page)."""
@@ -379,6 +374,14 @@ def update_resident(
     return resident
 
 
+def _check_step_day(resident: RegistryResident, on: date, field: str, too_early: str) -> None:
+    """The day of a lifecycle step: not in the future, not before the resident arrived."""
+    if on > clock.today():
+        refuse(field, _("The date cannot be in the future."))
+    if resident.arrived_on and on < resident.arrived_on:
+        refuse(field, too_early)
+
+
 def start_management(
     session: Session, resident: RegistryResident, on: date, user: Any = None
 ) -> RegistryResident:
@@ -388,10 +391,7 @@ def start_management(
         refuse("status", _("Only a floating resident is taken into management."))
     if resident.managed_on is not None:
         refuse("managed_on", _("This resident is already in management."), conflict=True)
-    if resident.arrived_on and on < resident.arrived_on:
-        refuse("managed_on", _("Management cannot start before the arrival."))
-    if on > clock.today():
-        refuse("managed_on", _("The date cannot be in the future."))
+    _check_step_day(resident, on, "managed_on", _("Management cannot start before the arrival."))
     resident.managed_on = on
     session.flush()
     history(
@@ -426,10 +426,7 @@ def move_out(
             ),
             conflict=True,
         )
-    if on > clock.today():
-        refuse("departed_on", _("The date cannot be in the future."))
-    if resident.arrived_on and on < resident.arrived_on:
-        refuse("departed_on", _("The departure cannot be before the arrival."))
+    _check_step_day(resident, on, "departed_on", _("The departure cannot be before the arrival."))
     new_status = "deceased" if deceased else "moved_out"
     changes = {"status": [resident.status, new_status], "departed_on": [None, on]}
     resident.status, resident.departed_on = new_status, on

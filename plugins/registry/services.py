@@ -25,6 +25,8 @@ from .validators import mask_id
 from .vocabularies import ADULT_AGE, MODULE, PRESENT, VIEW
 
 TextClause = Callable[[Session, str], sa.ColumnElement[bool]]
+# Where to look: under a node (a community, a street …), or anywhere the scope reaches (None).
+Place = Node | NodeRef | None
 
 
 # --- what a text asks for --------------------------------------------------------------------
@@ -101,14 +103,14 @@ def reachable(model: Any, community: Node) -> sa.ColumnElement[bool]:
     )
 
 
-def _within(model: Any, place: Node | NodeRef | None) -> sa.ColumnElement[bool]:
+def _within(model: Any, place: Place) -> sa.ColumnElement[bool]:
     if place is None:
         return sa.true()
     ref = place.as_ref() if isinstance(place, Node) else place
     return model.__scope_clause__([ref])
 
 
-def _visible(model: Any, scope: Scope, community: Node | NodeRef | None) -> sa.Select:
+def _visible(model: Any, scope: Scope, community: Place) -> sa.Select:
     return sa.select(model).where(visible_clause(model, scope), _within(model, community))
 
 
@@ -130,7 +132,7 @@ def search_residents(
     session: Session,
     scope: Scope,
     text: str,
-    community: Node | NodeRef | None = None,
+    community: Place = None,
     *,
     limit: int = 20,
     status: str | None = None,
@@ -179,12 +181,7 @@ def search_streets(session: Session, text: str, *, limit: int = 20) -> list[Node
 
 
 def search_units(
-    session: Session,
-    scope: Scope,
-    text: str,
-    community: Node | NodeRef | None = None,
-    *,
-    limit: int = 20,
+    session: Session, scope: Scope, text: str, community: Place = None, *, limit: int = 20
 ) -> list[RegistryUnit]:
     """Units ``scope`` may see whose name starts with ``text`` (or with that credit code)."""
     stmt = _visible(RegistryUnit, scope, community)
@@ -192,12 +189,7 @@ def search_units(
 
 
 def search_households(
-    session: Session,
-    scope: Scope,
-    text: str,
-    community: Node | NodeRef | None = None,
-    *,
-    limit: int = 20,
+    session: Session, scope: Scope, text: str, community: Place = None, *, limit: int = 20
 ) -> list[RegistryHousehold]:
     """Households whose head's name starts with ``text`` or whose room or building contains it."""
     stmt = _visible(RegistryHousehold, scope, community).join(
@@ -208,7 +200,7 @@ def search_households(
 
 
 def get_resident(
-    session: Session, scope: Scope, resident_id: int, community: Node | NodeRef | None = None
+    session: Session, scope: Scope, resident_id: int, community: Place = None
 ) -> RegistryResident | None:
     """The resident if ``scope`` may see it (and it is not deleted), else ``None``."""
     stmt = _visible(RegistryResident, scope, community)
@@ -216,7 +208,7 @@ def get_resident(
 
 
 def get_household(
-    session: Session, scope: Scope, household_id: int, community: Node | NodeRef | None = None
+    session: Session, scope: Scope, household_id: int, community: Place = None
 ) -> RegistryHousehold | None:
     """The household if ``scope`` may see it (and it is not deleted), else ``None``."""
     stmt = _visible(RegistryHousehold, scope, community)
@@ -224,7 +216,7 @@ def get_household(
 
 
 def get_unit(
-    session: Session, scope: Scope, unit_id: int, community: Node | NodeRef | None = None
+    session: Session, scope: Scope, unit_id: int, community: Place = None
 ) -> RegistryUnit | None:
     """The unit if ``scope`` may see it (and it is not deleted), else ``None``."""
     stmt = _visible(RegistryUnit, scope, community)

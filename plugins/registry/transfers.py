@@ -37,6 +37,7 @@ from tenants.models import Node, NodeKind
 
 from .households import follow_head
 from .models import RegistryResident
+from .places import communities_by_id
 from .residents import check_id
 from .rules import editable, history
 from .services import visible_clause
@@ -81,18 +82,12 @@ def live_elsewhere(
     return list(session.scalars(stmt))
 
 
-def _communities(session: Session, ids: set[int]) -> dict[int, Node]:
-    if not ids:
-        return {}
-    return {n.id: n for n in session.scalars(sa.select(Node).where(Node.id.in_(ids)))}
-
-
 def describe_records(
     session: Session, scope: Scope, records: list[RegistryResident]
 ) -> list[dict[str, Any]]:
     """The records as a warning names them: where, who, the ID masked, and whether the user
     may move them (``registry.edit`` there)."""
-    places = _communities(session, {r.community_id for r in records})
+    places = communities_by_id(session, {r.community_id for r in records})
     return [
         {
             "id": r.id,
@@ -276,7 +271,7 @@ def duplicate_groups(
         if shown
         else []
     )
-    places = _communities(session, {r.community_id for r in rows} | {cid for cid, _n in held})
+    places = communities_by_id(session, {r.community_id for r in rows} | {cid for cid, _n in held})
     groups: dict[str, dict[str, Any]] = {}
     for r in rows:
         group = groups.setdefault(r.id_number, {"id_number": mask_id(r.id_number), "residents": []})
