@@ -17,15 +17,15 @@ from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import g, has_request_context, url_for
+from flask import g, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy.orm import Mapped, Session, column_property, mapped_column, relationship
 
 from core import clock
 from core.db import Base, SoftDeleteMixin, TimestampMixin, db
 from core.models import User
+from core.records.history import actor
 from core.reports import Period
 from core.sdk import (
     ChoiceSchema,
@@ -170,9 +170,7 @@ class VerificationSchema(ChoiceSchema):
 
 
 def _signed_in() -> int | None:
-    if has_request_context() and current_user.is_authenticated:
-        return current_user.id
-    return None
+    return getattr(actor(), "id", None)
 
 
 def new_values() -> dict[str, Any]:

@@ -16,15 +16,14 @@ from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden, NotFound
 
-from core.api import page_args
+from core.api import Operations, page_args
 from core.db import db
 from core.errors import DomainError
 from core.permissions import current_scope
-from core.records.ledger import load, rollup_rows
+from core.records.ledger import community_refs, load, rollup_rows
 from core.sdk import (
     CommunityBlueprint,
     RollupBlueprint,
-    api_doc,
     json_body,
     module_scope_clause,
     paginate,
@@ -46,12 +45,15 @@ rollup = RollupBlueprint(MODULE, "registry_rollup", __name__)
 rollup_api = RollupBlueprint(MODULE, "registry_rollup_api", __name__, api=True)
 
 register_ledgers(LEDGERS, pages=pages, api=api, rollup=rollup, rollup_api=rollup_api)
+# The registry's own API operations, each declared with its OpenAPI description in one decorator;
+# permissions are checked in the views, at the URL's place.
+api_ops = Operations(api, tags=[MODULE])
+rollup_ops = Operations(rollup_api, tags=[MODULE])
 
 NODE = [{"in": "path", "name": "node", "required": True, "schema": {"type": "string"}}]
 
 
-@api.get("/tags")
-@api_doc("The resident tags declared by the registry and the plugins using it", tags=[MODULE])
+@api_ops.get("/tags", None, "The resident tags declared by the registry and the plugins using it")
 def api_tags() -> Any:
     """The tags the user may choose here: S3 ones only for holders of the sensitive permission,
     rural ones only in a rural community."""
@@ -91,10 +93,10 @@ def _items(found: list[Any], item: Item) -> Any:
     return jsonify({"items": [item(row) for row in found]})
 
 
-@api.get("/picker/<any(residents,units):plural>")
-@api_doc(
+@api_ops.get(
+    "/picker/<any(residents,units):plural>",
+    None,
     "Search for the picker widget: ?q= name prefix or ID suffix; 20 at most, masked",
-    tags=[MODULE],
     parameters=PICKER_QUERY,
 )
 def api_picker(plural: str) -> Any:
@@ -114,8 +116,8 @@ def _picker(name: str, summary: str, search: Callable[[str], list[Any]], item: I
         require(VIEW)
         return _items(search(request.args.get("q", "")), item)
 
-    doc = api_doc(summary, tags=[MODULE], parameters=PICKER_QUERY)
-    api.get(f"/picker/{name}", endpoint=f"api_picker_{name}")(doc(view))
+    view.__name__ = f"api_picker_{name}"  # the endpoint
+    api_ops.get(f"/picker/{name}", None, summary, parameters=PICKER_QUERY)(view)
 
 
 _picker(
@@ -180,14 +182,14 @@ def _transfer(record_id: int, target_ref: str) -> Any:
     return resident, target
 
 
-@api.post("/residents/<int:record_id>/transfer")
-@api_doc(
+@api_ops.post(
+    "/residents/<int:record_id>/transfer",
+    None,
     "迁入: move a resident into another community of the user's scope, keeping its id and "
     "history ({community}: the target's ref); registry.edit at both; 409 when the ID is "
     "registered there already",
     request_schema=transfers.TransferSchema,
     response_schema=residents.record_schema,
-    tags=[MODULE],
 )
 def api_transfer(record_id: int) -> Any:
     data = json_body(transfers.TransferSchema())
@@ -214,17 +216,20 @@ def resident_transfer(record_id: int) -> Any:
 # --- street and district overview ------------------------------------------------------------
 
 
+def _summary() -> list[dict[str, Any]]:
+    """The counts per community the user sees under the street or district."""
+    return figures.summary(db.session, lambda model: module_scope_clause(model, VIEW))
+
+
 @rollup.get("/")
 def overview() -> Any:
     require(VIEW)
     ledger = units if request.args.get("list") == "units" else residents
     page = paginate(rollup_rows(ledger))
-    from core.records.ledger import community_refs
-
     return render_template(
         "registry/rollup.html",
         ledger=ledger,
-        summary=figures.summary(db.session, lambda model: module_scope_clause(model, VIEW)),
+        summary=_summary(),
         page=page,
         filters=request.args,
         communities=community_refs(page.items),
@@ -248,26 +253,26 @@ def duplicates() -> Any:
     return render_template("registry/duplicates.html", found=_duplicates(), statuses=STATUSES)
 
 
-@rollup_api.get("/duplicates")
-@api_doc(
+@rollup_ops.get(
+    "/duplicates",
+    None,
     "人户分离 / 重复登记: ID numbers live in two or more communities of the street or district "
     "(in the user's scope), each with its records (IDs masked), and how many each community holds",
-    tags=[MODULE],
     parameters=NODE,
 )
 def rollup_duplicates() -> Any:
     return jsonify({"node": g.node.ref, **_duplicates().as_json()})
 
 
-@rollup_api.get("/summary")
-@api_doc(
+@rollup_ops.get(
+    "/summary",
+    None,
     "Residents, floating residents, households and units per community",
-    tags=[MODULE],
     parameters=NODE,
 )
 def rollup_summary() -> Any:
     require(VIEW)
-    items = figures.summary(db.session, lambda model: module_scope_clause(model, VIEW))
+    items = _summary()
     return jsonify(
         {"node": g.node.ref, "items": items, "residents": sum(i["residents"] for i in items)}
     )
