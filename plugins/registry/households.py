@@ -66,14 +66,8 @@ def _check_household(
     )
     landlord_id = data.get("landlord_id")
     if landlord_id and rental:
-        found = session.scalar(
-            sa.select(RegistryResident.id).where(
-                RegistryResident.id == landlord_id,
-                RegistryResident.status != "deceased",
-                reachable(RegistryResident, community),
-            )
-        )
-        if found is None:
+        alive = RegistryResident.status != "deceased"
+        if reachable(session, RegistryResident, landlord_id, community, alive) is None:
             refusals.add("landlord_id", _("There is no such resident in the registry."))
     head_id = data.get("head_id")
     stays = (

@@ -11,12 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload, undefer
 
 from core import clock
-from core.db import db
 from core.sdk import Filter, Ledger, Steps, WorkSource
 from tenants.models import Node
 
@@ -27,7 +25,7 @@ from . import units as unit_rules
 from . import verifications as verification_rules
 from .ages import AGE_BANDS, band_clause
 from .models import RegistryHousehold, RegistryResident, RegistryResidentTag, RegistryUnit
-from .places import buildings
+from .places import building_choices
 from .schemas import (
     HouseholdSchema,
     ResidentSchema,
@@ -45,18 +43,6 @@ def _lifecycle_step(session: Session, obj: RegistryResident, step: str, data: di
         resident_rules.start_management(session, obj, data["on"])
     else:
         resident_rules.move_out(session, obj, data["on"], deceased=step == "death")
-
-
-def _buildings() -> dict[int, str]:
-    """The community's buildings by node id (list filter); none outside a community."""
-    if "community" not in g:
-        return {}
-    return {b.id: b.name for b in buildings(db.session, g.community)}
-
-
-def _tags() -> dict[str, Any]:
-    """The tag filter's choices: the S3 ones only for holders, and never at a street."""
-    return tag_rules.filter_choices()
 
 
 def _contains(*columns: Any):
@@ -81,7 +67,7 @@ def not_in_management(_day: Any = None) -> sa.ColumnElement[bool]:
     return sa.and_(RegistryResident.status == "floating", RegistryResident.managed_on.is_(None))
 
 
-BUILDING = Filter("building", "place", _l("Building"), _buildings, column="node_id")
+BUILDING = Filter("building", "place", _l("Building"), building_choices("id"), column="node_id")
 # What every registry ledger shares: module, permissions, the building a record is placed at,
 # and what the pages show beside the fields.
 RegistryLedger = Ledger.family(
@@ -124,7 +110,7 @@ residents = RegistryLedger(
         Filter("status"),
         Filter("age_band", "choice", _l("Age band"), AGE_BANDS, clause=_in_band),
         Filter("presence"),
-        Filter("tag", "choice", _l("Tags"), _tags, clause=_tagged),
+        Filter("tag", "choice", _l("Tags"), tag_rules.filter_choices, clause=_tagged),
         Filter.flag(
             "unmanaged",
             _l("Floating, not yet in management"),

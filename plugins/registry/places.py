@@ -3,10 +3,15 @@ so a building leader's scope reaches the residents, households and units of thei
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import sqlalchemy as sa
+from flask import g
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from core.db import db
 from core.sdk import refuse
 from tenants.models import Node, NodeKind
 
@@ -19,6 +24,18 @@ def buildings(session: Session, community: Node) -> list[Node]:
         .order_by(Node.code)
     )
     return list(session.scalars(stmt))
+
+
+def building_choices(key: str) -> Callable[[], dict[Any, str]]:
+    """The choices of the page's community's buildings, keyed by their ``key`` (``id`` for a
+    list filter, ``ref`` for a form); none outside a community (a street's list or export)."""
+
+    def choices() -> dict[Any, str]:
+        if "community" not in g:
+            return {}
+        return {getattr(b, key): b.name for b in buildings(db.session, g.community)}
+
+    return choices
 
 
 def building_in(session: Session, community: Node, ref: str) -> Node:

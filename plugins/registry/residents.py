@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -174,12 +173,7 @@ def _check_employer(
     """工作单位: a unit of the registry, or the name of one elsewhere; not both."""
     unit_id, name = data.get("employer_id"), data.get("employer_name")
     if unit_id:
-        found = session.scalar(
-            sa.select(RegistryUnit.id).where(
-                RegistryUnit.id == unit_id, reachable(RegistryUnit, community)
-            )
-        )
-        if found is None:
+        if reachable(session, RegistryUnit, unit_id, community) is None:
             refusals.add("employer_id", _("There is no such unit in the registry."))
         if name:
             refusals.add(
@@ -198,13 +192,8 @@ def _check_guardian(
     """监护人: an adult living in the registry the user can see, not the resident themself."""
     guardian_id = data.get("guardian_id")
     if guardian_id:
-        guardian = session.scalar(
-            sa.select(RegistryResident).where(
-                RegistryResident.id == guardian_id,
-                RegistryResident.status.in_(PRESENT),
-                reachable(RegistryResident, community),
-            )
-        )
+        living = RegistryResident.status.in_(PRESENT)
+        guardian = reachable(session, RegistryResident, guardian_id, community, living)
         if resident is not None and guardian_id == resident.id:
             refusals.add("guardian_id", _("A resident cannot be their own guardian."))
         elif guardian is None:

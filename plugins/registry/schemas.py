@@ -30,7 +30,7 @@ from tenants.models import Node
 from . import tags as tag_rules
 from .ages import AGE_BANDS
 from .models import RegistryResident
-from .places import buildings
+from .places import building_choices
 from .services import (
     get_household,
     get_resident,
@@ -175,16 +175,8 @@ def _tag_choices() -> dict[str, Any]:
     return tag_rules.labels()
 
 
-def _building_choices() -> dict[str, Any]:
-    """The community's buildings by ref (the forms' select); none outside a community (an
-    export of a street)."""
-    from flask import g
-
-    from core.db import db
-
-    if "community" not in g:
-        return {}
-    return {b.ref: b.name for b in buildings(db.session, g.community)}
+# The community's buildings by ref (the forms' select).
+_building_choices = building_choices("ref")
 
 
 def _household_address(resident: Any) -> str | None:

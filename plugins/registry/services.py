@@ -86,21 +86,26 @@ def visible_clause(model: Any, scope: Scope, permission: str = VIEW) -> sa.Colum
     )
 
 
-def reachable(model: Any, community: Node) -> sa.ColumnElement[bool]:
-    """The rows a record of ``community`` may name (a guardian, an employer, a landlord): what
-    the signed-in user may read in the registry; outside a signed-in request (the CLI, the
-    demo) the rows of the community's street where the module is on."""
+def reachable(
+    session: Session, model: Any, row_id: int, community: Node, *where: Any
+) -> Any | None:
+    """The row ``row_id`` of ``model`` if a record of ``community`` may name it (a guardian, an
+    employer, a landlord) and it meets ``where``: what the signed-in user may read in the
+    registry; outside a signed-in request (the CLI, the demo) the rows of the community's
+    street where the module is on. ``None`` otherwise."""
     from flask import has_request_context
     from flask_login import current_user
 
     if has_request_context() and current_user and current_user.is_authenticated:
         from core.permissions import current_scope
 
-        return visible_clause(model, current_scope())
-    return sa.and_(
-        model.street_id == community.street_id,
-        model.community_id.in_(enabled_communities(MODULE)),
-    )
+        named = visible_clause(model, current_scope())
+    else:
+        named = sa.and_(
+            model.street_id == community.street_id,
+            model.community_id.in_(enabled_communities(MODULE)),
+        )
+    return session.scalar(sa.select(model).where(model.id == row_id, named, *where))
 
 
 def _within(model: Any, place: Place) -> sa.ColumnElement[bool]:
