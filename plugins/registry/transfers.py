@@ -82,6 +82,17 @@ def live_elsewhere(
     return list(session.scalars(stmt))
 
 
+def _where_who(resident: RegistryResident, place: Node) -> dict[str, Any]:
+    """A record as the duplicate warnings and lists name it: which one, where, who, its status."""
+    return {
+        "id": resident.id,
+        "community": place.ref,
+        "community_name": place.name,
+        "name": resident.name,
+        "status": resident.status,
+    }
+
+
 def describe_records(
     session: Session, scope: Scope, records: list[RegistryResident]
 ) -> list[dict[str, Any]]:
@@ -89,13 +100,9 @@ def describe_records(
     may move them (``registry.edit`` there)."""
     places = communities_by_id(session, {r.community_id for r in records})
     return [
-        {
-            "id": r.id,
-            "community": places[r.community_id].ref,
-            "community_name": places[r.community_id].name,
-            "name": r.name,
+        _where_who(r, places[r.community_id])
+        | {
             "id_number": mask_id(r.id_number),
-            "status": r.status,
             "can_transfer": scope.allows(EDIT, places[r.community_id].path),
         }
         for r in records
@@ -275,17 +282,8 @@ def duplicate_groups(
     groups: dict[str, dict[str, Any]] = {}
     for r in rows:
         group = groups.setdefault(r.id_number, {"id_number": mask_id(r.id_number), "residents": []})
-        place = places[r.community_id]
-        group["residents"].append(
-            {
-                "id": r.id,
-                "community": place.ref,
-                "community_name": place.name,
-                "name": r.name,
-                "status": r.status,
-                "arrived_on": r.arrived_on.isoformat() if r.arrived_on else None,
-            }
-        )
+        arrived = r.arrived_on.isoformat() if r.arrived_on else None
+        group["residents"].append(_where_who(r, places[r.community_id]) | {"arrived_on": arrived})
     by_community = sorted(
         (
             {"community": places[cid].ref, "name": places[cid].name, "count": count}
