@@ -198,10 +198,7 @@ def floating_resident(session: Session, community: Node, resident_id: int) -> Re
 
 
 def check(
-    session: Session,
-    community: Node,
-    data: dict[str, Any],
-    record: RegistryVerification | None,
+    session: Session, community: Node, data: dict[str, Any], record: RegistryVerification | None
 ) -> None:
     """The ledger's rule: a floating resident of the community (the record is placed at their
     building), a day not before they arrived, a verifier holding a role here (the signed-in
