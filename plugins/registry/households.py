@@ -49,6 +49,16 @@ def follow_head(session: Session, resident: RegistryResident, user: Any = None) 
             record_update(session, household, changes, user)
 
 
+def _living_member(session: Session, household: RegistryHousehold, resident_id: int) -> Any:
+    return session.scalar(
+        sa.select(RegistryResident.id).where(
+            RegistryResident.id == resident_id,
+            RegistryResident.household_id == household.id,
+            RegistryResident.status.in_(PRESENT),
+        )
+    )
+
+
 def _check_household(
     session: Session, community: Node, data: dict[str, Any], household: RegistryHousehold | None
 ) -> None:
@@ -76,24 +86,11 @@ def _check_household(
         and data.get("head_id", household.head_id) == household.head_id
     )
     if head_id and not stays:
-        member = (
-            session.scalar(
-                sa.select(RegistryResident.id).where(
-                    RegistryResident.id == head_id,
-                    RegistryResident.household_id == household.id,
-                    RegistryResident.status.in_(PRESENT),
-                )
-            )
-            if household is not None
-            else None
-        )
-        if member is None:
-            refusals.add(
-                "head_id",
-                _("The head of household is one of its members living there.")
-                if household is not None
-                else _("Register the household's members first, then choose its head."),
-            )
+        if household is None:
+            message = _("Register the household's members first, then choose its head.")
+            refusals.add("head_id", message)
+        elif _living_member(session, household, head_id) is None:
+            refusals.add("head_id", _("The head of household is one of its members living there."))
     elif stays:
         # The head stays: a name typed for them that is not theirs is refused, not dropped.
         name, head = data.get("head_name"), household.head

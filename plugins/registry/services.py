@@ -11,10 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g
 from sqlalchemy.orm import Session
 
 from core import clock
-from core.permissions import Scope
+from core.db import db
+from core.permissions import Scope, current_scope
+from core.records.history import actor
 from core.tree import NodeRef
 from tenants.models import Node, NodeKind
 from tenants.modules import enabled_communities
@@ -93,12 +96,7 @@ def reachable(
     employer, a landlord) and it meets ``where``: what the signed-in user may read in the
     registry; outside a signed-in request (the CLI, the demo) the rows of the community's
     street where the module is on. ``None`` otherwise."""
-    from flask import has_request_context
-    from flask_login import current_user
-
-    if has_request_context() and current_user and current_user.is_authenticated:
-        from core.permissions import current_scope
-
+    if actor() is not None:  # a signed-in request
         named = visible_clause(model, current_scope())
     else:
         named = sa.and_(
@@ -252,11 +250,6 @@ def picker_text(
     ``None`` for one the user may not see."""
 
     def text(record_id: int) -> str | None:
-        from flask import g
-
-        from core.db import db
-        from core.permissions import current_scope
-
         community = g.community if here else None
         found = get(db.session, current_scope(), record_id, community)
         return label(found) if found is not None else None

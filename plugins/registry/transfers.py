@@ -225,14 +225,9 @@ class DuplicateGroups:
         return {"page": self.page + 1 if forward else self.page - 1}
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "total": self.total,
-            "page": self.page,
-            "per_page": self.per_page,
-            "pages": self.pages,
-            "items": self.groups,
-            "communities": self.by_community,
-        }
+        """The page as the API answers it: a page's counts, its groups as ``items``."""
+        counts = {key: getattr(self, key) for key in ("total", "page", "per_page", "pages")}
+        return counts | {"items": self.groups, "communities": self.by_community}
 
 
 def _duplicated(where: sa.ColumnElement[bool]) -> sa.Select:
