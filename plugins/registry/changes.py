@@ -8,6 +8,7 @@ a person who already left) refuses the approval and nothing is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -42,39 +43,35 @@ from .vocabularies import GENDERS, PRESENT, RELATIONS, UNIT_KINDS
 # --- what a leader picks at their building -----------------------------------------------------
 
 
-def households_at(session: Session, building: NodeRef) -> dict[int, str]:
-    """The building's households: "2单元301室 王明"."""
-    rows = session.scalars(
-        sa.select(RegistryHousehold)
-        .where(RegistryHousehold.node_id == building.id, RegistryHousehold.moved_out_on.is_(None))
-        .order_by(RegistryHousehold.entrance, RegistryHousehold.room, RegistryHousehold.id)
-    )
-    return {
-        h.id: f"{h.entrance + '单元' if h.entrance else ''}{h.room}室 {h.head_name}" for h in rows
-    }
+def _at_building(
+    model: Any, label: Callable[[Any], str], *where: Any, order: tuple[Any, ...]
+) -> Callable[[Session, NodeRef], dict[int, str]]:
+    """What a leader picks of ``model`` at their building: the rows there that meet ``where``,
+    in ``order``, each as ``label`` names it."""
+
+    def choices(session: Session, building: NodeRef) -> dict[int, str]:
+        stmt = sa.select(model).where(model.node_id == building.id, *where).order_by(*order)
+        return {row.id: label(row) for row in session.scalars(stmt)}
+
+    return choices
 
 
-def residents_at(session: Session, building: NodeRef) -> dict[int, str]:
-    """The building's residents living there now."""
-    rows = session.scalars(
-        sa.select(RegistryResident)
-        .where(
-            RegistryResident.node_id == building.id,
-            RegistryResident.status.in_(PRESENT),
-        )
-        .order_by(RegistryResident.name, RegistryResident.id)
-    )
-    return {r.id: r.name for r in rows}
-
-
-def units_at(session: Session, building: NodeRef) -> dict[int, str]:
-    """The units (shops) registered at the building."""
-    rows = session.scalars(
-        sa.select(RegistryUnit)
-        .where(RegistryUnit.node_id == building.id)
-        .order_by(RegistryUnit.name, RegistryUnit.id)
-    )
-    return {u.id: u.name for u in rows}
+# The building's households: "2单元301室 王明".
+households_at = _at_building(
+    RegistryHousehold,
+    lambda h: f"{h.entrance + '单元' if h.entrance else ''}{h.room}室 {h.head_name}",
+    RegistryHousehold.moved_out_on.is_(None),
+    order=(RegistryHousehold.entrance, RegistryHousehold.room, RegistryHousehold.id),
+)
+# The building's residents living there now.
+residents_at = _at_building(
+    RegistryResident,
+    lambda r: r.name,
+    RegistryResident.status.in_(PRESENT),
+    order=(RegistryResident.name, RegistryResident.id),
+)
+# The units (shops) registered at the building.
+units_at = _at_building(RegistryUnit, lambda u: u.name, order=(RegistryUnit.name, RegistryUnit.id))
 
 
 # --- the facts of each kind --------------------------------------------------------------------
