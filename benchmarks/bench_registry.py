@@ -336,9 +336,10 @@ def measure_duplicates(
 
 
 def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]:
+    from core import clock
     from core.api import Page
     from core.db import db
-    from plugins.registry import services
+    from plugins.registry import figures, services
     from plugins.registry.ledgers import residents
     from plugins.registry.models import RegistryResident
 
@@ -411,10 +412,10 @@ def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]
             )
 
     # Age bands, computed from the birth date at the period's end: the five indicators in one
-    # query (services.count_bands), and a list page filtered to one band (年龄段).
+    # query (figures.count_bands), and a list page filtered to one band (年龄段).
     from core.reports import Period
 
-    year = services.today().year
+    year = clock.today().year
     period = Period(date(year, 1, 1), date(year, 12, 31))
     results["age_bands"] = {}
     log("age bands (five indicators in one query / a page of 老年; median ms):")
@@ -429,7 +430,7 @@ def measure(args: argparse.Namespace, tree: Tree, engine: Any) -> dict[str, Any]
             else sa.select(Node.id).where(Node.district_id == tree.district.id, Node.kind == "community")
         )  # fmt: skip
         counted, counts = time_it(
-            lambda c=communities: services.count_bands(session, c, period), args.repeat
+            lambda c=communities: figures.count_bands(session, c, period), args.repeat
         )
         stmt = residents.filtered(session, where, {"age_band": "elderly"})
         paged, page = time_it(lambda s=stmt: Page(s, 1, 50), args.repeat)

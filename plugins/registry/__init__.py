@@ -24,11 +24,12 @@ from core.sdk import (
     volunteer_share,
 )
 
+from . import figures, models, verifications
 from . import hookspecs as jiedao_hookspecs  # noqa: F401 - the registry_tags hook for others
-from . import models, services, verifications
 from .ages import AGE_BANDS
 from .hookspecs import Tag
-from .services import MODULE, VIEW
+from .tags import OWN_TAGS, declared_tags
+from .vocabularies import MODULE, UNIT_KINDS, VIEW
 
 __version__ = "0.1.0"
 
@@ -87,14 +88,14 @@ def jiedao_navigation() -> list[NavEntry]:
 
 @hookimpl
 def registry_tags() -> list[Tag]:
-    return list(services.OWN_TAGS)
+    return list(OWN_TAGS)
 
 
 def _volunteer_share(session: Any, communities: Any, period: Any) -> float:
     """志愿者占常住人口比例 (target >8%): core's register over the residents counted here; the
     registry declares it because only it knows the population, and core never imports it."""
     return volunteer_share(
-        session, communities, services.count_residents(session, communities, period)
+        session, communities, figures.count_residents(session, communities, period)
     )
 
 
@@ -102,15 +103,15 @@ def _volunteer_share(session: Any, communities: Any, period: Any) -> float:
 def jiedao_indicators() -> list[Indicator]:
     people, households, units = _l("people"), _l("households"), _l("units")
     found = [
-        Indicator("registry.residents", _l("Residents"), people, services.count_residents),
-        Indicator("registry.floating", _l("Floating residents"), people, services.count_floating),
-        Indicator("registry.households", _l("Households"), households, services.count_households),
-        Indicator("registry.units", _l("Units"), units, services.count_units()),
+        Indicator("registry.residents", _l("Residents"), people, figures.count_residents),
+        Indicator("registry.floating", _l("Floating residents"), people, figures.count_floating),
+        Indicator("registry.households", _l("Households"), households, figures.count_households),
+        Indicator("registry.units", _l("Units"), units, figures.count_units()),
         Indicator("registry.volunteer_share", _l("Volunteers per resident"), "%", _volunteer_share),
     ]
     found += [
-        Indicator(f"registry.units.{kind}", label, units, services.count_units(kind))
-        for kind, label in services.UNIT_KINDS.items()
+        Indicator(f"registry.units.{kind}", label, units, figures.count_units(kind))
+        for kind, label in UNIT_KINDS.items()
     ]
     # A special group (S3) is a count only, and a count under 5 would name its people.
     found += [
@@ -118,10 +119,10 @@ def jiedao_indicators() -> list[Indicator]:
             f"registry.tag.{key}",
             tag.label,
             people,
-            services.count_tagged(key),
+            figures.count_tagged(key),
             suppress_below=5 if tag.sensitivity == S3 else 0,
         )
-        for key, tag in services.declared_tags().items()
+        for key, tag in declared_tags().items()
     ]
     # Age bands (老年, 育龄 …) at the period's end, all five in one query.
     found += [
@@ -129,8 +130,8 @@ def jiedao_indicators() -> list[Indicator]:
             f"registry.band.{key}",
             label,
             people,
-            services.count_band(key),
-            batch=services.count_bands,
+            figures.count_band(key),
+            batch=figures.count_bands,
         )
         for key, label in AGE_BANDS.items()
     ]

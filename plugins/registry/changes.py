@@ -8,6 +8,7 @@ a person who already left) refuses the approval and nothing is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from core.errors import DomainError
 from core.sdk import (
     S2,
     ChangeKind,
@@ -28,51 +28,51 @@ from core.sdk import (
     Text,
     describe,
     not_future,
+    refuse,
 )
 from core.tree import NodeRef
 from tenants.models import Node
 
-from . import services
+from . import residents
+from .households import update_household
 from .models import RegistryHousehold, RegistryResident, RegistryUnit
 from .schemas import BirthCertificateField, CreditCodeField, ResidentIdField
+from .units import create_unit
 from .validators import mask_certificate, mask_id
+from .vocabularies import GENDERS, PRESENT, RELATIONS, UNIT_KINDS
 
 # --- what a leader picks at their building -----------------------------------------------------
 
 
-def households_at(session: Session, building: NodeRef) -> dict[int, str]:
-    """The building's households: "2单元301室 王明"."""
-    rows = session.scalars(
-        sa.select(RegistryHousehold)
-        .where(RegistryHousehold.node_id == building.id, RegistryHousehold.moved_out_on.is_(None))
-        .order_by(RegistryHousehold.entrance, RegistryHousehold.room, RegistryHousehold.id)
-    )
-    return {
-        h.id: f"{h.entrance + '单元' if h.entrance else ''}{h.room}室 {h.head_name}" for h in rows
-    }
+def _at_building(
+    model: Any, label: Callable[[Any], str], *where: Any, order: tuple[Any, ...]
+) -> Callable[[Session, NodeRef], dict[int, str]]:
+    """What a leader picks of ``model`` at their building: the rows there that meet ``where``,
+    in ``order``, each as ``label`` names it."""
+
+    def choices(session: Session, building: NodeRef) -> dict[int, str]:
+        stmt = sa.select(model).where(model.node_id == building.id, *where).order_by(*order)
+        return {row.id: label(row) for row in session.scalars(stmt)}
+
+    return choices
 
 
-def residents_at(session: Session, building: NodeRef) -> dict[int, str]:
-    """The building's residents living there now."""
-    rows = session.scalars(
-        sa.select(RegistryResident)
-        .where(
-            RegistryResident.node_id == building.id,
-            RegistryResident.status.in_(services.PRESENT),
-        )
-        .order_by(RegistryResident.name, RegistryResident.id)
-    )
-    return {r.id: r.name for r in rows}
-
-
-def units_at(session: Session, building: NodeRef) -> dict[int, str]:
-    """The units (shops) registered at the building."""
-    rows = session.scalars(
-        sa.select(RegistryUnit)
-        .where(RegistryUnit.node_id == building.id)
-        .order_by(RegistryUnit.name, RegistryUnit.id)
-    )
-    return {u.id: u.name for u in rows}
+# The building's households: "2单元301室 王明".
+households_at = _at_building(
+    RegistryHousehold,
+    lambda h: f"{h.entrance + '单元' if h.entrance else ''}{h.room}室 {h.head_name}",
+    RegistryHousehold.moved_out_on.is_(None),
+    order=(RegistryHousehold.entrance, RegistryHousehold.room, RegistryHousehold.id),
+)
+# The building's residents living there now.
+residents_at = _at_building(
+    RegistryResident,
+    lambda r: r.name,
+    RegistryResident.status.in_(PRESENT),
+    order=(RegistryResident.name, RegistryResident.id),
+)
+# The units (shops) registered at the building.
+units_at = _at_building(RegistryUnit, lambda u: u.name, order=(RegistryUnit.name, RegistryUnit.id))
 
 
 # --- the facts of each kind --------------------------------------------------------------------
@@ -108,8 +108,8 @@ class MoveInSchema(ChoiceSchema):
     household_id = _household()
     name = Text(_l("Full name"), 50, required=True)
     id_number = _id_number()
-    gender = Choice(_l("Gender"), services.GENDERS)
-    relation = Choice(_l("Relation to the head"), services.RELATIONS, default="other")
+    gender = Choice(_l("Gender"), GENDERS)
+    relation = Choice(_l("Relation to the head"), RELATIONS, default="other")
     on = _on(_l("Date moved in"))
 
 
@@ -127,7 +127,7 @@ class BirthSchema(ChoiceSchema):
         widget="text",
     )
     id_number = _id_number(required=False)
-    gender = Choice(_l("Gender"), services.GENDERS)
+    gender = Choice(_l("Gender"), GENDERS)
     on = Date(_l("Date of birth"), required=True, validate=not_future)
 
 
@@ -172,7 +172,7 @@ class ShopOpenSchema(ChoiceSchema):
 
     name = Text(_l("Shop name"), 100, required=True)
     address = Text(_l("Address"), 200, required=True)
-    kind = Choice(_l("Unit type"), services.UNIT_KINDS, default="shop")
+    kind = Choice(_l("Unit type"), UNIT_KINDS, default="shop")
     credit_code = describe(
         CreditCodeField(load_default=None, allow_none=True),
         label=_l("Unified social credit code"),
@@ -198,55 +198,45 @@ def _resident(session: Session, facts: dict[str, Any]) -> RegistryResident:
     return session.get(RegistryResident, facts["resident_id"])
 
 
-def _newcomer(
-    session: Session, report: Any, facts: dict[str, Any], relation: str, status: str
-) -> RegistryResident:
-    data = {
-        "name": facts["name"],
-        "id_number": facts["id_number"],
-        "gender": facts.get("gender"),
-        "household_id": facts["household_id"],
-        "relation": relation,
-        "arrived_on": facts["on"],
-        "status": status,
-    }
-    return services.create_resident(session, _community(session, report), data)
+def _register(session: Session, report: Any, facts: dict[str, Any], **data: Any) -> str:
+    """迁入 / 出生: the person reported registered in the household named; the line saying so."""
+    data |= {key: facts.get(key) for key in ("name", "id_number", "gender", "household_id")}
+    resident = residents.create_resident(session, _community(session, report), data)
+    return _("Registered resident %(name)s", name=resident.name)
 
 
 def apply_move_in(session: Session, report: Any, facts: dict[str, Any]) -> str:
-    resident = _newcomer(session, report, facts, facts.get("relation") or "other", "registered")
-    return _("Registered resident %(name)s", name=resident.name)
+    relation = facts.get("relation") or "other"
+    return _register(session, report, facts, relation=relation, arrived_on=facts["on"])
 
 
 def apply_birth(session: Session, report: Any, facts: dict[str, Any]) -> str:
     """The child is registered born on the day reported: with its ID the two must agree,
     without one its birth certificate number and gender are needed."""
-    data = {
-        "name": facts["name"],
-        "id_number": facts.get("id_number"),
-        "birth_certificate_number": facts.get("birth_certificate_number"),
-        "birth_date": facts["on"],
-        "gender": facts.get("gender"),
-        "household_id": facts["household_id"],
-        "relation": "child",
-        "status": "registered",
-    }
-    resident = services.create_resident(session, _community(session, report), data)
-    return _("Registered resident %(name)s", name=resident.name)
+    certificate = facts.get("birth_certificate_number")
+    return _register(
+        session,
+        report,
+        facts,
+        birth_certificate_number=certificate,
+        birth_date=facts["on"],
+        relation="child",
+    )
 
 
 def apply_move_out(session: Session, report: Any, facts: dict[str, Any]) -> str:
-    resident = services.move_out(session, _resident(session, facts), facts["on"])
+    resident = residents.move_out(session, _resident(session, facts), facts["on"])
     return _("Moved out resident %(name)s", name=resident.name)
 
 
 def apply_death(session: Session, report: Any, facts: dict[str, Any]) -> str:
-    resident = services.move_out(session, _resident(session, facts), facts["on"], deceased=True)
+    resident = residents.move_out(session, _resident(session, facts), facts["on"], deceased=True)
     return _("Recorded the death of %(name)s", name=resident.name)
 
 
-def _note(resident: RegistryResident, line: str) -> str:
-    return f"{resident.notes}\n{line}".strip() if resident.notes else line
+def _note(record: Any, line: str) -> str:
+    """The record's notes with ``line`` added at the end."""
+    return f"{record.notes}\n{line}".strip() if record.notes else line
 
 
 def _married(resident: RegistryResident) -> str:
@@ -254,7 +244,7 @@ def _married(resident: RegistryResident) -> str:
     return (
         "remarried"
         if resident.marital_status in ("divorced", "widowed", "remarried")
-        else ("first_marriage")
+        else "first_marriage"
     )
 
 
@@ -267,7 +257,7 @@ def _marital(label: Any, status: Any):
         on: date = facts["on"]
         spouse = facts.get("spouse_name") or ""
         line = f"{on.isoformat()} {label}" + (f" ({spouse})" if spouse else "")
-        services.update_resident(
+        residents.update_resident(
             session,
             resident,
             {"notes": _note(resident, line), "marital_status": status(resident)},
@@ -282,8 +272,8 @@ def apply_rental(session: Session, report: Any, facts: dict[str, Any]) -> str:
     line = _(
         "%(date)s let to %(count)s tenants", date=facts["on"].isoformat(), count=facts["tenants"]
     )
-    notes = f"{household.notes}\n{line}".strip() if household.notes else line
-    services.update_household(
+    notes = _note(household, line)
+    update_household(
         session,
         household,
         {"tenure": "rented", "rental": True, "tenant_count": facts["tenants"], "notes": notes},
@@ -293,10 +283,9 @@ def apply_rental(session: Session, report: Any, facts: dict[str, Any]) -> str:
 
 def apply_shop_open(session: Session, report: Any, facts: dict[str, Any]) -> str:
     if not facts.get("credit_code"):
-        message = _("A unit needs its credit code: add it when verifying the report.")
-        raise DomainError(message, {"credit_code": [message]})
+        refuse("credit_code", _("A unit needs its credit code: add it when verifying the report."))
     building = session.get(Node, report.node_id)
-    unit = services.create_unit(
+    unit = create_unit(
         session,
         _community(session, report),
         {

@@ -9,6 +9,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from core import clock
 from core.sdk import (
     S2,
     Choice,
@@ -27,11 +28,21 @@ from core.sdk import (
     not_future,
     phone_number,
 )
+from tenants.models import Node
 
-from . import services
 from . import tags as tag_rules
 from .ages import AGE_BANDS
 from .models import RegistryResident
+from .places import building_choices
+from .services import (
+    get_household,
+    get_resident,
+    get_unit,
+    household_label,
+    picker_text,
+    resident_label,
+    unit_label,
+)
 from .validators import (
     birth_year,
     check_birth_certificate,
@@ -43,6 +54,22 @@ from .validators import (
     normalize_credit_code,
     normalize_id,
 )
+from .vocabularies import (
+    BUSINESS_STATUSES,
+    EMPLOYMENTS,
+    GENDERS,
+    GUARDIAN_RELATIONS,
+    INDUSTRIES,
+    MARITAL_STATUSES,
+    POLITICAL_STATUSES,
+    PRESENCES,
+    PRESENT,
+    RELATIONS,
+    SIZE_CLASSES,
+    STATUSES,
+    TENURES,
+    UNIT_KINDS,
+)
 
 
 class ResidentIdField(ma.fields.String):
@@ -53,7 +80,7 @@ class ResidentIdField(ma.fields.String):
         text = normalize_id(super()._deserialize(value, attr, data, **kwargs))
         if not text and self.allow_none:
             return None
-        problem = check_resident_id(text, services.today())
+        problem = check_resident_id(text, clock.today())
         if problem:
             raise ma.ValidationError(problem)
         return text
@@ -96,36 +123,16 @@ def _employer(resident: Any) -> str | None:
     return resident.employer_name or None
 
 
-def _resident_label(resident_id: int) -> str | None:
-    """A chosen resident as the pickers show one (the ID masked); None if the user may not
-    see them."""
-    from core.db import db
-    from core.permissions import current_scope
-
-    found = services.get_resident(db.session, current_scope(), resident_id)
-    return f"{found.name} {mask_id(found.id_number)}".strip() if found is not None else None
-
-
-def _unit_label(unit_id: int) -> str | None:
-    from core.db import db
-    from core.permissions import current_scope
-
-    found = services.get_unit(db.session, current_scope(), unit_id)
-    return f"{found.name} {found.credit_code}" if found is not None else None
-
-
-def _household_label(household_id: int) -> str | None:
-    from core.db import db
-    from core.permissions import current_scope
-
-    found = services.get_household(db.session, current_scope(), household_id)
-    return f"{found.address} {found.head_name}" if found is not None else None
+# What a picker's box shows for the id a form holds (None for a row the user may not see).
+_resident_label = picker_text(get_resident, resident_label)
+_unit_label = picker_text(get_unit, unit_label)
+_household_label = picker_text(get_household, household_label)
 
 
 def _street_label(node_id: int) -> str | None:
     from core.db import db
 
-    street = db.session.get(services.Node, node_id)
+    street = db.session.get(Node, node_id)
     return street.name if street is not None and street.kind == "street" else None
 
 
@@ -149,7 +156,7 @@ def _member_choices() -> dict[int, str]:
         sa.select(RegistryResident.id, RegistryResident.name)
         .where(
             RegistryResident.household_id == args["record_id"],
-            RegistryResident.status.in_(services.PRESENT),
+            RegistryResident.status.in_(PRESENT),
         )
         .order_by(RegistryResident.id)
     )
@@ -171,16 +178,8 @@ def _tag_choices() -> dict[str, Any]:
     return tag_rules.labels()
 
 
-def _building_choices() -> dict[str, Any]:
-    """The community's buildings by ref (the forms' select); none outside a community (an
-    export of a street)."""
-    from flask import g
-
-    from core.db import db
-
-    if "community" not in g:
-        return {}
-    return {b.ref: b.name for b in services.buildings(db.session, g.community)}
+# The community's buildings by ref (the forms' select).
+_building_choices = building_choices("ref")
 
 
 def _household_address(resident: Any) -> str | None:
@@ -219,7 +218,7 @@ def picked(label: Any, picker: str, shown_as: Any) -> ma.fields.Field:
 class ResidentSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
     name = Text(_l("Full name"), 50, required=True, column=True, sort=True)
-    gender = Choice(_l("Gender"), services.GENDERS, column=True)
+    gender = Choice(_l("Gender"), GENDERS, column=True)
     id_number = describe(
         ResidentIdField(
             load_default=None,
@@ -262,10 +261,10 @@ class ResidentSchema(ChoiceSchema):
     )
     ethnicity = Text(_l("Ethnicity"), 20)
     status = describe(
-        choice({k: services.STATUSES[k] for k in services.PRESENT}, load_default="registered"),
+        choice({k: STATUSES[k] for k in PRESENT}, load_default="registered"),
         label=_l("Residence status"),
         column=True,
-        choices=services.STATUSES,
+        choices=STATUSES,
         former_labels=("户籍状态",),
     )
     current_address = Text(_l("Current address"), 200, column=True)
@@ -285,14 +284,14 @@ class ResidentSchema(ChoiceSchema):
     household = Computed(_l("Household"), _household_address)
     building = building_select()
     building_name = Computed(BUILDING, _building_name)
-    relation = Choice(_l("Relation to the head"), services.RELATIONS, widget="select")
-    marital_status = Choice(_l("Marital status"), services.MARITAL_STATUSES, widget="select")
+    relation = Choice(_l("Relation to the head"), RELATIONS, widget="select")
+    marital_status = Choice(_l("Marital status"), MARITAL_STATUSES, widget="select")
     presence = Choice(
-        _l("Registration and residence"), services.PRESENCES, default="consistent", widget="radio"
+        _l("Registration and residence"), PRESENCES, default="consistent", widget="radio"
     )
     out_to = Text(_l("Now living in"), 100, help=_l("Only for an outflow resident."))
     out_since = Date(_l("Away since"), validate=not_future)
-    employment = Choice(_l("Employment"), services.EMPLOYMENTS, widget="select")
+    employment = Choice(_l("Employment"), EMPLOYMENTS, widget="select")
     employer_id = picked(_l("Employer in the registry"), "api_picker_employers", _unit_label)
     employer_name = Text(
         _l("Employer elsewhere"),
@@ -301,11 +300,11 @@ class ResidentSchema(ChoiceSchema):
         help=_l("The name of a workplace that is not a unit of the registry."),
     )
     employer = Computed(_l("Employer"), _employer)
-    political_status = Choice(_l("Political status"), services.POLITICAL_STATUSES, widget="select")
+    political_status = Choice(_l("Political status"), POLITICAL_STATUSES, widget="select")
     guardian_id = picked(_l("Guardian"), "api_picker_guardians", _resident_label)
     guardian = Computed(_l("Guardian"), _name_of("guardian"))
     guardian_relation = Choice(
-        _l("The guardian is the resident's"), services.GUARDIAN_RELATIONS, widget="select"
+        _l("The guardian is the resident's"), GUARDIAN_RELATIONS, widget="select"
     )
     tags = Keys(
         _l("Tags"),
@@ -347,7 +346,7 @@ class HouseholdSchema(ChoiceSchema):
         help=_l("Choosing a member makes them the head: their name and relation follow."),
     )
     head_name = Text(_l("Head of household"), 50, required=True, column=True, sort=True)
-    tenure = Choice(_l("Tenure"), services.TENURES, default="owned", column=True)
+    tenure = Choice(_l("Tenure"), TENURES, default="owned", column=True)
     rental = describe(yes_no(load_default=False), label=_l("Flat let to tenants"), column=True)
     landlord_id = picked(_l("Landlord"), "api_picker_landlords", _resident_label)
     landlord = Computed(_l("Landlord"), _name_of("landlord"))
@@ -368,16 +367,16 @@ class UnitSchema(ChoiceSchema):
         label=_l("Unified social credit code"),
         column=True,
     )
-    kind = Choice(_l("Unit type"), services.UNIT_KINDS, default="enterprise", column=True)
+    kind = Choice(_l("Unit type"), UNIT_KINDS, default="enterprise", column=True)
     legal_representative = Text(_l("Legal representative"), 50)
     contact_name = Text(_l("Contact person"), 50)
     contact_phone = Text(
         _l("Contact phone"), validate=phone_number, sensitivity=S2, mask=mask_mobile, column=True
     )
     address = Text(_l("Address"), 200, column=True)
-    industry = Choice(_l("Industry"), services.INDUSTRIES, widget="select")
+    industry = Choice(_l("Industry"), INDUSTRIES, widget="select")
     business_status = Choice(
-        _l("Business status"), services.BUSINESS_STATUSES, default="operating", column=True
+        _l("Business status"), BUSINESS_STATUSES, default="operating", column=True
     )
     street_front = describe(yes_no(load_default=False), label=_l("Street-front shop"))
     headquarters_street_id = picked(
@@ -386,7 +385,7 @@ class UnitSchema(ChoiceSchema):
     headquarters_street = Computed(
         _l("Headquarters street (of a branch)"), _name_of("headquarters_street")
     )
-    size_class = Choice(_l("Size class"), services.SIZE_CLASSES, default="below", column=True)
+    size_class = Choice(_l("Size class"), SIZE_CLASSES, default="below", column=True)
     output_value = Number(
         _l("Annual output value (10,000 yuan)"),
         places=2,

@@ -6,8 +6,6 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-RURAL = "rural"
-
 
 class SettingsSchema(ma.Schema):
     """``load_default`` is what a community starts with."""

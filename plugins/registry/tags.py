@@ -10,10 +10,12 @@ setting is on, and adding it elsewhere is refused on ``tags``.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import g, has_app_context, has_request_context
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core.db import db
@@ -22,7 +24,30 @@ from core.permissions import current_scope
 from core.sdk import S1, S3, module_settings, refuse
 
 from .hookspecs import Tag
-from .services import MODULE, SENSITIVE, declared_tags
+from .vocabularies import MODULE, SENSITIVE
+
+# What other plugins see of a tag declared by the registry itself. Age groups (老年人,
+# 育龄妇女) are not tags: they are age bands, computed (ages.py). Special groups are S3;
+# 留守儿童 is a rural category, offered where the setting ``rural`` is on.
+OWN_TAGS = [
+    Tag("disabled", _l("Person with a disability"), MODULE, S3),
+    Tag("dibao", _l("Minimum living allowance"), MODULE, S3),
+    Tag("left_behind_child", _l("Left-behind child"), MODULE, S3, setting="rural"),
+    Tag("veteran", _l("Veteran"), MODULE),
+    Tag("empty_nest", _l("Empty-nest elderly (children live elsewhere)"), MODULE),
+    Tag("living_alone", _l("Elderly living alone"), MODULE),
+]
+
+
+def declared_tags() -> dict[str, Tag]:
+    """Every tag declared through ``registry_tags`` (the registry's own first), by key."""
+    from tenants.modules import plugin_system
+
+    tags: dict[str, Tag] = {}
+    for name, found in plugin_system().call("registry_tags"):
+        for tag in found or []:
+            tags.setdefault(tag.key, tag if tag.module else dataclasses.replace(tag, module=name))
+    return tags
 
 
 def _declared() -> dict[str, Tag]:

@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.errors import Conflict, DomainError
+from core.errors import Conflict
 from core.exchange import warning
 from core.permissions import Scope, current_scope
 from core.sdk import Schema, refuse, writable
@@ -35,10 +35,14 @@ from core.tree import node_ref
 from tenants import modules
 from tenants.models import Node, NodeKind
 
-from . import services
+from .households import follow_head
 from .models import RegistryResident
-from .services import EDIT, PRESENT, VIEW
+from .places import communities_by_id
+from .residents import check_id
+from .rules import editable, history
+from .services import visible_clause
 from .validators import mask_id
+from .vocabularies import EDIT, MODULE, PRESENT, VIEW
 
 
 class TransferSchema(Schema):
@@ -71,17 +75,22 @@ def live_elsewhere(
             RegistryResident.id_number == id_number,
             RegistryResident.community_id != community.id,
             _live(),
-            services.visible_clause(RegistryResident, scope),
+            visible_clause(RegistryResident, scope),
         )
         .order_by(RegistryResident.community_id, RegistryResident.id)
     )
     return list(session.scalars(stmt))
 
 
-def _communities(session: Session, ids: set[int]) -> dict[int, Node]:
-    if not ids:
-        return {}
-    return {n.id: n for n in session.scalars(sa.select(Node).where(Node.id.in_(ids)))}
+def _where_who(resident: RegistryResident, place: Node) -> dict[str, Any]:
+    """A record as the duplicate warnings and lists name it: which one, where, who, its status."""
+    return {
+        "id": resident.id,
+        "community": place.ref,
+        "community_name": place.name,
+        "name": resident.name,
+        "status": resident.status,
+    }
 
 
 def describe_records(
@@ -89,15 +98,11 @@ def describe_records(
 ) -> list[dict[str, Any]]:
     """The records as a warning names them: where, who, the ID masked, and whether the user
     may move them (``registry.edit`` there)."""
-    places = _communities(session, {r.community_id for r in records})
+    places = communities_by_id(session, {r.community_id for r in records})
     return [
-        {
-            "id": r.id,
-            "community": places[r.community_id].ref,
-            "community_name": places[r.community_id].name,
-            "name": r.name,
+        _where_who(r, places[r.community_id])
+        | {
             "id_number": mask_id(r.id_number),
-            "status": r.status,
             "can_transfer": scope.allows(EDIT, places[r.community_id].path),
         }
         for r in records
@@ -140,11 +145,8 @@ def transfer(
     the community; the history and both communities' audit logs say from where to where.
     Refused: a deleted or departed resident, the community it is in, an ID registered in
     ``target`` already (409)."""
-    source = session.get(Node, resident.community_id)
-    writable(source)
+    source = editable(session, resident)
     writable(target)
-    if resident.deleted_at is not None:
-        raise DomainError(_("A deleted record cannot be changed; restore it first."))
     if target.id == source.id:
         refuse(
             "community",
@@ -161,7 +163,7 @@ def transfer(
             conflict=True,
         )
     if resident.id_number:
-        services._check_id(session, target, {"id_number": resident.id_number}, exclude=resident.id)
+        check_id(session, target, {"id_number": resident.id_number}, exclude=resident.id)
     changes: dict[str, list[Any]] = {"community": [source.name, target.name]}
     if resident.household is not None:
         changes["household"] = [resident.household.address, None]
@@ -171,14 +173,14 @@ def transfer(
         resident.relation = ""
     resident.node = target  # the relationship, so the flush copies the new community's keys
     session.flush()
-    services._follow_head(session, resident, user)  # the household it headed has no head now
+    follow_head(session, resident, user)  # the household it headed has no head now
     summary = _(
         "Transferred resident %(name)s from %(source)s to %(target)s",
         name=resident.name,
         source=source.name,
         target=target.name,
     )
-    services._history(session, resident, "transfer", changes, summary, user)
+    history(session, resident, "transfer", changes, summary, user)
     audit.record(  # the community it left keeps a line of it in its own log
         "registry.resident.transfer_out",
         node=node_ref(session, id=source.id),
@@ -223,14 +225,9 @@ class DuplicateGroups:
         return {"page": self.page + 1 if forward else self.page - 1}
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "total": self.total,
-            "page": self.page,
-            "per_page": self.per_page,
-            "pages": self.pages,
-            "items": self.groups,
-            "communities": self.by_community,
-        }
+        """The page as the API answers it: a page's counts, its groups as ``items``."""
+        counts = {key: getattr(self, key) for key in ("total", "page", "per_page", "pages")}
+        return counts | {"items": self.groups, "communities": self.by_community}
 
 
 def _duplicated(where: sa.ColumnElement[bool]) -> sa.Select:
@@ -276,21 +273,12 @@ def duplicate_groups(
         if shown
         else []
     )
-    places = _communities(session, {r.community_id for r in rows} | {cid for cid, _n in held})
+    places = communities_by_id(session, {r.community_id for r in rows} | {cid for cid, _n in held})
     groups: dict[str, dict[str, Any]] = {}
     for r in rows:
         group = groups.setdefault(r.id_number, {"id_number": mask_id(r.id_number), "residents": []})
-        place = places[r.community_id]
-        group["residents"].append(
-            {
-                "id": r.id,
-                "community": place.ref,
-                "community_name": place.name,
-                "name": r.name,
-                "status": r.status,
-                "arrived_on": r.arrived_on.isoformat() if r.arrived_on else None,
-            }
-        )
+        arrived = r.arrived_on.isoformat() if r.arrived_on else None
+        group["residents"].append(_where_who(r, places[r.community_id]) | {"arrived_on": arrived})
     by_community = sorted(
         (
             {"community": places[cid].ref, "name": places[cid].name, "count": count}
@@ -309,4 +297,4 @@ def visible_target(session: Session, scope: Scope, ref: str) -> Node | None:
     )
     if node is None or not scope.allows(VIEW, node.path):
         return None
-    return node if modules.is_enabled(session, node.id, services.MODULE) else None
+    return node if modules.is_enabled(session, node.id, MODULE) else None

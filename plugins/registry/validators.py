@@ -129,13 +129,19 @@ def check_birth_certificate(value: str) -> str | None:
 # --- masking ---------------------------------------------------------------------------------
 
 
-def mask_id(number: str | None) -> str:
-    """``110105********1234``: the area code and the last four characters stay."""
+def _masked(number: str | None, head: int, tail: int) -> str:
+    """``number`` with all but its first ``head`` and last ``tail`` characters starred; a
+    number too short to keep both is starred whole."""
     if not number:
         return ""
-    if len(number) < 10:
+    if len(number) < head + tail:
         return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    return number[:head] + "*" * (len(number) - head - tail) + number[-tail:]
+
+
+def mask_id(number: str | None) -> str:
+    """``110105********1234``: the area code and the last four characters stay."""
+    return _masked(number, 6, 4)
 
 
 def birth_year(day: str | None) -> str:
@@ -146,15 +152,9 @@ def birth_year(day: str | None) -> str:
 
 def mask_mobile(number: str | None) -> str:
     """``138****5678``."""
-    if not number:
-        return ""
-    if len(number) < 7:
-        return "*" * len(number)
-    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+    return _masked(number, 3, 4)
 
 
 def mask_certificate(number: str | None) -> str:
     """``Q*****3456``: the letter and the last four digits stay."""
-    if not number:
-        return ""
-    return number[:1] + "*" * (len(number) - 5) + number[-4:]
+    return _masked(number, 1, 4)

@@ -17,14 +17,15 @@ from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import g, has_request_context, url_for
+from flask import g, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy.orm import Mapped, Session, column_property, mapped_column, relationship
 
+from core import clock
 from core.db import Base, SoftDeleteMixin, TimestampMixin, db
 from core.models import User
+from core.records.history import actor
 from core.reports import Period
 from core.sdk import (
     Choice,
@@ -42,8 +43,9 @@ from core.sdk import (
 from core.visits.assignments import holds_role_at, staff_at
 from tenants.models import Node
 
-from . import services
+from .figures import residents_present
 from .models import RegistryResident
+from .services import get_resident, picker_text, resident_label, search_residents
 
 METHODS = {
     "visit": _l("Home visit check"),
@@ -111,7 +113,7 @@ def verified_since(start: date, end: date | None = None) -> sa.ColumnElement[boo
 
 def unverified_this_month(day: date | None = None) -> sa.ColumnElement[bool]:
     """本月未核查: floating residents with no verification in ``day``'s month (today's)."""
-    start = month_start(day or services.today())
+    start = month_start(day or clock.today())
     return sa.and_(RegistryResident.status == FLOATING, ~verified_since(start))
 
 
@@ -125,15 +127,8 @@ def _staff() -> dict[int, str]:
     return dict(staff_at(db.session, g.community))
 
 
-def _resident_label(resident_id: int) -> str | None:
-    """What the picker's box shows for the chosen resident (of the page's community), the ID
-    masked; ``None`` for one the user may not see."""
-    from core.permissions import current_scope
-
-    from .validators import mask_id
-
-    found = services.get_resident(db.session, current_scope(), resident_id, g.community)
-    return f"{found.name} {mask_id(found.id_number)}".strip() if found is not None else None
+# What the picker's box shows for the chosen resident (of the page's community), the ID masked.
+_resident_label = picker_text(get_resident, resident_label, here=True)
 
 
 def _resident_name(v: RegistryVerification) -> str:
@@ -169,14 +164,12 @@ class VerificationSchema(ChoiceSchema):
 
 
 def _signed_in() -> int | None:
-    if has_request_context() and current_user.is_authenticated:
-        return current_user.id
-    return None
+    return getattr(actor(), "id", None)
 
 
 def new_values() -> dict[str, Any]:
     """The new form starts with today and the signed-in worker."""
-    return {"verified_on": services.today(), "verified_by_id": _signed_in()}
+    return {"verified_on": clock.today(), "verified_by_id": _signed_in()}
 
 
 # --- the rules -----------------------------------------------------------------------------------
@@ -199,10 +192,7 @@ def floating_resident(session: Session, community: Node, resident_id: int) -> Re
 
 
 def check(
-    session: Session,
-    community: Node,
-    data: dict[str, Any],
-    record: RegistryVerification | None,
+    session: Session, community: Node, data: dict[str, Any], record: RegistryVerification | None
 ) -> None:
     """The ledger's rule: a floating resident of the community (the record is placed at their
     building), a day not before they arrived, a verifier holding a role here (the signed-in
@@ -245,9 +235,9 @@ def move_out_offer(v: RegistryVerification, data: dict[str, Any]) -> None:
 def count_verified(session: Session, communities: sa.Select, period: Period) -> int:
     """Indicator ``registry.floating_verified``: the floating residents counted by
     ``registry.floating`` who were verified within the period (a month: this month)."""
-    stmt = services._residents_at(communities, period).where(
+    stmt = residents_present(communities, period).where(
         RegistryResident.status == FLOATING,
-        verified_since(period.start, min(period.end, services.today())),
+        verified_since(period.start, min(period.end, clock.today())),
     )
     return session.scalar(stmt) or 0
 
@@ -256,17 +246,4 @@ def search_floating(
     session: Session, scope: Any, text: str, community: Node, *, limit: int = 20
 ) -> list[RegistryResident]:
     """The picker's floating residents of ``community``: name prefix or ID suffix, 20 at most."""
-    text = (text or "").strip()
-    if not text:
-        return []
-    stmt = (
-        sa.select(RegistryResident)
-        .where(
-            services.visible_clause(RegistryResident, scope),
-            RegistryResident.community_id == community.id,
-            RegistryResident.status == FLOATING,
-            services.resident_text_clause(session, text),
-        )
-        .order_by(RegistryResident.name, RegistryResident.id)
-    )
-    return list(session.scalars(stmt.limit(limit)))
+    return search_residents(session, scope, text, community, limit=limit, status=FLOATING)

@@ -9,34 +9,35 @@ place and, for a community, that the module is on there (404 otherwise).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden, NotFound
 
-from core.api import page_args
+from core.api import Operations, page_args
 from core.db import db
 from core.errors import DomainError
 from core.permissions import current_scope
-from core.records.ledger import load, rollup_rows
+from core.records.ledger import community_refs, load, rollup_rows
 from core.sdk import (
     CommunityBlueprint,
     RollupBlueprint,
-    api_doc,
     json_body,
     module_scope_clause,
     paginate,
     register_ledgers,
     require,
 )
+from tenants.models import Node
 
-from . import services, transfers, verifications
+from . import figures, services, transfers, verifications
 from . import tags as tag_rules
 from .ledgers import LEDGERS, residents, units
-from .models import RegistryResident
-from .services import EDIT, MODULE, VIEW
-from .validators import mask_id
+from .models import RegistryHousehold, RegistryResident, RegistryUnit
+from .services import household_label, resident_label, unit_label
+from .vocabularies import EDIT, MODULE, STATUSES, VIEW
 
 pages = CommunityBlueprint(MODULE, MODULE, __name__)
 api = CommunityBlueprint(MODULE, "registry_api", __name__, api=True)
@@ -44,13 +45,15 @@ rollup = RollupBlueprint(MODULE, "registry_rollup", __name__)
 rollup_api = RollupBlueprint(MODULE, "registry_rollup_api", __name__, api=True)
 
 register_ledgers(LEDGERS, pages=pages, api=api, rollup=rollup, rollup_api=rollup_api)
+# The registry's own API operations, each declared with its OpenAPI description in one decorator;
+# permissions are checked in the views, at the URL's place.
+api_ops = Operations(api, tags=[MODULE])
+rollup_ops = Operations(rollup_api, tags=[MODULE])
 
-COMMUNITY = [{"in": "path", "name": "community", "required": True, "schema": {"type": "string"}}]
 NODE = [{"in": "path", "name": "node", "required": True, "schema": {"type": "string"}}]
 
 
-@api.get("/tags")
-@api_doc("The resident tags declared by the registry and the plugins using it", tags=[MODULE])
+@api_ops.get("/tags", None, "The resident tags declared by the registry and the plugins using it")
 def api_tags() -> Any:
     """The tags the user may choose here: S3 ones only for holders of the sensitive permission,
     rural ones only in a rural community."""
@@ -58,19 +61,42 @@ def api_tags() -> Any:
     chosen = tag_rules.choosable(db.session, g.community)
     items = [
         {"key": key, "label": str(tag.label), "module": tag.module, "sensitivity": tag.sensitivity}
-        for key, tag in services.declared_tags().items()
+        for key, tag in tag_rules.declared_tags().items()
         if key in chosen
     ]
     return jsonify({"items": items})
 
 
+# --- pickers: the searches of the picker widget ----------------------------------------------
+
 PICKER_QUERY = [{"in": "query", "name": "q", "schema": {"type": "string"}}]
+Item = Callable[[Any], dict[str, Any]]
 
 
-@api.get("/picker/<any(residents,units):plural>")
-@api_doc(
+def _resident_item(r: RegistryResident) -> dict[str, Any]:
+    return {"id": r.id, "label": resident_label(r), "name": r.name, "address": r.current_address}
+
+
+def _unit_item(u: RegistryUnit) -> dict[str, Any]:
+    return {"id": u.id, "label": unit_label(u), "name": u.name, "address": u.address}
+
+
+def _household_item(h: RegistryHousehold) -> dict[str, Any]:
+    return {"id": h.id, "label": household_label(h), "name": h.head_name}
+
+
+def _street_item(n: Node) -> dict[str, Any]:
+    return {"id": n.id, "label": n.name, "name": n.name}
+
+
+def _items(found: list[Any], item: Item) -> Any:
+    return jsonify({"items": [item(row) for row in found]})
+
+
+@api_ops.get(
+    "/picker/<any(residents,units):plural>",
+    None,
     "Search for the picker widget: ?q= name prefix or ID suffix; 20 at most, masked",
-    tags=[MODULE],
     parameters=PICKER_QUERY,
 )
 def api_picker(plural: str) -> Any:
@@ -78,117 +104,63 @@ def api_picker(plural: str) -> Any:
     text = request.args.get("q", "")
     if plural == "residents":
         found = services.search_residents(db.session, current_scope(), text, g.community)
-        return jsonify({"items": _resident_items(found)})
-    found = services.search_units(db.session, current_scope(), text, g.community)
-    return jsonify({"items": _unit_items(found)})
+        return _items(found, _resident_item)
+    return _items(services.search_units(db.session, current_scope(), text, g.community), _unit_item)
 
 
-def _resident_items(found: list[Any]) -> list[dict[str, Any]]:
-    """What a picker shows of residents: name and masked ID (a newborn has none)."""
-    return [
-        {
-            "id": r.id,
-            "label": f"{r.name} {mask_id(r.id_number)}".strip(),
-            "name": r.name,
-            "address": r.current_address,
-        }
-        for r in found
-    ]
+def _picker(name: str, summary: str, search: Callable[[str], list[Any]], item: Item) -> None:
+    """``GET /picker/<name>?q=`` (endpoint ``api_picker_<name>``, what a field's ``picker=``
+    names): the rows ``search`` finds for the text, as ``item`` shows each."""
+
+    def view() -> Any:
+        require(VIEW)
+        return _items(search(request.args.get("q", "")), item)
+
+    view.__name__ = f"api_picker_{name}"  # the endpoint
+    api_ops.get(f"/picker/{name}", None, summary, parameters=PICKER_QUERY)(view)
 
 
-def _unit_items(found: list[Any]) -> list[dict[str, Any]]:
-    return [
-        {"id": u.id, "label": f"{u.name} {u.credit_code}", "name": u.name, "address": u.address}
-        for u in found
-    ]
-
-
-@api.get("/picker/guardians")
-@api_doc(
+_picker(
+    "guardians",
     "Search guardians for the picker: adults living in the registry the user sees (this "
     "community's first); ?q= name prefix or ID suffix; 20 at most, masked",
-    tags=[MODULE],
-    parameters=PICKER_QUERY,
+    lambda q: services.search_references(db.session, current_scope(), q, g.community, adults=True),
+    _resident_item,
 )
-def api_picker_guardians() -> Any:
-    require(VIEW)
-    found = services.search_references(
-        db.session, current_scope(), request.args.get("q", ""), g.community, adults=True
-    )
-    return jsonify({"items": _resident_items(found)})
-
-
-@api.get("/picker/landlords")
-@api_doc(
+_picker(
+    "landlords",
     "Search landlords for the picker: residents of the registry the user sees (this "
     "community's first); ?q= name prefix or ID suffix; 20 at most, masked",
-    tags=[MODULE],
-    parameters=PICKER_QUERY,
+    lambda q: services.search_references(db.session, current_scope(), q, g.community),
+    _resident_item,
 )
-def api_picker_landlords() -> Any:
-    require(VIEW)
-    found = services.search_references(
-        db.session, current_scope(), request.args.get("q", ""), g.community
-    )
-    return jsonify({"items": _resident_items(found)})
-
-
-@api.get("/picker/employers")
-@api_doc(
+_picker(
+    "employers",
     "Search employers for the picker: units of the registry the user sees; ?q= name prefix "
     "or credit code; 20 at most",
-    tags=[MODULE],
-    parameters=PICKER_QUERY,
+    lambda q: services.search_units(db.session, current_scope(), q),
+    _unit_item,
 )
-def api_picker_employers() -> Any:
-    require(VIEW)
-    found = services.search_units(db.session, current_scope(), request.args.get("q", ""))
-    return jsonify({"items": _unit_items(found)})
-
-
-@api.get("/picker/streets")
-@api_doc(
+_picker(
+    "streets",
     "Search streets (街道) for the picker, e.g. a branch's headquarters: ?q= part of the "
     "name; 20 at most",
-    tags=[MODULE],
-    parameters=PICKER_QUERY,
+    lambda q: services.search_streets(db.session, q),
+    _street_item,
 )
-def api_picker_streets() -> Any:
-    require(VIEW)
-    found = services.search_streets(db.session, request.args.get("q", ""))
-    return jsonify({"items": [{"id": n.id, "label": n.name, "name": n.name} for n in found]})
-
-
-@api.get("/picker/households")
-@api_doc(
+_picker(
+    "households",
     "Search households for the picker: ?q= head's name prefix, room or building; 20 at most",
-    tags=[MODULE],
-    parameters=PICKER_QUERY,
+    lambda q: services.search_households(db.session, current_scope(), q, g.community),
+    _household_item,
 )
-def api_picker_households() -> Any:
-    require(VIEW)
-    found = services.search_households(
-        db.session, current_scope(), request.args.get("q", ""), g.community
-    )
-    items = [
-        {"id": h.id, "label": f"{h.address} {h.head_name}", "name": h.head_name} for h in found
-    ]
-    return jsonify({"items": items})
-
-
-@api.get("/picker/floating")
-@api_doc(
+_picker(
+    "floating",
     "Search floating residents for the verification form: ?q= name prefix or ID suffix; 20 at "
     "most, masked",
-    tags=[MODULE],
-    parameters=PICKER_QUERY,
+    lambda q: verifications.search_floating(db.session, current_scope(), q, g.community),
+    _resident_item,
 )
-def api_picker_floating() -> Any:
-    require(VIEW)
-    found = verifications.search_floating(
-        db.session, current_scope(), request.args.get("q", ""), g.community
-    )
-    return jsonify({"items": _resident_items(found)})
 
 
 # --- 迁入: a resident moved into another community -----------------------------------------------
@@ -210,14 +182,14 @@ def _transfer(record_id: int, target_ref: str) -> Any:
     return resident, target
 
 
-@api.post("/residents/<int:record_id>/transfer")
-@api_doc(
+@api_ops.post(
+    "/residents/<int:record_id>/transfer",
+    None,
     "迁入: move a resident into another community of the user's scope, keeping its id and "
     "history ({community}: the target's ref); registry.edit at both; 409 when the ID is "
     "registered there already",
     request_schema=transfers.TransferSchema,
     response_schema=residents.record_schema,
-    tags=[MODULE],
 )
 def api_transfer(record_id: int) -> Any:
     data = json_body(transfers.TransferSchema())
@@ -244,17 +216,20 @@ def resident_transfer(record_id: int) -> Any:
 # --- street and district overview ------------------------------------------------------------
 
 
+def _summary() -> list[dict[str, Any]]:
+    """The counts per community the user sees under the street or district."""
+    return figures.summary(db.session, lambda model: module_scope_clause(model, VIEW))
+
+
 @rollup.get("/")
 def overview() -> Any:
     require(VIEW)
     ledger = units if request.args.get("list") == "units" else residents
     page = paginate(rollup_rows(ledger))
-    from core.records.ledger import community_refs
-
     return render_template(
         "registry/rollup.html",
         ledger=ledger,
-        summary=services.summary(db.session, lambda model: module_scope_clause(model, VIEW)),
+        summary=_summary(),
         page=page,
         filters=request.args,
         communities=community_refs(page.items),
@@ -275,31 +250,29 @@ def _duplicates() -> transfers.DuplicateGroups:
 @rollup.get("/duplicates")
 def duplicates() -> Any:
     """人户分离 / 重复登记: the ID numbers live in two or more communities here."""
-    return render_template(
-        "registry/duplicates.html", found=_duplicates(), statuses=services.STATUSES
-    )
+    return render_template("registry/duplicates.html", found=_duplicates(), statuses=STATUSES)
 
 
-@rollup_api.get("/duplicates")
-@api_doc(
+@rollup_ops.get(
+    "/duplicates",
+    None,
     "人户分离 / 重复登记: ID numbers live in two or more communities of the street or district "
     "(in the user's scope), each with its records (IDs masked), and how many each community holds",
-    tags=[MODULE],
     parameters=NODE,
 )
 def rollup_duplicates() -> Any:
     return jsonify({"node": g.node.ref, **_duplicates().as_json()})
 
 
-@rollup_api.get("/summary")
-@api_doc(
+@rollup_ops.get(
+    "/summary",
+    None,
     "Residents, floating residents, households and units per community",
-    tags=[MODULE],
     parameters=NODE,
 )
 def rollup_summary() -> Any:
     require(VIEW)
-    items = services.summary(db.session, lambda model: module_scope_clause(model, VIEW))
+    items = _summary()
     return jsonify(
         {"node": g.node.ref, "items": items, "residents": sum(i["residents"] for i in items)}
     )

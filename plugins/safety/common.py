@@ -93,7 +93,7 @@ def place_of(session: Session, community: Node, data: dict[str, Any]) -> tuple[i
         return enterprise.node_id, enterprise
     building = data.get("building")
     if building:
-        from plugins.registry.services import building_in
+        from plugins.registry.places import building_in
 
         return building_in(session, community, building).id, None
     return community.id, None

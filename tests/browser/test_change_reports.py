@@ -26,13 +26,13 @@ NEWCOMER_ID = make_id(date(1991, 6, 9), 215)
 def household(live_server, world) -> int:
     """The registry on at A1 with one household in the leader's building (1号楼)."""
     from core.db import db
-    from plugins.registry import services
+    from plugins.registry import households
     from tenants import modules
 
     with world.app.app_context():
         community = world.node(A1)
         modules.enable(db.session, community, "registry")
-        made = services.create_household(
+        made = households.create_household(
             db.session, community, {"building": "b01", "room": "502", "head_name": "周红"}
         )
         db.session.commit()

@@ -34,8 +34,8 @@ from ..models import (
     RegistryResidentTag,
     RegistryUnit,
 )
-from ..services import MODULE
 from ..validators import CREDIT_ALPHABET, credit_check_character, id_check_character
+from ..vocabularies import MODULE
 from . import checks, people, units
 from .people import ETHNICITIES, ON, Family, Person, person_name
 
@@ -251,7 +251,7 @@ def seed_community(
     streets: list[int] | None = None,
 ) -> None:
     """Fill one community: its units, households in its buildings, their members."""
-    from ..services import declared_tags
+    from ..tags import declared_tags
 
     c = _Community(session, community, streets or [])
     layout = layout or LAYOUTS["community"]

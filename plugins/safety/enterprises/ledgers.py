@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from core.sdk import Filter, Ledger, Part, mine_filter
-from plugins.registry.services import SENSITIVE as CONTACT_PHONES
+from plugins.registry.vocabularies import SENSITIVE as CONTACT_PHONES
 
 from ..common import SafetyLedger
 from ..web import records_of

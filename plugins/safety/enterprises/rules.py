@@ -105,7 +105,7 @@ def import_enterprise(
 ) -> SafetyEnterprise:
     """One row of an enterprise import: the unit is the community's registry unit with the
     row's credit code, registered first (same transaction) when the registry lacks it."""
-    from plugins.registry.services import create_unit
+    from plugins.registry.units import create_unit
 
     from .ledgers import enterprises
 

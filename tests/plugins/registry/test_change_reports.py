@@ -31,7 +31,7 @@ def pages(ref: str = A1) -> str:
 @pytest.fixture
 def place(app, world, enable):
     """The registry on at A1 (and B1), a household in each of A1's buildings and one in B1."""
-    from plugins.registry import services
+    from plugins.registry import households, residents
 
     enable(A1, B1)
     with app.app_context():
@@ -42,11 +42,11 @@ def place(app, world, enable):
             (B1, "b01", "201", "赵强"),
         ):
             community = world.node(ref)
-            household = services.create_household(
+            household = households.create_household(
                 db.session, community, {"building": building, "room": room, "head_name": head}
             )
             made[(ref, building)] = household.id
-        resident = services.create_resident(
+        resident = residents.create_resident(
             db.session,
             world.node(A1),
             {

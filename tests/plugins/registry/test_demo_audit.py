@@ -22,8 +22,8 @@ from core.testing import build_world
 from plugins.registry.demo import ON, is_rural
 from plugins.registry.demo.people import FEMALE_NAMES, HOMETOWNS, MALE_NAMES, age_on
 from plugins.registry.models import RegistryHousehold, RegistryResident, RegistryUnit
-from plugins.registry.services import INDUSTRIES, MARRIAGE_AGES, UNIT_KINDS
 from plugins.registry.validators import check_resident_id
+from plugins.registry.vocabularies import INDUSTRIES, MARRIAGE_AGES, UNIT_KINDS
 from plugins.safety.models import SafetyEnterprise, SafetyHazard, SafetyHazardSource
 from tenants.models import Node, NodeKind
 

@@ -449,7 +449,7 @@ def test_indicators_and_the_street_summary(as_user, enable):
 
 def test_other_plugins_search_and_pick_through_the_services(as_user, enable, app, world):
     from core.permissions import load_scope
-    from plugins.registry import services
+    from plugins.registry import services, tags
 
     enable(A1, A2)
     s_admin = as_user("s_admin")
@@ -478,7 +478,7 @@ def test_other_plugins_search_and_pick_through_the_services(as_user, enable, app
         other = services.search_residents(db.session, street_scope, "王磊")[0].id
         assert services.get_resident(db.session, worker_scope, other) is None
         assert services.get_resident(db.session, street_scope, other, world.node(A1)) is None
-        assert "veteran" in services.declared_tags()
+        assert "veteran" in tags.declared_tags()
 
 
 def test_demo_data_is_valid_deterministic_and_idempotent(app, world):

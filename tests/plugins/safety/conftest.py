@@ -45,7 +45,7 @@ def clock(jiedao_clock):
 @pytest.fixture
 def unit(app, world):
     """``unit(ref=A1, name=…, serial=…)`` registers a registry unit; returns its id."""
-    from plugins.registry import services as registry
+    from plugins.registry import units as registry
 
     serials = iter(range(1000, 9999))
 
