@@ -184,6 +184,17 @@ def not_future(value: date) -> None:
         raise ma.ValidationError(_("Give a date after 1900 (YYYY-MM-DD)."))
 
 
+def at_most_a_year_ahead(value: date) -> None:
+    """A date planned at most a year from the platform's today (a session, an activity held)."""
+    if (value - clock.today()).days > 365:
+        raise ma.ValidationError(_("The date can be at most one year ahead."))
+
+
+def choice_label(key: str, choices: dict[str, Any]) -> ma.fields.Field:
+    """``<key>_label`` in the JSON: the label of the choice made, for clients that show it."""
+    return ma.fields.Function(lambda obj: str(choices.get(getattr(obj, key), "")), dump_only=True)
+
+
 class ChoiceSchema(Schema):
     """Choice fields accept the label a user sees (流动人口) as well as the key (``floating``),
     so spreadsheets can use words."""

@@ -5,17 +5,17 @@ schemas are the same for every module."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import marshmallow as ma
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from core.clock import today
 from core.records.fields import S2, Choice, Date, Keys, Number, RecordId, Text, describe
 from core.validation import (
     ChoiceSchema,
+    at_most_a_year_ahead,
+    choice_label,
     phone_number,
     record_id,
 )
@@ -28,16 +28,6 @@ ROLES = {
     "lecturer": _l("Lecturer"),
     "staff": _l("Staff"),
 }
-
-
-def _at_most_a_year_ahead(day: date) -> None:
-    if (day - today()).days > 365:
-        raise ma.ValidationError(_("The date can be at most one year ahead."))
-
-
-def label_of_choice(key: str, choices: dict[str, Any]) -> ma.fields.Field:
-    """``<key>_label`` in the JSON: the label of the choice made."""
-    return ma.fields.Function(lambda obj: str(choices.get(getattr(obj, key), "")), dump_only=True)
 
 
 class ClockTime(ma.fields.Time):
@@ -63,12 +53,12 @@ def activity_schema(
         id = ma.fields.Integer(dump_only=True)
         module = ma.fields.String(dump_only=True)
         kind = Choice(_l("Activity type"), kinds, default=default_kind, column=True)
-        kind_label = label_of_choice("kind", kinds)
+        kind_label = choice_label("kind", kinds)
         title = Text(_l("Activity theme"), 200, required=True, column=True, sort=True)
         held_on = Date(
             _l("Activity date"),
             required=True,
-            validate=_at_most_a_year_ahead,
+            validate=at_most_a_year_ahead,
             column=True,
             sort=True,
         )
@@ -119,7 +109,7 @@ class AttendeeSchema(ChoiceSchema):
     activity_id = record_id(**OPTIONAL)
     name = Text(_l("Full name"), 64, required=True, column=True)
     role = Choice(_l("Role"), ROLES, default="participant", column=True, widget="select")
-    role_label = label_of_choice("role", ROLES)
+    role_label = choice_label("role", ROLES)
     unit = Text(_l("Unit or address"), 100, column=True)
     phone = Text(
         _l("Phone"),

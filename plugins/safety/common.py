@@ -3,7 +3,6 @@ platform's "today" and the fields several ledgers carry (an enterprise, a planne
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import marshmallow as ma
@@ -11,7 +10,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from core.sdk import Date, Ledger, RecordId, chosen_record, record_choices, refuse, today
+from core.sdk import (
+    Date,
+    Ledger,
+    RecordId,
+    at_most_a_year_ahead,
+    chosen_record,
+    record_choices,
+    refuse,
+)
+from core.sdk import today as today  # the platform's today, for every sub-area
 from tenants.models import Node
 from tenants.modules import module_settings
 
@@ -109,18 +117,6 @@ def chosen_enterprise() -> tuple[ma.fields.Field, ma.fields.Field]:
     )
 
 
-def choice_label(key: str, choices: dict[str, Any]) -> ma.fields.Field:
-    """``<key>_label`` in the JSON: the label of the choice made, for clients that show it."""
-    return ma.fields.Function(lambda obj: str(choices.get(getattr(obj, key), "")), dump_only=True)
-
-
-def _at_most_a_year_ahead(day: date) -> None:
-    if (day - today()).days > 365:
-        raise ma.ValidationError(_("The date can be at most one year ahead."))
-
-
 def held_on_date() -> ma.fields.Field:
     """When a training session or an activity is held: it may be entered up to a year ahead."""
-    return Date(
-        _l("Held on"), required=True, validate=_at_most_a_year_ahead, column=True, sort=True
-    )
+    return Date(_l("Held on"), required=True, validate=at_most_a_year_ahead, column=True, sort=True)

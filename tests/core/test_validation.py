@@ -85,3 +85,21 @@ def test_a_record_id_beyond_what_a_column_holds_is_refused_on_the_field():
         with pytest.raises(ma.ValidationError) as refused:
             PickSchema().load({"unit_id": bad})
         assert list(refused.value.messages) == ["unit_id"]
+
+
+def test_a_date_more_than_a_year_after_the_platforms_today_is_refused(chinese):
+    """By the platform's day (Beijing), not the server's: 2027-12-02 is within a year of
+    2026-12-02 in Beijing, though it is still 2026-12-01 in UTC."""
+    from datetime import UTC, date, datetime
+
+    from core import clock
+    from core.validation import at_most_a_year_ahead
+
+    class Held(Schema):
+        held_on = ma.fields.Date(required=True, validate=at_most_a_year_ahead)
+
+    with clock.fixed(datetime(2026, 12, 1, 20, 0, tzinfo=UTC)):  # 04:00 on 2 Dec in Beijing
+        assert Held().load({"held_on": "2027-12-02"}) == {"held_on": date(2027, 12, 2)}
+        with pytest.raises(ma.ValidationError) as refused:
+            Held().load({"held_on": "2027-12-03"})
+    assert translate_messages(refused.value.messages) == {"held_on": ["日期最多只能在一年以后。"]}

@@ -6,9 +6,20 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from core.sdk import S3, Boolean, Choice, ChoiceSchema, Date, Number, Text, amount, not_future
+from core.sdk import (
+    S3,
+    Boolean,
+    Choice,
+    ChoiceSchema,
+    Date,
+    Number,
+    Text,
+    amount,
+    choice_label,
+    not_future,
+)
 
-from ..common import choice_label, chosen_enterprise
+from ..common import chosen_enterprise
 from .rules import ACCIDENT_GRADES, ACCIDENT_KINDS
 
 

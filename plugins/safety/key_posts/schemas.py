@@ -5,9 +5,9 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from core.sdk import Boolean, Choice, ChoiceSchema, Computed, Date, Text
+from core.sdk import Boolean, Choice, ChoiceSchema, Computed, Date, Text, choice_label
 
-from ..common import choice_label, chosen_enterprise
+from ..common import chosen_enterprise
 from .rules import KEY_POSTS, certified
 
 

@@ -16,11 +16,12 @@ from core.sdk import (
     Date,
     Number,
     Text,
+    choice_label,
     chosen_record,
     record_choices,
 )
 
-from ..common import choice_label, chosen_enterprise, held_on_date
+from ..common import chosen_enterprise, held_on_date
 from .models import SafetyTraining
 from .services import POSTS, THREE_POSTS, TRAINING_CATEGORIES
 
