@@ -18,6 +18,20 @@ def test_overview_needs_the_module_and_the_scope(enable, as_user):
     assert worker.get(page(B1) + "/").status_code == 404
 
 
+def test_the_overview_has_tabs_to_every_ledger(enable, as_user):
+    """The overview's tab bar links each ledger of the community (it once rendered empty)."""
+    import re
+
+    enable(A1)
+    html = as_user("worker").get(page(A1) + "/").get_data(as_text=True)
+    bar = re.search(r'<nav class="filters" aria-label="[^"]*">(.*?)</nav>', html, re.S)
+    assert bar is not None
+    links = set(re.findall(r'href="([^"]+)"', bar.group(1)))
+    for ledger in ("enterprises", "inspections", "hazards", "trainings", "accidents"):
+        assert any(link.startswith(f"{page(A1)}/{ledger}") for link in links), (ledger, links)
+    assert 'aria-current="page"' in bar.group(1)
+
+
 def test_an_enterprise_of_another_community_is_refused(app, world, enable, enterprise):
     import pytest
 
