@@ -1,0 +1,9 @@
+"""Every family-planning ledger, in the order the tabs show them."""
+
+from __future__ import annotations
+
+from .births.ledgers import LEDGERS as BIRTH_LEDGERS
+from .families.ledgers import LEDGERS as FAMILY_LEDGERS
+from .women.ledgers import LEDGERS as WOMAN_LEDGERS
+
+LEDGERS = [*WOMAN_LEDGERS, *BIRTH_LEDGERS, *FAMILY_LEDGERS]

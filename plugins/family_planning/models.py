@@ -1,0 +1,15 @@
+"""The family-planning tables (all prefixed ``family_planning_``), gathered from their
+sub-areas for ``jiedao_models`` and for code that reads another area's table.
+
+Every row is tenant-owned: its node is the subject's building (else the community), so
+``community_id``/``street_id``/``district_id`` are indexed keys for every list and roll-up.
+Enumerations are stored as short English keys; their labels live beside the rules.
+"""
+
+from __future__ import annotations
+
+from .births.models import FpBirthReg, FpBirthRegEvent, FpChild
+from .families.models import FpFamily, FpFamilyEvent
+from .women.models import FpWoman
+
+__all__ = ["FpBirthReg", "FpBirthRegEvent", "FpChild", "FpFamily", "FpFamilyEvent", "FpWoman"]

@@ -1,0 +1,81 @@
+"""The module's ledgers on its blueprints, the community overview, the candidate list
+(应建未建) and the proposed exits.
+
+The blueprints are the platform's ``CommunityBlueprint``/``RollupBlueprint``: before any view
+runs they check that the plugin is active, that the user holds one of its permissions at the
+place and, for a community, that the module is on there (404 otherwise).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, jsonify, render_template
+
+from core.db import db
+from core.permissions import can
+from core.sdk import CommunityBlueprint, RollupBlueprint, api_doc, register_ledgers, require
+
+from .common import EDIT, MODULE, TABS, VIEW, settings, today
+from .ledgers import LEDGERS
+from .women import candidates as derive
+from .women.ledgers import women
+from .women.rules import EXIT_REASONS
+
+pages = CommunityBlueprint(MODULE, MODULE, __name__)
+api = CommunityBlueprint(MODULE, f"{MODULE}_api", __name__, api=True)
+rollup = RollupBlueprint(MODULE, f"{MODULE}_rollup", __name__)
+rollup_api = RollupBlueprint(MODULE, f"{MODULE}_rollup_api", __name__, api=True)
+
+register_ledgers(LEDGERS, pages=pages, api=api, rollup=rollup, rollup_api=rollup_api)
+
+
+def _derived() -> dict[str, Any]:
+    community, day = g.community, today()
+    exit_age = settings(db.session, community)["exit_age"]
+    return {
+        "candidates": derive.candidates(db.session, community.id, day),
+        "exits": derive.proposed_exits(db.session, community.id, day, exit_age),
+    }
+
+
+def _page(template: str, **more: Any) -> Any:
+    require(VIEW)
+    return render_template(
+        template,
+        tabs=TABS,
+        ledger=women,
+        can_edit=can(EDIT, g.community.path) and not g.community.is_archived,
+        exit_reasons=EXIT_REASONS,
+        **_derived(),
+        **more,
+    )
+
+
+@pages.get("/")
+def index() -> Any:
+    """The community's overview: women to file and cards to close first."""
+    return _page("family_planning/index.html")
+
+
+@pages.get("/candidates")
+def candidates() -> Any:
+    """应建未建: women the registry says qualify, with a link that files each."""
+    return _page("family_planning/candidates.html")
+
+
+@api.get("/candidates")
+@api_doc("应建未建 (women to file) and the proposed exits of the community", tags=[MODULE])
+def api_candidates() -> Any:
+    """应建未建 and the proposed exits, as JSON (ids, names, reasons)."""
+    require(VIEW)
+    found = _derived()
+    return jsonify(
+        {
+            "candidates": [{"resident_id": r.id, "name": r.name} for r in found["candidates"]],
+            "exits": [
+                {"id": card.id, "name": card.resident.name, "reason": why}
+                for card, why in found["exits"]
+            ],
+        }
+    )
