@@ -99,6 +99,7 @@ class ChildSchema(ChoiceSchema):
         _l("Mother"), required=True, load_only=True, widget="select", choices=_cards
     )
     name = describe(required_text(50, load_only=True), label=_l("Child's name"))
+    resident_id = ma.fields.Integer(dump_only=True)
     child = Computed(_l("Child"), lambda c: c.resident.name, column=True)
     mother = Computed(_l("Mother"), _mother, column=True)
     father_name = Text(_l("Father"), 50)
