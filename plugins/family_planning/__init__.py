@@ -81,3 +81,5 @@ def jiedao_navigation() -> list[NavEntry]:
 
 
 jiedao_ledgers = lazy_hook("jiedao_ledgers", "plugins.family_planning.ledgers:LEDGERS")
+# Every figure of the spec's table, one SQL aggregate over the communities of an area.
+jiedao_indicators = lazy_hook("jiedao_indicators", "plugins.family_planning.figures:INDICATORS")

@@ -78,6 +78,7 @@ class FpChild(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     father_name: Mapped[str] = mapped_column(sa.String(50), default="")
     born_on: Mapped[date]
     sex: Mapped[str] = mapped_column(sa.String(1))
+    birth_order: Mapped[int] = mapped_column(default=1)  # 孩次 among the mother's children
     hospital: Mapped[str] = mapped_column(sa.String(100), default="")
     certificate_number: Mapped[str] = mapped_column(sa.String(10), default="")
     one_thing: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # 出生"一件事"

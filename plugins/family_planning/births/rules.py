@@ -52,7 +52,11 @@ def card_in(session: Session, community: Node, woman_id: int | None) -> FpWoman:
 
 def expected_order(card: FpWoman) -> str:
     """The order the next child would have by the children on file (4: fourth or later)."""
-    return str(min(children_of(card, "M") + children_of(card, "F") + 1, 4))
+    return str(min(_count(card) + 1, 4))
+
+
+def _count(card: FpWoman) -> int:
+    return children_of(card, "M") + children_of(card, "F")
 
 
 def order_mismatch(reg: FpBirthReg) -> bool:
@@ -127,6 +131,7 @@ def create_child(session: Session, community: Node, data: dict[str, Any]) -> FpC
         },
     )
     data["resident_id"], data["node_id"] = resident.id, card.node_id
+    data["birth_order"] = _count(card) + 1
     if card.pregnancy == "pregnant":
         card.pregnancy, card.due_on = "none", None  # cleared at birth
     child = children.create_record(session, community, data)

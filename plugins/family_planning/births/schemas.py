@@ -17,6 +17,7 @@ from core.sdk import (
     Computed,
     Date,
     Keys,
+    Number,
     RecordId,
     Schema,
     Text,
@@ -105,10 +106,10 @@ class ChildSchema(ChoiceSchema):
     father_name = Text(_l("Father"), 50)
     born_on = Date(_l("Born on"), required=True, validate=not_future, column=True, sort=True)
     sex = Choice(_l("Sex of the child"), rules.SEXES, required=True, column=True)
-    order = Computed(_l("Child order"), lambda c: _order_of(c), column=True)
+    birth_order = Number(_l("Child order"), dump_only=True, column=True)
     hospital = Text(_l("Hospital of birth"), 100)
     certificate_number = Text(
-        _l("Birth certificate number"), 10, sensitivity=S2, mask=mask_certificate
+        _l("Birth certificate number"), 10, required=True, sensitivity=S2, mask=mask_certificate
     )
     one_thing = Keys(_l("Birth services done"), lambda: rules.ONE_THING, default=list)
     settled_on = Date(_l("Household registration on"), validate=not_future)
@@ -116,10 +117,3 @@ class ChildSchema(ChoiceSchema):
     match_note = Text(_l("Comparison note"), 200)
     birth_reg_id = RecordId(_l("Birth registration"), widget="select", choices=_regs)
     created_at = ma.fields.DateTime(dump_only=True)
-
-
-def _order_of(child: object) -> int:
-    """The child's order among the mother's children now living (those elsewhere first)."""
-    card = child.woman  # type: ignore[attr-defined]
-    before = [c for c in card.children if (c.born_on, c.id) < (child.born_on, child.id)]  # type: ignore[attr-defined]
-    return card.elsewhere_sons + card.elsewhere_daughters + len(before) + 1

@@ -363,6 +363,7 @@ def upgrade() -> None:
         sa.Column("father_name", sa.String(length=50), nullable=False),
         sa.Column("born_on", sa.Date(), nullable=False),
         sa.Column("sex", sa.String(length=1), nullable=False),
+        sa.Column("birth_order", sa.Integer(), nullable=False),
         sa.Column("hospital", sa.String(length=100), nullable=False),
         sa.Column("certificate_number", sa.String(length=10), nullable=False),
         sa.Column("one_thing", sa.JSON(), nullable=False),

@@ -50,7 +50,7 @@ def test_a_registration_goes_from_submitted_to_born(enable, as_user, card, app):
         },
     )
     assert born.status_code == 201, born.json
-    assert born.json["child"] == "陈小宝" and born.json["order"] == 1
+    assert born.json["child"] == "陈小宝" and born.json["birth_order"] == 1
     assert worker.get(f"{api()}/birth_regs/{reg['id']}").json["status"] == "born"
     woman = as_user("c_admin").get(f"{api()}/women/{card_id}?unmask=1").json
     assert (woman["sons"], woman["pregnancy"], woman["due_on"]) == (1, "none", None)

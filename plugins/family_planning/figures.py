@@ -1,0 +1,369 @@
+"""The family-planning indicators (``family_planning.*``), each one SQL aggregate over the
+communities of an area, with its exact definition; ratios by numerator and denominator so a
+street's rate is its communities' summed parts. Counts of special families (S3) are withheld
+below five. Legacy targets (计划生育率, 综合节育率) are not figures here: "不作考核".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from core.figures import as_of
+from core.reports import Indicator, Period
+from plugins.registry.ages import band_clause
+from plugins.registry.figures import residents_present
+from plugins.registry.models import RegistryResident
+
+from .births.models import FpBirthReg, FpChild
+from .common import MODULE
+from .families.models import FpFamily
+from .families.rules import SPECIAL
+from .women.candidates import qualifying_clause
+from .women.models import FpWoman
+
+Compute = Callable[[Session, sa.Select, Period], Any]
+Where = Callable[[Period, date], sa.ColumnElement[bool]]
+PEOPLE, CASES, FAMILIES = _l("people"), _l("cases"), _l("households")
+HALF_YEAR = 183
+
+
+def _count(model: Any, where: Where) -> Compute:
+    """The live rows of ``model`` in the communities where ``where(period, as_of)`` holds."""
+
+    def compute(session: Session, communities: sa.Select, period: Period) -> int:
+        stmt = sa.select(sa.func.count(model.id)).where(
+            model.community_id.in_(communities), where(period, as_of(period))
+        )
+        return session.scalar(stmt) or 0
+
+    return compute
+
+
+# --- 已婚育龄妇女 ------------------------------------------------------------------------------
+
+
+def on_register(_period: Period, day: date) -> sa.ColumnElement[bool]:
+    """Cards on the register on ``day`` (filed by then, not left by then) of women 15–49."""
+    born = sa.select(RegistryResident.id).where(
+        band_clause("childbearing", RegistryResident.birth_date, RegistryResident.gender, day)
+    )
+    return sa.and_(
+        FpWoman.filed_on <= day,
+        sa.or_(FpWoman.status == "active", FpWoman.exit_on > day),
+        FpWoman.resident_id.in_(born),
+    )
+
+
+def inflow(period: Period, day: date) -> sa.ColumnElement[bool]:
+    return sa.and_(on_register(period, day), FpWoman.residence == "inflow")
+
+
+def on_platform(period: Period, day: date) -> sa.ColumnElement[bool]:
+    return sa.and_(inflow(period, day), FpWoman.platform_on <= day)
+
+
+def _qualifying(session: Session, communities: sa.Select, period: Period) -> int:
+    """Women who should have a card on the as-of day: female, 15–49, married, present; a
+    floating woman only once she has lived here half a year (when her arrival is known)."""
+    day = as_of(period)
+    settled = sa.or_(
+        RegistryResident.status != "floating",
+        RegistryResident.arrived_on.is_(None),
+        RegistryResident.arrived_on <= day - timedelta(days=HALF_YEAR),
+    )
+    stmt = sa.select(sa.func.count(RegistryResident.id)).where(
+        RegistryResident.community_id.in_(communities), qualifying_clause(day), settled
+    )
+    return session.scalar(stmt) or 0
+
+
+# --- 出生 ---------------------------------------------------------------------------------------
+
+
+def born_in(period: Period, _day: date) -> sa.ColumnElement[bool]:
+    return FpChild.born_on.between(period.start, period.end)
+
+
+def _born(**more: Any) -> Where:
+    def where(period: Period, day: date) -> sa.ColumnElement[bool]:
+        conditions = [born_in(period, day)]
+        if "order" in more:
+            conditions.append(more["order"](FpChild.birth_order))
+        if "sex" in more:
+            conditions.append(FpChild.sex == more["sex"])
+        if "match" in more:
+            conditions.append(FpChild.match == more["match"])
+        return sa.and_(*conditions)
+
+    return where
+
+
+def _sex_ratio(session: Session, communities: sa.Select, period: Period) -> float | None:
+    """Boys per 100 girls born in the period, only from 20 births on (fewer says nothing and
+    would point at families)."""
+    boys, girls = (
+        _count(FpChild, _born(sex=sex))(session, communities, period) for sex in ("M", "F")
+    )
+    if boys + girls < 20 or not girls:
+        return None
+    return round(100.0 * boys / girls, 1)
+
+
+def _population_years(session: Session, communities: sa.Select, period: Period) -> float:
+    """Mean resident population over the period (start and end), times its share of a year:
+    what a rate ‰ is annualised by."""
+    start = Period(period.start - timedelta(days=1), period.start - timedelta(days=1))
+    end = Period(period.end, as_of(period))
+    at_start, at_end = (
+        session.scalar(residents_present(communities, p)) or 0 for p in (start, end)
+    )
+    days = (period.end - period.start).days + 1
+    return round((at_start + at_end) / 2 * days / 365, 3)
+
+
+def _deaths(session: Session, communities: sa.Select, period: Period) -> int:
+    stmt = sa.select(sa.func.count(RegistryResident.id)).where(
+        RegistryResident.community_id.in_(communities),
+        RegistryResident.status == "deceased",
+        RegistryResident.departed_on.between(period.start, period.end),
+    )
+    return session.scalar(stmt) or 0
+
+
+def _natural_growth(session: Session, communities: sa.Select, period: Period) -> int:
+    births = _count(FpChild, born_in)(session, communities, period)
+    return births - _deaths(session, communities, period)
+
+
+# --- 生育登记, 特殊家庭 ---------------------------------------------------------------------------
+
+
+def applied_in(period: Period, _day: date) -> sa.ColumnElement[bool]:
+    return FpBirthReg.applied_on.between(period.start, period.end)
+
+
+def registered_in(period: Period, _day: date) -> sa.ColumnElement[bool]:
+    return FpBirthReg.registered_on.between(period.start, period.end)
+
+
+def on_time(period: Period, day: date) -> sa.ColumnElement[bool]:
+    return sa.and_(registered_in(period, day), FpBirthReg.registered_on <= FpBirthReg.deadline)
+
+
+def special(_period: Period, day: date) -> sa.ColumnElement[bool]:
+    """Special families (失独, 伤残) on the ledger on ``day``."""
+    text = sa.cast(FpFamily.categories, sa.String)
+    return sa.and_(
+        FpFamily.status == "active",
+        sa.or_(*(text.contains(f'"{key}"') for key in SPECIAL)),
+    )
+
+
+def _special(*more: Any) -> Where:
+    return lambda p, d: sa.and_(special(p, d), *more)
+
+
+def _indicator(key: str, label: Any, unit: Any, compute: Compute, **kw: Any) -> Indicator:
+    return Indicator(f"{MODULE}.{key}", label, unit, compute, module=MODULE, **kw)
+
+
+def _rate(key: str, label: Any, numerator: str, denominator: str, **kw: Any) -> Indicator:
+    unit = kw.pop("unit", "%")
+    return Indicator(
+        f"{MODULE}.{key}",
+        label,
+        unit,
+        module=MODULE,
+        kind="ratio",
+        numerator=f"{MODULE}.{numerator}",
+        denominator=f"{MODULE}.{denominator}",
+        direction=kw.pop("direction", "up"),
+        **kw,
+    )
+
+
+def _rows(model_name: str, where: Where) -> dict[str, Any]:
+    return {"records": (model_name, where)}
+
+
+def _card_count(key: str, label: Any, where: Where, description: Any) -> Indicator:
+    return _indicator(
+        key,
+        label,
+        PEOPLE,
+        _count(FpWoman, where),
+        stock=True,
+        description=description,
+        **_rows("woman", where),
+    )
+
+
+def _birth_count(key: str, label: Any, where: Where, description: Any) -> Indicator:
+    return _indicator(
+        key, label, PEOPLE, _count(FpChild, where), description=description, **_rows("child", where)
+    )
+
+
+def _family_count(key: str, label: Any, where: Where, description: Any) -> Indicator:
+    return _indicator(
+        key,
+        label,
+        FAMILIES,
+        _count(FpFamily, where),
+        stock=True,
+        suppress_below=5,
+        description=description,
+    )
+
+
+INDICATORS = [
+    _card_count(
+        "married_women",
+        _l("Married women of childbearing age"),
+        on_register,
+        _l("Cards on the register, women aged 15 to 49 on the as-of day"),
+    ),
+    _card_count("married_women_in", _l("of whom inflow"), inflow, _l("Cards of inflow women")),
+    _card_count(
+        "platform_in",
+        _l("Inflow women entered into the platform"),
+        on_platform,
+        _l("Inflow women entered into the national platform by the as-of day"),
+    ),
+    _indicator(
+        "qualifying_women",
+        _l("Women who should have a card"),
+        PEOPLE,
+        _qualifying,
+        stock=True,
+        description=_l("Female, 15 to 49, married, living here; inflow only after half a year"),
+    ),
+    _rate("filing_rate", _l("Filing rate"), "married_women", "qualifying_women"),
+    _rate(
+        "platform_rate",
+        _l("Platform entry rate of floating women"),
+        "platform_in",
+        "married_women_in",
+    ),
+    _birth_count("births", _l("Births"), born_in, _l("Children born in the period")),
+    _birth_count("births.first", _l("First births"), _born(order=lambda o: o == 1), _l("Order 1")),
+    _birth_count(
+        "births.second", _l("Second births"), _born(order=lambda o: o == 2), _l("Order 2")
+    ),
+    _birth_count(
+        "births.third_plus",
+        _l("Third and later births"),
+        _born(order=lambda o: o >= 3),
+        _l("Order 3 or more"),
+    ),
+    _birth_count("births.boys", _l("Boys born"), _born(sex="M"), _l("Boys born in the period")),
+    _birth_count("births.girls", _l("Girls born"), _born(sex="F"), _l("Girls born in the period")),
+    _birth_count(
+        "births.matched",
+        _l("Births compared consistent"),
+        _born(match="same"),
+        _l("Births whose comparison was consistent"),
+    ),
+    _indicator(
+        "population_years",
+        _l("Mean population (person-years)"),
+        _l("person-years"),
+        _population_years,
+        description=_l("Mean of the residents at the start and end, times the share of a year"),
+    ),
+    _indicator("deaths", _l("Deaths"), PEOPLE, _deaths, description=_l("Residents who died")),
+    _indicator(
+        "natural_growth",
+        _l("Natural growth"),
+        PEOPLE,
+        _natural_growth,
+        description=_l("Births minus deaths"),
+    ),
+    _rate(
+        "birth_rate",
+        _l("Birth rate"),
+        "births",
+        "population_years",
+        unit="‰",
+        per=1000,
+        direction="",
+    ),
+    _rate(
+        "natural_growth_rate",
+        _l("Natural growth rate"),
+        "natural_growth",
+        "population_years",
+        unit="‰",
+        per=1000,
+        direction="",
+    ),
+    _indicator(
+        "sex_ratio",
+        _l("Sex ratio at birth"),
+        _l("boys per 100 girls"),
+        _sex_ratio,
+        description=_l("Boys per 100 girls born, shown from 20 births on"),
+    ),
+    _indicator(
+        "regs",
+        _l("Birth registrations"),
+        CASES,
+        _count(FpBirthReg, applied_in),
+        description=_l("Applications in the period"),
+        **_rows("birth_reg", applied_in),
+    ),
+    _indicator(
+        "regs_done",
+        _l("Birth registrations registered"),
+        CASES,
+        _count(FpBirthReg, registered_in),
+        description=_l("Registered in the period"),
+        **_rows("birth_reg", registered_in),
+    ),
+    _indicator(
+        "regs_on_time",
+        _l("Registered on time"),
+        CASES,
+        _count(FpBirthReg, on_time),
+        description=_l("Registered by their deadline"),
+        **_rows("birth_reg", on_time),
+    ),
+    _rate("reg_on_time", _l("Registered on time rate"), "regs_on_time", "regs_done"),
+    _rate("birth_match_rate", _l("Birth comparison rate"), "births.matched", "births"),
+    _family_count(
+        "special_families",
+        _l("Special families"),
+        special,
+        _l("Families on the ledger that lost their only child or whose only child is disabled"),
+    ),
+    _family_count(
+        "special_contact",
+        _l("Special families with a contact"),
+        _special(FpFamily.contact_name != ""),
+        _l("With a community contact"),
+    ),
+    _family_count(
+        "special_gp",
+        _l("Special families with a family doctor"),
+        _special(FpFamily.gp_signed_on.is_not(None)),
+        _l("With a family doctor signed"),
+    ),
+    _rate(
+        "special_contact_rate",
+        _l("Contact coverage of special families"),
+        "special_contact",
+        "special_families",
+    ),
+    _rate(
+        "special_gp_rate",
+        _l("Family doctor rate of special families"),
+        "special_gp",
+        "special_families",
+    ),
+]
