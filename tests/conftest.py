@@ -79,6 +79,7 @@ TEST_PLUGINS = [
     _ep("registry", "plugins.registry"),
     _ep("safety", "plugins.safety"),
     _ep("family_planning", "plugins.family_planning"),
+    _ep("environment", "plugins.environment"),
 ]
 
 

@@ -1,0 +1,1 @@
+"""The module's figures and its upward monthly reports."""

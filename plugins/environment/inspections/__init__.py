@@ -1,0 +1,1 @@
+"""环境卫生检查: rounds of areas scored on core's versioned checklists."""

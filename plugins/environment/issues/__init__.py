@@ -1,0 +1,1 @@
+"""问题整改: what an inspection found, its deadline, re-check or referral."""

@@ -1,0 +1,1 @@
+"""门前三包责任书: responsibility letters with the community's street-front shops."""

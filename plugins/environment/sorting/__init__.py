@@ -1,0 +1,1 @@
+"""垃圾分类台账: participation and accuracy per 桶站 or building and month."""

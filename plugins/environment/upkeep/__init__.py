@@ -1,0 +1,1 @@
+"""周期性维护: water tanks cleaned every half year."""

@@ -1,0 +1,101 @@
+"""The environment ledgers on the module's blueprints, the community's overview, and the
+门前三包 pages that are not a ledger: shops still lacking a letter, and drafting theirs at once.
+
+The blueprints (``web.py``) check that the plugin is active, that the user holds one of its
+permissions at the place and that the module is on there (404 otherwise); the generated views
+then require the permission each needs (403) and load records only through the community's
+clause, so another community's record is a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from core.db import db
+from core.sdk import can, register_ledgers, require
+
+from .activities.ledgers import LEDGERS as ACTIVITY_LEDGERS
+from .areas.ledgers import LEDGERS as AREA_LEDGERS
+from .common import EDIT, VIEW
+from .complaints.ledgers import LEDGERS as COMPLAINT_LEDGERS
+from .dashboard.figures import community_summary
+from .inspections.ledgers import LEDGERS as INSPECTION_LEDGERS
+from .issues.ledgers import LEDGERS as ISSUE_LEDGERS
+from .letters.ledgers import LEDGERS as LETTER_LEDGERS
+from .letters.rules import generate_drafts, shops_without_letter
+from .sorting.ledgers import LEDGERS as SORTING_LEDGERS
+from .upkeep.ledgers import LEDGERS as TANK_LEDGERS
+from .web import api, pages, rollup, rollup_api
+
+LEDGERS = [
+    *AREA_LEDGERS,
+    *INSPECTION_LEDGERS,
+    *ISSUE_LEDGERS,
+    *LETTER_LEDGERS,
+    *SORTING_LEDGERS,
+    *COMPLAINT_LEDGERS,
+    *TANK_LEDGERS,
+    *ACTIVITY_LEDGERS,
+]
+register_ledgers(LEDGERS, pages=pages, api=api, rollup=rollup, rollup_api=rollup_api)
+
+
+def _may_edit() -> bool:
+    return can(EDIT, g.community.path) and not g.community.is_archived
+
+
+@pages.get("/")
+def index() -> Any:
+    """The community's environment overview: this year's figures, what is overdue."""
+    require(VIEW)
+    return render_template(
+        "environment/index.html",
+        summary=community_summary(db.session, g.community),
+        can_edit=_may_edit(),
+    )
+
+
+@pages.get("/letters/needed")
+def letters_needed() -> Any:
+    """Street-front shops of the registry with no letter in force nor drafted, the day each
+    is due and whether it is past."""
+    require(VIEW)
+    return render_template(
+        "environment/letters_needed.html",
+        shops=shops_without_letter(db.session, g.community),
+        can_edit=_may_edit(),
+    )
+
+
+@pages.post("/letters/generate")
+def generate_letters() -> Any:
+    """Draft a letter for every shop lacking one, in one transaction."""
+    require(EDIT)
+    made = generate_drafts(db.session, g.community)
+    db.session.commit()
+    flash(_("%(count)s draft letters made.", count=len(made)), "success")
+    return redirect(url_for("environment.letters", state="draft"))
+
+
+@api.get("/letters/needed")
+def api_letters_needed() -> Any:
+    """Street-front shops lacking a letter: unit id and name, due day, overdue."""
+    require(VIEW)
+    rows = shops_without_letter(db.session, g.community)
+    items = [
+        {"unit_id": r["unit"].id, "name": r["unit"].name, "due": r["due"].isoformat(),
+         "overdue": r["overdue"]}
+        for r in rows
+    ]  # fmt: skip
+    return {"items": items, "total": len(items)}
+
+
+@api.post("/letters/generate")
+def api_generate_letters() -> Any:
+    """Draft a letter for every shop lacking one: ``{"created": n}``, or 422 when none lacks one."""
+    require(EDIT)
+    made = generate_drafts(db.session, g.community)
+    db.session.commit()
+    return {"created": len(made), "ids": [m.id for m in made]}, 201
