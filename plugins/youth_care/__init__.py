@@ -104,7 +104,7 @@ def jiedao_reminders() -> list[Any]:
 jiedao_settings_schema = lazy_hook(
     "jiedao_settings_schema", "plugins.youth_care.schemas:SettingsSchema"
 )
-jiedao_blueprints = blueprints_hook("plugins.youth_care.views", "pages", "api", "rollup")
+jiedao_blueprints = blueprints_hook("plugins.youth_care.views", "pages", "api")
 jiedao_ledgers = lazy_hook("jiedao_ledgers", "plugins.youth_care.views:LEDGERS")
 jiedao_calendar = lazy_hook(
     "jiedao_calendar", "plugins.youth_care.activities.services:calendar_entries"

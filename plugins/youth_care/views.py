@@ -22,7 +22,7 @@ from .pairings.ledgers import LEDGERS as PAIRING_LEDGERS
 from .programmes.ledgers import LEDGERS as PROGRAMME_LEDGERS
 from .visits import CHILD_VISITS
 from .visits import LEDGERS as VISIT_LEDGERS
-from .web import api, pages, rollup
+from .web import api, pages
 
 LEDGERS = [
     *CHILD_LEDGERS,
@@ -33,7 +33,7 @@ LEDGERS = [
     *VISIT_LEDGERS,
 ]
 register_ledgers(LEDGERS, pages=pages, api=api)
-CHILD_VISITS.register(pages=pages, api=api, rollup=rollup)
+CHILD_VISITS.register(pages=pages, api=api)  # no roll-up: children are never listed above
 
 
 @pages.get("/")

@@ -2,7 +2,8 @@
 
 The blueprints check that the module is active and on at the place, and that the user holds one
 of its permissions there, before any view runs (404 otherwise). There is no roll-up of the
-ledgers: children are never listed at a street or district, which read the indicators (counts).
+ledgers or the due list: children are never listed at a street or district, which read the
+indicators (counts only).
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from core.sdk import CommunityBlueprint, RollupBlueprint
+from core.sdk import CommunityBlueprint
 
 from .common import MODULE
 
 pages = CommunityBlueprint(MODULE, MODULE, __name__)
 api = CommunityBlueprint(MODULE, "youth_care_api", __name__, api=True)
-rollup = RollupBlueprint(MODULE, "youth_care_rollup", __name__)
 
 TABS = {
     "youth_care.index": _l("Overview"),

@@ -19,13 +19,23 @@ from core.sdk import (
     Text,
     at_most_a_year_ahead,
     choice_label,
+    chosen_record,
     not_future,
     phone_number,
+    record_choices,
 )
 from plugins.registry.validators import mask_mobile
 
 from ..children.rules import GRADES
 from . import rules
+from .models import YouthCareProgramme
+
+
+def chosen_programme() -> tuple[ma.fields.Field, ma.fields.Field]:
+    """The programme an enrolment or a session is of, named by the programme's name."""
+    return chosen_record(
+        _l("Programme"), record_choices(YouthCareProgramme.name), lambda r: r.programme.name
+    )
 
 
 class ProgrammeSchema(ChoiceSchema):
@@ -53,7 +63,7 @@ class EnrolmentSchema(ChoiceSchema):
     """A child enrolled in a programme."""
 
     id = ma.fields.Integer(dump_only=True)
-    programme_id = RecordId(_l("Programme"), required=True, widget="hidden", export=False)
+    programme_id, programme = chosen_programme()
     name = Text(_l("Child enrolled"), 50, required=True, column=True)
     resident_id = RecordId(
         _l("Child in the registry"),
@@ -74,7 +84,7 @@ class SessionSchema(ChoiceSchema):
     """One session of a programme and who was present."""
 
     id = ma.fields.Integer(dump_only=True)
-    programme_id = RecordId(_l("Programme"), required=True, widget="hidden", export=False)
+    programme_id, programme = chosen_programme()
     held_on = Date(_l("Session day"), required=True, validate=not_future, column=True, sort=True)
     theme = Text(_l("Theme of the session"), 200, column=True)
     present = Keys(_l("Children present"), rules.enrolled_choices, default=list)
