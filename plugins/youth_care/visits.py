@@ -45,5 +45,6 @@ CHILD_VISITS = visit_ledger(
     sensitivity=S3,
     title=_l("Visit records of children in care"),
     label=_l("Visit to a child"),
+    community_only=True,  # the children visited are listed in their community only
 )
 LEDGERS = [CHILD_VISITS.ledger]

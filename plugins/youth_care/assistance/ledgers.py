@@ -32,6 +32,7 @@ assistance = YouthLedger(
         selectinload(YouthCareAssistance.child).selectinload(YouthCareChild.resident)
     ),
     check=check_assistance,
+    community_only=True,  # children are listed in their community only
     fixed=("child_id",),
     title_of=lambda a: a.child.resident.name,
     workflow=ASSISTANCE_FLOW,

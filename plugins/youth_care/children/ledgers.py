@@ -50,6 +50,7 @@ children = YouthLedger(
     order=lambda: [YouthCareChild.status, YouthCareChild.id.desc()],
     options=lambda stmt: stmt.options(selectinload(YouthCareChild.resident)),
     check=check_child,
+    community_only=True,  # children are listed in their community only
     title_of=lambda c: c.resident.name,
     workflow=CHILD_FLOW,
     steps=CHILD_FLOW.steps(

@@ -41,6 +41,7 @@ pairings = YouthLedger(
         selectinload(YouthCarePairing.unit),
     ),
     check=check_pairing,
+    community_only=True,  # children are listed in their community only
     fixed=("child_id",),
     title_of=lambda p: p.child.resident.name,
     workflow=PAIRING_FLOW,

@@ -21,6 +21,7 @@ enrolments = YouthLedger(
     filters=(Filter("programme", "int", _l("Programme"), column="programme_id"),),
     order=lambda: [YouthCareEnrolment.programme_id, YouthCareEnrolment.id],
     check=check_enrolment,
+    community_only=True,  # children are listed in their community only
     fixed=("programme_id",),
     title_of=lambda e: e.name,
 )
