@@ -16,8 +16,8 @@ from plugins.registry.models import RegistryResident
 
 from ..common import EDIT, VIEW, YouthLedger, today
 from .models import YouthCareChild
-from .rules import check_child, turned_adult_clause
-from .schemas import ChildSchema, StepSchema
+from .rules import check_child, import_civil_affairs_row, turned_adult_clause
+from .schemas import ChildSchema, CivilAffairsRowSchema, StepSchema
 from .workflow import CHILD_FLOW
 
 
@@ -50,6 +50,8 @@ children = YouthLedger(
     order=lambda: [YouthCareChild.status, YouthCareChild.id.desc()],
     options=lambda stmt: stmt.options(selectinload(YouthCareChild.resident)),
     check=check_child,
+    import_schema=CivilAffairsRowSchema,
+    import_row=import_civil_affairs_row,
     community_only=True,  # children are listed in their community only
     title_of=lambda c: c.resident.name,
     workflow=CHILD_FLOW,

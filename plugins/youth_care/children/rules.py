@@ -160,3 +160,25 @@ def turned_adult_clause(day: date) -> sa.ColumnElement[bool]:
         YouthCareChild.resident_id.in_(residents),
         sa.not_(student),
     )
+
+
+def import_civil_affairs_row(
+    session: Session, community: Node, data: dict[str, Any]
+) -> YouthCareChild:
+    """A 民政 list row: the registry resident of the community with that ID number, put on the
+    ledger as a lead from the list (民政名单导入); an unknown ID refuses the row."""
+    from .ledgers import children
+
+    id_number = data.pop("id_number").strip().upper()
+    resident_id = session.scalar(
+        sa.select(RegistryResident.id).where(
+            RegistryResident.community_id == community.id,
+            RegistryResident.id_number == id_number,
+            RegistryResident.deleted_at.is_(None),
+        )
+    )
+    if resident_id is None:
+        refuse("id_number", _("No resident of this community has this ID number."))
+    return children.write_new(
+        session, community, {**data, "resident_id": resident_id, "source": "civil_affairs"}
+    )

@@ -116,3 +116,17 @@ class StepSchema(Schema):
     on = ma.fields.Date(load_default=None, allow_none=True)
     comment = optional_text(2000)
     reason = choice(rules.EXIT_REASONS, load_default=None, allow_none=True)
+
+
+class CivilAffairsRowSchema(ChoiceSchema):
+    """A row of a 民政 list of children (困境儿童/留守儿童名单): the child by ID number, matched to
+    the community's registry; categories, level and guardian as the ledger takes them."""
+
+    id_number = Text(_l("ID number of the child"), 18, required=True)
+    categories = Keys(_l("Care categories"), _vocabulary(rules.CATEGORIES), sensitivity=S3)
+    level = Choice(_l("Level of attention"), rules.LEVELS, default="general")
+    guardian_name = Text(_l("Guardian"), 50)
+    guardian_phone = Text(_l("Guardian's phone"), 20, validate=phone_number, sensitivity=S2)
+    guardian_relation = Choice(_l("Relation to the guardian"), rules.GUARDIAN_RELATIONS)
+    school_name = Text(_l("School"), 100)
+    grade = Choice(_l("School grade"), rules.GRADES)
