@@ -19,6 +19,7 @@ from .children.ledgers import LEDGERS as CHILD_LEDGERS
 from .common import EDIT, VIEW
 from .figures import community_summary
 from .pairings.ledgers import LEDGERS as PAIRING_LEDGERS
+from .programmes import views as programme_views  # noqa: F401 - the sign-in sheet
 from .programmes.ledgers import LEDGERS as PROGRAMME_LEDGERS
 from .visits import CHILD_VISITS
 from .visits import LEDGERS as VISIT_LEDGERS

@@ -55,6 +55,7 @@ programmes = YouthLedger(
     check=check_programme,
     title_of=lambda p: p.name,
     parts=(Part(enrolments, "programme_id"), Part(sessions, "programme_id")),
+    templates={"detail": "youth_care/programme.html"},
 )
 
 LEDGERS = [programmes, enrolments, sessions]

@@ -72,6 +72,7 @@ class EnrolmentSchema(ChoiceSchema):
         imports=False,
     )
     grade = Choice(_l("School grade"), GRADES, column=True)
+    grade_label = choice_label("grade", GRADES)
     guardian_name = Text(_l("Guardian"), 50, column=True)
     guardian_phone = Text(
         _l("Guardian's phone"), 20, validate=phone_number, sensitivity=S2, mask=mask_mobile,

@@ -106,7 +106,7 @@ def child(app, world, resident):
             data = {"resident_id": resident_id, "categories": ["single_parent"], **fields}
             created = children.write_new(db.session, community, data)
             if confirm:
-                admin = world.user("c_admin")
+                admin = world.user("d_admin")
                 scope = load_scope(db.session, admin.id)
                 CHILD_FLOW.run(db.session, created, "confirm", {}, admin, scope=scope)
             db.session.commit()
