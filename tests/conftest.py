@@ -80,6 +80,7 @@ TEST_PLUGINS = [
     _ep("safety", "plugins.safety"),
     _ep("family_planning", "plugins.family_planning"),
     _ep("environment", "plugins.environment"),
+    _ep("youth_care", "plugins.youth_care"),
 ]
 
 

@@ -278,7 +278,9 @@ class ActivityLedger(Ledger):
             record=activity,
             data=self.dump(activity),
             attendees=rows,
+            named=len(rows),
             blank=max(SIGN_IN_BLANK_ROWS, 20 - len(rows)),
+            blank_cells=4,
         )
 
 

@@ -32,7 +32,7 @@ from sqlalchemy.orm import MANYTOONE, Session, selectinload
 from core import audit
 from core.api import Page, answer_schema, api_doc, json_body, paginate
 from core.db import db, utcnow
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, NotPermitted
 from core.forms import FormResult, empty_form, load_form, save
 from core.permissions import can, current_scope
 from core.records.fields import (
@@ -359,6 +359,9 @@ class Ledger:
     # The history's record type when the record is not this module's alone (``core.activity``,
     # one history whichever module's page shows it); default ``<module>.<name>``.
     record_type: str | None = None
+    # Records that are listed only inside their community (children in care): the export at a
+    # street or district is refused, as the roll-up is never declared; those read counts.
+    community_only: bool = False
 
     @cached_property
     def record_schema(self) -> type[ma.Schema]:
@@ -758,6 +761,10 @@ class Ledger:
         parsed = parse_filters(self.filters, filters)
         place = getattr(scope_clause, "place", None)
         s3_here = place is None or place.kind == COMMUNITY
+        if self.community_only and not s3_here:
+            raise NotPermitted(
+                _("%(name)s is exported by each community only.", name=str(self.title))
+            )
         wants = filters.get("unmask") in ("1", "true") and bool(self.sensitive)
         nodes = current_scope().nodes(self.sensitive) if wants and self.sensitive else []
         unmasked_case = (

@@ -1,0 +1,41 @@
+"""The youth-care module's blueprints and the tabs between its ledgers.
+
+The blueprints check that the module is active and on at the place, and that the user holds one
+of its permissions there, before any view runs (404 otherwise). There is no roll-up of the
+ledgers or the due list: children are never listed at a street or district, which read the
+indicators (counts only).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from core.sdk import CommunityBlueprint
+
+from .common import MODULE
+
+pages = CommunityBlueprint(MODULE, MODULE, __name__)
+api = CommunityBlueprint(MODULE, "youth_care_api", __name__, api=True)
+
+TABS = {
+    "youth_care.index": _l("Overview"),
+    "youth_care.children": _l("Children in care"),
+    "youth_care.visit_due": _l("Visits due"),
+    "youth_care.visits": _l("Visits"),
+    "youth_care.pairings": _l("Pairings"),
+    "youth_care.assistance_records": _l("Assistance"),
+    "youth_care.programmes": _l("Programmes"),
+    "youth_care.activities": _l("Activities and parents' school"),
+}
+
+
+@pages.context_processor
+def youth_care_tabs() -> dict[str, Any]:
+    """The tabs of the module's pages whose views are registered."""
+    registered = current_app.view_functions
+    return {
+        "tabs": [(endpoint, label) for endpoint, label in TABS.items() if endpoint in registered]
+    }

@@ -1,0 +1,111 @@
+"""结对帮扶 and 救助帮扶: a pairing proposed by a worker and approved by the community admin,
+ended with its outcome, its outcome overdue 30 days after the planned end on the workbench;
+assistance reviewed by the community admin (by the street above the community's amount) and
+issued only against the signed receipt. Refusals name the field."""
+
+from __future__ import annotations
+
+import pytest
+
+from plugins.youth_care.models import YouthCareAssistance, YouthCarePairing
+
+from .conftest import A1, B1, api
+from .helpers import work_items
+from .records import volunteer_in
+
+
+@pytest.fixture
+def paired(ready, app, world, child):
+    return {"child": child(), "volunteer": volunteer_in(app, world)}
+
+
+def test_a_pairing_is_proposed_approved_and_ended(paired, as_user, clock):
+    worker, admin = as_user("worker"), as_user("c_admin")
+    body = {"child_id": paired["child"], "volunteer_id": paired["volunteer"],
+            "starts_on": "2026-06-01", "planned_end_on": "2026-06-30", "frequency": "weekly",
+            "goal": "数学成绩提高"}  # fmt: skip
+    made = worker.post(api() + "/pairings", json=body)
+    assert made.status_code == 201, made.json
+    pairing = made.json
+    assert (pairing["status"], pairing["deadline"]) == ("proposed", "2026-07-30")
+    assert pairing["volunteer"] == "李老师" and pairing["child"].startswith("测试")
+    assert work_items(admin)[("youth_care.pairings_proposed", A1)][0] == 1
+    url = api() + f"/pairings/{pairing['id']}"
+    assert worker.post(url + "/approve", json={}).status_code == 403
+    approved = admin.post(url + "/approve", json={})
+    assert approved.status_code == 200 and approved.json["status"] == "active"
+    clock("2026-07-31T09:00:00+08:00")
+    worker = as_user("worker")  # signed in again: the session of June has expired
+    assert work_items(worker)[("youth_care.pairings_overdue", A1)][0] == 1
+    no_outcome = worker.post(url + "/end", json={"evaluation": "clear"})
+    assert no_outcome.status_code == 422 and "outcome" in no_outcome.json["error"]["fields"]
+    ended = worker.post(url + "/end", json={"outcome": "期末数学及格", "evaluation": "clear"})
+    assert ended.status_code == 200, ended.json
+    assert (ended.json["status"], ended.json["evaluation"]) == ("ended", "clear")
+    assert ("youth_care.pairings_overdue", A1) not in work_items(worker)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"volunteer_id": None}, "volunteer_id"),
+        ({"planned_end_on": "2026-05-01"}, "planned_end_on"),
+        ({"frequency": "daily"}, "frequency"),
+        ({"child_id": "ELSEWHERE"}, "child_id"),
+        ({"volunteer_id": "ELSEWHERE"}, "volunteer_id"),
+    ],
+)
+def test_bad_pairings_are_refused(paired, as_user, app, world, child, count, change, field):
+    elsewhere = {"child_id": child(ref=B1), "volunteer_id": volunteer_in(app, world, B1)}
+    body = {"child_id": paired["child"], "volunteer_id": paired["volunteer"],
+            "starts_on": "2026-06-01"}  # fmt: skip
+    body |= {k: elsewhere[k] if v == "ELSEWHERE" else v for k, v in change.items()}
+    refused = as_user("worker").post(api() + "/pairings", json=body)
+    assert refused.status_code == 422 and field in refused.json["error"]["fields"], refused.json
+    assert count(YouthCarePairing) == 0
+
+
+def test_a_stop_needs_its_reason(paired, as_user):
+    worker = as_user("worker")
+    body = {"child_id": paired["child"], "unit_id": None, "volunteer_id": paired["volunteer"],
+            "starts_on": "2026-06-01"}  # fmt: skip
+    pairing = worker.post(api() + "/pairings", json=body).json
+    url = api() + f"/pairings/{pairing['id']}/stop"
+    assert worker.post(url, json={}).status_code == 422
+    stopped = worker.post(url, json={"comment": "家庭搬迁"})
+    assert stopped.status_code == 200 and stopped.json["status"] == "stopped"
+
+
+def test_assistance_is_reviewed_by_the_right_level_and_issued_signed(
+    paired, as_user, enable, count
+):
+    enable(A1, settings={"street_review_amount": "1000"})
+    worker, admin, street = as_user("worker"), as_user("c_admin"), as_user("s_admin")
+    child = paired["child"]
+
+    def register(amount: str) -> dict:
+        made = worker.post(api() + "/assistance", json={
+            "child_id": child, "given_on": "2026-06-10", "kind": "bursary", "amount": amount,
+            "funder": "charity",
+        })  # fmt: skip
+        assert made.status_code == 201, made.json
+        return made.json
+
+    small, large = register("800.00"), register("1500.00")
+    for body, field in (({"amount": "-1"}, "amount"), ({"kind": "cash"}, "kind"),
+                        ({"given_on": "2026-06-16"}, "given_on")):  # fmt: skip
+        refused = worker.post(api() + "/assistance", json={
+            "child_id": child, "given_on": "2026-06-10", "kind": "bursary", **body})  # fmt: skip
+        assert refused.status_code == 422 and field in refused.json["error"]["fields"]
+    assert count(YouthCareAssistance) == 2
+    assert worker.post(api() + f"/assistance/{small['id']}/review", json={}).status_code == 403
+    assert admin.post(api() + f"/assistance/{small['id']}/review", json={}).status_code == 200
+    assert admin.post(api() + f"/assistance/{large['id']}/review", json={}).status_code == 403
+    assert street.post(api() + f"/assistance/{large['id']}/review", json={}).status_code == 200
+    changed = admin.patch(api() + f"/assistance/{small['id']}", json={"amount": "900"})
+    assert changed.status_code == 422 and "amount" in changed.json["error"]["fields"]
+    unsigned = worker.post(api() + f"/assistance/{small['id']}/issue", json={})
+    assert unsigned.status_code == 422 and "receipt_signed" in unsigned.json["error"]["fields"]
+    issued = worker.post(api() + f"/assistance/{small['id']}/issue", json={"receipt_signed": True})
+    assert issued.status_code == 200 and issued.json["status"] == "issued"
+    assert issued.json["receipt_signed"] is True
