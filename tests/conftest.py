@@ -78,6 +78,7 @@ TEST_PLUGINS = [
     _ep("lazy_models", "tests.fixture_plugins.lazy_models:plugin"),
     _ep("registry", "plugins.registry"),
     _ep("safety", "plugins.safety"),
+    _ep("legal_publicity", "plugins.legal_publicity"),
 ]
 
 
