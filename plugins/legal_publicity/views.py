@@ -19,6 +19,7 @@ from core.sdk import can, db, mask, register_ledgers, require, today
 from .common import MEDIATION_VIEW, RESETTLEMENT_VIEW, SENSITIVE, VIEW
 from .figures import community_overview
 from .mediation.ledgers import LEDGERS as MEDIATION_LEDGERS
+from .mediation.ledgers import disputes
 from .mediation.models import LpDispute
 from .mediation.vocabularies import DISPUTE_TYPES
 from .publicity.ledgers import LEDGERS as PUBLICITY_LEDGERS
@@ -103,5 +104,5 @@ def agreement(record_id: int) -> Any:
         dispute=dispute,
         types=DISPUTE_TYPES,
         full=full,
-        masked_parties=mask(dispute.parties),
+        masked_parties=mask(disputes.reader.fields["parties"], dispute.parties),
     )
