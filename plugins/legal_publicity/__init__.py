@@ -96,8 +96,6 @@ jiedao_blueprints = blueprints_hook(
     "api",
     "rollup",
     "rollup_api",
-    "care_pages",
-    "care_api",
 )
 
 

@@ -25,18 +25,11 @@ from .mediation.vocabularies import DISPUTE_TYPES
 from .publicity.ledgers import LEDGERS as PUBLICITY_LEDGERS
 from .resettlement.ledgers import LEDGERS as RESETTLEMENT_LEDGERS
 from .resettlement.ledgers import RESETTLED_VISITS
-from .web import api, care_api, care_pages, pages, rollup, rollup_api
+from .web import api, pages, rollup, rollup_api
 
 LEDGERS = [*PUBLICITY_LEDGERS, *MEDIATION_LEDGERS, *RESETTLEMENT_LEDGERS]
-register_ledgers(
-    [*PUBLICITY_LEDGERS, *MEDIATION_LEDGERS],
-    pages=pages,
-    api=api,
-    rollup=rollup,
-    rollup_api=rollup_api,
-)
-register_ledgers(RESETTLEMENT_LEDGERS, pages=care_pages, api=care_api)
-RESETTLED_VISITS.register(pages=care_pages, api=care_api)
+register_ledgers(LEDGERS, pages=pages, api=api, rollup=rollup, rollup_api=rollup_api)
+RESETTLED_VISITS.register(pages=pages, api=api)
 
 # The community's ledgers as the overview links them: (endpoint, permission).
 SECTIONS = (
@@ -47,8 +40,8 @@ SECTIONS = (
     ("legal_publicity.screenings", MEDIATION_VIEW),
     ("legal_publicity.disputes", MEDIATION_VIEW),
     ("legal_publicity.followups", MEDIATION_VIEW),
-    ("legal_publicity_care.resettled", RESETTLEMENT_VIEW),
-    ("legal_publicity_care.care_visit_due", RESETTLEMENT_VIEW),
+    ("legal_publicity.resettled", RESETTLEMENT_VIEW),
+    ("legal_publicity.care_visit_due", RESETTLEMENT_VIEW),
 )
 
 
@@ -60,8 +53,8 @@ SECTION_LABELS = {
     "legal_publicity.screenings": _l("Dispute screenings"),
     "legal_publicity.disputes": _l("Mediation cases"),
     "legal_publicity.followups": _l("Follow-ups"),
-    "legal_publicity_care.resettled": _l("Resettlement care"),
-    "legal_publicity_care.care_visit_due": _l("Care visits due"),
+    "legal_publicity.resettled": _l("Resettlement care"),
+    "legal_publicity.care_visit_due": _l("Care visits due"),
 }
 
 

@@ -110,7 +110,7 @@ RESETTLEMENT_WORK = [
         LpResettled,
         report_overdue,
         RESETTLEMENT_VIEW,
-        "legal_publicity_care.resettled",
+        "legal_publicity.resettled",
         args={"unreported": 1},
         level="overdue",
     ),
@@ -120,7 +120,7 @@ RESETTLEMENT_WORK = [
         LpResettled,
         reassessment_due,
         RESETTLEMENT_VIEW,
-        "legal_publicity_care.resettled",
+        "legal_publicity.resettled",
         args={"reassess": 1},
     ),
 ]
