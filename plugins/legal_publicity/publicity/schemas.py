@@ -5,6 +5,8 @@ matters (S3)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import marshmallow as ma
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -38,6 +40,10 @@ from .vocabularies import (
 board_choices = record_choices(LpBoard.name, order=[LpBoard.name])
 
 
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def _cycle(value: int | None) -> None:
     if value is not None and not 1 <= value <= 366:
         raise ma.ValidationError(_("Give a cycle between 1 and 366 days."))
@@ -62,7 +68,7 @@ class BoardSchema(ChoiceSchema):
     )
     set_up_on = Date(_l("Set up on"), validate=not_future)
     last_updated_on = Date(_l("Last renewed on"), dump_only=True, column=True)
-    due_on = Computed(_l("Next renewal due"), board_due_on, column=True)
+    due_on = Computed(_l("Next renewal due"), lambda b: _iso(board_due_on(b)), column=True)
     overdue = Computed(_l("Overdue"), lambda b: board_overdue(b))
 
 

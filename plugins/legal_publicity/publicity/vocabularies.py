@@ -35,7 +35,7 @@ AUDIENCES = {
 }
 
 BOARD_KINDS = {
-    "board": _l("Publicity board"),
+    "board": _l("Bulletin board"),
     "window": _l("Display window"),
     "screen": _l("Electronic screen"),
     "blackboard": _l("Blackboard newspaper"),
