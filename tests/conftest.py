@@ -81,6 +81,7 @@ TEST_PLUGINS = [
     _ep("family_planning", "plugins.family_planning"),
     _ep("environment", "plugins.environment"),
     _ep("youth_care", "plugins.youth_care"),
+    _ep("legal_publicity", "plugins.legal_publicity"),
 ]
 
 
