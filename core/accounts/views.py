@@ -350,7 +350,10 @@ def user(user_id: int):
         target=target,
         form=form,
         manageable=manageable,
-        role_options=[(r.key, services.role_label(r)) for r in _grantable_roles()],
+        role_options=[
+            (r.key, f"{services.role_label(r)} ({services.kinds_label(services.role_kinds(r))})")
+            for r in _grantable_roles()
+        ],
         role_label=services.role_label,
         assign_form=empty_form(),
     ), status
@@ -410,7 +413,7 @@ def roles():
     if request.method == "POST":
         from core.accounts.schemas import RoleCreateSchema
 
-        form = load_form(RoleCreateSchema(), multi=("permissions",))
+        form = load_form(RoleCreateSchema(), multi=("permissions", "node_kinds"))
 
         def write() -> None:
             services.create_role(
@@ -421,6 +424,7 @@ def roles():
                 name=form.data["name"],
                 permissions=form.data["permissions"],
                 node=current_scope().nodes("users.manage")[0],
+                node_kinds=form.data["node_kinds"],
             )
 
         saved, status = save(form, write, message=_("Role created."))
@@ -432,6 +436,8 @@ def roles():
         form=form,
         permissions=list(registry()),
         role_label=services.role_label,
+        role_kinds=lambda role: services.kinds_label(services.role_kinds(role)),
+        kinds=list(services.KIND_LABELS.items()),
     ), status
 
 
