@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
@@ -122,22 +123,42 @@ def login():
                 )
                 db.session.commit()
                 return redirect(_safe_next(request.args.get("next")))
+            # Only someone who knows the password learns that the account is switched off.
+            disabled = user is not None and password_ok
             current_app.logger.warning(
-                "failed sign-in for %r from %s", username, request.remote_addr
+                "failed sign-in for %r from %s%s",
+                username,
+                request.remote_addr,
+                " (account disabled)" if disabled else "",
             )
             audit.record(
                 "user.login_failed",
                 node=node_ref(db.session, id=user.home_node_id) if user else None,
                 object_type="user",
                 object_id=user.id if user else "",
-                summary=_("Failed sign-in as %(name)s", name=username),
-                details={"address": request.remote_addr},
+                summary=(
+                    _l("Sign-in to the disabled account %(name)s refused", name=username)
+                    if disabled
+                    else _l("Failed sign-in as %(name)s", name=username)
+                ),
+                details={
+                    "address": request.remote_addr,
+                    **({"disabled": True} if disabled else {}),
+                },
                 user=None,
             )
             db.session.commit()
-            # Same message whether the user exists, the password is wrong or the account is off.
-            form.errors = {"_schema": [_("Wrong username or password.")]}
-        status = 401 if form.ok or "_schema" in form.errors else 422
+            # Otherwise the same message whether the user exists or the password is wrong.
+            form.errors = {
+                "_schema": [
+                    _("This account is disabled. Ask your administrator to switch it on again.")
+                    if disabled
+                    else _("Wrong username or password.")
+                ]
+            }
+            status = 403 if disabled else 401
+        else:
+            status = 422 if "_schema" not in form.errors else 401
     return render_template("accounts/login.html", form=form), status
 
 
