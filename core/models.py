@@ -160,6 +160,8 @@ class AuditLog(Base):
     __table_args__ = (
         sa.Index("ix_core_audit_log_node_path_at", "node_path", "at"),
         sa.Index("ix_core_audit_log_action_at", "action", "at"),
+        # An account's sign-ins, a record's entries.
+        sa.Index("ix_core_audit_log_object", "object_type", "object_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

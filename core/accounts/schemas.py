@@ -136,3 +136,19 @@ class AuditEntrySchema(Schema):
     object_id = ma.fields.String()
     summary = ma.fields.String()
     details = ma.fields.Dict(allow_none=True)
+
+
+class UserBulkSchema(Schema):
+    action = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(("disable", "reset_password")),
+        metadata={"description": "disable, or reset_password (one-time passwords, shown once)"},
+    )
+    ids = ma.fields.List(ma.fields.Integer(), required=True, metadata={"description": "user ids"})
+
+
+class SignInSchema(Schema):
+    at = ma.fields.DateTime()
+    ok = ma.fields.Function(lambda e: e.action == "user.login")
+    disabled = ma.fields.Function(lambda e: bool((e.details or {}).get("disabled")))
+    address = ma.fields.String(attribute="ip", allow_none=True)

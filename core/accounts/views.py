@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -10,9 +11,11 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
@@ -22,7 +25,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
 from core import audit, ratelimit, reminders
-from core.accounts import services
+from core.accounts import bulk, services
 from core.accounts.schemas import (
     LoginSchema,
     PasswordChangeSchema,
@@ -35,6 +38,7 @@ from core.clock import today
 from core.config import SUPPORTED_LOCALES
 from core.db import db, utcnow
 from core.errors import DomainError
+from core.exchange import XLSX_MIMETYPE, write_xlsx
 from core.forms import empty_form, load_form, refused, save
 from core.models import ApiToken, AuditLog, Role, User
 from core.permissions import (
@@ -299,6 +303,43 @@ def users():
     return render_template("accounts/users.html", page=page, q=q, role_label=services.role_label)
 
 
+@bp.post("/users/bulk")
+@permission_required("users.manage")
+def users_bulk():
+    """The users list's bulk actions on the ticked accounts: disable, new one-time passwords
+    (shown once, on a printable sheet) or an xlsx of them. All or nothing."""
+    action = request.form.get("action", "")
+    if action not in ("disable", "reset_password", "export"):
+        abort(404)
+    back = redirect(url_for("accounts.users"), 303)
+    try:
+        ids = bulk.chosen_ids(request.form.getlist("ids"))
+        users = bulk.users_in_scope(db.session, ids)
+        if action == "export":
+            content = write_xlsx(bulk.EXPORT_COLUMNS, bulk.export_rows(db.session, users), "users")
+            return send_file(
+                io.BytesIO(content),
+                mimetype=XLSX_MIMETYPE,
+                as_attachment=True,
+                download_name=f"users-{bulk.stamp()}.xlsx",
+                max_age=0,
+            )
+        if action == "disable":
+            changed = bulk.disable(db.session, current_scope(), users, current_user)
+            db.session.commit()
+            flash(_("%(n)s accounts were disabled.", n=changed), "success")
+            return back
+        issued = bulk.reset_passwords(db.session, current_scope(), users)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return back
+    response = make_response(render_template("accounts/passwords.html", issued=issued))
+    response.headers["Cache-Control"] = "no-store"  # the passwords are shown this once
+    return response
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 @permission_required("users.manage")
 def new_user():
@@ -369,6 +410,7 @@ def user(user_id: int):
     return render_template(
         "accounts/user.html",
         target=target,
+        sign_ins=bulk.sign_ins(db.session, target),
         form=form,
         manageable=manageable,
         role_options=[
