@@ -1,6 +1,9 @@
 """Audit log writes: every write records user, time, node, action, object and a summary.
 
 ``record`` adds the entry to the current session, so it commits (or rolls back) with the write.
+A summary given as a lazy string (``lazy_gettext("Created account %(name)s", name=...)``) is
+kept as its message id and parameters beside the text, so :func:`summary_of` shows it in the
+reader's language; a plain string is kept as written.
 """
 
 from __future__ import annotations
@@ -8,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import has_request_context, request
+from flask_babel import gettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from core.db import db
@@ -19,7 +24,7 @@ def record(
     action: str,
     *,
     node: NodeRef | None,
-    summary: str,
+    summary: str | LazyString,
     object_type: str = "",
     object_id: Any = "",
     details: dict[str, Any] | None = None,
@@ -35,12 +40,54 @@ def record(
         action=action,
         object_type=object_type,
         object_id=str(object_id or ""),
-        summary=summary[:500],
+        summary=str(summary)[:500],
+        message=_message_id(summary),
+        params=_message_params(summary),
         details=details,
         ip=request.remote_addr if has_request_context() else None,
     )
     db.session.add(entry)
     return entry
+
+
+def _is_message(value: Any) -> bool:
+    """A ``lazy_gettext`` string: one message id, its parameters by name."""
+    return isinstance(value, LazyString) and value._func is gettext and len(value._args) == 1
+
+
+def _message_id(summary: Any) -> str | None:
+    return summary._args[0][:500] if _is_message(summary) else None
+
+
+def _message_params(summary: Any) -> dict[str, Any] | None:
+    """The parameters, as JSON: a lazy one (a role's label) keeps its own message id."""
+    if not _is_message(summary):
+        return None
+    params: dict[str, Any] = {}
+    for key, value in summary._kwargs.items():
+        if _is_message(value) and not value._kwargs:
+            params[key] = {"msgid": value._args[0]}
+        elif value is None or isinstance(value, int | float | bool):
+            params[key] = value
+        else:
+            params[key] = str(value)
+    return params
+
+
+def summary_of(entry: AuditLog) -> str:
+    """The entry's summary in the reader's language: from its message id and parameters, or,
+    for an entry written before summaries were kept so (or with a plain text), its text."""
+    if not entry.message:
+        return entry.summary
+    params = {
+        key: gettext(value["msgid"]) if isinstance(value, dict) else value
+        for key, value in (entry.params or {}).items()
+    }
+    translated = gettext(entry.message)
+    try:
+        return translated % params if params or "%(" in translated else translated
+    except (KeyError, TypeError, ValueError):  # a message whose parameters changed since
+        return entry.summary
 
 
 def changes(obj: Any, data: dict[str, Any]) -> dict[str, list[Any]]:

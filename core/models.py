@@ -76,6 +76,9 @@ class Role(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(sa.String(64))
     description: Mapped[str] = mapped_column(sa.String(255), default="")
     builtin: Mapped[bool] = mapped_column(default=False)
+    # The node kinds a custom role may be granted at, comma-separated; empty: any kind. A
+    # built-in role's kinds are its declaration's (``core.permissions.BuiltinRole.kinds``).
+    node_kinds: Mapped[str] = mapped_column(sa.String(64), default="")
 
     grants: Mapped[list[RolePermission]] = relationship(
         back_populates="role", cascade="all, delete-orphan", order_by="RolePermission.permission"
@@ -154,7 +157,12 @@ class AuditLog(Base):
     """One attributed write: who did what to which object, where in the tree, and when."""
 
     __tablename__ = "core_audit_log"
-    __table_args__ = (sa.Index("ix_core_audit_log_node_path_at", "node_path", "at"),)
+    __table_args__ = (
+        sa.Index("ix_core_audit_log_node_path_at", "node_path", "at"),
+        sa.Index("ix_core_audit_log_action_at", "action", "at"),
+        # An account's sign-ins, a record's entries.
+        sa.Index("ix_core_audit_log_object", "object_type", "object_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -166,7 +174,11 @@ class AuditLog(Base):
     action: Mapped[str] = mapped_column(sa.String(64))
     object_type: Mapped[str] = mapped_column(sa.String(64), default="")
     object_id: Mapped[str] = mapped_column(sa.String(64), default="")
+    # The summary as written (in the writer's language), and, for entries written since
+    # summaries are translated, its message id and parameters, so each reader sees it in theirs.
     summary: Mapped[str] = mapped_column(sa.String(500), default="")
+    message: Mapped[str | None] = mapped_column(sa.String(500))
+    params: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     details: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     ip: Mapped[str | None] = mapped_column(sa.String(45))
 

@@ -24,7 +24,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import Forbidden, NotFound
 
-from core.tree import NodeRef, node_table
+from core.tree import KINDS, NodeRef, node_table
 
 F = TypeVar("F", bound=Callable[..., Any])
 ROLE_KEY = re.compile(r"[a-z][a-z0-9_]{2,63}")
@@ -74,11 +74,18 @@ class PermissionRegistry:
         return permission
 
     def declare_role(
-        self, key: str, label: Any, patterns: Iterable[str], description: Any = ""
+        self,
+        key: str,
+        label: Any,
+        patterns: Iterable[str],
+        description: Any = "",
+        *,
+        kinds: Iterable[str] = (),
     ) -> BuiltinRole:
         """Declare a built-in role contributed by a plugin (e.g. a bureau's read-only inspector of
         one program). ``sync_builtin_roles`` creates it and keeps its permissions like the core
-        built-ins; admins grant it through the usual user and role pages."""
+        built-ins; admins grant it through the usual user and role pages. ``kinds``: the node
+        kinds it may be granted at (none: any kind)."""
         patterns = tuple(dict.fromkeys(patterns))
         if not ROLE_KEY.fullmatch(key or ""):
             raise ValueError(f"role keys are lower-case words like 'safety_inspector', not {key!r}")
@@ -89,7 +96,10 @@ class PermissionRegistry:
         unknown = [p for p in patterns if not any(ch in p for ch in "*?[") and p not in self]
         if unknown:
             raise ValueError(f"role {key!r}: undeclared permissions {unknown}")
-        role = BuiltinRole(key, label, patterns, description)
+        kinds = tuple(kinds)
+        if set(kinds) - set(KINDS):
+            raise ValueError(f"role {key!r}: unknown node kinds {sorted(set(kinds) - set(KINDS))}")
+        role = BuiltinRole(key, label, patterns, description, kinds)
         self.plugin_roles[key] = role
         return role
 
@@ -117,7 +127,9 @@ class PermissionRegistry:
         for key, role in list(self.plugin_roles.items()):
             kept = tuple(p for p in role.patterns if not p.startswith(prefix))
             if kept != role.patterns:
-                self.plugin_roles[key] = BuiltinRole(key, role.label, kept, role.description)
+                self.plugin_roles[key] = BuiltinRole(
+                    key, role.label, kept, role.description, role.kinds
+                )
 
     def governs(self, pattern: str) -> bool:
         """Whether this registry speaks for ``pattern``: its namespace (``safety`` of
@@ -173,7 +185,13 @@ class _PluginRegistry:
             self.declare(f"{prefix}.sensitive.view", sensitive, grants=["community_admin"])
 
     def declare_role(
-        self, key: str, label: Any, patterns: Iterable[str], description: Any = ""
+        self,
+        key: str,
+        label: Any,
+        patterns: Iterable[str],
+        description: Any = "",
+        *,
+        kinds: Iterable[str] = (),
     ) -> BuiltinRole:
         """A plugin's role: key ``<plugin>_…``, carrying only the plugin's own permissions and
         ``tenants.view`` (so its holders can find their places in the tree)."""
@@ -188,7 +206,7 @@ class _PluginRegistry:
                 f"role {key!r} may carry only {self._plugin}.… permissions and tenants.view, "
                 f"not {foreign}"
             )
-        return self._registry.declare_role(key, label, patterns, description)
+        return self._registry.declare_role(key, label, patterns, description, kinds=kinds)
 
     def __getattr__(self, attr: str) -> Any:
         return getattr(self._registry, attr)
@@ -196,10 +214,14 @@ class _PluginRegistry:
 
 @dataclass(frozen=True)
 class BuiltinRole:
+    """A role core or a plugin declares. ``kinds``: the node kinds it may be granted at, as
+    the role means it (a district admin at a district); empty for any kind."""
+
     key: str
     label: Any
     patterns: tuple[str, ...]
     description: Any = ""
+    kinds: tuple[str, ...] = ()
 
 
 CORE_PERMISSIONS: tuple[tuple[str, Any], ...] = (
@@ -213,33 +235,47 @@ CORE_PERMISSIONS: tuple[tuple[str, Any], ...] = (
 
 # Plugins add their own grants to these roles through their permission hooks (plugin-system issue).
 BUILTIN_ROLES: tuple[BuiltinRole, ...] = (
-    BuiltinRole("district_admin", _l("District admin"), ("*",), _l("Everything in the district")),
+    BuiltinRole(
+        "district_admin",
+        _l("District admin"),
+        ("*",),
+        _l("Everything in the district"),
+        ("district",),
+    ),
     BuiltinRole(
         "street_admin",
         _l("Street admin"),
         ("tenants.view", "tenants.manage", "users.manage", "modules.manage", "audit.view"),
         _l("Runs one street office and its communities"),
+        ("street",),
     ),
     BuiltinRole(
         "community_admin",
         _l("Community admin"),
         ("tenants.view", "tenants.manage", "users.manage", "audit.view"),
         _l("Runs one community: grids, buildings, staff accounts"),
+        ("community",),
     ),
     BuiltinRole(
-        "program_worker", _l("Program worker"), ("tenants.view",), _l("Keeps program ledgers")
+        "program_worker",
+        _l("Program worker"),
+        ("tenants.view",),
+        _l("Keeps program ledgers"),
+        ("community", "grid"),
     ),
     BuiltinRole(
         "building_leader",
         _l("Building leader"),
         ("tenants.view",),
         _l("Looks after buildings"),
+        ("grid", "building"),
     ),
     BuiltinRole(
         "inspector",
         _l("Read-only inspector"),
         ("tenants.view", "audit.view"),
         _l("Reads, never writes"),
+        ("district", "street"),
     ),
 )
 BUILTIN_ROLE_KEYS = frozenset(role.key for role in BUILTIN_ROLES)

@@ -7,13 +7,15 @@ from flask import Blueprint, abort, jsonify
 from flask_login import current_user, login_required
 
 from core import reminders
-from core.accounts import services
+from core.accounts import bulk, services
 from core.accounts.schemas import (
     AssignmentCreateSchema,
     AssignmentSchema,
     AuditEntrySchema,
     RoleSchema,
+    SignInSchema,
     TokenCreateSchema,
+    UserBulkSchema,
     UserCreateSchema,
     UserSchema,
     UserUpdateSchema,
@@ -158,6 +160,40 @@ def update_user(user_id: int):
         services.reset_password(db.session, user, password)
     db.session.commit()
     return jsonify(_dump_user(user))
+
+
+@ops.post(
+    "/users/bulk",
+    "users.manage",
+    "Disable accounts or give them one-time passwords (returned once), all or nothing",
+    request_schema=UserBulkSchema,
+)
+def bulk_users():
+    data = json_body(UserBulkSchema())
+    users = bulk.users_in_scope(db.session, bulk.chosen_ids(data["ids"]))
+    if data["action"] == "disable":
+        changed = bulk.disable(db.session, current_scope(), users, current_user)
+        db.session.commit()
+        return jsonify({"disabled": changed})
+    issued = bulk.reset_passwords(db.session, current_scope(), users)
+    db.session.commit()
+    items = [{"id": u.id, "username": u.username, "password": p} for u, p in issued]
+    response = jsonify({"items": items})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@ops.get(
+    "/users/<int:user_id>/sign-ins",
+    "users.manage",
+    "The account's latest sign-ins and refused sign-ins, newest first",
+    response_schema=SignInSchema,
+    listed=True,
+    parameters=USER_PARAM,
+)
+def user_sign_ins(user_id: int):
+    user = services.user_in_scope_or_404(user_id)
+    return jsonify({"items": SignInSchema().dump(bulk.sign_ins(db.session, user), many=True)})
 
 
 @ops.post(

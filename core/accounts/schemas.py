@@ -42,6 +42,12 @@ def _role_label(role) -> str:
     return role_label(role)
 
 
+def _role_kinds(role) -> tuple[str, ...]:
+    from core.accounts.services import role_kinds
+
+    return role_kinds(role)
+
+
 class UserSchema(Schema):
     id = ma.fields.Integer(dump_only=True)
     username = ma.fields.String(dump_only=True)
@@ -101,6 +107,11 @@ class RoleSchema(Schema):
     name = ma.fields.Function(_role_label, dump_only=True)
     builtin = ma.fields.Boolean(dump_only=True)
     permissions = ma.fields.Function(lambda r: r.patterns, dump_only=True)
+    node_kinds = ma.fields.Function(
+        lambda r: list(_role_kinds(r)),
+        dump_only=True,
+        metadata={"description": "node kinds the role may be granted at; empty: any"},
+    )
 
 
 class RoleCreateSchema(Schema):
@@ -109,6 +120,7 @@ class RoleCreateSchema(Schema):
     permissions = ma.fields.List(
         ma.fields.String(), required=True, validate=ma.validate.Length(min=1)
     )
+    node_kinds = ma.fields.List(ma.fields.String(), load_default=list)
 
 
 class TokenCreateSchema(Schema):
@@ -124,3 +136,19 @@ class AuditEntrySchema(Schema):
     object_id = ma.fields.String()
     summary = ma.fields.String()
     details = ma.fields.Dict(allow_none=True)
+
+
+class UserBulkSchema(Schema):
+    action = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(("disable", "reset_password")),
+        metadata={"description": "disable, or reset_password (one-time passwords, shown once)"},
+    )
+    ids = ma.fields.List(ma.fields.Integer(), required=True, metadata={"description": "user ids"})
+
+
+class SignInSchema(Schema):
+    at = ma.fields.DateTime()
+    ok = ma.fields.Function(lambda e: e.action == "user.login")
+    disabled = ma.fields.Function(lambda e: bool((e.details or {}).get("disabled")))
+    address = ma.fields.String(attribute="ip", allow_none=True)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from flask import has_app_context
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
 from core import audit
@@ -25,11 +26,20 @@ from core.permissions import (
     may_grant,
     registry,
 )
-from core.tree import NodeRef, node_ref, node_refs
+from core.tree import KINDS, NodeRef, node_ref, node_refs
 
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{2,63}")
 ROLE_KEY = re.compile(r"[a-z][a-z0-9_]{2,63}")
 PASSWORD_MIN = 8
+
+# The tree's node kinds as admins name them, for the kinds a role may be granted at.
+KIND_LABELS: dict[str, object] = {
+    "district": _l("District"),
+    "street": _l("Street"),
+    "community": _l("Community"),
+    "grid": _l("Grid"),
+    "building": _l("Building"),
+}
 
 
 def _invalid(field: str, message: str) -> DomainError:
@@ -212,12 +222,61 @@ def sync_builtin_roles(session: Session, declared: PermissionRegistry | None = N
 
 def role_label(role: Role) -> str:
     """A built-in role's translated label (core's or a plugin's), else the role's name."""
-    spec = None
-    if role.builtin:
-        spec = builtin_role(role.key)
-        if spec is None and has_app_context():
-            spec = registry().role(role.key)
+    spec = _declared_role(role)
     return str(spec.label) if spec else role.name
+
+
+def _declared_role(role: Role):
+    """The declaration of a built-in role (core's or a plugin's), if it is one."""
+    if not role.builtin:
+        return None
+    spec = builtin_role(role.key)
+    if spec is None and has_app_context():
+        spec = registry().role(role.key)
+    return spec
+
+
+def role_kinds(role: Role) -> tuple[str, ...]:
+    """The node kinds ``role`` may be granted at, as declared (built-in) or chosen by its
+    author (custom); empty: any kind."""
+    spec = _declared_role(role)
+    if spec is not None:
+        return spec.kinds
+    return tuple(kind for kind in (role.node_kinds or "").split(",") if kind)
+
+
+def kinds_label(kinds: Iterable[str]) -> str:
+    """``District / Street`` — the kinds in the reader's language, or "any place"."""
+    kinds = list(kinds)
+    if not kinds:
+        return _("any place")
+    return " / ".join(str(KIND_LABELS.get(kind, kind)) for kind in kinds)
+
+
+def check_role_kind(role: Role, node: NodeRef) -> None:
+    """A role is granted only at the kinds of node it means (a district admin at a district):
+    otherwise a field error on ``node`` naming the kinds allowed."""
+    kinds = role_kinds(role)
+    if kinds and node.kind not in kinds:
+        raise _invalid(
+            "node",
+            _(
+                "The role %(role)s can only be given at a %(kinds)s; %(place)s is a %(kind)s.",
+                role=role_label(role),
+                kinds=kinds_label(kinds),
+                place=node.name,
+                kind=kinds_label([node.kind]),
+            ),
+        )
+
+
+def _node_kinds(kinds: Iterable[str]) -> str:
+    """The kinds a custom role's author chose, checked and in the tree's order."""
+    chosen = set(kinds)
+    unknown = sorted(chosen - set(KINDS))
+    if unknown:
+        raise _invalid("node_kinds", _("Unknown place kinds: %(names)s", names=", ".join(unknown)))
+    return ",".join(kind for kind in KINDS if kind in chosen)
 
 
 def create_role(
@@ -229,8 +288,10 @@ def create_role(
     name: str,
     permissions: Iterable[str],
     node: NodeRef,
+    node_kinds: Iterable[str] = (),
 ) -> Role:
-    """A custom role; its author must hold every permission in it (at ``node``, their place)."""
+    """A custom role; its author must hold every permission in it (at ``node``, their place).
+    ``node_kinds``: where it may be granted (none chosen: at any kind of place)."""
     key = (key or "").strip()
     if not ROLE_KEY.fullmatch(key):
         raise _invalid("key", _("3–64 lower-case letters, digits or '_', starting with a letter."))
@@ -248,10 +309,12 @@ def create_role(
         raise _invalid("permissions", message)
     if not set(permissions) <= scope.permissions_at(node, declared):
         raise _invalid("permissions", _("A role can only carry permissions you hold yourself."))
+    kinds = _node_kinds(node_kinds)
     role = Role(
         key=key,
         name=name.strip() or key,
         builtin=False,
+        node_kinds=kinds,
         grants=[RolePermission(permission=p) for p in permissions],
     )
     session.add(role)
@@ -262,7 +325,7 @@ def create_role(
         object_type="role",
         object_id=role.key,
         summary=_("Created role %(name)s", name=role.name),
-        details={"permissions": permissions},
+        details={"permissions": permissions, "node_kinds": kinds},
     )
     return role
 
@@ -314,7 +377,9 @@ def assign(
     node: NodeRef,
     actor_id: int | None,
 ) -> Assignment:
-    """Give ``role`` to ``user`` at ``node`` — only within the actor's scope and their own rights."""
+    """Give ``role`` to ``user`` at ``node`` — only at the kinds of place the role is for, within
+    the actor's scope and their own rights."""
+    check_role_kind(role, node)
     if not may_grant(scope, role.patterns, node, declared):
         raise DomainError(
             _(

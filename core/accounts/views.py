@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -10,18 +11,21 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
 from core import audit, ratelimit, reminders
-from core.accounts import services
+from core.accounts import bulk, services
 from core.accounts.schemas import (
     LoginSchema,
     PasswordChangeSchema,
@@ -34,6 +38,7 @@ from core.clock import today
 from core.config import SUPPORTED_LOCALES
 from core.db import db, utcnow
 from core.errors import DomainError
+from core.exchange import XLSX_MIMETYPE, write_xlsx
 from core.forms import empty_form, load_form, refused, save
 from core.models import ApiToken, AuditLog, Role, User
 from core.permissions import (
@@ -122,22 +127,42 @@ def login():
                 )
                 db.session.commit()
                 return redirect(_safe_next(request.args.get("next")))
+            # Only someone who knows the password learns that the account is switched off.
+            disabled = user is not None and password_ok
             current_app.logger.warning(
-                "failed sign-in for %r from %s", username, request.remote_addr
+                "failed sign-in for %r from %s%s",
+                username,
+                request.remote_addr,
+                " (account disabled)" if disabled else "",
             )
             audit.record(
                 "user.login_failed",
                 node=node_ref(db.session, id=user.home_node_id) if user else None,
                 object_type="user",
                 object_id=user.id if user else "",
-                summary=_("Failed sign-in as %(name)s", name=username),
-                details={"address": request.remote_addr},
+                summary=(
+                    _l("Sign-in to the disabled account %(name)s refused", name=username)
+                    if disabled
+                    else _l("Failed sign-in as %(name)s", name=username)
+                ),
+                details={
+                    "address": request.remote_addr,
+                    **({"disabled": True} if disabled else {}),
+                },
                 user=None,
             )
             db.session.commit()
-            # Same message whether the user exists, the password is wrong or the account is off.
-            form.errors = {"_schema": [_("Wrong username or password.")]}
-        status = 401 if form.ok or "_schema" in form.errors else 422
+            # Otherwise the same message whether the user exists or the password is wrong.
+            form.errors = {
+                "_schema": [
+                    _("This account is disabled. Ask your administrator to switch it on again.")
+                    if disabled
+                    else _("Wrong username or password.")
+                ]
+            }
+            status = 403 if disabled else 401
+        else:
+            status = 422 if "_schema" not in form.errors else 401
     return render_template("accounts/login.html", form=form), status
 
 
@@ -278,6 +303,43 @@ def users():
     return render_template("accounts/users.html", page=page, q=q, role_label=services.role_label)
 
 
+@bp.post("/users/bulk")
+@permission_required("users.manage")
+def users_bulk():
+    """The users list's bulk actions on the ticked accounts: disable, new one-time passwords
+    (shown once, on a printable sheet) or an xlsx of them. All or nothing."""
+    action = request.form.get("action", "")
+    if action not in ("disable", "reset_password", "export"):
+        abort(404)
+    back = redirect(url_for("accounts.users"), 303)
+    try:
+        ids = bulk.chosen_ids(request.form.getlist("ids"))
+        users = bulk.users_in_scope(db.session, ids)
+        if action == "export":
+            content = write_xlsx(bulk.EXPORT_COLUMNS, bulk.export_rows(db.session, users), "users")
+            return send_file(
+                io.BytesIO(content),
+                mimetype=XLSX_MIMETYPE,
+                as_attachment=True,
+                download_name=f"users-{bulk.stamp()}.xlsx",
+                max_age=0,
+            )
+        if action == "disable":
+            changed = bulk.disable(db.session, current_scope(), users, current_user)
+            db.session.commit()
+            flash(_("%(n)s accounts were disabled.", n=changed), "success")
+            return back
+        issued = bulk.reset_passwords(db.session, current_scope(), users)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return back
+    response = make_response(render_template("accounts/passwords.html", issued=issued))
+    response.headers["Cache-Control"] = "no-store"  # the passwords are shown this once
+    return response
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 @permission_required("users.manage")
 def new_user():
@@ -348,9 +410,13 @@ def user(user_id: int):
     return render_template(
         "accounts/user.html",
         target=target,
+        sign_ins=bulk.sign_ins(db.session, target),
         form=form,
         manageable=manageable,
-        role_options=[(r.key, services.role_label(r)) for r in _grantable_roles()],
+        role_options=[
+            (r.key, f"{services.role_label(r)} ({services.kinds_label(services.role_kinds(r))})")
+            for r in _grantable_roles()
+        ],
         role_label=services.role_label,
         assign_form=empty_form(),
     ), status
@@ -410,7 +476,7 @@ def roles():
     if request.method == "POST":
         from core.accounts.schemas import RoleCreateSchema
 
-        form = load_form(RoleCreateSchema(), multi=("permissions",))
+        form = load_form(RoleCreateSchema(), multi=("permissions", "node_kinds"))
 
         def write() -> None:
             services.create_role(
@@ -421,6 +487,7 @@ def roles():
                 name=form.data["name"],
                 permissions=form.data["permissions"],
                 node=current_scope().nodes("users.manage")[0],
+                node_kinds=form.data["node_kinds"],
             )
 
         saved, status = save(form, write, message=_("Role created."))
@@ -432,6 +499,8 @@ def roles():
         form=form,
         permissions=list(registry()),
         role_label=services.role_label,
+        role_kinds=lambda role: services.kinds_label(services.role_kinds(role)),
+        kinds=list(services.KIND_LABELS.items()),
     ), status
 
 

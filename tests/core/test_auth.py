@@ -6,6 +6,7 @@ from flask import Flask
 
 from core.app import create_app
 from core.db import db
+from core.models import AuditLog
 from tests.conftest import PASSWORD, csrf_token_from, login
 
 
@@ -107,8 +108,30 @@ def test_failed_logins_do_not_reveal_whether_the_user_exists(client, world, app)
     with app.app_context():
         world.user("s_admin").active = False
         db.session.commit()
+    # A wrong password on a disabled account says what any wrong password says.
+    guessed = login(client, "s_admin", "not-the-password")
+    assert guessed.status_code == 401 and error_of(guessed) == error_of(unknown_user)
+    assert "用户名或密码错误。" in guessed.text
+
+
+def test_a_disabled_account_is_told_so_after_its_correct_password_only(client, world, app):
+    with app.app_context():
+        world.user("s_admin").active = False
+        db.session.commit()
     disabled = login(client, "s_admin")
-    assert disabled.status_code == 401 and error_of(disabled) == error_of(unknown_user)
+    assert disabled.status_code == 403
+    assert "此账号已停用，请联系管理员重新启用。" in disabled.text
+    assert "用户名或密码错误" not in disabled.text
+    assert client.get("/").status_code == 302  # not signed in
+    wrong = login(client, "s_admin", "not-the-password")
+    assert wrong.status_code == 401 and "此账号已停用" not in wrong.text
+    with app.app_context():
+        failures = db.session.scalars(
+            sa.select(AuditLog.details)
+            .where(AuditLog.action == "user.login_failed")
+            .order_by(AuditLog.id)
+        ).all()
+    assert [bool(d.get("disabled")) for d in failures] == [True, False]
 
 
 def test_empty_login_form_is_a_field_error(client):
