@@ -12,7 +12,7 @@ from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -21,11 +21,12 @@ from core.db import db
 from core.errors import DomainError
 from core.forms import empty_form, refused
 from core.permissions import can, current_scope, require, scoped
+from core.tree import subtree_clause
 from core.validation import Schema, required_text
 from tenants import changes
 from tenants.models import ALLOWED_PARENTS, KIND_LABELS, Node, NodeKind
 from tenants.schemas import NodeChangeSchema, NodeSchema
-from tenants.views import load_node
+from tenants.views import breadcrumb, load_node
 
 bp = Blueprint("tree_changes", __name__, template_folder="templates")
 api = Blueprint("tree_changes_api", __name__, url_prefix="/api/v1/nodes")
@@ -43,6 +44,16 @@ class MoveSchema(Schema):
         validate=ma.validate.Length(max=32),
         metadata={"description": "new code (a community moved to another street needs one)"},
     )
+
+
+class MoveBuildingsSchema(Schema):
+    buildings = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(min=1, max=64)),
+        required=True,
+        validate=ma.validate.Length(min=1, max=changes.MOVE_MANY_LIMIT),
+        metadata={"description": "refs of the buildings to move"},
+    )
+    parent = required_text(64, metadata={"description": "ref of the grid or community"})
 
 
 class MergeSchema(Schema):
@@ -185,7 +196,67 @@ def move(ref: str):
         form=form,
         q=q,
         candidates=candidates,
+        labels=changes.place_labels(db.session, candidates),
         kinds=kinds,
+    ), status
+
+
+def _chosen_buildings(place: Node, refs: list[str]) -> list[Node]:
+    """The ticked buildings beneath ``place``, in the user's view scope, in the order of their
+    codes; a ref that is unknown, outside the scope or outside ``place`` is a 404."""
+    wanted = list(dict.fromkeys(r.strip() for r in refs if r.strip()))
+    if not wanted:
+        return []
+    stmt = sa.select(Node).where(
+        Node.ref.in_(wanted), subtree_clause(Node.path, place.path), Node.id != place.id
+    )
+    found = list(db.session.scalars(scoped(stmt, Node, "tenants.view").order_by(Node.code)))
+    if len(found) != len(wanted):
+        abort(404)
+    return found
+
+
+@bp.route("/n/<ref>/move-buildings", methods=["GET", "POST"])
+@login_required
+def move_buildings(ref: str):
+    """Move the buildings ticked on a community's or grid's page into one grid or community,
+    all or none; the targets are named with their community."""
+    place = load_node(ref)
+    require("tenants.manage", place.path)
+    buildings = _chosen_buildings(place, request.values.getlist("building"))
+    q = request.args.get("q", "").strip()[:100]
+    parent = request.values.get("parent", "").strip()
+    form, status = empty_form(parent=parent), 200
+    if request.method == "POST":
+        try:
+            target = _target(parent, "parent")
+            results = changes.move_buildings(db.session, buildings, target, scope=current_scope())
+        except DomainError as exc:
+            status = refused(form, exc)
+            place = load_node(ref)
+            buildings = _chosen_buildings(place, request.values.getlist("building"))
+        else:
+            db.session.commit()
+            assert target is not None
+            flash(
+                _(
+                    "%(count)s buildings were moved to %(place)s.",
+                    count=len(results),
+                    place=changes.place_labels(db.session, [target])[target.id],
+                ),
+                "success",
+            )
+            return redirect(url_for("tenants.node", ref=target.ref))
+    candidates = _picker(changes.building_targets(place, current_scope(), q))
+    return render_template(
+        "tenants/change_move_buildings.html",
+        node=place,
+        buildings=buildings,
+        form=form,
+        q=q,
+        candidates=candidates,
+        labels=changes.place_labels(db.session, candidates),
+        breadcrumb=breadcrumb(place),
     ), status
 
 
@@ -312,6 +383,29 @@ def api_move(ref: str):
     body = _node_json(result.node)
     body["moved"] = {"nodes": result.nodes, "rows": result.rows, "old_ref": result.old_ref}
     return jsonify(body)
+
+
+@ops.post(
+    "/<ref>/move-buildings",
+    "tenants.manage",
+    "Move several buildings beneath a community or grid into one grid or community, in one "
+    "transaction: if one is refused, none moves and the error lists every reason by building",
+    request_schema=MoveBuildingsSchema,
+)
+def api_move_buildings(ref: str):
+    place = load_node(ref)
+    require("tenants.manage", place.path)
+    data = json_body(MoveBuildingsSchema())
+    buildings = _chosen_buildings(place, data["buildings"])
+    target = _target(data["parent"], "parent")
+    results = changes.move_buildings(db.session, buildings, target, scope=current_scope())
+    db.session.commit()
+    return jsonify(
+        {
+            "moved": [{"old_ref": r.old_ref, "ref": r.new_ref} for r in results],
+            "parent": results[0].new_parent.ref,
+        }
+    )
 
 
 @ops.post(

@@ -365,6 +365,86 @@ def move(
     return MoveResult(node, old_parent, target, old_ref, node.ref, count, rows)
 
 
+MOVE_MANY_LIMIT = 500  # buildings in one bulk move: a page's worth, several times over
+
+
+def move_buildings(
+    session: Session, buildings: list[Node], target: Node | None, *, scope: Scope
+) -> list[MoveResult]:
+    """Move several buildings under one grid or community in one transaction. Every building is
+    checked first; if any is refused, nothing moves and the refusal gives every reason, each
+    naming its building (``fields["buildings"]``)."""
+    if not buildings:
+        message = _("Tick the buildings to move.")
+        raise DomainError(message, {"buildings": [message]})
+    if len(buildings) > MOVE_MANY_LIMIT:
+        message = _("At most %(count)s buildings move at once.", count=MOVE_MANY_LIMIT)
+        raise DomainError(message, {"buildings": [message]})
+    if target is None:
+        message = _("Choose the place to move it to.")
+        raise DomainError(message, {"parent": [message]})
+    reasons: list[str] = []
+    refusals: set[type[DomainError]] = set()
+    new_refs: dict[str, Node] = {}
+    for building in buildings:
+        try:
+            if building.kind != NodeKind.BUILDING:
+                message = _(
+                    "Only buildings move together: %(place)s is a %(kind)s.",
+                    place=building.name,
+                    kind=_label(building.kind),
+                )
+                raise DomainError(message)
+            _code, new_ref = check_move(session, building, target, code=None, scope=scope)
+        except DomainError as exc:
+            refusals.add(type(exc))
+            reasons.append(_("%(place)s: %(reason)s", place=building.name, reason=exc.message))
+            continue
+        twin = new_refs.get(new_ref)
+        if twin is not None:
+            refusals.add(Conflict)
+            reasons.append(
+                _(
+                    "%(place)s: its code %(code)s is also the code of %(other)s.",
+                    place=building.name,
+                    code=building.code,
+                    other=twin.name,
+                )
+            )
+        new_refs[new_ref] = building
+    if reasons:
+        message = _(
+            "Nothing was moved: %(count)s of the %(total)s buildings cannot move.",
+            count=len(reasons),
+            total=len(buildings),
+        )
+        # The gravest refusal answers for all: scope crossed (403), then a clash (409).
+        error = next((e for e in (Refused, Conflict) if e in refusals), DomainError)
+        raise error(message, {"buildings": reasons})
+    return [move(session, building, target, scope=scope) for building in buildings]
+
+
+def place_labels(session: Session, nodes: list[Node]) -> dict[int, str]:
+    """Each node's name with the place that tells it apart from its namesakes: a grid's or a
+    building's with its community ("永安里东社区 · 第一网格"), a community's with its street;
+    one query for all of them."""
+    owners = {
+        n.id: n.community_id if n.kind in (NodeKind.GRID, NodeKind.BUILDING) else n.street_id
+        for n in nodes
+        if n.kind in (NodeKind.GRID, NodeKind.BUILDING, NodeKind.COMMUNITY)
+    }
+    wanted = {owner for owner in owners.values() if owner is not None}
+    names = (
+        dict(session.execute(sa.select(Node.id, Node.name).where(Node.id.in_(wanted))).all())
+        if wanted
+        else {}
+    )
+    return {
+        n.id: f"{names[owners[n.id]]} · {n.name}" if owners.get(n.id) in names else n.name
+        for n in nodes
+    }
+
+
 def move_targets(session: Session, node: Node, scope: Scope, text: str = "") -> sa.Select:
     """Places ``node`` may move to that the user manages: right kind, active, not beneath it."""
     from tenants.services import search_query
@@ -376,6 +456,20 @@ def move_targets(session: Session, node: Node, scope: Scope, text: str = "") -> 
         Node.id != node.parent_id,
         sa.not_(subtree_clause(Node.path, node.path)),
     )
+    return _managed(stmt, scope)
+
+
+def building_targets(place: Node, scope: Scope, text: str = "") -> sa.Select:
+    """Active grids and communities the user manages that buildings may move to: those matching
+    ``text``, or without it those of ``place``'s street."""
+    from tenants.services import search_query
+
+    stmt = search_query(text).where(
+        Node.kind.in_([NodeKind.GRID.value, NodeKind.COMMUNITY.value]),
+        Node.status == NodeStatus.ACTIVE,
+    )
+    if not text and place.street_id:
+        stmt = stmt.where(Node.street_id == place.street_id)
     return _managed(stmt, scope)
 
 

@@ -114,8 +114,8 @@ _KIND_ALIASES: dict[str, NodeKind] = {
 
 TREE_EXAMPLE = (
     {"kind": "社区", "code": "110105001003", "name": "示例社区", "parent": "110105001"},
-    {"kind": "网格", "code": "g1", "name": "第一网格", "parent": "110105001003"},
-    {"kind": "楼栋", "code": "01", "name": "1号楼", "parent": "110105001003", "grid": "g1"},
+    {"kind": "网格", "code": "1", "name": "第一网格", "parent": "110105001003"},
+    {"kind": "楼栋", "code": "01", "name": "1号楼", "parent": "110105001003", "grid": "1"},
 )
 USER_EXAMPLE = (
     {

@@ -83,25 +83,18 @@ def matrix(ref: str):
     if node.kind not in (NodeKind.DISTRICT, NodeKind.STREET, NodeKind.COMMUNITY):
         return redirect(url_for("tenants.node", ref=ref))
     if request.method == "POST":
+        # One click switches a module on at one community; switching off, or switching every
+        # community of a street or district, goes through the page that shows what changes.
         target = load_node(request.form.get("target") or ref)
         require("modules.manage", target.path)
         module = request.form.get("module", "")
-        try:
-            if request.form.get("action") == "disable":
-                result = modules.disable(db.session, target, module)
-            else:
-                result = modules.enable(db.session, target, module)
-            db.session.commit()
-            for message in result.messages:
-                flash(message, "info")
-            flash(
-                _(
-                    "%(module)s: changed at %(count)s communities.",
-                    module=modules.module_label(module),
-                    count=len(result.changed),
-                ),
-                "success",
+        if request.form.get("action") == "disable" or target.kind != NodeKind.COMMUNITY:
+            switch = "off" if request.form.get("action") == "disable" else "on"
+            return redirect(
+                url_for("modules.switch", ref=target.ref, module=module, switch=switch, back=ref)
             )
+        try:
+            _switched(modules.enable(db.session, target, module), module)
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
@@ -117,6 +110,73 @@ def matrix(ref: str):
         breadcrumb=breadcrumb(node),
         entry_urls=_entry_urls(node) if node.kind == NodeKind.COMMUNITY else {},
     )
+
+
+def _switched(result: modules.SwitchResult, module: str) -> None:
+    """Commit a switch and say what it changed."""
+    db.session.commit()
+    for message in result.messages:
+        flash(message, "info")
+    flash(
+        _(
+            "%(module)s: changed at %(count)s communities.",
+            module=modules.module_label(module),
+            count=len(result.changed),
+        ),
+        "success",
+    )
+
+
+PREVIEW_ROWS = 200  # communities listed by name on a switch's page; the rest are counted
+
+
+def _module_pages(module: str) -> list[str]:
+    """The sidebar entries ``module`` shows at a community: the pages switching it off hides."""
+    return [
+        str(e.label)
+        for e in _module_entries()
+        if e.module == module and _place_arg(e) == "community"
+    ]
+
+
+@bp.route("/n/<ref>/modules/<module>/<any(on, off):switch>", methods=["GET", "POST"])
+@login_required
+def switch(ref: str, module: str, switch: str):
+    """Switching ``module`` on or off at a community or at every community under ``ref``, after
+    a page that shows the communities it changes and, switching off, what their users lose
+    (the pages) and keep (the records, counted)."""
+    node = load_node(ref)
+    require("modules.manage", node.path)
+    back = load_node(request.values.get("back") or ref)
+    if module not in modules.plugin_system().plugins:
+        raise NotFound()
+    on = switch == "on"
+    status = 200
+    try:
+        preview = modules.preview_switch(db.session, node, module, on=on)
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("modules.matrix", ref=back.ref))
+    if request.method == "POST" and not preview.refusals:
+        apply = modules.enable if on else modules.disable
+        try:
+            _switched(apply(db.session, node, module), module)
+            return redirect(url_for("modules.matrix", ref=back.ref))
+        except DomainError as exc:
+            db.session.rollback()
+            preview.refusals.append(exc.message)
+    if preview.refusals:
+        status = 409 if request.method == "POST" else 200
+    return render_template(
+        "tenants/modules_switch.html",
+        preview=preview,
+        label=modules.module_label(module),
+        pages=_module_pages(module),
+        also=[modules.module_label(m) for m in preview.also],
+        shown=preview.communities[:PREVIEW_ROWS],
+        back=back,
+        breadcrumb=breadcrumb(node),
+    ), status
 
 
 def settings_fields(schema: ma.Schema) -> list[dict[str, Any]]:

@@ -207,6 +207,25 @@ def _dependents(module: str) -> list[str]:
     ]
 
 
+def _blocking_dependents(session: Session, communities: list[Node], module: str) -> list[str]:
+    """Why ``module`` cannot be switched off: one message per community where a module that
+    depends on it is on."""
+    dependents = _dependents(module)
+    messages = []
+    for community in communities:
+        blocking = [d for d in dependents if is_enabled(session, community.id, d)]
+        if blocking:
+            messages.append(
+                _(
+                    "%(module)s is needed by %(others)s at %(place)s; switch those off first.",
+                    module=module_label(module),
+                    others="、".join(module_label(d) for d in blocking),
+                    place=community.name,
+                )
+            )
+    return messages
+
+
 def _record(
     session: Session, community: Node, module: str, action: str, details: dict | None, actor: Any
 ) -> None:
@@ -323,17 +342,8 @@ def disable(session: Session, node: Node, module: str) -> SwitchResult:
     actor = _actor()
     result = SwitchResult()
     communities = communities_under(session, node)
-    dependents = _dependents(module)
-    for community in communities:
-        blocking = [d for d in dependents if is_enabled(session, community.id, d)]
-        if blocking:
-            message = _(
-                "%(module)s is needed by %(others)s at %(place)s; switch those off first.",
-                module=module_label(module),
-                others="、".join(module_label(d) for d in blocking),
-                place=community.name,
-            )
-            raise DomainError(message, {"module": [message]})
+    for message in _blocking_dependents(session, communities, module)[:1]:
+        raise DomainError(message, {"module": [message]})
     for community in communities:
         state = _state(session, community, module)
         if not state.enabled:
@@ -348,6 +358,93 @@ def disable(session: Session, node: Node, module: str) -> SwitchResult:
         result.changed.append(community.ref)
     _audit_switch(node, module, result, on=False)
     return result
+
+
+@dataclass
+class LedgerCount:
+    """How many live records one of a module's ledgers holds, in all and by community id."""
+
+    label: str
+    total: int
+    by_community: dict[int, int]
+
+
+@dataclass
+class SwitchPreview:
+    """What switching ``module`` on or off at ``node`` would do, shown before it is done: the
+    communities whose switch changes, the dependencies switched on with it, the reasons it is
+    refused (then nothing changes) and, switching off, the records that stay."""
+
+    node: Node
+    module: str
+    on: bool
+    communities: list[Node] = field(default_factory=list)
+    also: list[str] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)
+    records: list[LedgerCount] = field(default_factory=list)
+
+
+def record_counts(session: Session, module: str, community_ids: list[int]) -> list[LedgerCount]:
+    """The live records of each of ``module``'s ledgers at the communities: one grouped count
+    per ledger."""
+    counts = []
+    for found in _contributions("jiedao_ledgers"):
+        if found.module != module:
+            continue
+        model = found.model
+        stmt = (
+            sa.select(model.community_id, sa.func.count())
+            .where(model.community_id.in_(community_ids))
+            .group_by(model.community_id)
+        )
+        if found.scope is not None:
+            stmt = stmt.where(found.scope())
+        by_community = {cid: n for cid, n in session.execute(stmt).all()} if community_ids else {}
+        counts.append(LedgerCount(str(found.label), sum(by_community.values()), by_community))
+    return counts
+
+
+def _switched_on(session: Session, communities: list[Node], names: list[str]) -> dict[int, set]:
+    """Which of the modules ``names`` are on at each of the communities, by community id."""
+    found: dict[int, set] = {c.id: set() for c in communities}
+    if not communities:
+        return found
+    rows = session.execute(
+        sa.select(ModuleState.community_id, ModuleState.module).where(
+            ModuleState.community_id.in_(list(found)),
+            ModuleState.module.in_(names),
+            ModuleState.enabled.is_(True),
+        )
+    )
+    for community_id, name in rows:
+        found[community_id].add(name)
+    return found
+
+
+def preview_switch(session: Session, node: Node, module: str, *, on: bool) -> SwitchPreview:
+    """What :func:`enable` (``on``) or :func:`disable` would change at ``node``, changing
+    nothing. An unknown or broken module is refused as those are."""
+    if node.is_archived:
+        raise DomainError(_("An archived node is read-only."))
+    communities = communities_under(session, node)
+    preview = SwitchPreview(node, module, on)
+    if on:
+        dependencies = _dependencies(module)
+        names = [*dependencies, module]
+        running = _switched_on(session, communities, names)
+        preview.communities = [c for c in communities if not set(names) <= running[c.id]]
+        preview.also = [
+            d for d in dependencies if any(d not in running[c.id] for c in preview.communities)
+        ]
+        return preview
+    if module not in plugin_system().plugins:
+        message = _("There is no module named %(name)s.", name=module)
+        raise DomainError(message, {"module": [message]})
+    running = _switched_on(session, communities, [module])
+    preview.communities = [c for c in communities if module in running[c.id]]
+    preview.refusals = _blocking_dependents(session, communities, module)
+    preview.records = record_counts(session, module, [c.id for c in preview.communities])
+    return preview
 
 
 def update_settings(session: Session, community: Node, module: str, data: dict[str, Any]) -> dict:

@@ -1,11 +1,13 @@
 """Onboarding a street or community: a wizard whose draft lives in the database until confirmed.
 
 Steps: the place (its 区划代码 and name; the parent is inferred from the code's prefix) →
-buildings (typed or from a sheet) → first accounts → modules (a preset or toggles) → review. The
+grids (optional) → buildings, each directly in the community or in one of its grids (typed or from
+a sheet) → first accounts → modules (a preset or toggles) → review. The
 draft is saved at every step, so an admin can leave and come back (or a colleague with the same
 rights can finish it). Nothing reaches the tree until the review is confirmed, and then all of it
-is written in one transaction. One-time passwords of the new accounts exist only in the response
-that confirms the draft.
+is written in one transaction. The one-time passwords of the new accounts are kept sealed (encrypted
+with the secret key) on the confirmed draft for :data:`PASSWORDS_SHOWN_FOR`, for the admin who
+confirmed it to read or print, reload included; then, or when that admin hides them, they are gone.
 
 The district's onboarding page (:func:`community_status`) shows what each community still lacks.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import marshmallow as ma
@@ -37,6 +39,7 @@ from core.exchange import (
 )
 from core.models import Assignment, Role, User
 from core.permissions import PermissionRegistry, Scope, may_grant, scoped
+from core.records.sensitivity import seal, unseal
 from core.tree import NODE_TABLE, subtree_clause
 from core.validation import Schema, mobile_number, required_text
 from tenants import modules, presets, services
@@ -54,6 +57,7 @@ class DraftStatus:
 
 STEP_LABELS = {
     "place": _l("Place"),
+    "grids": _l("Grids"),
     "buildings": _l("Buildings"),
     "accounts": _l("Accounts"),
     "modules": _l("Modules"),
@@ -61,7 +65,7 @@ STEP_LABELS = {
 }
 STEPS = {
     NodeKind.STREET: ("place", "accounts", "review"),
-    NodeKind.COMMUNITY: ("place", "buildings", "accounts", "modules", "review"),
+    NodeKind.COMMUNITY: ("place", "grids", "buildings", "accounts", "modules", "review"),
 }
 # The roles a wizard hands out at a new place of each kind.
 FIRST_ROLES = {
@@ -72,8 +76,9 @@ FIRST_ROLES = {
 
 class OnboardingDraft(TimestampMixin, Base):
     """A street or community being onboarded. ``data`` holds the later steps:
-    ``buildings`` [{code, name}], ``accounts`` [{username, display_name, mobile, role}],
-    ``modules`` {module: settings} and ``preset_id``."""
+    ``grids`` [{code, name}], ``buildings`` [{code, name, grid}] (``grid``: a grid's code or
+    None), ``accounts`` [{username, display_name, mobile, role}], ``modules`` {module: settings}
+    and ``preset_id``; once confirmed, ``passwords`` (sealed) and who may read them until when."""
 
     __tablename__ = "tenants_onboarding"
 
@@ -95,6 +100,10 @@ class OnboardingDraft(TimestampMixin, Base):
     @property
     def kind_label(self) -> str:
         return str(KIND_LABELS[NodeKind(self.kind)])
+
+    @property
+    def grids(self) -> list[dict[str, str]]:
+        return list((self.data or {}).get("grids", []))
 
     @property
     def buildings(self) -> list[dict[str, str]]:
@@ -240,11 +249,21 @@ def _local_code(value: str) -> None:
         raise ma.ValidationError(error)
 
 
+class GridSchema(Schema):
+    code = ma.fields.String(
+        required=True, validate=_local_code, metadata={"label": _l("Grid code")}
+    )
+    name = required_text(services.NAME_MAX, metadata={"label": _l("Name")})
+
+
 class BuildingSchema(Schema):
     code = ma.fields.String(
         required=True, validate=_local_code, metadata={"label": _l("Building code")}
     )
     name = required_text(services.NAME_MAX, metadata={"label": _l("Name")})
+    grid = ma.fields.String(
+        load_default=None, allow_none=True, validate=_local_code, metadata={"label": _l("Grid")}
+    )
 
 
 @dataclass(frozen=True)
@@ -257,11 +276,21 @@ class SheetSpec:
     write_row: Callable[[Any, Any, dict[str, Any]], Any] | None = None
 
 
+GRID_SHEET = SheetSpec(
+    columns=(Column("code", _l("Grid code")), Column("name", _l("Name"))), schema=GridSchema
+)
 BUILDING_SHEET = SheetSpec(
-    columns=(Column("code", _l("Building code")), Column("name", _l("Name"))),
+    columns=(
+        Column("code", _l("Building code")),
+        Column("name", _l("Name")),
+        Column("grid", _l("Grid code"), former=("所属网格",)),
+    ),
     schema=BuildingSchema,
 )
-BUILDING_EXAMPLE = {"code": "b01", "name": "1号楼"}
+# Codes as the demo district's: grid 1 (ref …-g1), building 01 (ref …-b01).
+GRID_EXAMPLE = {"code": "1", "name": "第一网格"}
+BUILDING_EXAMPLE = {"code": "01", "name": "1号楼", "grid": "1"}
+SHEETS = {"grids": (GRID_SHEET, GRID_EXAMPLE), "buildings": (BUILDING_SHEET, BUILDING_EXAMPLE)}
 
 
 def _duplicate(code: str, taken: set[str]) -> str | None:
@@ -270,16 +299,55 @@ def _duplicate(code: str, taken: set[str]) -> str | None:
     return None
 
 
-def add_building(draft: OnboardingDraft, code: str, name: str) -> None:
+def _grid_error(draft: OnboardingDraft, data: dict[str, Any]) -> str | None:
+    """Why a building's grid is not one of the draft's grids, or None."""
+    grid = data.get("grid") or None
+    codes = {g["code"].lower(): g["code"] for g in draft.grids}
+    data["grid"] = codes.get(grid.lower(), grid) if grid else None
+    if grid is not None and grid.lower() not in codes:
+        return _("There is no grid %(code)s in this draft: add it in the grids step.", code=grid)
+    return None
+
+
+def _loaded(schema: ma.Schema, values: dict[str, Any]) -> dict[str, Any]:
     try:
-        data = BuildingSchema().load({"code": code or "", "name": name or ""})
+        return schema.load(values)
     except ma.ValidationError as exc:
         from core.errors import validation_fields
 
         raise DomainError(_("Some fields are not valid."), validation_fields(exc)) from None
+
+
+def add_grid(draft: OnboardingDraft, code: str, name: str) -> None:
+    data = _loaded(GridSchema(), {"code": code or "", "name": name or ""})
+    error = _duplicate(data["code"], {g["code"].lower() for g in draft.grids})
+    if error:
+        raise _invalid("code", error)
+    draft._set("grids", [*draft.grids, data])
+
+
+def remove_grid(draft: OnboardingDraft, code: str) -> None:
+    """Refused while buildings of the draft are in the grid (they would lose their place)."""
+    inside = [b["name"] for b in draft.buildings if (b.get("grid") or "").lower() == code.lower()]
+    if inside:
+        raise _invalid(
+            "code",
+            _(
+                "Buildings are in this grid: %(names)s. Remove them or put them elsewhere first.",
+                names="、".join(inside),
+            ),
+        )
+    draft._set("grids", [g for g in draft.grids if g["code"] != code])
+
+
+def add_building(draft: OnboardingDraft, code: str, name: str, grid: str | None = None) -> None:
+    data = _loaded(BuildingSchema(), {"code": code or "", "name": name or "", "grid": grid or None})
     error = _duplicate(data["code"], {b["code"].lower() for b in draft.buildings})
     if error:
         raise _invalid("code", error)
+    error = _grid_error(draft, data)
+    if error:
+        raise _invalid("grid", error)
     draft._set("buildings", [*draft.buildings, data])
 
 
@@ -287,24 +355,35 @@ def remove_building(draft: OnboardingDraft, code: str) -> None:
     draft._set("buildings", [b for b in draft.buildings if b["code"] != code])
 
 
-def buildings_from_sheet(draft: OnboardingDraft, table: Table) -> ImportReport:
-    """Every row checked (columns, code rules, duplicates in the sheet and in the draft); the
-    buildings are added only if no row has a problem."""
-    taken = {b["code"].lower() for b in draft.buildings}
+def places_from_sheet(draft: OnboardingDraft, key: str, table: Table) -> ImportReport:
+    """Every row of a grids or buildings sheet checked (columns, code rules, duplicates in the
+    sheet and in the draft, a building's grid among the draft's); the rows are added only if no
+    row has a problem."""
+    spec, _example = SHEETS[key]
+    existing = draft.grids if key == "grids" else draft.buildings
+    taken = {p["code"].lower() for p in existing}
     added: list[dict[str, Any]] = []
 
     def add(_session: Any, _community: Any, data: dict[str, Any]) -> None:
         error = _duplicate(data["code"], taken)
         if error:
             raise _invalid("code", error)
+        if key == "buildings":
+            error = _grid_error(draft, data)
+            if error:
+                raise _invalid("grid", error)
         taken.add(data["code"].lower())
         added.append(data)
 
-    sheet = replace(BUILDING_SHEET, write_row=add)
-    report = run_import(None, sheet, table, None, dry_run=False)
+    report = run_import(None, replace(spec, write_row=add), table, None, dry_run=False)
     if report.ok:
-        draft._set("buildings", [*draft.buildings, *added])
+        draft._set(key, [*existing, *added])
     return report
+
+
+def buildings_from_sheet(draft: OnboardingDraft, table: Table) -> ImportReport:
+    """:func:`places_from_sheet` for buildings."""
+    return places_from_sheet(draft, "buildings", table)
 
 
 def read_sheet(filename: str, content: bytes) -> Table:
@@ -448,10 +527,25 @@ def confirm(
     node = services.create_node(
         session, parent=place.parent, kind=place.kind.value, code=place.code, name=place.name
     )
+    grids: dict[str, Node] = {}
+    for grid in draft.grids:
+        try:
+            grids[grid["code"].lower()] = services.create_node(
+                session, parent=node, kind="grid", code=grid["code"], name=grid["name"]
+            )
+        except DomainError as exc:
+            raise type(exc)(
+                _("Grid %(code)s: %(message)s", code=grid["code"], message=exc.message)
+            ) from None
     for building in draft.buildings:
+        grid_code = (building.get("grid") or "").lower()
         try:
             services.create_node(
-                session, parent=node, kind="building", code=building["code"], name=building["name"]
+                session,
+                parent=grids.get(grid_code, node),
+                kind="building",
+                code=building["code"],
+                name=building["name"],
             )
         except DomainError as exc:
             raise type(exc)(
@@ -491,11 +585,13 @@ def confirm(
         applied = presets.apply_modules(session, node, draft.modules)
         result.modules = [module for _ref, module in applied.switched_on]
     draft.status, draft.node_id, draft.completed_at = DraftStatus.DONE, node.id, utcnow()
+    _keep_passwords(draft, result.passwords, actor)
     services.record_node_event(
         "onboarding.confirm",
         node,
         _("Onboarded %(kind)s %(name)s", kind=node.kind_label, name=node.name),
         {
+            "grids": len(draft.grids),
             "buildings": len(draft.buildings),
             "accounts": [a["username"] for a in draft.accounts],
             "modules": result.modules,
@@ -503,6 +599,46 @@ def confirm(
         },
     )
     return result
+
+
+PASSWORDS_SHOWN_FOR = timedelta(minutes=30)
+
+
+def _keep_passwords(
+    draft: OnboardingDraft, passwords: list[tuple[str, str, str]], actor: User
+) -> None:
+    if passwords:
+        until = utcnow() + PASSWORDS_SHOWN_FOR
+        kept = {"sealed": seal(passwords), "user_id": actor.id, "until": until.isoformat()}
+        draft._set("passwords", kept)
+
+
+def kept_passwords(draft: OnboardingDraft, user: User) -> list[tuple[str, str, str]]:
+    """The one-time passwords of a confirmed draft as (username, name, password): only for the
+    admin who confirmed it and only for :data:`PASSWORDS_SHOWN_FOR`; else none."""
+    kept = (draft.data or {}).get("passwords")
+    if not kept or kept.get("user_id") != user.id:
+        return []
+    if utcnow() > datetime.fromisoformat(kept["until"]):
+        return []
+    opened = unseal(kept["sealed"])
+    return [tuple(p) for p in opened] if isinstance(opened, list) else []
+
+
+def passwords_until(draft: OnboardingDraft) -> datetime | None:
+    kept = (draft.data or {}).get("passwords")
+    return datetime.fromisoformat(kept["until"]) if kept else None
+
+
+def forget_passwords(draft: OnboardingDraft) -> None:
+    """The confirming admin has handed the passwords out: nobody can read them again."""
+    draft._set("passwords", None)
+
+
+def passwords_expired(draft: OnboardingDraft) -> bool:
+    """Does the draft still hold passwords whose time is over (to be forgotten)?"""
+    until = passwords_until(draft)
+    return until is not None and utcnow() > until
 
 
 def discard(draft: OnboardingDraft) -> None:

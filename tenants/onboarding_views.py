@@ -56,6 +56,7 @@ def _render_step(draft: OnboardingDraft | None, step: str, status: int = 200, **
         step=step,
         parent=parent,
         step_labels=onboarding.STEP_LABELS,
+        grid_names={g["code"]: g["name"] for g in draft.grids} if draft is not None else {},
         **context,
     ), status
 
@@ -130,7 +131,8 @@ def _place(draft: OnboardingDraft):
     return _render_step(draft, "place", status, form=form, place=place, drafts=[])
 
 
-def _buildings(draft: OnboardingDraft):
+def _places(draft: OnboardingDraft, key: str):
+    """The grids or buildings step: add by hand, remove, or a sheet (all rows or none)."""
     form = empty_form()
     report = None
     status = 200
@@ -138,30 +140,42 @@ def _buildings(draft: OnboardingDraft):
         action = request.form.get("action", "add")
         try:
             if action == "remove":
-                onboarding.remove_building(draft, request.form.get("code", ""))
+                remove = onboarding.remove_grid if key == "grids" else onboarding.remove_building
+                remove(draft, request.form.get("code", ""))
             elif action == "upload":
                 upload = request.files.get("file")
                 table = onboarding.read_sheet(
                     upload.filename if upload else "", upload.read() if upload else b""
                 )
-                report = onboarding.buildings_from_sheet(draft, table)
+                report = onboarding.places_from_sheet(draft, key, table)
                 if report.errors:
                     db.session.rollback()
                     flash(_("Nothing was added: correct the rows below and upload again."), "error")
-                    return _render_step(draft, "buildings", 422, form=form, report=report)
-                flash(_("%(count)s buildings added.", count=len(report.rows)), "success")
+                    return _render_step(draft, key, 422, form=form, report=report)
+                flash(_("%(count)s rows added.", count=len(report.rows)), "success")
             elif action == "next":
-                return _next_step(draft, "buildings")
+                return _next_step(draft, key)
             else:
-                form = empty_form(
-                    code=request.form.get("code", ""), name=request.form.get("name", "")
-                )
-                onboarding.add_building(draft, form.values["code"], form.values["name"])
+                form = empty_form(**{k: request.form.get(k, "") for k in ("code", "name", "grid")})
+                if key == "grids":
+                    onboarding.add_grid(draft, form.values["code"], form.values["name"])
+                else:
+                    onboarding.add_building(
+                        draft, form.values["code"], form.values["name"], form.values["grid"]
+                    )
             db.session.commit()
-            return redirect(url_for("onboarding.step", draft_id=draft.id, step="buildings"))
+            return redirect(url_for("onboarding.step", draft_id=draft.id, step=key))
         except DomainError as exc:
             status = refused(form, exc)
-    return _render_step(draft, "buildings", status, form=form, report=report)
+    return _render_step(draft, key, status, form=form, report=report)
+
+
+def _grids(draft: OnboardingDraft):
+    return _places(draft, "grids")
+
+
+def _buildings(draft: OnboardingDraft):
+    return _places(draft, "buildings")
 
 
 def _accounts(draft: OnboardingDraft):
@@ -233,24 +247,55 @@ def _modules(draft: OnboardingDraft):
 def _review(draft: OnboardingDraft):
     if request.method == "POST":
         try:
-            result = onboarding.confirm(
-                db.session, current_scope(), registry(), draft, current_user
-            )
+            onboarding.confirm(db.session, current_scope(), registry(), draft, current_user)
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
             return _review_page(draft, exc.status)
         db.session.commit()
-        response = Response(
-            render_template(
-                "tenants/onboarding/done.html",
-                result=result,
-                labels={m: modules.module_label(m) for m in result.modules},
-            )
-        )
-        response.headers["Cache-Control"] = "no-store"  # the one-time passwords are on it
-        return response
+        return redirect(url_for("onboarding.done", draft_id=draft.id))
     return _review_page(draft)
+
+
+def _load_done(draft_id: int) -> OnboardingDraft:
+    """A confirmed draft under the user's ``tenants.manage`` scope, else 404."""
+    draft = db.session.scalar(
+        onboarding.drafts_query(onboarding.DraftStatus.DONE)
+        .where(OnboardingDraft.id == draft_id)
+        .limit(1)
+    )
+    if draft is None:
+        raise NotFound()
+    return draft
+
+
+@bp.route("/onboarding/<int:draft_id>/done", methods=["GET", "POST"])
+@login_required
+def done(draft_id: int):
+    """The confirmation page, as often as it is reloaded: the new place and, for the admin who
+    confirmed it and for a while, the one-time passwords (a printable sheet) until hidden."""
+    draft = _load_done(draft_id)
+    if request.method == "POST" or onboarding.passwords_expired(draft):
+        onboarding.forget_passwords(draft)
+        db.session.commit()
+        if request.method == "POST":
+            flash(_("The one-time passwords are hidden for good."), "info")
+            return redirect(url_for("onboarding.done", draft_id=draft.id))
+    node = db.session.get(Node, draft.node_id)
+    running = sorted(modules.enabled_modules(db.session, node.id))
+    response = Response(
+        render_template(
+            "tenants/onboarding/done.html",
+            draft=draft,
+            node=node,
+            passwords=onboarding.kept_passwords(draft, current_user),
+            until=onboarding.passwords_until(draft),
+            sign_in_url=url_for("accounts.login", _external=True),
+            modules=[modules.module_label(m) for m in running],
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"  # the one-time passwords are on it
+    return response
 
 
 def _review_page(draft: OnboardingDraft, status: int = 200):
@@ -268,6 +313,7 @@ def _review_page(draft: OnboardingDraft, status: int = 200):
 
 _STEPS = {
     "place": _place,
+    "grids": _grids,
     "buildings": _buildings,
     "accounts": _accounts,
     "modules": _modules,
@@ -285,16 +331,16 @@ def discard(draft_id: int):
     return redirect(url_for("onboarding.start"))
 
 
-@bp.get("/onboarding/buildings-template.xlsx")
+@bp.get("/onboarding/<any(grids, buildings):key>-template.xlsx")
 @login_required
-def buildings_template():
-    body = write_xlsx(
-        onboarding.BUILDING_SHEET.columns, [onboarding.BUILDING_EXAMPLE], str(_("Buildings"))
-    )
+def sheet_template(key: str):
+    spec, example = onboarding.SHEETS[key]
+    title = _("Grids") if key == "grids" else _("Buildings")
+    body = write_xlsx(spec.columns, [example], str(title))
     return Response(
         body,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": "attachment; filename=buildings-template.xlsx"},
+        headers={"Content-Disposition": f"attachment; filename={key}-template.xlsx"},
     )
 
 

@@ -18,6 +18,13 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });
+  // A checkbox with data-check-all="name" ticks or clears its form's checkboxes of that name.
+  document.querySelectorAll("[data-check-all]").forEach(function (all) {
+    all.addEventListener("change", function () {
+      all.form.querySelectorAll('input[type=checkbox][name="' + all.dataset.checkAll + '"]')
+        .forEach(function (box) { box.checked = all.checked; });
+    });
+  });
 
   // Pickers ([data-picker], the picker macro): typing searches the field's JSON endpoint
   // (?q= → {"items": [{"id", "label"}]}) into the box's list; choosing a label puts its id in

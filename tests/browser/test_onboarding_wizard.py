@@ -1,5 +1,6 @@
 """The onboarding wizard in headless Chromium, as a district admin uses it: a new community by
-its code, a building, an account, a preset, review, and the one-time password on the last page."""
+its code, a grid and a building in it, an account, a preset, review, and the one-time password
+on the confirmation page, which survives a reload and prints as a sheet."""
 
 from __future__ import annotations
 
@@ -37,14 +38,23 @@ def test_onboard_a_community_end_to_end(page: Page, tr, world):
     expect(page.locator("#confirm-place")).to_contain_text("建外街道")
     page.get_by_role("button", name=tr("Confirm and continue")).click()
 
+    expect(page).to_have_url(re.compile(r"/onboarding/\d+/grids$"))
+    expect(page.locator("nav.steps [aria-current=step]")).to_contain_text(tr("Grids"))
+    by_hand = page.locator("section.card").filter(has_text=tr("Add by hand"))
+    page.get_by_label(tr("Grid code")).fill("1")
+    by_hand.get_by_label(tr("Name")).fill("第一网格")
+    page.get_by_role("button", name=tr("Add"), exact=True).click()
+    expect(page.locator("#grids tbody")).to_contain_text("第一网格")
+    page.get_by_role("button", name=tr("Next step")).click()
+
     expect(page).to_have_url(re.compile(r"/onboarding/\d+/buildings$"))
     expect(page.locator("nav.steps [aria-current=step]")).to_contain_text(tr("Buildings"))
-    page.get_by_label(tr("Building code")).fill("b01")
-    page.locator("section.card").filter(has_text=tr("Add by hand")).get_by_label(tr("Name")).fill(
-        "1号楼"
-    )
+    page.get_by_label(tr("Building code")).fill("01")
+    by_hand.get_by_label(tr("Name")).fill("1号楼")
+    by_hand.get_by_label(tr("Grid")).select_option(label="第一网格")
     page.get_by_role("button", name=tr("Add"), exact=True).click()
     expect(page.locator("#buildings tbody")).to_contain_text("1号楼")
+    expect(page.locator("#buildings tbody")).to_contain_text("第一网格")
     page.get_by_role("button", name=tr("Next step")).click()
 
     expect(page).to_have_url(re.compile(r"/accounts$"))
@@ -61,13 +71,30 @@ def test_onboard_a_community_end_to_end(page: Page, tr, world):
 
     expect(page).to_have_url(re.compile(r"/review$"))
     expect(page.locator("#gaps")).to_have_count(0)
+    expect(page.locator("main dl")).to_contain_text(tr("Parent place"))
+    expect(page.locator("#review-buildings")).to_contain_text("1号楼 (第一网格)")
     page.get_by_role("button", name=tr("Confirm and create")).click()
 
+    expect(page).to_have_url(re.compile(r"/onboarding/\d+/done$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
         tr("%(name)s is ready", name="光华里社区")
     )
     password = page.locator("#passwords code.password").inner_text()
     assert len(password) >= 8
+    page.reload()  # the confirmation page survives it, passwords included
+    expect(page.locator("#passwords code.password")).to_have_text(password)
+
+    # Printed as a sheet: the print button prints, and the printout is the sheet alone.
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.get_by_role("button", name=tr("Print the passwords")).click()
+    assert page.evaluate("window.printed") is True
+    expect(page.locator(".sidebar")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator("#passwords")).to_be_visible()
+    expect(page.locator("#passwords")).to_contain_text("ghl_admin")
+    expect(page.get_by_role("button", name=tr("Print the passwords"))).to_be_hidden()
+    expect(page.locator(".sidebar")).to_be_hidden()
+    page.emulate_media(media="screen")
 
     # The new admin signs in with it and is sent to change it first.
     page.context.clear_cookies()

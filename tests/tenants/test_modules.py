@@ -74,7 +74,7 @@ def test_a_street_switches_all_its_communities_and_nobody_else(as_user, app, wor
     assert switch(s, "110105", "ledger", True).status_code == 404  # above their street
     assert switch(as_user("worker"), A1, "ledger", True).status_code == 403
     page = s.get("/n/110105001/modules").text
-    assert page.count('class="toggle on"') == 2
+    assert page.count("state-on") == 2
 
 
 def test_settings_are_validated_by_the_plugin(as_user, app):

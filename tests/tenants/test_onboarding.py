@@ -77,7 +77,7 @@ def test_wizard_creates_everything_at_confirmation_only(app, as_user):
     assert draft_of(app) is None  # only checked, not saved
     location = start_draft(c)
     draft = draft_of(app)
-    assert location.endswith(f"/onboarding/{draft.id}/buildings")
+    assert location.endswith(f"/onboarding/{draft.id}/grids")  # optional: skipped here
     assert draft.kind == "community"
 
     # Step 2: buildings by hand and from a sheet.
@@ -115,8 +115,10 @@ def test_wizard_creates_everything_at_confirmation_only(app, as_user):
     review = c.get(f"{base}/review").text
     assert "3" in review and "xh_admin" in review and 'id="gaps"' not in review
 
-    # Step 5: confirm.
+    # Step 5: confirm; the confirmation page is a page of its own.
     r = c.post(f"{base}/review")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"{base}/done")
+    r = c.get(f"{base}/done")
     assert r.status_code == 200
     assert r.headers["Cache-Control"] == "no-store"
     passwords = dict(
@@ -178,7 +180,7 @@ def test_street_wizard_has_no_buildings_or_modules_step(app, as_user):
         data={"username": "tjh_admin", "display_name": "李强", "role": "street_admin"},
     )
     assert r.status_code == 302
-    assert c.post(f"/onboarding/{draft.id}/review").status_code == 200
+    assert c.post(f"/onboarding/{draft.id}/review").status_code == 302
     with app.app_context():
         street = db.session.scalar(sa.select(Node).where(Node.ref == "110105003"))
         assert street.kind == "street" and street.parent.ref == "110105"
@@ -370,7 +372,7 @@ def test_buildings_template_is_a_real_sheet(as_user):
     r = as_user("d_admin").get("/onboarding/buildings-template.xlsx")
     assert r.status_code == 200
     rows = list(load_workbook(io.BytesIO(r.data)).active.iter_rows(values_only=True))
-    assert rows == [("楼栋编号", "名称"), ("b01", "1号楼")]
+    assert rows == [("楼栋编号", "名称", "网格编号"), ("01", "1号楼", "1")]
 
 
 def test_sheet_problems_name_the_rows_the_spreadsheet_shows(app, as_user):
