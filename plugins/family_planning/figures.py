@@ -20,6 +20,8 @@ from plugins.registry.ages import band_clause
 from plugins.registry.figures import residents_present
 from plugins.registry.models import RegistryResident
 
+from .benefits.models import FpRoll, FpRollLine
+from .benefits.rules import PAYING
 from .births.models import FpBirthReg, FpChild
 from .common import MODULE
 from .families.models import FpFamily
@@ -169,6 +171,24 @@ def _special(*more: Any) -> Where:
     return lambda p, d: sa.and_(special(p, d), *more)
 
 
+def _paid_lines(period: Period) -> sa.Select:
+    """Lines paid by the rolls whose payment came back in the period."""
+    paid = sa.select(FpRoll.id).where(FpRoll.paid_on.between(period.start, period.end))
+    return sa.select(FpRollLine).where(
+        FpRollLine.roll_id.in_(paid), FpRollLine.line_kind.in_(PAYING), FpRollLine.paid.is_(True)
+    )
+
+
+def _benefit(total: bool) -> Compute:
+    def compute(session: Session, communities: sa.Select, period: Period) -> Any:
+        lines = _paid_lines(period).where(FpRollLine.community_id.in_(communities)).subquery()
+        what = sa.func.coalesce(sa.func.sum(lines.c.amount), 0) if total else sa.func.count()
+        value = session.scalar(sa.select(what).select_from(lines))
+        return float(value) if total else int(value or 0)
+
+    return compute
+
+
 def _indicator(key: str, label: Any, unit: Any, compute: Compute, **kw: Any) -> Indicator:
     return Indicator(f"{MODULE}.{key}", label, unit, compute, module=MODULE, **kw)
 
@@ -223,6 +243,21 @@ def _family_count(key: str, label: Any, where: Where, description: Any) -> Indic
 
 
 INDICATORS = [
+    _indicator(
+        "benefit_people",
+        _l("People paid rewards and support"),
+        PEOPLE,
+        _benefit(False),
+        description=_l("Lines paid by the rolls paid in the period"),
+    ),
+    _indicator(
+        "benefit_amount",
+        _l("Rewards and support paid"),
+        _l("yuan"),
+        _benefit(True),
+        kind="sum",
+        description=_l("Amounts paid by the rolls paid in the period"),
+    ),
     _card_count(
         "married_women",
         _l("Married women of childbearing age"),

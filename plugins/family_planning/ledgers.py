@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from .benefits.ledgers import LEDGERS as BENEFIT_LEDGERS
 from .births.ledgers import LEDGERS as BIRTH_LEDGERS
 from .families.ledgers import LEDGERS as FAMILY_LEDGERS
 from .women.ledgers import LEDGERS as WOMAN_LEDGERS
 
-LEDGERS = [*WOMAN_LEDGERS, *BIRTH_LEDGERS, *FAMILY_LEDGERS]
+LEDGERS = [*WOMAN_LEDGERS, *BIRTH_LEDGERS, *FAMILY_LEDGERS, *BENEFIT_LEDGERS]

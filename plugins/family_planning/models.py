@@ -8,8 +8,20 @@ Enumerations are stored as short English keys; their labels live beside the rule
 
 from __future__ import annotations
 
+from .benefits.models import FpProgram, FpRoll, FpRollEvent, FpRollLine
 from .births.models import FpBirthReg, FpBirthRegEvent, FpChild
 from .families.models import FpFamily, FpFamilyEvent
 from .women.models import FpWoman
 
-__all__ = ["FpBirthReg", "FpBirthRegEvent", "FpChild", "FpFamily", "FpFamilyEvent", "FpWoman"]
+__all__ = [
+    "FpBirthReg",
+    "FpBirthRegEvent",
+    "FpChild",
+    "FpFamily",
+    "FpFamilyEvent",
+    "FpProgram",
+    "FpRoll",
+    "FpRollEvent",
+    "FpRollLine",
+    "FpWoman",
+]
