@@ -83,3 +83,8 @@ def jiedao_navigation() -> list[NavEntry]:
 jiedao_ledgers = lazy_hook("jiedao_ledgers", "plugins.family_planning.ledgers:LEDGERS")
 # Every figure of the spec's table, one SQL aggregate over the communities of an area.
 jiedao_indicators = lazy_hook("jiedao_indicators", "plugins.family_planning.figures:INDICATORS")
+# 人口计生统计月报, filed upward through core's report engine.
+jiedao_reports = lazy_hook("jiedao_reports", "plugins.family_planning.reports:REPORTS")
+jiedao_calendar = lazy_hook(
+    "jiedao_calendar", "plugins.family_planning.activities.ledgers:calendar_entries"
+)

@@ -30,6 +30,7 @@ TABS: list[tuple[str, Any]] = [
     ("family_planning.children", _l("Births")),
     ("family_planning.families", _l("Special families")),
     ("family_planning.rolls", _l("Benefit rolls")),
+    ("family_planning.activities", _l("Activities")),
 ]
 
 

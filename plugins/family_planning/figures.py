@@ -62,6 +62,31 @@ def on_register(_period: Period, day: date) -> sa.ColumnElement[bool]:
     )
 
 
+def _children_on_file() -> sa.ColumnElement[int]:
+    """A card's children now living: its births on file and those elsewhere."""
+    here = (
+        sa.select(sa.func.count(FpChild.id))
+        .where(FpChild.woman_id == FpWoman.id, FpChild.deleted_at.is_(None))
+        .scalar_subquery()
+    )
+    return here + FpWoman.elsewhere_sons + FpWoman.elsewhere_daughters
+
+
+def with_children(low: int, high: int | None = None) -> Where:
+    """Cards on the register with ``low`` (to ``high``) children now living."""
+
+    def where(period: Period, day: date) -> sa.ColumnElement[bool]:
+        children = _children_on_file()
+        bound = children == low if high == low else children >= low
+        return sa.and_(on_register(period, day), bound)
+
+    return where
+
+
+def married_in(period: Period, _day: date) -> sa.ColumnElement[bool]:
+    return FpWoman.married_on.between(period.start, period.end)
+
+
 def inflow(period: Period, day: date) -> sa.ColumnElement[bool]:
     return sa.and_(on_register(period, day), FpWoman.residence == "inflow")
 
@@ -242,6 +267,17 @@ def _family_count(key: str, label: Any, where: Where, description: Any) -> Indic
     )
 
 
+def _activities() -> list[Indicator]:
+    from .activities.ledgers import activities
+
+    return [
+        activities.indicator(
+            f"{MODULE}.school_sessions", _l("Population school sessions"), "school"
+        ),
+        activities.indicator(f"{MODULE}.activities", _l("Family-planning activities")),
+    ]
+
+
 INDICATORS = [
     _indicator(
         "benefit_people",
@@ -265,6 +301,25 @@ INDICATORS = [
         _l("Cards on the register, women aged 15 to 49 on the as-of day"),
     ),
     _card_count("married_women_in", _l("of whom inflow"), inflow, _l("Cards of inflow women")),
+    _card_count(
+        "women.childless",
+        _l("of whom with no child"),
+        with_children(0, 0),
+        _l("No child now living"),
+    ),
+    _card_count("women.one", _l("of whom with one child"), with_children(1, 1), _l("One child")),
+    _card_count("women.two", _l("of whom with two children"), with_children(2, 2), _l("Two")),
+    _card_count(
+        "women.three_plus", _l("of whom with three or more"), with_children(3), _l("Three or more")
+    ),
+    _indicator(
+        "marriages",
+        _l("Women married in the period"),
+        PEOPLE,
+        _count(FpWoman, married_in),
+        description=_l("Cards whose date of marriage falls in the period"),
+        **_rows("woman", married_in),
+    ),
     _card_count(
         "platform_in",
         _l("Inflow women entered into the platform"),
@@ -402,3 +457,4 @@ INDICATORS = [
         "special_families",
     ),
 ]
+INDICATORS += _activities()

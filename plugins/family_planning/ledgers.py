@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from .activities.ledgers import LEDGERS as ACTIVITY_LEDGERS
 from .benefits.ledgers import LEDGERS as BENEFIT_LEDGERS
 from .births.ledgers import LEDGERS as BIRTH_LEDGERS
 from .families.ledgers import LEDGERS as FAMILY_LEDGERS
 from .women.ledgers import LEDGERS as WOMAN_LEDGERS
 
-LEDGERS = [*WOMAN_LEDGERS, *BIRTH_LEDGERS, *FAMILY_LEDGERS, *BENEFIT_LEDGERS]
+LEDGERS = [
+    *WOMAN_LEDGERS,
+    *BIRTH_LEDGERS,
+    *FAMILY_LEDGERS,
+    *BENEFIT_LEDGERS,
+    *ACTIVITY_LEDGERS,
+]
