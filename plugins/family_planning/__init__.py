@@ -81,6 +81,7 @@ def jiedao_navigation() -> list[NavEntry]:
 
 
 jiedao_ledgers = lazy_hook("jiedao_ledgers", "plugins.family_planning.ledgers:LEDGERS")
+jiedao_demo_seed = lazy_hook("jiedao_demo_seed", "plugins.family_planning.demo:seed")
 # Every figure of the spec's table, one SQL aggregate over the communities of an area.
 jiedao_indicators = lazy_hook("jiedao_indicators", "plugins.family_planning.figures:INDICATORS")
 # 人口计生统计月报, filed upward through core's report engine.
