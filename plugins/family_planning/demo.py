@@ -41,23 +41,23 @@ CHILDREN = ((0, 5), (1, 55), (2, 35), (3, 5))  # children now living, % of the w
 
 
 def seed(session: Session, options: dict[str, Any]) -> None:
-    """Switch family planning on in the demo district and fill the communities it is empty in."""
+    """Switch family planning on in the demo district and fill the communities it is empty in
+    (a second run finds every community filled and adds nothing)."""
     from tenants import modules
     from tenants.services import find_by_ref
 
-    district = find_by_ref(session, DEMO_DISTRICT)
-    if district is None:
+    if (district := find_by_ref(session, DEMO_DISTRICT)) is None:
         return
     modules.enable(session, district, MODULE)
-    day = today()
-    for index, community in enumerate(modules.communities_under(session, district)):
-        if not modules.is_enabled(session, community.id, MODULE):
-            continue
-        exists = session.scalar(
-            sa.select(FpWoman.id).where(FpWoman.community_id == community.id).limit(1)
-        )
-        if exists is None:
-            _Community(session, community, day).fill(special=index < SPECIAL_COMMUNITIES)
+    filled = set(session.scalars(sa.select(FpWoman.community_id).distinct()))
+    running = [
+        c
+        for c in modules.communities_under(session, district)
+        if modules.is_enabled(session, c.id, MODULE)
+    ]
+    for index, community in enumerate(running):
+        if community.id not in filled:
+            _Community(session, community, today()).fill(special=index < SPECIAL_COMMUNITIES)
 
 
 class _Community:

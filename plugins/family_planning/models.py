@@ -8,6 +8,8 @@ Enumerations are stored as short English keys; their labels live beside the rule
 
 from __future__ import annotations
 
+import sys
+
 from .benefits.models import FpProgram, FpRoll, FpRollEvent, FpRollLine
 from .births.models import FpBirthReg, FpBirthRegEvent, FpChild
 from .families.models import FpFamily, FpFamilyEvent
@@ -25,3 +27,6 @@ __all__ = [
     "FpRollLine",
     "FpWoman",
 ]
+
+# What ``jiedao_models`` answers: this module, which imports every sub-area's tables.
+MODULES = [sys.modules[__name__]]
