@@ -62,3 +62,6 @@ jiedao_reports = lazy_hook("jiedao_reports", "plugins.family_planning.reports:RE
 jiedao_calendar = lazy_hook(
     "jiedao_calendar", "plugins.family_planning.activities.ledgers:calendar_entries"
 )
+# 今日待办 and 催办: overdue registrations, women to file, visits due by the quotas.
+jiedao_workbench = lazy_hook("jiedao_workbench", "plugins.family_planning.work:work_sources")
+jiedao_reminders = lazy_hook("jiedao_reminders", "plugins.family_planning.work:reminders")

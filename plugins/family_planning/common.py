@@ -31,6 +31,7 @@ TABS: list[tuple[str, Any]] = [
     ("family_planning.families", _l("Special families")),
     ("family_planning.rolls", _l("Benefit rolls")),
     ("family_planning.activities", _l("Activities")),
+    ("family_planning.visits", _l("Follow-up visits")),
 ]
 
 

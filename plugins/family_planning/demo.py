@@ -319,7 +319,7 @@ class _Community:
         steps += ["return", "submit"] if returned else []
         steps += ["pass", "approve", "pay", "archive"]
         states = {"check": "checked", "publicise": "public", "submit": "street",
-                  "return": "returned", "pass": "street_passed", "approve": "approved",
+                  "return": "returned", "pass": "passed", "approve": "approved",
                   "pay": "paid", "archive": "archived"}  # fmt: skip
         status, rows = "draft", []
         for i, step in enumerate(steps):

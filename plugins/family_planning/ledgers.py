@@ -6,6 +6,7 @@ from .activities.ledgers import LEDGERS as ACTIVITY_LEDGERS
 from .benefits.ledgers import LEDGERS as BENEFIT_LEDGERS
 from .births.ledgers import LEDGERS as BIRTH_LEDGERS
 from .families.ledgers import LEDGERS as FAMILY_LEDGERS
+from .visits.ledgers import LEDGERS as VISIT_LEDGERS
 from .women.ledgers import LEDGERS as WOMAN_LEDGERS
 
 LEDGERS = [
@@ -14,4 +15,5 @@ LEDGERS = [
     *FAMILY_LEDGERS,
     *BENEFIT_LEDGERS,
     *ACTIVITY_LEDGERS,
+    *VISIT_LEDGERS,
 ]

@@ -19,6 +19,7 @@ from plugins.registry.services import resident_label, search_residents
 
 from .common import EDIT, MODULE, TABS, VIEW, settings, today
 from .ledgers import LEDGERS
+from .visits.ledgers import VISITS
 from .women import candidates as derive
 from .women.ledgers import women
 from .women.rules import EXIT_REASONS
@@ -29,6 +30,7 @@ rollup = RollupBlueprint(MODULE, f"{MODULE}_rollup", __name__)
 rollup_api = RollupBlueprint(MODULE, f"{MODULE}_rollup_api", __name__, api=True)
 
 register_ledgers(LEDGERS, pages=pages, api=api, rollup=rollup, rollup_api=rollup_api)
+VISITS.register(pages=pages, api=api, rollup=rollup)
 
 
 def _derived() -> dict[str, Any]:
