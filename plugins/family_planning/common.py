@@ -32,6 +32,7 @@ TABS: list[tuple[str, Any]] = [
     ("family_planning.rolls", _l("Benefit rolls")),
     ("family_planning.activities", _l("Activities")),
     ("family_planning.visits", _l("Follow-up visits")),
+    ("family_planning.supply_items", _l("Contraceptives")),
 ]
 
 

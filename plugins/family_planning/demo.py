@@ -32,6 +32,7 @@ from .benefits.models import FpProgram, FpRoll, FpRollEvent, FpRollLine
 from .births.models import FpBirthReg, FpBirthRegEvent, FpChild
 from .common import MODULE, today
 from .families.models import FpFamily
+from .supplies.models import FpStockTake, FpSupplyItem, FpSupplyMove
 from .women.candidates import candidates
 from .women.models import FpWoman
 
@@ -81,6 +82,7 @@ class _Community:
         families = self._families(special)
         self._rolls(families)
         self._school()
+        self._supplies()
 
     # --- cards ---------------------------------------------------------------------------
 
@@ -364,3 +366,32 @@ class _Community:
             )
         ]
         self.session.execute(sa.insert(Activity), rows)
+
+    def _supplies(self) -> None:
+        """Six kinds, received at the start of the year, handed out since; one stock-take with
+        a difference (two boxes short: damp)."""
+        kinds = [
+            ("避孕套", "中号", "盒"),
+            ("避孕套", "大号", "盒"),
+            ("口服避孕药", "21片", "板"),
+            ("紧急避孕药", "1片", "盒"),
+            ("外用避孕药", "栓剂", "盒"),
+            ("避孕针", "1支", "支"),
+        ]
+        items = [{**self.row, "node_id": self.community.id, "name": n, "spec": s, "unit": u}
+                 for n, s, u in kinds]  # fmt: skip
+        start = date(self.day.year, 1, 5)
+        moves, takes = [], []
+        for item_id in insert_rows(self.session, FpSupplyItem, items):
+            moves.append({**self.row, "node_id": self.community.id, "item_id": item_id,
+                          "moved_on": start, "kind": "in", "quantity": 200})  # fmt: skip
+            out = self.rng.randrange(20, 90)
+            later = start + timedelta(days=30)
+            moves.append({**self.row, "node_id": self.community.id, "item_id": item_id,
+                          "moved_on": later, "kind": "out", "quantity": out})  # fmt: skip
+            if not takes:
+                takes.append({**self.row, "node_id": self.community.id, "item_id": item_id,
+                              "taken_on": start + timedelta(days=56), "book": 200 - out,
+                              "counted": 198 - out, "reason": "两盒受潮报损"})  # fmt: skip
+        insert_rows(self.session, FpSupplyMove, moves)
+        insert_rows(self.session, FpStockTake, takes)

@@ -26,6 +26,7 @@ from .births.models import FpBirthReg, FpChild
 from .common import MODULE
 from .families.models import FpFamily
 from .families.rules import SPECIAL
+from .supplies.models import FpSupplyItem, FpSupplyMove
 from .women.candidates import qualifying_clause
 from .women.models import FpWoman
 
@@ -214,6 +215,16 @@ def _benefit(total: bool) -> Compute:
     return compute
 
 
+def _supplies_out(session: Session, communities: sa.Select, period: Period) -> int:
+    """Contraceptives handed out or put in the self-service boxes in the period."""
+    stmt = sa.select(sa.func.coalesce(sa.func.sum(FpSupplyMove.quantity), 0)).where(
+        FpSupplyMove.community_id.in_(communities),
+        FpSupplyMove.kind.in_(("out", "box")),
+        FpSupplyMove.moved_on.between(period.start, period.end),
+    )
+    return int(session.scalar(stmt) or 0)
+
+
 def _indicator(key: str, label: Any, unit: Any, compute: Compute, **kw: Any) -> Indicator:
     return Indicator(f"{MODULE}.{key}", label, unit, compute, module=MODULE, **kw)
 
@@ -279,6 +290,21 @@ def _activities() -> list[Indicator]:
 
 
 INDICATORS = [
+    _indicator(
+        "supply_kinds",
+        _l("Contraceptive kinds kept"),
+        _l("kinds"),
+        _count(FpSupplyItem, lambda p, d: sa.true()),
+        stock=True,
+        description=_l("Kinds on the contraceptive ledger"),
+    ),
+    _indicator(
+        "supply_out",
+        _l("Contraceptives handed out"),
+        _l("pieces"),
+        _supplies_out,
+        description=_l("Handed out or put in the self-service boxes in the period"),
+    ),
     _indicator(
         "benefit_people",
         _l("People paid rewards and support"),

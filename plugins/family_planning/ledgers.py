@@ -6,6 +6,7 @@ from .activities.ledgers import LEDGERS as ACTIVITY_LEDGERS
 from .benefits.ledgers import LEDGERS as BENEFIT_LEDGERS
 from .births.ledgers import LEDGERS as BIRTH_LEDGERS
 from .families.ledgers import LEDGERS as FAMILY_LEDGERS
+from .supplies.ledgers import LEDGERS as SUPPLY_LEDGERS
 from .visits.ledgers import LEDGERS as VISIT_LEDGERS
 from .women.ledgers import LEDGERS as WOMAN_LEDGERS
 
@@ -16,4 +17,5 @@ LEDGERS = [
     *BENEFIT_LEDGERS,
     *ACTIVITY_LEDGERS,
     *VISIT_LEDGERS,
+    *SUPPLY_LEDGERS,
 ]

@@ -13,6 +13,7 @@ import sys
 from .benefits.models import FpProgram, FpRoll, FpRollEvent, FpRollLine
 from .births.models import FpBirthReg, FpBirthRegEvent, FpChild
 from .families.models import FpFamily, FpFamilyEvent
+from .supplies.models import FpStockTake, FpSupplyItem, FpSupplyMove
 from .women.models import FpWoman
 
 __all__ = [
@@ -25,6 +26,9 @@ __all__ = [
     "FpRoll",
     "FpRollEvent",
     "FpRollLine",
+    "FpStockTake",
+    "FpSupplyItem",
+    "FpSupplyMove",
     "FpWoman",
 ]
 

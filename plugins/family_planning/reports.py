@@ -86,9 +86,7 @@ MONTHLY = Report(
         _mine("special_gp"),
         # F 服务
         ReportField.typed("visits", _l("Follow-up visits"), "int", min=0, unit=TIMES),
-        ReportField.typed(
-            "supplies_out", _l("Contraceptives handed out"), "int", min=0, unit=_l("pieces")
-        ),
+        _mine("supply_out"),
         ReportField.typed(
             "school_sessions", _l("Population school sessions"), "int", min=0, unit=_l("sessions")
         ),

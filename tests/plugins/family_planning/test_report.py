@@ -19,7 +19,7 @@ def values(body: dict) -> dict:
     return {f["key"]: f["value"] for f in body["fields"]}
 
 
-TYPED = {"visits": 12, "supplies_out": 40, "school_sessions": 1, "school_attendance": 35}
+TYPED = {"visits": 12, "school_sessions": 1, "school_attendance": 35}
 
 
 def test_the_monthly_report_end_to_end(counted, as_user, jiedao_clock):
