@@ -11,13 +11,11 @@ order), no 社会抚养费 anywhere.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 
 from core.sdk import Manifest, NavEntry, blueprints_hook, hookimpl, lazy_hook
 
-from .common import APPROVE, MODULE, REVIEW, VIEW
+from .common import MODULE, VIEW
 
 __version__ = "0.1.0"
 
@@ -32,34 +30,9 @@ manifest = Manifest(
 )
 
 
-@hookimpl
-def jiedao_models() -> list[Any]:
-    from . import models
-
-    return [models]
-
-
-@hookimpl
-def jiedao_permissions(registry: Any) -> None:
-    registry.declare_ledger_permissions(
-        view=_l("Read the family-planning registers"),
-        edit=_l("Keep the family-planning registers"),
-        restore=_l("Restore deleted family-planning records"),
-        sensitive=_l("See reproductive-health data and full numbers in family planning"),
-    )
-    registry.declare(
-        REVIEW, _l("Review family-planning registrations and reports"), grants=["street_admin"]
-    )
-    registry.declare(APPROVE, _l("Approve family-planning benefit rolls"))
-    # 卫健 inspector: reads the registers of a whole area, S3 only as counts (no sensitive.view).
-    registry.declare_role(
-        "family_planning_inspector",
-        _l("Health commission inspector"),
-        [VIEW, "tenants.view"],
-        _l("Reads family planning across an area; reproductive-health data only as counts"),
-    )
-
-
+# The tables of every sub-area, gathered in models.py; the permissions and the 卫健 inspector role.
+jiedao_models = lazy_hook("jiedao_models", "plugins.family_planning.models:MODULES")
+jiedao_permissions = lazy_hook("jiedao_permissions", "plugins.family_planning.permissions:declare")
 jiedao_settings_schema = lazy_hook(
     "jiedao_settings_schema", "plugins.family_planning.schemas:SettingsSchema"
 )
@@ -81,5 +54,14 @@ def jiedao_navigation() -> list[NavEntry]:
 
 
 jiedao_ledgers = lazy_hook("jiedao_ledgers", "plugins.family_planning.ledgers:LEDGERS")
+jiedao_demo_seed = lazy_hook("jiedao_demo_seed", "plugins.family_planning.demo:seed")
 # Every figure of the spec's table, one SQL aggregate over the communities of an area.
 jiedao_indicators = lazy_hook("jiedao_indicators", "plugins.family_planning.figures:INDICATORS")
+# 人口计生统计月报, filed upward through core's report engine.
+jiedao_reports = lazy_hook("jiedao_reports", "plugins.family_planning.reports:REPORTS")
+jiedao_calendar = lazy_hook(
+    "jiedao_calendar", "plugins.family_planning.activities.ledgers:calendar_entries"
+)
+# 今日待办 and 催办: overdue registrations, women to file, visits due by the quotas.
+jiedao_workbench = lazy_hook("jiedao_workbench", "plugins.family_planning.work:work_sources")
+jiedao_reminders = lazy_hook("jiedao_reminders", "plugins.family_planning.work:reminders")

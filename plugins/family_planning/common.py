@@ -29,6 +29,10 @@ TABS: list[tuple[str, Any]] = [
     ("family_planning.birth_regs", _l("Birth registrations")),
     ("family_planning.children", _l("Births")),
     ("family_planning.families", _l("Special families")),
+    ("family_planning.rolls", _l("Benefit rolls")),
+    ("family_planning.activities", _l("Activities")),
+    ("family_planning.visits", _l("Follow-up visits")),
+    ("family_planning.supply_items", _l("Contraceptives")),
 ]
 
 

@@ -20,10 +20,13 @@ from plugins.registry.ages import band_clause
 from plugins.registry.figures import residents_present
 from plugins.registry.models import RegistryResident
 
+from .benefits.models import FpRoll, FpRollLine
+from .benefits.rules import PAYING
 from .births.models import FpBirthReg, FpChild
 from .common import MODULE
 from .families.models import FpFamily
 from .families.rules import SPECIAL
+from .supplies.models import FpSupplyItem, FpSupplyMove
 from .women.candidates import qualifying_clause
 from .women.models import FpWoman
 
@@ -58,6 +61,31 @@ def on_register(_period: Period, day: date) -> sa.ColumnElement[bool]:
         sa.or_(FpWoman.status == "active", FpWoman.exit_on > day),
         FpWoman.resident_id.in_(born),
     )
+
+
+def _children_on_file() -> sa.ColumnElement[int]:
+    """A card's children now living: its births on file and those elsewhere."""
+    here = (
+        sa.select(sa.func.count(FpChild.id))
+        .where(FpChild.woman_id == FpWoman.id, FpChild.deleted_at.is_(None))
+        .scalar_subquery()
+    )
+    return here + FpWoman.elsewhere_sons + FpWoman.elsewhere_daughters
+
+
+def with_children(low: int, high: int | None = None) -> Where:
+    """Cards on the register with ``low`` (to ``high``) children now living."""
+
+    def where(period: Period, day: date) -> sa.ColumnElement[bool]:
+        children = _children_on_file()
+        bound = children == low if high == low else children >= low
+        return sa.and_(on_register(period, day), bound)
+
+    return where
+
+
+def married_in(period: Period, _day: date) -> sa.ColumnElement[bool]:
+    return FpWoman.married_on.between(period.start, period.end)
 
 
 def inflow(period: Period, day: date) -> sa.ColumnElement[bool]:
@@ -169,6 +197,34 @@ def _special(*more: Any) -> Where:
     return lambda p, d: sa.and_(special(p, d), *more)
 
 
+def _paid_lines(period: Period) -> sa.Select:
+    """Lines paid by the rolls whose payment came back in the period."""
+    paid = sa.select(FpRoll.id).where(FpRoll.paid_on.between(period.start, period.end))
+    return sa.select(FpRollLine).where(
+        FpRollLine.roll_id.in_(paid), FpRollLine.line_kind.in_(PAYING), FpRollLine.paid.is_(True)
+    )
+
+
+def _benefit(total: bool) -> Compute:
+    def compute(session: Session, communities: sa.Select, period: Period) -> Any:
+        lines = _paid_lines(period).where(FpRollLine.community_id.in_(communities)).subquery()
+        what = sa.func.coalesce(sa.func.sum(lines.c.amount), 0) if total else sa.func.count()
+        value = session.scalar(sa.select(what).select_from(lines))
+        return float(value) if total else int(value or 0)
+
+    return compute
+
+
+def _supplies_out(session: Session, communities: sa.Select, period: Period) -> int:
+    """Contraceptives handed out or put in the self-service boxes in the period."""
+    stmt = sa.select(sa.func.coalesce(sa.func.sum(FpSupplyMove.quantity), 0)).where(
+        FpSupplyMove.community_id.in_(communities),
+        FpSupplyMove.kind.in_(("out", "box")),
+        FpSupplyMove.moved_on.between(period.start, period.end),
+    )
+    return int(session.scalar(stmt) or 0)
+
+
 def _indicator(key: str, label: Any, unit: Any, compute: Compute, **kw: Any) -> Indicator:
     return Indicator(f"{MODULE}.{key}", label, unit, compute, module=MODULE, **kw)
 
@@ -222,7 +278,48 @@ def _family_count(key: str, label: Any, where: Where, description: Any) -> Indic
     )
 
 
+def _activities() -> list[Indicator]:
+    from .activities.ledgers import activities
+
+    return [
+        activities.indicator(
+            f"{MODULE}.school_sessions", _l("Population school sessions"), "school"
+        ),
+        activities.indicator(f"{MODULE}.activities", _l("Family-planning activities")),
+    ]
+
+
 INDICATORS = [
+    _indicator(
+        "supply_kinds",
+        _l("Contraceptive kinds kept"),
+        _l("kinds"),
+        _count(FpSupplyItem, lambda p, d: sa.true()),
+        stock=True,
+        description=_l("Kinds on the contraceptive ledger"),
+    ),
+    _indicator(
+        "supply_out",
+        _l("Contraceptives handed out"),
+        _l("pieces"),
+        _supplies_out,
+        description=_l("Handed out or put in the self-service boxes in the period"),
+    ),
+    _indicator(
+        "benefit_people",
+        _l("People paid rewards and support"),
+        PEOPLE,
+        _benefit(False),
+        description=_l("Lines paid by the rolls paid in the period"),
+    ),
+    _indicator(
+        "benefit_amount",
+        _l("Rewards and support paid"),
+        _l("yuan"),
+        _benefit(True),
+        kind="sum",
+        description=_l("Amounts paid by the rolls paid in the period"),
+    ),
     _card_count(
         "married_women",
         _l("Married women of childbearing age"),
@@ -230,6 +327,25 @@ INDICATORS = [
         _l("Cards on the register, women aged 15 to 49 on the as-of day"),
     ),
     _card_count("married_women_in", _l("of whom inflow"), inflow, _l("Cards of inflow women")),
+    _card_count(
+        "women.childless",
+        _l("of whom with no child"),
+        with_children(0, 0),
+        _l("No child now living"),
+    ),
+    _card_count("women.one", _l("of whom with one child"), with_children(1, 1), _l("One child")),
+    _card_count("women.two", _l("of whom with two children"), with_children(2, 2), _l("Two")),
+    _card_count(
+        "women.three_plus", _l("of whom with three or more"), with_children(3), _l("Three or more")
+    ),
+    _indicator(
+        "marriages",
+        _l("Women married in the period"),
+        PEOPLE,
+        _count(FpWoman, married_in),
+        description=_l("Cards whose date of marriage falls in the period"),
+        **_rows("woman", married_in),
+    ),
     _card_count(
         "platform_in",
         _l("Inflow women entered into the platform"),
@@ -367,3 +483,4 @@ INDICATORS = [
         "special_families",
     ),
 ]
+INDICATORS += _activities()

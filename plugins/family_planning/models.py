@@ -8,8 +8,29 @@ Enumerations are stored as short English keys; their labels live beside the rule
 
 from __future__ import annotations
 
+import sys
+
+from .benefits.models import FpProgram, FpRoll, FpRollEvent, FpRollLine
 from .births.models import FpBirthReg, FpBirthRegEvent, FpChild
 from .families.models import FpFamily, FpFamilyEvent
+from .supplies.models import FpStockTake, FpSupplyItem, FpSupplyMove
 from .women.models import FpWoman
 
-__all__ = ["FpBirthReg", "FpBirthRegEvent", "FpChild", "FpFamily", "FpFamilyEvent", "FpWoman"]
+__all__ = [
+    "FpBirthReg",
+    "FpBirthRegEvent",
+    "FpChild",
+    "FpFamily",
+    "FpFamilyEvent",
+    "FpProgram",
+    "FpRoll",
+    "FpRollEvent",
+    "FpRollLine",
+    "FpStockTake",
+    "FpSupplyItem",
+    "FpSupplyMove",
+    "FpWoman",
+]
+
+# What ``jiedao_models`` answers: this module, which imports every sub-area's tables.
+MODULES = [sys.modules[__name__]]

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, jsonify, render_template
+from flask import g, jsonify, render_template, request
 
 from core.db import db
-from core.permissions import can
+from core.permissions import can, current_scope
 from core.sdk import CommunityBlueprint, RollupBlueprint, api_doc, register_ledgers, require
+from plugins.registry.services import resident_label, search_residents
 
 from .common import EDIT, MODULE, TABS, VIEW, settings, today
 from .ledgers import LEDGERS
+from .visits.ledgers import VISITS
 from .women import candidates as derive
 from .women.ledgers import women
 from .women.rules import EXIT_REASONS
@@ -28,6 +30,7 @@ rollup = RollupBlueprint(MODULE, f"{MODULE}_rollup", __name__)
 rollup_api = RollupBlueprint(MODULE, f"{MODULE}_rollup_api", __name__, api=True)
 
 register_ledgers(LEDGERS, pages=pages, api=api, rollup=rollup, rollup_api=rollup_api)
+VISITS.register(pages=pages, api=api, rollup=rollup)
 
 
 def _derived() -> dict[str, Any]:
@@ -79,3 +82,16 @@ def api_candidates() -> Any:
             ],
         }
     )
+
+
+@api.get("/picker/residents")
+@api_doc(
+    "Search residents for the module's pickers: ?q= name prefix or ID suffix; 20 at most, masked",
+    tags=[MODULE],
+    parameters=[{"in": "query", "name": "q", "schema": {"type": "string"}}],
+)
+def api_picker_residents() -> Any:
+    """The residents the user sees in the registry, this community's first."""
+    require(VIEW)
+    found = search_residents(db.session, current_scope(), request.args.get("q", ""), g.community)
+    return jsonify({"items": [{"id": r.id, "label": resident_label(r)} for r in found]})

@@ -19,7 +19,6 @@ from core.sdk import (
     Keys,
     Number,
     RecordId,
-    Schema,
     Text,
     describe,
     not_future,
@@ -27,6 +26,7 @@ from core.sdk import (
     record_choices,
     required_text,
 )
+from core.validation import Schema
 from plugins.registry.models import RegistryResident
 from plugins.registry.schemas import ResidentIdField
 from plugins.registry.validators import mask_certificate, mask_id

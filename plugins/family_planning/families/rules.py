@@ -37,7 +37,7 @@ CARE_NEEDS = {
 }
 FAMILY_STATUSES = {
     "declared": _l("Declared"),
-    "street_checked": _l("Checked by the street"),
+    "street_ok": _l("Checked by the street"),
     "recognised": _l("Recognised by the district"),
     "active": _l("On the ledger"),
     "exited": _l("Left the ledger"),
@@ -92,13 +92,13 @@ FAMILY_FLOW = Workflow(
         Transition(
             "street_check",
             ("declared",),
-            "street_checked",
+            "street_ok",
             _l("Checked by the street"),
             permission=lambda _f: REVIEW,
         ),
         Transition(
             "recognise",
-            ("street_checked",),
+            ("street_ok",),
             "recognised",
             _l("Recognised by the district"),
             apply=_recognise,
@@ -107,7 +107,7 @@ FAMILY_FLOW = Workflow(
         Transition("enter", ("recognised",), "active", _l("Entered on the ledger")),
         Transition(
             "send_back",
-            ("declared", "street_checked"),
+            ("declared", "street_ok"),
             "declared",
             _l("Sent back to the community"),
             comment=_l("Say what the declaration lacks."),

@@ -11,6 +11,8 @@ and a family are of registry residents and households).
 import sqlalchemy as sa
 from alembic import op
 
+from core.migration_tables import index_tenant_keys, platform_columns
+
 revision = "family_planning_0001"
 down_revision = None
 branch_labels = ("family_planning",)
@@ -20,7 +22,7 @@ depends_on = "registry_0005"
 def upgrade() -> None:
     op.create_table(
         "family_planning_family",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("family_planning_family"),
         sa.Column("household_id", sa.Integer(), nullable=False),
         sa.Column("father_id", sa.Integer(), nullable=True),
         sa.Column("mother_id", sa.Integer(), nullable=True),
@@ -39,19 +41,6 @@ def upgrade() -> None:
         sa.Column("care_needs", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("deadline", sa.Date(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_family_planning_family_deleted_by_id_core_user"),
-        ),
         sa.ForeignKeyConstraint(
             ["father_id"],
             ["registry_resident.id"],
@@ -67,36 +56,24 @@ def upgrade() -> None:
             ["registry_resident.id"],
             name=op.f("fk_family_planning_family_mother_id_registry_resident"),
         ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_family_planning_family_node_id_tenants_node"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_family_planning_family")),
     )
-    with op.batch_alter_table("family_planning_family", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_family_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_family_planning_family_community_status",
-            ["community_id", "status", "id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_family_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index("ix_family_planning_family_household", ["household_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_family_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_family_street_id"), ["street_id"], unique=False
-        )
+    index_tenant_keys("family_planning_family")
+    op.create_index(
+        "ix_family_planning_family_community_status",
+        "family_planning_family",
+        ["community_id", "status", "id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_family_planning_family_household",
+        "family_planning_family",
+        ["household_id"],
+        unique=False,
+    )
 
     op.create_table(
         "family_planning_woman",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("family_planning_woman"),
         sa.Column("resident_id", sa.Integer(), nullable=False),
         sa.Column("spouse_id", sa.Integer(), nullable=True),
         sa.Column("spouse_name", sa.String(length=50), nullable=False),
@@ -119,24 +96,6 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=8), nullable=False),
         sa.Column("exit_reason", sa.String(length=12), nullable=True),
         sa.Column("exit_on", sa.Date(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_family_planning_woman_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_family_planning_woman_node_id_tenants_node"),
-        ),
         sa.ForeignKeyConstraint(
             ["resident_id"],
             ["registry_resident.id"],
@@ -147,39 +106,33 @@ def upgrade() -> None:
             ["registry_resident.id"],
             name=op.f("fk_family_planning_woman_spouse_id_registry_resident"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_family_planning_woman")),
     )
-    with op.batch_alter_table("family_planning_woman", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_woman_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_family_planning_woman_community_status",
-            ["community_id", "status", "id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_woman_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_family_planning_woman_district_status",
-            ["district_id", "status", "id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_woman_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index("ix_family_planning_woman_resident", ["resident_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_woman_street_id"), ["street_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_family_planning_woman_street_status", ["street_id", "status", "id"], unique=False
-        )
+    index_tenant_keys("family_planning_woman")
+    op.create_index(
+        "ix_family_planning_woman_community_status",
+        "family_planning_woman",
+        ["community_id", "status", "id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_family_planning_woman_district_status",
+        "family_planning_woman",
+        ["district_id", "status", "id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_family_planning_woman_resident", "family_planning_woman", ["resident_id"], unique=False
+    )
+    op.create_index(
+        "ix_family_planning_woman_street_status",
+        "family_planning_woman",
+        ["street_id", "status", "id"],
+        unique=False,
+    )
 
     op.create_table(
         "family_planning_birth_reg",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("family_planning_birth_reg"),
         sa.Column("number", sa.String(length=30), nullable=False),
         sa.Column("woman_id", sa.Integer(), nullable=False),
         sa.Column("father_id", sa.Integer(), nullable=True),
@@ -195,168 +148,71 @@ def upgrade() -> None:
         sa.Column("notified_by", sa.String(length=8), nullable=True),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("return_reason", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_family_planning_birth_reg_deleted_by_id_core_user"),
-        ),
         sa.ForeignKeyConstraint(
             ["father_id"],
             ["registry_resident.id"],
             name=op.f("fk_family_planning_birth_reg_father_id_registry_resident"),
         ),
         sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_family_planning_birth_reg_node_id_tenants_node"),
-        ),
-        sa.ForeignKeyConstraint(
             ["woman_id"],
             ["family_planning_woman.id"],
             name=op.f("fk_family_planning_birth_reg_woman_id_family_planning_woman"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_family_planning_birth_reg")),
         sa.UniqueConstraint("community_id", "number", name="uq_family_planning_birth_reg_number"),
     )
-    with op.batch_alter_table("family_planning_birth_reg", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_family_planning_birth_reg_community_applied",
-            ["community_id", "applied_on"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_birth_reg_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_birth_reg_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_birth_reg_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_birth_reg_street_id"), ["street_id"], unique=False
-        )
-        batch_op.create_index("ix_family_planning_birth_reg_woman", ["woman_id"], unique=False)
+    index_tenant_keys("family_planning_birth_reg")
+    op.create_index(
+        "ix_family_planning_birth_reg_community_applied",
+        "family_planning_birth_reg",
+        ["community_id", "applied_on"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_family_planning_birth_reg_woman",
+        "family_planning_birth_reg",
+        ["woman_id"],
+        unique=False,
+    )
 
     op.create_table(
         "family_planning_family_event",
+        *platform_columns("family_planning_family_event", event=True),
         sa.Column("family_id", sa.Integer(), nullable=False),
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("action", sa.String(length=16), nullable=False),
-        sa.Column("from_status", sa.String(length=12), nullable=False),
-        sa.Column("to_status", sa.String(length=12), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("on", sa.Date(), nullable=True),
-        sa.Column("username", sa.String(length=64), nullable=False),
-        sa.Column("comment", sa.Text(), nullable=False),
-        sa.Column("changes", sa.JSON(), nullable=True),
-        sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["family_id"],
             ["family_planning_family.id"],
             name=op.f("fk_family_planning_family_event_family_id_family_planning_family"),
         ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_family_planning_family_event_node_id_tenants_node"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["core_user.id"],
-            name=op.f("fk_family_planning_family_event_user_id_core_user"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_family_planning_family_event")),
     )
-    with op.batch_alter_table("family_planning_family_event", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_family_event_community_id"),
-            ["community_id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_family_event_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_family_planning_family_event_family", ["family_id", "id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_family_event_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_family_event_street_id"), ["street_id"], unique=False
-        )
+    index_tenant_keys("family_planning_family_event")
+    op.create_index(
+        "ix_family_planning_family_event_family",
+        "family_planning_family_event",
+        ["family_id", "id"],
+        unique=False,
+    )
 
     op.create_table(
         "family_planning_birth_reg_event",
+        *platform_columns("family_planning_birth_reg_event", event=True),
         sa.Column("birth_reg_id", sa.Integer(), nullable=False),
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("action", sa.String(length=16), nullable=False),
-        sa.Column("from_status", sa.String(length=12), nullable=False),
-        sa.Column("to_status", sa.String(length=12), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("on", sa.Date(), nullable=True),
-        sa.Column("username", sa.String(length=64), nullable=False),
-        sa.Column("comment", sa.Text(), nullable=False),
-        sa.Column("changes", sa.JSON(), nullable=True),
-        sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["birth_reg_id"],
             ["family_planning_birth_reg.id"],
             name=op.f("fk_family_planning_birth_reg_event_birth_reg_id_family_planning_birth_reg"),
         ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_family_planning_birth_reg_event_node_id_tenants_node"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["core_user.id"],
-            name=op.f("fk_family_planning_birth_reg_event_user_id_core_user"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_family_planning_birth_reg_event")),
     )
-    with op.batch_alter_table("family_planning_birth_reg_event", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_birth_reg_event_community_id"),
-            ["community_id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_birth_reg_event_district_id"),
-            ["district_id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_birth_reg_event_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_family_planning_birth_reg_event_reg", ["birth_reg_id", "id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_birth_reg_event_street_id"), ["street_id"], unique=False
-        )
+    index_tenant_keys("family_planning_birth_reg_event")
+    op.create_index(
+        "ix_family_planning_birth_reg_event_reg",
+        "family_planning_birth_reg_event",
+        ["birth_reg_id", "id"],
+        unique=False,
+    )
 
     op.create_table(
         "family_planning_child",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("family_planning_child"),
         sa.Column("resident_id", sa.Integer(), nullable=False),
         sa.Column("woman_id", sa.Integer(), nullable=False),
         sa.Column("birth_reg_id", sa.Integer(), nullable=True),
@@ -370,28 +226,10 @@ def upgrade() -> None:
         sa.Column("settled_on", sa.Date(), nullable=True),
         sa.Column("match", sa.String(length=10), nullable=False),
         sa.Column("match_note", sa.String(length=200), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["birth_reg_id"],
             ["family_planning_birth_reg.id"],
             name=op.f("fk_family_planning_child_birth_reg_id_family_planning_birth_reg"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_family_planning_child_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_family_planning_child_node_id_tenants_node"),
         ),
         sa.ForeignKeyConstraint(
             ["resident_id"],
@@ -403,85 +241,29 @@ def upgrade() -> None:
             ["family_planning_woman.id"],
             name=op.f("fk_family_planning_child_woman_id_family_planning_woman"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_family_planning_child")),
     )
-    with op.batch_alter_table("family_planning_child", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_family_planning_child_community_born",
-            ["community_id", "born_on", "id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_child_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_child_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_child_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_family_planning_child_street_born", ["street_id", "born_on"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_family_planning_child_street_id"), ["street_id"], unique=False
-        )
-        batch_op.create_index("ix_family_planning_child_woman", ["woman_id"], unique=False)
+    index_tenant_keys("family_planning_child")
+    op.create_index(
+        "ix_family_planning_child_community_born",
+        "family_planning_child",
+        ["community_id", "born_on", "id"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_family_planning_child_street_born",
+        "family_planning_child",
+        ["street_id", "born_on"],
+        unique=False,
+    )
+    op.create_index(
+        "ix_family_planning_child_woman", "family_planning_child", ["woman_id"], unique=False
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("family_planning_child", schema=None) as batch_op:
-        batch_op.drop_index("ix_family_planning_child_woman")
-        batch_op.drop_index(batch_op.f("ix_family_planning_child_street_id"))
-        batch_op.drop_index("ix_family_planning_child_street_born")
-        batch_op.drop_index(batch_op.f("ix_family_planning_child_node_id"))
-        batch_op.drop_index(batch_op.f("ix_family_planning_child_district_id"))
-        batch_op.drop_index(batch_op.f("ix_family_planning_child_community_id"))
-        batch_op.drop_index("ix_family_planning_child_community_born")
-
     op.drop_table("family_planning_child")
-    with op.batch_alter_table("family_planning_birth_reg_event", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_family_planning_birth_reg_event_street_id"))
-        batch_op.drop_index("ix_family_planning_birth_reg_event_reg")
-        batch_op.drop_index(batch_op.f("ix_family_planning_birth_reg_event_node_id"))
-        batch_op.drop_index(batch_op.f("ix_family_planning_birth_reg_event_district_id"))
-        batch_op.drop_index(batch_op.f("ix_family_planning_birth_reg_event_community_id"))
-
     op.drop_table("family_planning_birth_reg_event")
-    with op.batch_alter_table("family_planning_family_event", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_family_planning_family_event_street_id"))
-        batch_op.drop_index(batch_op.f("ix_family_planning_family_event_node_id"))
-        batch_op.drop_index("ix_family_planning_family_event_family")
-        batch_op.drop_index(batch_op.f("ix_family_planning_family_event_district_id"))
-        batch_op.drop_index(batch_op.f("ix_family_planning_family_event_community_id"))
-
     op.drop_table("family_planning_family_event")
-    with op.batch_alter_table("family_planning_birth_reg", schema=None) as batch_op:
-        batch_op.drop_index("ix_family_planning_birth_reg_woman")
-        batch_op.drop_index(batch_op.f("ix_family_planning_birth_reg_street_id"))
-        batch_op.drop_index(batch_op.f("ix_family_planning_birth_reg_node_id"))
-        batch_op.drop_index(batch_op.f("ix_family_planning_birth_reg_district_id"))
-        batch_op.drop_index(batch_op.f("ix_family_planning_birth_reg_community_id"))
-        batch_op.drop_index("ix_family_planning_birth_reg_community_applied")
-
     op.drop_table("family_planning_birth_reg")
-    with op.batch_alter_table("family_planning_woman", schema=None) as batch_op:
-        batch_op.drop_index("ix_family_planning_woman_street_status")
-        batch_op.drop_index(batch_op.f("ix_family_planning_woman_street_id"))
-        batch_op.drop_index("ix_family_planning_woman_resident")
-        batch_op.drop_index(batch_op.f("ix_family_planning_woman_node_id"))
-        batch_op.drop_index("ix_family_planning_woman_district_status")
-        batch_op.drop_index(batch_op.f("ix_family_planning_woman_district_id"))
-        batch_op.drop_index("ix_family_planning_woman_community_status")
-        batch_op.drop_index(batch_op.f("ix_family_planning_woman_community_id"))
-
     op.drop_table("family_planning_woman")
-    with op.batch_alter_table("family_planning_family", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_family_planning_family_street_id"))
-        batch_op.drop_index(batch_op.f("ix_family_planning_family_node_id"))
-        batch_op.drop_index("ix_family_planning_family_household")
-        batch_op.drop_index(batch_op.f("ix_family_planning_family_district_id"))
-        batch_op.drop_index("ix_family_planning_family_community_status")
-        batch_op.drop_index(batch_op.f("ix_family_planning_family_community_id"))
-
     op.drop_table("family_planning_family")

@@ -34,7 +34,7 @@ from ..common import today
 from . import rules
 
 _resident = picker_text(get_resident, resident_label)
-RESIDENTS = "registry_api.api_picker_residents"
+RESIDENTS = "family_planning_api.api_picker_residents"
 
 
 def _elsewhere(label: object) -> ma.fields.Field:

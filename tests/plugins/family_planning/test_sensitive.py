@@ -54,7 +54,7 @@ def test_pages_hide_s3_fields_from_a_worker(pregnant, as_user):
     assert "避孕套" in shown and "2026-10-01" in shown
 
 
-def test_the_api_withholds_s3_and_masks_s2(pregnant, as_user, jiedao_client_for):
+def test_the_api_withholds_s3_and_masks_s2(pregnant, as_user):
     body = as_user("worker").get(f"{api()}/women/{pregnant}").json
     assert (body["contraception"], body["pregnancy"], body["due_on"]) == ("***", "***", "***")
     assert body["key_reasons"] == "***" and body["prepreg_check_on"] == "***"
@@ -97,7 +97,7 @@ def test_the_audit_log_never_holds_an_s3_value(pregnant, as_user):
     assert any(e["username"] == "c_admin" and "unmask" in e["action"] for e in entries)
 
 
-def test_a_street_lists_cards_without_s3_fields(pregnant, as_user, jiedao_client_for):
+def test_a_street_lists_cards_without_s3_fields(pregnant, as_user):
     street = as_user("s_admin")
     body = street.get(f"/api/v1/r/{STREET_A}/family_planning/women").json
     assert body["items"][0]["contraception"] == "***"

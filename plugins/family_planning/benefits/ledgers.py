@@ -1,0 +1,70 @@
+"""The benefit programmes, rolls and their lines (奖励费/奖励扶助/特别扶助 发放名册), declared.
+A roll's page lists its lines (a part) with a form to add one; the workflow's steps move it."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from core.sdk import Filter, Part
+
+from ..common import FpLedger
+from . import rules
+from .models import FpProgram, FpRoll, FpRollLine
+from .schemas import ProgramSchema, RollLineSchema, RollSchema, RollStepSchema
+
+programs = FpLedger(
+    name="program",
+    model=FpProgram,
+    schema=ProgramSchema,
+    title=_l("Benefit programmes"),
+    label=_l("Benefit programme"),
+    order=lambda: [FpProgram.kind, FpProgram.id],
+    title_of=lambda p: p.name,
+    importable=False,
+)
+
+roll_lines = FpLedger(
+    name="roll_line",
+    model=FpRollLine,
+    schema=RollLineSchema,
+    fixed=("roll_id", "resident_id"),
+    title=_l("Benefit payment roll"),
+    label=_l("Roll line"),
+    filters=(Filter("roll", "int", _l("Roll"), column="roll_id"), Filter("line_kind")),
+    order=lambda: [FpRollLine.roll_id.desc(), FpRollLine.id],
+    options=lambda stmt: stmt.options(selectinload(FpRollLine.resident)),
+    check=rules.check_line,
+    title_of=lambda x: x.resident.name,
+    importable=False,
+)
+LINES = Part(roll_lines, "roll_id", path="lines")
+
+rolls = FpLedger(
+    name="roll",
+    model=FpRoll,
+    schema=RollSchema,
+    fixed=("program_id", "period"),
+    title=_l("Benefit rolls"),
+    label=_l("Benefit roll"),
+    filters=(Filter("status"),),
+    order=lambda: [FpRoll.period.desc(), FpRoll.id.desc()],
+    options=lambda stmt: stmt.options(
+        selectinload(FpRoll.program), selectinload(FpRoll.lines).selectinload(FpRollLine.resident)
+    ),
+    create=rules.create_roll,
+    check=rules.check_roll,
+    title_of=lambda r: f"{r.program.name} {r.period}",
+    importable=False,
+    parts=(LINES,),
+    workflow=rules.ROLL_FLOW,
+    steps=rules.ROLL_FLOW.steps(
+        RollStepSchema,
+        "A step of the roll: check (社区核对), publicise (公示, 7 days), submit (to the street), "
+        "return (退回, with a comment), pass, approve (区审批), pay (已发放), archive; refused "
+        "while a paying line fails its checks, listing each",
+    ),
+    templates={"detail": "family_planning/record.html"},
+)
+
+LEDGERS = [programs, rolls, roll_lines]

@@ -1,0 +1,109 @@
+"""What the programme, roll and roll-line forms, API, lists and exports accept and show; the
+account's last four digits are S2."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask_babel import lazy_gettext as _l
+
+from core.sdk import (
+    S2,
+    Choice,
+    ChoiceSchema,
+    Computed,
+    Date,
+    Number,
+    RecordId,
+    Schema,
+    Text,
+    amount,
+    optional_text,
+    record_choices,
+)
+from plugins.registry.services import get_resident, picker_text, resident_label
+
+from . import rules
+from .models import FpProgram, FpRoll
+
+_programs = record_choices(FpProgram.name)
+_rolls = record_choices(FpRoll.period)
+
+
+class ProgramSchema(ChoiceSchema):
+    id = ma.fields.Integer(dump_only=True)
+    kind = Choice(_l("Programme"), rules.PROGRAM_KINDS, required=True, column=True)
+    name = Text(_l("Programme name"), 50, required=True, column=True)
+    cycle = Choice(_l("Payment cycle"), rules.CYCLES, default="quarter", column=True)
+    amount = Number(
+        _l("Amount per person (yuan)"), places=2, required=True, validate=amount, column=True
+    )
+    min_age = Number(_l("Youngest age paid"), min=0, max=120)
+
+
+def _problems(roll: FpRoll) -> list[str]:
+    from core.db import db
+
+    found = rules.line_problems(db.session, roll)
+    names = {line.id: line.resident.name for line in roll.lines}
+    return [
+        f"{names[i]}：{'、'.join(str(rules.PROBLEMS[k]) for k in keys)}"
+        for i, keys in found.items()
+    ]
+
+
+class RollSchema(ChoiceSchema):
+    id = ma.fields.Integer(dump_only=True)
+    program_id = RecordId(
+        _l("Programme"), required=True, load_only=True, widget="select", choices=_programs
+    )
+    program = Computed(_l("Programme"), lambda r: r.program.name, column=True)
+    period = Text(
+        _l("Period"), 7, required=True, column=True, sort=True, help=_l("For example 2026Q2")
+    )
+    status = Choice(_l("Status"), rules.ROLL_STATUSES, dump_only=True, column=True)
+    drafted_on = Date(_l("Drafted on"), dump_only=True)
+    publicity_until = Date(_l("Publicised until"), dump_only=True)
+    paid_on = Date(_l("Paid on"), dump_only=True)
+    return_comment = Text(_l("Returned because"), dump_only=True)
+    people = Computed(
+        _l("People paid"),
+        lambda r: sum(1 for x in r.lines if x.line_kind in rules.PAYING),
+        column=True,
+    )
+    total = Computed(
+        _l("Total amount (yuan)"),
+        lambda r: str(sum(x.amount for x in r.lines if x.line_kind in rules.PAYING)),
+        column=True,
+    )
+    problems = Computed(_l("Lines failing their checks"), _problems)
+    created_at = ma.fields.DateTime(dump_only=True)
+
+
+class RollStepSchema(Schema):
+    """A step of a roll: its day and a comment."""
+
+    on = ma.fields.Date(load_default=None, allow_none=True)
+    comment = optional_text(2000)
+
+
+class RollLineSchema(ChoiceSchema):
+    id = ma.fields.Integer(dump_only=True)
+    roll_id = RecordId(_l("Roll"), widget="hidden", choices=_rolls, export=False)
+    resident_id = RecordId(
+        _l("Person"),
+        required=True,
+        picker="family_planning_api.api_picker_residents",
+        picker_label=picker_text(get_resident, resident_label),
+        shown=False,
+        imports=False,
+    )
+    person = Computed(_l("Person"), lambda x: x.resident.name, column=True)
+    family_id = RecordId(_l("Family-planning family"), widget="hidden", export=False)
+    amount = Number(_l("Amount (yuan)"), places=2, validate=amount, column=True)
+    line_kind = Choice(_l("Line"), rules.LINE_KINDS, default="new", column=True)
+    stop_reason = Choice(_l("Why the payment stops"), rules.STOP_REASONS, column=True)
+    account_last4 = Text(
+        _l("Account (last 4 digits)"), 4, sensitivity=S2, mask=lambda v: "****" if v else v
+    )
+    review_comment = Text(_l("Street's comment"), 500, column=True)
+    paid = Computed(_l("Paid"), lambda x: x.paid, column=True)
