@@ -50,22 +50,18 @@ def as_of(period: Period) -> date:
     return min(period.end, today())
 
 
-def _count(model: Any, *where: Any, of: Any = None) -> Compute:
-    """The live rows of ``model`` in the communities meeting ``where(period)`` (``of``: the
-    distinct values of that expression instead of rows)."""
+def _count(model: Any, *where: Any, per: tuple[Any, ...] = ()) -> Compute:
+    """The live rows of ``model`` in the communities meeting ``where(period)``; with ``per``,
+    the distinct combinations of those columns instead (one self-check a day)."""
 
     def compute(session: Session, communities: sa.Select, period: Period) -> int:
-        counted = sa.func.count(sa.distinct(of)) if of is not None else sa.func.count()
-        stmt = (
-            sa.select(counted)
-            .select_from(model)
-            .where(
-                model.community_id.in_(communities),
-                model.deleted_at.is_(None),
-                *(w(period) for w in where),
-            )
+        rows = sa.select(*(per or (model.id,))).where(
+            model.community_id.in_(communities),
+            model.deleted_at.is_(None),
+            *(w(period) for w in where),
         )
-        return int(session.scalar(stmt) or 0)
+        counted = rows.distinct().subquery() if per else rows.subquery()
+        return int(session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0)
 
     return compute
 
@@ -117,7 +113,7 @@ def _frontage(_p: Period) -> sa.ColumnElement[bool]:
 
 
 # One self-check (a round of the community's areas) counts once a day.
-_check_day = sa.func.concat(Insp.community_id, "-", Insp.done_on)
+_check_day = (Insp.community_id, Insp.done_on)
 
 # --- issues ------------------------------------------------------------------------------------
 
@@ -276,14 +272,14 @@ INDICATORS = [
         "self_checks",
         _l("Weekly self-checks"),
         TIMES,
-        _count(Insp, _done_in, _of_kind("weekly"), of=_check_day),
+        _count(Insp, _done_in, _of_kind("weekly"), per=_check_day),
         direction="up",
     ),
     _ind(
         "joint_checks",
         _l("Monthly joint inspections"),
         TIMES,
-        _count(Insp, _done_in, _of_kind("monthly"), of=_check_day),
+        _count(Insp, _done_in, _of_kind("monthly"), per=_check_day),
         direction="up",
     ),
     _ind("scored", _l("Areas scored"), TIMES, _count(Insp, _done_in, _scored)),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
@@ -9,6 +11,10 @@ from core.sdk import Boolean, ChoiceSchema, Computed, Date, Text
 from plugins.registry.schemas import building_select
 
 from .rules import is_overdue, next_due
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 class TankSchema(ChoiceSchema):
@@ -19,6 +25,6 @@ class TankSchema(ChoiceSchema):
     cleaned_on = Date(_l("Last cleaned on"), column=True, sort=True)
     cleaned_by = Text(_l("Cleaned by"), 100, column=True)
     quality_ok = Boolean(_l("Water-quality test passed"), default=True, column=True)
-    next_due = Computed(_l("Next cleaning due"), lambda t: next_due(t), column=True)
+    next_due = Computed(_l("Next cleaning due"), lambda t: _iso(next_due(t)), column=True)
     overdue = Computed(_l("Cleaning overdue"), lambda t: is_overdue(t), column=True)
     notes = Text(_l("Notes"), 2000)
