@@ -250,7 +250,8 @@ def _green(_p: Period) -> sa.ColumnElement[bool]:
 
 
 def _selected_in(period: Period) -> sa.ColumnElement[bool]:
-    return EnvironmentSelection.year.between(period.start.year, period.end.year)
+    """Selected in the year of the stock's day (绿色家庭 are chosen once a year)."""
+    return EnvironmentSelection.year == as_of(period).year
 
 
 # --- the indicators ----------------------------------------------------------------------------
@@ -440,6 +441,7 @@ INDICATORS = [
         _l("Green families"),
         _l("households"),
         _count(EnvironmentSelection, _green, _selected_in),
+        stock=True,
     ),
 ]
 

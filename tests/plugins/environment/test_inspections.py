@@ -21,15 +21,15 @@ def ready(enable, clock):
     enable(A1)
 
 
-def sheet(client) -> list[dict]:
-    templates = client.get(api() + "/checklists").json["items"]
+def sheet(client, ref: str = A1) -> dict:
+    templates = client.get(api(ref) + "/checklists").json["items"]
     area = next(t for t in templates if t["target_kind"] == "area")
-    return client.get(api() + f"/checklists/{area['id']}").json
+    return client.get(api(ref) + f"/checklists/{area['id']}").json
 
 
-def scores(client, **lost: float) -> list[dict]:
+def scores(client, ref: str = A1, **lost: float) -> list[dict]:
     """Full marks but for the items named by their position (``i3=5``: the fourth item 5)."""
-    items = sheet(client)["items"]
+    items = sheet(client, ref)["items"]
     rows = [{"item": i["text"], "score": i["max_points"]} for i in items]
     for key, score in lost.items():
         rows[int(key[1:])]["score"] = score
