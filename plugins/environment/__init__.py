@@ -94,3 +94,6 @@ def jiedao_workbench() -> list[Any]:
     from .issues.ledgers import ISSUE_WORK
 
     return [*ISSUE_WORK, *COMPLAINT_WORK]
+
+
+jiedao_demo_seed = lazy_hook("jiedao_demo_seed", "plugins.environment.demo:seed")

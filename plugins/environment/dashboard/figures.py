@@ -26,7 +26,7 @@ from core.sdk import Indicator, Period
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node
 
-from ..common import MODULE, today
+from ..common import MODULE, now, today
 from ..complaints.rules import deadlines
 from ..inspections.checklists import PASS_MARK
 from ..issues.rules import OPEN_STATES
@@ -129,8 +129,9 @@ def _closed_in(period: Period) -> sa.ColumnElement[bool]:
 
 
 def _overdue_at(period: Period) -> sa.ColumnElement[bool]:
-    """Open at the end of the stock's day and past the deadline then."""
-    end = datetime.combine(as_of(period) + timedelta(days=1), time(), tzinfo=zone())
+    """Open and past the deadline: now while the period runs, else at its last day's end."""
+    day = as_of(period)
+    end = now() if day == today() else datetime.combine(day + timedelta(days=1), time(), zone())
     return sa.and_(Issue.status.in_(OPEN_STATES), Issue.deadline_at < end)
 
 
