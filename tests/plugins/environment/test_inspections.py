@@ -166,3 +166,19 @@ def test_a_round_is_ranked_and_its_bulletin_prints(ready, as_user, area):
     assert (
         bulletin.status_code == 200 and "6月大检查" in bulletin.text and "东侧街巷" in bulletin.text
     )
+
+
+def test_overdue_issues_and_late_first_contacts_are_on_the_workbench(ready, as_user, area, clock):
+    worker = as_user("worker")
+    score(worker, area(A1), i3=0)  # 垃圾满溢: due in 24 hours
+    worker.post(api() + "/complaints", json={"ticket": "W-1", "received_at": "2026-06-15 09:00",
+                                            "urgent": True})  # fmt: skip
+    html = worker.get("/").text
+    assert 'data-work="environment.issues_overdue"' not in html
+    assert 'data-work="environment.complaints_contact"' not in html
+    clock("2026-06-16T10:30:00+08:00")
+    worker = as_user("worker")
+    html = worker.get("/").text
+    assert f'data-work="environment.issues_overdue" data-node="{A1}"' in html
+    assert f'data-work="environment.complaints_contact" data-node="{A1}"' in html
+    assert 'data-work="environment.issues_overdue"' not in as_user("leader").get("/").text
