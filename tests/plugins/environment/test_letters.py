@@ -60,6 +60,9 @@ def test_letters_are_refused_for_other_shops_and_without_the_signing_right(ready
     r = as_user("c_admin").post(api() + "/letters", json={"unit_id": front, "signed_on": "2026-03-01",
                                 "valid_until": "2026-02-01"})  # fmt: skip
     assert r.json["error"]["fields"]["valid_until"] == ["有效期不能早于签订日期。"]
+    # 已到期 follows from the date; it is not set by hand
+    r = worker.post(api() + "/letters", json={"unit_id": front, "status": "expired"})
+    assert r.status_code == 422 and "status" in r.json["error"]["fields"]
 
 
 def test_a_new_street_front_shop_needs_a_letter_within_15_days(ready, as_user, shop, clock):
