@@ -286,10 +286,16 @@ class _Community:
     def tanks(self) -> None:
         ages = (8, 1, 2, 4)  # months since the last cleaning: the first is overdue
         rows = [
-            {"facility": f"{name}二次供水水箱", "node_id": node,
+            {"kind": "tank", "facility": f"{name}二次供水水箱", "node_id": node,
              "cleaned_on": add_months(self.day, -age), "cleaned_by": "市政供水清洗公司",
              "quality_ok": True, "notes": "水质检测报告已存档"}
             for (node, name), age in zip(self.buildings[:4], ages, strict=False)
+        ]  # fmt: skip
+        rows += [
+            {"kind": "bait", "facility": f"{name}鼠饵站", "node_id": node,
+             "cleaned_on": self.day - timedelta(days=10), "cleaned_by": "社区病媒防制员",
+             "quality_ok": True, "notes": ""}
+            for node, name in self.buildings[:2]
         ]  # fmt: skip
         self.insert(EnvironmentTank, rows)
 

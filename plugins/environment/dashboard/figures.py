@@ -222,7 +222,9 @@ def _complaint_part(key: str) -> dict[str, Any]:
 def _tanks(on_time: bool) -> Compute:
     def compute(session: Session, communities: sa.Select, period: Period) -> int:
         stmt = sa.select(EnvironmentTank).where(
-            EnvironmentTank.community_id.in_(communities), EnvironmentTank.deleted_at.is_(None)
+            EnvironmentTank.community_id.in_(communities),
+            EnvironmentTank.deleted_at.is_(None),
+            EnvironmentTank.kind == "tank",
         )
         day = as_of(period)
         tanks = session.scalars(stmt).all()

@@ -99,8 +99,25 @@ def test_edits_are_in_the_history_and_deletes_are_soft(ready, app, as_user, area
     assert worker.get(api() + f"/tanks/{tid}").json["overdue"] is True
     history = worker.get(api() + f"/tanks/{tid}/history").json["items"]
     assert history[0]["changes"]["cleaned_on"] == ["2026-01-10", "2025-12-01"]
-    assert "上次清洗日期：2026-01-10 → 2025-12-01" in worker.get(page() + f"/tanks/{tid}").text
+    assert "上次清洗/投药日期：2026-01-10 → 2025-12-01" in worker.get(page() + f"/tanks/{tid}").text
     assert worker.delete(api() + f"/tanks/{tid}").status_code in (200, 204)
     assert worker.get(api() + f"/tanks/{tid}").status_code == 404
     assert count(EnvironmentTank) == 1
     assert as_user("c_admin").post(api() + f"/tanks/{tid}/restore").status_code == 200
+
+
+def test_a_bait_station_is_due_every_month_and_not_counted_as_a_tank(ready, as_user):
+    worker = as_user("worker")
+    bait = worker.post(api() + "/tanks", json={"kind": "bait", "facility": "3号楼鼠饵站",
+                       "cleaned_on": "2026-05-20"})  # fmt: skip
+    assert bait.json["next_due"] == "2026-06-20" and bait.json["overdue"] is False
+    late = worker.post(api() + "/tanks", json={"kind": "bait", "facility": "4号楼鼠饵站",
+                       "cleaned_on": "2026-05-10"})  # fmt: skip
+    assert late.json["overdue"] is True
+    worker.post(api() + "/tanks", json={"facility": "1号楼水箱", "cleaned_on": "2026-03-01"})
+    assert [t["facility"] for t in worker.get(api() + "/tanks?kind=tank").json["items"]] == [
+        "1号楼水箱"
+    ]
+    figures = worker.get(f"/api/v1/nodes/{A1}/indicators?period=2026-06").json["items"]
+    tanks = next(f for f in figures if f["name"] == "environment.tank_on_time")
+    assert (tanks["numerator"], tanks["denominator"]) == (1, 1)
