@@ -267,8 +267,14 @@ def Number(
 def Boolean(
     label: Any, *, default: bool = False, **options: Unpack[FieldOptions]
 ) -> ma.fields.Boolean:
-    """Yes or no, ``default`` when left out (an unticked box)."""
-    return describe(ma.fields.Boolean(load_default=default), label=label, **options)
+    """Yes or no, ``default`` when left out (an unticked box); 是/否 read too, as exports
+    write them, so an exported file imports again."""
+    field = ma.fields.Boolean(
+        load_default=default,
+        truthy={*ma.fields.Boolean.truthy, "是"},
+        falsy={*ma.fields.Boolean.falsy, "否"},
+    )
+    return describe(field, label=label, **options)
 
 
 def RecordId(

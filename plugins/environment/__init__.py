@@ -21,26 +21,30 @@ from .common import MANAGE_CHECKLISTS, MODULE, REVIEW, SIGN, VIEW
 
 __version__ = "0.1.0"
 
+# 环境卫生·爱国卫生: shops are registry units, households are counted from the registry.
 manifest = Manifest(
     name=MODULE,
     label=_l("Environmental sanitation"),
-    version=__version__,
-    core=">=0.1,<1",
-    requires=("registry",),
-    icon="leaf",
     description=_l(
         "Sanitation areas, frontage letters, scored inspections, garbage sorting, complaints."
     ),
+    requires=("registry",),
+    icon="leaf",
+    version=__version__,
+    core=">=0.1,<1",
 )
 
 
 @hookimpl
 def jiedao_models() -> list[Any]:
+    """The tables of every sub-area, gathered in ``models``."""
     return [models]
 
 
 @hookimpl
 def jiedao_permissions(registry: Any) -> None:
+    """The ledgers' four permissions with the platform's grants; signing letters and editing
+    checklists for the community admin, reviewing for the street."""
     registry.declare_ledger_permissions(
         view=_l("Read the environment ledgers"),
         edit=_l("Keep the environment ledgers"),
@@ -94,3 +98,6 @@ def jiedao_workbench() -> list[Any]:
     from .issues.ledgers import ISSUE_WORK
 
     return [*ISSUE_WORK, *COMPLAINT_WORK]
+
+
+jiedao_demo_seed = lazy_hook("jiedao_demo_seed", "plugins.environment.demo:seed")

@@ -37,7 +37,6 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "urgent_contact_hours": 2,  # 紧急诉求首次联系
     "resolve_days": 7,  # 诉求办结
     "follow_up_days": 2,  # 回访
-    "tank_months": 6,  # 二次供水水箱清洗周期
 }
 
 

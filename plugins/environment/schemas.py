@@ -33,4 +33,3 @@ class SettingsSchema(Schema):
     )
     resolve_days = _setting("resolve_days", _l("Days to resolve a complaint"), 60)
     follow_up_days = _setting("follow_up_days", _l("Days to follow up a resolved complaint"), 30)
-    tank_months = _setting("tank_months", _l("Months between water-tank cleanings"), 12)

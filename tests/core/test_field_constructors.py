@@ -35,6 +35,9 @@ from core.validation import (
 KINDS = {"home": "Home visit", "phone": "Phone call"}
 OPTIONAL = {"load_default": None, "allow_none": True}
 
+# 是/否, as an export writes a yes/no cell
+YES_NO = {"truthy": {*ma.fields.Boolean.truthy, "是"}, "falsy": {*ma.fields.Boolean.falsy, "否"}}
+
 
 def _kinds() -> dict[str, Any]:
     return KINDS
@@ -122,9 +125,9 @@ CASES = [
     ),
     (
         Boolean("On duty", default=True),
-        describe(ma.fields.Boolean(load_default=True), label="On duty"),
+        describe(ma.fields.Boolean(load_default=True, **YES_NO), label="On duty"),
     ),
-    (Boolean("Held"), describe(ma.fields.Boolean(load_default=False), label="Held")),
+    (Boolean("Held"), describe(ma.fields.Boolean(load_default=False, **YES_NO), label="Held")),
     (
         Keys("Groups", _kinds),
         describe(
@@ -160,3 +163,11 @@ def test_a_constructor_gives_the_field_describe_gives(constructed, described):
 def test_describes_checks_apply_to_the_constructors():
     with pytest.raises(ValueError, match="widget must be one of"):
         Text("Name", 50, widget="slider")
+
+
+def test_a_yes_no_field_reads_the_words_an_export_writes():
+    field = Boolean("Urgent")
+    assert field.deserialize("是") is True and field.deserialize("否") is False
+    assert field.deserialize("true") is True
+    with pytest.raises(ma.ValidationError):
+        field.deserialize("也许")

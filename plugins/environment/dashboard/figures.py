@@ -26,7 +26,7 @@ from core.sdk import Indicator, Period
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node
 
-from ..common import MODULE, today
+from ..common import MODULE, now, today
 from ..complaints.rules import deadlines
 from ..inspections.checklists import PASS_MARK
 from ..issues.rules import OPEN_STATES
@@ -50,22 +50,18 @@ def as_of(period: Period) -> date:
     return min(period.end, today())
 
 
-def _count(model: Any, *where: Any, of: Any = None) -> Compute:
-    """The live rows of ``model`` in the communities meeting ``where(period)`` (``of``: the
-    distinct values of that expression instead of rows)."""
+def _count(model: Any, *where: Any, per: tuple[Any, ...] = ()) -> Compute:
+    """The live rows of ``model`` in the communities meeting ``where(period)``; with ``per``,
+    the distinct combinations of those columns instead (one self-check a day)."""
 
     def compute(session: Session, communities: sa.Select, period: Period) -> int:
-        counted = sa.func.count(sa.distinct(of)) if of is not None else sa.func.count()
-        stmt = (
-            sa.select(counted)
-            .select_from(model)
-            .where(
-                model.community_id.in_(communities),
-                model.deleted_at.is_(None),
-                *(w(period) for w in where),
-            )
+        rows = sa.select(*(per or (model.id,))).where(
+            model.community_id.in_(communities),
+            model.deleted_at.is_(None),
+            *(w(period) for w in where),
         )
-        return int(session.scalar(stmt) or 0)
+        counted = rows.distinct().subquery() if per else rows.subquery()
+        return int(session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0)
 
     return compute
 
@@ -117,7 +113,7 @@ def _frontage(_p: Period) -> sa.ColumnElement[bool]:
 
 
 # One self-check (a round of the community's areas) counts once a day.
-_check_day = sa.func.concat(Insp.community_id, "-", Insp.done_on)
+_check_day = (Insp.community_id, Insp.done_on)
 
 # --- issues ------------------------------------------------------------------------------------
 
@@ -133,8 +129,9 @@ def _closed_in(period: Period) -> sa.ColumnElement[bool]:
 
 
 def _overdue_at(period: Period) -> sa.ColumnElement[bool]:
-    """Open at the end of the stock's day and past the deadline then."""
-    end = datetime.combine(as_of(period) + timedelta(days=1), time(), tzinfo=zone())
+    """Open and past the deadline: now while the period runs, else at its last day's end."""
+    day = as_of(period)
+    end = now() if day == today() else datetime.combine(day + timedelta(days=1), time(), zone())
     return sa.and_(Issue.status.in_(OPEN_STATES), Issue.deadline_at < end)
 
 
@@ -225,7 +222,9 @@ def _complaint_part(key: str) -> dict[str, Any]:
 def _tanks(on_time: bool) -> Compute:
     def compute(session: Session, communities: sa.Select, period: Period) -> int:
         stmt = sa.select(EnvironmentTank).where(
-            EnvironmentTank.community_id.in_(communities), EnvironmentTank.deleted_at.is_(None)
+            EnvironmentTank.community_id.in_(communities),
+            EnvironmentTank.deleted_at.is_(None),
+            EnvironmentTank.kind == "tank",
         )
         day = as_of(period)
         tanks = session.scalars(stmt).all()
@@ -254,7 +253,8 @@ def _green(_p: Period) -> sa.ColumnElement[bool]:
 
 
 def _selected_in(period: Period) -> sa.ColumnElement[bool]:
-    return EnvironmentSelection.year.between(period.start.year, period.end.year)
+    """Selected in the year of the stock's day (绿色家庭 are chosen once a year)."""
+    return EnvironmentSelection.year == as_of(period).year
 
 
 # --- the indicators ----------------------------------------------------------------------------
@@ -276,14 +276,14 @@ INDICATORS = [
         "self_checks",
         _l("Weekly self-checks"),
         TIMES,
-        _count(Insp, _done_in, _of_kind("weekly"), of=_check_day),
+        _count(Insp, _done_in, _of_kind("weekly"), per=_check_day),
         direction="up",
     ),
     _ind(
         "joint_checks",
         _l("Monthly joint inspections"),
         TIMES,
-        _count(Insp, _done_in, _of_kind("monthly"), of=_check_day),
+        _count(Insp, _done_in, _of_kind("monthly"), per=_check_day),
         direction="up",
     ),
     _ind("scored", _l("Areas scored"), TIMES, _count(Insp, _done_in, _scored)),
@@ -444,6 +444,7 @@ INDICATORS = [
         _l("Green families"),
         _l("households"),
         _count(EnvironmentSelection, _green, _selected_in),
+        stock=True,
     ),
 ]
 

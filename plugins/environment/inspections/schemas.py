@@ -41,15 +41,12 @@ class InspectionSchema(ChoiceSchema):
     round_id = RecordId(
         _l("Inspection round"), widget="select", choices=round_choices("environment"), shown=False
     )
-    checklist_id = RecordId(_l("Template version"), form=False, shown=False)
-    checklist_version = Computed(_l("Template version"), checklist_version, export=False)
     total_score = describe(
-        ma.fields.Float(dump_only=True, allow_none=True),
-        label=_l("Score"),
-        column=True,
-        sort=True,
+        ma.fields.Float(dump_only=True, allow_none=True), label=_l("Score"), column=True, sort=True
     )
     passed = Computed(_l("Passed"), passed_label, column=True)
+    checklist_id = RecordId(_l("Template version"), form=False, shown=False)
+    checklist_version = Computed(_l("Template version"), checklist_version, export=False)
     inspectors = Text(_l("Inspectors"), 200, column=True)
     partners = Text(_l("With partners"), 200, help=_l("e.g. 城管执法队, 物业公司, 保洁公司"))
     results = describe(

@@ -23,7 +23,7 @@ from .models import EnvironmentLetter
 LETTER_STATUSES = {
     "draft": _l("Drafted"),
     "signed": _l("Signed"),
-    "expired": _l("Expired"),
+    "expired": _l("Lapsed"),
     "terminated": _l("Terminated"),
 }
 DUTIES = {

@@ -13,6 +13,9 @@ from ..areas.models import EnvironmentArea
 from ..areas.schemas import unit_choices
 from .rules import DUTIES, LETTER_STATUSES, state_of
 
+# What a letter is set to; 已到期 follows from its date.
+KEPT_STATUSES = {k: v for k, v in LETTER_STATUSES.items() if k != "expired"}
+
 area_choices = record_choices(EnvironmentArea.name)
 
 
@@ -39,5 +42,5 @@ class LetterSchema(ChoiceSchema):
         _l("Valid until"), column=True, sort=True, help=_l("31 December of the year it is signed.")
     )
     signatory = Text(_l("Signed by"), 50, column=True)
-    status = Choice(_l("Letter status"), LETTER_STATUSES, default="draft", form=True, export=False)
+    status = Choice(_l("Letter status"), KEPT_STATUSES, default="draft", export=False)
     state = Computed(_l("State"), lambda x: str(LETTER_STATUSES[state_of(x)]), column=True)

@@ -137,6 +137,7 @@ def upgrade() -> None:
     op.create_table(
         "environment_tank",
         sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
         sa.Column("facility", sa.String(length=100), nullable=False),
         sa.Column("cleaned_on", sa.Date(), nullable=True),
         sa.Column("cleaned_by", sa.String(length=100), nullable=False),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from core.sdk import ChoiceSchema, Computed, Date, Number, RecordId, Text
+from core.sdk import ChoiceSchema, Computed, Date, Number, RecordId, Text, amount
 
 from ..letters.schemas import area_choices
 
@@ -39,7 +39,7 @@ class SortingSchema(ChoiceSchema):
     checked = Number(_l("Households spot-checked"), min=0, max=100000, default=0)
     passed = Number(_l("Sorted right"), min=0, max=100000, default=0)
     accuracy = Computed(_l("Accuracy"), lambda s: _rate(s.passed, s.checked), column=True)
-    kitchen_kg = Number(_l("Kitchen waste (kg)"), places=1, min=0, max=10**7)
-    duty_hours = Number(_l("Hours on duty"), places=1, min=0, max=10**5)
+    kitchen_kg = Number(_l("Kitchen waste (kg)"), places=1, validate=amount)
+    duty_hours = Number(_l("Hours on duty"), places=1, validate=amount)
     volunteers = Number(_l("Volunteers on duty"), min=0, max=10000, default=0)
     problems = Text(_l("Problems"), 2000)

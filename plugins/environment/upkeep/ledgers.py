@@ -1,8 +1,10 @@
-"""The water-tank ledger (二次供水清洗记录)."""
+"""The periodic upkeep ledger: 二次供水清洗记录 (``?kind=tank``) and 鼠饵站投药 (``?kind=bait``)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+
+from core.sdk import Filter
 
 from ..common import EnvLedger
 from .models import EnvironmentTank
@@ -22,8 +24,9 @@ tanks = EnvLedger(
     name="tank",
     model=EnvironmentTank,
     schema=TankSchema,
-    title=_l("Water-tank cleaning record"),
-    label=_l("Water tank"),
+    title=_l("Water-tank cleaning and bait-station record"),
+    label=_l("Facility"),
+    filters=(Filter("kind"),),
     order=lambda: [EnvironmentTank.cleaned_on, EnvironmentTank.facility],
     check=check_tank,
     title_of=lambda t: t.facility,

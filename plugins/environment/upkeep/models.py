@@ -1,4 +1,5 @@
-"""二次供水水箱 (``environment_tank``): cleaned every half year."""
+"""周期性维护 (``environment_tank``): water tanks cleaned every half year, rodent bait stations
+refilled every month."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from tenants.models import TenantOwned
 
 
 class EnvironmentTank(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
-    """A secondary water-supply tank of a building: when it was last cleaned and by whom, with
-    the water-quality report attached; due again half a year later."""
+    """A facility kept on a cycle: a building's secondary water-supply tank (cleaned every half
+    year, the water-quality report attached) or a rodent bait station (鼠饵站, refilled monthly);
+    when it was last done and by whom."""
 
     __tablename__ = "environment_tank"
     __table_args__ = (
@@ -21,6 +23,7 @@ class EnvironmentTank(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(12), default="tank")
     facility: Mapped[str] = mapped_column(sa.String(100))
     cleaned_on: Mapped[date | None]
     cleaned_by: Mapped[str] = mapped_column(sa.String(100), default="")

@@ -1,5 +1,6 @@
-"""Water tanks: cleaned every half year (the community's months), so each has a next due day
-and is overdue after it; a tank never cleaned is overdue."""
+"""Periodic upkeep: a water tank is cleaned every half year ("每半年的清洗二次供水池", 003
+l.344), a rodent bait station refilled every month; each has a next due day and is overdue
+after it, and one never done is overdue."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core.sdk import refuse
 from tenants.models import Node
 
-from ..common import DEFAULT_SETTINGS, today
+from ..common import today
 from .models import EnvironmentTank
 
 
@@ -25,8 +27,14 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def next_due(tank: EnvironmentTank, months: int = DEFAULT_SETTINGS["tank_months"]) -> date | None:
-    return add_months(tank.cleaned_on, months) if tank.cleaned_on else None
+FACILITY_KINDS = {"tank": _l("Secondary water-supply tank"), "bait": _l("Rodent bait station")}
+TANK_MONTHS, BAIT_MONTHS = 6, 1  # 二次供水清洗 every half year, 鼠饵站投药 monthly
+
+
+def next_due(tank: EnvironmentTank) -> date | None:
+    """When it is due again: half a year after the last cleaning, a month after the bait."""
+    every = BAIT_MONTHS if tank.kind == "bait" else TANK_MONTHS
+    return add_months(tank.cleaned_on, every) if tank.cleaned_on else None
 
 
 def is_overdue(tank: EnvironmentTank, day: date | None = None) -> bool:

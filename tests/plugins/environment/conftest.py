@@ -3,40 +3,41 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from core.db import db
-from tests.plugins.registry.conftest import make_code
+from tests.plugins.registry.conftest import count, make_code  # noqa: F401 - count is a fixture
 
 A1, A2, B1 = "110105001001", "110105001002", "110105002001"
 STREET_A, STREET_B, DISTRICT = "110105001", "110105002", "110105"
-
-
-def api(ref: str = A1) -> str:
-    return f"/api/v1/c/{ref}/environment"
+MODULE = "environment"
 
 
 def page(ref: str = A1) -> str:
-    return f"/c/{ref}/environment"
+    """The community's module pages: ``page(A1) + "/issues"``."""
+    return "/".join(("/c", ref, MODULE))
+
+
+def api(ref: str = A1) -> str:
+    return "/api/v1" + page(ref)
 
 
 @pytest.fixture
 def enable(app, world):
-    """``enable(A1, …)`` switches environment (and the registry it needs) on at communities."""
-    from tenants import modules
+    """``enable(A1, B1, settings=…)`` switches the module (and the registry) on there."""
+    from tenants.modules import enable as switch_on
 
-    def switch(*refs: str, settings: dict | None = None) -> None:
+    def on(*refs: str, settings: dict | None = None) -> None:
         with app.app_context():
-            for ref in refs or (A1,):
-                modules.enable(db.session, world.node(ref), "environment", settings)
+            for node in [world.node(ref) for ref in refs or (A1,)]:
+                switch_on(db.session, node, MODULE, settings)
             db.session.commit()
 
-    return switch
+    return on
 
 
-@pytest.fixture
-def clock(jiedao_clock):
-    """``clock("2026-06-15T10:00:00+08:00")`` stops the platform clock there for the test."""
+@pytest.fixture(name="clock")
+def fixed_clock(jiedao_clock):
+    """``clock("2026-06-15T10:00:00+08:00")``: the platform's clock stands there."""
     return jiedao_clock
 
 
@@ -78,15 +79,3 @@ def area(app, world):
             return made.id
 
     return make
-
-
-@pytest.fixture
-def count(app):
-    """``count(Model, *where)`` → rows in the database now (soft-deleted ones too)."""
-
-    def rows(model, *where) -> int:
-        with app.app_context():
-            stmt = sa.select(sa.func.count()).select_from(model).where(*where)
-            return db.session.scalar(stmt.execution_options(include_deleted=True))
-
-    return rows
