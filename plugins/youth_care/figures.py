@@ -25,7 +25,7 @@ from tenants.models import Node
 from .activities.services import PARENTS_SCHOOL
 from .assistance.models import YouthCareAssistance
 from .children.models import YouthCareChild
-from .children.rules import CATEGORIES
+from .children.rules import CATEGORIES, EXIT_REASONS, IN_DIFFICULTY
 from .common import MODULE, today
 from .pairings.models import YouthCarePairing
 from .programmes.models import YouthCareProgramme, YouthCareSession
@@ -48,6 +48,18 @@ def in_care_on(day: date) -> sa.ColumnElement[bool]:
 def of_category(key: str) -> sa.ColumnElement[bool]:
     """Children with care category ``key`` among theirs (a JSON list of keys)."""
     return sa.cast(YouthCareChild.categories, sa.String).like(f'%"{key}"%')
+
+
+def in_difficulty() -> sa.ColumnElement[bool]:
+    """困境儿童: poor family, disability, or guardianship missing or improper."""
+    return sa.or_(*(of_category(key) for key in IN_DIFFICULTY))
+
+
+def _exited_in(period: Period, *reasons: str) -> sa.ColumnElement[bool]:
+    clauses = [in_difficulty(), within(YouthCareChild.exited_on, period)]
+    if reasons:
+        clauses.append(YouthCareChild.exit_reason.in_(reasons))
+    return sa.and_(*clauses)
 
 
 def _paired_on(day: date) -> sa.ColumnElement[bool]:
@@ -156,6 +168,21 @@ FIGURES = [
                description=_l("Children in care of this category; 1 or 2 are not shown."))
         for key, label in CATEGORIES.items()
     ),
+    _count("general_children", _l("Children in care of general attention"), "child",
+           lambda p, d: sa.and_(in_care_on(d), YouthCareChild.level == "general"), stock=True),
+    # 困境儿童 and their changes, filed monthly to the street's civil affairs: the figures are
+    # the filing's, so they are not withheld (the reviewer holds the right to them).
+    _count("difficulty", _l("Children in difficulty in care"), "child",
+           lambda p, d: sa.and_(in_care_on(d), in_difficulty()), stock=True),
+    _count("difficulty_new", _l("Children in difficulty taken into care"), "child",
+           lambda p, d: sa.and_(in_difficulty(), within(YouthCareChild.entered_on, p))),
+    _count("difficulty_exited", _l("Children in difficulty who left care"), "child",
+           lambda p, d: _exited_in(p)),
+    *(
+        _count(f"difficulty_exited_{key}", label, "child",
+               lambda p, d, key=key: _exited_in(p, key))
+        for key, label in EXIT_REASONS.items()
+    ),
     _count("minors", _l("Minors"), "resident", lambda p, d: _minor(d), stock=True,
            description=_l("Residents under 18 living in the community on the day counted.")),
     _count("key_children", _l("Children in care of key or urgent attention"), "child",
@@ -210,6 +237,11 @@ FIGURES = [
     Figure("assisted", _l("Children assisted"), PEOPLE, "assistance",
            expression=lambda p, d: sa.func.count(sa.distinct(
                sa.case((_issued(p), YouthCareAssistance.child_id))))),
+    _count("activities", _l("Youth-care activities held"), "activity",
+           lambda p, d: within(Activity.held_on, p), _l("sessions")),
+    Figure("activity_attendance", _l("Youth-care activity attendance"), _l("person-times"),
+           "activity", expression=lambda p, d: sa.func.sum(
+               sa.case((within(Activity.held_on, p), Activity.headcount), else_=0))),
     _count("deeds", _l("Good deeds for minors"), "activity",
            lambda p, d: _activities(p, "deed"), _l("deeds")),
 ]  # fmt: skip
