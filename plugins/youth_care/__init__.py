@@ -106,6 +106,7 @@ jiedao_settings_schema = lazy_hook(
 )
 jiedao_blueprints = blueprints_hook("plugins.youth_care.views", "pages", "api")
 jiedao_ledgers = lazy_hook("jiedao_ledgers", "plugins.youth_care.views:LEDGERS")
+jiedao_demo_seed = lazy_hook("jiedao_demo_seed", "plugins.youth_care.demo:seed")
 jiedao_indicators = lazy_hook("jiedao_indicators", "plugins.youth_care.figures:indicators")
 jiedao_reports = lazy_hook("jiedao_reports", "plugins.youth_care.reports:REPORTS")
 jiedao_calendar = lazy_hook(
