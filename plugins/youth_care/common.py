@@ -25,7 +25,8 @@ ASSIGN = "youth_care.assign"  # 包片: children and buildings to workers
 REVIEW_ASSISTANCE = "youth_care.assistance.review"  # 登记 → 审核, the community admin
 
 ACCESS = {"module": MODULE, "view": VIEW, "edit": EDIT, "restore": RESTORE}
-YouthLedger = Ledger.family(**ACCESS, sensitive=SENSITIVE)
+# Every page of the module knows today (the steps' forms date themselves with it).
+YouthLedger = Ledger.family(**ACCESS, sensitive=SENSITIVE, context=lambda: {"today": today()})
 
 
 def child_in(session: Session, community: Node, child_id: int | None) -> Any:
