@@ -32,20 +32,15 @@ __version__ = "0.1.0"
 manifest = Manifest(
     name=MODULE,
     label=_l("Caring for the next generation"),
-    version=__version__,
-    core=">=0.1,<1",
-    requires=("registry",),
-    icon="heart",
     description=_l(
         "Children in care, five-elders volunteers, pairings, visits, assistance, holiday "
         "programmes and the parents' school."
     ),
+    requires=("registry",),  # a child, a guardian, a school are registry records
+    version=__version__,
+    core=">=0.1,<1",
+    icon="heart",
 )
-
-
-@hookimpl
-def jiedao_models() -> list[Any]:
-    return [models]
 
 
 @hookimpl
@@ -67,6 +62,11 @@ def jiedao_permissions(registry: Any) -> None:
         grants=["street_admin"],
     )
     registry.declare(ASSIGN, _l("Assign children in care to workers"), grants=["community_admin"])
+
+
+@hookimpl
+def jiedao_models() -> list[Any]:
+    return [models]
 
 
 @hookimpl

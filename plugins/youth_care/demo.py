@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from core.activities import Activity
+from core.calendar import latest_on_or_before
 from core.db import utcnow
 from core.visits.models import Visit
 from core.volunteers.models import Volunteer
@@ -54,12 +55,6 @@ ACTIVITIES = (
     ("childrens_day", 6, 1, "六一儿童节游园活动", 60),
     ("deed", 9, 1, "为困难学童送书包文具", 12),
 )
-
-
-def _last(day: date, month: int, dom: int) -> date:
-    """The latest ``month``/``dom`` on or before ``day``."""
-    candidate = date(day.year, month, dom)
-    return candidate if candidate <= day else date(day.year - 1, month, dom)
 
 
 def seed(session: Session, options: dict[str, Any]) -> None:
@@ -185,7 +180,7 @@ def seed_community(session: Session, community: Node, day: date) -> None:
     _seed_programmes(session, row, community, day, rng)
     assistance = [
         {**row, "node_id": children[i]["node_id"], "child_id": child_ids[i], "kind": kind,
-         "amount": Decimal(amount), "funder": funder, "given_on": _last(day, month, 15),
+         "amount": Decimal(amount), "funder": funder, "given_on": latest_on_or_before(day, month, 15),
          "handled_by": f"{community.name}关工委", "status": "issued", "receipt_signed": True}
         for i, (kind, amount, funder, month) in enumerate(
             (("bursary", "1000.00", "charity", 9), ("gift", "500.00", "committee", 1)))
@@ -223,7 +218,7 @@ def _seed_visits(
 def _seed_activities(session: Session, row: dict, community: Node, day: date) -> None:
     rows = [
         {**row, "node_id": community.id, "module": MODULE, "kind": kind, "title": title,
-         "held_on": _last(day, month, dom), "place": "社区活动室", "headcount": headcount,
+         "held_on": latest_on_or_before(day, month, dom), "place": "社区活动室", "headcount": headcount,
          "organiser": f"{community.name}关工委"}
         for kind, month, dom, title, headcount in ACTIVITIES
     ]  # fmt: skip
@@ -235,8 +230,8 @@ def _seed_programmes(
 ) -> None:
     """缤纷冬日 (10 days), 七彩夏日 (4 weeks of weekdays) and the half-past-four class (Mon–Thu,
     the last eight weeks), each day with its attendance."""
-    winter = _last(day, 1, 20)
-    summer = _last(day, 7, 13)
+    winter = latest_on_or_before(day, 1, 20)
+    summer = latest_on_or_before(day, 7, 13)
     term = day - timedelta(days=56)
     plans = (
         ("winter", "缤纷冬日寒假活动", winter, winter + timedelta(days=13), 20, (12, 18)),

@@ -1,7 +1,7 @@
 """Ledgers whose records are listed only inside their community (``community_only``: children
 in care) refuse their export at a street or district, where they are counts only; the lookup
 of a record named by id (``core.records.lookup``) refuses what is not the community's; figures
-of S3 people withhold their small counts."""
+of S3 people withhold their small counts; the latest day of a yearly event."""
 
 from __future__ import annotations
 
@@ -83,3 +83,11 @@ def test_a_figure_of_s3_people_withholds_small_counts():
     assert (few.suppress_below, every.suppress_below) == (3, 0)
     assert [_small(few, n) for n in (0, 1, 2, 3)] == [False, True, True, False]
     assert not _small(every, 1)
+
+
+def test_the_latest_day_of_a_yearly_event():
+    from core.calendar import latest_on_or_before
+
+    assert latest_on_or_before(date(2026, 6, 15), 3, 12) == date(2026, 3, 12)
+    assert latest_on_or_before(date(2026, 6, 15), 10, 17) == date(2025, 10, 17)
+    assert latest_on_or_before(date(2026, 6, 15), 6, 15) == date(2026, 6, 15)

@@ -77,9 +77,9 @@ def test_a_stop_needs_its_reason(paired, as_user):
 
 
 def test_assistance_is_reviewed_by_the_right_level_and_issued_signed(
-    paired, as_user, enable, count
+    paired, as_user, switch_on, count
 ):
-    enable(A1, settings={"street_review_amount": "1000"})
+    switch_on(A1, settings={"street_review_amount": "1000"})
     worker, admin, street = as_user("worker"), as_user("c_admin"), as_user("s_admin")
     child = paired["child"]
 
