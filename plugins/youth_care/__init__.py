@@ -21,6 +21,7 @@ from .common import (
     APPROVE_PAIRING,
     ASSIGN,
     CONFIRM,
+    MANAGE_CHECKLISTS,
     MODULE,
     REVIEW,
     REVIEW_ASSISTANCE,
@@ -62,6 +63,9 @@ def jiedao_permissions(registry: Any) -> None:
         grants=["street_admin"],
     )
     registry.declare(ASSIGN, _l("Assign children in care to workers"), grants=["community_admin"])
+    registry.declare(
+        MANAGE_CHECKLISTS, _l("Edit the internet café checklist"), grants=["community_admin"]
+    )
 
 
 @hookimpl
@@ -88,9 +92,10 @@ def jiedao_workbench() -> list[Any]:
     past their outcome day, children overdue for a visit."""
     from .children.ledgers import CHILD_WORK
     from .pairings.ledgers import PAIRING_WORK
+    from .venues.ledgers import VENUE_WORK
     from .visits import CHILD_VISITS
 
-    return [*CHILD_WORK, *PAIRING_WORK, *CHILD_VISITS.work_sources()]
+    return [*CHILD_WORK, *PAIRING_WORK, *VENUE_WORK, *CHILD_VISITS.work_sources()]
 
 
 @hookimpl

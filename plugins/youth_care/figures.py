@@ -30,6 +30,7 @@ from .common import MODULE, today
 from .pairings.models import YouthCarePairing
 from .programmes.models import YouthCareProgramme, YouthCareSession
 from .programmes.rules import HOLIDAY_KINDS
+from .venues.models import YouthCareVenueCheck
 from .visits import CHILD_VISITS
 
 PEOPLE, TIMES, HOUSEHOLDS = _l("people"), _l("times"), _l("households")
@@ -143,6 +144,7 @@ def sources() -> dict[str, Source]:
             ),
         ),
         "assistance": Source(YouthCareAssistance.community_id, live(YouthCareAssistance)),
+        "venue": Source(YouthCareVenueCheck.community_id, live(YouthCareVenueCheck)),
     }
 
 
@@ -242,6 +244,11 @@ FIGURES = [
     Figure("activity_attendance", _l("Youth-care activity attendance"), _l("person-times"),
            "activity", expression=lambda p, d: sa.func.sum(
                sa.case((within(Activity.held_on, p), Activity.headcount), else_=0))),
+    _count("venue_checks", _l("Internet café checks"), "venue",
+           lambda p, d: within(YouthCareVenueCheck.done_on, p), _l("checks")),
+    _count("venue_problems", _l("Internet café checks with problems"), "venue",
+           lambda p, d: sa.and_(within(YouthCareVenueCheck.done_on, p),
+                                YouthCareVenueCheck.refer_by.is_not(None)), _l("checks")),
     _count("deeds", _l("Good deeds for minors"), "activity",
            lambda p, d: _activities(p, "deed"), _l("deeds")),
 ]  # fmt: skip

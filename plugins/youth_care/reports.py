@@ -38,9 +38,8 @@ QUARTERLY = Report(
         from_figure("five_elders"),
         from_figure("assisted"),
         from_figure("assistance_amount"),
-        ReportField.typed(
-            "venue_checks", _l("Internet café checks"), "int", min=0, unit=_l("checks")
-        ),
+        from_figure("venue_checks"),
+        from_figure("venue_problems"),
     ),
     checks=(
         SumCheck("in_care", ("key_children", "general_children")),
@@ -50,8 +49,7 @@ QUARTERLY = Report(
     instructions=_l(
         "The figures fill themselves from the ledgers; a changed figure needs its reason. The "
         "children in care are those of key or urgent attention and those of general attention. "
-        "Enter the internet café checks of the quarter. Communities file by the 10th of the "
-        "month after the quarter."
+        "Communities file by the 10th of the month after the quarter."
     ),
 )
 
