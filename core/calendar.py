@@ -135,3 +135,10 @@ NATIONAL = [
     CalendarEntry.school_holiday("winter", _l("Winter school holiday")),
     CalendarEntry.school_holiday("summer", _l("Summer school holiday")),
 ]
+
+
+def latest_on_or_before(day: date, month: int, dom: int) -> date:
+    """The latest ``month``/``dom`` on or before ``day`` (this year's, else last year's): when a
+    yearly event last happened, for demo data and "since the last …" figures."""
+    candidate = date(day.year, month, dom)
+    return candidate if candidate <= day else date(day.year - 1, month, dom)

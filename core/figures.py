@@ -144,6 +144,9 @@ class Figure:
     where: Callable[[Period, date], sa.ColumnElement[bool]] | None = None
     records: str = ""
     decimals: int = 0  # a sum of amounts (万元) keeps its decimals; counts are whole numbers
+    # Counts of S3 people (children in care of one category) from 1 to this minus one are
+    # withheld as the indicator's ``suppress_below`` withholds them; 0: none are.
+    suppress_below: int = 0
 
     def __post_init__(self) -> None:
         if self.where is not None and self.expression is None:
@@ -229,6 +232,7 @@ class FigureSet:
                     stock=f.stock,
                     direction=f.direction,
                     description=f.description,
+                    suppress_below=f.suppress_below,
                     **parts,
                 )
             )

@@ -21,6 +21,7 @@ from .common import (
     APPROVE_PAIRING,
     ASSIGN,
     CONFIRM,
+    MANAGE_CHECKLISTS,
     MODULE,
     REVIEW,
     REVIEW_ASSISTANCE,
@@ -32,20 +33,15 @@ __version__ = "0.1.0"
 manifest = Manifest(
     name=MODULE,
     label=_l("Caring for the next generation"),
-    version=__version__,
-    core=">=0.1,<1",
-    requires=("registry",),
-    icon="heart",
     description=_l(
         "Children in care, five-elders volunteers, pairings, visits, assistance, holiday "
         "programmes and the parents' school."
     ),
+    requires=("registry",),  # a child, a guardian, a school are registry records
+    version=__version__,
+    core=">=0.1,<1",
+    icon="heart",
 )
-
-
-@hookimpl
-def jiedao_models() -> list[Any]:
-    return [models]
 
 
 @hookimpl
@@ -67,6 +63,14 @@ def jiedao_permissions(registry: Any) -> None:
         grants=["street_admin"],
     )
     registry.declare(ASSIGN, _l("Assign children in care to workers"), grants=["community_admin"])
+    registry.declare(
+        MANAGE_CHECKLISTS, _l("Edit the internet café checklist"), grants=["community_admin"]
+    )
+
+
+@hookimpl
+def jiedao_models() -> list[Any]:
+    return [models]
 
 
 @hookimpl
@@ -88,9 +92,10 @@ def jiedao_workbench() -> list[Any]:
     past their outcome day, children overdue for a visit."""
     from .children.ledgers import CHILD_WORK
     from .pairings.ledgers import PAIRING_WORK
+    from .venues.ledgers import VENUE_WORK
     from .visits import CHILD_VISITS
 
-    return [*CHILD_WORK, *PAIRING_WORK, *CHILD_VISITS.work_sources()]
+    return [*CHILD_WORK, *PAIRING_WORK, *VENUE_WORK, *CHILD_VISITS.work_sources()]
 
 
 @hookimpl
@@ -106,6 +111,9 @@ jiedao_settings_schema = lazy_hook(
 )
 jiedao_blueprints = blueprints_hook("plugins.youth_care.views", "pages", "api")
 jiedao_ledgers = lazy_hook("jiedao_ledgers", "plugins.youth_care.views:LEDGERS")
+jiedao_demo_seed = lazy_hook("jiedao_demo_seed", "plugins.youth_care.demo:seed")
+jiedao_indicators = lazy_hook("jiedao_indicators", "plugins.youth_care.figures:indicators")
+jiedao_reports = lazy_hook("jiedao_reports", "plugins.youth_care.reports:REPORTS")
 jiedao_calendar = lazy_hook(
     "jiedao_calendar", "plugins.youth_care.activities.services:calendar_entries"
 )

@@ -21,11 +21,13 @@ SENSITIVE = "youth_care.sensitive.view"
 CONFIRM = "youth_care.entry.confirm"  # 线索 → 在册: the community admin confirms
 APPROVE_PAIRING = "youth_care.pairing.approve"  # 拟结对 → 进行中
 REVIEW = "youth_care.review"  # the street 关工委 / 民政: assistance above the amount, reports
+MANAGE_CHECKLISTS = "youth_care.checklists"  # the 网吧 checklist templates
 ASSIGN = "youth_care.assign"  # 包片: children and buildings to workers
 REVIEW_ASSISTANCE = "youth_care.assistance.review"  # 登记 → 审核, the community admin
 
 ACCESS = {"module": MODULE, "view": VIEW, "edit": EDIT, "restore": RESTORE}
-YouthLedger = Ledger.family(**ACCESS, sensitive=SENSITIVE)
+# Every page of the module knows today (the steps' forms date themselves with it).
+YouthLedger = Ledger.family(**ACCESS, sensitive=SENSITIVE, context=lambda: {"today": today()})
 
 
 def child_in(session: Session, community: Node, child_id: int | None) -> Any:

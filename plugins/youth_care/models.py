@@ -11,6 +11,7 @@ from .assistance.models import YouthCareAssistance, YouthCareAssistanceEvent
 from .children.models import YouthCareChild, YouthCareChildEvent
 from .pairings.models import YouthCarePairing, YouthCarePairingEvent
 from .programmes.models import YouthCareEnrolment, YouthCareProgramme, YouthCareSession
+from .venues.models import YouthCareVenueCheck
 
 __all__ = [
     "YouthCareAssistance",
@@ -22,4 +23,5 @@ __all__ = [
     "YouthCarePairingEvent",
     "YouthCareProgramme",
     "YouthCareSession",
+    "YouthCareVenueCheck",
 ]

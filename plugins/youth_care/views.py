@@ -10,7 +10,7 @@ from typing import Any
 from flask import g, jsonify, render_template, request
 
 from core.permissions import current_scope
-from core.sdk import api_doc, can, db, register_ledgers, require
+from core.sdk import api_doc, can, db, inspection_routes, register_ledgers, require
 from plugins.registry.services import resident_label, search_residents
 
 from .activities.ledgers import LEDGERS as ACTIVITY_LEDGERS
@@ -21,6 +21,8 @@ from .figures import community_summary
 from .pairings.ledgers import LEDGERS as PAIRING_LEDGERS
 from .programmes import views as programme_views  # noqa: F401 - the sign-in sheet
 from .programmes.ledgers import LEDGERS as PROGRAMME_LEDGERS
+from .venues.ledgers import LEDGERS as VENUE_LEDGERS
+from .venues.rules import VENUE_CHECKS
 from .visits import CHILD_VISITS
 from .visits import LEDGERS as VISIT_LEDGERS
 from .web import api, pages
@@ -31,10 +33,15 @@ LEDGERS = [
     *ASSISTANCE_LEDGERS,
     *PROGRAMME_LEDGERS,
     *ACTIVITY_LEDGERS,
+    *VENUE_LEDGERS,
     *VISIT_LEDGERS,
 ]
 register_ledgers(LEDGERS, pages=pages, api=api)
-CHILD_VISITS.register(pages=pages, api=api)  # no roll-up: children are never listed above
+CHILD_VISITS.register(pages=pages, api=api)
+# The checklist templates and referrals (移交) of the venue checks: /checklists, /referrals/….
+REFERRALS = inspection_routes(
+    VENUE_CHECKS, pages, api
+)  # no roll-up: children are never listed above
 
 
 @pages.get("/")

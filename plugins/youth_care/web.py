@@ -29,6 +29,7 @@ TABS = {
     "youth_care.assistance_records": _l("Assistance"),
     "youth_care.programmes": _l("Programmes"),
     "youth_care.activities": _l("Activities and parents' school"),
+    "youth_care.venue_checks": _l("Internet café checks"),
 }
 
 

@@ -1,6 +1,7 @@
 """Ledgers whose records are listed only inside their community (``community_only``: children
 in care) refuse their export at a street or district, where they are counts only; the lookup
-of a record named by id (``core.records.lookup``) refuses what is not the community's."""
+of a record named by id (``core.records.lookup``) refuses what is not the community's; figures
+of S3 people withhold their small counts; the latest day of a yearly event."""
 
 from __future__ import annotations
 
@@ -66,3 +67,27 @@ def test_a_record_is_looked_up_in_the_community_only(app, world, registered):
             with pytest.raises(DomainError) as refused:
                 live_record_of(db.session, community, RegistryResident, record_id, "who", "没有")
             assert refused.value.fields == {"who": ["没有"]}
+
+
+def test_a_figure_of_s3_people_withholds_small_counts():
+    """``Figure.suppress_below`` reaches the indicator, which withholds counts of 1 or 2."""
+    from core.figures import Figure, FigureSet, _small
+
+    figures = FigureSet(
+        "testing",
+        [Figure("few", "few", "人", "x", expression=lambda p, d: None, suppress_below=3),
+         Figure("all", "all", "人", "x", expression=lambda p, d: None)],
+        dict,
+    )  # fmt: skip
+    few, every = figures.indicators()
+    assert (few.suppress_below, every.suppress_below) == (3, 0)
+    assert [_small(few, n) for n in (0, 1, 2, 3)] == [False, True, True, False]
+    assert not _small(every, 1)
+
+
+def test_the_latest_day_of_a_yearly_event():
+    from core.calendar import latest_on_or_before
+
+    assert latest_on_or_before(date(2026, 6, 15), 3, 12) == date(2026, 3, 12)
+    assert latest_on_or_before(date(2026, 6, 15), 10, 17) == date(2025, 10, 17)
+    assert latest_on_or_before(date(2026, 6, 15), 6, 15) == date(2026, 6, 15)

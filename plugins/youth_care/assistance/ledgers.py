@@ -42,6 +42,7 @@ assistance = YouthLedger(
         "the community's street_review_amount), issue (发放, receipt_signed true)",
     ),
     qualified_actions=True,
+    templates={"detail": "youth_care/with_steps.html"},
 )
 
 LEDGERS = [assistance]

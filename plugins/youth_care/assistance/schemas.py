@@ -46,4 +46,6 @@ class AssistanceStepSchema(Schema):
 
     on = ma.fields.Date(load_default=None, allow_none=True)
     comment = optional_text(2000)
-    receipt_signed = ma.fields.Boolean(load_default=False)
+    receipt_signed = ma.fields.Boolean(
+        load_default=False, metadata={"label": _l("Receipt signed"), "steps": ("issue",)}
+    )

@@ -61,6 +61,7 @@ children = YouthLedger(
         "(退出, with its reason: adult, improved, moved, died)",
     ),
     qualified_actions=True,
+    templates={"detail": "youth_care/with_steps.html"},
 )
 
 LEDGERS = [children]

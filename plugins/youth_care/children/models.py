@@ -29,18 +29,18 @@ class YouthCareChild(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     guardian_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registry_resident.id"))
     guardian_name: Mapped[str] = mapped_column(sa.String(50), default="")
     guardian_phone: Mapped[str] = mapped_column(sa.String(20), default="")
-    guardian_relation: Mapped[str] = mapped_column(sa.String(16), default="")
+    guardian_relation: Mapped[str] = mapped_column(sa.String(24), default="")
     guardianship: Mapped[str] = mapped_column(sa.String(10), default="")
     parents_away: Mapped[str] = mapped_column(sa.Text, default="")
     parents_away_since: Mapped[date | None]
     school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registry_unit.id"))
     school_name: Mapped[str] = mapped_column(sa.String(100), default="")
-    grade: Mapped[str] = mapped_column(sa.String(12), default="")
+    grade: Mapped[str] = mapped_column(sa.String(16), default="")
     situation: Mapped[str] = mapped_column(sa.Text, default="")
     needs: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     level: Mapped[str] = mapped_column(sa.String(10), default="general")
     responsible: Mapped[str] = mapped_column(sa.String(50), default="")
-    source: Mapped[str] = mapped_column(sa.String(12), default="sweep")
+    source: Mapped[str] = mapped_column(sa.String(16), default="sweep")
     status: Mapped[str] = mapped_column(sa.String(10), default="lead")
     found_on: Mapped[date]  # when the lead came in: its assessment is due from then
     entered_on: Mapped[date | None]  # 在册 since

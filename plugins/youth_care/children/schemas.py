@@ -115,7 +115,12 @@ class StepSchema(Schema):
 
     on = ma.fields.Date(load_default=None, allow_none=True)
     comment = optional_text(2000)
-    reason = choice(rules.EXIT_REASONS, load_default=None, allow_none=True)
+    reason = choice(
+        rules.EXIT_REASONS,
+        load_default=None,
+        allow_none=True,
+        metadata={"label": _l("Reason of exit"), "steps": ("exit",)},
+    )
 
 
 class CivilAffairsRowSchema(ChoiceSchema):

@@ -51,6 +51,7 @@ pairings = YouthLedger(
         "outcome and evaluation), stop (中止, with the reason as comment)",
     ),
     qualified_actions=True,
+    templates={"detail": "youth_care/with_steps.html"},
 )
 
 LEDGERS = [pairings]

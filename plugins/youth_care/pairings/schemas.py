@@ -59,5 +59,10 @@ class PairingStepSchema(Schema):
 
     on = ma.fields.Date(load_default=None, allow_none=True)
     comment = optional_text(2000)
-    outcome = optional_text(2000)
-    evaluation = choice(rules.EVALUATIONS, load_default=None, allow_none=True)
+    outcome = optional_text(2000, metadata={"label": _l("Pairing outcome"), "steps": ("end",)})
+    evaluation = choice(
+        rules.EVALUATIONS,
+        load_default=None,
+        allow_none=True,
+        metadata={"label": _l("Evaluation"), "steps": ("end",)},
+    )

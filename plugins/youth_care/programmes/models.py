@@ -43,7 +43,7 @@ class YouthCareEnrolment(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("youth_care_programme.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(50))
     resident_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registry_resident.id"))
-    grade: Mapped[str] = mapped_column(sa.String(12), default="")
+    grade: Mapped[str] = mapped_column(sa.String(16), default="")
     guardian_name: Mapped[str] = mapped_column(sa.String(50), default="")
     guardian_phone: Mapped[str] = mapped_column(sa.String(20), default="")
     consent: Mapped[bool] = mapped_column(default=False)

@@ -6,37 +6,45 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
 
 from core.db import db
 from core.permissions import load_scope
-from tests.plugins.registry.conftest import make_code, make_id
+from tests.plugins.registry.conftest import (  # noqa: F401 - fixtures and places
+    A1,
+    A2,
+    B1,
+    DISTRICT,
+    STREET_A,
+    count,
+    make_code,
+    make_id,
+)
 
-A1, A2, B1 = "110105001001", "110105001002", "110105002001"
-STREET_A, STREET_B, DISTRICT = "110105001", "110105002", "110105"
 TODAY = "2026-06-15T10:00:00+08:00"
+MODULE = "youth_care"
 
 
 def api(ref: str = A1) -> str:
-    return f"/api/v1/c/{ref}/youth_care"
+    """The module's API under community ``ref``."""
+    return "/api/v1" + page(ref)
 
 
 def page(ref: str = A1) -> str:
-    return f"/c/{ref}/youth_care"
+    """The module's pages under community ``ref``."""
+    return f"/c/{ref}/{MODULE}"
 
 
 @pytest.fixture
-def enable(app, world):
-    """``enable(ref=A1, …)`` switches youth_care (and the registry it needs) on at communities."""
+def switch_on(app, world):
+    """``switch_on(A1, settings={…})``: youth care (with the registry) on at a community."""
     from tenants import modules
 
-    def switch(*refs: str, settings: dict | None = None) -> None:
+    def on(ref: str, settings: dict | None = None) -> None:
         with app.app_context():
-            for ref in refs or (A1,):
-                modules.enable(db.session, world.node(ref), "youth_care", settings)
+            modules.enable(db.session, world.node(ref), MODULE, settings)
             db.session.commit()
 
-    return switch
+    return on
 
 
 @pytest.fixture
@@ -46,10 +54,11 @@ def clock(jiedao_clock):
 
 
 @pytest.fixture
-def ready(enable, clock):
-    """The module on in A1, A2 and B1, the clock at 15 June 2026."""
-    enable(A1, A2, B1)
-    clock(TODAY)
+def ready(switch_on, jiedao_clock):
+    """The module on in A1, A2 and B1, the clock at 15 June 2026, 10:00 in Beijing."""
+    for ref in (A1, A2, B1):
+        switch_on(ref)
+    jiedao_clock(TODAY)
 
 
 @pytest.fixture
@@ -113,15 +122,3 @@ def child(app, world, resident):
             return created.id
 
     return make
-
-
-@pytest.fixture
-def count(app):
-    """``count(Model, *where)`` → rows in the database now (soft-deleted ones too)."""
-
-    def rows(model, *where) -> int:
-        with app.app_context():
-            stmt = sa.select(sa.func.count()).select_from(model).where(*where)
-            return db.session.scalar(stmt.execution_options(include_deleted=True))
-
-    return rows

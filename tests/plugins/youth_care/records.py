@@ -26,9 +26,10 @@ def volunteer_in(app, world, ref: str = A1, name: str = "李老师") -> int:
         return volunteer.id
 
 
-def one_of_each(client, app, world, resident, ref: str = A1, admin=None) -> dict[str, int]:
+def one_of_each(client, app, world, resident, unit, ref: str = A1, admin=None) -> dict[str, int]:
     """A child in care (S3 categories), a pairing, an assistance record, a programme with an
-    enrolment and a session, an activity with an attendee, a material and a photo; with the
+    enrolment and a session, an activity with an attendee, a material and a photo, a venue
+    check and an inspection round; with the
     community's ``admin`` the child is confirmed in care and visited (S3 findings)."""
     base = api(ref)
     born = resident(date(2014, 5, 1), ref, "张小明")
@@ -70,6 +71,11 @@ def one_of_each(client, app, world, resident, ref: str = A1, admin=None) -> dict
     ids["activity_materials"] = post(f"/activities/{ids['activities']}/materials", {
         "kind": "家庭教育手册", "quantity": 30,
     })  # fmt: skip
+    cafe = unit("entertainment", ref, "网吧甲")
+    ids["venue_checks"] = ids["inspections"] = post("/venue_checks", {
+        "unit_id": cafe, "done_on": "2026-06-12", "checklist": [
+            {"item": "未接纳未成年人", "result": "fail", "note": "发现未成年人"}]})  # fmt: skip
+    ids["inspection-rounds"] = post("/inspection-rounds", {"name": "暑期网吧专项巡查"})
     if admin is not None:
         confirmed = admin.post(base + f"/children/{ids['children']}/confirm", json={})
         assert confirmed.status_code == 200, confirmed.json

@@ -34,3 +34,43 @@ def test_the_overview_and_navigation(ready, as_user, child):
     assert listed["total"] == 1
     assert listed["items"][0]["status"] == "active"
     assert date.fromisoformat(listed["items"][0]["entered_on"]) == date(2026, 6, 15)
+
+
+def test_every_vocabulary_key_fits_its_column():
+    """SQLite stores a key longer than its column, PostgreSQL refuses it: checked here."""
+    from plugins.youth_care.assistance import rules as assistance
+    from plugins.youth_care.children import rules as children
+    from plugins.youth_care.models import (
+        YouthCareAssistance,
+        YouthCareChild,
+        YouthCareEnrolment,
+        YouthCarePairing,
+        YouthCareProgramme,
+    )
+    from plugins.youth_care.pairings import rules as pairings
+    from plugins.youth_care.programmes import rules as programmes
+
+    vocabularies = [
+        (YouthCareChild, "guardian_relation", children.GUARDIAN_RELATIONS),
+        (YouthCareChild, "guardianship", children.GUARDIANSHIP),
+        (YouthCareChild, "grade", children.GRADES),
+        (YouthCareChild, "level", children.LEVELS),
+        (YouthCareChild, "source", children.SOURCES),
+        (YouthCareChild, "status", children.STATUSES),
+        (YouthCareChild, "exit_reason", children.EXIT_REASONS),
+        (YouthCareEnrolment, "grade", children.GRADES),
+        (YouthCarePairing, "frequency", pairings.FREQUENCIES),
+        (YouthCarePairing, "status", pairings.STATUSES),
+        (YouthCarePairing, "evaluation", pairings.EVALUATIONS),
+        (YouthCareAssistance, "kind", assistance.KINDS),
+        (YouthCareAssistance, "funder", assistance.FUNDERS),
+        (YouthCareAssistance, "status", assistance.STATUSES),
+        (YouthCareProgramme, "kind", programmes.KINDS),
+    ]
+    too_long = [
+        (model.__tablename__, column, key)
+        for model, column, keys in vocabularies
+        for key in keys
+        if len(key) > model.__table__.c[column].type.length
+    ]
+    assert too_long == []

@@ -77,9 +77,9 @@ def test_a_stop_needs_its_reason(paired, as_user):
 
 
 def test_assistance_is_reviewed_by_the_right_level_and_issued_signed(
-    paired, as_user, enable, count
+    paired, as_user, switch_on, count
 ):
-    enable(A1, settings={"street_review_amount": "1000"})
+    switch_on(A1, settings={"street_review_amount": "1000"})
     worker, admin, street = as_user("worker"), as_user("c_admin"), as_user("s_admin")
     child = paired["child"]
 
@@ -109,3 +109,27 @@ def test_assistance_is_reviewed_by_the_right_level_and_issued_signed(
     issued = worker.post(api() + f"/assistance/{small['id']}/issue", json={"receipt_signed": True})
     assert issued.status_code == 200 and issued.json["status"] == "issued"
     assert issued.json["receipt_signed"] is True
+
+
+def test_the_steps_are_forms_on_the_records_page(paired, as_user):
+    from .conftest import page
+
+    worker, admin = as_user("worker"), as_user("c_admin")
+    body = {"child_id": paired["child"], "volunteer_id": paired["volunteer"],
+            "starts_on": "2026-06-01"}  # fmt: skip
+    pairing = worker.post(api() + "/pairings", json=body).json["id"]
+    shown = admin.get(page() + f"/pairings/{pairing}")
+    assert 'data-step="approve"' in shown.text and 'data-step="stop"' in shown.text
+    assert 'data-step="end"' not in shown.text  # not before it is approved
+    done = admin.post(page() + f"/pairings/{pairing}/approve", data={"on": "2026-06-15"})
+    assert done.status_code == 302
+    shown = admin.get(page() + f"/pairings/{pairing}")
+    assert 'data-step="end"' in shown.text and 'name="evaluation"' in shown.text
+    ended = worker.post(
+        page() + f"/pairings/{pairing}/end",
+        data={"on": "2026-06-15", "outcome": "成绩提高", "evaluation": "clear"},
+    )
+    assert ended.status_code == 302  # fmt: skip
+    assert worker.get(api() + f"/pairings/{pairing}").json["status"] == "ended"
+    # The inspector reads the page, without the step forms.
+    assert "data-steps" not in as_user("inspector").get(page() + f"/pairings/{pairing}").text

@@ -25,12 +25,12 @@ def audits(app, action: str) -> int:
         return db.session.scalar(stmt)
 
 
-def made(ready, as_user, app, world, resident) -> dict[str, int]:
-    return one_of_each(as_user("worker"), app, world, resident, admin=as_user("c_admin"))
+def made(ready, as_user, app, world, resident, unit) -> dict[str, int]:
+    return one_of_each(as_user("worker"), app, world, resident, unit, admin=as_user("c_admin"))
 
 
-def test_pages_and_the_api_hide_s3_from_a_worker(ready, as_user, app, world, resident):
-    ids = made(ready, as_user, app, world, resident)
+def test_pages_and_the_api_hide_s3_from_a_worker(ready, as_user, app, world, resident, unit):
+    ids = made(ready, as_user, app, world, resident, unit)
     child = ids["children"]
     worker = as_user("worker")
     record = worker.get(api() + f"/children/{child}").json
@@ -51,8 +51,10 @@ def test_pages_and_the_api_hide_s3_from_a_worker(ready, as_user, app, world, res
     assert worker.patch(api() + f"/children/{child}", json={"situation": "x"}).status_code == 403
 
 
-def test_a_holder_sees_them_on_request_and_it_is_audited(ready, as_user, app, world, resident):
-    ids = made(ready, as_user, app, world, resident)
+def test_a_holder_sees_them_on_request_and_it_is_audited(
+    ready, as_user, app, world, resident, unit
+):
+    ids = made(ready, as_user, app, world, resident, unit)
     child = ids["children"]
     admin = as_user("c_admin")  # holds youth_care.sensitive.view
     assert SECRET not in admin.get(page() + f"/children/{child}").text
@@ -64,8 +66,8 @@ def test_a_holder_sees_them_on_request_and_it_is_audited(ready, as_user, app, wo
     assert audits(app, "youth_care.child.unmask") == 2
 
 
-def test_exports_withhold_s3_unless_a_holder_asks(ready, as_user, app, world, resident):
-    made(ready, as_user, app, world, resident)
+def test_exports_withhold_s3_unless_a_holder_asks(ready, as_user, app, world, resident, unit):
+    made(ready, as_user, app, world, resident, unit)
     url = f"/n/{A1}/exports/youth_care.children.csv"
     worker = as_user("worker")
     plain = worker.get(url).data.decode("utf-8-sig")
@@ -81,8 +83,10 @@ def test_exports_withhold_s3_unless_a_holder_asks(ready, as_user, app, world, re
     assert xlsx.status_code == 200 and SECRET.encode() not in xlsx.data
 
 
-def test_history_seals_s3_and_the_audit_log_withholds_it(ready, as_user, app, world, resident):
-    ids = made(ready, as_user, app, world, resident)
+def test_history_seals_s3_and_the_audit_log_withholds_it(
+    ready, as_user, app, world, resident, unit
+):
+    ids = made(ready, as_user, app, world, resident, unit)
     child = ids["children"]
     admin = as_user("c_admin")
     changed = admin.patch(api() + f"/children/{child}", json={"situation": "母亲已返乡照顾"})
@@ -96,8 +100,8 @@ def test_history_seals_s3_and_the_audit_log_withholds_it(ready, as_user, app, wo
     assert "母亲已返乡" not in log and SECRET not in log and "prisoner_parent" not in log
 
 
-def test_visit_findings_are_s3(ready, as_user, app, world, resident):
-    ids = made(ready, as_user, app, world, resident)
+def test_visit_findings_are_s3(ready, as_user, app, world, resident, unit):
+    ids = made(ready, as_user, app, world, resident, unit)
     worker = as_user("worker")
     visit = worker.get(api() + f"/visits/{ids['visits']}").json
     assert visit["findings"] == "***" and visit["needs"] == "***"
@@ -107,8 +111,8 @@ def test_visit_findings_are_s3(ready, as_user, app, world, resident):
     assert FINDING in shown["findings"]
 
 
-def test_children_are_never_listed_at_a_street(ready, as_user, app, world, resident):
-    made(ready, as_user, app, world, resident)
+def test_children_are_never_listed_at_a_street(ready, as_user, app, world, resident, unit):
+    made(ready, as_user, app, world, resident, unit)
     street = as_user("s_admin")
     assert street.get(f"/r/{STREET_A}/youth_care/children").status_code == 404
     assert street.get(f"/api/v1/r/{STREET_A}/youth_care/children").status_code == 404
