@@ -151,3 +151,4 @@ jiedao_calendar = lazy_hook(
 jiedao_indicators = lazy_hook("jiedao_indicators", "plugins.legal_publicity.figures:indicators")
 jiedao_reports = lazy_hook("jiedao_reports", "plugins.legal_publicity.reports:REPORTS")
 jiedao_ledgers = lazy_hook("jiedao_ledgers", "plugins.legal_publicity.views:LEDGERS")
+jiedao_demo_seed = lazy_hook("jiedao_demo_seed", "plugins.legal_publicity.demo:seed")
