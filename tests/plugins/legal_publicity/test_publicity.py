@@ -204,3 +204,26 @@ def test_an_edit_is_in_the_history_with_labels(enable, as_user, clock):
     assert "attendees" in str(history[0]) and "9" in str(history[0])
     shown = worker.get(f"{page()}/studies/{study['id']}").get_data(as_text=True)
     assert "参加人数" in shown
+
+
+def test_a_legal_aid_referral_is_followed_up_within_three_days(enable, as_user, clock):
+    enable(A1)
+    clock("2026-05-10T09:00:00+08:00")
+    worker = as_user("worker")
+    consult = post(
+        worker,
+        "consults",
+        {"consulted_on": "2026-05-10", "question": "工伤赔偿怎么申请", "referral": "法律援助中心"},
+    )
+    clock("2026-05-14T09:00:00+08:00")  # four days on, not followed up
+    worker = as_user("worker")
+    late = worker.get(f"{api()}/consults", query_string={"unanswered": 1}).json["items"]
+    assert [c["id"] for c in late] == [consult["id"]]
+    assert "转介后三日内未回访的法律咨询" in worker.get("/").get_data(as_text=True)
+    url = f"{api()}/consults/{consult['id']}/follow_up"
+    assert worker.post(url, json={}).status_code == 422  # how did it end?
+    done = worker.post(url, json={"result": "已获法律援助，进入仲裁"})
+    assert done.status_code == 200 and done.json["followed_up_on"] == "2026-05-14"
+    assert worker.get(f"{api()}/consults", query_string={"unanswered": 1}).json["total"] == 0
+    history = worker.get(f"{api()}/consults/{consult['id']}/history").json["items"]
+    assert history[0]["action"] == "follow_up"
