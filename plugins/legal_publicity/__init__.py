@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from core.sdk import Manifest, NavEntry, blueprints_hook, hookimpl, lazy_hook
 
 from . import models
-from .common import MEDIATION_VIEW, MODULE, VIEW
+from .common import MEDIATION_VIEW, MODULE, RESETTLEMENT_VIEW, VIEW
 
 __version__ = "0.1.0"
 
@@ -56,6 +56,15 @@ def jiedao_navigation() -> list[NavEntry]:
             VIEW,
             icon="scale",
             order=40,
+            module=MODULE,
+        ),
+        # The named cadre holds only the resettlement permissions: their way in.
+        NavEntry(
+            "legal_publicity.resettled",
+            _l("Resettlement care"),
+            RESETTLEMENT_VIEW,
+            icon="scale",
+            order=41,
             module=MODULE,
         ),
         NavEntry(

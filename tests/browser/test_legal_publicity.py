@@ -64,7 +64,7 @@ def record_and_print(page: Page, tr) -> None:
     page.get_by_role("link", name=tr("Print the agreement")).click()
     expect(page.locator("[data-field=agreement_number]")).to_have_text("XY2026-0001")
     expect(page.locator("[data-field=agreement_text]")).to_contain_text("1600元")
-    expect(page.locator("h1")).to_have_text(tr("People's mediation agreement"))
+    expect(page.locator(".agreement h1")).to_have_text(tr("People's mediation agreement"))
 
 
 def test_a_mediator_records_a_case_and_prints_the_agreement(page: Page, tr, module_on):
