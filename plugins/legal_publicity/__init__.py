@@ -17,16 +17,7 @@ from flask_babel import lazy_gettext as _l
 from core.sdk import Manifest, NavEntry, blueprints_hook, hookimpl, lazy_hook
 
 from . import models
-from .common import (
-    MEDIATION_EDIT,
-    MEDIATION_REVIEW,
-    MEDIATION_VIEW,
-    MODULE,
-    RESETTLEMENT_CONFIRM,
-    RESETTLEMENT_EDIT,
-    RESETTLEMENT_VIEW,
-    VIEW,
-)
+from .common import MEDIATION_VIEW, MODULE, RESETTLEMENT_VIEW, VIEW
 
 __version__ = "0.1.0"
 
@@ -41,51 +32,8 @@ manifest = Manifest(
 )
 
 
-@hookimpl
-def jiedao_models() -> list[Any]:
-    return [models]
-
-
-@hookimpl
-def jiedao_permissions(registry: Any) -> None:
-    registry.declare_ledger_permissions(
-        view=_l("Read the legal publicity ledgers"),
-        edit=_l("Keep the legal publicity ledgers"),
-        restore=_l("Restore deleted legal publicity records"),
-        sensitive=_l("See parties, consulters and what disputes are about"),
-    )
-    registry.declare(
-        MEDIATION_VIEW, _l("Read the mediation register"), grants=["program_worker", "inspector"]
-    )
-    registry.declare(MEDIATION_EDIT, _l("Keep the mediation register"), grants=["program_worker"])
-    registry.declare(
-        MEDIATION_REVIEW, _l("Review serious disputes (judicial office)"), grants=["street_admin"]
-    )
-    # 安置帮教: never granted to program workers, nor to community admins unless named.
-    registry.declare(RESETTLEMENT_VIEW, _l("See the resettlement register"))
-    registry.declare(RESETTLEMENT_EDIT, _l("Keep the resettlement register"))
-    registry.declare(RESETTLEMENT_CONFIRM, _l("Confirm releases from resettlement care"))
-    registry.declare_role(
-        "legal_publicity_judicial",
-        _l("Judicial office"),
-        [
-            VIEW,
-            MEDIATION_VIEW,
-            MEDIATION_REVIEW,
-            RESETTLEMENT_VIEW,
-            RESETTLEMENT_EDIT,
-            RESETTLEMENT_CONFIRM,
-            "tenants.view",
-        ],
-        _l("The street's judicial office: reviews mediation, keeps the resettlement register"),
-    )
-    registry.declare_role(
-        "legal_publicity_care",
-        _l("Resettlement cadre"),
-        [RESETTLEMENT_VIEW, RESETTLEMENT_EDIT, "tenants.view"],
-        _l("A community cadre named to keep the resettlement register"),
-    )
-
+# Three permission families and two roles (司法所, 安置帮教专干): see permissions.py.
+jiedao_permissions = lazy_hook("jiedao_permissions", "plugins.legal_publicity.permissions:declare")
 
 jiedao_settings_schema = lazy_hook(
     "jiedao_settings_schema", "plugins.legal_publicity.schemas:SettingsSchema"
@@ -108,6 +56,15 @@ def jiedao_navigation() -> list[NavEntry]:
             VIEW,
             icon="scale",
             order=40,
+            module=MODULE,
+        ),
+        # The named cadre holds only the resettlement permissions: their way in.
+        NavEntry(
+            "legal_publicity.resettled",
+            _l("Resettlement care"),
+            RESETTLEMENT_VIEW,
+            icon="scale",
+            order=41,
             module=MODULE,
         ),
         NavEntry(
@@ -151,3 +108,10 @@ jiedao_calendar = lazy_hook(
 jiedao_indicators = lazy_hook("jiedao_indicators", "plugins.legal_publicity.figures:indicators")
 jiedao_reports = lazy_hook("jiedao_reports", "plugins.legal_publicity.reports:REPORTS")
 jiedao_ledgers = lazy_hook("jiedao_ledgers", "plugins.legal_publicity.views:LEDGERS")
+jiedao_demo_seed = lazy_hook("jiedao_demo_seed", "plugins.legal_publicity.demo:seed")
+
+
+@hookimpl
+def jiedao_models() -> list[Any]:
+    """The tables of the three sub-areas, gathered in ``models``."""
+    return [models]

@@ -33,6 +33,7 @@ from .workflow import (
     days_left,
     is_overdue,
     overdue_clause,
+    risky_item_found,
     session_added,
     update_dispute,
 )
@@ -60,6 +61,8 @@ def _item_written(session: Session, community: Any, data: dict[str, Any], user: 
         )
         item.dispute_id = dispute.id
         session.flush()
+    elif item.risk in RISKY:
+        risky_item_found(session, community, item)
     return item
 
 

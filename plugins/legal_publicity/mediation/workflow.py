@@ -89,6 +89,24 @@ def _notify(session: Session, dispute: LpDispute) -> None:
     dispute.notified_on = today()
 
 
+def risky_item_found(session: Session, community: Node, item: Any) -> None:
+    """A screening found a dispute that may escalate and kept it out of mediation (watched,
+    handed over): the 司法所 hears of it at once (the spec's 2 days)."""
+    notify_holders(
+        session,
+        MEDIATION_REVIEW,
+        (community.id, community.street_id),
+        key=f"legal_publicity.screening_item:{item.id}:risk",
+        title=_l(
+            "A screening in %(community)s found a dispute that may escalate (%(owner)s answers for it)",
+            community=community.name,
+            owner=item.owner,
+        ),
+        url=f"/c/{community.ref}/legal_publicity/screenings/{item.screening_id}",
+        node_id=item.node_id,
+    )
+
+
 def create_dispute(
     session: Session, community: Node, data: dict[str, Any], user: Any = None
 ) -> LpDispute:

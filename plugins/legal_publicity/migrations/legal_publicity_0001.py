@@ -295,6 +295,7 @@ def upgrade() -> None:
         sa.Column("referral", sa.String(length=12), nullable=False),
         sa.Column("referred_on", sa.Date(), nullable=True),
         sa.Column("result", sa.String(length=500), nullable=False),
+        sa.Column("followed_up_on", sa.Date(), nullable=True),
         sa.Column("dispute_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),

@@ -9,13 +9,26 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
-from core.sdk import Filter, Part, WorkSource, activity_ledger, today
+from core.sdk import Filter, Part, Steps, WorkSource, activity_ledger, today
 
 from ..common import EDIT, MODULE, RESTORE, SENSITIVE, VIEW, PublicityLedger
 from .calendar import calendar_entries
 from .models import LpBoard, LpBoardUpdate, LpConsult, LpStudy
-from .rules import boards_overdue_clause, check_board, check_update, consult_referred
-from .schemas import BoardSchema, BoardUpdateSchema, ConsultSchema, StudySchema
+from .rules import (
+    boards_overdue_clause,
+    check_board,
+    check_update,
+    consult_referred,
+    follow_up,
+    referral_unanswered,
+)
+from .schemas import (
+    BoardSchema,
+    BoardUpdateSchema,
+    ConsultFollowUpSchema,
+    ConsultSchema,
+    StudySchema,
+)
 from .vocabularies import AUDIENCES, THEMES
 
 activities = activity_ledger(
@@ -106,12 +119,24 @@ consults = PublicityLedger(
         Filter("category"),
         Filter("referral"),
         Filter("channel"),
+        Filter.flag(
+            "unanswered",
+            _l("Referral not followed up"),
+            lambda: referral_unanswered(today()),
+            description="1: referrals not followed up within three days",
+        ),
     ),
     order=lambda: [LpConsult.consulted_on.desc(), LpConsult.id.desc()],
     options=lambda stmt: stmt.options(selectinload(LpConsult.dispute)),
     create=_consult_written,
     update=_consult_edited,
     new_values=lambda: {"consulted_on": today()},
+    steps=Steps(
+        ("follow_up",),
+        ConsultFollowUpSchema,
+        follow_up,
+        "回访 of a consultation: on (its date), result (how the matter ended)",
+    ),
 )
 
 LEDGERS = [*activities.ledgers, boards, board_updates, studies, consults]
@@ -127,5 +152,15 @@ PUBLICITY_WORK = [
         "legal_publicity.boards",
         args={"overdue": 1},
         level="overdue",
-    )
+    ),
+    WorkSource(
+        "legal_publicity.referrals_unanswered",
+        _l("Referrals not followed up within three days"),
+        LpConsult,
+        referral_unanswered,
+        VIEW,
+        "legal_publicity.consults",
+        args={"unanswered": 1},
+        level="overdue",
+    ),
 ]

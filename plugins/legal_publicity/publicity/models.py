@@ -72,7 +72,8 @@ class LpStudy(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
 
 
 class LpConsult(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
-    """法律咨询登记: one question answered or referred; a referral to 人民调解 opens a case."""
+    """法律咨询登记: 登记 → 解答 / 转介 → 回访; a referral to 人民调解 opens a case, one to legal aid
+    is followed up within three days."""
 
     __tablename__ = "legal_publicity_consult"
     __table_args__ = (
@@ -91,6 +92,7 @@ class LpConsult(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     referral: Mapped[str] = mapped_column(sa.String(12), default="none")
     referred_on: Mapped[date | None]
     result: Mapped[str] = mapped_column(sa.String(500), default="")
+    followed_up_on: Mapped[date | None]  # 回访 of a referral
     dispute_id: Mapped[int | None] = mapped_column(sa.ForeignKey("legal_publicity_dispute.id"))
 
     dispute: Mapped[LpDispute | None] = relationship()

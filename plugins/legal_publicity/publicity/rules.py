@@ -69,6 +69,41 @@ def check_update(session: Session, community: Any, data: dict[str, Any], update:
         refuse("updated_on", _("A board is renewed after it was set up."))
 
 
+AID_FOLLOWUP_DAYS = 3  # a legal-aid referral is followed up within three days
+
+
+def referral_unanswered(day: date) -> sa.ColumnElement[bool]:
+    """Referrals (other than to mediation, which opens its own case) not followed up within
+    three days of the referral."""
+    return sa.and_(
+        LpConsult.referral.not_in(("none", "mediation")),
+        LpConsult.followed_up_on.is_(None),
+        LpConsult.consulted_on < day - timedelta(days=AID_FOLLOWUP_DAYS),
+    )
+
+
+def follow_up(session: Session, consult: LpConsult, step: str, data: dict[str, Any]) -> LpConsult:
+    """回访 of a consultation: when, and how it ended; kept in the consultation's history."""
+    from .ledgers import consults
+
+    on = data.get("on") or today()
+    if on > today():
+        refuse("on", _("The date cannot be in the future."))
+    if on < consult.consulted_on:
+        refuse("on", _("A follow-up comes after the consultation."))
+    result = (data.get("result") or "").strip()
+    if not result:
+        refuse("result", _("Say how the matter ended."))
+    changes = {
+        "followed_up_on": [consult.followed_up_on, on],
+        "result": [consult.result, result],
+    }
+    consult.followed_up_on, consult.result = on, result
+    session.flush()
+    consults.history(session, consult, "follow_up", changes)
+    return consult
+
+
 def consult_referred(session: Session, consult: LpConsult, user: Any = None) -> None:
     """A referral to 人民调解 opens a case (source 当事人申请) linked from the consultation."""
     if consult.referral != "mediation" or consult.dispute_id is not None:

@@ -19,9 +19,11 @@ from core.sdk import (
     Computed,
     Date,
     Number,
+    Schema,
     Text,
     chosen_record,
     not_future,
+    optional_text,
     phone_number,
     record_choices,
 )
@@ -52,6 +54,13 @@ def _cycle(value: int | None) -> None:
 def _score(value: int | None) -> None:
     if value is not None and not 0 <= value <= 100:
         raise ma.ValidationError(_("A quiz score is between 0 and 100."))
+
+
+class ConsultFollowUpSchema(Schema):
+    """回访 of a consultation: its date and how the matter ended."""
+
+    on = ma.fields.Date(load_default=None, allow_none=True)
+    result = optional_text(500)
 
 
 class BoardSchema(ChoiceSchema):
@@ -113,6 +122,7 @@ class ConsultSchema(ChoiceSchema):
     answer = Text(_l("Answer given"), 2000, sensitivity=S3, widget="textarea")
     referral = Choice(_l("Referred to"), REFERRALS, default="none", column=True)
     result = Text(_l("Result"), 500)
+    followed_up_on = Date(_l("Followed up on"), dump_only=True)
     dispute = Computed(
         _l("Mediation case"), lambda c: c.dispute.number if c.dispute else None, column=True
     )

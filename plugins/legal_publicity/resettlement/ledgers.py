@@ -23,7 +23,7 @@ from ..common import (
 )
 from .models import LpResettled
 from .schemas import ResettledSchema, ResettledStepSchema
-from .vocabularies import IN_CARE, RISK_LEVELS
+from .vocabularies import IN_CARE, PLACEMENTS, RESETTLED_STATUSES, RISK_LEVELS
 from .workflow import RESETTLED_FLOW, check_resettled, reassessment_due, report_overdue, title_of
 
 resettled = ResettlementLedger(
@@ -55,7 +55,14 @@ resettled = ResettlementLedger(
         "actions": RESETTLED_FLOW.actions,
         "next_steps": RESETTLED_FLOW.next_steps,
         "person_timeline": lambda p: RESETTLED_FLOW.timeline(db.session, p),
-        "risks": RISK_LEVELS,
+        "statuses": RESETTLED_STATUSES,
+        "step_fields": {
+            "report": (("team", _l("Care team"), "line", None),),
+            "reassess": (
+                ("risk", _l("Risk level"), "choice", RISK_LEVELS),
+                ("placement", _l("Placement"), "choice", PLACEMENTS),
+            ),
+        },
     },
 )
 

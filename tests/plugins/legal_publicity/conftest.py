@@ -12,38 +12,38 @@ STREET_A, STREET_B, DISTRICT = "110105001", "110105002", "110105"
 MODULE = "legal_publicity"
 
 
+def page(ref: str = A1, api: bool = False) -> str:
+    """The module's URL in a community: its pages, or with ``api`` its JSON."""
+    return f"{'/api/v1' if api else ''}/c/{ref}/{MODULE}"
+
+
 def api(ref: str = A1) -> str:
-    return f"/api/v1/c/{ref}/legal_publicity"
+    return page(ref, api=True)
 
 
-def page(ref: str = A1) -> str:
-    return f"/c/{ref}/legal_publicity"
+def _switch(app, world, on: bool, refs: tuple[str, ...], settings: dict | None) -> None:
+    """The module on (with ``settings``) or off at each of ``refs`` (A1 if none), committed."""
+    from tenants import modules
+
+    with app.app_context():
+        for node in map(world.node, refs or (A1,)):
+            if on:
+                modules.enable(db.session, node, MODULE, settings)
+            else:
+                modules.disable(db.session, node, MODULE)
+        db.session.commit()
 
 
 @pytest.fixture
 def enable(app, world):
-    """``enable(A1, B1, settings=…)`` switches the module (and the registry) on at communities."""
-    from tenants import modules
-
-    def switch(*refs: str, settings: dict | None = None) -> None:
-        with app.app_context():
-            for ref in refs or (A1,):
-                modules.enable(db.session, world.node(ref), MODULE, settings)
-            db.session.commit()
-
-    return switch
+    """``enable(A1, B1, settings=…)`` switches the module (and the registry) on there."""
+    return lambda *refs, settings=None: _switch(app, world, True, refs, settings)
 
 
 @pytest.fixture
 def disable(app, world):
-    from tenants import modules
-
-    def switch(ref: str = A1) -> None:
-        with app.app_context():
-            modules.disable(db.session, world.node(ref), MODULE)
-            db.session.commit()
-
-    return switch
+    """``disable(A1)`` switches the module off there; its data stays."""
+    return lambda *refs: _switch(app, world, False, refs, None)
 
 
 @pytest.fixture

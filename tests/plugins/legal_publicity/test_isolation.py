@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import A1, A2, B1, api, page
+from .conftest import A1, A2, B1, STREET_A, api, page
 
 # (list segment, a valid new record) of every ledger on the module's own blueprints.
 LEDGERS = {
@@ -101,3 +101,32 @@ def test_module_off_hides_everything_and_on_again_brings_it_back(records, as_use
     items = worker.get(f"{api(A1)}/disputes").json["items"]
     assert [i["id"] for i in items] == [records["disputes"]]
     assert as_user("cadre").get(f"{api(A1)}/resettled/{records['resettled']}").status_code == 200
+
+
+def test_the_street_lists_cases_across_its_communities_without_their_s3(
+    enable, as_user, clock, disable
+):
+    clock("2026-05-15T10:00:00+08:00")
+    enable(A1, A2, B1)
+    admin = as_user("d_admin")
+    for ref in (A1, A2, B1):
+        made = admin.post(
+            f"{api(ref)}/disputes",
+            json={
+                "parties": "申请人 张三 13812345678",
+                "summary": "婚后财产分割",
+                "mediators": "王",
+            },
+        )
+        assert made.status_code == 201
+    street = as_user("s_admin")
+    listed = street.get(f"/api/v1/r/{STREET_A}/legal_publicity/disputes?unmask=1")
+    assert listed.status_code == 200, listed.json
+    assert sorted(i["community"] for i in listed.json["items"]) == [A1, A2]
+    assert {i["summary"] for i in listed.json["items"]} == {"***"}  # S3: never at a street
+    page_html = street.get(f"/r/{STREET_A}/legal_publicity/disputes").get_data(as_text=True)
+    assert "婚后财产分割" not in page_html and "13812345678" not in page_html
+    disable(A2)
+    again = street.get(f"/api/v1/r/{STREET_A}/legal_publicity/disputes").json["items"]
+    assert [i["community"] for i in again] == [A1]
+    assert as_user("worker").get(f"/r/{STREET_A}/legal_publicity/disputes").status_code == 404

@@ -161,3 +161,26 @@ def test_bad_input_is_a_translated_422_naming_the_field(enable, as_user):
     assert fields["people"] == ["纠纷涉及人数至少为2人。"]
     future = worker.post(f"{api()}/disputes", json={**CASE, "registered_on": "2099-01-01"})
     assert future.status_code == 422 and "registered_on" in future.json["error"]["fields"]
+
+
+def test_a_risky_screening_item_kept_out_of_mediation_is_told_too(enable, as_user, judicial, clock):
+    enable(A1)
+    clock("2026-06-16T09:00:00+08:00")
+    worker = as_user("worker")
+    screening = worker.post(f"{api()}/screenings", json={"held_on": "2026-06-16"}).json
+    items = f"{api()}/screenings/{screening['id']}/items"
+    ownerless = worker.post(items, json={"description": "两户争吵", "risk": "escalating"})
+    assert ownerless.status_code == 422 and "owner" in ownerless.json["error"]["fields"]
+    watched = worker.post(
+        items,
+        json={
+            "description": "两户因宅基地争吵升级",
+            "risk": "可能激化",
+            "action": "稳控关注",
+            "owner": "刘网格员",
+        },
+    )
+    assert watched.status_code == 201, watched.json
+    told = as_user("judicial").get("/api/v1/notifications").json["items"]
+    assert [n["url"] for n in told] == [f"/c/{A1}/legal_publicity/screenings/{screening['id']}"]
+    assert "刘网格员" in told[0]["title"]

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
+
+from core.exchange.writing import write_xlsx
+from core.sdk import Column
 
 from .conftest import A1, api, page
 
@@ -147,28 +150,34 @@ def test_the_consulter_is_masked_and_the_question_withheld_on_every_surface(enab
     assert "13900001111" not in str(audit) and "抚养费" not in str(audit)
 
 
-def xlsx(rows: list[list]) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+STUDY_COLUMNS = [
+    Column("held_on", "学法日期"),
+    Column("topic", "学习内容"),
+    Column("audience", "学法对象"),
+    Column("attendees", "参加人数"),
+]
+
+
+def study_file(*rows: tuple) -> io.BytesIO:
+    """A 学法记录 workbook written as the platform writes its exports."""
+    keys = [c.key for c in STUDY_COLUMNS]
+    data = write_xlsx(
+        STUDY_COLUMNS, [dict(zip(keys, row, strict=True)) for row in rows], "学法记录"
+    )
+    return io.BytesIO(data)
 
 
 def test_an_import_with_one_bad_row_is_refused_whole(enable, as_user, clock):
     enable(A1)
     clock("2026-06-30T09:00:00+08:00")
     worker = as_user("worker")
-    rows = [
-        ["学法日期", "学习内容", "学法对象", "参加人数"],
-        ["2026-03-05", "民法典物权编", "社区干部", 12],
-        ["2026-04-05", "人民调解法", "居民小组长", "十二"],
-        ["2026-05-05", "反有组织犯罪法", "社区干部", 10],
-    ]
+    first = ("2026-03-05", "民法典物权编", "社区干部", 12)
+    bad = ("2026-04-05", "人民调解法", "居民小组长", "十二")
+    last = ("2026-05-05", "反有组织犯罪法", "社区干部", 10)
+    target = f"/api/v1/nodes/{A1}/imports/legal_publicity.studies"
     upload = worker.post(
-        f"/api/v1/nodes/{A1}/imports/legal_publicity.studies",
-        data={"file": (io.BytesIO(xlsx(rows)), "学法记录.xlsx")},
+        target,
+        data={"file": (study_file(first, bad, last), "学法记录.xlsx")},
         content_type="multipart/form-data",
     )
     assert upload.status_code == 422, upload.json
@@ -176,10 +185,9 @@ def test_an_import_with_one_bad_row_is_refused_whole(enable, as_user, clock):
     assert [(r["row"], r["column"], r["value"]) for r in rows_refused] == [(3, "参加人数", "十二")]
     assert "未导入任何数据" in upload.json["error"]["message"]
     assert worker.get(f"{api()}/studies").json["total"] == 0  # nothing written
-    good = [rows[0], rows[1], rows[3]]
     done = worker.post(
-        f"/api/v1/nodes/{A1}/imports/legal_publicity.studies",
-        data={"file": (io.BytesIO(xlsx(good)), "学法记录.xlsx")},
+        target,
+        data={"file": (study_file(first, last), "学法记录.xlsx")},
         content_type="multipart/form-data",
     )
     assert done.status_code == 200 and done.json["created"] == 2
@@ -196,3 +204,26 @@ def test_an_edit_is_in_the_history_with_labels(enable, as_user, clock):
     assert "attendees" in str(history[0]) and "9" in str(history[0])
     shown = worker.get(f"{page()}/studies/{study['id']}").get_data(as_text=True)
     assert "参加人数" in shown
+
+
+def test_a_legal_aid_referral_is_followed_up_within_three_days(enable, as_user, clock):
+    enable(A1)
+    clock("2026-05-10T09:00:00+08:00")
+    worker = as_user("worker")
+    consult = post(
+        worker,
+        "consults",
+        {"consulted_on": "2026-05-10", "question": "工伤赔偿怎么申请", "referral": "法律援助中心"},
+    )
+    clock("2026-05-14T09:00:00+08:00")  # four days on, not followed up
+    worker = as_user("worker")
+    late = worker.get(f"{api()}/consults", query_string={"unanswered": 1}).json["items"]
+    assert [c["id"] for c in late] == [consult["id"]]
+    assert "转介后三日内未回访的法律咨询" in worker.get("/").get_data(as_text=True)
+    url = f"{api()}/consults/{consult['id']}/follow_up"
+    assert worker.post(url, json={}).status_code == 422  # how did it end?
+    done = worker.post(url, json={"result": "已获法律援助，进入仲裁"})
+    assert done.status_code == 200 and done.json["followed_up_on"] == "2026-05-14"
+    assert worker.get(f"{api()}/consults", query_string={"unanswered": 1}).json["total"] == 0
+    history = worker.get(f"{api()}/consults/{consult['id']}/history").json["items"]
+    assert history[0]["action"] == "follow_up"
