@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import subprocess
 import sys
@@ -611,14 +612,35 @@ CHILD = textwrap.dedent(
 )
 
 
+def child_environment(bytecode_cache: Path | None) -> dict[str, str]:
+    """The start-up children's environment. With ``bytecode_cache``, every child reads and
+    writes compiled modules there (``PYTHONPYCACHEPREFIX``), as a deployed server has its .pyc
+    files; without, nothing is written and each child compiles the project's modules again
+    (this machine sets ``PYTHONDONTWRITEBYTECODE``)."""
+    env = dict(os.environ)
+    if bytecode_cache is None:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env.pop("PYTHONPYCACHEPREFIX", None)
+    else:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(bytecode_cache)
+    return env
+
+
 def startup_fresh(
-    plugin_dir: Path, names: list[str], environ: dict[str, str], runs: int
+    plugin_dir: Path,
+    names: list[str],
+    environ: dict[str, str],
+    runs: int,
+    bytecode_cache: Path | None,
 ) -> dict[str, Any]:
     """``create_app`` in ``runs`` fresh interpreters: importing core (Flask, SQLAlchemy …) and
-    creating the app (which imports the plugins) timed inside; process wall time outside."""
+    creating the app (which imports the plugins) timed inside; process wall time outside. With
+    a bytecode cache, one untimed child fills it first."""
     config = json.dumps({"plugin_dir": str(plugin_dir), "plugins": names, "environ": environ})
-    create, imports, wall, active = [], [], [], set()
-    for _ in range(runs):
+    env = child_environment(bytecode_cache)
+    create, imports, both, wall, active = [], [], [], [], set()
+    for run in range(runs + (bytecode_cache is not None)):
         start = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-c", CHILD, config],
@@ -626,17 +648,24 @@ def startup_fresh(
             capture_output=True,
             text=True,
             check=False,
+            env=env,
         )
-        wall.append(time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
         if done.returncode != 0:
             raise SystemExit(f"start-up child failed:\n{done.stderr[-2000:]}")
+        if bytecode_cache is not None and run == 0:
+            continue  # the run that compiled and wrote the cache
         figures = json.loads(done.stdout.strip().splitlines()[-1])
+        wall.append(elapsed)
         create.append(figures["create_app_s"])
         imports.append(figures["import_core_s"])
+        both.append(figures["import_core_s"] + figures["create_app_s"])
         active.add(figures["active"])
     return {
+        "bytecode_cache": bytecode_cache is not None,
         "create_app": Stats.of(create).as_dict(),
         "import_core": Stats.of(imports).as_dict(),
+        "import_and_create_app": Stats.of(both).as_dict(),
         "process_wall": Stats.of(wall).as_dict(),
         "active_plugins": sorted(active),
     }
@@ -668,6 +697,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--smoke", action="store_true", help="100 rows, 20 requests, 2 start-ups")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir / PG schema")
+    parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="start-up children compile every project module again (no shared .pyc cache)",
+    )
     parser.add_argument("--output", type=Path, help="JSON path (default benchmarks/results/)")
     args = parser.parse_args(argv)
     if args.plugins < 7:
@@ -709,13 +743,23 @@ def print_summary(report: dict[str, Any]) -> None:
         + f" ms; {parts['declared_permissions']} permissions declared"
     )
     for mode in ("with_plugins", "without_plugins"):
-        fresh, inproc = start[mode]["fresh_process"], start[mode]["in_process"]
+        inproc = start[mode]["in_process"]
+        for kind in ("fresh_process", "fresh_process_recompiling"):
+            fresh = start[mode].get(kind)
+            if fresh is None:
+                continue
+            both = fresh["import_and_create_app"]
+            cached = "bytecode cached" if fresh["bytecode_cache"] else "recompiling"
+            log(
+                f"  {mode.replace('_', ' ')}, fresh process ({cached}): import + create_app "
+                f"{both['median_ms']:.0f} ms ({both['min_ms']:.0f}–{both['max_ms']:.0f}; "
+                f"goal < {STARTUP_GOAL_S * 1000:.0f}); import core "
+                f"{fresh['import_core']['median_ms']:.0f} ms, create_app "
+                f"{fresh['create_app']['median_ms']:.0f} ms, process "
+                f"{fresh['process_wall']['median_ms']:.0f} ms"
+            )
         log(
-            f"  create_app {mode.replace('_', ' ')}: fresh process "
-            f"{fresh['create_app']['median_ms']:.0f} ms (import core "
-            f"{fresh['import_core']['median_ms']:.0f} ms, process "
-            f"{fresh['process_wall']['median_ms']:.0f} ms); in-process "
-            f"{inproc['create_app']['median_ms']:.1f} ms"
+            f"  {mode.replace('_', ' ')}, in-process create_app {inproc['create_app']['median_ms']:.1f} ms"
         )
     log(f"  checks: {req['checks']}")
 
@@ -768,17 +812,19 @@ def main(argv: list[str] | None = None) -> int:
 
         log("start-up …")
         environ = app_environ(url, instance)
-        startup = {
-            "with_plugins": {
-                "fresh_process": startup_fresh(plugin_dir, names, environ, args.startup_runs),
-                "in_process": startup_in_process(url, instance, names, args.startup_runs),
-            },
-            "without_plugins": {
-                "fresh_process": startup_fresh(plugin_dir, [], environ, args.startup_runs),
-                "in_process": startup_in_process(url, instance, [], args.startup_runs),
-            },
-            "goal_ms": STARTUP_GOAL_S * 1000,
-        }
+        cache = None if args.no_bytecode_cache else workdir / "pycache"
+        startup: dict[str, Any] = {"goal_ms": STARTUP_GOAL_S * 1000}
+        for mode, plugged in (("with_plugins", names), ("without_plugins", [])):
+            startup[mode] = {
+                "fresh_process": startup_fresh(
+                    plugin_dir, plugged, environ, args.startup_runs, cache
+                ),
+                "in_process": startup_in_process(url, instance, plugged, args.startup_runs),
+            }
+            if cache is not None:  # and the recompiling mode, for comparison
+                startup[mode]["fresh_process_recompiling"] = startup_fresh(
+                    plugin_dir, plugged, environ, args.startup_runs, None
+                )
 
         report = {
             "environment": environment(engine),

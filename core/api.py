@@ -16,9 +16,6 @@ from typing import Any, TypeVar
 
 import marshmallow as ma
 import sqlalchemy as sa
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
-from apispec_webframeworks.flask import FlaskPlugin
 from flask import Flask, current_app, request
 from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeSerializer
@@ -530,6 +527,12 @@ def _path_parameters(rule: Any, given: list[dict[str, Any]]) -> list[dict[str, A
 
 
 def build_openapi(app: Flask) -> dict[str, Any]:
+    """The OpenAPI document of every documented route. apispec is imported here, at the first
+    request of the document, not when a worker starts."""
+    from apispec import APISpec
+    from apispec.ext.marshmallow import MarshmallowPlugin
+    from apispec_webframeworks.flask import FlaskPlugin
+
     spec = APISpec(
         title="Jiedao API",
         version=core.__version__,

@@ -35,6 +35,7 @@ from core.errors import DomainError, error_payload, is_api_request, register_err
 from core.navigation import NavEntry, visible_entries
 from core.permissions import PermissionRegistry, current_scope
 from core.plugins import INTERNAL_COMPONENTS, PluginSystem, load_plugins
+from core.routing import rule_class
 from core.validation import MAX_ID
 
 csrf = CSRFProtect()
@@ -78,6 +79,7 @@ def create_app(
     ``serving=False`` for a command that answers no requests (see ``load_config``)."""
     config = load_config(environ, serving=serving, **overrides)
     app = Flask("core", instance_path=config["INSTANCE_PATH"], instance_relative_config=True)
+    app.url_rule_class = rule_class()  # URL builders compiled on first use
     app.url_map.converters["int"] = RecordId
     app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from lunar_python import Lunar
 from sqlalchemy.orm import Session
 
 from core.clock import today
@@ -47,12 +46,16 @@ class Occurrence:
 
 
 def _lunar(year: int, month: int, day: int) -> date:
+    from lunar_python import Lunar  # imported at the first lunar date, not at start-up
+
     solar = Lunar.fromYmd(year, month, day).getSolar()
     return date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 
 def _term(year: int, name: str) -> date:
     """The day of solar term ``name`` (清明, 冬至 …) in Gregorian ``year``."""
+    from lunar_python import Lunar
+
     for lunar_year in (year, year + 1):
         solar = Lunar.fromYmd(lunar_year, 1, 1).getJieQiTable().get(name)
         if solar is not None and solar.getYear() == year:

@@ -11,7 +11,7 @@ are taken on :func:`as_of`, the period's last day or today while it runs.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NoReturn
 
@@ -147,11 +147,27 @@ class Figure:
     # Counts of S3 people (children in care of one category) from 1 to this minus one are
     # withheld as the indicator's ``suppress_below`` withholds them; 0: none are.
     suppress_below: int = 0
+    # ``where`` as mutually exclusive conditions whose counts add up (``where`` is then their
+    # OR): each is counted in a SELECT of its own, so each can use an index of its own (an OR
+    # of conditions on different columns can use none).
+    arms: Callable[[Period, date], Sequence[sa.ColumnElement[bool]]] | None = None
+    counts_rows: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.arms is not None and self.where is None:
+            arms = self.arms
+            object.__setattr__(self, "where", lambda p, d: sa.or_(*arms(p, d)))
         if self.where is not None and self.expression is None:
             where = self.where
             object.__setattr__(self, "expression", lambda p, d: count_if(where(p, d)))
+            object.__setattr__(self, "counts_rows", True)
+
+    def conditions(self, period: Period, day: date) -> Sequence[sa.ColumnElement[bool]]:
+        """The conditions whose row counts add up to this figure (one, or its arms)."""
+        if self.arms is not None:
+            return self.arms(period, day)
+        assert self.where is not None
+        return (self.where(period, day),)
 
     def value(self, raw: Any) -> float | int | None:
         if self.share_of is not None:
@@ -175,24 +191,80 @@ class FigureSet:
     def name(self, figure: Figure) -> str:
         return f"{self.module}.{figure.key}"
 
-    def _raw(self, session: Session, figure: Figure, communities: sa.Select, period: Period):
-        source = self._sources()[figure.source]
-        stmt = source.rows(sa.select(figure.expression(period, as_of(period))))
-        return session.scalar(stmt.where(source.community.in_(communities)))
+    def _rows(
+        self,
+        session: Session,
+        source: Source,
+        counted: Sequence[Figure],
+        where: sa.ColumnElement[bool],
+        period: Period,
+        day: date,
+        grouped: bool,
+    ) -> dict[tuple[Any, int], Any]:
+        """The raw values of ``counted`` (figures of ``source``) over the rows where ``where``
+        holds: ``{(community id or None, position in counted): raw}``, per community when
+        ``grouped`` (a community without rows is missing).
+
+        Two shapes of the same figures, chosen by dialect (:data:`SHAPES`): ``"scan"`` is one
+        SELECT of one aggregate per figure, a single pass over every live row in the
+        communities; ``"counts"`` gives each counted condition its own ``count(*)`` and
+        combines them with UNION ALL, so each reads only its rows through its own index."""
+        key = [source.community] if grouped else []
+        if SHAPES.get(session.get_bind().dialect.name, "scan") == "scan":
+            stmt = source.rows(sa.select(*key, *(f.expression(period, day) for f in counted)))
+            stmt = stmt.where(where)
+            if grouped:
+                stmt = stmt.group_by(source.community)
+            found: dict[tuple[Any, int], Any] = {}
+            for row in session.execute(stmt):
+                cid, values = (row[0], row[1:]) if grouped else (None, row)
+                found |= {(cid, i): raw for i, raw in enumerate(values)}
+            return found
+        parts = []
+        for i, figure in enumerate(counted):
+            position = sa.literal_column(str(i), sa.Integer)
+            if figure.counts_rows:
+                selects = [
+                    source.rows(sa.select(*key, position, sa.func.count())).where(where, arm)
+                    for arm in figure.conditions(period, day)
+                ]
+            else:
+                expression = figure.expression(period, day)
+                selects = [source.rows(sa.select(*key, position, expression)).where(where)]
+            parts += [s.group_by(source.community) if grouped else s for s in selects]
+        found = {}
+        for *cid, i, raw in session.execute(sa.union_all(*parts)):
+            slot = (cid[0] if grouped else None, i)
+            if raw is not None:  # the arms of one figure add up
+                found[slot] = raw if found.get(slot) is None else found[slot] + raw
+            else:
+                found.setdefault(slot, None)
+        return found
+
+    def _totals(
+        self,
+        session: Session,
+        source: Source,
+        counted: Sequence[Figure],
+        communities: sa.Select,
+        period: Period,
+    ) -> list[Any]:
+        """The raw values of ``counted`` over all of ``communities`` together."""
+        where = source.community.in_(communities)
+        found = self._rows(session, source, counted, where, period, as_of(period), grouped=False)
+        return [found.get((None, i)) for i in range(len(counted))]
 
     def compute_all(
         self, session: Session, communities: sa.Select, period: Period
     ) -> dict[str, float | int | None]:
         """Every counted figure (not the shares) over ``communities``, by indicator name: one
         query per table."""
-        day = as_of(period)
         found: dict[str, float | int | None] = {}
         for name, source in self._sources().items():
             counted = [f for f in self.figures if f.source == name and f.share_of is None]
             if not counted:
                 continue
-            stmt = source.rows(sa.select(*(f.expression(period, day) for f in counted)))
-            row = session.execute(stmt.where(source.community.in_(communities))).one()
+            row = self._totals(session, source, counted, communities, period)
             found |= {self.name(f): f.value(raw) for f, raw in zip(counted, row, strict=True)}
         return found
 
@@ -205,7 +277,9 @@ class FigureSet:
                 self.compute(session, self.by_key[k], communities, period) for k in figure.share_of
             )
             return percent(part, whole)
-        return figure.value(self._raw(session, figure, communities, period))
+        source = self._sources()[figure.source]
+        (raw,) = self._totals(session, source, [figure], communities, period)
+        return figure.value(raw)
 
     def indicators(self) -> list[Indicator]:
         """The figures as the platform's indicators (``jiedao_indicators``)."""
@@ -252,12 +326,10 @@ class FigureSet:
             counted = [f for f in self.figures if f.source == name and f.share_of is None]
             if not counted:
                 continue
-            stmt = source.rows(
-                sa.select(source.community, *(f.expression(period, day) for f in counted))
-            ).where(source.community.in_(ids))
-            for cid, *values in session.execute(stmt.group_by(source.community)):
-                for figure, raw in zip(counted, values, strict=True):
-                    rows[cid][figure.key] = figure.value(raw)
+            where = source.community.in_(ids)
+            found = self._rows(session, source, counted, where, period, day, grouped=True)
+            for (cid, i), raw in found.items():
+                rows[cid][counted[i].key] = counted[i].value(raw)
         for row in rows.values():
             self._shares(row)
         return rows
@@ -337,6 +409,11 @@ class FigureSet:
             ],
             **{k: data[k] for k in ("totals", "ranking", "sort", "order")},
         }
+
+
+# The shape of the figures' statements on each dialect (see FigureSet._rows), as measured by
+# benchmarks/bench_safety.py; a dialect not named here scans.
+SHAPES: dict[str, str] = {"sqlite": "counts", "postgresql": "counts"}
 
 
 # The query arguments of a period (a dashboard's, an export's).

@@ -33,6 +33,7 @@ number that moves in.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -41,7 +42,6 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, attributes, mapped_column
 
 from core import clock
@@ -52,7 +52,6 @@ SERIAL_WIDTH = 4
 SERIAL_DIGITS = 9  # the most a serial has: the counter is a 32-bit integer
 # Draws before giving up on a number nobody stored meanwhile (each draw moves the counter up).
 MAX_DRAWS = 10
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class Serial(Base):
@@ -159,7 +158,9 @@ def _key(prefix: str, community_id: int, year: int) -> tuple[sa.ColumnElement[bo
 
 def _create_counter(session: Session, prefix: str, community_id: int, year: int, last: int) -> None:
     """The counter row, starting at ``last``, unless it exists (a concurrent writer's wins)."""
-    insert = _INSERTS[session.get_bind().dialect.name]
+    # The dialect's INSERT … ON CONFLICT, its module imported here rather than at start-up.
+    dialect = session.get_bind().dialect.name
+    insert = importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert
     session.execute(
         insert(Serial.__table__)
         .values(community_id=community_id, prefix=prefix, year=year, last=last)

@@ -20,12 +20,9 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import marshmallow as ma
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
 from core.records.fields import (  # noqa: F401 - HIDDEN and WITHHELD are read from here too
@@ -36,6 +33,9 @@ from core.records.fields import (  # noqa: F401 - HIDDEN and WITHHELD are read f
     hidden_items,
     sensitivity_of,
 )
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 
 def mask_text(value: Any) -> Any:
@@ -88,7 +88,12 @@ SEALED = "sealed"  # the key of a sealed value: {"sealed": "<Fernet token>"}
 
 
 def _fernet() -> Fernet:
-    """The history's cipher, its key derived from the app's secret key for this one purpose."""
+    """The history's cipher, its key derived from the app's secret key for this one purpose
+    (cryptography is imported at the first S3 value sealed or opened, not at start-up)."""
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     secret = current_app.secret_key
     material = secret.encode() if isinstance(secret, str) else bytes(secret)
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"jiedao history S3").derive(
@@ -118,6 +123,8 @@ def unseal(value: Any) -> Any:
         return opened
     if not is_sealed(value):
         return value
+    from cryptography.fernet import InvalidToken
+
     try:
         return json.loads(_fernet().decrypt(value[SEALED].encode()))
     except (InvalidToken, ValueError):

@@ -31,12 +31,14 @@ from ..models import (
 from ..training.services import THREE_POSTS, live_trainees
 
 
-def _open_on(day: date) -> sa.ColumnElement[bool]:
-    """Hazards open on ``day``: found by then and not closed by then (a closed hazard counts as
+def _open_on(day: date) -> tuple[sa.ColumnElement[bool], ...]:
+    """Hazards open on ``day``, as two exclusive conditions counted apart (each through its own
+    index): found by then and not closed, or closed only after it (a closed hazard counts as
     open before its ``closed_on``)."""
-    return sa.and_(
-        SafetyHazard.found_on <= day,
-        sa.or_(SafetyHazard.status != NOT_CLOSED, SafetyHazard.closed_on > day),
+    found = SafetyHazard.found_on <= day
+    return (
+        sa.and_(SafetyHazard.status != NOT_CLOSED, found),
+        sa.and_(SafetyHazard.status == NOT_CLOSED, SafetyHazard.closed_on > day, found),
     )
 
 
@@ -66,8 +68,10 @@ def count(
     happened in the period, ``where(as_of)`` for a stock (open on the as-of day). The figure
     opens onto those rows of the ledger of the same name (its drill-down)."""
     on = (lambda p, d: where(d)) if kw.get("stock") else (lambda p, d: where(p))
+    # ``arms=True``: ``where`` gives exclusive conditions whose counts add up (Figure.arms).
+    given = {"arms": on} if kw.pop("arms", False) else {"where": on}
     return Figure(
-        key, label, UNITS[source], source, where=on, records=source, description=description, **kw
+        key, label, UNITS[source], source, records=source, description=description, **given, **kw
     )
 
 
@@ -108,10 +112,11 @@ FIGURES: tuple[Figure, ...] = (
         "hazards_overdue",
         _l("Overdue hazards"),
         "hazard",
-        lambda d: sa.and_(_open_on(d), SafetyHazard.deadline < d),
+        lambda d: tuple(sa.and_(arm, SafetyHazard.deadline < d) for arm in _open_on(d)),
         _l("Open hidden dangers past their deadline on the as-of day"),
         direction="down",
         stock=True,
+        arms=True,
     ),
     share(
         "rectification_rate",
@@ -133,10 +138,11 @@ FIGURES: tuple[Figure, ...] = (
         "major_open",
         _l("Open major hazards"),
         "hazard",
-        lambda d: sa.and_(SafetyHazard.severity == "major", _open_on(d)),
+        lambda d: tuple(sa.and_(SafetyHazard.severity == "major", arm) for arm in _open_on(d)),
         _l("Major hidden dangers not closed on the as-of day"),
         direction="down",
         stock=True,
+        arms=True,
     ),
     count(
         "inspections_done",
