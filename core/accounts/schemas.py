@@ -132,10 +132,18 @@ class AuditEntrySchema(Schema):
     at = ma.fields.DateTime()
     username = ma.fields.String()
     action = ma.fields.String()
+    action_label = ma.fields.String(metadata={"description": "the action in your language"})
     object_type = ma.fields.String()
     object_id = ma.fields.String()
-    summary = ma.fields.String()
+    summary = ma.fields.String(
+        metadata={"description": "in your language (older entries: as written)"}
+    )
+    place = ma.fields.String(allow_none=True, metadata={"description": "ref of the node"})
+    place_name = ma.fields.String(allow_none=True)
     details = ma.fields.Dict(allow_none=True)
+    url = ma.fields.String(
+        allow_none=True, metadata={"description": "the record's page, while you may open it"}
+    )
 
 
 class UserBulkSchema(Schema):
