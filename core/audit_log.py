@@ -353,14 +353,17 @@ def describe(entry: AuditLog, place: NodeRef | None, link: str | None) -> dict[s
     }
 
 
-EXPORT_COLUMNS: tuple[Column, ...] = (
-    Column("at", _l("Time")),
-    Column("username", _l("User")),
-    Column("action_label", _l("Action")),
-    Column("place_name", _l("Place")),
-    Column("summary", _l("Summary")),
-    Column("action", _l("Action code")),
-    Column("address", _l("Address")),
+EXPORT_COLUMNS: tuple[Column, ...] = tuple(
+    Column(key, label)
+    for key, label in (
+        ("at", _l("Time")),
+        ("username", _l("User")),
+        ("action_label", _l("Action")),
+        ("place_name", _l("Place")),
+        ("summary", _l("Summary")),
+        ("action", _l("Action code")),
+        ("address", _l("Address")),
+    )
 )
 
 

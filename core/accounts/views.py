@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -303,6 +304,19 @@ def users():
     return render_template("accounts/users.html", page=page, q=q, role_label=services.role_label)
 
 
+def _xlsx_download(content: bytes, name: str) -> Response:
+    """A workbook as a download named ``<name>-<date>.xlsx``, never cached."""
+    response = send_file(
+        io.BytesIO(content),
+        mimetype=XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name=f"{name}-{bulk.stamp()}.xlsx",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.post("/users/bulk")
 @permission_required("users.manage")
 def users_bulk():
@@ -317,13 +331,7 @@ def users_bulk():
         users = bulk.users_in_scope(db.session, ids)
         if action == "export":
             content = write_xlsx(bulk.EXPORT_COLUMNS, bulk.export_rows(db.session, users), "users")
-            return send_file(
-                io.BytesIO(content),
-                mimetype=XLSX_MIMETYPE,
-                as_attachment=True,
-                download_name=f"users-{bulk.stamp()}.xlsx",
-                max_age=0,
-            )
+            return _xlsx_download(content, "users")
         if action == "disable":
             changed = bulk.disable(db.session, current_scope(), users, current_user)
             db.session.commit()
@@ -554,10 +562,4 @@ def audit_export():
         details={"filters": filters.args()},
     )
     db.session.commit()
-    return send_file(
-        io.BytesIO(content),
-        mimetype=XLSX_MIMETYPE,
-        as_attachment=True,
-        download_name=f"audit-{bulk.stamp()}.xlsx",
-        max_age=0,
-    )
+    return _xlsx_download(content, "audit")
