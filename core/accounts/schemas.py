@@ -6,7 +6,7 @@ import marshmallow as ma
 
 from core.api import answer_schema
 from core.config import SUPPORTED_LOCALES
-from core.validation import Schema, mobile_number, required_text
+from core.validation import Schema, mobile_number, record_id, required_text
 
 
 class LoginSchema(Schema):
@@ -152,7 +152,7 @@ class UserBulkSchema(Schema):
         validate=ma.validate.OneOf(("disable", "reset_password")),
         metadata={"description": "disable, or reset_password (one-time passwords, shown once)"},
     )
-    ids = ma.fields.List(ma.fields.Integer(), required=True, metadata={"description": "user ids"})
+    ids = ma.fields.List(record_id(), required=True, metadata={"description": "user ids"})
 
 
 class SignInSchema(Schema):
