@@ -326,6 +326,28 @@ def worker(workers: int) -> None:
     queue.huey.create_consumer(workers=workers, worker_type="thread").run()
 
 
+@cli.group("audit")
+def audit_group() -> None:
+    """The audit log."""
+
+
+@audit_group.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count the entries that would go, delete nothing")
+def audit_purge(dry_run: bool) -> None:
+    """Delete audit entries older than JIEDAO_AUDIT_RETENTION_DAYS (0: keep them all)."""
+    from core import audit_log
+    from core.db import db as database
+
+    with app_context() as app:
+        days = app.config["AUDIT_RETENTION_DAYS"]
+        if not days:
+            click.echo("JIEDAO_AUDIT_RETENTION_DAYS is 0: the audit log keeps every entry.")
+            return
+        count = audit_log.purge(database.session, days, dry_run=dry_run)
+    verb = "would be deleted" if dry_run else "deleted"
+    click.echo(f"{count} audit entries older than {days} days {verb}.")
+
+
 def main() -> None:
     """Console-script entry: component commands join the group before it runs."""
     from core.plugins import load_plugins

@@ -84,7 +84,16 @@ SETTINGS: tuple[Setting, ...] = (
         "2000",
         "imports of files with more rows than this run as background jobs",
     ),
+    Setting(
+        "JIEDAO_AUDIT_RETENTION_DAYS",
+        "0",
+        "days the audit log keeps entries before `jiedao audit purge` deletes them; "
+        "0 keeps them for ever, otherwise at least 180",
+    ),
 )
+
+# The Cybersecurity Law (网络安全法, art. 21) asks for network logs to be kept six months.
+AUDIT_RETENTION_MIN_DAYS = 180
 
 SUPPORTED_LOCALES = ("zh_Hans_CN", "en")
 
@@ -128,6 +137,12 @@ def load_config(
             ("JIEDAO_IMPORT_INLINE_ROWS", 2000),
         )
     }
+    retention = _whole_number(env, "JIEDAO_AUDIT_RETENTION_DAYS", 0)
+    if 0 < retention < AUDIT_RETENTION_MIN_DAYS:
+        raise ConfigError(
+            f"JIEDAO_AUDIT_RETENTION_DAYS must be 0 (keep for ever) or at least "
+            f"{AUDIT_RETENTION_MIN_DAYS} days (six months), not {retention}"
+        )
     config: dict[str, Any] = {
         "JIEDAO_ENV": mode,
         "INSTANCE_PATH": str(instance),
@@ -155,6 +170,7 @@ def load_config(
         or ("immediate" if mode == "testing" else f"sqlite:///{instance / 'jobs.db'}"),
         "EXPORT_INLINE_ROWS": inline_rows["JIEDAO_EXPORT_INLINE_ROWS"],
         "IMPORT_INLINE_ROWS": inline_rows["JIEDAO_IMPORT_INLINE_ROWS"],
+        "AUDIT_RETENTION_DAYS": retention,
         "TESTING": mode == "testing",
         "WTF_CSRF_TIME_LIMIT": None,
         "JSON_AS_ASCII": False,

@@ -248,3 +248,11 @@ def jiedao_volunteer_kinds() -> dict[str, Any]:
 @hookspec
 def jiedao_team_kinds() -> dict[str, Any]:
     """Team kinds a module adds to core's register (key → lazy label)."""
+
+
+@hookspec
+def jiedao_audit_actions() -> dict[str, Any]:
+    """Labels of the module's audit actions (action → lazy label) that its ledgers do not name
+    already: the audit log shows these words instead of the code, and its action picker lists
+    them. A ledger's writes (``<module>.<name>.create`` …) and its workflow's steps are named
+    from the ledger's and the steps' labels; core's actions cannot be relabelled."""

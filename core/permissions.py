@@ -185,16 +185,11 @@ class _PluginRegistry:
             self.declare(f"{prefix}.sensitive.view", sensitive, grants=["community_admin"])
 
     def declare_role(
-        self,
-        key: str,
-        label: Any,
-        patterns: Iterable[str],
-        description: Any = "",
-        *,
-        kinds: Iterable[str] = (),
+        self, key: str, label: Any, patterns: Iterable[str], description: Any = "", **options: Any
     ) -> BuiltinRole:
         """A plugin's role: key ``<plugin>_…``, carrying only the plugin's own permissions and
-        ``tenants.view`` (so its holders can find their places in the tree)."""
+        ``tenants.view`` (so its holders can find their places in the tree); ``options`` as
+        :meth:`PermissionRegistry.declare_role` takes them (``kinds``)."""
         if not (key or "").startswith(f"{self._plugin}_"):
             raise ValueError(f"plugin {self._plugin} may only declare {self._plugin}_… roles")
         patterns = tuple(patterns)
@@ -206,7 +201,7 @@ class _PluginRegistry:
                 f"role {key!r} may carry only {self._plugin}.… permissions and tenants.view, "
                 f"not {foreign}"
             )
-        return self._registry.declare_role(key, label, patterns, description, kinds=kinds)
+        return self._registry.declare_role(key, label, patterns, description, **options)
 
     def __getattr__(self, attr: str) -> Any:
         return getattr(self._registry, attr)

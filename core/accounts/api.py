@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, jsonify
+from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user, login_required
 
-from core import reminders
+from core import audit_log, reminders
 from core.accounts import bulk, services
 from core.accounts.schemas import (
     AssignmentCreateSchema,
@@ -23,7 +23,7 @@ from core.accounts.schemas import (
 )
 from core.api import Operations, json_body, paginate
 from core.db import db
-from core.models import AuditLog, User
+from core.models import User
 from core.permissions import current_scope, registry, reset_scope, scoped
 
 api = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
@@ -256,13 +256,49 @@ def list_roles():
     return jsonify({"items": RoleSchema().dump(roles, many=True)})
 
 
+AUDIT_PARAMS = [
+    {"in": "query", "name": name, "schema": schema, "description": text}
+    for name, schema, text in (
+        ("action", {"type": "string"}, "one action, e.g. user.login_failed"),
+        ("user", {"type": "string"}, "the actor's username"),
+        ("from", {"type": "string", "format": "date"}, "first day (platform time zone)"),
+        ("to", {"type": "string", "format": "date"}, "last day"),
+        ("place", {"type": "string"}, "ref (code) of a node in your scope: its subtree"),
+    )
+]
+
+
 @audit_ops.get(
     "/audit",
     "audit.view",
-    "Audit log entries in your scope, newest first",
+    "Audit log entries in your scope, newest first: labels and summaries in your language, "
+    "the link to the record while you may open it",
     response_schema=AuditEntrySchema,
     paginated=True,
+    parameters=AUDIT_PARAMS,
 )
 def list_audit():
-    stmt = sa.select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())
-    return jsonify(paginate(scoped(stmt, AuditLog, "audit.view")).to_json(AuditEntrySchema()))
+    filters = audit_log.parse_filters(db.session, current_scope(), request.args)
+    page = paginate(audit_log.entries(filters))
+    links = audit_log.links(db.session, current_scope(), page.items)
+    places = audit_log.places(db.session, page.items)
+    schema = AuditEntrySchema()
+    return jsonify(
+        page.to_json(
+            lambda entry: schema.dump(
+                audit_log.describe(entry, places.get(entry.node_id), links.get(entry.id))
+            )
+        )
+    )
+
+
+@audit_ops.get(
+    "/audit/actions",
+    "audit.view",
+    "Every audit action with its label in your language (the filter's choices)",
+    listed=True,
+)
+def list_audit_actions():
+    return jsonify(
+        {"items": [{"action": a, "label": label} for a, label in audit_log.action_choices()]}
+    )

@@ -20,6 +20,7 @@ from core.errors import DomainError
 from core.exchange import Column
 from core.models import AuditLog, User
 from core.permissions import Scope, scope_clause
+from core.validation import MAX_ID
 
 MAX_BULK = 500  # accounts in one bulk action: a page of users, several times over
 SIGN_IN_ACTIONS = ("user.login", "user.login_failed")
@@ -50,6 +51,9 @@ def chosen_ids(raw: Iterable[Any]) -> list[int]:
         ids = []
     if not ids or len(ids) > MAX_BULK:
         message = _("Choose between 1 and %(n)s accounts.", n=MAX_BULK)
+        raise DomainError(message, {"ids": [message]})
+    if any(not 1 <= value <= MAX_ID for value in ids):  # never sent to the database
+        message = _("There is no such record.")
         raise DomainError(message, {"ids": [message]})
     return ids
 

@@ -6,7 +6,7 @@ import marshmallow as ma
 
 from core.api import answer_schema
 from core.config import SUPPORTED_LOCALES
-from core.validation import Schema, mobile_number, required_text
+from core.validation import Schema, mobile_number, record_id, required_text
 
 
 class LoginSchema(Schema):
@@ -132,10 +132,18 @@ class AuditEntrySchema(Schema):
     at = ma.fields.DateTime()
     username = ma.fields.String()
     action = ma.fields.String()
+    action_label = ma.fields.String(metadata={"description": "the action in your language"})
     object_type = ma.fields.String()
     object_id = ma.fields.String()
-    summary = ma.fields.String()
+    summary = ma.fields.String(
+        metadata={"description": "in your language (older entries: as written)"}
+    )
+    place = ma.fields.String(allow_none=True, metadata={"description": "ref of the node"})
+    place_name = ma.fields.String(allow_none=True)
     details = ma.fields.Dict(allow_none=True)
+    url = ma.fields.String(
+        allow_none=True, metadata={"description": "the record's page, while you may open it"}
+    )
 
 
 class UserBulkSchema(Schema):
@@ -144,7 +152,7 @@ class UserBulkSchema(Schema):
         validate=ma.validate.OneOf(("disable", "reset_password")),
         metadata={"description": "disable, or reset_password (one-time passwords, shown once)"},
     )
-    ids = ma.fields.List(ma.fields.Integer(), required=True, metadata={"description": "user ids"})
+    ids = ma.fields.List(record_id(), required=True, metadata={"description": "user ids"})
 
 
 class SignInSchema(Schema):

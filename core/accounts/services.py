@@ -50,7 +50,7 @@ def _audit_account(
     session: Session,
     action: str,
     user: User,
-    summary: str,
+    summary: object,
     *,
     actor: User | None = None,
     details: dict | None = None,
@@ -105,7 +105,7 @@ def create_user(
     user.set_password(password)
     session.add(user)
     session.flush()
-    _audit_account(session, "user.create", user, _("Created account %(name)s", name=username))
+    _audit_account(session, "user.create", user, _l("Created account %(name)s", name=username))
     return user
 
 
@@ -156,7 +156,7 @@ def update_user(
     if "active" in changed and not user.active:
         user.session_version += 1  # end the account's sessions
     if changed:
-        summary = _("Changed account %(name)s", name=user.username)
+        summary = _l("Changed account %(name)s", name=user.username)
         _audit_account(session, "user.update", user, summary, details=dict(changed))
     return user
 
@@ -170,7 +170,7 @@ def reset_password(session: Session, user: User, password: str) -> None:
         session,
         "user.password_reset",
         user,
-        _("Reset the password of %(name)s", name=user.username),
+        _l("Reset the password of %(name)s", name=user.username),
     )
 
 
@@ -186,7 +186,7 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
         session,
         "user.password_change",
         user,
-        _("%(name)s changed their password", name=user.username),
+        _l("%(name)s changed their password", name=user.username),
         actor=user,
     )
 
@@ -224,6 +224,13 @@ def role_label(role: Role) -> str:
     """A built-in role's translated label (core's or a plugin's), else the role's name."""
     spec = _declared_role(role)
     return str(spec.label) if spec else role.name
+
+
+def _role_title(role: Role) -> object:
+    """The role's label as a lazy string (a built-in's, read in each reader's language later),
+    or a custom role's name: for audit summaries."""
+    spec = _declared_role(role)
+    return spec.label if spec else role.name
 
 
 def _declared_role(role: Role):
@@ -324,7 +331,7 @@ def create_role(
         node=node,
         object_type="role",
         object_id=role.key,
-        summary=_("Created role %(name)s", name=role.name),
+        summary=_l("Created role %(name)s", name=role.name),
         details={"permissions": permissions, "node_kinds": kinds},
     )
     return role
@@ -346,7 +353,7 @@ def _add_assignment(
     user: User,
     role: Role,
     node: NodeRef,
-    summary: str,
+    summary: object,
     *,
     actor_id: int | None = None,
 ) -> Assignment:
@@ -390,10 +397,10 @@ def assign(
     if _assignment_at(session, user, role, node) is not None:
         message = _("%(user)s already has this role here.", user=user.username)
         raise Conflict(message, {"role": [message]})
-    summary = _(
+    summary = _l(
         "Gave %(user)s the role %(role)s at %(place)s",
         user=user.username,
-        role=role_label(role),
+        role=_role_title(role),
         place=node.name,
     )
     return _add_assignment(session, user, role, node, summary, actor_id=actor_id)
@@ -406,7 +413,12 @@ def assign_builtin(session: Session, user: User, role_key: str, node: NodeRef) -
     existing = _assignment_at(session, user, role, node)
     if existing:
         return existing
-    summary = f"{user.username}: {role_label(role)} @ {node.name}"
+    summary = _l(
+        "Gave %(user)s the role %(role)s at %(place)s",
+        user=user.username,
+        role=_role_title(role),
+        place=node.name,
+    )
     return _add_assignment(session, user, role, node, summary)
 
 
@@ -422,9 +434,9 @@ def revoke(
         node=node,
         object_type="user",
         object_id=assignment.user_id,
-        summary=_(
+        summary=_l(
             "Removed the role %(role)s of %(user)s at %(place)s",
-            role=role_label(assignment.role),
+            role=_role_title(assignment.role),
             user=assignment.user.username,
             place=node.name,
         ),
@@ -449,7 +461,7 @@ def issue_token(session: Session, user: User, name: str) -> str:
     token = new_token()
     session.add(ApiToken(user_id=user.id, name=name, digest=token_digest(token)))
     _audit_account(
-        session, "token.create", user, _("Created API token %(name)s", name=name), actor=user
+        session, "token.create", user, _l("Created API token %(name)s", name=name), actor=user
     )
     return token
 
@@ -457,7 +469,7 @@ def issue_token(session: Session, user: User, name: str) -> str:
 def revoke_token(session: Session, user: User, token: ApiToken) -> None:
     token.revoked_at = utcnow()
     _audit_account(
-        session, "token.revoke", user, _("Revoked API token %(name)s", name=token.name), actor=user
+        session, "token.revoke", user, _l("Revoked API token %(name)s", name=token.name), actor=user
     )
 
 

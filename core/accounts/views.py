@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -24,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from core import audit, ratelimit, reminders
+from core import audit, audit_log, ratelimit, reminders
 from core.accounts import bulk, services
 from core.accounts.schemas import (
     LoginSchema,
@@ -40,7 +41,7 @@ from core.db import db, utcnow
 from core.errors import DomainError
 from core.exchange import XLSX_MIMETYPE, write_xlsx
 from core.forms import empty_form, load_form, refused, save
-from core.models import ApiToken, AuditLog, Role, User
+from core.models import ApiToken, Role, User
 from core.permissions import (
     current_scope,
     may_grant,
@@ -122,7 +123,7 @@ def login():
                     node=node_ref(db.session, id=user.home_node_id),
                     object_type="user",
                     object_id=user.id,
-                    summary=_("%(name)s signed in", name=user.username),
+                    summary=_l("%(name)s signed in", name=user.username),
                     user=user,
                 )
                 db.session.commit()
@@ -303,6 +304,19 @@ def users():
     return render_template("accounts/users.html", page=page, q=q, role_label=services.role_label)
 
 
+def _xlsx_download(content: bytes, name: str) -> Response:
+    """A workbook as a download named ``<name>-<date>.xlsx``, never cached."""
+    response = send_file(
+        io.BytesIO(content),
+        mimetype=XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name=f"{name}-{bulk.stamp()}.xlsx",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.post("/users/bulk")
 @permission_required("users.manage")
 def users_bulk():
@@ -317,13 +331,7 @@ def users_bulk():
         users = bulk.users_in_scope(db.session, ids)
         if action == "export":
             content = write_xlsx(bulk.EXPORT_COLUMNS, bulk.export_rows(db.session, users), "users")
-            return send_file(
-                io.BytesIO(content),
-                mimetype=XLSX_MIMETYPE,
-                as_attachment=True,
-                download_name=f"users-{bulk.stamp()}.xlsx",
-                max_age=0,
-            )
+            return _xlsx_download(content, "users")
         if action == "disable":
             changed = bulk.disable(db.session, current_scope(), users, current_user)
             db.session.commit()
@@ -507,15 +515,51 @@ def roles():
 # --- audit log -----------------------------------------------------------------------------
 
 
-@bp.get("/audit")
+def _audit_filters() -> tuple[audit_log.Filters, dict[str, list[str]]]:
+    """The page's filters, or none and the refused argument's message (shown on the form)."""
+    try:
+        return audit_log.parse_filters(db.session, current_scope(), request.args), {}
+    except DomainError as exc:
+        return audit_log.Filters(), exc.fields
+
+
+@bp.get("/audit", endpoint="audit_log")
 @permission_required("audit.view")
-def audit_log():
-    stmt = sa.select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())
-    action = request.args.get("action", "").strip()[:64]
-    username = request.args.get("user", "").strip()[:64]
-    if action:
-        stmt = stmt.where(AuditLog.action.startswith(action, autoescape=True))
-    if username:
-        stmt = stmt.where(AuditLog.username == username)
-    page = paginate(scoped(stmt, AuditLog, "audit.view"))
-    return render_template("accounts/audit.html", page=page, action=action, username=username)
+def audit_log_page():
+    filters, errors = _audit_filters()
+    page = paginate(audit_log.entries(filters))
+    return render_template(
+        "accounts/audit.html",
+        page=page,
+        filters=filters,
+        args=request.args,
+        errors=errors,
+        actions=audit_log.action_choices(),
+        label_of=audit_log.label_of,
+        summary_of=audit.summary_of,
+        links=audit_log.links(db.session, current_scope(), page.items),
+        places=audit_log.places(db.session, page.items),
+        failed_sign_in=audit_log.FAILED_SIGN_IN,
+    ), (422 if errors else 200)
+
+
+@bp.get("/audit.xlsx")
+@permission_required("audit.view")
+def audit_export():
+    """The filtered log as xlsx, in the reader's language; the export is itself audited."""
+    filters = audit_log.parse_filters(db.session, current_scope(), request.args)
+    content = write_xlsx(
+        audit_log.EXPORT_COLUMNS,
+        audit_log.export_rows(db.session, audit_log.entries(filters)),
+        _("Audit log"),
+    )
+    audit.record(
+        "audit.export",
+        node=filters.place or current_scope().nodes("audit.view")[0],
+        object_type="export",
+        object_id="audit",
+        summary=_l("Exported the audit log"),
+        details={"filters": filters.args()},
+    )
+    db.session.commit()
+    return _xlsx_download(content, "audit")

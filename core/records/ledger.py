@@ -624,16 +624,15 @@ class Ledger:
         user: Any = None,
     ) -> None:
         """One history and one audit entry for ``obj`` (protected by the schema's classes)."""
+        # Lazy: the audit log keeps the message and shows it in each reader's language.
+        what, name = self.label, self.record_title(obj)
         summaries = {
-            "create": _("Registered %(what)s %(name)s"),
-            "update": _("Changed %(what)s %(name)s"),
-            "delete": _("Deleted %(what)s %(name)s"),
-            "restore": _("Restored %(what)s %(name)s"),
+            "create": _l("Registered %(what)s %(name)s", what=what, name=name),
+            "update": _l("Changed %(what)s %(name)s", what=what, name=name),
+            "delete": _l("Deleted %(what)s %(name)s", what=what, name=name),
+            "restore": _l("Restored %(what)s %(name)s", what=what, name=name),
         }
-        text = summary or summaries.get(action, "%(what)s %(name)s") % {
-            "what": str(self.label),
-            "name": self.record_title(obj),
-        }
+        text = summary or summaries.get(action) or f"{what} {name}"
         record_change(
             session,
             obj,

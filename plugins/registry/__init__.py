@@ -160,6 +160,7 @@ def jiedao_indicators() -> list[Indicator]:
 
 
 jiedao_ledgers = lazy_hook("jiedao_ledgers", "plugins.registry.ledgers:LEDGERS")
+jiedao_audit_actions = lazy_hook("jiedao_audit_actions", "plugins.registry.residents:AUDIT_ACTIONS")
 jiedao_workbench = lazy_hook("jiedao_workbench", "plugins.registry.ledgers:WORK")
 # 迁入, 迁出, 出租, 出生, 死亡, 结婚, 离婚, 新开店铺, 关闭店铺: see ``changes.py``.
 jiedao_change_kinds = lazy_hook("jiedao_change_kinds", "plugins.registry.changes:KINDS")

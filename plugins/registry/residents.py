@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core import clock
@@ -73,6 +74,15 @@ RESIDENT_FIELDS = (
     "guardian_relation",
     "notes",
 )
+
+# The audit log's words for a resident's life events (creating and editing are the ledger's).
+AUDIT_ACTIONS = {
+    "registry.resident.manage": _l("Resident taken into management"),
+    "registry.resident.move_out": _l("Resident moved out"),
+    "registry.resident.death": _l("Resident's death recorded"),
+    "registry.resident.transfer": _l("Resident transferred in"),
+    "registry.resident.transfer_out": _l("Resident transferred out"),
+}
 
 
 def check_id(

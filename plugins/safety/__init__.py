@@ -137,4 +137,5 @@ def jiedao_reminders() -> list[Any]:
 
 # Every safety ledger, exported and imported as street offices file it upward.
 jiedao_ledgers = lazy_hook("jiedao_ledgers", "plugins.safety.views:LEDGERS")
+jiedao_audit_actions = lazy_hook("jiedao_audit_actions", "plugins.safety.visits:AUDIT_ACTIONS")
 jiedao_demo_seed = lazy_hook("jiedao_demo_seed", "plugins.safety.demo:seed")

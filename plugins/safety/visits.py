@@ -18,6 +18,12 @@ from .models import SafetyEnterprise
 ASSIGN = "safety.assign"
 KEY_RISK_LEVELS = ("larger", "major")  # 较大风险、重大风险: 重点企业
 
+# The audit log's words for the assignments (包片); the ledgers name their own writes.
+AUDIT_ACTIONS = {
+    "safety.assignment.create": _l("Enterprises and places assigned to a worker"),
+    "safety.assignment.end": _l("Assignment of enterprises and places ended"),
+}
+
 
 def enterprise_subjects() -> sa.Select:
     """Live enterprises as visit subjects: their unit, 重点 or 一般, where they are."""

@@ -84,13 +84,14 @@ def test_one_account_that_may_not_be_disabled_keeps_every_account_on(as_user, wo
 
 def test_bad_choices_name_the_field(as_user, world):
     c = as_user("c_admin")
-    for ids in ([], ["x"], list(range(1, 502))):
+    for ids in ([], ["x"], list(range(1, 502)), [2**40], [-3]):
         r = c.post("/api/v1/users/bulk", json={"action": "disable", "ids": ids})
         assert r.status_code == 422 and "ids" in r.json["error"]["fields"]
     r = c.post("/api/v1/users/bulk", json={"action": "delete", "ids": [1]})
     assert r.status_code == 422 and "action" in r.json["error"]["fields"]
     assert c.post("/users/bulk", data={"action": "disable"}).status_code == 303
     assert "请选择 1 到 500 个账号" in c.get("/users").text
+    assert c.post("/users/bulk", data={"action": "export", "ids": [2**70]}).status_code == 303
 
 
 def test_one_time_passwords_are_shown_once_on_a_printable_sheet(as_user, world, app):
