@@ -23,14 +23,14 @@ def add_buildings(app, world, ref: str, codes: list[str]) -> None:
         db.session.commit()
 
 
-def parents(app) -> dict[str, str]:
-    """Each building's ref → its parent's ref."""
+def parents(app, *where: sa.ColumnElement[bool]) -> dict[str, str]:
+    """Each building's ref (or each node's that ``where`` picks) → its parent's ref."""
     with app.app_context():
         parent = sa.orm.aliased(Node)
         rows = db.session.execute(
             sa.select(Node.ref, parent.ref)
             .join(parent, parent.id == Node.parent_id)
-            .where(Node.kind == "building")
+            .where(*(where or (Node.kind == "building",)))
         )
         return dict(rows.all())
 
