@@ -150,6 +150,8 @@ def test_the_confirmation_page_survives_reloads_and_prints_the_passwords(app, as
         other = as_user("d_admin2").get(f"{base}/done")
         assert other.status_code == 200 and passwords_on(other.text) == {}
         assert 'id="passwords-gone"' in other.text
+        assert as_user("d_admin2").post(f"{base}/done").status_code == 302  # hides nothing
+        assert passwords_on(c.get(f"{base}/done").text) == passwords
         # Outside the district's tree changes: none of this.
         assert as_user("s_admin").get(f"{base}/done").status_code == 200  # under street A
         assert as_user("worker").get(f"{base}/done").status_code == 404
