@@ -304,6 +304,7 @@ def merge(ref: str):
         form=form,
         q=q,
         candidates=candidates,
+        labels=changes.place_labels(db.session, candidates),
         preview=preview,
         kinds=KIND_LABELS,
     ), status
