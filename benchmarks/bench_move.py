@@ -25,6 +25,8 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +73,25 @@ def build_app(url: str, instance: Path) -> Any:
         PLUGINS="",
         PLUGIN_ENTRY_POINTS=[],
     )
+
+
+@contextmanager
+def migrated_app(args: argparse.Namespace, prefix: str) -> Iterator[tuple[Any, Engine]]:
+    """An app on the benchmark's database (``--database-url``/``--schema``), migrated; the
+    database and temp dir cleaned up afterwards (unless ``--keep``)."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    url = prepare_database(args.database_url, args.schema, workdir)
+    log(f"database: {make_url(url).render_as_string(hide_password=True)}")
+    engine: Engine | None = None
+    try:
+        migrate.upgrade(url)
+        app = build_app(url, workdir / "instance")
+        engine = app.extensions["jiedao.engine"]
+        yield app, engine
+    finally:
+        if engine is not None:
+            engine.dispose()
+        clean_up(url, args.schema, workdir, keep=args.keep)
 
 
 def build_tree(app: Any, buildings: int) -> dict[str, Any]:
@@ -233,17 +254,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="jiedao-bench-move-"))
-    url = prepare_database(args.database_url, args.schema, workdir)
-    log(f"database: {make_url(url).render_as_string(hide_password=True)}")
-    engine: Engine | None = None
-    try:
+    with migrated_app(args, "jiedao-bench-move-") as (app, engine):
         start = time.perf_counter()
-        migrate.upgrade(url)
-        app = build_app(url, workdir / "instance")
-        engine = app.extensions["jiedao.engine"]
         BenchMoveRow.__table__.create(engine)
-        log(f"schema: {time.perf_counter() - start:.2f} s")
+        log(f"benchmark table: {time.perf_counter() - start:.2f} s")
         world = build_tree(app, args.buildings)
         rows_s = load_rows(engine, world, args.rows, args.seed)
         log(
@@ -274,10 +288,6 @@ def main(argv: list[str] | None = None) -> int:
         log(f"  statements per move: {result['statements_per_move']}")
         name = f"move-{env['dialect']}" + ("-smoke" if args.smoke else "")
         write_report(report, name, args.output)
-    finally:
-        if engine is not None:
-            engine.dispose()
-        clean_up(url, args.schema, workdir, keep=args.keep)
     return 0
 
 

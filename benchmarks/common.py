@@ -45,6 +45,14 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
+def database_arguments(parser: Any, schema: str) -> None:
+    """The options every benchmark takes about where it builds and what it keeps."""
+    parser.add_argument("--database-url", help="default: a fresh SQLite file in a temp dir")
+    parser.add_argument("--schema", default=schema, help="PostgreSQL schema to (re)create")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir / PG schema")
+    parser.add_argument("--output", type=Path, help="JSON path (default benchmarks/results/)")
+
+
 def prepare_database(url: str | None, schema: str, sqlite_dir: Path) -> str:
     """The URL to benchmark against, with an empty place to build in.
 

@@ -175,13 +175,17 @@ def node_modules(ref: str):
     "/nodes/<ref>/modules",
     "modules.manage",
     "Switch a module on or off at a community, or at every community under a street or "
-    "district (dependencies are switched on with it)",
+    "district (dependencies are switched on with it); dry_run only says which communities "
+    "would change, the refusals, and switching off the records that stay",
     request_schema=ModuleSwitchSchema,
 )
 def switch_module(ref: str):
     node = _node_in_scope(ref)
     require("modules.manage", node.path)
     data = json_body(ModuleSwitchSchema())
+    if data["dry_run"]:
+        preview = modules.preview_switch(db.session, node, data["module"], on=data["enabled"])
+        return jsonify({"dry_run": True, **preview.as_json()})
     if data["enabled"]:
         result = modules.enable(db.session, node, data["module"], data["settings"])
     else:

@@ -256,6 +256,7 @@ def move_buildings(ref: str):
         q=q,
         candidates=candidates,
         labels=changes.place_labels(db.session, candidates),
+        keep=[("building", b.ref) for b in buildings],
         breadcrumb=breadcrumb(place),
     ), status
 
@@ -303,6 +304,7 @@ def merge(ref: str):
         form=form,
         q=q,
         candidates=candidates,
+        labels=changes.place_labels(db.session, candidates),
         preview=preview,
         kinds=KIND_LABELS,
     ), status

@@ -383,6 +383,14 @@ class SwitchPreview:
     refusals: list[str] = field(default_factory=list)
     records: list[LedgerCount] = field(default_factory=list)
 
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "communities": [c.ref for c in self.communities],
+            "also": self.also,
+            "refusals": self.refusals,
+            "records": [{"ledger": r.label, "kept": r.total} for r in self.records],
+        }
+
 
 def record_counts(session: Session, module: str, community_ids: list[int]) -> list[LedgerCount]:
     """The live records of each of ``module``'s ledgers at the communities: one grouped count

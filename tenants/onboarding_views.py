@@ -275,12 +275,15 @@ def done(draft_id: int):
     """The confirmation page, as often as it is reloaded: the new place and, for the admin who
     confirmed it and for a while, the one-time passwords (a printable sheet) until hidden."""
     draft = _load_done(draft_id)
-    if request.method == "POST" or onboarding.passwords_expired(draft):
+    # Only the admin who may read them hides them; anyone's visit drops them once expired.
+    hide = request.method == "POST" and onboarding.kept_passwords(draft, current_user)
+    if hide or onboarding.passwords_expired(draft):
         onboarding.forget_passwords(draft)
         db.session.commit()
-        if request.method == "POST":
+    if request.method == "POST":
+        if hide:
             flash(_("The one-time passwords are hidden for good."), "info")
-            return redirect(url_for("onboarding.done", draft_id=draft.id))
+        return redirect(url_for("onboarding.done", draft_id=draft.id))
     node = db.session.get(Node, draft.node_id)
     running = sorted(modules.enabled_modules(db.session, node.id))
     response = Response(

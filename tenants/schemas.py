@@ -74,6 +74,10 @@ class ModuleSwitchSchema(Schema):
     module = required_text(64)
     enabled = ma.fields.Boolean(required=True)
     settings = ma.fields.Dict(load_default=None, allow_none=True)
+    dry_run = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "only say which communities would change and what stays"},
+    )
 
 
 class PluginSchema(Schema):

@@ -221,6 +221,7 @@ def descendant_counts(session: Session, node: Node) -> dict[str, int]:
 
 # For children of a given kind, the column on descendants that names that child.
 _CHILD_KEY = {
+    NodeKind.DISTRICT: Node.district_id,  # a district is a root of the tree page
     NodeKind.STREET: Node.street_id,
     NodeKind.COMMUNITY: Node.community_id,
     NodeKind.GRID: Node.parent_id,
@@ -234,7 +235,7 @@ class ChildRow:
 
 
 def children_with_counts(
-    session: Session, parent: Node, *, page_nodes: list[Node]
+    session: Session, parent: Node | None, *, page_nodes: list[Node]
 ) -> list[ChildRow]:
     """Descendant counts by kind for a page of children, in one grouped query per child kind."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
@@ -253,6 +254,54 @@ def children_with_counts(
         for owner, child_kind, count in session.execute(stmt):
             counts[owner][child_kind] = count
     return [ChildRow(child, counts.get(child.id, {})) for child in page_nodes]
+
+
+TREE_CHILDREN = 200  # children shown when a node of the tree is expanded; the rest on its page
+
+
+@dataclass
+class TreeLevel:
+    """The children of one expanded node, each with its counts (one grouped query per kind of
+    child), and how many more there are than are shown."""
+
+    parent: Node
+    rows: list[ChildRow]
+    more: int
+
+
+def tree_level(session: Session, parent: Node, *, keep: Node | None = None) -> TreeLevel:
+    """The first :data:`TREE_CHILDREN` children of ``parent`` with their counts; ``keep`` (a
+    child on the path to a search match) is among them even when it sorts later."""
+    children = list(session.scalars(children_query(parent).limit(TREE_CHILDREN)))
+    more = 0
+    if len(children) == TREE_CHILDREN:
+        total = session.scalar(
+            sa.select(sa.func.count()).select_from(Node).where(Node.parent_id == parent.id)
+        )
+        more = (total or 0) - len(children)
+    if keep is not None and keep.parent_id == parent.id and keep not in children:
+        children.append(keep)
+        more -= 1
+    return TreeLevel(parent, children_with_counts(session, parent, page_nodes=children), more)
+
+
+def path_to(session: Session, node: Node, roots: list[Node]) -> list[Node]:
+    """The nodes from the user's root that holds ``node`` down to it (empty if none does)."""
+    root = next((r for r in roots if node.path.startswith(r.path)), None)
+    if root is None:
+        return []
+    return [n for n in [*ancestors(session, node), node] if n.depth >= root.depth]
+
+
+def paths_of(session: Session, nodes: list[Node]) -> dict[int, list[Node]]:
+    """Each node's ancestors from the root down, for a page of search results in one query."""
+    wanted = {i for n in nodes for i in ancestor_ids(n.path)[:-1]}
+    by_id = (
+        {n.id: n for n in session.scalars(sa.select(Node).where(Node.id.in_(wanted)))}
+        if wanted
+        else {}
+    )
+    return {n.id: [by_id[i] for i in ancestor_ids(n.path)[:-1] if i in by_id] for n in nodes}
 
 
 def children_query(parent: Node) -> sa.Select:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import sqlalchemy as sa
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy.orm import selectinload
 
 from core.api import paginate
 from core.db import db
@@ -47,21 +48,62 @@ def breadcrumb(node: Node) -> list[tuple[str, str | None]]:
 @bp.get("/tree")
 @permission_required("tenants.view")
 def tree():
-    """The user's places, and search by name or code within them."""
+    """The user's places as an expandable tree, and search by name or code within them; a
+    result's "show in the tree" (``?open=REF``) opens the tree along the path to it."""
     q = request.args.get("q", "").strip()[:100]
     kind = request.args.get("kind") or None
     if kind not in {k.value for k in NodeKind}:
         kind = None
     roots = current_scope().nodes("tenants.view")
     results = None
+    paths: dict[int, list[Node]] = {}
     if q or kind:
         stmt = scoped(services.search_query(q, kind), Node, "tenants.view")
-        results = paginate(stmt.options(selectinload(Node.parent)))
+        results = paginate(stmt)
+        paths = services.paths_of(db.session, results.items)
     root_nodes = db.session.scalars(
         sa.select(Node).where(Node.id.in_([r.id for r in roots])).order_by(Node.depth, Node.ref)
     ).all()
+    opened, target = _opened(request.args.get("open", ""), list(root_nodes))
     return render_template(
-        "tenants/tree.html", roots=root_nodes, results=results, q=q, kind=kind, kinds=KIND_LABELS
+        "tenants/tree.html",
+        roots=services.children_with_counts(db.session, None, page_nodes=list(root_nodes)),
+        opened=opened,
+        target=target,
+        results=results,
+        paths=paths,
+        q=q,
+        kind=kind,
+        kinds=KIND_LABELS,
+        breadcrumb=breadcrumb(target) if target is not None else None,
+    )
+
+
+def _opened(ref: str, roots: list[Node]) -> tuple[dict[int, services.TreeLevel], Node | None]:
+    """The tree levels to show open for ``?open=REF``: the children of every node on the path
+    from the user's root to it, by parent id (none for a ref outside the user's scope)."""
+    if not ref:
+        return {}, None
+    target = db.session.scalars(
+        scoped(sa.select(Node).where(Node.ref == ref), Node, "tenants.view")
+    ).first()
+    if target is None:
+        return {}, None
+    path = services.path_to(db.session, target, roots)
+    levels = {
+        parent.id: services.tree_level(db.session, parent, keep=child)
+        for parent, child in pairwise(path)
+    }
+    return levels, target
+
+
+@bp.get("/tree/children/<ref>")
+@login_required
+def tree_children(ref: str):
+    """One level of the tree, as the list items the tree page inserts when a node expands."""
+    level = services.tree_level(db.session, load_node(ref))
+    return render_template(
+        "tenants/_tree_level.html", level=level, opened={}, target=None, kinds=KIND_LABELS
     )
 
 

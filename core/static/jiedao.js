@@ -26,6 +26,32 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
+  // Trees ([data-tree-toggle] in a role=treeitem): the first expand fetches the node's children
+  // (an HTML fragment of list items from data-src) into its group; later ones show or hide it.
+  // Without script the node's name links to its page.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest ? event.target.closest("[data-tree-toggle]") : null;
+    if (!toggle) return;
+    var item = toggle.closest("[role=treeitem]");
+    var group = item && item.querySelector(":scope > [role=group]");
+    if (!group) return;
+    var open = item.getAttribute("aria-expanded") !== "true";
+    function show() {
+      group.hidden = !open;
+      item.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    if (open && !group.hasAttribute("data-loaded") && window.fetch) {
+      toggle.disabled = true;
+      fetch(toggle.dataset.src, {credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) { group.innerHTML = html; group.setAttribute("data-loaded", ""); show(); })
+        .catch(function () { window.location = item.querySelector("a").href; })
+        .finally(function () { toggle.disabled = false; });
+      return;
+    }
+    show();
+  });
+
   // Pickers ([data-picker], the picker macro): typing searches the field's JSON endpoint
   // (?q= → {"items": [{"id", "label"}]}) into the box's list; choosing a label puts its id in
   // the hidden input. What the box held when the page came (the chosen record) keeps its id

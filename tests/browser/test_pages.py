@@ -148,6 +148,9 @@ def test_sign_in_and_walk_down_to_a_community(page: Page, tr, world):
     expect(rows.nth(1).locator("td")).to_have_text(
         ["第一网格", "g1", tr("Grid"), f"{tr('Building')} 1"]
     )
+    # Buildings can be ticked to move together; grids cannot.
+    expect(rows.nth(0).get_by_role("checkbox", name="2号楼")).to_be_visible()
+    expect(rows.nth(1).get_by_role("checkbox")).to_have_count(0)
     expect(page.locator("main p.total")).to_have_text(tr("%(total)s in total", total=2))
 
     # Back up through the breadcrumb.
@@ -345,7 +348,7 @@ def test_street_admin_cannot_find_or_open_the_other_street(page: Page, tr):
     rows = children_rows(page)
     expect(rows).to_have_count(1)
     expect(rows.locator("td")).to_have_text(
-        ["建国里社区", "110105001002", tr("Community"), "建外街道"]
+        ["建国里社区", "110105001002", tr("Community"), "朝阳区 › 建外街道", tr("Show in the tree")]
     )
 
     # Opening the other street's community by its address: the 404 page, as for no such place.

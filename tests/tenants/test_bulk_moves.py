@@ -23,14 +23,14 @@ def add_buildings(app, world, ref: str, codes: list[str]) -> None:
         db.session.commit()
 
 
-def parents(app) -> dict[str, str]:
-    """Each building's ref → its parent's ref."""
+def parents(app, *where: sa.ColumnElement[bool]) -> dict[str, str]:
+    """Each building's ref (or each node's that ``where`` picks) → its parent's ref."""
     with app.app_context():
         parent = sa.orm.aliased(Node)
         rows = db.session.execute(
             sa.select(Node.ref, parent.ref)
             .join(parent, parent.id == Node.parent_id)
-            .where(Node.kind == "building")
+            .where(*(where or (Node.kind == "building",)))
         )
         return dict(rows.all())
 
@@ -127,6 +127,7 @@ def test_bulk_moves_refuse_other_places_and_roles(as_user, app, world):
     assert parents(app) == before
 
 
-def test_the_single_move_page_names_targets_with_their_community(as_user):
-    page = as_user("d_admin").get(f"/n/{A1}-bb02/move").text
-    assert "永安里东社区 · 第一网格" in page
+def test_the_single_move_and_merge_pages_name_targets_with_their_place(as_user):
+    d = as_user("d_admin")
+    assert "永安里东社区 · 第一网格" in d.get(f"/n/{A1}-bb02/move").text
+    assert "朝外街道 · 吉祥里社区" in d.get(f"/n/{A1}/merge").text

@@ -166,3 +166,34 @@ def test_an_archived_community_cannot_be_switched(as_user, app, world):
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/n/{STREET_A}/modules")
     assert s.post(f"/n/{A2}/modules/ledger/off").status_code == 302
     assert on_at(app, "ledger") == {A2}
+
+
+def test_the_api_previews_a_switch_without_changing_anything(as_user, app):
+    s = as_user("s_admin")
+    r = s.post(
+        f"/api/v1/nodes/{STREET_A}/modules",
+        json={"module": "ledger_extra", "enabled": True, "dry_run": True},
+    )
+    assert r.status_code == 200
+    assert r.json == {
+        "dry_run": True,
+        "communities": [A1, A2],
+        "also": ["ledger"],
+        "refusals": [],
+        "records": [],
+    }
+    assert on_at(app, "ledger_extra") == set() and on_at(app, "ledger") == set()
+    switch_api(s, STREET_A, "registry", True)
+    resident(as_user("worker"), A1, 104)
+    r = s.post(
+        f"/api/v1/nodes/{A1}/modules",
+        json={"module": "registry", "enabled": False, "dry_run": True},
+    )
+    assert r.json["communities"] == [A1]
+    assert {"ledger": "居民", "kept": 1} in r.json["records"]
+    assert on_at(app, "registry") == {A1, A2}
+    r = as_user("worker").post(
+        f"/api/v1/nodes/{A1}/modules",
+        json={"module": "registry", "enabled": False, "dry_run": True},
+    )
+    assert r.status_code == 403

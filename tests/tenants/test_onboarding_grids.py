@@ -16,6 +16,7 @@ from core import clock
 from core.db import db
 from tenants.models import Node
 from tenants.onboarding import PASSWORDS_SHOWN_FOR, OnboardingDraft
+from tests.tenants.test_bulk_moves import parents
 from tests.tenants.test_onboarding import NEW, draft_of, sheet, start_draft
 
 T0 = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
@@ -31,14 +32,7 @@ def upload(client, url: str, rows: list[list[object]]):
 
 def tree(app) -> dict[str, str]:
     """ref → the parent's ref, for the new community's grids and buildings."""
-    with app.app_context():
-        parent = sa.orm.aliased(Node)
-        rows = db.session.execute(
-            sa.select(Node.ref, parent.ref)
-            .join(parent, parent.id == Node.parent_id)
-            .where(Node.ref.like(f"{NEW}-%"))
-        )
-        return dict(rows.all())
+    return parents(app, Node.ref.like(f"{NEW}-%"))
 
 
 def onboard_with_grids(c) -> str:
@@ -156,6 +150,8 @@ def test_the_confirmation_page_survives_reloads_and_prints_the_passwords(app, as
         other = as_user("d_admin2").get(f"{base}/done")
         assert other.status_code == 200 and passwords_on(other.text) == {}
         assert 'id="passwords-gone"' in other.text
+        assert as_user("d_admin2").post(f"{base}/done").status_code == 302  # hides nothing
+        assert passwords_on(c.get(f"{base}/done").text) == passwords
         # Outside the district's tree changes: none of this.
         assert as_user("s_admin").get(f"{base}/done").status_code == 200  # under street A
         assert as_user("worker").get(f"{base}/done").status_code == 404
