@@ -31,6 +31,29 @@ def sign_in(page: Page, tr, username: str) -> None:
     expect(page.locator(".usermenu summary")).to_be_visible()
 
 
+def pick_place(page: Page, label: str, typed: str, choice: str) -> None:
+    """Type part of a place's name into a picker, wait for the choices, take ``choice``."""
+    box = page.get_by_label(label)
+    box.fill(typed)
+    expect(page.locator(f'#{box.get_attribute("list")} option[value="{choice}"]')).to_have_count(1)
+    box.fill(choice)
+    target = box.get_attribute("data-target")
+    expect(page.locator(f"#{target}")).not_to_have_value("")
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_a_role_is_given_at_a_place_found_with_the_picker(new_page, tr, world, device):
+    uid = world.add_user("zhao_new", home=A1)
+    page = new_page(**PHONE) if device == "phone" else new_page()
+    sign_in(page, tr, "s_admin")
+    page.goto(f"/users/{uid}")
+    page.get_by_label(tr("Role")).select_option("program_worker")
+    pick_place(page, tr("At place"), "第一", "第一网格 (110105001001-gg1) · 永安里东社区")
+    page.get_by_role("button", name=tr("Give role")).click()
+    expect(page.locator(".flash-success")).to_have_text(tr("Role given."))
+    expect(page.locator("ul.places li").first).to_contain_text("第一网格")
+
+
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_a_district_admin_at_a_community_is_refused_with_its_message(new_page, tr, world, device):
     uid = world.add_user("zhang_new", home=A1)
@@ -38,7 +61,7 @@ def test_a_district_admin_at_a_community_is_refused_with_its_message(new_page, t
     sign_in(page, tr, "d_admin")
     page.goto(f"/users/{uid}")
     page.get_by_label(tr("Role")).select_option("district_admin")
-    page.get_by_label(tr("At place (code)")).fill(A1)
+    pick_place(page, tr("At place"), "永安里", "永安里东社区 (110105001001) · 建外街道")
     page.get_by_role("button", name=tr("Give role")).click()
     message = tr(
         "The role %(role)s can only be given at a %(kinds)s; %(place)s is a %(kind)s.",
