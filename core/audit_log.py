@@ -301,12 +301,28 @@ def resolvers() -> dict[str, Resolver]:
     if found is None:
         from core.tenancy import plugin_system
 
-        found = {"user": _users, "node": _nodes}
+        by_table: dict[str, list[Resolver]] = {}
         for _name, ledgers in plugin_system().call("jiedao_ledgers"):
             for ledger in ledgers:
-                found.setdefault(ledger.model.__tablename__, _ledger_resolver(ledger))
+                by_table.setdefault(ledger.model.__tablename__, []).append(_ledger_resolver(ledger))
+        found = {"user": _users, "node": _nodes}
+        for table, each in by_table.items():
+            found.setdefault(table, each[0] if len(each) == 1 else _any_of(each))
         current_app.extensions["jiedao.audit_links"] = found
     return found
+
+
+def _any_of(resolvers_: list[Resolver]) -> Resolver:
+    """Several ledgers share one table (the activities of different modules): a record opens
+    in the one whose rows it is."""
+
+    def resolve(session: Session, scope: Scope, ids: set[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for resolver in resolvers_:
+            found.update(resolver(session, scope, ids - found.keys()))
+        return found
+
+    return resolve
 
 
 def links(session: Session, scope: Scope, items: Iterable[AuditLog]) -> dict[int, str]:

@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     make_response,
     redirect,
     render_template,
@@ -26,7 +27,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
 from core import audit, audit_log, ratelimit, reminders
-from core.accounts import bulk, services
+from core.accounts import bulk, places, services
 from core.accounts.schemas import (
     LoginSchema,
     PasswordChangeSchema,
@@ -40,7 +41,7 @@ from core.config import SUPPORTED_LOCALES
 from core.db import db, utcnow
 from core.errors import DomainError
 from core.exchange import XLSX_MIMETYPE, write_xlsx
-from core.forms import empty_form, load_form, refused, save
+from core.forms import FormResult, empty_form, load_form, refused, save
 from core.models import ApiToken, Role, User
 from core.permissions import (
     current_scope,
@@ -348,6 +349,34 @@ def users_bulk():
     return response
 
 
+def _places(permission: str):
+    found = places.search(db.session, current_scope(), permission, request.args.get("q", ""))
+    return jsonify({"items": places.labelled(db.session, found)})
+
+
+@bp.get("/users/places")
+@permission_required("users.manage")
+def user_places():
+    """The place picker of the user pages: places where the admin manages users."""
+    return _places("users.manage")
+
+
+@bp.get("/audit/places")
+@permission_required("audit.view")
+def audit_places():
+    """The audit log's place filter: places whose log the reader may read."""
+    return _places("audit.view")
+
+
+def picked(ref: str | None, permission: str = "users.manage") -> str:
+    """What a picker box shows for the place code it holds when the page comes back: its label
+    for a place in the user's scope, the code as typed otherwise (never another's name)."""
+    node = node_ref(db.session, ref=ref) if ref else None
+    if node is None or not current_scope().allows(permission, node):
+        return ref or ""
+    return places.labelled(db.session, [node])[0]["label"]
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 @permission_required("users.manage")
 def new_user():
@@ -382,7 +411,7 @@ def new_user():
                 status = refused(form, exc)
         else:
             status = 422
-    return render_template("accounts/user_new.html", form=form, roots=roots), status
+    return render_template("accounts/user_new.html", form=form, roots=roots, picked=picked), status
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -427,6 +456,7 @@ def user(user_id: int):
         ],
         role_label=services.role_label,
         assign_form=empty_form(),
+        picked=picked,
     ), status
 
 
@@ -540,6 +570,8 @@ def audit_log_page():
         links=audit_log.links(db.session, current_scope(), page.items),
         places=audit_log.places(db.session, page.items),
         failed_sign_in=audit_log.FAILED_SIGN_IN,
+        place_form=FormResult({"place": request.args.get("place", "")}, None, errors),
+        picked=picked,
     ), (422 if errors else 200)
 
 

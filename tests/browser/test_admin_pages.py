@@ -31,15 +31,40 @@ def sign_in(page: Page, tr, username: str) -> None:
     expect(page.locator(".usermenu summary")).to_be_visible()
 
 
+def pick_place(page: Page, label: str, typed: str, choice: str) -> None:
+    """Type part of a place's name into a picker, wait for the choices, take ``choice``."""
+    box = page.get_by_label(label)
+    box.fill(typed)
+    expect(page.locator(f'#{box.get_attribute("list")} option[value="{choice}"]')).to_have_count(1)
+    box.fill(choice)
+    target = box.get_attribute("data-target")
+    expect(page.locator(f"#{target}")).not_to_have_value("")
+
+
+def give_role(page: Page, tr, world, admin: str, role: str, typed: str, place: str) -> None:
+    """As ``admin``, give a new account of A1 ``role`` at the place picked by typing ``typed``."""
+    uid = world.add_user("new_" + admin, home=A1)
+    sign_in(page, tr, admin)
+    page.goto(f"/users/{uid}")
+    page.get_by_label(tr("Role")).select_option(role)
+    pick_place(page, tr("At place"), typed, place)
+    page.get_by_role("button", name=tr("Give role")).click()
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_a_role_is_given_at_a_place_found_with_the_picker(new_page, tr, world, device):
+    page = new_page(**PHONE) if device == "phone" else new_page()
+    grid = "第一网格 (110105001001-gg1) · 永安里东社区"
+    give_role(page, tr, world, "s_admin", "program_worker", "第一", grid)
+    expect(page.locator(".flash-success")).to_have_text(tr("Role given."))
+    expect(page.locator("ul.places li").first).to_contain_text("第一网格")
+
+
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_a_district_admin_at_a_community_is_refused_with_its_message(new_page, tr, world, device):
-    uid = world.add_user("zhang_new", home=A1)
     page = new_page(**PHONE) if device == "phone" else new_page()
-    sign_in(page, tr, "d_admin")
-    page.goto(f"/users/{uid}")
-    page.get_by_label(tr("Role")).select_option("district_admin")
-    page.get_by_label(tr("At place (code)")).fill(A1)
-    page.get_by_role("button", name=tr("Give role")).click()
+    community = "永安里东社区 (110105001001) · 建外街道"
+    give_role(page, tr, world, "d_admin", "district_admin", "永安里", community)
     message = tr(
         "The role %(role)s can only be given at a %(kinds)s; %(place)s is a %(kind)s.",
         role=tr("District admin"),

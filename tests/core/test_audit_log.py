@@ -294,3 +294,40 @@ def test_the_retention_is_for_ever_or_at_least_six_months():
     for bad in ("30", "-1", "a year"):
         with pytest.raises(ConfigError, match="JIEDAO_AUDIT_RETENTION_DAYS"):
             load_config({"JIEDAO_ENV": "testing", "JIEDAO_AUDIT_RETENTION_DAYS": bad})
+
+
+def test_a_record_of_a_table_several_modules_share_links_to_its_own_modules_page(
+    as_user, app, world
+):
+    from tenants import modules
+
+    with app.app_context():
+        modules.enable(db.session, world.node(A1), "safety")
+        db.session.commit()
+    worker = as_user("worker")
+    made = worker.post(
+        f"/api/v1/c/{A1}/safety/activities", json={"title": "消防演练", "held_on": "2026-06-01"}
+    )
+    assert made.status_code == 201, made.json
+    c = as_user("c_admin")
+    entry = next(e for e in entries(c) if e["object_id"] == str(made.json["id"]))
+    assert entry["object_type"] == "core_activity"
+    assert entry["url"] == f"/c/{A1}/safety/activities/{made.json['id']}"
+    assert c.get(entry["url"]).status_code == 200
+
+
+def test_records_of_a_shared_table_are_looked_up_in_each_ledger_until_found():
+    from core.audit_log import _any_of
+
+    asked: list[set[str]] = []
+
+    def ledger(urls: dict[str, str]):
+        def resolve(_session, _scope, ids):
+            asked.append(set(ids))
+            return {i: urls[i] for i in ids if i in urls}
+
+        return resolve
+
+    both = _any_of([ledger({"1": "/a/1"}), ledger({"1": "/b/1", "2": "/b/2"})])
+    assert both(None, None, {"1", "2", "3"}) == {"1": "/a/1", "2": "/b/2"}
+    assert asked == [{"1", "2", "3"}, {"2", "3"}]

@@ -153,3 +153,29 @@ def test_an_accounts_sign_in_history(as_user, world, app):
     outsider = as_user("a2_admin")
     assert outsider.get(f"/api/v1/users/{uid}/sign-ins").status_code == 404
     assert outsider.get(f"/users/{uid}").status_code == 404
+
+
+def test_the_place_picker_offers_only_places_in_scope_named_with_their_community(as_user):
+    c = as_user("c_admin")
+    found = c.get("/users/places", query_string={"q": "1号楼"}).json["items"]
+    assert found == [
+        {"id": "110105001001-bb01", "label": "1号楼 (110105001001-bb01) · 永安里东社区"}
+    ]
+    s = as_user("s_admin")
+    labels = [i["label"] for i in s.get("/users/places", query_string={"q": "1号楼"}).json["items"]]
+    assert labels == [  # the higher place first: A2's building sits right under its community
+        "1号楼 (110105001002-bb01) · 建国里社区",
+        "1号楼 (110105001001-bb01) · 永安里东社区",
+    ]
+    assert [
+        i["id"] for i in s.get("/users/places", query_string={"q": "1101050020"}).json["items"]
+    ] == []
+    assert [i["id"] for i in c.get("/users/places", query_string={"q": "%"}).json["items"]] == []
+    assert as_user("worker").get("/users/places", query_string={"q": "1号楼"}).status_code == 403
+    # The inspector reads the whole district's log, so the audit filter offers every street.
+    inspector = as_user("inspector")
+    streets = inspector.get("/audit/places", query_string={"q": "街道"}).json["items"]
+    assert [i["id"] for i in streets] == ["110105001", "110105002"]
+    # A refused place code comes back as typed, never with another place's name.
+    page = c.get("/audit", query_string={"place": B1}).text
+    assert "吉祥里社区" not in page and f'value="{B1}"' in page
