@@ -28,7 +28,6 @@ granted (:func:`core.permissions.may_grant`).
 
 from __future__ import annotations
 
-import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -44,6 +43,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from core import audit
 from core.accounts import services as accounts
+from core.accounts.bulk import one_time_password
 from core.db import utcnow
 from core.errors import DomainError
 from core.exchange import (
@@ -866,12 +866,6 @@ def _node_lookup(session: Session, refs: set[str]) -> dict[str, NodeRef]:
     return found
 
 
-def new_password() -> str:
-    """A one-time password: 12 characters that cannot be mistaken for each other when read out."""
-    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(12))
-
-
 def import_users(
     session: Session,
     filename: str,
@@ -999,7 +993,7 @@ def _write_users(
             result.created += 1
             result.assignments_added += sum(1 for r in user_rows if r.role is not None)
             if not dry_run:
-                password = new_password()
+                password = one_time_password()
                 user = accounts.create_user(
                     session,
                     username=user_rows[0].username,
@@ -1137,6 +1131,11 @@ def _check_user_row(
         and not may_grant(scope, role.patterns, node, declared)
     ):
         result.error(number, labels["role"], role_text, _("Not yours to grant here."))
+    elif role is not None and node is not None:
+        try:
+            accounts.check_role_kind(role, node)
+        except DomainError as refusal:
+            result.error(number, labels["node"], node_text, " ".join(refusal.fields["node"]))
     if len(result.problems) > errors_before:
         return None
     return _UserRow(number, username, display_name, mobile, role, node, raw)

@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
+from core.accounts.bulk import one_time_password
 from core.accounts.services import USERNAME, assign, create_user
 from core.db import Base, TimestampMixin, utcnow
 from core.errors import DomainError
@@ -44,7 +45,6 @@ from core.tree import NODE_TABLE, subtree_clause
 from core.validation import Schema, mobile_number, required_text
 from tenants import modules, presets, services
 from tenants.codes import code_error, parent_code_of
-from tenants.imports import new_password
 from tenants.models import KIND_LABELS, Node, NodeKind, NodeStatus
 from tenants.modules import ModuleState
 
@@ -554,7 +554,7 @@ def confirm(
     result = Confirmed(node)
     roles = {r.key: r for r in session.scalars(sa.select(Role))}
     for account in draft.accounts:
-        password = new_password()
+        password = one_time_password()
         try:
             user = create_user(
                 session,

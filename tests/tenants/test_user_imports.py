@@ -94,8 +94,9 @@ def test_reimport_is_a_no_op_and_changes_are_updates(world):
         (["wangwu", "王五", "", "district_admin", "110105001"], "角色", ""),
         (["wangwu", "", "", "program_worker", "110105001001"], "姓名", ""),
         (["d_admin", "冒名", "", "program_worker", "110105001001"], "用户名", "d_admin"),
+        (["wangwu", "王五", "", "community_admin", "110105001"], "节点代码", "只能在社区授予"),
     ],
-    ids=["username", "mobile", "role", "node", "other-street", "grant", "name", "taken"],
+    ids=["username", "mobile", "role", "node", "other-street", "grant", "name", "taken", "kind"],
 )
 def test_each_bad_row_is_reported_and_nothing_written(world, row, column, fragment):
     with world.app.app_context():
@@ -111,7 +112,7 @@ def test_each_bad_row_is_reported_and_nothing_written(world, row, column, fragme
 
 
 def test_duplicates_and_disagreements_in_the_file(world):
-    rows = [ROWS[2], ROWS[2], ["lisi", "李老四", "", "inspector", "110105001001"]]
+    rows = [ROWS[2], ROWS[2], ["lisi", "李老四", "", "community_admin", "110105001001"]]
     result = run(world, xlsx(rows, HEADERS))
     reasons = {(e["row"], e["column"]) for e in result.errors}
     assert (3, "角色") in reasons and (4, "姓名") in reasons
