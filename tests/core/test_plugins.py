@@ -24,7 +24,8 @@ REASONS = {
 
 def test_broken_plugins_are_reported_and_the_rest_serve(app, client):
     system = app.extensions["jiedao.plugins"]
-    assert system.order == ["ledger", "ledger_extra", "registry", "safety"]
+    # dependency order, by name: environment (which requires registry) sorts first
+    assert system.order == ["registry", "environment", "ledger", "ledger_extra", "safety"]
     for name, reason in REASONS.items():
         info = system.plugins[name]
         assert info.status == "broken", name

@@ -41,6 +41,8 @@ def _model_of(table: sa.Table) -> Any:
 
 def _value(column: sa.Column, n: int) -> Any:
     kind = column.type
+    if isinstance(kind, sa.types.TypeDecorator):  # core.db.UTCDateTime: filled as its impl
+        kind = kind.impl
     if isinstance(kind, sa.DateTime):
         return datetime(2024, 1, 1, tzinfo=UTC)
     if isinstance(kind, sa.Date):

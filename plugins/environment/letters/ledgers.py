@@ -29,6 +29,15 @@ def _renewal() -> sa.ColumnElement[bool]:
     )
 
 
+def _scans(letter: EnvironmentLetter) -> object:
+    """The signed letter's scans (PDF or photo) with the upload form."""
+    from core.db import db
+
+    from ..web import PHOTOS
+
+    return PHOTOS.block(db.session, "letters", letter)
+
+
 letters = EnvLedger(
     name="letter",
     model=EnvironmentLetter,
@@ -44,7 +53,8 @@ letters = EnvLedger(
     options=lambda stmt: stmt.options(selectinload(EnvironmentLetter.unit)),
     check=check_letter,
     title_of=lambda x: x.unit.name,
-    templates={"list": "environment/letters.html"},
+    context=lambda: {"photos": _scans},
+    templates={"list": "environment/letters.html", "detail": "environment/with_photos.html"},
 )
 
 LEDGERS = [letters]

@@ -125,3 +125,23 @@ def test_the_signing_rate_counts_shops_with_a_letter_in_force(ready, as_user, sh
     rate = next(f for f in figures if f["name"] == "environment.letters_rate")
     # 4 street-front shops; only the 2026 letter is in force (the 2025 one ended 2025-12-31)
     assert (rate["numerator"], rate["denominator"], rate["value"]) == (1, 4, 25.0)
+
+
+def test_a_signed_letter_s_scan_is_kept_with_it(ready, as_user, shop):
+    import io
+
+    worker = as_user("worker")
+    letter = worker.post(api() + "/letters", json={"unit_id": shop(A1)}).json
+    from pypdf import PdfWriter
+
+    out = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    pdf = out.getvalue()
+    r = worker.post(api() + f"/letters/{letter['id']}/photos",
+                    data={"photo": (io.BytesIO(pdf), "责任书.pdf")},
+                    content_type="multipart/form-data")  # fmt: skip
+    assert r.status_code == 201, r.json
+    html = worker.get(page() + f"/letters/{letter['id']}").text
+    assert "data-attachments" in html and "责任书.pdf" in html
