@@ -24,7 +24,9 @@ def _day(month: int, day: int, label: Any, *themes: str, **period: Any) -> Calen
 
 
 def calendar_entries() -> list[CalendarEntry]:
-    """The observances of 普法 and the screening days (the 1st and 16th, before 春节 and 国庆)."""
+    """The observances of 普法 and the screening before 国庆. (The screening before 春节, in
+    the twelfth lunar month, falls in the next Gregorian year, which core's calendar of a year
+    does not place yet.)"""
     return [
         _day(3, 8, _l("Women's rights week"), "women", end_month=3, end_day=14),
         _day(3, 15, _l("Consumer Rights Day"), "consumer"),
@@ -34,6 +36,5 @@ def calendar_entries() -> list[CalendarEntry]:
         _expecting(CalendarEntry.weekday_rule(9, 5, 3, _l("National Defence Education Day"))),
         _day(12, 4, _l("National Constitution Day"), "constitution"),
         _day(12, 1, _l("Constitution publicity week"), "constitution", end_month=12, end_day=7),
-        CalendarEntry.lunar(12, 16, _l("Dispute screening before the Spring Festival")),
         CalendarEntry(9, 20, _l("Dispute screening before National Day"), end_month=9, end_day=30),
     ]
