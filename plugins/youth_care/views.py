@@ -15,8 +15,9 @@ from plugins.registry.services import resident_label, search_residents
 
 from .activities.ledgers import LEDGERS as ACTIVITY_LEDGERS
 from .assistance.ledgers import LEDGERS as ASSISTANCE_LEDGERS
+from .children.candidates import candidates
 from .children.ledgers import LEDGERS as CHILD_LEDGERS
-from .common import EDIT, VIEW
+from .common import EDIT, SENSITIVE, VIEW, today
 from .figures import community_summary
 from .pairings.ledgers import LEDGERS as PAIRING_LEDGERS
 from .programmes import views as programme_views  # noqa: F401 - the sign-in sheet
@@ -65,3 +66,25 @@ def api_picker_children() -> Any:
     require(VIEW)
     found = search_residents(db.session, current_scope(), request.args.get("q", ""), g.community)
     return jsonify({"items": [{"id": r.id, "label": resident_label(r)} for r in found]})
+
+
+@pages.get("/candidates")
+def candidates_page() -> Any:
+    """应纳未纳: the registry's minors who may need care and are not on the ledger."""
+    require(SENSITIVE)
+    return render_template(
+        "youth_care/candidates.html",
+        items=candidates(db.session, g.community, today()),
+        can_edit=can(EDIT, g.community.path) and not g.community.is_archived,
+    )
+
+
+@api.get("/candidates")
+@api_doc(
+    "应纳未纳: minors of the registry with a reason for care (低保 household, disability, left "
+    "behind) and not on the ledger; needs youth_care.sensitive.view (the reasons are S3)",
+    tags=["youth_care"],
+)
+def api_candidates() -> Any:
+    require(SENSITIVE)
+    return jsonify({"items": candidates(db.session, g.community, today())})

@@ -23,6 +23,7 @@ api = CommunityBlueprint(MODULE, "youth_care_api", __name__, api=True)
 TABS = {
     "youth_care.index": _l("Overview"),
     "youth_care.children": _l("Children in care"),
+    "youth_care.candidates_page": _l("Care candidates"),
     "youth_care.visit_due": _l("Visits due"),
     "youth_care.visits": _l("Visits"),
     "youth_care.pairings": _l("Pairings"),

@@ -44,12 +44,11 @@ def _observance(month: int, day: int, label: Any, *kinds: str, **period: Any) ->
 
 
 def calendar_entries() -> list[CalendarEntry]:
-    """The 关工委's calendar: the school holidays of the city (缤纷冬日, 七彩夏日 and 防溺水),
-    3.5, 清明, 5.4, 6.1, 6.26, 7.1, 9.1, 10.1, 重阳 and 12.4."""
+    """The 关工委's calendar: 3.5, 清明, 5.4, 6.1, 6.26, 7.1, summer drowning prevention, 9.1,
+    10.1, 重阳 and 12.4. The city's school holidays (缤纷冬日, 七彩夏日) are the platform's
+    national entries already, each place's own dates."""
     held = activities_held(MODULE)
     return [
-        CalendarEntry.school_holiday("winter", _l("Colourful Winter Days (winter holiday)")),
-        CalendarEntry.school_holiday("summer", _l("Seven-colour Summer (summer holiday)")),
         _observance(3, 5, _l("Learn from Lei Feng Day")),
         CalendarEntry.solar_term("清明", _l("Qingming: remembering the martyrs"), expects=held),
         _observance(5, 4, _l("May Fourth Youth Day"), "youth_day"),

@@ -45,8 +45,11 @@ STATUSES = {
 def check_assistance(
     session: Session, community: Node, data: dict[str, Any], record: YouthCareAssistance | None
 ) -> None:
-    """A child of the community in care; once reviewed, the amount is what was reviewed."""
+    """A child of the community in care; an amount left empty is 0 (gifts in kind, referrals);
+    once reviewed, the amount is what was reviewed."""
     (child_id,) = written(data, record, "child_id")
+    if data.get("amount") is None and ("amount" in data or record is None):
+        data["amount"] = Decimal("0")
     child = child_in(session, community, child_id)
     reviewed = record is not None and record.status != "registered"
     if reviewed and "amount" in data and data["amount"] != record.amount:

@@ -33,7 +33,7 @@ class AssistanceSchema(ChoiceSchema):
     )
     kind = Choice(_l("Kind of assistance"), rules.KINDS, required=True, column=True)
     kind_label = choice_label("kind", rules.KINDS)
-    amount = Number(_l("Amount (yuan)"), places=2, default=0, validate=amount, column=True)
+    amount = Number(_l("Amount (yuan)"), places=2, validate=amount, column=True)
     funder = Choice(_l("Funded by"), rules.FUNDERS, default="committee", column=True)
     handled_by = Text(_l("Handled by"), 50, column=True)
     note = Text(_l("Note"), 2000, widget="textarea")

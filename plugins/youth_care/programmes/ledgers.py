@@ -4,6 +4,7 @@ on the programme's page; the sign-in sheet lists the children enrolled."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from core.sdk import Filter, Part
 
@@ -52,6 +53,7 @@ programmes = YouthLedger(
         Filter("year", "year", _l("Year"), column="starts_on"),
     ),
     order=lambda: [YouthCareProgramme.starts_on.desc(), YouthCareProgramme.id.desc()],
+    options=lambda stmt: stmt.options(selectinload(YouthCareProgramme.enrolments)),
     check=check_programme,
     title_of=lambda p: p.name,
     parts=(Part(enrolments, "programme_id"), Part(sessions, "programme_id")),

@@ -75,6 +75,8 @@ def one_of_each(client, app, world, resident, unit, ref: str = A1, admin=None) -
     ids["venue_checks"] = ids["inspections"] = post("/venue_checks", {
         "unit_id": cafe, "done_on": "2026-06-12", "checklist": [
             {"item": "未接纳未成年人", "result": "fail", "note": "发现未成年人"}]})  # fmt: skip
+    templates = client.get(base + "/checklists").json["items"]
+    ids["checklists"] = templates[0]["id"]  # the venue checklist (the district's default)
     ids["inspection-rounds"] = post("/inspection-rounds", {"name": "暑期网吧专项巡查"})
     if admin is not None:
         confirmed = admin.post(base + f"/children/{ids['children']}/confirm", json={})
