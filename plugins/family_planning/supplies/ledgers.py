@@ -19,6 +19,9 @@ supply_items = FpLedger(
     title=_l("Contraceptive general ledger"),
     label=_l("Contraceptive"),
     order=lambda: [FpSupplyItem.name, FpSupplyItem.id],
+    options=lambda stmt: stmt.options(
+        selectinload(FpSupplyItem.moves), selectinload(FpSupplyItem.takes)
+    ),
     title_of=lambda i: i.name,
 )
 supply_moves = FpLedger(

@@ -35,9 +35,8 @@ class ItemSchema(ChoiceSchema):
 
 
 def _stock(item: FpSupplyItem) -> int:
-    from core.db import db
-
-    return rules.book_stock(db.session, item.id, today())
+    """Today's book stock from the item's movements and stock-takes (loaded with the page)."""
+    return rules.stock_of(item, today())
 
 
 class MoveSchema(ChoiceSchema):
