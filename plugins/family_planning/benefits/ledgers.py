@@ -11,7 +11,7 @@ from core.sdk import Filter, Part
 from ..common import FpLedger
 from . import rules
 from .models import FpProgram, FpRoll, FpRollLine
-from .schemas import ProgramSchema, RollLineSchema, RollSchema, RollStepSchema
+from .schemas import ProgramSchema, RollLineSchema, RollSchema, RollStepSchema, problems_of
 
 programs = FpLedger(
     name="program",
@@ -57,6 +57,7 @@ rolls = FpLedger(
     title_of=lambda r: f"{r.program.name} {r.period}",
     importable=False,
     parts=(LINES,),
+    dump_detail=lambda r, data: data.update(problems=problems_of(r)),
     workflow=rules.ROLL_FLOW,
     steps=rules.ROLL_FLOW.steps(
         RollStepSchema,

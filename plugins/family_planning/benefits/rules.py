@@ -77,7 +77,11 @@ PROBLEMS = {
 
 
 def period_of(roll: FpRoll) -> Period:
-    return Period.parse(roll.period)
+    """The roll's period (its draft checked it; a row written otherwise: this year)."""
+    try:
+        return Period.parse(roll.period) or Period.year(today().year)
+    except ValueError:
+        return Period.year(today().year)
 
 
 def _duplicates(session: Session, roll: FpRoll) -> set[int]:

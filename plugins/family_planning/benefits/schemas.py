@@ -40,7 +40,9 @@ class ProgramSchema(ChoiceSchema):
     min_age = Number(_l("Youngest age paid"), min=0, max=120)
 
 
-def _problems(roll: FpRoll) -> list[str]:
+def problems_of(roll: FpRoll) -> list[str]:
+    """The roll's paying lines that fail their checks, each with why (its own page only: it
+    costs queries)."""
     from core.db import db
 
     found = rules.line_problems(db.session, roll)
@@ -75,7 +77,6 @@ class RollSchema(ChoiceSchema):
         lambda r: str(sum(x.amount for x in r.lines if x.line_kind in rules.PAYING)),
         column=True,
     )
-    problems = Computed(_l("Lines failing their checks"), _problems)
     created_at = ma.fields.DateTime(dump_only=True)
 
 

@@ -71,7 +71,10 @@ children = FpLedger(
         Filter("year", "year", _l("Year"), column="born_on"),
     ),
     order=lambda: [FpChild.born_on.desc(), FpChild.id.desc()],
-    options=lambda stmt: _mothers(stmt, FpChild).options(selectinload(FpChild.resident)),
+    options=lambda stmt: stmt.options(
+        selectinload(FpChild.woman).selectinload(FpWoman.resident),
+        selectinload(FpChild.resident),
+    ),
     create=rules.create_child,
     check=rules.check_child,
     title_of=lambda c: c.resident.name,

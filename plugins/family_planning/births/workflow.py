@@ -38,7 +38,11 @@ CHANNELS = {
     "window": _l("Street service window"),
     "import": _l("Imported"),
 }
-NOTICE_WAYS = {"sms": _l("Text message"), "phone": _l("Phone call"), "in_person": _l("In person")}
+NOTICE_WAYS = {
+    "sms": _l("Text message"),
+    "phone": _l("Told by phone"),
+    "in_person": _l("In person"),
+}
 
 
 def _to_correct(_session: Session, reg: FpBirthReg, data: dict[str, Any], _on: date) -> dict:

@@ -10,21 +10,24 @@ from core.sdk import Filter
 from ..common import FpLedger
 from . import rules
 from .models import FpStockTake, FpSupplyItem, FpSupplyMove
-from .schemas import ItemSchema, MoveSchema, TakeSchema
+from .schemas import StockTakeSchema, SupplyItemSchema, SupplyMoveSchema
 
 supply_items = FpLedger(
     name="supply_item",
     model=FpSupplyItem,
-    schema=ItemSchema,
+    schema=SupplyItemSchema,
     title=_l("Contraceptive general ledger"),
     label=_l("Contraceptive"),
     order=lambda: [FpSupplyItem.name, FpSupplyItem.id],
+    options=lambda stmt: stmt.options(
+        selectinload(FpSupplyItem.moves), selectinload(FpSupplyItem.takes)
+    ),
     title_of=lambda i: i.name,
 )
 supply_moves = FpLedger(
     name="supply_move",
     model=FpSupplyMove,
-    schema=MoveSchema,
+    schema=SupplyMoveSchema,
     title=_l("Contraceptive sub-ledger"),
     label=_l("Contraceptive movement"),
     filters=(Filter("item", "int", _l("Contraceptive"), column="item_id"), Filter("kind")),
@@ -36,7 +39,7 @@ supply_moves = FpLedger(
 stock_takes = FpLedger(
     name="stock_take",
     model=FpStockTake,
-    schema=TakeSchema,
+    schema=StockTakeSchema,
     title=_l("Contraceptive stock-take sheet"),
     label=_l("Stock-take"),
     order=lambda: [FpStockTake.taken_on.desc(), FpStockTake.id.desc()],

@@ -24,6 +24,7 @@ class FpSupplyItem(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     unit: Mapped[str] = mapped_column(sa.String(10), default="盒")
 
     moves: Mapped[list[FpSupplyMove]] = live_rows("FpSupplyMove", "item_id", "FpSupplyItem")
+    takes: Mapped[list[FpStockTake]] = live_rows("FpStockTake", "item_id", "FpSupplyItem")
 
 
 class FpSupplyMove(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):

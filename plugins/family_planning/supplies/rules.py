@@ -45,6 +45,14 @@ def book_stock(session: Session, item_id: int, day: date) -> int:
     return int(moved or 0) + int(corrected or 0)
 
 
+def stock_of(item: FpSupplyItem, day: date) -> int:
+    """:func:`book_stock` from the item's loaded movements and stock-takes (no query)."""
+    moved = sum(
+        m.quantity if m.kind == "in" else -m.quantity for m in item.moves if m.moved_on <= day
+    )
+    return moved + sum(t.counted - t.book for t in item.takes if t.taken_on <= day)
+
+
 def _item(session: Session, community: Node, item_id: Any) -> FpSupplyItem:
     item = session.get(FpSupplyItem, item_id) if item_id else None
     if item is None or item.deleted_at is not None or item.community_id != community.id:

@@ -26,7 +26,7 @@ from .models import FpSupplyItem
 _items = record_choices(FpSupplyItem.name)
 
 
-class ItemSchema(ChoiceSchema):
+class SupplyItemSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
     name = Text(_l("Contraceptive"), 50, required=True, column=True, sort=True)
     spec = Text(_l("Specification"), 50, column=True)
@@ -35,12 +35,11 @@ class ItemSchema(ChoiceSchema):
 
 
 def _stock(item: FpSupplyItem) -> int:
-    from core.db import db
+    """Today's book stock from the item's movements and stock-takes (loaded with the page)."""
+    return rules.stock_of(item, today())
 
-    return rules.book_stock(db.session, item.id, today())
 
-
-class MoveSchema(ChoiceSchema):
+class SupplyMoveSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
     item_id = RecordId(
         _l("Contraceptive"), required=True, widget="select", choices=_items, shown=False
@@ -55,7 +54,7 @@ class MoveSchema(ChoiceSchema):
     reason = Text(_l("Reason"), 200)
 
 
-class TakeSchema(ChoiceSchema):
+class StockTakeSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
     item_id = RecordId(
         _l("Contraceptive"), required=True, widget="select", choices=_items, shown=False
