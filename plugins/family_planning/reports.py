@@ -27,7 +27,7 @@ def _mine(key: str, label: Any = None) -> ReportField:
     )
 
 
-PEOPLE, TIMES = _l("people"), _l("times")
+PEOPLE, TIMES = _l("people"), _l("person-times")
 
 MONTHLY = Report(
     key="family_planning.monthly",

@@ -19,7 +19,7 @@ from ..common import today
 from .models import FpStockTake, FpSupplyItem, FpSupplyMove
 
 MOVE_KINDS = {
-    "in": _l("Received"),
+    "in": _l("Stock received"),
     "out": _l("Handed out"),
     "box": _l("Self-service box refilled"),
     "loss": _l("Written off"),

@@ -129,7 +129,7 @@ class DisputeSchema(ChoiceSchema):
     performance_due = Date(_l("Performance due"), dump_only=True)
     judicial_confirm_on = Date(_l("Judicial confirmation"), dump_only=True)
     failed_route = Choice(_l("Where the parties went"), FAILED_ROUTES, dump_only=True)
-    closed_on = Date(_l("Closed on"), dump_only=True)
+    closed_on = Date(_l("Case closed on"), dump_only=True)
     mass = Computed(_l("Mass dispute"), is_mass)
     overdue = Computed(_l("Overdue"), lambda d: is_overdue(d))
     days_left = Computed(_l("Days left"), days_left, export=False)

@@ -36,7 +36,7 @@ ITEM_ACTIONS = {
     "mediate": _l("Taken into mediation"),
     "refer": _l("Handed over"),
     "watch": _l("Kept stable and watched"),
-    "resolved": _l("Resolved"),
+    "resolved": _l("Settled"),
 }
 HANDED_TO = {
     "police": _l("Police station"),

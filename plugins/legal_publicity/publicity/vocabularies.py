@@ -51,10 +51,10 @@ STUDY_AUDIENCES = {
 }
 
 CHANNELS = {
-    "visit": _l("In person"),
+    "visit": _l("Walk-in"),
     "phone": _l("By phone"),
     "event": _l("At an activity"),
-    "online": _l("Online"),
+    "online": _l("Over the internet"),
 }
 CONSULT_GROUPS = {
     "elderly": _l("Elderly"),
@@ -72,7 +72,7 @@ CONSULT_CATEGORIES = {
     "consumer": _l("Consumer matters"),
     "property": _l("Property management"),
     "tort": _l("Tort"),
-    "other": _l("Other matter"),
+    "other": _l("Other kind of matter"),
 }
 REFERRALS = {
     "none": _l("No referral"),

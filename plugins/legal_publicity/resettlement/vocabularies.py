@@ -33,7 +33,7 @@ PLACEMENTS = {
 }
 RESETTLED_STATUSES = {
     "pending": _l("Awaiting hand-over"),
-    "in_care": _l("In care"),
+    "in_care": _l("Under resettlement help"),
     "proposed": _l("Release from care proposed"),
     "released": _l("Released from care"),
     "reoffended": _l("Reoffended"),

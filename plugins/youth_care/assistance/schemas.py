@@ -35,7 +35,7 @@ class AssistanceSchema(ChoiceSchema):
     kind_label = choice_label("kind", rules.KINDS)
     amount = Number(_l("Amount (yuan)"), places=2, validate=amount, column=True)
     funder = Choice(_l("Funded by"), rules.FUNDERS, default="committee", column=True)
-    handled_by = Text(_l("Handled by"), 50, column=True)
+    handled_by = Text(_l("Person handling"), 50, column=True)
     note = Text(_l("Note"), 2000, widget="textarea")
     status = Choice(_l("Assistance status"), rules.STATUSES, dump_only=True, column=True)
     receipt_signed = Computed(_l("Receipt signed"), lambda r: r.receipt_signed, column=True)

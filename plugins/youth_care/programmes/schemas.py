@@ -52,7 +52,7 @@ class ProgrammeSchema(ChoiceSchema):
     ends_on = Date(_l("Programme ends on"), required=True, column=True)
     opening = Text(_l("Opening hours"), 100, column=True)
     venue = Text(_l("Venue"), 100, column=True)
-    volunteers = Text(_l("Volunteers on duty"), 200)
+    volunteers = Text(_l("Volunteers on shift"), 200)
     capacity = Number(_l("Capacity"), min=1, max=10000)
     consent_required = Boolean(_l("Guardian's consent required"), default=True)
     enrolled = Computed(_l("Enrolled"), lambda p: len(p.enrolments), column=True)

@@ -21,7 +21,7 @@ class VenueCheckSchema(ChoiceSchema):
     unit_id, venue = chosen_record(
         _l("Venue checked"), venue_choices, lambda c: c.unit.name, required=True
     )
-    done_on = Date(_l("Checked on"), required=True, column=True, sort=True)
+    done_on = Date(_l("Patrolled on"), required=True, column=True, sort=True)
     kind = Choice(_l("Kind of venue check"), CHECK_KINDS, default="patrol", column=True)
     checkers = Text(_l("Checked by"), 200, column=True)
     checklist = describe(
