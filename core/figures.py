@@ -191,6 +191,11 @@ class FigureSet:
     def name(self, figure: Figure) -> str:
         return f"{self.module}.{figure.key}"
 
+    def indicator(self, key: str) -> Indicator:
+        """The platform indicator of the figure ``key`` (what a report field is filled by)."""
+        name = self.name(self.by_key[key])
+        return next(i for i in self.indicators() if i.name == name)
+
     def _rows(
         self,
         session: Session,

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from core.reports import Period
+from core.reports import Indicator, Period
 
 FREQUENCIES = ("month", "quarter", "half", "year")
 ENTRY_TYPES = ("int", "decimal", "text")
@@ -45,6 +45,16 @@ class Field:
     @classmethod
     def from_indicator(cls, key: str, label: Any, indicator: str, **options: Any) -> Field:
         return cls(key, label, indicator=indicator, **options)
+
+    @classmethod
+    def filled_by(
+        cls, indicator: Indicator, key: str = "", label: Any = None, **options: Any
+    ) -> Field:
+        """A field filled from a declared ``indicator``, under the indicator's label and unit
+        unless the report words its own; ``key`` defaults to the indicator's last name part."""
+        options.setdefault("unit", indicator.unit)
+        key = key or indicator.name.rsplit(".", 1)[-1]
+        return cls(key, label or indicator.label, indicator=indicator.name, **options)
 
     @classmethod
     def typed(cls, key: str, label: Any, entry: str = "int", **options: Any) -> Field:

@@ -20,11 +20,7 @@ _BY_NAME = {i.name: i for i in INDICATORS}
 
 
 def _mine(key: str, label: Any = None) -> ReportField:
-    """A field filled from this module's indicator ``key``, under its label and unit."""
-    indicator = _BY_NAME[f"{MODULE}.{key}"]
-    return ReportField.from_indicator(
-        key.replace(".", "_"), label or indicator.label, indicator.name, unit=indicator.unit
-    )
+    return ReportField.filled_by(_BY_NAME[f"{MODULE}.{key}"], key.replace(".", "_"), label)
 
 
 PEOPLE, TIMES = _l("people"), _l("person-times")

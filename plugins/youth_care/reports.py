@@ -15,9 +15,7 @@ from .figures import YOUTH_CARE
 
 
 def from_figure(key: str) -> ReportField:
-    """A field filled from the youth-care figure ``key``, under its label and unit."""
-    figure = YOUTH_CARE.by_key[key]
-    return ReportField.from_indicator(key, figure.label, YOUTH_CARE.name(figure), unit=figure.unit)
+    return ReportField.filled_by(YOUTH_CARE.indicator(key))
 
 
 QUARTERLY = Report(

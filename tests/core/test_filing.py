@@ -304,3 +304,32 @@ def test_a_large_change_against_last_month_warns_but_does_not_block(app, safety,
             sa.select(AuditLog.action).where(AuditLog.action.like("filing.%")).order_by(AuditLog.id)
         ).all()
     assert actions == ["filing.edit", "filing.submit", "filing.edit", "filing.submit"]
+
+
+def test_a_field_filled_by_an_indicator_takes_its_label_and_unit_unless_the_report_words_its_own():
+    from core.filing.declaration import Field
+    from core.reports import Indicator
+
+    found = Indicator("safety.hazards_found", "发现隐患", "处", lambda *_: 0)
+    field = Field.filled_by(found)
+    assert (field.key, field.label, field.unit, field.indicator, field.kind) == (
+        "hazards_found",
+        "发现隐患",
+        "处",
+        "safety.hazards_found",
+        "indicator",
+    )
+    worded = Field.filled_by(found, "found", "本月发现隐患", unit="件")
+    assert (worded.key, worded.label, worded.unit) == ("found", "本月发现隐患", "件")
+
+
+def test_a_figure_sets_indicator_is_the_one_the_platform_declares():
+    from plugins.safety.dashboard.figures import SAFETY
+
+    declared = {i.name: i for i in SAFETY.indicators()}
+    found = SAFETY.indicator("hazards_found")
+    assert found.name == "safety.hazards_found"
+    assert (found.label, found.unit) == (
+        declared["safety.hazards_found"].label,
+        declared["safety.hazards_found"].unit,
+    )

@@ -17,9 +17,7 @@ BY_5TH = Due(community=5, street=10, district=15)
 
 
 def _filled(key: str) -> ReportField:
-    """A field filled from the indicator ``environment.<key>``, under its label and unit."""
-    indicator = BY_NAME[f"{MODULE}.{key}"]
-    return ReportField.from_indicator(key, indicator.label, indicator.name, unit=indicator.unit)
+    return ReportField.filled_by(BY_NAME[f"{MODULE}.{key}"])
 
 
 def _rate(key: str, label: Any, numerator: str, denominator: str) -> ReportField:

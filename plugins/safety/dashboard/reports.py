@@ -12,9 +12,7 @@ from .figures import SAFETY
 
 
 def from_figure(key: str) -> ReportField:
-    """A field filled from the safety figure ``key``, under the figure's label and unit."""
-    figure = SAFETY.by_key[key]
-    return ReportField.from_indicator(key, figure.label, SAFETY.name(figure), unit=figure.unit)
+    return ReportField.filled_by(SAFETY.indicator(key))
 
 
 MONTHLY = Report(
