@@ -254,14 +254,29 @@ def Number(
     """
     checks: list[Callable[[Any], Any]] = []
     if min is not None or max is not None:
-        checks.append(ma.validate.Range(min=min, max=max))
+        bounds = ma.validate.Range(min=min, max=max)
+        checks.append(bounds if places is None else _TextBounds(bounds))
     if validate is not None:
         checks.extend([validate] if callable(validate) else validate)
     how = {"metadata": _about(description), **_loading(required, default, dump_only)}
     if places is None:
         return describe(ma.fields.Integer(validate=checks, **how), label=label, **options)
+    # Written as text on the wire, so documented as a decimal string (not a JSON number).
+    how["metadata"] = {**how["metadata"], "type": "string", "format": "decimal"}
     field = ma.fields.Decimal(places=places, as_string=True, validate=checks, **how)
     return describe(field, label=label, **options)
+
+
+class _TextBounds(ma.validate.Validator):
+    """A range check for a decimal written as text. Not a ``Range`` itself: apispec would put
+    its bounds into the OpenAPI document as ``minimum``/``maximum`` text, which the document's
+    schema refuses (they must be numbers, and the value is a string)."""
+
+    def __init__(self, bounds: ma.validate.Range) -> None:
+        self.bounds = bounds
+
+    def __call__(self, value: Any) -> Any:
+        return self.bounds(value)
 
 
 def Boolean(

@@ -4,6 +4,7 @@ same class, same loading options, same checks in the same order, same metadata."
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
@@ -120,7 +121,14 @@ CASES = [
     (
         Number("Loss", places=2, validate=amount),
         describe(
-            ma.fields.Decimal(places=2, as_string=True, **OPTIONAL, validate=amount), label="Loss"
+            ma.fields.Decimal(
+                places=2,
+                as_string=True,
+                **OPTIONAL,
+                validate=amount,
+                metadata={"type": "string", "format": "decimal"},
+            ),
+            label="Loss",
         ),
     ),
     (
@@ -171,3 +179,27 @@ def test_a_yes_no_field_reads_the_words_an_export_writes():
     assert field.deserialize("true") is True
     with pytest.raises(ma.ValidationError):
         field.deserialize("也许")
+
+
+def test_a_decimal_with_bounds_is_documented_as_decimal_text_and_still_checked():
+    """apispec wrote a decimal's bounds as text minimum/maximum, which made the OpenAPI document
+    invalid; the bounds are checked on load and the field is documented as a decimal string."""
+    from apispec import APISpec
+    from apispec.ext.marshmallow import MarshmallowPlugin
+    from openapi_spec_validator import validate
+
+    class Loss(ma.Schema):
+        amount = Number("损失", places=2, min=0, max=100)
+        default_zero = Number("默认", places=2, default=0)
+
+    spec = APISpec("t", "1", "3.0.3", plugins=[MarshmallowPlugin()])
+    spec.components.schema("Loss", schema=Loss)
+    document = spec.to_dict()
+    validate(document)
+    amount = document["components"]["schemas"]["Loss"]["properties"]["amount"]
+    assert (amount["type"], amount["format"]) == ("string", "decimal")
+    assert "minimum" not in amount
+    assert Loss().load({"amount": "12.50"})["amount"] == Decimal("12.50")
+    with pytest.raises(ma.ValidationError) as refused:
+        Loss().load({"amount": "100.01"})
+    assert "amount" in refused.value.messages
