@@ -13,6 +13,8 @@ their sessions, follow-ups and events, the resettlement register and its events.
 import sqlalchemy as sa
 from alembic import op
 
+from core.migration_tables import index_tenant_keys, platform_columns
+
 revision = "legal_publicity_0001"
 down_revision = None
 branch_labels = ("legal_publicity",)
@@ -22,52 +24,22 @@ depends_on = ["0019_targets", "registry_0005"]
 def upgrade() -> None:
     op.create_table(
         "legal_publicity_board",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("legal_publicity_board"),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("location", sa.String(length=200), nullable=False),
         sa.Column("cycle_days", sa.Integer(), nullable=False),
         sa.Column("set_up_on", sa.Date(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_legal_publicity_board_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_legal_publicity_board_node_id_tenants_node"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_legal_publicity_board")),
     )
+    index_tenant_keys("legal_publicity_board")
     with op.batch_alter_table("legal_publicity_board", schema=None) as batch_op:
         batch_op.create_index(
             "ix_legal_publicity_board_community", ["community_id", "id"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_board_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_board_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_board_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_board_street_id"), ["street_id"], unique=False
-        )
 
     op.create_table(
         "legal_publicity_dispute",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("legal_publicity_dispute"),
         sa.Column("number", sa.String(length=30), nullable=False),
         sa.Column("source", sa.String(length=12), nullable=False),
         sa.Column("dispute_type", sa.String(length=16), nullable=False),
@@ -91,27 +63,9 @@ def upgrade() -> None:
         sa.Column("followup_due", sa.Date(), nullable=True),
         sa.Column("closed_on", sa.Date(), nullable=True),
         sa.Column("notified_on", sa.Date(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_legal_publicity_dispute_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_legal_publicity_dispute_node_id_tenants_node"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_legal_publicity_dispute")),
         sa.UniqueConstraint("community_id", "number", name="uq_legal_publicity_dispute_number"),
     )
+    index_tenant_keys("legal_publicity_dispute")
     with op.batch_alter_table("legal_publicity_dispute", schema=None) as batch_op:
         batch_op.create_index(
             "ix_legal_publicity_dispute_community_deadline",
@@ -119,21 +73,9 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index(
-            batch_op.f("ix_legal_publicity_dispute_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
             "ix_legal_publicity_dispute_community_reg",
             ["community_id", "registered_on", "id"],
             unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_dispute_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_dispute_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_dispute_street_id"), ["street_id"], unique=False
         )
         batch_op.create_index(
             "ix_legal_publicity_dispute_street_reg",
@@ -143,147 +85,55 @@ def upgrade() -> None:
 
     op.create_table(
         "legal_publicity_screening",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("legal_publicity_screening"),
         sa.Column("held_on", sa.Date(), nullable=False),
         sa.Column("kind", sa.String(length=12), nullable=False),
         sa.Column("participants", sa.String(length=500), nullable=False),
         sa.Column("notes", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_legal_publicity_screening_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_legal_publicity_screening_node_id_tenants_node"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_legal_publicity_screening")),
     )
+    index_tenant_keys("legal_publicity_screening")
     with op.batch_alter_table("legal_publicity_screening", schema=None) as batch_op:
         batch_op.create_index(
             "ix_legal_publicity_screening_community", ["community_id", "held_on"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_screening_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_screening_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_screening_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_screening_street_id"), ["street_id"], unique=False
-        )
 
     op.create_table(
         "legal_publicity_study",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("legal_publicity_study"),
         sa.Column("held_on", sa.Date(), nullable=False),
         sa.Column("topic", sa.String(length=200), nullable=False),
         sa.Column("audience", sa.String(length=16), nullable=False),
         sa.Column("attendees", sa.Integer(), nullable=False),
         sa.Column("leaders_attended", sa.Integer(), nullable=False),
         sa.Column("quiz_score", sa.Integer(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_legal_publicity_study_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_legal_publicity_study_node_id_tenants_node"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_legal_publicity_study")),
     )
+    index_tenant_keys("legal_publicity_study")
     with op.batch_alter_table("legal_publicity_study", schema=None) as batch_op:
         batch_op.create_index(
             "ix_legal_publicity_study_community", ["community_id", "held_on"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_study_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_study_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_study_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_study_street_id"), ["street_id"], unique=False
-        )
 
     op.create_table(
         "legal_publicity_board_update",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("legal_publicity_board_update"),
         sa.Column("board_id", sa.Integer(), nullable=False),
         sa.Column("updated_on", sa.Date(), nullable=False),
         sa.Column("theme", sa.String(length=200), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["board_id"],
             ["legal_publicity_board.id"],
             name=op.f("fk_legal_publicity_board_update_board_id_legal_publicity_board"),
         ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_legal_publicity_board_update_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_legal_publicity_board_update_node_id_tenants_node"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_legal_publicity_board_update")),
     )
+    index_tenant_keys("legal_publicity_board_update")
     with op.batch_alter_table("legal_publicity_board_update", schema=None) as batch_op:
         batch_op.create_index(
             "ix_legal_publicity_board_update_board", ["board_id", "updated_on"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_board_update_community_id"),
-            ["community_id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_board_update_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_board_update_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_board_update_street_id"), ["street_id"], unique=False
-        )
 
     op.create_table(
         "legal_publicity_consult",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("legal_publicity_consult"),
         sa.Column("consulted_on", sa.Date(), nullable=False),
         sa.Column("channel", sa.String(length=12), nullable=False),
         sa.Column("person", sa.String(length=50), nullable=False),
@@ -297,209 +147,76 @@ def upgrade() -> None:
         sa.Column("result", sa.String(length=500), nullable=False),
         sa.Column("followed_up_on", sa.Date(), nullable=True),
         sa.Column("dispute_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_legal_publicity_consult_deleted_by_id_core_user"),
-        ),
         sa.ForeignKeyConstraint(
             ["dispute_id"],
             ["legal_publicity_dispute.id"],
             name=op.f("fk_legal_publicity_consult_dispute_id_legal_publicity_dispute"),
         ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_legal_publicity_consult_node_id_tenants_node"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_legal_publicity_consult")),
     )
+    index_tenant_keys("legal_publicity_consult")
     with op.batch_alter_table("legal_publicity_consult", schema=None) as batch_op:
         batch_op.create_index(
             "ix_legal_publicity_consult_community", ["community_id", "consulted_on"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_consult_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_consult_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_consult_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_consult_street_id"), ["street_id"], unique=False
-        )
 
     op.create_table(
         "legal_publicity_dispute_event",
+        *platform_columns("legal_publicity_dispute_event", event=True),
         sa.Column("dispute_id", sa.Integer(), nullable=False),
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("action", sa.String(length=16), nullable=False),
-        sa.Column("from_status", sa.String(length=12), nullable=False),
-        sa.Column("to_status", sa.String(length=12), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("on", sa.Date(), nullable=True),
-        sa.Column("username", sa.String(length=64), nullable=False),
-        sa.Column("comment", sa.Text(), nullable=False),
-        sa.Column("changes", sa.JSON(), nullable=True),
-        sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["dispute_id"],
             ["legal_publicity_dispute.id"],
             name=op.f("fk_legal_publicity_dispute_event_dispute_id_legal_publicity_dispute"),
         ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_legal_publicity_dispute_event_node_id_tenants_node"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["core_user.id"],
-            name=op.f("fk_legal_publicity_dispute_event_user_id_core_user"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_legal_publicity_dispute_event")),
     )
+    index_tenant_keys("legal_publicity_dispute_event")
     with op.batch_alter_table("legal_publicity_dispute_event", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_legal_publicity_dispute_event_community_id"),
-            ["community_id"],
-            unique=False,
-        )
-        batch_op.create_index(
             "ix_legal_publicity_dispute_event_dispute", ["dispute_id", "id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_dispute_event_district_id"),
-            ["district_id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_dispute_event_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_dispute_event_street_id"), ["street_id"], unique=False
         )
 
     op.create_table(
         "legal_publicity_dispute_session",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("legal_publicity_dispute_session"),
         sa.Column("dispute_id", sa.Integer(), nullable=False),
         sa.Column("held_on", sa.Date(), nullable=False),
         sa.Column("place", sa.String(length=100), nullable=False),
         sa.Column("attendees", sa.String(length=300), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_legal_publicity_dispute_session_deleted_by_id_core_user"),
-        ),
         sa.ForeignKeyConstraint(
             ["dispute_id"],
             ["legal_publicity_dispute.id"],
             name=op.f("fk_legal_publicity_dispute_session_dispute_id_legal_publicity_dispute"),
         ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_legal_publicity_dispute_session_node_id_tenants_node"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_legal_publicity_dispute_session")),
     )
+    index_tenant_keys("legal_publicity_dispute_session")
     with op.batch_alter_table("legal_publicity_dispute_session", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_legal_publicity_dispute_session_community_id"),
-            ["community_id"],
-            unique=False,
-        )
-        batch_op.create_index(
             "ix_legal_publicity_dispute_session_dispute", ["dispute_id", "held_on"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_dispute_session_district_id"),
-            ["district_id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_dispute_session_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_dispute_session_street_id"), ["street_id"], unique=False
         )
 
     op.create_table(
         "legal_publicity_followup",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("legal_publicity_followup"),
         sa.Column("dispute_id", sa.Integer(), nullable=False),
         sa.Column("followed_on", sa.Date(), nullable=False),
         sa.Column("fulfilment", sa.String(length=12), nullable=False),
         sa.Column("note", sa.String(length=500), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_legal_publicity_followup_deleted_by_id_core_user"),
-        ),
         sa.ForeignKeyConstraint(
             ["dispute_id"],
             ["legal_publicity_dispute.id"],
             name=op.f("fk_legal_publicity_followup_dispute_id_legal_publicity_dispute"),
         ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_legal_publicity_followup_node_id_tenants_node"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_legal_publicity_followup")),
     )
+    index_tenant_keys("legal_publicity_followup")
     with op.batch_alter_table("legal_publicity_followup", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_legal_publicity_followup_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
             "ix_legal_publicity_followup_dispute", ["dispute_id", "followed_on"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_followup_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_followup_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_followup_street_id"), ["street_id"], unique=False
         )
 
     op.create_table(
         "legal_publicity_screening_item",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("legal_publicity_screening_item"),
         sa.Column("screening_id", sa.Integer(), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("parties", sa.String(length=200), nullable=False),
@@ -510,60 +227,26 @@ def upgrade() -> None:
         sa.Column("owner", sa.String(length=50), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=True),
         sa.Column("dispute_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_legal_publicity_screening_item_deleted_by_id_core_user"),
-        ),
         sa.ForeignKeyConstraint(
             ["dispute_id"],
             ["legal_publicity_dispute.id"],
             name=op.f("fk_legal_publicity_screening_item_dispute_id_legal_publicity_dispute"),
         ),
         sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_legal_publicity_screening_item_node_id_tenants_node"),
-        ),
-        sa.ForeignKeyConstraint(
             ["screening_id"],
             ["legal_publicity_screening.id"],
             name=op.f("fk_legal_publicity_screening_item_screening_id_legal_publicity_screening"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_legal_publicity_screening_item")),
     )
+    index_tenant_keys("legal_publicity_screening_item")
     with op.batch_alter_table("legal_publicity_screening_item", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_legal_publicity_screening_item_community_id"),
-            ["community_id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_screening_item_district_id"),
-            ["district_id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_screening_item_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
             "ix_legal_publicity_screening_item_screening", ["screening_id", "id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_screening_item_street_id"), ["street_id"], unique=False
         )
 
     op.create_table(
         "legal_publicity_resettled",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("legal_publicity_resettled"),
         sa.Column("name", sa.String(length=50), nullable=False),
         sa.Column("resident_id", sa.Integer(), nullable=True),
         sa.Column("category", sa.String(length=12), nullable=False),
@@ -581,204 +264,48 @@ def upgrade() -> None:
         sa.Column("placement", sa.String(length=12), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("ended_on", sa.Date(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_legal_publicity_resettled_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_legal_publicity_resettled_node_id_tenants_node"),
-        ),
         sa.ForeignKeyConstraint(
             ["resident_id"],
             ["registry_resident.id"],
             name=op.f("fk_legal_publicity_resettled_resident_id_registry_resident"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_legal_publicity_resettled")),
     )
+    index_tenant_keys("legal_publicity_resettled")
     with op.batch_alter_table("legal_publicity_resettled", schema=None) as batch_op:
         batch_op.create_index(
             "ix_legal_publicity_resettled_community", ["community_id", "status"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_legal_publicity_resettled_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_resettled_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_resettled_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
             "ix_legal_publicity_resettled_street", ["street_id", "status"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_resettled_street_id"), ["street_id"], unique=False
         )
 
     op.create_table(
         "legal_publicity_resettled_event",
+        *platform_columns("legal_publicity_resettled_event", event=True),
         sa.Column("resettled_id", sa.Integer(), nullable=False),
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("action", sa.String(length=16), nullable=False),
-        sa.Column("from_status", sa.String(length=12), nullable=False),
-        sa.Column("to_status", sa.String(length=12), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("on", sa.Date(), nullable=True),
-        sa.Column("username", sa.String(length=64), nullable=False),
-        sa.Column("comment", sa.Text(), nullable=False),
-        sa.Column("changes", sa.JSON(), nullable=True),
-        sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_legal_publicity_resettled_event_node_id_tenants_node"),
-        ),
         sa.ForeignKeyConstraint(
             ["resettled_id"],
             ["legal_publicity_resettled.id"],
             name=op.f("fk_legal_publicity_resettled_event_resettled_id_legal_publicity_resettled"),
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["core_user.id"],
-            name=op.f("fk_legal_publicity_resettled_event_user_id_core_user"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_legal_publicity_resettled_event")),
     )
+    index_tenant_keys("legal_publicity_resettled_event")
     with op.batch_alter_table("legal_publicity_resettled_event", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_legal_publicity_resettled_event_community_id"),
-            ["community_id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_resettled_event_district_id"),
-            ["district_id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_resettled_event_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
             "ix_legal_publicity_resettled_event_resettled", ["resettled_id", "id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_legal_publicity_resettled_event_street_id"), ["street_id"], unique=False
         )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("legal_publicity_resettled_event", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_resettled_event_street_id"))
-        batch_op.drop_index("ix_legal_publicity_resettled_event_resettled")
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_resettled_event_node_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_resettled_event_district_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_resettled_event_community_id"))
-
     op.drop_table("legal_publicity_resettled_event")
-    with op.batch_alter_table("legal_publicity_resettled", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_resettled_street_id"))
-        batch_op.drop_index("ix_legal_publicity_resettled_street")
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_resettled_node_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_resettled_district_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_resettled_community_id"))
-        batch_op.drop_index("ix_legal_publicity_resettled_community")
-
     op.drop_table("legal_publicity_resettled")
-    with op.batch_alter_table("legal_publicity_screening_item", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_screening_item_street_id"))
-        batch_op.drop_index("ix_legal_publicity_screening_item_screening")
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_screening_item_node_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_screening_item_district_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_screening_item_community_id"))
-
     op.drop_table("legal_publicity_screening_item")
-    with op.batch_alter_table("legal_publicity_followup", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_followup_street_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_followup_node_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_followup_district_id"))
-        batch_op.drop_index("ix_legal_publicity_followup_dispute")
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_followup_community_id"))
-
     op.drop_table("legal_publicity_followup")
-    with op.batch_alter_table("legal_publicity_dispute_session", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_dispute_session_street_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_dispute_session_node_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_dispute_session_district_id"))
-        batch_op.drop_index("ix_legal_publicity_dispute_session_dispute")
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_dispute_session_community_id"))
-
     op.drop_table("legal_publicity_dispute_session")
-    with op.batch_alter_table("legal_publicity_dispute_event", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_dispute_event_street_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_dispute_event_node_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_dispute_event_district_id"))
-        batch_op.drop_index("ix_legal_publicity_dispute_event_dispute")
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_dispute_event_community_id"))
-
     op.drop_table("legal_publicity_dispute_event")
-    with op.batch_alter_table("legal_publicity_consult", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_consult_street_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_consult_node_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_consult_district_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_consult_community_id"))
-        batch_op.drop_index("ix_legal_publicity_consult_community")
-
     op.drop_table("legal_publicity_consult")
-    with op.batch_alter_table("legal_publicity_board_update", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_board_update_street_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_board_update_node_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_board_update_district_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_board_update_community_id"))
-        batch_op.drop_index("ix_legal_publicity_board_update_board")
-
     op.drop_table("legal_publicity_board_update")
-    with op.batch_alter_table("legal_publicity_study", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_study_street_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_study_node_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_study_district_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_study_community_id"))
-        batch_op.drop_index("ix_legal_publicity_study_community")
-
     op.drop_table("legal_publicity_study")
-    with op.batch_alter_table("legal_publicity_screening", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_screening_street_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_screening_node_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_screening_district_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_screening_community_id"))
-        batch_op.drop_index("ix_legal_publicity_screening_community")
-
     op.drop_table("legal_publicity_screening")
-    with op.batch_alter_table("legal_publicity_dispute", schema=None) as batch_op:
-        batch_op.drop_index("ix_legal_publicity_dispute_street_reg")
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_dispute_street_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_dispute_node_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_dispute_district_id"))
-        batch_op.drop_index("ix_legal_publicity_dispute_community_reg")
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_dispute_community_id"))
-        batch_op.drop_index("ix_legal_publicity_dispute_community_deadline")
-
     op.drop_table("legal_publicity_dispute")
-    with op.batch_alter_table("legal_publicity_board", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_board_street_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_board_node_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_board_district_id"))
-        batch_op.drop_index(batch_op.f("ix_legal_publicity_board_community_id"))
-        batch_op.drop_index("ix_legal_publicity_board_community")
-
     op.drop_table("legal_publicity_board")

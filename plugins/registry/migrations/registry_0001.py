@@ -13,6 +13,8 @@ name and reversed-ID indexes use ``text_pattern_ops`` on PostgreSQL so prefix se
 import sqlalchemy as sa
 from alembic import op
 
+from core.migration_tables import index_tenant_keys, platform_columns
+
 revision = "registry_0001"
 down_revision = None
 branch_labels = ("registry",)
@@ -59,7 +61,7 @@ def upgrade() -> None:
 
     op.create_table(
         "registry_household",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("registry_household"),
         sa.Column("entrance", sa.String(length=20), nullable=False),
         sa.Column("room", sa.String(length=20), nullable=False),
         sa.Column("head_name", sa.String(length=50), nullable=False),
@@ -67,48 +69,18 @@ def upgrade() -> None:
         sa.Column("moved_in_on", sa.Date(), nullable=True),
         sa.Column("moved_out_on", sa.Date(), nullable=True),
         sa.Column("notes", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_registry_household_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_registry_household_node_id_tenants_node"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_registry_household")),
     )
+    index_tenant_keys("registry_household")
     with op.batch_alter_table("registry_household", schema=None) as batch_op:
         batch_op.create_index(
             "ix_registry_household_community_address",
             ["community_id", "node_id", "room"],
             unique=False,
         )
-        batch_op.create_index(
-            batch_op.f("ix_registry_household_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_registry_household_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_registry_household_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_registry_household_street_id"), ["street_id"], unique=False
-        )
 
     op.create_table(
         "registry_unit",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("registry_unit"),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("credit_code", sa.String(length=18), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
@@ -121,28 +93,9 @@ def upgrade() -> None:
         sa.Column("output_value", sa.Numeric(precision=14, scale=2), nullable=True),
         sa.Column("headcount", sa.Integer(), nullable=True),
         sa.Column("notes", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_registry_unit_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"], ["tenants_node.id"], name=op.f("fk_registry_unit_node_id_tenants_node")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_registry_unit")),
     )
+    index_tenant_keys("registry_unit")
     with op.batch_alter_table("registry_unit", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_registry_unit_community_id"), ["community_id"], unique=False
-        )
         batch_op.create_index(
             "ix_registry_unit_community_kind", ["community_id", "kind"], unique=False
         )
@@ -152,11 +105,6 @@ def upgrade() -> None:
             unique=False,
             postgresql_ops={"name": "text_pattern_ops"},
         )
-        batch_op.create_index(
-            batch_op.f("ix_registry_unit_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_registry_unit_node_id"), ["node_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_registry_unit_street_id"), ["street_id"], unique=False)
         batch_op.create_index(
             "ix_registry_unit_street_name",
             ["street_id", "name"],
@@ -173,7 +121,7 @@ def upgrade() -> None:
 
     op.create_table(
         "registry_resident",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("registry_resident"),
         sa.Column("name", sa.String(length=50), nullable=False),
         sa.Column("gender", sa.String(length=1), nullable=False),
         sa.Column("id_number", sa.String(length=18), nullable=False),
@@ -190,33 +138,14 @@ def upgrade() -> None:
         sa.Column("household_id", sa.Integer(), nullable=True),
         sa.Column("relation", sa.String(length=12), nullable=False),
         sa.Column("notes", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_registry_resident_deleted_by_id_core_user"),
-        ),
         sa.ForeignKeyConstraint(
             ["household_id"],
             ["registry_household.id"],
             name=op.f("fk_registry_resident_household_id_registry_household"),
         ),
-        sa.ForeignKeyConstraint(
-            ["node_id"], ["tenants_node.id"], name=op.f("fk_registry_resident_node_id_tenants_node")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_registry_resident")),
     )
+    index_tenant_keys("registry_resident")
     with op.batch_alter_table("registry_resident", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_registry_resident_community_id"), ["community_id"], unique=False
-        )
         batch_op.create_index(
             "ix_registry_resident_community_idrev",
             ["community_id", "id_reversed"],
@@ -232,14 +161,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_registry_resident_community_status", ["community_id", "status"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_registry_resident_district_id"), ["district_id"], unique=False
-        )
         batch_op.create_index("ix_registry_resident_household_id", ["household_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_registry_resident_node_id"), ["node_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_registry_resident_street_id"), ["street_id"], unique=False
-        )
         batch_op.create_index(
             "ix_registry_resident_street_idrev",
             ["street_id", "id_reversed"],

@@ -25,6 +25,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
+from core.migration_tables import index_tenant_keys, platform_columns
+
 revision = "registry_0005"
 down_revision = "registry_0004"
 branch_labels = None
@@ -76,21 +78,13 @@ def _scrub(conn, table, key, where) -> None:
 def upgrade() -> None:
     op.create_table(
         "registry_verification",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("registry_verification"),
         sa.Column("resident_id", sa.Integer(), nullable=False),
         sa.Column("verified_on", sa.Date(), nullable=False),
         sa.Column("method", sa.String(length=12), nullable=False),
         sa.Column("result", sa.String(length=12), nullable=False),
         sa.Column("verified_by_id", sa.Integer(), nullable=True),
         sa.Column("notes", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["resident_id"],
             ["registry_resident.id"],
@@ -101,24 +95,8 @@ def upgrade() -> None:
             ["core_user.id"],
             name=op.f("fk_registry_verification_verified_by_id_core_user"),
         ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_registry_verification_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_registry_verification_node_id_tenants_node"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_registry_verification")),
     )
-    for scope in ("node", "district", "street", "community"):
-        op.create_index(
-            op.f(f"ix_registry_verification_{scope}_id"),
-            "registry_verification",
-            [f"{scope}_id"],
-        )
+    index_tenant_keys("registry_verification")
     for name, columns in (
         ("ix_registry_verification_resident_on", ["resident_id", "verified_on"]),
         ("ix_registry_verification_community_on", ["community_id", "verified_on"]),

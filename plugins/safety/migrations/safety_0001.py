@@ -13,6 +13,8 @@ dashboard: open hazards (status not closed, not deleted) by deadline, per street
 import sqlalchemy as sa
 from alembic import op
 
+from core.migration_tables import index_tenant_keys, platform_columns
+
 revision = "safety_0001"
 down_revision = None
 branch_labels = ("safety",)
@@ -22,7 +24,7 @@ depends_on = "registry_0001"
 def upgrade() -> None:
     op.create_table(
         "safety_activity",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("safety_activity"),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("held_on", sa.Date(), nullable=False),
@@ -30,37 +32,11 @@ def upgrade() -> None:
         sa.Column("headcount", sa.Integer(), nullable=False),
         sa.Column("organiser", sa.String(length=100), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_safety_activity_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"], ["tenants_node.id"], name=op.f("fk_safety_activity_node_id_tenants_node")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_safety_activity")),
     )
+    index_tenant_keys("safety_activity")
     with op.batch_alter_table("safety_activity", schema=None) as batch_op:
         batch_op.create_index(
             "ix_safety_activity_community_date", ["community_id", "held_on"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_safety_activity_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_safety_activity_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_safety_activity_node_id"), ["node_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_safety_activity_street_id"), ["street_id"], unique=False
         )
 
     op.create_table(
@@ -101,7 +77,7 @@ def upgrade() -> None:
 
     op.create_table(
         "safety_training",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("safety_training"),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("category", sa.String(length=20), nullable=False),
         sa.Column("held_on", sa.Date(), nullable=False),
@@ -109,42 +85,16 @@ def upgrade() -> None:
         sa.Column("teacher", sa.String(length=100), nullable=False),
         sa.Column("hours", sa.Numeric(precision=5, scale=1), nullable=True),
         sa.Column("notes", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_safety_training_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"], ["tenants_node.id"], name=op.f("fk_safety_training_node_id_tenants_node")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_safety_training")),
     )
+    index_tenant_keys("safety_training")
     with op.batch_alter_table("safety_training", schema=None) as batch_op:
         batch_op.create_index(
             "ix_safety_training_community_date", ["community_id", "held_on"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_safety_training_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_safety_training_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_safety_training_node_id"), ["node_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_safety_training_street_id"), ["street_id"], unique=False
-        )
 
     op.create_table(
         "safety_enterprise",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("safety_enterprise"),
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("risk_level", sa.String(length=10), nullable=False),
@@ -157,42 +107,16 @@ def upgrade() -> None:
         sa.Column("safety_manager_name", sa.String(length=50), nullable=False),
         sa.Column("safety_manager_phone", sa.String(length=20), nullable=False),
         sa.Column("notes", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_safety_enterprise_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"], ["tenants_node.id"], name=op.f("fk_safety_enterprise_node_id_tenants_node")
-        ),
         sa.ForeignKeyConstraint(
             ["unit_id"],
             ["registry_unit.id"],
             name=op.f("fk_safety_enterprise_unit_id_registry_unit"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_safety_enterprise")),
     )
+    index_tenant_keys("safety_enterprise")
     with op.batch_alter_table("safety_enterprise", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_safety_enterprise_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
             "ix_safety_enterprise_community_risk", ["community_id", "risk_level"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_safety_enterprise_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_safety_enterprise_node_id"), ["node_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_safety_enterprise_street_id"), ["street_id"], unique=False
         )
         batch_op.create_index(
             "uq_safety_enterprise_unit",
@@ -204,7 +128,7 @@ def upgrade() -> None:
 
     op.create_table(
         "safety_accident",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("safety_accident"),
         sa.Column("occurred_on", sa.Date(), nullable=False),
         sa.Column("enterprise_id", sa.Integer(), nullable=True),
         sa.Column("place", sa.String(length=200), nullable=False),
@@ -222,47 +146,21 @@ def upgrade() -> None:
         sa.Column("lessons", sa.Text(), nullable=False),
         sa.Column("casualty_details", sa.Text(), nullable=False),
         sa.Column("liability", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_safety_accident_deleted_by_id_core_user"),
-        ),
         sa.ForeignKeyConstraint(
             ["enterprise_id"],
             ["safety_enterprise.id"],
             name=op.f("fk_safety_accident_enterprise_id_safety_enterprise"),
         ),
-        sa.ForeignKeyConstraint(
-            ["node_id"], ["tenants_node.id"], name=op.f("fk_safety_accident_node_id_tenants_node")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_safety_accident")),
     )
+    index_tenant_keys("safety_accident")
     with op.batch_alter_table("safety_accident", schema=None) as batch_op:
         batch_op.create_index(
             "ix_safety_accident_community_date", ["community_id", "occurred_on"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_safety_accident_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_safety_accident_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_safety_accident_node_id"), ["node_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_safety_accident_street_id"), ["street_id"], unique=False
-        )
 
     op.create_table(
         "safety_hazard_source",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("safety_hazard_source"),
         sa.Column("enterprise_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("grade", sa.String(length=4), nullable=False),
@@ -271,49 +169,19 @@ def upgrade() -> None:
         sa.Column("responsible_person", sa.String(length=50), nullable=False),
         sa.Column("monitoring", sa.Text(), nullable=False),
         sa.Column("registered_on", sa.Date(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_safety_hazard_source_deleted_by_id_core_user"),
-        ),
         sa.ForeignKeyConstraint(
             ["enterprise_id"],
             ["safety_enterprise.id"],
             name=op.f("fk_safety_hazard_source_enterprise_id_safety_enterprise"),
         ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_safety_hazard_source_node_id_tenants_node"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_safety_hazard_source")),
     )
+    index_tenant_keys("safety_hazard_source")
     with op.batch_alter_table("safety_hazard_source", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_safety_hazard_source_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_safety_hazard_source_district_id"), ["district_id"], unique=False
-        )
         batch_op.create_index("ix_safety_hazard_source_enterprise", ["enterprise_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_safety_hazard_source_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_safety_hazard_source_street_id"), ["street_id"], unique=False
-        )
 
     op.create_table(
         "safety_inspection",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("safety_inspection"),
         sa.Column("kind", sa.String(length=12), nullable=False),
         sa.Column("planned", sa.Boolean(), nullable=False),
         sa.Column("planned_on", sa.Date(), nullable=True),
@@ -323,51 +191,25 @@ def upgrade() -> None:
         sa.Column("inspectors", sa.String(length=200), nullable=False),
         sa.Column("checklist", sa.JSON(), nullable=True),
         sa.Column("findings", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_safety_inspection_deleted_by_id_core_user"),
-        ),
         sa.ForeignKeyConstraint(
             ["enterprise_id"],
             ["safety_enterprise.id"],
             name=op.f("fk_safety_inspection_enterprise_id_safety_enterprise"),
         ),
-        sa.ForeignKeyConstraint(
-            ["node_id"], ["tenants_node.id"], name=op.f("fk_safety_inspection_node_id_tenants_node")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_safety_inspection")),
     )
+    index_tenant_keys("safety_inspection")
     with op.batch_alter_table("safety_inspection", schema=None) as batch_op:
         batch_op.create_index(
             "ix_safety_inspection_community_date", ["community_id", "done_on"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_safety_inspection_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_safety_inspection_district_id"), ["district_id"], unique=False
-        )
         batch_op.create_index("ix_safety_inspection_enterprise", ["enterprise_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_safety_inspection_node_id"), ["node_id"], unique=False)
         batch_op.create_index(
             "ix_safety_inspection_street_date", ["street_id", "done_on"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_safety_inspection_street_id"), ["street_id"], unique=False
         )
 
     op.create_table(
         "safety_trainee",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("safety_trainee"),
         sa.Column("training_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=50), nullable=False),
         sa.Column("enterprise_id", sa.Integer(), nullable=True),
@@ -376,55 +218,29 @@ def upgrade() -> None:
         sa.Column("certificate_issued_on", sa.Date(), nullable=True),
         sa.Column("certificate_expires_on", sa.Date(), nullable=True),
         sa.Column("passed", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_safety_trainee_deleted_by_id_core_user"),
-        ),
         sa.ForeignKeyConstraint(
             ["enterprise_id"],
             ["safety_enterprise.id"],
             name=op.f("fk_safety_trainee_enterprise_id_safety_enterprise"),
         ),
         sa.ForeignKeyConstraint(
-            ["node_id"], ["tenants_node.id"], name=op.f("fk_safety_trainee_node_id_tenants_node")
-        ),
-        sa.ForeignKeyConstraint(
             ["training_id"],
             ["safety_training.id"],
             name=op.f("fk_safety_trainee_training_id_safety_training"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_safety_trainee")),
     )
+    index_tenant_keys("safety_trainee")
     with op.batch_alter_table("safety_trainee", schema=None) as batch_op:
         batch_op.create_index(
             "ix_safety_trainee_community_expiry",
             ["community_id", "certificate_expires_on"],
             unique=False,
         )
-        batch_op.create_index(
-            batch_op.f("ix_safety_trainee_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_safety_trainee_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_safety_trainee_node_id"), ["node_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_safety_trainee_street_id"), ["street_id"], unique=False
-        )
         batch_op.create_index("ix_safety_trainee_training", ["training_id"], unique=False)
 
     op.create_table(
         "safety_hazard",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("safety_hazard"),
         sa.Column("number", sa.String(length=30), nullable=False),
         sa.Column("inspection_id", sa.Integer(), nullable=True),
         sa.Column("enterprise_id", sa.Integer(), nullable=True),
@@ -443,19 +259,6 @@ def upgrade() -> None:
         sa.Column("measures", sa.Text(), nullable=False),
         sa.Column("closed_on", sa.Date(), nullable=True),
         sa.Column("reopened", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_safety_hazard_deleted_by_id_core_user"),
-        ),
         sa.ForeignKeyConstraint(
             ["enterprise_id"],
             ["safety_enterprise.id"],
@@ -466,18 +269,12 @@ def upgrade() -> None:
             ["safety_inspection.id"],
             name=op.f("fk_safety_hazard_inspection_id_safety_inspection"),
         ),
-        sa.ForeignKeyConstraint(
-            ["node_id"], ["tenants_node.id"], name=op.f("fk_safety_hazard_node_id_tenants_node")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_safety_hazard")),
         sa.UniqueConstraint("community_id", "number", name="uq_safety_hazard_community_number"),
     )
+    index_tenant_keys("safety_hazard")
     with op.batch_alter_table("safety_hazard", schema=None) as batch_op:
         batch_op.create_index(
             "ix_safety_hazard_community_found", ["community_id", "found_on"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_safety_hazard_community_id"), ["community_id"], unique=False
         )
         batch_op.create_index(
             "ix_safety_hazard_community_open_deadline",
@@ -486,16 +283,11 @@ def upgrade() -> None:
             sqlite_where=sa.text("status <> 'closed' AND deleted_at IS NULL"),
             postgresql_where=sa.text("status <> 'closed' AND deleted_at IS NULL"),
         )
-        batch_op.create_index(
-            batch_op.f("ix_safety_hazard_district_id"), ["district_id"], unique=False
-        )
         batch_op.create_index("ix_safety_hazard_enterprise", ["enterprise_id"], unique=False)
         batch_op.create_index("ix_safety_hazard_inspection", ["inspection_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_safety_hazard_node_id"), ["node_id"], unique=False)
         batch_op.create_index(
             "ix_safety_hazard_street_found", ["street_id", "found_on"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_safety_hazard_street_id"), ["street_id"], unique=False)
         batch_op.create_index(
             "ix_safety_hazard_street_open_deadline",
             ["street_id", "deadline"],
@@ -506,151 +298,27 @@ def upgrade() -> None:
 
     op.create_table(
         "safety_hazard_event",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("safety_hazard_event", event=True),
         sa.Column("hazard_id", sa.Integer(), nullable=False),
-        sa.Column("action", sa.String(length=16), nullable=False),
-        sa.Column("from_status", sa.String(length=12), nullable=False),
-        sa.Column("to_status", sa.String(length=12), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("on", sa.Date(), nullable=True),
-        sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("username", sa.String(length=64), nullable=False),
-        sa.Column("comment", sa.Text(), nullable=False),
-        sa.Column("changes", sa.JSON(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["hazard_id"],
             ["safety_hazard.id"],
             name=op.f("fk_safety_hazard_event_hazard_id_safety_hazard"),
         ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_safety_hazard_event_node_id_tenants_node"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["core_user.id"], name=op.f("fk_safety_hazard_event_user_id_core_user")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_safety_hazard_event")),
     )
+    index_tenant_keys("safety_hazard_event")
     with op.batch_alter_table("safety_hazard_event", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_safety_hazard_event_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_safety_hazard_event_district_id"), ["district_id"], unique=False
-        )
         batch_op.create_index("ix_safety_hazard_event_hazard", ["hazard_id", "id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_safety_hazard_event_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_safety_hazard_event_street_id"), ["street_id"], unique=False
-        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("safety_hazard_event", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_safety_hazard_event_street_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_hazard_event_node_id"))
-        batch_op.drop_index("ix_safety_hazard_event_hazard")
-        batch_op.drop_index(batch_op.f("ix_safety_hazard_event_district_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_hazard_event_community_id"))
-
     op.drop_table("safety_hazard_event")
-    with op.batch_alter_table("safety_hazard", schema=None) as batch_op:
-        batch_op.drop_index(
-            "ix_safety_hazard_street_open_deadline",
-            sqlite_where=sa.text("status <> 'closed' AND deleted_at IS NULL"),
-            postgresql_where=sa.text("status <> 'closed' AND deleted_at IS NULL"),
-        )
-        batch_op.drop_index(batch_op.f("ix_safety_hazard_street_id"))
-        batch_op.drop_index("ix_safety_hazard_street_found")
-        batch_op.drop_index(batch_op.f("ix_safety_hazard_node_id"))
-        batch_op.drop_index("ix_safety_hazard_inspection")
-        batch_op.drop_index("ix_safety_hazard_enterprise")
-        batch_op.drop_index(batch_op.f("ix_safety_hazard_district_id"))
-        batch_op.drop_index(
-            "ix_safety_hazard_community_open_deadline",
-            sqlite_where=sa.text("status <> 'closed' AND deleted_at IS NULL"),
-            postgresql_where=sa.text("status <> 'closed' AND deleted_at IS NULL"),
-        )
-        batch_op.drop_index(batch_op.f("ix_safety_hazard_community_id"))
-        batch_op.drop_index("ix_safety_hazard_community_found")
-
     op.drop_table("safety_hazard")
-    with op.batch_alter_table("safety_trainee", schema=None) as batch_op:
-        batch_op.drop_index("ix_safety_trainee_training")
-        batch_op.drop_index(batch_op.f("ix_safety_trainee_street_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_trainee_node_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_trainee_district_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_trainee_community_id"))
-        batch_op.drop_index("ix_safety_trainee_community_expiry")
-
     op.drop_table("safety_trainee")
-    with op.batch_alter_table("safety_inspection", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_safety_inspection_street_id"))
-        batch_op.drop_index("ix_safety_inspection_street_date")
-        batch_op.drop_index(batch_op.f("ix_safety_inspection_node_id"))
-        batch_op.drop_index("ix_safety_inspection_enterprise")
-        batch_op.drop_index(batch_op.f("ix_safety_inspection_district_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_inspection_community_id"))
-        batch_op.drop_index("ix_safety_inspection_community_date")
-
     op.drop_table("safety_inspection")
-    with op.batch_alter_table("safety_hazard_source", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_safety_hazard_source_street_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_hazard_source_node_id"))
-        batch_op.drop_index("ix_safety_hazard_source_enterprise")
-        batch_op.drop_index(batch_op.f("ix_safety_hazard_source_district_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_hazard_source_community_id"))
-
     op.drop_table("safety_hazard_source")
-    with op.batch_alter_table("safety_accident", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_safety_accident_street_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_accident_node_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_accident_district_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_accident_community_id"))
-        batch_op.drop_index("ix_safety_accident_community_date")
-
     op.drop_table("safety_accident")
-    with op.batch_alter_table("safety_enterprise", schema=None) as batch_op:
-        batch_op.drop_index(
-            "uq_safety_enterprise_unit",
-            sqlite_where=sa.text("deleted_at IS NULL"),
-            postgresql_where=sa.text("deleted_at IS NULL"),
-        )
-        batch_op.drop_index(batch_op.f("ix_safety_enterprise_street_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_enterprise_node_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_enterprise_district_id"))
-        batch_op.drop_index("ix_safety_enterprise_community_risk")
-        batch_op.drop_index(batch_op.f("ix_safety_enterprise_community_id"))
-
     op.drop_table("safety_enterprise")
-    with op.batch_alter_table("safety_training", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_safety_training_street_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_training_node_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_training_district_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_training_community_id"))
-        batch_op.drop_index("ix_safety_training_community_date")
-
     op.drop_table("safety_training")
-    with op.batch_alter_table("safety_photo", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_safety_photo_street_id"))
-        batch_op.drop_index("ix_safety_photo_owner")
-        batch_op.drop_index(batch_op.f("ix_safety_photo_node_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_photo_district_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_photo_community_id"))
-
     op.drop_table("safety_photo")
-    with op.batch_alter_table("safety_activity", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_safety_activity_street_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_activity_node_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_activity_district_id"))
-        batch_op.drop_index(batch_op.f("ix_safety_activity_community_id"))
-        batch_op.drop_index("ix_safety_activity_community_date")
-
     op.drop_table("safety_activity")

@@ -18,6 +18,8 @@ then it is refused, naming what.
 import sqlalchemy as sa
 from alembic import op
 
+from core.migration_tables import index_tenant_keys, platform_columns
+
 revision = "safety_0005"
 down_revision = "safety_0004"
 branch_labels = None
@@ -99,7 +101,7 @@ def downgrade() -> None:
         raise RuntimeError(refusal)
     op.create_table(
         "safety_activity",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("safety_activity"),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("held_on", sa.Date(), nullable=False),
@@ -107,29 +109,11 @@ def downgrade() -> None:
         sa.Column("headcount", sa.Integer(), nullable=False),
         sa.Column("organiser", sa.String(length=100), nullable=False),
         sa.Column("summary", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_safety_activity_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"], ["tenants_node.id"], name=op.f("fk_safety_activity_node_id_tenants_node")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_safety_activity")),
     )
     op.create_index(
         "ix_safety_activity_community_date", "safety_activity", ["community_id", "held_on"]
     )
-    for index in ("community_id", "district_id", "node_id", "street_id"):
-        op.create_index(f"ix_safety_activity_{index}", "safety_activity", [index])
+    index_tenant_keys("safety_activity")
     mine = "SELECT id FROM core_activity WHERE module = 'safety'"
     op.execute(
         f"INSERT INTO safety_activity (id, {OLD}) SELECT id, {OLD} FROM core_activity "

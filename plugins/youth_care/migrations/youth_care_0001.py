@@ -12,6 +12,8 @@ revision (volunteers, visits, activities) and the registry's (a child is a regis
 import sqlalchemy as sa
 from alembic import op
 
+from core.migration_tables import index_tenant_keys, platform_columns
+
 revision = "youth_care_0001"
 down_revision = None
 branch_labels = ("youth_care",)
@@ -21,7 +23,7 @@ depends_on = ("0019_targets", "registry_0005")
 def upgrade() -> None:
     op.create_table(
         "youth_care_programme",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("youth_care_programme"),
         sa.Column("kind", sa.String(length=12), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("starts_on", sa.Date(), nullable=False),
@@ -32,97 +34,36 @@ def upgrade() -> None:
         sa.Column("capacity", sa.Integer(), nullable=True),
         sa.Column("consent_required", sa.Boolean(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_youth_care_programme_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_youth_care_programme_node_id_tenants_node"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_youth_care_programme")),
     )
-    with op.batch_alter_table("youth_care_programme", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_programme_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_programme_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_programme_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_programme_street_id"), ["street_id"], unique=False
-        )
+    index_tenant_keys("youth_care_programme")
 
     op.create_table(
         "youth_care_session",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("youth_care_session"),
         sa.Column("programme_id", sa.Integer(), nullable=False),
         sa.Column("held_on", sa.Date(), nullable=False),
         sa.Column("theme", sa.String(length=200), nullable=False),
         sa.Column("present", sa.JSON(), nullable=False),
         sa.Column("attendance", sa.Integer(), nullable=False),
         sa.Column("volunteer_hours", sa.Integer(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_youth_care_session_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_youth_care_session_node_id_tenants_node"),
-        ),
         sa.ForeignKeyConstraint(
             ["programme_id"],
             ["youth_care_programme.id"],
             name=op.f("fk_youth_care_session_programme_id_youth_care_programme"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_youth_care_session")),
     )
+    index_tenant_keys("youth_care_session")
     with op.batch_alter_table("youth_care_session", schema=None) as batch_op:
         batch_op.create_index(
             "ix_youth_care_session_community_day", ["community_id", "held_on"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_youth_care_session_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_session_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_session_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
             batch_op.f("ix_youth_care_session_programme_id"), ["programme_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_session_street_id"), ["street_id"], unique=False
         )
 
     op.create_table(
         "youth_care_child",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("youth_care_child"),
         sa.Column("resident_id", sa.Integer(), nullable=False),
         sa.Column("categories", sa.JSON(), nullable=False),
         sa.Column("guardian_id", sa.Integer(), nullable=True),
@@ -146,26 +87,10 @@ def upgrade() -> None:
         sa.Column("exited_on", sa.Date(), nullable=True),
         sa.Column("exit_reason", sa.String(length=12), nullable=False),
         sa.Column("deadline", sa.Date(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_youth_care_child_deleted_by_id_core_user"),
-        ),
         sa.ForeignKeyConstraint(
             ["guardian_id"],
             ["registry_resident.id"],
             name=op.f("fk_youth_care_child_guardian_id_registry_resident"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"], ["tenants_node.id"], name=op.f("fk_youth_care_child_node_id_tenants_node")
         ),
         sa.ForeignKeyConstraint(
             ["resident_id"],
@@ -177,29 +102,19 @@ def upgrade() -> None:
             ["registry_unit.id"],
             name=op.f("fk_youth_care_child_school_id_registry_unit"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_youth_care_child")),
     )
+    index_tenant_keys("youth_care_child")
     with op.batch_alter_table("youth_care_child", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_child_community_id"), ["community_id"], unique=False
-        )
         batch_op.create_index(
             "ix_youth_care_child_community_status", ["community_id", "status"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_youth_care_child_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_youth_care_child_node_id"), ["node_id"], unique=False)
-        batch_op.create_index(
             batch_op.f("ix_youth_care_child_resident_id"), ["resident_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_child_street_id"), ["street_id"], unique=False
         )
 
     op.create_table(
         "youth_care_enrolment",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("youth_care_enrolment"),
         sa.Column("programme_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=50), nullable=False),
         sa.Column("resident_id", sa.Integer(), nullable=True),
@@ -207,24 +122,6 @@ def upgrade() -> None:
         sa.Column("guardian_name", sa.String(length=50), nullable=False),
         sa.Column("guardian_phone", sa.String(length=20), nullable=False),
         sa.Column("consent", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_youth_care_enrolment_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_youth_care_enrolment_node_id_tenants_node"),
-        ),
         sa.ForeignKeyConstraint(
             ["programme_id"],
             ["youth_care_programme.id"],
@@ -235,28 +132,16 @@ def upgrade() -> None:
             ["registry_resident.id"],
             name=op.f("fk_youth_care_enrolment_resident_id_registry_resident"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_youth_care_enrolment")),
     )
+    index_tenant_keys("youth_care_enrolment")
     with op.batch_alter_table("youth_care_enrolment", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_youth_care_enrolment_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_enrolment_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_enrolment_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
             batch_op.f("ix_youth_care_enrolment_programme_id"), ["programme_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_enrolment_street_id"), ["street_id"], unique=False
         )
 
     op.create_table(
         "youth_care_assistance",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("youth_care_assistance"),
         sa.Column("child_id", sa.Integer(), nullable=False),
         sa.Column("given_on", sa.Date(), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
@@ -266,31 +151,13 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("receipt_signed", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["child_id"],
             ["youth_care_child.id"],
             name=op.f("fk_youth_care_assistance_child_id_youth_care_child"),
         ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_youth_care_assistance_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_youth_care_assistance_node_id_tenants_node"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_youth_care_assistance")),
     )
+    index_tenant_keys("youth_care_assistance")
     with op.batch_alter_table("youth_care_assistance", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_youth_care_assistance_child_id"), ["child_id"], unique=False
@@ -298,71 +165,26 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_youth_care_assistance_community_date", ["community_id", "given_on"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_assistance_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_assistance_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_assistance_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_assistance_street_id"), ["street_id"], unique=False
-        )
 
     op.create_table(
         "youth_care_child_event",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("youth_care_child_event", event=True),
         sa.Column("child_id", sa.Integer(), nullable=False),
-        sa.Column("action", sa.String(length=16), nullable=False),
-        sa.Column("from_status", sa.String(length=12), nullable=False),
-        sa.Column("to_status", sa.String(length=12), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("on", sa.Date(), nullable=True),
-        sa.Column("username", sa.String(length=64), nullable=False),
-        sa.Column("comment", sa.Text(), nullable=False),
-        sa.Column("changes", sa.JSON(), nullable=True),
-        sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["child_id"],
             ["youth_care_child.id"],
             name=op.f("fk_youth_care_child_event_child_id_youth_care_child"),
         ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_youth_care_child_event_node_id_tenants_node"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["core_user.id"], name=op.f("fk_youth_care_child_event_user_id_core_user")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_youth_care_child_event")),
     )
+    index_tenant_keys("youth_care_child_event")
     with op.batch_alter_table("youth_care_child_event", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_youth_care_child_event_child_id"), ["child_id"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_child_event_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_child_event_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_child_event_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_child_event_street_id"), ["street_id"], unique=False
-        )
 
     op.create_table(
         "youth_care_pairing",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("youth_care_pairing"),
         sa.Column("child_id", sa.Integer(), nullable=False),
         sa.Column("volunteer_id", sa.Integer(), nullable=True),
         sa.Column("unit_id", sa.Integer(), nullable=True),
@@ -375,28 +197,10 @@ def upgrade() -> None:
         sa.Column("outcome", sa.Text(), nullable=False),
         sa.Column("evaluation", sa.String(length=10), nullable=False),
         sa.Column("deadline", sa.Date(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["child_id"],
             ["youth_care_child.id"],
             name=op.f("fk_youth_care_pairing_child_id_youth_care_child"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_youth_care_pairing_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_youth_care_pairing_node_id_tenants_node"),
         ),
         sa.ForeignKeyConstraint(
             ["unit_id"],
@@ -408,204 +212,56 @@ def upgrade() -> None:
             ["core_volunteer.id"],
             name=op.f("fk_youth_care_pairing_volunteer_id_core_volunteer"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_youth_care_pairing")),
     )
+    index_tenant_keys("youth_care_pairing")
     with op.batch_alter_table("youth_care_pairing", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_youth_care_pairing_child_id"), ["child_id"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_pairing_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_pairing_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_pairing_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_pairing_street_id"), ["street_id"], unique=False
-        )
 
     op.create_table(
         "youth_care_assistance_event",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("youth_care_assistance_event", event=True),
         sa.Column("assistance_id", sa.Integer(), nullable=False),
-        sa.Column("action", sa.String(length=16), nullable=False),
-        sa.Column("from_status", sa.String(length=12), nullable=False),
-        sa.Column("to_status", sa.String(length=12), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("on", sa.Date(), nullable=True),
-        sa.Column("username", sa.String(length=64), nullable=False),
-        sa.Column("comment", sa.Text(), nullable=False),
-        sa.Column("changes", sa.JSON(), nullable=True),
-        sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["assistance_id"],
             ["youth_care_assistance.id"],
             name=op.f("fk_youth_care_assistance_event_assistance_id_youth_care_assistance"),
         ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_youth_care_assistance_event_node_id_tenants_node"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["core_user.id"],
-            name=op.f("fk_youth_care_assistance_event_user_id_core_user"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_youth_care_assistance_event")),
     )
+    index_tenant_keys("youth_care_assistance_event")
     with op.batch_alter_table("youth_care_assistance_event", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_youth_care_assistance_event_assistance_id"),
             ["assistance_id"],
             unique=False,
         )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_assistance_event_community_id"),
-            ["community_id"],
-            unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_assistance_event_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_assistance_event_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_assistance_event_street_id"), ["street_id"], unique=False
-        )
 
     op.create_table(
         "youth_care_pairing_event",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("youth_care_pairing_event", event=True),
         sa.Column("pairing_id", sa.Integer(), nullable=False),
-        sa.Column("action", sa.String(length=16), nullable=False),
-        sa.Column("from_status", sa.String(length=12), nullable=False),
-        sa.Column("to_status", sa.String(length=12), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("on", sa.Date(), nullable=True),
-        sa.Column("username", sa.String(length=64), nullable=False),
-        sa.Column("comment", sa.Text(), nullable=False),
-        sa.Column("changes", sa.JSON(), nullable=True),
-        sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_youth_care_pairing_event_node_id_tenants_node"),
-        ),
         sa.ForeignKeyConstraint(
             ["pairing_id"],
             ["youth_care_pairing.id"],
             name=op.f("fk_youth_care_pairing_event_pairing_id_youth_care_pairing"),
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["core_user.id"],
-            name=op.f("fk_youth_care_pairing_event_user_id_core_user"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_youth_care_pairing_event")),
     )
+    index_tenant_keys("youth_care_pairing_event")
     with op.batch_alter_table("youth_care_pairing_event", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_youth_care_pairing_event_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_pairing_event_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_pairing_event_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
             batch_op.f("ix_youth_care_pairing_event_pairing_id"), ["pairing_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_pairing_event_street_id"), ["street_id"], unique=False
         )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("youth_care_pairing_event", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_youth_care_pairing_event_street_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_pairing_event_pairing_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_pairing_event_node_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_pairing_event_district_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_pairing_event_community_id"))
-
     op.drop_table("youth_care_pairing_event")
-    with op.batch_alter_table("youth_care_assistance_event", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_youth_care_assistance_event_street_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_assistance_event_node_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_assistance_event_district_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_assistance_event_community_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_assistance_event_assistance_id"))
-
     op.drop_table("youth_care_assistance_event")
-    with op.batch_alter_table("youth_care_pairing", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_youth_care_pairing_street_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_pairing_node_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_pairing_district_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_pairing_community_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_pairing_child_id"))
-
     op.drop_table("youth_care_pairing")
-    with op.batch_alter_table("youth_care_child_event", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_youth_care_child_event_street_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_child_event_node_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_child_event_district_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_child_event_community_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_child_event_child_id"))
-
     op.drop_table("youth_care_child_event")
-    with op.batch_alter_table("youth_care_assistance", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_youth_care_assistance_street_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_assistance_node_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_assistance_district_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_assistance_community_id"))
-        batch_op.drop_index("ix_youth_care_assistance_community_date")
-        batch_op.drop_index(batch_op.f("ix_youth_care_assistance_child_id"))
-
     op.drop_table("youth_care_assistance")
-    with op.batch_alter_table("youth_care_enrolment", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_youth_care_enrolment_street_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_enrolment_programme_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_enrolment_node_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_enrolment_district_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_enrolment_community_id"))
-
     op.drop_table("youth_care_enrolment")
-    with op.batch_alter_table("youth_care_child", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_youth_care_child_street_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_child_resident_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_child_node_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_child_district_id"))
-        batch_op.drop_index("ix_youth_care_child_community_status")
-        batch_op.drop_index(batch_op.f("ix_youth_care_child_community_id"))
-
     op.drop_table("youth_care_child")
-    with op.batch_alter_table("youth_care_session", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_youth_care_session_street_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_session_programme_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_session_node_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_session_district_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_session_community_id"))
-        batch_op.drop_index("ix_youth_care_session_community_day")
-
     op.drop_table("youth_care_session")
-    with op.batch_alter_table("youth_care_programme", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_youth_care_programme_street_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_programme_node_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_programme_district_id"))
-        batch_op.drop_index(batch_op.f("ix_youth_care_programme_community_id"))
 
     op.drop_table("youth_care_programme")

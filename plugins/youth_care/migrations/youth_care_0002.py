@@ -8,6 +8,8 @@ Create Date: 2026-12-03
 import sqlalchemy as sa
 from alembic import op
 
+from core.migration_tables import index_tenant_keys, platform_columns
+
 revision = "youth_care_0002"
 down_revision = "youth_care_0001"
 branch_labels = None
@@ -17,7 +19,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "youth_care_venue_check",
-        sa.Column("id", sa.Integer(), nullable=False),
+        *platform_columns("youth_care_venue_check"),
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("done_on", sa.Date(), nullable=False),
         sa.Column("kind", sa.String(length=12), nullable=False),
@@ -31,28 +33,10 @@ def upgrade() -> None:
         sa.Column("target_id", sa.Integer(), nullable=True),
         sa.Column("target_name", sa.String(length=200), nullable=False),
         sa.Column("total_score", sa.Float(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("deleted_by_id", sa.Integer(), nullable=True),
-        sa.Column("node_id", sa.Integer(), nullable=False),
-        sa.Column("district_id", sa.Integer(), nullable=True),
-        sa.Column("street_id", sa.Integer(), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["checklist_id"],
             ["core_checklist.id"],
             name=op.f("fk_youth_care_venue_check_checklist_id_core_checklist"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["deleted_by_id"],
-            ["core_user.id"],
-            name=op.f("fk_youth_care_venue_check_deleted_by_id_core_user"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["tenants_node.id"],
-            name=op.f("fk_youth_care_venue_check_node_id_tenants_node"),
         ),
         sa.ForeignKeyConstraint(
             ["round_id"],
@@ -64,23 +48,11 @@ def upgrade() -> None:
             ["registry_unit.id"],
             name=op.f("fk_youth_care_venue_check_unit_id_registry_unit"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_youth_care_venue_check")),
     )
+    index_tenant_keys("youth_care_venue_check")
     with op.batch_alter_table("youth_care_venue_check", schema=None) as batch_op:
         batch_op.create_index(
             "ix_youth_care_venue_check_community_day", ["community_id", "done_on"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_venue_check_community_id"), ["community_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_venue_check_district_id"), ["district_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_venue_check_node_id"), ["node_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_youth_care_venue_check_street_id"), ["street_id"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_youth_care_venue_check_unit_id"), ["unit_id"], unique=False
