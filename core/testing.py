@@ -139,6 +139,43 @@ def schema_differences(database_url: str, prefix: str) -> list[Any]:
         engine.dispose()
 
 
+def column_overflows(ledgers: Iterable[Any]) -> list[str]:
+    """One sentence per key longer than the column that stores it: a choice key of a ledger's
+    field, a workflow's state or step name. SQLite stores such a key anyway; PostgreSQL refuses
+    the write, so a record saved on a laptop fails on the server. Call it in an app context
+    (choices given by a function, such as a module's vocabulary, are read from the database)."""
+    import sqlalchemy as sa
+
+    from core.records.fields import choices_of
+
+    def length(column: Any) -> int | None:
+        kind = getattr(column, "type", None)
+        return kind.length if isinstance(kind, sa.String) else None
+
+    found: list[str] = []
+
+    def check(where: str, keys: Iterable[Any], column: Any) -> None:
+        limit = length(column)
+        for key in keys:
+            if limit is not None and isinstance(key, str) and len(key) > limit:
+                found.append(f"{where}: {key!r} has {len(key)} characters, the column {limit}")
+
+    for ledger in ledgers:
+        columns = sa.inspect(ledger.model).columns
+        for name, field in ledger.schema().fields.items():
+            column = columns.get(field.attribute or name)
+            if column is not None:
+                check(f"{ledger.object_type}.{name}", choices_of(field), column)
+        workflow = ledger.workflow
+        if workflow is None:
+            continue
+        events = sa.inspect(workflow.event_model).columns
+        for column in (columns.get(workflow.status), events["from_status"], events["to_status"]):
+            check(f"{workflow.object_type} state", workflow.states, column)
+        check(f"{workflow.object_type} step", workflow.actions, events["action"])
+    return found
+
+
 def catalogue_gaps(package_dir: str | Path, locale: str = "zh_Hans_CN") -> list[str]:
     """Messages marked for translation in a package's code and templates that its catalogue
     ``translations/<locale>/LC_MESSAGES/messages.po`` lacks, leaves empty or marks fuzzy."""
