@@ -347,12 +347,16 @@ def _as_answered(field: ma.fields.Field) -> ma.fields.Field:
 
 
 def answer_schema(
-    schema: type[ma.Schema], suffix: str, fields: dict[str, ma.fields.Field]
+    schema: type[ma.Schema],
+    suffix: str,
+    fields: dict[str, ma.fields.Field],
+    area: str | None = None,
 ) -> type[ma.Schema]:
     """``schema`` as an answer shows it (each field :func:`_as_answered`), with the ``fields``
     the answer adds beside its own (where a record is, a count), named ``<schema><suffix>`` in
-    the document. For the document only: views dump with their own schema and add those keys
-    themselves. Other keys are left open, for what a plugin adds to its records."""
+    the document, after ``area`` (the module the answer is of, see :func:`schema_name`). For
+    the document only: views dump with their own schema and add those keys themselves. Other
+    keys are left open, for what a plugin adds to its records."""
     base_meta = getattr(schema, "Meta", object)
     declared = schema._declared_fields
     # A dump leaves out what is only read in; a key of that name an answer adds is left open.
@@ -361,7 +365,47 @@ def answer_schema(
     meta = type("Meta", (base_meta,), {"unknown": ma.EXCLUDE, "exclude": exclude})
     name = schema.__name__.removesuffix("Schema") + suffix + "Schema"
     answered = {key: _as_answered(field) for key, field in declared.items()}
-    return type(name, (schema,), {**answered, **fields, "Meta": meta, "__doc__": schema.__doc__})
+    area = area or schema_area(schema)
+    return type(
+        name,
+        (schema,),
+        {
+            **answered,
+            **fields,
+            "Meta": meta,
+            "__doc__": schema.__doc__,
+            "__module__": schema.__module__,
+            "openapi_area": area,
+        },
+    )
+
+
+def schema_area(schema: type[ma.Schema]) -> str | None:
+    """The module a schema belongs to: its ``openapi_area``, else the plugin whose package
+    declares it (``plugins.youth_care.…`` → ``youth_care``, ``jiedao_eldercare.…`` →
+    ``eldercare``), else none (core's and the tenants' own)."""
+    area = getattr(schema, "openapi_area", None)
+    if area:
+        return str(area)
+    top, _, rest = schema.__module__.partition(".")
+    if top in ("core", "tenants"):
+        return None
+    return rest.partition(".")[0] if top == "plugins" else top.removeprefix("jiedao_")
+
+
+def schema_name(schema: Any) -> str:
+    """A schema's name in the document: its class name without ``Schema``, after its module
+    (``YouthCareChild``, ``FamilyPlanningChild``). Two modules may name their schemas alike;
+    apispec's own answer to a clash is a number suffix that changes with the plugins
+    installed, so a client generated against one deployment would misread another's."""
+    from apispec.ext.marshmallow.common import resolve_schema_cls
+
+    cls = resolve_schema_cls(schema)
+    cls = cls[0] if isinstance(cls, list) else cls
+    area = schema_area(cls)
+    prefix = "".join(word.title() for word in area.split("_")) if area else ""
+    name = cls.__name__.removesuffix("Schema")
+    return name if name.startswith(prefix) else prefix + name
 
 
 class ErrorSchema(ma.Schema):
@@ -537,7 +581,7 @@ def build_openapi(app: Flask) -> dict[str, Any]:
         title="Jiedao API",
         version=core.__version__,
         openapi_version="3.0.3",
-        plugins=[FlaskPlugin(), MarshmallowPlugin()],
+        plugins=[FlaskPlugin(), MarshmallowPlugin(schema_name_resolver=schema_name)],
         info={
             "description": '街道 platform API. Errors: {"error": {"code", "message", "fields"}}.'
         },

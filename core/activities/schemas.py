@@ -98,7 +98,7 @@ def activity_schema(
             ):
                 raise ma.ValidationError(_("The activity cannot end before it starts."), "end_time")
 
-    ActivitySchema.__name__ = f"{module.capitalize()}ActivitySchema"
+    ActivitySchema.openapi_area = module  # type: ignore[attr-defined]
     return ActivitySchema
 
 

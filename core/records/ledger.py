@@ -372,7 +372,7 @@ class Ledger:
             key: ma.fields.String(allow_none=True, metadata={"description": MASKED_NOTE})
             for key in sensitive_fields(self.reader)
         }
-        return answer_schema(self.schema, "Record", {**hidden, **RECORD_FIELDS})
+        return answer_schema(self.schema, "Record", {**hidden, **RECORD_FIELDS}, self.module)
 
     @cached_property
     def reader(self) -> ma.Schema:

@@ -39,7 +39,7 @@ def subject_kind_labels() -> dict[str, Any]:
     }
 
 
-class AssignmentSchema(Schema):
+class VisitAssignmentSchema(Schema):
     """An assignment as typed: a user and either a place or a subject."""
 
     user_id = record_id(required=True, metadata={"label": _l("Assigned worker")})

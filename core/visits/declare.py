@@ -79,8 +79,9 @@ def _staff_choices() -> dict[str, Any]:
     return {str(uid): name for uid, name in assignments.staff_at(db.session, g.community)}
 
 
-def visit_schema(kinds: Sequence[str], sensitivity: str) -> type[Schema]:
-    """The visit form and record: the subject, when and how, who, what was found and asked."""
+def visit_schema(kinds: Sequence[str], sensitivity: str, module: str | None = None) -> type[Schema]:
+    """The visit form and record of ``module``: the subject, when and how, who, what was found
+    and asked."""
     if sensitivity not in (S1, S2, S3):
         raise ValueError(f"sensitivity must be S1, S2 or S3, not {sensitivity!r}")
     labels = assignments.subject_kind_labels()
@@ -110,6 +111,7 @@ def visit_schema(kinds: Sequence[str], sensitivity: str) -> type[Schema]:
         needs = Text(_l("Needs and difficulties"), 2000, sensitivity=sensitivity, **hidden)
         next_due = Date(_l("Next visit"), column=True)
 
+    VisitSchema.openapi_area = module  # type: ignore[attr-defined]
     return VisitSchema
 
 
@@ -376,7 +378,7 @@ class VisitLedger:
                 "api_assign",
                 api_doc(
                     "Assign a grid, a building or a subject to a worker",
-                    request_schema=assignments.AssignmentSchema,
+                    request_schema=assignments.VisitAssignmentSchema,
                     status=201,
                     tags=[self.module],
                 )(lambda: self.assign_api()),
@@ -568,7 +570,7 @@ class VisitLedger:
         form = empty_form()
         if request.method == "POST":
             require(self._assign_permission())
-            form = load_form(assignments.AssignmentSchema())
+            form = load_form(assignments.VisitAssignmentSchema())
             if form.ok:
                 try:
                     self._assign(form.data)
@@ -614,7 +616,7 @@ class VisitLedger:
 
     def assign_api(self) -> Any:
         require(self._assign_permission())
-        row = self._assign(json_body(assignments.AssignmentSchema()))
+        row = self._assign(json_body(assignments.VisitAssignmentSchema()))
         db.session.commit()
         users, places = self._names([row])
         return jsonify(self._dump_assignment(row, users, places)), 201
@@ -740,7 +742,7 @@ def visit_ledger(
         name=name,
         plural=plural,
         model=model,
-        schema=visit_schema(kinds, sensitivity),
+        schema=visit_schema(kinds, sensitivity, module),
         title=title or _l("Visit records"),
         label=label or _l("Visit"),
         view=view,

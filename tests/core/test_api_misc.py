@@ -342,5 +342,23 @@ def test_the_document_gives_a_decimal_kept_as_text_as_text(client):
     """Found by fuzzing: an accident's direct_loss answers "303.00" (a Decimal dumped as
     text), while the document said a number."""
     doc = client.get("/api/v1/openapi.json").json
-    loss = doc["components"]["schemas"]["AccidentRecord"]["properties"]["direct_loss"]
+    loss = doc["components"]["schemas"]["SafetyAccidentRecord"]["properties"]["direct_loss"]
     assert loss["type"] == "string" and loss["format"] == "decimal" and loss["nullable"]
+
+
+def test_each_module_names_its_schemas_in_the_document(client):
+    """Two modules naming a schema alike (youth_care's and family_planning's ``Child``, every
+    module's visits and activities) used to come out as ``Child``/``Child1``, numbered by the
+    order the plugins loaded in; each name now says its module, and apispec warns of no clash."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        doc = client.get("/api/v1/openapi.json").json
+    names = set(doc["components"]["schemas"])
+    assert {"YouthCareChild", "FamilyPlanningChild", "YouthCareVisit", "SafetyVisit"} <= names
+    assert {"SafetyActivityRecord", "EnvironmentAttendeeRecord", "VisitAssignment"} <= names
+    assert {"User", "Node", "Assignment"} <= names  # core's own keep their names
+    assert not [name for name in names if name[-1].isdigit() or "_" in name.lstrip("_")]
+    visit = doc["components"]["schemas"]["YouthCareVisitRecord"]["properties"]
+    assert "subject_kind" in visit
