@@ -11,6 +11,7 @@ from typing import Any
 import marshmallow as ma
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from core import audit, school_holidays, workdays
@@ -86,7 +87,7 @@ def _set_school(data: dict[str, Any]) -> None:
         node=_where(),
         object_type="core_school_holiday",
         object_id=f"{city}:{data['start'].year}:{data['kind']}",
-        summary=_(
+        summary=_l(
             "%(kind)s %(start)s – %(end)s",
             kind=school_holidays.KINDS[data["kind"]],
             start=data["start"].isoformat(),
@@ -104,7 +105,7 @@ def _clear_school(year: int, kind: str) -> None:
         node=_where(),
         object_type="core_school_holiday",
         object_id=f"{city}:{year}:{kind}",
-        summary=_("%(kind)s of %(year)s removed", kind=school_holidays.KINDS[kind], year=year),
+        summary=_l("%(kind)s of %(year)s removed", kind=school_holidays.KINDS[kind], year=year),
     )
 
 
@@ -119,7 +120,7 @@ def _set(data: dict[str, Any]) -> None:
         node=_where(),
         object_type="core_holiday",
         object_id=data["day"].isoformat(),
-        summary=_(
+        summary=_l(
             "%(day)s declared: %(kind)s",
             day=data["day"].isoformat(),
             kind=workdays.KINDS[data["kind"]],
@@ -136,7 +137,7 @@ def _clear(day: date) -> None:
         node=_where(),
         object_type="core_holiday",
         object_id=day.isoformat(),
-        summary=_("Local entry for %(day)s removed", day=day.isoformat()),
+        summary=_l("Local entry for %(day)s removed", day=day.isoformat()),
     )
 
 

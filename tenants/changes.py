@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core import audit, numbering
@@ -849,7 +850,7 @@ def _audit_renumberings(
             node=place.as_ref(),
             object_type=item.table,
             object_id=item.row_id,
-            summary=_(
+            summary=_l(
                 "%(ledger)s: %(old)s is now %(new)s (%(source)s merged into %(target)s)",
                 ledger=MergePreview.ledger_name(item),
                 old=item.old,

@@ -33,6 +33,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.exceptions import Forbidden, NotFound
 
@@ -406,7 +407,7 @@ def run_ledger_import(
             node=community.as_ref(),
             object_type="import",
             object_id=spec.name,
-            summary=_(
+            summary=_l(
                 "Imported %(count)s rows of %(name)s", count=report.written, name=str(spec.label)
             ),
             details={"file": filename, "rows": report.written},

@@ -38,6 +38,7 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -731,7 +732,7 @@ def _apply_tree(
         node=where,
         object_type="import",
         object_id=result.filename[:64],
-        summary=_(
+        summary=_l(
             "Imported %(file)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged",
             file=result.filename,
             created=result.created,
@@ -1033,7 +1034,7 @@ def _write_users(
             node=_common_node(session, paths),
             object_type="import",
             object_id=filename[:64],
-            summary=_(
+            summary=_l(
                 "Imported %(file)s: %(created)s accounts created, %(updated)s updated, "
                 "%(unchanged)s unchanged",
                 file=filename,

@@ -25,6 +25,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
@@ -406,7 +407,7 @@ def _audit_export(
         node=node.as_ref(),
         object_type="export",
         object_id=found.name,
-        summary=_("Exported %(name)s of %(place)s", name=str(found.label), place=node.name),
+        summary=_l("Exported %(name)s of %(place)s", name=str(found.label), place=node.name),
         details={"format": fmt, "filters": filters, "columns": [c.key for c in columns]},
     )
 

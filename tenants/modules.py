@@ -15,6 +15,7 @@ from typing import Any
 import marshmallow as ma
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -472,7 +473,7 @@ def update_settings(session: Session, community: Node, module: str, data: dict[s
         node=community.as_ref(),
         object_type="module",
         object_id=module,
-        summary=_("Changed the settings of %(module)s", module=module_label(module)),
+        summary=_l("Changed the settings of %(module)s", module=module_label(module)),
         details=changes,
     )
     return clean

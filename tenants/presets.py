@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core import audit
@@ -161,7 +162,7 @@ def create_preset(
         node=district.as_ref(),
         object_type="preset",
         object_id=preset.id,
-        summary=_("Created the module preset %(name)s", name=name),
+        summary=_l("Created the module preset %(name)s", name=name),
         details=preset.as_dict(),
     )
     return preset
@@ -187,7 +188,7 @@ def update_preset(
             node=session.get(Node, preset.district_id).as_ref(),
             object_type="preset",
             object_id=preset.id,
-            summary=_("Changed the module preset %(name)s", name=name),
+            summary=_l("Changed the module preset %(name)s", name=name),
             details=changes,
         )
     return preset
@@ -201,7 +202,7 @@ def delete_preset(session: Session, preset: ModulePreset) -> None:
         node=session.get(Node, preset.district_id).as_ref(),
         object_type="preset",
         object_id=preset.id,
-        summary=_("Deleted the module preset %(name)s", name=preset.name),
+        summary=_l("Deleted the module preset %(name)s", name=preset.name),
     )
 
 
@@ -266,7 +267,7 @@ def apply_preset(
         node=session.get(Node, preset.district_id).as_ref(),
         object_type="preset",
         object_id=preset.id,
-        summary=_(
+        summary=_l(
             "Applied the module preset %(name)s to %(count)s communities",
             name=preset.name,
             count=result.communities,

@@ -406,7 +406,7 @@ def audit_unmask(session: Session, report: ChangeReport) -> None:
         node=session.get(node_model(), report.node_id).as_ref(),
         object_type=ChangeReport.__tablename__,
         object_id=report.id,
-        summary=_("Showed the unmasked facts of change report #%(id)s", id=report.id),
+        summary=_l("Showed the unmasked facts of change report #%(id)s", id=report.id),
     )
 
 

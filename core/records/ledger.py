@@ -779,7 +779,7 @@ class Ledger:
                 node=node,
                 object_type="export",
                 object_id=self.export_name,
-                summary=_(
+                summary=_l(
                     "Exported %(name)s with its sensitive fields in clear", name=self.export_name
                 ),
                 details={"filters": filters},
@@ -997,7 +997,7 @@ def _unmask_requested(ledger: Ledger, obj: Any) -> bool:
         node=node_ref(db.session, id=obj.node_id),
         object_type=type(obj).__tablename__,
         object_id=obj.id,
-        summary=_(
+        summary=_l(
             "Viewed the sensitive fields of %(what)s in clear",
             what=ledger.record_title(obj),
         ),

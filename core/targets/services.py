@@ -341,7 +341,7 @@ def _write(
         node=place,
         object_type="core_target",
         object_id=f"{name}:{period.key}",
-        summary=_(
+        summary=_l(
             "Target %(indicator)s %(period)s: %(old)s → %(new)s",
             indicator=str(all_indicators()[name].label),
             period=period.label(),

@@ -550,7 +550,7 @@ class VisitLedger:
             node=g.community.as_ref(),
             object_type=AreaAssignment.__tablename__,
             object_id=row.id,
-            summary=_("Assigned %(what)s to %(user)s", what=what, user=users.get(row.user_id, "")),
+            summary=_l("Assigned %(what)s to %(user)s", what=what, user=users.get(row.user_id, "")),
         )
         return row
 
@@ -562,7 +562,7 @@ class VisitLedger:
             node=g.community.as_ref(),
             object_type=AreaAssignment.__tablename__,
             object_id=row.id,
-            summary=_("Ended an assignment"),
+            summary=_l("Ended an assignment"),
         )
 
     def assignments_page(self) -> Any:

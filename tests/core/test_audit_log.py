@@ -331,3 +331,15 @@ def test_records_of_a_shared_table_are_looked_up_in_each_ledger_until_found():
     both = _any_of([ledger({"1": "/a/1"}), ledger({"1": "/b/1", "2": "/b/2"})])
     assert both(None, None, {"1", "2", "3"}) == {"1": "/a/1", "2": "/b/2"}
     assert asked == [{"1", "2", "3"}, {"2", "3"}]
+
+
+def test_summaries_written_by_the_tenants_admin_pages_follow_the_reader(as_user):
+    """Preset, switch and export summaries were rendered in the writer's language: an English
+    reader saw 创建了模块方案…; they are kept as message ids like core's own."""
+    d = as_user("d_admin")
+    payload = {"name": "城市社区", "description": "", "modules": {"ledger": {}}}
+    assert d.post("/api/v1/nodes/110105/presets", json=payload).status_code == 201
+    chinese = entries(d, action="preset.create")[0]["summary"]
+    d.post("/locale", data={"locale": "en"})
+    assert entries(d, action="preset.create")[0]["summary"] == "Created the module preset 城市社区"
+    assert chinese != "Created the module preset 城市社区" and "城市社区" in chinese
