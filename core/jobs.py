@@ -247,8 +247,9 @@ def start(kind: str, title: str, params: dict[str, Any], *, node: NodeRef | None
 
 
 class JobProgress:
-    """``progress(rows, total)``: ``rows`` more are done of ``total`` (the callback of
-    :func:`core.exchange.run_import`). Noted in the queue's storage at most every
+    """``progress(rows, total, estimated=False)``: ``rows`` more are done of ``total`` (the
+    callback of :func:`core.exchange.run_import`); an ``estimated`` total (the planner's, for an
+    export of millions of rows) is shown as such. Noted in the queue's storage at most every
     :data:`PROGRESS_EVERY` seconds, where the job's page reads it while the job runs."""
 
     def __init__(self, huey: Huey, job_id: int) -> None:
@@ -256,16 +257,17 @@ class JobProgress:
         self.key = progress_key(job_id)
         self.done = 0
         self.total: int | None = None
+        self.estimated = False
         self._noted = 0.0
 
-    def __call__(self, rows: int, total: int | None = None) -> None:
+    def __call__(self, rows: int, total: int | None = None, *, estimated: bool = False) -> None:
         self.done += rows
         if total is not None:
-            self.total = total
+            self.total, self.estimated = total, estimated
         now = time.monotonic()
         if now - self._noted >= PROGRESS_EVERY:
             self._noted = now
-            self.huey.put(self.key, (self.done, self.total))
+            self.huey.put(self.key, (self.done, self.total, self.estimated))
 
 
 def progress_key(job_id: int) -> str:
@@ -340,12 +342,15 @@ def _own_job(job_id: int) -> Job:
     return job
 
 
-def _progress_now(job: Job) -> tuple[int, int | None]:
+def _progress_now(job: Job) -> tuple[int, int | None, bool]:
+    """Rows done, of how many, and whether that total is an estimate (only while running: an
+    ended job counted its rows)."""
     if job.status == RUNNING:
         noted = queue().huey.get(progress_key(job.id), peek=True)
         if noted:
-            return noted[0], noted[1]
-    return job.rows_done, job.rows_total
+            done, total, *estimated = noted
+            return done, total, bool(estimated and estimated[0])
+    return job.rows_done, job.rows_total, False
 
 
 def _file_of(job: Job) -> Path | None:
@@ -360,7 +365,7 @@ def as_dict(job: Job) -> dict[str, Any]:
     """A job as the API shows it (and the page reads it)."""
     from flask import url_for
 
-    done, total = _progress_now(job)
+    done, total, estimated = _progress_now(job)
     result = dict(job.result or {})
     result.pop("file", None)  # where it is stored is the server's business
     has_file = _file_of(job) is not None
@@ -369,7 +374,7 @@ def as_dict(job: Job) -> dict[str, Any]:
         "kind": job.kind,
         "title": job.title,
         "status": job.status,
-        "progress": {"done": done, "total": total},
+        "progress": {"done": done, "total": total, "estimated": estimated},
         "result": result or None,
         "error": job.error,
         "download_url": url_for("jobs.download", job_id=job.id) if has_file else None,
@@ -455,7 +460,8 @@ def download(job_id: int):
 @login_required
 @api_doc(
     "A background job you started (a large export or import): status (queued, running, done, "
-    "failed), progress {done, total} in rows (total null while unknown), result (an import's "
+    "failed), progress {done, total, estimated} in rows (total null while unknown, estimated "
+    "true while it is the planner's estimate of a large export), result (an import's "
     "report; an export's row count), error (why it failed), download_url of an export's file.",
     tags=["jobs"],
     parameters=[{"in": "path", "name": "job_id", "required": True, "schema": {"type": "integer"}}],

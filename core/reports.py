@@ -191,7 +191,8 @@ class Export:
     first row is fetched before anything is sent, so refuse bad ``filters`` (a DomainError)
     before yielding it. Audit entries go through :func:`core.audit.record` as usual. Values:
     ``date``/``datetime`` become date cells, numbers number cells, anything else text
-    (:mod:`core.exchange`)."""
+    (:mod:`core.exchange`). ``total(session, scope_clause, filters)`` → ``(rows, exact)``, if
+    given, is what an export job shows its progress against (an estimate marked as such)."""
 
     name: str
     label: Any
@@ -199,6 +200,7 @@ class Export:
     columns: Sequence[Column]
     rows: Callable[[Session, Callable[[Any], Any], dict[str, str]], Iterable[dict[str, Any]]]
     module: str = ""
+    total: Callable[[Session, Callable[[Any], Any], dict[str, str]], tuple[int, bool]] | None = None
 
 
 @dataclass(frozen=True)

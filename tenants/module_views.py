@@ -481,6 +481,9 @@ def _export_job(params: dict[str, Any], progress: jobs.JobProgress) -> dict[str,
     try:
         with Session(db.engine) as reader, path.open("wb") as target:
             scope = modules.export_scope(node.as_ref(), found)
+            if found.total is not None:
+                total, exact = found.total(reader, scope, filters)
+                progress(0, total, estimated=not exact)
             rows = _counted(found.rows(reader, scope, filters), progress)
             if fmt == "xlsx":
                 exchange.save_xlsx(columns, rows, str(found.label), target)

@@ -30,7 +30,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import MANYTOONE, Session, selectinload
 
 from core import audit
-from core.api import Page, answer_schema, api_doc, json_body, paginate
+from core.api import Page, answer_schema, api_doc, bounded_total, json_body, paginate
 from core.db import db, utcnow
 from core.errors import Conflict, DomainError, NotPermitted
 from core.forms import FormResult, empty_form, load_form, save
@@ -746,8 +746,24 @@ class Ledger:
         columns = [c for c, _f in self.export_columns()] + [c for c, _v in self.export_extra]
         columns += [c for c, _f in self.part_columns()]
         return Export(
-            self.export_name, self.title, self.view, columns, self.export_rows, module=self.module
+            self.export_name,
+            self.title,
+            self.view,
+            columns,
+            self.export_rows,
+            module=self.module,
+            total=self.export_total,
         )
+
+    def export_total(
+        self, session: Session, scope_clause: Callable[[Any], Any], filters: dict[str, str]
+    ) -> tuple[int, bool]:
+        """``(rows, exact)`` the export will write, for an export job's progress: its records
+        counted up to :data:`core.api.EXACT_TOTAL_UP_TO`, beyond that the planner's estimate, as
+        the list shows its total; never exact where a record is written once per part."""
+        parsed = parse_filters(self.filters, filters)
+        total, exact = bounded_total(self.filtered(session, scope_clause(self.model), parsed))
+        return total, exact and self.export_parts is None
 
     def export_rows(
         self, session: Session, scope_clause: Callable[[Any], Any], filters: dict[str, str]

@@ -84,7 +84,7 @@ def test_a_large_export_runs_as_a_job_and_only_its_user_sees_it(app, registry, a
     assert status.status_code == 200
     body = status.json
     assert body["status"] == "done" and body["kind"] == "ledger_export"
-    assert body["progress"] == {"done": 5, "total": 5}
+    assert body["progress"] == {"done": 5, "total": 5, "estimated": False}
     assert body["result"]["rows"] == 5 and body["error"] is None
     assert body["download_url"] == f"/jobs/{job}/download" and body["finished_at"]
 
@@ -210,7 +210,11 @@ def test_a_large_import_is_checked_then_imported_by_jobs(app, registry):
     done = registry.post(IMPORT_PAGE, data={"token": token, "next": f"/c/{A1}/registry/"})
     imported = job_id(done)
     body = registry.get(f"/api/v1/jobs/{imported}").json
-    assert body["status"] == "done" and body["progress"] == {"done": 4, "total": 4}
+    assert body["status"] == "done" and body["progress"] == {
+        "done": 4,
+        "total": 4,
+        "estimated": False,
+    }
     assert body["result"]["written"] == 4 and body["result"]["dry_run"] is False
     assert residents(app) == before + 4
     assert "已导入4行到居民" in registry.get(f"/jobs/{imported}").text
@@ -297,14 +301,26 @@ def test_a_queued_job_waits_for_the_worker_and_shows_its_progress(app, registry,
         db.session.get(Job, job).status = jobs.RUNNING
         db.session.commit()
     queue.huey.put(jobs.progress_key(job), (1200, None))
-    assert registry.get(f"/api/v1/jobs/{job}").json["progress"] == {"done": 1200, "total": None}
+    assert registry.get(f"/api/v1/jobs/{job}").json["progress"] == {
+        "done": 1200,
+        "total": None,
+        "estimated": False,
+    }
+    # A district's export of millions counts against the planner's estimate, shown as one.
+    queue.huey.put(jobs.progress_key(job), (1200, 2_000_000, True))
+    assert registry.get(f"/api/v1/jobs/{job}").json["progress"]["estimated"] is True
+    assert "1,200 / 约 2,000,000" in registry.get(f"/jobs/{job}").text
     with app.app_context():
         db.session.get(Job, job).status = jobs.QUEUED
         db.session.commit()
 
     run_next()
     body = registry.get(f"/api/v1/jobs/{job}").json
-    assert body["status"] == "done" and body["progress"] == {"done": 5, "total": 5}
+    assert body["status"] == "done" and body["progress"] == {
+        "done": 5,
+        "total": 5,
+        "estimated": False,
+    }
     assert len(csv_rows(registry.get(body["download_url"]).data)) == 6
     assert queue.huey.pending_count() == 0
 
@@ -356,3 +372,26 @@ def test_a_jobs_file_and_report_are_kept_a_day(app, registry):
     body = registry.get(f"/api/v1/jobs/{old}").json
     assert body["status"] == "done" and body["result"] is None and body["download_url"] is None
     assert "此任务的结果已不再保留" in registry.get(f"/jobs/{old}").text
+
+
+def test_an_export_job_counts_against_the_rows_it_will_write(app, registry, monkeypatch):
+    """The job tells its total before the first row: exact for a few rows, beyond
+    EXACT_TOTAL_UP_TO the planner's estimate marked as such (as the list's total)."""
+    import core.api
+
+    told: list[tuple[int, int | None, bool]] = []
+    kept = jobs.JobProgress.__call__
+
+    def spy(self, rows, total=None, *, estimated=False):
+        told.append((rows, total, estimated))
+        kept(self, rows, total, estimated=estimated)
+
+    monkeypatch.setattr(jobs.JobProgress, "__call__", spy)
+    body = registry.get(f"/api/v1/jobs/{job_id(registry.get(f'{EXPORT}.csv'))}").json
+    assert told[0] == (0, 5, False) and body["progress"]["total"] == 5
+
+    told.clear()
+    monkeypatch.setattr(core.api, "EXACT_TOTAL_UP_TO", 3)
+    monkeypatch.setattr(core.api, "estimated_rows", lambda stmt: 4_000)
+    registry.get(f"{EXPORT}.csv")
+    assert told[0] == (0, 4_000, True)
