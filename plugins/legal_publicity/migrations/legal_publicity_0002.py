@@ -1,11 +1,12 @@
-"""legal_publicity: community-correction assistance
+"""legal_publicity: community-correction assistance, screenings reported
 
 Revision ID: legal_publicity_0002
 Revises: legal_publicity_0001
 Create Date: 2026-12-03
 
 社区矫正 协助: the people under community correction whom the community helps (the 矫正小组
-membership) and the visits to them, in the resettlement compartment.
+membership) and the visits to them, in the resettlement compartment; and the day a screening's
+排查情况 was reported to the 司法所.
 """
 
 import sqlalchemy as sa
@@ -20,6 +21,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("legal_publicity_screening") as batch:
+        batch.add_column(sa.Column("reported_on", sa.Date(), nullable=True))
     op.create_table(
         "legal_publicity_correction",
         *platform_columns("legal_publicity_correction"),
@@ -63,3 +66,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("legal_publicity_correction_visit")
     op.drop_table("legal_publicity_correction")
+    with op.batch_alter_table("legal_publicity_screening") as batch:
+        batch.drop_column("reported_on")
