@@ -77,7 +77,18 @@ def occurrences(
     entry: CalendarEntry, year: int, school: dict[str, tuple[date, date]] | None = None
 ) -> list[Occurrence]:
     """The days (or periods) of ``entry`` in ``year``; a school-holiday entry falls on the
-    place's ``school`` holidays of the year (``core.school_holidays.periods``), none without."""
+    place's ``school`` holidays of the year (``core.school_holidays.periods``), none without.
+    An entry with ``lead_days`` is the period of those days just before each date (节前)."""
+    found = _dates(entry, year, school)
+    if not entry.lead_days:
+        return found
+    lead, day = timedelta(days=entry.lead_days), timedelta(days=1)
+    return [Occurrence(entry, o.start - lead, o.start - day) for o in found]
+
+
+def _dates(
+    entry: CalendarEntry, year: int, school: dict[str, tuple[date, date]] | None
+) -> list[Occurrence]:
     if entry.kind == "school":
         period = (school or {}).get(entry.term)
         return [Occurrence(entry, *period)] if period else []
@@ -89,6 +100,8 @@ def occurrences(
         months = [entry.month] if entry.month else range(1, 13)
         found = (_nth_weekday(year, m, entry.weekday or 0, entry.nth) for m in months)
         return [Occurrence(entry, day) for day in found if day is not None]
+    if entry.kind == "monthly":
+        return [Occurrence(entry, date(year, m, entry.day)) for m in range(1, 13)]
     end = None
     if entry.end_month is not None and entry.end_day is not None:
         end = date(year, entry.end_month, entry.end_day)

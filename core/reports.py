@@ -235,9 +235,12 @@ class CalendarEntry:
     ``kind``: ``fixed`` (``month``/``day`` of the Gregorian calendar), ``lunar`` (of the Chinese
     lunar calendar: 春节 is 1/1, 重阳 9/9), ``term`` (the solar term named ``term``, e.g. 清明), or
     ``weekday`` (the ``nth`` ``weekday`` — 0 Monday … 6 Sunday — of ``month``, ``nth=-1`` the
-    last; ``month=0`` every month: 每月最后一个星期五) or ``school`` (the place's ``winter`` or
-    ``summer`` school holiday, ``term``, as its city entered it). Build them with :meth:`lunar`,
-    :meth:`solar_term`, :meth:`weekday_rule` and :meth:`school_holiday`;
+    last; ``month=0`` every month: 每月最后一个星期五), ``monthly`` (``day`` of every month: the
+    screenings on the 1st and 16th) or ``school`` (the place's ``winter`` or ``summer`` school
+    holiday, ``term``, as its city entered it). Build them with :meth:`lunar`,
+    :meth:`solar_term`, :meth:`weekday_rule`, :meth:`monthly` and :meth:`school_holiday`;
+    ``lead_days`` makes any of them the period of that many days just before its date (节前:
+    the fortnight before 春节, ``CalendarEntry.lunar(1, 1, …, lead_days=15)``);
     ``core.calendar.occurrences`` gives the dates of
     a year. ``expects(session, communities, start, end)`` counts the activities that answer the
     observance (``core.calendar`` shows "尚未开展" once it has passed with none); ``remind`` names
@@ -255,6 +258,7 @@ class CalendarEntry:
     nth: int = 0
     expects: Callable[..., int] | None = None
     remind: str | None = None  # who hears when it passed without an activity (a permission)
+    lead_days: int = 0  # the period of this many days before the date instead of the date
 
     @classmethod
     def lunar(cls, month: int, day: int, label: Any, **options: Any) -> CalendarEntry:
@@ -268,6 +272,13 @@ class CalendarEntry:
     def school_holiday(cls, kind: str, label: Any, **options: Any) -> CalendarEntry:
         """The ``winter`` (寒假) or ``summer`` (暑假) school holiday of the place's city."""
         return cls(0, 0, label, kind="school", term=kind, **options)
+
+    @classmethod
+    def monthly(cls, day: int, label: Any, **options: Any) -> CalendarEntry:
+        """``day`` of every month (1–28, so that every month has it): 每月1日."""
+        if not 1 <= day <= 28:
+            raise ValueError(f"a monthly entry falls on days 1 to 28, not {day}")
+        return cls(0, day, label, kind="monthly", **options)
 
     @classmethod
     def weekday_rule(

@@ -13,6 +13,7 @@ plugin that uses only this module.
 
 from __future__ import annotations
 
+from core.accounts.services import demo_account
 from core.activities import (
     Activity,
     ActivityLedger,
@@ -205,6 +206,7 @@ __all__ = [
     "count_held",
     "current_template",
     "db",
+    "demo_account",
     "describe",
     "display",
     "empty_form",

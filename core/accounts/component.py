@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
@@ -65,30 +64,10 @@ def jiedao_navigation() -> list[NavEntry]:
 @hookimpl
 def jiedao_demo_seed(session: Any, options: dict[str, Any]) -> None:
     from core.accounts import services
-    from core.models import User
-    from core.tree import node_ref
 
     services.sync_builtin_roles(session)
     for username, display_name, role_key, ref in DEMO_ACCOUNTS:
-        node = node_ref(session, ref=ref)
-        if node is None:
-            continue
-        user = session.scalar(sa.select(User).where(User.username == username))
-        if user is None:
-            user = services.create_user(
-                session,
-                username=username,
-                display_name=display_name,
-                password=options["password"],
-                home_node_id=node.id,
-            )
-        else:
-            if not user.check_password(options["password"]):
-                user.set_password(options["password"])
-            user.active = True
-            user.must_change_password = False
-        services.assign_builtin(session, user, role_key, node)
-        options["accounts"].append((username, role_key, f"{node.name} ({node.ref})"))
+        services.demo_account(session, options, username, display_name, role_key, ref)
 
 
 jiedao_cli = lazy_hook("jiedao_cli", "core.reminders:register_cli")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from flask import has_app_context
@@ -420,6 +421,40 @@ def assign_builtin(session: Session, user: User, role_key: str, node: NodeRef) -
         place=node.name,
     )
     return _add_assignment(session, user, role, node, summary)
+
+
+def demo_account(
+    session: Session,
+    options: dict[str, Any],
+    username: str,
+    display_name: str,
+    role_key: str,
+    ref: str,
+) -> User | None:
+    """A demo account (``jiedao demo``) holding ``role_key`` at the place ``ref``, with the demo
+    password, listed in ``options["accounts"]`` for the command to print; made once, reset to
+    the demo password on later runs. None when the demo tree has no such place. Plugins call it
+    from ``jiedao_demo_seed`` for the roles they declare."""
+    node = node_ref(session, ref=ref)
+    if node is None:
+        return None
+    user = session.scalar(sa.select(User).where(User.username == username))
+    if user is None:
+        user = create_user(
+            session,
+            username=username,
+            display_name=display_name,
+            password=options["password"],
+            home_node_id=node.id,
+        )
+    else:
+        if not user.check_password(options["password"]):
+            user.set_password(options["password"])
+        user.active = True
+        user.must_change_password = False
+    assign_builtin(session, user, role_key, node)
+    options.setdefault("accounts", []).append((username, role_key, f"{node.name} ({node.ref})"))
+    return user
 
 
 def revoke(

@@ -69,7 +69,15 @@ def activities_held(module: str, *kinds: str) -> Counter:
 
 def observance_key(entry: CalendarEntry) -> str:
     """A calendar entry's stable key, what an activity's ``observance`` holds: ``11-09``,
-    ``lunar-09-09``, ``term-清明``, ``weekday-00-4--1`` (每月最后一个星期五)."""
+    ``lunar-09-09``, ``term-清明``, ``weekday-00-4--1`` (每月最后一个星期五), ``monthly-16``; a
+    period before the date (``lead_days``) ends in ``-before-<days>``."""
+    key = _date_key(entry)
+    return f"{key}-before-{entry.lead_days}" if entry.lead_days else key
+
+
+def _date_key(entry: CalendarEntry) -> str:
+    if entry.kind == "monthly":
+        return f"monthly-{entry.day:02d}"
     if entry.kind == "lunar":
         return f"lunar-{entry.month:02d}-{entry.day:02d}"
     if entry.kind == "term":

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from core.sdk import Manifest, NavEntry, blueprints_hook, hookimpl, lazy_hook
 
 from . import models
-from .common import MEDIATION_VIEW, MODULE, RESETTLEMENT_VIEW, VIEW
+from .common import MEDIATION_REVIEW, MEDIATION_VIEW, MODULE, RESETTLEMENT_VIEW, VIEW
 
 __version__ = "0.1.0"
 
@@ -73,6 +73,15 @@ def jiedao_navigation() -> list[NavEntry]:
             MEDIATION_VIEW,
             icon="scale",
             order=40,
+            module=MODULE,
+        ),
+        # 排查情况 of every community, for the 司法所.
+        NavEntry(
+            "legal_publicity_rollup.screening_items",
+            _l("Screening overview"),
+            MEDIATION_REVIEW,
+            icon="scale",
+            order=42,
             module=MODULE,
         ),
     ]

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from core.activities.models import Activity, ActivityMaterial
-from core.sdk import today, utcnow
+from core.sdk import demo_account, today, utcnow
 from core.visits.models import Visit
 from plugins.registry.demo import insert_rows, mobile, person_name
 from tenants.models import Node
@@ -35,6 +35,12 @@ from .models import (
 )
 
 DEMO_DISTRICT = "110105"
+# The resettlement register's only readers: the street's 司法所 and a cadre named for it in
+# 永安里东社区 (the community of core's demo accounts): (username, name, role, place).
+ACCOUNTS = (
+    ("judicial", "建外街道司法所 孙志刚", "legal_publicity_judicial", "110105001"),
+    ("care_cadre", "永安里东社区 安置帮教专干 周敏", "legal_publicity_care", "110105001001"),
+)
 
 # (theme, month, day, title) of the observances; 每月一法 comes on top, one a month.
 OBSERVANCES = [
@@ -87,6 +93,8 @@ def seed(session: Session, options: dict[str, Any]) -> None:
     if district is None:
         return
     modules.enable(session, district, MODULE)
+    for account in ACCOUNTS:
+        demo_account(session, options, *account)
     seeded = set(
         session.scalars(
             sa.select(LpDispute.community_id).where(LpDispute.district_id == district.id).distinct()

@@ -16,12 +16,14 @@ from .mediation.models import (
     LpScreeningItem,
 )
 from .publicity.models import LpBoard, LpBoardUpdate, LpConsult, LpStudy
-from .resettlement.models import LpResettled, LpResettledEvent
+from .resettlement.models import LpCorrection, LpCorrectionVisit, LpResettled, LpResettledEvent
 
 __all__ = [
     "LpBoard",
     "LpBoardUpdate",
     "LpConsult",
+    "LpCorrection",
+    "LpCorrectionVisit",
     "LpDispute",
     "LpDisputeEvent",
     "LpDisputeSession",

@@ -1,6 +1,8 @@
-"""The monthly reports filed upward through core's report engine (``core.filing``):
-人民调解工作月报 (调委会 → 司法所, reviewed and returned there) and 安置帮教月报, both by the 5th of
-the following month, filled from the registers' figures."""
+"""The reports filed upward through core's report engine (``core.filing``): 人民调解工作月报
+(调委会 → 司法所, reviewed and returned there) and 安置帮教月报, both by the 5th of the following
+month, filled from the registers' figures; and the 普法 季报, 半年总结 and 年度总结 — the same
+figures of the publicity ledgers over a quarter, a half-year or a year, with the written
+summary the 司法所 asks for beside them."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from core.sdk import ChangeCheck, Due, Report, ReportField, SumCheck
 
 from .common import (
+    EDIT,
     MEDIATION_EDIT,
     MEDIATION_REVIEW,
     MODULE,
@@ -77,4 +80,55 @@ RESETTLEMENT_MONTHLY = Report(
     ),
 )
 
-REPORTS = [MEDIATION_MONTHLY, RESETTLEMENT_MONTHLY]
+# 普法 季报 / 半年 / 年度总结: key suffix, label, frequency, when due after the period.
+PUBLICITY_PERIODS = (
+    ("quarterly", _l("Quarterly legal publicity report"), "quarter", Due(10, 15, 20)),
+    ("half_yearly", _l("Half-year legal publicity summary"), "half", Due(10, 15, 20)),
+    ("annual", _l("Annual legal publicity summary"), "year", Due(10, 15, 20)),
+)
+
+
+def _publicity_report(suffix: str, label: Any, frequency: str, due: Due) -> Report:
+    """普法's figures over the period, the boards' rate on its last day, and the summary."""
+    return Report(
+        key=f"{MODULE}.publicity_{suffix}",
+        label=label,
+        module=MODULE,
+        frequency=frequency,
+        fields=(
+            _figure("activities", _l("Legal publicity activities")),
+            _figure("audience", _l("People reached by legal publicity")),
+            _figure("materials", _l("Publicity materials handed out")),
+            _figure("monthly_law", _l("Months with a law of the month")),
+            _figure("constitution_day", _l("Constitution Day activities")),
+            _figure("youth_law", _l("Legal lectures for young people")),
+            _figure("boards", _l("Publicity boards")),
+            _figure("boards_on_time", _l("Boards renewed on time")),
+            ReportField.ratio_of(
+                "board_on_time",
+                _l("Boards renewed on time (rate)"),
+                "boards_on_time",
+                "boards",
+                unit="%",
+            ),
+            _figure("leaders_studied", _l("Residents' group leaders who studied the law")),
+            _figure("consultations", _l("Legal consultations")),
+            _figure("aid_referrals", _l("Referrals to legal aid")),
+            ReportField.typed("highlights", _l("Work done and highlights"), "text"),
+            ReportField.typed("problems", _l("Problems and next steps"), "text"),
+        ),
+        checks=(ChangeCheck("activities", 50.0),),
+        due=due,
+        submit=EDIT,
+        review=MEDIATION_REVIEW,
+        instructions=_l(
+            "The figures fill themselves from the activity register, the boards, the study "
+            "record and the consultation register; a changed figure needs its reason. Write "
+            "what was done and what is planned; the judicial office reviews or returns it."
+        ),
+    )
+
+
+PUBLICITY_REPORTS = [_publicity_report(*period) for period in PUBLICITY_PERIODS]
+
+REPORTS = [MEDIATION_MONTHLY, RESETTLEMENT_MONTHLY, *PUBLICITY_REPORTS]

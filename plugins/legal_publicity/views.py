@@ -42,6 +42,7 @@ SECTIONS = (
     ("legal_publicity.followups", MEDIATION_VIEW),
     ("legal_publicity.resettled", RESETTLEMENT_VIEW),
     ("legal_publicity.care_visit_due", RESETTLEMENT_VIEW),
+    ("legal_publicity.corrections", RESETTLEMENT_VIEW),
 )
 
 
@@ -55,6 +56,7 @@ SECTION_LABELS = {
     "legal_publicity.followups": _l("Follow-ups"),
     "legal_publicity.resettled": _l("Resettlement care"),
     "legal_publicity.care_visit_due": _l("Care visits due"),
+    "legal_publicity.corrections": _l("Community correction assistance"),
 }
 
 

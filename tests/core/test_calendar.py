@@ -56,6 +56,23 @@ def test_relative_rules():
     assert [o.start for o in occurrences(third_saturday, 2027)] == [date(2027, 9, 18)]
 
 
+def test_monthly_days_and_periods_before_a_date():
+    screening = CalendarEntry.monthly(16, "每月16日排查")
+    days = [o.start for o in occurrences(screening, 2026)]
+    assert days[0] == date(2026, 1, 16) and days[-1] == date(2026, 12, 16) and len(days) == 12
+    with pytest.raises(ValueError):
+        CalendarEntry.monthly(31, "每月31日")  # not every month has it
+    # The fortnight before 春节 (2027-02-06) lies in 2027, though in the 12th lunar month.
+    before = CalendarEntry.lunar(1, 1, "春节前排查", lead_days=15)
+    (period,) = occurrences(before, 2027)
+    assert (period.start, period.end) == (date(2027, 1, 22), date(2027, 2, 5))
+    assert period.window() == (date(2027, 1, 22), date(2027, 2, 5))
+    from core.activities import observance_key
+
+    assert observance_key(before) == "lunar-01-01-before-15"
+    assert observance_key(screening) == "monthly-16"
+
+
 def test_the_calendar_api_gives_a_years_dates(as_user):
     worker = as_user("worker")
     items = worker.get("/api/v1/calendar?year=2027").json["items"]

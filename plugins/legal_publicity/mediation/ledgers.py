@@ -4,6 +4,7 @@ the overdue list, the workbench and the reminders."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,13 +13,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
 from core.db import db
-from core.sdk import Filter, Part, Reminder, WorkSource, today
+from core.sdk import Filter, Part, Reminder, Steps, WorkSource, today
 
 from ..common import MEDIATION_EDIT, MEDIATION_REVIEW, MEDIATION_VIEW, MediationLedger
 from .models import LpDispute, LpDisputeSession, LpFollowup, LpScreening, LpScreeningItem
 from .schemas import (
     DisputeSchema,
     FollowupSchema,
+    ReportStepSchema,
     ScreeningItemSchema,
     ScreeningSchema,
     SessionSchema,
@@ -33,7 +35,9 @@ from .workflow import (
     days_left,
     is_overdue,
     overdue_clause,
+    report_screening,
     risky_item_found,
+    screening_unreported,
     session_added,
     update_dispute,
 )
@@ -66,14 +70,28 @@ def _item_written(session: Session, community: Any, data: dict[str, Any], user: 
     return item
 
 
+def _screened_in(_session: Session, year: int) -> sa.ColumnElement[bool]:
+    held = sa.select(LpScreening.id).where(
+        LpScreening.held_on.between(date(year, 1, 1), date(year, 12, 31))
+    )
+    return LpScreeningItem.screening_id.in_(held)
+
+
+# 排查情况: every dispute found, with its risk, what is done and who answers for it — in the
+# community and, for the 司法所, across the street (what a dispute is about withheld there).
 screening_items = MediationLedger(
     name="screening_item",
     model=LpScreeningItem,
     schema=ScreeningItemSchema,
     fixed=("screening_id",),
-    title=_l("Disputes found by screening"),
+    title=_l("Screening overview"),
     label=_l("Dispute found"),
-    filters=(Filter("risk"), Filter("action")),
+    filters=(
+        Filter("risk"),
+        Filter("action"),
+        Filter("year", "year", _l("Year"), clause=_screened_in),
+    ),
+    rollup=True,
     order=lambda: [LpScreeningItem.id.desc()],
     options=lambda stmt: stmt.options(
         selectinload(LpScreeningItem.screening), selectinload(LpScreeningItem.dispute)
@@ -90,7 +108,22 @@ screenings = MediationLedger(
     schema=ScreeningSchema,
     title=_l("Dispute screening register"),
     label=_l("Screening"),
-    filters=(YEAR, Filter("kind")),
+    filters=(
+        YEAR,
+        Filter("kind"),
+        Filter.flag(
+            "unreported",
+            _l("Not reported within two days"),
+            lambda: screening_unreported(today()),
+            description="1: screenings held more than two days ago and not yet reported",
+        ),
+    ),
+    steps=Steps(
+        ("report",),
+        ReportStepSchema,
+        report_screening,
+        "上报排查情况: on (the day the list went to the judicial office, default today)",
+    ),
     order=lambda: [LpScreening.held_on.desc(), LpScreening.id.desc()],
     options=lambda stmt: stmt.options(selectinload(LpScreening.items)),
     export_parts=(screening_items, lambda s: s.items),
@@ -231,8 +264,19 @@ def _edited(session: Session, dispute: LpDispute, data: dict[str, Any]) -> LpDis
 
 LEDGERS = [screenings, screening_items, disputes, dispute_sessions, followups]
 
-# 今日待办: cases past their 30 days; risky and mass disputes for the 司法所 to look at.
+# 今日待办: screenings not reported in two days; cases past their 30 days; risky and mass
+# disputes for the 司法所 to look at.
 MEDIATION_WORK = [
+    WorkSource(
+        "legal_publicity.screenings_unreported",
+        _l("Screenings not reported within two days"),
+        LpScreening,
+        screening_unreported,
+        MEDIATION_EDIT,
+        "legal_publicity.screenings",
+        args={"unreported": 1},
+        level="overdue",
+    ),
     WorkSource(
         "legal_publicity.disputes_overdue",
         _l("Overdue mediation cases"),

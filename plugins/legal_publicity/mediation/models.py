@@ -27,6 +27,7 @@ class LpScreening(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     kind: Mapped[str] = mapped_column(sa.String(12), default="routine")
     participants: Mapped[str] = mapped_column(sa.String(500), default="")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    reported_on: Mapped[date | None]  # 排查情况 sent to the 司法所 (within two days)
 
     items: Mapped[list[LpScreeningItem]] = relationship(
         primaryjoin="and_(LpScreeningItem.screening_id == LpScreening.id, "

@@ -18,6 +18,7 @@ from core.sdk import (
     Computed,
     Date,
     Number,
+    Schema,
     Text,
     amount,
     at_most_a_year_ahead,
@@ -38,6 +39,7 @@ from .vocabularies import (
     ITEM_ACTIONS,
     OUTCOMES,
     RISKS,
+    RISKY,
     SCREENING_KINDS,
     SOURCES,
 )
@@ -67,6 +69,19 @@ class ScreeningSchema(ChoiceSchema):
     participants = Text(_l("Participants"), 500, column=True)
     notes = Text(_l("Screening notes"), 2000, widget="textarea")
     found = Computed(_l("Disputes found"), lambda s: len(s.items), column=True, export=False)
+    risky = Computed(
+        _l("Disputes that may escalate"),
+        lambda s: sum(1 for i in s.items if i.risk in RISKY),
+        column=True,
+        export=False,
+    )
+    reported_on = Date(_l("Reported to the judicial office on"), dump_only=True, column=True)
+
+
+class ReportStepSchema(Schema):
+    """上报排查情况: the day the list went to the 司法所 (today if left out)."""
+
+    on = ma.fields.Date(**OPTIONAL_DATE)
 
 
 class ScreeningItemSchema(ChoiceSchema):

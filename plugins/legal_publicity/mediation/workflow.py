@@ -21,7 +21,7 @@ from core.sdk import Transition, Workflow, refuse, today, writable
 from tenants.models import Node
 
 from ..common import MEDIATION_REVIEW, settings
-from .models import LpDispute, LpDisputeEvent, LpDisputeSession, LpFollowup
+from .models import LpDispute, LpDisputeEvent, LpDisputeSession, LpFollowup, LpScreening
 from .vocabularies import DISPUTE_STATUSES, MASS_PEOPLE, RISKY, RUNNING
 
 DISPUTE_FIELDS = (
@@ -315,3 +315,36 @@ def session_added(session: Session, record: LpDisputeSession, user: Any = None) 
         session, dispute, "session", before, on=record.held_on, changes=changes, user=user
     )
     session.expire(dispute, ["sessions"])
+
+
+REPORT_WITHIN_DAYS = 2  # 排查情况 reaches the 司法所 within two days of the screening
+
+
+def screening_unreported(day: date) -> sa.ColumnElement[bool]:
+    """Screenings whose 排查情况 has not been reported two days after they were held."""
+    return sa.and_(
+        LpScreening.deleted_at.is_(None),
+        LpScreening.reported_on.is_(None),
+        LpScreening.held_on < day - timedelta(days=REPORT_WITHIN_DAYS),
+    )
+
+
+def report_screening(
+    session: Session, screening: LpScreening, step: str, data: dict[str, Any]
+) -> LpScreening:
+    """上报排查情况: the screening's list of disputes found goes to the 司法所 (the street's
+    list of screening items shows it), once; kept in the screening's history."""
+    from .ledgers import screenings
+
+    if screening.reported_on is not None:
+        refuse("reported_on", _("This screening was reported already."), True)
+    on = data.get("on") or today()
+    if on > today():
+        refuse("on", _("The date cannot be in the future."))
+    if on < screening.held_on:
+        refuse("on", _("A screening is reported after it was held."))
+    changes = {"reported_on": [None, on], "found": [None, len(screening.items)]}
+    screening.reported_on = on
+    session.flush()
+    screenings.history(session, screening, "report", changes)
+    return screening

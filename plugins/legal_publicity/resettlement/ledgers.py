@@ -11,8 +11,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
-from core.sdk import S3, Filter, VisitQuota, WorkSource, db, today, visit_ledger
+from core.sdk import S3, Filter, Part, VisitQuota, WorkSource, db, today, visit_ledger
 
 from ..common import (
     MODULE,
@@ -21,10 +22,18 @@ from ..common import (
     RESETTLEMENT_VIEW,
     ResettlementLedger,
 )
-from .models import LpResettled
-from .schemas import ResettledSchema, ResettledStepSchema
+from .models import LpCorrection, LpCorrectionVisit, LpResettled
+from .schemas import CorrectionSchema, CorrectionVisitSchema, ResettledSchema, ResettledStepSchema
 from .vocabularies import IN_CARE, PLACEMENTS, RESETTLED_STATUSES, RISK_LEVELS
-from .workflow import RESETTLED_FLOW, check_resettled, reassessment_due, report_overdue, title_of
+from .workflow import (
+    RESETTLED_FLOW,
+    check_correction,
+    check_correction_visit,
+    check_resettled,
+    reassessment_due,
+    report_overdue,
+    title_of,
+)
 
 resettled = ResettlementLedger(
     name="person",
@@ -107,7 +116,36 @@ RESETTLED_VISITS = visit_ledger(
     label=_l("Care visit"),
 )
 
-LEDGERS = [resettled, RESETTLED_VISITS.ledger]
+# 社区矫正 协助: the 矫正小组 membership and the visits, in the same compartment.
+correction_visits = ResettlementLedger(
+    name="correction_visit",
+    model=LpCorrectionVisit,
+    schema=CorrectionVisitSchema,
+    fixed=("correction_id",),
+    title=_l("Visits to persons under correction"),
+    label=_l("Visit to a person under correction"),
+    order=lambda: [LpCorrectionVisit.visited_on.desc(), LpCorrectionVisit.id.desc()],
+    check=check_correction_visit,
+    title_of=lambda v: f"JZ-{v.correction_id} {v.visited_on}",
+    new_values=lambda: {"visited_on": today()},
+    importable=False,
+)
+corrections = ResettlementLedger(
+    name="correction",
+    model=LpCorrection,
+    schema=CorrectionSchema,
+    title=_l("Community correction assistance"),
+    label=_l("Person under correction"),
+    filters=(Filter("status"), Filter("our_role")),
+    order=lambda: [LpCorrection.starts_on.desc(), LpCorrection.id.desc()],
+    options=lambda stmt: stmt.options(selectinload(LpCorrection.visits)),
+    check=check_correction,
+    title_of=lambda c: f"JZ-{c.id}",  # by number: the audit log is read outside
+    parts=(Part(correction_visits, "correction_id", path="visits"),),
+    importable=False,
+)
+
+LEDGERS = [resettled, RESETTLED_VISITS.ledger, corrections, correction_visits]
 
 # 今日待办 of the compartment: people not reported in time, reassessments due.
 RESETTLEMENT_WORK = [

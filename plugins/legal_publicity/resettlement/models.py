@@ -1,11 +1,12 @@
-"""The 安置帮教 tables: the resettled-person register and its workflow's events."""
+"""The 安置帮教 tables: the resettled-person register and its workflow's events, and the
+社区矫正 协助 record with its visits."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.sdk import Base, SoftDeleteMixin, TenantOwned, TimestampMixin, WorkflowEventMixin
 
@@ -50,3 +51,46 @@ class LpResettledEvent(WorkflowEventMixin, TenantOwned, Base):
     )
 
     resettled_id: Mapped[int] = mapped_column(sa.ForeignKey("legal_publicity_resettled.id"))
+
+
+class LpCorrection(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
+    """社区矫正 协助: a person under community correction whom the community helps — only the
+    矫正小组 membership and the visits; the case itself is the 司法所's (社区矫正法 2020)."""
+
+    __tablename__ = "legal_publicity_correction"
+    __table_args__ = (
+        sa.Index("ix_legal_publicity_correction_community", "community_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(50))
+    kind: Mapped[str] = mapped_column(sa.String(12), default="probation")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date | None]
+    group_members: Mapped[str] = mapped_column(sa.String(300), default="")
+    our_role: Mapped[str] = mapped_column(sa.String(12), default="cadre")
+    status: Mapped[str] = mapped_column(sa.String(12), default="assisting")
+
+    visits: Mapped[list[LpCorrectionVisit]] = relationship(
+        primaryjoin="and_(LpCorrectionVisit.correction_id == LpCorrection.id, "
+        "LpCorrectionVisit.deleted_at.is_(None))",
+        order_by="LpCorrectionVisit.visited_on",
+        viewonly=True,
+    )
+
+
+class LpCorrectionVisit(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
+    """A visit of the community's members of the 矫正小组 to a person under correction."""
+
+    __tablename__ = "legal_publicity_correction_visit"
+    __table_args__ = (
+        sa.Index("ix_legal_publicity_correction_visit_correction", "correction_id", "visited_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    correction_id: Mapped[int] = mapped_column(sa.ForeignKey("legal_publicity_correction.id"))
+    visited_on: Mapped[date]
+    visitors: Mapped[str] = mapped_column(sa.String(100), default="")
+    findings: Mapped[str] = mapped_column(sa.Text, default="")
+
+    correction: Mapped[LpCorrection] = relationship()

@@ -11,16 +11,29 @@ from core.sdk import (
     S3,
     Choice,
     ChoiceSchema,
+    Computed,
     Date,
     Number,
     RecordId,
     Text,
     choice,
+    chosen_record,
     not_future,
     optional_text,
+    record_choices,
 )
 
-from .vocabularies import CATEGORIES, OFFENCES, PLACEMENTS, RESETTLED_STATUSES, RISK_LEVELS
+from .models import LpCorrection
+from .vocabularies import (
+    CATEGORIES,
+    CORRECTION_KINDS,
+    CORRECTION_ROLES,
+    CORRECTION_STATUSES,
+    OFFENCES,
+    PLACEMENTS,
+    RESETTLED_STATUSES,
+    RISK_LEVELS,
+)
 
 OPTIONAL_DATE = {"load_default": None, "allow_none": True}
 
@@ -63,3 +76,47 @@ class ResettledStepSchema(ChoiceSchema):
     team = optional_text(300)
     risk = choice(RISK_LEVELS, load_default=None, allow_none=True)
     placement = choice(PLACEMENTS, load_default=None, allow_none=True)
+
+
+# Named by number and start: a name is S3, and a picker shows whoever may add a visit.
+correction_choices = record_choices(
+    LpCorrection.id, LpCorrection.starts_on, order=[LpCorrection.id.desc()]
+)
+
+
+class CorrectionSchema(ChoiceSchema):
+    """社区矫正 协助: who is helped (S3), the kind of correction and the 矫正小组."""
+
+    id = ma.fields.Integer(dump_only=True)
+    name = Text(_l("Full name"), 50, required=True, sensitivity=S3, column=True)
+    kind = Choice(_l("Kind of correction"), CORRECTION_KINDS, default="probation", sensitivity=S3)
+    starts_on = Date(_l("Correction starts on"), required=True, column=True, sort=True)
+    ends_on = Date(_l("Correction ends on"), column=True)
+    group_members = Text(
+        _l("Correction group"),
+        300,
+        help=_l("The members of the correction group, separated by 、"),
+    )
+    our_role = Choice(
+        _l("Community's part in the group"), CORRECTION_ROLES, default="cadre", column=True
+    )
+    status = Choice(
+        _l("Correction assistance status"), CORRECTION_STATUSES, default="assisting", column=True
+    )
+    last_visit = Computed(
+        _l("Last visited on"),
+        lambda c: c.visits[-1].visited_on.isoformat() if c.visits else None,
+        column=True,
+    )
+
+
+class CorrectionVisitSchema(ChoiceSchema):
+    """A visit to a person under correction: when, by whom, what was found (S3)."""
+
+    id = ma.fields.Integer(dump_only=True)
+    correction_id, correction = chosen_record(
+        _l("Person under correction"), correction_choices, lambda v: f"JZ-{v.correction_id}"
+    )
+    visited_on = Date(_l("Visited on"), required=True, validate=not_future, column=True, sort=True)
+    visitors = Text(_l("Visited by"), 100, column=True)
+    findings = Text(_l("What was found"), 2000, sensitivity=S3, widget="textarea")

@@ -43,3 +43,22 @@ RESETTLED_STATUSES = {
 }
 IN_CARE = ("in_care", "proposed")
 TEAM_MIN, TEAM_MAX = 3, 5  # 帮教小组 3–5 members
+
+# 社区矫正 协助: the 司法所 supervises (社区矫正法 2020); the community only helps.
+CORRECTION_KINDS = {
+    "probation": _l("Probation"),
+    "parole": _l("Parole"),
+    "supervision": _l("Public surveillance"),
+    "outside": _l("Temporary execution outside prison"),
+}
+# The community's part in the 矫正小组.
+CORRECTION_ROLES = {
+    "cadre": _l("Community cadre"),
+    "grid": _l("Grid worker"),
+    "volunteer": _l("Volunteer"),
+    "family": _l("Family member"),
+}
+CORRECTION_STATUSES = {
+    "assisting": _l("Being assisted"),
+    "ended": _l("Assistance ended"),
+}

@@ -18,7 +18,7 @@ from core.sdk import Transition, Workflow, refuse
 from plugins.registry.models import RegistryResident
 
 from ..common import RESETTLEMENT_CONFIRM, settings
-from .models import LpResettled, LpResettledEvent
+from .models import LpCorrection, LpResettled, LpResettledEvent
 from .vocabularies import IN_CARE, RESETTLED_STATUSES, TEAM_MAX, TEAM_MIN
 
 REASSESS_MONTHS = 6
@@ -162,3 +162,23 @@ def reassessment_due(day: date) -> sa.ColumnElement[bool]:
 def report_overdue(day: date) -> sa.ColumnElement[bool]:
     """Handed over and not reported within the days of the setting (衔接未报到)."""
     return sa.and_(LpResettled.status == "pending", LpResettled.report_due < day)
+
+
+def check_correction(session: Session, community: Any, data: dict[str, Any], record: Any) -> None:
+    """A correction ends after it starts."""
+    starts, ends = data.get("starts_on"), data.get("ends_on")
+    starts = starts or (record.starts_on if record else None)
+    if starts and ends and ends < starts:
+        refuse("ends_on", _("A correction ends after it starts."))
+
+
+def check_correction_visit(
+    session: Session, community: Any, data: dict[str, Any], visit: Any
+) -> None:
+    """A visit is to a person helped in this community, on or after the correction's start."""
+    correction = session.get(LpCorrection, data.get("correction_id") or 0)
+    if correction is None or correction.community_id != community.id or correction.deleted_at:
+        refuse("correction_id", _("There is no such person under correction."))
+    data["node_id"] = correction.node_id
+    if data.get("visited_on") and data["visited_on"] < correction.starts_on:
+        refuse("visited_on", _("A visit comes after the correction started."))

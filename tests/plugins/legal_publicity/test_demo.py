@@ -18,11 +18,16 @@ from plugins.legal_publicity.publicity.rules import board_due_on, board_overdue
 from .conftest import A1, api
 
 
-def seed(app) -> None:
+def seed(app, accounts: list | None = None) -> None:
     from plugins.legal_publicity import demo
 
+    options = {
+        "scale": "demo",
+        "password": "jiedao-demo",
+        "accounts": [] if accounts is None else accounts,
+    }
     with app.test_request_context():
-        demo.seed(db.session, {"scale": "demo"})
+        demo.seed(db.session, options)
         db.session.commit()
 
 
@@ -62,3 +67,25 @@ def today_of(app):
     from core.sdk import today
 
     return today()
+
+
+def test_the_demo_has_the_judicial_office_and_a_named_cadre(app, world, clock, client, as_user):
+    clock("2026-12-20T10:00:00+08:00")
+    accounts: list = []
+    seed(app, accounts)
+    seed(app)  # a second run finds the accounts and adds none
+    assert [(name, role) for name, role, _place in accounts] == [
+        ("judicial", "legal_publicity_judicial"),
+        ("care_cadre", "legal_publicity_care"),
+    ]
+
+    def resettled(username: str) -> int:
+        client.post("/logout")
+        signed = client.post("/login", data={"username": username, "password": "jiedao-demo"})
+        assert signed.status_code == 302, username
+        return client.get(f"{api()}/resettled").status_code
+
+    assert resettled("judicial") == 200  # the street's 司法所
+    assert resettled("care_cadre") == 200  # the cadre named in 永安里东社区
+    admin = as_user("c_admin")  # the community's admin, not named for it
+    assert admin.get(f"{api()}/resettled").status_code == 404

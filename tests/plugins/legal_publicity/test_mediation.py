@@ -184,3 +184,56 @@ def test_a_risky_screening_item_kept_out_of_mediation_is_told_too(enable, as_use
     told = as_user("judicial").get("/api/v1/notifications").json["items"]
     assert [n["url"] for n in told] == [f"/c/{A1}/legal_publicity/screenings/{screening['id']}"]
     assert "刘网格员" in told[0]["title"]
+
+
+def test_the_screening_overview_is_reported_within_two_days(enable, as_user, judicial, clock):
+    from .conftest import A2, B1, STREET_A
+
+    clock("2026-06-01T10:00:00+08:00")
+    enable(A1, A2, B1)
+    worker = as_user("worker")
+    screening = worker.post(f"{api()}/screenings", json={"held_on": "2026-06-01"}).json
+    items = f"{api()}/screenings/{screening['id']}/items"
+    for item in (
+        {
+            "description": "两户因漏水争执",
+            "risk": "escalating",
+            "action": "watch",
+            "owner": "网格员",
+        },
+        {"description": "楼道堆物", "action": "resolved", "owner": "楼长"},
+    ):
+        assert worker.post(items, json=item).status_code == 201
+    listed = worker.get(f"{api()}/screenings").json["items"][0]
+    assert (listed["found"], listed["risky"], listed["reported_on"]) == (2, 1, None)
+    clock("2026-06-03T10:00:00+08:00")  # two days after: still in time
+    worker = as_user("worker")
+    late = worker.get(f"{api()}/screenings", query_string={"unreported": 1}).json
+    assert late["total"] == 0
+    clock("2026-06-04T10:00:00+08:00")
+    worker = as_user("worker")
+    late = worker.get(f"{api()}/screenings", query_string={"unreported": 1}).json
+    assert [s["id"] for s in late["items"]] == [screening["id"]]
+    assert "未按时上报排查情况的排查" in worker.get("/").get_data(as_text=True)
+    future = worker.post(f"{api()}/screenings/{screening['id']}/report", json={"on": "2026-06-05"})
+    assert future.status_code == 422 and "on" in future.json["error"]["fields"]
+    reported = worker.post(f"{api()}/screenings/{screening['id']}/report", json={})
+    assert reported.status_code == 200 and reported.json["reported_on"] == "2026-06-04"
+    again = worker.post(f"{api()}/screenings/{screening['id']}/report", json={})
+    assert again.status_code == 409
+    assert worker.get(f"{api()}/screenings", query_string={"unreported": 1}).json["total"] == 0
+    history = worker.get(f"{api()}/screenings/{screening['id']}/history").json["items"]
+    assert history[0]["action"] == "report"
+    # The 司法所 reads the street's overview: risk, action and owner, what it is about withheld.
+    office = as_user("judicial")
+    street = office.get(f"/api/v1/r/{STREET_A}/legal_publicity/screening_items").json["items"]
+    assert sorted((i["risk"], i["action"], i["owner"]) for i in street) == [
+        ("escalating", "watch", "网格员"),
+        ("general", "resolved", "楼长"),
+    ]
+    assert {i["description"] for i in street} == {"***"}
+    page_html = office.get(f"/r/{STREET_A}/legal_publicity/screening_items").get_data(as_text=True)
+    assert "网格员" in page_html and "两户因漏水争执" not in page_html
+    assert worker.get(f"/r/{STREET_A}/legal_publicity/screening_items").status_code == 404
+    assert worker.get(f"{api(B1)}/screening_items").status_code == 404  # another street
+    assert worker.get(f"{api(A2)}/screenings/{screening['id']}").status_code == 404
