@@ -104,7 +104,7 @@ class LpDispute(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     agreement_text: Mapped[str] = mapped_column(sa.Text, default="")
     performance_due: Mapped[date | None]  # 履行期限
     judicial_confirm_on: Mapped[date | None]
-    failed_route: Mapped[str] = mapped_column(sa.String(12), default="")
+    failed_route: Mapped[str] = mapped_column(sa.String(16), default="")
     followup_due: Mapped[date | None]
     closed_on: Mapped[date | None]
     notified_on: Mapped[date | None]  # 司法所 told of a risky or mass dispute

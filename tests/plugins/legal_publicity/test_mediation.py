@@ -237,3 +237,26 @@ def test_the_screening_overview_is_reported_within_two_days(enable, as_user, jud
     assert worker.get(f"/r/{STREET_A}/legal_publicity/screening_items").status_code == 404
     assert worker.get(f"{api(B1)}/screening_items").status_code == 404  # another street
     assert worker.get(f"{api(A2)}/screenings/{screening['id']}").status_code == 404
+
+
+def test_a_failed_mediation_keeps_every_route_it_may_take(enable, as_user, clock):
+    """转行政处理 (``administrative``, 14 characters) did not fit the 12 of ``failed_route``:
+    SQLite kept it, PostgreSQL answered the step with a 500."""
+    from plugins.legal_publicity.mediation.vocabularies import FAILED_ROUTES
+
+    clock("2026-04-15T10:00:00+08:00")
+    enable(A1)
+    admin = as_user("c_admin")
+    case = {
+        "parties": "甲、乙",
+        "summary": "纠纷",
+        "mediators": "王秀梅",
+        "registered_on": "2026-04-01",
+    }
+    for route in FAILED_ROUTES:
+        base = f"{api()}/disputes/{admin.post(f'{api()}/disputes', json=case).json['id']}"
+        assert admin.post(f"{base}/accept", json={"on": "2026-04-01"}).status_code == 200
+        admin.post(f"{base}/sessions", json={"held_on": "2026-04-05"})
+        done = admin.post(f"{base}/fail", json={"on": "2026-04-10", "failed_route": route})
+        assert done.status_code == 200, (route, done.json)
+        assert admin.get(base).json["failed_route"] == route
