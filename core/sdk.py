@@ -117,6 +117,7 @@ from core.validation import (
 )
 from core.visits import VisitQuota, mine_clause, mine_filter
 from core.visits.declare import VisitLedger, visit_ledger
+from core.visits.quotas import ShiftDate
 from core.volunteers.services import (
     hours_by_volunteer,
     record_service,
@@ -176,6 +177,7 @@ __all__ = [
     "ResultSchema",
     "RollupBlueprint",
     "Schema",
+    "ShiftDate",
     "SoftDeleteMixin",
     "Steps",
     "SumCheck",
