@@ -92,3 +92,19 @@ def test_the_monthly_report_end_to_end(counted, as_user, jiedao_clock):
     totals = page["consolidation"]["totals"]
     assert (totals["births"], totals["visits"], totals["married_women"]) == (1, 20, 3)
     assert values(page)["births_matched"] == 1  # the street's figure is the filed one
+
+
+def test_the_street_reviews_by_the_8th_or_sees_it_overdue(counted, as_user, jiedao_clock):
+    jiedao_clock("2026-07-03T09:00:00+08:00")
+    community, street = as_user("c_admin"), as_user("s_admin")
+    body = community.patch(url(A1), json={"values": TYPED}).json
+    assert (body["due"], body["review_due"]) == ("2026-07-05", "2026-07-08")
+    assert community.post(url(A1, "submit"), json={}).status_code == 200
+    work = 'data-work="filing.family_planning.monthly.unreviewed"'
+    jiedao_clock("2026-07-08T18:00:00+08:00")
+    assert work not in as_user("s_admin").get("/").get_data(as_text=True)  # still in time
+    jiedao_clock("2026-07-09T09:00:00+08:00")
+    street = as_user("s_admin")
+    assert f'{work} data-node="{STREET_A}"' in street.get("/").get_data(as_text=True)
+    assert street.post(url(A1, "approve"), json={}).status_code == 200
+    assert work not in street.get("/").get_data(as_text=True)
