@@ -166,6 +166,29 @@ def _deaths(session: Session, communities: sa.Select, period: Period) -> int:
     return session.scalar(stmt) or 0
 
 
+def _moves(arriving: bool) -> Compute:
+    """Residents who came to live in (or left, not by death) the communities in the period:
+    the 迁入 and 迁出 lines of the 信息核对、补充报告单."""
+
+    def compute(session: Session, communities: sa.Select, period: Period) -> int:
+        column = RegistryResident.arrived_on if arriving else RegistryResident.departed_on
+        stmt = sa.select(sa.func.count(RegistryResident.id)).where(
+            RegistryResident.community_id.in_(communities),
+            column.between(period.start, period.end),
+        )
+        if not arriving:
+            stmt = stmt.where(RegistryResident.status != "deceased")
+        return session.scalar(stmt) or 0
+
+    return compute
+
+
+def divorced_in(period: Period, _day: date) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        FpWoman.exit_reason == "divorce", FpWoman.exit_on.between(period.start, period.end)
+    )
+
+
 def _natural_growth(session: Session, communities: sa.Select, period: Period) -> int:
     births = _count(FpChild, born_in)(session, communities, period)
     return births - _deaths(session, communities, period)
@@ -396,6 +419,28 @@ INDICATORS = [
         description=_l("Mean of the residents at the start and end, times the share of a year"),
     ),
     _indicator("deaths", _l("Deaths"), PEOPLE, _deaths, description=_l("Residents who died")),
+    _indicator(
+        "moved_in",
+        _l("Residents moved in"),
+        PEOPLE,
+        _moves(arriving=True),
+        description=_l("Residents who came to live here in the period"),
+    ),
+    _indicator(
+        "moved_out",
+        _l("Residents moved out"),
+        PEOPLE,
+        _moves(arriving=False),
+        description=_l("Residents who left in the period, deaths apart"),
+    ),
+    _indicator(
+        "divorces",
+        _l("Women off the register by divorce"),
+        PEOPLE,
+        _count(FpWoman, divorced_in),
+        description=_l("Cards that left the register in the period because of a divorce"),
+        **_rows("woman", divorced_in),
+    ),
     _indicator(
         "natural_growth",
         _l("Natural growth"),

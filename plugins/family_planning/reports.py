@@ -2,6 +2,7 @@
 the registers on the first view, each override with its reason, filed by the community
 (community admin), reviewed by the street's 卫健办 (``family_planning.review``), consolidated.
 Due: communities by the 5th, the street's review by the 8th, streets by the 10th (004 l.25).
+Part G gives the month's moves and divorces beside the marriages, births and deaths above.
 Activities, visits and supplies are typed in until the module keeps them.
 """
 
@@ -89,6 +90,10 @@ MONTHLY = Report(
         ReportField.typed(
             "school_attendance", _l("Population school attendance"), "int", min=0, unit=TIMES
         ),
+        # G 信息核对、补充报告单: the month's changes (结婚, 生育 and 死亡 are above)
+        _mine("moved_in"),
+        _mine("moved_out"),
+        _mine("divorces"),
     ),
     checks=(
         SumCheck(

@@ -49,6 +49,8 @@ def test_the_monthly_report_end_to_end(counted, as_user, jiedao_clock):
     assert (figures["births_first"], figures["births_second"]) == (1, 0)
     assert (figures["regs"], figures["deaths"], figures["natural_growth"]) == (1, 0, 1)
     assert figures["birth_rate"] == round(12000 * 1 / 9, 1)
+    # G: nobody came, left or divorced in June (李三 came in May, 王死 died there).
+    assert (figures["moved_in"], figures["moved_out"], figures["divorces"]) == (0, 0, 0)
 
     no_reason = community.patch(url(A1), json={"values": {"births_matched": 1}})
     assert no_reason.status_code == 422 and "births_matched" in no_reason.json["error"]["fields"]
