@@ -46,13 +46,13 @@ def _visited(subject_kind: str, subject: Any, first: Any, *last: Any) -> sa.Exis
 # --- 重点服务对象访视率 ----------------------------------------------------------------------------
 
 
-def _key_events() -> list[tuple[Any, Any, Any, VisitQuota]]:
+def _key_events() -> list[tuple[Any, Any, VisitQuota]]:
     """The key-service events with a quota: a birth (产后, 42 days) and a marriage (新婚,
-    30 days), each with the model it is on, the day it happened, the woman to visit."""
-    mother = sa.select(FpWoman.resident_id).where(FpWoman.id == FpChild.woman_id)
+    30 days), each with the model it is on and the day it happened; the woman to visit is
+    the card's (a birth joined to its mother's card)."""
     return [
-        (FpChild, FpChild.born_on, mother.scalar_subquery(), QUOTAS["postnatal"]),
-        (FpWoman, FpWoman.married_on, FpWoman.resident_id, QUOTAS["newly_wed"]),
+        (FpChild, FpChild.born_on, QUOTAS["postnatal"]),
+        (FpWoman, FpWoman.married_on, QUOTAS["newly_wed"]),
     ]
 
 
@@ -64,11 +64,14 @@ def key_events(visited: bool) -> Compute:
     def compute(session: Session, communities: sa.Select, period: Period) -> int:
         day = as_of(period)
         total = 0
-        for model, happened, woman, quota in _key_events():
+        for model, happened, quota in _key_events():
             due = quota.due_after(happened)
-            seen = _visited("resident", woman, happened, due, day)
+            seen = _visited("resident", FpWoman.resident_id, happened, due, day)
             counted = seen if visited else sa.or_(due <= day, seen)
-            stmt = sa.select(sa.func.count(model.id)).where(
+            stmt = sa.select(sa.func.count(model.id))
+            if model is FpChild:
+                stmt = stmt.join(FpWoman, FpChild.woman_id == FpWoman.id)
+            stmt = stmt.where(
                 model.community_id.in_(communities),
                 model.deleted_at.is_(None),
                 happened.between(period.start, day),
