@@ -147,6 +147,8 @@ class Indicator:
     staff read. ``suppress_below``: counts from 1 to this minus one are not shown (S3 data: a
     count of 2 people in a category identifies them); a ratio follows its parts. ``records``:
     the ledger whose rows it counts and their predicate, for the drill-down to them.
+    ``optional``: a statistic kept though no longer assessed (不作考核), left out of a node's
+    figures unless asked for (``?optional=1``) and never offered as a target.
     """
 
     name: str
@@ -168,6 +170,7 @@ class Indicator:
     # batch(session, communities, period) → {name: value}: this and sibling figures computed
     # together (one query per table), which evaluate uses instead of one query per figure.
     batch: Callable[[Session, sa.Select, Period], dict[str, Any]] | None = None
+    optional: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -118,6 +118,7 @@ from core.validation import (
 )
 from core.visits import VisitQuota, mine_clause, mine_filter
 from core.visits.declare import VisitLedger, visit_ledger
+from core.visits.quotas import ShiftDate
 from core.volunteers.services import (
     hours_by_volunteer,
     record_service,
@@ -177,6 +178,7 @@ __all__ = [
     "ResultSchema",
     "RollupBlueprint",
     "Schema",
+    "ShiftDate",
     "SoftDeleteMixin",
     "Steps",
     "SumCheck",

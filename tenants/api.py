@@ -230,7 +230,8 @@ def write_settings(ref: str, module: str):
     "Plugin figures for a node in a period (?period=2026-03, 2026Q1, 2026H1 or 2026; or ?year=, "
     "?quarter=, ?from=&to=; this year by default), rolled up over the communities beneath it "
     "where each module is on: a ratio from the summed numerators and denominators, a stock as "
-    "of the period's last day (or today), small counts of sensitive data withheld",
+    "of the period's last day (or today), small counts of sensitive data withheld; statistics "
+    "no longer assessed (不作考核) only with ?optional=1",
     parameters=PERIOD_ARGS,
 )
 def node_indicators(ref: str):
@@ -238,7 +239,10 @@ def node_indicators(ref: str):
 
     node = _node_in_scope(ref)
     period, label = parse_period(request.args)
-    items = modules.indicator_values(db.session, current_scope(), node.as_ref(), period)
+    optional = request.args.get("optional") in ("1", "true")
+    items = modules.indicator_values(
+        db.session, current_scope(), node.as_ref(), period, optional=optional
+    )
     return jsonify(
         {
             "node": node.ref,

@@ -522,10 +522,12 @@ def counted_communities(session: Session, node: NodeRef, module: str) -> sa.Sele
     return sa.select(Node.id).where(Node.id.in_(ids))
 
 
-def indicator_values(session: Session, scope: Scope, node: NodeRef, period: Any) -> list[dict]:
+def indicator_values(
+    session: Session, scope: Scope, node: NodeRef, period: Any, optional: bool = False
+) -> list[dict]:
     """The figures the user may read at ``node`` (one of the module's permissions there): each
     with what it is (kind, stock or flow, direction, how it is computed), its value and, for a
-    ratio, the totals it divides."""
+    ratio, the totals it divides. Optional ones (不作考核) only when ``optional``."""
     from core.figures import as_of, evaluate
     from tenants.figure_views import records_url
 
@@ -534,6 +536,8 @@ def indicator_values(session: Session, scope: Scope, node: NodeRef, period: Any)
     memos: dict[str, tuple[dict, sa.Select]] = {}
     for indicator in every.values():
         if not _may_use(scope, indicator.module, node.path):
+            continue
+        if indicator.optional and not optional:
             continue
         if indicator.module not in memos:
             memos[indicator.module] = ({}, counted_communities(session, node, indicator.module))
@@ -557,6 +561,7 @@ def indicator_values(session: Session, scope: Scope, node: NodeRef, period: Any)
                 "direction": indicator.direction or None,
                 "description": str(indicator.description),
                 "records": records_url(indicator, node.ref, period),
+                "optional": indicator.optional,
                 **value.as_json(),
             }
         )

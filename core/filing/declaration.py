@@ -130,11 +130,13 @@ class ChangeCheck:
 @dataclass(frozen=True)
 class Due:
     """The day of the month after the period by which each level files ("每月5日前"): calendar
-    days, as the rules staff follow are written."""
+    days, as the rules staff follow are written. ``review``: the day by which the level above
+    has reviewed (returned or approved) what was filed to it ("街道8日前审核"); 0 for none."""
 
     community: int = 5
     street: int = 10
     district: int = 15
+    review: int = 0
 
     def on(self, period: Period, level: str) -> date:
         first = period.end + timedelta(days=1)

@@ -695,4 +695,31 @@ def work_items(session: Session, scope: Scope, day: date) -> list[WorkItem]:
                 text = _("To file: %(report)s", report=label)
                 entry = WorkEntry(f"filing.{report.key}.due", text, "due")
                 items.append(WorkItem(entry, node, due, url))
+        items += _unreviewed(session, scope, report, period, day)
+    return items
+
+
+def _unreviewed(
+    session: Session, scope: Scope, report: Report, period: Period, day: date
+) -> list[WorkItem]:
+    """Reports filed to the user's places and still waiting for their review after the
+    report's review day (``Due.review``): 逾期未审 on the reviewer's workbench."""
+    if not report.due.review or day <= due_on(report, period, "review"):
+        return []
+    model, items = node_model(), []
+    for node in scope.nodes(report.review):
+        below = sa.select(model.id).where(model.parent_id == node.id)
+        waiting = session.scalar(
+            sa.select(sa.func.count(FilingInstance.id)).where(
+                FilingInstance.report == report.key,
+                FilingInstance.period == period.key,
+                FilingInstance.status == "submitted",
+                FilingInstance.node_id.in_(below),
+            )
+        )
+        if waiting:
+            label = f"{report.label} · {period.label()}"
+            text = _("Overdue, not reviewed: %(report)s", report=label)
+            entry = WorkEntry(f"filing.{report.key}.unreviewed", text, "overdue")
+            items.append(WorkItem(entry, node, waiting, f"/n/{node.ref}/reports"))
     return items

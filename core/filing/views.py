@@ -90,6 +90,9 @@ def _dump(report: Report, node: Any, period: Period, instance: FilingInstance) -
         "status": instance.status,
         "status_label": str(services.STATES[instance.status]),
         "due": services.due_on(report, period, node.kind).isoformat(),
+        "review_due": (
+            services.due_on(report, period, "review").isoformat() if report.due.review else None
+        ),
         "late": services.is_late(
             report, period, node.kind, instance.status, instance.submitted_on, day
         ),

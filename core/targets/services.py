@@ -52,7 +52,9 @@ BEHIND_SHARE = Decimal("0.8")  # under 80 % of the prorated expectation is far b
 
 def targetable() -> dict[str, Indicator]:
     """Indicators that can carry a target: those that say which way is better."""
-    return {n: i for n, i in all_indicators().items() if i.direction in (UP, DOWN)}
+    return {
+        n: i for n, i in all_indicators().items() if i.direction in (UP, DOWN) and not i.optional
+    }
 
 
 def split_rule(indicator: Indicator) -> str:

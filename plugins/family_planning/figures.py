@@ -1,7 +1,8 @@
 """The family-planning indicators (``family_planning.*``), each one SQL aggregate over the
 communities of an area, with its exact definition; ratios by numerator and denominator so a
 street's rate is its communities' summed parts. Counts of special families (S3) are withheld
-below five. Legacy targets (计划生育率, 综合节育率) are not figures here: "不作考核".
+below five. The legacy 综合节育率 is an optional statistic, left out unless asked for and
+labelled "不作考核"; the work's quality figures are computed in ``quality.py``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from .births.models import FpBirthReg, FpChild
 from .common import MODULE
 from .families.models import FpFamily
 from .families.rules import SPECIAL
+from .quality import changes, contraception_users, key_events, report_births, visited_on_time
 from .supplies.models import FpSupplyItem, FpSupplyMove
 from .women.candidates import qualifying_clause
 from .women.models import FpWoman
@@ -162,6 +164,29 @@ def _deaths(session: Session, communities: sa.Select, period: Period) -> int:
         RegistryResident.departed_on.between(period.start, period.end),
     )
     return session.scalar(stmt) or 0
+
+
+def _moves(arriving: bool) -> Compute:
+    """Residents who came to live in (or left, not by death) the communities in the period:
+    the 迁入 and 迁出 lines of the 信息核对、补充报告单."""
+
+    def compute(session: Session, communities: sa.Select, period: Period) -> int:
+        column = RegistryResident.arrived_on if arriving else RegistryResident.departed_on
+        stmt = sa.select(sa.func.count(RegistryResident.id)).where(
+            RegistryResident.community_id.in_(communities),
+            column.between(period.start, period.end),
+        )
+        if not arriving:
+            stmt = stmt.where(RegistryResident.status != "deceased")
+        return session.scalar(stmt) or 0
+
+    return compute
+
+
+def divorced_in(period: Period, _day: date) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        FpWoman.exit_reason == "divorce", FpWoman.exit_on.between(period.start, period.end)
+    )
 
 
 def _natural_growth(session: Session, communities: sa.Select, period: Period) -> int:
@@ -395,6 +420,28 @@ INDICATORS = [
     ),
     _indicator("deaths", _l("Deaths"), PEOPLE, _deaths, description=_l("Residents who died")),
     _indicator(
+        "moved_in",
+        _l("Residents moved in"),
+        PEOPLE,
+        _moves(arriving=True),
+        description=_l("Residents who came to live here in the period"),
+    ),
+    _indicator(
+        "moved_out",
+        _l("Residents moved out"),
+        PEOPLE,
+        _moves(arriving=False),
+        description=_l("Residents who left in the period, deaths apart"),
+    ),
+    _indicator(
+        "divorces",
+        _l("Women off the register by divorce"),
+        PEOPLE,
+        _count(FpWoman, divorced_in),
+        description=_l("Cards that left the register in the period because of a divorce"),
+        **_rows("woman", divorced_in),
+    ),
+    _indicator(
         "natural_growth",
         _l("Natural growth"),
         PEOPLE,
@@ -484,3 +531,103 @@ INDICATORS = [
     ),
 ]
 INDICATORS += _activities()
+
+# --- the work's quality (quality.py) -----------------------------------------------------------
+
+INDICATORS += [
+    _indicator(
+        "key_events",
+        _l("Key service events"),
+        CASES,
+        key_events(visited=False),
+        description=_l(
+            "Births (visit within 42 days) and marriages (within 30 days) of the period whose "
+            "window has closed or which were visited"
+        ),
+    ),
+    _indicator(
+        "key_visited",
+        _l("Key service events visited in time"),
+        CASES,
+        key_events(visited=True),
+        description=_l("Of those, visited within their quota"),
+    ),
+    _rate(
+        "key_visit_rate", _l("Visit rate of key service recipients"), "key_visited", "key_events"
+    ),
+    _family_count(
+        "special_visited",
+        _l("Special families visited on time"),
+        lambda p, d: sa.and_(special(p, d), visited_on_time(p, d)),
+        _l("Visited within the month before the as-of day"),
+    ),
+    _rate(
+        "special_visit_rate",
+        _l("On-time visit rate of special families"),
+        "special_visited",
+        "special_families",
+    ),
+    _indicator(
+        "info_changes",
+        _l("Changes to record"),
+        CASES,
+        changes(on_time=False),
+        description=_l("Births and marriages of the period on file"),
+    ),
+    _indicator(
+        "info_changes_on_time",
+        _l("Changes recorded in time"),
+        CASES,
+        changes(on_time=True),
+        description=_l("Recorded no later than 30 days after they happened"),
+    ),
+    _rate(
+        "info_timeliness",
+        _l("Timeliness of information changes"),
+        "info_changes_on_time",
+        "info_changes",
+    ),
+    _indicator(
+        "births_reported_on_file",
+        _l("Births on file in the months reported"),
+        PEOPLE,
+        report_births(gap=False),
+        description=_l("Births on file in the months whose monthly report was filed"),
+    ),
+    _indicator(
+        "births_report_gap",
+        _l("Births misreported"),
+        PEOPLE,
+        report_births(gap=True),
+        description=_l(
+            "How far the births in the filed monthly reports are from the births on file, "
+            "community by community"
+        ),
+    ),
+    _rate(
+        "birth_report_error",
+        _l("Birth statistics error"),
+        "births_report_gap",
+        "births_reported_on_file",
+        direction="down",
+    ),
+    # S3 behind it: small counts withheld, and no list of the women.
+    _indicator(
+        "contraception_users",
+        _l("Women using contraception (not assessed)"),
+        PEOPLE,
+        _count(FpWoman, lambda p, d: sa.and_(on_register(p, d), contraception_users(p, d))),
+        stock=True,
+        suppress_below=5,
+        optional=True,
+        description=_l("Cards on the register that say a method is used, given voluntarily"),
+    ),
+    _rate(
+        "contraception_rate",
+        _l("Overall contraception rate (not assessed)"),
+        "contraception_users",
+        "married_women",
+        direction="",
+        optional=True,
+    ),
+]

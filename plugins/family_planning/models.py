@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from .benefits.models import FpProgram, FpRoll, FpRollEvent, FpRollLine
+from .benefits.models import FpProgram, FpRoll, FpRollEvent, FpRollLine, FpRollObjection
 from .births.models import FpBirthReg, FpBirthRegEvent, FpChild
 from .families.models import FpFamily, FpFamilyEvent
 from .supplies.models import FpStockTake, FpSupplyItem, FpSupplyMove
@@ -26,6 +26,7 @@ __all__ = [
     "FpRoll",
     "FpRollEvent",
     "FpRollLine",
+    "FpRollObjection",
     "FpStockTake",
     "FpSupplyItem",
     "FpSupplyMove",

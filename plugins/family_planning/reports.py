@@ -1,8 +1,9 @@
 """人口计生统计月报, filed upward through core's report engine (``core.filing``): drafted from
 the registers on the first view, each override with its reason, filed by the community
 (community admin), reviewed by the street's 卫健办 (``family_planning.review``), consolidated.
-Due: communities by the 5th, streets by the 10th (004 l.25). Activities, visits and supplies
-are typed in until the module keeps them.
+Due: communities by the 5th, the street's review by the 8th, streets by the 10th (004 l.25).
+Part G gives the month's moves and divorces beside the marriages, births and deaths above.
+Activities, visits and supplies are typed in until the module keeps them.
 """
 
 from __future__ import annotations
@@ -89,6 +90,10 @@ MONTHLY = Report(
         ReportField.typed(
             "school_attendance", _l("Population school attendance"), "int", min=0, unit=TIMES
         ),
+        # G 信息核对、补充报告单: the month's changes (结婚, 生育 and 死亡 are above)
+        _mine("moved_in"),
+        _mine("moved_out"),
+        _mine("divorces"),
     ),
     checks=(
         SumCheck(
@@ -99,12 +104,13 @@ MONTHLY = Report(
         ChangeCheck("married_women", 10.0),
         ChangeCheck("residents", 10.0),
     ),
-    due=Due(community=5, street=10, district=15),
+    due=Due(community=5, street=10, district=15, review=8),
     review=REVIEW,
     instructions=_l(
         "The figures fill themselves from the registers and the registry; a changed figure "
         "needs its reason. Enter the visits, contraceptives and population school of the month. "
-        "Communities file by the 5th of the following month, the street by the 10th."
+        "Communities file by the 5th of the following month, the street reviews by the 8th and "
+        "files by the 10th."
     ),
 )
 

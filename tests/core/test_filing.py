@@ -333,3 +333,13 @@ def test_a_figure_sets_indicator_is_the_one_the_platform_declares():
         declared["safety.hazards_found"].label,
         declared["safety.hazards_found"].unit,
     )
+
+
+def test_a_review_day_is_kept_only_when_a_report_declares_one():
+    from core.filing.declaration import Due
+    from core.reports import Period
+
+    june = Period.month(2026, 6)
+    assert Due(review=8).on(june, "review") == date(2026, 7, 8)
+    assert Due(review=8).on(june, "community") == date(2026, 7, 5)
+    assert Due().review == 0  # none: nothing is ever overdue for review

@@ -296,3 +296,23 @@ def test_a_modules_figures_cost_one_query_per_table(hazards, app, world):
             sa.event.remove(db.engine, "before_cursor_execute", seen)
     assert values["safety.rectification_rate"].value == 83.3
     assert len(statements) == len(SAFETY._sources()), statements
+
+
+def test_an_optional_statistic_is_shown_only_when_asked_and_never_targeted(
+    hazards, as_user, monkeypatch
+):
+    from core.targets import services as targets
+    from tenants import modules
+
+    legacy = Indicator(
+        "safety.legacy", "旧指标（不作考核）", "%", lambda s, c, p: 7, optional=True,
+        direction="up", module="safety",
+    )  # fmt: skip
+    found = modules.indicators
+    monkeypatch.setattr(modules, "indicators", lambda: {**found(), legacy.name: legacy})
+    monkeypatch.setattr(targets, "all_indicators", lambda: {legacy.name: legacy})
+    _, plain = _items(as_user("s_admin"), A1, "period=2026")
+    assert "safety.legacy" not in plain and plain["safety.rectification_rate"]["optional"] is False
+    _, asked = _items(as_user("s_admin"), A1, "period=2026&optional=1")
+    assert asked["safety.legacy"]["value"] == 7 and asked["safety.legacy"]["optional"] is True
+    assert targets.targetable() == {}

@@ -10,8 +10,16 @@ from core.sdk import Filter, Part
 
 from ..common import FpLedger
 from . import rules
-from .models import FpProgram, FpRoll, FpRollLine
-from .schemas import ProgramSchema, RollLineSchema, RollSchema, RollStepSchema, problems_of
+from .models import FpProgram, FpRoll, FpRollLine, FpRollObjection
+from .schemas import (
+    ObjectionSchema,
+    PaymentImportSchema,
+    ProgramSchema,
+    RollLineSchema,
+    RollSchema,
+    RollStepSchema,
+    problems_of,
+)
 
 programs = FpLedger(
     name="program",
@@ -36,9 +44,26 @@ roll_lines = FpLedger(
     options=lambda stmt: stmt.options(selectinload(FpRollLine.resident)),
     check=rules.check_line,
     title_of=lambda x: x.resident.name,
-    importable=False,
+    # Its import is the payment results (已发放): rows of the bank's file, not new lines.
+    import_schema=PaymentImportSchema,
+    import_row=rules.import_payment,
 )
 LINES = Part(roll_lines, "roll_id", path="lines")
+
+objections = FpLedger(
+    name="roll_objection",
+    model=FpRollObjection,
+    schema=ObjectionSchema,
+    fixed=("roll_id",),
+    title=_l("Objections to benefit rolls"),
+    label=_l("Objection"),
+    filters=(Filter("roll", "int", _l("Roll"), column="roll_id"), Filter("status")),
+    order=lambda: [FpRollObjection.roll_id.desc(), FpRollObjection.id],
+    check=rules.check_objection,
+    title_of=lambda o: f"{o.raised_on} {o.raised_by}",
+    importable=False,
+)
+OBJECTIONS = Part(objections, "roll_id", path="objections")
 
 rolls = FpLedger(
     name="roll",
@@ -56,7 +81,7 @@ rolls = FpLedger(
     check=rules.check_roll,
     title_of=lambda r: f"{r.program.name} {r.period}",
     importable=False,
-    parts=(LINES,),
+    parts=(LINES, OBJECTIONS),
     dump_detail=lambda r, data: data.update(problems=problems_of(r)),
     workflow=rules.ROLL_FLOW,
     steps=rules.ROLL_FLOW.steps(
@@ -68,4 +93,4 @@ rolls = FpLedger(
     templates={"detail": "family_planning/record.html"},
 )
 
-LEDGERS = [programs, rolls, roll_lines]
+LEDGERS = [programs, rolls, roll_lines, objections]

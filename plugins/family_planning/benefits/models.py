@@ -57,6 +57,7 @@ class FpRoll(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
 
     program: Mapped[FpProgram] = relationship()
     lines: Mapped[list[FpRollLine]] = live_rows("FpRollLine", "roll_id", "FpRoll")
+    objections: Mapped[list[FpRollObjection]] = live_rows("FpRollObjection", "roll_id", "FpRoll")
 
 
 class FpRollLine(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
@@ -78,9 +79,30 @@ class FpRollLine(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     account_last4: Mapped[str] = mapped_column(sa.String(4), default="")
     review_comment: Mapped[str] = mapped_column(sa.String(500), default="")  # the street's
     paid: Mapped[bool | None]  # the payment result, once imported
+    paid_note: Mapped[str] = mapped_column(sa.String(200), default="")  # why a payment failed
 
     roll: Mapped[FpRoll] = relationship()
     resident: Mapped[RegistryResident] = relationship()
+
+
+class FpRollObjection(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
+    """An objection (异议) raised while a roll is publicised, and how it was resolved."""
+
+    __tablename__ = "family_planning_roll_objection"
+    __label__ = _l("Objections to benefit rolls")
+    __table_args__ = (sa.Index("ix_family_planning_roll_objection_roll", "roll_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roll_id: Mapped[int] = mapped_column(sa.ForeignKey("family_planning_roll.id"))
+    raised_on: Mapped[date]
+    raised_by: Mapped[str] = mapped_column(sa.String(50), default="")
+    content: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(10), default="open")  # open, resolved
+    outcome: Mapped[str | None] = mapped_column(sa.String(10))  # upheld, dismissed
+    resolution: Mapped[str] = mapped_column(sa.Text, default="")
+    resolved_on: Mapped[date | None]
+
+    roll: Mapped[FpRoll] = relationship()
 
 
 class FpRollEvent(WorkflowEventMixin, TenantOwned, Base):

@@ -67,6 +67,9 @@ ROLL_STATUSES = {
     "paid": _l("Paid"),
     "archived": _l("Archived"),
 }
+OBJECTION_STATUSES = {"open": _l("Awaiting resolution"), "resolved": _l("Resolved")}
+OBJECTION_OUTCOMES = {"upheld": _l("Upheld"), "dismissed": _l("Dismissed")}
+PAYMENT_RESULTS = {"paid": _l("Paid out"), "failed": _l("Not paid out")}
 PROBLEMS = {
     "dead": _l("Died"),
     "absent": _l("No longer lives here"),
@@ -174,6 +177,8 @@ def _publicise(session: Session, roll: FpRoll, data: dict[str, Any], on: date) -
 
 def _to_street(session: Session, roll: FpRoll, data: dict[str, Any], on: date) -> dict:
     refuse_unclean(session, roll)
+    if any(o.status == "open" for o in roll.objections):
+        refuse("status", _("An objection raised during the publicity is not resolved yet."))
     if roll.publicity_until is not None and on < roll.publicity_until:
         refuse(
             "on", _("The roll is publicised until %(day)s.", day=roll.publicity_until.isoformat())
@@ -273,7 +278,8 @@ def check_line(session: Session, community: Node, data: dict[str, Any], line: An
     if roll is None or roll.community_id != community.id:
         refuse("roll_id", _("There is no such roll in this community."))
     editable = ("draft", "checked", "returned")
-    if roll.status not in editable and set(data) - {"review_comment"}:
+    # The street comments on a line under review; the payment results come with the import.
+    if roll.status not in editable and set(data) - {"review_comment", "paid", "paid_note"}:
         refuse("roll_id", _("The roll is past the community's checks and cannot be changed."))
     if line is None:
         person = get_resident(session, current_scope(), data.get("resident_id") or 0)
@@ -341,3 +347,69 @@ def create_roll(session: Session, community: Node, data: dict[str, Any]) -> FpRo
     roll = rolls.create_record(session, community, data)
     draft_from_last(session, community, roll)
     return roll
+
+
+# --- 异议 and payment results -------------------------------------------------------------------
+
+
+def check_objection(
+    session: Session, community: Node, data: dict[str, Any], objection: Any
+) -> None:
+    """An objection is raised while its roll is publicised; a resolution (with its outcome)
+    resolves it, dated today unless given, and it stays resolved."""
+    if objection is None:
+        roll = session.get(FpRoll, data.get("roll_id") or 0)
+        if roll is None or roll.deleted_at is not None or roll.community_id != community.id:
+            refuse("roll_id", _("There is no such roll in this community."))
+        if roll.status != "public":
+            refuse("roll_id", _("Objections are recorded while the roll is publicised."))
+        data["node_id"] = roll.node_id
+        data.setdefault("raised_on", None)
+        data["raised_on"] = data["raised_on"] or today()
+        data["status"] = "open"
+    elif objection.status == "resolved" and set(data) & {"resolution", "outcome"}:
+        refuse("resolution", _("The objection is resolved already."))
+    resolution = (data.get("resolution") or "").strip()
+    if resolution or data.get("outcome"):
+        if not resolution:
+            refuse("resolution", _("Say how the objection was resolved."))
+        if not data.get("outcome"):
+            refuse("outcome", _("Say whether the objection was upheld."))
+        data["status"], data["resolved_on"] = "resolved", data.get("resolved_on") or today()
+
+
+def import_payment(session: Session, community: Node, data: dict[str, Any]) -> FpRollLine:
+    """A row of the payment results: the line of the person on the district-approved roll of
+    the programme and period, marked paid or not (with why); the roll moves to 已发放 with
+    the row that gives its last paying line a result."""
+    from plugins.registry.validators import normalize_id
+
+    from .ledgers import roll_lines
+
+    roll = session.scalar(
+        sa.select(FpRoll)
+        .join(FpProgram, FpRoll.program_id == FpProgram.id)
+        .where(
+            FpRoll.community_id == community.id,
+            FpRoll.deleted_at.is_(None),
+            FpProgram.name == data["program"],
+            FpRoll.period == data["period"],
+        )
+    )
+    if roll is None:
+        refuse("period", _("There is no roll of this programme and period in this community."))
+    if roll.status != "approved":
+        refuse("period", _("Payment results are imported once the district has approved the roll."))
+    number = normalize_id(data["id_number"])
+    line = next(
+        (x for x in roll.lines if x.line_kind in PAYING and x.resident.id_number == number), None
+    )
+    if line is None:
+        refuse("id_number", _("This person is not paid by the roll."))
+    paid = data["result"] == "paid"
+    if not paid and not data.get("paid_note"):
+        refuse("paid_note", _("Say why the payment failed."))
+    roll_lines.write_update(session, line, {"paid": paid, "paid_note": data.get("paid_note") or ""})
+    if all(x.paid is not None for x in roll.lines if x.line_kind in PAYING):
+        ROLL_FLOW.run(session, roll, "pay", {"on": data.get("paid_on"), "comment": ""})
+    return line

@@ -17,10 +17,14 @@ from core.sdk import (
     Schema,
     Text,
     amount,
+    describe,
+    not_future,
     optional_text,
     record_choices,
 )
+from plugins.registry.schemas import ResidentIdField
 from plugins.registry.services import get_resident, picker_text, resident_label
+from plugins.registry.validators import mask_id
 
 from . import rules
 from .models import FpProgram, FpRoll
@@ -108,3 +112,32 @@ class RollLineSchema(ChoiceSchema):
     )
     review_comment = Text(_l("Street's comment"), 500, column=True)
     paid = Computed(_l("Paid"), lambda x: x.paid, column=True)
+    paid_note = Text(_l("Why the payment failed"), 200, dump_only=True)
+
+
+class PaymentImportSchema(ChoiceSchema):
+    """A row of the payment results the bank or the finance office returns: the programme,
+    the period, the person by resident ID, paid or not (and why not)."""
+
+    program = Text(_l("Programme name"), 50, required=True)
+    period = Text(_l("Period"), 7, required=True)
+    id_number = describe(
+        ResidentIdField(required=True), label=_l("Resident ID"), sensitivity=S2, mask=mask_id
+    )
+    result = Choice(_l("Payment result"), rules.PAYMENT_RESULTS, required=True)
+    paid_on = Date(_l("Paid on"), validate=not_future)
+    paid_note = Text(_l("Why the payment failed"), 200)
+
+
+class ObjectionSchema(ChoiceSchema):
+    """异议 during the publicity: who raised it (S2), what it says, how it was resolved."""
+
+    id = ma.fields.Integer(dump_only=True)
+    roll_id = RecordId(_l("Roll"), widget="hidden", choices=_rolls, export=False)
+    raised_on = Date(_l("Raised on"), validate=not_future, column=True)
+    raised_by = Text(_l("Raised by"), 50, sensitivity=S2, column=True)
+    content = Text(_l("Objection"), 2000, required=True, widget="textarea", column=True)
+    status = Choice(_l("Status"), rules.OBJECTION_STATUSES, dump_only=True, column=True)
+    outcome = Choice(_l("Outcome"), rules.OBJECTION_OUTCOMES, column=True)
+    resolution = Text(_l("How it was resolved"), 2000, widget="textarea")
+    resolved_on = Date(_l("Resolved on"), validate=not_future, column=True)

@@ -70,16 +70,21 @@ def subjects() -> sa.Select:
     return sa.select(*both.c)
 
 
-VISITS = visit_ledger(
-    **ACCESS,
-    subjects=subjects,
-    quotas=[
+# The quotas by category; the key-visit and special-family figures (``quality.py``) read them.
+QUOTAS = {
+    quota.category: quota
+    for quota in (
         VisitQuota("postnatal", _l("Within 42 days of giving birth"), days=42),
         VisitQuota("newly_wed", _l("Newly married (within a year)"), days=30),
         VisitQuota("inflow", _l("Inflow"), months=3),
         VisitQuota("woman", _l("Married women"), months=12),
         VisitQuota("special", _l("Special family"), months=1),
-    ],
+    )
+}
+VISITS = visit_ledger(
+    **ACCESS,
+    subjects=subjects,
+    quotas=list(QUOTAS.values()),
     kinds=("resident", "household"),
     sensitivity=S3,
     title=_l("Follow-up visit records"),

@@ -39,6 +39,8 @@ def test_the_community_figures_of_the_year(counted, as_user):
     assert year["birth_match_rate"] == 50.0
     assert year["sex_ratio"] is None  # fewer than 20 births
     assert (year["deaths"], year["natural_growth"]) == (1, 1)
+    # 李三 came in May (李二 in 2025); 王死 died, which is no move; nobody divorced.
+    assert (year["moved_in"], year["moved_out"], year["divorces"]) == (1, 0, 0)
     assert (year["regs"], year["regs_done"], year["regs_on_time"]) == (3, 3, 2)
     assert year["reg_on_time"] == 66.7
     # One special family: under five, withheld, and so are its rates.

@@ -49,6 +49,8 @@ def test_the_monthly_report_end_to_end(counted, as_user, jiedao_clock):
     assert (figures["births_first"], figures["births_second"]) == (1, 0)
     assert (figures["regs"], figures["deaths"], figures["natural_growth"]) == (1, 0, 1)
     assert figures["birth_rate"] == round(12000 * 1 / 9, 1)
+    # G: nobody came, left or divorced in June (李三 came in May, 王死 died there).
+    assert (figures["moved_in"], figures["moved_out"], figures["divorces"]) == (0, 0, 0)
 
     no_reason = community.patch(url(A1), json={"values": {"births_matched": 1}})
     assert no_reason.status_code == 422 and "births_matched" in no_reason.json["error"]["fields"]
@@ -92,3 +94,19 @@ def test_the_monthly_report_end_to_end(counted, as_user, jiedao_clock):
     totals = page["consolidation"]["totals"]
     assert (totals["births"], totals["visits"], totals["married_women"]) == (1, 20, 3)
     assert values(page)["births_matched"] == 1  # the street's figure is the filed one
+
+
+def test_the_street_reviews_by_the_8th_or_sees_it_overdue(counted, as_user, jiedao_clock):
+    jiedao_clock("2026-07-03T09:00:00+08:00")
+    community, street = as_user("c_admin"), as_user("s_admin")
+    body = community.patch(url(A1), json={"values": TYPED}).json
+    assert (body["due"], body["review_due"]) == ("2026-07-05", "2026-07-08")
+    assert community.post(url(A1, "submit"), json={}).status_code == 200
+    work = 'data-work="filing.family_planning.monthly.unreviewed"'
+    jiedao_clock("2026-07-08T18:00:00+08:00")
+    assert work not in as_user("s_admin").get("/").get_data(as_text=True)  # still in time
+    jiedao_clock("2026-07-09T09:00:00+08:00")
+    street = as_user("s_admin")
+    assert f'{work} data-node="{STREET_A}"' in street.get("/").get_data(as_text=True)
+    assert street.post(url(A1, "approve"), json={}).status_code == 200
+    assert work not in street.get("/").get_data(as_text=True)
