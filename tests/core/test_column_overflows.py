@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from core.records.fields import Choice
+from core.tenancy import plugin_system
 from core.testing import column_overflows
 from core.workflow import Transition, Workflow, WorkflowEventMixin
 
@@ -66,3 +67,12 @@ def test_keys_that_fit_are_not_reported():
     ledger = _ledger({"open": "Open", "closed": "Closed"}, "close")
     ledger.schema = Fits
     assert column_overflows([ledger]) == []
+
+
+def test_every_installed_ledger_fits_its_columns(jiedao_app, jiedao_world):
+    with jiedao_app.test_request_context():
+        ledgers = [
+            ledger for _name, found in plugin_system().call("jiedao_ledgers") for ledger in found
+        ]
+        assert len({ledger.module for ledger in ledgers}) >= 6
+        assert column_overflows(ledgers) == []

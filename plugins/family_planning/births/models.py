@@ -43,7 +43,7 @@ class FpBirthReg(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     deadline: Mapped[date | None]  # registered within the settings' working days
     registered_on: Mapped[date | None]
     notified_on: Mapped[date | None]
-    notified_by: Mapped[str | None] = mapped_column(sa.String(8))  # sms, phone, in_person
+    notified_by: Mapped[str | None] = mapped_column(sa.String(12))  # sms, phone, in_person
     status: Mapped[str] = mapped_column(sa.String(12), default="submitted")
     return_reason: Mapped[str] = mapped_column(sa.Text, default="")
 

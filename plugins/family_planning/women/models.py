@@ -47,7 +47,7 @@ class FpWoman(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     outflow_contact: Mapped[str] = mapped_column(sa.String(11), default="")
     elsewhere_sons: Mapped[int] = mapped_column(default=0)  # children not on file here
     elsewhere_daughters: Mapped[int] = mapped_column(default=0)
-    contraception: Mapped[str | None] = mapped_column(sa.String(12))
+    contraception: Mapped[str | None] = mapped_column(sa.String(24))
     pregnancy: Mapped[str | None] = mapped_column(sa.String(8))  # none, pregnant
     due_on: Mapped[date | None]
     platform_on: Mapped[date | None]  # 入库日期 (PADIS)

@@ -36,7 +36,9 @@ def test_a_registration_goes_from_submitted_to_born(enable, as_user, card, app):
     assert worker.post(f"{api()}/birth_regs/{reg['id']}/resubmit", json={}).status_code == 200
     no_way = street.post(f"{api()}/birth_regs/{reg['id']}/register", json={})
     assert no_way.status_code == 422 and "notified_by" in no_way.json["error"]["fields"]
-    done = street.post(f"{api()}/birth_regs/{reg['id']}/register", json={"notified_by": "sms"})
+    done = street.post(
+        f"{api()}/birth_regs/{reg['id']}/register", json={"notified_by": "in_person"}
+    )
     assert done.json["status"] == "registered"
     born = worker.post(
         f"{api()}/children",

@@ -152,7 +152,9 @@ def test_a_few_special_families_visited_are_withheld(quality, as_user):
 
 def test_the_legacy_contraception_rate_is_off_unless_asked(enable, card, as_user):
     enable()
-    for n, method in enumerate(["iud", "condom", "pill", "implant", "iud", "none", None]):
+    for n, method in enumerate(
+        ["iud", "condom", "pill", "implant", "female_sterilisation", "none", None]
+    ):
         card(name=f"妇{n}", born=date(1990, 1, n + 1), contraception=method)
     client = as_user("d_admin")
     assert "contraception_rate" not in _values(client, A1, "2026")
