@@ -4,6 +4,8 @@ street has many 第一网格)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -14,13 +16,27 @@ PICK_LIMIT = 20
 OUTER_KINDS = ("community", "street", "district")  # what a place is named with, nearest first
 
 
-def search(session: Session, scope: Scope, permission: str, text: str) -> list[NodeRef]:
+def search(
+    session: Session,
+    scope: Scope,
+    permission: str,
+    text: str,
+    *,
+    kinds: Sequence[str] = (),
+    within: str | None = None,
+) -> list[NodeRef]:
     """Up to :data:`PICK_LIMIT` places where ``permission`` is held whose name holds ``text``
-    or whose code starts with it, the higher ones (shorter paths) first."""
+    or whose code starts with it, the higher ones (shorter paths) first; only of ``kinds``
+    when given, only beneath the path ``within`` when given (a preset's district)."""
     text = (text or "").strip()[:64]
     roots = scope.nodes(permission)
     if not text or not roots:
         return []
+    narrower = []
+    if kinds:
+        narrower.append(node_table.c.kind.in_(list(kinds)))
+    if within:
+        narrower.append(subtree_clause(node_table.c.path, within))
     like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     stmt = (
         sa.select(
@@ -36,6 +52,7 @@ def search(session: Session, scope: Scope, permission: str, text: str) -> list[N
                 node_table.c.name.like(f"%{like}%", escape="\\"),
                 node_table.c.ref.like(f"{like}%", escape="\\"),
             ),
+            *narrower,
         )
         .order_by(sa.func.length(node_table.c.path), node_table.c.ref)
         .limit(PICK_LIMIT)
