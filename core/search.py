@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from core import audit
 from core.accounts import places
-from core.permissions import Scope, scope_clause
+from core.permissions import Scope
 from core.records.ledger import Ledger, parse_filters
 from core.records.sensitivity import S2, reveal, sensitivity_of
 from core.tenancy import enabled_communities, plugin_system
@@ -67,7 +67,15 @@ class Results:
 
 
 def searchable_ledgers() -> list[Ledger]:
-    """The active ledgers of people and organisations (see the module's docstring)."""
+    """The active ledgers of people and organisations (see the module's docstring), worked
+    out once per app: the plugins are loaded when it starts."""
+    cached = current_app.extensions.get("jiedao.searchable_ledgers")
+    if cached is None:
+        cached = current_app.extensions["jiedao.searchable_ledgers"] = _searchable()
+    return cached
+
+
+def _searchable() -> list[Ledger]:
     found = []
     for _name, ledgers in plugin_system().call("jiedao_ledgers"):
         for ledger in ledgers:
@@ -113,7 +121,8 @@ def _text_clause(session: Session, ledger: Ledger, text: str) -> sa.ColumnElemen
 
 
 def _records(session: Session, scope: Scope, ledger: Ledger, text: str) -> list[Any]:
-    if not scope.nodes(ledger.view):
+    roots = scope.nodes(ledger.view)
+    if not roots:
         return []
     if is_number(text):  # a whole number, or nothing: the end of an ID finds no one
         match = _exact_clause(ledger, text) if NUMBER.fullmatch(text) else None
@@ -123,7 +132,7 @@ def _records(session: Session, scope: Scope, ledger: Ledger, text: str) -> list[
         return []
     model = ledger.model
     where = sa.and_(
-        scope_clause(model, ledger.view),
+        model.__scope_clause__(roots),
         model.community_id.in_(enabled_communities(ledger.module)),
         match,
     )
