@@ -1,5 +1,6 @@
-"""Moving 20 buildings into a grid in one action, in headless Chromium: tick them all on the
-community's page, find the grid in the target picker (named with its community), move."""
+"""Moving 20 buildings into a grid in one action, in headless Chromium (desktop and phone):
+tick them all on the community's page, find the grid in the target picker (named with its
+community), move."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ A1 = "110105001001"
 GRID = f"{A1}-gg1"
 
 
-def test_move_twenty_buildings_into_a_grid_at_once(page: Page, tr, world):
+@pytest.mark.parametrize("device", ["page", "phone_page"])
+def test_move_twenty_buildings_into_a_grid_at_once(request, device, tr, world):
     from core.db import db
     from tenants import services
 
@@ -32,6 +34,7 @@ def test_move_twenty_buildings_into_a_grid_at_once(page: Page, tr, world):
             )
         db.session.commit()
 
+    page: Page = request.getfixturevalue(device)
     sign_in(page, tr, "s_admin")
     page.goto(f"/n/{A1}")
     boxes = page.locator('#move-buildings input[name="building"]')
