@@ -76,3 +76,28 @@ def labelled(session: Session, places: list[NodeRef]) -> list[dict[str, str]]:
             {"id": place.ref, "label": f"{label} · {container.name}" if container else label}
         )
     return items
+
+
+def search_users(session: Session, scope: Scope, permission: str, text: str) -> list[dict]:
+    """``{"id": username, "label": "显示名 (username)"}`` for a people picker: up to
+    :data:`PICK_LIMIT` accounts of the part of the tree where ``permission`` is held whose
+    username or display name holds ``text``."""
+    from core.models import User
+
+    text = (text or "").strip()[:64]
+    roots = scope.nodes(permission)
+    if not text or not roots:
+        return []
+    like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    stmt = (
+        sa.select(User.username, User.display_name)
+        .where(
+            User.__scope_clause__(roots),
+            sa.or_(
+                User.username.ilike(like, escape="\\"), User.display_name.like(like, escape="\\")
+            ),
+        )
+        .order_by(User.username)
+        .limit(PICK_LIMIT)
+    )
+    return [{"id": name, "label": f"{shown} ({name})"} for name, shown in session.execute(stmt)]
