@@ -29,7 +29,7 @@ from tenants.schemas import (
     NodeWithCountsSchema,
     PluginSchema,
 )
-from tenants.views import NODE_QUERY, load_node
+from tenants.views import NODE_QUERY, load_node, tree_roots
 
 api = Blueprint("tenants_api", __name__, url_prefix="/api/v1/nodes")
 TAGS = ["tree"]
@@ -106,14 +106,36 @@ def update_node(ref: str):
 @ops.get(
     "/<ref>/children",
     "tenants.view",
-    "Children of a node",
-    response_schema=NodeSchema,
+    "Children of a node, each with how many nodes of each kind lie beneath it",
+    response_schema=NodeWithCountsSchema,
     paginated=True,
 )
 def children(ref: str):
+    """One level of the tree for a client that expands it lazily: a page of children and their
+    counts by kind (one grouped query per kind of child, never the subtree itself)."""
     node = _node_in_scope(ref)
-    stmt = services.children_query(node).options(selectinload(Node.parent))
-    return jsonify(paginate(stmt).to_json(NodeSchema()))
+    page = paginate(services.children_query(node).options(selectinload(Node.parent)))
+    counts = {
+        row.node.id: row.counts
+        for row in services.children_with_counts(db.session, node, page_nodes=page.items)
+    }
+    dump = NodeSchema()
+    return jsonify(page.to_json(lambda child: {**dump.dump(child), "counts": counts[child.id]}))
+
+
+@ops.get(
+    "/<ref>/path",
+    "tenants.view",
+    "The nodes from the top of your part of the tree down to a node: what to open to show it",
+    response_schema=NodeSchema,
+)
+def path(ref: str):
+    """The search path of a match: its ancestors the user may see, from the highest place the
+    user holds down to the node itself; nothing above the user's scope is named."""
+    node = _node_in_scope(ref)
+    roots = tree_roots()
+    trail = services.path_to(db.session, node, roots)
+    return jsonify({"items": NodeSchema().dump(trail, many=True)})
 
 
 # --- modules ---------------------------------------------------------------------------------

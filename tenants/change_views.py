@@ -139,11 +139,53 @@ def node_changes(node: Node) -> NodeChanges:
 
 @bp.app_context_processor
 def _inject() -> dict[str, Any]:
-    return {"tree_changes": node_changes, "history_label": changes.history_label}
+    return {
+        "tree_changes": node_changes,
+        "history_label": changes.history_label,
+        "target_label": _target_label,
+    }
 
 
 def _picker(stmt: sa.Select) -> list[Node]:
     return list(db.session.scalars(stmt.limit(PICKER_SIZE)))
+
+
+def _target_items(candidates: list[Node]) -> list[dict[str, str]]:
+    """``{"id": ref, "label": …}`` of the picker: each target named with its community or
+    street (a street has many 第一网格), and its code."""
+    labels = changes.place_labels(db.session, candidates)
+    return [{"id": c.ref, "label": f"{labels[c.id]} ({c.ref})"} for c in candidates]
+
+
+def _target_label(ref: str) -> str:
+    """What the target picker shows for the place it holds when the form comes back: its
+    label for a place the user sees, the code as typed otherwise."""
+    found = db.session.scalars(
+        scoped(sa.select(Node).where(Node.ref == ref), Node, "tenants.view")
+    ).first()
+    return _target_items([found])[0]["label"] if found is not None else ref
+
+
+_TARGETS = {
+    "move": lambda node, scope, q: changes.move_targets(db.session, node, scope, q),
+    "buildings": lambda node, scope, q: changes.building_targets(node, scope, q),
+    "merge": lambda node, scope, q: changes.merge_targets(db.session, node, scope, q),
+}
+
+
+@bp.get("/n/<ref>/targets/<any(move,buildings,merge):what>")
+@login_required
+def targets(ref: str, what: str):
+    """The target picker of the move pages: places the user manages that the node (``move``)
+    or buildings beneath it (``buildings``) may move to, or it may merge into (``merge``),
+    found by name or code."""
+    node = load_node(ref)
+    require("tenants.manage", node.path)
+    q = request.args.get("q", "").strip()[:100]
+    if not q or (what == "merge" and node.kind != NodeKind.COMMUNITY):
+        return jsonify({"items": []})
+    found = _picker(_TARGETS[what](node, current_scope(), q))
+    return jsonify({"items": _target_items(found)})
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -154,7 +196,6 @@ def _picker(stmt: sa.Select) -> list[Node]:
 def move(ref: str):
     node = load_node(ref)
     require("tenants.manage", node.path)
-    q = request.args.get("q", "").strip()[:100]
     values = {
         "parent": request.values.get("parent", "").strip(),
         "code": request.values.get("code", "").strip(),
@@ -188,17 +229,8 @@ def move(ref: str):
         ).first()
         if street is not None and street.kind == NodeKind.STREET:
             form.values["code"] = changes.suggest_community_code(db.session, street) or ""
-    candidates = _picker(changes.move_targets(db.session, node, current_scope(), q))
     kinds = "、".join(str(KIND_LABELS[k]) for k in ALLOWED_PARENTS.get(NodeKind(node.kind), ()))
-    return render_template(
-        "tenants/change_move.html",
-        node=node,
-        form=form,
-        q=q,
-        candidates=candidates,
-        labels=changes.place_labels(db.session, candidates),
-        kinds=kinds,
-    ), status
+    return render_template("tenants/change_move.html", node=node, form=form, kinds=kinds), status
 
 
 def _chosen_buildings(place: Node, refs: list[str]) -> list[Node]:
@@ -224,7 +256,6 @@ def move_buildings(ref: str):
     place = load_node(ref)
     require("tenants.manage", place.path)
     buildings = _chosen_buildings(place, request.values.getlist("building"))
-    q = request.args.get("q", "").strip()[:100]
     parent = request.values.get("parent", "").strip()
     form, status = empty_form(parent=parent), 200
     if request.method == "POST":
@@ -247,16 +278,11 @@ def move_buildings(ref: str):
                 "success",
             )
             return redirect(url_for("tenants.node", ref=target.ref))
-    candidates = _picker(changes.building_targets(place, current_scope(), q))
     return render_template(
         "tenants/change_move_buildings.html",
         node=place,
         buildings=buildings,
         form=form,
-        q=q,
-        candidates=candidates,
-        labels=changes.place_labels(db.session, candidates),
-        keep=[("building", b.ref) for b in buildings],
         breadcrumb=breadcrumb(place),
     ), status
 
@@ -266,7 +292,6 @@ def move_buildings(ref: str):
 def merge(ref: str):
     node = load_node(ref)
     require("tenants.manage", node.path)
-    q = request.args.get("q", "").strip()[:100]
     into = request.values.get("into", "").strip()
     form, status, preview = empty_form(into=into), 200, None
     try:
@@ -293,18 +318,10 @@ def merge(ref: str):
                 )
             except DomainError:
                 preview = None
-    candidates = (
-        _picker(changes.merge_targets(db.session, node, current_scope(), q))
-        if node.kind == NodeKind.COMMUNITY
-        else []
-    )
     return render_template(
         "tenants/change_merge.html",
         node=node,
         form=form,
-        q=q,
-        candidates=candidates,
-        labels=changes.place_labels(db.session, candidates),
         preview=preview,
         kinds=KIND_LABELS,
     ), status

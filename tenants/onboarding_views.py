@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import NotFound
 
+from core.accounts import places
 from core.api import Operations, Page, json_body, page_args
 from core.db import db
 from core.errors import DomainError
@@ -546,22 +547,57 @@ def _targets(text: str) -> list[Node]:
     return [found[r] for r in refs]
 
 
+PRESET_TARGET_KINDS = (NodeKind.DISTRICT.value, NodeKind.STREET.value, NodeKind.COMMUNITY.value)
+
+
+@bp.get("/presets/<int:preset_id>/targets")
+@login_required
+def preset_targets(preset_id: int):
+    """The picker of the apply page: the district, streets and communities of the preset's
+    district where the user switches modules, found by name or code."""
+    _preset, district = _preset_for_form(preset_id, to_apply=True)
+    found = places.search(
+        db.session,
+        current_scope(),
+        "modules.manage",
+        request.args.get("q", ""),
+        kinds=PRESET_TARGET_KINDS,
+        within=district.path,
+    )
+    return jsonify({"items": places.labelled(db.session, found)})
+
+
+def _picked_targets(refs: list[str]) -> list[tuple[str, str]]:
+    """(ref, label) of the targets a form holds, for the picker's list: a place the user may
+    switch modules at by its label, anything else as typed (never another's name)."""
+    scope = current_scope()
+    found = {
+        n.ref: n
+        for n in db.session.scalars(sa.select(Node).where(Node.ref.in_(refs)))
+        if scope.allows("modules.manage", n.path)
+    }
+    labels = {
+        item["id"]: item["label"]
+        for item in places.labelled(db.session, [n.as_ref() for n in found.values()])
+    }
+    return [(ref, labels.get(ref, ref)) for ref in refs]
+
+
 @bp.route("/presets/<int:preset_id>/apply", methods=["GET", "POST"])
 @login_required
 def preset_apply(preset_id: int):
     preset, district = _preset_for_form(preset_id, to_apply=True)
-    form = empty_form(targets=request.args.get("targets", ""))
+    chosen = request.values.getlist("targets")
+    form = empty_form(targets=chosen)
     status = 200
     if request.method == "POST":
-        form = empty_form(
-            targets=request.form.get("targets", ""), exclusive=request.form.get("exclusive", "")
-        )
+        form = empty_form(targets=chosen, exclusive=request.form.get("exclusive", ""))
         try:
             result = presets.apply_preset(
                 db.session,
                 current_scope(),
                 preset,
-                _targets(form.values["targets"]),
+                _targets(" ".join(chosen)),
                 exclusive=form.values["exclusive"] in ("true", "on"),
             )
             db.session.commit()
@@ -574,6 +610,7 @@ def preset_apply(preset_id: int):
         preset=preset,
         node=district,
         form=form,
+        picked=_picked_targets([r for ref in chosen for r in ref.split()]),
         labels={m: modules.module_label(m) for m in preset.modules},
         breadcrumb=breadcrumb(district),
     ), status

@@ -45,6 +45,18 @@ def breadcrumb(node: Node) -> list[tuple[str, str | None]]:
     ]
 
 
+def tree_roots() -> list[Node]:
+    """The highest places the user may see (the tree's roots), highest first."""
+    roots = current_scope().nodes("tenants.view")
+    if not roots:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Node).where(Node.id.in_([r.id for r in roots])).order_by(Node.depth, Node.ref)
+        )
+    )
+
+
 @bp.get("/tree")
 @permission_required("tenants.view")
 def tree():
@@ -54,16 +66,13 @@ def tree():
     kind = request.args.get("kind") or None
     if kind not in {k.value for k in NodeKind}:
         kind = None
-    roots = current_scope().nodes("tenants.view")
     results = None
     paths: dict[int, list[Node]] = {}
     if q or kind:
         stmt = scoped(services.search_query(q, kind), Node, "tenants.view")
         results = paginate(stmt)
         paths = services.paths_of(db.session, results.items)
-    root_nodes = db.session.scalars(
-        sa.select(Node).where(Node.id.in_([r.id for r in roots])).order_by(Node.depth, Node.ref)
-    ).all()
+    root_nodes = tree_roots()
     opened, target = _opened(request.args.get("open", ""), list(root_nodes))
     return render_template(
         "tenants/tree.html",

@@ -24,7 +24,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
 
 @hookimpl
 def jiedao_blueprints(app: Flask) -> list[Any]:
-    from core import holiday_views
+    from core import holiday_views, search_views
     from core.accounts.api import api
     from core.accounts.views import bp
     from core.filing import views as filing_views
@@ -39,6 +39,8 @@ def jiedao_blueprints(app: Flask) -> list[Any]:
         filing_views.api,
         target_views.bp,
         target_views.api,
+        search_views.bp,
+        search_views.api,
     ]
 
 

@@ -4,6 +4,8 @@ street has many 第一网格)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -14,13 +16,27 @@ PICK_LIMIT = 20
 OUTER_KINDS = ("community", "street", "district")  # what a place is named with, nearest first
 
 
-def search(session: Session, scope: Scope, permission: str, text: str) -> list[NodeRef]:
+def search(
+    session: Session,
+    scope: Scope,
+    permission: str,
+    text: str,
+    *,
+    kinds: Sequence[str] = (),
+    within: str | None = None,
+) -> list[NodeRef]:
     """Up to :data:`PICK_LIMIT` places where ``permission`` is held whose name holds ``text``
-    or whose code starts with it, the higher ones (shorter paths) first."""
+    or whose code starts with it, the higher ones (shorter paths) first; only of ``kinds``
+    when given, only beneath the path ``within`` when given (a preset's district)."""
     text = (text or "").strip()[:64]
     roots = scope.nodes(permission)
     if not text or not roots:
         return []
+    narrower = []
+    if kinds:
+        narrower.append(node_table.c.kind.in_(list(kinds)))
+    if within:
+        narrower.append(subtree_clause(node_table.c.path, within))
     like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     stmt = (
         sa.select(
@@ -36,6 +52,7 @@ def search(session: Session, scope: Scope, permission: str, text: str) -> list[N
                 node_table.c.name.like(f"%{like}%", escape="\\"),
                 node_table.c.ref.like(f"{like}%", escape="\\"),
             ),
+            *narrower,
         )
         .order_by(sa.func.length(node_table.c.path), node_table.c.ref)
         .limit(PICK_LIMIT)
@@ -59,3 +76,28 @@ def labelled(session: Session, places: list[NodeRef]) -> list[dict[str, str]]:
             {"id": place.ref, "label": f"{label} · {container.name}" if container else label}
         )
     return items
+
+
+def search_users(session: Session, scope: Scope, permission: str, text: str) -> list[dict]:
+    """``{"id": username, "label": "显示名 (username)"}`` for a people picker: up to
+    :data:`PICK_LIMIT` accounts of the part of the tree where ``permission`` is held whose
+    username or display name holds ``text``."""
+    from core.models import User
+
+    text = (text or "").strip()[:64]
+    roots = scope.nodes(permission)
+    if not text or not roots:
+        return []
+    like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    stmt = (
+        sa.select(User.username, User.display_name)
+        .where(
+            User.__scope_clause__(roots),
+            sa.or_(
+                User.username.ilike(like, escape="\\"), User.display_name.like(like, escape="\\")
+            ),
+        )
+        .order_by(User.username)
+        .limit(PICK_LIMIT)
+    )
+    return [{"id": name, "label": f"{shown} ({name})"} for name, shown in session.execute(stmt)]

@@ -368,6 +368,26 @@ def audit_places():
     return _places("audit.view")
 
 
+@bp.get("/audit/users")
+@permission_required("audit.view")
+def audit_users():
+    """The audit log's user filter: accounts of the part of the tree whose log the reader
+    may read."""
+    found = places.search_users(
+        db.session, current_scope(), "audit.view", request.args.get("q", "")
+    )
+    return jsonify({"items": found})
+
+
+def picked_user(username: str | None) -> str:
+    """What the user filter's box shows for the username it holds: the account's label when
+    the reader may see it, the name as typed otherwise."""
+    if not username:
+        return ""
+    found = places.search_users(db.session, current_scope(), "audit.view", username)
+    return next((item["label"] for item in found if item["id"] == username), username)
+
+
 def picked(ref: str | None, permission: str = "users.manage") -> str:
     """What a picker box shows for the place code it holds when the page comes back: its label
     for a place in the user's scope, the code as typed otherwise (never another's name)."""
@@ -570,8 +590,13 @@ def audit_log_page():
         links=audit_log.links(db.session, current_scope(), page.items),
         places=audit_log.places(db.session, page.items),
         failed_sign_in=audit_log.FAILED_SIGN_IN,
-        place_form=FormResult({"place": request.args.get("place", "")}, None, errors),
+        place_form=FormResult(
+            {"place": request.args.get("place", ""), "user": request.args.get("user", "")},
+            None,
+            errors,
+        ),
         picked=picked,
+        picked_user=picked_user,
     ), (422 if errors else 200)
 
 

@@ -55,18 +55,48 @@ document.addEventListener("DOMContentLoaded", function () {
   // Pickers ([data-picker], the picker macro): typing searches the field's JSON endpoint
   // (?q= → {"items": [{"id", "label"}]}) into the box's list; choosing a label puts its id in
   // the hidden input. What the box held when the page came (the chosen record) keeps its id
-  // until the user types.
+  // until the user types. A multiple picker ([data-multiple]) adds each choice to its list
+  // instead (a hidden input and a button to take it out) and empties the box for the next.
   document.querySelectorAll("[data-picker]").forEach(function (field) {
     var box = field.querySelector("input[type=search]");
     if (!box || !window.fetch) return;
     var list = document.getElementById(box.getAttribute("list"));
-    var hidden = document.getElementById(box.dataset.target);
+    var target = document.getElementById(box.dataset.target);
+    var multiple = field.hasAttribute("data-multiple");
+    var name = box.dataset.target.replace(/^f-/, "");
     var found = {};
     var asked = 0;
+    function choose(label) {
+      var id = found[label];
+      if (!multiple) { target.value = id; return; }
+      var taken = Array.prototype.some.call(target.querySelectorAll("input"), function (input) {
+        return input.value === id;
+      });
+      if (!taken) {
+        var item = document.createElement("li");
+        var hidden = document.createElement("input");
+        hidden.type = "hidden"; hidden.name = name; hidden.value = id;
+        var text = document.createElement("span");
+        text.textContent = label;
+        var remove = document.createElement("button");
+        remove.type = "button"; remove.setAttribute("data-unpick", "");
+        remove.textContent = target.dataset.remove;
+        item.appendChild(hidden); item.appendChild(text);
+        item.appendChild(document.createTextNode(" ")); item.appendChild(remove);
+        target.appendChild(item);
+      }
+      box.value = "";
+    }
+    if (multiple) {
+      target.addEventListener("click", function (event) {
+        var button = event.target.closest("[data-unpick]");
+        if (button) { button.closest("li").remove(); box.focus(); }
+      });
+    }
     box.addEventListener("input", function () {
       var text = box.value.trim();
-      if (found[box.value]) { hidden.value = found[box.value]; return; }
-      hidden.value = "";
+      if (found[box.value]) { choose(box.value); return; }
+      if (!multiple) target.value = "";
       if (!text) return;
       var mine = ++asked;
       fetch(box.dataset.url + "?q=" + encodeURIComponent(text), {credentials: "same-origin"})
@@ -78,7 +108,7 @@ document.addEventListener("DOMContentLoaded", function () {
             var option = document.createElement("option");
             option.value = item.label; found[item.label] = item.id; list.appendChild(option);
           });
-          if (found[box.value]) hidden.value = found[box.value];
+          if (found[box.value]) choose(box.value);
         });
     });
   });

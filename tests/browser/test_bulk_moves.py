@@ -1,5 +1,6 @@
-"""Moving 20 buildings into a grid in one action, in headless Chromium: tick them all on the
-community's page, choose the grid (named with its community), move."""
+"""Moving 20 buildings into a grid in one action, in headless Chromium (desktop and phone):
+tick them all on the community's page, find the grid in the target picker (named with its
+community), move."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ A1 = "110105001001"
 GRID = f"{A1}-gg1"
 
 
-def test_move_twenty_buildings_into_a_grid_at_once(page: Page, tr, world):
+@pytest.mark.parametrize("device", ["page", "phone_page"])
+def test_move_twenty_buildings_into_a_grid_at_once(request, device, tr, world):
     from core.db import db
     from tenants import services
 
@@ -32,6 +34,7 @@ def test_move_twenty_buildings_into_a_grid_at_once(page: Page, tr, world):
             )
         db.session.commit()
 
+    page: Page = request.getfixturevalue(device)
     sign_in(page, tr, "s_admin")
     page.goto(f"/n/{A1}")
     boxes = page.locator('#move-buildings input[name="building"]')
@@ -41,7 +44,14 @@ def test_move_twenty_buildings_into_a_grid_at_once(page: Page, tr, world):
     page.get_by_role("button", name=tr("Move the ticked buildings…")).click()
 
     expect(page.locator("#chosen [data-building]")).to_have_count(20)
-    page.get_by_label(re.compile("永安里东社区 · 第一网格")).check()
+    box = page.locator("#f-parent-search")
+    box.fill("第一")  # the target picker searches the places the admin manages
+    option = page.locator("#f-parent-options option")
+    expect(option).to_have_count(1)
+    label = option.first.get_attribute("value")
+    assert label == f"永安里东社区 · 第一网格 ({GRID})"  # named with its community
+    box.fill(label)
+    expect(page.locator("#f-parent")).to_have_value(GRID)
     page.get_by_role("button", name=tr("Move %(count)s buildings", count=20)).click()
 
     expect(page).to_have_url(re.compile(rf"/n/{GRID}$"))

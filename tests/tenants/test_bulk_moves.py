@@ -49,8 +49,11 @@ def test_ticked_buildings_move_into_a_grid_in_one_action(as_user, app, world):
     assert 'data-check-all="building"' in page
     chosen = [f"{A1}-b{code}" for code in ("b02", "b03", "b04")]
     form = s.get(f"/n/{A1}/move-buildings", query_string={"building": chosen}).text
-    assert "永安里东社区 · 第一网格" in form  # the grid, named with its community
-    assert "建外街道 · 建国里社区" in form  # a community, named with its street
+    assert 'data-url="/n/110105001001/targets/buildings"' in form  # the target picker
+    labels = [i["label"] for i in s.get(f"/n/{A1}/targets/buildings?q=网格").json["items"]]
+    assert labels == [f"永安里东社区 · 第一网格 ({GRID})"]  # the grid, named with its community
+    labels = [i["label"] for i in s.get(f"/n/{A1}/targets/buildings?q=建国").json["items"]]
+    assert labels == [f"建外街道 · 建国里社区 ({A2})"]  # a community, named with its street
     r = s.post(f"/n/{A1}/move-buildings", data={"building": chosen, "parent": GRID})
     assert r.status_code == 302 and r.headers["Location"].endswith(f"/n/{GRID}")
     now = parents(app)
@@ -129,5 +132,26 @@ def test_bulk_moves_refuse_other_places_and_roles(as_user, app, world):
 
 def test_the_single_move_and_merge_pages_name_targets_with_their_place(as_user):
     d = as_user("d_admin")
-    assert "永安里东社区 · 第一网格" in d.get(f"/n/{A1}-bb02/move").text
-    assert "朝外街道 · 吉祥里社区" in d.get(f"/n/{A1}/merge").text
+    found = d.get(f"/n/{A1}-bb02/targets/move?q=第一").json["items"]
+    assert found == [{"id": GRID, "label": f"永安里东社区 · 第一网格 ({GRID})"}]
+    found = d.get(f"/n/{A1}/targets/merge?q=吉祥").json["items"]
+    assert found == [{"id": B1, "label": f"朝外街道 · 吉祥里社区 ({B1})"}]
+    # A refused target is shown by its label when the form comes back.
+    page = d.post(f"/n/{A1}-bb02/move", data={"parent": f"{A1}-bb02"})
+    assert page.status_code in (403, 409, 422)
+    page = d.post(f"/n/{A1}-bb02/move", data={"parent": f"{A1}-bb02"}).text
+    assert f'value="永安里东社区 · 2号楼 ({A1}-bb02)"' in page
+
+
+def test_the_target_pickers_search_only_what_the_user_manages(as_user):
+    s = as_user("s_admin")  # street A
+    assert s.get(f"/n/{A1}/targets/buildings?q=吉祥").json["items"] == []  # street B
+    assert s.get(f"/n/{A1}/targets/merge?q=吉祥").json["items"] == []
+    assert s.get(f"/n/{A1}/targets/move?q=朝外").json["items"] == []
+    # A node outside the scope: 404; one the user sees but does not manage: 403.
+    assert s.get(f"/n/{B1}/targets/buildings?q=网格").status_code == 404
+    assert as_user("worker").get(f"/n/{A1}/targets/buildings?q=网格").status_code == 403
+    assert as_user("d_admin").get(f"/n/{A1}/targets/elsewhere?q=x").status_code == 404
+    # Nothing typed, nothing listed; a building is no community to merge into.
+    assert s.get(f"/n/{A1}/targets/buildings").json["items"] == []
+    assert s.get(f"/n/{A1}-bb02/targets/merge?q=建国").json["items"] == []

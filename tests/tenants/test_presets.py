@@ -201,3 +201,45 @@ def test_apply_to_ticked_communities_on_the_onboarding_page(app, as_user):
     # Without modules.manage there is no form, and posting is forbidden.
     c_admin = as_user("c_admin")
     assert c_admin.get("/n/110105001/onboarding").status_code == 404
+
+
+def picked(client, preset_id: int, text: str) -> list[str]:
+    answer = client.get(f"/presets/{preset_id}/targets", query_string={"q": text})
+    assert answer.status_code == 200, answer.text
+    return [item["id"] for item in answer.json["items"]]
+
+
+def test_the_apply_pages_picker_finds_places_of_the_preset_where_modules_are_switched(as_user):
+    preset_id = create(as_user("d_admin")).json["id"]
+    d = as_user("d_admin")
+    assert picked(d, preset_id, "社区") == [A1, A2, B1]  # communities only, no buildings
+    assert picked(d, preset_id, "110105") == ["110105", "110105001", "110105002", A1, A2, B1]
+    assert picked(d, preset_id, "1号楼") == []  # a building is no target
+    assert picked(d, preset_id, "") == []
+    labels = [i["label"] for i in d.get(f"/presets/{preset_id}/targets?q=吉祥").json["items"]]
+    assert labels == [f"吉祥里社区 ({B1}) · 朝外街道"]
+    s = as_user("s_admin")  # street A: nothing of street B, nothing above
+    assert picked(s, preset_id, "社区") == [A1, A2]
+    assert picked(s, preset_id, "朝阳") == []
+    # Who may not use the preset at all gets a 404, as for one that does not exist.
+    assert as_user("worker").get(f"/presets/{preset_id}/targets?q=社区").status_code == 404
+    assert d.get("/presets/999999/targets?q=社区").status_code == 404
+
+
+def test_the_apply_page_takes_several_picked_places(app, as_user):
+    preset_id = create(as_user("d_admin")).json["id"]
+    s = as_user("s_admin")
+    page = s.get(f"/presets/{preset_id}/apply").text
+    assert f'data-url="/presets/{preset_id}/targets"' in page and "data-multiple" in page
+    # A place outside the street, slipped in beside a good one: refused, nothing switched on,
+    # and the list comes back with the good one named and the other as it was sent.
+    r = s.post(f"/presets/{preset_id}/apply", data={"targets": [A1, B1]})
+    assert r.status_code == 422 and B1 in r.text
+    assert running(app) == {}
+    assert f'<input type="hidden" name="targets" value="{A1}"><span>永安里东社区 ({A1})' in r.text
+    assert "吉祥里社区" not in r.text  # not named to someone who may not see it
+    r = s.post(f"/presets/{preset_id}/apply", data={"targets": [A1, A2]})
+    assert r.status_code == 302
+    assert set(running(app)) == {(A1, "ledger"), (A2, "ledger")}
+    r = s.post(f"/presets/{preset_id}/apply", data={})
+    assert r.status_code == 422 and "field-error" in r.text

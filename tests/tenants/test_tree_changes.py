@@ -524,8 +524,8 @@ def test_archive_refusals(world, app, as_user):
 
 def test_move_page_offers_targets_suggests_a_code_and_moves(world, app, as_user):
     d = as_user("d_admin")
-    page = d.get(f"/n/{A1}/move").text
-    assert f"parent={STREET_B}" in page and f"parent={STREET_A}" not in page
+    found = d.get(f"/n/{A1}/targets/move?q=街道").json["items"]
+    assert [t["id"] for t in found] == [STREET_B]  # not its own street
     page = d.get(f"/n/{A1}/move?parent={STREET_B}").text
     assert 'value="110105002002"' in page
     r = d.post(f"/n/{A1}/move", data={"parent": STREET_B, "code": ""})
@@ -548,7 +548,9 @@ def test_merge_page_shows_what_moves_before_confirming(world, app, as_user):
     add_rows(world, 1)
     s = as_user("s_admin")
     page = s.get(f"/n/{A2}/merge").text
-    assert f"into={A1}" in page and f"into={B1}" not in page
+    assert f'data-url="/n/{A2}/targets/merge"' in page  # the community picker
+    found = [t["id"] for t in s.get(f"/n/{A2}/targets/merge?q=社区").json["items"]]
+    assert found == [A1]  # not itself, not another street's
     page = s.get(f"/n/{A2}/merge?into={A1}").text
     assert 'data-rows="ledger_row">2<' in page and 'data-count="building">1<' in page
     assert 'id="clashes"' in page and "b01-002" in page

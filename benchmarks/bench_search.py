@@ -1,0 +1,157 @@
+"""Benchmark the global search (the top bar's box) over a district of 2,000,000 residents.
+
+Why: issue 21 asks that a whole ID number or phone number typed into the top bar answers in
+< 100 ms on PostgreSQL across a district admin's whole scope, and that the search's cost is
+close to the bare indexed query. ``core.search.search`` is timed as the page calls it: the
+places query, then every searchable ledger (residents, units, volunteers …) with the scope
+and module filters, masking included (a reader without the sensitive permission, so nothing
+is written to the audit log). Beside each search, the bare query of the same rows
+(``registry_resident`` by the column, first 5) gives the ratio. A name prefix is timed too.
+
+The registry indexes ``id_number`` but not ``mobile``; the phone search is timed as the schema
+stands, then once more after this script adds an index on ``mobile`` in its own schema, to
+show what the registry's missing index would give (it belongs in a registry migration).
+
+    python benchmarks/bench_search.py                  # SQLite file, 100,000 residents
+    python benchmarks/bench_search.py --smoke          # 3,000 residents, seconds
+    python benchmarks/bench_search.py --database-url postgresql+psycopg://postgres@127.0.0.1/db
+        # PostgreSQL: 2,000,000 residents (--residents N), in the schema --schema (default
+        # bench_search), dropped and recreated first
+
+Figures are printed (medians), never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from bench_registry import load_district, time_it, tree_sizes
+from bench_tree import analyze
+from common import clean_up, environment, log, prepare_database, write_report
+from sqlalchemy.engine import make_url
+
+from core import migrate
+from core.db import make_engine
+from core.permissions import Scope
+from core.plugins import load_plugins
+
+GOAL_MS = 100.0
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", help="PostgreSQL or new SQLite URL (default: temp)")
+    parser.add_argument("--schema", default="bench_search", help="PostgreSQL schema to use")
+    parser.add_argument("--residents", type=int, help="default 2,000,000 (PG) / 100,000 (SQLite)")
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes for CI")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args(argv)
+    postgres = bool(args.database_url and args.database_url.startswith("postgresql"))
+    if args.residents is None:
+        args.residents = 3_000 if args.smoke else (2_000_000 if postgres else 100_000)
+    if args.smoke:
+        args.repeat = min(args.repeat, 5)
+    return args
+
+
+def measure(args: argparse.Namespace, tree: Any, engine: Any, app: Any) -> dict[str, Any]:
+    from core import search
+    from core.db import db
+    from plugins.registry.models import RegistryResident
+
+    district = tree.district
+    # A district admin without the registry's sensitive permission: results masked.
+    reader = Scope(None, [("registry.view", district), ("tenants.view", district)])
+    session = db.session
+    sample = session.execute(
+        sa.select(RegistryResident.name, RegistryResident.id_number, RegistryResident.mobile)
+        .order_by(RegistryResident.id.desc())
+        .limit(1)
+    ).one()
+    column = {"id_number": RegistryResident.id_number, "mobile": RegistryResident.mobile}
+
+    def bare(name: str, value: str) -> Any:
+        stmt = (
+            sa.select(RegistryResident)
+            .where(column[name] == value, RegistryResident.district_id == district.id)
+            .limit(search.PER_LEDGER)
+        )
+        return lambda: session.scalars(stmt).all()
+
+    results: dict[str, Any] = {}
+
+    def run(label: str, text: str, bare_of: tuple[str, str] | None) -> None:
+        stats, found = time_it(lambda: search.search(session, reader, text), args.repeat)
+        entry: dict[str, Any] = {**stats.as_dict(), "records": len(found.records)}
+        line = f"  {label:22} {stats.median:8.2f} ms  ({len(found.records)} found)"
+        if bare_of is not None:
+            hand, _rows = time_it(bare(*bare_of), args.repeat)
+            ratio = stats.median / hand.median if hand.median else None
+            entry |= {"bare_median_ms": round(hand.median, 2), "ratio": ratio and round(ratio, 2)}
+            line += f"; bare query {hand.median:.2f} ms, {ratio or 0:.1f}x"
+        results[label] = entry
+        session.rollback()
+        log(line)
+
+    log(f"global search over the district (core.search.search; median ms; goal < {GOAL_MS:.0f}):")
+    with app.test_request_context():
+        run("exact ID number", sample.id_number, ("id_number", sample.id_number))
+        run("exact phone, no index", sample.mobile, ("mobile", sample.mobile))
+        run("name prefix (2 chars)", sample.name[:2], None)
+        run("a place's name", "社区", None)
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text("CREATE INDEX bench_ix_resident_mobile ON registry_resident (mobile)")
+            )
+        analyze(engine)
+        run("exact phone, indexed", sample.mobile, ("mobile", sample.mobile))
+    return {"search": results, "goal_ms": GOAL_MS}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    sizes = tree_sizes(args.residents)
+    workdir = Path(tempfile.mkdtemp(prefix="jiedao-bench-search-"))
+    url = prepare_database(args.database_url, args.schema, workdir)
+    log(f"database: {make_url(url).render_as_string(hide_password=True)}")
+    plugins = load_plugins()
+    if not plugins.is_active("registry"):
+        raise SystemExit("the registry plugin is not installed: pip install -e . first")
+    migrate.upgrade(url, plugins=plugins)
+    engine = make_engine(url)
+    try:
+        tree, loaded, _load_s = load_district(engine, sizes, args.residents, args.seed)
+        analyze(engine)
+        from core.app import create_app
+
+        app = create_app(
+            {
+                "JIEDAO_ENV": "testing",
+                "JIEDAO_DATABASE_URL": url,
+                "JIEDAO_INSTANCE_PATH": str(workdir / "instance"),
+            }
+        )
+        with app.app_context():
+            report = measure(args, tree, engine, app)
+        report["environment"] = env = environment(engine)
+        report["sizes"] = {"residents": loaded, "smoke": args.smoke, "repeat": args.repeat}
+        log(f"\nSummary ({env['dialect']} {env['server_version']}, {loaded:,} residents)")
+        for label, entry in report["search"].items():
+            ratio = f", {entry['ratio']}x the bare query" if entry.get("ratio") else ""
+            log(f"  {label:22} median {entry['median_ms']:.1f} ms{ratio}")
+        write_report(report, f"search-{env['dialect']}-{loaded}" + "-smoke" * args.smoke)
+    finally:
+        engine.dispose()
+        clean_up(url, args.schema, workdir, keep=args.keep)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
