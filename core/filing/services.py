@@ -298,7 +298,8 @@ def previous_values(session: Session, report: Report, node: Any, period: Period)
     """The node's filed figures of the previous period (none if it was not filed)."""
     found = session.scalar(
         sa.select(FilingInstance.values).where(
-            _instance_of(node.id, report, report.before(period).key), FilingInstance.status.in_(FILED)
+            _instance_of(node.id, report, report.before(period).key),
+            FilingInstance.status.in_(FILED),
         )
     )
     return found or {}
