@@ -96,3 +96,15 @@ def one_of_each(client, app, world, resident, unit, ref: str = A1, admin=None) -
     assert uploaded.status_code == 201, uploaded.json
     ids["photos"] = uploaded.json["id"]
     return ids
+
+
+def signed_receipt(client, assistance_id: int, ref: str = A1):
+    """Upload a scan of the guardian's signed receipt (a small PNG) to an assistance record."""
+    scan = io.BytesIO()
+    Image.new("RGB", (4, 3), "white").save(scan, "PNG")
+    scan.seek(0)
+    return client.post(
+        api(ref) + f"/assistance/{assistance_id}/receipts",
+        data={"receipt": (scan, "签收单.png")},
+        content_type="multipart/form-data",
+    )

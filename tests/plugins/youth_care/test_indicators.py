@@ -26,7 +26,7 @@ import pytest
 from core.db import db
 
 from .conftest import A1, A2, B1, DISTRICT, STREET_A, api
-from .records import volunteer_in
+from .records import signed_receipt, volunteer_in
 
 
 @pytest.fixture
@@ -134,9 +134,8 @@ def counted(ready, app, world, as_user, child, resident):
         )
         admin.post(api() + f"/assistance/{made.json['id']}/review", json={})
         if review:
-            issued = worker.post(
-                api() + f"/assistance/{made.json['id']}/issue", json={"receipt_signed": True}
-            )
+            assert signed_receipt(worker, made.json["id"]).status_code == 201
+            issued = worker.post(api() + f"/assistance/{made.json['id']}/issue", json={})
             assert issued.status_code == 200, issued.json
     with app.app_context():
         db.session.add(Volunteer(node_id=world.node(A1).id, name="赵同学", kinds=["other"]))
