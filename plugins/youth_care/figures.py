@@ -272,7 +272,8 @@ def indicators() -> list[Indicator]:
         stock=True,
         direction="down",
         description=_l("Children in care whose visit quota (urgent weekly, key monthly, "
-                       "general quarterly) has passed without a visit."),
+                       "general quarterly, or as often as their pairing's contact frequency "
+                       "when that is more often) has passed without a visit."),
     )  # fmt: skip
     return [*YOUTH_CARE.indicators(), overdue]
 

@@ -175,3 +175,44 @@ def test_the_steps_are_forms_on_the_records_page(paired, as_user):
     assert worker.get(api() + f"/pairings/{pairing}").json["status"] == "ended"
     # The inspector reads the page, without the step forms.
     assert "data-steps" not in as_user("inspector").get(page() + f"/pairings/{pairing}").text
+
+
+def test_a_pairings_contact_frequency_sets_the_childs_visit_quota(paired, as_user, app, clock):
+    """A child of general attention visited on 1 June is not due before September; paired weekly it
+    is overdue on 15 June and on the workbench; paired every half month it is due soon (16
+    June); once the pairing ends, its level's quarter counts again."""
+    from core.db import db
+    from plugins.youth_care.children.models import YouthCareChild
+
+    from .conftest import page
+
+    worker, admin = as_user("worker"), as_user("c_admin")
+    with app.app_context():
+        resident = db.session.get(YouthCareChild, paired["child"]).resident_id
+    visited = worker.post(api() + "/visits", json={
+        "subject_kind": "resident", "subject_id": resident, "visited_on": "2026-06-01",
+        "mode": "home"})  # fmt: skip
+    assert visited.status_code == 201, visited.json
+
+    def due() -> dict | None:
+        """The child on the due list (overdue or due within the week), else None."""
+        items = worker.get(api() + "/visits/due").json["items"]
+        return {k: items[0][k] for k in ("category", "next_due", "status")} if items else None
+
+    assert due() is None  # visited on 1 June, a quarter
+    made = worker.post(api() + "/pairings", json={
+        "child_id": paired["child"], "volunteer_id": paired["volunteer"],
+        "starts_on": "2026-06-01", "frequency": "weekly"}).json  # fmt: skip
+    assert due() is None  # a proposed pairing is no contact yet
+    assert admin.post(api() + f"/pairings/{made['id']}/approve", json={}).status_code == 200
+    assert due() == {"category": "weekly", "next_due": "2026-06-08", "status": "overdue"}
+    assert work_items(worker)[("youth_care.visit_overdue", A1)][0] == 1
+    assert "2026-06-08" in worker.get(page() + "/visits/due?status=overdue").text
+    changed = worker.patch(api() + f"/pairings/{made['id']}", json={"frequency": "fortnightly"})
+    assert changed.status_code == 200, changed.json
+    assert due() == {"category": "fortnightly", "next_due": "2026-06-16", "status": "due"}
+    assert ("youth_care.visit_overdue", A1) not in work_items(worker)
+    ended = worker.post(api() + f"/pairings/{made['id']}/end", json={
+        "outcome": "成绩提高", "evaluation": "clear"})  # fmt: skip
+    assert ended.status_code == 200, ended.json
+    assert due() is None
