@@ -98,6 +98,8 @@ SUMMARY_FIGURES = (
     "key_paired",
     "visits",
     "visited",
+    "spring_visited",
+    "june_first_visited",
     "five_elders",
     "volunteers",
     "activities",

@@ -91,6 +91,7 @@ def test_the_monthly_changes_of_children_in_difficulty(children, as_user, clock)
 def test_the_calendar_of_the_committee(ready, as_user):
     items = as_user("worker").get("/api/v1/calendar?year=2026").json["items"]
     ours = {i["label"]: i["date"] for i in items if i["module"] == "youth_care"}
+    assert ours["春节走访慰问困境儿童"] == "2026-02-17"  # lunar 1/1
     assert ours["五四青年节"] == "2026-05-04" and ours["六一儿童节"] == "2026-06-01"
     assert ours["12.4青少年法治教育日"] == "2026-12-04"
     assert ours["重阳节（老少同乐）"] == date(2026, 10, 18).isoformat()  # lunar 9/9
