@@ -68,7 +68,11 @@ class Owner:
 
     ``scope``: for records several modules share (an activity that counts for safety and for
     legal publicity), the rows of ``model`` this module sees; their attachments are then shown
-    and served wherever the record is seen, whichever module's page they were uploaded on."""
+    and served wherever the record is seen, whichever module's page they were uploaded on.
+
+    ``audited``: each opening of a file is in the audit log (``attachment.view``), for files of
+    a sensitive class (a signed receipt of assistance to a child, S3) whose ``view`` is the
+    module's sensitive permission."""
 
     model: Any
     owner_type: str
@@ -76,6 +80,7 @@ class Owner:
     edit: str
     page: str | None = None
     scope: Callable[[], Any] | None = None
+    audited: bool = False
 
 
 @dataclass
@@ -251,7 +256,11 @@ class AttachmentRoutes:
     def serve_page(self, attachment_id: int) -> Any:
         attachment, owner = self._attachment(attachment_id)
         require(owner.view)
-        return services.attachment_file_response(attachment)
+        response = services.attachment_file_response(attachment)
+        if owner.audited:
+            services.audit_opened(db.session, attachment)
+            db.session.commit()
+        return response
 
     def delete_page(self, attachment_id: int) -> Any:
         attachment, owner = self._attachment(attachment_id)

@@ -290,6 +290,18 @@ def attachment_file_response(attachment: Attachment) -> Response:
     return response
 
 
+def audit_opened(session: Session, attachment: Attachment, user: Any = None) -> None:
+    """Record that the file of ``attachment`` was opened (an audited owner's file)."""
+    _audit(
+        session,
+        attachment,
+        "view",
+        _("Opened the attachment %(id)s of %(owner)s", id=attachment.id, owner=_owner(attachment)),
+        {},
+        user,
+    )
+
+
 # --- helpers ---------------------------------------------------------------------------------
 
 

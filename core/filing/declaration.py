@@ -13,6 +13,7 @@ from typing import Any
 from core.reports import Indicator, Period
 
 FREQUENCIES = ("month", "quarter", "half", "year")
+MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}  # the length of each frequency's period
 ENTRY_TYPES = ("int", "decimal", "text")
 LEVELS = ("community", "street", "district")
 # The level whose staff review a node's report: the street reviews its communities, the
@@ -149,7 +150,10 @@ class Report:
     """An upward report of a module (``jiedao_reports``). ``submit``/``review``: the
     permissions that file it and that review it at the level above — core's generic
     ``reports.submit`` and ``reports.review`` unless the report names its own. ``levels``: the
-    kinds of node that file it (a district compiles its streets' reports)."""
+    kinds of node that file it (a district compiles its streets' reports). ``filed_for``: the
+    parts of the year it is filed for, numbered from 1 (``(1,)`` for a half-year summary filed
+    for the first half only, the year's own summary covering the second); every part when
+    empty."""
 
     key: str
     label: Any
@@ -162,12 +166,16 @@ class Report:
     review: str = REVIEW
     instructions: Any = ""  # 填报说明
     levels: tuple[str, ...] = LEVELS
+    filed_for: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.frequency not in FREQUENCIES:
             raise ValueError(
                 f"report {self.key}: frequency {self.frequency!r} not in {FREQUENCIES}"
             )
+        parts = 12 // MONTHS[self.frequency]
+        if not set(self.filed_for) <= set(range(1, parts + 1)):
+            raise ValueError(f"report {self.key}: filed_for {self.filed_for} beyond {parts}")
         keys = [f.key for f in self.fields]
         if len(set(keys)) != len(keys):
             raise ValueError(f"report {self.key}: a field key is used twice")
@@ -193,10 +201,23 @@ class Report:
             return Period.half(day.year, 1 if day.month <= 6 else 2)
         return Period.year(day.year)
 
+    def part(self, period: Period) -> int:
+        """Which part of its year ``period`` is: its month, quarter or half (1 for a year)."""
+        return (period.start.month - 1) // MONTHS[self.frequency] + 1
+
     def matches(self, period: Period) -> bool:
         """Is ``period`` one of this report's periods (a month for a monthly report…)?"""
-        return self.period_of(period.start) == period
+        if self.period_of(period.start) != period:
+            return False
+        return not self.filed_for or self.part(period) in self.filed_for
+
+    def before(self, period: Period) -> Period:
+        """The report's period filed before ``period`` (skipping the parts not filed for)."""
+        earlier = period.previous()
+        while not self.matches(earlier):
+            earlier = earlier.previous()
+        return earlier
 
     def last_closed(self, day: date) -> Period:
         """The latest period that has ended by ``day``: the one being filed now."""
-        return self.period_of(day).previous()
+        return self.before(self.period_of(day))

@@ -298,7 +298,8 @@ def previous_values(session: Session, report: Report, node: Any, period: Period)
     """The node's filed figures of the previous period (none if it was not filed)."""
     found = session.scalar(
         sa.select(FilingInstance.values).where(
-            _instance_of(node.id, report, period.previous().key), FilingInstance.status.in_(FILED)
+            _instance_of(node.id, report, report.before(period).key),
+            FilingInstance.status.in_(FILED),
         )
     )
     return found or {}
@@ -612,7 +613,7 @@ def node_reports(
     }
     listed = []
     for report in found:
-        period = report.period_of(day).previous()
+        period = report.last_closed(day)
         periods = []
         for _i in range(count):
             status, submitted = states.get((report.key, period.key), (MISSING, None))
@@ -627,7 +628,7 @@ def node_reports(
                     "due": due_on(report, period, node.kind).isoformat(),
                 }
             )
-            period = period.previous()
+            period = report.before(period)
         listed.append({"report": report, "periods": periods})
     return listed
 

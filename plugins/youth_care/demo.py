@@ -10,12 +10,13 @@ progress; about 45 visits over the year; the parents' school's three steps (a Ma
 38 questionnaires, a May lecture to 32 parents, an October consultation with 18 families); a
 10-day winter programme (缤纷冬日), a 4-week summer programme (七彩夏日, 15–20 children a day) and
 the half-past-four class (Mon–Thu, 12 children); the 七一 performance (120 people); two
-assistance records. Deterministic (a generator seeded with the community's code) and fast:
-rows go in with bulk INSERTs.
+assistance records issued against their signed receipts (a scan each). Deterministic (a
+generator seeded with the community's code) and fast: rows go in with bulk INSERTs.
 """
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -34,6 +35,7 @@ from plugins.registry.demo import insert_rows, is_rural, mobile, person_name
 from plugins.registry.models import RegistryResident, RegistryResidentTag
 from tenants.models import Node
 
+from .assistance.models import RECEIPT_OWNER
 from .common import MODULE, today
 from .models import (
     YouthCareAssistance,
@@ -181,12 +183,32 @@ def seed_community(session: Session, community: Node, day: date) -> None:
     assistance = [
         {**row, "node_id": children[i]["node_id"], "child_id": child_ids[i], "kind": kind,
          "amount": Decimal(amount), "funder": funder, "given_on": latest_on_or_before(day, month, 15),
-         "handled_by": f"{community.name}关工委", "status": "issued", "receipt_signed": True}
+         "handled_by": f"{community.name}关工委", "status": "issued"}
         for i, (kind, amount, funder, month) in enumerate(
             (("bursary", "1000.00", "charity", 9), ("gift", "500.00", "committee", 1)))
         if i < len(child_ids)
     ]  # fmt: skip
-    insert_rows(session, YouthCareAssistance, assistance)
+    for assistance_id in insert_rows(session, YouthCareAssistance, assistance):
+        _attach_receipt(session, session.get(YouthCareAssistance, assistance_id))
+
+
+def _attach_receipt(session: Session, record: YouthCareAssistance) -> None:
+    """The guardian's signed receipt of an issued assistance: a one-page scan (PDF)."""
+    from pypdf import PdfWriter
+    from werkzeug.datastructures import FileStorage
+
+    from core.attachments import IMAGES_AND_PDF, add_attachment
+
+    scan = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)  # A4
+    writer.write(scan)
+    scan.seek(0)
+    upload = FileStorage(stream=scan, filename="签收单.pdf", content_type="application/pdf")
+    add_attachment(
+        session, record, upload, module=MODULE, owner_type=RECEIPT_OWNER, types=IMAGES_AND_PDF,
+        caption="监护人签收单",
+    )  # fmt: skip
 
 
 def _seed_visits(

@@ -14,15 +14,16 @@ from sqlalchemy.orm import Session
 
 from core.activities.models import Activity, ActivityAttendee
 from core.activities.services import counting_for
+from core.calendar import occurrences
 from core.figures import Figure, FigureSet, Source, as_of, within
-from core.reports import Indicator, Period
+from core.reports import CalendarEntry, Indicator, Period
 from core.volunteers.models import ServiceRecord, Volunteer
 from plugins.registry.ages import band_clause
 from plugins.registry.models import RegistryResident
 from plugins.registry.vocabularies import PRESENT
 from tenants.models import Node
 
-from .activities.services import PARENTS_SCHOOL
+from .activities.services import PARENTS_SCHOOL, childrens_day, spring_festival
 from .assistance.models import YouthCareAssistance
 from .children.models import YouthCareChild
 from .children.rules import CATEGORIES, EXIT_REASONS, IN_DIFFICULTY
@@ -80,6 +81,26 @@ def _visited_in(period: Period) -> sa.ColumnElement[bool]:
         visit.subject_id == YouthCareChild.resident_id,
         visit.deleted_at.is_(None),
         within(visit.visited_on, period),
+    )
+
+
+def _visited_around(entry: CalendarEntry, period: Period) -> sa.ColumnElement[bool]:
+    """Visited within a week of ``entry``'s day (春节, 六一) in the years of ``period``, the
+    part of that week inside the period."""
+    visit = CHILD_VISITS.ledger.model
+    windows = []
+    for year in range(period.start.year, period.end.year + 1):
+        for found in occurrences(entry, year):
+            start, end = found.window()
+            start, end = max(start, period.start), min(end, period.end)
+            if start <= end:
+                windows.append(visit.visited_on.between(start, end))
+    return sa.exists().where(
+        visit.module == MODULE,
+        visit.subject_kind == "resident",
+        visit.subject_id == YouthCareChild.resident_id,
+        visit.deleted_at.is_(None),
+        sa.or_(sa.false(), *windows),
     )
 
 
@@ -207,6 +228,19 @@ FIGURES = [
            share_of=("visited", "in_care"), direction="up",
            description=_l("Children in care visited at least once in the period, of all "
                           "children in care (a quarter for the quarterly figure).")),
+    # 春节 and 六一 visits: the children in care visited in the week either side of the day.
+    _count("spring_visited", _l("Children in care visited at the Spring Festival"), "child",
+           lambda p, d: sa.and_(in_care_on(d), _visited_around(spring_festival(), p))),
+    Figure("spring_coverage", _l("Spring Festival visit coverage"), "%",
+           share_of=("spring_visited", "in_care"), direction="up",
+           description=_l("Children in care visited in the week either side of the Spring "
+                          "Festival, of all children in care.")),
+    _count("june_first_visited", _l("Children in care visited at Children's Day"), "child",
+           lambda p, d: sa.and_(in_care_on(d), _visited_around(childrens_day(), p))),
+    Figure("june_first_coverage", _l("Children's Day visit coverage"), "%",
+           share_of=("june_first_visited", "in_care"), direction="up",
+           description=_l("Children in care visited in the week either side of 1 June, of all "
+                          "children in care.")),
     _count("volunteers", _l("Five-elders and volunteers"), "volunteer", lambda p, d: sa.true(),
            stock=True),
     _count("five_elders", _l("Five elders"), "volunteer",
@@ -272,7 +306,8 @@ def indicators() -> list[Indicator]:
         stock=True,
         direction="down",
         description=_l("Children in care whose visit quota (urgent weekly, key monthly, "
-                       "general quarterly) has passed without a visit."),
+                       "general quarterly, or as often as their pairing's contact frequency "
+                       "when that is more often) has passed without a visit."),
     )  # fmt: skip
     return [*YOUTH_CARE.indicators(), overdue]
 

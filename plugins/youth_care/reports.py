@@ -1,7 +1,8 @@
 """The upward reports of the 关工委 through core's report engine (``core.filing``): the
-quarterly 关工委工作季报 (community → street 关工委 → district) and the monthly changes of
-children in difficulty (困境儿童变动月报, to the street's civil affairs). Figures fill
-themselves from the ledgers; what the ledgers do not hold is typed in."""
+quarterly 关工委工作季报 (community → street 关工委 → district), the monthly changes of
+children in difficulty (困境儿童变动月报, to the street's civil affairs) and the half-year and
+annual summaries (半年总结 by 10 July, 年度总结 by 10 January). Figures fill themselves from
+the ledgers; what the ledgers do not hold is typed in."""
 
 from __future__ import annotations
 
@@ -81,4 +82,84 @@ MONTHLY_DIFFICULTY = Report(
     ),
 )
 
-REPORTS = [QUARTERLY, MONTHLY_DIFFICULTY]
+# What a summary (总结) says in words besides its figures: the work done, the problems, the plans.
+SUMMARY_TEXTS = (
+    ReportField.typed("work_done", _l("Main work and results of the period"), "text"),
+    ReportField.typed("problems", _l("Problems and shortcomings"), "text"),
+    ReportField.typed("next_steps", _l("Plans for the next period"), "text"),
+)
+SUMMARY_FIGURES = (
+    "in_care",
+    "key_children",
+    "general_children",
+    "difficulty",
+    "minors",
+    "pairings",
+    "key_paired",
+    "visits",
+    "visited",
+    "spring_visited",
+    "june_first_visited",
+    "five_elders",
+    "volunteers",
+    "activities",
+    "activity_attendance",
+    "ps_sessions",
+    "ps_attendance",
+    "ps_families",
+    "holiday_days",
+    "holiday_attendance",
+    "assisted",
+    "assistance_amount",
+    "venue_checks",
+    "venue_problems",
+    "deeds",
+)
+
+# Rates from their parts, so that a street's is its own and never a mean of its communities'.
+SUMMARY_RATES = (
+    ReportField.ratio_of("pairing_coverage", _l("Pairing coverage"), "key_paired", "key_children"),
+    ReportField.ratio_of(
+        "visit_coverage", _l("Children in care visited in the period"), "visited", "in_care"
+    ),
+)
+
+
+def summary(key: str, label: object, frequency: str, instructions: object, **kw: object) -> Report:
+    """A 总结: the period's figures of the committee's work, then its account in words."""
+    return Report(
+        key=key,
+        label=label,
+        module=MODULE,
+        frequency=frequency,
+        review=REVIEW,
+        fields=(*(from_figure(k) for k in SUMMARY_FIGURES), *SUMMARY_RATES, *SUMMARY_TEXTS),
+        checks=(SumCheck("in_care", ("key_children", "general_children")),),
+        due=Due(community=10, street=15, district=20),
+        instructions=instructions,
+        **kw,
+    )
+
+
+HALF_YEAR = summary(
+    "youth_care.half_year",
+    _l("Half-year summary of the committee for the next generation"),
+    "half",
+    _l(
+        "The figures of January to June fill themselves from the ledgers; write the work "
+        "done, the problems and the plans. Communities file by 10 July; the second half is "
+        "in the annual summary."
+    ),
+    filed_for=(1,),  # the second half is the annual summary's
+)
+ANNUAL = summary(
+    "youth_care.annual",
+    _l("Annual summary of the committee for the next generation"),
+    "year",
+    _l(
+        "The figures of the year fill themselves from the ledgers; write the work done, the "
+        "problems and the plans for next year. Communities file by 10 January."
+    ),
+)
+
+REPORTS = [QUARTERLY, MONTHLY_DIFFICULTY, HALF_YEAR, ANNUAL]

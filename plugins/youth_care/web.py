@@ -13,12 +13,26 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from core.attachments import IMAGES_AND_PDF, Owner, attachment_routes
 from core.sdk import CommunityBlueprint
 
-from .common import MODULE
+from .assistance.models import RECEIPT_OWNER, YouthCareAssistance
+from .common import EDIT, MODULE, SENSITIVE
 
 pages = CommunityBlueprint(MODULE, MODULE, __name__)
 api = CommunityBlueprint(MODULE, "youth_care_api", __name__, api=True)
+
+# The guardian's signed receipts of assistance (签收单, a scan or photo): S3, opened only with
+# youth_care.sensitive.view and each opening audited; a worker who keeps the ledger uploads
+# them. ``/assistance/<id>/receipts``, ``/receipts/<id>``.
+RECEIPTS = attachment_routes(
+    pages,
+    api,
+    owners={"assistance": Owner(YouthCareAssistance, RECEIPT_OWNER, SENSITIVE, EDIT, audited=True)},
+    name="receipt",
+    field="receipt",
+    types=IMAGES_AND_PDF,
+)
 
 TABS = {
     "youth_care.index": _l("Overview"),

@@ -624,3 +624,28 @@ def test_a_photo_uploaded_before_the_upgrade_is_served_after_it(fresh_database_u
         assert left == 0
     finally:
         app.extensions["jiedao.engine"].dispose()
+
+
+def test_opening_a_file_of_an_audited_owner_is_in_the_audit_log(app, hazard, as_user, monkeypatch):
+    import dataclasses
+
+    from plugins.safety.web import PHOTOS
+
+    rid = hazard()
+    worker = as_user("worker")
+    made = upload(worker, api() + f"/hazards/{rid}/photos", PNG, "签收单.png")
+    opened = lambda: [  # noqa: E731 - read twice
+        e.action
+        for e in db.session.scalars(
+            sa.select(AuditLog).where(AuditLog.object_id == str(made.json["id"]))
+        )
+        if e.action == "attachment.view"
+    ]
+    assert worker.get(made.json["url"]).status_code == 200
+    with app.app_context():
+        assert opened() == []  # photos of hazards are not audited
+    audited = dataclasses.replace(PHOTOS.owners["hazards"], audited=True)
+    monkeypatch.setitem(PHOTOS.owners, "hazards", audited)
+    assert worker.get(made.json["url"]).status_code == 200
+    with app.app_context():
+        assert opened() == ["attachment.view"]

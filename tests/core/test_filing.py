@@ -343,3 +343,21 @@ def test_a_review_day_is_kept_only_when_a_report_declares_one():
     assert Due(review=8).on(june, "review") == date(2026, 7, 8)
     assert Due(review=8).on(june, "community") == date(2026, 7, 5)
     assert Due().review == 0  # none: nothing is ever overdue for review
+
+
+def test_a_report_filed_for_part_of_the_year_skips_the_other_parts():
+    from core.filing.declaration import Due, Report
+    from core.reports import Period
+
+    summary = Report("demo.half", "半年总结", frequency="half", filed_for=(1,), due=Due(10))
+    first, second = Period.parse("2026H1"), Period.parse("2026H2")
+    assert summary.matches(first) and not summary.matches(second)
+    # In January the period being filed is last year's first half, not its second.
+    assert summary.last_closed(date(2027, 1, 5)).key == "2026H1"
+    assert summary.last_closed(date(2026, 7, 2)).key == "2026H1"
+    assert summary.before(first).key == "2025H1"
+    assert Report("demo.q", "季报", frequency="quarter").last_closed(date(2026, 7, 2)).key == (
+        "2026Q2"
+    )
+    with pytest.raises(ValueError):
+        Report("demo.bad", "坏", frequency="half", filed_for=(3,))

@@ -22,6 +22,7 @@ ACTIVITY_KINDS = {
     "performance": _l("Art performance"),
     "youth_day": _l("May Fourth Youth Day activity"),
     "childrens_day": _l("June First Children's Day activity"),
+    "spring_festival": _l("Spring Festival visits and gifts to children"),
     "law_class": _l("Law class for children"),
     "drowning": _l("Drowning prevention"),
     "consultation_post": _l("Consultation post for children"),
@@ -43,16 +44,30 @@ def _observance(month: int, day: int, label: Any, *kinds: str, **period: Any) ->
     return CalendarEntry(month, day, label, expects=held, remind=EDIT, **period)
 
 
+def spring_festival() -> CalendarEntry:
+    """春节走访慰问 (lunar 1/1): the children in care are visited and given gifts in the week
+    either side; a 送温暖 activity answers it."""
+    held = activities_held(MODULE, "spring_festival")
+    label = _l("Spring Festival: visits and gifts to children in care")
+    return CalendarEntry.lunar(1, 1, label, expects=held, remind=EDIT)
+
+
+def childrens_day() -> CalendarEntry:
+    """六一: the Children's Day activity and the visits to children in care around it."""
+    return _observance(6, 1, _l("June First Children's Day"), "childrens_day")
+
+
 def calendar_entries() -> list[CalendarEntry]:
-    """The 关工委's calendar: 3.5, 清明, 5.4, 6.1, 6.26, 7.1, summer drowning prevention, 9.1,
-    10.1, 重阳 and 12.4. The city's school holidays (缤纷冬日, 七彩夏日) are the platform's
-    national entries already, each place's own dates."""
+    """The 关工委's calendar: 春节 visits, 3.5, 清明, 5.4, 6.1, 6.26, 7.1, summer drowning
+    prevention, 9.1, 10.1, 重阳 and 12.4. The city's school holidays (缤纷冬日, 七彩夏日) are the
+    platform's national entries already, each place's own dates."""
     held = activities_held(MODULE)
     return [
+        spring_festival(),
         _observance(3, 5, _l("Learn from Lei Feng Day")),
         CalendarEntry.solar_term("清明", _l("Qingming: remembering the martyrs"), expects=held),
         _observance(5, 4, _l("May Fourth Youth Day"), "youth_day"),
-        _observance(6, 1, _l("June First Children's Day"), "childrens_day"),
+        childrens_day(),
         _observance(6, 26, _l("International Day against Drug Abuse")),
         _observance(7, 1, _l("Party founding day performance"), "performance"),
         _observance(7, 10, _l("Summer drowning prevention"), "drowning", end_month=8, end_day=31),

@@ -8,10 +8,24 @@ from sqlalchemy.orm import selectinload
 from core.sdk import Filter
 
 from ..children.models import YouthCareChild
-from ..common import YouthLedger
+from ..common import SENSITIVE, YouthLedger, today
 from .models import YouthCareAssistance
 from .rules import ASSISTANCE_FLOW, check_assistance
 from .schemas import AssistanceSchema, AssistanceStepSchema
+
+
+def _receipts(record: YouthCareAssistance) -> object:
+    """The signed receipts with the upload form, for holders of the sensitive permission."""
+    from flask import g
+
+    from core.sdk import can, db
+
+    from ..web import RECEIPTS
+
+    if not can(SENSITIVE, g.community.path):
+        return None
+    return RECEIPTS.block(db.session, "assistance", record)
+
 
 assistance = YouthLedger(
     name="assistance",
@@ -39,10 +53,12 @@ assistance = YouthLedger(
     steps=ASSISTANCE_FLOW.steps(
         AssistanceStepSchema,
         "An assistance step: review (审核; youth_care.assistance.review, youth_care.review above "
-        "the community's street_review_amount), issue (发放, receipt_signed true)",
+        "the community's street_review_amount), issue (发放, once a signed receipt is attached: "
+        "POST …/assistance/<id>/receipts)",
     ),
     qualified_actions=True,
-    templates={"detail": "youth_care/with_steps.html"},
+    context=lambda: {"today": today(), "receipts": _receipts},
+    templates={"detail": "youth_care/assistance.html"},
 )
 
 LEDGERS = [assistance]

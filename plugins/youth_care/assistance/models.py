@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from core.attachments import Attachment
 from core.db import Base, SoftDeleteMixin, TimestampMixin
 from core.sdk import WorkflowEventMixin
 from tenants.models import TenantOwned
@@ -16,10 +17,12 @@ from tenants.models import TenantOwned
 if TYPE_CHECKING:
     from ..children.models import YouthCareChild
 
+RECEIPT_OWNER = "youth_care.assistance"  # the owner type of a receipt (core_attachment)
+
 
 class YouthCareAssistance(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     """Help given to a child in care (its node). ``status``: registered (登记), reviewed (审核)
-    or issued (发放, with the signed receipt)."""
+    or issued (发放, against the guardian's signed receipt: an attachment, S3)."""
 
     __tablename__ = "youth_care_assistance"
     __table_args__ = (
@@ -35,9 +38,19 @@ class YouthCareAssistance(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     handled_by: Mapped[str] = mapped_column(sa.String(50), default="")
     note: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[str] = mapped_column(sa.String(10), default="registered")
-    receipt_signed: Mapped[bool] = mapped_column(default=False)
 
     child: Mapped[YouthCareChild] = relationship()
+    # The guardian's signed receipts (core attachments): counted here so lists show them.
+    receipts: Mapped[int] = column_property(
+        sa.select(sa.func.count(Attachment.id))
+        .where(
+            Attachment.owner_type == RECEIPT_OWNER,
+            Attachment.owner_id == id,
+            Attachment.deleted_at.is_(None),
+        )
+        .correlate_except(Attachment)
+        .scalar_subquery()
+    )
 
 
 class YouthCareAssistanceEvent(WorkflowEventMixin, TenantOwned, Base):

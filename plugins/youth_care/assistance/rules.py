@@ -1,6 +1,7 @@
 """What an assistance record must respect, and its steps: reviewed by the community admin, by
 the street (``youth_care.review``) when the amount is above the community's setting, and issued
-only with the guardian's signed receipt."""
+only once the guardian's signed receipt is attached (a scan, S3: only holders of
+``youth_care.sensitive.view`` open it, each opening audited)."""
 
 from __future__ import annotations
 
@@ -71,11 +72,11 @@ def _review_permission(record: YouthCareAssistance) -> str:
 
 
 def _issue(session: Session, record: YouthCareAssistance, data: dict[str, Any], on: date) -> dict:
-    if not data.get("receipt_signed"):
-        refuse("receipt_signed", _("Assistance is issued against the signed receipt."))
-    changes = {"receipt_signed": [record.receipt_signed, True]}
-    record.receipt_signed = True
-    return changes
+    """发放 against the guardian's signed receipt: its scan is attached to the record first."""
+    session.refresh(record, ["receipts"])
+    if not record.receipts:
+        refuse("receipt", _("Attach the guardian's signed receipt before issuing."))
+    return {}
 
 
 ASSISTANCE_FLOW = Workflow(

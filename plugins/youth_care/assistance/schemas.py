@@ -38,14 +38,11 @@ class AssistanceSchema(ChoiceSchema):
     handled_by = Text(_l("Person handling"), 50, column=True)
     note = Text(_l("Note"), 2000, widget="textarea")
     status = Choice(_l("Assistance status"), rules.STATUSES, dump_only=True, column=True)
-    receipt_signed = Computed(_l("Receipt signed"), lambda r: r.receipt_signed, column=True)
+    receipts = Computed(_l("Signed receipts attached"), lambda r: r.receipts, column=True)
 
 
 class AssistanceStepSchema(Schema):
-    """An assistance step: its date, a comment, and for its issue the signed receipt."""
+    """An assistance step: its date and a comment (the receipt is attached before the issue)."""
 
     on = ma.fields.Date(load_default=None, allow_none=True)
     comment = optional_text(2000)
-    receipt_signed = ma.fields.Boolean(
-        load_default=False, metadata={"label": _l("Receipt signed"), "steps": ("issue",)}
-    )

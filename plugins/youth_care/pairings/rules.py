@@ -26,7 +26,6 @@ FREQUENCIES = {
     "monthly": _l("Every month"),
     "quarterly": _l("Every quarter"),
 }
-FREQUENCY_DAYS = {"weekly": 7, "fortnightly": 15, "monthly": 31, "quarterly": 92}
 STATUSES = {
     "proposed": _l("Pairing proposed"),
     "active": _l("Pairing in progress"),

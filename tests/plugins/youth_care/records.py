@@ -29,7 +29,7 @@ def volunteer_in(app, world, ref: str = A1, name: str = "李老师") -> int:
 def one_of_each(client, app, world, resident, unit, ref: str = A1, admin=None) -> dict[str, int]:
     """A child in care (S3 categories), a pairing, an assistance record, a programme with an
     enrolment and a session, an activity with an attendee, a material and a photo, a venue
-    check and an inspection round; with the
+    check and an inspection round, the assistance's signed receipt; with the
     community's ``admin`` the child is confirmed in care and visited (S3 findings)."""
     base = api(ref)
     born = resident(date(2014, 5, 1), ref, "张小明")
@@ -95,4 +95,19 @@ def one_of_each(client, app, world, resident, unit, ref: str = A1, admin=None) -
     )
     assert uploaded.status_code == 201, uploaded.json
     ids["photos"] = uploaded.json["id"]
+    receipt = signed_receipt(client, ids["assistance"], ref)
+    assert receipt.status_code == 201, receipt.json
+    ids["receipts"] = receipt.json["id"]
     return ids
+
+
+def signed_receipt(client, assistance_id: int, ref: str = A1):
+    """Upload a scan of the guardian's signed receipt (a small PNG) to an assistance record."""
+    scan = io.BytesIO()
+    Image.new("RGB", (4, 3), "white").save(scan, "PNG")
+    scan.seek(0)
+    return client.post(
+        api(ref) + f"/assistance/{assistance_id}/receipts",
+        data={"receipt": (scan, "签收单.png")},
+        content_type="multipart/form-data",
+    )

@@ -153,3 +153,38 @@ def test_every_edit_keeps_history(ready, as_user, child):
     assert history[0]["changes"]["level"] == ["general", "key"]
     assert "重点" in worker.get(page() + f"/children/{child_id}").text
     assert worker.get(page() + f"/children/{child_id}").status_code == 200
+
+
+def test_a_lead_taken_into_care_paired_visited_overdue_and_proposed_for_exit_at_18(
+    ready, as_user, resident, app, world, clock
+):
+    """The whole path on a fixed clock: a lead of 15 June (17, 18 on 1 July) is confirmed,
+    paired monthly and visited that day; on 20 July its visit is overdue (due 15 July) and it
+    is proposed for exit at 18 on the workbench; the exit names its reason."""
+    from .records import volunteer_in
+
+    worker, admin = as_user("worker"), as_user("c_admin")
+    lead = post_child(worker, resident(date(2008, 7, 1)), categories=["poor_family"]).json
+    assert lead["status"] == "lead" and lead["deadline"] == "2026-06-22"
+    assert admin.post(api() + f"/children/{lead['id']}/confirm", json={}).status_code == 200
+    pairing = worker.post(api() + "/pairings", json={
+        "child_id": lead["id"], "volunteer_id": volunteer_in(app, world),
+        "starts_on": "2026-06-15", "frequency": "monthly"}).json  # fmt: skip
+    assert admin.post(api() + f"/pairings/{pairing['id']}/approve", json={}).status_code == 200
+    with app.app_context():
+        from core.db import db
+
+        resident_id = db.session.get(YouthCareChild, lead["id"]).resident_id
+    visit = worker.post(api() + "/visits", json={
+        "subject_kind": "resident", "subject_id": resident_id, "visited_on": "2026-06-15",
+        "mode": "home"})  # fmt: skip
+    assert visit.status_code == 201, visit.json
+    assert work_items(worker) == {}  # visited, paired, not 18 yet
+    clock("2026-07-20T09:00:00+08:00")
+    worker = as_user("worker")
+    items = work_items(worker)
+    assert items[("youth_care.visit_overdue", A1)][0] == 1
+    assert items[("youth_care.children_adult", A1)][0] == 1
+    left = worker.post(api() + f"/children/{lead['id']}/exit", json={"reason": "adult"})
+    assert left.status_code == 200 and left.json["exit_reason"] == "adult"
+    assert work_items(as_user("worker")) == {}  # out of care: no visit due, no exit proposed

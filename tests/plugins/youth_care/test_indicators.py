@@ -26,7 +26,7 @@ import pytest
 from core.db import db
 
 from .conftest import A1, A2, B1, DISTRICT, STREET_A, api
-from .records import volunteer_in
+from .records import signed_receipt, volunteer_in
 
 
 @pytest.fixture
@@ -134,9 +134,8 @@ def counted(ready, app, world, as_user, child, resident):
         )
         admin.post(api() + f"/assistance/{made.json['id']}/review", json={})
         if review:
-            issued = worker.post(
-                api() + f"/assistance/{made.json['id']}/issue", json={"receipt_signed": True}
-            )
+            assert signed_receipt(worker, made.json["id"]).status_code == 201
+            issued = worker.post(api() + f"/assistance/{made.json['id']}/issue", json={})
             assert issued.status_code == 200, issued.json
     with app.app_context():
         db.session.add(Volunteer(node_id=world.node(A1).id, name="赵同学", kinds=["other"]))
@@ -187,3 +186,28 @@ def test_the_street_and_the_district_add_up(counted, as_user):
     # The year counts the March survey too.
     year = values(as_user("c_admin"), A1, "2026")
     assert (year["ps_sessions"]["value"], year["ps_attendance"]["value"]) == (2, 70)
+
+
+def test_spring_festival_and_childrens_day_visits_counted_by_hand(ready, child, as_user, app):
+    """春节 2026 is 17 February (its week either side: 10–24 February), 六一 is 25 May – 8 June.
+    甲 is visited on 12 February and 30 May, 乙 on 20 March and 9 June: one child each time."""
+    from plugins.youth_care.children.models import YouthCareChild
+
+    worker = as_user("worker")
+    kids = {name: child(name=name) for name in ("甲", "乙")}
+    with app.app_context():
+        residents = {k: db.session.get(YouthCareChild, v).resident_id for k, v in kids.items()}
+    for name, day in (("甲", "2026-02-12"), ("甲", "2026-05-30"), ("乙", "2026-03-20"),
+                      ("乙", "2026-06-09")):  # fmt: skip
+        made = worker.post(api() + "/visits", json={
+            "subject_kind": "resident", "subject_id": residents[name], "visited_on": day,
+            "mode": "home"})  # fmt: skip
+        assert made.status_code == 201, made.json
+    year = values(as_user("c_admin"), A1, "2026")
+    counted = {k: year[k]["value"] for k in (
+        "in_care", "spring_visited", "spring_coverage", "june_first_visited",
+        "june_first_coverage")}  # fmt: skip
+    assert counted == {"in_care": 2, "spring_visited": 1, "spring_coverage": 50.0,
+                       "june_first_visited": 1, "june_first_coverage": 50.0}  # fmt: skip
+    quarter = values(as_user("c_admin"), A1, "2026Q2")
+    assert (quarter["spring_visited"]["value"], quarter["june_first_visited"]["value"]) == (0, 1)

@@ -13,7 +13,7 @@ from .conftest import A1, A2, B1, api
 from .records import one_of_each
 
 GROUPS = {"youth_care", "youth_care_api", "youth_care_rollup"}
-SEGMENT = re.compile(r"/([\w-]+)/<int:(?:record|photo|round|checklist)_id>")
+SEGMENT = re.compile(r"/([\w-]+)/<int:(?:record|photo|receipt|round|checklist)_id>")
 ANY = re.compile(r"<any\(([^)]*)\):(\w+)>")
 
 

@@ -5,13 +5,15 @@ issued only against the signed receipt. Refusals name the field."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from plugins.youth_care.models import YouthCareAssistance, YouthCarePairing
 
 from .conftest import A1, B1, api
 from .helpers import work_items
-from .records import volunteer_in
+from .records import signed_receipt, volunteer_in
 
 
 @pytest.fixture
@@ -105,10 +107,50 @@ def test_assistance_is_reviewed_by_the_right_level_and_issued_signed(
     changed = admin.patch(api() + f"/assistance/{small['id']}", json={"amount": "900"})
     assert changed.status_code == 422 and "amount" in changed.json["error"]["fields"]
     unsigned = worker.post(api() + f"/assistance/{small['id']}/issue", json={})
-    assert unsigned.status_code == 422 and "receipt_signed" in unsigned.json["error"]["fields"]
-    issued = worker.post(api() + f"/assistance/{small['id']}/issue", json={"receipt_signed": True})
+    assert unsigned.status_code == 422 and "receipt" in unsigned.json["error"]["fields"]
+    assert signed_receipt(worker, small["id"]).status_code == 201
+    issued = worker.post(api() + f"/assistance/{small['id']}/issue", json={})
     assert issued.status_code == 200 and issued.json["status"] == "issued"
-    assert issued.json["receipt_signed"] is True
+    assert issued.json["receipts"] == 1
+
+
+def test_the_signed_receipt_is_a_file_only_the_sensitive_permission_opens(paired, as_user, app):
+    """The receipt names the child and the guardian (S3): a worker keeping the ledger uploads
+    it and sees that it is there; the community admin opens it, and the opening is audited; a
+    text file is refused naming the field; a deleted receipt no longer counts for the issue."""
+    import sqlalchemy as sa
+
+    from core.db import db
+    from core.models import AuditLog
+
+    from .conftest import page
+
+    worker, admin = as_user("worker"), as_user("c_admin")
+    made = worker.post(api() + "/assistance", json={
+        "child_id": paired["child"], "given_on": "2026-06-10", "kind": "gift"}).json  # fmt: skip
+    wrong = worker.post(
+        api() + f"/assistance/{made['id']}/receipts",
+        data={"receipt": (io.BytesIO(b"signed"), "receipt.txt")},
+        content_type="multipart/form-data",
+    )
+    assert wrong.status_code == 422 and "receipt" in wrong.json["error"]["fields"]
+    receipt = signed_receipt(worker, made["id"]).json
+    assert worker.get(receipt["url"]).status_code == 403
+    assert worker.get(api() + f"/assistance/{made['id']}/receipts").status_code == 403
+    shown = worker.get(page() + f"/assistance/{made['id']}").text
+    assert "data-receipts-hidden" in shown and "签收单.png" not in shown
+    assert worker.get(api() + f"/assistance/{made['id']}").json["receipts"] == 1
+    assert "签收单.png" in admin.get(page() + f"/assistance/{made['id']}").text
+    assert admin.get(receipt["url"]).status_code == 200
+    with app.app_context():
+        opened = db.session.scalars(sa.select(AuditLog.action).where(
+            AuditLog.object_type == "core_attachment",
+            AuditLog.object_id == str(receipt["id"]))).all()  # fmt: skip
+    assert opened == ["attachment.create", "attachment.view"]
+    assert admin.post(api() + f"/assistance/{made['id']}/review", json={}).status_code == 200
+    assert admin.delete(api() + f"/receipts/{receipt['id']}").status_code == 204
+    refused = worker.post(api() + f"/assistance/{made['id']}/issue", json={})
+    assert refused.status_code == 422 and "receipt" in refused.json["error"]["fields"]
 
 
 def test_the_steps_are_forms_on_the_records_page(paired, as_user):
@@ -133,3 +175,44 @@ def test_the_steps_are_forms_on_the_records_page(paired, as_user):
     assert worker.get(api() + f"/pairings/{pairing}").json["status"] == "ended"
     # The inspector reads the page, without the step forms.
     assert "data-steps" not in as_user("inspector").get(page() + f"/pairings/{pairing}").text
+
+
+def test_a_pairings_contact_frequency_sets_the_childs_visit_quota(paired, as_user, app, clock):
+    """A child of general attention visited on 1 June is not due before September; paired weekly it
+    is overdue on 15 June and on the workbench; paired every half month it is due soon (16
+    June); once the pairing ends, its level's quarter counts again."""
+    from core.db import db
+    from plugins.youth_care.children.models import YouthCareChild
+
+    from .conftest import page
+
+    worker, admin = as_user("worker"), as_user("c_admin")
+    with app.app_context():
+        resident = db.session.get(YouthCareChild, paired["child"]).resident_id
+    visited = worker.post(api() + "/visits", json={
+        "subject_kind": "resident", "subject_id": resident, "visited_on": "2026-06-01",
+        "mode": "home"})  # fmt: skip
+    assert visited.status_code == 201, visited.json
+
+    def due() -> dict | None:
+        """The child on the due list (overdue or due within the week), else None."""
+        items = worker.get(api() + "/visits/due").json["items"]
+        return {k: items[0][k] for k in ("category", "next_due", "status")} if items else None
+
+    assert due() is None  # visited on 1 June, a quarter
+    made = worker.post(api() + "/pairings", json={
+        "child_id": paired["child"], "volunteer_id": paired["volunteer"],
+        "starts_on": "2026-06-01", "frequency": "weekly"}).json  # fmt: skip
+    assert due() is None  # a proposed pairing is no contact yet
+    assert admin.post(api() + f"/pairings/{made['id']}/approve", json={}).status_code == 200
+    assert due() == {"category": "weekly", "next_due": "2026-06-08", "status": "overdue"}
+    assert work_items(worker)[("youth_care.visit_overdue", A1)][0] == 1
+    assert "2026-06-08" in worker.get(page() + "/visits/due?status=overdue").text
+    changed = worker.patch(api() + f"/pairings/{made['id']}", json={"frequency": "fortnightly"})
+    assert changed.status_code == 200, changed.json
+    assert due() == {"category": "fortnightly", "next_due": "2026-06-16", "status": "due"}
+    assert ("youth_care.visit_overdue", A1) not in work_items(worker)
+    ended = worker.post(api() + f"/pairings/{made['id']}/end", json={
+        "outcome": "成绩提高", "evaluation": "clear"})  # fmt: skip
+    assert ended.status_code == 200, ended.json
+    assert due() is None
