@@ -30,24 +30,49 @@ def record(
     details: dict[str, Any] | None = None,
     user: Any = None,
 ) -> AuditLog:
-    actor = user if user is not None else (current_user if has_request_context() else None)
-    authenticated = bool(actor is not None and getattr(actor, "is_authenticated", False))
     entry = AuditLog(
-        user_id=actor.id if authenticated else None,
-        username=actor.username if authenticated else "",
-        node_id=node.id if node else None,
-        node_path=node.path if node else None,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id or ""),
-        summary=str(summary)[:500],
-        message=_message_id(summary),
-        params=_message_params(summary),
-        details=details,
-        ip=request.remote_addr if has_request_context() else None,
+        **entry_values(
+            action,
+            node=node,
+            summary=summary,
+            object_type=object_type,
+            object_id=object_id,
+            details=details,
+            user=user,
+        )
     )
     db.session.add(entry)
     return entry
+
+
+def entry_values(
+    action: str,
+    *,
+    node: NodeRef | None,
+    summary: str | LazyString,
+    object_type: str = "",
+    object_id: Any = "",
+    details: dict[str, Any] | None = None,
+    user: Any = None,
+) -> dict[str, Any]:
+    """The columns of the entry :func:`record` adds (``at`` aside, the table's default), for
+    callers that insert many entries in one statement (an import's history)."""
+    actor = user if user is not None else (current_user if has_request_context() else None)
+    authenticated = bool(actor is not None and getattr(actor, "is_authenticated", False))
+    return {
+        "user_id": actor.id if authenticated else None,
+        "username": actor.username if authenticated else "",
+        "node_id": node.id if node else None,
+        "node_path": node.path if node else None,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id or ""),
+        "summary": str(summary)[:500],
+        "message": _message_id(summary),
+        "params": _message_params(summary),
+        "details": details,
+        "ip": request.remote_addr if has_request_context() else None,
+    }
 
 
 def _is_message(value: Any) -> bool:

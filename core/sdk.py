@@ -28,6 +28,7 @@ from core.changes.kinds import ChangeKind
 from core.clock import now, today
 from core.db import Base, SoftDeleteMixin, TimestampMixin, db, utcnow
 from core.errors import Conflict, DomainError, NotPermitted
+from core.exchange.importing import per_batch, per_import
 from core.filing import ChangeCheck, Due, Report, SumCheck
 from core.filing import Field as ReportField
 from core.forms import empty_form, load_form
@@ -74,7 +75,7 @@ from core.records.fields import (
     describe,
     display,
 )
-from core.records.history import record_change, timeline
+from core.records.history import once_written, record_change, timeline
 from core.records.ledger import (
     Filter,
     Ledger,
@@ -235,10 +236,13 @@ __all__ = [
     "node_refs",
     "not_future",
     "now",
+    "once_written",
     "optional_text",
     "paginate",
     "parse_filters",
     "partial_index",
+    "per_batch",
+    "per_import",
     "phone_number",
     "protect",
     "ranking",

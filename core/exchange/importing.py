@@ -11,10 +11,18 @@ ledgers:
   writer ``write_row(session, community, data)`` that may raise
   :class:`core.errors.DomainError`, or note a :func:`warning` that does not refuse the row (a
   resident ID registered in another community too: the check reports it, the confirm imports).
-  Every valid row is written inside a SAVEPOINT (each row in one of its own, so a refused row
-  leaves nothing behind for the rows after it); if any row failed, or it is a dry run, the
+  Every valid row is written inside a SAVEPOINT; if any row failed, or it is a dry run, the
   SAVEPOINT is rolled back. A dry run therefore runs exactly the
   checks of the real import, including those that depend on earlier rows of the same sheet.
+
+Rows are written in batches of :data:`BATCH_ROWS`, each batch in a SAVEPOINT of its own, without a
+flush per row: the writer's new rows are flushed once per batch (one multi-row INSERT per table),
+and the history entries it asked for with :func:`defer` (``core.records.history`` does) are
+written after that flush. Writers that look things up may do so once per batch
+(:func:`per_batch`) or once per import (:func:`per_import`) instead of once per row. If any row
+of a batch is refused — or the batch's flush is — the batch is rolled back and written again one
+row at a time, each row in a SAVEPOINT of its own, flushed: a refused row then leaves nothing
+behind for the rows after it, and the refusals are exactly those of a row-by-row import.
 """
 
 from __future__ import annotations
@@ -37,6 +45,8 @@ from core.exchange.reading import Table, cell_text
 # progress(rows_done, rows_total): for progress bars on large files.
 Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 100
+# Rows written between two flushes (and per SAVEPOINT), and the length of a batch's IN lists.
+BATCH_ROWS = 500
 
 
 class Problem(TypedDict):
@@ -168,6 +178,89 @@ def warning(key: str, reason: Any) -> bool:
         return False
     found.append((key, str(reason)))
     return True
+
+
+# --- batches ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportBatch:
+    """The batch of rows :func:`run_import` is writing: their data (as the schema loaded them),
+    what writers looked up for the whole batch, and the writes deferred until the batch's rows
+    are flushed."""
+
+    rows: list[dict[str, Any]]
+    shared: dict[Any, Any]  # looked up once per import
+    memo: dict[Any, Any] = field(default_factory=dict)
+    deferred: list[Callable[[], Any]] = field(default_factory=list)
+    # Rows for tables nothing reads back during the import (history, audit): one executemany
+    # of a Core INSERT per table once the deferred writes ran.
+    inserts: dict[sa.Table, list[dict[str, Any]]] = field(default_factory=dict)
+    flushed: bool = False
+
+    def run_deferred(self, session: Session) -> None:
+        self.flushed = True  # what the deferred writes call is no longer deferred
+        for write in self.deferred:
+            write()
+        for table, rows in self.inserts.items():
+            session.execute(sa.insert(table), rows)
+
+
+def insert_later(table: sa.Table, row: dict[str, Any]) -> bool:
+    """Insert ``row`` into ``table`` with the other rows of the batch, in one statement, after
+    the deferred writes (``True``); ``False`` outside them (the caller adds it as usual). For
+    rows whose ids nobody needs and that no listener completes (the caller fills every key)."""
+    batch = _BATCH.get()
+    if batch is None or not batch.flushed:
+        return False
+    batch.inserts.setdefault(table, []).append(row)
+    return True
+
+
+_BATCH: ContextVar[ImportBatch | None] = ContextVar("import_batch", default=None)
+
+
+def batched() -> bool:
+    """Whether an import is writing a batch of rows now (its rows are flushed together)."""
+    batch = _BATCH.get()
+    return batch is not None and not batch.flushed
+
+
+def defer(write: Callable[[], Any]) -> bool:
+    """Run ``write`` once the batch's rows are flushed (they have their ids then): ``True``. Not
+    in a batch: ``False``, and nothing is run — the caller flushes and writes at once."""
+    batch = _BATCH.get()
+    if batch is None or batch.flushed:
+        return False
+    batch.deferred.append(write)
+    return True
+
+
+def per_batch(key: Any, load: Callable[[list[dict[str, Any]]], Any]) -> Any:
+    """``load(rows)`` once per batch for all its rows (one query with an IN list instead of one
+    per row), then the same object for every row of the batch — a writer may add to it what
+    its rows write. ``None`` outside a batch: the caller looks up its own row."""
+    batch = _BATCH.get()
+    if batch is None or batch.flushed:
+        return None
+    if key not in batch.memo:
+        batch.memo[key] = load(batch.rows)
+    return batch.memo[key]
+
+
+def per_import(key: Any, load: Callable[[], Any]) -> Any:
+    """``load()`` once per import (what the import does not change: a community's buildings),
+    then the same value; ``load()`` each time outside an import's batch."""
+    batch = _BATCH.get()
+    if batch is None:
+        return load()
+    if key not in batch.shared:
+        batch.shared[key] = load()
+    return batch.shared[key]
+
+
+class _Refused(Exception):
+    """A row of a batch was refused: the batch is written again one row at a time."""
 
 
 # --- headers and rows --------------------------------------------------------------------------
@@ -367,13 +460,19 @@ def run_import(
         return report  # a whole-batch writer cannot say which rows it refused: schema first
     with all_or_nothing(session) as outcome:
         if write_row is not None:
-            for index, (row, data) in enumerate(valid, start=1):
-                if _write_one(session, write_row, community, row, data, headers, report):
-                    report.written += 1
-                if progress and index % PROGRESS_EVERY == 0:
-                    progress(PROGRESS_EVERY, len(valid))
-            if progress and len(valid) % PROGRESS_EVERY:
-                progress(len(valid) % PROGRESS_EVERY, len(valid))
+            shared: dict[Any, Any] = {}
+            for start in range(0, len(valid), BATCH_ROWS):
+                chunk = valid[start : start + BATCH_ROWS]
+                if session is not None and _write_batch(
+                    session, write_row, community, chunk, headers, report, shared
+                ):
+                    report.written += len(chunk)
+                else:  # one row at a time: which rows are refused, and why
+                    for row, data in chunk:
+                        if _write_one(session, write_row, community, row, data, headers, report):
+                            report.written += 1
+                if progress:
+                    progress(len(chunk), len(valid))
         else:
             try:
                 report.written = save(session, community, report.rows)
@@ -382,6 +481,49 @@ def run_import(
         if dry_run or report.problems:
             outcome.discard()
     return report
+
+
+def _write_batch(
+    session: Session,
+    write_row: Callable[[Session, Any, dict[str, Any]], Any],
+    community: Any,
+    chunk: Sequence[tuple[SheetRow, dict[str, Any]]],
+    headers: HeaderMap,
+    report: ImportReport,
+    shared: dict[Any, Any],
+) -> bool:
+    """The rows of ``chunk`` through the writer in one SAVEPOINT, flushed once, then the writes
+    they deferred (history) and a second flush. ``False``, with nothing of the batch left, if
+    any row or either flush was refused; the warnings of the rows go into the report only
+    when the whole batch was written."""
+    batch = ImportBatch([data for _row, data in chunk], shared)
+    token = _BATCH.set(batch)
+    noted: list[tuple[SheetRow, list[tuple[str, str]]]] = []
+    try:
+        with session.begin_nested():
+            for row, data in chunk:
+                found: list[tuple[str, str]] = []
+                row_token = _ROW_WARNINGS.set(found)
+                try:
+                    write_row(session, community, dict(data))
+                except (DomainError, ma.ValidationError, sa.exc.IntegrityError) as exc:
+                    raise _Refused from exc
+                finally:
+                    _ROW_WARNINGS.reset(row_token)
+                noted.append((row, found))
+            session.flush()
+            batch.run_deferred(session)
+            session.flush()
+    except (_Refused, DomainError, ma.ValidationError, sa.exc.IntegrityError):
+        return False
+    finally:
+        _BATCH.reset(token)
+    for row, found in noted:
+        values = row.filled()
+        for key, reason in found:
+            column = headers.header(key) if key in headers.known else ""
+            report.warnings.append(problem(row.number, column, values.get(key), reason))
+    return True
 
 
 def _write_one(

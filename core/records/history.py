@@ -10,6 +10,7 @@ merges carry them along with the records.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core import audit
 from core.db import Base, UTCDateTime, utcnow
+from core.exchange.importing import defer, insert_later, per_import
 from core.records.fields import display, label_of
 from core.records.sensitivity import HIDDEN, WITHHELD, protected_changes, read_changes
 from core.tenancy import TenantOwned
@@ -99,36 +101,65 @@ def record_change(
     schema: ma.Schema | None = None,
     user: Any = None,
     audit_action: str | None = None,
-) -> RecordChange:
+) -> RecordChange | None:
     """Add ``obj``'s history entry and its audit entry, values protected by ``schema``'s classes.
 
-    Unchanged pairs are dropped, so the history lists only what changed."""
+    Unchanged pairs are dropped, so the history lists only what changed. While an import writes
+    a batch (:mod:`core.exchange.importing`), both entries are added once the batch's rows are
+    flushed, and ``None`` is returned; the node of each entry is looked up once per import."""
     who = actor(user)
     values = {
         key: [plain(old), plain(new)]
         for key, (old, new) in (changes or {}).items()
         if plain(old) != plain(new)
     }
-    entry = RecordChange(
-        node_id=obj.node_id,
-        object_type=object_type,
-        object_id=obj.id,
-        action=action,
-        user_id=getattr(who, "id", None),
-        username=getattr(who, "username", "") or "",
-        changes=protected_changes(schema, values, sealed=True),
+    sealed, shown = (
+        protected_changes(schema, values, sealed=True),
+        protected_changes(schema, values),
     )
-    session.add(entry)
-    audit.record(
-        audit_action or f"{object_type}.{action}",
-        node=node_ref(session, id=obj.node_id),
-        object_type=type(obj).__tablename__,
-        object_id=obj.id,
-        summary=summary,
-        details=protected_changes(schema, values),
-        user=who,
-    )
-    return entry
+
+    def write() -> RecordChange | None:
+        values = {
+            "node_id": obj.node_id,
+            "object_type": object_type,
+            "object_id": obj.id,
+            "action": action,
+            "user_id": getattr(who, "id", None),
+            "username": getattr(who, "username", "") or "",
+            "changes": sealed,
+        }
+        node_id = obj.node_id
+        logged = {
+            "action": audit_action or f"{object_type}.{action}",
+            "node": per_import(("node_ref", node_id), lambda: node_ref(session, id=node_id)),
+            "object_type": type(obj).__tablename__,
+            "object_id": obj.id,
+            "summary": summary,
+            "details": shown,
+            "user": who,
+        }
+        # In an import's batch the record is flushed, its tenant keys filled: both entries go
+        # in with the batch's others, one INSERT per table.
+        keys = {k: getattr(obj, k) for k in ("district_id", "street_id", "community_id")}
+        now = {"at": utcnow()}
+        if insert_later(RecordChange.__table__, values | keys | now):
+            insert_later(audit.AuditLog.__table__, audit.entry_values(**logged) | now)
+            return None
+        entry = RecordChange(**values)
+        session.add(entry)
+        audit.record(**logged)
+        return entry
+
+    return None if defer(write) else write()
+
+
+def once_written(session: Session, write: Callable[[], Any]) -> None:
+    """Run ``write`` (a new record's history) once the record is flushed and has its id: at
+    once after a flush — or, while an import writes a batch of rows, after the batch's one
+    flush, so a batch of new records costs one INSERT and not one per record."""
+    if not defer(write):
+        session.flush()
+        write()
 
 
 def timeline(session: Session, object_type: str, object_id: int) -> list[RecordChange]:

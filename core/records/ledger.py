@@ -48,6 +48,7 @@ from core.records.history import (
     action_label,
     actor,
     diff,
+    once_written,
     plain,
     record_change,
     shown_changes,
@@ -579,9 +580,13 @@ class Ledger:
         values = {k: data[k] for k in self.model_fields() if data.get(k) is not None}
         obj = self.model(node_id=data.pop("node_id", None) or community.id, **values)
         session.add(obj)
-        session.flush()
-        created = {k: [None, getattr(obj, k)] for k in self.model_fields() if getattr(obj, k)}
-        self.history(session, obj, "create", created, user=user)
+
+        def created() -> None:  # as flushed: column defaults filled in
+            fields = self.model_fields()
+            changes = {k: [None, getattr(obj, k)] for k in fields if getattr(obj, k)}
+            self.history(session, obj, "create", changes, user=user)
+
+        once_written(session, created)
         return obj
 
     def update_record(self, session: Session, obj: Any, data: dict[str, Any]) -> Any:

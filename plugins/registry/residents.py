@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core import clock
 from core.records.history import diff
-from core.sdk import refuse, writable
+from core.sdk import once_written, per_import, refuse, writable
 from tenants.models import Node
 
 from .ages import age_on
@@ -268,7 +268,10 @@ def _resident_node(session: Session, community: Node, data: dict[str, Any]) -> i
         return household.node_id
     building = data.pop("building", None)
     if building:
-        return building_in(session, community, building).id
+        # A sheet names a few buildings many times over; the import adds none. The node is
+        # kept (not only its id) so that the session keeps it for the rows' tenant keys.
+        key = ("registry.building", community.id, building)
+        return per_import(key, lambda: building_in(session, community, building)).id
     return community.id
 
 
@@ -318,10 +321,6 @@ def create_resident(
     _set_tags(session, community, resident, tags)  # refused before anything is written
     elsewhere = refuse_elsewhere(session, community, data)  # the record's own checks first
     session.add(resident)
-    session.flush()
-    created = {k: [None, getattr(resident, k)] for k in RESIDENT_FIELDS if getattr(resident, k)}
-    if tags:
-        created["tags"] = [None, resident.tags]
     summary = (
         _(
             "Registered resident %(name)s, registered in %(places)s too (separated residence)",
@@ -331,7 +330,14 @@ def create_resident(
         if elsewhere
         else _("Registered resident %(name)s", name=resident.name)
     )
-    history(session, resident, "create", created, summary, user)
+
+    def created() -> None:  # as flushed
+        changes = {k: [None, getattr(resident, k)] for k in RESIDENT_FIELDS if getattr(resident, k)}
+        if tags:
+            changes["tags"] = [None, resident.tags]
+        history(session, resident, "create", changes, summary, user)
+
+    once_written(session, created)
     return resident
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import DomainError
 from core.records.ledger import empty_value
-from core.sdk import refuse, writable
+from core.sdk import per_batch, refuse, writable
 from tenants.models import Node
 
 
@@ -66,9 +66,27 @@ def registered_once(
     not deleted: held by another row than ``exclude``, it is refused (409) with ``message``
     naming the community and that row."""
     model = column.class_
-    stmt = sa.select(model.name).where(
-        model.community_id == community.id, column == value, model.deleted_at.is_(None)
-    )
+    live = sa.and_(model.community_id == community.id, model.deleted_at.is_(None))
+    if exclude is None:
+        # In an import's batch: the numbers of all its rows looked up at once, and each row's
+        # number noted as taken for the rows after it.
+        def load(rows: list[dict[str, Any]]) -> tuple[set[str], dict[str, str]]:
+            asked = {r[column.key] for r in rows if r.get(column.key)}
+            stmt = sa.select(column, model.name).where(live, column.in_(asked))
+            return asked, dict(session.execute(stmt).all())
+
+        batch = per_batch(("registered_once", column.key, community.id), load)
+        if batch is not None and value in batch[0]:
+            other = batch[1].get(value)
+            if other is not None:
+                refuse(
+                    column.key,
+                    message % {"community": community.name, "name": other},
+                    conflict=True,
+                )
+            batch[1][value] = ""  # taken by this row: refused for a later row of the batch
+            return
+    stmt = sa.select(model.name).where(live, column == value)
     if exclude is not None:
         stmt = stmt.where(model.id != exclude)
     other = session.scalar(stmt.limit(1))

@@ -30,7 +30,7 @@ from core import audit
 from core.errors import Conflict
 from core.exchange import warning
 from core.permissions import Scope, current_scope
-from core.sdk import Schema, refuse, writable
+from core.sdk import Schema, per_batch, refuse, writable
 from core.tree import node_ref
 from tenants import modules
 from tenants.models import Node, NodeKind
@@ -68,18 +68,37 @@ def live_elsewhere(
     session: Session, scope: Scope, community: Any, id_number: str
 ) -> list[RegistryResident]:
     """The live residents with ``id_number`` in communities other than ``community`` that
-    ``scope`` may read (``registry.view``, the registry on there), by community."""
+    ``scope`` may read (``registry.view``, the registry on there), by community. In an import's
+    batch, looked up for every ID of the batch at once."""
+    batch = per_batch(
+        ("registry.live_elsewhere", community.id),
+        lambda rows: _live_elsewhere_of(
+            session, scope, community, {r["id_number"] for r in rows if r.get("id_number")}
+        ),
+    )
+    if batch is not None and id_number in batch[0]:
+        return batch[1].get(id_number, [])
+    return _live_elsewhere_of(session, scope, community, {id_number})[1].get(id_number, [])
+
+
+def _live_elsewhere_of(
+    session: Session, scope: Scope, community: Any, numbers: set[str]
+) -> tuple[set[str], dict[str, list[RegistryResident]]]:
+    """``numbers``, and the records :func:`live_elsewhere` finds for each of them."""
     stmt = (
         sa.select(RegistryResident)
         .where(
-            RegistryResident.id_number == id_number,
+            RegistryResident.id_number.in_(numbers),
             RegistryResident.community_id != community.id,
             _live(),
             visible_clause(RegistryResident, scope),
         )
         .order_by(RegistryResident.community_id, RegistryResident.id)
     )
-    return list(session.scalars(stmt))
+    found: dict[str, list[RegistryResident]] = {}
+    for resident in session.scalars(stmt):
+        found.setdefault(resident.id_number, []).append(resident)
+    return numbers, found
 
 
 def _where_who(resident: RegistryResident, place: Node) -> dict[str, Any]:
