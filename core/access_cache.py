@@ -12,8 +12,8 @@ switches. An engine listener watches every INSERT, UPDATE and DELETE that SQLAlc
 ORM's flushes and bulk statements alike) and sets the stamp to a new random value before the
 first such write of a transaction; so a change is seen by every app server at its next request,
 with nothing but the database shared (no Redis needed, SQLite single-process works the same).
-Writes that change nothing cached leave the stamp alone: a new sign-in, a new node, an account's
-``last_login_at``. Raw SQL strings are not inspected: code writing these tables so must call
+Writes that change nothing cached leave the stamp alone: a new sign-in, a new node (and the
+path it gets once its id is known), an account's ``last_login_at``. Raw SQL strings are not inspected: code writing these tables so must call
 :func:`bump` itself.
 
 An entry is only stored from a transaction that has not written a watched table (what it read
@@ -50,6 +50,7 @@ WATCHED: dict[str, frozenset[str]] = {
 # Account columns no cached entry depends on: an update setting only these keeps the stamp.
 UNCACHED_USER_COLUMNS = frozenset({"last_login_at", "updated_at"})
 _BUMPED = "jiedao_access_bumped"
+_NEW_ROWS = "jiedao_access_new_rows"
 _MAX_ENTRIES = 10_000
 # Sent as it is: the statement every request runs skips the ORM and the compile cache.
 _SELECT_SQL = f"SELECT value FROM {STAMP_TABLE} WHERE id = 1"
@@ -95,6 +96,17 @@ def _changes_cached(statement: Any, kind: str, name: str, params: Any) -> bool:
     return not columns <= UNCACHED_USER_COLUMNS
 
 
+def _only_new_rows(conn: Connection, name: str, params: Any) -> bool:
+    """An ORM flush's UPDATE or DELETE of rows this transaction inserted (a new node gets its
+    path once its id is known): nothing another transaction could have cached."""
+    new = conn.info.get(_NEW_ROWS, {}).get(name)
+    if not new:
+        return False
+    rows = params if isinstance(params, list | tuple) else [params]
+    key = f"{name}_id"
+    return bool(rows) and all(isinstance(r, dict) and r.get(key) in new for r in rows)
+
+
 def _before_execute(
     conn: Connection, clauseelement: Any, multiparams: Any, params: Any, _options: Any
 ) -> None:
@@ -104,17 +116,41 @@ def _before_execute(
     name, kind = found
     if kind not in WATCHED.get(name, ()):
         return
-    if _changes_cached(clauseelement, kind, name, multiparams or params):
+    rows = multiparams or params
+    if _changes_cached(clauseelement, kind, name, rows) and not _only_new_rows(conn, name, rows):
         bump(conn)
+
+
+def _after_execute(
+    conn: Connection,
+    clauseelement: Any,
+    _multiparams: Any,
+    _params: Any,
+    _options: Any,
+    result: Any,
+) -> None:
+    """Remember the ids of rows inserted into watched tables (see :func:`_only_new_rows`)."""
+    if not isinstance(clauseelement, sa.Insert):
+        return
+    name = getattr(getattr(clauseelement, "table", None), "name", None)
+    if name not in WATCHED:
+        return
+    try:
+        ids = [row[0] for row in result.inserted_primary_key_rows if row and row[0] is not None]
+    except (sa.exc.InvalidRequestError, AttributeError, TypeError):
+        return
+    conn.info.setdefault(_NEW_ROWS, {}).setdefault(name, set()).update(ids)
 
 
 def _forget_bump(conn: Connection, *_args: Any) -> None:
     conn.info.pop(_BUMPED, None)
+    conn.info.pop(_NEW_ROWS, None)
 
 
 def install(engine: Engine) -> None:
     """Watch ``engine``'s writes (see the module's docstring)."""
     event.listen(engine, "before_execute", _before_execute)
+    event.listen(engine, "after_execute", _after_execute)
     for name in ("commit", "rollback", "rollback_savepoint"):
         event.listen(engine, name, _forget_bump)
 
