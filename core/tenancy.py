@@ -30,7 +30,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 from core.db import Base
 from core.permissions import Scope, current_scope, registry, scope_clause
 from core.plugins import CORE_AREAS, PluginSystem
-from core.tree import NODE_TABLE, NodeRef, node_table, subtree_clause
+from core.tree import KINDS, NODE_TABLE, NodeRef, node_table, subtree_clause
 
 MODULE_TABLE = "tenants_module"
 COMMUNITY = "community"
@@ -83,6 +83,12 @@ def keyed_scope_clause(
     return sa.or_(*clauses)
 
 
+def community_of(node: NodeRef) -> int:
+    """The id of the community above a grid or building, read from its path (the chain of ids
+    district / street / community / …): the ``community_id`` every row beneath it carries."""
+    return int(node.path.strip("/").split("/")[KINDS.index(COMMUNITY)])
+
+
 class TenantOwned:
     """Mixin for tables whose rows belong to a place in the tree.
 
@@ -120,11 +126,15 @@ class TenantOwned:
             buildings = [n.id for n in deep if n.kind == BUILDING]  # leaves
             grids = [n for n in deep if n.kind != BUILDING]
             clauses = [key_in(cls.node_id, buildings)] if buildings else []
-            if grids:
+            for grid in grids:
+                # A grid's rows all carry its community's key: the indexed equality narrows
+                # (and orders) the rows, the subtree then picks the grid's among them.
                 inner = sa.select(node_table.c.id).where(
-                    sa.or_(*(subtree_clause(node_table.c.path, n.path) for n in grids))
+                    subtree_clause(node_table.c.path, grid.path)
                 )
-                clauses.append(cls.node_id.in_(inner))
+                clauses.append(
+                    sa.and_(cls.community_id == community_of(grid), cls.node_id.in_(inner))
+                )
             return sa.or_(*clauses)
 
         return keyed_scope_clause(cls, nodes, below_community)
