@@ -13,8 +13,8 @@ ORM's flushes and bulk statements alike) and sets the stamp to a new random valu
 first such write of a transaction; so a change is seen by every app server at its next request,
 with nothing but the database shared (no Redis needed, SQLite single-process works the same).
 Writes that change nothing cached leave the stamp alone: a new sign-in, a new node (and the
-path it gets once its id is known), an account's ``last_login_at``. Raw SQL strings are not inspected: code writing these tables so must call
-:func:`bump` itself.
+path it gets once its id is known), an account's ``last_login_at``. Raw SQL strings are not
+inspected: code writing these tables so must call :func:`bump` itself.
 
 An entry is only stored from a transaction that has not written a watched table (what it read
 may still roll back), and only under the stamp read at the start of the request — data read
