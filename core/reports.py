@@ -235,7 +235,9 @@ class CalendarEntry:
     ``weekday`` (the ``nth`` ``weekday`` — 0 Monday … 6 Sunday — of ``month``, ``nth=-1`` the
     last; ``month=0`` every month: 每月最后一个星期五) or ``school`` (the place's ``winter`` or
     ``summer`` school holiday, ``term``, as its city entered it). Build them with :meth:`lunar`,
-    :meth:`solar_term`, :meth:`weekday_rule` and :meth:`school_holiday`;
+    :meth:`solar_term`, :meth:`weekday_rule`, :meth:`school_holiday` and :meth:`records` (the
+    days a module's records hold, ``dates(session, communities, year)`` giving ``(day, label)``
+    pairs, such as each water tank's next cleaning: shown on a place's calendar only);
     ``core.calendar.occurrences`` gives the dates of
     a year. ``expects(session, communities, start, end)`` counts the activities that answer the
     observance (``core.calendar`` shows "尚未开展" once it has passed with none); ``remind`` names
@@ -253,6 +255,7 @@ class CalendarEntry:
     nth: int = 0
     expects: Callable[..., int] | None = None
     remind: str | None = None  # who hears when it passed without an activity (a permission)
+    dates: Callable[..., list[tuple[Any, Any]]] | None = None  # kind "records": (day, label)s
 
     @classmethod
     def lunar(cls, month: int, day: int, label: Any, **options: Any) -> CalendarEntry:
@@ -266,6 +269,13 @@ class CalendarEntry:
     def school_holiday(cls, kind: str, label: Any, **options: Any) -> CalendarEntry:
         """The ``winter`` (寒假) or ``summer`` (暑假) school holiday of the place's city."""
         return cls(0, 0, label, kind="school", term=kind, **options)
+
+    @classmethod
+    def records(
+        cls, label: Any, dates: Callable[..., list[tuple[Any, Any]]], **options: Any
+    ) -> CalendarEntry:
+        """The days ``dates(session, communities, year)`` finds in a module's records."""
+        return cls(0, 0, label, kind="records", dates=dates, **options)
 
     @classmethod
     def weekday_rule(
