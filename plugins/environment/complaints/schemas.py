@@ -51,7 +51,7 @@ class ComplaintSchema(ChoiceSchema):
         _l("Complainant's phone"), 20, validate=phone_number, sensitivity=S2, mask=mask_mobile
     )
     resident_id = RecordId(
-        _l("Registered resident"),
+        _l("Linked resident"),
         help=_l("Linked by itself when the name and phone match one resident; never required."),
         sensitivity=S2,
         mask=lambda _v: None,
