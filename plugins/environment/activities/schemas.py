@@ -38,9 +38,7 @@ class SelectionSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
     kind = Choice(_l("Selection"), SELECTION_KINDS, default="green_family", column=True)
     year = Number(_l("Year"), required=True, min=2000, max=2100, column=True, sort=True)
-    nominee = Text(
-        _l("Nominee"), 100, required=True, column=True, help=_l("The household or the stairwell.")
-    )
+    nominee = Text(_l("Nominee"), 100, column=True, help=_l("The household or the stairwell."))
     area_id = RecordId(
         _l("Stairwell"),
         widget="select",

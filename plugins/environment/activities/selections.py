@@ -52,6 +52,8 @@ def check_selection(
     """A stairwell nominee names its area, which gives it its name, score and stars."""
     kind, area_id, year = written(data, s, "kind", "area_id", "year")
     if kind != "star_stairwell":
+        if not (data.get("nominee") or (s.nominee if s else "")):
+            refuse("nominee", _("Name the household nominated."))
         return
     if not area_id:
         refuse("area_id", _("A star stairwell is one of the community's areas: choose it."))
