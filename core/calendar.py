@@ -10,7 +10,8 @@ tests against the published dates: 春节 2026-02-17, 中秋 2026-09-25, 重阳 
 from __future__ import annotations
 
 import calendar as gregorian
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -89,6 +90,8 @@ def occurrences(
 def _dates(
     entry: CalendarEntry, year: int, school: dict[str, tuple[date, date]] | None
 ) -> list[Occurrence]:
+    if entry.kind == "records":
+        return []  # the records' days need a place: :func:`record_days`
     if entry.kind == "school":
         period = (school or {}).get(entry.term)
         return [Occurrence(entry, *period)] if period else []
@@ -106,6 +109,22 @@ def _dates(
     if entry.end_month is not None and entry.end_day is not None:
         end = date(year, entry.end_month, entry.end_day)
     return [Occurrence(entry, date(year, entry.month, entry.day), end)]
+
+
+def record_days(
+    session: Session,
+    entries: list[CalendarEntry],
+    year: int,
+    communities_of: Callable[[str], sa.Select],
+) -> list[Occurrence]:
+    """The days the ``records`` entries find in ``year`` in the communities of each entry's
+    module at a place (``communities_of(module)``), each under the label its record gives."""
+    found = []
+    for entry in entries:
+        if entry.kind == "records" and entry.dates is not None:
+            pairs = entry.dates(session, communities_of(entry.module), year)
+            found += [Occurrence(replace(entry, label=label), day) for day, label in pairs]
+    return found
 
 
 YEAR = Filter("year", "year", _l("Year"))

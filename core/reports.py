@@ -239,11 +239,13 @@ class CalendarEntry:
     lunar calendar: 春节 is 1/1, 重阳 9/9), ``term`` (the solar term named ``term``, e.g. 清明), or
     ``weekday`` (the ``nth`` ``weekday`` — 0 Monday … 6 Sunday — of ``month``, ``nth=-1`` the
     last; ``month=0`` every month: 每月最后一个星期五), ``monthly`` (``day`` of every month: the
-    screenings on the 1st and 16th) or ``school`` (the place's ``winter`` or ``summer`` school
-    holiday, ``term``, as its city entered it). Build them with :meth:`lunar`,
-    :meth:`solar_term`, :meth:`weekday_rule`, :meth:`monthly` and :meth:`school_holiday`;
-    ``lead_days`` makes any of them the period of that many days just before its date (节前:
-    the fortnight before 春节, ``CalendarEntry.lunar(1, 1, …, lead_days=15)``);
+    screenings on the 1st and 16th), ``school`` (the place's ``winter`` or ``summer`` school
+    holiday, ``term``, as its city entered it) or ``records`` (the days a module's records hold,
+    ``dates(session, communities, year)`` giving ``(day, label)`` pairs, such as each water
+    tank's next cleaning: shown on a place's calendar only). Build them with :meth:`lunar`,
+    :meth:`solar_term`, :meth:`weekday_rule`, :meth:`monthly`, :meth:`school_holiday` and
+    :meth:`records`; ``lead_days`` makes any of them the period of that many days just before
+    its date (节前: the fortnight before 春节, ``CalendarEntry.lunar(1, 1, …, lead_days=15)``);
     ``core.calendar.occurrences`` gives the dates of
     a year. ``expects(session, communities, start, end)`` counts the activities that answer the
     observance (``core.calendar`` shows "尚未开展" once it has passed with none); ``remind`` names
@@ -262,6 +264,7 @@ class CalendarEntry:
     expects: Callable[..., int] | None = None
     remind: str | None = None  # who hears when it passed without an activity (a permission)
     lead_days: int = 0  # the period of this many days before the date instead of the date
+    dates: Callable[..., list[tuple[Any, Any]]] | None = None  # kind "records": (day, label)s
 
     @classmethod
     def lunar(cls, month: int, day: int, label: Any, **options: Any) -> CalendarEntry:
@@ -282,6 +285,13 @@ class CalendarEntry:
         if not 1 <= day <= 28:
             raise ValueError(f"a monthly entry falls on days 1 to 28, not {day}")
         return cls(0, day, label, kind="monthly", **options)
+
+    @classmethod
+    def records(
+        cls, label: Any, dates: Callable[..., list[tuple[Any, Any]]], **options: Any
+    ) -> CalendarEntry:
+        """The days ``dates(session, communities, year)`` finds in a module's records."""
+        return cls(0, 0, label, kind="records", dates=dates, **options)
 
     @classmethod
     def weekday_rule(

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
-from core.calendar import calendar_year, status, year_of
+from core.calendar import calendar_year, record_days, status, year_of
 from core.clock import today
 from core.db import db
 from core.school_holidays import city_of, periods
@@ -31,7 +31,10 @@ def page(ref: str) -> Any:
     entries = [e for e in modules.calendar() if not e.module or e.module in running]
     rows = []
     school = periods(db.session, city_of(node.ref), year)
-    for occurrence in year_of(entries, year, school):
+    found = year_of(entries, year, school) + record_days(
+        db.session, entries, year, lambda module: modules.indicator_communities(place, module)
+    )
+    for occurrence in sorted(found, key=lambda o: (o.start, str(o.entry.label))):
         module = occurrence.entry.module
         communities = modules.indicator_communities(place, module) if module else None
         found = status(db.session, occurrence, communities, day) if module else None

@@ -4,7 +4,7 @@ the day each level must file it by. Plain descriptions; :mod:`core.filing.servic
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -27,7 +27,9 @@ SUBMIT, REVIEW = "reports.submit", "reports.review"
 class Field:
     """One line of the report. ``indicator``: filled from that indicator over the node's
     communities where the module is on; ``entry`` (``int``, ``decimal``, ``text``): typed in,
-    with ``min``/``max``; ``ratio``: ``numerator`` over ``denominator`` (two other fields) ×
+    with ``min``/``max`` — a typed field's ``fill(session, communities, period)`` gives a
+    community's report its starting text (the lowest-ranked areas), which staff may then
+    change freely; ``ratio``: ``numerator`` over ``denominator`` (two other fields) ×
     ``per``, recomputed from the summed parts when consolidated, never a mean. Build them with
     :meth:`from_indicator`, :meth:`typed` and :meth:`ratio_of`."""
 
@@ -42,6 +44,7 @@ class Field:
     min: float | None = None
     max: float | None = None
     help: Any = ""
+    fill: Callable[..., Any] | None = None
 
     @classmethod
     def from_indicator(cls, key: str, label: Any, indicator: str, **options: Any) -> Field:

@@ -173,6 +173,11 @@ def refresh(session: Session, report: Report, instance: FilingInstance, node: An
     for f in _auto_fields(report, node):
         if f.key not in (instance.reasons or {}):
             values[f.key] = auto.get(f.key)
+    if node.kind == COMMUNITY:
+        for f in report.fields:
+            if f.fill is not None and values.get(f.key) in (None, ""):
+                communities = communities_on(node, report.module)
+                values[f.key] = f.parse(f.fill(session, communities, period))
     values.update(ratios(report, values))
     instance.auto, instance.values = auto, values
 

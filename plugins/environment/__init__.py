@@ -78,6 +78,14 @@ def jiedao_navigation() -> list[NavEntry]:
             order=40,
             module=MODULE,
         ),
+        NavEntry(
+            "environment_rollup.complaints",
+            _l("Environment complaints"),
+            VIEW,
+            icon="leaf",
+            order=41,
+            module=MODULE,
+        ),
     ]
 
 
@@ -98,6 +106,14 @@ def jiedao_workbench() -> list[Any]:
     from .issues.ledgers import ISSUE_WORK
 
     return [*ISSUE_WORK, *COMPLAINT_WORK]
+
+
+@hookimpl
+def jiedao_reminders() -> list[Any]:
+    """催办: each complaint deadline on its day and once passed; the street hears of late ones."""
+    from .complaints.ledgers import COMPLAINT_REMINDERS
+
+    return COMPLAINT_REMINDERS
 
 
 jiedao_demo_seed = lazy_hook("jiedao_demo_seed", "plugins.environment.demo:seed")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .activities.models import EnvironmentSelection
 from .areas.models import EnvironmentArea
+from .assessments.models import EnvironmentAssessment, EnvironmentAssessmentEvent
 from .complaints.models import EnvironmentComplaint, EnvironmentComplaintEvent
 from .inspections.models import EnvironmentInspection
 from .issues.models import EnvironmentIssue, EnvironmentIssueEvent
@@ -18,6 +19,8 @@ from .upkeep.models import EnvironmentTank
 
 __all__ = [
     "EnvironmentArea",
+    "EnvironmentAssessment",
+    "EnvironmentAssessmentEvent",
     "EnvironmentComplaint",
     "EnvironmentComplaintEvent",
     "EnvironmentInspection",

@@ -51,6 +51,7 @@ TABS = {
     "environment.areas": _l("Areas"),
     "environment.inspections": _l("Sanitation checks"),
     "environment.inspection_rounds": _l("Inspection rounds"),
+    "environment.assessments": _l("Property assessments"),
     "environment.issues": _l("Issues"),
     "environment.letters": _l("Frontage letters"),
     "environment.sorting": _l("Garbage sorting"),

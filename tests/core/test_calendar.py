@@ -137,3 +137,22 @@ def test_the_calendar_page_stays_in_scope_and_follows_the_modules(safety_year, a
     assert worker.get(f"/n/{A1}/calendar?year=abc").status_code == 422
     other = _statuses(as_user("d_admin"), B1)  # safety is off there: national days only
     assert other and not any("消防日" in key for key in other)
+
+
+def test_records_entries_give_the_days_their_records_hold_at_a_place():
+    from core.calendar import record_days
+
+    asked = []
+
+    def due_days(session, communities, year):
+        asked.append((session, communities, year))
+        return [(date(year, 3, 1), "1号楼水箱"), (date(year, 9, 1), "2号楼水箱")]
+
+    entry = CalendarEntry.records("水箱清洗", due_days, module="environment")
+    assert occurrences(entry, 2026) == []  # no place, no records: the API lists none
+    found = record_days("session", [entry, NATIONAL[0]], 2026, lambda m: f"communities of {m}")
+    assert [(o.start, o.entry.label, o.entry.module) for o in found] == [
+        (date(2026, 3, 1), "1号楼水箱", "environment"),
+        (date(2026, 9, 1), "2号楼水箱", "environment"),
+    ]
+    assert asked == [("session", "communities of environment", 2026)]

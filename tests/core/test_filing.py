@@ -361,3 +361,32 @@ def test_a_report_filed_for_part_of_the_year_skips_the_other_parts():
     )
     with pytest.raises(ValueError):
         Report("demo.bad", "坏", frequency="half", filed_for=(3,))
+
+
+def test_a_typed_field_with_a_fill_starts_with_its_text_and_stays_as_staff_change_it(
+    app, safety, as_user, monkeypatch
+):
+    from core.sdk import ReportField
+    from plugins.safety.dashboard import reports
+
+    asked = []
+
+    def worst(session, communities, period):
+        asked.append(period.key)
+        return "1号楼 78.0"
+
+    base = reports.MONTHLY
+    filled = base.__class__(
+        **{
+            **{f: getattr(base, f) for f in base.__dataclass_fields__},
+            "fields": (*base.fields, ReportField.typed("worst", "排名靠后", "text", fill=worst)),
+        }
+    )
+    monkeypatch.setattr(reports, "REPORTS", [filled])
+    community = as_user("c_admin")
+    assert fields(ok(community.get(url(A1))))["worst"]["value"] == "1号楼 78.0"
+    assert asked == ["2026-03"]
+    ok(community.patch(url(A1), json={"values": {"worst": "2号楼 80.5"}}))  # no reason needed
+    assert fields(ok(community.get(url(A1))))["worst"]["value"] == "2号楼 80.5"
+    street = fields(ok(as_user("s_admin").get(url(STREET_A))))
+    assert street["worst"]["value"] is None  # a street's report is its children's sums

@@ -3,13 +3,37 @@ campaigns that expect an activity of this module, and the module's own working d
 
 from __future__ import annotations
 
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 
 from core.sdk import CalendarEntry, activities_held
 
 from ..common import EDIT, MODULE
+from ..upkeep.models import EnvironmentTank
+from ..upkeep.rules import next_due
 
 _HELD = activities_held(MODULE)
+
+
+def tank_days(session: Session, communities: sa.Select, year: int) -> list[tuple[date, str]]:
+    """Each water tank's next cleaning day that falls in ``year``, named by the facility."""
+    tanks = session.scalars(
+        sa.select(EnvironmentTank).where(
+            EnvironmentTank.community_id.in_(communities),
+            EnvironmentTank.kind == "tank",
+            EnvironmentTank.deleted_at.is_(None),
+        )
+    )
+    due = ((next_due(t), t.facility) for t in tanks)
+    return [
+        (day, _("Water tank to clean: %(facility)s", facility=facility))
+        for day, facility in due
+        if day is not None and day.year == year
+    ]
 
 
 def calendar_entries() -> list[CalendarEntry]:
@@ -34,4 +58,5 @@ def calendar_entries() -> list[CalendarEntry]:
         CalendarEntry.weekday_rule(0, 4, -1, _l("A day as a street cleaner"), **expecting),
         CalendarEntry(6, 20, _l("Property service assessment"), **plain),
         CalendarEntry(12, 20, _l("Property service assessment"), **plain),
+        CalendarEntry.records(_l("Water tanks to clean"), tank_days, **plain),
     ]

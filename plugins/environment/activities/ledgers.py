@@ -10,7 +10,8 @@ from core.sdk import Filter, activity_ledger
 from ..common import ACCESS, SENSITIVE, EnvLedger
 from .calendar import calendar_entries
 from .models import EnvironmentSelection
-from .schemas import ACTIVITY_KINDS, TARGET_GROUPS, SelectionSchema
+from .schemas import ACTIVITY_KINDS, SELECTION_KINDS, TARGET_GROUPS, SelectionSchema
+from .selections import check_selection
 
 
 def _photos():  # the module's photo routes, made with the blueprints
@@ -42,7 +43,10 @@ selections = EnvLedger(
         EnvironmentSelection.kind,
         EnvironmentSelection.id,
     ],
+    check=check_selection,
     title_of=lambda s: s.nominee,
+    context=lambda: {"selection_kinds": SELECTION_KINDS},
+    templates={"list": "environment/selections.html"},
 )
 
 LEDGERS = [*activities.ledgers, selections]

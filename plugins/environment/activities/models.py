@@ -21,5 +21,8 @@ class EnvironmentSelection(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     year: Mapped[int]
     nominee: Mapped[str] = mapped_column(sa.String(100))
     stars: Mapped[int | None]
+    area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("environment_area.id"))  # 星级楼道
+    votes: Mapped[int | None]  # residents' votes (居民投票)
+    score: Mapped[float | None] = mapped_column(sa.Float)  # panel's, or a stairwell's mean
     result: Mapped[str] = mapped_column(sa.String(12), default="nominated")
     notes: Mapped[str] = mapped_column(sa.Text, default="")

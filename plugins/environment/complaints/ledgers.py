@@ -5,16 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import g
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core.db import db
-from core.sdk import Filter, WorkSource
+from core.sdk import Filter, Reminder, WorkSource
 
-from ..common import VIEW, EnvLedger, now
+from ..common import EDIT, REVIEW, VIEW, EnvLedger, now
 from .models import EnvironmentComplaint
-from .rules import check_complaint, contact_overdue_clause, deadline_report, status_of
+from .rules import (
+    check_complaint,
+    contact_overdue_clause,
+    deadline_report,
+    stamp_due_days,
+    status_of,
+)
 from .schemas import ComplaintSchema
 from .workflow import COMPLAINT_FLOW, COMPLAINT_STATES, ComplaintStepSchema, received
 
@@ -25,7 +33,15 @@ def _create(session: Session, community: Any, data: dict[str, Any], user: Any = 
     data["status"] = status_of(data)
     complaint = complaints.create_record(session, community, data, user=user)
     complaint.status = data["status"]
+    stamp_due_days(session, complaint)
     received(session, complaint, user)
+    return complaint
+
+
+def _update(session: Session, complaint: EnvironmentComplaint, data: dict[str, Any]) -> Any:
+    """An edit of the receipt or of urgency moves the deadlines' days with it."""
+    complaints.update_record(session, complaint, data)
+    stamp_due_days(session, complaint)
     return complaint
 
 
@@ -60,6 +76,8 @@ complaints = EnvLedger(
     order=lambda: [EnvironmentComplaint.received_at.desc(), EnvironmentComplaint.id.desc()],
     check=check_complaint,
     create=_create,
+    update=_update,
+    rollup=True,
     title_of=lambda c: c.ticket,
     context=_context,
     templates={"detail": "environment/complaint.html"},
@@ -86,3 +104,50 @@ COMPLAINT_WORK = [
         level="overdue",
     )
 ]
+
+
+_STEPS = {
+    "contact": _l("first contact"),
+    "resolve": _l("resolution"),
+    "follow_up": _l("follow-up"),
+}
+
+
+def _title(step: str, column: str) -> Any:
+    def title(c: EnvironmentComplaint, kind: str) -> str:
+        what, day = _(str(_STEPS[step])), getattr(c, column).isoformat()
+        if kind == "due":
+            return _("Complaint %(ticket)s: %(step)s due on %(day)s", ticket=c.ticket,
+                     step=what, day=day)  # fmt: skip
+        if kind == "overdue":
+            return _("Complaint %(ticket)s: %(step)s overdue (deadline %(day)s)",
+                     ticket=c.ticket, step=what, day=day)  # fmt: skip
+        return _("Complaint %(ticket)s: %(step)s still not done after its deadline %(day)s",
+                 ticket=c.ticket, step=what, day=day)  # fmt: skip
+
+    return title
+
+
+def _url(c: EnvironmentComplaint, community: str) -> str:
+    return f"/c/{community}/environment/complaints/{c.id}"
+
+
+def _live(*where: Any) -> Any:
+    return lambda: sa.and_(EnvironmentComplaint.deleted_at.is_(None), *where)
+
+
+M = EnvironmentComplaint
+# 催办: the community's staff hear of each deadline on its day and once it has passed; the
+# street's reviewer of a first contact or a resolution still missing a working day later.
+COMPLAINT_REMINDERS = [
+    Reminder("environment.complaint_contact", M, "contact_due_on",
+             _live(M.contacted_at.is_(None), M.status != "archived"), EDIT,
+             _title("contact", "contact_due_on"), _url, escalate_to=REVIEW, escalate_after=1,
+             soon=0),
+    Reminder("environment.complaint_resolve", M, "resolve_due_on",
+             _live(M.resolved_at.is_(None), M.status != "archived"), EDIT,
+             _title("resolve", "resolve_due_on"), _url, escalate_to=REVIEW, escalate_after=1),
+    Reminder("environment.complaint_follow_up", M, "follow_up_due_on",
+             _live(M.resolved_at.is_not(None), M.followed_up_at.is_(None)), EDIT,
+             _title("follow_up", "follow_up_due_on"), _url, soon=1),
+]  # fmt: skip

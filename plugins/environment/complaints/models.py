@@ -30,6 +30,8 @@ class EnvironmentComplaint(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     source: Mapped[str] = mapped_column(sa.String(12), default="hotline")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     complainant: Mapped[str] = mapped_column(sa.String(50), default="")
+    # The registry's resident when the complainant is one (found by name and phone), never required.
+    resident_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registry_resident.id"))
     phone: Mapped[str] = mapped_column(sa.String(20), default="")
     location: Mapped[str] = mapped_column(sa.String(200), default="")
     category: Mapped[str] = mapped_column(sa.String(12), default="other")
@@ -46,6 +48,10 @@ class EnvironmentComplaint(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     redone: Mapped[bool] = mapped_column(default=False)  # 重办 once
     status: Mapped[str] = mapped_column(sa.String(12), default="received")
     received_on: Mapped[date]  # the day it came in, for the workflow's dates and the figures
+    # The days of the three deadlines, kept for core's daily reminders (催办).
+    contact_due_on: Mapped[date | None]
+    resolve_due_on: Mapped[date | None]
+    follow_up_due_on: Mapped[date | None]
 
 
 class EnvironmentComplaintEvent(WorkflowEventMixin, TenantOwned, Base):

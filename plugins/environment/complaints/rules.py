@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import localtime
 from core.sdk import refuse
+from plugins.registry.models import RegistryResident
 from tenants.models import Node
 
 from ..common import DEFAULT_SETTINGS, now, settings, written
@@ -99,6 +100,64 @@ def deadline_report(session: Session, community: Node, c: EnvironmentComplaint) 
     ]
 
 
+def stamp_due_days(session: Session, c: EnvironmentComplaint) -> None:
+    """Keep the days of the deadlines on the row, as core's daily reminders read them."""
+    community = session.get(Node, c.community_id)
+    if community is None or c.received_at is None:
+        return
+    due = deadlines(session, community, c)
+    day = {key: localtime(at).date() if at else None for key, at in due.items()}
+    c.contact_due_on, c.resolve_due_on = day["contact"], day["resolve"]
+    c.follow_up_due_on = day["follow_up"]
+
+
+def matching_resident(
+    session: Session, community: Node, name: str, phone: str
+) -> RegistryResident | None:
+    """The one live resident of the community with this name and mobile, if exactly one."""
+    if not (name or "").strip() or not (phone or "").strip():
+        return None
+    found = session.scalars(
+        sa.select(RegistryResident)
+        .where(
+            RegistryResident.community_id == community.id,
+            RegistryResident.deleted_at.is_(None),
+            RegistryResident.name == name.strip(),
+            RegistryResident.mobile == phone.strip(),
+        )
+        .limit(2)
+    ).all()
+    return found[0] if len(found) == 1 else None
+
+
+def link_resident(
+    session: Session, community: Node, data: dict[str, Any], c: EnvironmentComplaint | None
+) -> None:
+    """A resident named by id must live in the community (its name and mobile fill an empty
+    complainant); otherwise a new complaint whose name and phone match exactly one resident is
+    linked to that resident. Never required: an anonymous or outside complainant stays text."""
+    if data.get("resident_id") is not None:
+        resident = session.scalar(
+            sa.select(RegistryResident).where(
+                RegistryResident.id == data["resident_id"],
+                RegistryResident.community_id == community.id,
+                RegistryResident.deleted_at.is_(None),
+            )
+        )
+        if resident is None:
+            refuse("resident_id", _("There is no such resident in this community."))
+        if not (data.get("complainant") or (c.complainant if c else "")):
+            data["complainant"] = resident.name
+        if not (data.get("phone") or (c.phone if c else "")):
+            data["phone"] = resident.mobile
+        return
+    if c is None:
+        name, phone = data.get("complainant") or "", data.get("phone") or ""
+        resident = matching_resident(session, community, name, phone)
+        if resident is not None:
+            data["resident_id"] = resident.id
+
+
 def contact_overdue_clause(at: datetime) -> sa.ColumnElement[bool]:
     """Complaints not yet contacted past the default first-contact deadline at ``at``."""
     hours, urgent = DEFAULT_SETTINGS["contact_hours"], DEFAULT_SETTINGS["urgent_contact_hours"]
@@ -129,6 +188,7 @@ def check_complaint(
 ) -> None:
     """A 工单号 once per community; the moments in order (received ≤ contacted ≤ resolved ≤
     followed up); a result before a follow-up, "not solved" explained."""
+    link_resident(session, community, data, c)
     ticket = (data.get("ticket") or "").strip()
     if ticket:
         taken = sa.select(EnvironmentComplaint.id).where(

@@ -5,11 +5,27 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from core.sdk import S2, Boolean, Choice, ChoiceSchema, Date, Text, describe, phone_number
+from core.sdk import (
+    S2,
+    Boolean,
+    Choice,
+    ChoiceSchema,
+    Date,
+    RecordId,
+    Text,
+    describe,
+    phone_number,
+)
+from plugins.registry.validators import mask_mobile
 
 from ..common import LocalDateTime, not_after_now
 from .rules import CATEGORIES, RESULTS, SATISFACTION, SOURCES
 from .workflow import COMPLAINT_STATES
+
+
+def mask_name(name: str | None) -> str | None:
+    """A complainant's name as a user without the sensitive permission sees it: 李**."""
+    return name[0] + "*" * (len(name) - 1) if name else name
 
 
 def _moment(label: object, *, required: bool = False, **options: object) -> ma.fields.Field:
@@ -24,8 +40,24 @@ class ComplaintSchema(ChoiceSchema):
     received_at = _moment(_l("Received at"), required=True, column=True, sort=True,
                           help=_l("e.g. 2026-06-15 09:30"))  # fmt: skip
     received_on = Date(_l("Received on"), dump_only=True, export=False)
-    complainant = Text(_l("Complainant"), 50, help=_l("Leave empty for an anonymous complaint."))
-    phone = Text(_l("Complainant's phone"), 20, validate=phone_number, sensitivity=S2)
+    complainant = Text(
+        _l("Complainant"),
+        50,
+        help=_l("Leave empty for an anonymous complaint."),
+        sensitivity=S2,
+        mask=mask_name,
+    )
+    phone = Text(
+        _l("Complainant's phone"), 20, validate=phone_number, sensitivity=S2, mask=mask_mobile
+    )
+    resident_id = RecordId(
+        _l("Linked resident"),
+        help=_l("Linked by itself when the name and phone match one resident; never required."),
+        sensitivity=S2,
+        mask=lambda _v: None,
+        export=False,
+        imports=False,
+    )
     location = Text(_l("Place"), 200, column=True)
     category = Choice(
         _l("Kind of complaint"), CATEGORIES, default="other", column=True, widget="select"

@@ -15,7 +15,7 @@ from core.sdk import Schema, Transition, Workflow, choice, optional_text, refuse
 
 from ..common import REVIEW, LocalDateTime, not_after_now, now
 from .models import EnvironmentComplaint, EnvironmentComplaintEvent
-from .rules import RESULTS, SATISFACTION
+from .rules import RESULTS, SATISFACTION, stamp_due_days
 
 COMPLAINT_STATES = {
     "received": _l("Received"),
@@ -59,6 +59,7 @@ def _resolve(session: Session, c: EnvironmentComplaint, data: dict, on: date) ->
     changes["result"] = [c.result, data["result"]]
     c.result = data["result"]
     c.result_note = data.get("comment") or c.result_note
+    stamp_due_days(session, c)
     return changes
 
 
@@ -71,11 +72,12 @@ def _follow_up(session: Session, c: EnvironmentComplaint, data: dict, on: date) 
     return changes
 
 
-def _redo(_session: Session, c: EnvironmentComplaint, _data: dict, _on: date) -> dict:
+def _redo(session: Session, c: EnvironmentComplaint, _data: dict, _on: date) -> dict:
     if c.satisfaction != "unsatisfied":
         refuse("status", _("Only a complaint the resident is not satisfied with is redone."))
     changes = {"redone": [c.redone, True], "resolved_at": [c.resolved_at, None]}
     c.redone, c.resolved_at, c.followed_up_at, c.result = True, None, None, None
+    stamp_due_days(session, c)
     return changes
 
 

@@ -107,6 +107,29 @@ def _passed(_p: Period) -> sa.ColumnElement[bool]:
     return Insp.total_score >= sa.func.coalesce(mark, PASS_MARK)
 
 
+LOWEST = 3  # 排名靠后: the three lowest areas of a period
+
+
+def lowest_areas(session: Session, communities: sa.Select, period: Period) -> str:
+    """排名靠后区域: the areas ranked by their mean score over the period's inspections, the
+    three lowest (fewer when fewer were scored), lowest first, as "2号楼楼道 78.0、…"."""
+    mean = sa.func.avg(Insp.total_score)
+    stmt = (
+        sa.select(EnvironmentArea.name, mean)
+        .join(EnvironmentArea, EnvironmentArea.id == Insp.area_id)
+        .where(
+            Insp.community_id.in_(communities),
+            Insp.deleted_at.is_(None),
+            Insp.total_score.is_not(None),
+            _done_in(period),
+        )
+        .group_by(EnvironmentArea.id, EnvironmentArea.name)
+        .order_by(mean, EnvironmentArea.name)
+        .limit(LOWEST)
+    )
+    return "、".join(f"{name} {float(score):.1f}" for name, score in session.execute(stmt))
+
+
 def _frontage(_p: Period) -> sa.ColumnElement[bool]:
     areas = sa.select(EnvironmentArea.id).where(EnvironmentArea.kind == "frontage")
     return Insp.area_id.in_(areas)

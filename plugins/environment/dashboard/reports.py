@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from core.sdk import ChangeCheck, Due, Report, ReportField, SumCheck
 
 from ..common import MODULE
-from .figures import BY_NAME
+from .figures import BY_NAME, lowest_areas
 
 BY_5TH = Due(community=5, street=10, district=15)
 
@@ -39,13 +39,14 @@ INSPECTIONS = Report(
         _filled("issues_closed"),
         _filled("issues_overdue"),
         _filled("issues_referred"),
-        ReportField.typed("lowest_areas", _l("Lowest-ranked areas"), "text"),
+        ReportField.typed("lowest_areas", _l("Lowest-ranked areas"), "text", fill=lowest_areas),
     ),
     checks=(ChangeCheck("issues_found", 50.0),),
     due=BY_5TH,
     instructions=_l(
         "Checks, scores and issues fill themselves from the ledgers; a changed figure needs its "
-        "reason. Name the lowest-ranked areas of the month. Communities file by the 5th."
+        "reason. The lowest-ranked areas of the month are filled in from the scores and may be "
+        "corrected. Communities file by the 5th."
     ),
 )
 

@@ -13,7 +13,7 @@ from core.sdk import Filter
 
 from ..common import EnvLedger, today
 from .models import EnvironmentLetter
-from .rules import LETTER_STATUSES, check_letter, state_clause
+from .rules import LETTER_STATUSES, check_letter, renewed_clause, state_clause
 from .schemas import LetterSchema
 
 
@@ -22,10 +22,12 @@ def _state(_session: Session, state: str) -> sa.ColumnElement[bool]:
 
 
 def _renewal() -> sa.ColumnElement[bool]:
-    """Signed letters that end by 31 December of this year: the January renewal list."""
+    """Signed letters that end by 31 December of this year and are not yet renewed: the
+    January renewal list."""
     return sa.and_(
         EnvironmentLetter.status == "signed",
         EnvironmentLetter.valid_until <= date(today().year, 12, 31),
+        sa.not_(renewed_clause()),
     )
 
 
@@ -54,7 +56,7 @@ letters = EnvLedger(
     check=check_letter,
     title_of=lambda x: x.unit.name,
     context=lambda: {"photos": _scans},
-    templates={"list": "environment/letters.html", "detail": "environment/with_photos.html"},
+    templates={"list": "environment/letters.html", "detail": "environment/letter.html"},
 )
 
 LEDGERS = [letters]

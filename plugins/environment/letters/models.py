@@ -35,6 +35,8 @@ class EnvironmentLetter(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     valid_until: Mapped[date | None]
     signatory: Mapped[str] = mapped_column(sa.String(50), default="")
     status: Mapped[str] = mapped_column(sa.String(12), default="draft")
+    # The letter this one renews (续签), so the renewal list drops a letter once renewed.
+    previous_id: Mapped[int | None] = mapped_column(sa.ForeignKey("environment_letter.id"))
 
     unit: Mapped[RegistryUnit] = relationship()
     area: Mapped[EnvironmentArea | None] = relationship()

@@ -132,3 +132,39 @@ def generate_drafts(session: Session, community: Node, user: Any = None) -> list
         letters.create_record(session, community, {"unit_id": s["unit"].id}, user=user)
         for s in shops
     ]
+
+
+def renewed_clause() -> sa.ColumnElement[bool]:
+    """Letters a live later letter renews."""
+    later = sa.orm.aliased(EnvironmentLetter)
+    return EnvironmentLetter.id.in_(
+        sa.select(later.previous_id).where(
+            later.previous_id.is_not(None), later.deleted_at.is_(None)
+        )
+    )
+
+
+def renew(session: Session, community: Node, letter: EnvironmentLetter, user: Any = None) -> Any:
+    """续签: a draft for the next year with the same shop, area, extent and duties, valid to
+    31 December of the year after the old one ends (this year's when that has passed). A draft
+    or terminated letter is not renewed, nor one renewed already."""
+    from .ledgers import letters
+
+    writable(community)
+    if letter.status not in ("signed",):
+        refuse("status", _("Only a signed letter is renewed."))
+    if session.scalar(sa.select(EnvironmentLetter.id).where(
+        EnvironmentLetter.previous_id == letter.id, EnvironmentLetter.deleted_at.is_(None)
+    )) is not None:  # fmt: skip
+        refuse("status", _("This letter has been renewed already."))
+    ends = letter.valid_until or date(today().year, 12, 31)
+    year = max(ends.year + 1, today().year)
+    data = {
+        "unit_id": letter.unit_id,
+        "area_id": letter.area_id,
+        "extent": letter.extent,
+        "duties": list(letter.duties or []),
+        "valid_until": date(year, 12, 31),
+        "previous_id": letter.id,
+    }
+    return letters.create_record(session, community, data, user=user)

@@ -7,7 +7,17 @@ from typing import Any
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from core.sdk import Choice, ChoiceSchema, Computed, Date, Keys, RecordId, Text, record_choices
+from core.sdk import (
+    Choice,
+    ChoiceSchema,
+    Computed,
+    Date,
+    Keys,
+    RecordId,
+    Text,
+    describe,
+    record_choices,
+)
 
 from ..areas.models import EnvironmentArea
 from ..areas.schemas import unit_choices
@@ -44,3 +54,6 @@ class LetterSchema(ChoiceSchema):
     signatory = Text(_l("Signed by"), 50, column=True)
     status = Choice(_l("Letter status"), KEPT_STATUSES, default="draft", export=False)
     state = Computed(_l("State"), lambda x: str(LETTER_STATUSES[state_of(x)]), column=True)
+    previous_id = describe(
+        ma.fields.Integer(dump_only=True, allow_none=True), label=_l("Renews letter"), export=False
+    )

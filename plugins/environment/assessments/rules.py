@@ -1,0 +1,96 @@
+"""物业服务考核 rules: one assessment per property company and half-year; the issue figures of
+the company's areas in that half feed it directly; the result follows the score unless the
+team gives one (优秀 from 90, 合格 from the sheet's pass mark)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from core.sdk import refuse
+from plugins.registry.models import RegistryUnit
+from tenants.models import Node
+
+from ..areas.models import EnvironmentArea
+from ..common import live_in, now, written
+from ..inspections.checklists import PASS_MARK
+from ..issues.models import EnvironmentIssue
+from ..issues.rules import OPEN_STATES
+from .models import EnvironmentAssessment
+
+RESULTS = {"excellent": _l("Excellent"), "pass": _l("Passed"), "fail": _l("Failed")}
+EXCELLENT = 90  # 优秀
+
+
+def half_span(year: int, half: int) -> tuple[date, date]:
+    """The first and last day of the half-year."""
+    if half == 1:
+        return date(year, 1, 1), date(year, 6, 30)
+    return date(year, 7, 1), date(year, 12, 31)
+
+
+def issue_figures(session: Session, a: EnvironmentAssessment) -> dict[str, int]:
+    """Issues found in the half-year in the areas the company answers for: found, closed,
+    still open past their deadline (问题整改 feeding the assessment)."""
+    start, end = half_span(a.year, a.half)
+    areas = sa.select(EnvironmentArea.id).where(
+        EnvironmentArea.unit_id == a.unit_id, EnvironmentArea.community_id == a.community_id
+    )
+    row = session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.count().filter(EnvironmentIssue.closed_on.is_not(None)),
+            sa.func.count().filter(
+                EnvironmentIssue.status.in_(OPEN_STATES), EnvironmentIssue.deadline_at < now()
+            ),
+        ).where(
+            EnvironmentIssue.area_id.in_(areas),
+            EnvironmentIssue.deleted_at.is_(None),
+            EnvironmentIssue.found_on.between(start, end),
+        )
+    ).one()
+    return {"found": row[0], "closed": row[1], "overdue": row[2]}
+
+
+def satisfaction(a: EnvironmentAssessment) -> float | None:
+    """满意率 of the survey, in per cent."""
+    if not a.survey_asked or a.survey_satisfied is None:
+        return None
+    return round(100 * a.survey_satisfied / a.survey_asked, 1)
+
+
+def result_for(score: float | None, pass_mark: float | None = None) -> str | None:
+    if score is None:
+        return None
+    if score >= EXCELLENT:
+        return "excellent"
+    return "pass" if score >= (pass_mark if pass_mark is not None else PASS_MARK) else "fail"
+
+
+def check_assessment(
+    session: Session, community: Node, data: dict[str, Any], a: EnvironmentAssessment | None
+) -> None:
+    """A property company (a unit) of the community, once per half-year; the survey's
+    satisfied residents no more than those asked."""
+    if "unit_id" in data:
+        live_in(session, community, RegistryUnit, data["unit_id"], "unit_id",
+                _("There is no such unit."))  # fmt: skip
+    unit_id, year, half = written(data, a, "unit_id", "year", "half")
+    taken = sa.select(EnvironmentAssessment.id).where(
+        EnvironmentAssessment.community_id == community.id,
+        EnvironmentAssessment.unit_id == unit_id,
+        EnvironmentAssessment.year == year,
+        EnvironmentAssessment.half == half,
+        EnvironmentAssessment.deleted_at.is_(None),
+        EnvironmentAssessment.id != (a.id if a else 0),
+    )
+    if session.scalar(taken) is not None:
+        refuse("half", _("This company is already assessed for that half-year."))
+    asked, satisfied = written(data, a, "survey_asked", "survey_satisfied")
+    if asked is not None and satisfied is not None and satisfied > asked:
+        refuse("survey_satisfied", _("More residents satisfied than were asked."))
