@@ -234,6 +234,7 @@ class AttachmentRoutes:
             types=self.types,
             max_bytes=self.max_bytes,
             field=self.field,
+            sensitive=owner.audited,
         )
 
     # --- pages --------------------------------------------------------------------------------
@@ -265,7 +266,7 @@ class AttachmentRoutes:
     def delete_page(self, attachment_id: int) -> Any:
         attachment, owner = self._attachment(attachment_id)
         require(owner.edit)
-        services.delete_attachment(db.session, attachment)
+        services.delete_attachment(db.session, attachment, sensitive=owner.audited)
         db.session.commit()
         flash(_("Deleted."), "success")
         return redirect(self._back(self._owner_page(owner, attachment.owner_id)))
@@ -289,7 +290,7 @@ class AttachmentRoutes:
     def api_delete(self, attachment_id: int) -> Any:
         attachment, owner = self._attachment(attachment_id)
         require(owner.edit)
-        services.delete_attachment(db.session, attachment)
+        services.delete_attachment(db.session, attachment, sensitive=owner.audited)
         db.session.commit()
         return "", 204
 

@@ -19,6 +19,7 @@ from flask import current_app, g, send_file
 from flask.wrappers import Response
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
@@ -103,10 +104,12 @@ def add_attachment(
     max_bytes: int | None = None,
     field: str = "file",
     user: Any = None,
+    sensitive: bool = False,
 ) -> Attachment:
     """Attach the uploaded file to ``owner`` (a live record of ``module``). The file's type is
     judged by its content and must be one of ``types``; errors name ``field`` (422, or 413 for a
-    file over the limit). The file reaches ``uploads/<module>/`` when the transaction commits."""
+    file over the limit). The file reaches ``uploads/<module>/`` when the transaction commits.
+    A ``sensitive`` file's name stays out of the audit log (a receipt's name may name a child)."""
     if getattr(owner, "deleted_at", None) is not None:
         refuse("owner_id", _("A deleted record takes no attachments."))
     details = _details(caption, kind, kinds)
@@ -150,14 +153,15 @@ def add_attachment(
         storage.discard(temporary)
         raise
     storage.publish_on_commit(session, temporary, storage.folder(module) / stored_as)
+    name = _l("file #%(id)s", id=attachment.id) if sensitive else attachment.filename
     _audit(
         session,
         attachment,
         "create",
-        _("Attached %(name)s to %(owner)s", name=attachment.filename, owner=_owner(attachment)),
+        _l("Attached %(name)s to %(owner)s", name=name, owner=_owner(attachment)),
         {
             "owner": [None, _owner(attachment)],
-            "filename": [None, attachment.filename],
+            **({} if sensitive else {"filename": [None, attachment.filename]}),
             "content_type": [None, attachment.content_type],
             "size": [None, attachment.size],
         },
@@ -181,8 +185,11 @@ def attachments_of(session: Session, owner_type: str, owner_id: int) -> list[Att
     )
 
 
-def delete_attachment(session: Session, attachment: Attachment, user: Any = None) -> None:
-    """Soft delete: the row and the file stay, with who and when; lists and links hide it."""
+def delete_attachment(
+    session: Session, attachment: Attachment, user: Any = None, *, sensitive: bool = False
+) -> None:
+    """Soft delete: the row and the file stay, with who and when; lists and links hide it. A
+    ``sensitive`` file's name stays out of the audit log."""
     if attachment.deleted_at is not None:
         raise Conflict(_("This record is already deleted."))
     attachment.deleted_at = utcnow()
@@ -192,9 +199,9 @@ def delete_attachment(session: Session, attachment: Attachment, user: Any = None
         session,
         attachment,
         "delete",
-        _(
+        _l(
             "Deleted the attachment %(name)s of %(owner)s",
-            name=attachment.filename,
+            name=_l("file #%(id)s", id=attachment.id) if sensitive else attachment.filename,
             owner=_owner(attachment),
         ),
         {"deleted_at": [None, attachment.deleted_at.isoformat()]},
@@ -296,7 +303,7 @@ def audit_opened(session: Session, attachment: Attachment, user: Any = None) -> 
         session,
         attachment,
         "view",
-        _("Opened the attachment %(id)s of %(owner)s", id=attachment.id, owner=_owner(attachment)),
+        _l("Opened the attachment %(id)s of %(owner)s", id=attachment.id, owner=_owner(attachment)),
         {},
         user,
     )

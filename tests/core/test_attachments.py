@@ -649,3 +649,29 @@ def test_opening_a_file_of_an_audited_owner_is_in_the_audit_log(app, hazard, as_
     assert worker.get(made.json["url"]).status_code == 200
     with app.app_context():
         assert opened() == ["attachment.view"]
+
+
+def test_an_audited_owners_file_names_stay_out_of_the_audit_log(app, hazard, as_user, monkeypatch):
+    """A signed receipt's file name may name the child it was for (S3): the audit log of its
+    upload and deletion says which file by number, never by name."""
+    import dataclasses
+
+    from plugins.safety.web import PHOTOS
+
+    audited = dataclasses.replace(PHOTOS.owners["hazards"], audited=True)
+    monkeypatch.setitem(PHOTOS.owners, "hazards", audited)
+    rid = hazard()
+    worker = as_user("worker")
+    made = upload(worker, api() + f"/hazards/{rid}/photos", PNG, "王小明签收单.png")
+    assert worker.delete(api() + f"/photos/{made.json['id']}").status_code == 204
+    with app.app_context():
+        entries = db.session.scalars(
+            sa.select(AuditLog).where(
+                AuditLog.object_type == "core_attachment",
+                AuditLog.object_id == str(made.json["id"]),
+            )
+        ).all()
+        assert [e.action for e in entries] == ["attachment.create", "attachment.delete"]
+        for entry in entries:
+            assert "王小明" not in entry.summary and "王小明" not in str(entry.details)
+            assert f"#{made.json['id']}" in entry.summary
