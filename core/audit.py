@@ -20,29 +20,12 @@ from core.models import AuditLog
 from core.tree import NodeRef
 
 
-def record(
-    action: str,
-    *,
-    node: NodeRef | None,
-    summary: str | LazyString,
-    object_type: str = "",
-    object_id: Any = "",
-    details: dict[str, Any] | None = None,
-    user: Any = None,
-) -> AuditLog:
-    entry = AuditLog(
-        **entry_values(
-            action,
-            node=node,
-            summary=summary,
-            object_type=object_type,
-            object_id=object_id,
-            details=details,
-            user=user,
-        )
-    )
-    db.session.add(entry)
-    return entry
+def record(action: str, **entry: Any) -> AuditLog:
+    """Add an entry to the session: ``node``, ``summary`` and the rest as :func:`entry_values`
+    takes them."""
+    added = AuditLog(**entry_values(action, **entry))
+    db.session.add(added)
+    return added
 
 
 def entry_values(
