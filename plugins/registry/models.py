@@ -99,6 +99,8 @@ class RegistryResident(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
         ),
         # The same ID in other communities (transfers.py): registering, and a street's list.
         partial_index("ix_registry_resident_id_number", "id_number", "community_id"),
+        # A person looked up by phone across a district (the global search: exact numbers).
+        partial_index("ix_registry_resident_mobile", "mobile", "community_id"),
         sa.Index("ix_registry_resident_household_id", "household_id"),
         sa.Index("ix_registry_resident_community_status", "community_id", "status"),
         sa.Index("ix_registry_resident_community_birth", "community_id", "birth_date"),
