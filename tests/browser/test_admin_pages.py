@@ -95,9 +95,11 @@ def resident_registered_on_the_4th(app, world, as_user, jiedao_clock) -> int:
     return created.json["id"]
 
 
+@pytest.mark.parametrize("device", ["page", "phone_page"])
 def test_the_audit_log_filtered_by_date_and_action_opens_the_record(
-    page: Page, tr, resident_registered_on_the_4th
+    request, device, tr, resident_registered_on_the_4th
 ):
+    page: Page = request.getfixturevalue(device)
     sign_in(page, tr, "c_admin")
     page.goto("/audit")
     filters = page.locator("[data-audit-filters]")
