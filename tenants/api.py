@@ -128,6 +128,7 @@ def children(ref: str):
     "tenants.view",
     "The nodes from the top of your part of the tree down to a node: what to open to show it",
     response_schema=NodeSchema,
+    listed=True,
 )
 def path(ref: str):
     """The search path of a match: its ancestors the user may see, from the highest place the

@@ -140,7 +140,7 @@ def record_change(
         }
         # In an import's batch the record is flushed, its tenant keys filled: both entries go
         # in with the batch's others, one INSERT per table.
-        keys = {k: getattr(obj, k) for k in ("district_id", "street_id", "community_id")}
+        keys = {k: getattr(obj, k, None) for k in ("district_id", "street_id", "community_id")}
         now = {"at": utcnow()}
         if insert_later(RecordChange.__table__, values | keys | now):
             insert_later(audit.AuditLog.__table__, audit.entry_values(**logged) | now)
