@@ -12,7 +12,7 @@ from core.sdk import Filter
 
 from ..common import EnvLedger
 from .models import EnvironmentAssessment
-from .rules import check_assessment
+from .rules import check_assessment, issue_figures
 from .schemas import AssessmentSchema
 from .workflow import ASSESSMENT_FLOW, ASSESSMENT_STATES, AssessmentStepSchema, scheduled
 
@@ -40,6 +40,10 @@ assessments = EnvLedger(
         EnvironmentAssessment.id,
     ],
     options=lambda stmt: stmt.options(selectinload(EnvironmentAssessment.unit)),
+    # The issues in the company's areas cost a query: one record's own answer, not the lists'.
+    dump_detail=lambda a, data: data.update(
+        {f"issues_{key}": n for key, n in issue_figures(db.session, a).items()}
+    ),
     check=check_assessment,
     create=_create,
     rollup=True,

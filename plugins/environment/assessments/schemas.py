@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
-from core.db import db
 from core.sdk import Choice, ChoiceSchema, Computed, Date, Number, RecordId, Text, describe
 
 from ..areas.schemas import unit_choices
-from .rules import RESULTS, issue_figures, satisfaction
+from .rules import RESULTS, satisfaction
 from .workflow import ASSESSMENT_STATES
-
-
-def _issues(key: str) -> Any:
-    return lambda a: issue_figures(db.session, a)[key]
 
 
 class AssessmentSchema(ChoiceSchema):
@@ -46,9 +39,6 @@ class AssessmentSchema(ChoiceSchema):
     survey_asked = Number(_l("Residents surveyed"), min=1, max=100000, dump_only=True)
     survey_satisfied = Number(_l("Residents satisfied"), min=0, max=100000, dump_only=True)
     satisfaction = Computed(_l("Satisfaction (%)"), satisfaction, column=True)
-    issues_found = Computed(_l("Issues found in its areas"), _issues("found"))
-    issues_closed = Computed(_l("Issues closed in its areas"), _issues("closed"))
-    issues_overdue = Computed(_l("Issues overdue in its areas"), _issues("overdue"))
     ledger_review = Text(_l("Ledger review"), 2000, widget="textarea", dump_only=True)
     requirements = Text(_l("Rectification required"), 2000, widget="textarea", dump_only=True)
     rectify_by = Date(_l("Rectify by"), dump_only=True)

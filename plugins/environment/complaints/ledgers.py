@@ -33,7 +33,7 @@ def _create(session: Session, community: Any, data: dict[str, Any], user: Any = 
     data["status"] = status_of(data)
     complaint = complaints.create_record(session, community, data, user=user)
     complaint.status = data["status"]
-    stamp_due_days(session, complaint)
+    stamp_due_days(session, complaint, community)
     received(session, complaint, user)
     return complaint
 

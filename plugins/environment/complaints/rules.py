@@ -100,9 +100,12 @@ def deadline_report(session: Session, community: Node, c: EnvironmentComplaint) 
     ]
 
 
-def stamp_due_days(session: Session, c: EnvironmentComplaint) -> None:
-    """Keep the days of the deadlines on the row, as core's daily reminders read them."""
-    community = session.get(Node, c.community_id)
+def stamp_due_days(
+    session: Session, c: EnvironmentComplaint, community: Node | None = None
+) -> None:
+    """Keep the days of the deadlines on the row, as core's daily reminders read them. A new
+    complaint names its ``community``: in an import's batch it is not flushed yet."""
+    community = community or session.get(Node, c.community_id)
     if community is None or c.received_at is None:
         return
     due = deadlines(session, community, c)
