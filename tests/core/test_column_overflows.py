@@ -69,8 +69,8 @@ def test_keys_that_fit_are_not_reported():
     assert column_overflows([ledger]) == []
 
 
-def test_every_installed_ledger_fits_its_columns(jiedao_app, jiedao_world):
-    with jiedao_app.test_request_context():
+def test_every_installed_ledger_fits_its_columns(app, world):
+    with app.test_request_context():
         ledgers = [
             ledger for _name, found in plugin_system().call("jiedao_ledgers") for ledger in found
         ]
