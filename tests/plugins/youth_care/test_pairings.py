@@ -145,7 +145,7 @@ def test_the_signed_receipt_is_a_file_only_the_sensitive_permission_opens(paired
     with app.app_context():
         opened = db.session.scalars(sa.select(AuditLog.action).where(
             AuditLog.object_type == "core_attachment",
-            AuditLog.object_id == str(receipt["id"]))).all()  # fmt: skip
+            AuditLog.object_id == str(receipt["id"])).order_by(AuditLog.id)).all()  # fmt: skip
     assert opened == ["attachment.create", "attachment.view"]
     assert admin.post(api() + f"/assistance/{made['id']}/review", json={}).status_code == 200
     assert admin.delete(api() + f"/receipts/{receipt['id']}").status_code == 204
