@@ -22,6 +22,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
 
 from core import migrate
 from core.app import create_app
@@ -30,7 +31,28 @@ from core.plugins import ENTRY_POINT_GROUP, load_plugins
 from core.testing import PASSWORD, build_world, login  # noqa: F401 - tests import these from here
 from core.testing import JiedaoWorld as World
 
-TEST_DATABASE_URL = os.environ.get("JIEDAO_TEST_DATABASE_URL", "").strip()
+
+def _database_of_this_worker(url: str) -> str:
+    """Under pytest-xdist every worker gets a PostgreSQL database of its own (``test_gw0`` …,
+    created when missing), since each test empties and refills the database it runs on. The
+    environment variable follows, for the ``jiedao`` pytest plugin's fixtures."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    given = make_url(url)
+    own = f"{given.database}_{worker}"
+    admin = make_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        known = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own})
+        if known.first() is None:
+            conn.execute(sa.text(f'CREATE DATABASE "{own}"'))
+    admin.dispose()
+    url = given.set(database=own).render_as_string(hide_password=False)
+    os.environ["JIEDAO_TEST_DATABASE_URL"] = url
+    return url
+
+
+TEST_DATABASE_URL = _database_of_this_worker(os.environ.get("JIEDAO_TEST_DATABASE_URL", "").strip())
 
 WORLD = [
     # (parent ref, kind, code, name)

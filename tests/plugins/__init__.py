@@ -1,7 +1,7 @@
-"""Plugin packages end to end: installed into this virtualenv, tested in fresh interpreters.
+"""Plugin packages end to end: installed apart, discovered and tested in fresh interpreters.
 
-These tests change the environment they run in (``pip install -e`` of a plugin package) and
-always uninstall in a ``finally``. The package's own tests run in a subprocess, so the entry
+A plugin package is installed into a folder of the test's own (``pip install --target``), never
+into the running environment. The package's own tests run in a subprocess, so the entry
 points are discovered anew, on a temporary SQLite file (never the ``JIEDAO_TEST_DATABASE_URL``
 of the outer run).
 """
@@ -54,42 +54,41 @@ def pip(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def is_installed(dist: str) -> bool:
-    try:
-        version(dist)
-    except PackageNotFoundError:
-        return False
-    return True
+def _site(tmp_path: Path) -> Path:
+    return tmp_path / "site-packages"
 
 
 @contextlib.contextmanager
-def installed_editable(project: Path, dist: str) -> Iterator[None]:
-    """``pip install --no-deps -e project`` into this interpreter's environment (without build
-    isolation when the environment can build wheels), uninstalled again whatever happens."""
-    args = ["install", "--no-deps", "-e", str(project)]
+def installed_apart(project: Path, tmp_path: Path) -> Iterator[None]:
+    """``pip install --no-deps --target`` the project into a folder of the test's own, which
+    only the subprocesses of ``clean_env(tmp_path)`` see: the running environment is never
+    changed, so tests running beside this one (pytest-xdist) discover the same plugins."""
+    args = ["install", "--no-deps", "--target", str(_site(tmp_path)), str(project)]
     if _builds_without_isolation():
         args.insert(2, "--no-build-isolation")
-    before = set(project.glob("*.egg-info"))
+    before = set(project.glob("*.egg-info")) | set(project.glob("build"))
     try:
         result = pip(*args)
         assert result.returncode == 0, f"pip {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
         yield
     finally:
-        removed = pip("uninstall", "-y", dist)
-        for leftover in set(project.glob("*.egg-info")) - before:
+        for leftover in (set(project.glob("*.egg-info")) | set(project.glob("build"))) - before:
             shutil.rmtree(leftover, ignore_errors=True)
-    assert not is_installed(dist), f"{dist} is still installed:\n{removed.stderr}"
+        shutil.rmtree(_site(tmp_path), ignore_errors=True)
 
 
 def clean_env(tmp_path: Path) -> dict[str, str]:
-    """The environment for a subprocess: no JIEDAO_* or pytest settings of the outer run, and a
-    temporary SQLite database for the plugin's tests."""
+    """The environment for a subprocess: no JIEDAO_* or pytest settings of the outer run, a
+    temporary SQLite database for the plugin's tests, and the folder ``installed_apart``
+    installs into on the path (while it exists)."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("JIEDAO_", "PYTEST_"))
+        if not key.startswith(("JIEDAO_", "PYTEST_", "PYTHONPATH"))
     }
     env["JIEDAO_TEST_DATABASE_URL"] = f"sqlite:///{tmp_path / 'plugin-tests.db'}"
+    if _site(tmp_path).is_dir():
+        env["PYTHONPATH"] = str(_site(tmp_path))
     return env
 
 

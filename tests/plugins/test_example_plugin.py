@@ -11,7 +11,7 @@ from pathlib import Path
 from tests.plugins import (
     assert_all_passed,
     clean_env,
-    installed_editable,
+    installed_apart,
     run_package_tests,
 )
 
@@ -51,7 +51,7 @@ def _plugins(tmp_path: Path) -> dict[str, dict]:
 
 
 def test_eldercare_installs_is_discovered_and_passes_its_tests(tmp_path):
-    with installed_editable(EXAMPLE, DIST):
+    with installed_apart(EXAMPLE, tmp_path):
         plugins = _plugins(tmp_path)
         run = run_package_tests(EXAMPLE, tmp_path)
     assert plugins["eldercare"] == {

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from core import scaffold
-from tests.plugins import assert_all_passed, installed_editable, run_package_tests
+from tests.plugins import assert_all_passed, installed_apart, run_package_tests
 
 EXPECTED_FILES = [
     "setup.cfg",
@@ -79,7 +79,7 @@ def test_plugin_new_writes_a_package_that_installs_and_passes_its_tests(tmp_path
     formatted = _ruff("format", "--check", ".", cwd=project)
     assert formatted.returncode == 0, formatted.stdout + formatted.stderr
 
-    with installed_editable(project, "jiedao-demo-plug"):
+    with installed_apart(project, tmp_path):
         run = run_package_tests(project, tmp_path)
     assert_all_passed(run, at_least=12)
 
