@@ -59,6 +59,7 @@ STREET = ("110105001", "建外街道")
 COMMUNITY = ("110105001001", "永安里东社区")
 OTHER_COMMUNITY = ("110105001002", "建国里社区")  # no module on: the guard must answer 404
 RATIO_GOAL = 1.3
+STAMP_SQL = "SELECT value FROM core_access_stamp WHERE id = 1"  # what a cached request sends
 STARTUP_GOAL_S = 1.0
 
 
@@ -447,6 +448,10 @@ def bare_app(engine: Engine, names: list[str]) -> Flask:
             items = [models.as_json(r) for r in session.scalars(models.page_stmt(community_id))]
         return jsonify({"items": items})
 
+    @app.get("/floor")
+    def floor():
+        return ""  # the test client's and Flask's own cost, for subtracting
+
     return app
 
 
@@ -470,19 +475,56 @@ def plain_route(app: Flask) -> None:
 # Measurements
 
 
+class ServerClock:
+    """Times each request inside the app's WSGI callable (body included), in wall-clock and in
+    this thread's CPU time: the server's share, without the test client's own work."""
+
+    def __init__(self) -> None:
+        self.shape = ""
+        self.wall: dict[str, list[float]] = {}
+        self.cpu: dict[str, list[float]] = {}
+
+    def wrap(self, app: Flask) -> None:
+        inner = app.wsgi_app
+
+        def timed(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+            wall, cpu = time.perf_counter(), time.thread_time()
+            body = b"".join(inner(environ, start_response))
+            if self.shape:
+                self.wall.setdefault(self.shape, []).append(time.perf_counter() - wall)
+                self.cpu.setdefault(self.shape, []).append(time.thread_time() - cpu)
+            return [body]
+
+        app.wsgi_app = timed  # type: ignore[method-assign]
+
+    def reset(self) -> None:
+        self.wall.clear()
+        self.cpu.clear()
+
+
 def bench_request(app: Flask, engine: Engine, world: World, names: list[str], repeat: int) -> dict:
     client = app.test_client()
     response = client.post("/login", data={"username": "bench_worker", "password": PASSWORD})
     if response.status_code != 302:
         raise SystemExit(f"could not sign in as the program worker: {response.status_code}")
-    bare = bare_app(engine, names).test_client()
+    bare_flask = bare_app(engine, names)
+    bare = bare_flask.test_client()
     plugin_url = f"/c/{world.community_ref}/{MEASURED}/rows"
     bare_url = f"/rows/{world.community_id}"
     plain_url = f"/bench-plain/{world.community_id}"
+    clock = ServerClock()
+    clock.wrap(app)
+    clock.wrap(bare_flask)
 
-    def get(c: Any, url: str) -> Callable[[], object]:
+    def get(c: Any, url: str, shape: str, cached: bool = True) -> Callable[[], object]:
         def run() -> object:
-            response = c.get(url)
+            clock.shape = shape
+            app.config["ACCESS_CACHE"] = cached
+            try:
+                response = c.get(url)
+            finally:
+                app.config["ACCESS_CACHE"] = True
+                clock.shape = ""
             if response.status_code != 200:
                 raise SystemExit(f"GET {url}: {response.status_code} {response.data[:300]!r}")
             return response
@@ -509,36 +551,52 @@ def bench_request(app: Flask, engine: Engine, world: World, names: list[str], re
     )
     checks["signed_out_status"] = app.test_client().get(plugin_url).status_code
 
-    with statements(engine) as sent:
-        client.get(plugin_url)
-    plugin_sql = list(sent)
-    with statements(engine) as sent:
-        client.get(plain_url)
-    plain_sql = list(sent)
-    with statements(engine) as sent:
-        bare.get(bare_url)
-    bare_sql = list(sent)
+    client.get(plugin_url)  # the cache holds the worker, their grants and the community
+    sql: dict[str, list[str]] = {}
+    for key, run in (
+        ("plugin", get(client, plugin_url, "")),
+        ("plugin_uncached", get(client, plugin_url, "", cached=False)),
+        ("app_plain_route", get(client, plain_url, "")),
+        ("bare", get(bare, bare_url, "")),
+    ):
+        with statements(engine) as sent:
+            run()
+        sql[key] = list(sent)
 
-    stats = time_interleaved(
-        {
-            "plugin": get(client, plugin_url),
-            "app_plain_route": get(client, plain_url),
-            "bare": get(bare, bare_url),
-        },
-        repeat,
-    )
+    shapes = {
+        "plugin": get(client, plugin_url, "plugin"),
+        "plugin_uncached": get(client, plugin_url, "plugin_uncached", cached=False),
+        "app_plain_route": get(client, plain_url, "app_plain_route"),
+        "bare": get(bare, bare_url, "bare"),
+        "floor": get(bare, "/floor", "floor"),
+    }
+    stats = time_interleaved(shapes, 3)
+    clock.reset()
+    stats = time_interleaved(shapes, repeat)
+    server = {key: Stats.of(values) for key, values in clock.wall.items()}
+    cpu = {key: Stats.of(values) for key, values in clock.cpu.items()}
+    floor = stats["floor"].median
+
+    def ratios(figures: dict[str, Stats], minus: float = 0.0) -> dict[str, float]:
+        base = figures["bare"].median - minus
+        return {
+            key: (figures[key].median - minus) / base
+            for key in ("plugin", "plugin_uncached", "app_plain_route")
+        }
+
     return {
         "url": plugin_url,
         "rows_per_page": len(items),
-        "plugin": stats["plugin"].as_dict(),
-        "app_plain_route": stats["app_plain_route"].as_dict(),
-        "bare": stats["bare"].as_dict(),
-        "ratio": stats["plugin"].median / stats["bare"].median,
-        "ratio_app_plain_route": stats["app_plain_route"].median / stats["bare"].median,
+        **{key: stats[key].as_dict() for key in shapes},
+        "server_wall": {key: value.as_dict() for key, value in server.items()},
+        "server_cpu": {key: value.as_dict() for key, value in cpu.items()},
+        # client-side, the test client's floor (an empty view of the bare app) subtracted
+        "ratios_client_minus_floor": ratios(stats, floor),
+        "ratios_server_wall": ratios(server),
+        "ratios_server_cpu": ratios(cpu),
+        "ratio": ratios(server)["plugin"],
         "ratio_goal": RATIO_GOAL,
-        "statements_plugin": plugin_sql,
-        "statements_app_plain_route": plain_sql,
-        "statements_bare": bare_sql,
+        **{f"statements_{key}": value for key, value in sql.items()},
         "checks": checks,
     }
 
@@ -574,6 +632,7 @@ def bench_guard_parts(app: Flask, world: World, repeat: int) -> dict[str, Any]:
                 ),
                 "load_scope": lambda: load_scope(session, world.worker_id),
                 "is_enabled": lambda: modules.is_enabled(session, world.community_id, MEASURED),
+                "stamp": lambda: session.connection().exec_driver_sql(STAMP_SQL).scalar(),
             },
             repeat,
         )
@@ -706,6 +765,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="start-up children compile every project module again (no shared .pyc cache)",
     )
+    parser.add_argument("--no-startup", action="store_true", help="time the request only")
     parser.add_argument("--output", type=Path, help="JSON path (default benchmarks/results/)")
     args = parser.parse_args(argv)
     if args.plugins < 7:
@@ -720,22 +780,31 @@ def print_summary(report: dict[str, Any]) -> None:
     log("")
     log(f"Summary ({env['dialect']} {env['server_version']}, {report['sizes']['plugins']} plugins)")
     log(f"  GET {req['url']} ({req['rows_per_page']} rows), median of {req['plugin']['n']}:")
+    log(f"    {'ms (median)':<34} {'client':>8} {'server':>8} {'srv CPU':>8}")
     for key, label in (
         ("plugin", "plugin page (guard + query)"),
+        ("plugin_uncached", "plugin page, ACCESS_CACHE off"),
         ("app_plain_route", "Jiedao app, plain route"),
         ("bare", "bare Flask view"),
+        ("floor", "empty view of the bare app"),
     ):
-        s = req[key]
         log(
-            f"    {label:<30} {s['median_ms']:7.3f} ms  (min {s['min_ms']:.3f}, "
-            f"max {s['max_ms']:.3f})"
+            f"    {label:<34} {req[key]['median_ms']:8.3f} "
+            f"{req['server_wall'][key]['median_ms']:8.3f} {req['server_cpu'][key]['median_ms']:8.3f}"
+        )
+    for key, label in (
+        ("ratios_client_minus_floor", "client − floor"),
+        ("ratios_server_wall", "server wall"),
+        ("ratios_server_cpu", "server CPU"),
+    ):
+        r = req[key]
+        log(
+            f"    ratio ÷ bare, {label:<15} plugin {r['plugin']:.2f} (goal ≤ {RATIO_GOAL}), "
+            f"uncached {r['plugin_uncached']:.2f}, plain route {r['app_plain_route']:.2f}"
         )
     log(
-        f"    ratio plugin ÷ bare: {req['ratio']:.2f} (goal ≤ {RATIO_GOAL}); "
-        f"plain route ÷ bare: {req['ratio_app_plain_route']:.2f}"
-    )
-    log(
-        f"    statements: plugin page {len(req['statements_plugin'])}, plain route "
+        f"    statements: plugin page {len(req['statements_plugin'])} (uncached "
+        f"{len(req['statements_plugin_uncached'])}), plain route "
         f"{len(req['statements_app_plain_route'])}, bare {len(req['statements_bare'])}"
     )
     for statement in req["statements_plugin"]:
@@ -746,7 +815,7 @@ def print_summary(report: dict[str, Any]) -> None:
         + ", ".join(f"{k} {v['median_ms']:.3f}" for k, v in parts.items() if isinstance(v, dict))
         + f" ms; {parts['declared_permissions']} permissions declared"
     )
-    for mode in ("with_plugins", "without_plugins"):
+    for mode in [m for m in ("with_plugins", "without_plugins") if m in start]:
         inproc = start[mode]["in_process"]
         for kind in ("fresh_process", "fresh_process_recompiling"):
             fresh = start[mode].get(kind)
@@ -804,7 +873,7 @@ def main(argv: list[str] | None = None) -> int:
         log("request: plugin page vs bare view (interleaved) …")
         request = bench_request(app, engine, world, names, args.repeat)
         log(f"  plugin {request['plugin']['median_ms']:.3f} ms, bare "
-            f"{request['bare']['median_ms']:.3f} ms, ratio {request['ratio']:.2f}")  # fmt: skip
+            f"{request['bare']['median_ms']:.3f} ms, server-side ratio {request['ratio']:.2f}")  # fmt: skip
 
         guard = bench_guard_parts(app, world, args.repeat)
         request["guard_parts"] = guard
@@ -815,11 +884,13 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
 
-        log("start-up …")
         environ = app_environ(url, instance)
         cache = None if args.no_bytecode_cache else workdir / "pycache"
         startup: dict[str, Any] = {"goal_ms": STARTUP_GOAL_S * 1000}
-        for mode, plugged in (("with_plugins", names), ("without_plugins", [])):
+        modes = [] if args.no_startup else [("with_plugins", names), ("without_plugins", [])]
+        if modes:
+            log("start-up …")
+        for mode, plugged in modes:
             startup[mode] = {
                 "fresh_process": startup_fresh(
                     plugin_dir, plugged, environ, args.startup_runs, cache

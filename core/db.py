@@ -95,7 +95,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout on every connection."""
+    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout on every connection;
+    every engine keeps the access stamp of :mod:`core.access_cache` current."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
@@ -108,6 +109,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
     if engine.dialect.name == "postgresql":
         event.listen(engine, "before_cursor_execute", _explained, retval=True)
+    from core import access_cache  # imports this module: bound at call time
+
+    access_cache.install(engine)  # writes to accounts, grants, tree, modules change its stamp
     return engine
 
 

@@ -16,6 +16,16 @@ from core.tree import NODE_TABLE, NodeRef, subtree_clause
 
 NODE_FK = f"{NODE_TABLE}.id"
 
+# One row (id 1) whose value changes with every write that cached request state depends on
+# (see ``core.access_cache``).
+STAMP_TABLE = "core_access_stamp"
+stamp_table = sa.Table(
+    STAMP_TABLE,
+    Base.metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("value", sa.BigInteger, nullable=False),
+)
+
 
 class User(UserMixin, TimestampMixin, Base):
     __tablename__ = "core_user"

@@ -364,12 +364,26 @@ def current_scope() -> Scope:
     scope = g.get("_jiedao_scope")
     if scope is None:
         if current_user and current_user.is_authenticated:
-            from core.db import db
-
-            scope = load_scope(db.session, current_user.id)
+            scope = _cached_scope(current_user.id)
         else:
             scope = Scope(None)
         g._jiedao_scope = scope
+    return scope
+
+
+def _cached_scope(user_id: int) -> Scope:
+    """The user's scope from the process's cache while the access stamp stands (assignments,
+    roles and node paths unchanged, ``core.access_cache``), else loaded and kept."""
+    from core import access_cache
+    from core.db import db
+
+    if not access_cache.enabled():
+        return load_scope(db.session, user_id)
+    scopes = access_cache.cache("scopes")
+    scope = scopes.get(user_id)
+    if scope is None:
+        scope = load_scope(db.session, user_id)
+        scopes.put(user_id, scope)
     return scope
 
 

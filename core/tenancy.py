@@ -30,7 +30,7 @@ from werkzeug.exceptions import Forbidden, NotFound
 from core.db import Base
 from core.permissions import Scope, current_scope, registry, scope_clause
 from core.plugins import CORE_AREAS, PluginSystem
-from core.tree import NODE_TABLE, NodeRef, node_table, subtree_clause
+from core.tree import KINDS, NODE_TABLE, NodeRef, node_table, subtree_clause
 
 MODULE_TABLE = "tenants_module"
 COMMUNITY = "community"
@@ -83,6 +83,12 @@ def keyed_scope_clause(
     return sa.or_(*clauses)
 
 
+def community_of(node: NodeRef) -> int:
+    """The id of the community above a grid or building, read from its path (the chain of ids
+    district / street / community / …): the ``community_id`` every row beneath it carries."""
+    return int(node.path.strip("/").split("/")[KINDS.index(COMMUNITY)])
+
+
 class TenantOwned:
     """Mixin for tables whose rows belong to a place in the tree.
 
@@ -120,11 +126,15 @@ class TenantOwned:
             buildings = [n.id for n in deep if n.kind == BUILDING]  # leaves
             grids = [n for n in deep if n.kind != BUILDING]
             clauses = [key_in(cls.node_id, buildings)] if buildings else []
-            if grids:
+            for grid in grids:
+                # A grid's rows all carry its community's key: the indexed equality narrows
+                # (and orders) the rows, the subtree then picks the grid's among them.
                 inner = sa.select(node_table.c.id).where(
-                    sa.or_(*(subtree_clause(node_table.c.path, n.path) for n in grids))
+                    subtree_clause(node_table.c.path, grid.path)
                 )
-                clauses.append(cls.node_id.in_(inner))
+                clauses.append(
+                    sa.and_(cls.community_id == community_of(grid), cls.node_id.in_(inner))
+                )
             return sa.or_(*clauses)
 
         return keyed_scope_clause(cls, nodes, below_community)
@@ -208,6 +218,31 @@ def may_use(scope: Scope, module: str, place: NodeRef | str) -> bool:
 # --- plugin blueprints ------------------------------------------------------------------------
 
 
+def _cached_place(key: tuple[Any, ...], load: Any) -> Any:
+    """``load()``'s node (or (node, module on) row) for the URL's place, from the process's
+    cache while the access stamp stands (nodes and module switches unchanged), attached to this
+    request's session; places that are not found are not kept."""
+    from core import access_cache
+
+    if not access_cache.enabled():
+        return load()
+    places = access_cache.cache("places")
+    cached = places.get(key)
+    if cached is None:
+        found = load()
+        if found is None:
+            return None
+        if isinstance(found, sa.Row):
+            cached = (access_cache.detached_copy(found[0]), *found[1:])
+        else:
+            cached = access_cache.detached_copy(found)
+        places.put(key, cached)
+        return found
+    if isinstance(cached, tuple):
+        return (access_cache.attach(cached[0]), *cached[1:])
+    return access_cache.attach(cached)
+
+
 class _ModuleBlueprint(Blueprint):
     """Shared checks of plugin blueprints: plugin active, user signed in and holding one of the
     plugin's permissions at the place in the URL."""
@@ -241,8 +276,11 @@ class _ModuleBlueprint(Blueprint):
     def _load_place(self) -> Any:
         from core.db import db
 
-        node_cls = node_model()
-        node = db.session.scalar(sa.select(node_cls).where(node_cls.ref == g.get("place_ref")))
+        def load() -> Any:
+            node_cls = node_model()
+            return db.session.scalar(sa.select(node_cls).where(node_cls.ref == g.get("place_ref")))
+
+        node = _cached_place(("node", g.get("place_ref")), load)
         if node is None or not may_use(current_scope(), self.jiedao_module, node.path):
             raise NotFound()
         return node
@@ -272,19 +310,22 @@ class CommunityBlueprint(_ModuleBlueprint):
     def _load_place(self) -> Any:
         from core.db import db
 
-        node_cls = node_model()
-        # The community and whether the module is on there, in one query.
-        row = db.session.execute(
-            sa.select(node_cls, module_table.c.enabled)
-            .outerjoin(
-                module_table,
-                sa.and_(
-                    module_table.c.community_id == node_cls.id,
-                    module_table.c.module == self.jiedao_module,
-                ),
-            )
-            .where(node_cls.ref == g.get("place_ref"), node_cls.kind == COMMUNITY)
-        ).first()
+        def load() -> Any:
+            node_cls = node_model()
+            # The community and whether the module is on there, in one query.
+            return db.session.execute(
+                sa.select(node_cls, module_table.c.enabled)
+                .outerjoin(
+                    module_table,
+                    sa.and_(
+                        module_table.c.community_id == node_cls.id,
+                        module_table.c.module == self.jiedao_module,
+                    ),
+                )
+                .where(node_cls.ref == g.get("place_ref"), node_cls.kind == COMMUNITY)
+            ).first()
+
+        row = _cached_place(("community", g.get("place_ref"), self.jiedao_module), load)
         if row is None or not may_use(current_scope(), self.jiedao_module, row[0].path):
             raise NotFound()
         node, enabled = row
