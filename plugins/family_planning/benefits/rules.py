@@ -478,6 +478,8 @@ def import_payment(session: Session, community: Node, data: dict[str, Any]) -> F
     )
     if line is None:
         refuse("id_number", _("This person is not paid by the roll."))
+    if line.paid is not None:  # twice in the file, or in an earlier file
+        refuse("id_number", _("This person's payment result is recorded already."))
     paid = data["result"] == "paid"
     if not paid and not data.get("paid_note"):
         refuse("paid_note", _("Say why the payment failed."))

@@ -105,12 +105,14 @@ def test_payment_results_are_imported_all_or_nothing(publicised, as_user, app):
         ["农村奖扶", "2026", ids["老王"], "未发放", None, None],  # no reason given
         ["农村奖扶", "2026", ids["小赵"], "已发放", None, None],  # not on the roll
         ["农村奖扶", "2025", ids["老张"], "已发放", None, None],  # no such roll
+        ["农村奖扶", "2026", ids["老张"], "未发放", None, "重复"],  # 老张 twice
     )
     assert refused.status_code == 422, refused.json
     assert [(p["row"], p["column"]) for p in refused.json["error"]["rows"]] == [
         (3, "发放失败原因"),
         (4, "身份证号"),
         (5, "统计期"),
+        (6, "身份证号"),
     ]
     lines = worker.get(f"{api()}/rolls/{roll}/lines").json["items"]
     assert {x["paid"] for x in lines} == {None}  # nothing written
