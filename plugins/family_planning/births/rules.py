@@ -94,12 +94,26 @@ def check_reg(session: Session, community: Node, data: dict[str, Any], reg: Any)
     _father(data, reg)
 
 
+def _on_file(session: Session, community: Node, number: str, child: Any) -> bool:
+    """Is a live birth of the district filed with this certificate number (another one)?"""
+    stmt = sa.select(FpChild.id).where(
+        FpChild.district_id == community.district_id,
+        FpChild.certificate_number == number,
+        FpChild.deleted_at.is_(None),
+    )
+    if child is not None:
+        stmt = stmt.where(FpChild.id != child.id)
+    return session.scalar(stmt.limit(1)) is not None
+
+
 def check_child(session: Session, community: Node, data: dict[str, Any], child: Any) -> None:
     """A birth is of a live card here; its registration, if named, is the mother's own."""
     card = card_in(session, community, data.get("woman_id", getattr(child, "woman_id", None)))
     number = data.get("certificate_number")
     if number and not CERTIFICATE.fullmatch(number):
         refuse("certificate_number", _("A birth certificate number is a letter and 9 digits."))
+    if number and _on_file(session, community, number, child):
+        refuse("certificate_number", _("A birth with this certificate number is on file already."))
     reg_id = data.get("birth_reg_id")
     if reg_id:
         reg = session.get(FpBirthReg, reg_id)
@@ -136,7 +150,9 @@ def create_child(session: Session, community: Node, data: dict[str, Any]) -> FpC
         card.pregnancy, card.due_on = "none", None  # cleared at birth
     child = children.create_record(session, community, data)
     if child.birth_reg_id:
-        REG_FLOW.run(session, child.birth_reg, "born", {"on": today(), "child": child.id})
+        session.flush()  # an import writes in batches: the child's id, for the timeline
+        reg = session.get(FpBirthReg, child.birth_reg_id)
+        REG_FLOW.run(session, reg, "born", {"on": today(), "child": child.id})
     return child
 
 
