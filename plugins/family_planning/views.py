@@ -17,6 +17,8 @@ from core.permissions import can, current_scope
 from core.sdk import CommunityBlueprint, RollupBlueprint, api_doc, register_ledgers, require
 from plugins.registry.services import resident_label, search_residents
 
+from .births.ledgers import children
+from .changes import births_to_file
 from .common import EDIT, MODULE, TABS, VIEW, settings, today
 from .ledgers import LEDGERS
 from .visits.ledgers import VISITS
@@ -39,6 +41,7 @@ def _derived() -> dict[str, Any]:
     return {
         "candidates": derive.candidates(db.session, community.id, day),
         "exits": derive.proposed_exits(db.session, community.id, day, exit_age),
+        "births": births_to_file(db.session, community.id, day),
     }
 
 
@@ -48,6 +51,7 @@ def _page(template: str, **more: Any) -> Any:
         template,
         tabs=TABS,
         ledger=women,
+        children=children,
         can_edit=can(EDIT, g.community.path) and not g.community.is_archived,
         exit_reasons=EXIT_REASONS,
         **_derived(),
@@ -68,9 +72,12 @@ def candidates() -> Any:
 
 
 @api.get("/candidates")
-@api_doc("应建未建 (women to file) and the proposed exits of the community", tags=[MODULE])
+@api_doc(
+    "应建未建 (women to file), the proposed exits and the births in the registry not yet filed",
+    tags=[MODULE],
+)
 def api_candidates() -> Any:
-    """应建未建 and the proposed exits, as JSON (ids, names, reasons)."""
+    """应建未建, the proposed exits and the births to file, as JSON (ids, names, reasons)."""
     require(VIEW)
     found = _derived()
     return jsonify(
@@ -79,6 +86,10 @@ def api_candidates() -> Any:
             "exits": [
                 {"id": card.id, "name": card.resident.name, "reason": why}
                 for card, why in found["exits"]
+            ],
+            "births": [
+                {"resident_id": r.id, "name": r.name, "born_on": r.birth_date.isoformat()}
+                for r in found["births"]
             ],
         }
     )
