@@ -13,10 +13,19 @@ from typing import Any
 from flask import g, jsonify, render_template, request
 
 from core.db import db
+from core.figures import parse_period
 from core.permissions import can, current_scope
-from core.sdk import CommunityBlueprint, RollupBlueprint, api_doc, register_ledgers, require
+from core.sdk import (
+    CommunityBlueprint,
+    RollupBlueprint,
+    api_doc,
+    module_scope_clause,
+    register_ledgers,
+    require,
+)
 from plugins.registry.services import resident_label, search_residents
 
+from . import campaign
 from .births.ledgers import children
 from .changes import births_to_file
 from .common import EDIT, MODULE, TABS, VIEW, settings, today
@@ -106,3 +115,25 @@ def api_picker_residents() -> Any:
     require(VIEW)
     found = search_residents(db.session, current_scope(), request.args.get("q", ""), g.community)
     return jsonify({"items": [{"id": r.id, "label": resident_label(r)} for r in found]})
+
+
+@rollup_api.get("/campaign")
+@api_doc(
+    "集中服务活动: each staff member's days out and families visited under the street or district "
+    "in ?period= (this year by default); a street cadre meets the quota with 20 days and 100 "
+    "families",
+    tags=[MODULE],
+    parameters=[{"in": "query", "name": "period", "schema": {"type": "string"}}],
+)
+def api_campaign() -> Any:
+    """The campaign's quotas of the street cadres, person by person."""
+    require(VIEW)
+    period, label = parse_period(request.args)
+    visible = module_scope_clause(VISITS.ledger.model, VIEW)
+    return jsonify(
+        {
+            "period": label,
+            "quota": {"days": campaign.CADRE_DAYS, "families": campaign.CADRE_FAMILIES},
+            "items": campaign.street_cadres(db.session, g.node, period, visible),
+        }
+    )
