@@ -65,7 +65,7 @@ objections = FpLedger(
     check=rules.check_objection,
     update=rules.update_objection,
     # Who raised it is S2: the title (in the history and the audit log) names the day only.
-    title_of=lambda o: f"{o.roll.period} {o.raised_on}",
+    title_of=lambda o: f"{o.roll.program.name} {o.roll.period} {o.raised_on}",
     importable=False,
 )
 OBJECTIONS = Part(objections, "roll_id", path="objections")

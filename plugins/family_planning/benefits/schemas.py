@@ -160,7 +160,11 @@ class ObjectionSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
     roll_id = RecordId(_l("Roll"), widget="hidden", choices=_rolls, export=False)
     line_id = RecordId(
-        _l("Line objected to"), widget="select", choices=_publicised_lines, export=False
+        _l("Line objected to"),
+        widget="select",
+        choices=_publicised_lines,
+        export=False,
+        shown=False,  # the person column names it, after the publicity too
     )
     person = Computed(
         _l("Person objected to"), lambda o: o.line.resident.name if o.line else "", column=True
