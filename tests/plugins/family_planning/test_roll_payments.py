@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from .conftest import A1, A2, api, page
 from .test_rolls import _program, rural  # noqa: F401  (the fixture)
+from .test_work import _work
 
 URL = f"/api/v1/nodes/{A1}/imports/family_planning.roll_lines"
 HEADER = ["项目名称", "统计期", "身份证号", "发放结果", "发放日期", "发放失败原因"]
@@ -54,6 +55,7 @@ def test_an_objection_holds_the_roll_until_it_is_resolved(publicised, as_user):
     assert raised.json["status"] == "open"
     held = worker.post(f"{api()}/rolls/{roll}/submit", json={})
     assert held.status_code == 422 and "status" in held.json["error"]["fields"]
+    assert _work(worker)["family_planning.objections_open"] == 1  # on the worker's 今日待办
     objection = f"{api()}/roll_objections/{raised.json['id']}"
     no_outcome = worker.patch(objection, json={"resolution": "经核实仍在本社区居住"})
     assert no_outcome.status_code == 422 and "outcome" in no_outcome.json["error"]["fields"]
@@ -62,6 +64,7 @@ def test_an_objection_holds_the_roll_until_it_is_resolved(publicised, as_user):
     )
     assert resolved.status_code == 200, resolved.json
     assert (resolved.json["status"], resolved.json["resolved_on"]) == ("resolved", "2026-06-15")
+    assert "family_planning.objections_open" not in _work(worker)
     again = worker.patch(objection, json={"resolution": "改判", "outcome": "upheld"})
     assert again.status_code == 422
     assert worker.post(f"{api()}/rolls/{roll}/submit", json={}).status_code == 200
