@@ -84,7 +84,9 @@ def applied(session: Session, report: Any) -> None:
     if community is None or not module_on(session, community, MODULE):
         return
     facts = report.facts or {}
-    cards = _cards_of(session, facts.get("household_id") or 0)
+    if not (facts.get("household_id") and facts.get("name") and facts.get("on")):
+        return
+    cards = _cards_of(session, facts["household_id"])
     child = _child_registered(session, facts)
     number = child.birth_certificate_number if child is not None else ""
     if len(cards) != 1 or child is None or not number or child.gender not in ("M", "F"):
