@@ -412,7 +412,10 @@ def check_objection(
         }:
             refuse("resolution", _("The objection is resolved already."))
     line_id = data.get("line_id", getattr(objection, "line_id", None))
-    _objected_line(session, roll, line_id)
+    if objection is None or "line_id" in data or data.get("correction"):
+        # Once named, the line may leave the roll (another objection upheld): only a
+        # correction needs it there still.
+        _objected_line(session, roll, line_id)
     resolution = (data.get("resolution") or "").strip()
     if resolution or data.get("outcome"):
         if not resolution:

@@ -150,6 +150,7 @@ def test_an_upheld_objection_corrects_its_line_and_reopens_the_roll(publicised, 
     assert not_ours.status_code == 422 and "line_id" in not_ours.json["error"]["fields"]
     moved = raise_(lines["老王"], "老王已迁往外地").json
     wrong = raise_(lines["老张"], "老张的金额应为半额").json
+    twice = raise_(lines["老王"], "老王户口已迁出").json
     assert (moved["person"], moved["status"]) == ("老王", "open")
     # Neither the community nor an API client reopens the roll by hand.
     by_hand = worker.post(f"{api()}/rolls/{roll}/reopen", json={})
@@ -169,6 +170,12 @@ def test_an_upheld_objection_corrects_its_line_and_reopens_the_roll(publicised, 
     shown = worker.get(f"{page()}/rolls/{roll}").get_data(as_text=True)
     assert 'data-step="publicise"' in shown and 'data-step="reopen"' not in shown
     assert "经核实已迁往外地" in shown  # the upheld objection, on the roll's page
+    # A second objection about 老王 is still answered, though his line is gone.
+    second = f"{api()}/roll_objections/{twice['id']}"
+    same = {"resolution": "同一事项，已移出名册", "outcome": "upheld"}
+    gone = worker.patch(second, json={**same, "correction": "remove"})
+    assert gone.status_code == 422 and "line_id" in gone.json["error"]["fields"]
+    assert worker.patch(second, json=same).status_code == 200
     history_of = f"{api()}/roll_lines/{lines['老王']}/history"
     removed = as_user("c_admin").get(history_of).json["items"]
     assert removed[0]["action"] == "delete"  # soft-deleted: a restorer reads its history
