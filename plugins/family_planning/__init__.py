@@ -65,3 +65,7 @@ jiedao_calendar = lazy_hook(
 # 今日待办 and 催办: overdue registrations, women to file, visits due by the quotas.
 jiedao_workbench = lazy_hook("jiedao_workbench", "plugins.family_planning.work:work_sources")
 jiedao_reminders = lazy_hook("jiedao_reminders", "plugins.family_planning.work:reminders")
+# A birth a building leader reported, once approved, is filed on the mother's card.
+jiedao_change_applied = lazy_hook(
+    "jiedao_change_applied", "plugins.family_planning.changes:applied"
+)

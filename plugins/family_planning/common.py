@@ -36,6 +36,10 @@ TABS: list[tuple[str, Any]] = [
 ]
 
 
+# Steps the module takes itself (recording the birth, upholding an objection): no button.
+SYSTEM_STEPS = ("born", "reopen")
+
+
 def tab_context() -> dict[str, Any]:
     """What the module's generated pages add: the tabs on a community's (a street's roll-up
     has none) and the words of the step forms."""
@@ -45,7 +49,13 @@ def tab_context() -> dict[str, Any]:
     from .women.rules import EXIT_REASONS
 
     tabs = TABS if "community" in g else ()
-    return {"tabs": tabs, "exit_reasons": EXIT_REASONS, "notice_ways": NOTICE_WAYS, "db": db}
+    return {
+        "tabs": tabs,
+        "exit_reasons": EXIT_REASONS,
+        "notice_ways": NOTICE_WAYS,
+        "db": db,
+        "system_steps": SYSTEM_STEPS,
+    }
 
 
 ACCESS = {"module": MODULE, "view": VIEW, "edit": EDIT, "restore": RESTORE, "sensitive": SENSITIVE}

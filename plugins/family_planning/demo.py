@@ -28,7 +28,7 @@ from plugins.registry.demo import insert_rows, is_rural
 from plugins.registry.models import RegistryResident
 from tenants.models import Node
 
-from .benefits.models import FpProgram, FpRoll, FpRollEvent, FpRollLine
+from .benefits.models import FpProgram, FpRoll, FpRollEvent, FpRollLine, FpRollObjection
 from .births.models import FpBirthReg, FpBirthRegEvent, FpChild
 from .common import MODULE, today
 from .families.models import FpFamily
@@ -312,9 +312,28 @@ class _Community:
                 for f in families
                 for person in (f["father_id"], f["mother_id"])
             ]
-            insert_rows(self.session, FpRollLine, lines)
+            line_ids = insert_rows(self.session, FpRollLine, lines)
             if not last:
                 self._roll_events(roll_id, end, returned=n == 0)
+            if n == 0 and line_ids:
+                self._objection(roll_id, line_ids[0], end)
+
+    def _objection(self, roll_id: int, line_id: int, end: date) -> None:
+        """One objection during the first roll's publicity, checked and dismissed."""
+        row = {
+            **self.row,
+            "node_id": self.community.id,
+            "roll_id": roll_id,
+            "line_id": line_id,
+            "raised_on": end + timedelta(days=3),
+            "raised_by": "邻居",
+            "content": "反映其子女已另立门户，是否仍符合条件",
+            "status": "resolved",
+            "outcome": "dismissed",
+            "resolution": "经核实仍为独生子女家庭，符合条件",
+            "resolved_on": end + timedelta(days=5),
+        }
+        insert_rows(self.session, FpRollObjection, [row])
 
     def _roll_events(self, roll_id: int, end: date, returned: bool) -> None:
         steps = ["check", "publicise", "submit"]

@@ -27,7 +27,14 @@ from .births.models import FpBirthReg, FpChild
 from .common import MODULE
 from .families.models import FpFamily
 from .families.rules import SPECIAL
-from .quality import changes, contraception_users, key_events, report_births, visited_on_time
+from .quality import (
+    changes,
+    contraception_users,
+    key_events,
+    report_births,
+    visited_in,
+    visited_on_time,
+)
 from .supplies.models import FpSupplyItem, FpSupplyMove
 from .women.candidates import qualifying_clause
 from .women.models import FpWoman
@@ -610,6 +617,20 @@ INDICATORS += [
         "births_report_gap",
         "births_reported_on_file",
         direction="down",
+    ),
+    # 集中服务活动: a community cadre covers every woman of the register (004 l.27-28).
+    _card_count(
+        "women_visited",
+        _l("Women on the register visited"),
+        lambda p, d: sa.and_(on_register(p, d), visited_in(p, d)),
+        _l("Cards on the register whose woman was visited in the period"),
+    ),
+    _rate(
+        "visit_coverage",
+        _l("Visit coverage of the register"),
+        "women_visited",
+        "married_women",
+        description=_l("In a campaign month every woman of the register is visited: 100%"),
     ),
     # S3 behind it: small counts withheld, and no list of the women.
     _indicator(

@@ -182,3 +182,11 @@ def report_births(gap: bool) -> Compute:
 def contraception_users(_period: Period, _day: date) -> sa.ColumnElement[bool]:
     """Cards that say a method of contraception is used (voluntarily given)."""
     return sa.and_(FpWoman.contraception.is_not(None), FpWoman.contraception != "none")
+
+
+# --- 集中服务活动: a community cadre visits every woman of the register ---------------------------
+
+
+def visited_in(period: Period, _day: date) -> sa.ColumnElement[bool]:
+    """A card whose woman was visited in the period."""
+    return _visited("resident", FpWoman.resident_id, period.start, period.end)

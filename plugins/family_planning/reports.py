@@ -1,7 +1,8 @@
-"""人口计生统计月报, filed upward through core's report engine (``core.filing``): drafted from
-the registers on the first view, each override with its reason, filed by the community
-(community admin), reviewed by the street's 卫健办 (``family_planning.review``), consolidated.
-Due: communities by the 5th, the street's review by the 8th, streets by the 10th (004 l.25).
+"""人口计生统计月报 and the 年度工作总结 with its 目标完成情况表, filed upward through core's
+report engine (``core.filing``): drafted from the registers on the first view, each override
+with its reason, filed by the community (community admin), reviewed by the street's 卫健办
+(``family_planning.review``), consolidated. Due: communities by the 5th, the street's review
+by the 8th, streets by the 10th (004 l.25); the annual one in January.
 Part G gives the month's moves and divorces beside the marriages, births and deaths above.
 Activities, visits and supplies are typed in until the module keeps them.
 """
@@ -114,4 +115,120 @@ MONTHLY = Report(
     ),
 )
 
-REPORTS = [MONTHLY]
+
+def _rate(key: str, label: Any, numerator: str, denominator: str, per: int = 100) -> ReportField:
+    return ReportField.ratio_of(
+        key, label, numerator, denominator, per=per, unit="‰" if per == 1000 else "%"
+    )
+
+
+# 年度工作总结 + 目标完成情况表 (001 l.677-701): the year's assessed figures, each rate beside the
+# numerator and denominator it is computed from (so a street's rate is its summed parts), and
+# the summary written by the community. The legacy rates are not on it (不作考核).
+ANNUAL = Report(
+    key="family_planning.annual",
+    label=_l("Annual family-planning work summary and target table"),
+    module=MODULE,
+    frequency="year",
+    fields=(
+        ReportField.from_indicator(
+            "residents", _l("Resident population"), "registry.residents", unit=PEOPLE
+        ),
+        _mine("married_women"),
+        _mine("qualifying_women"),
+        _rate("filing_rate", _l("Filing rate"), "married_women", "qualifying_women"),
+        _mine("married_women_in"),
+        _mine("platform_in"),
+        _rate(
+            "platform_rate",
+            _l("Platform entry rate of floating women"),
+            "platform_in",
+            "married_women_in",
+        ),
+        _mine("births"),
+        _mine("births.boys"),
+        _mine("births.girls"),
+        _mine("births.first"),
+        _mine("births.second"),
+        _mine("births.third_plus"),
+        _rate(
+            "birth_rate",
+            _l("Birth rate (on the year-end population)"),
+            "births",
+            "residents",
+            per=1000,
+        ),
+        _mine("births.matched"),
+        _rate("birth_match_rate", _l("Birth comparison rate"), "births_matched", "births"),
+        _mine("births_reported_on_file"),
+        _mine("births_report_gap"),
+        _rate(
+            "birth_report_error",
+            _l("Birth statistics error"),
+            "births_report_gap",
+            "births_reported_on_file",
+        ),
+        _mine("deaths"),
+        _mine("natural_growth"),
+        _mine("regs_done"),
+        _mine("regs_on_time"),
+        _rate("reg_on_time", _l("Registered on time rate"), "regs_on_time", "regs_done"),
+        _mine("special_families"),
+        _mine("special_contact"),
+        _mine("special_gp"),
+        _rate(
+            "special_contact_rate",
+            _l("Contact coverage of special families"),
+            "special_contact",
+            "special_families",
+        ),
+        _rate(
+            "special_gp_rate",
+            _l("Family doctor rate of special families"),
+            "special_gp",
+            "special_families",
+        ),
+        _mine("key_events"),
+        _mine("key_visited"),
+        _rate(
+            "key_visit_rate",
+            _l("Visit rate of key service recipients"),
+            "key_visited",
+            "key_events",
+        ),
+        _mine("info_changes"),
+        _mine("info_changes_on_time"),
+        _rate(
+            "info_timeliness",
+            _l("Timeliness of information changes"),
+            "info_changes_on_time",
+            "info_changes",
+        ),
+        _mine("benefit_people"),
+        _mine("benefit_amount"),
+        _mine("school_sessions"),
+        _mine("supply_kinds"),
+        _mine("supply_out"),
+        ReportField.typed(
+            "summary",
+            _l("Work summary of the year"),
+            "text",
+            help=_l("What was done, what fell short of the targets and why, next year's plan."),
+        ),
+    ),
+    checks=(
+        SumCheck("births", ("births_boys", "births_girls")),
+        SumCheck("births", ("births_first", "births_second", "births_third_plus")),
+        ChangeCheck("married_women", 10.0),
+    ),
+    # By 10 January (001 l.677): communities by the 5th, the street's review by the 8th.
+    due=Due(community=5, street=10, district=15, review=8),
+    review=REVIEW,
+    instructions=_l(
+        "The year's figures fill themselves from the registers; a changed figure needs its "
+        "reason. Write the year's work summary. Communities file by 5 January, the street "
+        "reviews by the 8th and files by the 10th."
+    ),
+)
+
+REPORTS = [MONTHLY, ANNUAL]

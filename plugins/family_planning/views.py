@@ -13,10 +13,21 @@ from typing import Any
 from flask import g, jsonify, render_template, request
 
 from core.db import db
+from core.figures import parse_period
 from core.permissions import can, current_scope
-from core.sdk import CommunityBlueprint, RollupBlueprint, api_doc, register_ledgers, require
+from core.sdk import (
+    CommunityBlueprint,
+    RollupBlueprint,
+    api_doc,
+    module_scope_clause,
+    register_ledgers,
+    require,
+)
 from plugins.registry.services import resident_label, search_residents
 
+from . import campaign
+from .births.ledgers import children
+from .changes import births_to_file
 from .common import EDIT, MODULE, TABS, VIEW, settings, today
 from .ledgers import LEDGERS
 from .visits.ledgers import VISITS
@@ -39,6 +50,7 @@ def _derived() -> dict[str, Any]:
     return {
         "candidates": derive.candidates(db.session, community.id, day),
         "exits": derive.proposed_exits(db.session, community.id, day, exit_age),
+        "births": births_to_file(db.session, community.id, day),
     }
 
 
@@ -48,6 +60,7 @@ def _page(template: str, **more: Any) -> Any:
         template,
         tabs=TABS,
         ledger=women,
+        children=children,
         can_edit=can(EDIT, g.community.path) and not g.community.is_archived,
         exit_reasons=EXIT_REASONS,
         **_derived(),
@@ -68,9 +81,12 @@ def candidates() -> Any:
 
 
 @api.get("/candidates")
-@api_doc("应建未建 (women to file) and the proposed exits of the community", tags=[MODULE])
+@api_doc(
+    "应建未建 (women to file), the proposed exits and the births in the registry not yet filed",
+    tags=[MODULE],
+)
 def api_candidates() -> Any:
-    """应建未建 and the proposed exits, as JSON (ids, names, reasons)."""
+    """应建未建, the proposed exits and the births to file, as JSON (ids, names, reasons)."""
     require(VIEW)
     found = _derived()
     return jsonify(
@@ -79,6 +95,10 @@ def api_candidates() -> Any:
             "exits": [
                 {"id": card.id, "name": card.resident.name, "reason": why}
                 for card, why in found["exits"]
+            ],
+            "births": [
+                {"resident_id": r.id, "name": r.name, "born_on": r.birth_date.isoformat()}
+                for r in found["births"]
             ],
         }
     )
@@ -95,3 +115,25 @@ def api_picker_residents() -> Any:
     require(VIEW)
     found = search_residents(db.session, current_scope(), request.args.get("q", ""), g.community)
     return jsonify({"items": [{"id": r.id, "label": resident_label(r)} for r in found]})
+
+
+@rollup_api.get("/campaign")
+@api_doc(
+    "集中服务活动: each staff member's days out and families visited under the street or district "
+    "in ?period= (this year by default); a street cadre meets the quota with 20 days and 100 "
+    "families",
+    tags=[MODULE],
+    parameters=[{"in": "query", "name": "period", "schema": {"type": "string"}}],
+)
+def api_campaign() -> Any:
+    """The campaign's quotas of the street cadres, person by person."""
+    require(VIEW)
+    period, label = parse_period(request.args)
+    visible = module_scope_clause(VISITS.ledger.model, VIEW)
+    return jsonify(
+        {
+            "period": label,
+            "quota": {"days": campaign.CADRE_DAYS, "families": campaign.CADRE_FAMILIES},
+            "items": campaign.street_cadres(db.session, g.node, period, visible),
+        }
+    )

@@ -1,6 +1,7 @@
 """今日待办 and 催办 of family planning: registrations past their one working day (to the
-street's reviewers), women the registry says still need a card (to the workers), visits due or
-overdue by the quotas; the reminders of the registrations' deadlines."""
+street's reviewers), women the registry says still need a card and objections to a publicised
+roll waiting for an answer (to the workers), visits due or overdue by the quotas; the reminders
+of the registrations' deadlines."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from core.sdk import Reminder, WorkSource
 from plugins.registry.models import RegistryResident
 
+from .benefits.models import FpRollObjection
 from .births.models import FpBirthReg
 from .common import EDIT, REVIEW
 from .visits.ledgers import VISITS
@@ -53,6 +55,16 @@ def work_sources() -> list[WorkSource]:
             _unfiled,
             EDIT,
             "family_planning.candidates",
+            level="todo",
+        ),
+        WorkSource(
+            "family_planning.objections_open",
+            _l("Objections to benefit rolls awaiting resolution"),
+            FpRollObjection,
+            lambda _day: FpRollObjection.status == "open",
+            EDIT,
+            "family_planning.roll_objections",
+            args={"status": "open"},
             level="todo",
         ),
         *VISITS.work_sources(),

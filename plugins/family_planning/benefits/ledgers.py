@@ -59,8 +59,13 @@ objections = FpLedger(
     label=_l("Objection"),
     filters=(Filter("roll", "int", _l("Roll"), column="roll_id"), Filter("status")),
     order=lambda: [FpRollObjection.roll_id.desc(), FpRollObjection.id],
+    options=lambda stmt: stmt.options(
+        selectinload(FpRollObjection.line).selectinload(FpRollLine.resident)
+    ),
     check=rules.check_objection,
-    title_of=lambda o: f"{o.raised_on} {o.raised_by}",
+    update=rules.update_objection,
+    # Who raised it is S2: the title (in the history and the audit log) names the day only.
+    title_of=lambda o: f"{o.roll.program.name} {o.roll.period} {o.raised_on}",
     importable=False,
 )
 OBJECTIONS = Part(objections, "roll_id", path="objections")
@@ -86,7 +91,8 @@ rolls = FpLedger(
     workflow=rules.ROLL_FLOW,
     steps=rules.ROLL_FLOW.steps(
         RollStepSchema,
-        "A step of the roll: check (社区核对), publicise (公示, 7 days), submit (to the street), "
+        "A step of the roll: check (社区核对), publicise (公示, 7 days), reopen (taken by "
+        "upholding an objection), submit (to the street), "
         "return (退回, with a comment), pass, approve (区审批), pay (已发放), archive; refused "
         "while a paying line fails its checks, listing each",
     ),

@@ -94,6 +94,8 @@ class FpRollObjection(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     roll_id: Mapped[int] = mapped_column(sa.ForeignKey("family_planning_roll.id"))
+    # The line objected to (none: someone left off the roll, or the roll as a whole).
+    line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("family_planning_roll_line.id"))
     raised_on: Mapped[date]
     raised_by: Mapped[str] = mapped_column(sa.String(50), default="")
     content: Mapped[str] = mapped_column(sa.Text, default="")
@@ -101,8 +103,12 @@ class FpRollObjection(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     outcome: Mapped[str | None] = mapped_column(sa.String(10))  # upheld, dismissed
     resolution: Mapped[str] = mapped_column(sa.Text, default="")
     resolved_on: Mapped[date | None]
+    # What an upheld objection does to its line: removed from the roll, or its amount corrected.
+    correction: Mapped[str | None] = mapped_column(sa.String(10))
+    corrected_amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(10, 2))
 
     roll: Mapped[FpRoll] = relationship()
+    line: Mapped[FpRollLine | None] = relationship()
 
 
 class FpRollEvent(WorkflowEventMixin, TenantOwned, Base):

@@ -6,7 +6,7 @@ while a paying line fails a check — listing every line and why.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,9 +23,9 @@ from plugins.registry.services import get_resident
 from plugins.registry.vocabularies import PRESENT
 from tenants.models import Node
 
-from ..common import APPROVE, REVIEW, today
+from ..common import APPROVE, REVIEW, settings, today
 from ..families.models import FpFamily
-from .models import FpProgram, FpRoll, FpRollEvent, FpRollLine
+from .models import FpProgram, FpRoll, FpRollEvent, FpRollLine, FpRollObjection
 
 PROGRAM_KINDS = {
     "reward": _l("Reward for parents of an only child"),
@@ -69,6 +69,8 @@ ROLL_STATUSES = {
 }
 OBJECTION_STATUSES = {"open": _l("Awaiting resolution"), "resolved": _l("Resolved")}
 OBJECTION_OUTCOMES = {"upheld": _l("Upheld"), "dismissed": _l("Dismissed")}
+# What upholding an objection does to the line it is about.
+CORRECTIONS = {"remove": _l("Removed from the roll"), "amount": _l("Amount corrected")}
 PAYMENT_RESULTS = {"paid": _l("Paid out"), "failed": _l("Not paid out")}
 PROBLEMS = {
     "dead": _l("Died"),
@@ -166,12 +168,23 @@ def refuse_unclean(session: Session, roll: FpRoll, *_step: Any) -> dict:
 
 
 def _publicise(session: Session, roll: FpRoll, data: dict[str, Any], on: date) -> dict:
+    """公示 for the community's days (7 by default); again in full after a reopening."""
     refuse_unclean(session, roll)
-    from datetime import timedelta
-
-    until = on + timedelta(days=7)
+    community = session.get(Node, roll.community_id)
+    until = on + timedelta(days=settings(session, community)["publicity_days"])
     change = {"publicity_until": [roll.publicity_until, until]}
     roll.publicity_until = until
+    return change
+
+
+def _reopen(_session: Session, roll: FpRoll, data: dict[str, Any], _on: date) -> dict:
+    """Back to the community, the publicity over: only by upholding an objection."""
+    if not data.get("objection"):
+        refuse(
+            "status", _("A publicised roll goes back to the community when an objection is upheld.")
+        )
+    change = {"publicity_until": [roll.publicity_until, None]}
+    roll.publicity_until = None
     return change
 
 
@@ -214,6 +227,13 @@ ROLL_FLOW = Workflow(
             "check", ("draft",), "checked", _l("Checked by the community"), apply=refuse_unclean
         ),
         Transition("publicise", ("checked",), "public", _l("Publicised"), apply=_publicise),
+        Transition(
+            "reopen",
+            ("public",),
+            "checked",
+            _l("Back to the community after an upheld objection"),
+            apply=_reopen,
+        ),
         Transition(
             "submit", ("public", "returned"), "street", _l("Sent to the street"), apply=_to_street
         ),
@@ -352,11 +372,25 @@ def create_roll(session: Session, community: Node, data: dict[str, Any]) -> FpRo
 # --- 异议 and payment results -------------------------------------------------------------------
 
 
+def _objected_line(session: Session, roll: FpRoll, line_id: int | None) -> None:
+    """The line an objection names is a paying line of its roll."""
+    line = session.get(FpRollLine, line_id) if line_id else None
+    if line_id and (
+        line is None
+        or line.deleted_at is not None
+        or line.roll_id != roll.id
+        or line.line_kind not in PAYING
+    ):
+        refuse("line_id", _("This line is not on the roll."))
+
+
 def check_objection(
     session: Session, community: Node, data: dict[str, Any], objection: Any
 ) -> None:
-    """An objection is raised while its roll is publicised; a resolution (with its outcome)
-    resolves it, dated today unless given, and it stays resolved."""
+    """An objection is raised while its roll is publicised, about one of its lines or the roll
+    as a whole; a resolution (with its outcome) resolves it, dated today unless given, and it
+    stays resolved. Only an upheld objection about a line corrects it: removed, or its amount
+    set to the one given."""
     if objection is None:
         roll = session.get(FpRoll, data.get("roll_id") or 0)
         if roll is None or roll.deleted_at is not None or roll.community_id != community.id:
@@ -367,8 +401,21 @@ def check_objection(
         data.setdefault("raised_on", None)
         data["raised_on"] = data["raised_on"] or today()
         data["status"] = "open"
-    elif objection.status == "resolved" and set(data) & {"resolution", "outcome"}:
-        refuse("resolution", _("The objection is resolved already."))
+    else:
+        roll = objection.roll
+        if objection.status == "resolved" and set(data) & {
+            "resolution",
+            "outcome",
+            "correction",
+            "corrected_amount",
+            "line_id",
+        }:
+            refuse("resolution", _("The objection is resolved already."))
+    line_id = data.get("line_id", getattr(objection, "line_id", None))
+    if objection is None or "line_id" in data or data.get("correction"):
+        # Once named, the line may leave the roll (another objection upheld): only a
+        # correction needs it there still.
+        _objected_line(session, roll, line_id)
     resolution = (data.get("resolution") or "").strip()
     if resolution or data.get("outcome"):
         if not resolution:
@@ -376,6 +423,34 @@ def check_objection(
         if not data.get("outcome"):
             refuse("outcome", _("Say whether the objection was upheld."))
         data["status"], data["resolved_on"] = "resolved", data.get("resolved_on") or today()
+    correction = data.get("correction")
+    if correction and (data.get("outcome") != "upheld" or not line_id):
+        refuse("correction", _("Only an upheld objection about a line corrects it."))
+    if correction == "amount" and data.get("corrected_amount") is None:
+        refuse("corrected_amount", _("Give the corrected amount."))
+
+
+def update_objection(session: Session, objection: FpRollObjection, data: dict[str, Any]) -> Any:
+    """An objection's edit; the edit that upholds it sends its roll back to the community (the
+    publicity over, to be publicised again in full) and corrects its line, each in the roll's
+    timeline or the line's history."""
+    from .ledgers import objections, roll_lines
+
+    was_open = objection.status == "open"
+    objections.update_record(session, objection, data)
+    if not (was_open and objection.status == "resolved" and objection.outcome == "upheld"):
+        return objection
+    roll = objection.roll
+    if roll.status == "public":
+        step = {"on": objection.resolved_on, "comment": objection.resolution}
+        ROLL_FLOW.run(session, roll, "reopen", {**step, "objection": objection.id})
+    line = objection.line
+    if line is not None and objection.correction == "remove":
+        roll_lines.delete(session, line)
+    elif line is not None and objection.correction == "amount":
+        roll_lines.write_update(session, line, {"amount": objection.corrected_amount})
+    session.expire(roll, ["lines", "objections"])
+    return objection
 
 
 def import_payment(session: Session, community: Node, data: dict[str, Any]) -> FpRollLine:
@@ -406,6 +481,8 @@ def import_payment(session: Session, community: Node, data: dict[str, Any]) -> F
     )
     if line is None:
         refuse("id_number", _("This person is not paid by the roll."))
+    if line.paid is not None:  # twice in the file, or in an earlier file
+        refuse("id_number", _("This person's payment result is recorded already."))
     paid = data["result"] == "paid"
     if not paid and not data.get("paid_note"):
         refuse("paid_note", _("Say why the payment failed."))

@@ -4,8 +4,11 @@ account's last four digits are S2."""
 from __future__ import annotations
 
 import marshmallow as ma
+import sqlalchemy as sa
+from flask import g
 from flask_babel import lazy_gettext as _l
 
+from core.db import db
 from core.sdk import (
     S2,
     Choice,
@@ -22,15 +25,36 @@ from core.sdk import (
     optional_text,
     record_choices,
 )
+from plugins.registry.models import RegistryResident
 from plugins.registry.schemas import ResidentIdField
 from plugins.registry.services import get_resident, picker_text, resident_label
 from plugins.registry.validators import mask_id
 
 from . import rules
-from .models import FpProgram, FpRoll
+from .models import FpProgram, FpRoll, FpRollLine
 
 _programs = record_choices(FpProgram.name)
 _rolls = record_choices(FpRoll.period)
+
+
+def _publicised_lines() -> dict[int, str]:
+    """The paying lines of the community's publicised rolls, by the person and the period:
+    what an objection may be about."""
+    if "community" not in g:
+        return {}
+    stmt = (
+        sa.select(FpRollLine.id, RegistryResident.name, FpRoll.period)
+        .join(FpRoll, FpRollLine.roll_id == FpRoll.id)
+        .join(RegistryResident, FpRollLine.resident_id == RegistryResident.id)
+        .where(
+            FpRoll.community_id == g.community.id,
+            FpRoll.status == "public",
+            FpRollLine.deleted_at.is_(None),
+            FpRollLine.line_kind.in_(rules.PAYING),
+        )
+        .order_by(RegistryResident.name, FpRollLine.id)
+    )
+    return {row.id: f"{row.name} {row.period}" for row in db.session.execute(stmt)}
 
 
 class ProgramSchema(ChoiceSchema):
@@ -130,10 +154,21 @@ class PaymentImportSchema(ChoiceSchema):
 
 
 class ObjectionSchema(ChoiceSchema):
-    """异议 during the publicity: who raised it (S2), what it says, how it was resolved."""
+    """异议 during the publicity: who raised it (S2), the line it is about (if one), what it
+    says, how it was resolved and, upheld, how the line is corrected."""
 
     id = ma.fields.Integer(dump_only=True)
     roll_id = RecordId(_l("Roll"), widget="hidden", choices=_rolls, export=False)
+    line_id = RecordId(
+        _l("Line objected to"),
+        widget="select",
+        choices=_publicised_lines,
+        export=False,
+        shown=False,  # the person column names it, after the publicity too
+    )
+    person = Computed(
+        _l("Person objected to"), lambda o: o.line.resident.name if o.line else "", column=True
+    )
     raised_on = Date(_l("Raised on"), validate=not_future, column=True)
     raised_by = Text(_l("Raised by"), 50, sensitivity=S2, column=True)
     content = Text(_l("Objection"), 2000, required=True, widget="textarea", column=True)
@@ -141,3 +176,5 @@ class ObjectionSchema(ChoiceSchema):
     outcome = Choice(_l("Outcome"), rules.OBJECTION_OUTCOMES, column=True)
     resolution = Text(_l("How it was resolved"), 2000, widget="textarea")
     resolved_on = Date(_l("Resolved on"), validate=not_future, column=True)
+    correction = Choice(_l("Correction of the line"), rules.CORRECTIONS, column=True)
+    corrected_amount = Number(_l("Corrected amount (yuan)"), places=2, validate=amount)

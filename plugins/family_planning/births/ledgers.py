@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from typing import Any
 
-from core.sdk import Filter
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session, selectinload
+
+from core.sdk import Filter, refuse
+from tenants.models import Node
 
 from ..common import FpLedger, today
 from ..women.models import FpWoman
+from ..women.rules import card_here
 from . import rules
 from .models import FpBirthReg, FpChild
-from .schemas import BirthRegSchema, ChildSchema, RegStepSchema
+from .schemas import (
+    BirthRegImportSchema,
+    BirthRegSchema,
+    ChildImportSchema,
+    ChildSchema,
+    RegStepSchema,
+)
 from .workflow import REG_FLOW
 
 
@@ -21,6 +32,33 @@ def _mothers(stmt: sa.Select, model: type) -> sa.Select:
         selectinload(model.woman).selectinload(FpWoman.resident),
         selectinload(model.woman).selectinload(FpWoman.children),
     )
+
+
+def import_reg(session: Session, community: Node, data: dict[str, Any]) -> FpBirthReg:
+    """A row of the registration import: the mother's card found by her resident ID; the
+    registration is submitted by import (导入), numbered and given its deadline as any other."""
+    card = card_here(session, community, data.pop("mother_id_number"), "mother_id_number")
+    values = {**data, "woman_id": card.id, "channel": "import"}
+    return birth_regs.write_new(session, community, values)
+
+
+def import_child(session: Session, community: Node, data: dict[str, Any]) -> FpChild:
+    """A row of the birth import: the mother's card by her resident ID, her registration by
+    its number; the child joins the registry as a birth recorded on the form does."""
+    card = card_here(session, community, data.pop("mother_id_number"), "mother_id_number")
+    number = (data.pop("birth_reg_number", None) or "").strip()
+    if number:
+        reg_id = session.scalar(
+            sa.select(FpBirthReg.id).where(
+                FpBirthReg.woman_id == card.id,
+                FpBirthReg.number == number,
+                FpBirthReg.deleted_at.is_(None),
+            )
+        )
+        if reg_id is None:
+            refuse("birth_reg_number", _("The mother has no registration of this number."))
+        data["birth_reg_id"] = reg_id
+    return children.write_new(session, community, {**data, "woman_id": card.id})
 
 
 birth_regs = FpLedger(
@@ -47,7 +85,8 @@ birth_regs = FpLedger(
     title_of=lambda r: r.number,
     new_values=lambda: {"applied_on": today()},
     rollup=True,
-    importable=False,
+    import_schema=BirthRegImportSchema,
+    import_row=import_reg,
     workflow=REG_FLOW,
     steps=REG_FLOW.steps(
         RegStepSchema,
@@ -79,7 +118,8 @@ children = FpLedger(
     check=rules.check_child,
     title_of=lambda c: c.resident.name,
     rollup=True,
-    importable=False,
+    import_schema=ChildImportSchema,
+    import_row=import_child,
 )
 
 LEDGERS = [birth_regs, children]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core import numbering
 from core.sdk import refuse
+from plugins.registry.models import RegistryResident
 from plugins.registry.residents import create_resident
 from plugins.registry.validators import parse_resident_id
 from tenants.models import Node
@@ -94,12 +95,26 @@ def check_reg(session: Session, community: Node, data: dict[str, Any], reg: Any)
     _father(data, reg)
 
 
+def _on_file(session: Session, community: Node, number: str, child: Any) -> bool:
+    """Is a live birth of the district filed with this certificate number (another one)?"""
+    stmt = sa.select(FpChild.id).where(
+        FpChild.district_id == community.district_id,
+        FpChild.certificate_number == number,
+        FpChild.deleted_at.is_(None),
+    )
+    if child is not None:
+        stmt = stmt.where(FpChild.id != child.id)
+    return session.scalar(stmt.limit(1)) is not None
+
+
 def check_child(session: Session, community: Node, data: dict[str, Any], child: Any) -> None:
     """A birth is of a live card here; its registration, if named, is the mother's own."""
     card = card_in(session, community, data.get("woman_id", getattr(child, "woman_id", None)))
     number = data.get("certificate_number")
     if number and not CERTIFICATE.fullmatch(number):
         refuse("certificate_number", _("A birth certificate number is a letter and 9 digits."))
+    if number and _on_file(session, community, number, child):
+        refuse("certificate_number", _("A birth with this certificate number is on file already."))
     reg_id = data.get("birth_reg_id")
     if reg_id:
         reg = session.get(FpBirthReg, reg_id)
@@ -109,34 +124,60 @@ def check_child(session: Session, community: Node, data: dict[str, Any], child: 
             refuse("birth_reg_id", _("This registration is closed."))
 
 
+def _registered_child(session: Session, household_id: int | None, number: str | None) -> Any:
+    """The child the registry holds already in the mother's household by this birth
+    certificate number (a leader reported the birth), not yet filed: filed on that record."""
+    if not (household_id and number):
+        return None
+    return session.scalar(
+        sa.select(RegistryResident.id)
+        .where(
+            RegistryResident.household_id == household_id,
+            RegistryResident.birth_certificate_number == number,
+            RegistryResident.deleted_at.is_(None),
+            ~sa.exists().where(FpChild.resident_id == RegistryResident.id),
+        )
+        .limit(1)
+    )
+
+
 def create_child(session: Session, community: Node, data: dict[str, Any]) -> FpChild:
     """Record a birth: the child joins the mother's household in the registry (by the birth
-    certificate, no ID yet), the birth is filed, and its registration becomes 已生育."""
+    certificate, no ID yet) unless it is there already (``resident_id``, or its certificate
+    number in her household), the birth is filed, and its registration becomes 已生育."""
     from .ledgers import children
 
     check_child(session, community, data, None)
     card = session.get(FpWoman, data["woman_id"])
     mother = card.resident
-    resident = create_resident(
-        session,
-        community,
-        {
-            "name": data.pop("name"),
-            "gender": data["sex"],
-            "birth_date": data["born_on"],
-            "birth_certificate_number": data.get("certificate_number") or "",
-            "household_id": mother.household_id,
-            "relation": "child",
-            "marital_status": "unmarried",
-        },
+    name = data.pop("name", None)
+    data["resident_id"] = data.get("resident_id") or _registered_child(
+        session, mother.household_id, data.get("certificate_number")
     )
-    data["resident_id"], data["node_id"] = resident.id, card.node_id
+    if not data["resident_id"]:
+        resident = create_resident(
+            session,
+            community,
+            {
+                "name": name,
+                "gender": data["sex"],
+                "birth_date": data["born_on"],
+                "birth_certificate_number": data.get("certificate_number") or "",
+                "household_id": mother.household_id,
+                "relation": "child",
+                "marital_status": "unmarried",
+            },
+        )
+        data["resident_id"] = resident.id
+    data["node_id"] = card.node_id
     data["birth_order"] = _count(card) + 1
     if card.pregnancy == "pregnant":
         card.pregnancy, card.due_on = "none", None  # cleared at birth
     child = children.create_record(session, community, data)
     if child.birth_reg_id:
-        REG_FLOW.run(session, child.birth_reg, "born", {"on": today(), "child": child.id})
+        session.flush()  # an import writes in batches: the child's id, for the timeline
+        reg = session.get(FpBirthReg, child.birth_reg_id)
+        REG_FLOW.run(session, reg, "born", {"on": today(), "child": child.id})
     return child
 
 

@@ -117,3 +117,33 @@ class ChildSchema(ChoiceSchema):
     match_note = Text(_l("Comparison note"), 200)
     birth_reg_id = RecordId(_l("Birth registration"), widget="select", choices=_regs)
     created_at = ma.fields.DateTime(dump_only=True)
+
+
+def _mother_id() -> ma.fields.Field:
+    return describe(
+        ResidentIdField(required=True),
+        label=_l("Mother's resident ID"),
+        sensitivity=S2,
+        mask=mask_id,
+    )
+
+
+class BirthRegImportSchema(BirthRegSchema):
+    """A row of the 生育登记 import (a ledger kept before, or the online applications): the
+    mother by her resident ID; it comes in submitted, for the street to register."""
+
+    class Meta:
+        exclude = ("woman_id", "channel")
+
+    mother_id_number = _mother_id()
+
+
+class ChildImportSchema(ChildSchema):
+    """A row of the 出生人口登记 import: the mother by her resident ID, the registration (if
+    any) by its number."""
+
+    class Meta:
+        exclude = ("woman_id", "birth_reg_id")
+
+    mother_id_number = _mother_id()
+    birth_reg_number = Text(_l("Registration number"), 30)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from core.permissions import current_scope
 from core.sdk import S1, S3, Transition, Workflow, refuse
 from core.workdays import add_working_days
-from plugins.registry.services import get_household
+from plugins.registry.services import get_household, get_resident
 from tenants.models import Node
 
 from ..common import APPROVE, REVIEW, today
@@ -64,6 +64,9 @@ def check_family(session: Session, community: Node, data: dict[str, Any], family
         data["node_id"] = found.node_id
         data["status"] = "declared"
         data["deadline"] = add_working_days(session, today(), STREET_DAYS)
+    for key in ("father_id", "mother_id"):
+        if data.get(key) and get_resident(session, current_scope(), data[key]) is None:
+            refuse(key, _("There is no such resident."))
     categories = data.get("categories", getattr(family, "categories", None)) or []
     if not categories:
         refuse("categories", _("Choose at least one category."))

@@ -19,16 +19,35 @@ from core.sdk import (
     RecordId,
     Schema,
     Text,
+    describe,
     not_future,
     optional_text,
     phone_number,
 )
-from plugins.registry.services import get_household, household_label, picker_text
-from plugins.registry.validators import mask_mobile
+from plugins.registry.schemas import ResidentIdField
+from plugins.registry.services import (
+    get_household,
+    get_resident,
+    household_label,
+    picker_text,
+    resident_label,
+)
+from plugins.registry.validators import mask_id, mask_mobile
 
 from . import rules
 
 GRADES = {"1": _l("Grade 1"), "2": _l("Grade 2"), "3": _l("Grade 3"), "4": _l("Grade 4")}
+
+
+def _parent(label: object) -> ma.fields.Field:
+    """A parent: a resident the user sees (who draws the benefits)."""
+    return RecordId(
+        label,
+        picker="family_planning_api.api_picker_residents",
+        picker_label=picker_text(get_resident, resident_label),
+        shown=False,
+        imports=False,
+    )
 
 
 class FamilySchema(ChoiceSchema):
@@ -43,6 +62,10 @@ class FamilySchema(ChoiceSchema):
     )
     household = Computed(_l("Household"), lambda f: f.household.address, column=True)
     head = Computed(_l("Head of household"), lambda f: f.household.head_name, column=True)
+    father_id = _parent(_l("Father"))
+    father = Computed(_l("Father"), lambda f: f.father.name if f.father else "")
+    mother_id = _parent(_l("Mother"))
+    mother = Computed(_l("Mother"), lambda f: f.mother.name if f.mother else "")
     categories = Keys(
         _l("Family category"),
         lambda: rules.CATEGORIES,
@@ -75,3 +98,23 @@ class FamilyStepSchema(Schema):
     on = ma.fields.Date(load_default=None, allow_none=True)
     comment = optional_text(2000)
     recognition_ref = optional_text(50)
+
+
+def _parent_id(label: object) -> ma.fields.Field:
+    return describe(
+        ResidentIdField(load_default=None, allow_none=True),
+        label=label,
+        sensitivity=S2,
+        mask=mask_id,
+    )
+
+
+class FamilyImportSchema(FamilySchema):
+    """A row of the family import: the parents by their resident IDs; the household is the
+    one they live in here."""
+
+    class Meta:
+        exclude = ("household_id", "father_id", "mother_id")
+
+    father_id_number = _parent_id(_l("Father's resident ID"))
+    mother_id_number = _parent_id(_l("Mother's resident ID"))

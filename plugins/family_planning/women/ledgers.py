@@ -6,13 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
-from core.sdk import Filter, Steps, refuse
+from core.sdk import Filter, Steps
 from plugins.registry.models import RegistryResident
-from plugins.registry.validators import normalize_id
 
 from ..common import FpLedger
 from . import rules
@@ -31,14 +29,7 @@ def _exit(session: Session, card: FpWoman, _step: str, data: dict[str, Any]) -> 
 
 def import_card(session: Session, community: Any, data: dict[str, Any]) -> FpWoman:
     """A row of the import: the woman found by her resident ID in this community's registry."""
-    number = normalize_id(data.pop("id_number"))
-    resident_id = session.scalar(
-        sa.select(RegistryResident.id).where(
-            RegistryResident.community_id == community.id, RegistryResident.id_number == number
-        )
-    )
-    if resident_id is None:
-        refuse("id_number", _("No resident of this community has this ID."))
+    resident_id = rules.resident_here(session, community, data.pop("id_number"), "id_number")
     return women.write_new(session, community, {**data, "resident_id": resident_id})
 
 

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from core.permissions import current_scope
 from core.sdk import DomainError, record_change, refuse
 from plugins.registry.ages import age_on
+from plugins.registry.models import RegistryResident
 from plugins.registry.services import get_resident
-from plugins.registry.validators import parse_resident_id
+from plugins.registry.validators import normalize_id, parse_resident_id
 from plugins.registry.vocabularies import PRESENT
 from tenants.models import Node
 
@@ -69,6 +70,36 @@ DUE_WINDOW = 300  # days either side of today a due date may fall
 def _value(data: dict[str, Any], card: FpWoman | None, key: str) -> Any:
     """The value ``key`` will hold once ``data`` is written onto ``card`` (a new card: None)."""
     return data[key] if key in data else getattr(card, key, None)
+
+
+def resident_here(session: Session, community: Node, number: str, field: str) -> int:
+    """The id of this community's resident with resident ID ``number`` (an import names people
+    by their IDs), else 422 on ``field``."""
+    resident_id = session.scalar(
+        sa.select(RegistryResident.id).where(
+            RegistryResident.community_id == community.id,
+            RegistryResident.id_number == normalize_id(number),
+        )
+    )
+    if resident_id is None:
+        refuse(field, _("No resident of this community has this ID."))
+    return resident_id
+
+
+def card_here(session: Session, community: Node, number: str, field: str) -> FpWoman:
+    """The live card of this community's woman with resident ID ``number``, else 422 on
+    ``field``: how an imported registration or birth names its mother."""
+    resident_id = resident_here(session, community, number, field)
+    card = session.scalar(
+        sa.select(FpWoman).where(
+            FpWoman.community_id == community.id,
+            FpWoman.resident_id == resident_id,
+            FpWoman.status == "active",
+        )
+    )
+    if card is None:
+        refuse(field, _("She has no card on the register of this community."))
+    return card
 
 
 def woman_of(session: Session, community: Node, resident_id: int | None) -> Any:

@@ -34,6 +34,8 @@ def _counts(app) -> dict[str, int]:
 
 
 def test_the_demo_is_coherent_and_idempotent(app, world, jiedao_clock, as_user):
+    from plugins.family_planning.benefits.models import FpRollObjection
+    from plugins.family_planning.benefits.rules import ROLL_FLOW
     from plugins.family_planning.births.models import FpBirthReg, FpChild
     from plugins.family_planning.births.workflow import REG_FLOW, REG_STATUSES
     from plugins.family_planning.families.models import FpFamily
@@ -56,6 +58,11 @@ def test_the_demo_is_coherent_and_idempotent(app, world, jiedao_clock, as_user):
             assert child.birth_reg.status == "born" and child.woman_id == child.birth_reg.woman_id
             assert child.born_on > child.woman.resident.birth_date
         assert any("lost_only_child" in f.categories for f in s.scalars(sa.select(FpFamily)))
+        for objection in s.scalars(sa.select(FpRollObjection)):  # raised during the publicity
+            events = {e.action: e.on for e in ROLL_FLOW.timeline(s, objection.roll)}
+            assert events["publicise"] <= objection.raised_on <= objection.resolved_on
+            assert objection.line.roll_id == objection.roll_id and objection.status == "resolved"
+        assert first["FpRollObjection"] >= 1
     worker = as_user("worker")
     assert len(worker.get(f"{api()}/candidates").json["candidates"]) >= 1  # 应建未建 left
     assert worker.get(f"{api()}/rolls", query_string={"status": "draft"}).json["total"] >= 1
