@@ -34,7 +34,10 @@ class AssessmentSchema(ChoiceSchema):
         ma.fields.Float(dump_only=True, allow_none=True), label=_l("Score"), column=True
     )
     inspection_id = describe(
-        ma.fields.Integer(dump_only=True, allow_none=True), label=_l("Scoring sheet"), export=False
+        ma.fields.Integer(dump_only=True, allow_none=True),
+        label=_l("Scoring sheet"),
+        export=False,
+        shown=False,
     )
     survey_asked = Number(_l("Residents surveyed"), min=1, max=100000, dump_only=True)
     survey_satisfied = Number(_l("Residents satisfied"), min=0, max=100000, dump_only=True)

@@ -1,0 +1,67 @@
+"""The pages of the newer steps, as a browser posts them: a 物业服务考核 scored from its sheet's
+cells; a renewal or a decision the rules refuse comes back to its page with the reason and
+writes nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import A1, api, page
+
+PROPERTY_POINTS = (15, 10, 15, 10, 10, 15, 15, 10)
+
+
+@pytest.fixture
+def ready(enable, clock):
+    clock("2026-06-15T10:00:00+08:00")
+    enable(A1)
+
+
+def test_an_assessment_is_scored_from_the_cells_of_its_sheet(ready, as_user, shop):
+    worker = as_user("worker")
+    company = shop(name="安居物业公司", street_front=False)
+    made = worker.post(api() + "/assessments", json={
+        "unit_id": company, "year": 2026, "half": 1, "scheduled_on": "2026-06-15"}).json  # fmt: skip
+    html = worker.get(page() + f"/assessments/{made['id']}").text
+    items = re.findall(r'name="item-(\d+)" value="([^"]+)"', html)
+    assert [text for _n, text in items][:2] == ["工作执行力", "财务管理"] and len(items) == 8
+    form = {f"item-{n}": text for n, text in items}
+    form |= {f"score-{n}": str(p) for (n, _t), p in zip(items, PROPERTY_POINTS, strict=True)}
+    form |= {"score-3": "12", "note-3": "电梯年检过期", "survey_asked": "40",
+             "survey_satisfied": "30", "ledger_review": "台账齐全"}  # fmt: skip
+    posted = worker.post(page() + f"/assessments/{made['id']}/score", data=form)
+    assert posted.status_code == 302
+    scored = worker.get(api() + f"/assessments/{made['id']}").json
+    assert (scored["status"], scored["score"], scored["satisfaction"]) == ("scored", 97.0, 75.0)
+    issues = worker.get(api() + f"/issues?inspection={scored['inspection_id']}").json["items"]
+    assert [i["description"] for i in issues] == ["房屋设施：电梯年检过期"]
+    shown = worker.get(page() + f"/assessments/{made['id']}").text
+    assert 'data-step="score"' not in shown and 'data-step="conclude"' in shown
+    assert "发现0个，已整改0个，逾期0个" in shown
+    # a sheet left empty is refused on the page, nothing written
+    other = worker.post(api() + "/assessments", json={
+        "unit_id": company, "year": 2026, "half": 2, "scheduled_on": "2026-06-15"}).json  # fmt: skip
+    empty = worker.post(page() + f"/assessments/{other['id']}/score", data={"comment": ""})
+    assert empty.status_code == 303
+    assert worker.get(api() + f"/assessments/{other['id']}").json["status"] == "scheduled"
+
+
+def test_a_refused_renewal_or_decision_comes_back_with_its_reason(ready, as_user, shop):
+    admin = as_user("c_admin")
+    letter = admin.post(api() + "/letters", json={
+        "unit_id": shop(), "status": "signed", "signed_on": "2026-01-08"}).json  # fmt: skip
+    first = admin.post(page() + f"/letters/{letter['id']}/renew")
+    assert first.status_code == 302
+    assert "该责任书已续签" not in admin.get(first.headers["Location"]).text
+    again = admin.post(page() + f"/letters/{letter['id']}/renew")
+    assert again.status_code == 303
+    assert again.headers["Location"].endswith(f"/letters/{letter['id']}")
+    back = admin.get(again.headers["Location"]).text
+    assert "该责任书已续签" in back and 'data-environment="renew"' not in back
+    assert admin.get(api() + "/letters").json["total"] == 2
+    none = admin.post(page() + "/selections/decide",
+                      data={"kind": "green_family", "year": "2025", "quota": "3"})  # fmt: skip
+    assert none.status_code == 303
+    assert "该年度没有参评对象" in admin.get(none.headers["Location"]).text
