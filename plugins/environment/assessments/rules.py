@@ -65,11 +65,17 @@ def satisfaction(a: EnvironmentAssessment) -> float | None:
 
 
 def result_for(score: float | None, pass_mark: float | None = None) -> str | None:
+    """The result a score gives when the team names none. 合格 from the pass mark of the
+    sheet's version ("pass mark 85 (setting)", spec C; the sheet of "8个方面", 003 l.265),
+    the place's own when it changed it. 优秀 from 90: the spec gives no mark, the seed has
+    the team choose ("考核将评选出优秀物业企业", 003 l.265), which it does by giving the
+    result itself; 90 is this module's default, never below the pass mark."""
     if score is None:
         return None
-    if score >= EXCELLENT:
+    mark = pass_mark if pass_mark is not None else PASS_MARK
+    if score >= max(EXCELLENT, mark):
         return "excellent"
-    return "pass" if score >= (pass_mark if pass_mark is not None else PASS_MARK) else "fail"
+    return "pass" if score >= mark else "fail"
 
 
 def check_assessment(
