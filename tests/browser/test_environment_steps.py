@@ -45,7 +45,7 @@ def environment(live_server, world, jiedao_clock) -> dict[str, int]:
         community = world.node(A1)
         modules.enable(db.session, community, "environment")
         company = units.create_unit(db.session, community, {
-            "name": "安居物业公司", "credit_code": make_code("MA1P001X7"), "kind": "company",
+            "name": "安居物业公司", "credit_code": make_code("MA1P001X7"), "kind": "property",
         })  # fmt: skip
         shop = units.create_unit(db.session, community, {
             "name": "老王水果店", "credit_code": make_code("MA1P002X7"), "kind": "shop",
