@@ -20,6 +20,7 @@ from .rules import (
     check_complaint,
     contact_overdue_clause,
     deadline_report,
+    overdue_clause,
     stamp_due_days,
     status_of,
 )
@@ -70,10 +71,16 @@ complaints = EnvLedger(
             lambda: contact_overdue_clause(now()),
             order=lambda: [EnvironmentComplaint.received_at],
         ),
+        Filter.flag("overdue", _l("Past a deadline"), lambda: overdue_clause(now())),
         Filter("since", "date", _l("Received from"), column="received_on", bound="from"),
         Filter("until", "date", _l("Received until"), column="received_on", bound="to"),
     ),
-    order=lambda: [EnvironmentComplaint.received_at.desc(), EnvironmentComplaint.id.desc()],
+    # Those past a deadline first, in the community and at the street and district alike.
+    order=lambda: [
+        sa.case((overdue_clause(now()), 0), else_=1),
+        EnvironmentComplaint.received_at.desc(),
+        EnvironmentComplaint.id.desc(),
+    ],
     check=check_complaint,
     create=_create,
     update=_update,
