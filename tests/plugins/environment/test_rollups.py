@@ -58,3 +58,27 @@ def test_a_complaint_leaves_the_overdue_list_once_contacted_and_resolved(complai
     step = worker.post(api(A2) + f"/complaints/{found['id']}/contact", json={})
     assert step.status_code == 200, step.json
     assert _listed(as_user("s_admin"), STREET_A, "?overdue=1") == [("A1-late", True)]
+
+
+def test_the_street_list_masks_the_complainant_and_the_linked_resident(complaints, as_user):
+    from datetime import date
+
+    from tests.plugins.registry.conftest import make_id
+
+    worker = as_user("worker")
+    person = {"name": "李秀英", "id_number": make_id(date(1960, 5, 1), 124),
+              "mobile": "13912345678"}  # fmt: skip
+    assert worker.post(f"/api/v1/c/{A1}/registry/residents", json=person).status_code == 201
+    made = worker.post(api(A1) + "/complaints", json={
+        "ticket": "A1-linked", "received_at": "2026-06-15 09:00", "category": "noise",
+        "complainant": "李秀英", "phone": "13912345678"})  # fmt: skip
+    assert made.status_code == 201, made.json
+    for account in ("s_admin", "d_admin"):
+        client = as_user(account)
+        node = STREET_A if account == "s_admin" else "110105"
+        listed = client.get(f"/api/v1/r/{node}/environment/complaints").json["items"]
+        linked = next(c for c in listed if c["ticket"] == "A1-linked")
+        assert (linked["phone"], linked["complainant"], linked["resident_id"]) == (
+            "139****5678", "李**", None)  # fmt: skip
+        page = client.get(f"/r/{node}/environment/complaints").text
+        assert "A1-linked" in page and "13912345678" not in page and "李秀英" not in page
