@@ -104,3 +104,22 @@ def test_the_demo_has_two_property_assessments_and_voted_selections(app, world, 
     assert stairs and 0 < len(chosen) <= 3 and all(s["stars"] for s in chosen)
     best = max(float(s["score"]) for s in stairs)
     assert best in [float(s["score"]) for s in chosen]
+
+
+def test_every_list_and_record_of_the_demo_opens(app, world, clock, as_user):
+    clock("2026-11-20T09:00:00+08:00")
+    seed(app)
+    worker = as_user("worker")
+    base = f"/c/{A1}/environment"
+    plurals = ("areas", "inspections", "assessments", "issues", "letters", "sorting",
+               "complaints", "tanks", "activities", "selections")  # fmt: skip
+    for plural in plurals:
+        assert worker.get(f"{base}/{plural}").status_code == 200, plural
+        items = worker.get(f"/api/v1{base}/{plural}?per_page=100").json["items"]
+        assert items, plural
+        for item in items[:40]:
+            opened = worker.get(f"{base}/{plural}/{item['id']}")
+            assert opened.status_code == 200, (plural, item["id"])
+    for path in ("/", "/letters/needed", "/checklists"):
+        assert worker.get(base + path).status_code == 200, path
+    assert as_user("s_admin").get("/r/110105001/environment/complaints").status_code == 200
