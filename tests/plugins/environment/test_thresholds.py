@@ -106,3 +106,27 @@ def test_a_family_with_one_vote_may_be_selected_there_being_no_vote_threshold(re
     results = {s["nominee"]: s["result"] for s in
                worker.get(api() + "/selections?year=2026").json["items"]}  # fmt: skip
     assert results == {"王家": "selected", "李家": "not_selected"}
+
+
+@pytest.mark.parametrize(
+    ("found", "category", "due"),
+    [
+        ("2026-06-16 10:00", "structure", "2026-06-18 00:00"),  # Tuesday → by Wednesday's end
+        # Thursday: Friday 19 June is the Dragon Boat Festival, so by Monday's end
+        ("2026-06-18 10:00", "structure", "2026-06-23 00:00"),
+        ("2026-06-16 10:00", "overflow", "2026-06-17 10:00"),  # 24 hours
+        ("2026-06-16 10:00", "piling", "2026-06-19 10:00"),  # 3 days
+    ],
+)
+def test_an_illegal_structure_is_due_for_referral_within_one_working_day(
+    enable, clock, as_user, found, category, due
+):
+    clock("2026-06-18T12:00:00+08:00")
+    enable(A1)
+    worker = as_user("worker")
+    area = worker.post(api() + "/areas", json={"name": "东侧胡同", "kind": "lane"}).json
+    made = worker.post(api() + "/issues", json={
+        "description": "私搭乱建棚屋", "area_id": area["id"], "category": category,
+        "found_at": found})  # fmt: skip
+    assert made.status_code == 201, made.json
+    assert made.json["deadline_at"].replace("T", " ")[:16] == due
