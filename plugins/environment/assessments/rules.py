@@ -8,10 +8,12 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from core.db import db
 from core.sdk import refuse
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node
@@ -25,6 +27,7 @@ from .models import EnvironmentAssessment
 
 RESULTS = {"excellent": _l("Excellent"), "pass": _l("Passed"), "fail": _l("Failed")}
 EXCELLENT = 90  # 优秀
+PROPERTY = "property"  # the registry's unit type of a property company
 
 
 def half_span(year: int, half: int) -> tuple[date, date]:
@@ -78,14 +81,33 @@ def result_for(score: float | None, pass_mark: float | None = None) -> str | Non
     return "pass" if score >= mark else "fail"
 
 
+def company_choices() -> dict[int, str]:
+    """The community's property companies (registry units of that type), for the form."""
+    if "community" not in g:
+        return {}
+    stmt = (
+        sa.select(RegistryUnit.id, RegistryUnit.name)
+        .where(
+            RegistryUnit.community_id == g.community.id,
+            RegistryUnit.kind == PROPERTY,
+            RegistryUnit.deleted_at.is_(None),
+        )
+        .order_by(RegistryUnit.name, RegistryUnit.id)
+    )
+    return {row.id: row.name for row in db.session.execute(stmt)}
+
+
 def check_assessment(
     session: Session, community: Node, data: dict[str, Any], a: EnvironmentAssessment | None
 ) -> None:
-    """A property company (a unit) of the community, once per half-year; the survey's
+    """A property company (a registry unit of that type) of the community, once per
+    half-year; the survey's
     satisfied residents no more than those asked."""
     if "unit_id" in data:
-        live_in(session, community, RegistryUnit, data["unit_id"], "unit_id",
-                _("There is no such unit."))  # fmt: skip
+        unit = live_in(session, community, RegistryUnit, data["unit_id"], "unit_id",
+                       _("There is no such unit."))  # fmt: skip
+        if unit.kind != PROPERTY:
+            refuse("unit_id", _("Choose a property company of the registry."))
     unit_id, year, half = written(data, a, "unit_id", "year", "half")
     taken = sa.select(EnvironmentAssessment.id).where(
         EnvironmentAssessment.community_id == community.id,

@@ -57,8 +57,12 @@ def made(app, world, enable, shop, clock, as_user):
     clock("2026-06-15T10:00:00+08:00")
     enable(A1, B1)
     world.add_user("worker_b", "program_worker", B1)
-    a = make_all(as_user("worker"), A1, shop(A1), shop(A1, "安居物业", street_front=False))
-    b = make_all(as_user("worker_b"), B1, shop(B1), shop(B1, "吉祥物业", street_front=False))
+    a = make_all(
+        as_user("worker"), A1, shop(A1), shop(A1, "安居物业", street_front=False, kind="property")
+    )
+    b = make_all(
+        as_user("worker_b"), B1, shop(B1), shop(B1, "吉祥物业", street_front=False, kind="property")
+    )
     return a, b
 
 

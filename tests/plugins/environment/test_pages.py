@@ -21,7 +21,7 @@ def ready(enable, clock):
 
 def test_an_assessment_is_scored_from_the_cells_of_its_sheet(ready, as_user, shop):
     worker = as_user("worker")
-    company = shop(name="安居物业公司", street_front=False)
+    company = shop(name="安居物业公司", street_front=False, kind="property")
     made = worker.post(api() + "/assessments", json={
         "unit_id": company, "year": 2026, "half": 1, "scheduled_on": "2026-06-15"}).json  # fmt: skip
     html = worker.get(page() + f"/assessments/{made['id']}").text
@@ -40,6 +40,13 @@ def test_an_assessment_is_scored_from_the_cells_of_its_sheet(ready, as_user, sho
     shown = worker.get(page() + f"/assessments/{made['id']}").text
     assert 'data-step="score"' not in shown and 'data-step="conclude"' in shown
     assert "发现0个，已整改0个，逾期0个" in shown
+    # only the registry's property companies are offered and accepted
+    assert "安居物业公司</option>" in worker.get(page() + "/assessments/new").text
+    fruit = shop(name="老王水果店")
+    assert "老王水果店" not in worker.get(page() + "/assessments/new").text
+    refused = worker.post(api() + "/assessments", json={
+        "unit_id": fruit, "year": 2026, "half": 2, "scheduled_on": "2026-06-15"})  # fmt: skip
+    assert refused.status_code == 422 and "unit_id" in refused.json["error"]["fields"]
     # a sheet left empty is refused on the page, nothing written
     other = worker.post(api() + "/assessments", json={
         "unit_id": company, "year": 2026, "half": 2, "scheduled_on": "2026-06-15"}).json  # fmt: skip

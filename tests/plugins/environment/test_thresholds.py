@@ -62,7 +62,7 @@ def _assessed(worker, company: int, half: int, lose: dict[int, float]) -> dict:
 
 def test_an_assessment_at_the_pass_mark_passes_and_the_places_own_mark_counts(ready, as_user, shop):
     worker, admin = as_user("worker"), as_user("c_admin")
-    company = shop(name="安居物业公司", street_front=False)
+    company = shop(name="安居物业公司", street_front=False, kind="property")
     at_mark = _assessed(worker, company, 1, {0: 5, 2: 5, 5: 5})  # 85
     assert (at_mark["score"], at_mark["result"]) == (85.0, "pass")
     # the community lowers the property sheet's pass mark to 80: 82 passes there
@@ -73,7 +73,7 @@ def test_an_assessment_at_the_pass_mark_passes_and_the_places_own_mark_counts(re
         "pass_mark": 80, "items": [{"text": i["text"], "max_points": i["max_points"]}
                                    for i in items]})  # fmt: skip
     assert edited.status_code == 200, edited.json
-    other = shop(name="宜居物业公司", street_front=False)
+    other = shop(name="宜居物业公司", street_front=False, kind="property")
     lowered = _assessed(worker, other, 1, {0: 8, 2: 5, 5: 5})  # 82
     assert (lowered["score"], lowered["result"]) == (82.0, "pass")
 
