@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.db import db
 from core.sdk import Filter, Reminder, WorkSource
+from plugins.registry.models import RegistryResident
 
 from ..common import EDIT, REVIEW, VIEW, EnvLedger, now
 from .models import EnvironmentComplaint
@@ -50,7 +51,16 @@ def _context() -> dict[str, Any]:
     return {
         "deadlines": lambda c: deadline_report(db.session, g.community, c),
         "timeline": lambda c: COMPLAINT_FLOW.timeline(db.session, c),
+        "resident_of": _resident_of,
     }
+
+
+def _resident_of(c: EnvironmentComplaint) -> RegistryResident | None:
+    """The linked resident while still a live resident of the complaint's community."""
+    resident = db.session.get(RegistryResident, c.resident_id) if c.resident_id else None
+    if resident is None or resident.deleted_at is not None:
+        return None
+    return resident if resident.community_id == c.community_id else None
 
 
 complaints = EnvLedger(

@@ -58,6 +58,7 @@ class ComplaintSchema(ChoiceSchema):
         mask=lambda _v: None,
         export=False,
         imports=False,
+        shown=False,  # the page names and links the resident once unmasked
     )
     location = Text(_l("Place"), 200, column=True)
     category = Choice(

@@ -72,3 +72,24 @@ def test_a_refused_renewal_or_decision_comes_back_with_its_reason(ready, as_user
                       data={"kind": "green_family", "year": "2025", "quota": "3"})  # fmt: skip
     assert none.status_code == 303
     assert "该年度没有参评对象" in admin.get(none.headers["Location"]).text
+
+
+def test_the_linked_resident_is_named_only_on_the_unmasked_page(ready, as_user, app):
+    from datetime import date
+
+    from tests.plugins.registry.conftest import make_id
+
+    admin, worker = as_user("c_admin"), as_user("worker")
+    person = {"name": "李秀英", "id_number": make_id(date(1960, 5, 1), 124),
+              "mobile": "13912345678"}  # fmt: skip
+    resident = admin.post(f"/api/v1/c/{A1}/registry/residents", json=person).json
+    made = admin.post(api() + "/complaints", json={
+        "ticket": "L-1", "received_at": "2026-06-15 08:00", "category": "garbage",
+        "complainant": "李秀英", "phone": "13912345678"}).json  # fmt: skip
+    url = page() + f"/complaints/{made['id']}"
+    unmasked = admin.get(url + "?unmask=1").text
+    link = f'href="/c/{A1}/registry/residents/{resident["id"]}">李秀英</a>'
+    assert 'data-field="resident"' in unmasked and link in unmasked
+    for shown in (admin.get(url).text, worker.get(url).text):
+        assert 'data-field="resident"' not in shown and "李秀英" not in shown
+    assert worker.get(url + "?unmask=1").status_code == 403
