@@ -91,6 +91,8 @@ complaints = EnvLedger(
         EnvironmentComplaint.received_at.desc(),
         EnvironmentComplaint.id.desc(),
     ],
+    # 环境诉求办理台账 is filed by the day each was received.
+    export_order=lambda: [EnvironmentComplaint.received_at],
     check=check_complaint,
     create=_create,
     update=_update,

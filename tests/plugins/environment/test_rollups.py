@@ -82,3 +82,10 @@ def test_the_street_list_masks_the_complainant_and_the_linked_resident(complaint
             "139****5678", "李**", None)  # fmt: skip
         page = client.get(f"/r/{node}/environment/complaints").text
         assert "A1-linked" in page and "13912345678" not in page and "李秀英" not in page
+
+
+def test_the_complaint_ledger_export_stays_in_order_of_receipt(complaints, as_user):
+    text = as_user("s_admin").get("/n/110105001/exports/environment.complaints.csv")
+    assert text.status_code == 200
+    body = text.data.decode("utf-8-sig")
+    assert body.index("A1-late") < body.index("A2-late") < body.index("A1-fresh")
