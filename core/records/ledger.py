@@ -1269,11 +1269,13 @@ def confirm_page(ledger: Ledger, record_id: int, action: str) -> Any:
 
 
 def step_page(ledger: Ledger, record_id: int, step: str) -> Any:
-    """A step from the record's page: back to the record, with the refusal if there is one."""
+    """A step from the record's page: back to the record, with the refusal if there is one.
+    A table the step takes (a scoring sheet) is read from its cells, as a record's form is."""
     steps = ledger.steps
     require(steps.permission or ledger.edit)
     obj = load(ledger, record_id)
-    form = load_form(steps.schema())
+    schema = steps.schema()
+    form = load_form(schema, rows=_rows_fields(list(schema.fields.items())))
     if save(form, lambda: steps.run(db.session, obj, step, form.data))[0]:
         return redirect(ledger.url("detail", obj))
     messages = dict.fromkeys(str(m) for ms in form.errors.values() for m in ms)

@@ -32,6 +32,7 @@ EnvLedger = Ledger.family(**ACCESS, sensitive=SENSITIVE)
 DEFAULT_SETTINGS: dict[str, Any] = {
     "issue_days": 3,  # 问题整改期限 (days)
     "overflow_hours": 24,  # 垃圾满溢: within 24 hours
+    "refer_days": 1,  # 违建 referred to 城管执法 within … working days
     "new_shop_days": 15,  # a new street-front shop gets its letter within … days
     "contact_hours": 24,  # 诉求首次联系
     "urgent_contact_hours": 2,  # 紧急诉求首次联系

@@ -1,10 +1,13 @@
 """Demo data of the environment module, per city community of the registry's demo district
 (spec: "Demo per community"): areas for the buildings, courtyards, lanes, shop frontages and
 four sorting stations; six 门前三包 letters (one expired); a year of weekly self-checks and
-monthly joint checks (mean 89, two below 85), a spring 除四害 check and two 物业考核; 30
+monthly joint checks (mean 89, two below 85), a spring 除四害 check and two 物业考核 of the
+registry's property company (June and December, scored, one with rectification); 30
 issues (27 closed, 2 open, 1 overdue, 违建 referred); 15 complaints (响应率 100%, 解决率 86%,
 满意率 93%); sorting participation rising from 62% to 84%; four water tanks, one overdue; the
-year's activities and five 绿色家庭. Rows go in by bulk inserts, so ``jiedao demo`` stays fast.
+year's activities; eight 绿色家庭 nominees with the residents' votes, the five most voted
+selected, and the best-kept stairwells as 星级楼道. Rows go in by bulk inserts, so ``jiedao
+demo`` stays fast.
 """
 
 from __future__ import annotations
@@ -25,10 +28,14 @@ from plugins.registry.demo import insert_rows, mobile, person_name
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node, NodeKind
 
+from .activities.selections import stars_for
+from .assessments.rules import result_for
 from .common import MODULE, today
 from .inspections.checklists import ENV_INSPECTIONS
 from .models import (
     EnvironmentArea,
+    EnvironmentAssessment,
+    EnvironmentAssessmentEvent,
     EnvironmentComplaint,
     EnvironmentInspection,
     EnvironmentIssue,
@@ -41,6 +48,7 @@ from .sorting.rules import households_at
 from .upkeep.rules import add_months
 
 DEMO_DISTRICT = "110105"
+ASSESSMENT_TEAM = "街道城管科、综治科、城建科、公共卫生"  # 联合考核组 (003 l.265)
 JOINT_SCORES = (96, 92, 90, 88, 84, 91, 89, 90, 78, 90, 87, 93)  # mean 89, two below 85
 ISSUES = (
     ("piling", 8, "楼道堆放杂物"), ("adverts", 6, "单元门小广告"), ("overflow", 5, "垃圾桶满溢"),
@@ -101,11 +109,12 @@ class _Community:
         self.letters(areas)
         inspections = self.inspections(areas)
         self.issues(areas, inspections)
+        self.assessments(inspections)
         self.complaints()
         self.sorting(areas)
         self.tanks()
         self.activities()
-        self.selections()
+        self.selections(areas, inspections)
 
     def insert(self, model: Any, rows: list[dict[str, Any]]) -> list[int]:
         return insert_rows(self.session, model, [{**self.row, **r} for r in rows])
@@ -139,8 +148,21 @@ class _Community:
         stations = self.buildings[:4] or [(c, self.community.name)]
         rows += [{"name": f"{name}垃圾分类桶站", "kind": "station", "node_id": node,
                   "party": "community"} for node, name in stations]  # fmt: skip
+        company = self.session.execute(
+            sa.select(RegistryUnit.id, RegistryUnit.name)
+            .where(
+                RegistryUnit.community_id == c,
+                RegistryUnit.kind == "property",
+                RegistryUnit.deleted_at.is_(None),
+            )
+            .order_by(RegistryUnit.id)
+            .limit(1)
+        ).first()
+        self.company = company
         for r in rows:
             r["keeper_id"] = keeper
+            if company is not None and r["kind"] in ("stairwell", "courtyard"):
+                r["unit_id"] = company.id  # the property company answers for them
         for r, new_id in zip(rows, self.insert(EnvironmentArea, rows), strict=True):
             r["id"] = new_id
         by_kind: dict[str, list[dict[str, Any]]] = {}
@@ -197,15 +219,19 @@ class _Community:
             plan.append((day, "monthly", rotation[(m * 5) % len(rotation)], score, area_sheet))
         spring = date(self.day.year, 4, 15)
         plan.append((spring, "special", rotation[0], 91, area_sheet))
-        courtyard = (areas.get("courtyard") or rotation)[0]
-        for day in (date(self.day.year, 6, 20), date(self.day.year - 1, 12, 20)):
-            plan.append((day, "property", courtyard, self.rng.randint(86, 94), property_sheet))
+        if self.company is not None:
+            company = {"id": self.company.id, "name": self.company.name,
+                       "node_id": self.community.id, "property": True}  # fmt: skip
+            for day, score in zip(self.assessment_days(), (92, 86), strict=False):
+                plan.append((day, "property", company, score, property_sheet))
         rows = [
-            {"kind": kind, "done_on": day, "area_id": area["id"], "node_id": area["node_id"],
+            {"kind": kind, "done_on": day, "node_id": area["node_id"],
+             "area_id": None if area.get("property") else area["id"],
              "target_kind": "property" if kind == "property" else "area",
              "target_id": area["id"], "target_name": area["name"],
              "checklist_id": sheet.id, "total_score": float(score),
-             "results": self.results(sheet, score), "inspectors": "社区环境专干、物业经理",
+             "results": self.results(sheet, score),
+             "inspectors": ASSESSMENT_TEAM if kind == "property" else "社区环境专干、物业经理",
              "partners": "城管执法队、物业公司" if kind == "monthly" else ""}
             for day, kind, area, score, sheet in plan
         ]  # fmt: skip
@@ -240,6 +266,50 @@ class _Community:
                 "closed_on": None if still_open else (found + timedelta(days=1)).date(),
             })  # fmt: skip
         self.insert(EnvironmentIssue, rows)
+
+    def assessment_days(self) -> list[date]:
+        """The last two 物业考核 days (June and December, 003 l.265) up to the demo's today."""
+        y = self.day.year
+        days = (date(y, 12, 20), date(y, 6, 20), date(y - 1, 12, 20), date(y - 1, 6, 20))
+        return [d for d in days if d <= self.day][:2]
+
+    def assessments(self, inspections: list[dict[str, Any]]) -> None:
+        """The two half-years' 物业服务考核 of the property company, each on its scored sheet
+        (the inspection of kind 物业服务考核), with the residents' survey and the ledger
+        review; the weaker one was required to rectify before its result."""
+        sheets = [i for i in inspections if i["kind"] == "property"]
+        rows, steps = [], []
+        for sheet in sheets:
+            day, score = sheet["done_on"], sheet["total_score"]
+            weaker = score < 90
+            asked = 40
+            rows.append({
+                "unit_id": self.company.id, "year": day.year, "half": 1 if day.month <= 6 else 2,
+                "scheduled_on": day, "team": ASSESSMENT_TEAM, "inspection_id": sheet["id"],
+                "score": score, "survey_asked": asked, "survey_satisfied": 33 if weaker else 37,
+                "ledger_review": "半年度物业服务基础台账齐全" if not weaker
+                else "保洁记录缺两周，消防巡查记录不全",
+                "requirements": "补齐保洁、消防巡查台账；清理消防通道堆物" if weaker else "",
+                "rectify_by": day + timedelta(days=10) if weaker else None,
+                "result": result_for(score), "concluded_on": day + timedelta(days=12 if weaker else 2),
+                "status": "concluded", "node_id": self.community.id,
+            })  # fmt: skip
+            taken = [("scheduled", "", "scheduled", day - timedelta(days=14)),
+                     ("score", "scheduled", "scored", day)]  # fmt: skip
+            if weaker:
+                taken.append(("require", "scored", "rectifying", day + timedelta(days=1)))
+            taken.append(("conclude", taken[-1][2], "concluded", rows[-1]["concluded_on"]))
+            steps.append(taken)
+        ids = self.insert(EnvironmentAssessment, rows)
+        events = [
+            {"assessment_id": new_id, "action": action, "from_status": before,
+             "to_status": after, "on": on, "at": _at(on), "username": "",
+             "node_id": self.community.id,
+             "comment": rows[n]["requirements"] if action == "require" else ""}
+            for n, (new_id, taken) in enumerate(zip(ids, steps, strict=True))
+            for action, before, after, on in taken
+        ]  # fmt: skip
+        self.insert(EnvironmentAssessmentEvent, events)
 
     # --- complaints, sorting, tanks, activities, selections ------------------------------------
 
@@ -318,10 +388,35 @@ class _Community:
         ]  # fmt: skip
         self.session.execute(sa.insert(Activity), [{**self.row, **r} for r in rows])
 
-    def selections(self) -> None:
+    def selections(self, areas: dict[str, list[dict[str, Any]]], inspections: list[dict]) -> None:
+        """Eight 绿色家庭 nominees with the residents' votes and the panel's score, the five
+        most voted selected; each stairwell inspected this year a 星级楼道 nominee with the
+        mean of its scores and its stars, the best three with stars selected."""
+        year = self.day.year
+        votes = sorted(self.rng.sample(range(12, 90), 8), reverse=True)
         rows = [
-            {"kind": "green_family", "year": self.day.year, "result": "selected",
-             "node_id": self.community.id, "nominee": f"{person_name(self.rng, True)}家庭"}
-            for _ in range(5)
+            {"kind": "green_family", "year": year, "node_id": self.community.id,
+             "nominee": f"{person_name(self.rng, True)}家庭", "votes": v,
+             "score": float(self.rng.randint(80, 98)),
+             "result": "selected" if n < 5 else "not_selected"}
+            for n, v in enumerate(votes)
         ]  # fmt: skip
+        scores: dict[int, list[float]] = {}
+        for i in inspections:
+            if i["done_on"].year == year and i["area_id"] is not None:
+                scores.setdefault(i["area_id"], []).append(i["total_score"])
+        stairwells = [(round(sum(scores[a["id"]]) / len(scores[a["id"]]), 1), a)
+                      for a in areas.get("stairwell", []) if a["id"] in scores]  # fmt: skip
+        stairwells.sort(key=lambda pair: -pair[0])
+        chosen = 0
+        for mean, area in stairwells:
+            stars = stars_for(mean)
+            selected = stars is not None and chosen < 3
+            chosen += selected
+            rows.append({
+                "kind": "star_stairwell", "year": year, "node_id": area["node_id"],
+                "nominee": area["name"], "area_id": area["id"], "score": mean, "stars": stars,
+                "votes": self.rng.randint(5, 40),
+                "result": "selected" if selected else "not_selected",
+            })  # fmt: skip
         self.insert(EnvironmentSelection, rows)

@@ -24,6 +24,9 @@ class SettingsSchema(Schema):
 
     issue_days = _setting("issue_days", _l("Days to rectify an issue"), 90)
     overflow_hours = _setting("overflow_hours", _l("Hours to clear overflowing garbage"), 72)
+    refer_days = _setting(
+        "refer_days", _l("Working days to refer an illegal structure to law enforcement"), 10
+    )
     new_shop_days = _setting(
         "new_shop_days", _l("Days for a new street-front shop to sign its letter"), 90
     )

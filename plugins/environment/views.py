@@ -15,7 +15,15 @@ from flask_babel import gettext as _
 
 from core.db import db
 from core.records.ledger import load
-from core.sdk import api_doc, can, json_body, load_form, register_ledgers, require
+from core.sdk import (
+    DomainError,
+    api_doc,
+    can,
+    json_body,
+    load_form,
+    register_ledgers,
+    require,
+)
 
 from .activities.ledgers import LEDGERS as ACTIVITY_LEDGERS
 from .activities.selections import DecideSchema, decide
@@ -28,7 +36,13 @@ from .inspections.ledgers import LEDGERS as INSPECTION_LEDGERS
 from .issues.ledgers import LEDGERS as ISSUE_LEDGERS
 from .letters.ledgers import LEDGERS as LETTER_LEDGERS
 from .letters.ledgers import letters
-from .letters.rules import DUTIES, generate_drafts, renew, shops_without_letter, state_of
+from .letters.rules import (
+    DUTIES,
+    generate_drafts,
+    renew,
+    shops_without_letter,
+    state_of,
+)
 from .sorting.ledgers import LEDGERS as SORTING_LEDGERS
 from .upkeep.ledgers import LEDGERS as TANK_LEDGERS
 from .web import api, pages, rollup, rollup_api
@@ -45,6 +59,13 @@ LEDGERS = [
     *ACTIVITY_LEDGERS,
 ]
 register_ledgers(LEDGERS, pages=pages, api=api, rollup=rollup, rollup_api=rollup_api)
+
+
+def _refused(exc: DomainError, back: str) -> Any:
+    """A page's action refused: nothing written, the reason shown on the page it came from."""
+    db.session.rollback()
+    flash(exc.message, "error")
+    return redirect(back), 303
 
 
 def _may_edit() -> bool:
@@ -120,9 +141,14 @@ def print_letter(letter_id: int) -> Any:
 
 @pages.post("/letters/<int:letter_id>/renew")
 def renew_letter(letter_id: int) -> Any:
-    """续签: next year's draft for the same shop, then its page."""
+    """续签: next year's draft for the same shop, then its page; a refusal (a draft, or a
+    letter renewed already) back on the letter's page."""
     require(EDIT)
-    made = renew(db.session, g.community, load(letters, letter_id))
+    letter = load(letters, letter_id)
+    try:
+        made = renew(db.session, g.community, letter)
+    except DomainError as exc:
+        return _refused(exc, url_for("environment.letter", record_id=letter.id))
     db.session.commit()
     flash(_("Renewal drafted."), "success")
     return redirect(url_for("environment.letter", record_id=made.id))
@@ -150,7 +176,10 @@ def decide_selection() -> Any:
         for field, messages in form.errors.items():
             flash(f"{field}: {' '.join(map(str, messages))}", "error")
         return redirect(url_for("environment.selections"))
-    chosen = decide(db.session, g.community, form.data)
+    try:
+        chosen = decide(db.session, g.community, form.data)
+    except DomainError as exc:
+        return _refused(exc, url_for("environment.selections"))
     db.session.commit()
     flash(_("%(count)s nominees selected.", count=len(chosen)), "success")
     return redirect(

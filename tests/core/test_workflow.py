@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import marshmallow as ma
 import pytest
 import sqlalchemy as sa
 
@@ -172,3 +173,47 @@ def test_a_step_sets_a_deadline_in_working_days_across_a_holiday(case):
     FLOW.run(db.session, other, "tell", {"on": date(2026, 6, 15), "deadline": date(2026, 7, 1)})
     # A deadline given with the step is the step's own to set (here: left as it was).
     assert other.deadline == date(2026, 6, 16)
+
+
+class _Row(ma.Schema):
+    item = ma.fields.String(required=True)
+    score = ma.fields.Float(required=True)
+
+
+class _SheetStep(ma.Schema):
+    comment = ma.fields.String(load_default="")
+    results = ma.fields.List(ma.fields.Nested(_Row), load_default=None)
+
+
+def test_a_step_page_reads_a_table_from_its_cells(app, world, case):
+    """A step taking a table (a scoring sheet) is posted from a page one input per cell
+    (``item-1``, ``score-1`` …), as a record's own form is: the rows reach the step in order,
+    empty rows left out."""
+    import dataclasses
+
+    from flask import g
+    from flask_login import login_user
+
+    from core.permissions import reset_scope
+    from core.records.ledger import Steps, step_page
+    from plugins.safety.hazards.ledgers import hazards
+
+    hazard = case()
+    taken: list[dict] = []
+    ledger = dataclasses.replace(
+        hazards,
+        steps=Steps(("sheet",), _SheetStep, lambda _s, _obj, _step, data: taken.append(data)),
+    )
+    form = {"item-2": "地面整洁", "score-2": "8", "item-1": "无堆物", "score-1": "10",
+            "item-3": "", "score-3": "", "comment": "复核"}  # fmt: skip
+    with app.test_request_context(method="POST", data=form):
+        login_user(world.user("worker"))
+        reset_scope()
+        g.community = g.place = world.node(A1)
+        g.module = "safety"
+        answer = step_page(ledger, hazard.id, "sheet")
+    assert answer.status_code == 302
+    assert taken == [
+        {"comment": "复核", "results": [{"item": "无堆物", "score": 10.0},
+                                        {"item": "地面整洁", "score": 8.0}]}
+    ]  # fmt: skip

@@ -1,8 +1,8 @@
 """评选 rules: a 星级楼道 nominee is a stairwell area whose score is the mean of its inspections
 that year, its stars from that score (five from 95, four from 90, three from the pass mark
-85); a 绿色家庭 nominee gets the residents' votes and the panel's score. Deciding a year's
-selection ranks the nominees (votes first for families, the score first for stairwells) and
-selects the first ``quota`` of them."""
+85, two from 80); a 绿色家庭 nominee gets the residents' votes and the panel's score. Deciding
+a year's selection ranks the nominees (votes first for families, the score first for
+stairwells) and selects the first ``quota`` of them."""
 
 from __future__ import annotations
 
@@ -23,11 +23,15 @@ from ..inspections.models import EnvironmentInspection
 from .models import EnvironmentSelection
 from .schemas import SELECTION_KINDS
 
-STAR_MARKS = ((95, 5), (90, 4), (PASS_MARK, 3))
+TWO_STARS = 80
+STAR_MARKS = ((95, 5), (90, 4), (PASS_MARK, 3), (TWO_STARS, 2))
 
 
 def stars_for(score: float | None) -> int | None:
-    """The stars a stairwell's score earns; none below the pass mark."""
+    """The stars a stairwell's score earns, two to five: the seed counts "五星级楼道3个、四星级
+    楼道15个、三星级楼道20个、二星级楼道34个" (003 l.310; spec H "星级楼道 (003 l.310)"). Three
+    stars are the sheet's pass mark ("pass mark 85", spec C); the spec gives no other mark, so
+    five from 95, four from 90 and two from 80 are this module's; below 80, none."""
     if score is None:
         return None
     return next((stars for mark, stars in STAR_MARKS if score >= mark), None)
@@ -92,8 +96,10 @@ def ranked(session: Session, community: Node, kind: str, year: int) -> list[Envi
 
 
 def decide(session: Session, community: Node, data: dict[str, Any]) -> list[EnvironmentSelection]:
-    """The first ``quota`` ranked nominees selected, the others not; a stairwell without its
-    stars (below the pass mark) is never selected. Each change is in the record's history."""
+    """The first ``quota`` ranked nominees selected, the others not; a stairwell without
+    stars (below two stars' 80) is never selected. Each change is in the record's history.
+    The spec sets no number of votes (绿色家庭 "评比", 003 l.71): votes rank, the quota
+    decides."""
     from .ledgers import selections
 
     writable(community)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
 from core.db import db
-from core.sdk import Filter
+from core.sdk import Filter, current_template
 
 from ..common import EnvLedger
+from ..inspections.checklists import ENV_INSPECTIONS
 from .models import EnvironmentAssessment
-from .rules import check_assessment, issue_figures
+from .rules import RESULTS, check_assessment, issue_figures
 from .schemas import AssessmentSchema
 from .workflow import ASSESSMENT_FLOW, ASSESSMENT_STATES, AssessmentStepSchema, scheduled
 
@@ -21,6 +23,12 @@ def _create(session: Session, community: Any, data: dict[str, Any], user: Any = 
     a = assessments.create_record(session, community, data, user=user)
     scheduled(session, a, user)
     return a
+
+
+def _sheet() -> list[Any]:
+    """The items of the community's current 物业服务考核 sheet, for the scoring form."""
+    template = current_template(db.session, ENV_INSPECTIONS, g.community, "property")
+    return list(template.items) if template is not None else []
 
 
 assessments = EnvLedger(
@@ -48,7 +56,13 @@ assessments = EnvLedger(
     create=_create,
     rollup=True,
     title_of=lambda a: f"{a.unit.name} {a.year}-{a.half}",
-    context=lambda: {"timeline": lambda a: ASSESSMENT_FLOW.timeline(db.session, a)},
+    context=lambda: {
+        "timeline": lambda a: ASSESSMENT_FLOW.timeline(db.session, a),
+        "sheet": _sheet,
+        "issue_figures": lambda a: issue_figures(db.session, a),
+        "results": RESULTS,
+    },
+    templates={"detail": "environment/assessment.html"},
     workflow=ASSESSMENT_FLOW,
     steps=ASSESSMENT_FLOW.steps(
         AssessmentStepSchema,

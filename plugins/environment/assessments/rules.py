@@ -8,10 +8,12 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from core.db import db
 from core.sdk import refuse
 from plugins.registry.models import RegistryUnit
 from tenants.models import Node
@@ -25,6 +27,7 @@ from .models import EnvironmentAssessment
 
 RESULTS = {"excellent": _l("Excellent"), "pass": _l("Passed"), "fail": _l("Failed")}
 EXCELLENT = 90  # 优秀
+PROPERTY = "property"  # the registry's unit type of a property company
 
 
 def half_span(year: int, half: int) -> tuple[date, date]:
@@ -65,21 +68,46 @@ def satisfaction(a: EnvironmentAssessment) -> float | None:
 
 
 def result_for(score: float | None, pass_mark: float | None = None) -> str | None:
+    """The result a score gives when the team names none. 合格 from the pass mark of the
+    sheet's version ("pass mark 85 (setting)", spec C; the sheet of "8个方面", 003 l.265),
+    the place's own when it changed it. 优秀 from 90: the spec gives no mark, the seed has
+    the team choose ("考核将评选出优秀物业企业", 003 l.265), which it does by giving the
+    result itself; 90 is this module's default, never below the pass mark."""
     if score is None:
         return None
-    if score >= EXCELLENT:
+    mark = pass_mark if pass_mark is not None else PASS_MARK
+    if score >= max(EXCELLENT, mark):
         return "excellent"
-    return "pass" if score >= (pass_mark if pass_mark is not None else PASS_MARK) else "fail"
+    return "pass" if score >= mark else "fail"
+
+
+def company_choices() -> dict[int, str]:
+    """The community's property companies (registry units of that type), for the form."""
+    if "community" not in g:
+        return {}
+    stmt = (
+        sa.select(RegistryUnit.id, RegistryUnit.name)
+        .where(
+            RegistryUnit.community_id == g.community.id,
+            RegistryUnit.kind == PROPERTY,
+            RegistryUnit.deleted_at.is_(None),
+        )
+        .order_by(RegistryUnit.name, RegistryUnit.id)
+    )
+    return {row.id: row.name for row in db.session.execute(stmt)}
 
 
 def check_assessment(
     session: Session, community: Node, data: dict[str, Any], a: EnvironmentAssessment | None
 ) -> None:
-    """A property company (a unit) of the community, once per half-year; the survey's
+    """A property company (a registry unit of that type) of the community, once per
+    half-year; the survey's
     satisfied residents no more than those asked."""
     if "unit_id" in data:
-        live_in(session, community, RegistryUnit, data["unit_id"], "unit_id",
-                _("There is no such unit."))  # fmt: skip
+        unit = live_in(session, community, RegistryUnit, data["unit_id"], "unit_id",
+                       _("There is no such unit."))  # fmt: skip
+        if unit.kind != PROPERTY:
+            refuse("unit_id", _("Choose a property company of the registry."))
     unit_id, year, half = written(data, a, "unit_id", "year", "half")
     taken = sa.select(EnvironmentAssessment.id).where(
         EnvironmentAssessment.community_id == community.id,

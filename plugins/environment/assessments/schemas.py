@@ -7,15 +7,18 @@ from flask_babel import lazy_gettext as _l
 
 from core.sdk import Choice, ChoiceSchema, Computed, Date, Number, RecordId, Text, describe
 
-from ..areas.schemas import unit_choices
-from .rules import RESULTS, satisfaction
+from .rules import RESULTS, company_choices, satisfaction
 from .workflow import ASSESSMENT_STATES
 
 
 class AssessmentSchema(ChoiceSchema):
     id = ma.fields.Integer(dump_only=True)
     unit_id = RecordId(
-        _l("Property company"), required=True, widget="select", choices=unit_choices, shown=False
+        _l("Property company"),
+        required=True,
+        widget="select",
+        choices=company_choices,
+        shown=False,
     )
     company = Computed(_l("Property company"), lambda a: a.unit.name, column=True)
     year = Number(_l("Year"), required=True, min=2000, max=2100, column=True, sort=True)
@@ -34,7 +37,10 @@ class AssessmentSchema(ChoiceSchema):
         ma.fields.Float(dump_only=True, allow_none=True), label=_l("Score"), column=True
     )
     inspection_id = describe(
-        ma.fields.Integer(dump_only=True, allow_none=True), label=_l("Scoring sheet"), export=False
+        ma.fields.Integer(dump_only=True, allow_none=True),
+        label=_l("Scoring sheet"),
+        export=False,
+        shown=False,
     )
     survey_asked = Number(_l("Residents surveyed"), min=1, max=100000, dump_only=True)
     survey_satisfied = Number(_l("Residents satisfied"), min=0, max=100000, dump_only=True)

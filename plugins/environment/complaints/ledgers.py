@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.db import db
 from core.sdk import Filter, Reminder, WorkSource
+from plugins.registry.models import RegistryResident
 
 from ..common import EDIT, REVIEW, VIEW, EnvLedger, now
 from .models import EnvironmentComplaint
@@ -20,6 +21,7 @@ from .rules import (
     check_complaint,
     contact_overdue_clause,
     deadline_report,
+    overdue_clause,
     stamp_due_days,
     status_of,
 )
@@ -49,7 +51,16 @@ def _context() -> dict[str, Any]:
     return {
         "deadlines": lambda c: deadline_report(db.session, g.community, c),
         "timeline": lambda c: COMPLAINT_FLOW.timeline(db.session, c),
+        "resident_of": _resident_of,
     }
+
+
+def _resident_of(c: EnvironmentComplaint) -> RegistryResident | None:
+    """The linked resident while still a live resident of the complaint's community."""
+    resident = db.session.get(RegistryResident, c.resident_id) if c.resident_id else None
+    if resident is None or resident.deleted_at is not None:
+        return None
+    return resident if resident.community_id == c.community_id else None
 
 
 complaints = EnvLedger(
@@ -70,10 +81,18 @@ complaints = EnvLedger(
             lambda: contact_overdue_clause(now()),
             order=lambda: [EnvironmentComplaint.received_at],
         ),
+        Filter.flag("overdue", _l("Past a deadline"), lambda: overdue_clause(now())),
         Filter("since", "date", _l("Received from"), column="received_on", bound="from"),
         Filter("until", "date", _l("Received until"), column="received_on", bound="to"),
     ),
-    order=lambda: [EnvironmentComplaint.received_at.desc(), EnvironmentComplaint.id.desc()],
+    # Those past a deadline first, in the community and at the street and district alike.
+    order=lambda: [
+        sa.case((overdue_clause(now()), 0), else_=1),
+        EnvironmentComplaint.received_at.desc(),
+        EnvironmentComplaint.id.desc(),
+    ],
+    # 环境诉求办理台账 is filed by the day each was received.
+    export_order=lambda: [EnvironmentComplaint.received_at],
     check=check_complaint,
     create=_create,
     update=_update,

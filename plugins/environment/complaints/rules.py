@@ -175,6 +175,43 @@ def contact_overdue_clause(at: datetime) -> sa.ColumnElement[bool]:
     )
 
 
+def overdue_clause(at: datetime) -> sa.ColumnElement[bool]:
+    """Complaints past a deadline not yet met at ``at``: the first contact (to the hour), the
+    resolution or the follow-up (past their day); archived ones are done."""
+    day = localtime(at).date()
+    c = EnvironmentComplaint
+    return sa.and_(
+        c.deleted_at.is_(None),
+        c.status != "archived",
+        sa.or_(
+            contact_overdue_clause(at),
+            sa.and_(c.resolved_at.is_(None), c.resolve_due_on < day),
+            sa.and_(
+                c.resolved_at.is_not(None), c.followed_up_at.is_(None), c.follow_up_due_on < day
+            ),
+        ),
+    )
+
+
+def is_overdue(c: EnvironmentComplaint, at: datetime | None = None) -> bool:
+    """``overdue_clause`` for one complaint, as its row in a list shows it."""
+    at = at or now()
+    if c.deleted_at is not None or c.status == "archived":
+        return False
+    hours = DEFAULT_SETTINGS["urgent_contact_hours" if c.urgent else "contact_hours"]
+    day = localtime(at).date()
+    return bool(
+        (c.contacted_at is None and c.received_at < at - timedelta(hours=hours))
+        or (c.resolved_at is None and c.resolve_due_on and c.resolve_due_on < day)
+        or (
+            c.resolved_at is not None
+            and c.followed_up_at is None
+            and c.follow_up_due_on
+            and c.follow_up_due_on < day
+        )
+    )
+
+
 def status_of(data: dict[str, Any]) -> str:
     """Where a complaint typed or imported with its moments stands in the workflow."""
     if data.get("followed_up_at"):

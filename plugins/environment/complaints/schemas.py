@@ -10,6 +10,7 @@ from core.sdk import (
     Boolean,
     Choice,
     ChoiceSchema,
+    Computed,
     Date,
     RecordId,
     Text,
@@ -19,7 +20,7 @@ from core.sdk import (
 from plugins.registry.validators import mask_mobile
 
 from ..common import LocalDateTime, not_after_now
-from .rules import CATEGORIES, RESULTS, SATISFACTION, SOURCES
+from .rules import CATEGORIES, RESULTS, SATISFACTION, SOURCES, is_overdue
 from .workflow import COMPLAINT_STATES
 
 
@@ -57,6 +58,7 @@ class ComplaintSchema(ChoiceSchema):
         mask=lambda _v: None,
         export=False,
         imports=False,
+        shown=False,  # the page names and links the resident once unmasked
     )
     location = Text(_l("Place"), 200, column=True)
     category = Choice(
@@ -73,4 +75,5 @@ class ComplaintSchema(ChoiceSchema):
     followed_up_at = _moment(_l("Followed up at"))
     satisfaction = Choice(_l("Satisfaction"), SATISFACTION, column=True, widget="select")
     status = Choice(_l("Status"), COMPLAINT_STATES, dump_only=True, column=True)
+    overdue = Computed(_l("Overdue"), is_overdue, column=True)
     redone = describe(ma.fields.Boolean(dump_only=True), label=_l("Redone"))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import localtime
 from core.sdk import refuse
+from core.workdays import add_working_days
 from tenants.models import Node
 
 from ..areas.models import EnvironmentArea
@@ -41,12 +42,19 @@ ITEM_CATEGORIES = (
 )  # fmt: skip
 
 
+REFERRED = ("structure",)  # 私搭乱建/违法建设 "is referred" (spec D; 001 l.875)
+
+
 def deadline_for(session: Session, community: Node, category: str, found_at: datetime) -> datetime:
-    """When an issue found at ``found_at`` is due: 24 hours for overflowing garbage (日产日清),
-    otherwise the community's days."""
+    """When an issue found at ``found_at`` is due (spec, workflow "inspection → issue"): 24
+    hours for overflowing garbage (日产日清), an illegal structure referred by the end of the
+    next working day ("referral ≤ 1 working day"), otherwise the community's days ("3 days")."""
     rules = settings(session, community)
     if category == "overflow":
         return found_at + timedelta(hours=int(rules["overflow_hours"]))
+    if category in REFERRED:
+        day = add_working_days(session, localtime(found_at).date(), int(rules["refer_days"]))
+        return zone_start(day + timedelta(days=1))
     return found_at + timedelta(days=int(rules["issue_days"]))
 
 

@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, selectinload
 
+from core.db import db
 from core.sdk import Filter
 
 from ..common import EnvLedger, today
 from .models import EnvironmentLetter
-from .rules import LETTER_STATUSES, check_letter, renewed_clause, state_clause
+from .rules import LETTER_STATUSES, check_letter, is_renewed, renewed_clause, state_clause
 from .schemas import LetterSchema
 
 
@@ -55,7 +56,7 @@ letters = EnvLedger(
     options=lambda stmt: stmt.options(selectinload(EnvironmentLetter.unit)),
     check=check_letter,
     title_of=lambda x: x.unit.name,
-    context=lambda: {"photos": _scans},
+    context=lambda: {"photos": _scans, "renewed": lambda r: is_renewed(db.session, r)},
     templates={"list": "environment/letters.html", "detail": "environment/letter.html"},
 )
 

@@ -144,6 +144,14 @@ def renewed_clause() -> sa.ColumnElement[bool]:
     )
 
 
+def is_renewed(session: Session, letter: EnvironmentLetter) -> bool:
+    """A live later letter renews it."""
+    stmt = sa.select(EnvironmentLetter.id).where(
+        EnvironmentLetter.previous_id == letter.id, EnvironmentLetter.deleted_at.is_(None)
+    )
+    return session.scalar(stmt.limit(1)) is not None
+
+
 def renew(session: Session, community: Node, letter: EnvironmentLetter, user: Any = None) -> Any:
     """续签: a draft for the next year with the same shop, area, extent and duties, valid to
     31 December of the year after the old one ends (this year's when that has passed). A draft
@@ -153,9 +161,7 @@ def renew(session: Session, community: Node, letter: EnvironmentLetter, user: An
     writable(community)
     if letter.status not in ("signed",):
         refuse("status", _("Only a signed letter is renewed."))
-    if session.scalar(sa.select(EnvironmentLetter.id).where(
-        EnvironmentLetter.previous_id == letter.id, EnvironmentLetter.deleted_at.is_(None)
-    )) is not None:  # fmt: skip
+    if is_renewed(session, letter):
         refuse("status", _("This letter has been renewed already."))
     ends = letter.valid_until or date(today().year, 12, 31)
     year = max(ends.year + 1, today().year)

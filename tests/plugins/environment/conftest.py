@@ -43,12 +43,15 @@ def fixed_clock(jiedao_clock):
 
 @pytest.fixture
 def shop(app, world):
-    """``shop(ref=A1, name=…, street_front=True)`` registers a registry unit; returns its id."""
+    """``shop(ref=A1, name=…, street_front=True, kind="shop")`` registers a registry unit (a
+    property company with ``kind="property"``); returns its id."""
     from plugins.registry import units
 
     serials = iter(range(2000, 9999))
 
-    def make(ref: str = A1, name: str | None = None, street_front: bool = True) -> int:
+    def make(
+        ref: str = A1, name: str | None = None, street_front: bool = True, kind: str = "shop"
+    ) -> int:
         number = next(serials)
         with app.app_context():
             unit = units.create_unit(
@@ -57,7 +60,7 @@ def shop(app, world):
                 {
                     "name": name or f"沿街店铺{number}",
                     "credit_code": make_code(f"MA1{number}X7"),
-                    "kind": "shop",
+                    "kind": kind,
                     "street_front": street_front,
                 },
             )

@@ -69,3 +69,57 @@ def test_the_demo_shows_the_spec_s_figures(app, world, clock, as_user):
     early = next(i for i in first if i["name"] == "environment.sorting_participation")
     # 62 % → 84 % of each station's households, rounded to whole households
     assert 61 <= early["value"] <= 63 and 83 <= part["value"] <= 85
+
+
+def test_the_demo_has_two_property_assessments_and_voted_selections(app, world, clock, as_user):
+    clock("2026-11-20T09:00:00+08:00")
+    seed(app)
+    worker = as_user("worker")
+    base = f"/api/v1/c/{A1}/environment"
+    listed = worker.get(base + "/assessments").json["items"]
+    assert [(a["year"], a["half"], a["status"]) for a in listed] == [
+        (2026, 1, "concluded"), (2025, 2, "concluded")]  # fmt: skip
+    assert {a["company"] for a in listed} == {listed[0]["company"]} and "物业" in listed[0][
+        "company"
+    ]
+    assert [(a["score"], a["result"]) for a in listed] == [(92.0, "excellent"), (86.0, "pass")]
+    weaker = worker.get(base + f"/assessments/{listed[1]['id']}").json
+    assert weaker["requirements"] and weaker["rectify_by"] and weaker["satisfaction"] == 82.5
+    # the company answers for the stairwells and courtyards: their issues feed its assessment
+    assert weaker["issues_found"] + worker.get(
+        base + f"/assessments/{listed[0]['id']}").json["issues_found"] > 0  # fmt: skip
+    events = worker.get(base + f"/assessments/{weaker['id']}/events").json["items"]
+    assert [e["action"] for e in events] == ["scheduled", "score", "require", "conclude"]
+    sheet = worker.get(base + f"/inspections/{weaker['inspection_id']}").json
+    assert (sheet["kind"], sheet["total_score"]) == ("property", 86.0)
+    page = worker.get(f"/c/{A1}/environment/assessments/{weaker['id']}")
+    assert page.status_code == 200 and "整改要求" in page.text
+
+    families = worker.get(base + "/selections?kind=green_family&per_page=50").json["items"]
+    assert len(families) == 8 and all(f["votes"] for f in families)
+    by_votes = sorted(families, key=lambda f: -f["votes"])
+    assert [f["result"] for f in by_votes] == ["selected"] * 5 + ["not_selected"] * 3
+    stairs = worker.get(base + "/selections?kind=star_stairwell&per_page=50").json["items"]
+    chosen = [s for s in stairs if s["result"] == "selected"]
+    assert stairs and 0 < len(chosen) <= 3 and all(s["stars"] for s in chosen)
+    best = max(float(s["score"]) for s in stairs)
+    assert best in [float(s["score"]) for s in chosen]
+
+
+def test_every_list_and_record_of_the_demo_opens(app, world, clock, as_user):
+    clock("2026-11-20T09:00:00+08:00")
+    seed(app)
+    worker = as_user("worker")
+    base = f"/c/{A1}/environment"
+    plurals = ("areas", "inspections", "assessments", "issues", "letters", "sorting",
+               "complaints", "tanks", "activities", "selections")  # fmt: skip
+    for plural in plurals:
+        assert worker.get(f"{base}/{plural}").status_code == 200, plural
+        items = worker.get(f"/api/v1{base}/{plural}?per_page=100").json["items"]
+        assert items, plural
+        for item in items[:40]:
+            opened = worker.get(f"{base}/{plural}/{item['id']}")
+            assert opened.status_code == 200, (plural, item["id"])
+    for path in ("/", "/letters/needed", "/checklists"):
+        assert worker.get(base + path).status_code == 200, path
+    assert as_user("s_admin").get("/r/110105001/environment/complaints").status_code == 200

@@ -41,7 +41,7 @@ def test_a_property_assessment_is_scored_fed_by_its_areas_issues_and_concluded(
     ready, as_user, shop
 ):
     worker = as_user("worker")
-    company = shop(name="安居物业公司", street_front=False)
+    company = shop(name="安居物业公司", street_front=False, kind="property")
     area = ok(worker.post(api() + "/areas", json={"name": "3号楼楼道", "unit_id": company}))
     ok(worker.post(api() + "/issues", json={"description": "楼道堆物", "area_id": area["id"],
                                             "category": "piling"}))  # fmt: skip
