@@ -17,6 +17,8 @@ import os
 import re
 from collections.abc import Iterator
 from importlib.metadata import EntryPoint
+from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -130,20 +132,29 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def make_app(
+    database_url: str, instance: Path, plugins: list[EntryPoint] | None = None, **config: Any
+) -> Flask:
+    """An app of the tests on ``database_url``: the test plugins (or ``plugins``), fast password
+    hashes and no CSRF unless ``config`` says otherwise."""
     environ = {
         "JIEDAO_ENV": "testing",
         "JIEDAO_DATABASE_URL": database_url,
-        "JIEDAO_INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+        "JIEDAO_INSTANCE_PATH": str(instance),
     }
-    return create_app(
-        environ,
-        WTF_CSRF_ENABLED=False,
-        PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
-        PLUGINS="",
-        PLUGIN_ENTRY_POINTS=TEST_PLUGINS,
-    )
+    settings = {
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "PLUGINS": "",
+        "PLUGIN_ENTRY_POINTS": TEST_PLUGINS if plugins is None else plugins,
+        **config,
+    }
+    return create_app(environ, **settings)
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    return make_app(database_url, tmp_path_factory.mktemp("instance"))
 
 
 @pytest.fixture

@@ -25,8 +25,7 @@ from flask import Flask, got_request_exception, request
 from flask_babel import force_locale, gettext
 from werkzeug.serving import make_server
 
-from core.app import create_app
-from tests.conftest import TEST_PLUGINS
+from tests.conftest import make_app
 
 CHROMIUM = Path(os.environ.get("JIEDAO_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -76,16 +75,10 @@ def require_playwright() -> None:
 @pytest.fixture(scope="session")
 def live_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
     """The app the browser talks to: same database as ``app``, but CSRF protection enabled."""
-    environ = {
-        "JIEDAO_ENV": "testing",
-        "JIEDAO_DATABASE_URL": database_url,
-        "JIEDAO_INSTANCE_PATH": str(tmp_path_factory.mktemp("live-instance")),
-    }
-    live = create_app(
-        environ,
-        PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
-        PLUGINS="",
-        PLUGIN_ENTRY_POINTS=TEST_PLUGINS,  # the plugins the database was migrated with
+    live = make_app(
+        database_url,
+        tmp_path_factory.mktemp("live-instance"),
+        WTF_CSRF_ENABLED=True,
         # Answer errors as in production (the 500 page), but remember them: see live_server.
         PROPAGATE_EXCEPTIONS=False,
     )

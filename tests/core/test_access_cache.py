@@ -14,10 +14,9 @@ from flask import Flask
 from sqlalchemy import event
 
 from core.access_cache import current_stamp
-from core.app import create_app
 from core.db import db
 from core.models import STAMP_TABLE, Assignment, SignIn, User
-from tests.conftest import TEST_PLUGINS
+from tests.conftest import make_app
 
 A1 = "110105001001"
 ROWS = f"/api/v1/c/{A1}/ledger/rows"
@@ -26,18 +25,7 @@ ROWS = f"/api/v1/c/{A1}/ledger/rows"
 @pytest.fixture(scope="module")
 def other_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
     """A second app on the same database: another app server, with a cache of its own."""
-    environ = {
-        "JIEDAO_ENV": "testing",
-        "JIEDAO_DATABASE_URL": database_url,
-        "JIEDAO_INSTANCE_PATH": str(tmp_path_factory.mktemp("other-instance")),
-    }
-    return create_app(
-        environ,
-        WTF_CSRF_ENABLED=False,
-        PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
-        PLUGINS="",
-        PLUGIN_ENTRY_POINTS=TEST_PLUGINS,
-    )
+    return make_app(database_url, tmp_path_factory.mktemp("other-instance"))
 
 
 @pytest.fixture

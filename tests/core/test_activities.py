@@ -29,21 +29,10 @@ def page(module: str = "outreach", ref: str = A1) -> str:
 def app(database_url, tmp_path_factory):
     """The test app with one more module, ``outreach`` (tests/fixture_plugins/outreach): nothing
     but an activity ledger. It has no tables of its own, so the tests' database serves."""
-    from core.app import create_app
-    from tests.conftest import TEST_PLUGINS, _ep
+    from tests.conftest import TEST_PLUGINS, _ep, make_app
 
-    environ = {
-        "JIEDAO_ENV": "testing",
-        "JIEDAO_DATABASE_URL": database_url,
-        "JIEDAO_INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
-    }
-    return create_app(
-        environ,
-        WTF_CSRF_ENABLED=False,
-        PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
-        PLUGINS="",
-        PLUGIN_ENTRY_POINTS=[*TEST_PLUGINS, _ep("outreach", "tests.fixture_plugins.outreach")],
-    )
+    plugins = [*TEST_PLUGINS, _ep("outreach", "tests.fixture_plugins.outreach")]
+    return make_app(database_url, tmp_path_factory.mktemp("instance"), plugins)
 
 
 @pytest.fixture
