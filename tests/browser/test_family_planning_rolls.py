@@ -109,6 +109,7 @@ def _object_and_uphold(page: Page, tr, roll: int) -> None:
     page.get_by_label(tr("How it was resolved")).fill("经核实已迁往外地，移出名册")
     page.get_by_role("button", name=tr("Save")).click()
     expect(page.locator('dd[data-field="status"]')).to_have_text(tr("Resolved"))
+    expect(page.locator('dd[data-field="person"]')).to_have_text("老王")  # still about 老王
 
     page.goto(f"{FP}/rolls/{roll}")
     expect(page.locator('dd[data-field="status"]')).to_have_text(tr("Checked by the community"))

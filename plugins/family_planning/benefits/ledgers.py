@@ -54,7 +54,7 @@ objections = FpLedger(
     name="roll_objection",
     model=FpRollObjection,
     schema=ObjectionSchema,
-    fixed=("roll_id",),
+    fixed=("roll_id", "line_id"),  # what an objection is about stays what it was
     title=_l("Objections to benefit rolls"),
     label=_l("Objection"),
     filters=(Filter("roll", "int", _l("Roll"), column="roll_id"), Filter("status")),

@@ -408,13 +408,12 @@ def check_objection(
             "outcome",
             "correction",
             "corrected_amount",
-            "line_id",
         }:
             refuse("resolution", _("The objection is resolved already."))
     line_id = data.get("line_id", getattr(objection, "line_id", None))
-    if objection is None or "line_id" in data or data.get("correction"):
-        # Once named, the line may leave the roll (another objection upheld): only a
-        # correction needs it there still.
+    if objection is None or data.get("correction"):
+        # Once named (for good: the field is fixed), the line may leave the roll when another
+        # objection is upheld; only a correction needs it there still.
         _objected_line(session, roll, line_id)
     resolution = (data.get("resolution") or "").strip()
     if resolution or data.get("outcome"):

@@ -179,9 +179,20 @@ def test_families_come_in_declared_at_their_parents_household(enable, resident, 
     assert zhang
 
 
-def test_readers_and_other_communities_import_nothing(mothers, as_user, world):
+def test_readers_and_other_communities_import_nothing(mothers, as_user, world, app):
+    from tenants import modules
+
     world.add_user("a2_worker", "program_worker", A2)
     row = [MOTHER, "张三", None, "一孩", None, "2026-06-01"]
     assert _upload(as_user("inspector"), "birth_regs", REG_HEADER, row).status_code == 403
     assert _upload(as_user("a2_worker"), "birth_regs", REG_HEADER, row).status_code == 404
+    with app.app_context():
+        modules.disable(db.session, world.node(A1), "family_planning")
+        db.session.commit()
+    off = _upload(as_user("worker"), "birth_regs", REG_HEADER, row)
+    # core's import endpoint says why (422) rather than 404 for a module switched off
+    assert off.status_code == 422 and "未启用" in off.json["error"]["message"]
+    with app.app_context():
+        modules.enable(db.session, world.node(A1), "family_planning")
+        db.session.commit()
     assert as_user("worker").get(f"{api()}/birth_regs").json["total"] == 0

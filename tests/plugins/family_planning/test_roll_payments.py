@@ -176,6 +176,7 @@ def test_an_upheld_objection_corrects_its_line_and_reopens_the_roll(publicised, 
     gone = worker.patch(second, json={**same, "correction": "remove"})
     assert gone.status_code == 422 and "line_id" in gone.json["error"]["fields"]
     assert worker.patch(second, json=same).status_code == 200
+    assert worker.get(second).json["person"] == "老王"  # what it was about, for good
     history_of = f"{api()}/roll_lines/{lines['老王']}/history"
     removed = as_user("c_admin").get(history_of).json["items"]
     assert removed[0]["action"] == "delete"  # soft-deleted: a restorer reads its history
