@@ -74,6 +74,9 @@ CONSULT_CATEGORIES = {
     "tort": _l("Tort"),
     "other": _l("Other kind of matter"),
 }
+# A question of these matters and its answer are S3 (family matters; an inheritance is one, and
+# it becomes a family dispute when referred to mediation); of the others, S1.
+S3_CATEGORIES = ("family", "inheritance")
 REFERRALS = {
     "none": _l("No referral"),
     "legal_aid": _l("Legal aid centre"),
