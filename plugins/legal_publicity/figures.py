@@ -50,16 +50,24 @@ def _count(model: Any, day_column: str, *where: Any) -> Compute:
     return compute
 
 
-def _activities(*kinds: str, groups: tuple[str, ...] = ()) -> Compute:
-    """普法 activities (of ``kinds``) held in the period; with ``groups``, for those groups."""
+def _activities(*kinds: str, groups: tuple[str, ...] = (), forms: tuple[str, ...] = ()) -> Compute:
+    """普法 activities (of ``kinds``) held in the period; with ``groups``, for those groups;
+    with ``forms``, taking one of those forms (a lecture)."""
 
     def compute(session: Session, communities: sa.Select, period: Period) -> int:
-        if not groups:
+        if not groups and not forms:
             return count_held(session, MODULE, communities, period.start, period.end, kinds)
-        rows = session.scalars(
-            _held(communities, period, kinds).with_only_columns(Activity.target_groups)
+        rows = session.execute(
+            _held(communities, period, kinds).with_only_columns(
+                Activity.target_groups, Activity.forms
+            )
         )
-        return sum(1 for targets in rows if set(targets or ()) & set(groups))
+        return sum(
+            1
+            for targets, taken in rows
+            if (not groups or set(targets or ()) & set(groups))
+            and (not forms or set(taken or ()) & set(forms))
+        )
 
     return compute
 
@@ -257,7 +265,7 @@ def indicators() -> list[Indicator]:
             "youth_law",
             _l("Legal lectures for young people"),
             TIMES,
-            _activities(groups=("youth",)),
+            _activities(groups=("youth",), forms=("lecture",)),
         ),
         _indicator("boards", _l("Publicity boards"), _l("boards"), boards, stock=True),
         _indicator(

@@ -34,6 +34,33 @@ AUDIENCES = {
     "all": _l("All residents"),
 }
 
+# 形式 of an activity (several may be ticked).
+FORMS = {
+    "lecture": _l("Lecture"),
+    "counselling": _l("On-site legal advice"),
+    "quiz": _l("Knowledge contest"),
+    "exhibition": _l("Picture exhibition"),
+    "leaflets": _l("Handing out materials"),
+    "performance": _l("Cultural performance"),
+    "film": _l("Educational film"),
+    "online": _l("Online posts"),
+}
+# The laws an activity most often covers, offered as suggestions (any law may be written).
+LAWS = (
+    "宪法",
+    "民法典",
+    "人民调解法",
+    "禁毒法",
+    "国家安全法",
+    "消费者权益保护法",
+    "妇女权益保障法",
+    "老年人权益保障法",
+    "未成年人保护法",
+    "反电信网络诈骗法",
+    "反有组织犯罪法",
+    "安全生产法",
+)
+
 BOARD_KINDS = {
     "board": _l("Bulletin board"),
     "window": _l("Display window"),

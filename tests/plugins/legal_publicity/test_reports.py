@@ -154,12 +154,12 @@ def test_the_quarterly_publicity_report_counts_the_quarter_and_carries_the_summa
     enable(A1)
     worker = as_user("worker")
     held = [
-        ("每月一法：宪法", "2026-01-10", "monthly_law", ["all"], 60),
-        ("每月一法：民法典", "2026-01-25", "monthly_law", ["all"], 40),
-        ("3·15消费者权益保护宣传", "2026-03-15", "consumer", ["youth"], 80),
-        ("去年的宪法日", "2025-12-04", "constitution", ["all"], 100),  # the quarter before
+        ("每月一法：宪法", "2026-01-10", "monthly_law", ["all"], 60, ["lecture"]),
+        ("每月一法：民法典", "2026-01-25", "monthly_law", ["all"], 40, ["exhibition"]),
+        ("3·15消费者权益保护宣传", "2026-03-15", "consumer", ["youth"], 80, ["lecture"]),
+        ("去年的宪法日", "2025-12-04", "constitution", ["all"], 100, []),  # the quarter before
     ]
-    for title, day, kind, groups, people in held:
+    for title, day, kind, groups, people, forms in held:
         made = worker.post(
             f"{api()}/activities",
             json={
@@ -168,6 +168,7 @@ def test_the_quarterly_publicity_report_counts_the_quarter_and_carries_the_summa
                 "kind": kind,
                 "target_groups": groups,
                 "headcount": people,
+                "forms": forms,
             },
         )
         assert made.status_code == 201, made.json
