@@ -17,7 +17,7 @@ from core.activities.models import Activity, ActivityMaterial
 from core.activities.services import counting_for
 from core.sdk import Indicator, Period, count_held, today
 
-from .common import MODULE
+from .common import MODULE, RESETTLEMENT_VIEW
 from .mediation.models import LpDispute, LpFollowup, LpScreening, LpScreeningItem
 from .mediation.vocabularies import MASS_PEOPLE, RUNNING
 from .publicity.models import LpBoard, LpConsult, LpStudy
@@ -241,7 +241,9 @@ concluded = ("written", "oral", "failed")
 
 def indicators() -> list[Indicator]:
     """Every figure of the spec's table that the registers hold."""
-    s3 = {"suppress_below": S3_BELOW}
+    # 安置帮教: counts only, small ones withheld; at a community, only for those who may see
+    # the register there (the street's 司法所, the named cadre).
+    s3 = {"suppress_below": S3_BELOW, "community_permission": RESETTLEMENT_VIEW}
     return [
         _indicator(
             "activities", _l("Legal publicity activities"), TIMES, _activities(), direction="up"
@@ -361,7 +363,13 @@ def indicators() -> list[Indicator]:
             _resettled(LpResettled.reported_on <= LpResettled.report_due),
             **s3,
         ),
-        _rate("handover_rate", _l("Hand-over rate"), "handed_over", "released"),
+        _rate(
+            "handover_rate",
+            _l("Hand-over rate"),
+            "handed_over",
+            "released",
+            community_permission=RESETTLEMENT_VIEW,
+        ),
         _indicator(
             "placed",
             _l("Persons in care placed"),
@@ -370,7 +378,14 @@ def indicators() -> list[Indicator]:
             stock=True,
             **s3,
         ),
-        _rate("placement_rate", _l("Placement rate"), "placed", "in_care", stock=True),
+        _rate(
+            "placement_rate",
+            _l("Placement rate"),
+            "placed",
+            "in_care",
+            stock=True,
+            community_permission=RESETTLEMENT_VIEW,
+        ),
         _indicator(
             "reoffending",
             _l("Persons in care who reoffended"),

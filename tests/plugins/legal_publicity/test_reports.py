@@ -83,7 +83,10 @@ def test_a_report_whose_successes_do_not_add_up_is_refused(enable, as_user, cloc
 def test_the_resettlement_report_is_not_the_workers(enable, as_user, judicial, clock):
     clock("2026-04-02T10:00:00+08:00")
     enable(A1)
-    assert as_user("worker").post(url(A1, CARE, "submit"), json={}).status_code == 403
+    assert as_user("worker").post(url(A1, CARE, "submit"), json={}).status_code == 404
+    for username in ("worker", "c_admin", "s_admin", "inspector"):  # not even its counts
+        assert as_user(username).get(url(A1, CARE)).status_code == 404, username
+    assert as_user("judicial").get(url(STREET_A, CARE)).status_code == 200
     cadre = as_user("cadre")
     body = cadre.get(url(A1, CARE)).get_json()
     assert set(fields(body)) == {

@@ -203,3 +203,27 @@ def test_community_counts_stay_withheld_for_everyone_outside(person, as_user):
         assert answer.status_code == 200, answer.json
         in_care = next(f for f in answer.json["items"] if f["name"] == "legal_publicity.in_care")
         assert (in_care["value"], in_care["suppressed"]) == (None, True), username
+
+
+def test_community_counts_are_the_compartments_whatever_their_size(person, as_user):
+    """Five in care is no longer a small count: the street reads 5, the community's staff
+    without the register's permission still read nothing there."""
+    cadre = as_user("cadre")
+    team = {"on": "2026-04-20", "team": "司法所李明、社区王芳、民警赵强"}
+    people = [person]
+    for n in range(4):
+        made = cadre.post(f"{api()}/resettled", json={**PERSON, "name": f"对象{n}"})
+        people.append(made.json["id"])
+    for pid in people:
+        assert cadre.post(f"{api()}/resettled/{pid}/report", json=team).status_code == 200
+
+    def in_care(username: str, ref: str) -> tuple:
+        items = as_user(username).get(f"/api/v1/nodes/{ref}/indicators").json["items"]
+        found = {f["name"]: f for f in items}
+        rate = found["legal_publicity.placement_rate"]
+        return found["legal_publicity.in_care"]["value"], rate["numerator"], rate["value"]
+
+    for username in ("c_admin", "worker"):
+        assert in_care(username, A1) == (None, None, None), username
+    assert in_care("cadre", A1) == (5, 5, 100.0)
+    assert in_care("s_admin", STREET_A) == (5, 5, 100.0)
