@@ -227,3 +227,21 @@ def test_community_counts_are_the_compartments_whatever_their_size(person, as_us
         assert in_care(username, A1) == (None, None, None), username
     assert in_care("cadre", A1) == (5, 5, 100.0)
     assert in_care("s_admin", STREET_A) == (5, 5, 100.0)
+
+
+def test_a_target_board_shows_no_communitys_compartment_figure_to_outsiders(person, as_user):
+    """无重新犯罪 (target 0): the street's board splits it to its communities; whoever lacks
+    the register's permission reads the street's value, no community's."""
+    board = f"/api/v1/nodes/{STREET_A}/targets"
+    target = {"value": 0, "shares": {A1: 0}}
+    name = "legal_publicity.reoffending"
+    answer = as_user("d_admin").put(f"{board}/{name}", query_string={"period": "2026"}, json=target)
+    assert answer.status_code == 200, answer.json
+
+    def values(username: str) -> tuple:
+        items = as_user(username).get(board, query_string={"period": "2026"}).json["items"]
+        item = next(i for i in items if i["indicator"] == name)
+        return item["value"], {c["ref"]: c["value"] for c in item["children"]}
+
+    assert values("s_admin") == (0, {A1: None})
+    assert values("judicial") == (0, {A1: 0})
