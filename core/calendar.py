@@ -96,7 +96,10 @@ def _dates(
         period = (school or {}).get(entry.term)
         return [Occurrence(entry, *period)] if period else []
     if entry.kind == "lunar":
-        return [Occurrence(entry, _lunar(year, entry.month, entry.day))]
+        # The 11th and 12th lunar months (腊八, 小年) of lunar year Y mostly fall in January of
+        # Y+1: the Gregorian year's days are those of lunar years Y-1 and Y that fall in it.
+        days = (_lunar(y, entry.month, entry.day) for y in (year - 1, year))
+        return [Occurrence(entry, day) for day in days if day.year == year]
     if entry.kind == "term":
         return [Occurrence(entry, _term(year, entry.term))]
     if entry.kind == "weekday":

@@ -149,6 +149,9 @@ class Indicator:
     the ledger whose rows it counts and their predicate, for the drill-down to them.
     ``optional``: a statistic kept though no longer assessed (不作考核), left out of a node's
     figures unless asked for (``?optional=1``) and never offered as a target.
+    ``community_permission``: the figure of a compartment (安置帮教 in care): at a community it
+    is withheld from whoever lacks this permission there, as its records are; at a street or
+    district it is a count like any other (small ones withheld by ``suppress_below``).
     """
 
     name: str
@@ -171,6 +174,7 @@ class Indicator:
     # together (one query per table), which evaluate uses instead of one query per figure.
     batch: Callable[[Session, sa.Select, Period], dict[str, Any]] | None = None
     optional: bool = False
+    community_permission: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

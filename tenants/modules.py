@@ -527,8 +527,10 @@ def indicator_values(
 ) -> list[dict]:
     """The figures the user may read at ``node`` (one of the module's permissions there): each
     with what it is (kind, stock or flow, direction, how it is computed), its value and, for a
-    ratio, the totals it divides. Optional ones (不作考核) only when ``optional``."""
-    from core.figures import as_of, evaluate
+    ratio, the totals it divides. Optional ones (不作考核) only when ``optional``; a
+    compartment's figure (``community_permission``) withheld at a community from whoever lacks
+    that permission there."""
+    from core.figures import Value, as_of, evaluate
     from tenants.figure_views import records_url
 
     every = indicators()
@@ -542,8 +544,11 @@ def indicator_values(
         if indicator.module not in memos:
             memos[indicator.module] = ({}, counted_communities(session, node, indicator.module))
         memo, communities = memos[indicator.module]
+        closed = indicator.community_permission and node.kind == NodeKind.COMMUNITY
         try:
             value = evaluate(session, every, indicator.name, communities, period, memo)
+            if closed and not scope.allows(indicator.community_permission, node.path):
+                value = Value(None, suppressed=True)
         except Exception as exc:  # a plugin's figure must not take the page down
             plugin_system().mark_broken(
                 indicator.module, f"indicator {indicator.name} failed: {exc}"

@@ -10,7 +10,7 @@ shows in every module it counts for, with one history.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -293,6 +293,8 @@ def activity_ledger(
     restore: str | None = None,
     sensitive: str | None = None,
     target_groups: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
+    forms: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
+    laws: Sequence[str] | None = None,
     calendar: Callable[[], Iterable[CalendarEntry]] | None = None,
     photos: AttachmentRoutes | None = None,
     title: Any = None,
@@ -302,8 +304,10 @@ def activity_ledger(
     **options: Any,
 ) -> ActivityLedger:
     """The activity ledger of ``module``: its ``kinds`` (key → label, the 活动类型), its
-    ``target_groups`` (参加对象, several may be ticked), the ``calendar`` entries an activity may
-    answer (the module's observances), its permissions. ``photos``: the plugin's own
+    ``target_groups`` (参加对象, several may be ticked), its ``forms`` (形式: 讲座, 现场咨询 …,
+    several may be ticked) and the ``laws`` it suggests an activity covered (法律法规, written
+    out), if it keeps them; the ``calendar`` entries an activity may answer (the module's
+    observances), its permissions. ``photos``: the plugin's own
     :func:`core.attachments.attachment_routes` when it has them on the same blueprint, with
     ``plural`` → :func:`activity_photo_owner` among their owners; otherwise the ledger adds
     photo routes of its own. Further ``options`` go to :class:`Ledger` (filters, templates …).
@@ -313,7 +317,16 @@ def activity_ledger(
     def observances() -> dict[str, Any]:
         return observance_choices(calendar()) if calendar is not None else {}
 
-    schema = activity_schema(module, kinds, groups, observances, lambda: module_choices(module))
+    forms_of = None if forms is None else forms if callable(forms) else (lambda: dict(forms))
+    schema = activity_schema(
+        module,
+        kinds,
+        groups,
+        observances,
+        lambda: module_choices(module),
+        forms_of=forms_of,
+        laws=laws,
+    )
     shared = {"module": module, "view": view, "edit": edit, "restore": restore}
 
     def part_ledger(

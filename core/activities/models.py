@@ -16,7 +16,8 @@ from core.tenancy import TenantOwned
 class Activity(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     """活动记录: one publicity campaign, drill, lecture or visit day of a module (``module``, its
     owner), which may count for further modules too (:class:`ActivityModule`). ``kind`` and
-    ``target_groups`` are keys of the owning module's vocabulary; ``observance`` the key of the
+    ``target_groups`` and ``forms`` (讲座, 图片展览 …) are keys of the owning module's vocabulary,
+    ``laws`` the laws and regulations it covered, as written; ``observance`` the key of the
     calendar entry it answers (``core.activities.services.observance_key``)."""
 
     __tablename__ = "core_activity"
@@ -39,6 +40,8 @@ class Activity(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     organiser: Mapped[str] = mapped_column(sa.String(100), default="")
     partners: Mapped[str] = mapped_column(sa.String(200), default="")
     target_groups: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    forms: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # 形式: lecture, exhibition …
+    laws: Mapped[str] = mapped_column(sa.String(300), default="")  # the laws it explained
     headcount: Mapped[int] = mapped_column(default=0)
     summary: Mapped[str] = mapped_column(sa.Text, default="")
 

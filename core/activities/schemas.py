@@ -4,7 +4,7 @@ schemas are the same for every module."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import marshmallow as ma
@@ -43,8 +43,13 @@ def activity_schema(
     groups_of: Callable[[], dict[str, Any]],
     observances_of: Callable[[], dict[str, Any]],
     modules_of: Callable[[], dict[str, Any]],
+    forms_of: Callable[[], dict[str, Any]] | None = None,
+    laws: Sequence[str] | None = None,
 ) -> type[ma.Schema]:
-    """The schema of ``module``'s activities: its kinds, target groups and observances."""
+    """The schema of ``module``'s activities: its kinds, target groups and observances; with
+    ``forms_of``, the forms an activity takes (形式, several may be ticked); with ``laws``
+    (suggestions, shown as the field's help), the laws and regulations it covered. A module
+    that declares neither has neither field on its forms, pages and exports."""
     default_kind = "other" if "other" in kinds else next(iter(kinds))
 
     class ActivitySchema(ChoiceSchema):
@@ -98,8 +103,20 @@ def activity_schema(
             ):
                 raise ma.ValidationError(_("The activity cannot end before it starts."), "end_time")
 
-    ActivitySchema.openapi_area = module  # type: ignore[attr-defined]
-    return ActivitySchema
+    extra: dict[str, ma.fields.Field] = {}
+    if forms_of is not None:
+        extra["forms"] = Keys(_l("Activity forms"), forms_of, default=list)
+    if laws is not None:
+        extra["laws"] = Text(
+            _l("Laws covered"),
+            300,
+            help=_l("Separate them with 、, for example %(laws)s", laws="、".join(laws)),
+        )
+    schema: type[ma.Schema] = (
+        type("ActivitySchema", (ActivitySchema,), extra) if extra else ActivitySchema
+    )
+    schema.openapi_area = module  # type: ignore[attr-defined]
+    return schema
 
 
 class AttendeeSchema(ChoiceSchema):

@@ -156,7 +156,8 @@ class Report:
     kinds of node that file it (a district compiles its streets' reports). ``filed_for``: the
     parts of the year it is filed for, numbered from 1 (``(1,)`` for a half-year summary filed
     for the first half only, the year's own summary covering the second); every part when
-    empty."""
+    empty. ``read``: the permission that reads it beside those that file and review it (a
+    compartment's report: 安置帮教月报), instead of any user of the module."""
 
     key: str
     label: Any
@@ -170,6 +171,7 @@ class Report:
     instructions: Any = ""  # 填报说明
     levels: tuple[str, ...] = LEVELS
     filed_for: tuple[int, ...] = ()
+    read: str = ""
 
     def __post_init__(self) -> None:
         if self.frequency not in FREQUENCIES:

@@ -86,8 +86,11 @@ def parse_period(report: Report, text: str) -> Period:
 
 
 def may_read(scope: Scope, report: Report, node: Any) -> bool:
+    """Whoever files or reviews it, and the module's users — or, if it names one, the holders
+    of its ``read`` permission."""
+    readers = scope.allows(report.read, node.path) if report.read else None
     return (
-        may_use(scope, report.module, node.path)
+        (may_use(scope, report.module, node.path) if readers is None else readers)
         or scope.allows(report.submit, node.path)
         or scope.allows(report.review, node.path)
     )

@@ -74,6 +74,7 @@ def describe(
     former_labels: tuple[str, ...] = (),
     picker_label: Callable[[Any], str | None] | None = None,
     item_sensitivity: Callable[[Any], str] | None = None,
+    record_sensitivity: Callable[[Any], str] | None = None,
 ) -> ma.fields.Field:
     """Attach what the generated views need to ``field`` and return it.
 
@@ -90,7 +91,12 @@ def describe(
     not see. ``item_sensitivity``: for a list of keys (a resident's tags), the class of each
     key, so one field holds keys of both kinds: the S3 ones are hidden as S3 values are, and
     where any is, one ``***`` stands for them all (pages: "已隐藏"), never saying which or how
-    many.
+    many. ``record_sensitivity``: the field's class in one record, where it depends on the
+    record (what a dispute is about: S3 for a family dispute, S1 for a neighbours' one); the
+    declared ``sensitivity`` is the class wherever no record is at hand — history and the audit
+    log (they outlive the record's present state), search, the permission to change the value —
+    so declare the strictest class the function may answer: an answer stricter than it is taken
+    as it, an answer that is no class as the declared one.
     """
     if sensitivity not in (S1, S2, S3):
         raise ValueError(f"sensitivity must be S1, S2 or S3, not {sensitivity!r}")
@@ -118,6 +124,7 @@ def describe(
         "former_labels": tuple(former_labels) or None,
         "picker_label": picker_label,
         "item_sensitivity": item_sensitivity,
+        "record_sensitivity": record_sensitivity,
     }
     meta.update({k: v for k, v in optional.items() if v is not None})
     field.metadata.update(meta)
@@ -143,6 +150,7 @@ class FieldOptions(TypedDict, total=False):
     former_labels: tuple[str, ...]
     picker_label: Callable[[Any], str | None] | None
     item_sensitivity: Callable[[Any], str] | None
+    record_sensitivity: Callable[[Any], str] | None
 
 
 Validate = Callable[[Any], Any] | Iterable[Callable[[Any], Any]] | None
@@ -392,8 +400,27 @@ def choices_of(field: ma.fields.Field) -> dict[str, Any]:
     return cache[found]
 
 
-def sensitivity_of(field: ma.fields.Field | None) -> str:
-    return field.metadata.get("sensitivity", S1) if field is not None else S1
+_STRICTNESS = {S1: 1, S2: 2, S3: 3}
+
+
+def sensitivity_of(field: ma.fields.Field | None, record: Any = None) -> str:
+    """The class of ``field``: declared, or in ``record`` if its class depends on the record
+    (``record_sensitivity``), never stricter than declared."""
+    if field is None:
+        return S1
+    declared = field.metadata.get("sensitivity", S1)
+    of_record = field.metadata.get("record_sensitivity")
+    if record is None or of_record is None:
+        return declared
+    found = of_record(record)
+    if found not in _STRICTNESS or _STRICTNESS[found] > _STRICTNESS[declared]:
+        return declared
+    return found
+
+
+def depends_on_record(field: ma.fields.Field | None) -> bool:
+    """Whether the class of ``field`` may differ from one record to the next."""
+    return field is not None and field.metadata.get("record_sensitivity") is not None
 
 
 def hidden_items(field: ma.fields.Field | None, value: Any) -> list[Any]:

@@ -38,6 +38,7 @@ from core.permissions import can, current_scope
 from core.records.fields import (
     S3,
     choices_of,
+    depends_on_record,
     display,
     label_of,
     row_fields,
@@ -492,6 +493,16 @@ class Ledger:
         """Fields whose values only holders of the sensitive permission may see or change."""
         return {name for name, level in sensitive_fields(self.reader).items() if level == S3}
 
+    def hidden_by_record(self, obj: Any) -> set[str]:
+        """The fields whose class depends on the record and is S3 in ``obj``: whoever may not
+        read them may not change the record at all, lest a change of what the class hangs on
+        (a family dispute retyped) show them."""
+        return {
+            name
+            for name, f in self.reader.fields.items()
+            if depends_on_record(f) and sensitivity_of(f, obj) == S3
+        }
+
     def may_unmask(self, place: NodeRef | str) -> bool:
         return bool(self.sensitive) and current_scope().allows(self.sensitive, place)
 
@@ -678,7 +689,7 @@ class Ledger:
     def dump(self, obj: Any, unmasked: bool = False, community: str | None = None) -> dict:
         """A record as JSON: S2 masked and S3 hidden unless ``unmasked``."""
         schema = self.reader
-        data = protect(schema, schema.dump(obj), unmasked)
+        data = protect(schema, schema.dump(obj), unmasked, obj)
         node = obj.node
         data["community"] = community or (g.community.ref if "community" in g else None)
         data["node"] = node.ref if node is not None else None
@@ -703,9 +714,9 @@ class Ledger:
         facts = []
         for name, f in self.shown_fields():
             value = dumped.get(name)
-            level = sensitivity_of(f)
+            level = sensitivity_of(f, obj)
             hidden = level == S3 and not unmasked and value not in (None, "", [])
-            shown = value if unmasked else mask(f, value)
+            shown = value if unmasked else mask(f, value, obj)
             facts.append(
                 {
                     "name": name,
@@ -724,7 +735,7 @@ class Ledger:
         dumped = self.reader.dump(obj)
         cells = []
         for name, f in self.columns():
-            value = mask(f, dumped.get(name))
+            value = mask(f, dumped.get(name), obj)
             cells.append({"name": name, "label": label_of(f, name), "text": display(f, value)})
         return cells
 
@@ -842,7 +853,8 @@ class Ledger:
         dumped = self.reader.dump(obj)
         s3 = unmasked if s3 is None else s3
         return {
-            key: write(reveal(f, dumped.get(key), s2=unmasked, s3=s3)) for key, f, write in columns
+            key: write(reveal(f, dumped.get(key), s2=unmasked, s3=s3, record=obj))
+            for key, f, write in columns
         }
 
     def import_spec(self) -> Import:
@@ -1310,7 +1322,7 @@ def api_update(ledger: Ledger, record_id: int) -> Any:
     obj = load(ledger, record_id)
     schema = ledger.edit_schema()
     data = json_body(schema, partial=True)
-    if ledger.s3_fields() & data.keys():
+    if ledger.s3_fields() & data.keys() or (data and ledger.hidden_by_record(obj)):
         _require_sensitive(ledger)
     ledger.write_update(db.session, obj, data)
     db.session.commit()

@@ -7,6 +7,9 @@
   JSON, lists and exports hold ``***``. A list of keys may hold keys of both kinds (a resident's
   tags: 退役军人 S1, 低保 S3; ``describe(item_sensitivity=…)``): its S3 keys are hidden the same
   way, all of them behind one ``***``, so a reader learns neither which nor how many.
+- A field's class may depend on the record (``record_sensitivity``: what a dispute is about is
+  S3 for a family dispute only): pages, lists, JSON and exports take it from the record; history,
+  the audit log and search keep the declared, strictest class.
 
 History and the audit log never store an S2 or S3 value in clear. S2 values are stored masked.
 S3 values are withheld from the audit log (only that the field changed) and sealed in a record's
@@ -57,10 +60,18 @@ def _without_hidden(field: ma.fields.Field | None, value: Any, stand_in: Any) ->
     return [*(v for v in value if v not in hidden and v != WITHHELD), stand_in(hidden)]
 
 
-def reveal(field: ma.fields.Field | None, value: Any, *, s2: bool = False, s3: bool = False) -> Any:
+def reveal(
+    field: ma.fields.Field | None,
+    value: Any,
+    *,
+    s2: bool = False,
+    s3: bool = False,
+    record: Any = None,
+) -> Any:
     """``value`` of ``field`` with its S2 part in clear only if ``s2`` and its S3 part (an S3
-    field, or a list's S3 items) only if ``s3``; masked or withheld otherwise."""
-    level = sensitivity_of(field)
+    field, or a list's S3 items) only if ``s3``; masked or withheld otherwise. The field's
+    class is the one it has in ``record``, when given (``record_sensitivity``)."""
+    level = sensitivity_of(field, record)
     if level == S2:
         if s2 or value in (None, ""):
             return value
@@ -72,16 +83,20 @@ def reveal(field: ma.fields.Field | None, value: Any, *, s2: bool = False, s3: b
     return value if s3 else _without_hidden(field, value, lambda _items: WITHHELD)
 
 
-def mask(field: ma.fields.Field | None, value: Any) -> Any:
-    """``value`` of ``field`` as someone without the sensitive permission sees it."""
-    return reveal(field, value)
+def mask(field: ma.fields.Field | None, value: Any, record: Any = None) -> Any:
+    """``value`` of ``field`` (in ``record``) as someone without the sensitive permission
+    sees it."""
+    return reveal(field, value, record=record)
 
 
-def protect(schema: ma.Schema, data: dict[str, Any], unmasked: bool = False) -> dict[str, Any]:
-    """A dumped record with S2 fields masked and S3 fields hidden, unless ``unmasked``."""
+def protect(
+    schema: ma.Schema, data: dict[str, Any], unmasked: bool = False, record: Any = None
+) -> dict[str, Any]:
+    """A dumped record with S2 fields masked and S3 fields hidden, unless ``unmasked``; with
+    ``record``, each field as sensitive as it is in that record."""
     if unmasked:
         return data
-    return {key: mask(schema.fields.get(key), value) for key, value in data.items()}
+    return {key: mask(schema.fields.get(key), value, record) for key, value in data.items()}
 
 
 SEALED = "sealed"  # the key of a sealed value: {"sealed": "<Fernet token>"}

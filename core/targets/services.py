@@ -179,6 +179,16 @@ def _value(
     return evaluate(session, every, name, communities, period, memo).value
 
 
+def _withheld(indicator: Indicator, place: Any, scope: Scope) -> bool:
+    """A compartment's figure at a community, for someone outside it (its
+    ``community_permission``): no value, as on the node's figures."""
+    return (
+        bool(indicator.community_permission)
+        and place.kind == "community"
+        and not scope.allows(indicator.community_permission, place.path)
+    )
+
+
 def _row(indicator: Indicator, target: NodeTarget | None, value: Any, period, day) -> dict:
     state, expected = light(indicator, target.value if target else None, value, period, day)
     return {
@@ -217,7 +227,9 @@ def board(
         shares = {p.id: stored.get((p.id, name)) for p in kids}
         if own is None and not any(shares.values()) and not every:
             continue
-        value = _value(session, indicators, name, node, indicator.module, period, memos)
+        value = None
+        if not _withheld(indicator, node, scope):
+            value = _value(session, indicators, name, node, indicator.module, period, memos)
         children = [
             {
                 "ref": p.ref,
@@ -225,7 +237,9 @@ def board(
                 **_row(
                     indicator,
                     shares[p.id],
-                    _value(session, indicators, name, p, indicator.module, period, memos),
+                    None
+                    if _withheld(indicator, p, scope)
+                    else _value(session, indicators, name, p, indicator.module, period, memos),
                     period,
                     taken_on,
                 ),

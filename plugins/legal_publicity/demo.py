@@ -50,6 +50,15 @@ OBSERVANCES = [
     ("anti_drug", 6, 26, "6·26国际禁毒日宣传"),
     ("constitution", 12, 4, "12·4国家宪法日宣传"),
 ]
+# The law each observance explains, and the forms its day takes (现场咨询, 图片展览, 发放资料).
+OBSERVANCE_LAWS = {
+    "women": "妇女权益保障法、反家庭暴力法",
+    "consumer": "消费者权益保护法",
+    "civil_code": "民法典",
+    "anti_drug": "禁毒法",
+    "constitution": "宪法",
+}
+OBSERVANCE_FORMS = ["counselling", "exhibition", "leaflets"]
 LAWS_OF_THE_MONTH = [
     "宪法", "民法典", "反家庭暴力法", "妇女权益保障法", "消费者权益保护法", "国家安全法",
     "禁毒法", "未成年人保护法", "老年人权益保障法", "反电信网络诈骗法", "安全生产法", "人民调解法",
@@ -143,12 +152,11 @@ class Community:
             first = self._months_back(n)
             held = min(first + timedelta(days=rng.randrange(3, 25)), self.day)
             law = LAWS_OF_THE_MONTH[(first.month - 1) % 12]
-            items.append(("monthly_law", held, f"每月一法：{law}"))
+            items.append(("monthly_law", held, f"每月一法：{law}", law, ["lecture", "leaflets"]))
         for theme, month, dom, title in OBSERVANCES:
             held = date(self.day.year, month, dom)
-            items.append(
-                (theme, held if held <= self.day else held.replace(year=held.year - 1), title)
-            )
+            held = held if held <= self.day else held.replace(year=held.year - 1)
+            items.append((theme, held, title, OBSERVANCE_LAWS[theme], OBSERVANCE_FORMS))
         rows = [
             {
                 "module": MODULE,
@@ -159,10 +167,12 @@ class Community:
                 "organiser": f"{self.community.name}居委会",
                 "partners": "街道司法所、社区法律顾问",
                 "target_groups": ["all"] if theme != "women" else ["women"],
+                "forms": forms,
+                "laws": laws,
                 "headcount": rng.randrange(40, 151),
                 "summary": "法律顾问现场讲解并解答居民提问",
             }
-            for theme, held, title in items
+            for theme, held, title, laws, forms in items
         ]
         ids = self.rows(Activity, rows)
         materials = [

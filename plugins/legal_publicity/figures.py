@@ -17,7 +17,7 @@ from core.activities.models import Activity, ActivityMaterial
 from core.activities.services import counting_for
 from core.sdk import Indicator, Period, count_held, today
 
-from .common import MODULE
+from .common import MODULE, RESETTLEMENT_VIEW
 from .mediation.models import LpDispute, LpFollowup, LpScreening, LpScreeningItem
 from .mediation.vocabularies import MASS_PEOPLE, RUNNING
 from .publicity.models import LpBoard, LpConsult, LpStudy
@@ -50,16 +50,24 @@ def _count(model: Any, day_column: str, *where: Any) -> Compute:
     return compute
 
 
-def _activities(*kinds: str, groups: tuple[str, ...] = ()) -> Compute:
-    """普法 activities (of ``kinds``) held in the period; with ``groups``, for those groups."""
+def _activities(*kinds: str, groups: tuple[str, ...] = (), forms: tuple[str, ...] = ()) -> Compute:
+    """普法 activities (of ``kinds``) held in the period; with ``groups``, for those groups;
+    with ``forms``, taking one of those forms (a lecture)."""
 
     def compute(session: Session, communities: sa.Select, period: Period) -> int:
-        if not groups:
+        if not groups and not forms:
             return count_held(session, MODULE, communities, period.start, period.end, kinds)
-        rows = session.scalars(
-            _held(communities, period, kinds).with_only_columns(Activity.target_groups)
+        rows = session.execute(
+            _held(communities, period, kinds).with_only_columns(
+                Activity.target_groups, Activity.forms
+            )
         )
-        return sum(1 for targets in rows if set(targets or ()) & set(groups))
+        return sum(
+            1
+            for targets, taken in rows
+            if (not groups or set(targets or ()) & set(groups))
+            and (not forms or set(taken or ()) & set(forms))
+        )
 
     return compute
 
@@ -233,7 +241,9 @@ concluded = ("written", "oral", "failed")
 
 def indicators() -> list[Indicator]:
     """Every figure of the spec's table that the registers hold."""
-    s3 = {"suppress_below": S3_BELOW}
+    # 安置帮教: counts only, small ones withheld; at a community, only for those who may see
+    # the register there (the street's 司法所, the named cadre).
+    s3 = {"suppress_below": S3_BELOW, "community_permission": RESETTLEMENT_VIEW}
     return [
         _indicator(
             "activities", _l("Legal publicity activities"), TIMES, _activities(), direction="up"
@@ -257,7 +267,7 @@ def indicators() -> list[Indicator]:
             "youth_law",
             _l("Legal lectures for young people"),
             TIMES,
-            _activities(groups=("youth",)),
+            _activities(groups=("youth",), forms=("lecture",)),
         ),
         _indicator("boards", _l("Publicity boards"), _l("boards"), boards, stock=True),
         _indicator(
@@ -353,7 +363,13 @@ def indicators() -> list[Indicator]:
             _resettled(LpResettled.reported_on <= LpResettled.report_due),
             **s3,
         ),
-        _rate("handover_rate", _l("Hand-over rate"), "handed_over", "released"),
+        _rate(
+            "handover_rate",
+            _l("Hand-over rate"),
+            "handed_over",
+            "released",
+            community_permission=RESETTLEMENT_VIEW,
+        ),
         _indicator(
             "placed",
             _l("Persons in care placed"),
@@ -362,7 +378,14 @@ def indicators() -> list[Indicator]:
             stock=True,
             **s3,
         ),
-        _rate("placement_rate", _l("Placement rate"), "placed", "in_care", stock=True),
+        _rate(
+            "placement_rate",
+            _l("Placement rate"),
+            "placed",
+            "in_care",
+            stock=True,
+            community_permission=RESETTLEMENT_VIEW,
+        ),
         _indicator(
             "reoffending",
             _l("Persons in care who reoffended"),

@@ -19,6 +19,7 @@ from .common import (
     MODULE,
     RESETTLEMENT_CONFIRM,
     RESETTLEMENT_EDIT,
+    RESETTLEMENT_VIEW,
 )
 
 
@@ -74,6 +75,7 @@ RESETTLEMENT_MONTHLY = Report(
     due=Due(community=5, street=10, district=15),
     submit=RESETTLEMENT_EDIT,
     review=RESETTLEMENT_CONFIRM,
+    read=RESETTLEMENT_VIEW,  # a compartment's report: only those who may see the register
     instructions=_l(
         "Counts only, no names: filled from the resettlement register. Filed by the 5th of the "
         "following month to the judicial office."

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from openpyxl import load_workbook
 
 from core.activities import Activity, ActivityAttendee, count_held
 from core.db import db
@@ -351,6 +352,8 @@ def test_denials(ready, app, world, as_user, made):
         ({"counts_for": "safety"}, None),  # a text is read as a list: accepted
         ({"observance": "13-45"}, "observance"),
         ({"headcount": -1}, "headcount"),
+        ({"forms": ["parade"]}, "forms"),
+        ({"laws": "法" * 301}, "laws"),
     ],
 )
 def test_bad_activities_are_refused_by_field(ready, as_user, count, fields, field):
@@ -460,3 +463,39 @@ def test_photos_show_in_every_module_the_activity_counts_for(ready, as_user, mad
     )
     only_outreach = made("outreach")
     assert worker.get(api("safety") + f"/activities/{only_outreach}/photos").status_code == 404
+
+
+def test_the_forms_and_laws_of_a_module_that_keeps_them(ready, as_user):
+    """Outreach keeps the forms an activity takes (形式) and the laws it covered; safety keeps
+    neither, and its activities show neither, even one counting for outreach."""
+    worker = as_user("worker")
+    made = worker.post(
+        api() + "/activities",
+        json={
+            **JOINT,
+            "forms": ["lecture", "exhibition"],
+            "laws": "宪法、民法典",
+        },
+    )
+    assert made.status_code == 201, made.json
+    assert (made.json["forms"], made.json["laws"]) == (["lecture", "exhibition"], "宪法、民法典")
+    html = worker.get(page() + f"/activities/{made.json['id']}").get_data(as_text=True)
+    assert "活动形式" in html and "图片展览" in html and "宪法、民法典" in html
+    form = worker.get(page() + "/activities/new").get_data(as_text=True)
+    assert 'name="forms"' in form and "宪法、民法典" in form  # the laws suggested as its help
+    sheet = worker.get(f"/n/{A1}/exports/outreach.activities.xlsx")
+    assert sheet.status_code == 200
+    cells = str(
+        list(load_workbook(io.BytesIO(sheet.data)).worksheets[0].iter_rows(values_only=True))
+    )
+    assert "宣传的法律法规" in cells and "宪法、民法典" in cells
+    edited = worker.patch(api() + f"/activities/{made.json['id']}", json={"forms": ["lecture"]})
+    assert edited.status_code == 200 and edited.json["forms"] == ["lecture"]
+    history = worker.get(api() + f"/activities/{made.json['id']}/history").json["items"]
+    assert "forms" in str(history[0])
+    shared = worker.get(api("safety") + f"/activities/{made.json['id']}").json
+    assert "forms" not in shared and "laws" not in shared
+    own = worker.post(
+        api("safety") + "/activities", json={"title": "消防演练", "held_on": "2026-06-10"}
+    )
+    assert own.status_code == 201 and "forms" not in own.json

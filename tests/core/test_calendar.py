@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from core.calendar import NATIONAL, occurrences
+from core.calendar import NATIONAL, occurrences, year_of
 from core.db import db
 from core.reports import CalendarEntry
 
@@ -44,6 +44,20 @@ def test_lunar_festivals_and_solar_terms_fall_on_their_published_dates(year):
         if e.kind in ("lunar", "term")
     }
     assert found == PUBLISHED[year]
+
+
+def test_a_12th_lunar_month_day_falls_in_the_gregorian_year_asked_for():
+    """腊八 (12/8) of lunar 2025 is 2026-01-26; that of lunar 2026 is 2027-01-15. A year's
+    calendar holds the first, in January, before 春节 — not the second, after December."""
+    laba = CalendarEntry.lunar(12, 8, "腊八节")
+    assert [o.start for o in occurrences(laba, 2026)] == [date(2026, 1, 26)]
+    assert [o.start for o in occurrences(laba, 2027)] == [date(2027, 1, 15)]
+    spring = CalendarEntry.lunar(1, 1, "春节")
+    year = [(o.start, o.entry.label) for o in year_of([spring, laba], 2026)]
+    assert year == [(date(2026, 1, 26), "腊八节"), (date(2026, 2, 17), "春节")]
+    before = CalendarEntry.lunar(12, 23, "小年前排查", lead_days=10)
+    (period,) = occurrences(before, 2026)  # 小年 of lunar 2025: 2026-02-10
+    assert (period.start, period.end) == (date(2026, 1, 31), date(2026, 2, 9))
 
 
 def test_relative_rules():

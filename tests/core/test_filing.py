@@ -390,3 +390,25 @@ def test_a_typed_field_with_a_fill_starts_with_its_text_and_stays_as_staff_chang
     assert fields(ok(community.get(url(A1))))["worst"]["value"] == "2号楼 80.5"
     street = fields(ok(as_user("s_admin").get(url(STREET_A))))
     assert street["worst"]["value"] is None  # a street's report is its children's sums
+
+
+def test_a_report_naming_its_readers_is_read_by_them_and_its_filers_only(app):
+    """``Report(read=…)``: a compartment's report is read by the holders of that permission
+    and by those who file and review it, not by every user of its module."""
+    from types import SimpleNamespace
+
+    from core.filing.declaration import Report
+    from core.filing.services import may_read
+
+    def scope(*held: str) -> SimpleNamespace:
+        return SimpleNamespace(allows=lambda permission, _path: permission in held)
+
+    node = SimpleNamespace(path="/110105/110105001/110105001001/")
+    closed = Report("m.closed", "closed", module="m", submit="m.file", read="m.care.view")
+    assert may_read(scope("m.care.view"), closed, node)
+    assert may_read(scope("m.file"), closed, node)
+    assert not may_read(scope("m.view", "m.edit"), closed, node)
+    with app.app_context():  # without ``read``: the module's users, as before
+        open_report = Report("m.open", "open", module="ledger", submit="m.file")
+        assert may_read(scope("ledger.view"), open_report, node)
+        assert not may_read(scope("m.care.view"), open_report, node)

@@ -190,6 +190,43 @@ def test_rollups_cover_only_enabled_communities_in_scope(as_user, app, world):
     assert d.get("/api/v1/nodes/110105/indicators?year=abc").status_code == 422
 
 
+def test_a_compartments_figure_is_withheld_at_a_community_from_outsiders(
+    as_user, app, world, monkeypatch
+):
+    """A figure declared with ``community_permission`` counts the compartment's records: the
+    community's staff without that permission read no value there, its holders do, and at the
+    street it is a count like any other."""
+    from dataclasses import replace
+
+    from tenants import modules
+
+    d = as_user("d_admin")
+    switch(d, "110105", "ledger", True)
+    for title in ("a", "b"):
+        d.post(f"/api/v1/c/{A1}/ledger/rows", json={"title": title})
+    every = modules.indicators
+
+    def with_a_compartment() -> dict:
+        found = every()
+        closed = replace(
+            found["ledger.rows"], name="ledger.closed_rows", community_permission="ledger.edit"
+        )
+        return {**found, closed.name: closed}
+
+    monkeypatch.setattr(modules, "indicators", with_a_compartment)
+
+    def values(username: str, ref: str) -> dict:
+        items = as_user(username).get(f"/api/v1/nodes/{ref}/indicators").json["items"]
+        return {f["name"]: (f["value"], f["suppressed"]) for f in items if f["module"] == "ledger"}
+
+    assert values("inspector", A1) == {  # reads the ledger, does not hold ledger.edit
+        "ledger.rows": (2, False),
+        "ledger.closed_rows": (None, True),
+    }
+    assert values("worker", A1)["ledger.closed_rows"] == (2, False)
+    assert values("inspector", "110105001")["ledger.closed_rows"] == (2, False)
+
+
 def test_navigation_shows_enabled_modules_only(as_user, world):
     worker = as_user("worker")
     assert f"/c/{A1}/ledger/" not in worker.get("/").text

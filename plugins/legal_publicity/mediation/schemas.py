@@ -1,8 +1,10 @@
 """What the screening and mediation forms, the API, the exports and the imports accept and show.
 
-The parties (names, ID and phone numbers) are identifiers (S2); what a dispute is about and
-what was said in its sessions are family and personal matters (S3): hidden without
-``legal_publicity.sensitive.view``."""
+The parties (names, ID and phone numbers) are identifiers (S2); what was said in a case's
+sessions is S3, and what a dispute is about is S3 when it is a family or a medical dispute
+(S1 otherwise, so the 司法所 reads what a neighbours' quarrel is about): hidden without
+``legal_publicity.sensitive.view``. History and the audit log seal or withhold every summary,
+whichever its type."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.sdk import (
+    S1,
     S2,
     S3,
     Choice,
@@ -40,6 +43,7 @@ from .vocabularies import (
     OUTCOMES,
     RISKS,
     RISKY,
+    S3_TYPES,
     SCREENING_KINDS,
     SOURCES,
 )
@@ -53,6 +57,12 @@ screening_choices = record_choices(
 dispute_choices = record_choices(
     LpDispute.number, order=[LpDispute.registered_on.desc(), LpDispute.id.desc()]
 )
+
+
+def by_type(record: object) -> str:
+    """The class of what a dispute (or a dispute found) is about: S3 for the types of
+    ``S3_TYPES``."""
+    return S3 if getattr(record, "dispute_type", None) in S3_TYPES else S1
 
 
 def _people(value: int | None) -> None:
@@ -91,7 +101,14 @@ class ScreeningItemSchema(ChoiceSchema):
     screening_id, screening = chosen_record(
         _l("Screening"), screening_choices, lambda i: i.screening.held_on.isoformat(), export=False
     )
-    description = Text(_l("Dispute found"), 2000, required=True, column=True, sensitivity=S3)
+    description = Text(
+        _l("Dispute found"),
+        2000,
+        required=True,
+        column=True,
+        sensitivity=S3,
+        record_sensitivity=by_type,
+    )
     parties = Text(_l("Parties"), 200, sensitivity=S2, column=True)
     dispute_type = Choice(_l("Type of dispute"), DISPUTE_TYPES, default="other", column=True)
     risk = Choice(_l("Risk"), RISKS, default="general", column=True)
@@ -126,7 +143,13 @@ class DisputeSchema(ChoiceSchema):
         sensitivity=S2,
         help=_l("Applicant and respondent (and third parties): name, ID number, phone"),
     )
-    summary = Text(_l("What the dispute is about"), 2000, required=True, sensitivity=S3)
+    summary = Text(
+        _l("What the dispute is about"),
+        2000,
+        required=True,
+        sensitivity=S3,
+        record_sensitivity=by_type,
+    )
     amount = Number(_l("Amount involved (yuan)"), places=2, validate=amount)
     people = Number(
         _l("People involved"),

@@ -22,6 +22,9 @@ DISPUTE_TYPES = {
     "medical": _l("Medical dispute"),
     "other": _l("Other dispute"),
 }
+# What a dispute of these types is about is S3 (programs/README.md: family disputes; health, a
+# special category of 个人信息保护法); of the others, S1.
+S3_TYPES = ("family", "medical")
 RISKS = {
     "general": _l("Ordinary"),
     "escalating": _l("May escalate"),

@@ -29,12 +29,14 @@ from .schemas import (
     ConsultSchema,
     StudySchema,
 )
-from .vocabularies import AUDIENCES, THEMES
+from .vocabularies import AUDIENCES, FORMS, LAWS, THEMES
 
 activities = activity_ledger(
     MODULE,
     kinds=THEMES,
     target_groups=AUDIENCES,
+    forms=FORMS,
+    laws=LAWS,
     calendar=calendar_entries,
     view=VIEW,
     edit=EDIT,

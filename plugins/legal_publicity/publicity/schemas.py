@@ -1,7 +1,8 @@
 """What the board, study and consultation forms, the API, the exports and the imports accept.
 
-A consulter's name and phone are identifiers (S2); the question and the answer may be family
-matters (S3)."""
+A consulter's name and phone are identifiers (S2); the question and the answer are S3 when the
+matter is a family one (婚姻家庭, 继承), S1 otherwise; history and the audit log seal or withhold
+them whatever the matter."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.sdk import (
+    S1,
     S2,
     S3,
     Choice,
@@ -36,6 +38,7 @@ from .vocabularies import (
     CONSULT_CATEGORIES,
     CONSULT_GROUPS,
     REFERRALS,
+    S3_CATEGORIES,
     STUDY_AUDIENCES,
 )
 
@@ -44,6 +47,12 @@ board_choices = record_choices(LpBoard.name, order=[LpBoard.name])
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def by_matter(record: object) -> str:
+    """The class of a consultation's question and answer: S3 for the matters of
+    ``S3_CATEGORIES``."""
+    return S3 if getattr(record, "category", None) in S3_CATEGORIES else S1
 
 
 def _cycle(value: int | None) -> None:
@@ -118,8 +127,17 @@ class ConsultSchema(ChoiceSchema):
     phone = Text(_l("Contact phone"), 20, validate=phone_number, sensitivity=S2)
     group = Choice(_l("Group of the person"), CONSULT_GROUPS, default="other", column=True)
     category = Choice(_l("Legal matter"), CONSULT_CATEGORIES, default="other", column=True)
-    question = Text(_l("Question"), 2000, required=True, sensitivity=S3, widget="textarea")
-    answer = Text(_l("Answer given"), 2000, sensitivity=S3, widget="textarea")
+    question = Text(
+        _l("Question"),
+        2000,
+        required=True,
+        sensitivity=S3,
+        record_sensitivity=by_matter,
+        widget="textarea",
+    )
+    answer = Text(
+        _l("Answer given"), 2000, sensitivity=S3, record_sensitivity=by_matter, widget="textarea"
+    )
     referral = Choice(_l("Referred to"), REFERRALS, default="none", column=True)
     result = Text(_l("Result"), 500)
     followed_up_on = Date(_l("Followed up on"), dump_only=True)

@@ -34,6 +34,33 @@ AUDIENCES = {
     "all": _l("All residents"),
 }
 
+# 形式 of an activity (several may be ticked).
+FORMS = {
+    "lecture": _l("Lecture"),
+    "counselling": _l("On-site legal advice"),
+    "quiz": _l("Knowledge contest"),
+    "exhibition": _l("Picture exhibition"),
+    "leaflets": _l("Handing out materials"),
+    "performance": _l("Cultural performance"),
+    "film": _l("Educational film"),
+    "online": _l("Online posts"),
+}
+# The laws an activity most often covers, offered as suggestions (any law may be written).
+LAWS = (
+    "宪法",
+    "民法典",
+    "人民调解法",
+    "禁毒法",
+    "国家安全法",
+    "消费者权益保护法",
+    "妇女权益保障法",
+    "老年人权益保障法",
+    "未成年人保护法",
+    "反电信网络诈骗法",
+    "反有组织犯罪法",
+    "安全生产法",
+)
+
 BOARD_KINDS = {
     "board": _l("Bulletin board"),
     "window": _l("Display window"),
@@ -74,6 +101,9 @@ CONSULT_CATEGORIES = {
     "tort": _l("Tort"),
     "other": _l("Other kind of matter"),
 }
+# A question of these matters and its answer are S3 (family matters; an inheritance is one, and
+# it becomes a family dispute when referred to mediation); of the others, S1.
+S3_CATEGORIES = ("family", "inheritance")
 REFERRALS = {
     "none": _l("No referral"),
     "legal_aid": _l("Legal aid centre"),

@@ -11,6 +11,8 @@ activities = activity_ledger(
     "outreach",
     kinds={"lecture": "讲座", "stall": "咨询摊位", "other": "其他"},
     target_groups={"youth": "青少年", "elderly": "老年人"},
+    forms={"lecture": "讲座", "exhibition": "图片展览"},
+    laws=("宪法", "民法典"),
     calendar=calendar_entries,
     view=VIEW,
     edit=EDIT,

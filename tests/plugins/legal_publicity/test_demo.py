@@ -45,6 +45,14 @@ def test_each_community_gets_a_year_of_legal_work(app, world, clock, as_user):
         assert count(Activity, here(Activity), Activity.module == "legal_publicity") == 17
         monthly = count(Activity, here(Activity), Activity.kind == "monthly_law")
         assert monthly == 12
+        lectures = db.session.scalars(
+            sa.select(Activity.forms).where(here(Activity), Activity.kind == "monthly_law")
+        ).all()
+        assert all("lecture" in forms for forms in lectures)
+        constitution = db.session.scalar(
+            sa.select(Activity.laws).where(here(Activity), Activity.kind == "constitution")
+        )
+        assert constitution == "宪法"
         boards = db.session.scalars(sa.select(LpBoard).where(here(LpBoard))).all()
         late = [b for b in boards if board_overdue(b)]
         assert len(boards) == 3 and [b.kind for b in late] == ["blackboard"]

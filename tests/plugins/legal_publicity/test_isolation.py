@@ -114,19 +114,24 @@ def test_the_street_lists_cases_across_its_communities_without_their_s3(
             f"{api(ref)}/disputes",
             json={
                 "parties": "申请人 张三 13812345678",
+                "dispute_type": "family",
                 "summary": "婚后财产分割",
                 "mediators": "王",
             },
         )
         assert made.status_code == 201
+    neighbours = {"parties": "甲、乙", "dispute_type": "neighbour", "summary": "楼上漏水"}
+    assert admin.post(f"{api(A1)}/disputes", json={**neighbours, "mediators": "王"}).status_code
     street = as_user("s_admin")
     listed = street.get(f"/api/v1/r/{STREET_A}/legal_publicity/disputes?unmask=1")
     assert listed.status_code == 200, listed.json
-    assert sorted(i["community"] for i in listed.json["items"]) == [A1, A2]
-    assert {i["summary"] for i in listed.json["items"]} == {"***"}  # S3: never at a street
+    assert sorted(i["community"] for i in listed.json["items"]) == [A1, A1, A2]
+    # A family dispute's summary is S3: never at a street; a neighbours' one is S1.
+    shown = sorted((i["dispute_type"], i["summary"]) for i in listed.json["items"])
+    assert shown == [("family", "***"), ("family", "***"), ("neighbour", "楼上漏水")]
     page_html = street.get(f"/r/{STREET_A}/legal_publicity/disputes").get_data(as_text=True)
     assert "婚后财产分割" not in page_html and "13812345678" not in page_html
     disable(A2)
     again = street.get(f"/api/v1/r/{STREET_A}/legal_publicity/disputes").json["items"]
-    assert [i["community"] for i in again] == [A1]
+    assert [i["community"] for i in again] == [A1, A1]
     assert as_user("worker").get(f"/r/{STREET_A}/legal_publicity/disputes").status_code == 404

@@ -201,7 +201,12 @@ def test_the_screening_overview_is_reported_within_two_days(enable, as_user, jud
             "action": "watch",
             "owner": "网格员",
         },
-        {"description": "楼道堆物", "action": "resolved", "owner": "楼长"},
+        {
+            "description": "夫妻因赡养老人争吵",
+            "dispute_type": "family",
+            "action": "resolved",
+            "owner": "楼长",
+        },
     ):
         assert worker.post(items, json=item).status_code == 201
     listed = worker.get(f"{api()}/screenings").json["items"][0]
@@ -224,16 +229,17 @@ def test_the_screening_overview_is_reported_within_two_days(enable, as_user, jud
     assert worker.get(f"{api()}/screenings", query_string={"unreported": 1}).json["total"] == 0
     history = worker.get(f"{api()}/screenings/{screening['id']}/history").json["items"]
     assert history[0]["action"] == "report"
-    # The 司法所 reads the street's overview: risk, action and owner, what it is about withheld.
+    # The 司法所 reads the street's overview: risk, action and owner, and what a dispute is
+    # about unless it is a family one (S3).
     office = as_user("judicial")
     street = office.get(f"/api/v1/r/{STREET_A}/legal_publicity/screening_items").json["items"]
-    assert sorted((i["risk"], i["action"], i["owner"]) for i in street) == [
-        ("escalating", "watch", "网格员"),
-        ("general", "resolved", "楼长"),
+    assert sorted((i["risk"], i["action"], i["owner"], i["description"]) for i in street) == [
+        ("escalating", "watch", "网格员", "两户因漏水争执"),
+        ("general", "resolved", "楼长", "***"),
     ]
-    assert {i["description"] for i in street} == {"***"}
     page_html = office.get(f"/r/{STREET_A}/legal_publicity/screening_items").get_data(as_text=True)
-    assert "网格员" in page_html and "两户因漏水争执" not in page_html
+    assert "网格员" in page_html and "两户因漏水争执" in page_html
+    assert "赡养老人" not in page_html
     assert worker.get(f"/r/{STREET_A}/legal_publicity/screening_items").status_code == 404
     assert worker.get(f"{api(B1)}/screening_items").status_code == 404  # another street
     assert worker.get(f"{api(A2)}/screenings/{screening['id']}").status_code == 404

@@ -227,3 +227,49 @@ def test_a_legal_aid_referral_is_followed_up_within_three_days(enable, as_user, 
     assert worker.get(f"{api()}/consults", query_string={"unanswered": 1}).json["total"] == 0
     history = worker.get(f"{api()}/consults/{consult['id']}/history").json["items"]
     assert history[0]["action"] == "follow_up"
+
+
+def test_an_activity_keeps_its_forms_and_laws_and_youth_lectures_count_by_them(
+    enable, as_user, clock, app
+):
+    from core.sdk import Period, db, enabled_communities
+    from plugins.legal_publicity.figures import indicators
+
+    enable(A1)
+    clock("2026-06-30T09:00:00+08:00")
+    worker = as_user("worker")
+    held = [
+        ("未成年人保护法进校园", ["youth"], ["lecture", "leaflets"]),  # counts
+        ("青少年禁毒图片展", ["youth"], ["exhibition"]),  # for youth, not a lecture
+        ("民法典讲座", ["elderly"], ["lecture"]),  # a lecture, not for youth
+    ]
+    for title, groups, forms in held:
+        post(
+            worker,
+            "activities",
+            {
+                "title": title,
+                "held_on": "2026-06-01",
+                "target_groups": groups,
+                "forms": forms,
+                "laws": "未成年人保护法、禁毒法",
+            },
+        )
+    refused = worker.post(
+        f"{api()}/activities",
+        json={"title": "游行", "held_on": "2026-06-01", "forms": ["parade"]},
+    )
+    assert refused.status_code == 422 and "forms" in refused.json["error"]["fields"]
+    youth = next(i for i in indicators() if i.name == "legal_publicity.youth_law")
+    with app.app_context():
+        lectures = youth.compute(
+            db.session, enabled_communities("legal_publicity"), Period.year(2026)
+        )
+    assert lectures == 1
+    sheet = worker.get(f"/n/{A1}/exports/legal_publicity.activities.xlsx")
+    rows = list(load_workbook(io.BytesIO(sheet.data)).worksheets[0].iter_rows(values_only=True))
+    header = list(rows[0])
+    assert "活动形式" in header and "宣传的法律法规" in header
+    lecture = next(r for r in rows if r[header.index("活动主题")] == "未成年人保护法进校园")
+    assert "讲座" in str(lecture[header.index("活动形式")])
+    assert lecture[header.index("宣传的法律法规")] == "未成年人保护法、禁毒法"

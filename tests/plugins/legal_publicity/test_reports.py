@@ -83,7 +83,10 @@ def test_a_report_whose_successes_do_not_add_up_is_refused(enable, as_user, cloc
 def test_the_resettlement_report_is_not_the_workers(enable, as_user, judicial, clock):
     clock("2026-04-02T10:00:00+08:00")
     enable(A1)
-    assert as_user("worker").post(url(A1, CARE, "submit"), json={}).status_code == 403
+    assert as_user("worker").post(url(A1, CARE, "submit"), json={}).status_code == 404
+    for username in ("worker", "c_admin", "s_admin", "inspector"):  # not even its counts
+        assert as_user(username).get(url(A1, CARE)).status_code == 404, username
+    assert as_user("judicial").get(url(STREET_A, CARE)).status_code == 200
     cadre = as_user("cadre")
     body = cadre.get(url(A1, CARE)).get_json()
     assert set(fields(body)) == {
@@ -154,12 +157,12 @@ def test_the_quarterly_publicity_report_counts_the_quarter_and_carries_the_summa
     enable(A1)
     worker = as_user("worker")
     held = [
-        ("每月一法：宪法", "2026-01-10", "monthly_law", ["all"], 60),
-        ("每月一法：民法典", "2026-01-25", "monthly_law", ["all"], 40),
-        ("3·15消费者权益保护宣传", "2026-03-15", "consumer", ["youth"], 80),
-        ("去年的宪法日", "2025-12-04", "constitution", ["all"], 100),  # the quarter before
+        ("每月一法：宪法", "2026-01-10", "monthly_law", ["all"], 60, ["lecture"]),
+        ("每月一法：民法典", "2026-01-25", "monthly_law", ["all"], 40, ["exhibition"]),
+        ("3·15消费者权益保护宣传", "2026-03-15", "consumer", ["youth"], 80, ["lecture"]),
+        ("去年的宪法日", "2025-12-04", "constitution", ["all"], 100, []),  # the quarter before
     ]
-    for title, day, kind, groups, people in held:
+    for title, day, kind, groups, people, forms in held:
         made = worker.post(
             f"{api()}/activities",
             json={
@@ -168,6 +171,7 @@ def test_the_quarterly_publicity_report_counts_the_quarter_and_carries_the_summa
                 "kind": kind,
                 "target_groups": groups,
                 "headcount": people,
+                "forms": forms,
             },
         )
         assert made.status_code == 201, made.json

@@ -168,3 +168,80 @@ def test_the_workflow_and_the_visit_quotas(person, as_user, clock):
     office = as_user("judicial")
     released = office.post(f"{api()}/resettled/{person}/release", json={})
     assert released.status_code == 200 and released.json["status"] == "released"
+
+
+def test_the_workbench_of_outsiders_has_no_trace_of_it(person, as_user, clock):
+    cadre = as_user("cadre")
+    team = {"on": "2026-04-20", "team": "司法所李明、社区王芳、民警赵强"}
+    assert cadre.post(f"{api()}/resettled/{person}/report", json=team).status_code == 200
+    as_user("cadre").post(f"{api()}/resettled", json={**PERSON, "name": "孙某"})  # not reported
+    clock("2026-11-15T10:00:00+08:00")  # visits overdue, the six-monthly reassessment due
+    home = as_user("cadre").get("/").get_data(as_text=True)
+    for text in ("逾期未报到的刑释人员", "待重新评估风险", "/legal_publicity/care_visits/due"):
+        assert text in home, text
+    for username in OUTSIDERS:
+        home = as_user(username).get("/").get_data(as_text=True)
+        for text in ("逾期未报到", "待重新评估风险", "legal_publicity/resettled"):
+            assert text not in home, (username, text)
+        assert "legal_publicity/care_visits" not in home, username
+
+
+def test_global_search_never_finds_a_person_in_care(person, as_user):
+    for username in (*OUTSIDERS, *INSIDERS):
+        answer = as_user(username).get("/api/v1/search", query_string={"q": "赵建军"})
+        assert answer.status_code == 200, (username, answer.json)
+        assert answer.json["records"] == [], username
+
+
+def test_community_counts_stay_withheld_for_everyone_outside(person, as_user):
+    team = {"on": "2026-04-20", "team": "司法所李明、社区王芳、民警赵强"}
+    assert as_user("cadre").post(f"{api()}/resettled/{person}/report", json=team).status_code == 200
+    for username in ("c_admin", "worker"):
+        answer = as_user(username).get(
+            f"/api/v1/nodes/{A1}/indicators", query_string={"year": 2026}
+        )
+        assert answer.status_code == 200, answer.json
+        in_care = next(f for f in answer.json["items"] if f["name"] == "legal_publicity.in_care")
+        assert (in_care["value"], in_care["suppressed"]) == (None, True), username
+
+
+def test_community_counts_are_the_compartments_whatever_their_size(person, as_user):
+    """Five in care is no longer a small count: the street reads 5, the community's staff
+    without the register's permission still read nothing there."""
+    cadre = as_user("cadre")
+    team = {"on": "2026-04-20", "team": "司法所李明、社区王芳、民警赵强"}
+    people = [person]
+    for n in range(4):
+        made = cadre.post(f"{api()}/resettled", json={**PERSON, "name": f"对象{n}"})
+        people.append(made.json["id"])
+    for pid in people:
+        assert cadre.post(f"{api()}/resettled/{pid}/report", json=team).status_code == 200
+
+    def in_care(username: str, ref: str) -> tuple:
+        items = as_user(username).get(f"/api/v1/nodes/{ref}/indicators").json["items"]
+        found = {f["name"]: f for f in items}
+        rate = found["legal_publicity.placement_rate"]
+        return found["legal_publicity.in_care"]["value"], rate["numerator"], rate["value"]
+
+    for username in ("c_admin", "worker"):
+        assert in_care(username, A1) == (None, None, None), username
+    assert in_care("cadre", A1) == (5, 5, 100.0)
+    assert in_care("s_admin", STREET_A) == (5, 5, 100.0)
+
+
+def test_a_target_board_shows_no_communitys_compartment_figure_to_outsiders(person, as_user):
+    """无重新犯罪 (target 0): the street's board splits it to its communities; whoever lacks
+    the register's permission reads the street's value, no community's."""
+    board = f"/api/v1/nodes/{STREET_A}/targets"
+    target = {"value": 0, "shares": {A1: 0}}
+    name = "legal_publicity.reoffending"
+    answer = as_user("d_admin").put(f"{board}/{name}", query_string={"period": "2026"}, json=target)
+    assert answer.status_code == 200, answer.json
+
+    def values(username: str) -> tuple:
+        items = as_user(username).get(board, query_string={"period": "2026"}).json["items"]
+        item = next(i for i in items if i["indicator"] == name)
+        return item["value"], {c["ref"]: c["value"] for c in item["children"]}
+
+    assert values("s_admin") == (0, {A1: None})
+    assert values("judicial") == (0, {A1: 0})
