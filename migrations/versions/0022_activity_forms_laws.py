@@ -1,7 +1,7 @@
 """activity forms and laws covered
 
 Revision ID: 0022_activity_forms_laws
-Revises: 0020_role_kinds_audit
+Revises: 0021_access_stamp
 Create Date: 2026-12-03
 
 An activity records the forms it took (形式: 讲座, 现场咨询, 图片展览 …, keys of its module's
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022_activity_forms_laws"
-down_revision = "0020_role_kinds_audit"
+down_revision = "0021_access_stamp"
 branch_labels = None
 depends_on = None
 
