@@ -89,13 +89,21 @@ def jiedao_volunteer_kinds() -> dict[str, Any]:
 @hookimpl
 def jiedao_workbench() -> list[Any]:
     """今日待办: leads past their assessment day, children who turned 18, pairings to approve or
-    past their outcome day, children overdue for a visit."""
+    past their outcome day, children overdue for a visit, children a visit campaign has yet to
+    reach (or missed)."""
+    from .campaigns import CAMPAIGNS
     from .children.ledgers import CHILD_WORK
     from .pairings.ledgers import PAIRING_WORK
     from .venues.ledgers import VENUE_WORK
     from .visits import CHILD_VISITS
 
-    return [*CHILD_WORK, *PAIRING_WORK, *VENUE_WORK, *CHILD_VISITS.work_sources()]
+    return [
+        *CHILD_WORK,
+        *PAIRING_WORK,
+        *VENUE_WORK,
+        *CHILD_VISITS.work_sources(),
+        *CAMPAIGNS.work_sources(),
+    ]
 
 
 @hookimpl
@@ -109,7 +117,9 @@ def jiedao_reminders() -> list[Any]:
 jiedao_settings_schema = lazy_hook(
     "jiedao_settings_schema", "plugins.youth_care.schemas:SettingsSchema"
 )
-jiedao_blueprints = blueprints_hook("plugins.youth_care.views", "pages", "api")
+jiedao_blueprints = blueprints_hook(
+    "plugins.youth_care.views", "pages", "api", "rollup", "rollup_api"
+)
 jiedao_ledgers = lazy_hook("jiedao_ledgers", "plugins.youth_care.views:LEDGERS")
 jiedao_demo_seed = lazy_hook("jiedao_demo_seed", "plugins.youth_care.demo:seed")
 jiedao_indicators = lazy_hook("jiedao_indicators", "plugins.youth_care.figures:indicators")

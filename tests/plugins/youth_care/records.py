@@ -29,8 +29,9 @@ def volunteer_in(app, world, ref: str = A1, name: str = "李老师") -> int:
 def one_of_each(client, app, world, resident, unit, ref: str = A1, admin=None) -> dict[str, int]:
     """A child in care (S3 categories), a pairing, an assistance record, a programme with an
     enrolment and a session, an activity with an attendee, a material and a photo, a venue
-    check and an inspection round, the assistance's signed receipt; with the
-    community's ``admin`` the child is confirmed in care and visited (S3 findings)."""
+    check and an inspection round, the assistance's signed receipt, a summer visit campaign of
+    the children of prisoners (an S3 audience); with the community's ``admin`` the child is
+    confirmed in care and visited (S3 findings)."""
     base = api(ref)
     born = resident(date(2014, 5, 1), ref, "张小明")
 
@@ -85,6 +86,10 @@ def one_of_each(client, app, world, resident, unit, ref: str = A1, admin=None) -
             "subject_kind": "resident", "subject_id": born, "visited_on": "2026-06-12",
             "mode": "home", "findings": "孩子情绪低落，奶奶身体不好", "needs": "需要学业辅导",
         })  # fmt: skip
+    ids["campaigns"] = post("/campaigns", {
+        "kind": "other", "title": "暑期走访慰问", "starts_on": "2026-06-13",
+        "ends_on": "2026-06-30", "audience": ["prisoner_parent"],
+    })  # fmt: skip
     photo = io.BytesIO()
     Image.new("RGB", (4, 3), "orange").save(photo, "PNG")
     photo.seek(0)

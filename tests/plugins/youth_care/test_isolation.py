@@ -12,7 +12,7 @@ import pytest
 from .conftest import A1, A2, B1, api
 from .records import one_of_each
 
-GROUPS = {"youth_care", "youth_care_api", "youth_care_rollup"}
+GROUPS = {"youth_care", "youth_care_api", "youth_care_rollup", "youth_care_rollup_api"}
 SEGMENT = re.compile(r"/([\w-]+)/<int:(?:record|photo|receipt|round|checklist)_id>")
 ANY = re.compile(r"<any\(([^)]*)\):(\w+)>")
 
