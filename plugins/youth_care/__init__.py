@@ -21,6 +21,7 @@ from .common import (
     APPROVE_PAIRING,
     ASSIGN,
     CONFIRM,
+    ELDER,
     MANAGE_CHECKLISTS,
     MODULE,
     REVIEW,
@@ -63,6 +64,16 @@ def jiedao_permissions(registry: Any) -> None:
         grants=["street_admin"],
     )
     registry.declare(ASSIGN, _l("Assign children in care to workers"), grants=["community_admin"])
+    registry.declare(
+        ELDER, _l("Visit the children paired with oneself, as a five-elders volunteer")
+    )
+    registry.declare_role(
+        "youth_care_elder",
+        _l("Five-elders volunteer"),
+        [ELDER, "tenants.view"],
+        _l("Sees the children paired with them and records the visits to them; nothing else"),
+        kinds=("community",),
+    )
     registry.declare(
         MANAGE_CHECKLISTS, _l("Edit the internet café checklist"), grants=["community_admin"]
     )

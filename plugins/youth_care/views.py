@@ -20,6 +20,8 @@ from .campaigns import LEDGERS as CAMPAIGN_LEDGERS
 from .children.candidates import candidates
 from .children.ledgers import LEDGERS as CHILD_LEDGERS
 from .common import EDIT, SENSITIVE, VIEW, today
+from .elders import views as elder_views  # noqa: F401 - a volunteer's own children and visits
+from .elders.ledgers import LEDGERS as ELDER_LEDGERS
 from .figures import community_summary
 from .pairings.ledgers import LEDGERS as PAIRING_LEDGERS
 from .programmes import views as programme_views  # noqa: F401 - the sign-in sheet
@@ -39,6 +41,7 @@ LEDGERS = [
     *VENUE_LEDGERS,
     *VISIT_LEDGERS,
     *CAMPAIGN_LEDGERS,
+    *ELDER_LEDGERS,
 ]
 register_ledgers(LEDGERS, pages=pages, api=api)
 CHILD_VISITS.register(pages=pages, api=api)
