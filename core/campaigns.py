@@ -421,31 +421,45 @@ class CampaignLedger:
             )
 
     def work_sources(self) -> list[WorkSource]:
-        """今日待办: subjects a running campaign has yet to reach, and those an ended one missed."""
+        """今日待办: subjects a running campaign has yet to reach, and those an ended one missed
+        — for a campaign naming an audience, counted for holders of the ledger's ``sensitive``
+        permission only, the ones its pending list shows them to."""
+        rows, key = self.rows, f"{self.module}.{self.ledger.name}"
         common = {
-            "model": self.rows,
-            "permission": self.ledger.view,
+            "model": rows,
             "endpoint": self.endpoint or f"{self.module}.{self.ledger.name}_pending",
             "module": self.module,
         }
-        return [
-            WorkSource(
-                key=f"{self.module}.{self.ledger.name}_overdue",
-                label=_l("Not visited in an ended campaign"),
-                where=self.rows.overdue,
-                args={"status": OVERDUE},
-                level="overdue",
-                **common,
-            ),
-            WorkSource(
-                key=f"{self.module}.{self.ledger.name}_due",
-                label=_l("Still to visit in a running campaign"),
-                where=self.rows.running,
-                args={"status": DUE},
-                level="due",
-                **common,
-            ),
-        ]
+        if self.ledger.sensitive is None:
+            readers = [("", self.ledger.view, sa.true())]
+        else:
+            readers = [
+                ("", self.ledger.view, sa.not_(rows.targeted)),
+                ("_named", self.ledger.sensitive, rows.targeted == sa.true()),
+            ]
+        sources = []
+        for suffix, permission, which in readers:
+            sources += [
+                WorkSource(
+                    key=f"{key}_overdue{suffix}",
+                    label=_l("Not visited in an ended campaign"),
+                    where=lambda day, which=which: sa.and_(rows.overdue(day), which),
+                    args={"status": OVERDUE},
+                    level="overdue",
+                    permission=permission,
+                    **common,
+                ),
+                WorkSource(
+                    key=f"{key}_due{suffix}",
+                    label=_l("Still to visit in a running campaign"),
+                    where=lambda day, which=which: sa.and_(rows.running(day), which),
+                    args={"status": DUE},
+                    level="due",
+                    permission=permission,
+                    **common,
+                ),
+            ]
+        return sources
 
 
 def everyone(campaign: Any, subjects: Callable[[], sa.Select]) -> sa.Select:

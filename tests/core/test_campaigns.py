@@ -110,12 +110,15 @@ def test_a_running_campaign_of_a_category_waits_for_its_members(children, as_use
     body = {"kind": "other", "title": "暑期走访", "starts_on": "2026-06-10",
             "ends_on": "2026-06-30", "audience": ["single_parent"]}  # fmt: skip
     campaign = worker.post(f"{api()}/campaigns", json=body).json["id"]
-    items = work_items(worker)
+    admin = as_user("c_admin")  # the categories are S3: the admin's list names the children
     link = f"/c/{A1}/youth_care/campaigns/pending?status=due"
-    assert items[("youth_care.campaign_due", A1)] == (2, link)  # 甲 and 丙, not 乙
+    assert work_items(admin)[("youth_care.campaign_due_named", A1)] == (2, link)  # not 乙
+    assert "youth_care.campaign_due_named" not in str(work_items(worker))  # a list it cannot see
+    pending = admin.get(f"{api()}/campaigns/pending").json["items"]
+    assert sorted(r["name"] for r in pending) == sorted(["甲", "丙"])
     visit(worker, children["甲"], "2026-06-12")
-    assert work_items(worker)[("youth_care.campaign_due", A1)][0] == 1
-    progress = as_user("c_admin").get(f"{api()}/campaigns/{campaign}/progress").json
+    assert work_items(admin)[("youth_care.campaign_due_named", A1)][0] == 1
+    progress = admin.get(f"{api()}/campaigns/{campaign}/progress").json
     assert (progress["members"], progress["in_time"], progress["phases"]) == (2, 1, [])
 
 
