@@ -87,7 +87,16 @@ def jiedao_models() -> list[Any]:
 @hookimpl
 def jiedao_navigation() -> list[NavEntry]:
     return [
-        NavEntry("youth_care.index", _l("Youth care"), VIEW, icon="heart", order=40, module=MODULE)
+        NavEntry("youth_care.index", _l("Youth care"), VIEW, icon="heart", order=40, module=MODULE),
+        # A 五老 volunteer reads none of the ledgers: their own page is their entry.
+        NavEntry(
+            "youth_care.my_children_page",
+            _l("My paired children"),
+            ELDER,
+            icon="heart",
+            order=41,
+            module=MODULE,
+        ),
     ]
 
 

@@ -93,3 +93,20 @@ def test_an_account_names_a_volunteer_of_the_community_and_a_volunteer_user(
         f"{api()}/elder_accounts", json={"volunteer_id": third, "user_id": worker_id}
     )
     assert answer.status_code == 422 and "user_id" in answer.json["error"]["fields"]
+
+
+def test_the_volunteer_finds_their_page_and_records_a_visit_on_it(elder, as_user):
+    li = as_user("lilaoshi")
+    assert li.get(page() + "/").status_code == 403  # the module's overview is the ledgers' readers'
+    sidebar = li.get("/", query_string={"node": A1}).text
+    assert f'href="{page()}/my-children"' in sidebar and f'href="{page()}/"' not in sidebar
+    refused = li.post(f"{page()}/my-children/{elder['甲']}/visits", data={"mode": "home"})
+    assert refused.status_code == 422 and 'data-child="' in refused.text
+    saved = li.post(
+        f"{page()}/my-children/{elder['甲']}/visits",
+        data={"visited_on": "2026-06-15", "mode": "phone", "findings": "电话问候"},
+    )
+    assert saved.status_code == 302
+    visits = as_user("c_admin").get(f"{api()}/visits").json["items"]
+    assert [(v["subject_name"], v["mode"]) for v in visits] == [("甲", "phone")]
+    assert li.post(f"{page()}/my-children/{elder['乙']}/visits", data={}).status_code == 404
