@@ -99,7 +99,7 @@ def campaign_schema(
     fields: dict[str, Any] = {
         "id": ma.fields.Integer(dump_only=True),
         "kind": Choice(_l("Kind of campaign"), kinds, required=True, column=True),
-        "title": Text(_l("Campaign"), 100, required=True, column=True),
+        "title": Text(_l("Title of the campaign"), 100, required=True, column=True),
         "starts_on": Date(_l("Starts on"), required=True, column=True, sort=True),
         "ends_on": Date(_l("Ends on"), required=True, column=True),
         "phases": describe(
