@@ -30,25 +30,30 @@ FIELDS = ("visited_on", "mode", "companions", "findings", "needs", "next_due")
 def my_children(session: Session, community: Any, user_id: int) -> list[tuple[Any, str]]:
     """(child, name) of the children in care of ``community`` with a pairing in progress with
     the volunteer ``user_id`` signs in as, by name."""
-    stmt = (
-        sa.select(YouthCareChild, RegistryResident.name)
-        .join(RegistryResident, RegistryResident.id == YouthCareChild.resident_id)
-        .join(YouthCarePairing, YouthCarePairing.child_id == YouthCareChild.id)
+    paired = (
+        sa.select(YouthCarePairing.id)
         .join(
             YouthCareElderAccount,
             YouthCareElderAccount.volunteer_id == YouthCarePairing.volunteer_id,
         )
         .where(
-            YouthCareChild.community_id == community.id,
-            YouthCareChild.status == "active",
-            YouthCareChild.deleted_at.is_(None),
+            YouthCarePairing.child_id == YouthCareChild.id,
             YouthCarePairing.status == "active",
             YouthCarePairing.deleted_at.is_(None),
             YouthCareElderAccount.user_id == user_id,
             YouthCareElderAccount.community_id == community.id,
             YouthCareElderAccount.deleted_at.is_(None),
         )
-        .distinct()
+    )
+    stmt = (
+        sa.select(YouthCareChild, RegistryResident.name)
+        .join(RegistryResident, RegistryResident.id == YouthCareChild.resident_id)
+        .where(
+            YouthCareChild.community_id == community.id,
+            YouthCareChild.status == "active",
+            YouthCareChild.deleted_at.is_(None),
+            paired.exists(),
+        )
         .order_by(RegistryResident.name, YouthCareChild.id)
     )
     return [(child, name) for child, name in session.execute(stmt)]
