@@ -88,6 +88,15 @@ def jiedao_models() -> list[Any]:
 def jiedao_navigation() -> list[NavEntry]:
     return [
         NavEntry("youth_care.index", _l("Youth care"), VIEW, icon="heart", order=40, module=MODULE),
+        # At a street or district: the campaigns' progress per community (counts only).
+        NavEntry(
+            "youth_care_rollup.campaign_progress",
+            _l("Visit campaigns"),
+            VIEW,
+            icon="heart",
+            order=40,
+            module=MODULE,
+        ),
         # A 五老 volunteer reads none of the ledgers: their own page is their entry.
         NavEntry(
             "youth_care.my_children_page",
