@@ -138,6 +138,8 @@ def test_a_campaign_of_a_care_category_names_its_children_only_to_whom_may_see_i
     progress = worker.get(api() + f"/campaigns/{campaign}/progress").json
     assert (progress["members"], progress["pending_count"], progress["pending"]) == (1, 1, [])
     assert worker.get(api() + "/campaigns/pending").json["items"] == []
+    shown = worker.get(page() + f"/campaigns/{campaign}").text
+    assert "data-pending-hidden" in shown and "已全部走访" not in shown  # one, not named
     for url in (f"/campaigns/{campaign}", "/campaigns/pending", "/campaigns"):
         html = worker.get(page() + url).text
         assert "张小明" not in html and "prisoner" not in html, url
