@@ -20,6 +20,7 @@ from werkzeug.routing import IntegerConverter
 import core
 import core.activities  # maps core_activity and its attendees, materials, modules
 import core.attachments  # maps core_attachment, so tree moves re-home its rows
+import core.campaigns  # maps core_campaign
 import core.filing.models  # maps core_filing_instance and its events
 import core.inspections  # maps core_checklist, core_inspection_round, core_referral
 import core.reminders  # maps core_notification

@@ -24,6 +24,7 @@ from core.activities import (
 )
 from core.api import answer_schema, api_doc, json_body, paginate
 from core.calendar import calendar_year
+from core.campaigns import CampaignLedger, campaign_ledger, everyone
 from core.changes.kinds import ChangeKind
 from core.clock import now, today
 from core.db import Base, SoftDeleteMixin, TimestampMixin, db, utcnow
@@ -140,6 +141,7 @@ __all__ = [
     "Base",
     "Boolean",
     "CalendarEntry",
+    "CampaignLedger",
     "ChangeCheck",
     "ChangeKind",
     "CheckItem",
@@ -201,6 +203,7 @@ __all__ = [
     "at_most_a_year_ahead",
     "blueprints_hook",
     "calendar_year",
+    "campaign_ledger",
     "can",
     "checklist_version",
     "choice",
@@ -214,6 +217,7 @@ __all__ = [
     "display",
     "empty_form",
     "enabled_communities",
+    "everyone",
     "get_any",
     "hookimpl",
     "hours_by_volunteer",

@@ -686,6 +686,17 @@ def require_quietly(permission: str) -> bool:
     return current_scope().allows(permission, g.place.path)
 
 
+def _named_subject(kinds: Sequence[str]) -> dict[str, Any]:
+    """The subject a "Record a visit" link names (``?subject_kind=&subject_id=``, from the due
+    list or a campaign), for the new visit's form; the only kind when the module has one."""
+    kind = request.args.get("subject_kind", kinds[0] if len(kinds) == 1 else "")
+    number = request.args.get("subject_id", "")
+    values: dict[str, Any] = {"subject_kind": kind} if kind in kinds else {}
+    if number.isascii() and number.isdigit() and len(number) <= 9:
+        values["subject_id"] = int(number)
+    return values
+
+
 def visit_ledger(
     *,
     module: str,
@@ -756,6 +767,7 @@ def visit_ledger(
         create=lambda session, community, data: holder["v"].create(session, community, data),
         update=lambda session, obj, data: holder["v"].update(session, obj, data),
         title_of=lambda obj: f"{obj.subject_name} {obj.visited_on.isoformat()}",
+        new_values=lambda: _named_subject(kinds),
         importable=False,
         **ledger_args,
     )

@@ -184,7 +184,34 @@ def due_table(
     )
 
 
-class DueRow:
+class SubjectScope:
+    """Rows of a mapped select of subjects (``community_id``, ``node_id``) scoped as a tenant
+    table is: what the workbench counts and reminders send need of them."""
+
+    @classmethod
+    def __scope_clause__(cls, nodes: list[NodeRef]) -> sa.ColumnElement[bool]:
+        """Subjects under any of ``nodes``: by community id, or by the subject's place below."""
+        clauses = []
+        communities = [n.id for n in nodes if n.kind == "community"]
+        if communities:
+            clauses.append(cls.community_id.in_(communities))  # type: ignore[attr-defined]
+        above = [n for n in nodes if n.kind in ("district", "street")]
+        if above:
+            inner = sa.select(node_table.c.id).where(
+                node_table.c.kind == "community",
+                sa.or_(*(subtree_clause(node_table.c.path, n.path) for n in above)),
+            )
+            clauses.append(cls.community_id.in_(inner))  # type: ignore[attr-defined]
+        below = [n for n in nodes if n.kind not in ("district", "street", "community")]
+        if below:
+            inner = sa.select(node_table.c.id).where(
+                sa.or_(*(subtree_clause(node_table.c.path, n.path) for n in below))
+            )
+            clauses.append(cls.node_id.in_(inner))  # type: ignore[attr-defined]
+        return sa.or_(*clauses) if clauses else sa.false()
+
+
+class DueRow(SubjectScope):
     """One subject under quota, as :func:`due_rows` maps it (a row of the due table)."""
 
     subject_kind: str
@@ -210,28 +237,6 @@ class DueRow:
     @classmethod
     def due_soon(cls, day: date, soon: int) -> sa.ColumnElement[bool]:
         return cls.next_due.between(day, day + timedelta(days=soon))  # type: ignore[attr-defined]
-
-    @classmethod
-    def __scope_clause__(cls, nodes: list[NodeRef]) -> sa.ColumnElement[bool]:
-        """Subjects under any of ``nodes``: by community id, or by the subject's place below."""
-        clauses = []
-        communities = [n.id for n in nodes if n.kind == "community"]
-        if communities:
-            clauses.append(cls.community_id.in_(communities))  # type: ignore[attr-defined]
-        above = [n for n in nodes if n.kind in ("district", "street")]
-        if above:
-            inner = sa.select(node_table.c.id).where(
-                node_table.c.kind == "community",
-                sa.or_(*(subtree_clause(node_table.c.path, n.path) for n in above)),
-            )
-            clauses.append(cls.community_id.in_(inner))  # type: ignore[attr-defined]
-        below = [n for n in nodes if n.kind not in ("district", "street", "community")]
-        if below:
-            inner = sa.select(node_table.c.id).where(
-                sa.or_(*(subtree_clause(node_table.c.path, n.path) for n in below))
-            )
-            clauses.append(cls.node_id.in_(inner))  # type: ignore[attr-defined]
-        return sa.or_(*clauses) if clauses else sa.false()
 
 
 def narrowed(

@@ -21,6 +21,7 @@ from .common import (
     APPROVE_PAIRING,
     ASSIGN,
     CONFIRM,
+    ELDER,
     MANAGE_CHECKLISTS,
     MODULE,
     REVIEW,
@@ -64,6 +65,16 @@ def jiedao_permissions(registry: Any) -> None:
     )
     registry.declare(ASSIGN, _l("Assign children in care to workers"), grants=["community_admin"])
     registry.declare(
+        ELDER, _l("Visit the children paired with oneself, as a five-elders volunteer")
+    )
+    registry.declare_role(
+        "youth_care_elder",
+        _l("Five-elders volunteer"),
+        [ELDER, "tenants.view"],
+        _l("Sees the children paired with them and records the visits to them; nothing else"),
+        kinds=("community",),
+    )
+    registry.declare(
         MANAGE_CHECKLISTS, _l("Edit the internet café checklist"), grants=["community_admin"]
     )
 
@@ -76,7 +87,25 @@ def jiedao_models() -> list[Any]:
 @hookimpl
 def jiedao_navigation() -> list[NavEntry]:
     return [
-        NavEntry("youth_care.index", _l("Youth care"), VIEW, icon="heart", order=40, module=MODULE)
+        NavEntry("youth_care.index", _l("Youth care"), VIEW, icon="heart", order=40, module=MODULE),
+        # At a street or district: the campaigns' progress per community (counts only).
+        NavEntry(
+            "youth_care_rollup.campaign_progress",
+            _l("Visit campaigns"),
+            VIEW,
+            icon="heart",
+            order=40,
+            module=MODULE,
+        ),
+        # A 五老 volunteer reads none of the ledgers: their own page is their entry.
+        NavEntry(
+            "youth_care.my_children_page",
+            _l("My paired children"),
+            ELDER,
+            icon="heart",
+            order=41,
+            module=MODULE,
+        ),
     ]
 
 
@@ -89,13 +118,21 @@ def jiedao_volunteer_kinds() -> dict[str, Any]:
 @hookimpl
 def jiedao_workbench() -> list[Any]:
     """今日待办: leads past their assessment day, children who turned 18, pairings to approve or
-    past their outcome day, children overdue for a visit."""
+    past their outcome day, children overdue for a visit, children a visit campaign has yet to
+    reach (or missed)."""
+    from .campaigns import CAMPAIGNS
     from .children.ledgers import CHILD_WORK
     from .pairings.ledgers import PAIRING_WORK
     from .venues.ledgers import VENUE_WORK
     from .visits import CHILD_VISITS
 
-    return [*CHILD_WORK, *PAIRING_WORK, *VENUE_WORK, *CHILD_VISITS.work_sources()]
+    return [
+        *CHILD_WORK,
+        *PAIRING_WORK,
+        *VENUE_WORK,
+        *CHILD_VISITS.work_sources(),
+        *CAMPAIGNS.work_sources(),
+    ]
 
 
 @hookimpl
@@ -109,7 +146,9 @@ def jiedao_reminders() -> list[Any]:
 jiedao_settings_schema = lazy_hook(
     "jiedao_settings_schema", "plugins.youth_care.schemas:SettingsSchema"
 )
-jiedao_blueprints = blueprints_hook("plugins.youth_care.views", "pages", "api")
+jiedao_blueprints = blueprints_hook(
+    "plugins.youth_care.views", "pages", "api", "rollup", "rollup_api"
+)
 jiedao_ledgers = lazy_hook("jiedao_ledgers", "plugins.youth_care.views:LEDGERS")
 jiedao_demo_seed = lazy_hook("jiedao_demo_seed", "plugins.youth_care.demo:seed")
 jiedao_indicators = lazy_hook("jiedao_indicators", "plugins.youth_care.figures:indicators")

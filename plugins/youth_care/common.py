@@ -24,6 +24,7 @@ REVIEW = "youth_care.review"  # the street 关工委 / 民政: assistance above 
 MANAGE_CHECKLISTS = "youth_care.checklists"  # the 网吧 checklist templates
 ASSIGN = "youth_care.assign"  # 包片: children and buildings to workers
 REVIEW_ASSISTANCE = "youth_care.assistance.review"  # 登记 → 审核, the community admin
+ELDER = "youth_care.elder.visit"  # a 五老 volunteer: visits to the children paired with them
 
 ACCESS = {"module": MODULE, "view": VIEW, "edit": EDIT, "restore": RESTORE}
 # Every page of the module knows today (the steps' forms date themselves with it).

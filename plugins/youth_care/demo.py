@@ -10,7 +10,8 @@ progress; about 45 visits over the year; the parents' school's three steps (a Ma
 38 questionnaires, a May lecture to 32 parents, an October consultation with 18 families); a
 10-day winter programme (缤纷冬日), a 4-week summer programme (七彩夏日, 15–20 children a day) and
 the half-past-four class (Mon–Thu, 12 children); the 七一 performance (120 people); two
-assistance records issued against their signed receipts (a scan each). Deterministic (a
+assistance records issued against their signed receipts (a scan each); the year's 春节 and
+六一 visit campaigns of every child in care, in three phases each. Deterministic (a
 generator seeded with the community's code) and fast: rows go in with bulk INSERTs.
 """
 
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from core.activities import Activity
 from core.calendar import latest_on_or_before
+from core.campaigns import campaign_model
 from core.db import utcnow
 from core.visits.models import Visit
 from core.volunteers.models import Volunteer
@@ -178,6 +180,7 @@ def seed_community(session: Session, community: Node, day: date) -> None:
     ]  # fmt: skip
     insert_rows(session, YouthCarePairing, pairings)
     _seed_visits(session, row, children, nodes, day, rng)
+    _seed_campaigns(session, row, community, day)
     _seed_activities(session, row, community, day)
     _seed_programmes(session, row, community, day, rng)
     assistance = [
@@ -235,6 +238,40 @@ def _seed_visits(
         visit["subject_name"] = names.get(visit["subject_id"], "")
     if rows:
         session.execute(sa.insert(Visit), rows)
+
+
+def _spring_festival(day: date) -> date:
+    """The latest 春节 (lunar 1/1) on or before ``day``."""
+    from lunar_python import Lunar
+
+    for year in (day.year, day.year - 1):
+        solar = Lunar.fromYmd(year, 1, 1).getSolar()
+        found = date(solar.getYear(), solar.getMonth(), solar.getDay())
+        if found <= day:
+            return found
+    raise AssertionError("unreachable")
+
+
+def _seed_campaigns(session: Session, row: dict, community: Node, day: date) -> None:
+    """The latest 春节 campaign (two weeks before the festival to a week after) and 六一
+    campaign (25 May – 5 June) that have begun, each in three phases: 摸底, 走访慰问, 总结."""
+    festival = _spring_festival(day)
+    june = latest_on_or_before(day, 5, 25)
+    periods = (
+        ("spring_festival", f"{festival.year}年春节走访慰问", festival - timedelta(days=14),
+         festival + timedelta(days=7)),
+        ("childrens_day", f"{june.year}年六一走访慰问", june, june + timedelta(days=11)),
+    )  # fmt: skip
+    campaigns = []
+    for kind, title, starts, ends in periods:
+        survey, visits = starts + timedelta(days=3), ends - timedelta(days=2)
+        phases = [{"name": "摸底", "ends_on": survey.isoformat()},
+                  {"name": "走访慰问", "ends_on": visits.isoformat()},
+                  {"name": "总结", "ends_on": ends.isoformat()}]  # fmt: skip
+        campaigns.append({**row, "node_id": community.id, "module": MODULE, "kind": kind,
+                          "title": title, "starts_on": starts, "ends_on": ends,
+                          "phases": phases, "audience": [], "notes": ""})  # fmt: skip
+    insert_rows(session, campaign_model(MODULE), campaigns)
 
 
 def _seed_activities(session: Session, row: dict, community: Node, day: date) -> None:

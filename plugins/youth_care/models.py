@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .assistance.models import YouthCareAssistance, YouthCareAssistanceEvent
 from .children.models import YouthCareChild, YouthCareChildEvent
+from .elders.models import YouthCareElderAccount
 from .pairings.models import YouthCarePairing, YouthCarePairingEvent
 from .programmes.models import YouthCareEnrolment, YouthCareProgramme, YouthCareSession
 from .venues.models import YouthCareVenueCheck
@@ -18,6 +19,7 @@ __all__ = [
     "YouthCareAssistanceEvent",
     "YouthCareChild",
     "YouthCareChildEvent",
+    "YouthCareElderAccount",
     "YouthCareEnrolment",
     "YouthCarePairing",
     "YouthCarePairingEvent",

@@ -15,9 +15,13 @@ from plugins.registry.services import resident_label, search_residents
 
 from .activities.ledgers import LEDGERS as ACTIVITY_LEDGERS
 from .assistance.ledgers import LEDGERS as ASSISTANCE_LEDGERS
+from .campaigns import CAMPAIGNS
+from .campaigns import LEDGERS as CAMPAIGN_LEDGERS
 from .children.candidates import candidates
 from .children.ledgers import LEDGERS as CHILD_LEDGERS
 from .common import EDIT, SENSITIVE, VIEW, today
+from .elders import views as elder_views  # noqa: F401 - a volunteer's own children and visits
+from .elders.ledgers import LEDGERS as ELDER_LEDGERS
 from .figures import community_summary
 from .pairings.ledgers import LEDGERS as PAIRING_LEDGERS
 from .programmes import views as programme_views  # noqa: F401 - the sign-in sheet
@@ -26,7 +30,7 @@ from .venues.ledgers import LEDGERS as VENUE_LEDGERS
 from .venues.rules import VENUE_CHECKS
 from .visits import CHILD_VISITS
 from .visits import LEDGERS as VISIT_LEDGERS
-from .web import api, pages
+from .web import api, pages, rollup, rollup_api
 
 LEDGERS = [
     *CHILD_LEDGERS,
@@ -36,9 +40,13 @@ LEDGERS = [
     *ACTIVITY_LEDGERS,
     *VENUE_LEDGERS,
     *VISIT_LEDGERS,
+    *CAMPAIGN_LEDGERS,
+    *ELDER_LEDGERS,
 ]
 register_ledgers(LEDGERS, pages=pages, api=api)
 CHILD_VISITS.register(pages=pages, api=api)
+# Campaigns' progress per community at a street or district: counts, never names.
+CAMPAIGNS.register(pages=pages, api=api, rollup=rollup, rollup_api=rollup_api)
 # The checklist templates and referrals (移交) of the venue checks: /checklists, /referrals/….
 REFERRALS = inspection_routes(
     VENUE_CHECKS, pages, api

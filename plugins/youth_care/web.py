@@ -3,7 +3,7 @@
 The blueprints check that the module is active and on at the place, and that the user holds one
 of its permissions there, before any view runs (404 otherwise). There is no roll-up of the
 ledgers or the due list: children are never listed at a street or district, which read the
-indicators (counts only).
+indicators and the campaigns' progress per community (counts only).
 """
 
 from __future__ import annotations
@@ -14,13 +14,16 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from core.attachments import IMAGES_AND_PDF, Owner, attachment_routes
-from core.sdk import CommunityBlueprint
+from core.sdk import CommunityBlueprint, RollupBlueprint
 
 from .assistance.models import RECEIPT_OWNER, YouthCareAssistance
 from .common import EDIT, MODULE, SENSITIVE
 
 pages = CommunityBlueprint(MODULE, MODULE, __name__)
 api = CommunityBlueprint(MODULE, "youth_care_api", __name__, api=True)
+# Read-only views over a street or district: counts only (the campaigns' progress).
+rollup = RollupBlueprint(MODULE, f"{MODULE}_rollup", __name__)
+rollup_api = RollupBlueprint(MODULE, f"{MODULE}_rollup_api", __name__, api=True)
 
 # The guardian's signed receipts of assistance (签收单, a scan or photo): S3, opened only with
 # youth_care.sensitive.view and each opening audited; a worker who keeps the ledger uploads
@@ -40,6 +43,7 @@ TABS = {
     "youth_care.candidates_page": _l("Care candidates"),
     "youth_care.visit_due": _l("Visits due"),
     "youth_care.visits": _l("Visits"),
+    "youth_care.campaigns": _l("Visit campaigns"),
     "youth_care.pairings": _l("Pairings"),
     "youth_care.assistance_records": _l("Assistance"),
     "youth_care.programmes": _l("Programmes"),

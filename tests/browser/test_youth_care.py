@@ -1,6 +1,7 @@
 """The 关工委's field work in headless Chromium, on a desktop and on a phone (390×844): a
-holiday programme's session and who came, its printable sign-in sheet, and a pairing proposed by
-a worker and approved by the community admin on the pairing's page."""
+holiday programme's session and who came, its printable sign-in sheet, a pairing proposed by
+a worker and approved by the community admin on the pairing's page, a 五老 volunteer's visit to
+the child paired with them, and a 六一 campaign followed to its last visit."""
 
 from __future__ import annotations
 
@@ -129,3 +130,73 @@ def test_a_pairing_proposed_and_approved(screen, tr, youth_care_on, new_page, sh
     if kind == "phone":
         assert horizontal_overflow(admin) == 0
     admin.screenshot(path=str(shots_dir / f"youth-care-pairing-{kind}.png"), full_page=True)
+
+
+@pytest.fixture
+def elder_paired(youth_care_on, world):
+    """刘老师 signs in as ``liulaoshi`` (the 五老 volunteer's role) and is paired with 赵小丽."""
+    import sqlalchemy as sa
+
+    from core.volunteers.models import Volunteer
+    from plugins.youth_care.children.models import YouthCareChild
+    from plugins.youth_care.elders.models import YouthCareElderAccount
+    from plugins.youth_care.pairings.models import YouthCarePairing
+
+    user_id = world.add_user("liulaoshi", "youth_care_elder", A1)
+    with world.app.app_context():
+        volunteer = db.session.scalar(sa.select(Volunteer).where(Volunteer.name == "刘老师"))
+        child = db.session.scalar(sa.select(YouthCareChild))
+        db.session.add(YouthCareElderAccount(
+            node_id=world.node(A1).id, volunteer_id=volunteer.id, user_id=user_id))  # fmt: skip
+        db.session.add(YouthCarePairing(
+            node_id=child.node_id, child_id=child.id, volunteer_id=volunteer.id,
+            starts_on=date(2026, 6, 1), status="active", frequency="weekly"))  # fmt: skip
+        db.session.commit()
+
+
+def test_a_five_elders_volunteer_records_a_visit_to_their_child(
+    screen, tr, elder_paired, shots_dir
+):
+    kind, page = screen
+    sign_in(page, tr, "liulaoshi")
+    page.goto(f"/c/{A1}/youth_care/my-children")  # the sidebar's entry: test_elders
+    card = page.locator("[data-my-children] li[data-child]")
+    expect(card).to_have_count(1)
+    expect(card).to_contain_text("赵小丽")
+    card.get_by_label(tr("Visit mode")).select_option(label=tr("By phone"))
+    card.get_by_label(tr("What was found")).fill("孩子期末考试进步明显")
+    card.get_by_role("button", name=tr("Record a visit")).click()
+    expect(page.locator(".flash, [role=status]").first).to_contain_text(tr("Saved."))
+    if kind == "phone":
+        assert horizontal_overflow(page) == 0
+    page.screenshot(path=str(shots_dir / f"youth-care-elder-visit-{kind}.png"), full_page=True)
+    answer = page.request.get(f"/api/v1/c/{A1}/youth_care/visits")
+    assert answer.status == 403  # the volunteer reads no ledger, only their own page
+
+
+def test_a_childrens_day_campaign_and_its_progress(screen, tr, youth_care_on, shots_dir):
+    kind, page = screen
+    sign_in(page, tr, "worker")
+    page.goto(f"/c/{A1}/youth_care/campaigns/new")
+    page.get_by_label(tr("Children's Day visits")).check()
+    page.get_by_label(tr("Title of the campaign")).fill("2026年六一走访慰问")
+    page.get_by_label(tr("Starts on")).fill("2026-06-10")
+    page.get_by_label(tr("Ends on")).fill("2026-06-20")
+    page.get_by_label(tr("Phase"), exact=True).fill("走访慰问")
+    page.get_by_label(tr("Phase ends on")).fill("2026-06-20")
+    page.get_by_role("button", name=tr("Save")).click()
+    progress = page.locator("[data-campaign-progress]")
+    expect(progress.locator("[data-pending] li[data-subject]")).to_have_count(1)
+    campaign = page.url
+    expect(progress.locator("[data-pending]")).to_contain_text("赵小丽")
+    progress.get_by_role("link", name=tr("Record a visit")).click()
+    page.get_by_label(tr("Visit date")).fill("2026-06-15")
+    page.get_by_label(tr("Visit mode")).select_option(label=tr("Visit in person"))
+    page.get_by_role("button", name=tr("Save")).click()
+    expect(page.locator("h1")).to_contain_text("赵小丽")  # the visit's page: saved
+    page.goto(campaign)
+    expect(progress.locator("[data-in-time]")).to_contain_text("1")
+    expect(progress.locator("[data-pending]")).to_contain_text(tr("Everyone has been visited."))
+    if kind == "phone":
+        assert horizontal_overflow(page) == 0
+    page.screenshot(path=str(shots_dir / f"youth-care-campaign-{kind}.png"), full_page=True)

@@ -387,3 +387,16 @@ def test_my_area_of_the_visit_ledger_follows_the_subjects_assigned(areas, as_use
     mine = as_user("worker").get(f"{API}/visits", query_string={"mine": 1}).json["items"]
     assert {v["subject_name"] for v in mine} == {"丙重点逾期"}
     assert len(mine) == 2
+
+
+def test_the_due_lists_record_a_visit_link_starts_the_form_with_its_subject(subjects, as_user):
+    worker = as_user("worker")
+    due_page = worker.get(f"/c/{A1}/safety/visits/due").get_data(as_text=True)
+    unit_id = subjects["甲重点未访"]
+    link = f"/c/{A1}/safety/visits/new?subject_kind=unit&amp;subject_id={unit_id}"
+    assert link in due_page
+    form = worker.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert f'name="subject_id" type="text" value="{unit_id}"' in form
+    assert '<option value="unit" selected>' in form
+    odd = worker.get(f"/c/{A1}/safety/visits/new?subject_kind=case&subject_id=１２").text
+    assert 'name="subject_id" type="text" value=""' in odd  # not an id: the form starts empty

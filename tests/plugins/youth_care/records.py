@@ -29,8 +29,9 @@ def volunteer_in(app, world, ref: str = A1, name: str = "李老师") -> int:
 def one_of_each(client, app, world, resident, unit, ref: str = A1, admin=None) -> dict[str, int]:
     """A child in care (S3 categories), a pairing, an assistance record, a programme with an
     enrolment and a session, an activity with an attendee, a material and a photo, a venue
-    check and an inspection round, the assistance's signed receipt; with the
-    community's ``admin`` the child is confirmed in care and visited (S3 findings)."""
+    check and an inspection round, the assistance's signed receipt, a summer visit campaign of
+    the children of prisoners (an S3 audience); with the community's ``admin`` the child is
+    confirmed in care and visited (S3 findings) and the volunteer's account linked."""
     base = api(ref)
     born = resident(date(2014, 5, 1), ref, "张小明")
 
@@ -44,8 +45,9 @@ def one_of_each(client, app, world, resident, unit, ref: str = A1, admin=None) -
         "situation": "父亲服刑，母亲外出务工", "guardian_name": "张奶奶",
         "guardian_phone": "13800138000", "guardianship": "fair", "level": "key",
     })}  # fmt: skip
+    volunteer = volunteer_in(app, world, ref)
     ids["pairings"] = post("/pairings", {
-        "child_id": ids["children"], "volunteer_id": volunteer_in(app, world, ref),
+        "child_id": ids["children"], "volunteer_id": volunteer,
         "starts_on": "2026-03-01", "planned_end_on": "2026-12-31",
     })  # fmt: skip
     ids["assistance"] = post("/assistance", {
@@ -85,6 +87,16 @@ def one_of_each(client, app, world, resident, unit, ref: str = A1, admin=None) -
             "subject_kind": "resident", "subject_id": born, "visited_on": "2026-06-12",
             "mode": "home", "findings": "孩子情绪低落，奶奶身体不好", "needs": "需要学业辅导",
         })  # fmt: skip
+    ids["campaigns"] = post("/campaigns", {
+        "kind": "other", "title": "暑期走访慰问", "starts_on": "2026-06-13",
+        "ends_on": "2026-06-30", "audience": ["prisoner_parent"],
+    })  # fmt: skip
+    if admin is not None:  # the volunteer's account: the admin's to link
+        elder = world.add_user(f"elder{ref}", "youth_care_elder", ref)
+        linked = admin.post(base + "/elder_accounts", json={
+            "volunteer_id": volunteer, "user_id": elder})  # fmt: skip
+        assert linked.status_code == 201, linked.json
+        ids["elder_accounts"] = linked.json["id"]
     photo = io.BytesIO()
     Image.new("RGB", (4, 3), "orange").save(photo, "PNG")
     photo.seek(0)

@@ -63,6 +63,17 @@ def test_the_demo_follows_the_spec_and_is_idempotent(app, world, clock, count, a
     assert value["youth_care.holiday_days"] == 30  # 10 winter days and 20 summer weekdays
     assert value["youth_care.overdue_visits"] >= 1
     assert value["youth_care.minors"] > 0
+    campaigns = as_user("c_admin").get(f"/api/v1/c/{A1}/youth_care/campaigns").json["items"]
+    assert [(c["kind"], c["starts_on"], c["ends_on"]) for c in campaigns] == [
+        ("childrens_day", "2026-05-25", "2026-06-05"),
+        ("spring_festival", "2026-02-03", "2026-02-24"),  # 春节 2026 is 17 February
+    ]
+    progress = (
+        as_user("c_admin")
+        .get(f"/api/v1/c/{A1}/youth_care/campaigns/{campaigns[0]['id']}/progress")
+        .json
+    )
+    assert progress["members"] == 6 and len(progress["phases"]) == 3
     district = as_user("d_admin").get(f"/api/v1/nodes/{DISTRICT}/indicators?period=2026").json
     total = {i["name"]: i["value"] for i in district["items"]}
     assert total["youth_care.in_care"] == children

@@ -9,7 +9,7 @@ from pathlib import Path
 import plugins.youth_care
 from core.testing import catalogue_gaps, schema_differences, translation_clashes
 
-from .conftest import api, page
+from .conftest import A1, STREET_A, api, page
 
 
 def test_models_match_the_migrations(app, database_url):
@@ -74,3 +74,10 @@ def test_every_vocabulary_key_fits_its_column():
         if len(key) > model.__table__.c[column].type.length
     ]
     assert too_long == []
+
+
+def test_a_street_finds_the_campaigns_progress_in_its_sidebar(ready, as_user):
+    street = as_user("s_admin").get("/", query_string={"node": STREET_A}).text
+    assert f'href="/r/{STREET_A}/youth_care/campaigns/progress"' in street
+    community = as_user("worker").get("/", query_string={"node": A1}).text
+    assert "/youth_care/campaigns/progress" not in community  # a community lists its own

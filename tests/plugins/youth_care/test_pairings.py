@@ -146,7 +146,12 @@ def test_the_signed_receipt_is_a_file_only_the_sensitive_permission_opens(paired
         opened = db.session.scalars(sa.select(AuditLog.action).where(
             AuditLog.object_type == "core_attachment",
             AuditLog.object_id == str(receipt["id"])).order_by(AuditLog.id)).all()  # fmt: skip
+        logged = db.session.scalars(sa.select(AuditLog).where(
+            AuditLog.object_type == "core_attachment")).all()  # fmt: skip
+        written = " ".join(f"{e.summary} {e.message} {e.params} {e.details}" for e in logged)
     assert opened == ["attachment.create", "attachment.view"]
+    assert "签收单" not in written  # the file's name may name the child: never in the log
+    assert "签收单" not in admin.get("/audit").text
     assert admin.post(api() + f"/assistance/{made['id']}/review", json={}).status_code == 200
     assert admin.delete(api() + f"/receipts/{receipt['id']}").status_code == 204
     refused = worker.post(api() + f"/assistance/{made['id']}/issue", json={})

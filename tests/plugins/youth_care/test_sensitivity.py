@@ -123,3 +123,34 @@ def test_children_are_never_listed_at_a_street(ready, as_user, app, world, resid
         assert refused.status_code == 403, name
         assert "张小明" not in refused.text
     assert street.get(f"/n/{A1}/exports/youth_care.children.csv").status_code == 200
+
+
+def test_a_campaign_of_a_care_category_names_its_children_only_to_whom_may_see_it(
+    ready, as_user, app, world, resident, unit
+):
+    """A summer campaign of the children of prisoners: its audience is S3, and its pending
+    child is listed only to the community admin; the worker and the street read counts."""
+    ids = made(ready, as_user, app, world, resident, unit)
+    campaign = ids["campaigns"]
+    worker = as_user("worker")
+    record = worker.get(api() + f"/campaigns/{campaign}").json
+    assert record["audience"] == "***" and record["title"] == "暑期走访慰问"
+    progress = worker.get(api() + f"/campaigns/{campaign}/progress").json
+    assert (progress["members"], progress["pending_count"], progress["pending"]) == (1, 1, [])
+    assert worker.get(api() + "/campaigns/pending").json["items"] == []
+    shown = worker.get(page() + f"/campaigns/{campaign}").text
+    assert "data-pending-hidden" in shown and "已全部走访" not in shown  # one, not named
+    for url in (f"/campaigns/{campaign}", "/campaigns/pending", "/campaigns"):
+        html = worker.get(page() + url).text
+        assert "张小明" not in html and "prisoner" not in html, url
+    assert "prisoner_parent" not in worker.get(f"/n/{A1}/exports/youth_care.campaigns.csv").text
+    history = worker.get(api() + f"/campaigns/{campaign}/history").json["items"]
+    assert "prisoner_parent" not in str(history)
+    admin = as_user("c_admin")
+    shown = admin.get(api() + f"/campaigns/{campaign}/progress").json
+    assert [p["name"] for p in shown["pending"]] == ["张小明"]
+    assert "张小明" in admin.get(page() + "/campaigns/pending").text
+    street = as_user("s_admin")
+    rows = street.get(f"/api/v1/r/{STREET_A}/youth_care/campaigns/progress").json["items"]
+    assert [(r["community"], r["members"], r["in_time"]) for r in rows] == [("永安里东社区", 1, 0)]
+    assert street.get(f"/r/{STREET_A}/youth_care/campaigns").status_code == 404  # no list
