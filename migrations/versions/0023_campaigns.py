@@ -1,7 +1,7 @@
 """visit campaigns (走访慰问): a period in phases in which a module's subjects are visited
 
 Revision ID: 0023_campaigns
-Revises: 0020_role_kinds_audit
+Revises: 0022_activity_forms_laws
 Create Date: 2026-12-03
 
 One new table, ``core_campaign`` (a module's campaign at a community: kind, title, period,
@@ -14,7 +14,7 @@ from alembic import op
 from core.migration_tables import index_tenant_keys, platform_columns
 
 revision = "0023_campaigns"
-down_revision = "0020_role_kinds_audit"
+down_revision = "0022_activity_forms_laws"
 branch_labels = None
 depends_on = None
 
