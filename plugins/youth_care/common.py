@@ -63,7 +63,7 @@ def child_choices() -> dict[int, str]:
         .where(YouthCareChild.community_id == g.community.id, YouthCareChild.status != "exited")
         .order_by(RegistryResident.name, YouthCareChild.id)
     )
-    return dict(db.session.execute(stmt).tuples().all())
+    return dict(db.session.execute(stmt).all())
 
 
 def chosen_child() -> tuple[Any, Any]:

@@ -233,7 +233,7 @@ def _seed_visits(
             })  # fmt: skip
             last -= timedelta(days=gap)
     names = dict(session.execute(sa.select(RegistryResident.id, RegistryResident.name).where(
-        RegistryResident.id.in_([c["resident_id"] for c in children]))).tuples().all())  # fmt: skip
+        RegistryResident.id.in_([c["resident_id"] for c in children]))).all())  # fmt: skip
     for visit in rows:
         visit["subject_name"] = names.get(visit["subject_id"], "")
     if rows:

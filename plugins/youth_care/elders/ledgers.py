@@ -30,7 +30,7 @@ def _volunteers() -> dict[int, str]:
         .where(Volunteer.community_id == g.community.id, Volunteer.deleted_at.is_(None))
         .order_by(Volunteer.name, Volunteer.id)
     )
-    return dict(db.session.execute(stmt).tuples().all())
+    return dict(db.session.execute(stmt).all())
 
 
 def _elders() -> dict[int, str]:

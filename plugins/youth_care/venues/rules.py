@@ -59,7 +59,7 @@ def venue_choices() -> dict[int, str]:
         RegistryUnit.kind == VENUE_KIND,
         RegistryUnit.deleted_at.is_(None),
     )
-    return dict(db.session.execute(stmt.order_by(RegistryUnit.name)).tuples().all())
+    return dict(db.session.execute(stmt.order_by(RegistryUnit.name)).all())
 
 
 def check_venue(
