@@ -140,6 +140,8 @@ def withheld(value: Any) -> Any:
 
 def stored(field: ma.fields.Field | None, value: Any, *, sealed: bool = False) -> Any:
     """What history (``sealed``) or the audit log may keep of a value."""
+    if value is None:  # nothing to mask or seal (half the pairs of a new record's history)
+        return None
     level = sensitivity_of(field)
     if level == S2:
         return mask(field, value)
