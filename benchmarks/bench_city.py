@@ -35,7 +35,15 @@ from typing import Any
 import sqlalchemy as sa
 from bench_registry import load_district, tree_sizes
 from bench_tree import Tree, analyze
-from common import Stats, clean_up, environment, log, prepare_database, write_report
+from common import (
+    Stats,
+    arguments,
+    clean_up,
+    environment,
+    log,
+    prepare_database,
+    write_report,
+)
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
@@ -57,14 +65,8 @@ PER_PAGE = 50
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", help="PostgreSQL or new SQLite URL (default: temp)")
-    parser.add_argument("--schema", default="bench_city", help="PostgreSQL schema to use")
+    parser = arguments(__doc__, "bench_city", repeat=5, smoke="5,000 residents, for CI", seed=11)
     parser.add_argument("--residents", type=int, help="default 2,000,000 (5,000 with --smoke)")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--smoke", action="store_true", help="5,000 residents, for CI")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
         "--list-indexes",
         action="store_true",
@@ -243,7 +245,7 @@ def run(args: argparse.Namespace, sizes: Any, url: str, engine: Any, workdir: Pa
         "load_s": round(load_s, 1),
     }
     indexed = "-indexed" if args.list_indexes else ""
-    write_report(report, f"city-{engine.dialect.name}-{args.residents}{indexed}")
+    write_report(report, f"city-{engine.dialect.name}-{args.residents}{indexed}", args.output)
     return 0
 
 

@@ -50,7 +50,15 @@ from bench_registry import (
     check_char,
 )
 from bench_tree import bulk_insert
-from common import Stats, clean_up, environment, log, prepare_database, write_report
+from common import (
+    Stats,
+    arguments,
+    clean_up,
+    environment,
+    log,
+    prepare_database,
+    write_report,
+)
 from sqlalchemy.engine import make_url
 
 from core import exchange, migrate
@@ -292,14 +300,8 @@ def flatness(results: dict[str, Any], sizes: list[int]) -> dict[str, Any]:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", help="default: a fresh SQLite file in a temp dir")
-    parser.add_argument("--schema", default="bench_exchange", help="PostgreSQL schema to use")
+    parser = arguments(__doc__, "bench_exchange", repeat=3, smoke="1,000 and 5,000 rows, one run")
     parser.add_argument("--sizes", default="10000,100000", help="two row counts, small,large")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--smoke", action="store_true", help="1,000 and 5,000 rows, one run")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    parser.add_argument("--output", type=Path, help="JSON path (default benchmarks/results/)")
     args = parser.parse_args(argv)
     if args.smoke:
         args.sizes, args.repeat = "1000,5000", 1

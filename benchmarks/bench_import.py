@@ -23,9 +23,7 @@ are medians of ``--repeat`` runs after one warm-up; rows/s = rows ÷ median. Not
 
 from __future__ import annotations
 
-import argparse
 import io
-import shutil
 import sys
 import tempfile
 import time
@@ -34,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from common import Stats, drop_schema, environment, log, prepare_database, write_report
+from common import Stats, arguments, clean_up, environment, log, prepare_database, write_report
 from openpyxl import Workbook
 
 from core import migrate
@@ -192,13 +190,8 @@ def run(url: str, rows_count: int, repeat: int, instance: Path) -> dict[str, Any
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", help="default: a fresh SQLite file in a temp dir")
-    parser.add_argument("--schema", default="bench_import", help="PostgreSQL schema to (re)create")
+    parser = arguments(__doc__, "bench_import", repeat=5, smoke="500 rows, 2 runs")
     parser.add_argument("--rows", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--smoke", action="store_true", help="500 rows, 2 runs")
-    parser.add_argument("--output", type=Path, help="JSON path (default benchmarks/results/)")
     args = parser.parse_args(argv)
     if args.smoke:
         args.rows, args.repeat = 500, 2
@@ -207,11 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = run(url, args.rows, args.repeat, tmp / "instance")
     finally:
-        if args.database_url and not url.startswith("sqlite"):
-            drop_schema(
-                args.database_url.replace("postgresql://", "postgresql+psycopg://"), args.schema
-            )
-        shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(url, args.schema, tmp, keep=args.keep)
     env = report["environment"]
     log(
         f"{env['dialect']} {env['server_version']} · {report['rows']} buildings"

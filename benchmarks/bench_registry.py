@@ -39,7 +39,16 @@ from typing import Any
 
 import sqlalchemy as sa
 from bench_tree import NODE_COLUMNS, Sizes, Tree, analyze, bulk_insert, generate_nodes
-from common import Stats, clean_up, environment, log, prepare_database, write_report
+from common import (
+    Stats,
+    arguments,
+    clean_up,
+    environment,
+    is_postgres,
+    log,
+    prepare_database,
+    write_report,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import selectinload, undefer
 
@@ -66,19 +75,13 @@ RESIDENT_DEFAULTS = ("", "consistent", "", "", "")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", help="PostgreSQL or new SQLite URL (default: temp)")
-    parser.add_argument("--schema", default="bench_registry", help="PostgreSQL schema to use")
+    parser = arguments(__doc__, "bench_registry", repeat=30, smoke="tiny sizes for CI", seed=11)
     parser.add_argument("--residents", type=int, help="default 2,000,000 (PG) / 100,000 (SQLite)")
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes for CI")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--profile", action="store_true", help="print where an export spends")
     args = parser.parse_args(argv)
-    postgres = bool(args.database_url and args.database_url.startswith("postgresql"))
     if args.residents is None:
-        args.residents = 3_000 if args.smoke else (2_000_000 if postgres else 100_000)
+        big = 2_000_000 if is_postgres(args.database_url) else 100_000
+        args.residents = 3_000 if args.smoke else big
     if args.smoke:
         args.repeat = min(args.repeat, 5)
     return args
@@ -226,7 +229,7 @@ def run(args: argparse.Namespace, sizes: Sizes, url: str, engine: Any, workdir: 
         "load_s": round(load_s, 1),
         "rows_per_s": round(loaded / load_s),
     }
-    write_report(report, f"registry-{engine.dialect.name}-{args.residents}")
+    write_report(report, f"registry-{engine.dialect.name}-{args.residents}", args.output)
     return 0
 
 

@@ -31,7 +31,15 @@ from typing import Any
 import sqlalchemy as sa
 from bench_registry import load_district, time_it, tree_sizes
 from bench_tree import analyze
-from common import clean_up, environment, log, prepare_database, write_report
+from common import (
+    arguments,
+    clean_up,
+    environment,
+    is_postgres,
+    log,
+    prepare_database,
+    write_report,
+)
 from sqlalchemy.engine import make_url
 
 from core import migrate
@@ -43,18 +51,12 @@ GOAL_MS = 100.0
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", help="PostgreSQL or new SQLite URL (default: temp)")
-    parser.add_argument("--schema", default="bench_search", help="PostgreSQL schema to use")
+    parser = arguments(__doc__, "bench_search", repeat=30, smoke="tiny sizes for CI", seed=11)
     parser.add_argument("--residents", type=int, help="default 2,000,000 (PG) / 100,000 (SQLite)")
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes for CI")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args(argv)
-    postgres = bool(args.database_url and args.database_url.startswith("postgresql"))
     if args.residents is None:
-        args.residents = 3_000 if args.smoke else (2_000_000 if postgres else 100_000)
+        big = 2_000_000 if is_postgres(args.database_url) else 100_000
+        args.residents = 3_000 if args.smoke else big
     if args.smoke:
         args.repeat = min(args.repeat, 5)
     return args
@@ -139,7 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         for label, entry in report["search"].items():
             ratio = f", {entry['ratio']}x the bare query" if entry.get("ratio") else ""
             log(f"  {label:22} median {entry['median_ms']:.1f} ms{ratio}")
-        write_report(report, f"search-{env['dialect']}-{loaded}" + "-smoke" * args.smoke)
+        write_report(
+            report, f"search-{env['dialect']}-{loaded}" + "-smoke" * args.smoke, args.output
+        )
     finally:
         engine.dispose()
         clean_up(url, args.schema, workdir, keep=args.keep)

@@ -3,6 +3,7 @@ description of the machine. Imported by the scripts as ``common`` (they run from
 
 from __future__ import annotations
 
+import argparse
 import platform
 import re
 import statistics
@@ -43,6 +44,31 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 def log(message: str) -> None:
     print(message, flush=True)
+
+
+def arguments(
+    doc: str | None,
+    schema: str,
+    *,
+    repeat: int,
+    smoke: str,
+    seed: int | None = None,
+) -> argparse.ArgumentParser:
+    """The parser every benchmark starts from: where it builds (``--database-url``,
+    ``--schema``), what it keeps (``--keep``, ``--output``), ``--repeat``, ``--smoke`` (what CI
+    runs: ``smoke`` says what it does) and, if ``seed`` is given, ``--seed``. A script adds its
+    own sizes and options to it."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    database_arguments(parser, schema)
+    parser.add_argument("--repeat", type=int, default=repeat, help=f"runs (default {repeat})")
+    parser.add_argument("--smoke", action="store_true", help=smoke)
+    if seed is not None:
+        parser.add_argument("--seed", type=int, default=seed)
+    return parser
+
+
+def is_postgres(url: str | None) -> bool:
+    return bool(url and url.startswith("postgresql"))
 
 
 def database_arguments(parser: Any, schema: str) -> None:

@@ -204,12 +204,30 @@ class ChoiceSchema(Schema):
         if not isinstance(data, dict):
             return data
         data = dict(data)
-        for name, field in self.fields.items():
-            choices = field.metadata.get("choices")
-            if choices and not callable(choices) and isinstance(data.get(name), str):
-                by_label = {str(label): key for key, label in choices.items()}
-                data[name] = by_label.get(data[name], data[name])
+        for name, by_label in self._label_keys().items():
+            value = data.get(name)
+            if isinstance(value, str):
+                data[name] = by_label.get(value, value)
         return data
+
+    def _label_keys(self) -> dict[str, dict[str, str]]:
+        """``{field: {label: key}}`` of the fields with fixed choices, in the current language:
+        built once per schema object and language, not per row (an import loads 50,000)."""
+        from flask_babel import get_locale
+
+        cache: dict[str, dict[str, dict[str, str]]] = self.__dict__.setdefault(
+            "_jiedao_label_keys", {}
+        )
+        language = str(get_locale())
+        found = cache.get(language)
+        if found is None:
+            found = {
+                name: {str(label): key for key, label in choices.items()}
+                for name, field in self.fields.items()
+                if (choices := field.metadata.get("choices")) and not callable(choices)
+            }
+            cache[language] = found
+        return found
 
 
 class KeysField(ma.fields.List):

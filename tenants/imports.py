@@ -267,19 +267,20 @@ def _actor(actor: Any) -> Any:
 
 def _common_node(session: Session, paths: Iterable[str]) -> NodeRef | None:
     """The deepest node whose subtree holds every path (where an import's summary is filed)."""
-    split = [p.strip("/").split("/") for p in paths if p]
-    if not split:
+    found = [p for p in paths if p]
+    if not found:
         return None
-    common: list[str] = []
-    for parts in zip(*split, strict=False):
-        if len(set(parts)) != 1:
-            break
-        common.append(parts[0])
+    # The longest common prefix of materialized paths (/1/152/3312/), cut after its last "/".
+    prefix = min(found)
+    last = max(found)
+    while not last.startswith(prefix):
+        prefix = prefix[:-1]
+    common = prefix[: prefix.rfind("/") + 1].strip("/")
     if not common:
         return None
     from core.tree import node_ref
 
-    return node_ref(session, id=int(common[-1]))
+    return node_ref(session, id=int(common.rsplit("/", 1)[-1]))
 
 
 # --- tree import ---------------------------------------------------------------------------
@@ -703,13 +704,26 @@ def _apply_tree(
                 }
                 for r in batch
             ]
-            ids = session.scalars(
-                sa.insert(Node).returning(Node.id, sort_by_parameter_order=True), values
-            ).all()
+            # One executemany of a Core INSERT, then the new ids by their refs (unique) in one
+            # SELECT: an INSERT … RETURNING in the rows' order is one statement per row on
+            # SQLite (it cannot promise the order of a multi-row one).
+            table = Node.__table__
+            session.execute(sa.insert(table), values)
+            refs = [r.ref for r in batch]
+            stmt = sa.select(table.c.ref, table.c.id).where(table.c.ref.in_(refs))
+            found = {ref: node_id for ref, node_id in session.execute(stmt)}
+            ids = [found[ref] for ref in refs]
             keyed = []
             for row, node_id in zip(batch, ids, strict=True):
                 parent = placed[row.parent_ref]
                 keys = services.tree_keys(node_id, row.kind, parent)  # type: ignore[arg-type]
+                columns = {
+                    "path": keys.path,
+                    "depth": keys.depth,
+                    "district_id": keys.district_id,
+                    "street_id": keys.street_id,
+                    "community_id": keys.community_id,
+                }  # not dataclasses.asdict, which deep-copies: 20,000 calls for 10,000 rows
                 placed[row.ref] = _Place(
                     kind=row.kind,
                     code=row.code,
@@ -717,11 +731,13 @@ def _apply_tree(
                     name=row.name,
                     id=node_id,
                     parent_ref=row.parent_ref,
-                    **asdict(keys),
+                    **columns,
                 )
-                keyed.append({"id": node_id, **asdict(keys)})
+                keyed.append({"node_id": node_id, **columns})
                 created_refs.append(NodeRef(node_id, row.kind.value, row.ref, row.name, keys.path))
-            session.execute(sa.update(Node), keyed)
+            # The keys by the new ids, as SET parameters of one executemany.
+            by_id = sa.update(table).where(table.c.id == sa.bindparam("node_id"))
+            session.execute(by_id, keyed)
     for ref in created_refs:
         services.notify_created(session, ref)
     _audit_created(created_refs, actor)
@@ -782,7 +798,7 @@ def _audit_created(created: list[NodeRef], actor: Any) -> None:
         for ref in created
     ]
     for batch in _chunks(entries):
-        db.session.execute(sa.insert(AuditLog), list(batch))
+        db.session.execute(sa.insert(AuditLog.__table__), list(batch))  # Core: every key given
 
 
 # --- tree export and template --------------------------------------------------------------

@@ -153,7 +153,7 @@ def _places(draft: OnboardingDraft, key: str):
                     db.session.rollback()
                     flash(_("Nothing was added: correct the rows below and upload again."), "error")
                     return _render_step(draft, key, 422, form=form, report=report)
-                flash(_("%(count)s rows added.", count=len(report.rows)), "success")
+                flash(_("%(count)s rows added.", count=report.written), "success")
             elif action == "next":
                 return _next_step(draft, key)
             else:

@@ -27,6 +27,7 @@ behind for the rows after it, and the refusals are exactly those of a row-by-row
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -396,11 +397,13 @@ class ProblemReport:
 @dataclass
 class ImportReport(ProblemReport):
     """What an import found and did. ``errors``: every problem, by row; any means nothing was
-    written. ``rows``: the rows as the schema loaded them; ``written``: how many the writer took
-    (in a dry run: would take)."""
+    written. ``loaded``: how many rows the schema loaded; ``rows``: those rows, kept for a
+    whole-batch writer only (a per-row writer's import keeps none, see :func:`run_import`);
+    ``written``: how many the writer took (in a dry run: would take)."""
 
     dry_run: bool = False
     rows: list[dict[str, Any]] = field(default_factory=list)
+    loaded: int = 0
     written: int = 0
     problems: Problems = field(default_factory=Problems)
     # What the writer noted of rows it took (:func:`warning`), by row, as problems are.
@@ -435,7 +438,12 @@ def run_import(
 ) -> ImportReport:
     """Check and write every row of ``table``; see the module docstring. Never raises for bad
     input: the problems are in the report and nothing stays written. ``session`` None: the writer
-    keeps its rows elsewhere (nothing to roll back)."""
+    keeps its rows elsewhere (nothing to roll back).
+
+    With a per-row writer the sheet goes through the schema and the writer one batch at a time,
+    and a batch's loaded rows are dropped once it is written: what an import holds besides the
+    sheet does not grow with its rows (``report.rows`` stays empty, ``report.loaded`` counts).
+    A whole-batch writer (``save``) gets every loaded row at once, in ``report.rows``."""
     report = ImportReport(dry_run=dry_run)
     schema = spec.schema()
     needed = schema_required(schema, spec.columns) if required is None else required
@@ -444,25 +452,35 @@ def run_import(
         report.problems = problems
         return report
     known = set(headers.labels)
-    valid: list[tuple[SheetRow, dict[str, Any]]] = []
-    for row in sheet_rows(table, headers):
-        raw = {k: v for k, v in row.filled().items() if k in known}
-        try:
-            data = schema.load(raw)
-        except ma.ValidationError as exc:
-            report.problems.add_fields(row.number, validation_fields(exc), raw, headers)
-            continue
-        valid.append((row, data))
-        report.rows.append(data)
     write_row = getattr(spec, "write_row", None)
     save = getattr(spec, "save", None)
-    if write_row is None and (save is None or report.problems):
-        return report  # a whole-batch writer cannot say which rows it refused: schema first
+
+    def loaded(rows: Iterable[SheetRow]) -> list[tuple[SheetRow, dict[str, Any]]]:
+        valid = []
+        for row in rows:
+            raw = {k: v for k, v in row.filled().items() if k in known}
+            try:
+                data = schema.load(raw)
+            except ma.ValidationError as exc:
+                report.problems.add_fields(row.number, validation_fields(exc), raw, headers)
+                continue
+            valid.append((row, data))
+        report.loaded += len(valid)
+        return valid
+
+    if write_row is None:
+        report.rows = [data for _row, data in loaded(sheet_rows(table, headers))]
+        if save is None or report.problems:
+            return report  # a whole-batch writer cannot say which rows it refused: schema first
+    total = len(table.rows)
     with all_or_nothing(session) as outcome:
         if write_row is not None:
             shared: dict[Any, Any] = {}
-            for start in range(0, len(valid), BATCH_ROWS):
-                chunk = valid[start : start + BATCH_ROWS]
+            rows = sheet_rows(table, headers)
+            while piece := list(itertools.islice(rows, BATCH_ROWS)):
+                chunk = loaded(piece)
+                if not chunk:
+                    continue
                 if session is not None and _write_batch(
                     session, write_row, community, chunk, headers, report, shared
                 ):
@@ -472,7 +490,7 @@ def run_import(
                         if _write_one(session, write_row, community, row, data, headers, report):
                             report.written += 1
                 if progress:
-                    progress(len(chunk), len(valid))
+                    progress(len(chunk), total)
         else:
             try:
                 report.written = save(session, community, report.rows)

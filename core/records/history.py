@@ -108,11 +108,11 @@ def record_change(
     a batch (:mod:`core.exchange.importing`), both entries are added once the batch's rows are
     flushed, and ``None`` is returned; the node of each entry is looked up once per import."""
     who = actor(user)
-    values = {
-        key: [plain(old), plain(new)]
-        for key, (old, new) in (changes or {}).items()
-        if plain(old) != plain(new)
-    }
+    values = {}
+    for key, (old, new) in (changes or {}).items():
+        pair = [plain(old), plain(new)]
+        if pair[0] != pair[1]:
+            values[key] = pair
     sealed, shown = (
         protected_changes(schema, values, sealed=True),
         protected_changes(schema, values),

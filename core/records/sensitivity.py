@@ -30,6 +30,7 @@ from flask import current_app
 
 from core.records.fields import (  # noqa: F401 - HIDDEN and WITHHELD are read from here too
     HIDDEN,
+    S1,
     S2,
     S3,
     WITHHELD,
@@ -155,6 +156,8 @@ def withheld(value: Any) -> Any:
 
 def stored(field: ma.fields.Field | None, value: Any, *, sealed: bool = False) -> Any:
     """What history (``sealed``) or the audit log may keep of a value."""
+    if value is None:  # nothing to mask or seal (half the pairs of a new record's history)
+        return None
     level = sensitivity_of(field)
     if level == S2:
         return mask(field, value)
@@ -172,10 +175,21 @@ def protected_changes(
     if not changes:
         return None
     fields = schema.fields if schema is not None else {}
-    return {
-        key: [stored(fields.get(key), v, sealed=sealed) for v in pair]
-        for key, pair in changes.items()
-    }
+    found = {}
+    for key, pair in changes.items():
+        field = fields.get(key)
+        if field is None or not _guarded(field):  # S1 throughout: kept as it is
+            found[key] = list(pair)
+        else:
+            found[key] = [stored(field, v, sealed=sealed) for v in pair]
+    return found
+
+
+def _guarded(field: ma.fields.Field) -> bool:
+    """Whether some value of ``field`` is masked, withheld or sealed: an S2 or S3 field, or a
+    list with S3 items."""
+    metadata = field.metadata
+    return metadata.get("sensitivity", S1) != S1 or metadata.get("item_sensitivity") is not None
 
 
 def read_changes(

@@ -96,7 +96,7 @@ def check_id(
     if data.get("birth_date") and data["birth_date"] != parsed.birth_date:
         refuse("birth_date", _("The birth date does not match the resident ID."))
     data["gender"], data["birth_date"] = parsed.gender, parsed.birth_date
-    message = _("This resident ID is already registered in %(community)s (%(name)s).")
+    message = _l("This resident ID is already registered in %(community)s (%(name)s).")
     registered_once(session, community, RegistryResident.id_number, number, exclude, message)
 
 
@@ -167,7 +167,7 @@ def _check_resident(
         refusals,
         ("out_to", "out_since"),
         away,
-        _("Only for a resident registered here and living elsewhere (outflow)."),
+        _l("Only for a resident registered here and living elsewhere (outflow)."),
     )
     if away and not will(resident, data, "out_to"):
         refusals.add("out_to", _("Say where the resident lives now."))
@@ -221,7 +221,7 @@ def _check_guardian(
         refusals,
         ("guardian_relation",),
         bool(will(resident, data, "guardian_id")),
-        _("Choose the guardian first."),
+        _l("Choose the guardian first."),
     )
 
 

@@ -45,53 +45,60 @@ def belongs_with(
     refusals: Refusals,
     keys: tuple[str, ...],
     allowed: bool,
-    message: str,
+    message: Any,
 ) -> None:
     """Fields that only mean something beside another (流向地 with 户在人不在, 群租 with 出租):
     where it is not so, a value sent is refused and a stored one the change leaves behind is
-    cleared (the history keeps it)."""
+    cleared (the history keeps it). ``message`` may be lazy: translated only for a refusal."""
     if allowed:
         return
     for key in keys:
         if data.get(key) not in (None, "", False):
-            refusals.add(key, message)
+            refusals.add(key, str(message))
         elif obj is not None and getattr(obj, key) not in (None, "", False):
             data[key] = False if isinstance(getattr(obj, key), bool) else None
 
 
 def registered_once(
-    session: Session, community: Node, column: Any, value: str, exclude: int | None, message: str
+    session: Session, community: Node, column: Any, value: str, exclude: int | None, message: Any
 ) -> None:
     """A number (a resident ID, a credit code) is registered once per community among the rows
     not deleted: held by another row than ``exclude``, it is refused (409) with ``message``
-    naming the community and that row."""
+    (lazy or not, with ``%(community)s`` and ``%(name)s``) naming the community and that row."""
     model = column.class_
-    live = sa.and_(model.community_id == community.id, model.deleted_at.is_(None))
+
+    def refused(other: str) -> None:
+        text = str(message) % {"community": community.name, "name": other}
+        refuse(column.key, text, conflict=True)
+
     if exclude is None:
         # In an import's batch: the numbers of all its rows looked up at once, and each row's
-        # number noted as taken for the rows after it.
+        # number noted as taken for the rows after it. The query names the number and the
+        # live rows only (the partial index on the number), the community is picked here: while
+        # an import fills the community, the planner's statistics still see it empty and would
+        # walk the community's rows for every batch.
         def load(rows: list[dict[str, Any]]) -> tuple[set[str], dict[str, str]]:
             asked = {r[column.key] for r in rows if r.get(column.key)}
-            stmt = sa.select(column, model.name).where(live, column.in_(asked))
-            return asked, dict(session.execute(stmt).all())
+            stmt = sa.select(column, model.name, model.community_id).where(
+                model.deleted_at.is_(None), column.in_(asked)
+            )
+            found = {n: name for n, name, where in session.execute(stmt) if where == community.id}
+            return asked, found
 
         batch = per_batch(("registered_once", column.key, community.id), load)
         if batch is not None and value in batch[0]:
             other = batch[1].get(value)
             if other is not None:
-                refuse(
-                    column.key,
-                    message % {"community": community.name, "name": other},
-                    conflict=True,
-                )
+                refused(other)
             batch[1][value] = ""  # taken by this row: refused for a later row of the batch
             return
+    live = sa.and_(model.community_id == community.id, model.deleted_at.is_(None))
     stmt = sa.select(model.name).where(live, column == value)
     if exclude is not None:
         stmt = stmt.where(model.id != exclude)
     other = session.scalar(stmt.limit(1))
     if other is not None:
-        refuse(column.key, message % {"community": community.name, "name": other}, conflict=True)
+        refused(other)
 
 
 def history(

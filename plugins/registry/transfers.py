@@ -117,7 +117,8 @@ def describe_records(
 ) -> list[dict[str, Any]]:
     """The records as a warning names them: where, who, the ID masked, and whether the user
     may move them (``registry.edit`` there)."""
-    places = communities_by_id(session, {r.community_id for r in records})
+    with session.no_autoflush:  # nodes only: an import's pending rows stay for its one flush
+        places = communities_by_id(session, {r.community_id for r in records})
     return [
         _where_who(r, places[r.community_id])
         | {

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from core.sdk import refuse
@@ -19,7 +20,7 @@ from .rules import registered_once
 def _check_credit_code(
     session: Session, community: Node, code: str, exclude: int | None = None
 ) -> None:
-    message = _("This credit code is already registered in %(community)s (%(name)s).")
+    message = _l("This credit code is already registered in %(community)s (%(name)s).")
     registered_once(session, community, RegistryUnit.credit_code, code, exclude, message)
 
 

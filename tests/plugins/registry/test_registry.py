@@ -295,6 +295,61 @@ def test_imports_check_every_row_and_write_all_or_nothing(as_user, enable, count
     assert worker.get(f"{api()}/residents?tag=veteran").json["total"] == 1
 
 
+def test_an_import_of_several_batches_keeps_every_history_or_writes_nothing(
+    app, as_user, enable, count, monkeypatch
+):
+    from core.exchange import importing
+
+    monkeypatch.setattr(importing, "BATCH_ROWS", 20)  # 70 rows: four batches
+    enable()
+    worker = as_user("worker")
+    people = [
+        (f"居民{i}", make_id(born=date(1960 + i % 40, 1, 1 + i % 28), sequence=i))
+        for i in range(70)
+    ]
+
+    def upload(rows):
+        text = "姓名,身份证号,手机号码,户籍状态\n" + "".join(
+            f"{name},{number},{mobile},户籍居民\n" for name, number, mobile in rows
+        )
+        data = {"file": (io.BytesIO(text.encode()), "居民.csv")}
+        return worker.post(
+            f"/api/v1/nodes/{A1}/imports/registry.residents",
+            data=data,
+            content_type="multipart/form-data",
+        )
+
+    rows = [(name, number, "13812345678") for name, number in people]
+    bad = [*rows[:65], (rows[65][0], rows[65][1], "123"), *rows[66:]]  # row 67, the last batch
+    r = upload(bad)
+    assert r.status_code == 422
+    assert [(p["row"], p["column"]) for p in r.json["error"]["rows"]] == [(67, "手机号码")]
+    again = [*rows[:60], (rows[60][0], rows[3][1], "13812345678"), *rows[61:]]  # row 62
+    r = upload(again)
+    assert r.status_code == 409
+    assert [(p["row"], p["column"]) for p in r.json["error"]["rows"]] == [(62, "身份证号")]
+    assert count(RegistryResident) == count(RecordChange) == 0
+    assert count(AuditLog, AuditLog.action == "registry.resident.create") == 0
+    r = upload(rows)
+    assert r.status_code == 200 and r.json == {"created": 70}
+    with app.app_context():
+        made = {r.id: r for r in db.session.scalars(sa.select(RegistryResident))}
+        assert sorted(r.id_number for r in made.values()) == sorted(n for _name, n in people)
+        entries = db.session.scalars(
+            sa.select(RecordChange).where(RecordChange.object_type == "registry.resident")
+        ).all()
+        assert sorted(e.object_id for e in entries) == sorted(made)  # one entry each
+        for entry in entries:
+            resident = made[entry.object_id]
+            assert entry.action == "create" and entry.changes["name"] == [None, resident.name]
+            assert entry.changes["id_number"][1] != resident.id_number  # masked (S2)
+            assert entry.community_id == resident.community_id
+        logged = db.session.scalars(
+            sa.select(AuditLog.object_id).where(AuditLog.action == "registry.resident.create")
+        ).all()
+        assert sorted(int(i) for i in logged) == sorted(made)
+
+
 def test_a_worker_of_one_community_sees_nothing_of_another(as_user, enable):
     enable(A1, A2, B1)
     s_admin, d_admin = as_user("s_admin"), as_user("d_admin")
