@@ -109,10 +109,38 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
     if engine.dialect.name == "postgresql":
         event.listen(engine, "before_cursor_execute", _explained, retval=True)
+    event.listen(engine, "before_execute", _mark_write)
+    for name in ("commit", "rollback"):
+        event.listen(engine, name, _forget_writes)
     from core import access_cache  # imports this module: bound at call time
 
     access_cache.install(engine)  # writes to accounts, grants, tree, modules change its stamp
     return engine
+
+
+_WROTE = "jiedao_wrote"
+
+
+def _mark_write(conn: Any, clauseelement: Any, *_args: Any) -> None:
+    if isinstance(clauseelement, sa.Insert | sa.Update | sa.Delete):
+        conn.info[_WROTE] = True
+
+
+def _forget_writes(conn: Any) -> None:
+    if not (conn.invalidated or conn.closed):
+        conn.info.pop(_WROTE, None)
+
+
+def has_written(session: Session | scoped_session[Session]) -> bool:
+    """Whether ``session``'s transaction holds changes: pending objects, or statements already
+    sent (a flush, a bulk write). Raw SQL strings are not seen."""
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.new or session.dirty or session.deleted:
+        return True
+    if not session.in_transaction():
+        return False
+    return bool(session.connection().info.get(_WROTE))
 
 
 EXPLAIN = "jiedao_explain"

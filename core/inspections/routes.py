@@ -160,7 +160,6 @@ def inspection_routes(
     def checklists_page() -> Any:
         require(ledger.view)
         found = db.session.scalars(services.templates_for(db.session, ledger, g.community)).all()
-        db.session.commit()  # the defaults just seeded keep the ids the page links to
         return render_template("inspections/checklists.html", templates=found, **context())
 
     def checklist_page(checklist_id: int) -> Any:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from core.db import has_written
 from core.errors import DomainError
 
 from .declare import InspectionLedger
@@ -28,32 +29,49 @@ def _refuse(field: str, message: str) -> None:
 # --- templates ---------------------------------------------------------------------------------
 
 
-def seed_defaults(session: Session, ledger: InspectionLedger) -> None:
-    """Each checklist the module declares, as version 1 of the module's default, when absent."""
-    for declared in ledger.checklists:
-        found = session.scalar(
-            sa.select(ChecklistTemplate.id).where(
-                ChecklistTemplate.module == ledger.module,
-                ChecklistTemplate.target_kind == declared.target_kind,
-                ChecklistTemplate.node_id.is_(None),
+def _missing_defaults(session: Session, ledger: InspectionLedger) -> list[Any]:
+    present = set(
+        session.scalars(
+            sa.select(ChecklistTemplate.target_kind).where(
+                ChecklistTemplate.module == ledger.module, ChecklistTemplate.node_id.is_(None)
             )
         )
-        if found is not None:
-            continue
+    )
+    return [d for d in ledger.checklists if d.target_kind not in present]
+
+
+def _add_defaults(session: Session, ledger: InspectionLedger, declared: list[Any]) -> None:
+    for checklist in declared:
         template = ChecklistTemplate(
             module=ledger.module,
-            target_kind=declared.target_kind,
-            name=str(declared.name),
-            pass_mark=declared.pass_mark,
+            target_kind=checklist.target_kind,
+            name=str(checklist.name),
+            pass_mark=checklist.pass_mark,
         )
         template.items = [
             ChecklistTemplateItem(
                 position=n, section=str(i.section), text=str(i.text), max_points=i.points
             )
-            for n, i in enumerate(declared.check_items())
+            for n, i in enumerate(checklist.check_items())
         ]
         session.add(template)
     session.flush()
+
+
+def seed_defaults(session: Session, ledger: InspectionLedger) -> None:
+    """Each checklist the module declares, as version 1 of the module's default, when absent.
+
+    Seeded inside a page's read-only request, the defaults were rolled back at its end, so
+    every page wrote them anew and its form offered item ids the next request would not find.
+    A transaction that has written nothing yet is therefore committed with them; one that has
+    writes of its own keeps them, to commit or roll back together."""
+    missing = _missing_defaults(session, ledger)
+    if not missing:
+        return
+    wrote_before = has_written(session)
+    _add_defaults(session, ledger, missing)
+    if not wrote_before:
+        session.commit()
 
 
 def _places(community: Any) -> list[int]:

@@ -365,3 +365,29 @@ def test_a_community_admin_edits_a_template_through_its_pages(safety_on, as_user
     assert [c[2] for c in cells][:2] == ["10", "15"]
     current = _template(admin)
     assert current["version"] == 2 and current["max_score"] == 25 and current["pass_mark"] == 20
+
+
+def test_the_default_checklists_a_first_page_seeds_are_kept(safety_on, app, world):
+    """Regression: the module's default checklists were seeded inside the first read-only
+    request and rolled back at its end, so every page seeded them anew and the item ids its
+    form offered were gone by the next request."""
+    import sqlalchemy as sa
+
+    from core.inspections import services
+    from core.inspections.models import ChecklistTemplate
+    from plugins.safety.inspections.checklists import SAFETY_INSPECTIONS
+
+    def defaults() -> int:
+        with app.app_context():
+            return db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(ChecklistTemplate)
+                .where(ChecklistTemplate.module == "safety", ChecklistTemplate.node_id.is_(None))
+            )
+
+    assert defaults() == 0
+    with app.test_request_context():
+        community = db.session.merge(world.node(A1))
+        services.current_template(db.session, SAFETY_INSPECTIONS, community, "area")
+        db.session.rollback()  # what the end of a request that wrote nothing does
+    assert defaults() == len(SAFETY_INSPECTIONS.checklists)
