@@ -111,6 +111,7 @@ document.addEventListener("DOMContentLoaded", function () {
           if (found[box.value]) choose(box.value);
         });
     });
+    field.setAttribute("data-ready", "");  // listening: what is typed from now on is searched
   });
 
   // Uploads (form[data-upload]): a progress bar while a large file goes up, then "checking"

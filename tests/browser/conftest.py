@@ -213,3 +213,9 @@ def phone_page(new_page):
 def shots_dir() -> Path:
     SHOTS_DIR.mkdir(parents=True, exist_ok=True)
     return SHOTS_DIR
+
+
+def wait_for_pickers(page: Any) -> None:
+    """Until the page's pickers listen: text typed before the deferred script bound them would
+    search nothing (a phone run filled the box first and waited for options in vain)."""
+    page.wait_for_selector("[data-picker][data-ready]", state="attached")

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import require_playwright
+from tests.browser.conftest import require_playwright, wait_for_pickers
 from tests.browser.test_pages import sign_in
 
 require_playwright()
@@ -44,6 +44,7 @@ def test_move_twenty_buildings_into_a_grid_at_once(request, device, tr, world):
     page.get_by_role("button", name=tr("Move the ticked buildings…")).click()
 
     expect(page.locator("#chosen [data-building]")).to_have_count(20)
+    wait_for_pickers(page)
     box = page.locator("#f-parent-search")
     box.fill("第一")  # the target picker searches the places the admin manages
     option = page.locator("#f-parent-options option")

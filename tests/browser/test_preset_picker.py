@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import require_playwright
+from tests.browser.conftest import require_playwright, wait_for_pickers
 from tests.browser.test_pages import sign_in
 
 require_playwright()
@@ -20,6 +20,7 @@ A1, A2, B1 = "110105001001", "110105001002", "110105002001"
 
 
 def pick(page: Page, text: str, label_start: str) -> None:
+    wait_for_pickers(page)
     box = page.locator("#f-targets-search")
     box.fill(text)
     option = page.locator("#f-targets-options option")

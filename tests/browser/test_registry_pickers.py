@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from tests.browser.conftest import require_playwright
+from tests.browser.conftest import require_playwright, wait_for_pickers
 from tests.plugins.registry.conftest import make_id
 
 require_playwright()
@@ -49,6 +49,7 @@ def test_a_worker_picks_a_newborns_guardian_by_typing_her_name(page: Page, tr, m
     form.locator("#f-birth_certificate_number").fill("Q110123456")
     form.locator("#f-birth_date").fill("2026-01-02")
     form.get_by_label(tr("Female"), exact=True).check()
+    wait_for_pickers(page)
     box = form.locator("#f-guardian_id-search")
     box.fill("王丽")
     option = page.locator("#f-guardian_id-options option")

@@ -36,9 +36,9 @@ def call(app, world, username: str, path: str, guard) -> None:
 def audited(app) -> list[tuple[str, str]]:
     with app.app_context():
         rows = db.session.execute(
-            sa.select(AuditLog.username, AuditLog.summary).where(
-                AuditLog.action == "ledger.secret.access"
-            )
+            sa.select(AuditLog.username, AuditLog.summary)
+            .where(AuditLog.action == "ledger.secret.access")
+            .order_by(AuditLog.id)  # in the order written: PostgreSQL promises no other
         )
         return [tuple(r) for r in rows]
 
