@@ -28,7 +28,7 @@ from sqlalchemy.orm import registry as orm_registry
 
 from core import clock
 from core.api import api_doc, paginate
-from core.db import Base, SoftDeleteMixin, TimestampMixin, db
+from core.db import Base, SoftDeleteMixin, TimestampMixin, db, module_subclass
 from core.errors import DomainError
 from core.records.fields import S1, Choice, Date, Keys, Text, describe
 from core.records.ledger import Filter, Ledger, load
@@ -64,18 +64,9 @@ class Campaign(TimestampMixin, SoftDeleteMixin, TenantOwned, Base):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
 
-_CLASSES: dict[str, type[Campaign]] = {}
-
-
 def campaign_model(module: str) -> type[Campaign]:
     """The module's campaigns: ``core_campaign`` rows whose ``module`` is the module's name."""
-    if module not in _CLASSES:
-        _CLASSES[module] = type(
-            f"{module.title().replace('_', '')}Campaign",
-            (Campaign,),
-            {"__mapper_args__": {"polymorphic_identity": module}, "__module__": __name__},
-        )
-    return _CLASSES[module]
+    return module_subclass(Campaign, module)
 
 
 def iso_date(text: str) -> None:

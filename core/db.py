@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -21,6 +21,8 @@ from sqlalchemy.orm import (
 )
 
 from core import clock
+
+_Mapped = TypeVar("_Mapped")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -116,6 +118,22 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
     access_cache.install(engine)  # writes to accounts, grants, tree, modules change its stamp
     return engine
+
+
+_MODULE_CLASSES: dict[tuple[type, str], type] = {}
+
+
+def module_subclass(base: type[_Mapped], module: str) -> type[_Mapped]:
+    """The mapped subclass of ``base`` whose rows are the module's: for a table several modules
+    share, polymorphic on its ``module`` column (visits, campaigns). Made once per module."""
+    key = (base, module)
+    if key not in _MODULE_CLASSES:
+        _MODULE_CLASSES[key] = type(
+            f"{module.title().replace('_', '')}{base.__name__}",
+            (base,),
+            {"__mapper_args__": {"polymorphic_identity": module}, "__module__": base.__module__},
+        )
+    return _MODULE_CLASSES[key]
 
 
 _WROTE = "jiedao_wrote"

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core import audit, clock
 from core.api import api_doc, json_body, paginate
-from core.db import db
+from core.db import db, module_subclass
 from core.errors import DomainError
 from core.forms import empty_form, load_form, refused
 from core.models import User
@@ -115,18 +115,9 @@ def visit_schema(kinds: Sequence[str], sensitivity: str, module: str | None = No
     return VisitSchema
 
 
-_VISIT_CLASSES: dict[str, type[Visit]] = {}
-
-
 def visit_model(module: str) -> type[Visit]:
     """The module's visits: ``core_visit`` rows whose ``module`` is the module's name."""
-    if module not in _VISIT_CLASSES:
-        _VISIT_CLASSES[module] = type(
-            f"{module.title().replace('_', '')}Visit",
-            (Visit,),
-            {"__mapper_args__": {"polymorphic_identity": module}, "__module__": __name__},
-        )
-    return _VISIT_CLASSES[module]
+    return module_subclass(Visit, module)
 
 
 @dataclass
