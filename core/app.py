@@ -28,7 +28,7 @@ import core.school_holidays  # maps core_school_holiday
 import core.targets.models  # maps core_target
 import core.visits  # maps core_visit, core_visit_visitor, core_area_assignment
 import core.workdays  # maps core_holiday
-from core import auth, i18n, jobs, ratelimit
+from core import auth, i18n, jobs, ratelimit, sessions
 from core.api import build_openapi
 from core.config import load_config
 from core.db import db
@@ -87,6 +87,7 @@ def create_app(
     logging.basicConfig(level=app.config["LOG_LEVEL"])
 
     db.init_app(app)
+    sessions.init_app(app)
     auth.init_app(app)
     ratelimit.init_app(app)
     jobs.init_app(app)
