@@ -282,6 +282,8 @@ def _refuse_nul_characters(app: Flask) -> None:
 
     @app.before_request
     def _check_nul() -> None:
+        if not request.query_string and not request.mimetype:
+            return  # no arguments, and a body without a type is parsed as neither form nor JSON
         try:
             form = request.form
         except RequestEntityTooLarge:
