@@ -309,13 +309,23 @@ def registry() -> PermissionRegistry:
 
 @dataclass
 class Scope:
-    """What one user may do where: (permission pattern, node) pairs from their assignments."""
+    """What one user may do where: (permission pattern, node) pairs from their assignments.
+    The grants are fixed once made: a scope is shared by the requests of its user
+    (``core.access_cache``), which remember which nodes each permission they asked about
+    matched."""
 
     user_id: int | None
     grants: list[tuple[str, NodeRef]] = field(default_factory=list)
+    _matched: dict[str, list[NodeRef]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def _matching(self, permission: str) -> list[NodeRef]:
-        return [node for pattern, node in self.grants if fnmatchcase(permission, pattern)]
+        found = self._matched.get(permission)
+        if found is None:
+            found = [node for pattern, node in self.grants if fnmatchcase(permission, pattern)]
+            self._matched[permission] = found
+        return found
 
     def nodes(self, permission: str) -> list[NodeRef]:
         """The topmost nodes where the user holds ``permission`` (nested ones are dropped)."""
