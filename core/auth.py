@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Flask, Request, current_app, flash, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
+from flask_login.utils import _create_identifier
 from werkzeug.exceptions import Unauthorized
 
 from core import access_cache
@@ -22,6 +23,28 @@ login_manager.login_message = _l("Please sign in to continue.")
 login_manager.login_message_category = "info"
 # "strong": a session whose identifier (IP + user agent) changes is dropped, not just unmarked.
 login_manager.session_protection = "strong"
+_IDENTIFIERS: dict[tuple[str | None, ...], str] = {}
+_MAX_IDENTIFIERS = 4096
+
+
+def _session_identifier() -> str:
+    """Flask-Login's identifier of the browser (a SHA-512 of its address and user agent), worked
+    out once per address and agent: the protection compares it on every request."""
+    key = (
+        request.headers.get("X-Forwarded-For"),
+        request.remote_addr,
+        request.headers.get("User-Agent"),
+    )
+    found = _IDENTIFIERS.get(key)
+    if found is None:
+        found = _create_identifier()
+        if len(_IDENTIFIERS) >= _MAX_IDENTIFIERS:
+            _IDENTIFIERS.clear()
+        _IDENTIFIERS[key] = found
+    return found
+
+
+login_manager._session_identifier_generator = _session_identifier
 
 TOKEN_PREFIX = "jd_"
 

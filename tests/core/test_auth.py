@@ -243,6 +243,24 @@ def test_session_protection_drops_a_stolen_cookie(client):
     assert r.status_code == 302 and r.headers["Location"].startswith("/login")
 
 
+def test_session_protection_drops_a_cookie_from_another_address(app, client):
+    """The browser's identifier is worked out once per address and agent (``core.auth``); the
+    same agent at another address is still somebody else."""
+    browser = {"User-Agent": "original browser"}
+    client.post("/login", data={"username": "s_admin", "password": PASSWORD}, headers=browser)
+    for _ in range(2):
+        assert client.get("/", headers=browser).status_code == 200
+    cookie = client.get_cookie("session").value
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    r = thief.get("/", headers=browser, environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert r.status_code == 302 and r.headers["Location"].startswith("/login")
+    proxied = app.test_client()
+    proxied.set_cookie("session", cookie)
+    r = proxied.get("/", headers={**browser, "X-Forwarded-For": "10.1.2.3"})
+    assert r.status_code == 302 and r.headers["Location"].startswith("/login")
+
+
 def test_csrf_is_enforced_on_forms_and_session_api(database_url, tmp_path, world):
     app = create_app(
         {
