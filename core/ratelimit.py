@@ -8,6 +8,9 @@ process; ``redis://…`` for several workers).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -16,6 +19,8 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 PER_ACCOUNT = "10 per 15 minutes"
 PER_ADDRESS = "30 per 15 minutes"
+# The only requests any limit here counts.
+COUNTED_METHODS = frozenset({"POST"})
 
 
 @limiter.request_filter
@@ -35,8 +40,10 @@ def _account() -> str:
 
 
 # The sign-in view's limits: decorate it with both.
-per_account = limiter.limit(PER_ACCOUNT, key_func=_account, methods=["POST"], deduct_when=_failed)
-per_address = limiter.limit(PER_ADDRESS, methods=["POST"], deduct_when=_failed)
+per_account = limiter.limit(
+    PER_ACCOUNT, key_func=_account, methods=sorted(COUNTED_METHODS), deduct_when=_failed
+)
+per_address = limiter.limit(PER_ADDRESS, methods=sorted(COUNTED_METHODS), deduct_when=_failed)
 
 
 def init_app(app: Flask) -> None:
@@ -46,3 +53,20 @@ def init_app(app: Flask) -> None:
     hooks = app.before_request_funcs.get(None, [])
     if limiter._check_request_limit in hooks:
         hooks.remove(limiter._check_request_limit)
+    # Its after-request hook deducts the failures counted "when" (``deduct_when``), and adds
+    # headers when they are asked for. Core's limits count only ``COUNTED_METHODS``: a page view skips it.
+    after = app.after_request_funcs.get(None, [])
+    for i, hook in enumerate(after):
+        if isinstance(hook, partial) and hook.args[:1] == (limiter,):
+            after[i] = _only_when_counted(hook)
+
+
+def _only_when_counted(hook: partial) -> Callable[[Response], Response]:
+    def count_failures(response: Response) -> Response:
+        if request.method not in COUNTED_METHODS and not current_app.config.get(
+            "RATELIMIT_HEADERS_ENABLED"
+        ):
+            return response
+        return hook(response)
+
+    return count_failures
