@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -73,13 +74,31 @@ class RecordId(IntegerConverter):
             self.regex = numbers_up_to(self.max)
 
 
+class PlatformFlask(Flask):
+    """Flask, remembering what :meth:`ensure_sync` answered for each hook and view: Flask asks
+    ``inspect`` whether each is a coroutine function on every request (eleven times a page)."""
+
+    _MAX_REMEMBERED = 10_000
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        remembered = self.__dict__.setdefault("_jiedao_sync", {})
+        found = remembered.get(func)
+        if found is None:
+            found = super().ensure_sync(func)
+            if len(remembered) < self._MAX_REMEMBERED:
+                remembered[func] = found
+        return found
+
+
 def create_app(
     environ: dict[str, str] | None = None, *, serving: bool = True, **overrides: Any
 ) -> Flask:
     """Build the platform app from ``JIEDAO_*`` settings (``environ``) plus explicit overrides;
     ``serving=False`` for a command that answers no requests (see ``load_config``)."""
     config = load_config(environ, serving=serving, **overrides)
-    app = Flask("core", instance_path=config["INSTANCE_PATH"], instance_relative_config=True)
+    app = PlatformFlask(
+        "core", instance_path=config["INSTANCE_PATH"], instance_relative_config=True
+    )
     app.url_rule_class = rule_class()  # URL builders compiled on first use
     app.url_map.converters["int"] = RecordId
     app.config.update(config)
