@@ -373,10 +373,9 @@ def current_scope() -> Scope:
     """The signed-in user's scope, loaded once per request."""
     scope = g.get("_jiedao_scope")
     if scope is None:
-        if current_user and current_user.is_authenticated:
-            scope = _cached_scope(current_user.id)
-        else:
-            scope = Scope(None)
+        user = current_user._get_current_object()
+        signed_in = user is not None and user.is_authenticated
+        scope = _cached_scope(user.id) if signed_in else Scope(None)
         g._jiedao_scope = scope
     return scope
 
