@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -38,18 +37,12 @@ from bench_tree import Tree, analyze
 from common import (
     Stats,
     arguments,
-    clean_up,
     environment,
     log,
-    prepare_database,
+    platform_database,
     write_report,
 )
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
-
-from core import migrate
-from core.db import make_engine
-from core.plugins import load_plugins
 
 PASSWORD = "bench-password-1"
 # What the resident list's order (name, id) within a scope needs: the plugin's name indexes use
@@ -83,20 +76,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sizes = tree_sizes(args.residents)
-    workdir = Path(tempfile.mkdtemp(prefix="jiedao-bench-"))
-    url = prepare_database(args.database_url, args.schema, workdir)
-    log(f"database: {make_url(url).render_as_string(hide_password=True)}")
-    log(f"sizes: {sizes.streets} streets × {sizes.communities} communities; {args.residents:,}")
-    plugins = load_plugins()
-    if not plugins.is_active("registry"):
-        raise SystemExit("the registry plugin is not installed: pip install -e . first")
-    migrate.upgrade(url, plugins=plugins)
-    engine = make_engine(url)
-    try:
-        return run(args, sizes, url, engine, workdir)
-    finally:
-        engine.dispose()
-        clean_up(url, args.schema, workdir, keep=args.keep)
+    with platform_database(args, needs="registry") as space:
+        log(f"sizes: {sizes.streets} streets × {sizes.communities} communities; {args.residents:,}")
+        return run(args, sizes, space.url, space.engine, space.workdir)
 
 
 def build(args: argparse.Namespace, sizes: Any, engine: Any) -> tuple[Tree, float]:

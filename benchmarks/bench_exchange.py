@@ -53,17 +53,14 @@ from bench_tree import bulk_insert
 from common import (
     Stats,
     arguments,
-    clean_up,
     environment,
     log,
-    prepare_database,
+    platform_database,
     write_report,
 )
-from sqlalchemy.engine import make_url
 
-from core import exchange, migrate
+from core import exchange
 from core.exchange import Column
-from core.plugins import load_plugins
 
 PASSWORD = "bench-exchange-password"
 STREET, SMALL, LARGE = "110105001", "110105001001", "110105001002"
@@ -313,18 +310,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="jiedao-bench-exchange-"))
-    url = prepare_database(args.database_url, args.schema, workdir)
-    log(f"database: {make_url(url).render_as_string(hide_password=True)}")
-    log(f"sizes: {args.sizes[0]:,} and {args.sizes[1]:,} rows; repeat {args.repeat}")
-    plugins = load_plugins()
-    if not plugins.is_active("registry"):
-        raise SystemExit("the registry plugin is not installed: pip install -e . first")
-    migrate.upgrade(url, plugins=plugins)
-    try:
+    with platform_database(args, prefix="jiedao-bench-exchange-", needs="registry") as space:
+        log(f"sizes: {args.sizes[0]:,} and {args.sizes[1]:,} rows; repeat {args.repeat}")
         log("engine (no database):")
         engine_figures = bench_engine(args.sizes, args.repeat)
-        app = build_app(url, workdir)
+        app = build_app(space.url, space.workdir)
         from core.db import db
 
         with app.app_context():
@@ -333,8 +323,6 @@ def main(argv: list[str] | None = None) -> int:
             env = environment(engine)
         log("route (registry.residents through the app):")
         route_figures = bench_route(app, args.sizes, args.repeat)
-    finally:
-        clean_up(url, args.schema, workdir, keep=args.keep)
     report = {
         "environment": env,
         "sizes": args.sizes,

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -42,20 +41,15 @@ from bench_tree import NODE_COLUMNS, Sizes, Tree, analyze, bulk_insert, generate
 from common import (
     Stats,
     arguments,
-    clean_up,
     environment,
     is_postgres,
     log,
-    prepare_database,
+    platform_database,
     write_report,
 )
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import selectinload, undefer
 
-from core import migrate
-from core.db import make_engine
 from core.permissions import Scope
-from core.plugins import load_plugins
 from core.tree import NodeRef
 from tenants.models import Node
 from tenants.modules import enabled_communities
@@ -139,25 +133,13 @@ def time_it(fn: Callable[[], Any], repeat: int) -> tuple[Stats, Any]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sizes = tree_sizes(args.residents)
-    workdir = Path(tempfile.mkdtemp(prefix="jiedao-bench-"))
-    url = prepare_database(args.database_url, args.schema, workdir)
-    log(f"database: {make_url(url).render_as_string(hide_password=True)}")
-    log(
-        f"sizes: {sizes.streets} streets × {sizes.communities} communities × {sizes.buildings} "
-        f"buildings; {args.residents:,} residents; repeat {args.repeat}"
-    )
-    plugins = load_plugins()
-    if not plugins.is_active("registry"):
-        raise SystemExit("the registry plugin is not installed: pip install -e . first")
-    t0 = time.perf_counter()
-    migrate.upgrade(url, plugins=plugins)
-    engine = make_engine(url)
-    log(f"schema: {time.perf_counter() - t0:.2f} s")
-    try:
-        return run(args, sizes, url, engine, workdir)
-    finally:
-        engine.dispose()
-        clean_up(url, args.schema, workdir, keep=args.keep)
+    with platform_database(args, needs="registry") as space:
+        log(
+            f"sizes: {sizes.streets} streets × {sizes.communities} communities × "
+            f"{sizes.buildings} buildings; {args.residents:,} residents; repeat {args.repeat}"
+        )
+        log(f"schema: {space.migrate_s:.2f} s")
+        return run(args, sizes, space.url, space.engine, space.workdir)
 
 
 def load_district(engine: Any, sizes: Sizes, residents: int, seed: int) -> tuple[Tree, int, float]:

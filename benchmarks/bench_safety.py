@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,13 +39,15 @@ from typing import Any
 
 import sqlalchemy as sa
 from bench_tree import NODE_COLUMNS, Sizes, Tree, analyze, bulk_insert, generate_nodes
-from common import Stats, clean_up, environment, log, prepare_database, write_report
-from sqlalchemy.engine import make_url
+from common import (
+    Stats,
+    environment,
+    log,
+    platform_database,
+    write_report,
+)
 
-from core import migrate
-from core.db import make_engine
 from core.figures import SHAPES
-from core.plugins import load_plugins
 from tenants.models import Node
 
 TODAY = date(2026, 6, 15)
@@ -145,25 +146,13 @@ def time_it(fn: Callable[[], Any], repeat: int) -> tuple[Stats, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="jiedao-bench-"))
-    url = prepare_database(args.database_url, args.schema, workdir)
-    log(f"database: {make_url(url).render_as_string(hide_password=True)}")
-    log(
-        f"sizes: 1 street × {args.communities} communities; {args.hazards:,} hazards; "
-        f"repeat {args.repeat}"
-    )
-    plugins = load_plugins()
-    if not plugins.is_active("safety"):
-        raise SystemExit("the safety plugin is not installed: pip install -e . first")
-    t0 = time.perf_counter()
-    migrate.upgrade(url, plugins=plugins)
-    engine = make_engine(url)
-    log(f"schema: {time.perf_counter() - t0:.2f} s")
-    try:
-        return run(args, url, engine, workdir)
-    finally:
-        engine.dispose()
-        clean_up(url, args.schema, workdir, keep=args.keep)
+    with platform_database(args, needs="safety") as space:
+        log(
+            f"sizes: 1 street × {args.communities} communities; {args.hazards:,} hazards; "
+            f"repeat {args.repeat}"
+        )
+        log(f"schema: {space.migrate_s:.2f} s")
+        return run(args, space.url, space.engine, space.workdir)
 
 
 def run(args: argparse.Namespace, url: str, engine: Any, workdir: Path) -> int:

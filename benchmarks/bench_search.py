@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,19 +31,14 @@ from bench_registry import load_district, time_it, tree_sizes
 from bench_tree import analyze
 from common import (
     arguments,
-    clean_up,
     environment,
     is_postgres,
     log,
-    prepare_database,
+    platform_database,
     write_report,
 )
-from sqlalchemy.engine import make_url
 
-from core import migrate
-from core.db import make_engine
 from core.permissions import Scope
-from core.plugins import load_plugins
 
 GOAL_MS = 100.0
 
@@ -113,15 +106,8 @@ def measure(args: argparse.Namespace, tree: Any, engine: Any, app: Any) -> dict[
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sizes = tree_sizes(args.residents)
-    workdir = Path(tempfile.mkdtemp(prefix="jiedao-bench-search-"))
-    url = prepare_database(args.database_url, args.schema, workdir)
-    log(f"database: {make_url(url).render_as_string(hide_password=True)}")
-    plugins = load_plugins()
-    if not plugins.is_active("registry"):
-        raise SystemExit("the registry plugin is not installed: pip install -e . first")
-    migrate.upgrade(url, plugins=plugins)
-    engine = make_engine(url)
-    try:
+    with platform_database(args, prefix="jiedao-bench-search-", needs="registry") as space:
+        url, engine, workdir = space.url, space.engine, space.workdir
         tree, loaded, _load_s = load_district(engine, sizes, args.residents, args.seed)
         analyze(engine)
         from core.app import create_app
@@ -144,9 +130,6 @@ def main(argv: list[str] | None = None) -> int:
         write_report(
             report, f"search-{env['dialect']}-{loaded}" + "-smoke" * args.smoke, args.output
         )
-    finally:
-        engine.dispose()
-        clean_up(url, args.schema, workdir, keep=args.keep)
     return 0
 
 

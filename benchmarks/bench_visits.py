@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import random
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -34,13 +33,16 @@ from typing import Any
 
 import sqlalchemy as sa
 from bench_tree import NODE_COLUMNS, Sizes, Tree, analyze, bulk_insert, generate_nodes
-from common import Stats, clean_up, environment, log, prepare_database, write_report
-from sqlalchemy.engine import make_url
+from common import (
+    Stats,
+    environment,
+    log,
+    platform_database,
+    write_report,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core import migrate
-from core.db import Base, make_engine
-from core.plugins import load_plugins
+from core.db import Base
 from tenants.models import Node, TenantOwned
 
 TODAY = date(2026, 6, 15)
@@ -128,18 +130,9 @@ def time_it(fn: Callable[[], Any], repeat: int) -> tuple[Stats, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    workdir = Path(tempfile.mkdtemp(prefix="jiedao-bench-"))
-    url = prepare_database(args.database_url, args.schema, workdir)
-    log(f"database: {make_url(url).render_as_string(hide_password=True)}")
-    log(f"sizes: 1 street × {args.communities} communities; {args.subjects:,} subjects")
-    plugins = load_plugins()
-    migrate.upgrade(url, plugins=plugins)
-    engine = make_engine(url)
-    try:
-        return run(args, url, engine, workdir)
-    finally:
-        engine.dispose()
-        clean_up(url, args.schema, workdir, keep=args.keep)
+    with platform_database(args) as space:
+        log(f"sizes: 1 street × {args.communities} communities; {args.subjects:,} subjects")
+        return run(args, space.url, space.engine, space.workdir)
 
 
 def run(args: argparse.Namespace, url: str, engine: Any, workdir: Path) -> int:

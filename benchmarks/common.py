@@ -7,6 +7,10 @@ import argparse
 import platform
 import re
 import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +20,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 import core
+from core import migrate
 from core.db import make_engine
+from core.plugins import PluginSystem, load_plugins
 
 SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
@@ -159,3 +165,41 @@ def environment(engine: Engine) -> dict[str, Any]:
         "machine": f"{platform.system()} {platform.machine()}",
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Where a benchmark builds: its temp dir, the database's URL and engine, the installed
+    plugins, and how long the schema took to make."""
+
+    workdir: Path
+    url: str
+    engine: Engine
+    plugins: PluginSystem
+    migrate_s: float
+
+
+@contextmanager
+def platform_database(
+    args: argparse.Namespace, *, prefix: str = "jiedao-bench-", needs: str | None = None
+) -> Iterator[Workspace]:
+    """A temp dir and a database (SQLite in the dir, or ``args.schema`` on PostgreSQL) holding
+    core's and every installed plugin's schema, removed afterwards unless ``--keep``: how the
+    benchmarks that build on the platform start and end. ``needs`` names the plugin measured."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    url = prepare_database(args.database_url, args.schema, workdir)
+    log(f"database: {make_url(url).render_as_string(hide_password=True)}")
+    try:
+        plugins = load_plugins()
+        if needs and not plugins.is_active(needs):
+            raise SystemExit(f"the {needs} plugin is not installed: pip install -e . first")
+        start = time.perf_counter()
+        migrate.upgrade(url, plugins=plugins)
+        migrate_s = time.perf_counter() - start
+        engine = make_engine(url)
+        try:
+            yield Workspace(workdir, url, engine, plugins, migrate_s)
+        finally:
+            engine.dispose()
+    finally:
+        clean_up(url, args.schema, workdir, keep=args.keep)
