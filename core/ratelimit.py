@@ -53,8 +53,9 @@ def init_app(app: Flask) -> None:
     hooks = app.before_request_funcs.get(None, [])
     if limiter._check_request_limit in hooks:
         hooks.remove(limiter._check_request_limit)
-    # Its after-request hook deducts the failures counted "when" (``deduct_when``), and adds
-    # headers when they are asked for. Core's limits count only ``COUNTED_METHODS``: a page view skips it.
+    # Its after-request hook deducts the failures counted "when" (``deduct_when``) and adds the
+    # headers of the limit the request was checked against. Only ``COUNTED_METHODS`` are ever
+    # checked or counted: for any other request the hook has nothing to do.
     after = app.after_request_funcs.get(None, [])
     for i, hook in enumerate(after):
         if isinstance(hook, partial) and hook.args[:1] == (limiter,):
@@ -63,9 +64,7 @@ def init_app(app: Flask) -> None:
 
 def _only_when_counted(hook: partial) -> Callable[[Response], Response]:
     def count_failures(response: Response) -> Response:
-        if request.method not in COUNTED_METHODS and not current_app.config.get(
-            "RATELIMIT_HEADERS_ENABLED"
-        ):
+        if request.method not in COUNTED_METHODS:
             return response
         return hook(response)
 
