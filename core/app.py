@@ -260,26 +260,38 @@ def _security_headers(app: Flask) -> None:
 
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
+    policy = (
+        "default-src 'self'; script-src 'self'{nonce}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    )
+    policy_without_nonce = policy.format(nonce="")
+    always = [
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+    ]
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        always.append(("Strict-Transport-Security", "max-age=31536000"))
+
     @app.after_request
     def _headers(response: Response) -> Response:
-        nonce = f" 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else ""
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            f"default-src 'self'; script-src 'self'{nonce}; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
-            "frame-ancestors 'none'",
-        )
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "same-origin"
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        headers = response.headers
+        # One pass over the few headers the view set (werkzeug's lookup of a missing header
+        # raises and catches an HTTP exception: twice a response, the larger part of this hook).
+        chosen = {name.lower(): value for name, value in headers}
+        if "content-security-policy" not in chosen:
+            nonce = g.get("csp_nonce")
+            value = policy.format(nonce=f" 'nonce-{nonce}'") if nonce else policy_without_nonce
+            headers.add("Content-Security-Policy", value)
+        for name, value in always:
+            headers[name] = value
         signed_in = "_user_id" in session or g.get("token_user") is not None
         # What a signed-in user is shown stays out of caches, unless the view chose otherwise
         # (a photo is private to the browser that fetched it).
-        chosen = response.headers.get("Cache-Control", "no-cache") != "no-cache"
-        if signed_in and not chosen and not request.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"
+        cache_chosen = chosen.get("cache-control", "no-cache") != "no-cache"
+        if signed_in and not cache_chosen and not request.path.startswith("/static/"):
+            headers["Cache-Control"] = "no-store"
         return response
 
 

@@ -272,6 +272,34 @@ def test_every_answer_carries_the_security_headers(as_user, client, app, world):
     assert export.status_code == 200 and export.headers["Cache-Control"] == "no-store"
 
 
+def test_a_page_with_an_inline_script_names_its_nonce_and_https_is_kept(
+    database_url, tmp_path, world
+):
+    """The policy lets a response's own inline script run (its nonce, new per response), and
+    an app whose cookies are Secure tells browsers to keep to HTTPS."""
+    import re
+
+    from flask import render_template_string
+
+    from tests.conftest import make_app
+
+    app = make_app(database_url, tmp_path, SESSION_COOKIE_SECURE=True)
+    app.add_url_rule(
+        "/inline", "inline", lambda: render_template_string('<script nonce="{{ csp_nonce() }}">')
+    )
+    client = app.test_client()
+    nonces = []
+    for _ in range(2):
+        page = client.get("/inline")
+        nonce = re.search(r'nonce="([^"]+)"', page.text).group(1)
+        assert f"script-src 'self' 'nonce-{nonce}';" in page.headers["Content-Security-Policy"]
+        assert page.headers["Strict-Transport-Security"] == "max-age=31536000"
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+    plain = client.get("/login")
+    assert "nonce-" not in plain.headers["Content-Security-Policy"]
+
+
 def test_no_template_holds_an_inline_event_handler():
     """The CSP allows no inline script: handlers live in jiedao.js (data-autosubmit, data-print)
     and an inline <script> carries the response's nonce."""
