@@ -30,10 +30,11 @@ _MAX_IDENTIFIERS = 4096
 def _session_identifier() -> str:
     """Flask-Login's identifier of the browser (a SHA-512 of its address and user agent), worked
     out once per address and agent: the protection compares it on every request."""
+    environ = request.environ  # a dict: a missing header costs no exception
     key = (
-        request.headers.get("X-Forwarded-For"),
-        request.remote_addr,
-        request.headers.get("User-Agent"),
+        environ.get("HTTP_X_FORWARDED_FOR"),
+        environ.get("REMOTE_ADDR"),
+        environ.get("HTTP_USER_AGENT"),
     )
     found = _IDENTIFIERS.get(key)
     if found is None:
