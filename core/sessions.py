@@ -16,8 +16,8 @@ import time
 from collections import OrderedDict
 from typing import Any
 
-from flask import Flask, Request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask import Flask, Request, Response
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import BadSignature
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -57,6 +57,17 @@ class VerifiedCookieSessions(SecureCookieSessionInterface):
                 while len(self._verified) > self.max_entries:
                     self._verified.popitem(last=False)
         return self.session_class(data)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if session.modified or self.should_set_cookie(app, session):
+            super().save_session(app, session, response)
+        elif session.accessed:
+            # Unchanged and kept: all Flask would do is say the answer varies by cookie, which
+            # it does by parsing the Vary header into a set; most answers have none.
+            if any(name.lower() == "vary" for name, _value in response.headers):
+                response.vary.add("Cookie")
+            else:
+                response.headers.add("Vary", "Cookie")
 
 
 def init_app(app: Flask) -> None:

@@ -93,3 +93,22 @@ def test_a_flash_shows_once_with_the_platform_app(client):
     page = client.post("/logout", follow_redirects=True)
     assert "您已退出登录。" in page.text
     assert "您已退出登录。" not in client.get("/login").text
+
+
+def test_an_answer_that_read_the_session_varies_by_cookie(small_app):
+    @small_app.get("/varied")
+    def varied():
+        session.get("n")
+        return "", 200, {"Vary": "Accept-Language"}
+
+    @small_app.get("/untouched")
+    def untouched():
+        return ""
+
+    client = small_app.test_client()
+    client.post("/set")
+    assert client.get("/get").headers["Vary"] == "Cookie"
+    assert set(client.get("/varied").headers["Vary"].split(", ")) == {"Accept-Language", "Cookie"}
+    assert "Vary" not in client.get("/untouched").headers
+    changed = client.post("/change")
+    assert changed.headers["Vary"] == "Cookie" and "session=" in changed.headers["Set-Cookie"]
