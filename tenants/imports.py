@@ -686,58 +686,49 @@ def _apply_tree(
     placed = dict(existing)
     created_refs: list[NodeRef] = []
     now = utcnow()
-    for kind in KIND_ORDER:
-        level = [r for r in creates if r.kind == kind]
-        for batch in _chunks(level):
-            values = [
-                {
-                    "parent_id": placed[r.parent_ref].id,
-                    "kind": r.kind.value,
-                    "code": r.code,
-                    "ref": r.ref,
-                    "name": r.name,
-                    "status": NodeStatus.ACTIVE.value,
-                    "path": "",
-                    "depth": 0,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for r in batch
-            ]
-            # One executemany of a Core INSERT, then the new ids by their refs (unique) in one
-            # SELECT: an INSERT … RETURNING in the rows' order is one statement per row on
-            # SQLite (it cannot promise the order of a multi-row one).
-            table = Node.__table__
-            session.execute(sa.insert(table), values)
-            refs = [r.ref for r in batch]
-            stmt = sa.select(table.c.ref, table.c.id).where(table.c.ref.in_(refs))
-            found = {ref: node_id for ref, node_id in session.execute(stmt)}
-            ids = [found[ref] for ref in refs]
-            keyed = []
-            for row, node_id in zip(batch, ids, strict=True):
-                parent = placed[row.parent_ref]
-                keys = services.tree_keys(node_id, row.kind, parent)  # type: ignore[arg-type]
-                columns = {
-                    "path": keys.path,
-                    "depth": keys.depth,
-                    "district_id": keys.district_id,
-                    "street_id": keys.street_id,
-                    "community_id": keys.community_id,
-                }  # not dataclasses.asdict, which deep-copies: 20,000 calls for 10,000 rows
-                placed[row.ref] = _Place(
-                    kind=row.kind,
-                    code=row.code,
-                    ref=row.ref,
-                    name=row.name,
-                    id=node_id,
-                    parent_ref=row.parent_ref,
-                    **columns,
-                )
-                keyed.append({"node_id": node_id, **columns})
-                created_refs.append(NodeRef(node_id, row.kind.value, row.ref, row.name, keys.path))
-            # The keys by the new ids, as SET parameters of one executemany.
-            by_id = sa.update(table).where(table.c.id == sa.bindparam("node_id"))
-            session.execute(by_id, keyed)
+    table = Node.__table__
+    # Parents before their children: a level's rows are written after the level above.
+    ordered = [r for kind in KIND_ORDER for r in creates if r.kind == kind]
+    ids = _new_ids(session, len(ordered))
+    values = []
+    for row, node_id in zip(ordered, ids, strict=True):
+        parent = placed[row.parent_ref]  # type: ignore[index]
+        keys = services.tree_keys(node_id, row.kind, parent)  # type: ignore[arg-type]
+        columns = {
+            "path": keys.path,
+            "depth": keys.depth,
+            "district_id": keys.district_id,
+            "street_id": keys.street_id,
+            "community_id": keys.community_id,
+        }  # not dataclasses.asdict, which deep-copies: 20,000 calls for 10,000 rows
+        placed[row.ref] = _Place(
+            kind=row.kind,
+            code=row.code,
+            ref=row.ref,
+            name=row.name,
+            id=node_id,
+            parent_ref=row.parent_ref,
+            **columns,
+        )
+        values.append(
+            {
+                "id": node_id,
+                "parent_id": parent.id,
+                "kind": row.kind.value,
+                "code": row.code,
+                "ref": row.ref,
+                "name": row.name,
+                "status": NodeStatus.ACTIVE.value,
+                "created_at": now,
+                "updated_at": now,
+                **columns,
+            }
+        )
+        created_refs.append(NodeRef(node_id, row.kind.value, row.ref, row.name, keys.path))
+    # The ids are known before the INSERT, so each row is written whole by one executemany
+    # per 1,000 rows: no SELECT of the new ids, no UPDATE of their paths afterwards.
+    for batch in _chunks(values):
+        session.execute(sa.insert(table), list(batch))
     for ref in created_refs:
         services.notify_created(session, ref)
     _audit_created(created_refs, actor)
@@ -764,6 +755,32 @@ def _apply_tree(
         },
         user=actor,
     )
+
+
+def _new_ids(session: Session, count: int) -> list[int]:
+    """Ids for ``count`` new nodes, in ascending order, reserved before they are inserted (a
+    node's path ends in its own id, so the INSERT can then write the path too).
+
+    PostgreSQL: ``count`` values of the id column's sequence, as its default would take them
+    (concurrent transactions get other values). SQLite has no sequence (the id is the rowid,
+    the next one is ``max + 1``): a write that changes nothing first takes the database's
+    write lock for this transaction, so no other connection can insert until it ends and the
+    ids after the current maximum stay free.
+    """
+    if count == 0:
+        return []
+    table = Node.__table__
+    dialect = session.connection().dialect.name
+    if dialect == "postgresql":
+        sequence = sa.func.pg_get_serial_sequence(table.name, table.c.id.name)
+        series = sa.func.generate_series(1, count).table_valued("n")
+        stmt = sa.select(sa.func.nextval(sequence)).select_from(series)
+        return sorted(session.scalars(stmt))
+    if dialect == "sqlite":
+        session.execute(sa.update(table).values(id=table.c.id).where(sa.false()))
+        last = session.scalar(sa.select(sa.func.max(table.c.id))) or 0
+        return list(range(last + 1, last + 1 + count))
+    raise NotImplementedError(f"tree import: no id reservation for {dialect}")
 
 
 def _audit_created(created: list[NodeRef], actor: Any) -> None:

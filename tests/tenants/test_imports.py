@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from core.db import db
 from core.models import Assignment, AuditLog, User
 from core.permissions import load_scope
-from tenants import imports
+from tenants import imports, services
 from tenants.models import Node
 
 HEADERS = ["类型", "代码", "名称", "上级代码", "所属网格"]
@@ -325,6 +325,68 @@ def test_created_nodes_reach_the_plugins_hook(world, monkeypatch):
     assert sorted(seen) == sorted(
         ["110105001003", "110105001003-gg1", "110105001003-b01", "110105001003-b02"]
     )
+
+
+def test_new_ids_follow_the_existing_rows_and_the_next_insert_gets_a_free_one(world):
+    with world.app.app_context():
+        before = db.session.scalar(sa.select(sa.func.max(Node.id)))
+        assert run(world, "tree.xlsx", xlsx(NEW_ROWS)).ok
+        made = db.session.scalars(sa.select(Node).where(Node.id > before).order_by(Node.id)).all()
+        assert len(made) == 4 and made[0].id > before
+        for made_node in made:  # every path ends in the node's own id, under its parent's
+            assert made_node.path == f"{made_node.parent.path}{made_node.id}/"
+            assert made_node.depth == made_node.parent.depth + 1
+        # The database's own id assignment (a sequence on PostgreSQL, the rowid on SQLite)
+        # goes on after the import's ids: the next node created one by one does not clash.
+        later = services.create_node(
+            db.session, parent=node(world, "110105001003"), kind="building", code="03", name="3号楼"
+        )
+        db.session.commit()
+        assert later.id > made[-1].id
+        # The highest row deleted, then another import: its ids are free again (SQLite) or
+        # further on (PostgreSQL), never one in use.
+        db.session.execute(sa.delete(AuditLog).where(AuditLog.node_id == later.id))
+        db.session.execute(sa.delete(Node).where(Node.id == later.id))
+        db.session.commit()
+        more = run(
+            world, "tree.csv", csv_text([["楼栋", "04", "4号楼", "110105001003", ""]]).encode()
+        )
+        assert more.ok and more.created == 1
+        added = node(world, "110105001003-b04")
+        assert added.id > made[-1].id and added.path.endswith(f"/{added.id}/")
+
+
+def test_reserved_ids_are_taken_by_no_other_connection(world):
+    """While an import's transaction holds its ids, another connection's insert cannot take
+    one: on PostgreSQL it draws later values of the sequence, on SQLite it waits for the lock."""
+    with world.app.app_context():
+        parent_id = node(world, "110105001001").id
+        reserved = imports._new_ids(db.session, 3)
+        assert reserved == sorted(reserved) and len(set(reserved)) == 3
+        other = sa.create_engine(
+            db.engine.url, connect_args={"timeout": 0} if db.engine.dialect.name == "sqlite" else {}
+        )
+        insert = sa.insert(Node).values(
+            parent_id=parent_id,
+            kind="building",
+            code="b99",
+            ref="110105001001-b99",
+            name="x",
+            path="",
+            depth=3,
+        )
+        try:
+            if db.engine.dialect.name == "sqlite":
+                with pytest.raises(sa.exc.OperationalError, match="locked"), other.begin() as conn:
+                    conn.execute(insert)
+            else:
+                with other.begin() as conn:
+                    taken = conn.execute(insert.returning(Node.id)).scalar_one()
+                    assert taken not in reserved
+                    conn.rollback()
+        finally:
+            other.dispose()
+            db.session.rollback()
 
 
 # --- web pages -----------------------------------------------------------------------------
