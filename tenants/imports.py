@@ -28,6 +28,9 @@ granted (:func:`core.permissions.may_grant`).
 
 from __future__ import annotations
 
+import functools
+import operator
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -731,7 +734,7 @@ def _apply_tree(
         session.execute(sa.insert(table), list(batch))
     for ref in created_refs:
         services.notify_created(session, ref)
-    _audit_created(created_refs, actor)
+    _audit_created(session, ids, actor)
     paths = [r.path for r in created_refs] + [p.path for _r, p in updates]
     where = under.as_ref() if under is not None else _common_node(session, paths)
     audit.record(
@@ -783,39 +786,60 @@ def _new_ids(session: Session, count: int) -> list[int]:
     raise NotImplementedError(f"tree import: no id reservation for {dialect}")
 
 
-def _audit_created(created: list[NodeRef], actor: Any) -> None:
-    """One ``node.create`` entry per new node, inserted in batches (what create_node records)."""
-    from core.db import db
+def _created_summary(template: str, kinds: dict[str, str]) -> sa.ColumnElement[str]:
+    """``template % {"kind": …, "name": …, "code": …}`` of each node, as an SQL expression over
+    the node's columns: the words create_node's entry has (kind label, name, ref), cut to the
+    500 characters the summary holds."""
+    node = Node.__table__.c
+    fields: dict[str, sa.ColumnElement[str]] = {
+        "kind": sa.case(kinds, value=node.kind, else_=node.kind),
+        "name": node.name,
+        "code": node.ref,
+    }
+    pieces: list[sa.ColumnElement[str]] = []
+    for index, part in enumerate(re.split(r"%\((kind|name|code)\)s", template)):
+        if index % 2:
+            pieces.append(fields[part])
+        elif part:
+            pieces.append(sa.literal(part.replace("%%", "%"), sa.String))
+    text = functools.reduce(operator.add, pieces) if pieces else sa.literal("", sa.String)
+    return sa.func.substr(text, 1, 500)
 
-    if not created:
+
+def _audit_created(session: Session, ids: list[int], actor: Any) -> None:
+    """One ``node.create`` entry per new node (what create_node records), written by one
+    INSERT … SELECT from the new rows per 1,000 nodes: the database builds the entries."""
+    if not ids:
         return
     authenticated = bool(actor is not None and getattr(actor, "is_authenticated", False))
     ip = request.remote_addr if has_request_context() else None
-    now = utcnow()
-    # Translated once, filled per node: the same words create_node records.
+    log = AuditLog.__table__
+    node = Node.__table__
+    # Translated once, filled per node in SQL: the same words create_node records.
     template = _("Created %(kind)s %(name)s (%(code)s)")
     kinds = {kind.value: str(services.KIND_LABELS[kind]) for kind in NodeKind}
-    user_id = actor.id if authenticated else None
-    username = actor.username if authenticated else ""
-    entries = [
-        {
-            "at": now,
-            "user_id": user_id,
-            "username": username,
-            "node_id": ref.id,
-            "node_path": ref.path,
-            "action": "node.create",
-            "object_type": "node",
-            "object_id": ref.ref,
-            "summary": (template % {"kind": kinds[ref.kind], "name": ref.name, "code": ref.ref})[
-                :500
-            ],
-            "ip": ip,
-        }
-        for ref in created
-    ]
-    for batch in _chunks(entries):
-        db.session.execute(sa.insert(AuditLog.__table__), list(batch))  # Core: every key given
+    constant = {
+        "at": sa.literal(utcnow(), log.c.at.type),
+        "user_id": sa.literal(actor.id if authenticated else None, log.c.user_id.type),
+        "username": sa.literal(actor.username if authenticated else "", log.c.username.type),
+        "action": sa.literal("node.create", log.c.action.type),
+        "object_type": sa.literal("node", log.c.object_type.type),
+        "ip": sa.literal(ip, log.c.ip.type),
+    }
+    built = {
+        "node_id": node.c.id,
+        "node_path": node.c.path,
+        "object_id": node.c.ref,
+        "summary": _created_summary(template, kinds),
+    }
+    columns = {**constant, **built}
+    for batch in _chunks(ids):
+        rows = (
+            sa.select(*(value.label(key) for key, value in columns.items()))
+            .where(node.c.id.in_(batch))
+            .order_by(node.c.id)
+        )
+        session.execute(sa.insert(log).from_select(list(columns), rows))
 
 
 # --- tree export and template --------------------------------------------------------------

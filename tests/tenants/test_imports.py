@@ -10,6 +10,7 @@ import re
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from flask_babel import force_locale
 from openpyxl import Workbook, load_workbook
 
 from core.db import db
@@ -325,6 +326,47 @@ def test_created_nodes_reach_the_plugins_hook(world, monkeypatch):
     assert sorted(seen) == sorted(
         ["110105001003", "110105001003-gg1", "110105001003-b01", "110105001003-b02"]
     )
+
+
+def created_entries(ids):
+    stmt = (
+        sa.select(AuditLog)
+        .where(AuditLog.action == "node.create", AuditLog.node_id.in_(ids))
+        .order_by(AuditLog.id)
+    )
+    return db.session.scalars(stmt).all()
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en", "Created Building 100%% tall (110105001003-b01)"),
+        ("zh_Hans_CN", "新建了楼栋100%% tall（110105001003-b01）"),
+    ],
+)
+def test_each_created_node_has_its_entry_in_the_importers_words(world, locale, words):
+    rows = [list(r) for r in NEW_ROWS]
+    rows[2][2] = "100% tall"  # a name with a per cent sign is written as it is
+    with world.app.app_context(), force_locale(locale):
+        before = db.session.scalar(sa.select(sa.func.max(Node.id)))
+        assert run(world, "tree.xlsx", xlsx(rows)).ok
+        made = db.session.scalars(sa.select(Node).where(Node.id > before).order_by(Node.id)).all()
+        entries = created_entries([n.id for n in made])
+        # One per node, in the order the nodes were created (parents first).
+        assert [e.node_id for e in entries] == [n.id for n in made]
+        assert [n.kind for n in made] == ["community", "grid", "building", "building"]
+        actor = world.user("d_admin")
+        for entry, made_node in zip(entries, made, strict=True):
+            assert (entry.node_path, entry.object_type, entry.object_id) == (
+                made_node.path,
+                "node",
+                made_node.ref,
+            )
+            assert (entry.user_id, entry.username, entry.ip) == (actor.id, "d_admin", None)
+            assert entry.message is None and entry.params is None and entry.details is None
+        assert entries[2].summary == words.replace("%%", "%")
+        label = "Community" if locale == "en" else "社区"
+        assert entries[0].summary.startswith(("Created " if locale == "en" else "新建了") + label)
 
 
 def test_new_ids_follow_the_existing_rows_and_the_next_insert_gets_a_free_one(world):
