@@ -732,8 +732,7 @@ def _apply_tree(
     # per 1,000 rows: no SELECT of the new ids, no UPDATE of their paths afterwards.
     for batch in _chunks(values):
         session.execute(sa.insert(table), list(batch))
-    for ref in created_refs:
-        services.notify_created(session, ref)
+    services.notify_created_many(session, created_refs)
     _audit_created(session, ids, actor)
     paths = [r.path for r in created_refs] + [p.path for _r, p in updates]
     where = under.as_ref() if under is not None else _common_node(session, paths)

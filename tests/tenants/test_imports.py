@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -326,6 +327,34 @@ def test_created_nodes_reach_the_plugins_hook(world, monkeypatch):
     assert sorted(seen) == sorted(
         ["110105001003", "110105001003-gg1", "110105001003-b01", "110105001003-b02"]
     )
+
+
+class _WithoutNodeCreated:
+    """A plugin manager's hooks as if no plugin implemented ``jiedao_node_created``."""
+
+    jiedao_node_created = SimpleNamespace(get_hookimpls=lambda: [])
+
+    def __init__(self, hook):
+        self._hook = hook
+
+    def __getattr__(self, name):
+        return getattr(self._hook, name)
+
+
+def test_the_hook_is_not_called_per_node_when_no_plugin_implements_it(world, monkeypatch):
+    calls = []
+    with world.app.app_context():
+        plugins = world.app.extensions["jiedao.plugins"]
+        original = plugins.call
+
+        def spy(hook, **kwargs):
+            calls.append(hook)
+            return original(hook, **kwargs)
+
+        monkeypatch.setattr(plugins, "call", spy)
+        monkeypatch.setattr(plugins.manager, "hook", _WithoutNodeCreated(plugins.manager.hook))
+        assert run(world, "tree.xlsx", xlsx(NEW_ROWS)).created == 4
+    assert "jiedao_node_created" not in calls
 
 
 def created_entries(ids):
