@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +86,18 @@ def notify_created(session: Session, node: NodeRef) -> None:
         current_app.extensions["jiedao.plugins"].call(
             "jiedao_node_created", session=session, node=node
         )
+
+
+def notify_created_many(session: Session, nodes: Sequence[NodeRef]) -> None:
+    """:func:`notify_created` for each of many new nodes (an import), in their order; when no
+    plugin implements ``jiedao_node_created`` nothing is called at all, not once per node."""
+    if not nodes or not has_app_context() or "jiedao.plugins" not in current_app.extensions:
+        return
+    plugins = current_app.extensions["jiedao.plugins"]
+    if not plugins.manager.hook.jiedao_node_created.get_hookimpls():
+        return
+    for node in nodes:
+        plugins.call("jiedao_node_created", session=session, node=node)
 
 
 def _validate_name(name: str) -> str:

@@ -6,16 +6,18 @@ from __future__ import annotations
 import csv
 import io
 import re
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from flask_babel import force_locale
 from openpyxl import Workbook, load_workbook
 
 from core.db import db
 from core.models import Assignment, AuditLog, User
 from core.permissions import load_scope
-from tenants import imports
+from tenants import imports, services
 from tenants.models import Node
 
 HEADERS = ["类型", "代码", "名称", "上级代码", "所属网格"]
@@ -325,6 +327,137 @@ def test_created_nodes_reach_the_plugins_hook(world, monkeypatch):
     assert sorted(seen) == sorted(
         ["110105001003", "110105001003-gg1", "110105001003-b01", "110105001003-b02"]
     )
+
+
+class _WithoutNodeCreated:
+    """A plugin manager's hooks as if no plugin implemented ``jiedao_node_created``."""
+
+    jiedao_node_created = SimpleNamespace(get_hookimpls=lambda: [])
+
+    def __init__(self, hook):
+        self._hook = hook
+
+    def __getattr__(self, name):
+        return getattr(self._hook, name)
+
+
+def test_the_hook_is_not_called_per_node_when_no_plugin_implements_it(world, monkeypatch):
+    calls = []
+    with world.app.app_context():
+        plugins = world.app.extensions["jiedao.plugins"]
+        original = plugins.call
+
+        def spy(hook, **kwargs):
+            calls.append(hook)
+            return original(hook, **kwargs)
+
+        monkeypatch.setattr(plugins, "call", spy)
+        monkeypatch.setattr(plugins.manager, "hook", _WithoutNodeCreated(plugins.manager.hook))
+        assert run(world, "tree.xlsx", xlsx(NEW_ROWS)).created == 4
+    assert "jiedao_node_created" not in calls
+
+
+def created_entries(ids):
+    stmt = (
+        sa.select(AuditLog)
+        .where(AuditLog.action == "node.create", AuditLog.node_id.in_(ids))
+        .order_by(AuditLog.id)
+    )
+    return db.session.scalars(stmt).all()
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en", "Created Building 100%% tall (110105001003-b01)"),
+        ("zh_Hans_CN", "新建了楼栋100%% tall（110105001003-b01）"),
+    ],
+)
+def test_each_created_node_has_its_entry_in_the_importers_words(world, locale, words):
+    rows = [list(r) for r in NEW_ROWS]
+    rows[2][2] = "100% tall"  # a name with a per cent sign is written as it is
+    with world.app.app_context(), force_locale(locale):
+        before = db.session.scalar(sa.select(sa.func.max(Node.id)))
+        assert run(world, "tree.xlsx", xlsx(rows)).ok
+        made = db.session.scalars(sa.select(Node).where(Node.id > before).order_by(Node.id)).all()
+        entries = created_entries([n.id for n in made])
+        # One per node, in the order the nodes were created (parents first).
+        assert [e.node_id for e in entries] == [n.id for n in made]
+        assert [n.kind for n in made] == ["community", "grid", "building", "building"]
+        actor = world.user("d_admin")
+        for entry, made_node in zip(entries, made, strict=True):
+            assert (entry.node_path, entry.object_type, entry.object_id) == (
+                made_node.path,
+                "node",
+                made_node.ref,
+            )
+            assert (entry.user_id, entry.username, entry.ip) == (actor.id, "d_admin", None)
+            assert entry.message is None and entry.params is None and entry.details is None
+        assert entries[2].summary == words.replace("%%", "%")
+        label = "Community" if locale == "en" else "社区"
+        assert entries[0].summary.startswith(("Created " if locale == "en" else "新建了") + label)
+
+
+def test_new_ids_follow_the_existing_rows_and_the_next_insert_gets_a_free_one(world):
+    with world.app.app_context():
+        before = db.session.scalar(sa.select(sa.func.max(Node.id)))
+        assert run(world, "tree.xlsx", xlsx(NEW_ROWS)).ok
+        made = db.session.scalars(sa.select(Node).where(Node.id > before).order_by(Node.id)).all()
+        assert len(made) == 4 and made[0].id > before
+        for made_node in made:  # every path ends in the node's own id, under its parent's
+            assert made_node.path == f"{made_node.parent.path}{made_node.id}/"
+            assert made_node.depth == made_node.parent.depth + 1
+        # The database's own id assignment (a sequence on PostgreSQL, the rowid on SQLite)
+        # goes on after the import's ids: the next node created one by one does not clash.
+        later = services.create_node(
+            db.session, parent=node(world, "110105001003"), kind="building", code="03", name="3号楼"
+        )
+        db.session.commit()
+        assert later.id > made[-1].id
+        # The highest row deleted, then another import: its ids are free again (SQLite) or
+        # further on (PostgreSQL), never one in use.
+        db.session.execute(sa.delete(AuditLog).where(AuditLog.node_id == later.id))
+        db.session.execute(sa.delete(Node).where(Node.id == later.id))
+        db.session.commit()
+        more = run(
+            world, "tree.csv", csv_text([["楼栋", "04", "4号楼", "110105001003", ""]]).encode()
+        )
+        assert more.ok and more.created == 1
+        added = node(world, "110105001003-b04")
+        assert added.id > made[-1].id and added.path.endswith(f"/{added.id}/")
+
+
+def test_reserved_ids_are_taken_by_no_other_connection(world):
+    """While an import's transaction holds its ids, another connection's insert cannot take
+    one: on PostgreSQL it draws later values of the sequence, on SQLite it waits for the lock."""
+    with world.app.app_context():
+        parent_id = node(world, "110105001001").id
+        reserved = imports._new_ids(db.session, 3)
+        assert reserved == sorted(reserved) and len(set(reserved)) == 3
+        other = sa.create_engine(
+            db.engine.url, connect_args={"timeout": 0} if db.engine.dialect.name == "sqlite" else {}
+        )
+        insert = sa.insert(Node).values(
+            parent_id=parent_id,
+            kind="building",
+            code="b99",
+            ref="110105001001-b99",
+            name="x",
+            path="",
+            depth=3,
+        )
+        try:
+            if db.engine.dialect.name == "sqlite":
+                with pytest.raises(sa.exc.OperationalError, match="locked"), other.begin() as conn:
+                    conn.execute(insert)
+            else:
+                with other.begin() as conn:
+                    taken = conn.execute(insert.returning(Node.id)).scalar_one()
+                    assert taken not in reserved
+                    conn.rollback()
+        finally:
+            other.dispose()
+            db.session.rollback()
 
 
 # --- web pages -----------------------------------------------------------------------------
