@@ -16,7 +16,8 @@ ledgers:
   checks of the real import, including those that depend on earlier rows of the same sheet.
 
 Rows are written in batches of :data:`BATCH_ROWS`, each batch in a SAVEPOINT of its own, without a
-flush per row: the writer's new rows are flushed once per batch (one multi-row INSERT per table),
+flush per row: the writer's new rows get their ids in one statement per table
+(:mod:`core.exchange.keys`) and are flushed once per batch (one executemany per table),
 and the history entries it asked for with :func:`defer` (``core.records.history`` does) are
 written after that flush. Writers that look things up may do so once per batch
 (:func:`per_batch`) or once per import (:func:`per_import`) instead of once per row. If any row
@@ -41,6 +42,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import Conflict, DomainError, validation_fields
 from core.exchange.columns import Column, header_texts
+from core.exchange.keys import assign_ids
 from core.exchange.reading import Table, cell_text
 
 # progress(rows_done, rows_total): for progress bars on large files.
@@ -529,6 +531,7 @@ def _write_batch(
                 finally:
                     _ROW_WARNINGS.reset(row_token)
                 noted.append((row, found))
+            assign_ids(session)  # one statement per table; then the rows go in by executemany
             session.flush()
             batch.run_deferred(session)
             session.flush()
