@@ -397,7 +397,7 @@ def run_ledger_import(
 ) -> exchange.ImportReport:
     """Read the upload (a refusal naming ``file`` if it cannot be), check and write every row
     (:func:`core.exchange.run_import`) and audit an import that wrote. The caller commits."""
-    table = exchange.read_upload(filename, content)
+    table = exchange.read_upload(filename, content, stream=True)  # held a batch at a time
     report = exchange.run_import(
         db.session, spec, table, community, dry_run=dry_run, progress=progress
     )

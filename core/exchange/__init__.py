@@ -35,6 +35,7 @@ from core.exchange.importing import (
 from core.exchange.reading import (
     FORMULA_TRIGGERS,
     MAX_ROWS,
+    RowStream,
     Table,
     UnreadableFile,
     cell_text,
@@ -42,6 +43,7 @@ from core.exchange.reading import (
     estimate_rows,
     read_table,
     read_upload,
+    stream_table,
 )
 from core.exchange.writing import (
     CSV_MIMETYPE,
@@ -71,6 +73,7 @@ __all__ = [
     "Problem",
     "Problems",
     "Progress",
+    "RowStream",
     "SheetRow",
     "Table",
     "UnreadableFile",
@@ -97,6 +100,7 @@ __all__ = [
     "select_columns",
     "sheet_rows",
     "sheet_title",
+    "stream_table",
     "template_xlsx",
     "typed_columns",
     "warning",

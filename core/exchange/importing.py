@@ -16,7 +16,8 @@ ledgers:
   checks of the real import, including those that depend on earlier rows of the same sheet.
 
 Rows are written in batches of :data:`BATCH_ROWS`, each batch in a SAVEPOINT of its own, without a
-flush per row: the writer's new rows are flushed once per batch (one multi-row INSERT per table),
+flush per row: the writer's new rows get their ids in one statement per table
+(:mod:`core.exchange.keys`) and are flushed once per batch (one executemany per table),
 and the history entries it asked for with :func:`defer` (``core.records.history`` does) are
 written after that flush. Writers that look things up may do so once per batch
 (:func:`per_batch`) or once per import (:func:`per_import`) instead of once per row. If any row
@@ -41,7 +42,8 @@ from sqlalchemy.orm import Session
 
 from core.errors import Conflict, DomainError, validation_fields
 from core.exchange.columns import Column, header_texts
-from core.exchange.reading import Table, cell_text
+from core.exchange.keys import assign_ids
+from core.exchange.reading import RowStream, Table, cell_text
 
 # progress(rows_done, rows_total): for progress bars on large files.
 Progress = Callable[[int, int], None]
@@ -330,8 +332,8 @@ class SheetRow:
         return {k: v for k, v in self.values.items() if v != ""}
 
 
-def sheet_rows(table: Table, headers: HeaderMap) -> Iterator[SheetRow]:
-    for number, cells in zip(table.numbers, table.rows, strict=True):
+def sheet_rows(table: Table | RowStream, headers: HeaderMap) -> Iterator[SheetRow]:
+    for number, cells in table.numbered():
         yield SheetRow(
             number,
             {k: cell_text(v) for k, v in zip(headers.keys, cells, strict=False) if k is not None},
@@ -429,7 +431,7 @@ def schema_required(schema: ma.Schema, columns: Sequence[Column]) -> list[str]:
 def run_import(
     session: Session | None,
     spec: ImportSpec,
-    table: Table,
+    table: Table | RowStream,
     community: Any,
     *,
     dry_run: bool,
@@ -442,7 +444,9 @@ def run_import(
 
     With a per-row writer the sheet goes through the schema and the writer one batch at a time,
     and a batch's loaded rows are dropped once it is written: what an import holds besides the
-    sheet does not grow with its rows (``report.rows`` stays empty, ``report.loaded`` counts).
+    sheet does not grow with its rows (``report.rows`` stays empty, ``report.loaded`` counts),
+    nor, given a :class:`RowStream` (``read_upload(stream=True)``), the sheet's own rows. A
+    stream is read once: a header refusal stops before any data row is read.
     A whole-batch writer (``save``) gets every loaded row at once, in ``report.rows``."""
     report = ImportReport(dry_run=dry_run)
     schema = spec.schema()
@@ -472,7 +476,7 @@ def run_import(
         report.rows = [data for _row, data in loaded(sheet_rows(table, headers))]
         if save is None or report.problems:
             return report  # a whole-batch writer cannot say which rows it refused: schema first
-    total = len(table.rows)
+    total = table.total
     with all_or_nothing(session) as outcome:
         if write_row is not None:
             shared: dict[Any, Any] = {}
@@ -529,6 +533,7 @@ def _write_batch(
                 finally:
                     _ROW_WARNINGS.reset(row_token)
                 noted.append((row, found))
+            assign_ids(session)  # one statement per table; then the rows go in by executemany
             session.flush()
             batch.run_deferred(session)
             session.flush()

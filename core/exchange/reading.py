@@ -8,7 +8,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -55,6 +55,32 @@ class Table:
     def __post_init__(self) -> None:
         if not self.numbers:
             self.numbers = list(range(2, len(self.rows) + 2))
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    def numbered(self) -> Iterator[tuple[int, list[Any]]]:
+        """(row number, cells) of each data row."""
+        return zip(self.numbers, self.rows, strict=True)
+
+
+class RowStream:
+    """Header and data rows of a sheet, the data rows read as they are used, once: an import
+    holds one batch of a sheet's rows, not all of them (:func:`read_upload` with ``stream``).
+    ``total``: at most how many data rows there are (blank rows counted), for progress."""
+
+    def __init__(self, headers: list[str], rows: Iterator[tuple[int, list[Any]]], total: int):
+        self.headers = headers
+        self.total = total
+        self._rows: Iterator[tuple[int, list[Any]]] | None = rows
+
+    def numbered(self) -> Iterator[tuple[int, list[Any]]]:
+        """(row number, cells) of each data row; a stream is read once."""
+        if self._rows is None:
+            raise RuntimeError("a streamed sheet is read once")
+        rows, self._rows = self._rows, None
+        return rows
 
 
 # Share of the non-ASCII characters of a GB18030-decoded file that must be common Chinese
@@ -183,60 +209,71 @@ def _as_openpyxl_gives(value: Any) -> Any:
     return value
 
 
-def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
-    """The first sheet's rows from row 1 (calamine yields the rows above the first filled one,
-    but starts each row at the first filled column: the columns before it are put back)."""
-    from python_calamine import CalamineWorkbook
-
-    sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
-    if sheet.start is None:
-        return
+def _calamine_rows(sheet: Any) -> Iterator[list[Any]]:
+    """The sheet's rows from row 1 (calamine yields the rows above the first filled one, but
+    starts each row at the first filled column: the columns before it are put back)."""
     before = [None] * sheet.start[1]
     for row in sheet.iter_rows():
         yield [*before, *(_as_openpyxl_gives(v) for v in row)]
 
 
-def _read_xlsx(content: bytes, limit: int | None) -> list[list[Any]]:
-    """The first sheet's rows: read by calamine, or by openpyxl when calamine cannot."""
-    try:
-        return _rows(_xlsx_rows(content), limit)
-    except TooManyRows:
-        raise
-    except Exception:
-        pass
+def _openpyxl_rows(content: bytes) -> Iterator[list[Any]]:
     from openpyxl import load_workbook
 
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    return _rows(workbook.worksheets[0].iter_rows(values_only=True), limit)
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield list(row)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise UnreadableFile(str(exc)) from exc
+
+
+def _csv_rows(text: str) -> Iterator[list[Any]]:
+    try:
+        for row in csv.reader(io.StringIO(text)):
+            yield [_unneutralised(v) for v in row]
+    except csv.Error as exc:
+        raise UnreadableFile(str(exc)) from exc
+
+
+def _open_rows(filename: str, content: bytes) -> tuple[Iterator[list[Any]], int | None]:
+    """Every row of the first sheet of an xlsx (by calamine, or by openpyxl when calamine
+    cannot read it) or of a CSV, from row 1, blank ones included, yielded as they are asked
+    for; and at most how many there are, where that is known before reading them."""
+    if filename.lower().endswith(".xlsx"):
+        if _unpacked_size(content) > MAX_UNPACKED:
+            raise TooLarge(filename)
+        try:
+            from python_calamine import CalamineWorkbook
+
+            sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
+        except Exception:
+            return _openpyxl_rows(content), None
+        if sheet.start is None:
+            return iter(()), 0
+        return _calamine_rows(sheet), sheet.end[0] + 1
+    text = decode_csv(content)
+    if "\x00" in text:
+        raise UnreadableFile("binary data, not a CSV file")
+    # A row is one line or more (lines end in \n, \r\n, or \r alone in old files).
+    breaks = max(text.count("\n"), text.count("\r"))
+    lines = breaks + (0 if text.endswith(("\n", "\r")) else 1)
+    return _csv_rows(text), lines
+
+
+def _numbered(rows: Iterable[list[Any]]) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, cells) of the rows that are not blank."""
+    for number, row in enumerate(rows, start=1):
+        if any(v not in (None, "") for v in row):
+            yield number, row
 
 
 def read_table(filename: str, content: bytes, limit: int | None = None) -> Table:
     """Read the first sheet of an xlsx, or a CSV in UTF-8 (with or without BOM) or GB18030/GBK.
     ``limit``: refuse (:class:`TooManyRows`) a sheet with more rows, without reading them all;
     an xlsx that unpacks to more than :data:`MAX_UNPACKED` is refused before it is parsed."""
-    if filename.lower().endswith(".xlsx"):
-        if _unpacked_size(content) > MAX_UNPACKED:
-            raise TooLarge(filename)
-        try:
-            values = _read_xlsx(content, limit)
-        except TooManyRows:
-            raise
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise UnreadableFile(str(exc)) from exc
-    else:
-        text = decode_csv(content)
-        if "\x00" in text:
-            raise UnreadableFile("binary data, not a CSV file")
-        try:
-            rows = ([_unneutralised(v) for v in r] for r in csv.reader(io.StringIO(text)))
-            values = _rows(rows, limit)
-        except csv.Error as exc:
-            raise UnreadableFile(str(exc)) from exc
-    numbered = [
-        (number, r)
-        for number, r in enumerate(values, start=1)
-        if any(v not in (None, "") for v in r)
-    ]
+    rows, _at_most = _open_rows(filename, content)
+    numbered = list(_numbered(_rows(rows, limit)))
     if not numbered:
         return Table([])
     headers = [str(h).strip() if h is not None else "" for h in numbered[0][1]]
@@ -247,18 +284,43 @@ def read_table(filename: str, content: bytes, limit: int | None = None) -> Table
     )
 
 
+def stream_table(filename: str, content: bytes, limit: int) -> Table | RowStream:
+    """:func:`read_table`, with the data rows read as they are used where the sheet cannot
+    hold more than ``limit`` of them (the count known before reading: calamine's, or a CSV's
+    lines); a sheet that might hold more is read whole, to be refused as :func:`read_table`
+    does."""
+    rows, at_most = _open_rows(filename, content)
+    if at_most is None or at_most - 1 > limit:
+        return read_table(filename, content, limit)
+    numbered = _numbered(rows)
+    first = next(numbered, None)
+    if first is None:
+        return Table([])
+    headers = [str(h).strip() if h is not None else "" for h in first[1]]
+    width = len(headers)
+    data = ((n, list(r) + [None] * (width - len(r))) for n, r in numbered)
+    return RowStream(headers, data, max(at_most - first[0], 0))
+
+
 def _refuse_file(message: str) -> DomainError:
     return DomainError(message, {"file": [message]})
 
 
-def read_upload(filename: str, content: bytes, *, max_rows: int = MAX_ROWS) -> Table:
+def read_upload(
+    filename: str, content: bytes, *, max_rows: int = MAX_ROWS, stream: bool = False
+) -> Table | RowStream:
     """An uploaded sheet with a header row, or a refusal naming the field ``file``: the wrong
-    kind of file, unreadable, empty, or more than ``max_rows`` rows."""
+    kind of file, unreadable, empty, or more than ``max_rows`` rows. ``stream``: the data rows
+    are read as they are used (:func:`stream_table`; memory does not grow with the rows); an
+    error in them is then raised as they are read, as :class:`UnreadableFile`."""
     lower = (filename or "").lower()
     if not (lower.endswith(".xlsx") or lower.endswith(".csv")):
         raise _refuse_file(_("Use an .xlsx file, or a .csv file in UTF-8 or GBK."))
     try:
-        table = read_table(lower, content, limit=max_rows)
+        if stream:
+            table = stream_table(lower, content, limit=max_rows)
+        else:
+            table = read_table(lower, content, limit=max_rows)
     except TooLarge:
         raise _refuse_file(_("The file unpacks to far more than a sheet of this size.")) from None
     except TooManyRows:
@@ -269,7 +331,7 @@ def read_upload(filename: str, content: bytes, *, max_rows: int = MAX_ROWS) -> T
         ) from None
     if not table.headers:
         raise _refuse_file(_("The file is empty."))
-    if len(table.rows) > max_rows:
+    if table.total > max_rows:
         raise _refuse_file(_("At most %(n)s rows can be imported at once.", n=max_rows))
     return table
 

@@ -27,7 +27,7 @@ from core import audit
 from core.db import Base, UTCDateTime, utcnow
 from core.exchange.importing import defer, insert_later, per_import
 from core.records.fields import display, label_of
-from core.records.sensitivity import HIDDEN, WITHHELD, protected_changes, read_changes
+from core.records.sensitivity import HIDDEN, WITHHELD, protected_both, read_changes
 from core.tenancy import TenantOwned
 from core.tree import node_ref
 
@@ -77,7 +77,9 @@ def actor(user: Any = None) -> Any:
     if user is not None:
         return user
     if has_request_context() and current_user.is_authenticated:
-        return current_user
+        # The user itself, not the request-local proxy: an import reads its id and name for
+        # every row's history and audit entry.
+        return current_user._get_current_object()
     return None
 
 
@@ -113,10 +115,7 @@ def record_change(
         pair = [plain(old), plain(new)]
         if pair[0] != pair[1]:
             values[key] = pair
-    sealed, shown = (
-        protected_changes(schema, values, sealed=True),
-        protected_changes(schema, values),
-    )
+    sealed, shown = protected_both(schema, values)
 
     def write() -> RecordChange | None:
         values = {

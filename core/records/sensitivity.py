@@ -185,6 +185,29 @@ def protected_changes(
     return found
 
 
+def protected_both(
+    schema: ma.Schema | None, changes: dict[str, list[Any]] | None
+) -> tuple[dict[str, list[Any]] | None, dict[str, list[Any]] | None]:
+    """:func:`protected_changes` sealed (for history) and not (for the audit log) in one pass:
+    an S2 value is masked once for both, since masking does not depend on sealing; only S3
+    values and lists with S3 items are worked out twice."""
+    if not changes:
+        return None, None
+    fields = schema.fields if schema is not None else {}
+    sealed, shown = {}, {}
+    for key, pair in changes.items():
+        field = fields.get(key)
+        if field is None or not _guarded(field):
+            sealed[key], shown[key] = list(pair), list(pair)
+        elif sensitivity_of(field) == S2:
+            masked = [stored(field, v) for v in pair]
+            sealed[key], shown[key] = masked, list(masked)
+        else:
+            sealed[key] = [stored(field, v, sealed=True) for v in pair]
+            shown[key] = [stored(field, v) for v in pair]
+    return sealed, shown
+
+
 def _guarded(field: ma.fields.Field) -> bool:
     """Whether some value of ``field`` is masked, withheld or sealed: an S2 or S3 field, or a
     list with S3 items."""

@@ -5,6 +5,7 @@ record with its history entry."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import DomainError
 from core.records.ledger import empty_value
+from core.records.softdelete import LIVE
 from core.sdk import per_batch, refuse, writable
 from tenants.models import Node
 
@@ -59,6 +61,24 @@ def belongs_with(
             data[key] = False if isinstance(getattr(obj, key), bool) else None
 
 
+def _unique_in_community(column: Any) -> bool:
+    """Whether the database holds ``column`` unique per community among the live rows (a
+    partial unique index of the community and the column over the rows not deleted, such as
+    ``uq_registry_resident_community_id_number``)."""
+    return _unique_index(column.class_.__table__, column.key)
+
+
+@functools.cache
+def _unique_index(table: sa.Table, key: str) -> bool:
+    return any(
+        index.unique
+        and {c.name for c in index.columns} == {"community_id", key}
+        and str(index.dialect_options["postgresql"]["where"]) == LIVE
+        and str(index.dialect_options["sqlite"]["where"]) == LIVE
+        for index in table.indexes
+    )
+
+
 def registered_once(
     session: Session, community: Node, column: Any, value: str, exclude: int | None, message: Any
 ) -> None:
@@ -72,26 +92,40 @@ def registered_once(
         refuse(column.key, text, conflict=True)
 
     if exclude is None:
-        # In an import's batch: the numbers of all its rows looked up at once, and each row's
-        # number noted as taken for the rows after it. The query names the number and the
-        # live rows only (the partial index on the number), the community is picked here: while
-        # an import fills the community, the planner's statistics still see it empty and would
-        # walk the community's rows for every batch.
-        def load(rows: list[dict[str, Any]]) -> tuple[set[str], dict[str, str]]:
-            asked = {r[column.key] for r in rows if r.get(column.key)}
-            stmt = sa.select(column, model.name, model.community_id).where(
-                model.deleted_at.is_(None), column.in_(asked)
-            )
-            found = {n: name for n, name, where in session.execute(stmt) if where == community.id}
-            return asked, found
+        # In an import's batch, where the database holds the number unique among a community's
+        # live rows (a partial unique index): no lookup per batch, the number only noted as
+        # taken for the rows after it; a number registered already makes the batch's flush
+        # fail, and the batch is written again row by row, each row looked up on its own
+        # (:mod:`core.exchange.importing`), so every refusal is as before. A lookup of a whole
+        # batch's numbers is planned from statistics that, while an import fills a table made
+        # empty, say the table's partial indexes hold nothing: the planner then scans a whole
+        # index per batch, and the import slows with every row it writes.
+        if _unique_in_community(column):
+            taken = per_batch(("registered_once", column.key, community.id), lambda _rows: set())
+            if taken is not None:
+                if value in taken:
+                    refused("")  # the batch is written again row by row, naming the other row
+                taken.add(value)
+                return
+        else:
+            # Without such an index: the numbers of all the batch's rows looked up at once.
+            def load(rows: list[dict[str, Any]]) -> tuple[set[str], dict[str, str]]:
+                asked = {r[column.key] for r in rows if r.get(column.key)}
+                stmt = sa.select(column, model.name, model.community_id).where(
+                    model.deleted_at.is_(None), column.in_(asked)
+                )
+                found = {
+                    n: name for n, name, where in session.execute(stmt) if where == community.id
+                }
+                return asked, found
 
-        batch = per_batch(("registered_once", column.key, community.id), load)
-        if batch is not None and value in batch[0]:
-            other = batch[1].get(value)
-            if other is not None:
-                refused(other)
-            batch[1][value] = ""  # taken by this row: refused for a later row of the batch
-            return
+            batch = per_batch(("registered_once", column.key, community.id), load)
+            if batch is not None and value in batch[0]:
+                other = batch[1].get(value)
+                if other is not None:
+                    refused(other)
+                batch[1][value] = ""  # taken by this row: refused for a later row of the batch
+                return
     live = sa.and_(model.community_id == community.id, model.deleted_at.is_(None))
     stmt = sa.select(model.name).where(live, column == value)
     if exclude is not None:

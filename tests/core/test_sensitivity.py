@@ -171,3 +171,38 @@ def test_s3_items_of_a_list_are_one_withheld_mark_and_sealed_in_history(app, wor
             "elderly",
             WITHHELD,
         ]
+
+
+def test_history_and_audit_values_in_one_pass_are_those_of_two(app):
+    """``protected_both`` (one pass, S2 masked once) gives what ``protected_changes`` gives
+    sealed and not: S1 as it is, S2 masked in both, S3 and a list's S3 items sealed for the
+    history and withheld for the audit log."""
+    from core.records.fields import S2
+    from core.records.sensitivity import protected_both, protected_changes
+
+    class Mixed(ma.Schema):
+        place = describe(ma.fields.String(), label="Place")
+        phone = describe(ma.fields.String(), label="Phone", sensitivity=S2)
+        liability = describe(ma.fields.String(), label="Liability", sensitivity=S3)
+        tags = PersonSchema._declared_fields["tags"]
+
+    schema = Mixed()
+    changes = {
+        "place": [None, "车间"],
+        "phone": ["13812345678", "13987654321"],
+        "liability": [None, FINDING],
+        "tags": [["elderly"], ["elderly", "dibao"]],
+        "other": [1, 2],
+    }
+    with app.app_context():
+        sealed, shown = protected_both(schema, changes)
+        assert shown == protected_changes(schema, changes)
+        assert [unseal(v) for v in sealed["liability"]] == [None, FINDING]
+        assert sealed["phone"] == shown["phone"] != changes["phone"]
+        assert shown["liability"] == [None, WITHHELD] and shown["tags"][1] == ["elderly", WITHHELD]
+        want = protected_changes(schema, changes, sealed=True)
+        assert {k: v for k, v in sealed.items() if k not in ("liability", "tags")} == {
+            k: v for k, v in want.items() if k not in ("liability", "tags")
+        }  # sealing is randomised: the sealed values are compared opened
+        assert unseal(sealed["tags"][1][-1]) == unseal(want["tags"][1][-1])
+    assert protected_both(schema, {}) == (None, None)

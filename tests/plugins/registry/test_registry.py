@@ -295,6 +295,25 @@ def test_imports_check_every_row_and_write_all_or_nothing(as_user, enable, count
     assert worker.get(f"{api()}/residents?tag=veteran").json["total"] == 1
 
 
+def test_an_import_names_the_resident_who_holds_an_id_already(as_user, enable, count):
+    """The batch finds no lookup of its own IDs; the database's unique index refuses the batch,
+    and the row written on its own names the record that holds the ID, as before."""
+    enable()
+    worker = as_user("worker")
+    assert create(worker).status_code == 201
+    text = f"姓名,身份证号\n李强,{make_id(sequence=11)}\n王二,{WANG['id_number']}\n"
+    r = worker.post(
+        f"/api/v1/nodes/{A1}/imports/registry.residents",
+        data={"file": (io.BytesIO(text.encode()), "居民.csv")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 409
+    [refusal] = r.json["error"]["rows"]
+    assert (refusal["row"], refusal["column"]) == (3, "身份证号")
+    assert "已在永安里东社区登记" in refusal["reason"] and "王秀兰" in refusal["reason"]
+    assert count(RegistryResident) == 1
+
+
 def test_an_import_of_several_batches_keeps_every_history_or_writes_nothing(
     app, as_user, enable, count, monkeypatch
 ):
