@@ -63,6 +63,7 @@ from core.exchange import (
     write_xlsx,
 )
 from core.exchange.importing import ProblemReport
+from core.exchange.keys import reserve_ids
 from core.models import Assignment, AuditLog, Role, User
 from core.permissions import PermissionRegistry, Scope, may_grant, registry
 from core.tree import NodeRef, subtree_clause
@@ -761,31 +762,15 @@ def _apply_tree(
 
 def _new_ids(session: Session, count: int) -> list[int]:
     """Ids for ``count`` new nodes, in ascending order, reserved before they are inserted (a
-    node's path ends in its own id, so the INSERT can then write the path too).
-
-    PostgreSQL: ``count`` values of the id column's sequence, as its default would take them
-    (concurrent transactions get other values). SQLite has no sequence (the id is the rowid,
-    the next one is ``max + 1``): a write that changes nothing first takes the database's
-    write lock for this transaction, so no other connection can insert until it ends and the
-    ids after the current maximum stay free.
-    """
+    node's path ends in its own id, so the INSERT can then write the path too); see
+    :func:`core.exchange.keys.reserve_ids` for how each database keeps them free."""
     if count == 0:
         return []
-    table = Node.__table__
     dialect = session.connection().dialect.name
-    if dialect == "postgresql":
-        # Looked up once (an InitPlan), not once per value: 30 ms → 5 ms for 10,000.
-        sequence = sa.select(
-            sa.func.pg_get_serial_sequence(table.name, table.c.id.name)
-        ).scalar_subquery()
-        series = sa.func.generate_series(1, count).table_valued("n")
-        stmt = sa.select(sa.func.nextval(sequence)).select_from(series)
-        return sorted(session.scalars(stmt))
-    if dialect == "sqlite":
-        session.execute(sa.update(table).values(id=table.c.id).where(sa.false()))
-        last = session.scalar(sa.select(sa.func.max(table.c.id))) or 0
-        return list(range(last + 1, last + 1 + count))
-    raise NotImplementedError(f"tree import: no id reservation for {dialect}")
+    ids = reserve_ids(session, Node.__table__, count)
+    if ids is None:
+        raise NotImplementedError(f"tree import: no id reservation for {dialect}")
+    return sorted(ids)
 
 
 def _created_summary(template: str, kinds: dict[str, str]) -> sa.ColumnElement[str]:
