@@ -4,12 +4,13 @@ Why: district admins onboard whole streets from the sheets they keep; the issue'
 validating and importing 10,000 buildings takes under 10 s on SQLite and PostgreSQL. This script
 times, on a district of 10 communities:
 
-1. **read**: ``core.reports.read_table`` of the xlsx alone (openpyxl);
+1. **read**: ``core.exchange.read_table`` of the xlsx alone;
 2. **check**: ``tenants.imports.import_tree(..., dry_run=True)`` — read and validate every row
    against the database and the file, write nothing;
-3. **import**: ``import_tree(..., dry_run=False)`` and the commit — read, validate, batched
-   INSERT … RETURNING, one UPDATE of paths/keys per batch, one ``node.create`` audit entry per
-   node, the ``jiedao_node_created`` hook per node, the summary entry;
+3. **import**: ``import_tree(..., dry_run=False)`` and the commit — read, validate, the new ids
+   reserved in one statement, one executemany INSERT of whole rows (paths and keys included) per
+   batch, the ``node.create`` audit entries by INSERT … SELECT from the new rows, the
+   ``jiedao_node_created`` hook per node where a plugin implements it, the summary entry;
 4. **bare insert**: the same 10,000 rows through one SQLAlchemy ``insert(Node)`` executemany and
    a commit — the floor the import is compared with (ratio = import ÷ bare insert).
 
