@@ -56,6 +56,7 @@ from core.exchange import (
     Problems,
     Table,
     all_or_nothing,
+    collector_paused,
     map_headers,
     read_upload,
     sheet_rows,
@@ -456,6 +457,7 @@ def _sibling_names(
     return names
 
 
+@collector_paused()
 def import_tree(
     session: Session,
     filename: str,

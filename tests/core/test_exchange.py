@@ -608,3 +608,27 @@ def test_reserved_ids_are_free_and_the_write_lock_is_held(app, world):
         db.session.rollback()
         db.session.execute(sa.delete(LedgerRow))
         db.session.commit()
+
+
+def test_the_collector_is_paused_in_the_block_and_back_as_it_was_after():
+    import gc
+
+    assert gc.isenabled()
+    with exchange.collector_paused():
+        assert not gc.isenabled()
+        with exchange.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner block found it off and left it off
+    assert gc.isenabled()
+
+    with pytest.raises(ZeroDivisionError), exchange.collector_paused():
+        raise ZeroDivisionError
+    assert gc.isenabled()  # on again after an exception
+
+    gc.disable()
+    try:
+        with exchange.collector_paused():
+            pass
+        assert not gc.isenabled()  # off before, off after
+    finally:
+        gc.enable()
