@@ -145,7 +145,7 @@ def _rows(rows: Any, limit: int | None) -> list[list[Any]]:
 
 # A row element of a worksheet's XML, with or without a namespace prefix: <row r="2">, <x:row>.
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-_SCAN_CHUNK = 2**20
+_SCAN_CHUNK = 2**16
 
 
 def _count_rows_xml(member: IO[bytes]) -> int:
@@ -188,14 +188,224 @@ def estimate_rows(filename: str, content: bytes) -> int:
     return max(rows - 1, 0)
 
 
-# --- xlsx: the first sheet by calamine -------------------------------------------------------
+# --- xlsx: the first sheet, whole (calamine) or streamed (lxml) ---------------------------------
 #
 # openpyxl's read-only mode builds Python objects for every cell and, for a sheet without a
 # <dimension> element (what openpyxl's write-only mode and our exports save), parses the whole
-# sheet once more only to find its size: 1.3 s for 10,000 rows of five columns here, most of an
-# import's read. calamine (Rust, python-calamine) reads the same sheet in 0.05 s. Its values are
-# turned into the ones openpyxl's read-only, data-only mode gives, so nothing downstream can
-# tell the readers apart; a file calamine refuses is read by openpyxl instead.
+# sheet once more only to find its size: 1.3 s for 10,000 rows of five columns here. Two faster
+# readers give the values openpyxl's read-only, data-only mode gives (shared and inline strings,
+# numbers, booleans, dates by the cell's number format, formula results), each where it fits:
+#
+# - a whole table (``read_table``: the tree import checks every row against every other, so it
+#   holds them all anyway) is read by calamine (Rust, python-calamine): 0.05 s for those 10,000
+#   rows, but it loads every cell before the first row comes out (22 MiB for 50,000 residents);
+# - a stream (``stream_table``: a ledger import, one batch at a time) is parsed from the sheet's
+#   XML by lxml's iterparse as its rows are asked for, decompressing as it goes and dropping each
+#   row once read (0.16 s for the 10,000 rows). It holds one row, the style indexes and the
+#   workbook's shared-strings table (the distinct texts of a sheet Excel or WPS saved, which any
+#   reader must keep); a sheet with inline strings (our exports, openpyxl's write-only saves)
+#   costs the same memory at 1,000 rows as at 50,000.
+#
+# A layout either does not know is read by openpyxl.
+
+_OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_WORKSHEET_REL = _OFFICE_REL + "/worksheet"
+
+
+class _NotPlain(Exception):
+    """An xlsx the direct reader leaves to openpyxl (an unusual layout, a chart sheet first)."""
+
+
+def _parse(member: IO[bytes]) -> Any:
+    from lxml import etree
+
+    # No DTDs nor entities (an xlsx has none; a file with them is hostile), nothing fetched.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.parse(member, parser).getroot()
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _text_of(element: Any) -> str:
+    """The text of a string item (<si>, <is>): its <t>, or its runs' <t>; not the phonetic
+    guide (<rPh>) — what openpyxl's ``Text.content`` gives."""
+    parts = []
+    for child in element:
+        name = _local(child.tag)
+        if name == "t":
+            parts.append(child.text or "")
+        elif name == "r":
+            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+    return "".join(parts)
+
+
+def _first_sheet(archive: zipfile.ZipFile, workbook: Any) -> str:
+    """The archive path of the workbook's first sheet (openpyxl's ``worksheets[0]``)."""
+    sheets = [e for e in workbook.iter() if _local(e.tag) == "sheet"]
+    if not sheets:
+        raise _NotPlain("no sheet")
+    rel_id = sheets[0].get(f"{{{_OFFICE_REL}}}id")
+    rels = _parse(archive.open("xl/_rels/workbook.xml.rels"))
+    for rel in rels:
+        if rel.get("Id") == rel_id:
+            if rel.get("Type") != _WORKSHEET_REL:
+                raise _NotPlain("the first sheet is not a worksheet")
+            target = rel.get("Target") or ""
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    raise _NotPlain("the first sheet has no part")
+
+
+def _date_styles(archive: zipfile.ZipFile) -> tuple[set[int], set[int]]:
+    """The style indexes whose number format is a date (and of those, a duration), as
+    openpyxl's stylesheet decides them."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+
+    if "xl/styles.xml" not in archive.namelist():
+        return set(), set()
+    styles = _parse(archive.open("xl/styles.xml"))
+    custom: dict[int, str] = {}
+    xfs: list[Any] = []
+    for child in styles:
+        name = _local(child.tag)
+        if name == "numFmts":
+            custom = {int(f.get("numFmtId")): f.get("formatCode") or "" for f in child}
+        elif name == "cellXfs":
+            xfs = [xf for xf in child if _local(xf.tag) == "xf"]
+    dates, durations = set(), set()
+    for index, xf in enumerate(xfs):
+        number = int(xf.get("numFmtId") or 0)
+        code = custom.get(number) or BUILTIN_FORMATS.get(number, "General")
+        if is_date_format(code):
+            dates.add(index)
+        if is_timedelta_format(code):
+            durations.add(index)
+    return dates, durations
+
+
+def _column_index(reference: str) -> int:
+    """0-based column of a cell reference ("C12" → 2)."""
+    index = 0
+    for ch in reference:
+        if ch <= "9":
+            break
+        index = index * 26 + (ord(ch) & 0x1F)  # A/a → 1 … Z/z → 26
+    return index - 1
+
+
+class _Sheet:
+    """The first worksheet of an xlsx, opened: its shared strings, date styles and epoch read,
+    its rows not yet. Raises for a layout the direct reader does not know."""
+
+    def __init__(self, content: bytes) -> None:
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+        self.archive = zipfile.ZipFile(io.BytesIO(content))
+        workbook = _parse(self.archive.open("xl/workbook.xml"))
+        self.path = _first_sheet(self.archive, workbook)
+        self.epoch = CALENDAR_WINDOWS_1900
+        for e in workbook:
+            if _local(e.tag) == "workbookPr" and e.get("date1904") in ("1", "true"):
+                self.epoch = CALENDAR_MAC_1904
+        self.strings: list[str] = []
+        if "xl/sharedStrings.xml" in self.archive.namelist():
+            table = _parse(self.archive.open("xl/sharedStrings.xml"))
+            self.strings = [
+                _text_of(si).replace("x005F_", "") for si in table if _local(si.tag) == "si"
+            ]
+        self.dates, self.durations = _date_styles(self.archive)
+
+    def row_elements(self) -> int:
+        """How many <row> elements the sheet has (a scan of its XML, not a parse)."""
+        with self.archive.open(self.path) as member:
+            return _count_rows_xml(member)
+
+    def rows(self) -> Iterator[list[Any]]:
+        """The rows from row 1, the rows the sheet leaves out as empty lists, one parsed at a
+        time; a sheet that turns out damaged half-way raises :class:`UnreadableFile`."""
+        from lxml import etree
+
+        try:
+            yield from self._rows(etree)
+        except (etree.LxmlError, zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise UnreadableFile(str(exc)) from exc
+        except (KeyError, IndexError, ValueError) as exc:  # a bad string index, number, date
+            raise UnreadableFile(str(exc)) from exc
+
+    def _rows(self, etree: Any) -> Iterator[list[Any]]:
+        strings, dates, durations, epoch = self.strings, self.dates, self.durations, self.epoch
+        expected = 1
+        ns = ""
+        with self.archive.open(self.path) as member:
+            events = etree.iterparse(
+                member, tag="{*}row", resolve_entities=False, no_network=True, load_dtd=False
+            )
+            for _event, row in events:
+                if not ns:  # the sheet's namespace, from its first row's tag
+                    ns = row.tag[:-3]
+                    c_tag, v_tag, is_tag, t_tag = ns + "c", ns + "v", ns + "is", ns + "t"
+                number = int(row.get("r") or expected)
+                while expected < number:  # rows the sheet leaves out are blank rows
+                    yield []
+                    expected += 1
+                cells: list[Any] = []
+                for cell in row.iterchildren(c_tag):
+                    reference = cell.get("r")
+                    if reference:
+                        column = _column_index(reference)
+                        if column != len(cells):
+                            cells.extend([None] * (column - len(cells)))
+                    kind = cell.get("t", "n")
+                    value: Any = None
+                    if kind == "inlineStr":
+                        for inline in cell.iterchildren(is_tag):
+                            first = inline[0] if len(inline) == 1 else None
+                            value = (
+                                (first.text or "")
+                                if first is not None and first.tag == t_tag
+                                else _text_of(inline)
+                            )
+                    else:
+                        raw = cell.findtext(v_tag)
+                        if raw:
+                            value = _cell_value(raw, kind, cell, strings, dates, durations, epoch)
+                    cells.append(value)
+                yield cells
+                expected = number + 1
+                row.clear()  # keep one row in memory: drop the rows already read
+                while row.getprevious() is not None:
+                    del row.getparent()[0]
+
+
+def _cell_value(
+    raw: str,
+    kind: str,
+    cell: Any,
+    strings: list[str],
+    dates: set[int],
+    durations: set[int],
+    epoch: Any,
+) -> Any:
+    """A cell's value from its <v> text, as openpyxl's read-only, data-only mode gives it."""
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+    if kind == "s":
+        return strings[int(raw)]
+    if kind == "n":
+        value: Any = float(raw) if ("." in raw or "E" in raw or "e" in raw) else int(raw)
+        style = int(cell.get("s") or 0)
+        if style in dates:
+            try:
+                return from_excel(value, epoch, timedelta=style in durations)
+            except (OverflowError, ValueError):
+                return "#VALUE!"
+        return value
+    if kind == "b":
+        return bool(int(raw))
+    if kind == "d":
+        return from_ISO8601(raw)
+    return raw  # "str" (a formula's text), "e" (an error such as #N/A)
 
 
 def _as_openpyxl_gives(value: Any) -> Any:
@@ -236,22 +446,28 @@ def _csv_rows(text: str) -> Iterator[list[Any]]:
         raise UnreadableFile(str(exc)) from exc
 
 
-def _open_rows(filename: str, content: bytes) -> tuple[Iterator[list[Any]], int | None]:
-    """Every row of the first sheet of an xlsx (by calamine, or by openpyxl when calamine
-    cannot read it) or of a CSV, from row 1, blank ones included, yielded as they are asked
-    for; and at most how many there are, where that is known before reading them."""
+def _open_rows(
+    filename: str, content: bytes, *, stream: bool = False
+) -> tuple[Iterator[list[Any]], int | None]:
+    """Every row of the first sheet of an xlsx (by calamine, or ``stream``-ed from its XML; by
+    openpyxl where that reader does not know the layout) or of a CSV, from row 1, blank ones
+    included, yielded as they are asked for; and at most how many there are, where that is
+    known before reading them."""
     if filename.lower().endswith(".xlsx"):
         if _unpacked_size(content) > MAX_UNPACKED:
             raise TooLarge(filename)
         try:
+            if stream:
+                sheet = _Sheet(content)
+                return sheet.rows(), sheet.row_elements()
             from python_calamine import CalamineWorkbook
 
-            sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
-        except Exception:
+            whole = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
+        except Exception:  # any surprise in the layout: openpyxl reads it, or says it cannot
             return _openpyxl_rows(content), None
-        if sheet.start is None:
+        if whole.start is None:
             return iter(()), 0
-        return _calamine_rows(sheet), sheet.end[0] + 1
+        return _calamine_rows(whole), whole.end[0] + 1
     text = decode_csv(content)
     if "\x00" in text:
         raise UnreadableFile("binary data, not a CSV file")
@@ -286,10 +502,10 @@ def read_table(filename: str, content: bytes, limit: int | None = None) -> Table
 
 def stream_table(filename: str, content: bytes, limit: int) -> Table | RowStream:
     """:func:`read_table`, with the data rows read as they are used where the sheet cannot
-    hold more than ``limit`` of them (the count known before reading: calamine's, or a CSV's
-    lines); a sheet that might hold more is read whole, to be refused as :func:`read_table`
+    hold more than ``limit`` of them (the count known before reading: the sheet's row elements,
+    or a CSV's lines); a sheet that might hold more is read whole, to be refused as :func:`read_table`
     does."""
-    rows, at_most = _open_rows(filename, content)
+    rows, at_most = _open_rows(filename, content, stream=True)
     if at_most is None or at_most - 1 > limit:
         return read_table(filename, content, limit)
     numbered = _numbered(rows)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 import tempfile
 import tracemalloc
 import zipfile
@@ -79,26 +80,75 @@ def test_a_streamed_upload_with_too_many_rows_is_refused_as_before(app, kind):
         assert exchange.read_upload(f"t.{kind}", content, max_rows=12, stream=True).total == 12
 
 
+def _write_only_xlsx(rows: list[list[Any]]) -> bytes:
+    """A sheet as openpyxl's write-only mode and our exports save it: inline strings, no
+    shared-strings table, no <dimension>."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("数据")
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _import_peak(content: bytes, count: int) -> int:
+    spec = Spec(write_row=lambda _session, _community, _data: None)
+    tracemalloc.start()
+    try:
+        table = exchange.read_upload("t.xlsx", content, stream=True)
+        report = exchange.run_import(None, spec, table, None, dry_run=True)
+        assert report.ok and report.written == count
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
 def test_an_import_of_a_streamed_sheet_holds_a_batch_not_the_sheet(app):
     """Memory flat in rows (issue 16): the rows are parsed as the import asks for them."""
-
-    def peak(count: int) -> int:
-        content = xlsx([["标题", "数量"], *many(count)])
-        spec = Spec(write_row=lambda _session, _community, _data: None)
-        tracemalloc.start()
-        try:
-            table = exchange.read_upload("t.xlsx", content, stream=True)
-            report = exchange.run_import(None, spec, table, None, dry_run=True)
-            assert report.ok and report.written == count
-            return tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
-
     with app.test_request_context():
-        small, large = peak(1000), peak(8000)
+        small = _import_peak(_write_only_xlsx([["标题", "数量"], *many(1000)]), 1000)
+        large = _import_peak(_write_only_xlsx([["标题", "数量"], *many(8000)]), 8000)
     # 7,000 rows more: held as lists they take about 90 bytes each (two cells); streamed, the
     # peak stays where it was, give or take a batch.
-    assert large - small < 7000 * 20, (small, large)
+    assert large - small < 7000 * 5, (small, large)
+
+
+def test_a_shared_strings_sheet_holds_its_strings_not_its_rows(app):
+    """A sheet saved by Excel or WPS keeps its texts in one table that any reader must hold:
+    the import's memory grows by those strings, not by row objects."""
+    with app.test_request_context():
+        small = _import_peak(xlsx([["标题", "数量"], *many(1000)]), 1000)
+        large = _import_peak(xlsx([["标题", "数量"], *many(8000)]), 8000)
+    strings = sum(sys.getsizeof(f"第{i}条") + 8 for i in range(1000, 8000))  # + a list slot
+    assert large - small < strings * 1.2, (small, large, strings)
+
+
+def _damaged_after(content: bytes, row: int) -> bytes:
+    """The xlsx with its sheet's XML cut off in the middle of row ``row``."""
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data[: data.index(f'<row r="{row}"'.encode()) + 12]
+            target.writestr(item.filename, data)
+    return out.getvalue()
+
+
+def test_a_streamed_sheet_is_parsed_as_its_rows_are_read():
+    """The first rows of a sheet come out before its end is parsed: a sheet damaged near its
+    end gives its first rows, then refuses to go on."""
+    content = _damaged_after(_write_only_xlsx([["标题", "数量"], *many(3000)]), 2500)
+    streamed = exchange.stream_table("t.xlsx", content, 5000)
+    assert isinstance(streamed, exchange.RowStream) and streamed.headers == ["标题", "数量"]
+    rows = streamed.numbered()
+    first = [next(rows) for _ in range(1000)]
+    assert first[0] == (2, ["第0条", 0]) and first[-1] == (1001, ["第999条", 9])
+    with pytest.raises(exchange.UnreadableFile):
+        list(rows)
+    with pytest.raises(exchange.UnreadableFile):  # read whole, the same sheet is refused
+        exchange.read_table("t.xlsx", content)
 
 
 def _typed_book(write_only: bool) -> bytes:
@@ -123,10 +173,20 @@ def _typed_book(write_only: bool) -> bytes:
     return buffer.getvalue()
 
 
+def _read_whole_or_streamed(content: bytes, stream: bool) -> exchange.Table:
+    if not stream:
+        return exchange.read_table("t.xlsx", content)
+    streamed = exchange.stream_table("t.xlsx", content, 100)
+    assert isinstance(streamed, exchange.RowStream)
+    numbers, rows = zip(*streamed.numbered(), strict=True)
+    return exchange.Table(streamed.headers, list(rows), list(numbers))
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["whole", "streamed"])
 @pytest.mark.parametrize("write_only", [False, True])
-def test_an_xlsx_reads_as_openpyxl_reads_it(write_only):
+def test_an_xlsx_reads_as_openpyxl_reads_it(write_only, stream):
     content = _typed_book(write_only)
-    table = exchange.read_table("t.xlsx", content)
+    table = _read_whole_or_streamed(content, stream)
     sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
     expected = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert table.headers == [str(h) for h in expected[0]]
@@ -139,18 +199,19 @@ def test_an_xlsx_reads_as_openpyxl_reads_it(write_only):
     assert second[:3] == [None, None, "第三列起"]
 
 
-def test_an_xlsx_calamine_cannot_read_is_read_by_openpyxl(monkeypatch):
+def test_an_xlsx_the_fast_readers_do_not_know_is_read_by_openpyxl(monkeypatch):
     import python_calamine
 
-    from core.exchange.reading import stream_table
+    from core.exchange import reading
 
-    def fail(_file: Any) -> Any:
-        raise ValueError("calamine: unsupported layout")
+    def fail(*_args: Any) -> Any:
+        raise reading._NotPlain("an unusual layout")
 
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", fail)
+    monkeypatch.setattr(reading, "_first_sheet", fail)
     table = exchange.read_table("t.xlsx", _typed_book(False))
     assert table.numbers == [2, 4] and table.rows[0][6] == "0012"
-    streamed = stream_table("t.xlsx", _typed_book(False), 10)
+    streamed = reading.stream_table("t.xlsx", _typed_book(False), 10)
     assert isinstance(streamed, exchange.Table) and streamed.numbers == [2, 4]
 
 
