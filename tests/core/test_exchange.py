@@ -111,7 +111,7 @@ def test_an_import_of_a_streamed_sheet_holds_a_batch_not_the_sheet(app):
         large = _import_peak(_write_only_xlsx([["标题", "数量"], *many(8000)]), 8000)
     # 7,000 rows more: held as lists they take about 90 bytes each (two cells); streamed, the
     # peak stays where it was, give or take a batch.
-    assert large - small < 7000 * 5, (small, large)
+    assert large - small < 7000 * 20, (small, large)
 
 
 def test_a_shared_strings_sheet_holds_its_strings_not_its_rows(app):
