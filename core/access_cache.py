@@ -43,7 +43,7 @@ from collections import OrderedDict
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, g, has_request_context
+from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import make_transient_to_detached
@@ -310,17 +310,25 @@ def attach(copy: Any) -> Any:
     return db.session.merge(copy, load=False)
 
 
+def kept(name: str) -> AccessCache | None:
+    """The app's cache called ``name`` (users, scopes, places), or None where
+    ``ACCESS_CACHE=False`` loads everything per request (the benchmark's "before")."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config.get("ACCESS_CACHE", True):
+        return None
+    return _cache_of(app, name)
+
+
 def cache(name: str) -> AccessCache:
-    """The app's cache called ``name`` (users, scopes, places), made on first use."""
-    caches = current_app.extensions.setdefault("jiedao.access_cache", {})
+    """The app's cache called ``name``, made on first use, whether or not it is used."""
+    return _cache_of(current_app._get_current_object(), name)  # type: ignore[attr-defined]
+
+
+def _cache_of(app: Flask, name: str) -> AccessCache:
+    caches = app.extensions.setdefault("jiedao.access_cache", {})
     found = caches.get(name)
     if found is None:
-        size = current_app.config.get("ACCESS_CACHE_SIZE", _MAX_ENTRIES)
-        seconds = current_app.config.get("ACCESS_CACHE_SECONDS", _MAX_SECONDS)
+        size = app.config.get("ACCESS_CACHE_SIZE", _MAX_ENTRIES)
+        seconds = app.config.get("ACCESS_CACHE_SECONDS", _MAX_SECONDS)
         found = caches.setdefault(name, AccessCache(size, seconds))
     return found
-
-
-def enabled() -> bool:
-    """``ACCESS_CACHE=False`` loads everything per request (the benchmark's "before")."""
-    return bool(current_app.config.get("ACCESS_CACHE", True))

@@ -98,7 +98,7 @@ def load_user(user_id: str) -> User | None:
     parts = _split(ref)
     if parts is None or len(raw_id) > 12:
         return None
-    users = access_cache.cache("users") if access_cache.enabled() else None
+    users = access_cache.kept("users")
     cached = users.get(user_id) if users is not None else None
     if cached is not None:
         snapshot, signed_in_at = cached

@@ -386,9 +386,9 @@ def _cached_scope(user_id: int) -> Scope:
     from core import access_cache
     from core.db import db
 
-    if not access_cache.enabled():
+    scopes = access_cache.kept("scopes")
+    if scopes is None:
         return load_scope(db.session, user_id)
-    scopes = access_cache.cache("scopes")
     scope = scopes.get(user_id)
     if scope is None:
         scope = load_scope(db.session, user_id)

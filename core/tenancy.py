@@ -224,9 +224,9 @@ def _cached_place(key: tuple[Any, ...], load: Any) -> Any:
     request's session; places that are not found are not kept."""
     from core import access_cache
 
-    if not access_cache.enabled():
+    places = access_cache.kept("places")
+    if places is None:
         return load()
-    places = access_cache.cache("places")
     cached = places.get(key)
     if cached is None:
         found = load()
