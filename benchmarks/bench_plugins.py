@@ -286,16 +286,26 @@ def time_interleaved(fns: dict[str, Callable[[], object]], repeat: int) -> dict[
 
 @contextmanager
 def statements(engine: Engine) -> Iterator[list[str]]:
-    """The SQL statements sent through ``engine`` while the block runs."""
+    """The SQL statements sent through ``engine`` while the block runs, the access stamp's
+    read included (sent on the DBAPI cursor, past SQLAlchemy's events)."""
+    from core import access_cache
+
     sent: list[str] = []
+    read_stamp = access_cache.read_stamp
 
     def record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
         sent.append(" ".join(statement.split()))
 
+    def counted_read(connection: Any) -> Any:
+        sent.append(access_cache.SELECT_STAMP_SQL)
+        return read_stamp(connection)
+
     event.listen(engine, "before_cursor_execute", record)
+    access_cache.read_stamp = counted_read  # type: ignore[assignment]
     try:
         yield sent
     finally:
+        access_cache.read_stamp = read_stamp  # type: ignore[assignment]
         event.remove(engine, "before_cursor_execute", record)
 
 

@@ -70,8 +70,8 @@ _MAX_ENTRIES = 10_000
 _MAX_SECONDS = 60.0
 # Every cache of this process, to forget them all when a bump fails.
 _CACHES: weakref.WeakSet[AccessCache] = weakref.WeakSet()
-# Sent as it is: the statement every request runs skips the ORM and the compile cache.
-_SELECT_SQL = f"SELECT value FROM {STAMP_TABLE} WHERE id = 1"
+# Sent as it is, on the DBAPI cursor: the statement every request runs (see read_stamp).
+SELECT_STAMP_SQL = f"SELECT value FROM {STAMP_TABLE} WHERE id = 1"
 
 
 def _new_value() -> int:
@@ -234,11 +234,29 @@ def current_stamp() -> int | None:
         return None
     session = db.session()
     read = g.get("_jiedao_stamp")
-    if read is None or read[0] is not session.get_transaction():
-        # First read, or the request committed or rolled back since: read the stamp again.
-        value = session.connection().exec_driver_sql(_SELECT_SQL).scalar()
-        read = g._jiedao_stamp = (session.get_transaction(), value)
-    return read[1]
+    if read is not None and read[0] is session.get_transaction():
+        return read[1]
+    # First read, or the request committed or rolled back since: read the stamp again.
+    value = read_stamp(session.connection())
+    g._jiedao_stamp = (session.get_transaction(), value)
+    return value
+
+
+def read_stamp(connection: Connection) -> int | None:
+    """The stamp, read on ``connection``'s transaction through its DBAPI cursor: the statement
+    every request sends skips SQLAlchemy's execution layer (events, contexts, results), ≈ 40 µs
+    of a page on SQLite. Should it fail, it is sent again through SQLAlchemy, which raises the
+    error as it would for any statement (and drops a lost connection)."""
+    try:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(SELECT_STAMP_SQL)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    except connection.dialect.loaded_dbapi.Error:
+        return connection.exec_driver_sql(SELECT_STAMP_SQL).scalar()
+    return None if row is None else row[0]
 
 
 def may_store() -> bool:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import event
 
+from core import access_cache
 from core.access_cache import current_stamp
 from core.db import db
 from core.models import STAMP_TABLE, Assignment, SignIn, User
@@ -44,11 +45,18 @@ def statements(app: Flask) -> Iterator[list[str]]:
     def record(_conn, _cursor, statement, *_rest) -> None:
         sent.append(" ".join(statement.split()))
 
+    def counted_read(connection) -> int | None:
+        sent.append(access_cache.SELECT_STAMP_SQL)
+        return read_stamp(connection)
+
+    read_stamp = access_cache.read_stamp
     engine = app.extensions["jiedao.engine"]
     event.listen(engine, "before_cursor_execute", record)
+    access_cache.read_stamp = counted_read
     try:
         yield sent
     finally:
+        access_cache.read_stamp = read_stamp
         event.remove(engine, "before_cursor_execute", record)
 
 
@@ -191,7 +199,6 @@ def test_the_stamp_changes_only_with_writes_that_matter(app, world):
 
 def test_nothing_is_kept_from_a_transaction_that_wrote_a_watched_table(app, world, ledger_on):
     """What a request read after its own uncommitted change to grants may still roll back."""
-    from core import access_cache
     from core.permissions import current_scope
 
     with app.test_request_context("/"):
@@ -242,7 +249,6 @@ def test_the_stamp_is_written_after_the_writers_commit_not_inside_it(app, world)
 def test_a_failed_bump_makes_the_process_forget_what_it_keeps(app, as_user, ledger_on):
     """The database went away between a commit and its bump: this process cannot tell the
     others, but it stops trusting its own entries."""
-    from core import access_cache
 
     worker = as_user("worker")
     assert worker.get(ROWS).status_code == 200
@@ -272,8 +278,6 @@ def test_an_entry_is_loaded_again_after_its_time(app, as_user, ledger_on, monkey
     leave another server trusting a revoked grant for longer."""
     import time
 
-    from core import access_cache
-
     worker = as_user("worker")
     assert worker.get(ROWS).status_code == 200
     with statements(app) as sent:
@@ -284,3 +288,17 @@ def test_an_entry_is_loaded_again_after_its_time(app, as_user, ledger_on, monkey
     with statements(app) as sent:
         assert worker.get(ROWS).status_code == 200
     assert any("core_assignment" in s for s in sent)
+
+
+def test_a_failed_stamp_read_raises_as_any_statement_would(app, world):
+    """The stamp is read past SQLAlchemy's execution layer; a failure is sent again through
+    it, so it surfaces as SQLAlchemy's error (which the app's handlers know), not the driver's."""
+    with app.app_context():
+        connection = db.session.connection()
+        connection.exec_driver_sql(f"ALTER TABLE {STAMP_TABLE} RENAME TO stamp_gone")
+        try:
+            with pytest.raises(sa.exc.DBAPIError):
+                access_cache.read_stamp(connection)
+        finally:
+            db.session.rollback()
+        assert stamp(app) is not None  # the rename rolled back with the transaction
