@@ -12,7 +12,9 @@ listener watches every INSERT, UPDATE and DELETE that SQLAlchemy sends (the ORM'
 bulk statements alike) and marks the connection; once that transaction has committed, and the
 connection goes back to the pool, the stamp gets a new random value in a statement of its own.
 So a change is seen by every app server at its next request, with nothing but the database
-shared (no Redis needed; SQLite single-process works the same).
+shared (no Redis needed; SQLite single-process works the same). On PostgreSQL the bump also
+sends a notification, and each process's listener (``core.stamp_listener``) keeps the stamp
+current, so requests skip that read while the listener is trusted (``ACCESS_CACHE_LISTEN``).
 
 Bumping after the commit, not inside the writer's transaction, is what makes this safe and
 cheap: the stamp row is never locked for the length of a writer's transaction (writers of
@@ -50,6 +52,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from core.db import db
 from core.models import STAMP_TABLE
+from core.stamp_listener import NOTIFY_SQL, SELECT_STAMP_SQL, StampListener
 
 # Tables whose writes change what is cached, and which kinds of write do.
 WATCHED: dict[str, frozenset[str]] = {
@@ -70,8 +73,8 @@ _MAX_ENTRIES = 10_000
 _MAX_SECONDS = 60.0
 # Every cache of this process, to forget them all when a bump fails.
 _CACHES: weakref.WeakSet[AccessCache] = weakref.WeakSet()
-# Sent as it is, on the DBAPI cursor: the statement every request runs (see read_stamp).
-SELECT_STAMP_SQL = f"SELECT value FROM {STAMP_TABLE} WHERE id = 1"
+# Each PostgreSQL engine's listener (``core.stamp_listener``), started by its first request.
+_LISTENERS: weakref.WeakKeyDictionary[Engine, StampListener] = weakref.WeakKeyDictionary()
 
 
 def _new_value() -> int:
@@ -83,17 +86,22 @@ def bump(conn: Connection) -> None:
     conn.info[_CHANGED] = True
 
 
-def _bump_now(dbapi_connection: Any) -> None:
+def _bump_now(dbapi_connection: Any, listener: StampListener | None, notify: bool) -> None:
     """Give the stamp a new value, in a transaction of its own on a connection that has just
-    finished its own (see the module's docstring). The value is an integer made here, so it is
-    written into the statement: no paramstyle to choose per driver."""
+    finished its own (see the module's docstring); on PostgreSQL the commit notifies every
+    process's listener. The value is an integer made here, so it is written into the
+    statement: no paramstyle to choose per driver."""
     cursor = dbapi_connection.cursor()
     try:
         value = _new_value()
         cursor.execute(f"UPDATE {STAMP_TABLE} SET value = {value} WHERE id = 1")
         if cursor.rowcount == 0:  # an emptied table: the row comes back, and the cache with it
             cursor.execute(f"INSERT INTO {STAMP_TABLE} (id, value) VALUES (1, {value})")
+        if notify:
+            cursor.execute(NOTIFY_SQL)
         dbapi_connection.commit()
+        if listener is not None:
+            listener.bumped(value)
     except Exception:
         _forget_everything()
         with contextlib.suppress(Exception):
@@ -202,42 +210,49 @@ def _rolled_back(conn: Connection, *_args: Any) -> None:
         info.pop(_NEW_ROWS, None)
 
 
-def _checked_in(dbapi_connection: Any, record: Any) -> None:
-    """The connection is back in the pool, its transaction over: bump the stamp if it is due."""
-    if dbapi_connection is not None and record.info.pop(_DUE, None):
-        _bump_now(dbapi_connection)
-
-
-def _before_begin(conn: Connection) -> None:
-    """A connection kept out of the pool across transactions bumps before its next one."""
-    info = _info(conn)
-    if info is not None and info.pop(_DUE, None):
-        _bump_now(conn.connection.dbapi_connection)
-
-
 def install(engine: Engine) -> None:
     """Watch ``engine``'s writes (see the module's docstring)."""
+    notify = engine.dialect.name == "postgresql"
+    listener = _LISTENERS[engine] = StampListener(engine) if notify else None
+
+    def checked_in(dbapi_connection: Any, record: Any) -> None:
+        """The connection is back in the pool, its transaction over: bump if it is due."""
+        if dbapi_connection is not None and record.info.pop(_DUE, None):
+            _bump_now(dbapi_connection, listener, notify)
+
+    def before_begin(conn: Connection) -> None:
+        """A connection kept out of the pool across transactions bumps before its next one."""
+        info = _info(conn)
+        if info is not None and info.pop(_DUE, None):
+            _bump_now(conn.connection.dbapi_connection, listener, notify)
+
     event.listen(engine, "before_execute", _before_execute)
     event.listen(engine, "after_execute", _after_execute)
     event.listen(engine, "commit", _committed)
     event.listen(engine, "rollback", _rolled_back)
-    event.listen(engine, "begin", _before_begin, insert=True)
-    event.listen(engine.pool, "checkin", _checked_in)
+    event.listen(engine, "begin", before_begin, insert=True)
+    event.listen(engine.pool, "checkin", checked_in)
 
 
 # --- the per-request read and the per-process entries ------------------------------------------
 
 
 def current_stamp() -> int | None:
-    """The stamp as this request's transaction first read it (None: no stamp row, no cache)."""
+    """The stamp as this request knew it when its transaction began (None: no stamp row, no
+    cache): from the listener where one is trusted, else read on that transaction."""
     if not has_request_context():
         return None
     session = db.session()
     read = g.get("_jiedao_stamp")
     if read is not None and read[0] is session.get_transaction():
         return read[1]
-    # First read, or the request committed or rolled back since: read the stamp again.
-    value = read_stamp(session.connection())
+    # First use, or the request committed or rolled back since: learn the stamp again, with a
+    # transaction begun first, so that everything it reads is at least as new as the stamp.
+    connection = session.connection()
+    listener = _listener()
+    value = listener.value() if listener is not None else None
+    if value is None:
+        value = read_stamp(connection)
     g._jiedao_stamp = (session.get_transaction(), value)
     return value
 
@@ -257,6 +272,14 @@ def read_stamp(connection: Connection) -> int | None:
     except connection.dialect.loaded_dbapi.Error:
         return connection.exec_driver_sql(SELECT_STAMP_SQL).scalar()
     return None if row is None else row[0]
+
+
+def _listener() -> StampListener | None:
+    """The app's listener, where ``ACCESS_CACHE_LISTEN`` is on and the database notifies."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config.get("ACCESS_CACHE_LISTEN"):
+        return None
+    return _LISTENERS.get(app.extensions["jiedao.engine"])
 
 
 def may_store() -> bool:

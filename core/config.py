@@ -54,6 +54,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("JIEDAO_LOG_LEVEL", "INFO", "logging level"),
     Setting(
+        "JIEDAO_ACCESS_LISTEN",
+        "true",
+        "PostgreSQL: learn of changes to users, grants and module switches by LISTEN/NOTIFY "
+        "(one connection per process) instead of one read per request; false = read per request",
+    ),
+    Setting(
         "JIEDAO_MAX_UPLOAD_MB",
         "20",
         "largest upload (spreadsheet imports, attachments) in MB; larger requests get a 413",
@@ -172,6 +178,11 @@ def load_config(
         "IMPORT_INLINE_ROWS": inline_rows["JIEDAO_IMPORT_INLINE_ROWS"],
         "AUDIT_RETENTION_DAYS": retention,
         "TESTING": mode == "testing",
+        # The suite reads the stamp per request: a change made through another app (a second
+        # server of a test) is seen at once; the listener's own tests turn it on.
+        "ACCESS_CACHE_LISTEN": _truthy(
+            env.get("JIEDAO_ACCESS_LISTEN") or ("false" if mode == "testing" else "true")
+        ),
         "WTF_CSRF_TIME_LIMIT": None,
         "JSON_AS_ASCII": False,
     }

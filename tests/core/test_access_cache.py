@@ -5,6 +5,8 @@ same database, with its own cache) made it."""
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -17,7 +19,8 @@ from core import access_cache
 from core.access_cache import current_stamp
 from core.db import db
 from core.models import STAMP_TABLE, Assignment, SignIn, User
-from tests.conftest import make_app
+from core.stamp_listener import APPLICATION_NAME, POLL_SECONDS
+from tests.conftest import login, make_app
 
 A1 = "110105001001"
 ROWS = f"/api/v1/c/{A1}/ledger/rows"
@@ -268,7 +271,7 @@ def test_a_failed_bump_makes_the_process_forget_what_it_keeps(app, as_user, ledg
         def close(self):
             pass
 
-    access_cache._bump_now(Lost())
+    access_cache._bump_now(Lost(), None, notify=False)
     with app.app_context():
         assert not len(access_cache.cache("users")) and not len(access_cache.cache("scopes"))
 
@@ -302,3 +305,156 @@ def test_a_failed_stamp_read_raises_as_any_statement_would(app, world):
         finally:
             db.session.rollback()
         assert stamp(app) is not None  # the rename rolled back with the transaction
+
+
+# --- the stamp learned by LISTEN/NOTIFY (PostgreSQL) -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def listening(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """An app server that learns of changes by LISTEN/NOTIFY, as production does."""
+    listening_app = make_app(
+        database_url, tmp_path_factory.mktemp("listening"), ACCESS_CACHE_LISTEN=True
+    )
+    yield listening_app
+    listener = access_cache._LISTENERS.get(listening_app.extensions["jiedao.engine"])
+    if listener is not None:
+        listener.stop()
+
+
+def _signed_in(server: Flask, username: str):
+    client = server.test_client()
+    assert login(client, username).status_code == 302
+    return client
+
+
+def _listener_of(server: Flask):
+    return access_cache._LISTENERS.get(server.extensions["jiedao.engine"])
+
+
+def _until(condition, seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+postgres_only = pytest.mark.skipif(
+    not os.environ.get("JIEDAO_TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="LISTEN/NOTIFY is PostgreSQL's; SQLite reads the stamp per request (tested above)",
+)
+
+
+def test_sqlite_reads_the_stamp_per_request_also_when_listening_is_asked(
+    listening, world, ledger_on
+):
+    if listening.extensions["jiedao.engine"].dialect.name != "sqlite":
+        pytest.skip("the SQLite case")
+    assert _listener_of(listening) is None
+    worker = _signed_in(listening, "worker")
+    assert worker.get(ROWS).status_code == 200
+    with statements(listening) as sent:
+        assert worker.get(ROWS).status_code == 200
+    assert sent.count(access_cache.SELECT_STAMP_SQL) == 1
+
+
+@postgres_only
+def test_a_listening_server_sends_only_the_view_s_query(listening, world, ledger_on):
+    worker = _signed_in(listening, "worker")
+    assert worker.get(ROWS).status_code == 200  # starts the listener
+    assert _until(lambda: _listener_of(listening).value() is not None)
+    assert worker.get(ROWS).status_code == 200  # loads what the cache keeps, under that stamp
+    with statements(listening) as sent:
+        assert worker.get(ROWS).status_code == 200
+    assert len(sent) == 1 and "FROM ledger_row" in sent[0]
+
+
+@postgres_only
+def test_a_change_on_another_server_reaches_a_listening_one(
+    listening, other_server, world, ledger_on
+):
+    worker = _signed_in(listening, "worker")
+    assert worker.get(ROWS).status_code == 200
+    assert _until(lambda: _listener_of(listening).value() is not None)
+    with other_server.app_context():
+        uid = db.session.scalar(sa.select(User.id).where(User.username == "worker"))
+        db.session.execute(sa.delete(Assignment).where(Assignment.user_id == uid))
+        db.session.commit()
+    # The notification comes with the commit: seen within milliseconds, far below the bound.
+    assert _until(lambda: worker.get(ROWS).status_code == 404, seconds=1.0)
+    assert stamp(listening) == _listener_of(listening).value()
+
+
+@postgres_only
+def test_a_listening_server_sees_its_own_change_at_the_next_request(listening, world, ledger_on):
+    from tenants import modules
+
+    worker = _signed_in(listening, "worker")
+    assert worker.get(ROWS).status_code == 200
+    assert _until(lambda: _listener_of(listening).value() is not None)
+    with listening.app_context():
+        modules.disable(db.session, world.node(A1), "ledger")
+        db.session.commit()
+    assert worker.get(ROWS).status_code == 404  # no waiting: bumped in this process
+    with listening.app_context():
+        modules.enable(db.session, world.node(A1), "ledger")
+        db.session.commit()
+    assert worker.get(ROWS).status_code == 200
+
+
+@postgres_only
+def test_a_lost_notification_is_made_up_by_the_listener_s_own_reads(listening, world, ledger_on):
+    """A stamp changed without a notification (sent by hand, or lost with a connection) is
+    still learned: the listener reads the stamp every second."""
+    worker = _signed_in(listening, "worker")
+    assert worker.get(ROWS).status_code == 200
+    assert _until(lambda: _listener_of(listening).value() is not None)
+    with listening.app_context():
+        uid = db.session.scalar(sa.select(User.id).where(User.username == "worker"))
+        db.session.execute(
+            sa.text("DELETE FROM core_assignment WHERE user_id = :uid"), {"uid": uid}
+        )
+        db.session.execute(sa.text(f"UPDATE {STAMP_TABLE} SET value = value + 1 WHERE id = 1"))
+        db.session.commit()  # raw SQL: nothing watched it, nothing notified
+    new = stamp(listening)
+    assert _until(lambda: _listener_of(listening).value() == new, seconds=POLL_SECONDS * 3)
+    assert worker.get(ROWS).status_code == 404
+
+
+@postgres_only
+def test_an_unconfirmed_listener_is_not_trusted(listening, world, ledger_on, monkeypatch):
+    """A listener that has not confirmed the stamp lately (its connection hangs, its thread
+    fell behind) is not trusted: requests read the stamp themselves."""
+    from core import stamp_listener
+
+    worker = _signed_in(listening, "worker")
+    assert worker.get(ROWS).status_code == 200
+    assert _until(lambda: _listener_of(listening).value() is not None)
+    later = time.monotonic() + stamp_listener.TRUST_SECONDS + 1
+    monkeypatch.setattr(stamp_listener.time, "monotonic", lambda: later)
+    assert _listener_of(listening).value() is None
+    with statements(listening) as sent:
+        assert worker.get(ROWS).status_code == 200
+    assert sent.count(access_cache.SELECT_STAMP_SQL) == 1
+
+
+@postgres_only
+def test_the_listener_comes_back_after_its_connection_is_cut(listening, world, ledger_on):
+    worker = _signed_in(listening, "worker")
+    assert worker.get(ROWS).status_code == 200
+    listener = _listener_of(listening)
+    assert _until(lambda: listener.value() is not None)
+    with listening.app_context():
+        cut = db.session.scalar(
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE application_name = :name AND datname = current_database()"
+            ),
+            {"name": APPLICATION_NAME},
+        )
+    assert cut >= 1
+    assert _until(lambda: listener.value() is None, seconds=2.0)
+    assert _until(lambda: listener.value() == stamp(listening), seconds=5.0)
+    assert worker.get(ROWS).status_code == 200
