@@ -512,6 +512,21 @@ class ServerClock:
         self.cpu.clear()
 
 
+def wait_for_listener(app: Flask, engine: Engine, seconds: float = 10.0) -> bool | None:
+    """Wait until the engine's stamp listener (PostgreSQL) is trusted; None where there is none."""
+    from core import access_cache
+
+    listener = access_cache._LISTENERS.get(engine)
+    if listener is None or not app.config["ACCESS_CACHE_LISTEN"]:
+        return None
+    deadline = time.monotonic() + seconds
+    while listener.value() is None:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
 def bench_request(app: Flask, engine: Engine, world: World, names: list[str], repeat: int) -> dict:
     client = app.test_client()
     response = client.post("/login", data={"username": "bench_worker", "password": PASSWORD})
@@ -526,14 +541,20 @@ def bench_request(app: Flask, engine: Engine, world: World, names: list[str], re
     clock.wrap(app)
     clock.wrap(bare_flask)
 
-    def get(c: Any, url: str, shape: str, cached: bool = True) -> Callable[[], object]:
+    listening = app.config["ACCESS_CACHE_LISTEN"]
+
+    def get(
+        c: Any, url: str, shape: str, cached: bool = True, listen: bool = True
+    ) -> Callable[[], object]:
         def run() -> object:
             clock.shape = shape
             app.config["ACCESS_CACHE"] = cached
+            app.config["ACCESS_CACHE_LISTEN"] = listening and listen
             try:
                 response = c.get(url)
             finally:
                 app.config["ACCESS_CACHE"] = True
+                app.config["ACCESS_CACHE_LISTEN"] = listening
                 clock.shape = ""
             if response.status_code != 200:
                 raise SystemExit(f"GET {url}: {response.status_code} {response.data[:300]!r}")
@@ -562,10 +583,12 @@ def bench_request(app: Flask, engine: Engine, world: World, names: list[str], re
     checks["signed_out_status"] = app.test_client().get(plugin_url).status_code
 
     client.get(plugin_url)  # the cache holds the worker, their grants and the community
+    checks["stamp_listener_trusted"] = wait_for_listener(app, engine)
     sql: dict[str, list[str]] = {}
     for key, run in (
         ("plugin", get(client, plugin_url, "")),
         ("plugin_uncached", get(client, plugin_url, "", cached=False)),
+        ("plugin_stamp_read", get(client, plugin_url, "", listen=False)),
         ("app_plain_route", get(client, plain_url, "")),
         ("bare", get(bare, bare_url, "")),
     ):
@@ -576,6 +599,7 @@ def bench_request(app: Flask, engine: Engine, world: World, names: list[str], re
     shapes = {
         "plugin": get(client, plugin_url, "plugin"),
         "plugin_uncached": get(client, plugin_url, "plugin_uncached", cached=False),
+        "plugin_stamp_read": get(client, plugin_url, "plugin_stamp_read", listen=False),
         "app_plain_route": get(client, plain_url, "app_plain_route"),
         "bare": get(bare, bare_url, "bare"),
         "floor": get(bare, "/floor", "floor"),
@@ -591,7 +615,7 @@ def bench_request(app: Flask, engine: Engine, world: World, names: list[str], re
         base = figures["bare"].median - minus
         return {
             key: (figures[key].median - minus) / base
-            for key in ("plugin", "plugin_uncached", "app_plain_route")
+            for key in ("plugin", "plugin_uncached", "plugin_stamp_read", "app_plain_route")
         }
 
     return {
@@ -794,6 +818,7 @@ def print_summary(report: dict[str, Any]) -> None:
     for key, label in (
         ("plugin", "plugin page (guard + query)"),
         ("plugin_uncached", "plugin page, ACCESS_CACHE off"),
+        ("plugin_stamp_read", "plugin page, stamp read per request"),
         ("app_plain_route", "Jiedao app, plain route"),
         ("bare", "bare Flask view"),
         ("floor", "empty view of the bare app"),
@@ -810,11 +835,13 @@ def print_summary(report: dict[str, Any]) -> None:
         r = req[key]
         log(
             f"    ratio ÷ bare, {label:<15} plugin {r['plugin']:.2f} (goal ≤ {RATIO_GOAL}), "
-            f"uncached {r['plugin_uncached']:.2f}, plain route {r['app_plain_route']:.2f}"
+            f"uncached {r['plugin_uncached']:.2f}, stamp read {r['plugin_stamp_read']:.2f}, "
+            f"plain route {r['app_plain_route']:.2f}"
         )
     log(
         f"    statements: plugin page {len(req['statements_plugin'])} (uncached "
-        f"{len(req['statements_plugin_uncached'])}), plain route "
+        f"{len(req['statements_plugin_uncached'])}, stamp read "
+        f"{len(req['statements_plugin_stamp_read'])}), plain route "
         f"{len(req['statements_app_plain_route'])}, bare {len(req['statements_bare'])}"
     )
     for statement in req["statements_plugin"]:
