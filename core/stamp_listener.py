@@ -55,13 +55,15 @@ class StampListener:
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
         self._connection: Any = None
+        self.poll_seconds = POLL_SECONDS
+        self.trust_seconds = TRUST_SECONDS
 
     def value(self) -> int | None:
         """The stamp as last confirmed, or None: not (yet, or no longer) to be trusted."""
         if self._pid != os.getpid():
             self._start()
             return None
-        if time.monotonic() - self._confirmed > TRUST_SECONDS:
+        if time.monotonic() - self._confirmed > self.trust_seconds:
             return None
         return self._value
 
@@ -136,5 +138,5 @@ class StampListener:
                 self._value = None if value is None else value[0]
                 self._confirmed = time.monotonic() if value is not None else 0.0
             # Notifications that came during the read are returned at once (psycopg keeps them).
-            for _notification in connection.notifies(timeout=POLL_SECONDS, stop_after=1):
+            for _notification in connection.notifies(timeout=self.poll_seconds, stop_after=1):
                 pass

@@ -19,7 +19,7 @@ from core import access_cache
 from core.access_cache import current_stamp
 from core.db import db
 from core.models import STAMP_TABLE, Assignment, SignIn, User
-from core.stamp_listener import APPLICATION_NAME, POLL_SECONDS
+from core.stamp_listener import APPLICATION_NAME, NOTIFY_SQL, POLL_SECONDS
 from tests.conftest import login, make_app
 
 A1 = "110105001001"
@@ -322,10 +322,24 @@ def listening(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> It
         listener.stop()
 
 
-def _signed_in(server: Flask, username: str):
-    client = server.test_client()
-    assert login(client, username).status_code == 302
+@pytest.fixture
+def worker(listening, world, ledger_on):
+    """The worker signed in on the listening server, a first page served (which starts the
+    listener) and the listener trusted, where there is one."""
+    client = listening.test_client()
+    assert login(client, "worker").status_code == 302
+    assert client.get(ROWS).status_code == 200
+    listener = _listener_of(listening)
+    if listener is not None:
+        assert _until(lambda: listener.value() is not None)
     return client
+
+
+def _stamp_reads(server: Flask, client) -> int:
+    """How often the next page reads the stamp itself."""
+    with statements(server) as sent:
+        assert client.get(ROWS).status_code == 200
+    return sent.count(access_cache.SELECT_STAMP_SQL)
 
 
 def _listener_of(server: Flask):
@@ -347,53 +361,56 @@ postgres_only = pytest.mark.skipif(
 )
 
 
-def test_sqlite_reads_the_stamp_per_request_also_when_listening_is_asked(
-    listening, world, ledger_on
-):
+def test_sqlite_reads_the_stamp_per_request_also_when_listening_is_asked(listening, worker):
     if listening.extensions["jiedao.engine"].dialect.name != "sqlite":
         pytest.skip("the SQLite case")
     assert _listener_of(listening) is None
-    worker = _signed_in(listening, "worker")
-    assert worker.get(ROWS).status_code == 200
-    with statements(listening) as sent:
-        assert worker.get(ROWS).status_code == 200
-    assert sent.count(access_cache.SELECT_STAMP_SQL) == 1
+    assert _stamp_reads(listening, worker) == 1
 
 
 @postgres_only
-def test_a_listening_server_sends_only_the_view_s_query(listening, world, ledger_on):
-    worker = _signed_in(listening, "worker")
-    assert worker.get(ROWS).status_code == 200  # starts the listener
-    assert _until(lambda: _listener_of(listening).value() is not None)
+def test_a_listening_server_sends_only_the_view_s_query(listening, worker):
     assert worker.get(ROWS).status_code == 200  # loads what the cache keeps, under that stamp
     with statements(listening) as sent:
         assert worker.get(ROWS).status_code == 200
     assert len(sent) == 1 and "FROM ledger_row" in sent[0]
 
 
+@pytest.fixture
+def notified_only(listening, worker, other_server):
+    """The listener reading the stamp only when notified (no poll for a minute), and woken
+    with a notification of its own afterwards, when its usual poll is back."""
+    listener = _listener_of(listening)
+    poll, trust = listener.poll_seconds, listener.trust_seconds
+    listener.poll_seconds, listener.trust_seconds = 60.0, 180.0
+    confirmed = listener._confirmed
+    # The read that ends its current (short) wait starts the long one.
+    assert _until(lambda: listener._confirmed != confirmed, seconds=POLL_SECONDS * 3)
+    yield listener
+    listener.poll_seconds, listener.trust_seconds = poll, trust
+    with other_server.app_context():
+        db.session.execute(sa.text(NOTIFY_SQL))
+        db.session.commit()
+    assert _until(lambda: listener.value() is not None)
+
+
 @postgres_only
 def test_a_change_on_another_server_reaches_a_listening_one(
-    listening, other_server, world, ledger_on
+    listening, other_server, worker, notified_only
 ):
-    worker = _signed_in(listening, "worker")
-    assert worker.get(ROWS).status_code == 200
-    assert _until(lambda: _listener_of(listening).value() is not None)
     with other_server.app_context():
         uid = db.session.scalar(sa.select(User.id).where(User.username == "worker"))
         db.session.execute(sa.delete(Assignment).where(Assignment.user_id == uid))
         db.session.commit()
-    # The notification comes with the commit: seen within milliseconds, far below the bound.
-    assert _until(lambda: worker.get(ROWS).status_code == 404, seconds=1.0)
-    assert stamp(listening) == _listener_of(listening).value()
+    # Only the notification can tell it now: the listener does not poll for a minute.
+    assert _until(lambda: worker.get(ROWS).status_code == 404)
+    assert stamp(listening) == notified_only.value()
 
 
 @postgres_only
-def test_a_listening_server_sees_its_own_change_at_the_next_request(listening, world, ledger_on):
+def test_a_listening_server_sees_its_own_change_at_the_next_request(listening, world, worker):
     from tenants import modules
 
-    worker = _signed_in(listening, "worker")
-    assert worker.get(ROWS).status_code == 200
-    assert _until(lambda: _listener_of(listening).value() is not None)
     with listening.app_context():
         modules.disable(db.session, world.node(A1), "ledger")
         db.session.commit()
@@ -405,12 +422,9 @@ def test_a_listening_server_sees_its_own_change_at_the_next_request(listening, w
 
 
 @postgres_only
-def test_a_lost_notification_is_made_up_by_the_listener_s_own_reads(listening, world, ledger_on):
+def test_a_lost_notification_is_made_up_by_the_listener_s_own_reads(listening, worker):
     """A stamp changed without a notification (sent by hand, or lost with a connection) is
     still learned: the listener reads the stamp every second."""
-    worker = _signed_in(listening, "worker")
-    assert worker.get(ROWS).status_code == 200
-    assert _until(lambda: _listener_of(listening).value() is not None)
     with listening.app_context():
         uid = db.session.scalar(sa.select(User.id).where(User.username == "worker"))
         db.session.execute(
@@ -424,28 +438,20 @@ def test_a_lost_notification_is_made_up_by_the_listener_s_own_reads(listening, w
 
 
 @postgres_only
-def test_an_unconfirmed_listener_is_not_trusted(listening, world, ledger_on, monkeypatch):
+def test_an_unconfirmed_listener_is_not_trusted(listening, worker, monkeypatch):
     """A listener that has not confirmed the stamp lately (its connection hangs, its thread
     fell behind) is not trusted: requests read the stamp themselves."""
     from core import stamp_listener
 
-    worker = _signed_in(listening, "worker")
-    assert worker.get(ROWS).status_code == 200
-    assert _until(lambda: _listener_of(listening).value() is not None)
-    later = time.monotonic() + stamp_listener.TRUST_SECONDS + 1
+    later = time.monotonic() + _listener_of(listening).trust_seconds + 1
     monkeypatch.setattr(stamp_listener.time, "monotonic", lambda: later)
     assert _listener_of(listening).value() is None
-    with statements(listening) as sent:
-        assert worker.get(ROWS).status_code == 200
-    assert sent.count(access_cache.SELECT_STAMP_SQL) == 1
+    assert _stamp_reads(listening, worker) == 1
 
 
 @postgres_only
-def test_the_listener_comes_back_after_its_connection_is_cut(listening, world, ledger_on):
-    worker = _signed_in(listening, "worker")
-    assert worker.get(ROWS).status_code == 200
+def test_the_listener_comes_back_after_its_connection_is_cut(listening, worker):
     listener = _listener_of(listening)
-    assert _until(lambda: listener.value() is not None)
     with listening.app_context():
         cut = db.session.scalar(
             sa.text(
