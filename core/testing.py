@@ -49,6 +49,7 @@ migrations), :func:`catalogue_gaps` (messages in the code missing from a catalog
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import warnings
@@ -113,6 +114,25 @@ def _tenants(module: str) -> Any:
 def login(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
     """Sign a test client in through the real sign-in form (302 on success)."""
     return client.post("/login", data={"username": username, "password": password})
+
+
+@contextlib.contextmanager
+def stamp_reads_counted(sent: list[str]) -> Iterator[None]:
+    """Append the access stamp's SQL to ``sent`` each time it is read meanwhile: the read goes
+    on the DBAPI cursor, past the engine events a statement counter listens to."""
+    from core import access_cache
+
+    read_stamp = access_cache.read_stamp
+
+    def counted(connection: Any) -> int | None:
+        sent.append(access_cache.SELECT_STAMP_SQL)
+        return read_stamp(connection)
+
+    access_cache.read_stamp = counted  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        access_cache.read_stamp = read_stamp  # type: ignore[assignment]
 
 
 def schema_differences(database_url: str, prefix: str) -> list[Any]:

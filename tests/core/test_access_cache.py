@@ -20,6 +20,7 @@ from core.access_cache import current_stamp
 from core.db import db
 from core.models import STAMP_TABLE, Assignment, SignIn, User
 from core.stamp_listener import APPLICATION_NAME, NOTIFY_SQL, POLL_SECONDS
+from core.testing import stamp_reads_counted
 from tests.conftest import login, make_app
 
 A1 = "110105001001"
@@ -48,18 +49,12 @@ def statements(app: Flask) -> Iterator[list[str]]:
     def record(_conn, _cursor, statement, *_rest) -> None:
         sent.append(" ".join(statement.split()))
 
-    def counted_read(connection) -> int | None:
-        sent.append(access_cache.SELECT_STAMP_SQL)
-        return read_stamp(connection)
-
-    read_stamp = access_cache.read_stamp
     engine = app.extensions["jiedao.engine"]
     event.listen(engine, "before_cursor_execute", record)
-    access_cache.read_stamp = counted_read
     try:
-        yield sent
+        with stamp_reads_counted(sent):
+            yield sent
     finally:
-        access_cache.read_stamp = read_stamp
         event.remove(engine, "before_cursor_execute", record)
 
 
@@ -355,15 +350,18 @@ def _until(condition, seconds: float = 5.0) -> bool:
     return True
 
 
+sqlite_only = pytest.mark.skipif(
+    os.environ.get("JIEDAO_TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="SQLite's case; PostgreSQL listens (tested below)",
+)
 postgres_only = pytest.mark.skipif(
     not os.environ.get("JIEDAO_TEST_DATABASE_URL", "").startswith("postgresql"),
     reason="LISTEN/NOTIFY is PostgreSQL's; SQLite reads the stamp per request (tested above)",
 )
 
 
+@sqlite_only
 def test_sqlite_reads_the_stamp_per_request_also_when_listening_is_asked(listening, worker):
-    if listening.extensions["jiedao.engine"].dialect.name != "sqlite":
-        pytest.skip("the SQLite case")
     assert _listener_of(listening) is None
     assert _stamp_reads(listening, worker) == 1
 

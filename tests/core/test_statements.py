@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import event
 
-from core import access_cache
 from core.db import Base, db
+from core.testing import stamp_reads_counted
 from tenants import modules
 from tenants import services as tree
 
@@ -142,21 +142,15 @@ def counted(app: Flask) -> Iterator[list[str]]:
     with app.app_context():
         engine = db.session.get_bind()
     sent: list[str] = []
-    read_stamp = access_cache.read_stamp
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         sent.append(statement)
 
-    def counted_read(connection: Any) -> int | None:
-        sent.append(access_cache.SELECT_STAMP_SQL)
-        return read_stamp(connection)
-
     event.listen(engine, "before_cursor_execute", count)
-    access_cache.read_stamp = counted_read
     try:
-        yield sent
+        with stamp_reads_counted(sent):
+            yield sent
     finally:
-        access_cache.read_stamp = read_stamp
         event.remove(engine, "before_cursor_execute", count)
 
 
